@@ -1,0 +1,84 @@
+"""The exceptions wordspace raises. Every one is a :class:`WordspaceError`.
+
+Messages say what was wrong and how to fix it, so the CLI can print them as they are.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+__all__ = [
+    "WordspaceError",
+    "OutOfVocabularyError",
+    "FormatError",
+    "CorpusError",
+    "ParameterError",
+    "ValueDataError",
+    "MissingDependencyError",
+]
+
+
+class WordspaceError(Exception):
+    """Base class of every error raised by wordspace."""
+
+
+class OutOfVocabularyError(WordspaceError, KeyError):
+    """A word is not in the vocabulary. Also a :class:`KeyError`, as dict users expect."""
+
+    def __init__(self, word: str, vocab_size: int, suggestions: Sequence[str] = ()):
+        self.word = word
+        self.vocab_size = vocab_size
+        self.suggestions = list(suggestions)
+        msg = f"{word!r} is not in the vocabulary ({vocab_size:,} words)"
+        if self.suggestions:
+            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions[:3]) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would wrap the message in quotes
+        return str(self.args[0])
+
+
+class FormatError(WordspaceError, ValueError):
+    """A vector file is truncated or malformed (says which file and line)."""
+
+
+class CorpusError(WordspaceError, ValueError):
+    """A corpus is empty, undecodable, or has nothing left after filtering."""
+
+
+class ParameterError(WordspaceError, ValueError):
+    """A parameter has an invalid value (says which and what is allowed)."""
+
+
+class ValueDataError(WordspaceError, ValueError):
+    """A (word, value) table is unusable: NaN, constant values, too few words ..."""
+
+
+class MissingDependencyError(WordspaceError, ImportError):
+    """An optional dependency is not installed (names the extra to install)."""
+
+    def __init__(self, package: str, extra: str, purpose: str = ""):
+        what = f" for {purpose}" if purpose else ""
+        super().__init__(
+            f"{package} is needed{what} but is not installed; "
+            f"install it with: pip install 'wordspace[{extra}]'"
+        )
+
+
+def close_matches(word: str, candidates: Sequence[str], n: int = 3) -> list[str]:
+    """Cheap spelling suggestions for an unknown word, even over a 400k vocabulary.
+
+    Only candidates with a similar length and the same first letter are compared with
+    difflib, which keeps this in milliseconds.
+    """
+    if not word:
+        return []
+    first = word[0].lower()
+    lw = len(word)
+    pool = [
+        c for c in candidates if c and c[0].lower() == first and abs(len(c) - lw) <= 3
+    ]
+    if len(pool) > 50_000:
+        pool = pool[:50_000]
+    return difflib.get_close_matches(word, pool, n=n, cutoff=0.6)

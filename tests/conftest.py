@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "2")
