@@ -81,4 +81,4 @@ def close_matches(word: str, candidates: Sequence[str], n: int = 3) -> list[str]
     ]
     if len(pool) > 50_000:
         pool = pool[:50_000]
-    return difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
+    return difflib.get_close_matches(word, pool, n=n, cutoff=0.5)

@@ -225,6 +225,15 @@ def load_word2vec_format(
             keys, vecs = _read_binary(f, p, limit, unicode_errors)
         else:
             keys, vecs = _read_text(f, p, limit, unicode_errors, no_header=bool(no_header))
+    if len(set(keys)) != len(keys):
+        seen: dict[str, int] = {}
+        first_line = 1 if no_header else 2
+        for i, k in enumerate(keys):
+            if k in seen:
+                where = (f"records {seen[k] + 1} and {i + 1}" if binary else
+                         f"lines {seen[k] + first_line} and {i + first_line}")
+                raise FormatError(f"{p}: duplicate word {k!r} at {where}; words must be unique")
+            seen[k] = i
     fmt_name = "word2vec-binary" if binary else ("glove-text" if no_header else "word2vec-text")
     return WordVectors(keys, vecs, meta={"source": str(p), "source_format": fmt_name})
 

@@ -11,7 +11,7 @@ import logging
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,8 +24,8 @@ __all__ = ["WordVectors", "WordArray"]
 
 logger = logging.getLogger(__name__)
 
-Key = Union[str, np.ndarray]
-KeyOrKeys = Union[str, np.ndarray, Sequence[Any], None]
+Key = str | np.ndarray
+KeyOrKeys = str | np.ndarray | Sequence[Any] | None
 
 
 def _as_list(x: KeyOrKeys) -> list:

