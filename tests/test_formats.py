@@ -65,6 +65,15 @@ def test_text_quirks_crlf_trailing_spaces_multiword_and_limit(tmp_path):
     assert two.index_to_key == ["new york", "paris"]
 
 
+def test_numbers_parse_exactly(tmp_path):
+    nums = ["0.1", "-2.5e-3", "1E5", "3.4028235e38", "1e-45", "nan", "-inf", "+7", "123456789012345678901234", "0.000000000000000000000001"]
+    p = tmp_path / "n.txt"
+    p.write_text(f"1 {len(nums)}\nw " + " ".join(nums) + "\n")
+    got = ws.load(p).vectors[0]
+    want = np.array([float(x) for x in nums], dtype=np.float32)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_glove_detection_and_limit(tmp_path):
     p = tmp_path / "glove.txt"
     p.write_text("the 0.1 0.2 0.3\nof 0.4 0.5 0.6\nand 1 2 3\n")
@@ -119,6 +128,9 @@ def test_wrong_width_and_non_numeric(tmp_path):
     p = tmp_path / "w.txt"
     p.write_text("2 3\na 1 2 3\nb 4 5\n")
     with pytest.raises(FormatError, match=r"w.txt:3: expected a word and 3 numbers"):
+        ws.load(p)
+    p.write_text("2 3\na 1 2 3\nb 4 5 6 7\n")
+    with pytest.raises(FormatError, match=r"w.txt:3: more than 3 numbers after the word"):
         ws.load(p)
     p.write_text("2 3\na 1 2 3\nb 4 five 6\n")
     with pytest.raises(FormatError, match=r"w.txt:3: b'five' is not a number"):

@@ -23,7 +23,6 @@ import lzma
 import os
 import shutil
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
 from itertools import islice
@@ -278,49 +277,56 @@ def _read_text(
         lineno0 = 2
         lines = f
     want = expected_n if limit is None else (limit if expected_n is None else min(limit, expected_n))
-    if want is not None:
-        lines = islice(lines, want + (0 if limit is not None or expected_n is None else 1))
-
-    keys: list[str] = []
-    chunks: list[bytes] = []
-    lineno = lineno0 - 1
-    for lineno, raw in enumerate(lines, start=lineno0):
-        line = raw.rstrip()  # newline, \r, trailing spaces
-        if not line:
-            if expected_n is not None and len(keys) >= expected_n:
-                continue
-            raise FormatError(f"{path}:{lineno}: empty line where a vector was expected")
-        sp = line.find(b" ")
-        nums = line[sp + 1 :]
-        if sp <= 0 or nums.count(b" ") != dim - 1 or b"  " in nums:
-            word_b, nums = _split_slow(line, dim, path, lineno)
-        else:
-            word_b = line[:sp]
-        keys.append(_decode(word_b, unicode_errors, f"{path}:{lineno}"))
-        chunks.append(nums)
-    if expected_n is not None and len(keys) > expected_n and limit is None:
-        raise FormatError(
-            f"{path}: the header says {expected_n:,} words but the file has more lines "
-            f"(at least {len(keys):,}); fix the header"
-        )
-    if expected_n is not None and len(keys) < (want or 0):
+    if limit is not None:
+        data = b"".join(islice(lines, limit))
+    elif no_header:
+        data = first + f.read()
+    else:
+        data = f.read()
+    buf = np.frombuffer(data, dtype=np.uint8)
+    cap = want if want is not None else data.count(b"\n") + 1
+    keys, vecs = _parse_block(buf, data, dim, cap, path, lineno0, unicode_errors)
+    n = len(keys)
+    if expected_n is not None and n < (want or 0):
         raise FormatError(
             f"{path}: the header says {expected_n:,} words but the file ends after "
-            f"{len(keys):,} (line {lineno}); the file is truncated or the header is wrong"
+            f"{n:,} (line {lineno0 + n - 1}); the file is truncated or the header is wrong"
         )
-    n = len(keys)
-    if n == 0:
-        return keys, np.zeros((0, dim), dtype=np.float32)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            flat = np.fromstring(b" ".join(chunks), dtype=np.float32, sep=" ")  # noqa: NPY201
-        except (ValueError, DeprecationWarning):
-            flat = None
-    if flat is None or flat.size != n * dim:
-        _find_bad_number(chunks, dim, path, lineno0)
-        raise FormatError(f"{path}: could not parse the vectors")  # pragma: no cover
-    return keys, flat.reshape(n, dim)
+    return keys, vecs
+
+
+def _parse_block(
+    buf: np.ndarray, data: bytes, dim: int, cap: int, path: Path, lineno0: int,
+    unicode_errors: str,
+) -> tuple[list[str], np.ndarray]:
+    from .kernels import parse as K
+
+    out = np.empty((cap, dim), dtype=np.float32)
+    ws_ = np.empty(cap, dtype=np.int64)
+    we_ = np.empty(cap, dtype=np.int64)
+    n, err, errline, pos = K.parse_vector_lines(buf, 0, dim, cap, out, ws_, we_, K._POW10)
+    lineno = lineno0 + errline
+    if err != K.OK:
+        eol = data.find(b"\n", pos)
+        line = data[pos : eol if eol >= 0 else len(data)].rstrip()
+        if err == K.ERR_EMPTY:
+            raise FormatError(f"{path}:{lineno}: empty line where a vector was expected")
+        if err == K.ERR_TOO_MANY:
+            raise FormatError(
+                f"{path}:{lineno}: more than {dim} numbers after the word; rows must all "
+                f"have {dim} numbers"
+            )
+        _split_slow(line, dim, path, lineno)  # raises the precise message
+        raise FormatError(f"{path}:{lineno}: malformed line {line[:60]!r}")
+    if cap is not None and n == cap and data[pos:].strip():
+        raise FormatError(
+            f"{path}: the header says {cap:,} words but the file has more lines; fix the header"
+        )
+    keys = [
+        _decode(data[s:e], unicode_errors, f"{path}:{lineno0 + i}")
+        for i, (s, e) in enumerate(zip(ws_[:n].tolist(), we_[:n].tolist(), strict=True))
+    ]
+    return keys, out[:n]
 
 
 def _chain_first(first: bytes, rest: IO[bytes]) -> Iterator[bytes]:
@@ -351,19 +357,6 @@ def _is_float(x: bytes) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _find_bad_number(chunks: list[bytes], dim: int, path: Path, lineno0: int) -> None:
-    for i, c in enumerate(chunks):
-        fields = c.split()
-        if len(fields) != dim:
-            raise FormatError(
-                f"{path}:{lineno0 + i}: expected {dim} numbers, found {len(fields)}; "
-                "rows must all have the header's width"
-            )
-        for x in fields:
-            if not _is_float(x):
-                raise FormatError(f"{path}:{lineno0 + i}: {x[:30]!r} is not a number")
 
 
 # ---------------------------------------------------------------- reading binary
