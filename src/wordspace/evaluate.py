@@ -57,7 +57,9 @@ def _ok_vocab(wv: WordVectors, restrict_vocab: int | None, case_insensitive: boo
     """gensim's ``ok_vocab``: the first ``restrict_vocab`` words (uppercased when case
     insensitive), each mapped to the index of its most frequent (first) variant."""
     if restrict_vocab is not None and int(restrict_vocab) <= 0:
-        raise ParameterError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab}")
+        raise ParameterError(
+            f"restrict_vocab must be a positive integer or None, got {restrict_vocab}"
+        )
     ok_keys = wv.index_to_key[: (None if restrict_vocab is None else int(restrict_vocab))]
     n = len(ok_keys)
     if case_insensitive:
