@@ -460,8 +460,8 @@ def rank_documents(
 
             # w is frequency / known length, so the product is the plain mean vector
             rows = np.repeat(np.arange(nd), counts)
-            sm = sparse.csr_matrix((w, (rows, ids)), shape=(nd, len(wv)))
-            mat = np.asarray(sm @ np.asarray(wv.vectors, dtype=np.float64), dtype=np.float32)
+            sm = sparse.csr_matrix((w.astype(np.float32), (rows, ids)), shape=(nd, len(wv)))
+            mat = np.asarray(sm @ np.asarray(wv.vectors, dtype=np.float32), dtype=np.float32)
         qv0, _ = _mean(wv, query, None, False, tokenizer)
         qv = np.zeros(wv.vector_size, dtype=np.float32) if qv0 is None else qv0
     norms = np.linalg.norm(mat, axis=1)
