@@ -170,6 +170,8 @@ def _analogy_candidates(
     best_s = np.full((n, k), -np.inf, dtype=np.float32)
     best_i = np.full((n, k), -1, dtype=np.int64)
     mul = method == "3cosmul"
+    # keep the (distinct words x rows) block of cosines near 128 MB whatever the test set
+    block = max(256, min(block, (128 << 20) // (4 * max(1, len(words)))))
     for o in range(0, limit, block):
         hi = min(limit, o + block)
         sims = w @ unit[o:hi].T
