@@ -15,6 +15,11 @@ and are handed to gensim as a temporary word2vec binary file.
 
     python benchmarks/bench_evaluate.py                          # full: 400k words, rv 300000
     python benchmarks/bench_evaluate.py --limit 50000 --restrict-vocab 30000   # quick
+    python benchmarks/bench_evaluate.py --limit 30000 --variants   # + case variants, 4 modes
+
+``--variants`` adds one line (``semantics``): capitalised variants of ten words (perturbed
+vectors) are inserted into the vocabulary and both evaluations run with every combination of
+``case_insensitive`` and ``dummy4unknown`` at ``restrict_vocab=20000``, in both libraries.
 """
 
 from __future__ import annotations
@@ -60,11 +65,41 @@ out["word_pairs"] = {"seconds": time.perf_counter() - t, "pearson": float(p[0]),
 t = time.perf_counter()
 out["wmd"] = [float(kv.wmdistance(a, b)) for a, b in args["wmd_pairs"]]
 out["wmd_seconds"] = time.perf_counter() - t
+if args.get("variants"):
+    kv = KeyedVectors.load_word2vec_format(args["variants"], binary=True)
+    out["variants"] = {}
+    for ci in (True, False):
+        for d4 in (True, False):
+            sc, secs = kv.evaluate_word_analogies(args["analogies"], restrict_vocab=20000,
+                                                  case_insensitive=ci, dummy4unknown=d4)
+            p, s, o = kv.evaluate_word_pairs(args["pairs"], restrict_vocab=20000,
+                                             case_insensitive=ci, dummy4unknown=d4)
+            out["variants"][f"{ci}-{d4}"] = [[[x["section"], len(x["correct"]),
+                len(x["incorrect"])] for x in secs], sc, float(p[0]), float(s[0]), o]
 print(json.dumps(out))
 """
 
+VARIANTS = ["Paris", "France", "King", "QUEEN", "Greece", "Athens", "Woman", "Boy", "Big",
+            "Bigger"]
 
-def run_gensim(wv, analogies: Path, pairs: Path, rv: int) -> dict | None:
+
+def with_variants(wv):
+    """A copy of ``wv`` with capitalised variants of a few words inserted (perturbed vectors)."""
+    import numpy as np
+
+    import wordspace as ws
+
+    rng = np.random.default_rng(0)
+    keys, vecs = list(wv.index_to_key), np.array(wv.vectors)
+    for w in VARIANTS:
+        v = vecs[keys.index(w.lower())] + rng.normal(0, 0.3, vecs.shape[1]).astype(np.float32)
+        pos = int(rng.integers(0, min(25000, len(keys))))
+        keys.insert(pos, w)
+        vecs = np.insert(vecs, pos, v, axis=0)
+    return ws.WordVectors(keys, vecs)
+
+
+def run_gensim(wv, analogies: Path, pairs: Path, rv: int, variants=None) -> dict | None:
     if not Path(GENSIM_PY).exists():
         print(f"# gensim venv missing ({GENSIM_PY}); see the docstring", file=sys.stderr)
         return None
@@ -73,6 +108,9 @@ def run_gensim(wv, analogies: Path, pairs: Path, rv: int) -> dict | None:
         wv.save_word2vec_format(vec, binary=True)
         args = {"vectors": vec, "analogies": str(analogies), "pairs": str(pairs), "rv": rv,
                 "wmd_pairs": WMD_PAIRS}
+        if variants is not None:
+            args["variants"] = os.path.join(tmp, "variants.bin")
+            variants.save_word2vec_format(args["variants"], binary=True)
         t = time.perf_counter()
         res = subprocess.run([GENSIM_PY, "-c", GENSIM_SCRIPT, json.dumps(args)],
                              capture_output=True, text=True, check=False)
@@ -90,6 +128,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="load only the first N words")
     ap.add_argument("--restrict-vocab", type=int, default=300000)
     ap.add_argument("--no-gensim", action="store_true")
+    ap.add_argument("--variants", action="store_true",
+                    help="also compare on vectors with case variants, 4 option combinations")
     a = ap.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -119,7 +159,8 @@ def main() -> None:
     ours_wmd = [wv.wmdistance(x, y) for x, y in WMD_PAIRS]
     ours_wmd_s = time.perf_counter() - t
 
-    g = None if a.no_gensim else run_gensim(wv, analogies, pairs, rv)
+    wv_var = with_variants(wv) if a.variants else None
+    g = None if a.no_gensim else run_gensim(wv, analogies, pairs, rv, wv_var)
     setting = {"model": a.model, "words": len(wv), "restrict_vocab": rv}
     our_sections = [{"section": r["section"], "correct": r["correct"], "incorrect": r["incorrect"]}
                     for r in ours.summary()]
@@ -154,6 +195,26 @@ def main() -> None:
             (abs(x - y) for x, y in zip(ours_wmd, g["wmd"], strict=True)
              if x != float("inf") or y != float("inf")), default=0.0)
     print(json.dumps(line))
+    if wv_var is not None:
+        line = {"bench": "semantics", "model": a.model, "words": len(wv_var),
+                "restrict_vocab": 20000, "variants": VARIANTS, "modes": {}}
+        for ci in (True, False):
+            for d4 in (True, False):
+                r = wv_var.evaluate_word_analogies(analogies, restrict_vocab=20000,
+                                                   case_insensitive=ci, dummy4unknown=d4)
+                p = wv_var.evaluate_word_pairs(pairs, restrict_vocab=20000,
+                                               case_insensitive=ci, dummy4unknown=d4)
+                key = f"case_insensitive={ci},dummy4unknown={d4}"
+                mode = {"ours": {"accuracy": r.score, "pearson": p.pearson[0],
+                                 "spearman": p.spearman[0], "oov_ratio": p.oov_ratio}}
+                if g and "variants" in g:
+                    gs = g["variants"][f"{ci}-{d4}"]
+                    mine = [[x["section"], x["correct"], x["incorrect"]] for x in r.summary()]
+                    mode["gensim"] = {"accuracy": gs[1], "pearson": gs[2], "spearman": gs[3],
+                                      "oov_ratio": gs[4]}
+                    mode["sections_equal"] = mine == gs[0]
+                line["modes"][key] = mode
+        print(json.dumps(line))
 
 
 if __name__ == "__main__":
