@@ -306,3 +306,14 @@ def test_cli_eval(tmp_path, capsys):
     main(["eval", str(model), "--analogies", str(q), "--pairs", str(pr)])
     text = capsys.readouterr().out
     assert "royals" in text and "Total accuracy" in text and "Spearman" in text
+
+
+def test_cli_eval_bad_method_exits_2(tmp_path, capsys):
+    from wordspace.cli import main
+
+    model = tmp_path / "m.wsv"
+    make_wv().save(model)
+    with pytest.raises(SystemExit) as e:
+        main(["eval", str(model), "--method", "3cosfoo", "--no-pairs"])
+    assert e.value.code == 2
+    assert "method must be one of" in capsys.readouterr().err

@@ -255,3 +255,19 @@ def test_cli_compare_and_rank(tmp_path, capsys):
           "--json"])
     out = json.loads(capsys.readouterr().out)
     assert len(out["results"]) == 2 and out["results"][0]["line"] == 3
+
+
+def test_cli_compare_sif_with_corpus(tmp_path, capsys):
+    from wordspace.cli import main
+
+    wv = words_wv()
+    model = tmp_path / "m.wsv"
+    wv.save(model)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the cat sat on the mat\nthe dog sat\ncafe au lait\n")
+    main(["compare", str(model), "the cat", "the dog", "--method", "sif", "--corpus",
+          str(corpus), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    sif = SIF(wv).fit(["the cat sat on the mat", "the dog sat", "cafe au lait"])
+    assert out["cosine"] == pytest.approx(
+        text_similarity(wv, "the cat", "the dog", "sif", sif=sif), abs=1e-6)
