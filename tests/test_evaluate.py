@@ -317,3 +317,13 @@ def test_cli_eval_bad_method_exits_2(tmp_path, capsys):
         main(["eval", str(model), "--method", "3cosfoo", "--no-pairs"])
     assert e.value.code == 2
     assert "method must be one of" in capsys.readouterr().err
+
+
+def test_gensim_keyword_names(tmp_path):
+    wv = make_wv()
+    q = write(tmp_path, "q.txt", ANALOGIES)
+    pr = write(tmp_path, "p.tsv", PAIRS)
+    assert wv.evaluate_word_analogies(analogies=q).score == pytest.approx(5 / 6)
+    assert wv.evaluate_word_pairs(pairs=pr).n_oov == 1
+    with pytest.raises(ParameterError, match="not both"):
+        evaluate_word_pairs(wv, pr, pairs=pr)

@@ -67,6 +67,14 @@ def _ok_vocab(wv: WordVectors, restrict_vocab: int | None, case_insensitive: boo
     return {k: i for i, k in enumerate(ok_keys)}
 
 
+def _alias(path, alias, name: str):
+    if alias is None:
+        return path
+    if path is not None:
+        raise ParameterError(f"give the file either as path or as {name}=, not both")
+    return alias
+
+
 def _limit(wv: WordVectors, restrict_vocab: int | None) -> int:
     return len(wv) if restrict_vocab is None else min(int(restrict_vocab), len(wv))
 
@@ -192,6 +200,7 @@ def evaluate_word_analogies(
     dummy4unknown: bool = False,
     method: str = "3cosadd",
     *,
+    analogies: str | PathLike | None = None,
     block: int = 16384,
     progress: Callable[..., None] | None = None,
 ) -> AnalogyResult:
@@ -210,7 +219,8 @@ def evaluate_word_analogies(
     ``method="3cosadd"`` is gensim's ``most_similar`` (the only method gensim evaluates);
     ``"3cosmul"`` scores as ``most_similar_cosmul`` (Levy & Goldberg 2014) within the same
     restricted vocabulary. ``path=None`` uses the bundled Google ``questions-words.txt``.
-    ``progress(rows_done, rows)`` is called after each block of vocabulary rows.
+    ``analogies=`` is gensim's name for ``path``. ``progress(rows_done, rows)`` is called after
+    each block of vocabulary rows.
     """
     import time
 
@@ -218,6 +228,7 @@ def evaluate_word_analogies(
         raise ParameterError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
     if block <= 0:
         raise ParameterError(f"block must be positive, got {block}")
+    path = _alias(path, analogies, "analogies")
     p = datapath("questions-words.txt") if path is None else Path(path)
     t0 = time.perf_counter()
     ok_vocab = _ok_vocab(wv, restrict_vocab, case_insensitive)
@@ -317,6 +328,8 @@ def evaluate_word_pairs(
     restrict_vocab: int | None = 300000,
     case_insensitive: bool = True,
     dummy4unknown: bool = False,
+    *,
+    pairs: str | PathLike | None = None,
 ) -> WordPairsResult:
     """Pearson and Spearman correlation of cosine similarities with human judgements.
 
@@ -324,10 +337,11 @@ def evaluate_word_pairs(
     ``#`` lines are comments, malformed lines are skipped; a pair with a word outside the first
     ``restrict_vocab`` words is skipped (or scored 0.0 with ``dummy4unknown=True``);
     ``oov_ratio`` is in percent (over the pairs used when ``dummy4unknown``, else over all).
-    ``path=None`` uses the bundled WordSim353.
+    ``path=None`` uses the bundled WordSim353; ``pairs=`` is gensim's name for ``path``.
     """
     from scipy import stats
 
+    path = _alias(path, pairs, "pairs")
     p = datapath("wordsim353.tsv") if path is None else Path(path)
     ok_vocab = _ok_vocab(wv, restrict_vocab, case_insensitive)
     unit = wv.get_normed_vectors()

@@ -627,6 +627,7 @@ class WordVectors:
         restrict_vocab: int | None = 300000,
         case_insensitive: bool = True,
         dummy4unknown: bool = False,
+        **kwargs: Any,
     ):
         """Pearson/Spearman against human judgements with gensim's semantics; see
         :func:`wordspace.evaluate.evaluate_word_pairs` (``path=None``: bundled WordSim353)."""
@@ -634,7 +635,8 @@ class WordVectors:
 
         return evaluate_word_pairs(self, path, delimiter=delimiter, encoding=encoding,
                                    restrict_vocab=restrict_vocab,
-                                   case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
+                                   case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+                                   **kwargs)
 
     def oov_tokens(self, text: str | Sequence[str], **kwargs: Any) -> list[str]:
         """Tokens of ``text`` (a string is normalised and tokenised) not in the vocabulary;
