@@ -15,8 +15,23 @@ from .errors import (
     ValueDataError,
     WordspaceError,
 )
+from .evaluate import (  # evaltext
+    AnalogyResult,
+    WordPairsResult,
+    evaluate_word_analogies,
+    evaluate_word_pairs,
+)
 from .pretrained import KNOWN_MODELS, load
 from .text import Tokenizer, normalize_text, tokenize
+from .textsim import (  # evaltext
+    SIF,
+    Ranked,
+    mean_vector,
+    oov_tokens,
+    rank_documents,
+    text_similarity,
+    wmdistance,
+)
 from .vectors import WordVectors
 
 __version__ = "0.1.0"
@@ -36,4 +51,18 @@ __all__ = [
     "ValueDataError",
     "MissingDependencyError",
     "__version__",
+]
+
+__all__ += [  # evaluation and text similarity (evaltext)
+    "evaluate_word_analogies",
+    "evaluate_word_pairs",
+    "AnalogyResult",
+    "WordPairsResult",
+    "SIF",
+    "Ranked",
+    "mean_vector",
+    "oov_tokens",
+    "rank_documents",
+    "text_similarity",
+    "wmdistance",
 ]

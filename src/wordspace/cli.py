@@ -260,6 +260,169 @@ def convert(
         console.print(f"wrote {len(wv):,} × {wv.vector_size} vectors to {dst} ({to})")
 
 
+# ---------------------------------------------- evaluation and text similarity (evaltext)
+@app.command("eval")
+def eval_(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    analogies: Annotated[
+        str | None, typer.Option(help="Analogy file (': section' + 'a b c d' lines); "
+                                 "default: the bundled Google questions-words.txt.")
+    ] = None,
+    pairs: Annotated[
+        str | None, typer.Option(help="Word-pair file (word1<TAB>word2<TAB>score); "
+                                 "default: the bundled WordSim353.")
+    ] = None,
+    restrict_vocab: Annotated[
+        int, typer.Option(help="Use only the N most frequent words (as gensim).")
+    ] = 300000,
+    method: Annotated[str, typer.Option(help="3cosadd or 3cosmul")] = "3cosadd",
+    case_sensitive: Annotated[
+        bool, typer.Option("--case-sensitive", help="Do not uppercase words (gensim: "
+                           "case_insensitive=False).")
+    ] = False,
+    dummy4unknown: Annotated[
+        bool, typer.Option("--dummy4unknown", help="Count OOV questions as wrong / pairs as 0.")
+    ] = False,
+    skip_analogies: Annotated[bool, typer.Option("--no-analogies")] = False,
+    skip_pairs: Annotated[bool, typer.Option("--no-pairs")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Analogy accuracy per section and word-pair correlations (gensim's figures)."""
+    from .evaluate import evaluate_word_analogies, evaluate_word_pairs
+
+    wv = _load(path)
+    out: dict[str, Any] = {"model": path, "words": len(wv), "restrict_vocab": restrict_vocab}
+    res_a = res_p = None
+    if not skip_analogies:
+        if as_json:
+            res_a = evaluate_word_analogies(
+                wv, analogies, restrict_vocab=restrict_vocab, case_insensitive=not case_sensitive,
+                dummy4unknown=dummy4unknown, method=method)
+        else:
+            with progress_bar("analogies (vocabulary rows)") as update:
+                res_a = evaluate_word_analogies(
+                    wv, analogies, restrict_vocab=restrict_vocab,
+                    case_insensitive=not case_sensitive, dummy4unknown=dummy4unknown,
+                    method=method, progress=update)
+        out["analogies"] = res_a.to_dict()
+    if not skip_pairs:
+        res_p = evaluate_word_pairs(wv, pairs, restrict_vocab=restrict_vocab,
+                                    case_insensitive=not case_sensitive,
+                                    dummy4unknown=dummy4unknown)
+        out["pairs"] = res_p.to_dict()
+    if as_json:
+        emit_json(out)
+        return
+    if res_a is not None:
+        t = Table(title=f"analogies: {Path(res_a.path).name}  ({res_a.method}, "
+                  f"restrict_vocab={restrict_vocab:,})")
+        t.add_column("section")
+        t.add_column("correct", justify="right")
+        t.add_column("questions", justify="right")
+        t.add_column("accuracy", justify="right")
+        rows = res_a.summary()
+        for i, row in enumerate(rows):
+            style = "bold" if i == len(rows) - 1 else None
+            t.add_row(row["section"], f"{row['correct']:,}", f"{row['total']:,}",
+                      f"{row['accuracy']:.4f}", style=style, end_section=i == len(rows) - 2)
+        t.caption = (f"{res_a.n_oov:,} of {res_a.n_questions:,} questions "
+                     f"({res_a.oov_ratio:.1f}%) had out-of-vocabulary words"
+                     f"{' (counted wrong)' if dummy4unknown else ' (skipped)'}; "
+                     f"{res_a.seconds:.2f} s")
+        console.print(t)
+    if res_p is not None:
+        t = Table(title=f"word pairs: {Path(res_p.path).name}")
+        t.add_column("Pearson", justify="right")
+        t.add_column("Spearman", justify="right")
+        t.add_column("pairs", justify="right")
+        t.add_column("OOV", justify="right")
+        t.add_row(f"{res_p.pearson[0]:.4f}", f"{res_p.spearman[0]:.4f}", f"{res_p.n_pairs:,}",
+                  f"{res_p.n_oov:,} ({res_p.oov_ratio:.1f}%)")
+        console.print(t)
+
+
+def _read_sif_corpus(path: str | None) -> list[str] | None:
+    if path is None:
+        return None
+    with open(path, encoding="utf8") as f:
+        return [line for line in (ln.strip() for ln in f) if line]
+
+
+@app.command()
+def compare(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    text1: Annotated[str, typer.Argument(help="First text (normalised and tokenised).")],
+    text2: Annotated[str, typer.Argument(help="Second text.")],
+    method: Annotated[str, typer.Option(help="wmd (distance), mean or sif (cosine).")] = "wmd",
+    corpus: Annotated[
+        str | None, typer.Option(help="For sif: sentences (one per line) to fit the common "
+                                 "component on; without it only the SIF weights are used.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare two texts: Word Mover's Distance or cosine of mean / SIF vectors."""
+    from .textsim import SIF, doc_tokens, text_similarity
+
+    wv = _load(path)
+    sif = None
+    if method == "sif" and corpus is not None:
+        sif = SIF(wv).fit(_read_sif_corpus(corpus) or [])
+    score = text_similarity(wv, text1, text2, method, sif=sif)
+    oov1, oov2 = wv.oov_tokens(text1), wv.oov_tokens(text2)
+    kind = "distance" if method == "wmd" else "cosine"
+    if as_json:
+        emit_json({"method": method, kind: score, "tokens1": doc_tokens(text1),
+                   "tokens2": doc_tokens(text2), "oov1": oov1, "oov2": oov2})
+        return
+    t = Table(title=f"{method} {kind}", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("text 1", " ".join(doc_tokens(text1)))
+    t.add_row("text 2", " ".join(doc_tokens(text2)))
+    if oov1 or oov2:
+        t.add_row("dropped (OOV)", f"{', '.join(oov1) or '-'}  |  {', '.join(oov2) or '-'}")
+    t.add_row(kind, f"[bold]{score:.4f}[/bold]")
+    console.print(t)
+
+
+@app.command()
+def rank(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    query_file: Annotated[str, typer.Argument(help="File holding the query text.")],
+    docs_file: Annotated[str, typer.Argument(help="Documents, one per line.")],
+    method: Annotated[str, typer.Option(help="wmd (RWMD-pruned), mean or sif.")] = "wmd",
+    n: Annotated[int, typer.Option("-n", "--topn", help="How many documents.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank the documents of a file (one per line) against a query."""
+    import time
+
+    from .textsim import rank_documents
+
+    wv = _load(path)
+    with open(query_file, encoding="utf8") as f:
+        query = " ".join(f.read().split())
+    with open(docs_file, encoding="utf8") as f:
+        docs = [line.rstrip("\n") for line in f]
+    t0 = time.perf_counter()
+    ranked = rank_documents(wv, query, docs, method=method, topn=n)
+    secs = time.perf_counter() - t0
+    kind = "distance" if method == "wmd" else "cosine"
+    if as_json:
+        emit_json({"method": method, "documents": len(docs), "seconds": secs,
+                   "results": [{"rank": i, "line": r.index + 1, kind: r.score,
+                                "text": docs[r.index]} for i, r in enumerate(ranked, 1)]})
+        return
+    t = Table(title=f"{len(docs):,} documents ranked by {method} {kind} ({secs:.2f} s)")
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("line", justify="right")
+    t.add_column(kind, justify="right")
+    t.add_column("document", overflow="ellipsis", no_wrap=True, max_width=80)
+    for i, r in enumerate(ranked, 1):
+        t.add_row(str(i), str(r.index + 1), f"{r.score:.4f}", docs[r.index])
+    console.print(t)
+
+
 # ------------------------------------------------------------------------------- entry
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app; user errors exit 2 with one line, no traceback."""

@@ -596,3 +596,87 @@ class WordVectors:
 
         return load_word2vec_format(path, binary=binary, no_header=no_header, limit=limit,
                                     unicode_errors=unicode_errors)
+
+    # ------------------------------------------- evaluation and text similarity (delegating)
+    def evaluate_word_analogies(
+        self,
+        path: str | PathLike | None = None,
+        restrict_vocab: int | None = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+        method: str = "3cosadd",
+        **kwargs: Any,
+    ):
+        """Analogy accuracy with gensim's semantics; see
+        :func:`wordspace.evaluate.evaluate_word_analogies`.
+
+        ``path=None`` uses the bundled Google ``questions-words.txt``; unpacks as
+        ``score, sections = result`` like gensim's.
+        """
+        from .evaluate import evaluate_word_analogies
+
+        return evaluate_word_analogies(self, path, restrict_vocab=restrict_vocab,
+                                       case_insensitive=case_insensitive,
+                                       dummy4unknown=dummy4unknown, method=method, **kwargs)
+
+    def evaluate_word_pairs(
+        self,
+        path: str | PathLike | None = None,
+        delimiter: str = "\t",
+        encoding: str = "utf8",
+        restrict_vocab: int | None = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+        **kwargs: Any,
+    ):
+        """Pearson/Spearman against human judgements with gensim's semantics; see
+        :func:`wordspace.evaluate.evaluate_word_pairs` (``path=None``: bundled WordSim353)."""
+        from .evaluate import evaluate_word_pairs
+
+        return evaluate_word_pairs(self, path, delimiter=delimiter, encoding=encoding,
+                                   restrict_vocab=restrict_vocab,
+                                   case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+                                   **kwargs)
+
+    def oov_tokens(self, text: str | Sequence[str], **kwargs: Any) -> list[str]:
+        """Tokens of ``text`` (a string is normalised and tokenised) not in the vocabulary;
+        see :func:`wordspace.textsim.oov_tokens`."""
+        from .textsim import oov_tokens
+
+        return oov_tokens(self, text, **kwargs)
+
+    def mean_vector(self, text: str | Sequence[str], weights: Any = None, **kwargs: Any):
+        """Mean vector of a text's known tokens; see :func:`wordspace.textsim.mean_vector`."""
+        from .textsim import mean_vector
+
+        return mean_vector(self, text, weights, **kwargs)
+
+    def text_similarity(
+        self, text1: str | Sequence[str], text2: str | Sequence[str], method: str = "mean",
+        **kwargs: Any,
+    ) -> float:
+        """Similarity of two texts (``mean``/``sif`` cosine, or ``wmd`` distance); see
+        :func:`wordspace.textsim.text_similarity`."""
+        from .textsim import text_similarity
+
+        return text_similarity(self, text1, text2, method, **kwargs)
+
+    def wmdistance(
+        self, document1: str | Sequence[str], document2: str | Sequence[str], norm: bool = True,
+        **kwargs: Any,
+    ):
+        """Word Mover's Distance (gensim's semantics; strings are normalised and tokenised);
+        see :func:`wordspace.textsim.wmdistance`."""
+        from .textsim import wmdistance
+
+        return wmdistance(self, document1, document2, norm, **kwargs)
+
+    def rank_documents(
+        self, query: str | Sequence[str], docs: Iterable[str | Sequence[str]],
+        method: str = "wmd", topn: int | None = 10, **kwargs: Any,
+    ):
+        """Rank documents against a query (``wmd`` with RWMD pruning, ``mean`` or ``sif``);
+        see :func:`wordspace.textsim.rank_documents`."""
+        from .textsim import rank_documents
+
+        return rank_documents(self, query, docs, method, topn, **kwargs)
