@@ -38,6 +38,7 @@ __all__ = [
     "training_curve",
     "analogy",
     "save",
+    "image_format",
     "place_labels",
 ]
 
@@ -108,6 +109,15 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> s
     The figure keeps its size (no tight cropping), so ``figsize * dpi`` is the PNG's size.
     """
     path = os.fspath(path)
+    ext = image_format(path)
+    fig.savefig(path, format=ext, dpi=dpi if dpi is not None else fig.dpi)
+    return path
+
+
+def image_format(path: str | os.PathLike) -> str:
+    """``"png"``, ``"svg"`` or ``"pdf"`` from the file name; raises :class:`ParameterError`
+    for other extensions or a folder that does not exist (check before long work)."""
+    path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in SAVE_FORMATS:
         raise ParameterError(
@@ -116,8 +126,7 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> s
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise ParameterError(f"the folder {parent!r} does not exist; create it first")
-    fig.savefig(path, format=ext, dpi=dpi if dpi is not None else fig.dpi)
-    return path
+    return ext
 
 
 def _has_word_char(w: str) -> bool:
@@ -217,12 +226,14 @@ def place_labels(
     pad_px: float = 1.5,
     marker_px: float = 2.5,
     color: str | Sequence[str] = "#222222",
+    away_from: Sequence[float] | None = None,
     **text_kw: Any,
 ) -> list[int]:
     """Greedy label placement: label points in ``order`` (most important first) at the
     first of eight offsets whose box overlaps no label placed so far, no other point (a
     ``marker_px`` square) and stays inside the axes; points with no free spot stay
-    unlabelled. Returns the indices labelled.
+    unlabelled. With ``away_from`` (a data point), offsets pointing away from it are tried
+    first. Returns the indices labelled.
 
     Call this after the axes limits and the figure layout are final.
     """
@@ -253,7 +264,12 @@ def place_labels(
         text = str(labels[i])
         w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
         px, py = pts[i]
-        for sx, sy, ha, va in spots:
+        tries = spots
+        if away_from is not None:
+            cx, cy = ax.transData.transform(np.asarray(away_from, dtype=np.float64))
+            tries = sorted(spots, key=lambda sp: -(sp[0] * (px - cx) + sp[1] * (py - cy))
+                           / (abs(sp[0]) + abs(sp[1])) ** 0.5)
+        for sx, sy, ha, va in tries:
             left = px + sx * gap if sx > 0 else px - w - gap if sx < 0 else px - w / 2
             bottom = py + sy * gap * 0.6 if sy > 0 else py - h - gap * 0.6 if sy < 0 else py - h / 2
             box = np.array([left - pad_px, bottom - pad_px, left + w + pad_px, bottom + h + pad_px])
@@ -632,7 +648,8 @@ def analogy(
     pts = np.vstack([xy[:4], pt[None, :], ph])
     order = list(range(len(labels)))
     cols = ["#17415f", "#17415f", "#8c4a05", _HIGHLIGHT, _HIGHLIGHT] + ["#777777"] * len(hood)
-    place_labels(ax, pts, labels, fontsize=9.0, order=order[:5], color=cols, fontweight="bold")
+    place_labels(ax, pts, labels, fontsize=9.5, order=order[:5], color=cols, fontweight="bold",
+                 away_from=xy[:4].mean(axis=0), marker_px=5.0)
     # neighbour labels must also avoid the bold ones: place all, but skip re-drawing the 5
     _place_rest(ax, pts, labels, cols)
     return fig
