@@ -157,7 +157,8 @@ def _select_words(wv: WordVectors, words: Sequence[str] | None, top: int) -> lis
         if missing:
             warnings.warn(
                 f"{len(missing)} word(s) not in the vocabulary are left out of the map: "
-                + ", ".join(map(repr, missing[:10])) + (" ..." if len(missing) > 10 else ""),
+                + ", ".join(repr(m) for m in missing[:10])
+                + (" ..." if len(missing) > 10 else ""),
                 stacklevel=3,
             )
             chosen = [w for w in chosen if w in wv.key_to_index]
@@ -227,13 +228,15 @@ def place_labels(
     marker_px: float = 2.5,
     color: str | Sequence[str] = "#222222",
     away_from: Sequence[float] | None = None,
+    force: bool = False,
     **text_kw: Any,
 ) -> list[int]:
     """Greedy label placement: label points in ``order`` (most important first) at the
     first of eight offsets whose box overlaps no label placed so far, no other point (a
     ``marker_px`` square) and stays inside the axes; points with no free spot stay
     unlabelled. With ``away_from`` (a data point), offsets pointing away from it are tried
-    first. Returns the indices labelled.
+    first. ``force=True`` labels every point (at its first offset when none is free).
+    Returns the indices labelled.
 
     Call this after the axes limits and the figure layout are final.
     """
@@ -258,33 +261,39 @@ def place_labels(
              (-1, -1, "right", "top"), (0, 1, "center", "bottom"), (0, -1, "center", "top"),
              (1, 0, "left", "center"), (-1, 0, "right", "center")]
     inv = ax.transData.inverted()
+    _, lp_h, lp_d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
     for i in idxs:
         if max_labels is not None and len(chosen) >= max_labels:
             break
         text = str(labels[i])
-        w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        w, h, d = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        h = max(h - d, lp_h - lp_d) + max(d, lp_d)  # as matplotlib lays out a line
         px, py = pts[i]
         tries = spots
         if away_from is not None:
             cx, cy = ax.transData.transform(np.asarray(away_from, dtype=np.float64))
             tries = sorted(spots, key=lambda sp: -(sp[0] * (px - cx) + sp[1] * (py - cy))
                            / (abs(sp[0]) + abs(sp[1])) ** 0.5)
-        for sx, sy, ha, va in tries:
+        for k, (sx, sy, ha, va) in enumerate(tries):
+            last = force and k == len(tries) - 1
+            if last:
+                sx, sy, ha, va = tries[0]
             left = px + sx * gap if sx > 0 else px - w - gap if sx < 0 else px - w / 2
             bottom = py + sy * gap * 0.6 if sy > 0 else py - h - gap * 0.6 if sy < 0 else py - h / 2
             box = np.array([left - pad_px, bottom - pad_px, left + w + pad_px, bottom + h + pad_px])
-            if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
-                continue
-            if len(placed) and np.any(
-                (placed[:, 0] < box[2]) & (placed[:, 2] > box[0])
-                & (placed[:, 1] < box[3]) & (placed[:, 3] > box[1])
-            ):
-                continue
-            hit = ((dots[:, 0] < box[2]) & (dots[:, 2] > box[0])
-                   & (dots[:, 1] < box[3]) & (dots[:, 3] > box[1]))
-            hit[i] = False
-            if hit.any():
-                continue
+            if not last:
+                if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
+                    continue
+                if len(placed) and np.any(
+                    (placed[:, 0] < box[2]) & (placed[:, 2] > box[0])
+                    & (placed[:, 1] < box[3]) & (placed[:, 3] > box[1])
+                ):
+                    continue
+                hit = ((dots[:, 0] < box[2]) & (dots[:, 2] > box[0])
+                       & (dots[:, 1] < box[3]) & (dots[:, 3] > box[1]))
+                hit[i] = False
+                if hit.any():
+                    continue
             placed = np.vstack([placed, box])
             ax_x = px + sx * gap if sx != 0 else px
             ax_y = py + sy * gap * 0.6 if sy != 0 else py
@@ -649,7 +658,7 @@ def analogy(
     order = list(range(len(labels)))
     cols = ["#17415f", "#17415f", "#8c4a05", _HIGHLIGHT, _HIGHLIGHT] + ["#777777"] * len(hood)
     place_labels(ax, pts, labels, fontsize=9.5, order=order[:5], color=cols, fontweight="bold",
-                 away_from=xy[:4].mean(axis=0), marker_px=5.0)
+                 away_from=xy[:4].mean(axis=0), marker_px=5.0, force=True)
     # neighbour labels must also avoid the bold ones: place all, but skip re-drawing the 5
     _place_rest(ax, pts, labels, cols)
     return fig
