@@ -31,6 +31,10 @@ _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 
         "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+_EXAMPLES = ("king", "paris", "music", "river", "doctor", "computer", "red", "happy", "wine",
+             "football", "cheap", "luxury")
+
+
 def _num(x: Any) -> float | None:
     v = float(x)
     return v if math.isfinite(v) else None
@@ -70,7 +74,9 @@ class _Model:
 
     def info(self) -> dict[str, Any]:
         wv = self.wv
-        examples = [w for w in wv.index_to_key[:400] if w.isalpha() and len(w) > 2][:12]
+        examples = [w for w in _EXAMPLES if w in wv.key_to_index]
+        if len(examples) < 4:
+            examples = [w for w in wv.index_to_key[100:2000] if w.isalpha() and len(w) > 3][:12]
         value_name = None
         if self.values is not None:
             value_name = str(wv.meta.get("value_name") or "value")

@@ -149,6 +149,8 @@ class MapView {
   setData(data) {
     this.data = data;
     this.points = data.points;
+    const xs = this.points.map((p) => p.x), ys = this.points.map((p) => p.y);
+    this.bounds = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
     const vals = this.points.map((p) => p.value).filter((v) => v !== null && v !== undefined);
     this.vmin = vals.length ? Math.min(...vals) : 0;
     this.vmax = vals.length ? Math.max(...vals) : 1;
@@ -167,9 +169,12 @@ class MapView {
     return { w: Math.max(50, r.width), h: Math.max(50, r.height) };
   }
   toScreen(p) {
+    // fit the points' bounding box into the canvas (same scale on both axes), then zoom/pan
     const { w, h } = this.size();
-    const R = Math.min(w, h) * 0.42 * this.scale;
-    return [w / 2 + p.x * R + this.tx, h / 2 - p.y * R + this.ty];
+    const b = this.bounds;
+    const R = Math.min((w - 120) / (b.x1 - b.x0 || 1), (h - 90) / (b.y1 - b.y0 || 1)) * this.scale;
+    const cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+    return [w / 2 + (p.x - cx) * R + this.tx, h / 2 - (p.y - cy) * R + this.ty];
   }
   color(p, i) {
     if (this.data && this.data.has_values && p.value !== null && p.value !== undefined) {
