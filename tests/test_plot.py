@@ -127,6 +127,16 @@ def test_map_color_by_value_has_colour_bar(wv, tmp_path):
     np.testing.assert_allclose(sc.get_array(), wv.extras["values"][idx])
 
 
+def test_map_color_by_value_greys_out_words_without_a_value(wv):
+    part = ws.WordVectors(wv.index_to_key, wv.vectors,
+                          extras={"values": np.where(np.arange(len(wv)) % 2 == 0,
+                                                     wv.extras["values"], np.nan)})
+    fig = plot.map(part, top=40, color_by="value")
+    grey, coloured = fig.axes[0].collections
+    assert len(grey.get_offsets()) == 20 and len(coloured.get_offsets()) == 20
+    assert np.isfinite(coloured.get_array()).all()
+
+
 def test_map_color_by_value_without_values_fails_clearly(wv_plain):
     with pytest.raises(ParameterError, match="per-word values.*ValueVec"):
         plot.map(wv_plain, color_by="value")
@@ -314,6 +324,14 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
     code, _, _ = _cli(["plot", "curve", str(hist), "-o", str(tmp_path / "c.png")], capsys)
     assert code == 0
     assert_drawn(tmp_path / "c.png", (800, 450))
+
+    trained = ws.WordVectors(wv.index_to_key, wv.vectors,
+                             meta={"trainer": "glove", "loss_history": [0.2, 0.1, 0.08]})
+    trained.save(tmp_path / "t.wsv")
+    code, out, _ = _cli(["plot", "curve", str(tmp_path / "t.wsv"), "-o", str(tmp_path / "t.png"),
+                         "--size", "600x300", "--json"], capsys)
+    assert code == 0, out
+    assert_drawn(tmp_path / "t.png", (600, 300))
 
     code, _, err = _cli(["plot", "heatmap", str(model), "-o", str(tmp_path / "h.gif"),
                          "--words", "king,queen"], capsys)

@@ -392,7 +392,14 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
     label_colors: list[str] | str = "#222222"
     if color_by == "value":
         vals = np.asarray(wv.extras["values"], dtype=np.float64)[idx]
-        sc = ax.scatter(xy[:, 0], xy[:, 1], c=vals, cmap=cmap or "viridis", s=size * 1.6,
+        ok = np.isfinite(vals)
+        if not ok.any():
+            raise ParameterError("none of the mapped words has a finite value to colour by")
+        if not ok.all():  # words without a value (NaN): light grey, under the coloured ones
+            ax.scatter(xy[~ok, 0], xy[~ok, 1], c="#d0d0d0", s=size, linewidths=0, zorder=1,
+                       label="no value")
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+        sc = ax.scatter(xy[ok, 0], xy[ok, 1], c=vals[ok], cmap=cmap or "viridis", s=size * 1.6,
                         edgecolors="#555555", linewidths=0.3, zorder=2)
         cb = fig.colorbar(sc, ax=ax, fraction=0.04, pad=0.01)
         cb.set_label(_value_label(wv))
