@@ -75,7 +75,7 @@ def glove_figures(model: str, out: Path, limit: int) -> None:
                                   .split(), dpi=100), out, "heatmap_glove.png")
 
 
-def valuevec_figure(model: str, out: Path, top: int) -> None:
+def valuevec_figure(model: str, out: Path, top: int, cmap: str | None = None) -> None:
     wv = ws.load(model)
     if "values" not in wv.extras:
         raise SystemExit(f"{model} has no per-word values; is it a ValueVec model?")
@@ -84,7 +84,8 @@ def valuevec_figure(model: str, out: Path, top: int) -> None:
     have = [w for w, v in zip(wv.index_to_key, vals, strict=True) if np.isfinite(v)]
     words = have[:top] if have else None
     name = wv.meta.get("name") or Path(model).stem
-    fig = plot.map(wv, words=words, top=top, color_by="value", figsize=(12, 9), dpi=100,
+    fig = plot.map(wv, words=words, top=top, color_by="value", cmap=cmap, figsize=(12, 9),
+                   dpi=100,
                    title=f"ValueVec {name}: PCA map of {min(top, len(have) or top)} words, "
                          "coloured by value")
     _save(fig, out, "map_valuevec.png")
@@ -112,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--glove-limit", type=int, default=50_000,
                    help="load only the N most frequent GloVe words (default 50000)")
     p.add_argument("--valuevec", help="a ValueVec model (.wsv) with per-word values")
+    p.add_argument("--value-cmap", default=None,
+                   help="colour map of the ValueVec map (default viridis; 'rainbow' suits "
+                        "wavelengths, violet to red)")
     p.add_argument("--word2vec", help="a word2vec model (any format)")
     p.add_argument("--curve", help="a training history (JSON) or a .wsv with one in its meta")
     p.add_argument("--top", type=int, default=300, help="words on the single-model maps")
@@ -125,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     if a.only in (None, "glove"):
         glove_figures(a.glove, out, a.glove_limit)
     if a.valuevec and a.only in (None, "valuevec"):
-        valuevec_figure(a.valuevec, out, a.top)
+        valuevec_figure(a.valuevec, out, a.top, a.value_cmap)
     if a.word2vec and a.only in (None, "word2vec"):
         word2vec_figure(a.word2vec, out, a.top)
     if a.curve and a.only in (None, "curve"):

@@ -333,6 +333,9 @@ def plot_map(
     color_by: Annotated[str | None, typer.Option(help="value | cluster")] = None,
     top: Annotated[int, typer.Option(help="Map the N most frequent words.")] = 300,
     clusters: Annotated[int, typer.Option(help="KMeans clusters for --color-by cluster.")] = 8,
+    cmap: Annotated[
+        str | None, typer.Option(help="matplotlib colour map (e.g. viridis, rainbow, tab10).")
+    ] = None,
     annotate: Annotated[bool, typer.Option(help="Label the points.")] = True,
     seed: Annotated[int, typer.Option(help="Seed for t-SNE, UMAP and KMeans.")] = 0,
     title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
@@ -350,7 +353,7 @@ def plot_map(
         color_by = None
     fig = plot.map(wv, words=_word_list(words), method=method, color_by=color_by, top=top,
                    annotate=annotate, seed=seed, figsize=figsize, dpi=dpi, n_clusters=clusters,
-                   title=title)
+                   cmap=cmap, title=title)
     _saved(output, fig, as_json, method=method)
 
 

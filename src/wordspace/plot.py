@@ -229,6 +229,7 @@ def place_labels(
     color: str | Sequence[str] = "#222222",
     away_from: Sequence[float] | None = None,
     force: bool = False,
+    gap_pt: float = 3.0,
     **text_kw: Any,
 ) -> list[int]:
     """Greedy label placement: label points in ``order`` (most important first) at the
@@ -246,7 +247,7 @@ def place_labels(
     renderer = _renderer(fig)
     prop = FontProperties(size=fontsize)
     px_per_pt = fig.dpi / 72.0
-    gap = 3.0 * px_per_pt
+    gap = float(gap_pt) * px_per_pt
     pts = ax.transData.transform(np.asarray(xy, dtype=np.float64))
     bbox = ax.get_window_extent(renderer)
     x0, y0, x1, y1 = bbox.x0, bbox.y0, bbox.x1, bbox.y1
@@ -344,7 +345,7 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
     *,
     n_clusters: int = 8,
     cmap: str | None = None,
-    fontsize: float = 8.0,
+    fontsize: float | None = None,
     max_labels: int | None = None,
     title: str | None = None,
 ) -> Figure:
@@ -377,6 +378,11 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
         )
     if color_by == "cluster" and int(n_clusters) < 1:
         raise ParameterError(f"n_clusters must be at least 1, got {n_clusters}")
+    if cmap is not None:
+        from matplotlib import colormaps
+
+        if cmap not in colormaps:
+            raise ParameterError(f"unknown colour map {cmap!r}; try viridis, rainbow or tab10")
     chosen = _select_words(wv, words, top)
     idx = np.array([wv.key_to_index[w] for w in chosen], dtype=np.int64)
     unit = np.asarray(wv.get_normed_vectors()[idx], dtype=np.float64)
@@ -434,8 +440,12 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
             title += f", {min(int(n_clusters), n)} KMeans clusters"
     ax.set_title(title, fontsize=13, loc="left")
     if annotate:
+        if fontsize is None:
+            fontsize = 10.0 if n <= 60 else 9.0 if n <= 150 else 8.0
+        marker_pt = np.sqrt(size * (1.6 if color_by == "value" else 1.0)) / 2.0
         shown = place_labels(ax, xy, chosen, fontsize=fontsize, max_labels=max_labels,
-                             color=label_colors)
+                             color=label_colors, gap_pt=max(3.0, marker_pt + 1.0),
+                             marker_px=max(2.5, marker_pt * fig.dpi / 72.0))
         if len(shown) < n:
             ax.text(1.0, -0.01, f"{len(shown):,} of {n:,} labelled (others would overlap)",
                     transform=ax.transAxes, ha="right", va="top", fontsize=7, color="#888888")
