@@ -110,6 +110,23 @@ def test_search_a_word_shows_its_neighbours(server, browser, wv):
         "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;")
     assert inked > 500
 
+    # hovering a point shows its label and cosine; clicking it explores that word
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = browser.find_element(By.ID, "map")
+    word3, x, y, w, h = browser.execute_script(
+        "const p = mapView.points[3]; const [x, y] = mapView.toScreen(p);"
+        "const r = document.getElementById('map').getBoundingClientRect();"
+        "return [p.word, x, y, r.width, r.height];")
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(round(x - w / 2)), int(round(y - h / 2))).perform()
+    tip = browser.find_element(By.ID, "tooltip")
+    wait.until(lambda d: tip.is_displayed())
+    assert tip.text.startswith(word3 + " · cosine")
+    ActionChains(browser).click().perform()
+    wait.until(lambda d: d.find_element(By.ID, "word").get_attribute("value") == word3)
+    wait.until(lambda d: word3 in d.find_element(By.ID, "map-title").text)
+
     # an unknown word: a message on the page, not a stack trace
     box = browser.find_element(By.ID, "word")
     box.clear()
