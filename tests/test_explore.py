@@ -147,6 +147,7 @@ def test_page_and_static_files_are_served_locally(client):
         assert r.text == (STATIC_DIR / name).read_text(encoding="utf-8")
         assert "http://" not in r.text and "https://" not in r.text
     assert client.get("/static/nope.js").status_code == 404
+    assert client.head("/").status_code == 200
 
 
 def test_restrict_vocab_and_bad_arguments(wv):

@@ -183,7 +183,7 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
 
     N = Query(10, ge=1, le=MAX_N, description="how many results")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index():
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
