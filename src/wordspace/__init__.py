@@ -66,3 +66,18 @@ __all__ += [  # evaluation and text similarity (evaltext)
     "text_similarity",
     "wmdistance",
 ]
+# ---- pictures, explorer, projector export (issue 7): loaded on first use, so that
+# `import wordspace` never imports matplotlib, scikit-learn or FastAPI.
+_LAZY_MODULES = {"plot": ".plot", "explore": ".explore", "projector": ".projector"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(_LAZY_MODULES[name], __name__)
+    if name == "export_projector":
+        from .projector import export_projector
+
+        return export_projector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -421,6 +421,217 @@ def rank(
     for i, r in enumerate(ranked, 1):
         t.add_row(str(i), str(r.index + 1), f"{r.score:.4f}", docs[r.index])
     console.print(t)
+# ---------------------------------------------------------- plot, export, explore (issue 7)
+plot_app = typer.Typer(help="Draw figures (map, heatmap, analogy, curve) to PNG/SVG/PDF.",
+                       no_args_is_help=True)
+app.add_typer(plot_app, name="plot")
+export_app = typer.Typer(help="Export vectors for other tools (projector).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+OutOpt = Annotated[str, typer.Option("-o", "--output", help="Image file: .png, .svg or .pdf.")]
+SizeOpt = Annotated[
+    str | None, typer.Option("--size", help="Image size in pixels, WIDTHxHEIGHT (e.g. 1200x900).")
+]
+DpiOpt = Annotated[float, typer.Option(help="Dots per inch (PNG resolution).")]
+
+
+def _word_list(spec: str | None) -> list[str] | None:
+    """``--words``: a file (one word per line or separated by spaces; # comments) or a,b,c."""
+    if spec is None:
+        return None
+    p = Path(spec)
+    if p.is_file():
+        words: list[str] = []
+        for line in p.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            words.extend(line.replace(",", " ").split())
+    else:
+        words = [w.strip() for w in spec.split(",") if w.strip()]
+    if not words:
+        from .errors import ParameterError
+
+        raise ParameterError(f"--words {spec!r} gives no words (a file, or words joined by commas)")
+    return words
+
+
+def _figsize(size: str | None, dpi: float, default: tuple[float, float]) -> tuple[float, float]:
+    from .errors import ParameterError
+
+    if dpi <= 0:
+        raise ParameterError(f"--dpi must be positive, got {dpi}")
+    if size is None:
+        return default
+    try:
+        w, h = (int(x) for x in size.lower().split("x"))
+    except ValueError:
+        raise ParameterError(
+            f"--size must be WIDTHxHEIGHT in pixels, e.g. 1200x900; got {size!r}"
+        ) from None
+    if w < 50 or h < 50:
+        raise ParameterError(f"--size must be at least 50x50 pixels, got {size!r}")
+    return (w / dpi, h / dpi)
+
+
+def _saved(path: str, fig: Any, as_json: bool, **extra: Any) -> None:
+    from .plot import save
+
+    save(fig, path)
+    w, h = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
+    if as_json:
+        emit_json({"output": path, "width": w, "height": h, **extra})
+    else:
+        console.print(f"wrote {path} ({w}×{h})")
+
+
+@plot_app.command("map")
+def plot_map(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    output: OutOpt,
+    method: Annotated[str, typer.Option(help="pca | tsne | umap")] = "pca",
+    words: Annotated[
+        str | None, typer.Option(help="Words to map: a file, or a,b,c (default: --top).")
+    ] = None,
+    color_by: Annotated[str | None, typer.Option(help="value | cluster")] = None,
+    top: Annotated[int, typer.Option(help="Map the N most frequent words.")] = 300,
+    clusters: Annotated[int, typer.Option(help="KMeans clusters for --color-by cluster.")] = 8,
+    cmap: Annotated[
+        str | None, typer.Option(help="matplotlib colour map (e.g. viridis, rainbow, tab10).")
+    ] = None,
+    annotate: Annotated[bool, typer.Option(help="Label the points.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed for t-SNE, UMAP and KMeans.")] = 0,
+    title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
+    size: SizeOpt = None,
+    dpi: DpiOpt = 100.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """A 2-D map of words (PCA, t-SNE or UMAP), optionally coloured by value or cluster."""
+    from . import plot
+
+    plot.image_format(output)
+    figsize = _figsize(size, dpi, (12.0, 9.0))
+    wv = _load(path)
+    if color_by in ("none", ""):
+        color_by = None
+    fig = plot.map(wv, words=_word_list(words), method=method, color_by=color_by, top=top,
+                   annotate=annotate, seed=seed, figsize=figsize, dpi=dpi, n_clusters=clusters,
+                   cmap=cmap, title=title)
+    _saved(output, fig, as_json, method=method)
+
+
+@plot_app.command("heatmap")
+def plot_heatmap(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    output: OutOpt,
+    words: Annotated[str, typer.Option(help="Words: a file, or a,b,c.")],
+    title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
+    size: SizeOpt = None,
+    dpi: DpiOpt = 100.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """A heatmap of the cosine similarities between words."""
+    from . import plot
+
+    plot.image_format(output)
+    wl = _word_list(words) or []
+    figsize = _figsize(size, dpi, (0, 0)) if size else None
+    wv = _load(path)
+    fig = plot.similarity_heatmap(wv, wl, figsize=figsize, dpi=dpi, title=title)
+    _saved(output, fig, as_json)
+
+
+@plot_app.command("analogy")
+def plot_analogy(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    a: Annotated[str, typer.Argument(help="a in a − b + c (e.g. king)")],
+    b: Annotated[str, typer.Argument(help="b (e.g. man)")],
+    c: Annotated[str, typer.Argument(help="c (e.g. woman)")],
+    output: OutOpt,
+    n: Annotated[int, typer.Option("-n", help="Neighbours of each word drawn in grey.")] = 6,
+    size: SizeOpt = None,
+    dpi: DpiOpt = 100.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The analogy a − b + c ≈ d as a parallelogram in a 2-D PCA of the neighbourhood."""
+    from . import plot
+
+    plot.image_format(output)
+    figsize = _figsize(size, dpi, (8.0, 7.0))
+    wv = _load(path)
+    fig = plot.analogy(wv, a, b, c, figsize=figsize, dpi=dpi, n=n)
+    _saved(output, fig, as_json)
+
+
+@plot_app.command("curve")
+def plot_curve(
+    path: Annotated[str, typer.Argument(
+        help="A saved model (.wsv) whose metadata holds per-epoch histories "
+             "(loss_history ...), or a JSON file {\"loss_history\": [...]}.")],
+    output: OutOpt,
+    logy: Annotated[bool, typer.Option(help="Logarithmic y axis.")] = False,
+    size: SizeOpt = None,
+    dpi: DpiOpt = 100.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Training curve: loss (and other per-epoch histories) against the epoch."""
+    from . import plot
+    from .errors import FormatError
+
+    plot.image_format(output)
+    figsize = _figsize(size, dpi, (8.0, 4.5))
+    if path.lower().endswith(".json"):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise FormatError(f"{path} is not valid JSON: {e}") from None
+        source: Any = data if isinstance(data, dict) else {"loss_history": data}
+    else:
+        source = _load(path)
+    fig = plot.training_curve(source, figsize=figsize, dpi=dpi, logy=logy)
+    _saved(output, fig, as_json)
+
+
+@export_app.command("projector")
+def export_projector_cmd(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    directory: Annotated[str, typer.Argument(help="Output folder (created).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N words.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """vectors.tsv + metadata.tsv for the TensorFlow Embedding Projector."""
+    from .projector import export_projector
+
+    wv = _load(path)
+    out = export_projector(wv, directory, limit=limit)
+    n = len(wv) if limit is None else min(limit, len(wv))
+    if as_json:
+        emit_json({"vectors": str(out["vectors"]), "metadata": str(out["metadata"]), "words": n,
+                   "dimension": wv.vector_size})
+    else:
+        console.print(f"wrote {n:,} vectors to {out['vectors']} and {out['metadata']}; "
+                      "load both at https://projector.tensorflow.org")
+
+
+@app.command()
+def explore(
+    path: Annotated[str, typer.Argument(help="Vector file or model name.")],
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option(help="Address to bind (default: this machine only).")
+    ] = "127.0.0.1",
+    restrict_vocab: Annotated[
+        int | None, typer.Option(help="Search only the N most frequent words.")
+    ] = None,
+) -> None:
+    """A local web page to explore a model: neighbours, analogies, similarity, map."""
+    from .explore.app import serve
+
+    wv = _load(path)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]warning:[/yellow] listening on {host}: other machines can "
+                          "reach this explorer")
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  (Ctrl-C stops)")
+    serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning")
 
 
 # ------------------------------------------------------------------------------- entry
