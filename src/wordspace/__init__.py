@@ -19,6 +19,12 @@ from .pretrained import KNOWN_MODELS, load
 from .text import Tokenizer, normalize_text, tokenize
 from .vectors import WordVectors
 
+# isort: split
+# ---- training: word2vec (issue 3)
+from .corpus import Corpus
+from .train.word2vec import Word2Vec
+from .vocab import Vocabulary
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -36,4 +42,8 @@ __all__ = [
     "ValueDataError",
     "MissingDependencyError",
     "__version__",
+    # training: word2vec (issue 3)
+    "Word2Vec",
+    "Corpus",
+    "Vocabulary",
 ]
