@@ -35,7 +35,7 @@ from .formats import open_binary
 if TYPE_CHECKING:  # pragma: no cover
     from .vocab import Vocabulary
 
-__all__ = ["Corpus", "CorpusScan", "as_corpus"]
+__all__ = ["Corpus", "CorpusScan", "as_corpus", "embedded_corpus"]
 
 logger = logging.getLogger(__name__)
 
@@ -315,3 +315,20 @@ def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 100
         return source
     return Corpus(source, lowercase=lowercase, max_sentence_length=max_sentence_length,
                   errors=errors)
+
+
+_EMBEDDED = {"brown": "brown.txt.xz"}
+
+
+def embedded_corpus(name: str = "brown") -> Path:
+    """Path of a corpus shipped with the package.
+
+    ``"brown"``: the Brown corpus (57,340 sentences, 1,161,192 tokens, mixed case, punctuation
+    as tokens; tags stripped), from NLTK data (github nltk/nltk_data @ b0b53821, redistribution
+    permitted), xz-compressed.
+    """
+    if name not in _EMBEDDED:
+        raise ParameterError(f"unknown embedded corpus {name!r}; known: {', '.join(_EMBEDDED)}")
+    from importlib.resources import files
+
+    return Path(str(files("wordspace") / "data" / _EMBEDDED[name]))

@@ -172,7 +172,7 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_ta
     ``keep_int[w]``: subsampling threshold (keep when >= a uniform 32-bit draw).
     Learning rate of a word at global position ``p = gpos0 + (its offset from
     starts[s_begin])``: ``alpha0 - alpha_span * p / denom``.
-    Returns ``(words_seen, words_trained, loss, last_alpha)``.
+    Returns ``(words_seen, words_trained, loss, alpha at the job's last word)``.
     """
     size = syn0.shape[1]
     next_random = np.uint64(seed)
@@ -264,4 +264,9 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_ta
                 loss += cbow_update(syn0, syn1neg, syn1, ctx, n_ctx, word, negs, n_negs, code,
                                     point, length, alpha, neu1, work, cbow_mean, use_neg,
                                     use_hs, compute_loss)
+    # the schedule's rate at the job's last word (whether or not subsampling kept it)
+    last = starts[s_end] - 1 - base
+    if last < 0:
+        last = 0
+    alpha = np.float32(alpha0 - alpha_span * (gpos0 + last) / denom)
     return words_seen, words_trained, loss, alpha
