@@ -92,3 +92,14 @@ def test_extended_keeps_old_ids():
     b = Vocabulary(["z", "x"], [4, 2])
     e = a.extended(b)
     assert e.index_to_key == ["x", "y", "z"] and e.counts.tolist() == [7, 3, 4]
+
+
+def test_noise_alias_table_is_exact():
+    v = Vocabulary([f"w{i}" for i in range(40)], np.arange(40, 0, -1) ** 2, min_count=1)
+    thr, alias = v.noise_alias(0.75)
+    n = len(v)
+    # probability of each outcome implied by the table
+    p = thr / 2.0**32 / n
+    np.add.at(p, alias, (1 - thr / 2.0**32) / n)
+    w = v.counts ** 0.75
+    np.testing.assert_allclose(p, w / w.sum(), rtol=1e-6, atol=1e-12)

@@ -3,11 +3,21 @@
 import numpy as np
 import pytest
 
-from wordspace.kernels.word2vec import cbow_update, sg_update
+from wordspace.kernels.word2vec import _SIG_TABLE, EXP_TABLE_SIZE, cbow_update, sg_update
+
+
+def _sig_exact(x):
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    """The kernels' sigmoid: a 4096-bin table over [-8, 8], 0/1 outside."""
+    if x >= 8:
+        return 1.0
+    if x <= -8:
+        return 0.0
+    assert abs(_SIG_TABLE[int((x + 8) * EXP_TABLE_SIZE / 16)] - _sig_exact(x)) < 1e-3
+    return float(_SIG_TABLE[int((x + 8) * EXP_TABLE_SIZE / 16)])
 
 
 def _ref_ns(l1, syn1neg, word, negs, alpha):
@@ -19,7 +29,7 @@ def _ref_ns(l1, syn1neg, word, negs, alpha):
     for k, (t, label) in enumerate([(word, 1.0)] + [(n, 0.0) for n in negs]):
         f = l1 @ syn1neg[t]
         g = (label - _sig(f)) * alpha
-        loss += -np.log(_sig(f)) if k == 0 else -np.log(_sig(-f))
+        loss += -np.log(_sig_exact(f)) if k == 0 else -np.log(_sig_exact(-f))
         work += g * syn1neg[t]
         syn1neg[t] += g * l1
     return work, syn1neg, loss
@@ -33,7 +43,7 @@ def _ref_hs(l1, syn1, code, point, alpha):
     for c, p in zip(code.astype(np.float64), point, strict=True):
         f = l1 @ syn1[p]
         g = (1.0 - c - _sig(f)) * alpha
-        loss += -np.log(_sig(f * (1 - 2 * c)))
+        loss += -np.log(_sig_exact(f * (1 - 2 * c)))
         work += g * syn1[p]
         syn1[p] += g * l1
     return work, syn1, loss
@@ -58,7 +68,7 @@ def test_skipgram_negative_sampling(weights):
     work = np.zeros(5, np.float32)
     nothing = np.zeros(1, np.uint8), np.zeros(1, np.int32)
     loss = sg_update(syn0, syn1neg, syn1, ctx, word, negs, 3, nothing[0], nothing[1], 0,
-                     np.float32(alpha), work, True, False, True)
+                     np.float32(alpha), np.zeros(5, np.float32), work, True, False, True)
     np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1neg, syn1neg_ref, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(loss_ref, rel=1e-5)
@@ -76,7 +86,7 @@ def test_skipgram_hierarchical_softmax_and_both(weights):
     syn0_ref[ctx] += w_hs + w_ns
     work = np.zeros(5, np.float32)
     loss = sg_update(syn0, syn1neg, syn1, ctx, word, negs, 2, code, point, 3,
-                     np.float32(alpha), work, True, True, True)
+                     np.float32(alpha), np.zeros(5, np.float32), work, True, True, True)
     np.testing.assert_allclose(syn1, syn1_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1neg, syn1neg_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)

@@ -23,16 +23,25 @@ LCG_MUL = np.uint64(25214903917)
 LCG_ADD = np.uint64(11)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SH16 = np.uint64(16)
-MAX_EXP = np.float32(20.0)
+_SH32 = np.uint64(32)
+
+
+EXP_TABLE_SIZE = 4096
+_SIG_MAX = np.float32(8.0)
+_SIG_SCALE = np.float32(EXP_TABLE_SIZE / 16.0)
+# sigmoid at the centres of EXP_TABLE_SIZE bins over [-8, 8): max error 5e-4
+_SIG_TABLE = (1.0 / (1.0 + np.exp(-((np.arange(EXP_TABLE_SIZE) + 0.5) / EXP_TABLE_SIZE * 16.0
+                                    - 8.0)))).astype(np.float32)
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _sigmoid(f):
-    if f > MAX_EXP:
+    """Sigmoid from a table (as the C tool; finer: 4096 bins over [-8, 8]), 0/1 outside."""
+    if f >= _SIG_MAX:
         return np.float32(1.0)
-    if f < -MAX_EXP:
+    if f <= -_SIG_MAX:
         return np.float32(0.0)
-    return np.float32(1.0) / (np.float32(1.0) + np.exp(-f))
+    return _SIG_TABLE[int((f + _SIG_MAX) * _SIG_SCALE)]
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -59,17 +68,15 @@ def _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss):
         else:
             target = negs[k - 1]
             label = np.float32(0.0)
-        l2 = syn1neg[target]
         f = np.float32(0.0)
         for d in range(size):
-            f += l1[d] * l2[d]
+            f += l1[d] * syn1neg[target, d]
         g = (label - _sigmoid(f)) * alpha
         if compute_loss:
             loss += _log1pexp(-f) if k == 0 else _log1pexp(f)
         for d in range(size):
-            work[d] += g * l2[d]
-        for d in range(size):
-            l2[d] += g * l1[d]
+            work[d] += g * syn1neg[target, d]
+            syn1neg[target, d] += g * l1[d]
     return loss
 
 
@@ -79,29 +86,30 @@ def _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss):
     size = l1.shape[0]
     loss = 0.0
     for k in range(length):
-        l2 = syn1[point[k]]
+        p = point[k]
         f = np.float32(0.0)
         for d in range(size):
-            f += l1[d] * l2[d]
+            f += l1[d] * syn1[p, d]
         c = np.float32(code[k])
         g = (np.float32(1.0) - c - _sigmoid(f)) * alpha
         if compute_loss:
             # P(code) = sigmoid((1 - 2 code) f)
             loss += _log1pexp(-f) if code[k] == 0 else _log1pexp(f)
         for d in range(size):
-            work[d] += g * l2[d]
-        for d in range(size):
-            l2[d] += g * l1[d]
+            work[d] += g * syn1[p, d]
+            syn1[p, d] += g * l1[d]
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def sg_update(syn0, syn1neg, syn1, ctx, word, negs, n_negs, code, point, length,
-              alpha, work, use_neg, use_hs, compute_loss):
-    """Skip-gram: input vector of context word ``ctx`` predicts ``word``. Returns the loss."""
+              alpha, l1, work, use_neg, use_hs, compute_loss):
+    """Skip-gram: input vector of context word ``ctx`` predicts ``word``. Returns the loss.
+
+    ``l1`` and ``work`` are scratch vectors of length ``vector_size``."""
     size = syn0.shape[1]
-    l1 = syn0[ctx]
     for d in range(size):
+        l1[d] = syn0[ctx, d]
         work[d] = np.float32(0.0)
     loss = 0.0
     if use_hs:
@@ -109,7 +117,7 @@ def sg_update(syn0, syn1neg, syn1, ctx, word, negs, n_negs, code, point, length,
     if use_neg:
         loss += _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss)
     for d in range(size):
-        l1[d] += work[d]
+        syn0[ctx, d] += work[d]
     return loss
 
 
@@ -126,9 +134,9 @@ def cbow_update(syn0, syn1neg, syn1, ctx_ids, n_ctx, word, negs, n_negs, code, p
         neu1[d] = np.float32(0.0)
         work[d] = np.float32(0.0)
     for m in range(n_ctx):
-        row = syn0[ctx_ids[m]]
+        c = ctx_ids[m]
         for d in range(size):
-            neu1[d] += row[d]
+            neu1[d] += syn0[c, d]
     if cbow_mean:
         inv = np.float32(1.0) / np.float32(n_ctx)
         for d in range(size):
@@ -143,28 +151,26 @@ def cbow_update(syn0, syn1neg, syn1, ctx_ids, n_ctx, word, negs, n_negs, code, p
         for d in range(size):
             work[d] *= inv
     for m in range(n_ctx):
-        row = syn0[ctx_ids[m]]
+        c = ctx_ids[m]
         for d in range(size):
-            row[d] += work[d]
+            syn0[c, d] += work[d]
     return loss
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _draw(table, r):
-    """Index i with table[i-1] <= r < table[i] (binary search on the cumulative table)."""
-    lo = 0
-    hi = table.shape[0] - 1
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if table[mid] <= r:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+def _draw(thr, alias, r1, r2):
+    """A noise word from the alias table, given two LCG states (O(1), no branches on data
+    beyond one compare): bucket from the top 32 bits of ``r1``, coin from ``r2``."""
+    n = np.uint64(thr.shape[0])
+    i = np.int64(((r1 >> _SH32) * n) >> _SH32)
+    u = np.int64((r2 >> _SH16) & _MASK32)
+    if u < thr[i]:
+        return np.int32(i)
+    return alias[i]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_table,
+def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_thr, noise_alias,
               codes, points, codelens, sg, use_hs, negative, cbow_mean, window, shrink,
               alpha0, alpha_span, gpos0, denom, seed, compute_loss):
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each).
@@ -177,7 +183,6 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_ta
     size = syn0.shape[1]
     next_random = np.uint64(seed)
     use_neg = negative > 0
-    domain = cum_table[cum_table.shape[0] - 1] if use_neg else 1
     maxlen = 1
     for s in range(s_begin, s_end):
         n = starts[s + 1] - starts[s]
@@ -239,13 +244,15 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_ta
                         continue
                     n_negs = 0
                     for _k in range(negative):
-                        next_random = next_random * LCG_MUL + LCG_ADD
-                        t = _draw(cum_table, np.int64((next_random >> _SH16) % np.uint64(domain)))
+                        r1 = next_random * LCG_MUL + LCG_ADD
+                        next_random = r1 * LCG_MUL + LCG_ADD
+                        t = _draw(noise_thr, noise_alias, r1, next_random)
                         if t != word:
                             negs[n_negs] = t
                             n_negs += 1
                     loss += sg_update(syn0, syn1neg, syn1, sent[j], word, negs, n_negs, code,
-                                      point, length, alpha, work, use_neg, use_hs, compute_loss)
+                                      point, length, alpha, neu1, work, use_neg, use_hs,
+                                      compute_loss)
             else:
                 n_ctx = 0
                 for j in range(lo, hi):
@@ -256,8 +263,9 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, cum_ta
                     continue
                 n_negs = 0
                 for _k in range(negative):
-                    next_random = next_random * LCG_MUL + LCG_ADD
-                    t = _draw(cum_table, np.int64((next_random >> _SH16) % np.uint64(domain)))
+                    r1 = next_random * LCG_MUL + LCG_ADD
+                    next_random = r1 * LCG_MUL + LCG_ADD
+                    t = _draw(noise_thr, noise_alias, r1, next_random)
                     if t != word:
                         negs[n_negs] = t
                         n_negs += 1

@@ -286,8 +286,8 @@ class Word2Vec:
         use_neg = self.negative > 0
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
-        cum = (vocab.noise_distribution(float(self.ns_exponent)) if use_neg
-               else np.ones(1, np.int64))
+        noise_thr, noise_alias = (vocab.noise_alias(float(self.ns_exponent)) if use_neg
+                                  else (np.ones(1, np.int64), np.zeros(1, np.int32)))
         if self.hs:
             codes, points, lens = vocab.huffman()
         else:
@@ -305,7 +305,8 @@ class Word2Vec:
         alpha0 = float(self.alpha)
         span = float(self.alpha - self.min_alpha)
         base_epoch = self.epochs_trained_
-        args = (self.syn0, self.syn1neg, self.syn1, keep_int, cum, codes, points, lens,
+        args = (self.syn0, self.syn1neg, self.syn1, keep_int, noise_thr, noise_alias, codes,
+                points, lens,
                 int(self.sg), bool(self.hs), int(self.negative), int(self.cbow_mean),
                 int(self.window), bool(self.shrink_windows))
         compute_loss = bool(self.compute_loss)
