@@ -50,6 +50,15 @@ def _mix(*xs: int) -> int:
     return z or 1
 
 
+def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """Initial input vectors: uniform in [-1/d, 1/d), as gensim 4 (the C tool uses half)."""
+    v = rng.random((n, d), dtype=np.float32)
+    v *= np.float32(2.0)
+    v -= np.float32(1.0)
+    v /= np.float32(d)
+    return v
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, int | np.integer) and not isinstance(x, bool)
 
@@ -250,8 +259,7 @@ class Word2Vec:
         self.vocab = vocab
         rng = np.random.default_rng(self.seed)
         n, d = len(vocab), self.vector_size
-        self.syn0 = ((rng.random((n, d), dtype=np.float32) - np.float32(0.5))
-                     / np.float32(d))
+        self.syn0 = _init_vectors(rng, n, d)
         self.syn1neg = np.zeros((n, d), dtype=np.float32)
         self.syn1 = np.zeros((max(n - 1, 1), d), dtype=np.float32)
         self.epochs_trained_ = 0
@@ -263,7 +271,7 @@ class Word2Vec:
         n, d = len(vocab), self.syn0.shape[1]
         if n > old:
             rng = np.random.default_rng(_mix(self.seed, self.epochs_trained_, n))
-            extra = (rng.random((n - old, d), dtype=np.float32) - np.float32(0.5)) / np.float32(d)
+            extra = _init_vectors(rng, n - old, d)
             self.syn0 = np.ascontiguousarray(np.vstack([self.syn0, extra]))
             self.syn1neg = np.ascontiguousarray(
                 np.vstack([self.syn1neg, np.zeros((n - old, d), np.float32)]))
