@@ -9,6 +9,7 @@ words skipped) and WordSim353 Spearman; and the ratios wordspace/gensim.
 Settings (issue 3):
   a: skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.025, 1 epoch
   b: CBOW, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.05, 5 epochs
+  c, d: as a and b with hierarchical softmax instead of negative sampling (extra)
 
 gensim lives in its own venv, never a project dependency:
     python3 -m venv /work/bench-venvs/gensim && /work/bench-venvs/gensim/bin/pip install gensim
@@ -39,6 +40,11 @@ SETTINGS = {
     "a": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
           "min_count": 5, "alpha": 0.025, "epochs": 1},
     "b": {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.05, "epochs": 5},
+    # extra settings (not in the issue): hierarchical softmax
+    "c": {"sg": 1, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.025, "epochs": 1},
+    "d": {"sg": 0, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
           "min_count": 5, "alpha": 0.05, "epochs": 5},
 }
 
@@ -157,7 +163,8 @@ def child_gensim(corpus, setting, workers, seed):
 
     p = SETTINGS[setting]
     m = Word2Vec(vector_size=p["vector_size"], window=p["window"], min_count=p["min_count"],
-                 sg=p["sg"], negative=p["negative"], sample=p["sample"], alpha=p["alpha"],
+                 sg=p["sg"], hs=p.get("hs", 0), negative=p["negative"], sample=p["sample"],
+                 alpha=p["alpha"],
                  epochs=p["epochs"], workers=workers, seed=seed)
     t = time.perf_counter()
     m.build_vocab(corpus_iterable=LineSentence(corpus))
