@@ -182,3 +182,16 @@ def test_load_rejects_plain_vectors(tmp_path):
     wv.save(tmp_path / "v.wsv")
     with pytest.raises(FormatError, match="not a Word2Vec model"):
         Word2Vec.load(tmp_path / "v.wsv")
+
+
+def test_average_vectors():
+    sents, _, _ = _topics(100)
+    m = Word2Vec(**SMALL).fit(sents)
+    avg = m.get_wv("average")
+    np.testing.assert_allclose(avg.vectors, (m.syn0 + m.syn1neg) / 2, rtol=1e-6)
+    assert np.array_equal(m.get_wv().vectors, m.wv.vectors)
+    with pytest.raises(ParameterError, match="input' or 'average"):
+        m.get_wv("both")
+    hs = Word2Vec(**{**SMALL, "hs": 1, "negative": 0}).fit(sents)
+    with pytest.raises(ParameterError, match="negative sampling"):
+        hs.get_wv("average")

@@ -391,6 +391,23 @@ class Word2Vec:
         self.wv = WordVectors(self.vocab.index_to_key, self.syn0, counts=self.vocab.counts,
                               meta=meta)
 
+    def get_wv(self, vectors: str = "input") -> WordVectors:
+        """The trained vectors: ``"input"`` (``model.wv``, as word2vec and gensim) or
+        ``"average"`` of the input and negative-sampling output vectors (as GloVe averages
+        its two sets; needs ``negative > 0``). The result shares no memory with the model."""
+        if not self.is_fitted:
+            raise ParameterError("the model is not trained yet; call fit() first")
+        if vectors == "input":
+            arr = self.syn0.copy()
+        elif vectors == "average":
+            if self.negative == 0 or not np.any(self.syn1neg):
+                raise ParameterError("vectors='average' needs negative sampling (negative > 0)")
+            arr = (self.syn0 + self.syn1neg) * np.float32(0.5)
+        else:
+            raise ParameterError(f"vectors must be 'input' or 'average', got {vectors!r}")
+        meta = dict(self.wv.meta, vectors=vectors)
+        return WordVectors(self.vocab.index_to_key, arr, counts=self.vocab.counts, meta=meta)
+
     def _config(self) -> dict[str, Any]:
         cfg = {k: getattr(self, k) for k in _PARAMS}
         for k, v in cfg.items():
