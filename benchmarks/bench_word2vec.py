@@ -10,6 +10,7 @@ Settings (issue 3):
   a: skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.025, 1 epoch
   b: CBOW, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.05, 5 epochs
   c, d: as a and b with hierarchical softmax instead of negative sampling (extra)
+  e: as a, with wordspace's shared_negatives=True (extra)
 
 gensim lives in its own venv, never a project dependency:
     python3 -m venv /work/bench-venvs/gensim && /work/bench-venvs/gensim/bin/pip install gensim
@@ -46,6 +47,9 @@ SETTINGS = {
           "min_count": 5, "alpha": 0.025, "epochs": 1},
     "d": {"sg": 0, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
           "min_count": 5, "alpha": 0.05, "epochs": 5},
+    # a with wordspace's shared_negatives=True (gensim trains plain a)
+    "e": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.025, "epochs": 1, "shared_negatives": True},
 }
 
 

@@ -23,6 +23,7 @@ SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, epochs=5, workers=
 
 @pytest.mark.parametrize("arch", [
     dict(sg=1), dict(sg=0), dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=3),
+    dict(sg=1, shared_negatives=True), dict(sg=0, cbow_mean=0, alpha=0.01),
 ])
 def test_planted_topics_are_separated(arch):
     sents, a, b = _topics()
@@ -100,6 +101,7 @@ def test_loss_decreases_and_callbacks():
     (dict(min_count=0), "min_count"), (dict(sample=-1), "sample"), (dict(alpha=0), "alpha"),
     (dict(min_alpha=1.0), "min_alpha"), (dict(epochs=0), "epochs"), (dict(workers=0), "workers"),
     (dict(hs=0.5), "hs"), (dict(callbacks=[3]), "callback"),
+    (dict(shared_negatives=1), "shared_negatives"),
 ])
 def test_invalid_parameters_fail_before_any_work(kw, msg):
     # the corpus path does not exist: validation must come first

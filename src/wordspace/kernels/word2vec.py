@@ -169,15 +169,32 @@ def _draw(thr, alias, r1, r2):
     return alias[i]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _draw_negatives(thr, alias, negative, word, negs, next_random):
+    """Draw ``negative`` noise words into ``negs``, skipping ``word`` itself (as the C tool).
+    Returns ``(how many were kept, the new RNG state)``."""
+    n = 0
+    for _k in range(negative):
+        r1 = next_random * LCG_MUL + LCG_ADD
+        next_random = r1 * LCG_MUL + LCG_ADD
+        t = _draw(thr, alias, r1, next_random)
+        if t != word:
+            negs[n] = t
+            n += 1
+    return n, next_random
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_thr, noise_alias,
               codes, points, codelens, sg, use_hs, negative, cbow_mean, window, shrink,
-              alpha0, alpha_span, gpos0, denom, seed, compute_loss):
+              alpha0, alpha_span, gpos0, denom, seed, compute_loss, shared_negatives):
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each).
 
     ``keep_int[w]``: subsampling threshold (keep when >= a uniform 32-bit draw).
     Learning rate of a word at global position ``p = gpos0 + (its offset from
     starts[s_begin])``: ``alpha0 - alpha_span * p / denom``.
+    ``shared_negatives`` (skip-gram): one draw of negative samples per centre word serves
+    every context word of its window (faster; not the C tool's behaviour).
     Returns ``(words_seen, words_trained, loss, alpha at the job's last word)``.
     """
     size = syn0.shape[1]
@@ -239,17 +256,15 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_
                 point = dummy_point
                 length = 0
             if sg:
+                n_negs = 0
+                drawn = False
                 for j in range(lo, hi):
                     if j == i:
                         continue
-                    n_negs = 0
-                    for _k in range(negative):
-                        r1 = next_random * LCG_MUL + LCG_ADD
-                        next_random = r1 * LCG_MUL + LCG_ADD
-                        t = _draw(noise_thr, noise_alias, r1, next_random)
-                        if t != word:
-                            negs[n_negs] = t
-                            n_negs += 1
+                    if not (shared_negatives and drawn):
+                        n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative,
+                                                              word, negs, next_random)
+                        drawn = True
                     loss += sg_update(syn0, syn1neg, syn1, sent[j], word, negs, n_negs, code,
                                       point, length, alpha, neu1, work, use_neg, use_hs,
                                       compute_loss)
@@ -261,14 +276,8 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_
                         n_ctx += 1
                 if n_ctx == 0:
                     continue
-                n_negs = 0
-                for _k in range(negative):
-                    r1 = next_random * LCG_MUL + LCG_ADD
-                    next_random = r1 * LCG_MUL + LCG_ADD
-                    t = _draw(noise_thr, noise_alias, r1, next_random)
-                    if t != word:
-                        negs[n_negs] = t
-                        n_negs += 1
+                n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
+                                                      negs, next_random)
                 loss += cbow_update(syn0, syn1neg, syn1, ctx, n_ctx, word, negs, n_negs, code,
                                     point, length, alpha, neu1, work, cbow_mean, use_neg,
                                     use_hs, compute_loss)

@@ -33,7 +33,7 @@ _PARAMS = (
     "vector_size", "window", "min_count", "sg", "hs", "negative", "ns_exponent", "cbow_mean",
     "sample", "alpha", "min_alpha", "epochs", "workers", "seed", "max_vocab_size",
     "max_final_vocab", "shrink_windows", "compute_loss", "sorted_vocab", "lowercase",
-    "batch_words", "max_sentence_length",
+    "batch_words", "max_sentence_length", "shared_negatives",
 )
 
 
@@ -99,6 +99,8 @@ class Word2Vec:
     lowercase: lowercase tokens when reading a path.
     batch_words: words per job handed to a thread.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
+    shared_negatives: skip-gram only: draw the negative samples once per centre word and
+        share them across its window (faster, slightly different training; off by default).
 
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``syn1neg``/``syn1`` (output weights), ``loss_history_`` (loss per
@@ -131,6 +133,7 @@ class Word2Vec:
         lowercase: bool = False,
         batch_words: int = 10000,
         max_sentence_length: int = 10000,
+        shared_negatives: bool = False,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -155,6 +158,7 @@ class Word2Vec:
         self.lowercase = lowercase
         self.batch_words = batch_words
         self.max_sentence_length = max_sentence_length
+        self.shared_negatives = shared_negatives
 
     # ------------------------------------------------------------------ parameters
     def get_params(self) -> dict[str, Any]:
@@ -202,6 +206,8 @@ class Word2Vec:
              f"batch_words must be a positive integer, got {self.batch_words!r}")
         need(_is_int(self.max_sentence_length) and self.max_sentence_length >= 1,
              f"max_sentence_length must be a positive integer, got {self.max_sentence_length!r}")
+        need(isinstance(self.shared_negatives, bool | np.bool_),
+             f"shared_negatives must be True or False, got {self.shared_negatives!r}")
         cbs = self.callbacks
         need(isinstance(cbs, Sequence) and not isinstance(cbs, str),
              "callbacks must be a list or tuple")
@@ -318,6 +324,7 @@ class Word2Vec:
                 int(self.sg), bool(self.hs), int(self.negative), int(self.cbow_mean),
                 int(self.window), bool(self.shrink_windows))
         compute_loss = bool(self.compute_loss)
+        shared = bool(self.shared_negatives)
         self._call_callbacks("on_train_begin")
         logger.info("training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
                     "skip-gram" if self.sg else "CBOW", n_words, epochs, len(jobs), self.workers)
@@ -326,7 +333,8 @@ class Word2Vec:
             s0, s1 = jobs[j]
             gpos = e * n_words + int(starts[s0])
             return train_job(ids, starts, s0, s1, *args, alpha0, span, gpos, denom,
-                             np.uint64(_mix(self.seed, base_epoch + e, j)), compute_loss)
+                             np.uint64(_mix(self.seed, base_epoch + e, j)), compute_loss,
+                             shared)
 
         done_total = 0
         t_train = time.perf_counter()
