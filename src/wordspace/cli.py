@@ -289,6 +289,10 @@ def train_word2vec(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     lowercase: Annotated[bool, typer.Option(help="Lowercase tokens.")] = False,
     loss: Annotated[bool, typer.Option("--loss", help="Compute the training loss.")] = False,
+    shared_negatives: Annotated[
+        bool, typer.Option("--shared-negatives", help="Skip-gram: share one draw of negative "
+                           "samples across each window (faster).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
@@ -302,7 +306,7 @@ def train_word2vec(
     model = Word2Vec(vector_size=dim, window=window, min_count=min_count, sg=int(sg),
                      hs=int(hs), negative=negative, sample=sample, alpha=alpha,
                      min_alpha=min_alpha, epochs=epochs, workers=workers, seed=seed,
-                     lowercase=lowercase, compute_loss=loss)
+                     lowercase=lowercase, compute_loss=loss, shared_negatives=shared_negatives)
     model._validate()  # before reading anything
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
