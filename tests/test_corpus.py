@@ -100,3 +100,10 @@ def test_empty_and_missing(tmp_path):
         Vocabulary.build(Corpus(p))
     with pytest.raises(FileNotFoundError):
         Corpus(tmp_path / "nope.txt")
+
+
+def test_normalize_option(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("Medellín, 2015: Café!\nÁrbol\n")
+    assert list(Corpus(p, normalize=True)) == [["medellin", "cafe"], ["arbol"]]
+    assert list(Corpus([["Café", "x1"]], normalize=True)) == [["cafe", "x"]]

@@ -45,3 +45,12 @@ def test_embedded_brown_corpus():
     p = embedded_corpus("brown")
     first = next(iter(Corpus(p)))
     assert first[:4] == ["The", "Fulton", "County", "Grand"]
+
+
+def test_cli_table_output_with_progress(tmp_path, capsys):
+    out = tmp_path / "m.bin"
+    main(["train", "word2vec", str(_corpus(tmp_path)), "-o", str(out), "--dim", "4",
+          "--min-count", "1", "--epochs", "1", "--workers", "2"])
+    cap = capsys.readouterr()
+    assert "word2vec training" in cap.out and "words/s" in cap.out
+    assert len(WordVectors.load_word2vec_format(out, binary=True)) == 18
