@@ -197,3 +197,9 @@ def test_average_vectors():
     hs = Word2Vec(**{**SMALL, "hs": 1, "negative": 0}).fit(sents)
     with pytest.raises(ParameterError, match="negative sampling"):
         hs.get_wv("average")
+
+
+def test_diverging_run_does_not_crash():
+    sents, _, _ = _topics(50)
+    m = Word2Vec(**{**SMALL, "alpha": 9.0, "min_alpha": 9.0, "epochs": 3}).fit(sents)
+    assert m.wv.vectors.shape == (24, 16)  # values may be huge or NaN; the process survives

@@ -6,7 +6,9 @@ arrays it is given (``syn0`` input vectors, ``syn1neg`` negative-sampling output
 ``syn1`` hierarchical-softmax inner-node vectors). It releases the GIL, so the trainer runs
 several jobs at once on threads, Hogwild-style, as the C tool does. Random numbers come from
 the C tool's linear congruential generator seeded per job, so a run with one worker is
-bit-for-bit reproducible.
+bit-for-bit reproducible. Negative samples are drawn in O(1) from a Walker alias table
+(``Vocabulary.noise_alias``) rather than by binary search or the C tool's 1e8-entry table;
+the sigmoid is read from a 4096-bin table over [-8, 8].
 
 The single-update functions (``sg_update``, ``cbow_update``) take their negative samples as
 an argument; the tests compare them with a NumPy reference.
@@ -41,7 +43,13 @@ def _sigmoid(f):
         return np.float32(1.0)
     if f <= -_SIG_MAX:
         return np.float32(0.0)
-    return _SIG_TABLE[int((f + _SIG_MAX) * _SIG_SCALE)]
+    i = np.int64((f + _SIG_MAX) * _SIG_SCALE)
+    # integer clamp: stays in bounds even for NaN/inf (a diverging run must not crash)
+    if i < 0:
+        i = 0
+    elif i >= EXP_TABLE_SIZE:
+        i = EXP_TABLE_SIZE - 1
+    return _SIG_TABLE[i]
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
