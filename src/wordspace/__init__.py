@@ -34,6 +34,12 @@ from .textsim import (  # evaltext
 )
 from .vectors import WordVectors
 
+# isort: split
+# ---- training: word2vec (issue 3)
+from .corpus import Corpus
+from .train.word2vec import Word2Vec
+from .vocab import Vocabulary
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -51,6 +57,10 @@ __all__ = [
     "ValueDataError",
     "MissingDependencyError",
     "__version__",
+    # training: word2vec (issue 3)
+    "Word2Vec",
+    "Corpus",
+    "Vocabulary",
 ]
 
 __all__ += [  # evaluation and text similarity (evaltext)

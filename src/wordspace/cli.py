@@ -632,6 +632,107 @@ def explore(
     shown = f"[{host}]" if ":" in host else host
     console.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  (Ctrl-C stops)")
     serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning")
+# ---- train word2vec (issue 3) ---------------------------------------------------------------
+@train_app.command("word2vec")
+def train_word2vec(
+    corpus: Annotated[
+        str | None,
+        typer.Argument(help="Text file, one sentence per line (.gz/.bz2/.xz too). "
+                       "Default: the embedded Brown corpus."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Where to save: .wsv (full model, can be "
+                          "trained further), .txt/.vec (word2vec text) or .bin (binary).")
+    ] = "model.wsv",
+    sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram or CBOW.")] = False,
+    hs: Annotated[bool, typer.Option("--hs", help="Hierarchical softmax.")] = False,
+    negative: Annotated[int, typer.Option(help="Negative samples (0: none, needs --hs).")] = 5,
+    window: Annotated[int, typer.Option(help="Context window.")] = 5,
+    dim: Annotated[int, typer.Option("--dim", "--size", help="Vector dimension.")] = 100,
+    min_count: Annotated[int, typer.Option(help="Ignore rarer words.")] = 5,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold (0: off).")] = 1e-3,
+    epochs: Annotated[int, typer.Option("--epochs", "--iter", help="Passes over the corpus.")] = 5,
+    workers: Annotated[int, typer.Option(help="Training threads.")] = 2,
+    alpha: Annotated[
+        float | None, typer.Option(help="Initial learning rate (default 0.025 skip-gram, "
+                                   "0.05 CBOW, as the C tool).")
+    ] = None,
+    min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = 0.0001,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    lowercase: Annotated[bool, typer.Option(help="Lowercase tokens.")] = False,
+    loss: Annotated[bool, typer.Option("--loss", help="Compute the training loss.")] = False,
+    shared_negatives: Annotated[
+        bool, typer.Option("--shared-negatives", help="Skip-gram: share one draw of negative "
+                           "samples across each window (faster).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
+    import time
+
+    from .corpus import embedded_corpus
+    from .train.word2vec import Word2Vec
+
+    if alpha is None:
+        alpha = 0.025 if sg else 0.05
+    model = Word2Vec(vector_size=dim, window=window, min_count=min_count, sg=int(sg),
+                     hs=int(hs), negative=negative, sample=sample, alpha=alpha,
+                     min_alpha=min_alpha, epochs=epochs, workers=workers, seed=seed,
+                     lowercase=lowercase, compute_loss=loss, shared_negatives=shared_negatives)
+    model._validate()  # before reading anything
+    source = corpus if corpus is not None else embedded_corpus("brown")
+    name = corpus if corpus is not None else "embedded Brown corpus"
+    t0 = time.perf_counter()
+    if as_json:
+        model.fit(source)
+    else:
+        with progress_bar(f"word2vec {'skip-gram' if sg else 'CBOW'}") as update:
+            model.fit(source, progress=update)
+    total_s = time.perf_counter() - t0
+    low = output.lower()
+    for comp in (".gz", ".bz2", ".xz"):
+        low = low.removesuffix(comp)
+    if low.endswith(".bin"):
+        model.save_word2vec_format(output, binary=True)
+        fmt = "word2vec-binary"
+    elif low.endswith((".txt", ".vec")):
+        model.save_word2vec_format(output)
+        fmt = "word2vec"
+    else:
+        model.save(output)
+        fmt = "native model"
+    words = sum(s["words"] for s in model.epoch_stats_[-epochs:])
+    data = {
+        "corpus": name, "output": output, "format": fmt, "architecture": "skip-gram" if sg
+        else "cbow", "vocabulary": len(model.wv), "dimension": model.wv.vector_size,
+        "corpus_words": model.vocab.total_words, "epochs": epochs,
+        "vocab_seconds": round(model.vocab_seconds_, 3),
+        "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
+        "words_per_sec": round(words / model.train_seconds_) if model.train_seconds_ else 0,
+        "final_alpha": model.epoch_stats_[-1]["alpha_end"],
+    }
+    if loss:
+        data["loss_per_epoch"] = model.loss_history_[-epochs:]
+    if as_json:
+        emit_json(data)
+        return
+    t = Table(title="word2vec training", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("corpus", str(name))
+    t.add_row("architecture", f"{data['architecture']}, {'hs + ' if hs else ''}"
+              f"negative {negative}, window {window}, dim {dim}")
+    t.add_row("vocabulary", f"{len(model.wv):,} words (min_count {min_count}) of "
+              f"{model.vocab.total_words:,} tokens")
+    t.add_row("epochs", str(epochs))
+    t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, training "
+              f"{data['train_seconds']:.1f} s")
+    t.add_row("speed", f"{data['words_per_sec']:,} words/s ({workers} workers)")
+    t.add_row("learning rate", f"{alpha:g} -> {data['final_alpha']:.6f}")
+    if loss:
+        t.add_row("loss per epoch", " ".join(f"{x:.4g}" for x in data["loss_per_epoch"]))
+    t.add_row("saved", f"{output} ({fmt})")
+    console.print(t)
 
 
 # ------------------------------------------------------------------------------- entry

@@ -1,0 +1,251 @@
+"""Benchmark: wordspace Word2Vec vs gensim on the same corpus and settings.
+
+Prints one JSON line per setting with, for both tools: train seconds, words/s (corpus tokens x
+epochs / train seconds), vocabulary seconds, peak RSS (MB, of a fresh subprocess per run, taken
+right after training), analogy accuracy (questions-words.txt, restrict_vocab=30000, 3CosAdd as
+gensim's evaluate_word_analogies: question words excluded, questions with out-of-vocabulary
+words skipped) and WordSim353 Spearman; and the ratios wordspace/gensim.
+
+Settings (issue 3):
+  a: skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.025, 1 epoch
+  b: CBOW, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.05, 5 epochs
+  c, d: as a and b with hierarchical softmax instead of negative sampling (extra)
+  e: as a, with wordspace's shared_negatives=True (extra)
+
+gensim lives in its own venv, never a project dependency:
+    python3 -m venv /work/bench-venvs/gensim && /work/bench-venvs/gensim/bin/pip install gensim
+It is fed ``corpus_iterable=LineSentence(path)`` (its corpus_file mode misbehaves on one-line
+corpora).
+
+Usage:
+    python benchmarks/bench_word2vec.py [--corpus PATH] [--runs N] [--settings a,b]
+        [--workers 2] [--gensim-python /work/bench-venvs/gensim/bin/python] [--no-gensim]
+Quick check: head -c 10000000 wiki100m.txt > /tmp/wiki10m.txt; --corpus /tmp/wiki10m.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
+SETTINGS = {
+    "a": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.025, "epochs": 1},
+    "b": {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.05, "epochs": 5},
+    # extra settings (not in the issue): hierarchical softmax
+    "c": {"sg": 1, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.025, "epochs": 1},
+    "d": {"sg": 0, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.05, "epochs": 5},
+    # a with wordspace's shared_negatives=True (gensim trains plain a)
+    "e": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
+          "min_count": 5, "alpha": 0.025, "epochs": 1, "shared_negatives": True},
+}
+
+
+# ------------------------------------------------------------------ evaluation (numpy only)
+def _unit(m):
+    import numpy as np
+
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    n[n == 0] = 1
+    return (m / n).astype(np.float32)
+
+
+def analogy_accuracy(keys, vectors, path, restrict_vocab=30000):
+    """gensim-compatible 3CosAdd accuracy (case-insensitive, as gensim's default)."""
+    import numpy as np
+
+    keys = keys[:restrict_vocab]
+    u = _unit(np.asarray(vectors[:restrict_vocab], dtype=np.float32))
+    idx = {}
+    for i, k in enumerate(keys):
+        idx.setdefault(k.upper(), i)  # the most frequent spelling wins, as in gensim
+    quads = []
+    for line in open(path, encoding="utf-8"):
+        if line.startswith(":"):
+            continue
+        ws = line.upper().split()
+        if len(ws) != 4 or any(w not in idx for w in ws):
+            continue
+        quads.append([idx[w] for w in ws])
+    if not quads:
+        return 0.0, 0
+    q = np.asarray(quads)
+    correct = 0
+    for s in range(0, len(q), 2000):
+        b = q[s : s + 2000]
+        # b - a + c  (a:b :: c:d)
+        x = u[b[:, 1]] - u[b[:, 0]] + u[b[:, 2]]
+        x = _unit(x)
+        sims = x @ u.T
+        rows = np.arange(len(b))
+        for c in range(3):
+            sims[rows, b[:, c]] = -np.inf
+        correct += int((sims.argmax(axis=1) == b[:, 3]).sum())
+    return correct / len(q), len(q)
+
+
+def _rank(a):
+    import numpy as np
+
+    order = a.argsort(kind="stable")
+    r = np.empty(len(a))
+    r[order] = np.arange(len(a))
+    # average ties
+    sa = a[order]
+    i = 0
+    while i < len(a):
+        j = i
+        while j + 1 < len(a) and sa[j + 1] == sa[i]:
+            j += 1
+        r[order[i : j + 1]] = (i + j) / 2
+        i = j + 1
+    return r
+
+
+def wordsim_spearman(keys, vectors, path):
+    import numpy as np
+
+    idx = {k: i for i, k in reversed(list(enumerate(keys)))}
+    u = _unit(np.asarray(vectors, dtype=np.float32))
+    gold, pred = [], []
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, s = line.rstrip("\n").split("\t")[:3]
+        a, b = a.lower(), b.lower()
+        if a in idx and b in idx:
+            gold.append(float(s))
+            pred.append(float(u[idx[a]] @ u[idx[b]]))
+    ra, rb = _rank(np.asarray(gold)), _rank(np.asarray(pred))
+    return float(np.corrcoef(ra, rb)[0, 1]), len(gold)
+
+
+def _evaluate(keys, vectors):
+    acc, nq = analogy_accuracy(keys, vectors, DATA / "eval" / "questions-words.txt")
+    ws, npairs = wordsim_spearman(keys, vectors, DATA / "eval" / "wordsim353.tsv")
+    return {"analogy": round(acc, 4), "analogy_questions": nq, "ws353": round(ws, 4),
+            "ws353_pairs": npairs}
+
+
+def _rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ children
+def child_wordspace(corpus, setting, workers, seed):
+    sys.path.insert(0, str(ROOT / "src"))
+    from wordspace import Word2Vec
+
+    m = Word2Vec(workers=workers, seed=seed, **SETTINGS[setting])
+    t = time.perf_counter()
+    m.fit(corpus)
+    total = time.perf_counter() - t
+    rss = _rss_mb()
+    tokens = m.vocab.total_words
+    out = {"train_s": m.train_seconds_, "vocab_s": m.vocab_seconds_, "total_s": total,
+           "tokens": tokens, "words_per_s": tokens * m.epochs / m.train_seconds_,
+           "peak_rss_mb": rss}
+    out.update(_evaluate(m.wv.index_to_key, m.wv.vectors))
+    return out
+
+
+def child_gensim(corpus, setting, workers, seed):
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    p = SETTINGS[setting]
+    m = Word2Vec(vector_size=p["vector_size"], window=p["window"], min_count=p["min_count"],
+                 sg=p["sg"], hs=p.get("hs", 0), negative=p["negative"], sample=p["sample"],
+                 alpha=p["alpha"],
+                 epochs=p["epochs"], workers=workers, seed=seed)
+    t = time.perf_counter()
+    m.build_vocab(corpus_iterable=LineSentence(corpus))
+    tv = time.perf_counter() - t
+    t = time.perf_counter()
+    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count,
+            epochs=m.epochs)
+    tt = time.perf_counter() - t
+    rss = _rss_mb()
+    tokens = m.corpus_total_words
+    out = {"train_s": tt, "vocab_s": tv, "total_s": tv + tt, "tokens": tokens,
+           "words_per_s": tokens * m.epochs / tt, "peak_rss_mb": rss}
+    out.update(_evaluate(list(m.wv.index_to_key), m.wv.vectors))
+    return out
+
+
+def run_child(python, tool, corpus, setting, workers, seed):
+    cmd = [python, str(Path(__file__).resolve()), "--_child", tool, "--corpus", corpus,
+           "--settings", setting, "--workers", str(workers), "--seed", str(seed)]
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(workers))
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"{tool} run failed:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _median_run(runs):
+    keys = runs[0].keys()
+    out = {}
+    for k in keys:
+        vals = [r[k] for r in runs]
+        out[k] = statistics.median(vals) if isinstance(vals[0], int | float) else vals[0]
+    if len(runs) > 1:
+        out["train_s_all"] = [round(r["train_s"], 2) for r in runs]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default=str(DATA / "corpus" / "wiki100m.txt"))
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--settings", default="a,b")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--gensim-python", default="/work/bench-venvs/gensim/bin/python")
+    ap.add_argument("--no-gensim", action="store_true")
+    ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._child:
+        fn = child_wordspace if a._child == "wordspace" else child_gensim
+        print(json.dumps(fn(a.corpus, a.settings, a.workers, a.seed)))
+        return
+    for s in a.settings.split(","):
+        s = s.strip()
+        if s not in SETTINGS:
+            sys.exit(f"unknown setting {s!r}; choose from {', '.join(SETTINGS)}")
+        ours = _median_run([run_child(sys.executable, "wordspace", a.corpus, s, a.workers,
+                                      a.seed) for _ in range(a.runs)])
+        line = {"setting": s, "params": SETTINGS[s], "corpus": a.corpus, "workers": a.workers,
+                "runs": a.runs, "wordspace": _rounded(ours)}
+        if not a.no_gensim:
+            gen = _median_run([run_child(a.gensim_python, "gensim", a.corpus, s, a.workers,
+                                         a.seed) for _ in range(a.runs)])
+            line["gensim"] = _rounded(gen)
+            line["ratio"] = {
+                "words_per_s": round(ours["words_per_s"] / gen["words_per_s"], 3),
+                "train_s": round(ours["train_s"] / gen["train_s"], 3),
+                "peak_rss": round(ours["peak_rss_mb"] / gen["peak_rss_mb"], 3),
+                "analogy_diff": round(ours["analogy"] - gen["analogy"], 4),
+                "ws353_diff": round(ours["ws353"] - gen["ws353"], 4),
+            }
+        print(json.dumps(line), flush=True)
+
+
+def _rounded(d):
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+if __name__ == "__main__":
+    main()

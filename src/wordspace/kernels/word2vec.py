@@ -1,0 +1,297 @@
+"""word2vec kernels (numba): skip-gram and CBOW with negative sampling and/or hierarchical
+softmax, subsampling, dynamic windows, linearly decaying learning rate.
+
+``train_job`` trains on a run of sentences of one int32 id array and mutates only the weight
+arrays it is given (``syn0`` input vectors, ``syn1neg`` negative-sampling output vectors,
+``syn1`` hierarchical-softmax inner-node vectors). It releases the GIL, so the trainer runs
+several jobs at once on threads, Hogwild-style, as the C tool does. Random numbers come from
+the C tool's linear congruential generator seeded per job, so a run with one worker is
+bit-for-bit reproducible. Negative samples are drawn in O(1) from a Walker alias table
+(``Vocabulary.noise_alias``) rather than by binary search or the C tool's 1e8-entry table;
+the sigmoid is read from a 4096-bin table over [-8, 8].
+
+The single-update functions (``sg_update``, ``cbow_update``) take their negative samples as
+an argument; the tests compare them with a NumPy reference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["train_job", "sg_update", "cbow_update", "LCG_MUL", "LCG_ADD"]
+
+LCG_MUL = np.uint64(25214903917)
+LCG_ADD = np.uint64(11)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_SH16 = np.uint64(16)
+_SH32 = np.uint64(32)
+
+
+EXP_TABLE_SIZE = 4096
+_SIG_MAX = np.float32(8.0)
+_SIG_SCALE = np.float32(EXP_TABLE_SIZE / 16.0)
+# sigmoid at the centres of EXP_TABLE_SIZE bins over [-8, 8): max error 5e-4
+_SIG_TABLE = (1.0 / (1.0 + np.exp(-((np.arange(EXP_TABLE_SIZE) + 0.5) / EXP_TABLE_SIZE * 16.0
+                                    - 8.0)))).astype(np.float32)
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _sigmoid(f):
+    """Sigmoid from a table (as the C tool; finer: 4096 bins over [-8, 8]), 0/1 outside."""
+    if f >= _SIG_MAX:
+        return np.float32(1.0)
+    if f <= -_SIG_MAX:
+        return np.float32(0.0)
+    i = np.int64((f + _SIG_MAX) * _SIG_SCALE)
+    # integer clamp: stays in bounds even for NaN/inf (a diverging run must not crash)
+    if i < 0:
+        i = 0
+    elif i >= EXP_TABLE_SIZE:
+        i = EXP_TABLE_SIZE - 1
+    return _SIG_TABLE[i]
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _log1pexp(x):
+    """log(1 + exp(x)) in float64, safe for large |x| (loss only)."""
+    x = np.float64(x)
+    if x > 30.0:
+        return x
+    return np.log1p(np.exp(x))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss):
+    """Negative sampling for one (input vector ``l1``, target ``word``) pair.
+
+    Output vectors are updated in place; the input's gradient is added to ``work``.
+    Returns the loss (float64; 0 unless ``compute_loss``)."""
+    size = l1.shape[0]
+    loss = 0.0
+    for k in range(n_negs + 1):
+        if k == 0:
+            target = word
+            label = np.float32(1.0)
+        else:
+            target = negs[k - 1]
+            label = np.float32(0.0)
+        f = np.float32(0.0)
+        for d in range(size):
+            f += l1[d] * syn1neg[target, d]
+        g = (label - _sigmoid(f)) * alpha
+        if compute_loss:
+            loss += _log1pexp(-f) if k == 0 else _log1pexp(f)
+        for d in range(size):
+            work[d] += g * syn1neg[target, d]
+            syn1neg[target, d] += g * l1[d]
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss):
+    """Hierarchical softmax for one (input vector ``l1``, target word's path) pair."""
+    size = l1.shape[0]
+    loss = 0.0
+    for k in range(length):
+        p = point[k]
+        f = np.float32(0.0)
+        for d in range(size):
+            f += l1[d] * syn1[p, d]
+        c = np.float32(code[k])
+        g = (np.float32(1.0) - c - _sigmoid(f)) * alpha
+        if compute_loss:
+            # P(code) = sigmoid((1 - 2 code) f)
+            loss += _log1pexp(-f) if code[k] == 0 else _log1pexp(f)
+        for d in range(size):
+            work[d] += g * syn1[p, d]
+            syn1[p, d] += g * l1[d]
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def sg_update(syn0, syn1neg, syn1, ctx, word, negs, n_negs, code, point, length,
+              alpha, l1, work, use_neg, use_hs, compute_loss):
+    """Skip-gram: input vector of context word ``ctx`` predicts ``word``. Returns the loss.
+
+    ``l1`` and ``work`` are scratch vectors of length ``vector_size``."""
+    size = syn0.shape[1]
+    for d in range(size):
+        l1[d] = syn0[ctx, d]
+        work[d] = np.float32(0.0)
+    loss = 0.0
+    if use_hs:
+        loss += _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss)
+    if use_neg:
+        loss += _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss)
+    for d in range(size):
+        syn0[ctx, d] += work[d]
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def cbow_update(syn0, syn1neg, syn1, ctx_ids, n_ctx, word, negs, n_negs, code, point,
+                length, alpha, neu1, work, cbow_mean, use_neg, use_hs, compute_loss):
+    """CBOW: the sum (or mean) of the context words' input vectors predicts ``word``; the
+    input gradient goes to every context word (divided by their number when summing, as
+    gensim does). Returns the loss."""
+    size = syn0.shape[1]
+    if n_ctx == 0:
+        return 0.0
+    for d in range(size):
+        neu1[d] = np.float32(0.0)
+        work[d] = np.float32(0.0)
+    for m in range(n_ctx):
+        c = ctx_ids[m]
+        for d in range(size):
+            neu1[d] += syn0[c, d]
+    if cbow_mean:
+        inv = np.float32(1.0) / np.float32(n_ctx)
+        for d in range(size):
+            neu1[d] *= inv
+    loss = 0.0
+    if use_hs:
+        loss += _hs_update(neu1, syn1, code, point, length, alpha, work, compute_loss)
+    if use_neg:
+        loss += _neg_update(neu1, syn1neg, word, negs, n_negs, alpha, work, compute_loss)
+    if not cbow_mean:
+        inv = np.float32(1.0) / np.float32(n_ctx)
+        for d in range(size):
+            work[d] *= inv
+    for m in range(n_ctx):
+        c = ctx_ids[m]
+        for d in range(size):
+            syn0[c, d] += work[d]
+    return loss
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _draw(thr, alias, r1, r2):
+    """A noise word from the alias table, given two LCG states (O(1), no branches on data
+    beyond one compare): bucket from the top 32 bits of ``r1``, coin from ``r2``."""
+    n = np.uint64(thr.shape[0])
+    i = np.int64(((r1 >> _SH32) * n) >> _SH32)
+    u = np.int64((r2 >> _SH16) & _MASK32)
+    if u < thr[i]:
+        return np.int32(i)
+    return alias[i]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _draw_negatives(thr, alias, negative, word, negs, next_random):
+    """Draw ``negative`` noise words into ``negs``, skipping ``word`` itself (as the C tool).
+    Returns ``(how many were kept, the new RNG state)``."""
+    n = 0
+    for _k in range(negative):
+        r1 = next_random * LCG_MUL + LCG_ADD
+        next_random = r1 * LCG_MUL + LCG_ADD
+        t = _draw(thr, alias, r1, next_random)
+        if t != word:
+            negs[n] = t
+            n += 1
+    return n, next_random
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_thr, noise_alias,
+              codes, points, codelens, sg, use_hs, negative, cbow_mean, window, shrink,
+              alpha0, alpha_span, gpos0, denom, seed, compute_loss, shared_negatives):
+    """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each).
+
+    ``keep_int[w]``: subsampling threshold (keep when >= a uniform 32-bit draw).
+    Learning rate of a word at global position ``p = gpos0 + (its offset from
+    starts[s_begin])``: ``alpha0 - alpha_span * p / denom``.
+    ``shared_negatives`` (skip-gram): one draw of negative samples per centre word serves
+    every context word of its window (faster; not the C tool's behaviour).
+    Returns ``(words_seen, words_trained, loss, alpha at the job's last word)``.
+    """
+    size = syn0.shape[1]
+    next_random = np.uint64(seed)
+    use_neg = negative > 0
+    maxlen = 1
+    for s in range(s_begin, s_end):
+        n = starts[s + 1] - starts[s]
+        if n > maxlen:
+            maxlen = n
+    sent = np.empty(maxlen, dtype=np.int32)
+    spos = np.empty(maxlen, dtype=np.int64)
+    negs = np.empty(max(negative, 1), dtype=np.int32)
+    ctx = np.empty(2 * window + 1, dtype=np.int32)
+    work = np.empty(size, dtype=np.float32)
+    neu1 = np.empty(size, dtype=np.float32)
+    dummy_code = np.zeros(1, dtype=np.uint8)
+    dummy_point = np.zeros(1, dtype=np.int32)
+    base = starts[s_begin]
+    words_seen = 0
+    words_trained = 0
+    loss = 0.0
+    alpha = np.float32(alpha0)
+    for s in range(s_begin, s_end):
+        a = starts[s]
+        b = starts[s + 1]
+        words_seen += b - a
+        # subsampling: keep the surviving words, remember their corpus positions
+        n = 0
+        for p in range(a, b):
+            w = ids[p]
+            next_random = next_random * LCG_MUL + LCG_ADD
+            if keep_int[w] < np.int64((next_random >> _SH16) & _MASK32):
+                continue
+            sent[n] = w
+            spos[n] = p - base
+            n += 1
+        words_trained += n
+        for i in range(n):
+            word = sent[i]
+            alpha = np.float32(alpha0 - alpha_span * (gpos0 + spos[i]) / denom)
+            if shrink:
+                next_random = next_random * LCG_MUL + LCG_ADD
+                red = np.int64((next_random >> _SH16) % np.uint64(window))
+            else:
+                red = 0
+            lo = i - window + red
+            if lo < 0:
+                lo = 0
+            hi = i + window + 1 - red
+            if hi > n:
+                hi = n
+            if use_hs:
+                code = codes[word]
+                point = points[word]
+                length = codelens[word]
+            else:
+                code = dummy_code
+                point = dummy_point
+                length = 0
+            if sg:
+                n_negs = 0
+                drawn = False
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    if not (shared_negatives and drawn):
+                        n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative,
+                                                              word, negs, next_random)
+                        drawn = True
+                    loss += sg_update(syn0, syn1neg, syn1, sent[j], word, negs, n_negs, code,
+                                      point, length, alpha, neu1, work, use_neg, use_hs,
+                                      compute_loss)
+            else:
+                n_ctx = 0
+                for j in range(lo, hi):
+                    if j != i:
+                        ctx[n_ctx] = sent[j]
+                        n_ctx += 1
+                if n_ctx == 0:
+                    continue
+                n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
+                                                      negs, next_random)
+                loss += cbow_update(syn0, syn1neg, syn1, ctx, n_ctx, word, negs, n_negs, code,
+                                    point, length, alpha, neu1, work, cbow_mean, use_neg,
+                                    use_hs, compute_loss)
+    # the schedule's rate at the job's last word (whether or not subsampling kept it)
+    last = starts[s_end] - 1 - base
+    if last < 0:
+        last = 0
+    alpha = np.float32(alpha0 - alpha_span * (gpos0 + last) / denom)
+    return words_seen, words_trained, loss, alpha

@@ -1,0 +1,5 @@
+"""Trainers: one module per model (config + orchestration); each ends in a WordVectors."""
+
+from .word2vec import Word2Vec
+
+__all__ = ["Word2Vec"]

@@ -1,0 +1,511 @@
+"""Word2Vec: skip-gram and CBOW training (orchestration around ``kernels.word2vec``).
+
+The corpus is read once into an ``int32`` id array (:meth:`Corpus.to_ids`); every epoch cuts
+it into jobs of about ``batch_words`` words which ``workers`` threads train Hogwild-style with
+the GIL released. Each job has its own seed derived from ``(seed, epoch, job)`` and its learning
+rate depends only on the corpus position of each word, so the schedule is exactly linear from
+``alpha`` to ``min_alpha`` over all epochs whatever the thread timing, every epoch trains the
+whole corpus, and ``workers=1`` is bit-for-bit reproducible.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from ..corpus import as_corpus
+from ..errors import FormatError, ParameterError
+from ..vectors import WordVectors
+from ..vocab import Vocabulary
+
+__all__ = ["Word2Vec"]
+
+logger = logging.getLogger(__name__)
+
+_MODEL_KIND = "word2vec_model"
+_PARAMS = (
+    "vector_size", "window", "min_count", "sg", "hs", "negative", "ns_exponent", "cbow_mean",
+    "sample", "alpha", "min_alpha", "epochs", "workers", "seed", "max_vocab_size",
+    "max_final_vocab", "shrink_windows", "compute_loss", "sorted_vocab", "lowercase",
+    "batch_words", "max_sentence_length", "shared_negatives",
+)
+
+
+def _mix(*xs: int) -> int:
+    """splitmix64 over a few integers: a job's seed from (seed, epoch, job)."""
+    z = 0x9E3779B97F4A7C15
+    m = (1 << 64) - 1
+    for x in xs:
+        z = (z ^ (int(x) & m)) & m
+        z = (z + 0x9E3779B97F4A7C15) & m
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+        z ^= z >> 31
+    return z or 1
+
+
+def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """Initial input vectors: uniform in [-1/d, 1/d), as gensim 4 (the C tool uses half)."""
+    v = rng.random((n, d), dtype=np.float32)
+    v *= np.float32(2.0)
+    v -= np.float32(1.0)
+    v /= np.float32(d)
+    return v
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+
+
+class Word2Vec:
+    """word2vec embeddings (Mikolov et al. 2013): skip-gram or CBOW, negative sampling and/or
+    hierarchical softmax. Parameters and names follow gensim's ``Word2Vec``.
+
+    Parameters
+    ----------
+    vector_size: dimension of the vectors.
+    window: maximum distance between a word and its context words.
+    min_count: ignore words seen fewer times.
+    sg: 1 skip-gram, 0 CBOW.
+    hs: 1 hierarchical softmax (together with negative sampling when ``negative > 0``).
+    negative: negative samples per positive example (0: none; then ``hs`` must be 1).
+    ns_exponent: exponent of the noise distribution (``count**ns_exponent``).
+    cbow_mean: CBOW input is the mean (1) or the sum (0) of the context vectors.
+    sample: subsampling threshold for frequent words (0: off).
+    alpha, min_alpha: learning rate, decaying linearly from ``alpha`` to ``min_alpha`` over all
+        epochs of one ``fit``. Default 0.025 for both architectures, as gensim (the C tool uses
+        0.05 for CBOW: pass ``alpha=0.05``).
+    epochs: passes over the corpus.
+    workers: training threads (Hogwild-style); ``workers=1`` with a fixed ``seed`` is
+        bit-for-bit reproducible.
+    seed: seed of the initial vectors and of every job's random numbers.
+    max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
+    shrink_windows: draw the effective window uniformly in ``1..window`` for every word.
+    compute_loss: accumulate the training loss (float64) into ``loss_history_``.
+    sorted_vocab: kept for gensim compatibility; the vocabulary is always sorted by frequency.
+    callbacks: objects with any of ``on_train_begin/on_epoch_begin/on_epoch_end/on_train_end``
+        (called with the model, as gensim's ``CallbackAny2Vec``), or plain callables called as
+        ``cb(model, epoch)`` after every epoch.
+    lowercase: lowercase tokens when reading a path.
+    batch_words: words per job handed to a thread.
+    max_sentence_length: longer lines are cut into pieces of this many tokens.
+    shared_negatives: skip-gram only: draw the negative samples once per centre word and
+        share them across its window (faster, slightly different training; off by default).
+
+    Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
+    (:class:`Vocabulary`), ``syn1neg``/``syn1`` (output weights), ``loss_history_`` (loss per
+    epoch, when ``compute_loss``), ``epoch_stats_`` (words, seconds, words/s, final learning
+    rate per epoch), ``epochs_trained_``.
+    """
+
+    def __init__(
+        self,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        sample: float = 1e-3,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        epochs: int = 5,
+        workers: int = 2,
+        seed: int = 1,
+        max_vocab_size: int | None = None,
+        max_final_vocab: int | None = None,
+        shrink_windows: bool = True,
+        compute_loss: bool = False,
+        sorted_vocab: bool = True,
+        callbacks: Sequence[Any] = (),
+        lowercase: bool = False,
+        batch_words: int = 10000,
+        max_sentence_length: int = 10000,
+        shared_negatives: bool = False,
+    ):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.compute_loss = compute_loss
+        self.sorted_vocab = sorted_vocab
+        self.callbacks = callbacks
+        self.lowercase = lowercase
+        self.batch_words = batch_words
+        self.max_sentence_length = max_sentence_length
+        self.shared_negatives = shared_negatives
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in _PARAMS}
+
+    def _validate(self) -> None:
+        def need(cond: bool, msg: str) -> None:
+            if not cond:
+                raise ParameterError(msg)
+
+        need(_is_int(self.vector_size) and self.vector_size >= 1,
+             f"vector_size must be a positive integer, got {self.vector_size!r}")
+        need(_is_int(self.window) and self.window >= 1,
+             f"window must be an integer >= 1, got {self.window!r}")
+        need(_is_int(self.min_count) and self.min_count >= 1,
+             f"min_count must be an integer >= 1, got {self.min_count!r}")
+        need(self.sg in (0, 1) and not isinstance(self.sg, float),
+             f"sg must be 0 (CBOW) or 1 (skip-gram), got {self.sg!r}")
+        need(self.hs in (0, 1) and not isinstance(self.hs, float),
+             f"hs must be 0 or 1, got {self.hs!r}")
+        need(_is_int(self.negative) and self.negative >= 0,
+             f"negative must be an integer >= 0, got {self.negative!r}")
+        need(self.negative > 0 or self.hs == 1,
+             "negative=0 with hs=0 leaves nothing to train; set negative > 0 (e.g. 5) or hs=1")
+        need(_is_num(self.ns_exponent) and np.isfinite(self.ns_exponent),
+             f"ns_exponent must be a finite number, got {self.ns_exponent!r}")
+        need(self.cbow_mean in (0, 1) and not isinstance(self.cbow_mean, float),
+             f"cbow_mean must be 0 or 1, got {self.cbow_mean!r}")
+        need(_is_num(self.sample) and 0 <= self.sample < 1,
+             f"sample must be a number in [0, 1), got {self.sample!r} (1e-3 to 1e-5 are usual)")
+        need(_is_num(self.alpha) and 0 < self.alpha < 10,
+             f"alpha must be a positive number, got {self.alpha!r}")
+        need(_is_num(self.min_alpha) and 0 <= self.min_alpha <= self.alpha,
+             f"min_alpha must be a number in [0, alpha={self.alpha!r}], got {self.min_alpha!r}")
+        need(_is_int(self.epochs) and self.epochs >= 1,
+             f"epochs must be an integer >= 1, got {self.epochs!r}")
+        need(_is_int(self.workers) and self.workers >= 1,
+             f"workers must be an integer >= 1, got {self.workers!r}")
+        need(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
+        for name in ("max_vocab_size", "max_final_vocab"):
+            v = getattr(self, name)
+            need(v is None or (_is_int(v) and v >= 1),
+                 f"{name} must be a positive integer or None, got {v!r}")
+        need(_is_int(self.batch_words) and self.batch_words >= 1,
+             f"batch_words must be a positive integer, got {self.batch_words!r}")
+        need(_is_int(self.max_sentence_length) and self.max_sentence_length >= 1,
+             f"max_sentence_length must be a positive integer, got {self.max_sentence_length!r}")
+        need(isinstance(self.shared_negatives, bool | np.bool_),
+             f"shared_negatives must be True or False, got {self.shared_negatives!r}")
+        cbs = self.callbacks
+        need(isinstance(cbs, Sequence) and not isinstance(cbs, str),
+             "callbacks must be a list or tuple")
+        for cb in cbs:
+            need(callable(cb) or any(hasattr(cb, m) for m in (
+                "on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")),
+                f"callback {cb!r} is neither callable nor has on_epoch_end()")
+
+    # ------------------------------------------------------------------ fitting
+    @property
+    def is_fitted(self) -> bool:
+        return getattr(self, "syn0", None) is not None
+
+    def fit(self, corpus, progress: Callable[..., None] | None = None,
+            update: bool = False) -> Word2Vec:
+        """Train on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of token lists).
+
+        On a fresh model this builds the vocabulary and trains. On a fitted (or loaded) model
+        it continues training: with ``update=False`` words outside the vocabulary are ignored;
+        with ``update=True`` the new corpus's words (``min_count`` applied to it) are added to
+        the vocabulary first. ``progress(words_done, words_total, **info)`` is called after
+        every job (info: epoch, words_per_sec, alpha, loss when computed).
+        """
+        self._validate()
+        if not isinstance(update, bool):
+            raise ParameterError(f"update must be True or False, got {update!r}")
+        if update and not self.is_fitted:
+            raise ParameterError("update=True needs a trained model; call fit() without it first")
+        corpus = as_corpus(corpus, lowercase=self.lowercase,
+                           max_sentence_length=self.max_sentence_length)
+        t0 = time.perf_counter()
+        if not self.is_fitted:
+            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
+                                     self.max_final_vocab)
+            self._init_weights(vocab)
+        elif update:
+            new = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
+                                   self.max_final_vocab)
+            self._extend_weights(self.vocab.extended(new))
+        else:
+            # continue on the same vocabulary; counts of the new corpus are not added
+            pass
+        ids, starts = corpus.to_ids(self.vocab)
+        corpus.clear_cache()
+        self.vocab_seconds_ = time.perf_counter() - t0
+        if len(ids) == 0:
+            from ..errors import CorpusError
+
+            raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
+        self._train(ids, starts, progress)
+        self._make_wv()
+        return self
+
+    def _init_weights(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        rng = np.random.default_rng(self.seed)
+        n, d = len(vocab), self.vector_size
+        self.syn0 = _init_vectors(rng, n, d)
+        self.syn1neg = np.zeros((n, d), dtype=np.float32)
+        self.syn1 = np.zeros((max(n - 1, 1), d), dtype=np.float32)
+        self.epochs_trained_ = 0
+        self.loss_history_: list[float] = []
+        self.epoch_stats_: list[dict[str, Any]] = []
+
+    def _extend_weights(self, vocab: Vocabulary) -> None:
+        old = len(self.vocab)
+        n, d = len(vocab), self.syn0.shape[1]
+        if n > old:
+            rng = np.random.default_rng(_mix(self.seed, self.epochs_trained_, n))
+            extra = _init_vectors(rng, n - old, d)
+            self.syn0 = np.ascontiguousarray(np.vstack([self.syn0, extra]))
+            self.syn1neg = np.ascontiguousarray(
+                np.vstack([self.syn1neg, np.zeros((n - old, d), np.float32)]))
+            rows = max(n - 1, 1) - self.syn1.shape[0]
+            if rows > 0:
+                self.syn1 = np.ascontiguousarray(
+                    np.vstack([self.syn1, np.zeros((rows, d), np.float32)]))
+        self.vocab = vocab
+        logger.info("vocabulary extended from %d to %d words", old, n)
+
+    def _train(self, ids: np.ndarray, starts: np.ndarray,
+               progress: Callable[..., None] | None) -> None:
+        from ..kernels.word2vec import train_job
+
+        vocab = self.vocab
+        if self.syn0.shape[1] != self.vector_size:
+            raise ParameterError(
+                f"vector_size={self.vector_size} but the model's vectors have "
+                f"{self.syn0.shape[1]} dimensions; vector_size cannot change after training")
+        use_neg = self.negative > 0
+        keep = vocab.keep_probabilities(float(self.sample))
+        keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
+        noise_thr, noise_alias = (vocab.noise_alias(float(self.ns_exponent)) if use_neg
+                                  else (np.ones(1, np.int64), np.zeros(1, np.int32)))
+        if self.hs:
+            codes, points, lens = vocab.huffman()
+        else:
+            codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
+                                   np.zeros(1, np.int32))
+        n_words = int(len(ids))
+        n_sent = len(starts) - 1
+        bounds = np.unique(np.concatenate([
+            [0], np.searchsorted(starts, np.arange(self.batch_words, n_words, self.batch_words)),
+            [n_sent]])).astype(np.int64)
+        jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        epochs = int(self.epochs)
+        total = n_words * epochs
+        denom = float(max(total - 1, 1))
+        alpha0 = float(self.alpha)
+        span = float(self.alpha - self.min_alpha)
+        base_epoch = self.epochs_trained_
+        args = (self.syn0, self.syn1neg, self.syn1, keep_int, noise_thr, noise_alias, codes,
+                points, lens,
+                int(self.sg), bool(self.hs), int(self.negative), int(self.cbow_mean),
+                int(self.window), bool(self.shrink_windows))
+        compute_loss = bool(self.compute_loss)
+        shared = bool(self.shared_negatives)
+        self._call_callbacks("on_train_begin")
+        logger.info("training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
+                    "skip-gram" if self.sg else "CBOW", n_words, epochs, len(jobs), self.workers)
+
+        def run(e: int, j: int) -> tuple[int, int, float, float]:
+            s0, s1 = jobs[j]
+            gpos = e * n_words + int(starts[s0])
+            return train_job(ids, starts, s0, s1, *args, alpha0, span, gpos, denom,
+                             np.uint64(_mix(self.seed, base_epoch + e, j)), compute_loss,
+                             shared)
+
+        done_total = 0
+        t_train = time.perf_counter()
+        pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+        try:
+            for e in range(epochs):
+                self._call_callbacks("on_epoch_begin")
+                te = time.perf_counter()
+                seen = trained = 0
+                loss = 0.0
+                last_alpha = alpha0
+                if pool is None:
+                    results = (run(e, j) for j in range(len(jobs)))
+                else:
+                    # keep at most 2 jobs per worker in flight (bounded queue, ordered results)
+                    results = _ordered_map(pool, run, e, len(jobs), 2 * self.workers)
+                for j, (ws, wt, ls, al) in enumerate(results):
+                    seen += ws
+                    trained += wt
+                    loss += ls
+                    if j == len(jobs) - 1:
+                        last_alpha = float(al)
+                    done_total += ws
+                    if progress is not None:
+                        el = time.perf_counter() - t_train
+                        info = {"epoch": f"{e + 1}/{epochs}",
+                                "words_per_sec": int(done_total / el) if el > 0 else 0,
+                                "alpha": float(al)}
+                        if compute_loss:
+                            info["loss"] = loss / max(trained, 1)
+                        progress(done_total, total, **info)
+                secs = time.perf_counter() - te
+                self.epochs_trained_ += 1
+                stats = {"epoch": self.epochs_trained_, "words": seen, "trained_words": trained,
+                         "seconds": secs, "words_per_sec": seen / secs if secs > 0 else 0.0,
+                         "alpha_end": last_alpha}
+                if compute_loss:
+                    stats["loss"] = loss
+                    self.loss_history_.append(loss)
+                self.epoch_stats_.append(stats)
+                logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
+                            self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
+                self._make_wv()
+                self._call_callbacks("on_epoch_end", epoch=self.epochs_trained_)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.train_seconds_ = time.perf_counter() - t_train
+        self._call_callbacks("on_train_end")
+
+    def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
+        for cb in self.callbacks:
+            m = getattr(cb, hook, None)
+            if m is not None:
+                m(self)
+            elif hook == "on_epoch_end" and callable(cb):
+                cb(self, epoch)
+
+    def _make_wv(self) -> None:
+        meta = {"trainer": "word2vec", "params": self._config(),
+                "epochs_trained": getattr(self, "epochs_trained_", 0)}
+        self.wv = WordVectors(self.vocab.index_to_key, self.syn0, counts=self.vocab.counts,
+                              meta=meta)
+
+    def get_wv(self, vectors: str = "input") -> WordVectors:
+        """The trained vectors: ``"input"`` (``model.wv``, as word2vec and gensim) or
+        ``"average"`` of the input and negative-sampling output vectors (as GloVe averages
+        its two sets; needs ``negative > 0``). The result shares no memory with the model."""
+        if not self.is_fitted:
+            raise ParameterError("the model is not trained yet; call fit() first")
+        if vectors == "input":
+            arr = self.syn0.copy()
+        elif vectors == "average":
+            if self.negative == 0 or not np.any(self.syn1neg):
+                raise ParameterError("vectors='average' needs negative sampling (negative > 0)")
+            arr = (self.syn0 + self.syn1neg) * np.float32(0.5)
+        else:
+            raise ParameterError(f"vectors must be 'input' or 'average', got {vectors!r}")
+        meta = dict(self.wv.meta, vectors=vectors)
+        return WordVectors(self.vocab.index_to_key, arr, counts=self.vocab.counts, meta=meta)
+
+    def _config(self) -> dict[str, Any]:
+        cfg = {k: getattr(self, k) for k in _PARAMS}
+        for k, v in cfg.items():
+            if isinstance(v, np.integer):
+                cfg[k] = int(v)
+            elif isinstance(v, np.floating):
+                cfg[k] = float(v)
+        return cfg
+
+    def get_latest_training_loss(self) -> float:
+        """Loss of the last epoch (gensim's name; needs ``compute_loss=True``)."""
+        return self.loss_history_[-1] if getattr(self, "loss_history_", None) else 0.0
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
+        """Save the full model natively (input and output weights, vocabulary with counts,
+        configuration), so that :meth:`load` can continue training. ``WordVectors.load`` and
+        ``wordspace.load`` read the same file as plain vectors."""
+        from ..formats import save_native
+
+        if not self.is_fitted:
+            raise ParameterError("the model is not trained yet; call fit() before save()")
+        extra_arrays = {"syn1neg": self.syn1neg}
+        if self.hs:
+            extra_arrays["syn1"] = self.syn1
+        state = {"config": self._config(), "epochs_trained": self.epochs_trained_,
+                 "min_count_effective": self.vocab.min_count,
+                 "total_words": self.vocab.total_words,
+                 "loss_history": list(map(float, self.loss_history_)),
+                 "epoch_stats": self.epoch_stats_}
+        save_native(self.wv, path, layout=layout, extra_arrays=extra_arrays,
+                    extra_meta={"model": _MODEL_KIND, "word2vec": state})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Word2Vec:
+        """Load a model written by :meth:`save`; ``fit`` then continues training."""
+        from ..formats import read_native, vectors_from_native
+
+        arrays, meta = read_native(path)
+        if meta.get("model") != _MODEL_KIND or "word2vec" not in meta:
+            raise FormatError(f"{path} holds word vectors, not a Word2Vec model; load it with "
+                              "wordspace.load() or WordVectors.load()")
+        wv, rest = vectors_from_native(arrays, meta, path)
+        state = meta["word2vec"]
+        cfg = state["config"]
+        model = cls(**{k: v for k, v in cfg.items() if k in _PARAMS})
+        if wv.counts is None:
+            raise FormatError(f"{path}: the model has no word counts")
+        model.vocab = Vocabulary(wv.index_to_key, wv.counts,
+                                 min_count=state.get("min_count_effective", model.min_count),
+                                 total_words=state.get("total_words"))
+        n, d = wv.vectors.shape
+        model.syn0 = np.array(wv.vectors, dtype=np.float32, order="C")
+        syn1neg = rest.get("syn1neg")
+        model.syn1neg = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
+                         else np.zeros((n, d), np.float32))
+        syn1 = rest.get("syn1")
+        model.syn1 = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
+                      else np.zeros((max(n - 1, 1), d), np.float32))
+        if model.syn1neg.shape != (n, d) or model.syn1.shape != (max(n - 1, 1), d):
+            raise FormatError(f"{path}: output weights do not match the vectors' shape {n}x{d}")
+        model.epochs_trained_ = int(state.get("epochs_trained", 0))
+        model.loss_history_ = list(state.get("loss_history", []))
+        model.epoch_stats_ = list(state.get("epoch_stats", []))
+        model._make_wv()
+        return model
+
+    def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
+        """Write the input vectors in word2vec text (or binary) format for exchange."""
+        self.wv.save_word2vec_format(path, binary=binary)
+
+    def __repr__(self) -> str:
+        arch = "sg" if self.sg else "cbow"
+        state = f", {len(self.vocab):,} words" if self.is_fitted else ""
+        return f"Word2Vec({arch}, vector_size={self.vector_size}, window={self.window}{state})"
+
+
+def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, n_jobs: int, in_flight: int):
+    """Yield ``fn(e, j)`` for ``j`` in order, keeping ``in_flight`` calls submitted."""
+    from collections import deque
+
+    q: deque = deque()
+    nxt = 0
+    while nxt < n_jobs and len(q) < in_flight:
+        q.append(pool.submit(fn, e, nxt))
+        nxt += 1
+    while q:
+        r = q.popleft().result()
+        if nxt < n_jobs:
+            q.append(pool.submit(fn, e, nxt))
+            nxt += 1
+        yield r
+
