@@ -1,0 +1,1 @@
+"""Trainers, one module per model; each ends in a WordVectors."""
