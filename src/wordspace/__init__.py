@@ -21,6 +21,12 @@ from .vectors import WordVectors
 
 __version__ = "0.1.0"
 
+# ---- ValueVec (valuevec branch)
+from . import datasets  # noqa: E402
+from .alignment import value_alignment  # noqa: E402
+from .train.valuevec import ValueVec  # noqa: E402
+from .values import ValuePairs  # noqa: E402
+
 __all__ = [
     "WordVectors",
     "load",
@@ -36,4 +42,9 @@ __all__ = [
     "ValueDataError",
     "MissingDependencyError",
     "__version__",
+    # ValueVec
+    "ValueVec",
+    "ValuePairs",
+    "datasets",
+    "value_alignment",
 ]

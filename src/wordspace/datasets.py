@@ -53,7 +53,8 @@ def color_spectrum(n_colors: int = 30, seed: int = 42, *,
     if isinstance(n_colors, bool) or not isinstance(n_colors, int | np.integer) or not (
         1 <= n_colors <= max_colors
     ):
-        raise ParameterError(f"n_colors must be an integer from 1 to {max_colors}, got {n_colors!r}")
+        raise ParameterError(
+            f"n_colors must be an integer from 1 to {max_colors}, got {n_colors!r}")
     r = rng if rng is not None else random.Random(seed)
     noise = np.random.RandomState(seed)
     bases = list(BASE_COLORS)

@@ -1,8 +1,9 @@
 """Value tables for ValueVec: reading, validation, word values from records, training pairs.
 
 A *value table* maps words to numbers (a colour to its wavelength, a keyword to a price).
-:func:`word_value_table` validates one and aggregates duplicate words; :func:`records_to_word_values`
-derives one from records (a listing title and its price) with a shrunk mean per word;
+:func:`word_value_table` validates one and aggregates duplicate words;
+:func:`records_to_word_values` derives one from records (a listing title and its price) with
+a shrunk mean per word;
 :class:`ValuePairs` turns it into the (center, context, label) pairs ValueVec trains on, exactly
 as the ValueVec article builds them, but vectorised (a million words take seconds).
 """

@@ -255,6 +255,32 @@ def averaged_step(main, ctx, center, context, label, sims, lr,
 
 
 @njit(cache=True, nogil=True, fastmath=True)
+def _adam_rows(rows, nt, w, g, m, v, a, beta1, beta2, eps):
+    d = w.shape[1]
+    b1 = np.float32(beta1)
+    b2 = np.float32(beta2)
+    c1 = np.float32(1.0 - beta1)
+    c2 = np.float32(1.0 - beta2)
+    e = np.float32(eps)
+    for t in range(nt):
+        r = rows[t]
+        nrm = np.float32(0.0)
+        for j in range(d):
+            gj = g[r, j]
+            g[r, j] = 0.0
+            mj = b1 * m[r, j] + c1 * gj
+            vj = b2 * v[r, j] + c2 * gj * gj
+            m[r, j] = mj
+            v[r, j] = vj
+            x = w[r, j] - a * mj / (np.sqrt(vj) + e)
+            w[r, j] = x
+            nrm += x * x
+        nrm = np.float32(1.0) / np.sqrt(nrm) if nrm > 0 else np.float32(1.0)
+        for j in range(d):
+            w[r, j] *= nrm
+
+
+@njit(cache=True, nogil=True, fastmath=True)
 def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, beta2, eps,
                m_main, v_main, m_ctx, v_ctx, g_main, g_ctx, stamp_main, stamp_ctx,
                touched_main, touched_ctx, step0):
@@ -297,29 +323,7 @@ def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, 
             for j in range(d):
                 gm[j] += g * (v[j] - s * u[j])
                 gc[j] += g * (u[j] - s * v[j])
-        bc1 = 1.0 - beta1 ** step
-        bc2 = 1.0 - beta2 ** step
-        a = np.float32(lr * np.sqrt(bc2) / bc1)
-        for which in range(2):
-            if which == 0:
-                rows, nt, w_, gm_, mm, vv = touched_main, nt_m, main, g_main, m_main, v_main
-            else:
-                rows, nt, w_, gm_, mm, vv = touched_ctx, nt_c, ctx, g_ctx, m_ctx, v_ctx
-            for t in range(nt):
-                r = rows[t]
-                nrm = np.float32(0.0)
-                for j in range(d):
-                    gj = gm_[r, j]
-                    gm_[r, j] = 0.0
-                    mj = np.float32(beta1) * mm[r, j] + np.float32(1.0 - beta1) * gj
-                    vj = np.float32(beta2) * vv[r, j] + np.float32(1.0 - beta2) * gj * gj
-                    mm[r, j] = mj
-                    vv[r, j] = vj
-                    x = w_[r, j] - a * mj / (np.sqrt(vj) + np.float32(eps))
-                    w_[r, j] = x
-                    nrm += x * x
-                nrm = np.sqrt(nrm)
-                if nrm > 0:
-                    for j in range(d):
-                        w_[r, j] /= nrm
+        a = np.float32(lr * np.sqrt(1.0 - beta2 ** step) / (1.0 - beta1 ** step))
+        _adam_rows(touched_main, nt_m, main, g_main, m_main, v_main, a, beta1, beta2, eps)
+        _adam_rows(touched_ctx, nt_c, ctx, g_ctx, m_ctx, v_ctx, a, beta1, beta2, eps)
     return step
