@@ -18,8 +18,8 @@ def test_perfect_and_random_geometry():
     vals = np.linspace(0, 10, 40)
     wv = ws.WordVectors([f"w{i}" for i in range(40)], arc_vectors(vals), extras={"values": vals})
     a = ws.value_alignment(wv)
-    assert a["spearman"] == pytest.approx(1.0, abs=1e-9)
-    assert a["pc1_spearman"] == pytest.approx(1.0, abs=1e-9)
+    assert a["spearman"] > 0.995  # float32 cosines break the ties of equal gaps
+    assert a["pc1_spearman"] == pytest.approx(1.0, abs=1e-6)
     assert a["knn_mae"] < 0.05 < a["knn_mae_baseline"]
     assert a["n_pairs"] == 40 * 39 // 2 and a["n_words"] == 40 and a["k"] == 5
     rnd = np.random.default_rng(0).standard_normal((40, 4)).astype(np.float32)
