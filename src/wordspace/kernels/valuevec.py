@@ -255,7 +255,9 @@ def averaged_step(main, ctx, center, context, label, sims, lr,
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _adam_rows(rows, nt, w, g, m, v, a, beta1, beta2, eps):
+def _adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
+    """Adam step for rows ``rows[:nt]`` (distinct) of ``w``; ``state[r]`` holds that row's
+    first moment, second moment and accumulated gradient (zeroed here)."""
     d = w.shape[1]
     b1 = np.float32(beta1)
     b2 = np.float32(beta2)
@@ -264,33 +266,38 @@ def _adam_rows(rows, nt, w, g, m, v, a, beta1, beta2, eps):
     e = np.float32(eps)
     for t in range(nt):
         r = rows[t]
+        st = state[r]
+        wr = w[r]
         nrm = np.float32(0.0)
         for j in range(d):
-            gj = g[r, j]
-            g[r, j] = 0.0
-            mj = b1 * m[r, j] + c1 * gj
-            vj = b2 * v[r, j] + c2 * gj * gj
-            m[r, j] = mj
-            v[r, j] = vj
-            x = w[r, j] - a * mj / (np.sqrt(vj) + e)
-            w[r, j] = x
+            gj = st[2, j]
+            mj = b1 * st[0, j] + c1 * gj
+            vj = b2 * st[1, j] + c2 * gj * gj
+            st[0, j] = mj
+            st[1, j] = vj
+            st[2, j] = 0.0
+            x = wr[j] - a * mj / (np.sqrt(vj) + e)
+            wr[j] = x
             nrm += x * x
         nrm = np.float32(1.0) / np.sqrt(nrm) if nrm > 0 else np.float32(1.0)
         for j in range(d):
-            w[r, j] *= nrm
+            wr[j] *= nrm
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, beta2, eps,
-               m_main, v_main, m_ctx, v_ctx, g_main, g_ctx, stamp_main, stamp_ctx,
-               touched_main, touched_ctx, step0):
+               state_main, state_ctx, stamp_main, stamp_ctx, touched_main, touched_ctx, step0):
     """One epoch of mini-batch Adam on the mapped-cosine squared error, in ``order``.
 
     Loss per batch: ``mean(((s + 1)/2 - label)²)`` with ``s = u·v`` for unit rows; its
     gradient on the sphere is ``(mapped - label)·(v - s·u)/B`` for ``u`` (and symmetrically for
     ``v``). Only the rows a batch touches get an Adam step (lazy/sparse Adam, bias-corrected
-    with the global step count) and are re-normalised. ``g_*`` must be zero on entry and are
-    left zero; ``stamp_*`` mark rows touched in the current batch. Returns the step count."""
+    with the global step count) and are re-normalised. ``state_*`` are ``(n, 3, d)``: per row
+    the first and second moments and a gradient buffer (zero between batches), side by side
+    so one row's state is one contiguous block. ``stamp_*`` mark rows touched in the current
+    batch. Serial: a parallel region per batch costs more than it saves (and stalls badly on
+    a busy machine), and the result is then trivially independent of the thread count.
+    Returns the step count."""
     n = order.shape[0]
     d = main.shape[1]
     step = step0
@@ -318,12 +325,12 @@ def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, 
                 stamp_ctx[x] = step
                 touched_ctx[nt_c] = x
                 nt_c += 1
-            gm = g_main[c]
-            gc = g_ctx[x]
+            gm = state_main[c, 2]
+            gc = state_ctx[x, 2]
             for j in range(d):
                 gm[j] += g * (v[j] - s * u[j])
                 gc[j] += g * (u[j] - s * v[j])
         a = np.float32(lr * np.sqrt(1.0 - beta2 ** step) / (1.0 - beta1 ** step))
-        _adam_rows(touched_main, nt_m, main, g_main, m_main, v_main, a, beta1, beta2, eps)
-        _adam_rows(touched_ctx, nt_c, ctx, g_ctx, m_ctx, v_ctx, a, beta1, beta2, eps)
+        _adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
+        _adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
     return step

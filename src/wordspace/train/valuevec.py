@@ -319,12 +319,8 @@ class ValueVec:
                 pair_cosines(main, ctx, center, context, label, sims, _CHUNKS)
             else:
                 b1, b2, eps = _ADAM
-                m_main = np.zeros_like(main)
-                v_main = np.zeros_like(main)
-                m_ctx = np.zeros_like(ctx)
-                v_ctx = np.zeros_like(ctx)
-                g_main = np.zeros_like(main)
-                g_ctx = np.zeros_like(ctx)
+                state_main = np.zeros((nw, 3, d), dtype=np.float32)
+                state_ctx = np.zeros((nw, 3, d), dtype=np.float32)
                 stamp_main = np.zeros(nw, dtype=np.int64)
                 stamp_ctx = np.zeros(nw, dtype=np.int64)
                 touched_main = np.empty(nw, dtype=np.int64)
@@ -340,8 +336,8 @@ class ValueVec:
                     order = gen.permutation(len(center)).astype(np.int64)
                     step = adam_epoch(main, ctx, center, context, label, order,
                                       int(self.batch_size), lr, b1, b2, eps,
-                                      m_main, v_main, m_ctx, v_ctx, g_main, g_ctx,
-                                      stamp_main, stamp_ctx, touched_main, touched_ctx, step)
+                                      state_main, state_ctx, stamp_main, stamp_ctx,
+                                      touched_main, touched_ctx, step)
                 err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
                 history.append(err)
                 if progress is not None:
