@@ -44,6 +44,7 @@ _METHODS = ("averaged", "adam")
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64  # fixed reduction chunks: the loss does not depend on the thread count
 _ADAM = (0.9, 0.999, 1e-8)
+_ADAM_BLOCK = 32  # centers per shuffled block (Adam)
 
 
 class ValueVec:
@@ -326,6 +327,14 @@ class ValueVec:
                 touched_main = np.empty(nw, dtype=np.int64)
                 touched_ctx = np.empty(nw, dtype=np.int64)
                 step = 0
+                # Shuffle blocks of consecutive centers (their pairs, in order) rather than
+                # single pairs: neighbours in value are neighbours in memory, so a block's rows
+                # share cache lines; batches still mix many distant blocks.
+                by_center = np.argsort(center, kind="stable").astype(np.int64)
+                counts = np.bincount(center, minlength=nw)
+                bounds = np.concatenate([[0], np.cumsum(counts)])[::_ADAM_BLOCK]
+                bounds = np.unique(np.append(bounds, len(center))).astype(np.int64)
+                b_start, b_len = bounds[:-1], np.diff(bounds)
             for epoch in range(int(self.epochs)):
                 if self.method == "averaged":
                     averaged_step(main, ctx, center, context, label, sims, lr,
@@ -333,7 +342,12 @@ class ValueVec:
                     main, new_main = new_main, main
                     ctx, new_ctx = new_ctx, ctx
                 else:
-                    order = gen.permutation(len(center)).astype(np.int64)
+                    perm = gen.permutation(len(b_start))
+                    lens = b_len[perm]
+                    offs = np.cumsum(lens) - lens
+                    pos = np.arange(len(center), dtype=np.int64) + np.repeat(b_start[perm] - offs,
+                                                                             lens)
+                    order = by_center[pos]
                     step = adam_epoch(main, ctx, center, context, label, order,
                                       int(self.batch_size), lr, b1, b2, eps,
                                       state_main, state_ctx, stamp_main, stamp_ctx,
