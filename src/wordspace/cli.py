@@ -268,7 +268,7 @@ app.add_typer(datasets_app, name="datasets")
 
 @datasets_app.command("color-spectrum")
 def datasets_color_spectrum(
-    n: Annotated[int, typer.Option("--n", "-n", help="Number of colours (12 to 84).")] = 30,
+    n: Annotated[int, typer.Option("--n", "-n", help="Number of colours (1 to 84).")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of both random streams.")] = 42,
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Write CSV here (else print).")
@@ -360,6 +360,7 @@ def train_valuevec(
         value_transform=value_transform, min_count=min_count, prior_weight=prior_weight,
         workers=workers, seed=seed,
     )
+    vv._check_params()  # fail before drawing a progress bar
     t0 = time.perf_counter()
     with progress_bar("valuevec", total=epochs) as update:
         vv.fit(df, word=word, text=text, value=value,
