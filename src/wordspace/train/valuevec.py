@@ -44,7 +44,8 @@ _METHODS = ("averaged", "adam")
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64  # fixed reduction chunks: the loss does not depend on the thread count
 _ADAM = (0.9, 0.999, 1e-8)
-_ADAM_BLOCK = 32  # centers per shuffled block (Adam)
+_ADAM_BLOCK = 32  # centers per shuffled block (Adam) ...
+_ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs are shuffled
 
 
 class ValueVec:
@@ -66,8 +67,9 @@ class ValueVec:
         for its two unit vectors, ``-alpha·0.5·((cos+1)/2 - label)·(v - cos·u)``; each word's
         steps are averaged over its pairs, applied, and the vectors re-normalised.
         ``"adam"``: mini-batch (``batch_size``) sparse Adam on the squared error of the mapped
-        cosine; each epoch shuffles blocks of 32 consecutive center words (a block's pairs stay
-        together, which keeps memory access local; a batch still mixes many blocks). Converges
+        cosine; each epoch shuffles the pairs (from 16,384 words on: blocks of 32 consecutive
+        center words, whose pairs stay together, which keeps memory access local; a batch still
+        mixes many blocks). Converges
         in far fewer epochs; each epoch costs several times more than ``"averaged"``.
     patience:
         Early stopping: every 10 epochs the mean absolute error of the *mapped* cosine
@@ -344,12 +346,15 @@ class ValueVec:
                     main, new_main = new_main, main
                     ctx, new_ctx = new_ctx, ctx
                 else:
-                    perm = gen.permutation(len(b_start))
-                    lens = b_len[perm]
-                    offs = np.cumsum(lens) - lens
-                    pos = np.arange(len(center), dtype=np.int64) + np.repeat(b_start[perm] - offs,
-                                                                             lens)
-                    order = by_center[pos]
+                    if nw < _ADAM_BLOCK_MIN_WORDS:  # all rows fit in cache: shuffle pairs
+                        order = gen.permutation(len(center)).astype(np.int64)
+                    else:
+                        perm = gen.permutation(len(b_start))
+                        lens = b_len[perm]
+                        offs = np.cumsum(lens) - lens
+                        pos = np.arange(len(center), dtype=np.int64)
+                        pos += np.repeat(b_start[perm] - offs, lens)
+                        order = by_center[pos]
                     step = adam_epoch(main, ctx, center, context, label, order,
                                       int(self.batch_size), lr, b1, b2, eps,
                                       state_main, state_ctx, stamp_main, stamp_ctx,
