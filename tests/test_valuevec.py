@@ -259,3 +259,13 @@ def test_parameters_are_checked_before_any_work(params, match):
 def test_unfitted_model():
     with pytest.raises(ws.ParameterError, match="not fitted"):
         ws.ValueVec().save("/tmp/never.wsv")
+
+
+def test_adam_on_a_large_vocabulary_uses_block_shuffling_and_learns():
+    data = datasets.mixture_values(20_000, seed=3)  # >= 16384 words: block-shuffled epochs
+    kw = dict(vector_size=8, epochs=4, method="adam", alpha=0.02, batch_size=512, seed=1,
+              patience=None)
+    a = ws.ValueVec(workers=1, **kw).fit(data, word="word", value="value")
+    b = ws.ValueVec(workers=2, **kw).fit(data, word="word", value="value")
+    np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
+    assert np.all(np.diff(a.loss_history_) < 0) and a.loss_history_[-1] < 0.75 * a.loss_history_[0]
