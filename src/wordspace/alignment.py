@@ -48,7 +48,7 @@ def value_alignment(
     k: int = 5,
     *,
     max_pairs: int = 1_000_000,
-    max_queries: int = 20_000,
+    max_queries: int = 5_000,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Alignment figures of word vectors with per-word values.
