@@ -42,6 +42,12 @@ from .vocab import Vocabulary
 
 __version__ = "0.1.0"
 
+# ---- ValueVec (valuevec branch)
+from . import datasets  # noqa: E402
+from .alignment import value_alignment  # noqa: E402
+from .train.valuevec import ValueVec  # noqa: E402
+from .values import ValuePairs  # noqa: E402
+
 __all__ = [
     "WordVectors",
     "load",
@@ -61,6 +67,11 @@ __all__ = [
     "Word2Vec",
     "Corpus",
     "Vocabulary",
+    # ValueVec
+    "ValueVec",
+    "ValuePairs",
+    "datasets",
+    "value_alignment",
 ]
 
 __all__ += [  # evaluation and text similarity (evaltext)

@@ -421,6 +421,8 @@ def rank(
     for i, r in enumerate(ranked, 1):
         t.add_row(str(i), str(r.index + 1), f"{r.score:.4f}", docs[r.index])
     console.print(t)
+
+
 # ---------------------------------------------------------- plot, export, explore (issue 7)
 plot_app = typer.Typer(help="Draw figures (map, heatmap, analogy, curve) to PNG/SVG/PDF.",
                        no_args_is_help=True)
@@ -632,6 +634,8 @@ def explore(
     shown = f"[{host}]" if ":" in host else host
     console.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  (Ctrl-C stops)")
     serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning")
+
+
 # ---- train word2vec (issue 3) ---------------------------------------------------------------
 @train_app.command("word2vec")
 def train_word2vec(
@@ -732,6 +736,143 @@ def train_word2vec(
     if loss:
         t.add_row("loss per epoch", " ".join(f"{x:.4g}" for x in data["loss_per_epoch"]))
     t.add_row("saved", f"{output} ({fmt})")
+    console.print(t)
+
+
+# ---- ValueVec (valuevec branch) ------------------------------------------------------
+datasets_app = typer.Typer(help="Example data sets (the ValueVec article's colours ...).",
+                           no_args_is_help=True)
+app.add_typer(datasets_app, name="datasets")
+
+
+@datasets_app.command("color-spectrum")
+def datasets_color_spectrum(
+    n: Annotated[int, typer.Option("--n", "-n", help="Number of colours (1 to 84).")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of both random streams.")] = 42,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Write CSV here (else print).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The ValueVec article's colour table: colour names and wavelengths (nm)."""
+    from .datasets import color_spectrum
+
+    df = color_spectrum(n, seed)
+    if output:
+        df.to_csv(output, index=False, float_format="%.6f")
+    if as_json:
+        emit_json({"output": output, "rows": df.to_dict(orient="records")})
+        return
+    if output:
+        console.print(f"wrote {len(df)} colours to {output}")
+        return
+    t = Table(title=f"colour spectrum (n={n}, seed={seed})")
+    t.add_column("keyword", style="bold")
+    t.add_column("estimated_value", justify="right")
+    for w, v in zip(df["keyword"], df["estimated_value"], strict=True):
+        t.add_row(w, f"{v:.6f}")
+    console.print(t)
+
+
+@train_app.command("valuevec")
+def train_valuevec(
+    data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table (optionally .gz).")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Model path (.wsv).")],
+    word: Annotated[str | None, typer.Option(help="Column of words (a word-value table).")] = None,
+    value: Annotated[str | None, typer.Option(help="Column of values.")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Column of texts (records: a value per text).")
+    ] = None,
+    where: Annotated[
+        str | None, typer.Option(help="Keep rows matching a pandas query, e.g. 'rating > 0'.")
+    ] = None,
+    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")] = None,
+    duplicates: Annotated[str, typer.Option(help="mean, median or error.")] = "mean",
+    min_count: Annotated[int, typer.Option(help="Records: keep words in >= N records.")] = 5,
+    prior_weight: Annotated[float, typer.Option(help="Records: shrinkage k.")] = 10.0,
+    dim: Annotated[int, typer.Option("--dim", help="Vector size.")] = 15,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 1000,
+    lr: Annotated[float, typer.Option("--lr", help="Learning rate (alpha).")] = 0.05,
+    window: Annotated[int, typer.Option(help="Positive pairs each side.")] = 2,
+    negatives: Annotated[int, typer.Option(help="Negative pairs per word.")] = 3,
+    method: Annotated[str, typer.Option(help="averaged (the article's) or adam.")] = "averaged",
+    batch_size: Annotated[int, typer.Option(help="Adam mini-batch size.")] = 1024,
+    patience: Annotated[int, typer.Option(help="Early-stopping checks (0: off).")] = 10,
+    positive_penalty: Annotated[str, typer.Option(help="quadratic or linear.")] = "quadratic",
+    positive_scale: Annotated[float, typer.Option(help="Positive penalty scale.")] = 2.0,
+    negative_penalty: Annotated[str, typer.Option(help="linear or quadratic.")] = "linear",
+    negative_scale: Annotated[float, typer.Option(help="Negative penalty scale.")] = 3.0,
+    unique_negatives: Annotated[
+        bool, typer.Option(help="Never repeat a negative word for a center.")
+    ] = False,
+    workers: Annotated[int | None, typer.Option(help="Threads (default: all).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    pairs_out: Annotated[
+        str | None, typer.Option(help="Also write the training pairs as CSV.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train ValueVec: embeddings whose geometry follows a value (price, rating ...)."""
+    import time
+
+    from .alignment import value_alignment
+    from .errors import ParameterError
+    from .train.valuevec import ValueVec
+    from .values import read_table
+
+    if (word is None) == (text is None):
+        raise ParameterError("give exactly one of --word (word-value table) or --text (records)")
+    if value is None:
+        raise ParameterError("give --value, the column of values")
+    df = read_table(data)
+    if where:
+        try:
+            df = df.query(where)
+        except Exception as e:  # pandas raises many kinds here
+            raise ParameterError(f"--where {where!r} failed: {e}") from None
+    vv = ValueVec(
+        vector_size=dim, window=window, negatives=negatives, epochs=epochs, alpha=lr,
+        method=method, batch_size=batch_size, patience=patience or None,
+        positive_penalty=positive_penalty, positive_scale=positive_scale,
+        negative_penalty=negative_penalty, negative_scale=negative_scale,
+        unique_negatives=unique_negatives, duplicates=duplicates,
+        value_transform=value_transform, min_count=min_count, prior_weight=prior_weight,
+        workers=workers, seed=seed,
+    )
+    vv._check_params()  # fail before drawing a progress bar
+    t0 = time.perf_counter()
+    with progress_bar("valuevec", total=epochs) as update:
+        vv.fit(df, word=word, text=text, value=value,
+               progress=lambda done, total=None, **f: update(done, total, **f))
+    seconds = time.perf_counter() - t0
+    vv.save(output)
+    if pairs_out:
+        vv.pairs_.to_frame().to_csv(pairs_out, index=False)
+    al = value_alignment(vv.wv)
+    wvals = vv.word_values_.sort_values("value", ascending=False)
+    result = {
+        "output": output, "words": len(vv.wv), "pairs": len(vv.pairs_),
+        "epochs_trained": vv.epochs_trained_, "stopped_early": vv.stopped_early_,
+        "seconds": seconds, "final_error": float(vv.loss_history_[-1]), "alignment": al,
+        "highest": wvals.head(10)[["word", "value"]].to_dict(orient="records"),
+        "lowest": wvals.tail(10)[["word", "value"]].iloc[::-1].to_dict(orient="records"),
+    }
+    if as_json:
+        emit_json(result)
+        return
+    t = Table(title=f"ValueVec → {output}", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    t.add_row("words / pairs", f"{len(vv.wv):,} / {len(vv.pairs_):,}")
+    t.add_row("epochs", f"{vv.epochs_trained_:,}" + (" (early stop)" if vv.stopped_early_ else ""))
+    t.add_row("seconds", f"{seconds:.2f}")
+    t.add_row("mean |mapped cos − label|", f"{result['final_error']:.4f}")
+    t.add_row("Spearman(cos, −|Δvalue|)", f"{al['spearman']:.4f}")
+    t.add_row("|Spearman(PC1, value)|", f"{al['pc1_spearman']:.4f}")
+    t.add_row(f"{al['k']}-NN MAE (normalised value)",
+              f"{al['knn_mae']:.4f}  (predict-the-mean {al['knn_mae_baseline']:.4f})")
+    t.add_row("highest", ", ".join(r["word"] for r in result["highest"][:5]))
+    t.add_row("lowest", ", ".join(r["word"] for r in result["lowest"][:5]))
     console.print(t)
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .alignment import value_alignment
 from .errors import FormatError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,6 +37,7 @@ __all__ = [
     "WordPairsResult",
     "datapath",
     "BUNDLED",
+    "value_alignment",
 ]
 
 logger = logging.getLogger(__name__)

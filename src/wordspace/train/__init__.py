@@ -1,5 +1,6 @@
 """Trainers: one module per model (config + orchestration); each ends in a WordVectors."""
 
+from .valuevec import ValueVec
 from .word2vec import Word2Vec
 
-__all__ = ["Word2Vec"]
+__all__ = ["Word2Vec", "ValueVec"]

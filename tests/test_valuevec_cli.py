@@ -1,0 +1,51 @@
+import json
+
+import pandas as pd
+import pytest
+
+from valuevec_article import ARTICLE_COLORS
+from wordspace.cli import main
+
+
+def run(capsys, *argv):
+    main(list(argv))
+    return capsys.readouterr().out
+
+
+def test_datasets_train_similar(tmp_path, capsys):
+    csv = tmp_path / "colors.csv"
+    run(capsys, "datasets", "color-spectrum", "--n", "30", "-o", str(csv))
+    df = pd.read_csv(csv)
+    assert df["keyword"].tolist() == [w for w, _ in ARTICLE_COLORS]
+    model = tmp_path / "colors.wsv"
+    pairs = tmp_path / "pairs.csv"
+    out = run(capsys, "train", "valuevec", str(csv), "--word", "keyword", "--value",
+              "estimated_value", "-o", str(model), "--dim", "8", "--epochs", "200",
+              "--pairs-out", str(pairs), "--json")
+    res = json.loads(out)
+    assert res["words"] == 30 and res["pairs"] == 204 and res["epochs_trained"] == 200
+    assert res["alignment"]["spearman"] > 0.5
+    assert res["highest"][0]["word"] == "deep-crimson"
+    assert res["lowest"][0]["word"] == "light-violet"
+    assert len(pd.read_csv(pairs)) == 204
+    near = json.loads(run(capsys, "similar", str(model), "crimson", "-n", "3", "--json"))
+    assert near["crimson"][0]["word"] in {"light-crimson", "deep-crimson", "bright-crimson"}
+
+
+def test_records_with_where_and_errors(tmp_path, capsys):
+    rows = [("cheap bunk room", 20), ("cheap shared room", 25), ("luxury villa pool", 400),
+            ("luxury penthouse", 350), ("room near beach", 0), ("villa pool beach", 300)] * 3
+    f = tmp_path / "listings.csv"
+    pd.DataFrame(rows, columns=["title", "price"]).to_csv(f, index=False)
+    with pytest.raises(SystemExit) as e:
+        main(["train", "valuevec", str(f), "--text", "title", "--value", "price",
+              "--value-transform", "log", "-o", str(tmp_path / "p.wsv")])
+    assert e.value.code == 2
+    assert "needs positive values" in capsys.readouterr().err.replace("\n", "")
+    res = json.loads(run(capsys, "train", "valuevec", str(f), "--text", "title", "--value",
+                         "price", "--where", "price > 0", "--value-transform", "log",
+                         "--min-count", "3", "--epochs", "50", "-o", str(tmp_path / "p.wsv"),
+                         "--json"))
+    assert res["highest"][0]["word"] in {"villa", "luxury", "pool", "penthouse"}
+    with pytest.raises(SystemExit):
+        main(["train", "valuevec", str(f), "--value", "price", "-o", str(tmp_path / "x.wsv")])
