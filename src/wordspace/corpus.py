@@ -1,0 +1,334 @@
+"""Streaming sentences from text files or iterables, and turning them into id arrays.
+
+A :class:`Corpus` is re-iterable: every ``iter(corpus)`` yields sentences (lists of ``str``
+tokens) from the start. Sources:
+
+* a path: one sentence (or document) per line; ``.gz``/``.bz2``/``.xz`` are decompressed
+  transparently (detected by magic bytes). Lines are split on whitespace, as the shared
+  tokenizer (:func:`wordspace.text.tokenize`) does. Very long lines (text8-style corpora are
+  one 100 MB line) are read in blocks and cut into sentences of at most
+  ``max_sentence_length`` tokens, as the C tool and gensim do, without ever holding the whole
+  line in memory as a list.
+* any re-iterable of token lists (a list of lists, or an object whose ``__iter__`` restarts).
+  One-shot generators are refused, since training reads the corpus more than once.
+
+Fast path for trainers: :meth:`Corpus.scan` reads the corpus once into one ``int32`` array of
+*raw* ids (one per distinct token, in order of first occurrence) plus the counts of each token,
+without a Python loop per token; :meth:`Corpus.to_ids` maps that onto a :class:`Vocabulary`
+(``wordspace.vocab``), dropping out-of-vocabulary tokens, and returns ``(ids, sentence_starts)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import CorpusError, ParameterError
+from .formats import open_binary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .vocab import Vocabulary
+
+__all__ = ["Corpus", "CorpusScan", "as_corpus", "embedded_corpus"]
+
+logger = logging.getLogger(__name__)
+
+BLOCK_SIZE = 4 << 20  # bytes read at a time from a file
+_WS_BYTES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
+_ERRORS = ("strict", "replace", "ignore")
+
+
+class _Index(dict):
+    """token -> raw id, assigning the next id to a new token (only new tokens reach Python)."""
+
+    def __missing__(self, key: str) -> int:
+        v = self[key] = len(self)
+        return v
+
+
+@dataclass
+class CorpusScan:
+    """The result of one pass over a corpus (see :meth:`Corpus.scan`).
+
+    ``types[i]`` is the token with raw id ``i`` (order of first occurrence); ``counts[i]`` its
+    frequency; ``raw_ids`` every token of the corpus as a raw id; ``sentence_starts`` the start
+    offsets of the sentences into ``raw_ids`` followed by ``len(raw_ids)`` (length
+    ``n_sentences + 1``; empty lines are not sentences).
+    """
+
+    types: list[str]
+    counts: np.ndarray
+    raw_ids: np.ndarray
+    sentence_starts: np.ndarray
+
+    @property
+    def total_words(self) -> int:
+        return int(self.raw_ids.shape[0])
+
+
+class Corpus:
+    """Sentences of tokens from a file or a re-iterable of token lists.
+
+    Parameters
+    ----------
+    source:
+        A path (``str``/``PathLike``) or a re-iterable of token lists (or of strings, which
+        are split on whitespace).
+    lowercase:
+        Lowercase every token.
+    max_sentence_length:
+        Longer sentences (lines) are cut into pieces of at most this many tokens.
+    errors:
+        What to do with bytes that are not UTF-8: ``"strict"`` raises :class:`CorpusError`
+        naming the byte offset; ``"replace"`` substitutes U+FFFD; ``"ignore"`` drops them.
+    """
+
+    def __init__(
+        self,
+        source: str | os.PathLike | Iterable,
+        lowercase: bool = False,
+        max_sentence_length: int = 10000,
+        errors: str = "strict",
+    ):
+        if errors not in _ERRORS:
+            raise ParameterError(f"errors must be one of {', '.join(_ERRORS)}; got {errors!r}")
+        if not isinstance(max_sentence_length, int | np.integer) or max_sentence_length < 1:
+            raise ParameterError(
+                f"max_sentence_length must be a positive integer, got {max_sentence_length!r}"
+            )
+        if isinstance(source, Corpus):
+            source = source.source
+        if isinstance(source, str | os.PathLike):
+            p = Path(source)
+            if not p.exists():
+                raise FileNotFoundError(f"{p}: no such file")
+            if p.is_dir():
+                raise CorpusError(f"{p} is a directory; give a text file (one sentence per line)")
+            self.source: Path | Iterable = p
+        elif isinstance(source, bytes):
+            raise ParameterError("give a path as str, not bytes")
+        else:
+            try:
+                it = iter(source)
+            except TypeError:
+                raise ParameterError(
+                    f"a corpus must be a path or an iterable of token lists, "
+                    f"got {type(source).__name__}"
+                ) from None
+            if it is source:
+                raise CorpusError(
+                    "the corpus is a one-shot iterator (e.g. a generator); training reads it "
+                    "more than once: pass a list, or an object whose __iter__ restarts"
+                )
+            self.source = source
+        self.lowercase = bool(lowercase)
+        self.max_sentence_length = int(max_sentence_length)
+        self.errors = errors
+        self._scan: CorpusScan | None = None
+
+    # ------------------------------------------------------------------ descriptions
+    @property
+    def is_file(self) -> bool:
+        return isinstance(self.source, Path)
+
+    @property
+    def name(self) -> str:
+        return str(self.source) if self.is_file else f"<{type(self.source).__name__}>"
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.name}, lowercase={self.lowercase})"
+
+    # ------------------------------------------------------------------ streaming
+    def _pieces(self) -> Iterator[tuple[list[str], bool]]:
+        """Yield ``(tokens, ends_sentence)``: parts of lines, flagged where a line ends."""
+        if self.is_file:
+            yield from self._file_pieces()
+            return
+        low = self.lowercase
+        for i, sent in enumerate(self.source):
+            if isinstance(sent, str):
+                toks = sent.lower().split() if low else sent.split()
+            elif isinstance(sent, bytes):
+                raise CorpusError(f"sentence #{i} is bytes; decode it or pass a file path")
+            else:
+                try:
+                    toks = [t.lower() for t in sent] if low else list(sent)
+                except (TypeError, AttributeError):
+                    raise CorpusError(
+                        f"sentence #{i} is {type(sent).__name__}; sentences must be lists of "
+                        "str tokens"
+                    ) from None
+                if toks and not all(isinstance(t, str) for t in toks):
+                    bad = next(t for t in toks if not isinstance(t, str))
+                    raise CorpusError(
+                        f"sentence #{i} holds a {type(bad).__name__} token ({bad!r}); "
+                        "tokens must be str"
+                    )
+            yield toks, True
+
+    def _file_pieces(self) -> Iterator[tuple[list[str], bool]]:
+        path = self.source
+        assert isinstance(path, Path)
+        low = self.lowercase
+        offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
+        carry = b""
+        with open_binary(path) as fh:
+            while True:
+                block = fh.read(BLOCK_SIZE)
+                eof = not block
+                data = carry + block
+                if not data:
+                    break
+                if eof:
+                    cut = len(data)
+                else:
+                    cut = max(data.rfind(w) for w in _WS_BYTES) + 1
+                    if cut <= 0:  # no whitespace yet: one enormous token; read on
+                        carry = data
+                        continue
+                chunk, carry = data[:cut], data[cut:]
+                try:
+                    text = chunk.decode("utf-8", errors=self.errors)
+                except UnicodeDecodeError as e:
+                    where = offset + e.start
+                    comp = "" if path.suffix.lower() not in (".gz", ".bz2", ".xz") else (
+                        " of the decompressed text")
+                    raise CorpusError(
+                        f"{path} is not valid UTF-8: byte 0x{chunk[e.start]:02x} at byte offset "
+                        f"{where:,}{comp}; re-encode the file as UTF-8, or pass "
+                        "errors='replace' (or 'ignore')"
+                    ) from None
+                offset += cut
+                if low:
+                    text = text.lower()
+                lines = text.split("\n")
+                last = len(lines) - 1
+                for j, line in enumerate(lines):
+                    if j == last:
+                        if eof:
+                            yield line.split(), True
+                        else:
+                            yield line.split(), False
+                    else:
+                        yield line.split(), True
+                if eof:
+                    break
+
+    def __iter__(self) -> Iterator[list[str]]:
+        cap = self.max_sentence_length
+        pending: list[str] = []
+        for toks, ends in self._pieces():
+            if pending:
+                pending.extend(toks)
+                toks = pending
+                pending = []
+            n = len(toks)
+            start = 0
+            while n - start > cap or (not ends and n - start == cap):
+                yield toks[start : start + cap]
+                start += cap
+            rest = toks[start:] if start else toks
+            if ends:
+                if rest:
+                    yield rest
+            else:
+                pending = list(rest) if start else rest
+        if pending:
+            yield pending
+
+    # ------------------------------------------------------------------ fast path
+    def scan(self, cache: bool = True) -> CorpusScan:
+        """Read the corpus once: raw ids of every token, counts, sentence offsets.
+
+        Mapping tokens to ids and counting runs in C (``dict`` lookups through ``map`` and
+        ``np.bincount``); Python only runs per line/block and per *new* token. The result is
+        cached on the corpus (``cache=False`` to not keep it).
+        """
+        if self._scan is not None:
+            return self._scan
+        idx = _Index()
+        get = idx.__getitem__
+        parts: list[np.ndarray] = []
+        starts: list[int] = []
+        cap = self.max_sentence_length
+        pos = 0
+        cur = 0  # start of the current (unfinished) sentence
+        for toks, ends in self._pieces():
+            n = len(toks)
+            if n:
+                parts.append(np.fromiter(map(get, toks), dtype=np.int32, count=n))
+                pos += n
+                while pos - cur > cap:
+                    starts.append(cur)
+                    cur += cap
+            if ends and pos > cur:
+                starts.append(cur)
+                cur = pos
+        if pos > cur:
+            starts.append(cur)
+        starts.append(pos)
+        raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        types = list(idx)
+        counts = np.bincount(raw, minlength=len(types)).astype(np.int64)
+        result = CorpusScan(types, counts, raw, np.asarray(starts, dtype=np.int64))
+        logger.info("scanned %s: %d tokens, %d types, %d sentences", self.name, pos,
+                    len(types), len(starts) - 1)
+        if cache:
+            self._scan = result
+        return result
+
+    def clear_cache(self) -> None:
+        """Forget the cached :meth:`scan` (frees its memory)."""
+        self._scan = None
+
+    def to_ids(self, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+        """The corpus as vocabulary ids: ``(ids, sentence_starts)``.
+
+        ``ids`` is ``int32``, out-of-vocabulary tokens dropped; ``sentence_starts`` (``int64``,
+        length ``n_sentences + 1``) holds each sentence's start offset into ``ids`` followed
+        by ``len(ids)``. Sentences left empty are dropped.
+        """
+        sc = self.scan()
+        k2i = vocab.key_to_index
+        remap = np.fromiter((k2i.get(t, -1) for t in sc.types), dtype=np.int32,
+                            count=len(sc.types))
+        mapped = remap[sc.raw_ids] if len(sc.types) else sc.raw_ids.copy()
+        keep = mapped >= 0
+        ids = np.ascontiguousarray(mapped[keep])
+        cum = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=cum[1:])
+        starts = cum[sc.sentence_starts]
+        starts = np.unique(starts)  # drops sentences that became empty (keeps the end)
+        return ids, starts
+
+
+def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 10000,
+              errors: str = "strict") -> Corpus:
+    """``source`` if it is a :class:`Corpus` already, else ``Corpus(source, ...)``."""
+    if isinstance(source, Corpus):
+        return source
+    return Corpus(source, lowercase=lowercase, max_sentence_length=max_sentence_length,
+                  errors=errors)
+
+
+_EMBEDDED = {"brown": "brown.txt.xz"}
+
+
+def embedded_corpus(name: str = "brown") -> Path:
+    """Path of a corpus shipped with the package.
+
+    ``"brown"``: the Brown corpus (57,340 sentences, 1,161,192 tokens, mixed case, punctuation
+    as tokens; tags stripped), from NLTK data (github nltk/nltk_data @ b0b53821, redistribution
+    permitted), xz-compressed.
+    """
+    if name not in _EMBEDDED:
+        raise ParameterError(f"unknown embedded corpus {name!r}; known: {', '.join(_EMBEDDED)}")
+    from importlib.resources import files
+
+    return Path(str(files("wordspace") / "data" / _EMBEDDED[name]))
