@@ -301,10 +301,15 @@ class Corpus:
         mapped = remap[sc.raw_ids] if len(sc.types) else sc.raw_ids.copy()
         keep = mapped >= 0
         ids = np.ascontiguousarray(mapped[keep])
-        cum = np.zeros(len(keep) + 1, dtype=np.int64)
-        np.cumsum(keep, out=cum[1:])
-        starts = cum[sc.sentence_starts]
-        starts = np.unique(starts)  # drops sentences that became empty (keeps the end)
+        del mapped
+        bounds = sc.sentence_starts
+        if len(bounds) > 1:
+            per_sentence = np.add.reduceat(keep, bounds[:-1], dtype=np.int64)
+            per_sentence = per_sentence[per_sentence > 0]  # sentences left empty are dropped
+        else:
+            per_sentence = np.zeros(0, dtype=np.int64)
+        starts = np.zeros(len(per_sentence) + 1, dtype=np.int64)
+        np.cumsum(per_sentence, out=starts[1:])
         return ids, starts
 
 

@@ -189,6 +189,34 @@ class Vocabulary:
         table[-1] = NOISE_TABLE_DOMAIN
         return table
 
+    def noise_alias(self, ns_exponent: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+        """The same noise distribution as :meth:`noise_distribution`, as a Walker/Vose alias
+        table for O(1) draws: ``(threshold, alias)``.
+
+        Draw: ``i`` uniform in ``[0, n)``, ``u`` uniform 32-bit; the sample is ``i`` if
+        ``u < threshold[i]`` else ``alias[i]``. ``threshold`` is ``int64`` in ``[0, 2**32]``.
+        """
+        if not isinstance(ns_exponent, int | float) or isinstance(ns_exponent, bool):
+            raise ParameterError(f"ns_exponent must be a number, got {ns_exponent!r}")
+        w = self.counts.astype(np.float64) ** float(ns_exponent)
+        n = len(w)
+        q = (w * (n / w.sum())).tolist()
+        alias = list(range(n))
+        small = [i for i in range(n) if q[i] < 1.0]
+        large = [i for i in range(n) if q[i] >= 1.0]
+        while small and large:
+            s = small.pop()
+            g = large[-1]
+            alias[s] = g
+            q[g] -= 1.0 - q[s]
+            if q[g] < 1.0:
+                large.pop()
+                small.append(g)
+        for i in small + large:  # numerical leftovers: keep themselves
+            q[i] = 1.0
+        thr = np.minimum(np.round(np.asarray(q) * 2.0**32), 2.0**32).astype(np.int64)
+        return thr, np.asarray(alias, dtype=np.int32)
+
     def huffman(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Huffman codes for hierarchical softmax: ``(codes, points, lengths)``.
 
