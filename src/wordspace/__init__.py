@@ -19,6 +19,11 @@ from .pretrained import KNOWN_MODELS, load
 from .text import Tokenizer, normalize_text, tokenize
 from .vectors import WordVectors
 
+# isort: split
+# ---- training: GloVe (issue 5)
+from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
+from .train.glove import GloVe
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -36,4 +41,9 @@ __all__ = [
     "ValueDataError",
     "MissingDependencyError",
     "__version__",
+    # training: GloVe (issue 5)
+    "GloVe",
+    "cooccurrence_matrix",
+    "save_cooccurrence",
+    "load_cooccurrence",
 ]

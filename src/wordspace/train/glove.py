@@ -213,7 +213,7 @@ class GloVe:
                 raise ParameterError(
                     "cooccurrence must be a scipy.sparse matrix or the path of a file written "
                     f"by save_cooccurrence, got {type(cooccurrence).__name__}")
-            matrix, words, counts, _ = load_cooccurrence(cooccurrence)
+            matrix, words, counts, meta = load_cooccurrence(cooccurrence)
             if words is None:
                 if corpus is None:
                     raise ParameterError(
@@ -225,7 +225,8 @@ class GloVe:
                         f"{cooccurrence} holds its own vocabulary; leave corpus out")
                 if counts is None:
                     counts = np.zeros(len(words), dtype=np.int64)
-                vocab = Vocabulary(words, counts, min_count=self.min_count)
+                vocab = Vocabulary(words, counts,
+                                   min_count=int(meta.get("min_count", self.min_count)))
         elif cooccurrence is not None:
             matrix = cooccurrence
         corpus_obj = None
