@@ -335,6 +335,7 @@ class GloVe:
         self.epoch_stats_: list[dict[str, Any]] = []
         done_lock = threading.Lock()
         done = [0]
+        stop = threading.Event()  # set on an exception (e.g. Ctrl-C): threads quit early
         logger.info("training GloVe on %d non-zeros x %d epochs, %d workers", nnz, epochs,
                     workers)
 
@@ -343,7 +344,7 @@ class GloVe:
             state = np.array([_mix(self.seed, e, t)], dtype=np.uint64)
             out = np.zeros(2, dtype=np.float64)
             p = lo
-            while p < hi:
+            while p < hi and not stop.is_set():
                 q = min(p + _PIECE, hi)
                 k.train_records(rec_i, rec_f, p, q, hi, W, C, GW, GC, d, eta, clip, state, out)
                 with done_lock:
@@ -351,19 +352,18 @@ class GloVe:
                 p = q
             return out
 
-        pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        # threads even for one worker, so that the caller's thread can report progress
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="glove")
         last_loss = float("nan")
         try:
             for e in range(epochs):
                 te = time.perf_counter()
-                if pool is None:
-                    results = [run(e, 0)]
-                else:
-                    futs = [pool.submit(run, e, t) for t in range(workers)]
-                    while progress is not None and not all(f.done() for f in futs):
-                        wait(futs, timeout=0.25)
+                futs = [pool.submit(run, e, t) for t in range(workers)]
+                while not all(f.done() for f in futs):
+                    wait(futs, timeout=0.25)
+                    if progress is not None:
                         self._report(progress, done[0], total, e, epochs, last_loss, t_train)
-                    results = [f.result() for f in futs]
+                results = [f.result() for f in futs]
                 cost = float(sum(r[0] for r in results))
                 skipped = int(sum(r[1] for r in results))
                 secs = time.perf_counter() - te
@@ -378,9 +378,11 @@ class GloVe:
                 logger.info("epoch %d: loss %.6f in %.1fs", e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+        except BaseException:
+            stop.set()
+            raise
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
         self.train_seconds_ = time.perf_counter() - t_train
         self._make_wv()
 
