@@ -259,20 +259,23 @@ def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_cli
     cost = 0.0
     skipped = 0
     ncol = W.shape[1]
-    if lo < hi:
-        _swap_records(rec_i, lo, _draw(lo, seg_hi, state))
-    jn = _draw(lo + 1, seg_hi, state) if lo + 1 < hi else -1
+    # Fisher-Yates run AHEAD steps ahead of training: at step t, record t + AHEAD is placed
+    # (its slot was drawn and prefetched one step earlier) and its rows are prefetched, and
+    # the slot of t + AHEAD + 1 is drawn and prefetched; then record t is trained. Draws are
+    # made in position order, so cutting a segment into pieces does not change them.
+    AHEAD = 3
+    for p in range(lo, min(hi, lo + AHEAD)):
+        _swap_records(rec_i, p, _draw(p, seg_hi, state))
+    jn = _draw(lo + AHEAD, seg_hi, state) if lo + AHEAD < hi else -1
     for t in range(lo, hi):
-        # Fisher-Yates two steps ahead: place record t + 1 (its slot was prefetched in the
-        # previous step), draw the slot of t + 2 and prefetch it, prefetch the rows of t + 1;
-        # then train record t. Draws happen in position order, so pieces don't change them.
-        if t + 1 < hi:
-            _swap_records(rec_i, t + 1, jn)
-            if t + 2 < hi:
-                jn = _draw(t + 2, seg_hi, state)
+        u = t + AHEAD
+        if u < hi:
+            _swap_records(rec_i, u, jn)
+            if u + 1 < hi:
+                jn = _draw(u + 1, seg_hi, state)
                 _prefetch(rec_i, jn, 0)
-            i1 = rec_i[t + 1, 0]
-            c1 = rec_i[t + 1, 1]
+            i1 = rec_i[u, 0]
+            c1 = rec_i[u, 1]
             for q in range(0, ncol, 16):
                 _prefetch(W, i1, q)
                 _prefetch(C, c1, q)

@@ -68,6 +68,16 @@ def _padded(d: int) -> int:
     return (d + 1 + 15) // 16 * 16
 
 
+def _aligned(shape: tuple[int, int], fill: float) -> np.ndarray:
+    """A float32 array whose rows start on 64-byte cache lines (rows are 16-float multiples)."""
+    n = shape[0] * shape[1]
+    buf = np.empty(n * 4 + 64, dtype=np.uint8)
+    off = (-buf.ctypes.data) % 64
+    a = buf[off : off + n * 4].view(np.float32).reshape(shape)
+    a.fill(fill)
+    return a
+
+
 class GloVe:
     """GloVe word vectors, trained as Stanford's C tool does, in bounded memory.
 
@@ -303,14 +313,14 @@ class GloVe:
         D = _padded(d)
         rng = np.random.default_rng(self.seed)
         # as glove.c: uniform in [-0.5, 0.5) / (d + 1) for vectors and biases; AdaGrad sums at 1
-        W = np.zeros((n, D), dtype=np.float32)
-        C = np.zeros((n, D), dtype=np.float32)
+        W = _aligned((n, D), 0.0)
+        C = _aligned((n, D), 0.0)
         scale = np.float32(1.0 / (d + 1))
         W[:, : d + 1] = (rng.random((n, d + 1), dtype=np.float32) - np.float32(0.5)) * scale
         C[:, : d + 1] = (rng.random((n, d + 1), dtype=np.float32) - np.float32(0.5)) * scale
         self._W, self._C = W, C
-        self._GW = np.ones((n, D), dtype=np.float32)
-        self._GC = np.ones((n, D), dtype=np.float32)
+        self._GW = _aligned((n, D), 1.0)
+        self._GC = _aligned((n, D), 1.0)
 
     def _train(self, progress: Callable[..., None] | None) -> None:
         from ..kernels import glove as k
