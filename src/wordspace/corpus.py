@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import CorpusError, ParameterError
 from .formats import open_binary
+from .text import normalize_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vocab import Vocabulary
@@ -84,6 +85,9 @@ class Corpus:
         Lowercase every token.
     max_sentence_length:
         Longer sentences (lines) are cut into pieces of at most this many tokens.
+    normalize:
+        Apply :func:`wordspace.text.normalize_text` to every line (lowercase, strip accents,
+        letters only), as ``tokenize(normalize=True)`` does. Much slower than plain splitting.
     errors:
         What to do with bytes that are not UTF-8: ``"strict"`` raises :class:`CorpusError`
         naming the byte offset; ``"replace"`` substitutes U+FFFD; ``"ignore"`` drops them.
@@ -95,6 +99,7 @@ class Corpus:
         lowercase: bool = False,
         max_sentence_length: int = 10000,
         errors: str = "strict",
+        normalize: bool = False,
     ):
         if errors not in _ERRORS:
             raise ParameterError(f"errors must be one of {', '.join(_ERRORS)}; got {errors!r}")
@@ -128,6 +133,7 @@ class Corpus:
                 )
             self.source = source
         self.lowercase = bool(lowercase)
+        self.normalize = bool(normalize)
         self.max_sentence_length = int(max_sentence_length)
         self.errors = errors
         self._scan: CorpusScan | None = None
@@ -142,7 +148,7 @@ class Corpus:
         return str(self.source) if self.is_file else f"<{type(self.source).__name__}>"
 
     def __repr__(self) -> str:
-        return f"Corpus({self.name}, lowercase={self.lowercase})"
+        return f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize})"
 
     # ------------------------------------------------------------------ streaming
     def _pieces(self) -> Iterator[tuple[list[str], bool]]:
@@ -151,7 +157,12 @@ class Corpus:
             yield from self._file_pieces()
             return
         low = self.lowercase
+        norm = self.normalize
         for i, sent in enumerate(self.source):
+            if norm:
+                text = sent if isinstance(sent, str) else " ".join(map(str, sent))
+                yield normalize_text(text).split(), True
+                continue
             if isinstance(sent, str):
                 toks = sent.lower().split() if low else sent.split()
             elif isinstance(sent, bytes):
@@ -208,6 +219,8 @@ class Corpus:
                 if low:
                     text = text.lower()
                 lines = text.split("\n")
+                if self.normalize:
+                    lines = [normalize_text(line) for line in lines]
                 last = len(lines) - 1
                 for j, line in enumerate(lines):
                     if j == last:
@@ -314,12 +327,12 @@ class Corpus:
 
 
 def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 10000,
-              errors: str = "strict") -> Corpus:
+              errors: str = "strict", normalize: bool = False) -> Corpus:
     """``source`` if it is a :class:`Corpus` already, else ``Corpus(source, ...)``."""
     if isinstance(source, Corpus):
         return source
     return Corpus(source, lowercase=lowercase, max_sentence_length=max_sentence_length,
-                  errors=errors)
+                  errors=errors, normalize=normalize)
 
 
 _EMBEDDED = {"brown": "brown.txt.xz"}

@@ -241,25 +241,25 @@ class Vocabulary:
             heapq.heappush(heap, (c1 + c2, nxt))
             nxt += 1
         root = nxt - 1
+        # walk all words up to the root at once (vectorised over words)
+        node = np.arange(n, dtype=np.int64)
+        up_nodes = []  # up_nodes[k][i]: the k-th node above word i (leaf side first), or -1
         lengths = np.zeros(n, dtype=np.int32)
-        paths: list[list[int]] = []
-        for i in range(n):
-            node = i
-            path = []
-            while node != root:
-                path.append(node)
-                node = int(parent[node])
-            paths.append(path)
-            lengths[i] = len(path)
-        maxlen = int(lengths.max())
-        codes = np.zeros((n, maxlen), dtype=np.uint8)
-        points = np.zeros((n, maxlen), dtype=np.int32)
-        for i, path in enumerate(paths):
-            L = len(path)
-            for d, node in enumerate(reversed(path)):  # root side first
-                codes[i, d] = bit[node]
-                points[i, d] = int(parent[node]) - n
-            assert L == lengths[i]
+        active = node != root
+        while active.any():
+            up_nodes.append(np.where(active, node, -1))
+            lengths += active
+            node = np.where(active, parent[node], node)
+            active = node != root
+        maxlen = len(up_nodes)
+        path = np.stack(up_nodes, axis=1)  # (n, maxlen), leaf side first
+        # reverse each word's path so that the root side comes first
+        d = np.arange(maxlen)[None, :]
+        src = lengths[:, None] - 1 - d
+        valid = src >= 0
+        nodes = np.take_along_axis(path, np.where(valid, src, 0), axis=1)
+        codes = np.where(valid, bit[nodes], 0).astype(np.uint8)
+        points = np.where(valid, parent[nodes] - n, 0).astype(np.int32)
         return codes, points, lengths
 
     # ------------------------------------------------------------------ persistence
