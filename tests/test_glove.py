@@ -197,3 +197,21 @@ def test_progress_is_reported():
     assert stages == {"counting", "training"}
     d, t, kw = seen[-1]
     assert d == t and kw["epoch"] == "2/2" and "loss" in kw
+
+
+def test_matrix_counts_vocabulary_words_only_as_cooccur_does():
+    """Words under min_count are dropped before windowing (they take no window slot), rows and
+    columns follow the vocabulary's frequency order, and lines are never crossed."""
+    sents = [["x", "a", "rare", "b", "a"], ["b", "a", "x"], ["a", "b"]] * 3
+    g = GloVe(vector_size=4, window=2, min_count=2, epochs=1, workers=1).fit(sents)
+    assert "rare" not in g.vocab and g.vocab.index_to_key[:2] == ["a", "b"]
+    idx = g.vocab.key_to_index
+    V = len(idx)
+    ref = np.zeros((V, V))
+    for s in sents:
+        ids = [idx[w] for w in s if w in idx]
+        for j in range(len(ids)):
+            for kk in range(max(0, j - 2), j):
+                ref[ids[kk], ids[j]] += 1.0 / (j - kk)
+                ref[ids[j], ids[kk]] += 1.0 / (j - kk)
+    np.testing.assert_allclose(g.cooccurrence_.toarray(), ref, rtol=1e-6)
