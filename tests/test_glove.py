@@ -203,7 +203,7 @@ def test_matrix_counts_vocabulary_words_only_as_cooccur_does():
     """Words under min_count are dropped before windowing (they take no window slot), rows and
     columns follow the vocabulary's frequency order, and lines are never crossed."""
     sents = [["x", "a", "rare", "b", "a"], ["b", "a", "x"], ["a", "b"]] * 3
-    g = GloVe(vector_size=4, window=2, min_count=2, epochs=1, workers=1).fit(sents)
+    g = GloVe(vector_size=4, window=2, min_count=4, epochs=1, workers=1).fit(sents)
     assert "rare" not in g.vocab and g.vocab.index_to_key[:2] == ["a", "b"]
     idx = g.vocab.key_to_index
     V = len(idx)
