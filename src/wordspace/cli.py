@@ -329,7 +329,16 @@ def train_glove(
         model.fit(corpus, cooccurrence=cooccurrence)
     else:
         with progress_bar("glove") as update:
-            model.fit(corpus, cooccurrence=cooccurrence, progress=update)
+            def show(done: int, total: int, **info: Any) -> None:
+                if info.get("stage") == "training":
+                    short = {"epoch": info["epoch"]}
+                    if "loss" in info:
+                        short["loss"] = info["loss"]
+                    update(done, total, **short)
+                else:
+                    update(done, total, stage="counting")
+
+            model.fit(corpus, cooccurrence=cooccurrence, progress=show)
     total_s = time.perf_counter() - t0
     if save_cooccurrence:
         model.save_cooccurrence(save_cooccurrence)
