@@ -36,7 +36,10 @@ from .vectors import WordVectors
 
 # isort: split
 # ---- training: word2vec (issue 3)
+# ---- training: GloVe (issue 5)
+from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from .corpus import Corpus
+from .train.glove import GloVe
 from .train.word2vec import Word2Vec
 from .vocab import Vocabulary
 
@@ -72,6 +75,11 @@ __all__ = [
     "ValuePairs",
     "datasets",
     "value_alignment",
+    # training: GloVe (issue 5)
+    "GloVe",
+    "cooccurrence_matrix",
+    "save_cooccurrence",
+    "load_cooccurrence",
 ]
 
 __all__ += [  # evaluation and text similarity (evaltext)

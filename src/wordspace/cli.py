@@ -876,6 +876,127 @@ def train_valuevec(
     console.print(t)
 
 
+# ---- train glove (issue 5) ------------------------------------------------------------------
+@train_app.command("glove")
+def train_glove(
+    corpus: Annotated[
+        str | None,
+        typer.Argument(help="Text file, one sentence per line (.gz/.bz2/.xz too). May be left "
+                       "out with --cooccurrence."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Where to save: .wsv (native model), "
+                          ".txt/.vec (word2vec text), .bin (word2vec binary); see --format.")
+    ] = "glove.wsv",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="native | word2vec | word2vec-binary | glove "
+                                 "(GloVe text: no header); default by the output's extension.")
+    ] = None,
+    dim: Annotated[int, typer.Option("--dim", "--size", help="Vector dimension.")] = 100,
+    window: Annotated[int, typer.Option(help="Context words on each side.")] = 10,
+    min_count: Annotated[int, typer.Option(help="Ignore rarer words.")] = 5,
+    epochs: Annotated[int, typer.Option("--epochs", "--iter", help="Passes over the "
+                                        "co-occurrence non-zeros.")] = 15,
+    x_max: Annotated[float, typer.Option(help="Cutoff of the weighting function.")] = 100.0,
+    alpha: Annotated[float, typer.Option(help="Exponent of the weighting function.")] = 0.75,
+    learning_rate: Annotated[float, typer.Option("--eta", "--learning-rate",
+                                                 help="AdaGrad's initial learning rate.")] = 0.05,
+    symmetric: Annotated[bool, typer.Option("--symmetric/--left-only",
+                                            help="Context on both sides or left only.")] = True,
+    vectors: Annotated[str, typer.Option(help="Saved vectors: sum (word + context), word, "
+                                         "concat.")] = "sum",
+    workers: Annotated[int, typer.Option(help="Training threads.")] = 2,
+    memory: Annotated[float, typer.Option(help="GiB for counting co-occurrences.")] = 4.0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    lowercase: Annotated[bool, typer.Option(help="Lowercase tokens.")] = False,
+    save_cooccurrence: Annotated[
+        str | None, typer.Option(help="Also save the co-occurrence matrix (.npz) for reuse.")
+    ] = None,
+    cooccurrence: Annotated[
+        str | None, typer.Option(help="Train on a saved co-occurrence matrix (.npz) instead "
+                                 "of counting.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it."""
+    import time
+
+    from .errors import ParameterError
+    from .train.glove import GloVe
+
+    model = GloVe(vector_size=dim, window=window, min_count=min_count, epochs=epochs,
+                  x_max=x_max, alpha=alpha, learning_rate=learning_rate, symmetric=symmetric,
+                  memory=memory, workers=workers, seed=seed, output=vectors,
+                  lowercase=lowercase)
+    model._validate()  # before reading anything
+    if fmt is None:
+        low = output.lower()
+        for comp in (".gz", ".bz2", ".xz"):
+            low = low.removesuffix(comp)
+        fmt = ("word2vec-binary" if low.endswith(".bin") else "word2vec"
+               if low.endswith((".txt", ".vec")) else "native")
+    if fmt not in _CONVERT_TARGETS:
+        raise ParameterError(f"--format must be one of {', '.join(_CONVERT_TARGETS)}; "
+                             f"got {fmt!r}")
+    if corpus is None and cooccurrence is None:
+        raise ParameterError("give a CORPUS to train on (or --cooccurrence FILE.npz)")
+    t0 = time.perf_counter()
+    if as_json:
+        model.fit(corpus, cooccurrence=cooccurrence)
+    else:
+        with progress_bar("glove") as update:
+            def show(done: int, total: int, **info: Any) -> None:
+                if info.get("stage") == "training":
+                    short = {"epoch": info["epoch"]}
+                    if "loss" in info:
+                        short["loss"] = info["loss"]
+                    update(done, total, **short)
+                else:
+                    update(done, total, stage="counting")
+
+            model.fit(corpus, cooccurrence=cooccurrence, progress=show)
+    total_s = time.perf_counter() - t0
+    if save_cooccurrence:
+        model.save_cooccurrence(save_cooccurrence)
+    if fmt == "native":
+        model.save(output)
+    else:
+        model.save_word2vec_format(output, binary=fmt == "word2vec-binary",
+                                   write_header=fmt != "glove")
+    X = model.cooccurrence_
+    data = {
+        "corpus": corpus, "cooccurrence_file": cooccurrence, "output": output, "format": fmt,
+        "vocabulary": len(model.wv), "dimension": model.wv.vector_size,
+        "corpus_words": model.vocab.total_words, "nonzeros": int(X.nnz), "epochs": epochs,
+        "vocab_seconds": round(model.vocab_seconds_, 3),
+        "cooccurrence_seconds": round(model.cooccurrence_seconds_, 3),
+        "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
+        "loss_per_epoch": model.loss_history_,
+    }
+    if save_cooccurrence:
+        data["saved_cooccurrence"] = save_cooccurrence
+    if as_json:
+        emit_json(data)
+        return
+    t = Table(title="GloVe training", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("corpus", str(corpus if corpus is not None else cooccurrence))
+    t.add_row("settings", f"dim {dim}, window {window} ({'symmetric' if symmetric else 'left'}"
+              f"), x_max {x_max:g}, alpha {alpha:g}, eta {learning_rate:g}, {workers} workers")
+    t.add_row("vocabulary", f"{len(model.wv):,} words (min_count {min_count}) of "
+              f"{model.vocab.total_words:,} tokens")
+    t.add_row("co-occurrences", f"{X.nnz:,} non-zeros")
+    t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, counting "
+              f"{data['cooccurrence_seconds']:.1f} s, training {data['train_seconds']:.1f} s "
+              f"({epochs} epochs)")
+    losses = model.loss_history_
+    t.add_row("loss", f"{losses[0]:.4g} (epoch 1) -> {losses[-1]:.4g} (epoch {len(losses)})")
+    t.add_row("saved", f"{output} ({fmt}, {vectors} vectors)"
+              + (f"; co-occurrences {save_cooccurrence}" if save_cooccurrence else ""))
+    console.print(t)
+
+
 # ------------------------------------------------------------------------------- entry
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app; user errors exit 2 with one line, no traceback."""

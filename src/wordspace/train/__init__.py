@@ -1,6 +1,7 @@
 """Trainers: one module per model (config + orchestration); each ends in a WordVectors."""
 
+from .glove import GloVe
 from .valuevec import ValueVec
 from .word2vec import Word2Vec
 
-__all__ = ["Word2Vec", "ValueVec"]
+__all__ = ["Word2Vec", "GloVe", "ValueVec"]

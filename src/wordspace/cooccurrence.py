@@ -1,0 +1,236 @@
+"""Word-word co-occurrence matrices (as GloVe's ``cooccur`` tool counts them), memory-bounded.
+
+:func:`cooccurrence_matrix` turns the id array of a corpus (``Corpus.to_ids``) into a
+``scipy.sparse.csr_matrix`` ``X`` with ``X[i, j] = sum over occurrences of word j with word i
+at most `window` words to its left of 1 / distance`` (and the mirror image when
+``symmetric``). Counting works in blocks of rows whose packed pair codes fit the ``memory``
+budget (GiB, like the C tool's ``-memory``); see :mod:`wordspace.kernels.glove`.
+
+:func:`save_cooccurrence` / :func:`load_cooccurrence` store a matrix (with its vocabulary and
+how it was counted) as ``.npz`` of the COO arrays; no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import FormatError, ParameterError
+
+__all__ = ["cooccurrence_matrix", "save_cooccurrence", "load_cooccurrence"]
+
+logger = logging.getLogger(__name__)
+
+_GIB = 1 << 30
+# fraction of the memory budget given to the buffer of packed codes; the rest is left to the
+# CSR output
+_BUFFER_SHARE = 0.5
+_MIN_BUFFER = 1 << 10
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+def cooccurrence_matrix(
+    ids: np.ndarray,
+    starts: np.ndarray | None,
+    vocab_size: int,
+    *,
+    window: int = 10,
+    symmetric: bool = True,
+    distance_weighting: bool = True,
+    memory: float = 4.0,
+    progress: Callable[..., None] | None = None,
+):
+    """Count co-occurrences of the ids ``ids`` (``int32`` in ``[0, vocab_size)``).
+
+    ``starts``: sentence start offsets into ``ids`` followed by ``len(ids)`` (as returned by
+    ``Corpus.to_ids``); windows never cross a sentence boundary. ``None``: one sentence.
+    ``symmetric=False`` counts left contexts only: ``X[i, j]`` sums over word ``i`` occurring
+    before word ``j``. ``distance_weighting=False`` counts 1 per pair instead of 1/distance.
+    ``memory``: GiB budget; half of it holds the buffer of 4-byte pair codes (rows are
+    counted in blocks whose codes fit it; a single row larger than that gets its own block).
+    ``progress(done_blocks, total_blocks, rows=..., pairs=...)`` is called after every block.
+
+    Returns a ``float32`` ``scipy.sparse.csr_matrix`` of shape ``(vocab_size, vocab_size)``
+    with sorted indices and no explicit zeros.
+    """
+    import scipy.sparse as sp
+
+    from .kernels import glove as k
+
+    if not _is_int(window) or window < 1:
+        raise ParameterError(f"window must be an integer >= 1, got {window!r}")
+    if not _is_int(vocab_size) or vocab_size < 1:
+        raise ParameterError(f"vocab_size must be an integer >= 1, got {vocab_size!r}")
+    if not isinstance(memory, int | float) or isinstance(memory, bool) or not memory > 0:
+        raise ParameterError(f"memory must be a number of GiB > 0, got {memory!r}")
+    if not k.codes_fit(vocab_size, window):
+        raise ParameterError(
+            f"a vocabulary of {vocab_size:,} words with window {window} is too large to count "
+            "(pair codes need more than 31 bits); raise min_count or lower window"
+        )
+    ids = np.ascontiguousarray(ids, dtype=np.int32)
+    n = int(ids.shape[0])
+    if starts is None:
+        starts = np.array([0, n], dtype=np.int64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    if starts.ndim != 1 or len(starts) < 1 or starts[0] != 0 or starts[-1] != n:
+        raise ParameterError("starts must begin with 0 and end with len(ids)")
+    if n and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
+        raise ParameterError(f"ids must lie in [0, {vocab_size}); got {ids.min()}..{ids.max()}")
+    V = int(vocab_size)
+    _, dbits = k.code_bits(V, window)
+    weights = np.ones(1 << dbits, dtype=np.float64)
+    if distance_weighting:
+        weights[:window] = 1.0 / np.arange(1, window + 1, dtype=np.float64)
+
+    t0 = time.perf_counter()
+    hist = np.zeros(V, dtype=np.int64)
+    k.row_emissions(ids, starts, window, bool(symmetric), hist)
+    total = int(hist.sum())
+    cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+    # row blocks whose codes fit the buffer (a single row may exceed it: it gets a block)
+    cum = np.cumsum(hist)
+    blocks: list[tuple[int, int]] = []
+    r0 = 0
+    while r0 < V:
+        base = int(cum[r0 - 1]) if r0 else 0
+        r1 = int(np.searchsorted(cum, base + cap, side="right"))
+        r1 = min(max(r1, r0 + 1), V)
+        blocks.append((r0, r1))
+        r0 = r1
+    if len(blocks) > 16:
+        logger.warning("memory=%s GiB: counting in %d row blocks, one corpus pass each; "
+                       "a larger memory budget is faster", memory, len(blocks))
+    biggest = max(int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks)
+    buf = np.empty(max(biggest, 1), dtype=np.int32)
+    mark = np.full(V, -1, dtype=np.int32)
+    acc = np.zeros(V, dtype=np.float64)
+    touched = np.empty(V, dtype=np.int32)
+    indptr = np.zeros(V + 1, dtype=np.int64)
+    parts_i: list[np.ndarray] = []
+    parts_d: list[np.ndarray] = []
+    for bi, (r0, r1) in enumerate(blocks):
+        seg = np.zeros(r1 - r0 + 1, dtype=np.int64)
+        np.cumsum(hist[r0:r1], out=seg[1:])
+        ptr = np.zeros(V, dtype=np.int64)
+        ptr[r0:r1] = seg[:-1]
+        k.emit_codes(ids, starts, window, bool(symmetric), dbits, r0, r1, ptr, buf)
+        nnz_row = np.empty(r1 - r0, dtype=np.int64)
+        nb = int(k.count_row_entries(buf, seg, r0, r1, dbits, mark, nnz_row))
+        mark.fill(-1)
+        out_ptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
+        np.cumsum(nnz_row, out=out_ptr[1:])
+        ind_b = np.empty(nb, dtype=np.int32)
+        dat_b = np.empty(nb, dtype=np.float32)
+        k.reduce_rows(buf, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, ind_b,
+                      dat_b)
+        mark.fill(-1)
+        indptr[r0 + 1 : r1 + 1] = nnz_row
+        parts_i.append(ind_b)
+        parts_d.append(dat_b)
+        if progress is not None:
+            progress(bi + 1, len(blocks), rows=r1, pairs=total)
+    del buf, mark, acc, touched
+    np.cumsum(indptr, out=indptr)
+    if len(parts_i) == 1:
+        indices, data = parts_i[0], parts_d[0]
+    else:
+        indices = np.concatenate(parts_i)
+        del parts_i
+        data = np.concatenate(parts_d)
+        del parts_d
+    if indptr[-1] < np.iinfo(np.int32).max:
+        indptr = indptr.astype(np.int32)
+    X = sp.csr_matrix((data, indices, indptr), shape=(V, V), copy=False)
+    X.has_sorted_indices = True
+    logger.info("co-occurrence: %d tokens, %d pair codes in %d block(s) -> %d non-zeros "
+                "in %.1fs", n, total, len(blocks), X.nnz, time.perf_counter() - t0)
+    return X
+
+
+# ------------------------------------------------------------------------- persistence
+def save_cooccurrence(
+    path: str | os.PathLike,
+    matrix,
+    words: Sequence[str] | None = None,
+    counts: np.ndarray | Sequence[int] | None = None,
+    meta: dict[str, Any] | None = None,
+    *,
+    compressed: bool = False,
+) -> None:
+    """Save a co-occurrence matrix as ``.npz`` of its COO arrays (``row``, ``col``, ``data``,
+    ``shape``), optionally with the vocabulary (``words``, ``counts``) and JSON ``meta`` (how
+    it was counted). Written to a temporary name and renamed into place; no pickle."""
+    import scipy.sparse as sp
+
+    from .formats import atomic_path
+
+    if not sp.issparse(matrix):
+        raise ParameterError(f"matrix must be a scipy.sparse matrix, got {type(matrix).__name__}")
+    coo = matrix.tocoo()
+    arrays: dict[str, np.ndarray] = {
+        "row": coo.row.astype(np.int32, copy=False),
+        "col": coo.col.astype(np.int32, copy=False),
+        "data": coo.data.astype(np.float32, copy=False),
+        "shape": np.asarray(coo.shape, dtype=np.int64),
+    }
+    if words is not None:
+        words = list(words)
+        if len(words) != coo.shape[0]:
+            raise ParameterError(f"{len(words)} words for a matrix of {coo.shape[0]} rows")
+        arrays["words"] = np.array(words, dtype=str) if words else np.zeros(0, dtype="<U1")
+    if counts is not None:
+        arrays["counts"] = np.asarray(counts, dtype=np.int64)
+    arrays["meta"] = np.array(json.dumps({"format": "wordspace-cooccurrence", **(meta or {})}))
+    target = Path(path)
+    if target.suffix != ".npz":
+        raise ParameterError(f"{target}: co-occurrence files must end in .npz")
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+
+
+def load_cooccurrence(path: str | os.PathLike):
+    """Load a file written by :func:`save_cooccurrence`.
+
+    Returns ``(matrix, words, counts, meta)``: a float32 ``csr_matrix``, the list of words (or
+    None), the ``int64`` counts (or None) and the metadata dict.
+    """
+    import scipy.sparse as sp
+
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            files = set(z.files)
+            missing = {"row", "col", "data", "shape"} - files
+            if missing:
+                raise FormatError(f"{p} is not a co-occurrence file (missing {sorted(missing)})")
+            row, col, data, shape = z["row"], z["col"], z["data"], z["shape"]
+            words = [str(w) for w in z["words"].tolist()] if "words" in files else None
+            counts = z["counts"] if "counts" in files else None
+            meta = json.loads(str(z["meta"])) if "meta" in files else {}
+    except (ValueError, OSError) as e:
+        if isinstance(e, FormatError | FileNotFoundError):
+            raise
+        raise FormatError(f"{p} is not a readable .npz co-occurrence file: {e}") from None
+    if shape.shape != (2,) or not (len(row) == len(col) == len(data)):
+        raise FormatError(f"{p}: inconsistent co-occurrence arrays")
+    nr, nc = int(shape[0]), int(shape[1])
+    if len(row) and (row.min() < 0 or row.max() >= nr or col.min() < 0 or col.max() >= nc):
+        raise FormatError(f"{p}: indices outside the matrix shape {nr}x{nc}")
+    if words is not None and len(words) != nr:
+        raise FormatError(f"{p}: {len(words)} words for {nr} rows")
+    X = sp.coo_matrix((data, (row, col)), shape=(nr, nc)).tocsr()
+    X.sort_indices()
+    return X, words, counts, meta

@@ -1,0 +1,532 @@
+"""GloVe: global vectors from a co-occurrence matrix (Pennington, Socher & Manning 2014).
+
+Orchestration around :mod:`wordspace.kernels.glove`: the corpus is read into an id array over a
+:class:`~wordspace.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
+co-occurrence matrix is counted in memory-bounded blocks
+(:func:`~wordspace.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
+AdaGrad exactly as Stanford's ``glove.c`` does. Every epoch, each of ``workers`` threads takes
+its fixed share of the (once globally shuffled) non-zeros and visits them in a fresh random
+order (a Fisher-Yates shuffle fused with training), Hogwild-style with the GIL released; each
+thread's random numbers come from ``(seed, epoch, thread)``, so ``workers=1`` is bit-for-bit
+reproducible.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import CorpusError, FormatError, ParameterError
+from ..vectors import WordVectors
+from ..vocab import Vocabulary
+
+__all__ = ["GloVe"]
+
+logger = logging.getLogger(__name__)
+
+_MODEL_KIND = "glove_model"
+_OUTPUTS = ("sum", "word", "concat")
+_PARAMS = (
+    "vector_size", "window", "min_count", "epochs", "x_max", "alpha", "learning_rate",
+    "symmetric", "distance_weighting", "memory", "workers", "seed", "output", "grad_clip",
+    "max_vocab_size", "max_final_vocab", "lowercase", "max_sentence_length",
+)
+_PIECE = 1 << 18  # records per kernel call (progress granularity)
+
+
+def _mix(*xs: int) -> int:
+    """splitmix64 over a few integers: a thread's seed from (seed, epoch, thread)."""
+    z = 0x9E3779B97F4A7C15
+    m = (1 << 64) - 1
+    for x in xs:
+        z = (z ^ (int(x) & m)) & m
+        z = (z + 0x9E3779B97F4A7C15) & m
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+        z ^= z >> 31
+    return z or 1
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+
+
+def _padded(d: int) -> int:
+    """Row length of the weight arrays: ``d`` vector entries + bias, padded to 16 floats."""
+    return (d + 1 + 15) // 16 * 16
+
+
+def _aligned(shape: tuple[int, int], fill: float) -> np.ndarray:
+    """A float32 array whose rows start on 64-byte cache lines (rows are 16-float multiples)."""
+    n = shape[0] * shape[1]
+    buf = np.empty(n * 4 + 64, dtype=np.uint8)
+    off = (-buf.ctypes.data) % 64
+    a = buf[off : off + n * 4].view(np.float32).reshape(shape)
+    a.fill(fill)
+    return a
+
+
+class GloVe:
+    """GloVe word vectors, trained as Stanford's C tool does, in bounded memory.
+
+    Parameters
+    ----------
+    vector_size: dimension of the vectors.
+    window: context words on each side (left only when ``symmetric=False``).
+    min_count: ignore words seen fewer times.
+    epochs: passes over the non-zeros of the co-occurrence matrix (the C tool's ``-iter``).
+    x_max, alpha: the weighting function ``f(x) = min(1, (x / x_max) ** alpha)``;
+        ``x_max > 0``, ``0 < alpha <= 1``.
+    learning_rate: AdaGrad's initial learning rate (the C tool's ``-eta``).
+    symmetric: count context words on both sides (the C tool's ``-symmetric 1``).
+    distance_weighting: weight a pair by ``1 / distance`` (else 1).
+    memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``).
+    workers: training threads (Hogwild-style); ``workers=1`` with a fixed ``seed`` is
+        bit-for-bit reproducible.
+    seed: seed of the initial vectors and of every thread's shuffling.
+    output: the vectors of ``wv``: ``"sum"`` word + context vectors (the paper's and the C
+        tool's default), ``"word"`` word vectors only, ``"concat"`` both side by side.
+    grad_clip: element-wise clipping of the gradients, as the C tool (100).
+    max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
+    lowercase: lowercase tokens when reading a path.
+    max_sentence_length: longer lines are cut into pieces of this many tokens.
+
+    Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
+    (:class:`Vocabulary`), ``cooccurrence_`` (``scipy.sparse.csr_matrix``, float32, rows and
+    columns in vocabulary order), ``word_vectors_``, ``context_vectors_``, ``word_biases_``,
+    ``context_biases_``, ``loss_history_`` (mean weighted squared error per epoch, as the C
+    tool prints it), ``epoch_stats_``, ``vocab_seconds_``, ``cooccurrence_seconds_``,
+    ``train_seconds_``.
+    """
+
+    def __init__(
+        self,
+        vector_size: int = 100,
+        window: int = 10,
+        min_count: int = 5,
+        epochs: int = 15,
+        x_max: float = 100.0,
+        alpha: float = 0.75,
+        learning_rate: float = 0.05,
+        symmetric: bool = True,
+        distance_weighting: bool = True,
+        memory: float = 4.0,
+        workers: int = 2,
+        seed: int = 1,
+        output: str = "sum",
+        grad_clip: float = 100.0,
+        max_vocab_size: int | None = None,
+        max_final_vocab: int | None = None,
+        lowercase: bool = False,
+        max_sentence_length: int = 10000,
+    ):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.epochs = epochs
+        self.x_max = x_max
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.symmetric = symmetric
+        self.distance_weighting = distance_weighting
+        self.memory = memory
+        self.workers = workers
+        self.seed = seed
+        self.output = output
+        self.grad_clip = grad_clip
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.lowercase = lowercase
+        self.max_sentence_length = max_sentence_length
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in _PARAMS}
+
+    # ------------------------------------------------------------------ validation
+    def _validate(self) -> None:
+        def need(cond: bool, msg: str) -> None:
+            if not cond:
+                raise ParameterError(msg)
+
+        for name in ("vector_size", "window", "min_count", "epochs", "workers"):
+            v = getattr(self, name)
+            need(_is_int(v) and v >= 1, f"{name} must be an integer >= 1, got {v!r}")
+        need(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
+        need(_is_num(self.x_max) and self.x_max > 0 and np.isfinite(self.x_max),
+             f"x_max must be a number > 0, got {self.x_max!r}")
+        need(_is_num(self.alpha) and 0 < self.alpha <= 1,
+             f"alpha must be in (0, 1], got {self.alpha!r}")
+        need(_is_num(self.learning_rate) and 0 < self.learning_rate < np.inf,
+             f"learning_rate must be a number > 0, got {self.learning_rate!r}")
+        need(_is_num(self.grad_clip) and self.grad_clip > 0,
+             f"grad_clip must be a number > 0, got {self.grad_clip!r}")
+        need(_is_num(self.memory) and 0 < self.memory < np.inf,
+             f"memory must be a number of GiB > 0, got {self.memory!r}")
+        need(self.output in _OUTPUTS,
+             f"output must be one of {', '.join(_OUTPUTS)}; got {self.output!r}")
+        for name in ("symmetric", "distance_weighting", "lowercase"):
+            v = getattr(self, name)
+            need(isinstance(v, bool | np.bool_), f"{name} must be True or False, got {v!r}")
+        for name in ("max_vocab_size", "max_final_vocab"):
+            v = getattr(self, name)
+            need(v is None or (_is_int(v) and v >= 1),
+                 f"{name} must be an integer >= 1 or None, got {v!r}")
+        need(_is_int(self.max_sentence_length) and self.max_sentence_length >= 1,
+             f"max_sentence_length must be an integer >= 1, got {self.max_sentence_length!r}")
+
+    # ------------------------------------------------------------------ fitting
+    @property
+    def is_fitted(self) -> bool:
+        return getattr(self, "_W", None) is not None
+
+    def fit(self, corpus=None, cooccurrence=None,
+            progress: Callable[..., None] | None = None) -> GloVe:
+        """Count co-occurrences in ``corpus`` and train; returns ``self``.
+
+        ``corpus``: a path, a :class:`~wordspace.corpus.Corpus` or a re-iterable of token
+        lists. ``cooccurrence``: reuse a matrix instead of counting one: either a file written
+        by :meth:`save_cooccurrence` (it holds its vocabulary; then leave ``corpus`` out), or
+        a square ``scipy.sparse`` matrix in the vocabulary order of ``corpus`` (the corpus
+        then only gives the vocabulary, with this model's ``min_count``). Training always
+        starts from fresh random vectors.
+
+        ``progress(done, total, **info)`` is called while counting (``stage="counting"``,
+        done/total in row blocks) and after every piece of training
+        (``stage="training"``, done/total in records; info: epoch, loss of the last finished
+        epoch, records_per_sec).
+        """
+        import scipy.sparse as sp
+
+        from ..cooccurrence import cooccurrence_matrix, load_cooccurrence
+        from ..corpus import as_corpus
+
+        self._validate()
+        if corpus is None and cooccurrence is None:
+            raise ParameterError("give a corpus (or a co-occurrence file) to fit on")
+        matrix = None
+        vocab = None
+        t0 = time.perf_counter()
+        if cooccurrence is not None and not sp.issparse(cooccurrence):
+            if not isinstance(cooccurrence, str | os.PathLike):
+                raise ParameterError(
+                    "cooccurrence must be a scipy.sparse matrix or the path of a file written "
+                    f"by save_cooccurrence, got {type(cooccurrence).__name__}")
+            matrix, words, counts, meta = load_cooccurrence(cooccurrence)
+            if words is None:
+                if corpus is None:
+                    raise ParameterError(
+                        f"{cooccurrence} holds no vocabulary; pass the corpus it was counted "
+                        "on as well")
+            else:
+                if corpus is not None:
+                    raise ParameterError(
+                        f"{cooccurrence} holds its own vocabulary; leave corpus out")
+                if counts is None:
+                    counts = np.zeros(len(words), dtype=np.int64)
+                vocab = Vocabulary(words, counts,
+                                   min_count=int(meta.get("min_count", self.min_count)))
+        elif cooccurrence is not None:
+            matrix = cooccurrence
+        corpus_obj = None
+        if vocab is None:
+            corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
+                                   max_sentence_length=self.max_sentence_length)
+            vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
+                                     self.max_final_vocab)
+        if matrix is not None:
+            matrix = self._check_matrix(matrix, len(vocab))
+            self.vocab_seconds_ = time.perf_counter() - t0
+            self.cooccurrence_seconds_ = 0.0
+        else:
+            assert corpus_obj is not None
+            ids, starts = corpus_obj.to_ids(vocab)
+            corpus_obj.clear_cache()
+            self.vocab_seconds_ = time.perf_counter() - t0
+            if len(ids) == 0:
+                raise CorpusError(f"{corpus_obj.name} has no words of the vocabulary")
+            t1 = time.perf_counter()
+            cb = None
+            if progress is not None:
+                def cb(done: int, total: int, **info: Any) -> None:
+                    progress(done, total, stage="counting")
+            matrix = cooccurrence_matrix(
+                ids, starts, len(vocab), window=int(self.window), symmetric=bool(self.symmetric),
+                distance_weighting=bool(self.distance_weighting), memory=float(self.memory),
+                progress=cb)
+            del ids, starts
+            self.cooccurrence_seconds_ = time.perf_counter() - t1
+            if matrix.nnz == 0:
+                raise CorpusError(
+                    f"{corpus_obj.name} has no co-occurring words (every sentence has fewer "
+                    "than two words of the vocabulary); use longer sentences or lower min_count")
+        self.vocab = vocab
+        self.cooccurrence_ = matrix
+        self._train(progress)
+        return self
+
+    @staticmethod
+    def _check_matrix(matrix, n: int):
+        import scipy.sparse as sp
+
+        if matrix.shape != (n, n):
+            raise ParameterError(
+                f"the co-occurrence matrix has shape {matrix.shape} but the vocabulary has "
+                f"{n:,} words; count it with the same corpus and min_count")
+        X = sp.csr_matrix(matrix, dtype=np.float32)
+        X.sort_indices()
+        if X.nnz and not np.all(np.isfinite(X.data)):
+            raise ParameterError("the co-occurrence matrix has NaN or infinite entries")
+        if X.nnz and (X.data < 0).any():
+            raise ParameterError("the co-occurrence matrix has negative entries")
+        if X.nnz and (X.data == 0).any():
+            X.eliminate_zeros()
+        if X.nnz == 0:
+            raise CorpusError("the co-occurrence matrix is empty: nothing to train on")
+        return X
+
+    # ------------------------------------------------------------------ training
+    def _records(self) -> tuple[np.ndarray, np.ndarray]:
+        from ..kernels import glove as k
+
+        X = self.cooccurrence_
+        nnz = int(X.nnz)
+        rec_i = np.empty((nnz, k.RECORD_WIDTH), dtype=np.int32)
+        rec_f = rec_i.view(np.float32)
+        k.fill_records(np.asarray(X.indptr, dtype=np.int64), X.indices, X.data,
+                       float(self.x_max), float(self.alpha), rec_i, rec_f)
+        return rec_i, rec_f
+
+    def _init_weights(self) -> None:
+        n, d = len(self.vocab), int(self.vector_size)
+        D = _padded(d)
+        rng = np.random.default_rng(self.seed)
+        # as glove.c: uniform in [-0.5, 0.5) / (d + 1) for vectors and biases; AdaGrad sums at 1
+        W = _aligned((n, D), 0.0)
+        C = _aligned((n, D), 0.0)
+        scale = np.float32(1.0 / (d + 1))
+        W[:, : d + 1] = (rng.random((n, d + 1), dtype=np.float32) - np.float32(0.5)) * scale
+        C[:, : d + 1] = (rng.random((n, d + 1), dtype=np.float32) - np.float32(0.5)) * scale
+        self._W, self._C = W, C
+        self._GW = _aligned((n, D), 1.0)
+        self._GC = _aligned((n, D), 1.0)
+
+    def _train(self, progress: Callable[..., None] | None) -> None:
+        from ..kernels import glove as k
+
+        t_train = time.perf_counter()
+        self._init_weights()
+        rec_i, rec_f = self._records()
+        nnz = rec_i.shape[0]
+        if nnz >= 1 << 32:
+            raise ParameterError(f"{nnz:,} non-zeros: more than this trainer handles (2**32)")
+        # one global shuffle, so that every thread's fixed share is a random sample
+        k.shuffle_records(rec_i, 0, nnz, np.array([_mix(self.seed, -1)], dtype=np.uint64))
+        workers = int(min(self.workers, max(nnz, 1)))
+        bounds = [nnz * t // workers for t in range(workers + 1)]
+        d = int(self.vector_size)
+        eta = np.float32(self.learning_rate)
+        clip = np.float32(self.grad_clip)
+        W, C, GW, GC = self._W, self._C, self._GW, self._GC
+        epochs = int(self.epochs)
+        total = nnz * epochs
+        self.loss_history_: list[float] = []
+        self.epoch_stats_: list[dict[str, Any]] = []
+        done_lock = threading.Lock()
+        done = [0]
+        stop = threading.Event()  # set on an exception (e.g. Ctrl-C): threads quit early
+        logger.info("training GloVe on %d non-zeros x %d epochs, %d workers", nnz, epochs,
+                    workers)
+
+        def run(e: int, t: int) -> np.ndarray:
+            lo, hi = bounds[t], bounds[t + 1]
+            state = np.array([_mix(self.seed, e, t)], dtype=np.uint64)
+            out = np.zeros(2, dtype=np.float64)
+            p = lo
+            while p < hi and not stop.is_set():
+                q = min(p + _PIECE, hi)
+                k.train_records(rec_i, rec_f, p, q, hi, W, C, GW, GC, d, eta, clip, state, out)
+                with done_lock:
+                    done[0] += q - p
+                p = q
+            return out
+
+        # threads even for one worker, so that the caller's thread can report progress
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="glove")
+        last_loss = float("nan")
+        try:
+            for e in range(epochs):
+                te = time.perf_counter()
+                futs = [pool.submit(run, e, t) for t in range(workers)]
+                while not all(f.done() for f in futs):
+                    wait(futs, timeout=0.25)
+                    if progress is not None:
+                        self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+                results = [f.result() for f in futs]
+                cost = float(sum(r[0] for r in results))
+                skipped = int(sum(r[1] for r in results))
+                secs = time.perf_counter() - te
+                last_loss = cost / nnz
+                self.loss_history_.append(last_loss)
+                self.epoch_stats_.append({"epoch": e + 1, "loss": last_loss, "seconds": secs,
+                                          "records_per_sec": nnz / secs if secs > 0 else 0.0,
+                                          "skipped": skipped})
+                if skipped:
+                    logger.warning("epoch %d: %d records skipped (non-finite error)", e + 1,
+                                   skipped)
+                logger.info("epoch %d: loss %.6f in %.1fs", e + 1, last_loss, secs)
+                if progress is not None:
+                    self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+        except BaseException:
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.train_seconds_ = time.perf_counter() - t_train
+        self._make_wv()
+
+    @staticmethod
+    def _report(progress, done: int, total: int, e: int, epochs: int, loss: float,
+                t_train: float) -> None:
+        el = time.perf_counter() - t_train
+        info: dict[str, Any] = {"stage": "training", "epoch": f"{e + 1}/{epochs}",
+                                "records_per_sec": int(done / el) if el > 0 else 0}
+        if loss == loss:
+            info["loss"] = loss
+        progress(done, total, **info)
+
+    # ------------------------------------------------------------------ results
+    @property
+    def word_vectors_(self) -> np.ndarray:
+        return self._W[:, : self.vector_size]
+
+    @property
+    def context_vectors_(self) -> np.ndarray:
+        return self._C[:, : self.vector_size]
+
+    @property
+    def word_biases_(self) -> np.ndarray:
+        return self._W[:, self.vector_size]
+
+    @property
+    def context_biases_(self) -> np.ndarray:
+        return self._C[:, self.vector_size]
+
+    def _output_vectors(self) -> np.ndarray:
+        Wv, Cv = self.word_vectors_, self.context_vectors_
+        if self.output == "word":
+            return np.ascontiguousarray(Wv)
+        if self.output == "concat":
+            return np.ascontiguousarray(np.hstack([Wv, Cv]))
+        return Wv + Cv
+
+    def _make_wv(self) -> None:
+        meta = {"trainer": "glove", "params": self._config(),
+                "epochs_trained": len(getattr(self, "loss_history_", []))}
+        self.wv = WordVectors(self.vocab.index_to_key, self._output_vectors(),
+                              counts=self.vocab.counts, meta=meta)
+
+    def _config(self) -> dict[str, Any]:
+        cfg = self.get_params()
+        for key, v in cfg.items():
+            if isinstance(v, np.integer):
+                cfg[key] = int(v)
+            elif isinstance(v, np.floating):
+                cfg[key] = float(v)
+            elif isinstance(v, np.bool_):
+                cfg[key] = bool(v)
+        return cfg
+
+    # ------------------------------------------------------------------ persistence
+    def save_cooccurrence(self, path: str | os.PathLike, *, compressed: bool = False) -> None:
+        """Save ``cooccurrence_`` with its vocabulary (``.npz``, no pickle), so that
+        ``GloVe(...).fit(cooccurrence=path)`` can train again without counting."""
+        from ..cooccurrence import save_cooccurrence
+
+        if getattr(self, "cooccurrence_", None) is None:
+            raise ParameterError("no co-occurrence matrix yet; call fit() first")
+        save_cooccurrence(path, self.cooccurrence_, self.vocab.index_to_key, self.vocab.counts,
+                          {"window": int(self.window), "symmetric": bool(self.symmetric),
+                           "distance_weighting": bool(self.distance_weighting),
+                           "min_count": int(self.vocab.min_count)},
+                          compressed=compressed)
+
+    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
+        """Save natively: ``wv`` plus word/context vectors and biases and the configuration.
+        ``WordVectors.load``/``wordspace.load`` read the same file as plain vectors."""
+        from ..formats import save_native
+
+        if not self.is_fitted:
+            raise ParameterError("the model is not trained yet; call fit() before save()")
+        extra = {"word_vectors": np.ascontiguousarray(self.word_vectors_),
+                 "context_vectors": np.ascontiguousarray(self.context_vectors_),
+                 "word_biases": np.ascontiguousarray(self.word_biases_),
+                 "context_biases": np.ascontiguousarray(self.context_biases_)}
+        state = {"config": self._config(), "min_count_effective": self.vocab.min_count,
+                 "total_words": self.vocab.total_words,
+                 "loss_history": [float(x) for x in self.loss_history_],
+                 "epoch_stats": self.epoch_stats_}
+        save_native(self.wv, path, layout=layout, extra_arrays=extra,
+                    extra_meta={"model": _MODEL_KIND, "glove": state})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> GloVe:
+        """Load a model written by :meth:`save` (vectors, biases, vocabulary, configuration;
+        not the co-occurrence matrix: keep that with :meth:`save_cooccurrence`)."""
+        from ..formats import read_native, vectors_from_native
+
+        arrays, meta = read_native(path)
+        if meta.get("model") != _MODEL_KIND or "glove" not in meta:
+            raise FormatError(f"{path} holds word vectors, not a GloVe model; load it with "
+                              "wordspace.load() or WordVectors.load()")
+        wv, rest = vectors_from_native(arrays, meta, path)
+        state = meta["glove"]
+        model = cls(**{k: v for k, v in state["config"].items() if k in _PARAMS})
+        if wv.counts is None:
+            raise FormatError(f"{path}: the model has no word counts")
+        model.vocab = Vocabulary(wv.index_to_key, wv.counts,
+                                 min_count=state.get("min_count_effective", model.min_count),
+                                 total_words=state.get("total_words"))
+        n = len(wv)
+        d = int(model.vector_size)
+        try:
+            Wv, Cv = rest["word_vectors"], rest["context_vectors"]
+            bw, bc = rest["word_biases"], rest["context_biases"]
+        except KeyError as e:
+            raise FormatError(f"{path}: the GloVe model lacks {e.args[0]}.npy") from None
+        if Wv.shape != (n, d) or Cv.shape != (n, d) or bw.shape != (n,) or bc.shape != (n,):
+            raise FormatError(f"{path}: GloVe weights do not match {n} words x {d} dimensions")
+        D = _padded(d)
+        model._W = np.zeros((n, D), dtype=np.float32)
+        model._C = np.zeros((n, D), dtype=np.float32)
+        model._W[:, :d], model._W[:, d] = Wv, bw
+        model._C[:, :d], model._C[:, d] = Cv, bc
+        model._GW = model._GC = None
+        model.loss_history_ = list(state.get("loss_history", []))
+        model.epoch_stats_ = list(state.get("epoch_stats", []))
+        model.cooccurrence_ = None
+        model.wv = wv
+        return model
+
+    def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False,
+                             write_header: bool = True) -> None:
+        """Write ``wv`` in word2vec text/binary format (``write_header=False``: GloVe text)."""
+        if not self.is_fitted:
+            raise ParameterError("the model is not trained yet; call fit() first")
+        self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
+
+    def __repr__(self) -> str:
+        state = f", {len(self.vocab):,} words" if self.is_fitted else ""
+        return (f"GloVe(vector_size={self.vector_size}, window={self.window}, "
+                f"x_max={self.x_max}, alpha={self.alpha}{state})")
