@@ -27,6 +27,9 @@ import numpy as np
 from ..errors import CorpusError, FormatError, ParameterError
 from ..vectors import WordVectors
 from ..vocab import Vocabulary
+from ._common import is_int as _is_int
+from ._common import is_num as _is_num
+from ._common import mix_seed as _mix
 
 __all__ = ["GloVe"]
 
@@ -42,25 +45,10 @@ _PARAMS = (
 _PIECE = 1 << 18  # records per kernel call (progress granularity)
 
 
-def _mix(*xs: int) -> int:
-    """splitmix64 over a few integers: a thread's seed from (seed, epoch, thread)."""
-    z = 0x9E3779B97F4A7C15
-    m = (1 << 64) - 1
-    for x in xs:
-        z = (z ^ (int(x) & m)) & m
-        z = (z + 0x9E3779B97F4A7C15) & m
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
-        z ^= z >> 31
-    return z or 1
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
 
 
-def _is_num(x: Any) -> bool:
-    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
 
 
 def _padded(d: int) -> int:
