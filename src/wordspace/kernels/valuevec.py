@@ -197,7 +197,7 @@ def pair_cosines(main, ctx, center, context, label, sims, nchunks):
     return total / max(n, 1)
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+@njit(cache=True, nogil=True)
 def averaged_step(main, ctx, center, context, label, sims, lr,
                   c_ptr, c_order, x_ptr, x_order, new_main, new_ctx):
     """One epoch of the article's update, from the cosines ``sims`` of the current state.
@@ -207,51 +207,37 @@ def averaged_step(main, ctx, center, context, label, sims, lr,
     updates are averaged over its pairs, added, and the row re-normalised into ``new_main`` /
     ``new_ctx``. ``c_ptr/c_order`` (``x_ptr/x_order``) list each word's pairs as center
     (context), CSR-style."""
-    nw, d = main.shape
+    _averaged_side(main, ctx, context, sims, label, lr, c_ptr, c_order, new_main)
+    _averaged_side(ctx, main, center, sims, label, lr, x_ptr, x_order, new_ctx)
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def _averaged_side(own, other, partner, sims, label, lr, ptr, order, out):
+    """One side of :func:`averaged_step`: each row of ``own`` moves by the mean of
+    ``-lr·e·(other[partner] - s·own)`` over its pairs, then is re-normalised into ``out``."""
+    nw, d = own.shape
     for w in prange(nw):
-        lo = c_ptr[w]
-        hi = c_ptr[w + 1]
+        lo = ptr[w]
+        hi = ptr[w + 1]
         acc = np.zeros(d, dtype=np.float32)
-        u = main[w]
+        u = own[w]
         for t in range(lo, hi):
-            p = c_order[t]
+            p = order[t]
             s = sims[p]
             e = np.float32(lr * 0.5) * ((s + np.float32(1.0)) * np.float32(0.5) - label[p])
-            v = ctx[context[p]]
+            v = other[partner[p]]
             for j in range(d):
                 acc[j] -= e * (v[j] - s * u[j])
         cnt = hi - lo
         nrm = np.float32(0.0)
         for j in range(d):
             x = u[j] + (acc[j] / cnt if cnt > 0 else np.float32(0.0))
-            new_main[w, j] = x
+            out[w, j] = x
             nrm += x * x
         nrm = np.sqrt(nrm)
         if nrm > 0:
             for j in range(d):
-                new_main[w, j] /= nrm
-    for w in prange(nw):
-        lo = x_ptr[w]
-        hi = x_ptr[w + 1]
-        acc = np.zeros(d, dtype=np.float32)
-        v = ctx[w]
-        for t in range(lo, hi):
-            p = x_order[t]
-            s = sims[p]
-            e = np.float32(lr * 0.5) * ((s + np.float32(1.0)) * np.float32(0.5) - label[p])
-            u = main[center[p]]
-            for j in range(d):
-                acc[j] -= e * (u[j] - s * v[j])
-        cnt = hi - lo
-        nrm = np.float32(0.0)
-        for j in range(d):
-            x = v[j] + (acc[j] / cnt if cnt > 0 else np.float32(0.0))
-            new_ctx[w, j] = x
-            nrm += x * x
-        nrm = np.sqrt(nrm)
-        if nrm > 0:
-            for j in range(d):
-                new_ctx[w, j] /= nrm
+                out[w, j] /= nrm
 
 
 @njit(cache=True, nogil=True, fastmath=True)
