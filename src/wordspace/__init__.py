@@ -6,16 +6,25 @@ neighbours and analogies; compare texts; evaluate; look at the space.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+
+from . import datasets
+from .alignment import value_alignment
+from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
+from .corpus import Corpus
 from .errors import (
     CorpusError,
     FormatError,
     MissingDependencyError,
     OutOfVocabularyError,
+    OutputPathError,
     ParameterError,
+    TrainingDivergedError,
     ValueDataError,
     WordspaceError,
 )
-from .evaluate import (  # evaltext
+from .evaluate import (
     AnalogyResult,
     WordPairsResult,
     evaluate_word_analogies,
@@ -23,7 +32,7 @@ from .evaluate import (  # evaltext
 )
 from .pretrained import KNOWN_MODELS, load
 from .text import Tokenizer, normalize_text, tokenize
-from .textsim import (  # evaltext
+from .textsim import (
     SIF,
     Ranked,
     mean_vector,
@@ -32,32 +41,29 @@ from .textsim import (  # evaltext
     text_similarity,
     wmdistance,
 )
-from .vectors import WordVectors
-
-# isort: split
-# ---- training: word2vec (issue 3)
-# ---- training: GloVe (issue 5)
-from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
-from .corpus import Corpus
 from .train.glove import GloVe
+from .train.valuevec import ValueVec
 from .train.word2vec import Word2Vec
+from .values import ValuePairs
+from .vectors import WordVectors
 from .vocab import Vocabulary
 
-__version__ = "0.1.0"
-
-# ---- ValueVec (valuevec branch)
-from . import datasets  # noqa: E402
-from .alignment import value_alignment  # noqa: E402
-from .train.valuevec import ValueVec  # noqa: E402
-from .values import ValuePairs  # noqa: E402
+try:
+    __version__ = _dist_version("wordspace")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
+    # vectors and loading
     "WordVectors",
     "load",
     "KNOWN_MODELS",
+    # text
     "normalize_text",
     "tokenize",
     "Tokenizer",
+    # errors
     "WordspaceError",
     "OutOfVocabularyError",
     "FormatError",
@@ -65,24 +71,21 @@ __all__ = [
     "ParameterError",
     "ValueDataError",
     "MissingDependencyError",
-    "__version__",
-    # training: word2vec (issue 3)
+    "TrainingDivergedError",
+    "OutputPathError",
+    # training
     "Word2Vec",
+    "GloVe",
+    "ValueVec",
     "Corpus",
     "Vocabulary",
-    # ValueVec
-    "ValueVec",
     "ValuePairs",
-    "datasets",
-    "value_alignment",
-    # training: GloVe (issue 5)
-    "GloVe",
     "cooccurrence_matrix",
     "save_cooccurrence",
     "load_cooccurrence",
-]
-
-__all__ += [  # evaluation and text similarity (evaltext)
+    "datasets",
+    "value_alignment",
+    # evaluation and text similarity
     "evaluate_word_analogies",
     "evaluate_word_pairs",
     "AnalogyResult",
@@ -95,7 +98,8 @@ __all__ += [  # evaluation and text similarity (evaltext)
     "text_similarity",
     "wmdistance",
 ]
-# ---- pictures, explorer, projector export (issue 7): loaded on first use, so that
+
+# Pictures, the explorer and the projector export load on first use, so that
 # `import wordspace` never imports matplotlib, scikit-learn or FastAPI.
 _LAZY_MODULES = {"plot": ".plot", "explore": ".explore", "projector": ".projector"}
 

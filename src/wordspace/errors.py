@@ -16,6 +16,8 @@ __all__ = [
     "ParameterError",
     "ValueDataError",
     "MissingDependencyError",
+    "TrainingDivergedError",
+    "OutputPathError",
 ]
 
 
@@ -53,6 +55,14 @@ class ParameterError(WordspaceError, ValueError):
 
 class ValueDataError(WordspaceError, ValueError):
     """A (word, value) table is unusable: NaN, constant values, too few words ..."""
+
+
+class TrainingDivergedError(WordspaceError, FloatingPointError):
+    """Training produced a non-finite loss or weights (names the epoch and what to lower)."""
+
+
+class OutputPathError(WordspaceError, FileExistsError):
+    """An output path holds something wordspace did not write; it is left untouched."""
 
 
 class MissingDependencyError(WordspaceError, ImportError):
