@@ -839,7 +839,7 @@ def train_valuevec(
         value_transform=value_transform, min_count=min_count, prior_weight=prior_weight,
         workers=workers, seed=seed,
     )
-    vv._check_params()  # fail before drawing a progress bar
+    vv._validate()  # fail before drawing a progress bar
     t0 = time.perf_counter()
     with progress_bar("valuevec", total=epochs) as update:
         vv.fit(df, word=word, text=text, value=value,

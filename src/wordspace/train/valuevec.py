@@ -167,7 +167,7 @@ class ValueVec:
                 f"method={self.method!r}, seed={self.seed})")
 
     # ------------------------------------------------------------------ validation
-    def _check_params(self) -> None:
+    def _validate(self) -> None:
         def pos_int(name: str, minimum: int = 1) -> None:
             x = getattr(self, name)
             if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < minimum:
@@ -245,7 +245,7 @@ class ValueVec:
         of words with ``y`` the values, or prebuilt :class:`ValuePairs`.
         ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch.
         """
-        self._check_params()
+        self._validate()
         t0 = time.perf_counter()
         rng = _as_random(self.seed)
         if isinstance(X, ValuePairs):
