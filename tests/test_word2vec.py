@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from wordspace import Corpus, CorpusError, ParameterError, Word2Vec, WordVectors
+from wordspace import (
+    Corpus,
+    CorpusError,
+    ParameterError,
+    TrainingDivergedError,
+    Word2Vec,
+    WordVectors,
+)
 
 
 def _topics(n_sent=400, seed=0, length=12):
@@ -123,7 +130,7 @@ def test_bad_corpora(tmp_path):
     m = Word2Vec(**SMALL).fit(Corpus(bad, errors="replace"))
     assert "ok" in m.wv
     with pytest.raises(ParameterError, match="update=True needs"):
-        Word2Vec().fit([["a"]], update=True)
+        Word2Vec().partial_fit([["a"]], update=True)
 
 
 def test_file_and_list_give_the_same_model(tmp_path):
@@ -151,13 +158,18 @@ def test_save_load_continue(tmp_path, hs):
     assert np.array_equal(m2.syn1neg, m1.syn1neg) and np.array_equal(m2.syn1, m1.syn1)
     assert m2.loss_history_ == m1.loss_history_
     # continuing in memory and from the file gives the same model (workers=1)
-    m1.fit(more)
-    m2.fit(more)
+    m1.partial_fit(more)
+    m2.partial_fit(more)
     assert np.array_equal(m1.wv.vectors, m2.wv.vectors)
     assert m2.epochs_trained_ == 10
     # plain vector loaders read the model file too
     wv = WordVectors.load(tmp_path / "m.wsv")
     assert wv.index_to_key == m2.wv.index_to_key[: len(wv)]
+    # fit starts afresh: the same vectors as a new model trained on the same corpus
+    fresh = Word2Vec(**{**SMALL, "hs": hs, "compute_loss": True}).fit(more)
+    m2.fit(more)
+    assert m2.epochs_trained_ == fresh.epochs_trained_ == 5
+    assert np.array_equal(m2.wv.vectors, fresh.wv.vectors)
 
 
 def test_update_extends_vocabulary(tmp_path):
@@ -166,7 +178,7 @@ def test_update_extends_vocabulary(tmp_path):
     old = m.wv.vectors.copy()
     old_keys = list(m.wv.index_to_key)
     new = [[f"c{i % 6}" for i in range(j, j + 10)] for j in range(100)]
-    m.fit(new, update=True)
+    m.partial_fit(new, update=True)
     assert len(m.wv) == 30 and m.wv.index_to_key[:24] == old_keys
     assert "c3" in m.wv and m.wv.counts[m.wv.key_to_index["c3"]] > 0
     assert np.array_equal(m.wv.vectors[:24], old)  # old words did not occur in the new text
@@ -196,7 +208,16 @@ def test_average_vectors():
         hs.get_wv("average")
 
 
-def test_diverging_run_does_not_crash():
+@pytest.mark.parametrize("alpha", [2.0, 5.0, 9.0])
+@pytest.mark.parametrize("sg", [0, 1])
+def test_diverging_run_raises(alpha, sg):
     sents, _, _ = _topics(50)
-    m = Word2Vec(**{**SMALL, "alpha": 9.0, "min_alpha": 9.0, "epochs": 3}).fit(sents)
-    assert m.wv.vectors.shape == (24, 16)  # values may be huge or NaN; the process survives
+    m = Word2Vec(**{**SMALL, "alpha": alpha, "min_alpha": alpha, "epochs": 3, "sg": sg})
+    with pytest.raises(TrainingDivergedError, match=r"epoch \d.*lower alpha \(now "):
+        m.fit(sents)
+
+
+def test_sane_alpha_does_not_raise():
+    sents, _, _ = _topics(50)
+    m = Word2Vec(**{**SMALL, "alpha": 0.5, "compute_loss": True}).fit(sents)
+    assert np.isfinite(m.wv.vectors).all() and np.isfinite(m.loss_history_).all()

@@ -1,10 +1,32 @@
-"""Small helpers shared by the trainers: parameter checks and per-job seeds."""
+"""The estimator contract every trainer and transformer follows, and the helpers they share.
+
+:class:`Estimator` is scikit-learn's contract without scikit-learn: ``__init__`` only stores its
+keyword arguments; :meth:`~Estimator.get_params` / :meth:`~Estimator.set_params` read the
+parameter names from the ``__init__`` signature, so ``sklearn.base.clone``, ``Pipeline`` and
+``GridSearchCV`` work; each estimator declares its parameter rules once, in a ``_constraints``
+table of :class:`Rule`, checked by one :meth:`~Estimator._validate`; state learned by ``fit``
+ends in ``_`` (``wv`` is the documented exception: gensim's name); and one save/load scaffold
+writes parameters, arrays and history in the native format.
+
+Training continues only when asked: ``fit`` starts afresh, ``partial_fit`` continues.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
+
+from ..errors import FormatError, ParameterError, TrainingDivergedError
+
+__all__ = ["Estimator", "Rule", "is_int", "is_num", "mix_seed", "check_finite"]
+
+E = TypeVar("E", bound="Estimator")
 
 
 def mix_seed(*xs: int) -> int:
@@ -28,3 +50,295 @@ def is_int(x: Any) -> bool:
 def is_num(x: Any) -> bool:
     """A real number (Python or NumPy), not a bool."""
     return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+
+
+def is_finite_num(x: Any) -> bool:
+    """A finite real number, not a bool."""
+    return is_num(x) and math.isfinite(x)
+
+
+def is_bool(x: Any) -> bool:
+    return isinstance(x, bool | np.bool_)
+
+
+def check_finite(arrays: Mapping[str, np.ndarray], *, where: str, fix: str,
+                 loss: float | None = None) -> None:
+    """Raise :class:`TrainingDivergedError` when ``loss`` or any array holds NaN or inf.
+
+    One float64 sum per array (no temporary of the array's size): a NaN or inf anywhere makes
+    the sum non-finite. ``where`` names the point of training ("epoch 3"); ``fix`` says what
+    to lower.
+    """
+    bad = []
+    if loss is not None and not math.isfinite(loss):
+        bad.append(f"the loss is {loss}")
+    for name, a in arrays.items():
+        if a.size and not math.isfinite(float(np.sum(a, dtype=np.float64))):
+            bad.append(f"{name} hold NaN or infinite values")
+    if bad:
+        raise TrainingDivergedError(f"training diverged at {where}: {'; '.join(bad)}; {fix}")
+
+
+# ----------------------------------------------------------------------------- constraints
+@dataclass(frozen=True)
+class Rule:
+    """One parameter rule: ``ok(value, params)`` must hold, else ``message`` is raised.
+
+    ``message`` is formatted with ``name``, ``value`` and every parameter by name, e.g.
+    ``"min_alpha must be in [0, alpha={alpha!r}], got {value!r}"``.
+    """
+
+    names: tuple[str, ...]
+    ok: Callable[[Any, Mapping[str, Any]], bool]
+    message: str
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        for name in self.names:
+            value = params[name]
+            if not self.ok(value, params):
+                raise ParameterError(self.message.format(name=name, value=value, **params))
+
+
+def integer(*names: str, min: int = 1, optional: bool = False,
+            message: str | None = None) -> Rule:
+    """An integer >= ``min`` (or None when ``optional``)."""
+    none = " or None" if optional else ""
+    msg = message or f"{{name}} must be an integer >= {min}{none}, got {{value!r}}"
+    return Rule(names, lambda v, p: (optional and v is None) or (is_int(v) and v >= min), msg)
+
+
+def number(*names: str, low: float = -math.inf, high: float = math.inf,
+           low_open: bool = True, high_open: bool = True, message: str | None = None) -> Rule:
+    """A finite number in the interval (open ends by default)."""
+    def ok(v: Any, p: Mapping[str, Any]) -> bool:
+        if not is_finite_num(v):
+            return False
+        lo_ok = v > low if low_open else v >= low
+        hi_ok = v < high if high_open else v <= high
+        return lo_ok and hi_ok
+
+    lo = "(" if low_open else "["
+    hi = ")" if high_open else "]"
+    msg = message or f"{{name}} must be a number in {lo}{low}, {high}{hi}, got {{value!r}}"
+    return Rule(names, ok, msg)
+
+
+def boolean(*names: str) -> Rule:
+    return Rule(names, lambda v, p: is_bool(v), "{name} must be True or False, got {value!r}")
+
+
+def choice(*names: str, options: tuple[Any, ...], message: str | None = None) -> Rule:
+    def ok(v: Any, p: Mapping[str, Any]) -> bool:
+        return isinstance(v, str | int | type(None)) and not isinstance(v, float) and v in options
+
+    msg = message or ("{name} must be one of " + ", ".join(map(repr, options))
+                      + "; got {value!r}")
+    return Rule(names, ok, msg)
+
+
+def rule(*names: str, ok: Callable[[Any, Mapping[str, Any]], bool], message: str) -> Rule:
+    return Rule(names, ok, message)
+
+
+# ------------------------------------------------------------------------------- the base
+class Estimator:
+    """Base class of wordspace's trainers and transformers (see the module docstring)."""
+
+    #: the parameter rules, checked in order by :meth:`_validate`
+    _constraints: ClassVar[tuple[Rule, ...]] = ()
+    #: ``meta.json``'s ``model`` value and the section holding the state, for save/load
+    _model_kind: ClassVar[str] = ""
+    _state_key: ClassVar[str] = ""
+
+    # ------------------------------------------------------------------ parameters
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        names = []
+        for p in inspect.signature(init).parameters.values():
+            if p.name == "self":
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{cls.__name__}.__init__ must not take *args or **kwargs")
+            names.append(p.name)
+        return sorted(names)
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters, by name (``deep``: also those of nested estimators)."""
+        out: dict[str, Any] = {}
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for k, v in value.get_params(deep=True).items():
+                    out[f"{name}__{k}"] = v
+            out[name] = value
+        return out
+
+    def set_params(self: E, **params: Any) -> E:
+        """Set parameters by name (``nested__name`` for nested estimators); returns self."""
+        valid = self._get_param_names()
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in params.items():
+            name, sep, sub = key.partition("__")
+            if name not in valid:
+                raise ParameterError(
+                    f"unknown parameter {name!r} for {type(self).__name__}; valid: "
+                    + ", ".join(valid))
+            if sep:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+        for name, sub_params in nested.items():
+            getattr(self, name).set_params(**sub_params)
+        return self
+
+    def _validate(self) -> None:
+        """Check every parameter against the ``_constraints`` table (ParameterError)."""
+        params = {name: getattr(self, name) for name in self._get_param_names()}
+        for r in self._constraints:
+            r.check(params)
+
+    def _config(self) -> dict[str, Any]:
+        """The parameters as JSON (NumPy scalars as Python numbers, functions as 'custom')."""
+        return {k: _jsonable(v) for k, v in self.get_params(deep=False).items()}
+
+    def __repr__(self) -> str:
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+        }
+        shown = []
+        for name in self._get_param_names():
+            value = getattr(self, name, None)
+            default = defaults.get(name, inspect.Parameter.empty)
+            try:
+                same = bool(value == default) if not isinstance(value, np.ndarray) else False
+            except Exception:  # noqa: BLE001 - objects whose == is not a bool
+                same = False
+            if not same:
+                shown.append(f"{name}={_short_repr(value)}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __sklearn_tags__(self):  # called by scikit-learn only (Pipeline, GridSearchCV)
+        from sklearn.utils import Tags, TargetTags, TransformerTags
+
+        tags = Tags(estimator_type=None, target_tags=TargetTags(required=False))
+        if hasattr(self, "transform"):
+            tags.transformer_tags = TransformerTags()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    # ------------------------------------------------------------------ fitted state
+    @property
+    def is_fitted(self) -> bool:
+        """True after ``fit`` (or ``load``)."""
+        return getattr(self, "wv", None) is not None
+
+    def _check_fitted(self, action: str = "use it") -> None:
+        if not self.is_fitted:
+            raise ParameterError(
+                f"this {type(self).__name__} is not fitted yet; call fit() before you {action}")
+
+    # ------------------------------------------------------------------ save / load
+    def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The learned arrays and JSON state to save besides ``wv`` and the parameters."""
+        raise NotImplementedError
+
+    def _set_state(self, wv: Any, arrays: dict[str, np.ndarray], state: dict[str, Any],
+                   path: str | os.PathLike) -> None:
+        """Restore what :meth:`_get_state` returned (raise FormatError on a mismatch)."""
+        raise NotImplementedError
+
+    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
+        """Save the whole model natively (parameters, learned arrays, history; no pickle), so
+        that :meth:`load` restores it and ``partial_fit`` can continue. ``wordspace.load`` and
+        ``WordVectors.load`` read the same file as plain vectors.
+
+        ``layout``: ``"zip"`` (one file, the default) or ``"dir"`` (a folder).
+        """
+        from ..formats import save_native
+
+        self._check_fitted("save()")
+        arrays, state = self._get_state()
+        section = {"config": self._config(), **state}
+        save_native(self.wv, path, layout=layout, extra_arrays=arrays,
+                    extra_meta={"model": self._model_kind, self._state_key: section})
+
+    @classmethod
+    def load(cls: type[E], path: str | os.PathLike, *, mmap: bool = False) -> E:
+        """Load a model written by :meth:`save`."""
+        from ..formats import read_native, vectors_from_native
+
+        arrays, meta = read_native(path, mmap=mmap)
+        section = meta.get(cls._state_key)
+        if not isinstance(section, dict) or meta.get("model", cls._model_kind) != cls._model_kind:
+            raise FormatError(
+                f"{path} holds word vectors, not a {cls.__name__} model; load it with "
+                "wordspace.load() or WordVectors.load()")
+        wv, rest = vectors_from_native(arrays, meta, path)
+        config = section.get("config", section.get("params", {}))
+        if not isinstance(config, dict):
+            raise FormatError(f"{path}: meta.json's {cls._state_key}.config is not an object")
+        model = cls(**cls._params_from_config(config))
+        try:
+            model._set_state(wv, rest, section, path)
+        except KeyError as e:
+            raise FormatError(f"{path}: the {cls.__name__} model lacks {e.args[0]}") from None
+        return model
+
+    @classmethod
+    def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Saved parameters back to constructor arguments (unknown names are dropped)."""
+        sig = inspect.signature(cls.__init__).parameters
+        out = {}
+        for k, v in config.items():
+            if k not in sig or k == "self" or v == "custom":
+                continue
+            if isinstance(v, list) and isinstance(sig[k].default, tuple):
+                v = tuple(v)  # JSON has no tuples
+            out[k] = v
+        return out
+
+
+def vocab_state(vocab: Any) -> dict[str, Any]:
+    """What a saved model keeps of its :class:`~wordspace.vocab.Vocabulary` besides ``wv``."""
+    return {"min_count_effective": int(vocab.min_count), "total_words": vocab.total_words}
+
+
+def restore_vocab(wv: Any, state: Mapping[str, Any], min_count: int,
+                  path: str | os.PathLike) -> Any:
+    """The :class:`~wordspace.vocab.Vocabulary` of a loaded model (words and counts of ``wv``)."""
+    from ..vocab import Vocabulary
+
+    if wv.counts is None:
+        raise FormatError(f"{path}: the model has no word counts")
+    return Vocabulary(wv.index_to_key, wv.counts,
+                      min_count=state.get("min_count_effective", min_count),
+                      total_words=state.get("total_words"))
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if hasattr(v, "to_dict") and callable(v):  # a Tokenizer: its settings
+        return v.to_dict()
+    if isinstance(v, list | tuple):
+        if any(callable(x) for x in v):
+            return "custom"
+        return [_jsonable(x) for x in v]
+    if callable(v):
+        return "custom"
+    if isinstance(v, str | int | float | bool | type(None) | dict):
+        return v
+    return repr(v)
+
+
+def _short_repr(v: Any) -> str:
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."

@@ -20,26 +20,68 @@ from typing import Any
 import numpy as np
 
 from ..corpus import as_corpus
-from ..errors import FormatError, ParameterError
+from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from ..text import Tokenizer
 from ..vectors import WordVectors
 from ..vocab import Vocabulary
-from ._common import is_int as _is_int
-from ._common import is_num as _is_num
+from ._common import (
+    Estimator,
+    boolean,
+    check_finite,
+    integer,
+    number,
+    restore_vocab,
+    rule,
+    vocab_state,
+)
 from ._common import mix_seed as _mix
 
 __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
 
-_MODEL_KIND = "word2vec_model"
-_PARAMS = (
-    "vector_size", "window", "min_count", "sg", "hs", "negative", "ns_exponent", "cbow_mean",
-    "sample", "alpha", "min_alpha", "epochs", "workers", "seed", "max_vocab_size",
-    "max_final_vocab", "shrink_windows", "compute_loss", "sorted_vocab", "lowercase",
-    "batch_words", "max_sentence_length", "shared_negatives",
+_HOOKS = ("on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")
+
+
+def _zero_one(v: Any, p: Any) -> bool:
+    return v in (0, 1) and not isinstance(v, float)
+
+
+def _callbacks_ok(v: Any, p: Any) -> bool:
+    return (isinstance(v, Sequence) and not isinstance(v, str)
+            and all(callable(cb) or any(hasattr(cb, m) for m in _HOOKS) for cb in v))
+
+
+_CONSTRAINTS = (
+    integer("vector_size", message="vector_size must be a positive integer, got {value!r}"),
+    integer("window", "min_count"),
+    rule("sg", ok=_zero_one, message="sg must be 0 (CBOW) or 1 (skip-gram), got {value!r}"),
+    rule("hs", ok=_zero_one, message="hs must be 0 or 1, got {value!r}"),
+    integer("negative", min=0),
+    rule("negative", ok=lambda v, p: v > 0 or p["hs"] == 1,
+         message="negative=0 with hs=0 leaves nothing to train; set negative > 0 (e.g. 5) "
+                 "or hs=1"),
+    number("ns_exponent", message="ns_exponent must be a finite number, got {value!r}"),
+    rule("cbow_mean", ok=_zero_one, message="cbow_mean must be 0 or 1, got {value!r}"),
+    number("sample", low=0, high=1, low_open=False,
+           message="sample must be a number in [0, 1), got {value!r} (1e-3 to 1e-5 are usual)"),
+    number("alpha", low=0, high=10,
+           message="alpha must be a positive number below 10 (0.025 is usual), got {value!r}"),
+    number("min_alpha", low=0, low_open=False,
+           message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}"),
+    rule("min_alpha", ok=lambda v, p: v <= p["alpha"],
+         message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}"),
+    integer("epochs", "workers"),
+    integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
+    integer("max_vocab_size", "max_final_vocab", optional=True,
+            message="{name} must be a positive integer or None, got {value!r}"),
+    integer("batch_words", "max_sentence_length",
+            message="{name} must be a positive integer, got {value!r}"),
+    boolean("shrink_windows", "compute_loss", "sorted_vocab", "lowercase", "shared_negatives"),
+    rule("callbacks", ok=_callbacks_ok,
+         message="callbacks must be a list or tuple of callables or objects with "
+                 "on_epoch_end() and the like; got {value!r}"),
 )
-
-
 
 
 def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
@@ -55,7 +97,7 @@ def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
 
 
 
-class Word2Vec:
+class Word2Vec(Estimator):
     """word2vec embeddings (Mikolov et al. 2013): skip-gram or CBOW, negative sampling and/or
     hierarchical softmax. Parameters and names follow gensim's ``Word2Vec``.
 
@@ -96,8 +138,13 @@ class Word2Vec:
     rate per epoch), ``epochs_trained_``.
     """
 
+    _constraints = _CONSTRAINTS
+    _model_kind = "word2vec_model"
+    _state_key = "word2vec"
+
     def __init__(
         self,
+        *,
         vector_size: int = 100,
         window: int = 5,
         min_count: int = 5,
@@ -148,143 +195,123 @@ class Word2Vec:
         self.max_sentence_length = max_sentence_length
         self.shared_negatives = shared_negatives
 
-    # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _PARAMS}
-
-    def _validate(self) -> None:
-        def need(cond: bool, msg: str) -> None:
-            if not cond:
-                raise ParameterError(msg)
-
-        need(_is_int(self.vector_size) and self.vector_size >= 1,
-             f"vector_size must be a positive integer, got {self.vector_size!r}")
-        need(_is_int(self.window) and self.window >= 1,
-             f"window must be an integer >= 1, got {self.window!r}")
-        need(_is_int(self.min_count) and self.min_count >= 1,
-             f"min_count must be an integer >= 1, got {self.min_count!r}")
-        need(self.sg in (0, 1) and not isinstance(self.sg, float),
-             f"sg must be 0 (CBOW) or 1 (skip-gram), got {self.sg!r}")
-        need(self.hs in (0, 1) and not isinstance(self.hs, float),
-             f"hs must be 0 or 1, got {self.hs!r}")
-        need(_is_int(self.negative) and self.negative >= 0,
-             f"negative must be an integer >= 0, got {self.negative!r}")
-        need(self.negative > 0 or self.hs == 1,
-             "negative=0 with hs=0 leaves nothing to train; set negative > 0 (e.g. 5) or hs=1")
-        need(_is_num(self.ns_exponent) and np.isfinite(self.ns_exponent),
-             f"ns_exponent must be a finite number, got {self.ns_exponent!r}")
-        need(self.cbow_mean in (0, 1) and not isinstance(self.cbow_mean, float),
-             f"cbow_mean must be 0 or 1, got {self.cbow_mean!r}")
-        need(_is_num(self.sample) and 0 <= self.sample < 1,
-             f"sample must be a number in [0, 1), got {self.sample!r} (1e-3 to 1e-5 are usual)")
-        need(_is_num(self.alpha) and 0 < self.alpha < 10,
-             f"alpha must be a positive number, got {self.alpha!r}")
-        need(_is_num(self.min_alpha) and 0 <= self.min_alpha <= self.alpha,
-             f"min_alpha must be a number in [0, alpha={self.alpha!r}], got {self.min_alpha!r}")
-        need(_is_int(self.epochs) and self.epochs >= 1,
-             f"epochs must be an integer >= 1, got {self.epochs!r}")
-        need(_is_int(self.workers) and self.workers >= 1,
-             f"workers must be an integer >= 1, got {self.workers!r}")
-        need(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
-        for name in ("max_vocab_size", "max_final_vocab"):
-            v = getattr(self, name)
-            need(v is None or (_is_int(v) and v >= 1),
-                 f"{name} must be a positive integer or None, got {v!r}")
-        need(_is_int(self.batch_words) and self.batch_words >= 1,
-             f"batch_words must be a positive integer, got {self.batch_words!r}")
-        need(_is_int(self.max_sentence_length) and self.max_sentence_length >= 1,
-             f"max_sentence_length must be a positive integer, got {self.max_sentence_length!r}")
-        need(isinstance(self.shared_negatives, bool | np.bool_),
-             f"shared_negatives must be True or False, got {self.shared_negatives!r}")
-        cbs = self.callbacks
-        need(isinstance(cbs, Sequence) and not isinstance(cbs, str),
-             "callbacks must be a list or tuple")
-        for cb in cbs:
-            need(callable(cb) or any(hasattr(cb, m) for m in (
-                "on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")),
-                f"callback {cb!r} is neither callable nor has on_epoch_end()")
-
     # ------------------------------------------------------------------ fitting
     @property
-    def is_fitted(self) -> bool:
-        return getattr(self, "syn0", None) is not None
+    def vocab(self) -> Vocabulary:
+        """The vocabulary (``vocab_``; this name kept for gensim users)."""
+        return self.vocab_
 
-    def fit(self, corpus, progress: Callable[..., None] | None = None,
-            update: bool = False) -> Word2Vec:
-        """Train on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of token lists).
+    @property
+    def syn0(self) -> np.ndarray:
+        """Input vectors (``syn0_``, the array behind ``wv.vectors``; gensim's old name)."""
+        return self.syn0_
 
-        On a fresh model this builds the vocabulary and trains. On a fitted (or loaded) model
-        it continues training: with ``update=False`` words outside the vocabulary are ignored;
-        with ``update=True`` the new corpus's words (``min_count`` applied to it) are added to
-        the vocabulary first. ``progress(words_done, words_total, **info)`` is called after
-        every job (info: epoch, words_per_sec, alpha, loss when computed).
+    @property
+    def syn1neg(self) -> np.ndarray:
+        """Negative-sampling output weights (``syn1neg_``; gensim's name)."""
+        return self.syn1neg_
+
+    @property
+    def syn1(self) -> np.ndarray:
+        """Hierarchical-softmax output weights (``syn1_``; gensim's name)."""
+        return self.syn1_
+
+    def fit(self, corpus, y: Any = None, *,
+            progress: Callable[..., None] | None = None) -> Word2Vec:
+        """Train a fresh model on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of
+        token lists): build the vocabulary, initialise the vectors, train ``epochs`` passes.
+
+        A fitted model is discarded and trained again from scratch; to continue training use
+        :meth:`partial_fit`. ``progress(words_done, words_total, **info)`` is called after
+        every job (info: epoch, words_per_sec, alpha, loss when computed). ``y`` is ignored.
+        """
+        self._validate()
+        corpus = self._as_corpus(corpus)
+        t0 = time.perf_counter()
+        self._init_weights(Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
+                                            self.max_final_vocab))
+        return self._fit_ids(corpus, t0, progress)
+
+    def partial_fit(self, corpus, update: bool = False, *,
+                    progress: Callable[..., None] | None = None) -> Word2Vec:
+        """Continue training a fitted (or loaded) model on ``corpus`` for ``epochs`` passes.
+
+        ``update=False``: words outside the vocabulary are ignored. ``update=True``: the new
+        corpus's words (``min_count`` applied to it) are added to the vocabulary first. On a
+        model that is not fitted yet this is :meth:`fit`.
         """
         self._validate()
         if not isinstance(update, bool):
             raise ParameterError(f"update must be True or False, got {update!r}")
-        if update and not self.is_fitted:
-            raise ParameterError("update=True needs a trained model; call fit() without it first")
-        corpus = as_corpus(corpus, lowercase=self.lowercase,
-                           max_sentence_length=self.max_sentence_length)
-        t0 = time.perf_counter()
         if not self.is_fitted:
-            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
-                                     self.max_final_vocab)
-            self._init_weights(vocab)
-        elif update:
+            if update:
+                raise ParameterError(
+                    "update=True needs a trained model; call fit() without it first")
+            return self.fit(corpus, progress=progress)
+        corpus = self._as_corpus(corpus)
+        t0 = time.perf_counter()
+        if update:
             new = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
                                    self.max_final_vocab)
-            self._extend_weights(self.vocab.extended(new))
-        else:
-            # continue on the same vocabulary; counts of the new corpus are not added
-            pass
-        ids, starts = corpus.to_ids(self.vocab)
+            self._extend_weights(self.vocab_.extended(new))
+        return self._fit_ids(corpus, t0, progress)
+
+    def _as_corpus(self, corpus):
+        return as_corpus(corpus, lowercase=self.lowercase,
+                         max_sentence_length=self.max_sentence_length)
+
+    def _fit_ids(self, corpus, t0: float, progress: Callable[..., None] | None) -> Word2Vec:
+        ids, starts = corpus.to_ids(self.vocab_)
         corpus.clear_cache()
         self.vocab_seconds_ = time.perf_counter() - t0
         if len(ids) == 0:
-            from ..errors import CorpusError
-
             raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
-        self._train(ids, starts, progress)
+        self.tokenizer_ = Tokenizer(lowercase=bool(corpus.lowercase),
+                                    normalize=bool(getattr(corpus, "normalize", False)))
+        try:
+            self._train(ids, starts, progress)
+        except TrainingDivergedError:
+            self.wv = None  # the weights are garbage: nothing to save or query
+            raise
         self._make_wv()
         return self
 
     def _init_weights(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
+        self.vocab_ = vocab
         rng = np.random.default_rng(self.seed)
         n, d = len(vocab), self.vector_size
-        self.syn0 = _init_vectors(rng, n, d)
-        self.syn1neg = np.zeros((n, d), dtype=np.float32)
-        self.syn1 = np.zeros((max(n - 1, 1), d), dtype=np.float32)
+        self.syn0_ = _init_vectors(rng, n, d)
+        self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
+        self.syn1_ = np.zeros((max(n - 1, 1), d), dtype=np.float32)
         self.epochs_trained_ = 0
         self.loss_history_: list[float] = []
         self.epoch_stats_: list[dict[str, Any]] = []
 
     def _extend_weights(self, vocab: Vocabulary) -> None:
-        old = len(self.vocab)
-        n, d = len(vocab), self.syn0.shape[1]
+        old = len(self.vocab_)
+        n, d = len(vocab), self.syn0_.shape[1]
         if n > old:
             rng = np.random.default_rng(_mix(self.seed, self.epochs_trained_, n))
             extra = _init_vectors(rng, n - old, d)
-            self.syn0 = np.ascontiguousarray(np.vstack([self.syn0, extra]))
-            self.syn1neg = np.ascontiguousarray(
-                np.vstack([self.syn1neg, np.zeros((n - old, d), np.float32)]))
-            rows = max(n - 1, 1) - self.syn1.shape[0]
+            self.syn0_ = np.ascontiguousarray(np.vstack([self.syn0_, extra]))
+            self.syn1neg_ = np.ascontiguousarray(
+                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)]))
+            rows = max(n - 1, 1) - self.syn1_.shape[0]
             if rows > 0:
-                self.syn1 = np.ascontiguousarray(
-                    np.vstack([self.syn1, np.zeros((rows, d), np.float32)]))
-        self.vocab = vocab
+                self.syn1_ = np.ascontiguousarray(
+                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)]))
+        self.vocab_ = vocab
         logger.info("vocabulary extended from %d to %d words", old, n)
 
     def _train(self, ids: np.ndarray, starts: np.ndarray,
                progress: Callable[..., None] | None) -> None:
         from ..kernels.word2vec import train_job
 
-        vocab = self.vocab
-        if self.syn0.shape[1] != self.vector_size:
+        vocab = self.vocab_
+        if self.syn0_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
-                f"{self.syn0.shape[1]} dimensions; vector_size cannot change after training")
+                f"{self.syn0_.shape[1]} dimensions; vector_size cannot change after training")
         use_neg = self.negative > 0
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
@@ -307,7 +334,7 @@ class Word2Vec:
         alpha0 = float(self.alpha)
         span = float(self.alpha - self.min_alpha)
         base_epoch = self.epochs_trained_
-        args = (self.syn0, self.syn1neg, self.syn1, keep_int, noise_thr, noise_alias, codes,
+        args = (self.syn0_, self.syn1neg_, self.syn1_, keep_int, noise_thr, noise_alias, codes,
                 points, lens,
                 int(self.sg), bool(self.hs), int(self.negative), int(self.cbow_mean),
                 int(self.window), bool(self.shrink_windows))
@@ -363,6 +390,11 @@ class Word2Vec:
                     stats["loss"] = loss
                     self.loss_history_.append(loss)
                 self.epoch_stats_.append(stats)
+                check_finite({"the vectors": self.syn0_, "the output weights": self.syn1neg_
+                              if use_neg else self.syn1_},
+                             where=f"epoch {self.epochs_trained_}",
+                             loss=loss if compute_loss else None,
+                             fix=f"lower alpha (now {self.alpha}; 0.025 is usual)")
                 logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
                             self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
                 self._make_wv()
@@ -383,102 +415,64 @@ class Word2Vec:
 
     def _make_wv(self) -> None:
         meta = {"trainer": "word2vec", "params": self._config(),
-                "epochs_trained": getattr(self, "epochs_trained_", 0)}
-        self.wv = WordVectors(self.vocab.index_to_key, self.syn0, counts=self.vocab.counts,
+                "epochs_trained": getattr(self, "epochs_trained_", 0),
+                "tokenizer": self.tokenizer_.to_dict()}
+        self.wv = WordVectors(self.vocab_.index_to_key, self.syn0_, counts=self.vocab_.counts,
                               meta=meta)
 
     def get_wv(self, vectors: str = "input") -> WordVectors:
         """The trained vectors: ``"input"`` (``model.wv``, as word2vec and gensim) or
         ``"average"`` of the input and negative-sampling output vectors (as GloVe averages
         its two sets; needs ``negative > 0``). The result shares no memory with the model."""
-        if not self.is_fitted:
-            raise ParameterError("the model is not trained yet; call fit() first")
+        self._check_fitted("get_wv()")
         if vectors == "input":
-            arr = self.syn0.copy()
+            arr = self.syn0_.copy()
         elif vectors == "average":
-            if self.negative == 0 or not np.any(self.syn1neg):
+            if self.negative == 0 or not np.any(self.syn1neg_):
                 raise ParameterError("vectors='average' needs negative sampling (negative > 0)")
-            arr = (self.syn0 + self.syn1neg) * np.float32(0.5)
+            arr = (self.syn0_ + self.syn1neg_) * np.float32(0.5)
         else:
             raise ParameterError(f"vectors must be 'input' or 'average', got {vectors!r}")
         meta = dict(self.wv.meta, vectors=vectors)
-        return WordVectors(self.vocab.index_to_key, arr, counts=self.vocab.counts, meta=meta)
-
-    def _config(self) -> dict[str, Any]:
-        cfg = {k: getattr(self, k) for k in _PARAMS}
-        for k, v in cfg.items():
-            if isinstance(v, np.integer):
-                cfg[k] = int(v)
-            elif isinstance(v, np.floating):
-                cfg[k] = float(v)
-        return cfg
+        return WordVectors(self.vocab_.index_to_key, arr, counts=self.vocab_.counts, meta=meta)
 
     def get_latest_training_loss(self) -> float:
         """Loss of the last epoch (gensim's name; needs ``compute_loss=True``)."""
         return self.loss_history_[-1] if getattr(self, "loss_history_", None) else 0.0
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
-        """Save the full model natively (input and output weights, vocabulary with counts,
-        configuration), so that :meth:`load` can continue training. ``WordVectors.load`` and
-        ``wordspace.load`` read the same file as plain vectors."""
-        from ..formats import save_native
-
-        if not self.is_fitted:
-            raise ParameterError("the model is not trained yet; call fit() before save()")
-        extra_arrays = {"syn1neg": self.syn1neg}
+    def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        arrays = {"syn1neg": self.syn1neg_}
         if self.hs:
-            extra_arrays["syn1"] = self.syn1
-        state = {"config": self._config(), "epochs_trained": self.epochs_trained_,
-                 "min_count_effective": self.vocab.min_count,
-                 "total_words": self.vocab.total_words,
+            arrays["syn1"] = self.syn1_
+        state = {"epochs_trained": self.epochs_trained_, **vocab_state(self.vocab_),
                  "loss_history": list(map(float, self.loss_history_)),
                  "epoch_stats": self.epoch_stats_}
-        save_native(self.wv, path, layout=layout, extra_arrays=extra_arrays,
-                    extra_meta={"model": _MODEL_KIND, "word2vec": state})
+        return arrays, state
 
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> Word2Vec:
-        """Load a model written by :meth:`save`; ``fit`` then continues training."""
-        from ..formats import read_native, vectors_from_native
-
-        arrays, meta = read_native(path)
-        if meta.get("model") != _MODEL_KIND or "word2vec" not in meta:
-            raise FormatError(f"{path} holds word vectors, not a Word2Vec model; load it with "
-                              "wordspace.load() or WordVectors.load()")
-        wv, rest = vectors_from_native(arrays, meta, path)
-        state = meta["word2vec"]
-        cfg = state["config"]
-        model = cls(**{k: v for k, v in cfg.items() if k in _PARAMS})
-        if wv.counts is None:
-            raise FormatError(f"{path}: the model has no word counts")
-        model.vocab = Vocabulary(wv.index_to_key, wv.counts,
-                                 min_count=state.get("min_count_effective", model.min_count),
-                                 total_words=state.get("total_words"))
+    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
+                   path: str | os.PathLike) -> None:
+        self.vocab_ = restore_vocab(wv, state, self.min_count, path)
         n, d = wv.vectors.shape
-        model.syn0 = np.array(wv.vectors, dtype=np.float32, order="C")
-        syn1neg = rest.get("syn1neg")
-        model.syn1neg = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
+        self.syn0_ = np.array(wv.vectors, dtype=np.float32, order="C")
+        syn1neg = arrays.get("syn1neg")
+        self.syn1neg_ = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
                          else np.zeros((n, d), np.float32))
-        syn1 = rest.get("syn1")
-        model.syn1 = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
+        syn1 = arrays.get("syn1")
+        self.syn1_ = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
                       else np.zeros((max(n - 1, 1), d), np.float32))
-        if model.syn1neg.shape != (n, d) or model.syn1.shape != (max(n - 1, 1), d):
+        if self.syn1neg_.shape != (n, d) or self.syn1_.shape != (max(n - 1, 1), d):
             raise FormatError(f"{path}: output weights do not match the vectors' shape {n}x{d}")
-        model.epochs_trained_ = int(state.get("epochs_trained", 0))
-        model.loss_history_ = list(state.get("loss_history", []))
-        model.epoch_stats_ = list(state.get("epoch_stats", []))
-        model._make_wv()
-        return model
+        self.epochs_trained_ = int(state.get("epochs_trained", 0))
+        self.loss_history_ = list(state.get("loss_history", []))
+        self.epoch_stats_ = list(state.get("epoch_stats", []))
+        self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self._make_wv()
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
         """Write the input vectors in word2vec text (or binary) format for exchange."""
+        self._check_fitted("save_word2vec_format()")
         self.wv.save_word2vec_format(path, binary=binary)
-
-    def __repr__(self) -> str:
-        arch = "sg" if self.sg else "cbow"
-        state = f", {len(self.vocab):,} words" if self.is_fitted else ""
-        return f"Word2Vec({arch}, vector_size={self.vector_size}, window={self.window}{state})"
 
 
 def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, n_jobs: int, in_flight: int):
