@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordspace import CorpusError, ParameterError, WordVectors
+from wordspace import CorpusError, ParameterError, TrainingDivergedError, WordVectors
 from wordspace.errors import FormatError
 from wordspace.train.glove import GloVe
 
@@ -215,3 +215,32 @@ def test_matrix_counts_vocabulary_words_only_as_cooccur_does():
                 ref[ids[kk], ids[j]] += 1.0 / (j - kk)
                 ref[ids[j], ids[kk]] += 1.0 / (j - kk)
     np.testing.assert_allclose(g.cooccurrence_.toarray(), ref, rtol=1e-6)
+
+
+def test_diverging_learning_rate_raises():
+    sents, _ = planted_corpus(60)
+    with pytest.raises(TrainingDivergedError, match=r"epoch 1: .*lower learning_rate \(now"):
+        GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1,
+              learning_rate=1e30).fit(sents)
+    m = GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, learning_rate=10.0)
+    with pytest.raises(TrainingDivergedError):
+        m.fit(sents)
+    assert not m.is_fitted  # nothing left to save
+
+
+def test_fit_restarts_and_partial_fit_continues(tmp_path):
+    sents, _ = planted_corpus(60)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=3, workers=1, seed=2)
+    m = GloVe(**kw).fit(sents)
+    first = m.wv.vectors.copy()
+    m.fit(sents)  # afresh: the same result as the first fit
+    assert np.array_equal(m.wv.vectors, first) and len(m.loss_history_) == 3
+    m.partial_fit()  # continues on the same matrix
+    assert len(m.loss_history_) == 6 and m.loss_history_[5] < m.loss_history_[2]
+    assert not np.array_equal(m.wv.vectors, first)
+    m.save(tmp_path / "g.wsv")
+    g = GloVe.load(tmp_path / "g.wsv")
+    with pytest.raises(ParameterError, match="keeps no co-occurrence matrix"):
+        g.partial_fit()
+    g.partial_fit(sents)  # the loaded model continues on a corpus over its own vocabulary
+    assert len(g.loss_history_) == 9 and g.wv.index_to_key == m.wv.index_to_key

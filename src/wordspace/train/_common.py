@@ -62,19 +62,22 @@ def is_bool(x: Any) -> bool:
 
 
 def check_finite(arrays: Mapping[str, np.ndarray], *, where: str, fix: str,
-                 loss: float | None = None) -> None:
+                 loss: float | None = None, max_loss: float | None = None) -> None:
     """Raise :class:`TrainingDivergedError` when ``loss`` or any array holds NaN or inf.
 
     One float64 sum per array (no temporary of the array's size): a NaN or inf anywhere makes
     the sum non-finite. ``where`` names the point of training ("epoch 3"); ``fix`` says what
-    to lower.
+    to lower. ``max_loss``: a finite loss above it also counts as diverged.
     """
     bad = []
     if loss is not None and not math.isfinite(loss):
         bad.append(f"the loss is {loss}")
-    for name, a in arrays.items():
-        if a.size and not math.isfinite(float(np.sum(a, dtype=np.float64))):
-            bad.append(f"{name} hold NaN or infinite values")
+    elif loss is not None and max_loss is not None and loss > max_loss:
+        bad.append(f"the loss exploded to {loss:.3g}")
+    with np.errstate(all="ignore"):
+        for name, a in arrays.items():
+            if a.size and not math.isfinite(float(np.sum(a, dtype=np.float64))):
+                bad.append(f"{name} hold NaN or infinite values")
     if bad:
         raise TrainingDivergedError(f"training diverged at {where}: {'; '.join(bad)}; {fix}")
 

@@ -24,24 +24,45 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CorpusError, FormatError, ParameterError
+from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from ..text import Tokenizer
 from ..vectors import WordVectors
 from ..vocab import Vocabulary
-from ._common import is_int as _is_int
-from ._common import is_num as _is_num
+from ._common import (
+    Estimator,
+    boolean,
+    check_finite,
+    choice,
+    integer,
+    number,
+    restore_vocab,
+    vocab_state,
+)
 from ._common import mix_seed as _mix
 
 __all__ = ["GloVe"]
 
 logger = logging.getLogger(__name__)
 
-_MODEL_KIND = "glove_model"
 _OUTPUTS = ("sum", "word", "concat")
-_PARAMS = (
-    "vector_size", "window", "min_count", "epochs", "x_max", "alpha", "learning_rate",
-    "symmetric", "distance_weighting", "memory", "workers", "seed", "output", "grad_clip",
-    "max_vocab_size", "max_final_vocab", "lowercase", "max_sentence_length",
+_CONSTRAINTS = (
+    integer("vector_size", "window", "min_count", "epochs", "workers"),
+    integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
+    number("x_max", low=0, message="x_max must be a number > 0, got {value!r}"),
+    number("alpha", low=0, high=1, high_open=False,
+           message="alpha must be in (0, 1], got {value!r}"),
+    number("learning_rate", low=0, message="learning_rate must be a number > 0, got {value!r}"),
+    number("grad_clip", low=0, message="grad_clip must be a number > 0, got {value!r}"),
+    number("memory", low=0, message="memory must be a number of GiB > 0, got {value!r}"),
+    choice("output", options=_OUTPUTS,
+           message="output must be one of " + ", ".join(_OUTPUTS) + "; got {value!r}"),
+    boolean("symmetric", "distance_weighting", "lowercase"),
+    integer("max_vocab_size", "max_final_vocab", optional=True),
+    integer("max_sentence_length"),
 )
+#: a mean loss per non-zero above this means divergence: 0.5 * f(x) * (log x)**2 at
+#: initialisation stays below ~300 even for counts of 1e11
+_MAX_LOSS = 1e4
 _PIECE = 1 << 18  # records per kernel call (progress granularity)
 
 
@@ -66,7 +87,7 @@ def _aligned(shape: tuple[int, int], fill: float) -> np.ndarray:
     return a
 
 
-class GloVe:
+class GloVe(Estimator):
     """GloVe word vectors, trained as Stanford's C tool does, in bounded memory.
 
     Parameters
@@ -99,8 +120,13 @@ class GloVe:
     ``train_seconds_``.
     """
 
+    _constraints = _CONSTRAINTS
+    _model_kind = "glove_model"
+    _state_key = "glove"
+
     def __init__(
         self,
+        *,
         vector_size: int = 100,
         window: int = 10,
         min_count: int = 5,
@@ -139,72 +165,74 @@ class GloVe:
         self.lowercase = lowercase
         self.max_sentence_length = max_sentence_length
 
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _PARAMS}
-
-    # ------------------------------------------------------------------ validation
-    def _validate(self) -> None:
-        def need(cond: bool, msg: str) -> None:
-            if not cond:
-                raise ParameterError(msg)
-
-        for name in ("vector_size", "window", "min_count", "epochs", "workers"):
-            v = getattr(self, name)
-            need(_is_int(v) and v >= 1, f"{name} must be an integer >= 1, got {v!r}")
-        need(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
-        need(_is_num(self.x_max) and self.x_max > 0 and np.isfinite(self.x_max),
-             f"x_max must be a number > 0, got {self.x_max!r}")
-        need(_is_num(self.alpha) and 0 < self.alpha <= 1,
-             f"alpha must be in (0, 1], got {self.alpha!r}")
-        need(_is_num(self.learning_rate) and 0 < self.learning_rate < np.inf,
-             f"learning_rate must be a number > 0, got {self.learning_rate!r}")
-        need(_is_num(self.grad_clip) and self.grad_clip > 0,
-             f"grad_clip must be a number > 0, got {self.grad_clip!r}")
-        need(_is_num(self.memory) and 0 < self.memory < np.inf,
-             f"memory must be a number of GiB > 0, got {self.memory!r}")
-        need(self.output in _OUTPUTS,
-             f"output must be one of {', '.join(_OUTPUTS)}; got {self.output!r}")
-        for name in ("symmetric", "distance_weighting", "lowercase"):
-            v = getattr(self, name)
-            need(isinstance(v, bool | np.bool_), f"{name} must be True or False, got {v!r}")
-        for name in ("max_vocab_size", "max_final_vocab"):
-            v = getattr(self, name)
-            need(v is None or (_is_int(v) and v >= 1),
-                 f"{name} must be an integer >= 1 or None, got {v!r}")
-        need(_is_int(self.max_sentence_length) and self.max_sentence_length >= 1,
-             f"max_sentence_length must be an integer >= 1, got {self.max_sentence_length!r}")
-
     # ------------------------------------------------------------------ fitting
     @property
-    def is_fitted(self) -> bool:
-        return getattr(self, "_W", None) is not None
+    def vocab(self) -> Vocabulary:
+        """The vocabulary (``vocab_``)."""
+        return self.vocab_
 
-    def fit(self, corpus=None, cooccurrence=None,
+    def fit(self, corpus=None, cooccurrence=None, *,
             progress: Callable[..., None] | None = None) -> GloVe:
-        """Count co-occurrences in ``corpus`` and train; returns ``self``.
+        """Count co-occurrences in ``corpus`` and train fresh vectors; returns ``self``.
 
         ``corpus``: a path, a :class:`~wordspace.corpus.Corpus` or a re-iterable of token
         lists. ``cooccurrence``: reuse a matrix instead of counting one: either a file written
         by :meth:`save_cooccurrence` (it holds its vocabulary; then leave ``corpus`` out), or
         a square ``scipy.sparse`` matrix in the vocabulary order of ``corpus`` (the corpus
-        then only gives the vocabulary, with this model's ``min_count``). Training always
-        starts from fresh random vectors.
+        then only gives the vocabulary, with this model's ``min_count``). ``fit`` always
+        starts from fresh random vectors; :meth:`partial_fit` continues.
 
         ``progress(done, total, **info)`` is called while counting (``stage="counting"``,
         done/total in row blocks) and after every piece of training
         (``stage="training"``, done/total in records; info: epoch, loss of the last finished
         epoch, records_per_sec).
         """
+        self._validate()
+        if corpus is None and cooccurrence is None:
+            raise ParameterError("give a corpus (or a co-occurrence file) to fit on")
+        self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
+        self._init_weights()
+        self._train(progress)
+        return self
+
+    def partial_fit(self, corpus=None, cooccurrence=None, *,
+                    progress: Callable[..., None] | None = None) -> GloVe:
+        """Continue training the current vectors for ``epochs`` more passes.
+
+        On the co-occurrences of ``corpus`` counted over the model's vocabulary (other words
+        are ignored), or on ``cooccurrence`` (a matrix in the model's vocabulary order, or a
+        file saved with the same vocabulary); with neither, on the matrix of the last ``fit``.
+        AdaGrad's accumulated squares continue too, except after :meth:`load` (they are not
+        saved; they restart at 1). On a model that is not fitted yet this is :meth:`fit`.
+        """
+        self._validate()
+        if not self.is_fitted:
+            return self.fit(corpus, cooccurrence, progress=progress)
+        if corpus is None and cooccurrence is None:
+            if getattr(self, "cooccurrence_", None) is None:
+                raise ParameterError("this model keeps no co-occurrence matrix (it was loaded); "
+                                     "give the corpus or co-occurrence file to continue on")
+        else:
+            _, self.cooccurrence_ = self._count(corpus, cooccurrence, self.vocab_, progress)
+        if self._W.shape[1] != _padded(int(self.vector_size)):
+            raise ParameterError(
+                f"vector_size={self.vector_size} but the model's vectors have "
+                f"{self.word_vectors_.shape[1]} dimensions; it cannot change after training")
+        if self._GW is None:
+            n, D = self._W.shape
+            self._GW, self._GC = _aligned((n, D), 1.0), _aligned((n, D), 1.0)
+        self._train(progress)
+        return self
+
+    def _count(self, corpus, cooccurrence, vocab: Vocabulary | None,
+               progress: Callable[..., None] | None) -> tuple[Vocabulary, Any]:
+        """The vocabulary (``vocab`` when given) and co-occurrence matrix to train on."""
         import scipy.sparse as sp
 
         from ..cooccurrence import cooccurrence_matrix, load_cooccurrence
         from ..corpus import as_corpus
 
-        self._validate()
-        if corpus is None and cooccurrence is None:
-            raise ParameterError("give a corpus (or a co-occurrence file) to fit on")
         matrix = None
-        vocab = None
         t0 = time.perf_counter()
         if cooccurrence is not None and not sp.issparse(cooccurrence):
             if not isinstance(cooccurrence, str | os.PathLike):
@@ -213,7 +241,7 @@ class GloVe:
                     f"by save_cooccurrence, got {type(cooccurrence).__name__}")
             matrix, words, counts, meta = load_cooccurrence(cooccurrence)
             if words is None:
-                if corpus is None:
+                if corpus is None and vocab is None:
                     raise ParameterError(
                         f"{cooccurrence} holds no vocabulary; pass the corpus it was counted "
                         "on as well")
@@ -221,48 +249,57 @@ class GloVe:
                 if corpus is not None:
                     raise ParameterError(
                         f"{cooccurrence} holds its own vocabulary; leave corpus out")
-                if counts is None:
-                    counts = np.zeros(len(words), dtype=np.int64)
-                vocab = Vocabulary(words, counts,
-                                   min_count=int(meta.get("min_count", self.min_count)))
+                if vocab is not None:
+                    if list(words) != vocab.index_to_key:
+                        raise ParameterError(
+                            f"{cooccurrence} was counted over another vocabulary than this "
+                            "model's; continue on a corpus or a matrix of the same words")
+                else:
+                    if counts is None:
+                        counts = np.zeros(len(words), dtype=np.int64)
+                    vocab = Vocabulary(words, counts,
+                                       min_count=int(meta.get("min_count", self.min_count)))
         elif cooccurrence is not None:
             matrix = cooccurrence
         corpus_obj = None
-        if vocab is None:
+        if corpus is not None:
             corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
                                    max_sentence_length=self.max_sentence_length)
-            vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
-                                     self.max_final_vocab)
+            self.tokenizer_ = Tokenizer(lowercase=bool(corpus_obj.lowercase),
+                                        normalize=bool(getattr(corpus_obj, "normalize", False)))
+            if vocab is None:
+                vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
+                                         self.max_final_vocab)
+        elif not hasattr(self, "tokenizer_"):
+            self.tokenizer_ = Tokenizer(lowercase=bool(self.lowercase))
+        assert vocab is not None
         if matrix is not None:
             matrix = self._check_matrix(matrix, len(vocab))
             self.vocab_seconds_ = time.perf_counter() - t0
             self.cooccurrence_seconds_ = 0.0
-        else:
-            assert corpus_obj is not None
-            ids, starts = corpus_obj.to_ids(vocab)
-            corpus_obj.clear_cache()
-            self.vocab_seconds_ = time.perf_counter() - t0
-            if len(ids) == 0:
-                raise CorpusError(f"{corpus_obj.name} has no words of the vocabulary")
-            t1 = time.perf_counter()
-            cb = None
-            if progress is not None:
-                def cb(done: int, total: int, **info: Any) -> None:
-                    progress(done, total, stage="counting")
-            matrix = cooccurrence_matrix(
-                ids, starts, len(vocab), window=int(self.window), symmetric=bool(self.symmetric),
-                distance_weighting=bool(self.distance_weighting), memory=float(self.memory),
-                progress=cb)
-            del ids, starts
-            self.cooccurrence_seconds_ = time.perf_counter() - t1
-            if matrix.nnz == 0:
-                raise CorpusError(
-                    f"{corpus_obj.name} has no co-occurring words (every sentence has fewer "
-                    "than two words of the vocabulary); use longer sentences or lower min_count")
-        self.vocab = vocab
-        self.cooccurrence_ = matrix
-        self._train(progress)
-        return self
+            return vocab, matrix
+        assert corpus_obj is not None
+        ids, starts = corpus_obj.to_ids(vocab)
+        corpus_obj.clear_cache()
+        self.vocab_seconds_ = time.perf_counter() - t0
+        if len(ids) == 0:
+            raise CorpusError(f"{corpus_obj.name} has no words of the vocabulary")
+        t1 = time.perf_counter()
+        cb = None
+        if progress is not None:
+            def cb(done: int, total: int, **info: Any) -> None:
+                progress(done, total, stage="counting")
+        matrix = cooccurrence_matrix(
+            ids, starts, len(vocab), window=int(self.window), symmetric=bool(self.symmetric),
+            distance_weighting=bool(self.distance_weighting), memory=float(self.memory),
+            progress=cb)
+        del ids, starts
+        self.cooccurrence_seconds_ = time.perf_counter() - t1
+        if matrix.nnz == 0:
+            raise CorpusError(
+                f"{corpus_obj.name} has no co-occurring words (every sentence has fewer "
+                "than two words of the vocabulary); use longer sentences or lower min_count")
+        return vocab, matrix
 
     @staticmethod
     def _check_matrix(matrix, n: int):
@@ -297,7 +334,7 @@ class GloVe:
         return rec_i, rec_f
 
     def _init_weights(self) -> None:
-        n, d = len(self.vocab), int(self.vector_size)
+        n, d = len(self.vocab_), int(self.vector_size)
         D = _padded(d)
         rng = np.random.default_rng(self.seed)
         # as glove.c: uniform in [-0.5, 0.5) / (d + 1) for vectors and biases; AdaGrad sums at 1
@@ -309,12 +346,13 @@ class GloVe:
         self._W, self._C = W, C
         self._GW = _aligned((n, D), 1.0)
         self._GC = _aligned((n, D), 1.0)
+        self.loss_history_: list[float] = []
+        self.epoch_stats_: list[dict[str, Any]] = []
 
     def _train(self, progress: Callable[..., None] | None) -> None:
         from ..kernels import glove as k
 
         t_train = time.perf_counter()
-        self._init_weights()
         rec_i, rec_f = self._records()
         nnz = rec_i.shape[0]
         if nnz >= 1 << 32:
@@ -329,8 +367,7 @@ class GloVe:
         W, C, GW, GC = self._W, self._C, self._GW, self._GC
         epochs = int(self.epochs)
         total = nnz * epochs
-        self.loss_history_: list[float] = []
-        self.epoch_stats_: list[dict[str, Any]] = []
+        first = len(self.loss_history_)  # epochs trained before this call
         done_lock = threading.Lock()
         done = [0]
         stop = threading.Event()  # set on an exception (e.g. Ctrl-C): threads quit early
@@ -339,7 +376,7 @@ class GloVe:
 
         def run(e: int, t: int) -> np.ndarray:
             lo, hi = bounds[t], bounds[t + 1]
-            state = np.array([_mix(self.seed, e, t)], dtype=np.uint64)
+            state = np.array([_mix(self.seed, first + e, t)], dtype=np.uint64)
             out = np.zeros(2, dtype=np.float64)
             p = lo
             while p < hi and not stop.is_set():
@@ -367,17 +404,25 @@ class GloVe:
                 secs = time.perf_counter() - te
                 last_loss = cost / nnz
                 self.loss_history_.append(last_loss)
-                self.epoch_stats_.append({"epoch": e + 1, "loss": last_loss, "seconds": secs,
+                check_finite({"the word vectors": W, "the context vectors": C},
+                             loss=last_loss, max_loss=_MAX_LOSS,
+                             where=f"epoch {first + e + 1}",
+                             fix=f"lower learning_rate (now {self.learning_rate}; 0.05 is "
+                                 "usual) or grad_clip")
+                self.epoch_stats_.append({"epoch": first + e + 1, "loss": last_loss,
+                                          "seconds": secs,
                                           "records_per_sec": nnz / secs if secs > 0 else 0.0,
                                           "skipped": skipped})
                 if skipped:
                     logger.warning("epoch %d: %d records skipped (non-finite error)", e + 1,
                                    skipped)
-                logger.info("epoch %d: loss %.6f in %.1fs", e + 1, last_loss, secs)
+                logger.info("epoch %d: loss %.6f in %.1fs", first + e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
-        except BaseException:
+        except BaseException as exc:
             stop.set()
+            if isinstance(exc, TrainingDivergedError):
+                self.wv = None  # the weights are garbage: nothing to save or query
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -421,20 +466,10 @@ class GloVe:
 
     def _make_wv(self) -> None:
         meta = {"trainer": "glove", "params": self._config(),
-                "epochs_trained": len(getattr(self, "loss_history_", []))}
-        self.wv = WordVectors(self.vocab.index_to_key, self._output_vectors(),
-                              counts=self.vocab.counts, meta=meta)
-
-    def _config(self) -> dict[str, Any]:
-        cfg = self.get_params()
-        for key, v in cfg.items():
-            if isinstance(v, np.integer):
-                cfg[key] = int(v)
-            elif isinstance(v, np.floating):
-                cfg[key] = float(v)
-            elif isinstance(v, np.bool_):
-                cfg[key] = bool(v)
-        return cfg
+                "epochs_trained": len(getattr(self, "loss_history_", [])),
+                "tokenizer": self.tokenizer_.to_dict()}
+        self.wv = WordVectors(self.vocab_.index_to_key, self._output_vectors(),
+                              counts=self.vocab_.counts, meta=meta)
 
     # ------------------------------------------------------------------ persistence
     def save_cooccurrence(self, path: str | os.PathLike, *, compressed: bool = False) -> None:
@@ -444,77 +479,47 @@ class GloVe:
 
         if getattr(self, "cooccurrence_", None) is None:
             raise ParameterError("no co-occurrence matrix yet; call fit() first")
-        save_cooccurrence(path, self.cooccurrence_, self.vocab.index_to_key, self.vocab.counts,
+        save_cooccurrence(path, self.cooccurrence_, self.vocab_.index_to_key, self.vocab_.counts,
                           {"window": int(self.window), "symmetric": bool(self.symmetric),
                            "distance_weighting": bool(self.distance_weighting),
-                           "min_count": int(self.vocab.min_count)},
+                           "min_count": int(self.vocab_.min_count)},
                           compressed=compressed)
 
-    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
-        """Save natively: ``wv`` plus word/context vectors and biases and the configuration.
-        ``WordVectors.load``/``wordspace.load`` read the same file as plain vectors."""
-        from ..formats import save_native
-
-        if not self.is_fitted:
-            raise ParameterError("the model is not trained yet; call fit() before save()")
-        extra = {"word_vectors": np.ascontiguousarray(self.word_vectors_),
-                 "context_vectors": np.ascontiguousarray(self.context_vectors_),
-                 "word_biases": np.ascontiguousarray(self.word_biases_),
-                 "context_biases": np.ascontiguousarray(self.context_biases_)}
-        state = {"config": self._config(), "min_count_effective": self.vocab.min_count,
-                 "total_words": self.vocab.total_words,
+    def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        arrays = {"word_vectors": np.ascontiguousarray(self.word_vectors_),
+                  "context_vectors": np.ascontiguousarray(self.context_vectors_),
+                  "word_biases": np.ascontiguousarray(self.word_biases_),
+                  "context_biases": np.ascontiguousarray(self.context_biases_)}
+        state = {**vocab_state(self.vocab_),
                  "loss_history": [float(x) for x in self.loss_history_],
                  "epoch_stats": self.epoch_stats_}
-        save_native(self.wv, path, layout=layout, extra_arrays=extra,
-                    extra_meta={"model": _MODEL_KIND, "glove": state})
+        return arrays, state
 
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> GloVe:
-        """Load a model written by :meth:`save` (vectors, biases, vocabulary, configuration;
-        not the co-occurrence matrix: keep that with :meth:`save_cooccurrence`)."""
-        from ..formats import read_native, vectors_from_native
-
-        arrays, meta = read_native(path)
-        if meta.get("model") != _MODEL_KIND or "glove" not in meta:
-            raise FormatError(f"{path} holds word vectors, not a GloVe model; load it with "
-                              "wordspace.load() or WordVectors.load()")
-        wv, rest = vectors_from_native(arrays, meta, path)
-        state = meta["glove"]
-        model = cls(**{k: v for k, v in state["config"].items() if k in _PARAMS})
-        if wv.counts is None:
-            raise FormatError(f"{path}: the model has no word counts")
-        model.vocab = Vocabulary(wv.index_to_key, wv.counts,
-                                 min_count=state.get("min_count_effective", model.min_count),
-                                 total_words=state.get("total_words"))
+    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
+                   path: str | os.PathLike) -> None:
+        """Vectors, biases, vocabulary and history (not the co-occurrence matrix: keep that
+        with :meth:`save_cooccurrence`; nor AdaGrad's sums: ``partial_fit`` restarts them)."""
+        self.vocab_ = restore_vocab(wv, state, self.min_count, path)
         n = len(wv)
-        d = int(model.vector_size)
-        try:
-            Wv, Cv = rest["word_vectors"], rest["context_vectors"]
-            bw, bc = rest["word_biases"], rest["context_biases"]
-        except KeyError as e:
-            raise FormatError(f"{path}: the GloVe model lacks {e.args[0]}.npy") from None
+        d = int(self.vector_size)
+        Wv, Cv = arrays["word_vectors"], arrays["context_vectors"]
+        bw, bc = arrays["word_biases"], arrays["context_biases"]
         if Wv.shape != (n, d) or Cv.shape != (n, d) or bw.shape != (n,) or bc.shape != (n,):
             raise FormatError(f"{path}: GloVe weights do not match {n} words x {d} dimensions")
         D = _padded(d)
-        model._W = np.zeros((n, D), dtype=np.float32)
-        model._C = np.zeros((n, D), dtype=np.float32)
-        model._W[:, :d], model._W[:, d] = Wv, bw
-        model._C[:, :d], model._C[:, d] = Cv, bc
-        model._GW = model._GC = None
-        model.loss_history_ = list(state.get("loss_history", []))
-        model.epoch_stats_ = list(state.get("epoch_stats", []))
-        model.cooccurrence_ = None
-        model.wv = wv
-        return model
+        self._W = _aligned((n, D), 0.0)
+        self._C = _aligned((n, D), 0.0)
+        self._W[:, :d], self._W[:, d] = Wv, bw
+        self._C[:, :d], self._C[:, d] = Cv, bc
+        self._GW = self._GC = None
+        self.loss_history_ = list(state.get("loss_history", []))
+        self.epoch_stats_ = list(state.get("epoch_stats", []))
+        self.cooccurrence_ = None
+        self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self.wv = wv
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False,
                              write_header: bool = True) -> None:
         """Write ``wv`` in word2vec text/binary format (``write_header=False``: GloVe text)."""
-        if not self.is_fitted:
-            raise ParameterError("the model is not trained yet; call fit() first")
+        self._check_fitted("save_word2vec_format()")
         self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
-
-    def __repr__(self) -> str:
-        state = f", {len(self.vocab):,} words" if self.is_fitted else ""
-        return (f"GloVe(vector_size={self.vector_size}, window={self.window}, "
-                f"x_max={self.x_max}, alpha={self.alpha}{state})")
