@@ -269,3 +269,42 @@ def test_adam_on_a_large_vocabulary_uses_block_shuffling_and_learns():
     b = ws.ValueVec(workers=2, **kw).fit(data, word="word", value="value")
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
     assert np.all(np.diff(a.loss_history_) < 0) and a.loss_history_[-1] < 0.75 * a.loss_history_[0]
+
+
+def test_values_that_overflow_or_transforms_that_give_nan_are_named():
+    big = {f"w{i}": v for i, v in enumerate([1e308, -1e308, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0])}
+    with pytest.raises(ws.ValueDataError, match="range overflows float64"):
+        ws.ValueVec(epochs=5).fit(big)
+    plain = {f"w{i}": float(i) for i in range(8)}
+    with pytest.raises(ws.ValueDataError, match="value_transform returned 8 NaN"):
+        ws.ValueVec(epochs=5, value_transform=lambda v: v * np.nan).fit(plain)
+    df = pd.DataFrame({"word": ["a", "a", "b", "c"], "value": [1e308, 1e308, 1.0, 2.0]})
+    with pytest.raises(ws.ValueDataError, match="non-finite value when their rows are combined"):
+        ws.ValueVec(epochs=5).fit(df, word="word", value="value")
+
+
+@pytest.mark.parametrize("method", ["averaged", "adam"])
+def test_diverging_learning_rate_raises(method):
+    data = {f"w{i}": float(i) for i in range(40)}
+    vv = ws.ValueVec(epochs=30, alpha=1e300, method=method)
+    with pytest.raises(ws.TrainingDivergedError, match=r"epoch 1: .*lower alpha \(now"):
+        vv.fit(data)
+    assert not vv.is_fitted
+
+
+def test_partial_fit_continues_and_fit_restarts(tmp_path):
+    data = {f"w{i}": float(i) for i in range(40)}
+    vv = ws.ValueVec(epochs=20, patience=None).fit(data)
+    first = vv.wv.vectors.copy()
+    vv.fit(data)
+    assert vv.epochs_trained_ == 20 and np.array_equal(vv.wv.vectors, first)
+    vv.partial_fit()
+    assert vv.epochs_trained_ == 40 and len(vv.loss_history_) == 40
+    vv.save(tmp_path / "v.wsv")
+    loaded = ws.ValueVec.load(tmp_path / "v.wsv")
+    loaded.partial_fit(dict(reversed(list(data.items()))))  # same words, other order
+    assert loaded.epochs_trained_ == 60
+    assert loaded.loss_history_[-1] <= vv.loss_history_[19] + 1e-6
+    with pytest.raises(ws.ParameterError, match="same words"):
+        loaded.partial_fit({**data, "new": 99.0})
+    assert loaded.is_fitted and len(loaded.wv) == 40

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 _DUPLICATES = ("mean", "median", "error")
 _PENALTIES = ("quadratic", "linear")
+_TRANSFORMS = ("log", "log1p")
 
 
 # ------------------------------------------------------------------------------ reading
@@ -158,6 +159,13 @@ def transform_values(values: np.ndarray, transform: str | Callable | None,
                 f"value_transform returned shape {out.shape} for {v.shape[0]:,} values; "
                 "it must return one value per input"
             )
+        bad = np.flatnonzero(~np.isfinite(out))
+        if bad.size:
+            raise ValueDataError(
+                f"value_transform returned {bad.size:,} NaN or infinite values (for {column!r} "
+                f"at rows {_rows([lab[i] for i in bad])}); make it finite on every value or "
+                "drop those rows"
+            )
         return out
     raise ParameterError(
         f"value_transform must be None, 'log', 'log1p' or a function; got {transform!r}"
@@ -179,12 +187,29 @@ def _numeric(series: pd.Series, column: str) -> np.ndarray:
 
 
 def _check_spread(words: Sequence[str], values: np.ndarray) -> None:
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise ValueDataError(
+            f"{bad.size:,} words get a non-finite value when their rows are combined "
+            f"({', '.join(repr(words[i]) for i in bad[:5])}): the values are too large for "
+            "float64 arithmetic; rescale them (e.g. divide by 1e300) or use "
+            "value_transform='log'"
+        )
     if len(words) < 3:
         raise ValueDataError(
             f"only {len(words)} distinct word(s) ({', '.join(map(repr, words))}); "
             "ValueVec needs at least 3 words with values"
         )
-    if float(np.max(values)) == float(np.min(values)):
+    lo, hi = float(np.min(values)), float(np.max(values))
+    with np.errstate(over="ignore"):
+        span = np.float64(hi) - np.float64(lo)
+    if not np.isfinite(span):
+        raise ValueDataError(
+            f"the values span from {lo!r} to {hi!r}: their range overflows float64, so they "
+            "cannot be normalised; rescale them (e.g. divide by 1e300) or use "
+            "value_transform='log' on positive values"
+        )
+    if hi == lo:
         raise ValueDataError(
             f"all {len(words):,} words have the same value {float(values[0])!r}; "
             "min-max normalisation needs at least two different values"
@@ -238,7 +263,8 @@ def word_value_table(
             f"{len(dup):,} words occur more than once ({where}); combine them with "
             "duplicates='mean' or 'median', or drop the repeats"
         )
-    agg = g.mean() if duplicates == "mean" else g.median()
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        agg = g.mean() if duplicates == "mean" else g.median()
     out = pd.DataFrame({"word": agg.index.astype(str), "value": agg.to_numpy(np.float64),
                         "count": counts.to_numpy(np.int64)})
     _check_spread(list(out["word"]), out["value"].to_numpy())

@@ -337,7 +337,9 @@ def _jsonable(v: Any) -> Any:
         return [_jsonable(x) for x in v]
     if callable(v):
         return "custom"
-    if isinstance(v, str | int | float | bool | type(None) | dict):
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, str | int | float | bool | type(None)):
         return v
     return repr(v)
 

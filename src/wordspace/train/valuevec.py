@@ -12,7 +12,6 @@ vectors are trained so that the mapped cosine ``(cos + 1)/2`` of each pair match
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -22,9 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import FormatError, ParameterError
+from ..errors import ParameterError, TrainingDivergedError
 from ..text import Tokenizer
 from ..values import (
+    _DUPLICATES,
+    _PENALTIES,
+    _TRANSFORMS,
     ValuePairs,
     _as_random,
     as_frame,
@@ -32,6 +34,7 @@ from ..values import (
     word_value_table,
 )
 from ..vectors import WordVectors
+from ._common import Estimator, _jsonable, check_finite, choice, integer, number, rule
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,6 +44,44 @@ __all__ = ["ValueVec"]
 logger = logging.getLogger(__name__)
 
 _METHODS = ("averaged", "adam")
+
+
+def _positive(v: Any, p: Any) -> bool:
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) \
+        and math.isfinite(v) and v > 0
+
+
+_CONSTRAINTS = (
+    integer("vector_size", "epochs", "batch_size", "min_count"),
+    integer("window", "negatives", min=0),
+    rule("window", ok=lambda v, p: v > 0 or p["negatives"] > 0,
+         message="window and negatives are both 0: there would be no pairs"),
+    rule("alpha", ok=_positive, message="alpha must be a positive number, got {value!r}"),
+    choice("method", options=_METHODS,
+           message=f"method must be one of {_METHODS}; got {{value!r}}"),
+    integer("patience", "workers", optional=True,
+            message="{name} must be an integer >= 1 or None, got {value!r}"),
+    number("min_distance", low=0, high=1,
+           message="min_distance must be in (0, 1), got {value!r}"),
+    rule("positive_scale", "negative_scale", ok=_positive,
+         message="{name} must be a positive number, got {value!r}"),
+    number("prior_weight", low=0, low_open=False,
+           message="prior_weight must be a positive number, got {value!r}"),
+    rule("positive_penalty", "negative_penalty",
+         ok=lambda v, p: callable(v) or (isinstance(v, str) and v in _PENALTIES),
+         message="{name} must be " + ", ".join(map(repr, _PENALTIES))
+                 + " or a function; got {value!r}"),
+    choice("duplicates", options=_DUPLICATES,
+           message="duplicates must be " + ", ".join(map(repr, _DUPLICATES)) + "; got {value!r}"),
+    rule("value_transform",
+         ok=lambda v, p: v is None or callable(v) or (isinstance(v, str) and v in _TRANSFORMS),
+         message="value_transform must be None, " + ", ".join(map(repr, _TRANSFORMS))
+                 + " or a function; got {value!r}"),
+    rule("tokenizer", ok=lambda v, p: v is None or callable(v),
+         message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
+    integer("seed", min=0, optional=True,
+            message="seed must be an int >= 0 or None, got {value!r}"),
+)
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64  # fixed reduction chunks: the loss does not depend on the thread count
 _ADAM = (0.9, 0.999, 1e-8)
@@ -48,7 +89,7 @@ _ADAM_BLOCK = 32  # centers per shuffled block (Adam) ...
 _ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs are shuffled
 
 
-class ValueVec:
+class ValueVec(Estimator):
     """Train value-driven word embeddings (scikit-learn style: parameters here, data in fit).
 
     Parameters
@@ -98,8 +139,13 @@ class ValueVec:
     epochs_trained_, stopped_early_, train_seconds_; main_vectors_, context_vectors_.
     """
 
+    _constraints = _CONSTRAINTS
+    _model_kind = "valuevec_model"
+    _state_key = "valuevec"
+
     def __init__(
         self,
+        *,
         vector_size: int = 15,
         window: int = 2,
         negatives: int = 3,
@@ -144,78 +190,6 @@ class ValueVec:
         self.workers = workers
         self.seed = seed
 
-    _PARAMS = (
-        "vector_size", "window", "negatives", "epochs", "alpha", "method", "batch_size",
-        "patience", "min_distance", "positive_scale", "negative_scale", "positive_penalty",
-        "negative_penalty", "unique_negatives", "duplicates", "value_transform", "min_count",
-        "prior_weight", "tokenizer", "workers", "seed",
-    )
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self._PARAMS}
-
-    def set_params(self, **params: Any) -> ValueVec:
-        for k, v in params.items():
-            if k not in self._PARAMS:
-                raise ParameterError(f"unknown parameter {k!r}; valid: {', '.join(self._PARAMS)}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        return (f"ValueVec(vector_size={self.vector_size}, window={self.window}, "
-                f"negatives={self.negatives}, epochs={self.epochs}, alpha={self.alpha}, "
-                f"method={self.method!r}, seed={self.seed})")
-
-    # ------------------------------------------------------------------ validation
-    def _validate(self) -> None:
-        def pos_int(name: str, minimum: int = 1) -> None:
-            x = getattr(self, name)
-            if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < minimum:
-                raise ParameterError(f"{name} must be an integer >= {minimum}, got {x!r}")
-
-        pos_int("vector_size")
-        pos_int("window", 0)
-        pos_int("negatives", 0)
-        pos_int("epochs")
-        pos_int("batch_size")
-        pos_int("min_count")
-        if self.window == 0 and self.negatives == 0:
-            raise ParameterError("window and negatives are both 0: there would be no pairs")
-        if not (isinstance(self.alpha, int | float) and math.isfinite(self.alpha)
-                and self.alpha > 0):
-            raise ParameterError(f"alpha must be a positive number, got {self.alpha!r}")
-        if self.method not in _METHODS:
-            raise ParameterError(f"method must be one of {_METHODS}; got {self.method!r}")
-        if self.patience is not None:
-            pos_int("patience")
-        if self.workers is not None:
-            pos_int("workers")
-        if not (0 < float(self.min_distance) < 1):
-            raise ParameterError(f"min_distance must be in (0, 1), got {self.min_distance!r}")
-        for name in ("positive_scale", "negative_scale", "prior_weight"):
-            x = getattr(self, name)
-            if not (isinstance(x, int | float) and math.isfinite(x) and x >= 0) or (
-                name != "prior_weight" and x == 0
-            ):
-                raise ParameterError(f"{name} must be a positive number, got {x!r}")
-        for name in ("positive_penalty", "negative_penalty"):
-            x = getattr(self, name)
-            if not callable(x) and x not in ("quadratic", "linear"):
-                raise ParameterError(f"{name} must be 'quadratic', 'linear' or a function; "
-                                     f"got {x!r}")
-        if self.duplicates not in ("mean", "median", "error"):
-            raise ParameterError(f"duplicates must be 'mean', 'median' or 'error'; "
-                                 f"got {self.duplicates!r}")
-        if not (self.value_transform is None or callable(self.value_transform)
-                or self.value_transform in ("log", "log1p")):
-            raise ParameterError(f"value_transform must be None, 'log', 'log1p' or a function; "
-                                 f"got {self.value_transform!r}")
-        if self.tokenizer is not None and not callable(self.tokenizer):
-            raise ParameterError("tokenizer must be callable (text -> list of tokens)")
-        if self.seed is not None and (isinstance(self.seed, bool)
-                                      or not isinstance(self.seed, int | np.integer)):
-            raise ParameterError(f"seed must be an int or None, got {self.seed!r}")
-
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
             "window": int(self.window), "negatives": int(self.negatives),
@@ -247,6 +221,18 @@ class ValueVec:
         """
         self._validate()
         t0 = time.perf_counter()
+        pairs = self._build_pairs(X, y, word=word, value=value, text=text)
+        self.pairs_ = pairs
+        logger.info("ValueVec: %d words, %d pairs (%.2fs)", pairs.n_words, len(pairs),
+                    time.perf_counter() - t0)
+        self.epochs_trained_ = 0
+        self.loss_history_ = np.zeros(0, dtype=np.float64)
+        self._fit_pairs(pairs, None, progress)
+        return self
+
+    def _build_pairs(self, X: Any, y: Any = None, *, word: str | None = None,
+                  value: str | None = None, text: str | None = None) -> ValuePairs:
+        """Validate the data and build the pairs (sets ``word_values_`` and ``pairs_``)."""
         rng = _as_random(self.seed)
         if isinstance(X, ValuePairs):
             pairs = X
@@ -272,11 +258,52 @@ class ValueVec:
                                            wvals["value"].to_numpy(np.float64), rng,
                                            **self._pair_kwargs())
         self.pairs_ = pairs
-        logger.info("ValueVec: %d words, %d pairs (%.2fs)", pairs.n_words, len(pairs),
-                    time.perf_counter() - t0)
+        return pairs
+
+    def partial_fit(self, X: Any = None, y: Any = None, *,
+                    progress: Callable[..., None] | None = None, **fit_kw: Any) -> ValueVec:
+        """Continue training the current vectors for up to ``epochs`` more passes.
+
+        With no data, on the fitted pairs; with data (as :meth:`fit` takes it), on pairs built
+        from it, which must cover the same words (their vectors are carried over). Adam's
+        moment estimates restart. On a model that is not fitted yet this is :meth:`fit`.
+        """
+        self._validate()
+        if not self.is_fitted:
+            if X is None:
+                raise ParameterError("partial_fit needs data on a model that is not fitted")
+            return self.fit(X, y, progress=progress, **fit_kw)
+        old = {w: i for i, w in enumerate(self.pairs_.words)}
+        main, ctx = self.main_vectors_, self.context_vectors_
+        if X is not None:
+            previous = (self.pairs_, self.word_values_)
+            self._build_pairs(X, y, **fit_kw)
+            words = self.pairs_.words
+            if set(words) != set(old):
+                self.pairs_, self.word_values_ = previous
+                raise ParameterError(
+                    f"partial_fit continues on the same words: the new data has {len(words):,} "
+                    f"words, {len(set(words) - set(old)):,} of them new, and lacks "
+                    f"{len(set(old) - set(words)):,}; call fit() to start afresh")
+            order = np.array([old[w] for w in words], dtype=np.int64)
+            main, ctx = main[order], ctx[order]
+        self._fit_pairs(self.pairs_, (np.array(main, dtype=np.float32, order="C"),
+                                      np.array(ctx, dtype=np.float32, order="C")), progress)
+        return self
+
+    def _fit_pairs(self, pairs: ValuePairs, init: tuple[np.ndarray, np.ndarray] | None,
+                   progress: Callable[..., None] | None) -> None:
         t1 = time.perf_counter()
-        self._train(pairs, progress)
+        try:
+            self._train(pairs, progress, init)
+        except TrainingDivergedError:
+            self.wv = None  # the vectors are garbage: nothing to save or query
+            raise
         self.train_seconds_ = time.perf_counter() - t1
+        self._make_wv()
+
+    def _make_wv(self) -> None:
+        pairs = self.pairs_
         counts = self.word_values_.set_index("word")["count"].reindex(pairs.words)
         counts = counts.fillna(1).to_numpy(np.int64)
         final = self.main_vectors_ + self.context_vectors_
@@ -285,20 +312,29 @@ class ValueVec:
         self.wv = WordVectors(
             pairs.words, final.astype(np.float32), counts=counts,
             extras={"values": np.asarray(pairs.values, dtype=np.float64)},
-            meta={"trainer": "valuevec", "params": _jsonable(self.get_params()),
+            meta={"trainer": "valuevec", "params": self._config(),
                   "pairs": len(pairs), "epochs_trained": self.epochs_trained_},
         )
-        return self
 
-    def _train(self, pairs: ValuePairs, progress: Callable[..., None] | None) -> None:
+    def _train(self, pairs: ValuePairs, progress: Callable[..., None] | None,
+               init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         import numba
 
         from ..kernels.valuevec import adam_epoch, averaged_step, pair_cosines
 
         nw, d = pairs.n_words, int(self.vector_size)
-        gen = np.random.default_rng(self.seed)
-        main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
-        ctx = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
+        first = int(self.epochs_trained_)
+        gen = np.random.default_rng(
+            self.seed if self.seed is None or first == 0 else [int(self.seed), first])
+        if init is None:
+            main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
+            ctx = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
+        else:
+            main, ctx = init
+            if main.shape != (nw, d):
+                raise ParameterError(
+                    f"vector_size={d} but the model's vectors have {main.shape[1]} dimensions; "
+                    "vector_size cannot change after training")
         center = np.ascontiguousarray(pairs.center, dtype=np.int32)
         context = np.ascontiguousarray(pairs.context, dtype=np.int32)
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
@@ -361,6 +397,11 @@ class ValueVec:
                                       touched_main, touched_ctx, step)
                 err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
                 history.append(err)
+                if not math.isfinite(err):
+                    check_finite({"the main vectors": main, "the context vectors": ctx},
+                                 loss=err, where=f"epoch {first + epoch + 1}",
+                                 fix=f"lower alpha (now {self.alpha}; 0.05 is usual for "
+                                     "method='averaged', 0.01 for 'adam')")
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
                 if self.patience is not None and (epoch + 1) % _CHECK_EVERY == 0:
@@ -378,17 +419,13 @@ class ValueVec:
             numba.set_num_threads(old_threads)
         self.main_vectors_ = main
         self.context_vectors_ = ctx
-        self.loss_history_ = np.asarray(history, dtype=np.float64)
-        self.epochs_trained_ = len(history)
+        self.loss_history_ = np.concatenate([np.asarray(self.loss_history_, np.float64),
+                                             np.asarray(history, dtype=np.float64)])
+        self.epochs_trained_ = first + len(history)
         self.stopped_early_ = stopped
 
     # ----------------------------------------------------------------- persistence
-    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
-        """Save the model natively (no pickle). The file also loads as plain word vectors
-        (``wordspace.load(path)``, ``wordspace similar path word``) with values attached."""
-        from ..formats import save_native
-
-        self._fitted()
+    def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         p = self.pairs_
         arrays = {
             "main_vectors": self.main_vectors_,
@@ -402,69 +439,50 @@ class ValueVec:
             "word_value_counts": self.word_values_["count"].to_numpy(np.int64),
             "word_value_values": self.word_values_["value"].to_numpy(np.float64),
         }
-        meta = {"valuevec": {
-            "params": _jsonable(self.get_params()),
+        state = {
             "pair_params": _jsonable(p.params),
             "epochs_trained": int(self.epochs_trained_),
             "stopped_early": bool(self.stopped_early_),
             "train_seconds": float(self.train_seconds_),
             "word_value_words": self.word_values_["word"].tolist(),
-        }}
-        save_native(self.wv, path, layout=layout, extra_arrays=arrays, extra_meta=meta)
+        }
+        return arrays, state
+
+    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
+                   path: str | os.PathLike) -> None:
+        self.wv = wv
+        self.main_vectors_ = np.asarray(arrays["main_vectors"])
+        self.context_vectors_ = np.asarray(arrays["context_vectors"])
+        self.loss_history_ = np.asarray(arrays["loss_history"])
+        self.pairs_ = ValuePairs(
+            words=list(wv.index_to_key), values=np.asarray(wv.extras["values"]),
+            normalized=np.asarray(arrays["normalized_values"]),
+            center=np.asarray(arrays["pair_center"]),
+            context=np.asarray(arrays["pair_context"]),
+            label=np.asarray(arrays["pair_label"]), negative=np.asarray(arrays["pair_negative"]),
+            params=dict(state.get("pair_params", {})),
+        )
+        self.word_values_ = _frame({
+            "word": list(state["word_value_words"]),
+            "value": np.asarray(arrays["word_value_values"]),
+            "count": np.asarray(arrays["word_value_counts"]),
+        })
+        self.epochs_trained_ = int(state.get("epochs_trained", len(self.loss_history_)))
+        self.stopped_early_ = bool(state.get("stopped_early", False))
+        self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> ValueVec:
-        """Load a model saved by :meth:`save`."""
-        from ..formats import read_native, vectors_from_native
-
-        arrays, meta = read_native(path, mmap=mmap)
-        info = meta.get("valuevec")
-        if not isinstance(info, dict):
-            raise FormatError(f"{path} is not a ValueVec model (no 'valuevec' section in "
-                              "meta.json); load it with wordspace.load() as word vectors")
-        wv, rest = vectors_from_native(arrays, meta, path)
-        params = dict(info.get("params", {}))
+    def _params_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        params = super()._params_from_config(config)
         tok = params.get("tokenizer")
         params["tokenizer"] = Tokenizer(**tok) if isinstance(tok, dict) else None
-        for k in ("positive_penalty", "negative_penalty"):
-            if params.get(k) not in ("quadratic", "linear"):
-                params.pop(k, None)
-        if params.get("value_transform") not in (None, "log", "log1p"):
-            params["value_transform"] = None
-        model = cls(**{k: v for k, v in params.items() if k in cls._PARAMS})
-        model.wv = wv
-        try:
-            model.main_vectors_ = np.asarray(rest["main_vectors"])
-            model.context_vectors_ = np.asarray(rest["context_vectors"])
-            model.loss_history_ = np.asarray(rest["loss_history"])
-            model.pairs_ = ValuePairs(
-                words=list(wv.index_to_key), values=np.asarray(wv.extras["values"]),
-                normalized=np.asarray(rest["normalized_values"]),
-                center=np.asarray(rest["pair_center"]), context=np.asarray(rest["pair_context"]),
-                label=np.asarray(rest["pair_label"]), negative=np.asarray(rest["pair_negative"]),
-                params=dict(info.get("pair_params", {})),
-            )
-            model.word_values_ = _frame({
-                "word": list(info["word_value_words"]),
-                "value": np.asarray(rest["word_value_values"]),
-                "count": np.asarray(rest["word_value_counts"]),
-            })
-        except KeyError as e:
-            raise FormatError(f"{path}: ValueVec array or field {e} is missing") from None
-        model.epochs_trained_ = int(info.get("epochs_trained", len(model.loss_history_)))
-        model.stopped_early_ = bool(info.get("stopped_early", False))
-        model.train_seconds_ = float(info.get("train_seconds", 0.0))
-        return model
-
-    def _fitted(self) -> None:
-        if not hasattr(self, "wv"):
-            raise ParameterError("this ValueVec is not fitted yet; call fit(data) first")
+        return params
 
     def alignment(self, k: int = 5, **kw: Any) -> dict[str, float]:
         """:func:`wordspace.alignment.value_alignment` of the trained vectors."""
         from ..alignment import value_alignment
 
-        self._fitted()
+        self._check_fitted("compute the alignment")
         return value_alignment(self.wv, k=k, **kw)
 
 
@@ -477,22 +495,3 @@ def _frame(cols: dict[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(cols)
-
-
-def _jsonable(obj: Any) -> Any:
-    """Parameters as JSON: tokenizers as their settings, functions as 'custom'."""
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, Tokenizer):
-        return obj.to_dict()
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if callable(obj):
-        return "custom"
-    try:
-        json.dumps(obj)
-    except TypeError:
-        return repr(obj)
-    return obj
