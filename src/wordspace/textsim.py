@@ -21,12 +21,13 @@ import logging
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from .errors import MissingDependencyError, ParameterError
 from .text import Tokenizer
+from .train._common import Estimator, integer, number, rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -197,7 +198,13 @@ def text_similarity(
 
 
 # -------------------------------------------------------------------------------------- SIF
-class SIF:
+def _is_word_vectors(v: object) -> bool:
+    from .vectors import WordVectors
+
+    return isinstance(v, WordVectors)
+
+
+class SIF(Estimator):
     """Smooth inverse frequency sentence vectors (Arora, Liang & Ma 2017).
 
     A sentence vector is the mean over its known tokens of ``a / (a + p(w)) * v_w``; then the
@@ -209,13 +216,27 @@ class SIF:
     1 / (r * H_n)`` for the r-th word (1-based) of n, which assumes the vocabulary is sorted by
     decreasing frequency. ``weights_source_`` says which was used.
 
-    Parameters are stored by ``__init__``; ``fit(sentences)`` validates them, computes the word
-    weights (``word_weights_``) and the common components (``components_``) and returns self.
+    Parameters are stored by ``__init__`` (scikit-learn's contract: ``clone``, ``Pipeline`` and
+    ``GridSearchCV`` work); ``fit(sentences)`` validates them, computes the word weights
+    (``word_weights_``) and the common components (``components_``) and returns self.
+    ``wv`` is the one argument that may be passed by position.
     """
+
+    _constraints = (
+        number("a", low=0, message="a must be a positive number (typically 1e-3), got {value!r}"),
+        integer("n_components", min=0),
+        rule("wv", ok=lambda v, p: _is_word_vectors(v),
+             message="SIF needs word vectors: SIF(wv=...) with a WordVectors, got {value!r}"),
+        rule("n_components", ok=lambda v, p: v <= p["wv"].vector_size,
+             message="n_components={value} exceeds the vector size {wv.vector_size}"),
+        rule("tokenizer", ok=lambda v, p: v is None or callable(v),
+             message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
+    )
 
     def __init__(
         self,
-        wv: WordVectors,
+        wv: WordVectors | None = None,
+        *,
         a: float = 1e-3,
         n_components: int = 1,
         tokenizer: Callable[[str], list[str]] | None = None,
@@ -225,15 +246,9 @@ class SIF:
         self.n_components = n_components
         self.tokenizer = tokenizer
 
-    def _validate(self) -> None:
-        if not (isinstance(self.a, int | float) and self.a > 0):
-            raise ParameterError(f"a must be a positive number (typically 1e-3), got {self.a!r}")
-        if not isinstance(self.n_components, int | np.integer) or self.n_components < 0:
-            raise ParameterError(f"n_components must be an integer >= 0, got {self.n_components!r}")
-        if self.n_components > self.wv.vector_size:
-            raise ParameterError(
-                f"n_components={self.n_components} exceeds the vector size {self.wv.vector_size}"
-            )
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "word_weights_")
 
     def _word_weights(self) -> tuple[np.ndarray, str]:
         n = len(self.wv)
@@ -247,8 +262,9 @@ class SIF:
             src = "zipf"
         return (self.a / (self.a + p)).astype(np.float32), src
 
-    def fit(self, sentences: Iterable[Doc]) -> SIF:
-        """Compute the word weights and remove-able components from a corpus of sentences."""
+    def fit(self, sentences: Iterable[Doc], y: Any = None) -> SIF:
+        """Compute the word weights and remove-able components from a corpus of sentences
+        (``y`` is ignored)."""
         self._validate()
         self.word_weights_, self.weights_source_ = self._word_weights()
         if self.weights_source_ == "zipf":
@@ -289,15 +305,14 @@ class SIF:
 
     def transform(self, sentences: Iterable[Doc]) -> np.ndarray:
         """SIF vectors, one row per sentence (a row of zeros for a sentence with no known word)."""
-        if not hasattr(self, "word_weights_"):
-            raise ParameterError("this SIF is not fitted yet; call fit(sentences) first")
+        self._check_fitted("transform()")
         x = self._embed(list(sentences))
         if self.components_.shape[0]:
             nonzero = np.any(x != 0, axis=1)
             x[nonzero] -= (x[nonzero] @ self.components_.T) @ self.components_
         return x
 
-    def fit_transform(self, sentences: Iterable[Doc]) -> np.ndarray:
+    def fit_transform(self, sentences: Iterable[Doc], y: Any = None) -> np.ndarray:
         docs = list(sentences)
         return self.fit(docs).transform(docs)
 
