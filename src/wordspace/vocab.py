@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -154,11 +154,6 @@ class Vocabulary:
     def __repr__(self) -> str:
         return f"Vocabulary({len(self):,} words, {int(self.counts.sum()):,} tokens)"
 
-    @property
-    def retained_words(self) -> int:
-        """Tokens of the corpus that are in the vocabulary."""
-        return int(self.counts.sum())
-
     # ------------------------------------------------------------------ derived tables
     def keep_probabilities(self, sample: float) -> np.ndarray:
         """Subsampling: probability of keeping each occurrence of each word (``float64``).
@@ -261,16 +256,3 @@ class Vocabulary:
         codes = np.where(valid, bit[nodes], 0).astype(np.uint8)
         points = np.where(valid, parent[nodes] - n, 0).astype(np.int32)
         return codes, points, lengths
-
-    # ------------------------------------------------------------------ persistence
-    def to_arrays(self) -> tuple[list[str], np.ndarray]:
-        return list(self.index_to_key), self.counts.copy()
-
-
-def merge_counts(parts: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    """Add up several ``{word: count}`` mappings."""
-    out: dict[str, int] = {}
-    for p in parts:
-        for w, c in p.items():
-            out[w] = out.get(w, 0) + int(c)
-    return out
