@@ -263,6 +263,6 @@ def write_vectors(obj: Any, output: str, fmt: str) -> None:
     if fmt == "native":
         obj.save(output)
         return
-    writer = obj if hasattr(obj, "save_word2vec_format") else obj.wv
-    writer.save_word2vec_format(output, binary=fmt == "word2vec-binary",
+    wv = getattr(obj, "wv", obj)  # a trainer's vectors, or WordVectors themselves
+    wv.save_word2vec_format(output, binary=fmt == "word2vec-binary",
                                 write_header=fmt != "glove")
