@@ -11,7 +11,7 @@ from ._common import epilog, io
 app = typer.Typer(
     name="wordspace",
     help="Word embeddings: train, load, query, compare, evaluate and plot.",
-    epilog=epilog("wordspace similar glove-wiki-gigaword-50 king"),
+    epilog=epilog("wordspace similar model.wsv king"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

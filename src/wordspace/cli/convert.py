@@ -26,7 +26,7 @@ FORMAT_HELP = (f"{' | '.join(VECTOR_FORMATS)} (glove: text without header; fastt
                "fasttext, .txt word2vec).")
 
 
-@app.command(epilog=epilog("wordspace convert vectors.txt model.wsv",
+@app.command(epilog=epilog("wordspace convert vectors.txt vectors.wsv",
                            "wordspace convert model.wsv --format fasttext"))
 def convert(
     src: Annotated[str, typer.Argument(help="Input vectors (any format) or model name.")],

@@ -14,7 +14,7 @@ TABLE_FORMATS = ("csv", "tsv", "json")
 
 
 @datasets_app.command("color-spectrum", epilog=epilog(
-    "wordspace datasets color-spectrum -n 30 -o colors.csv"))
+    "wordspace datasets color-spectrum -n 30 -o spectrum.csv"))
 def datasets_color_spectrum(
     n: Annotated[int, typer.Option("--n", "-n", help="Number of colours (1 to 84).")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of both random streams.")] = 42,

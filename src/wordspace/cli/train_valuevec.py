@@ -34,7 +34,7 @@ FORMAT_HELP = ("native | word2vec | word2vec-binary | glove | fasttext (the vect
 
 
 @train_app.command("valuevec", epilog=epilog(
-    "wordspace train valuevec colors.csv --word keyword --value estimated_value -o colors.wsv"))
+    "wordspace train valuevec colors.csv --word keyword --value estimated_value --epochs 300"))
 def train_valuevec(
     data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table (optionally .gz).")],
     output: Annotated[str | None, typer.Option(

@@ -33,7 +33,7 @@ FORMAT_HELP = "native | word2vec | word2vec-binary | glove | fasttext; default: 
 
 
 @train_app.command("word2vec", epilog=epilog(
-    "wordspace train word2vec corpus.txt -o model.wsv --sg --vector-size 100 --epochs 5"))
+    "wordspace train word2vec corpus.txt -o w2v.wsv --sg --vector-size 100 --epochs 5"))
 def train_word2vec(
     corpus: Annotated[
         str | None,
