@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from ..errors import ParameterError, ValueDataError, WordspaceError
 from . import (  # noqa: F401  (the modules register their commands)
@@ -32,6 +34,20 @@ __all__ = ["app", "main"]
 _COMPRESSED_HINT = "is a compressed input (.gz/.bz2/.xz) truncated or corrupt?"
 
 
+@contextmanager
+def _warnings_as_lines(console) -> Iterator[None]:
+    """Warnings as one ``warning: ...`` line each, without Python's source-line echo."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        report(console, str(message), prefix="warning")
+
+    saved = warnings.showwarning
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = saved
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the app; user errors exit 2 with one line, no traceback."""
     import typer
@@ -44,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     err = io.err
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="wordspace", standalone_mode=False)
+        with _warnings_as_lines(err), command.make_context("wordspace", args) as ctx:
+            command.invoke(ctx)
     except (ParameterError, ValueDataError) as e:
         path, cmd = invoked_command(command, args)
         report(err, translate(str(e), option_names(path, cmd, args)))
@@ -55,18 +72,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ce.NoArgsIsHelpError as e:
         e.show()  # a group called without a command: its help, on stdout
         sys.exit(2)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
+    except typer.Exit as e:  # --help, --version
+        if e.exit_code:
+            sys.exit(e.exit_code)
+        return
     except ce.ClickException as e:  # usage errors: bad option, missing argument ...
         ctx = getattr(e, "ctx", None)
         hint = f"see: {ctx.command_path} --help" if ctx is not None else "see: wordspace --help"
         report(err, e.format_message(), hint)
         sys.exit(2)
-    except typer.Abort as e:
-        cause = e.__cause__ or e.__context__
-        if isinstance(cause, EOFError):  # click turns EOFError into Abort: say what happened
-            report(err, f"unexpected end of input ({cause or 'EOFError'})", _COMPRESSED_HINT)
-            sys.exit(2)
+    except typer.Abort:
         err.print("interrupted", highlight=False)
         sys.exit(130)
     except KeyboardInterrupt:

@@ -25,6 +25,19 @@ except ImportError:  # pragma: no cover
 from .options import TRAIN_OPTIONS
 
 
+#: library parameter names that differ from the option's name, per command
+LIBRARY_NAMES: dict[tuple[str, ...], dict[str, str]] = {
+    ("datasets", "color-spectrum"): {"n_colors": "--n"},
+    ("plot", "map"): {"n_clusters": "--clusters", "figsize": "--pixels"},
+    ("plot", "heatmap"): {"figsize": "--pixels"},
+    ("plot", "analogy"): {"figsize": "--pixels", "n": "--topn"},
+    ("plot", "curve"): {"figsize": "--pixels"},
+    ("similar",): {"topn": "--topn"},
+    ("analogy",): {"topn": "--topn"},
+    ("rank",): {"topn": "--topn"},
+}
+
+
 def invoked_command(root: Any, args: Sequence[str]) -> tuple[list[str], Any]:
     """The sub-command path and the (click) command that ``args`` select (best effort)."""
     path: list[str] = []
@@ -68,6 +81,8 @@ def option_names(path: Sequence[str], cmd: Any, args: Sequence[str]) -> dict[str
         for o in aliases:
             if o.startswith("--"):
                 names[o[2:].replace("-", "_")] = shown
+    for param, opt in LIBRARY_NAMES.get(tuple(path), {}).items():
+        names[param] = _typed(aliases_of.get(opt, [opt]), args)
     if len(path) == 2 and path[0] == "train" and path[1] in TRAIN_OPTIONS:
         for opt, param in TRAIN_OPTIONS[path[1]].items():
             names[param] = _typed(aliases_of.get(opt, [opt]), args)
