@@ -102,30 +102,34 @@ def _compact(v: Any) -> str:
                 return f"{v / div:.3g}{suffix}"
         return str(v)
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return f"{v:.3g}"
     return str(v)
 
 
 def progress_info(fields: Mapping[str, Any]) -> str:
-    """``epoch 2/5  lr 0.0241  812k w/s``: short names, short numbers."""
+    """``epoch 2/5 812k w/s lr 0.0241 loss 2.35``: short names, three significant digits."""
     parts = []
     for k, v in fields.items():
         name = _SHORT.get(k, k)
         parts.append(f"{_compact(v)} {name}" if name.endswith("/s") else f"{name} {_compact(v)}")
-    return "  ".join(parts)
+    return " ".join(parts)
+
+
+#: columns taken by everything but the fields: name (13) bar (12) percent (4) ETA (9), spaces
+FIXED_WIDTH = 13 + 1 + 12 + 1 + 4 + 1 + 3 + 1 + 5 + 1
 
 
 def make_progress(console: Console) -> Progress:
     """Progress columns that fit on one 80-column line: the fixed part (name, bar, percent,
-    ETA) takes about 45 columns; the fields after it are cut with an ellipsis, never wrapped."""
+    ETA) takes 42 columns and the trainers' fields (:func:`progress_info`) under 38."""
     return Progress(
-        TextColumn("[bold]{task.description}", table_column=Column(no_wrap=True, max_width=16)),
-        BarColumn(bar_width=16),
+        TextColumn("[bold]{task.description}", table_column=Column(no_wrap=True)),
+        BarColumn(bar_width=12),
         TaskProgressColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(compact=True),
         TextColumn("{task.fields[info]}", markup=False,
-                   table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+                   table_column=Column(no_wrap=True, overflow="ellipsis")),
         console=console, transient=False, expand=False,
     )
 

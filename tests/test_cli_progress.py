@@ -1,0 +1,52 @@
+"""Progress bars fit an 80-column terminal, with every field readable."""
+
+import io
+
+import pytest
+from rich.console import Console
+
+from wordspace.cli._common import io as consoles
+from wordspace.cli._common import make_progress, progress_info
+
+# the fields each trainer reports (its progress callback, as the train commands pass them)
+FIELDS = {
+    "word2vec cbow": {"epoch": "12/15", "words_per_sec": 1_234_567, "alpha": 0.0241234,
+                      "loss": 12.345678},
+    "glove": {"epoch": "15/15", "loss": 0.012345678},
+    "valuevec": {"loss": 0.0123456, "alpha": 0.05},
+    "analogies": {},
+}
+
+
+def _render(console, description, fields, done=40.0):
+    prog = make_progress(console)
+    task = prog.add_task(description, total=100, info=progress_info(fields))
+    prog.update(task, completed=done)
+    with console.capture() as cap:
+        console.print(prog.make_tasks_table(prog.tasks))
+    return cap.get().splitlines()
+
+
+@pytest.mark.parametrize("description", sorted(FIELDS))
+def test_one_line_of_at_most_80_columns_with_every_field(monkeypatch, description):
+    monkeypatch.setenv("COLUMNS", "80")
+    consoles.reset()
+    console = consoles.err
+    assert console.width == 80
+    lines = _render(console, description, FIELDS[description])
+    assert len(lines) == 1 and len(lines[0].rstrip()) <= 80, lines
+    line = lines[0]
+    assert line.startswith(description) and "40%" in line and "ETA" in line
+    assert "…" not in line
+    for value in progress_info(FIELDS[description]).split():
+        assert value in line
+
+
+def test_fields_are_short():
+    assert progress_info(FIELDS["word2vec cbow"]) == "epoch 12/15 1.23M w/s lr 0.0241 loss 12.3"
+
+
+def test_a_narrow_terminal_cuts_the_fields_not_the_line():
+    console = Console(width=60, file=io.StringIO(), color_system=None)
+    lines = _render(console, "word2vec cbow", FIELDS["word2vec cbow"])
+    assert len(lines) == 1 and len(lines[0].rstrip()) <= 60
