@@ -24,6 +24,8 @@ except ImportError:  # pragma: no cover
 
 from .options import TRAIN_OPTIONS
 
+__all__ = ["click_exceptions", "invoked_command", "option_names", "report", "translate"]
+
 
 #: library parameter names that differ from the option's name, per command
 LIBRARY_NAMES: dict[tuple[str, ...], dict[str, str]] = {

@@ -9,8 +9,8 @@ import typer
 from ..errors import ParameterError
 from ._app import app
 from ._common import (
-    JsonOpt,
     VECTOR_FORMATS,
+    JsonOpt,
     check_output,
     emit_json,
     epilog,
