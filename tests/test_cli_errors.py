@@ -148,6 +148,13 @@ def test_usage_errors_are_one_line_and_a_hint(work, capsys, args):
     assert lines[0].startswith("error: ") and lines[1].startswith("hint: see: wordspace")
 
 
+def test_a_renamed_option_says_its_new_name(work, capsys):
+    code, _, err = run(capsys, "train", "glove", "corpus.txt", "--alpha", "0.75")
+    assert code == 2
+    assert err.splitlines()[1] == ("hint: GloVe's weighting exponent is now --weight-exponent; "
+                                   "the learning rate is --lr")
+
+
 def test_internal_error_is_one_line_exit_1(work, capsys, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaputt")

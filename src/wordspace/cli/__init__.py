@@ -27,7 +27,7 @@ from . import (  # noqa: F401  (the modules register their commands)
 )
 from ._app import app
 from ._common import io
-from ._errors import invoked_command, option_names, report, translate
+from ._errors import invoked_command, option_names, report, translate, usage_hint
 
 __all__ = ["app", "main"]
 
@@ -77,9 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(e.exit_code)
         return
     except ce.ClickException as e:  # usage errors: bad option, missing argument ...
-        ctx = getattr(e, "ctx", None)
-        hint = f"see: {ctx.command_path} --help" if ctx is not None else "see: wordspace --help"
-        report(err, e.format_message(), hint)
+        report(err, e.format_message(), usage_hint(e, args, command))
         sys.exit(2)
     except typer.Abort:
         err.print("interrupted", highlight=False)
@@ -101,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         bad_compression = isinstance(e, gzip.BadGzipFile | lzma.LZMAError | zlib.error)
         report(err, f"{type(e).__name__}: {e}" if not str(e) else str(e),
                _COMPRESSED_HINT if bad_compression else None)
+        sys.exit(2)
+    except MemoryError:
+        report(err, "out of memory", "use a smaller input (--limit, --min-count, --memory ...) "
+               "or a machine with more memory")
         sys.exit(2)
     except SystemExit:
         raise

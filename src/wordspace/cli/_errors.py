@@ -24,7 +24,8 @@ except ImportError:  # pragma: no cover
 
 from .options import TRAIN_OPTIONS
 
-__all__ = ["click_exceptions", "invoked_command", "option_names", "report", "translate"]
+__all__ = ["click_exceptions", "invoked_command", "option_names", "report", "translate",
+           "usage_hint"]
 
 
 #: library parameter names that differ from the option's name, per command
@@ -38,6 +39,25 @@ LIBRARY_NAMES: dict[tuple[str, ...], dict[str, str]] = {
     ("analogy",): {"topn": "--topn"},
     ("rank",): {"topn": "--topn"},
 }
+
+
+#: options that were renamed, per command: the hint printed when the old name is used
+RENAMED: dict[tuple[str, ...], dict[str, str]] = {
+    ("train", "glove"): {"--alpha": "GloVe's weighting exponent is now --weight-exponent; the "
+                                    "learning rate is --lr"},
+}
+
+
+def usage_hint(e: Any, args: Sequence[str], root: Any) -> str:
+    """The hint line of a usage error: a renamed option's new name, else where help is."""
+    option = getattr(e, "option_name", None)
+    if option:
+        path, _ = invoked_command(root, args)
+        renamed = RENAMED.get(tuple(path), {}).get(option)
+        if renamed:
+            return renamed
+    ctx = getattr(e, "ctx", None)
+    return f"see: {ctx.command_path if ctx is not None else 'wordspace'} --help"
 
 
 def invoked_command(root: Any, args: Sequence[str]) -> tuple[list[str], Any]:
