@@ -50,3 +50,24 @@ def test_a_narrow_terminal_cuts_the_fields_not_the_line():
     console = Console(width=60, file=io.StringIO(), color_system=None)
     lines = _render(console, "word2vec cbow", FIELDS["word2vec cbow"])
     assert len(lines) == 1 and len(lines[0].rstrip()) <= 60
+
+
+def test_a_real_run_at_80_columns(tmp_path):
+    """The installed entry point, a real terminal width, stderr as the user sees it."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c.txt"
+    lines = [" ".join(f"a{(i * 7 + j) % 9}" for j in range(10)) for i in range(300)]
+    corpus.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": os.pathsep.join(sys.path)}
+    r = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", str(corpus),
+                        "--min-count", "1", "--epochs", "2", "--workers", "1", "--loss"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    err = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(err) == 1 and err[0].startswith("word2vec cbow") and len(err[0]) <= 80, err
+    assert "100%" in err[0] and "epoch 2/2" in err[0] and "loss" in err[0]
+    assert max(len(ln) for ln in r.stdout.splitlines()) <= 80
+    assert (tmp_path / "c.wsv").exists()

@@ -27,6 +27,7 @@ def datasets_color_spectrum(
     as_json: JsonOpt = False,
 ) -> None:
     """The ValueVec article's colour table: colour names and wavelengths (nm)."""
+    from rich.markup import escape
     from rich.table import Table
 
     from ..datasets import color_spectrum
@@ -54,5 +55,5 @@ def datasets_color_spectrum(
     t.add_column("keyword", style="bold")
     t.add_column("estimated_value", justify="right")
     for w, v in zip(df["keyword"], df["estimated_value"], strict=True):
-        t.add_row(w, f"{v:.6f}")
+        t.add_row(escape(w), f"{v:.6f}")
     io.out.print(t)

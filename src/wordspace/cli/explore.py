@@ -10,6 +10,7 @@ import typer
 from ..errors import ParameterError
 from ._app import app, export_app
 from ._common import JsonOpt, check_output, default_output, emit_json, epilog, io, load
+from ._errors import report
 from .query import ModelArg, RestrictOpt
 
 
@@ -73,8 +74,8 @@ def explore(
         raise ParameterError(f"--port must be in 0..65535, got {port}")
     wv = load(path)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        io.err.print(f"[yellow]warning:[/yellow] listening on {host}: other machines can "
-                     "reach this explorer", highlight=False)
+        report(io.err, f"listening on {host}: other machines can reach this explorer",
+               prefix="warning")
     shown = f"[{host}]" if ":" in host else host
     io.out.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  "
                  "(Ctrl-C stops)", markup=False)
