@@ -194,3 +194,11 @@ def test_json_output_is_valid_with_non_finite_numbers(work, capsys):
                          "--json")
     assert code == 0 and json.loads(out, parse_constant=no_constants)["cosine"] is None
     assert err.startswith("warning: ") and len(err.splitlines()) == 1
+
+
+def test_corpus_errors_name_the_option(work, capsys):
+    code, _, err = run(capsys, "train", "word2vec", "corpus.txt", "--min-count", "1000",
+                       "-o", "m.wsv")
+    assert code == 2 and len(err.splitlines()) == 1 and err.startswith("error: "), err
+    assert "min_count" not in err and "--min-count" in err
+    assert not (work / "m.wsv").exists()

@@ -71,3 +71,20 @@ def test_a_real_run_at_80_columns(tmp_path):
     assert "100%" in err[0] and "epoch 2/2" in err[0] and "loss" in err[0]
     assert max(len(ln) for ln in r.stdout.splitlines()) <= 80
     assert (tmp_path / "c.wsv").exists()
+
+
+def test_the_bar_appears_at_the_first_update_and_an_error_erases_it():
+    from wordspace.cli._common import progress_bar
+
+    out = io.StringIO()
+    console = Console(width=80, file=out, color_system=None)
+    with pytest.raises(ValueError), progress_bar("glove", console=console):
+        raise ValueError("before any progress")
+    assert out.getvalue() == ""
+    with pytest.raises(ValueError), progress_bar("glove", console=console) as update:
+        update(1, 10, epoch="1/10")
+        raise ValueError("diverged")
+    assert out.getvalue() == ""
+    with progress_bar("glove", console=console) as update:
+        update(10, 10, epoch="10/10")
+    assert "100%" in out.getvalue() and "epoch 10/10" in out.getvalue()

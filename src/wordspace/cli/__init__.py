@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from ..errors import ParameterError, ValueDataError, WordspaceError
+from ..errors import FormatError, OutOfVocabularyError, WordspaceError
 from . import (  # noqa: F401  (the modules register their commands)
     convert,
     datasets,
@@ -62,12 +62,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         with _warnings_as_lines(err), command.make_context("wordspace", args) as ctx:
             command.invoke(ctx)
-    except (ParameterError, ValueDataError) as e:
-        path, cmd = invoked_command(command, args)
-        report(err, translate(str(e), option_names(path, cmd, args)))
+    except (FormatError, OutOfVocabularyError) as e:  # about files and words, not options
+        report(err, str(e))
         sys.exit(2)
     except WordspaceError as e:
-        report(err, str(e))
+        path, cmd = invoked_command(command, args)
+        report(err, translate(str(e), option_names(path, cmd, args)))
         sys.exit(2)
     except ce.NoArgsIsHelpError as e:
         e.show()  # a group called without a command: its help, on stdout

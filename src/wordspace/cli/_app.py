@@ -49,6 +49,6 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected "
-                                        "errors.")] = False,
+                                        "errors (also WORDSPACE_DEBUG=1).")] = False,
 ) -> None:
     """Word embeddings: train, load, query, compare, evaluate and plot."""

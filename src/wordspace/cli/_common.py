@@ -138,20 +138,41 @@ def make_progress(console: Console) -> Progress:
 def progress_bar(description: str, total: float | None = None, *, enabled: bool = True,
                  console: Console | None = None) -> Iterator[Callable[..., None]]:
     """Yield ``update(done, total=None, **fields)`` for the trainers' progress callbacks.
-    With ``enabled=False`` (``--json``) nothing is drawn."""
+
+    The bar appears at the first update, so work that fails before reporting progress (a
+    corpus with no word left after ``min_count`` ...) prints only its error; a bar cut short
+    by an error is erased. With ``enabled=False`` (``--json``) nothing is drawn.
+    """
     if not enabled:
         yield lambda *a, **k: None
         return
-    with make_progress(console or io.err) as prog:
-        task = prog.add_task(description, total=total, info="")
+    state: dict[str, Any] = {}
 
-        def update(done: float, total: float | None = None, **fields: Any) -> None:
-            kw: dict[str, Any] = {"completed": done, "info": progress_info(fields)}
-            if total is not None:
-                kw["total"] = total
-            prog.update(task, **kw)
+    def update(done: float, total_now: float | None = None, **fields: Any) -> None:
+        if "prog" not in state:
+            prog = make_progress(console or io.err)
+            prog.start()
+            state["prog"] = prog
+            state["task"] = prog.add_task(description, total=total, info="")
+        kw: dict[str, Any] = {"completed": done, "info": progress_info(fields)}
+        if total_now is not None:
+            kw["total"] = total_now
+        state["prog"].update(state["task"], **kw)
 
+    try:
         yield update
+    except BaseException:
+        prog = state.get("prog")
+        if prog is not None:  # erase it: the error line says what happened
+            prog.live.transient = True
+            if prog.console.is_terminal:
+                prog.stop()
+            else:  # a file or pipe has seen nothing yet: keep it that way
+                with prog.console.capture():
+                    prog.stop()
+        raise
+    if "prog" in state:
+        state["prog"].stop()
 
 
 # ------------------------------------------------------------------------------- inputs
