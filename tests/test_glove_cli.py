@@ -50,9 +50,11 @@ def test_cli_table_output(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, msg", [
-    (["--x-max", "0"], "x_max"),
-    (["--alpha", "2"], "alpha"),
-    (["--vectors", "both"], "output"),
+    (["--x-max", "0"], "--x-max must be"),
+    (["--weight-exponent", "2"], "--weight-exponent must be in (0, 1]"),
+    (["--eta", "-1"], "--eta must be"),
+    (["--lr", "0"], "--lr must be"),
+    (["--vectors", "both"], "--vectors must be one of"),
     (["--format", "xml"], "--format"),
 ])
 def test_cli_bad_parameter_is_one_line_exit_2(tmp_path, capsys, args, msg):

@@ -37,7 +37,7 @@ def test_cli_bad_parameter_is_one_line_exit_2(tmp_path, capsys):
               "--negative", "0"])
     assert e.value.code == 2
     err = capsys.readouterr().err
-    assert "negative=0 with hs=0" in err and "Traceback" not in err
+    assert "--negative=0 with --hs=0" in err and "Traceback" not in err
     assert not (tmp_path / "m.wsv").exists()
 
 

@@ -1,0 +1,5 @@
+"""``python -m wordspace.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,104 @@
+"""One name per concept across the train commands, and the table that ties each option to
+the estimator parameter it sets.
+
+An option is named after the library's parameter (``--vector-size``, ``--epochs``,
+``--workers``), with the word2vec C tool's and fastText's spellings as aliases
+(``--dim/--size``, ``--iter``, ``--threads``). The learning rate is ``--lr`` everywhere,
+whatever the estimator calls it (Word2Vec ``alpha``, GloVe ``learning_rate``, ValueVec
+``alpha``); GloVe's weighting exponent, which GloVe calls ``alpha``, is ``--weight-exponent``.
+
+:data:`TRAIN_OPTIONS` is checked against ``inspect.signature`` of each estimator by the tests,
+and used to turn a parameter's name in an error message into the option the user typed.
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------ options shared by trainers
+VECTOR_SIZE = ("--vector-size", "--dim", "--size")
+EPOCHS = ("--epochs", "--iter")
+WORKERS = ("--workers", "--threads")
+LR = ("--lr",)
+
+
+# -------------------------------------------------------------------- the explicit table
+#: command -> {primary option: estimator parameter}
+TRAIN_OPTIONS: dict[str, dict[str, str]] = {
+    "word2vec": {
+        "--vector-size": "vector_size",
+        "--window": "window",
+        "--min-count": "min_count",
+        "--sg": "sg",
+        "--hs": "hs",
+        "--negative": "negative",
+        "--ns-exponent": "ns_exponent",
+        "--sample": "sample",
+        "--lr": "alpha",
+        "--min-lr": "min_alpha",
+        "--epochs": "epochs",
+        "--workers": "workers",
+        "--seed": "seed",
+        "--max-final-vocab": "max_final_vocab",
+        "--lowercase": "lowercase",
+        "--loss": "compute_loss",
+        "--shared-negatives": "shared_negatives",
+    },
+    "glove": {
+        "--vector-size": "vector_size",
+        "--window": "window",
+        "--min-count": "min_count",
+        "--epochs": "epochs",
+        "--x-max": "x_max",
+        "--weight-exponent": "alpha",
+        "--lr": "learning_rate",
+        "--symmetric": "symmetric",
+        "--vectors": "output",
+        "--workers": "workers",
+        "--memory": "memory",
+        "--seed": "seed",
+        "--max-final-vocab": "max_final_vocab",
+        "--lowercase": "lowercase",
+    },
+    "valuevec": {
+        "--vector-size": "vector_size",
+        "--window": "window",
+        "--negatives": "negatives",
+        "--epochs": "epochs",
+        "--lr": "alpha",
+        "--method": "method",
+        "--batch-size": "batch_size",
+        "--patience": "patience",
+        "--min-distance": "min_distance",
+        "--positive-penalty": "positive_penalty",
+        "--positive-scale": "positive_scale",
+        "--negative-penalty": "negative_penalty",
+        "--negative-scale": "negative_scale",
+        "--unique-negatives": "unique_negatives",
+        "--duplicates": "duplicates",
+        "--value-transform": "value_transform",
+        "--min-count": "min_count",
+        "--prior-weight": "prior_weight",
+        "--workers": "workers",
+        "--seed": "seed",
+    },
+}
+
+#: options of the train commands that are about files and output, not the estimator
+TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
+    "word2vec": ("--output", "--format", "--json"),
+    "glove": ("--output", "--format", "--json", "--cooccurrence", "--save-cooccurrence"),
+    "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
+                 "--pairs-out"),
+}
+
+
+def estimator_class(command: str) -> type:
+    from ..train.glove import GloVe
+    from ..train.valuevec import ValueVec
+    from ..train.word2vec import Word2Vec
+
+    return {"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}[command]
+
+
+def param_to_option(command: str) -> dict[str, str]:
+    """Estimator parameter -> primary option, for error messages."""
+    return {p: o for o, p in TRAIN_OPTIONS.get(command, {}).items()}

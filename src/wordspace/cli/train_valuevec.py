@@ -1,0 +1,159 @@
+"""``wordspace train valuevec``."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import ParameterError
+from ..train.valuevec import ValueVec
+from ._app import train_app
+from ._common import (
+    JsonOpt,
+    check_output,
+    emit_json,
+    epilog,
+    fmt_num,
+    io,
+    need_file,
+    output_layout,
+    progress_bar,
+    signature_default,
+    vector_output,
+    write_vectors,
+)
+from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+
+D = ValueVec  # defaults come from the estimator's signature
+FORMAT_HELP = ("native | word2vec | word2vec-binary | glove | fasttext (the vectors only); "
+               "default: by the output's extension.")
+
+
+@train_app.command("valuevec", epilog=epilog(
+    "wordspace train valuevec colors.csv --word keyword --value estimated_value --epochs 300"))
+def train_valuevec(
+    data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table (optionally .gz).")],
+    output: Annotated[str | None, typer.Option(
+        "-o", "--output", help="Model path (default: next to the table, data.wsv).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
+    word: Annotated[str | None, typer.Option(help="Column of words (a word-value table).")] = None,
+    value: Annotated[str | None, typer.Option(help="Column of values.")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Column of texts (records: a value per text).")
+    ] = None,
+    where: Annotated[
+        str | None, typer.Option(help="Keep rows matching a pandas query, e.g. 'rating > 0'.")
+    ] = None,
+    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")
+                               ] = signature_default(D, "value_transform"),
+    duplicates: Annotated[str, typer.Option(help="mean, median or error.")
+                          ] = signature_default(D, "duplicates"),
+    min_count: Annotated[int, typer.Option(help="Records: keep words in >= N records.")
+                         ] = signature_default(D, "min_count"),
+    prior_weight: Annotated[float, typer.Option(help="Records: shrinkage k.")
+                            ] = signature_default(D, "prior_weight"),
+    vector_size: Annotated[int, typer.Option(*VECTOR_SIZE, help="Vector dimension.")
+                           ] = signature_default(D, "vector_size"),
+    epochs: Annotated[int, typer.Option(*EPOCHS, help="Maximum epochs.")
+                      ] = signature_default(D, "epochs"),
+    lr: Annotated[float, typer.Option(*LR, help="Learning rate.")] = signature_default(D, "alpha"),
+    window: Annotated[int, typer.Option(help="Positive pairs each side.")
+                      ] = signature_default(D, "window"),
+    negatives: Annotated[int, typer.Option(help="Negative pairs per word.")
+                         ] = signature_default(D, "negatives"),
+    method: Annotated[str, typer.Option(help="averaged (the article's) or adam.")
+                      ] = signature_default(D, "method"),
+    batch_size: Annotated[int, typer.Option(help="Adam mini-batch size.")
+                          ] = signature_default(D, "batch_size"),
+    patience: Annotated[int, typer.Option(help="Early-stopping checks (0: off).")
+                        ] = signature_default(D, "patience"),
+    min_distance: Annotated[float, typer.Option(help="Smallest value distance of a negative "
+                                                "pair (normalised values).")
+                            ] = signature_default(D, "min_distance"),
+    positive_penalty: Annotated[str, typer.Option(help="quadratic or linear.")
+                                ] = signature_default(D, "positive_penalty"),
+    positive_scale: Annotated[float, typer.Option(help="Positive penalty scale.")
+                              ] = signature_default(D, "positive_scale"),
+    negative_penalty: Annotated[str, typer.Option(help="linear or quadratic.")
+                                ] = signature_default(D, "negative_penalty"),
+    negative_scale: Annotated[float, typer.Option(help="Negative penalty scale.")
+                              ] = signature_default(D, "negative_scale"),
+    unique_negatives: Annotated[
+        bool, typer.Option("--unique-negatives/--no-unique-negatives",
+                           help="Never repeat a negative word for a center.")
+    ] = signature_default(D, "unique_negatives"),
+    workers: Annotated[int | None, typer.Option(*WORKERS, help="Threads (default: all).")
+                       ] = signature_default(D, "workers"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = signature_default(D, "seed"),
+    pairs_out: Annotated[
+        str | None, typer.Option(help="Also write the training pairs as CSV.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train ValueVec: embeddings whose geometry follows a value (price, rating ...)."""
+    from ..alignment import value_alignment
+    from ..values import read_table
+
+    vv = ValueVec(
+        vector_size=vector_size, window=window, negatives=negatives, epochs=epochs, alpha=lr,
+        method=method, batch_size=batch_size, patience=patience or None,
+        min_distance=min_distance, positive_penalty=positive_penalty,
+        positive_scale=positive_scale, negative_penalty=negative_penalty,
+        negative_scale=negative_scale, unique_negatives=unique_negatives,
+        duplicates=duplicates, value_transform=value_transform, min_count=min_count,
+        prior_weight=prior_weight, workers=workers, seed=seed,
+    )
+    vv._validate()  # before reading anything or drawing a progress bar
+    if (word is None) == (text is None):
+        raise ParameterError("give exactly one of --word (word-value table) or --text (records)")
+    if value is None:
+        raise ParameterError("give --value, the column of values")
+    out, fmt = vector_output(data, output, fmt, "valuevec")
+    check_output(out, layout=output_layout(out, fmt))
+    if pairs_out:
+        check_output(pairs_out, layout="file")
+    need_file(data, "DATA")
+    df = read_table(data)
+    if where:
+        try:
+            df = df.query(where)
+        except Exception as e:  # pandas raises many kinds here
+            raise ParameterError(f"--where {where!r} failed: {e}") from None
+    t0 = time.perf_counter()
+    with progress_bar("valuevec", total=epochs, enabled=not as_json) as update:
+        vv.fit(df, word=word, text=text, value=value,
+               progress=lambda done, total=None, **f: update(done, total, **f))
+    seconds = time.perf_counter() - t0
+    write_vectors(vv, out, fmt)
+    if pairs_out:
+        vv.pairs_.to_frame().to_csv(pairs_out, index=False)
+    al = value_alignment(vv.wv)
+    wvals = vv.word_values_.sort_values("value", ascending=False)
+    result = {
+        "output": out, "format": fmt, "words": len(vv.wv), "pairs": len(vv.pairs_),
+        "epochs_trained": vv.epochs_trained_, "stopped_early": vv.stopped_early_,
+        "seconds": seconds, "final_error": float(vv.loss_history_[-1]), "alignment": al,
+        "highest": wvals.head(10)[["word", "value"]].to_dict(orient="records"),
+        "lowest": wvals.tail(10)[["word", "value"]].iloc[::-1].to_dict(orient="records"),
+    }
+    if as_json:
+        emit_json(result)
+        return
+    t = Table(title=escape(f"ValueVec → {out}"), show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    t.add_row("words / pairs", f"{len(vv.wv):,} / {len(vv.pairs_):,}")
+    t.add_row("epochs", f"{vv.epochs_trained_:,}" + (" (early stop)" if vv.stopped_early_ else ""))
+    t.add_row("seconds", f"{seconds:.2f}")
+    t.add_row("mean |mapped cos − label|", fmt_num(result["final_error"]))
+    t.add_row("Spearman(cos, −|Δvalue|)", fmt_num(al["spearman"]))
+    t.add_row("|Spearman(PC1, value)|", fmt_num(al["pc1_spearman"]))
+    t.add_row(f"{al['k']}-NN MAE (normalised value)",
+              f"{fmt_num(al['knn_mae'])}  (predict-the-mean {fmt_num(al['knn_mae_baseline'])})")
+    t.add_row("highest", escape(", ".join(r["word"] for r in result["highest"][:5])))
+    t.add_row("lowest", escape(", ".join(r["word"] for r in result["lowest"][:5])))
+    io.out.print(t)

@@ -1,0 +1,134 @@
+"""``wordspace train word2vec``."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..train.word2vec import Word2Vec
+from ._app import train_app
+from ._common import (
+    JsonOpt,
+    check_output,
+    emit_json,
+    epilog,
+    io,
+    need_file,
+    output_layout,
+    progress_bar,
+    signature_default,
+    vector_output,
+    write_vectors,
+)
+from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+
+D = Word2Vec  # defaults come from the estimator's signature
+OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model, can "
+               "be trained further), .txt (word2vec text), .vec (fastText), .bin (binary).")
+FORMAT_HELP = "native | word2vec | word2vec-binary | glove | fasttext; default: by extension."
+
+
+@train_app.command("word2vec", epilog=epilog(
+    "wordspace train word2vec corpus.txt -o w2v.wsv --sg --vector-size 100 --epochs 5"))
+def train_word2vec(
+    corpus: Annotated[
+        str | None,
+        typer.Argument(help="Text file, one sentence per line (.gz/.bz2/.xz too). "
+                       "Default: the embedded Brown corpus."),
+    ] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
+    sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram or CBOW.")] = False,
+    hs: Annotated[bool, typer.Option("--hs/--no-hs", help="Hierarchical softmax.")] = False,
+    negative: Annotated[int, typer.Option(
+        help="Negative samples (0: none, needs --hs).")] = signature_default(D, "negative"),
+    ns_exponent: Annotated[float, typer.Option(
+        help="Exponent of the negative-sampling distribution.")
+    ] = signature_default(D, "ns_exponent"),
+    window: Annotated[int, typer.Option(help="Context window.")] = signature_default(D, "window"),
+    vector_size: Annotated[int, typer.Option(*VECTOR_SIZE, help="Vector dimension.")
+                           ] = signature_default(D, "vector_size"),
+    min_count: Annotated[int, typer.Option(help="Ignore rarer words.")
+                         ] = signature_default(D, "min_count"),
+    max_final_vocab: Annotated[int | None, typer.Option(
+        help="Keep at most N words (raising the effective min count).")
+    ] = signature_default(D, "max_final_vocab"),
+    sample: Annotated[float, typer.Option(help="Subsampling threshold (0: off).")
+                      ] = signature_default(D, "sample"),
+    epochs: Annotated[int, typer.Option(*EPOCHS, help="Passes over the corpus.")
+                      ] = signature_default(D, "epochs"),
+    workers: Annotated[int, typer.Option(*WORKERS, help="Training threads.")
+                       ] = signature_default(D, "workers"),
+    lr: Annotated[float | None, typer.Option(
+        *LR, "--alpha", help="Initial learning rate (default 0.025 skip-gram, 0.05 CBOW, as "
+        "the C tool).")] = None,
+    min_lr: Annotated[float, typer.Option(
+        "--min-lr", "--min-alpha", help="Final learning rate.")] = signature_default(D, "min_alpha"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = signature_default(D, "seed"),
+    lowercase: Annotated[bool, typer.Option("--lowercase/--no-lowercase",
+                                            help="Lowercase tokens.")
+                         ] = signature_default(D, "lowercase"),
+    loss: Annotated[bool, typer.Option("--loss/--no-loss", help="Compute the training loss.")
+                    ] = signature_default(D, "compute_loss"),
+    shared_negatives: Annotated[bool, typer.Option(
+        "--shared-negatives/--no-shared-negatives",
+        help="Skip-gram: share one draw of negative samples across each window (faster).")
+    ] = signature_default(D, "shared_negatives"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
+    from ..corpus import embedded_corpus
+
+    alpha = lr if lr is not None else (0.025 if sg else 0.05)
+    model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
+                     hs=int(hs), negative=negative, ns_exponent=ns_exponent, sample=sample,
+                     alpha=alpha, min_alpha=min_lr, epochs=epochs, workers=workers, seed=seed,
+                     max_final_vocab=max_final_vocab, lowercase=lowercase, compute_loss=loss,
+                     shared_negatives=shared_negatives)
+    model._validate()  # before reading anything or drawing a progress bar
+    out, fmt = vector_output(corpus, output, fmt, "brown")
+    check_output(out, layout=output_layout(out, fmt))
+    need_file(corpus, "CORPUS")
+    source = corpus if corpus is not None else embedded_corpus("brown")
+    name = corpus if corpus is not None else "embedded Brown corpus"
+    t0 = time.perf_counter()
+    with progress_bar(f"word2vec {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
+        model.fit(source, progress=update)
+    total_s = time.perf_counter() - t0
+    write_vectors(model, out, fmt)
+    words = sum(s["words"] for s in model.epoch_stats_[-epochs:])
+    data = {
+        "corpus": name, "output": out, "format": fmt, "architecture": "skip-gram" if sg
+        else "cbow", "vocabulary": len(model.wv), "dimension": model.wv.vector_size,
+        "corpus_words": model.vocab.total_words, "epochs": epochs,
+        "vocab_seconds": round(model.vocab_seconds_, 3),
+        "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
+        "words_per_sec": round(words / model.train_seconds_) if model.train_seconds_ else 0,
+        "final_alpha": model.epoch_stats_[-1]["alpha_end"],
+    }
+    if loss:
+        data["loss_per_epoch"] = model.loss_history_[-epochs:]
+    if as_json:
+        emit_json(data)
+        return
+    t = Table(title="word2vec training", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("corpus", escape(str(name)))
+    t.add_row("architecture", f"{data['architecture']}, {'hs + ' if hs else ''}"
+              f"negative {negative}, window {window}, vector size {vector_size}")
+    t.add_row("vocabulary", f"{len(model.wv):,} words (min count {min_count}) of "
+              f"{model.vocab.total_words:,} tokens")
+    t.add_row("epochs", str(epochs))
+    t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, training "
+              f"{data['train_seconds']:.1f} s")
+    t.add_row("speed", f"{data['words_per_sec']:,} words/s ({workers} workers)")
+    t.add_row("learning rate", f"{alpha:g} -> {data['final_alpha']:.6f}")
+    if loss:
+        t.add_row("loss per epoch", " ".join(f"{x:.4g}" for x in data["loss_per_epoch"]))
+    t.add_row("saved", escape(f"{out} ({fmt})"))
+    io.out.print(t)
