@@ -80,6 +80,15 @@ class _Model:
             return None
         return _num(self.values[self.wv.key_to_index[w]])
 
+    def value_range(self) -> list[float | None] | None:
+        """Smallest and largest finite value (NaN and inf values are shown as no value)."""
+        if self.values is None:
+            return None
+        finite = self.values[np.isfinite(self.values)]
+        if not len(finite):
+            return [None, None]
+        return [float(finite.min()), float(finite.max())]
+
     def row(self, w: str, score: float, key: str = "cosine") -> dict[str, Any]:
         d: dict[str, Any] = {"word": w, key: _num(score, 6)}
         if self.values is not None:
@@ -101,8 +110,7 @@ class _Model:
             "has_counts": wv.counts is not None,
             "has_values": self.values is not None,
             "value_name": value_name,
-            "value_range": (None if self.values is None else
-                            [_num(np.nanmin(self.values)), _num(np.nanmax(self.values))]),
+            "value_range": self.value_range(),
             "examples": examples,
             "max_n": MAX_N,
         }
