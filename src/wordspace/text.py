@@ -110,24 +110,21 @@ def tokenize_for_vocabulary(text: str, vocabulary: Container[str]) -> list[str]:
     not known (files written by other tools).
 
     Punctuation and digits separate tokens (as :func:`normalize_text`). Each token is then
-    looked up as written, lowercased, without accents, and lowercased without accents; the
-    first form in the vocabulary is used. So ``"Paris"`` finds ``Paris`` in a cased vocabulary
-    and ``paris`` in a lowercased one, and ``"Café"`` finds ``café`` or ``cafe``. A token found
-    in no form is returned fully normalised (lowercase, no accents), as an unknown token.
+    looked up as written, lowercased and capitalised, then the same without accents; the
+    first form in the vocabulary is used. So ``"Paris"`` and ``"PARIS"`` find ``Paris`` in a
+    cased vocabulary and ``paris`` in a lowercased one, ``"paris"`` finds ``Paris`` in a cased
+    one, and ``"Café"`` finds ``café`` or ``cafe``. A token found in no form is returned as
+    :func:`normalize_text` writes it (lowercase, no accents), as an unknown token.
     """
     out: list[str] = []
     for tok in normalize_text(unicodedata.normalize("NFC", text), lowercase=False,
                               strip_accents=False).split():
-        if tok in vocabulary:
-            out.append(tok)
-            continue
-        low = tok.lower()
-        if low in vocabulary:
-            out.append(low)
-            continue
         bare = _strip_accents(tok)
-        if bare in vocabulary:
-            out.append(bare)
-            continue
-        out.extend(normalize_text(bare).split())
+        found = next((form for base in ((tok, bare) if bare != tok else (tok,))
+                      for form in (base, base.lower(), base.capitalize())
+                      if form in vocabulary), None)
+        if found is not None:
+            out.append(found)
+        else:
+            out.extend(normalize_text(bare).split())
     return out
