@@ -179,3 +179,16 @@ def test_corpus_tokenises_through_the_tokenizer(tmp_path):
         expect = [t for t in (tok(line) for line in text.split("\n")) if t]
         assert list(c) == expect
         assert list(Corpus(text.split("\n"), lowercase=low, normalize=norm)) == expect
+
+
+@pytest.mark.parametrize("compress,suffix,name", COMPRESSORS)
+def test_training_on_a_truncated_corpus_is_corpus_error(tmp_path, compress, suffix, name):
+    from wordspace import GloVe, Word2Vec
+
+    data = compress(_big_text().encode())
+    p = tmp_path / f"c.txt{suffix}"
+    p.write_bytes(data[: len(data) // 2])
+    for model in (Word2Vec(vector_size=8, epochs=1, min_count=1, workers=1),
+                  GloVe(vector_size=8, epochs=1, min_count=1, workers=1)):
+        with pytest.raises(CorpusError, match=f"truncated or corrupt {name}"):
+            model.fit(str(p))
