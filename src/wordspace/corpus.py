@@ -261,9 +261,11 @@ class Corpus:
                 ) from None
             offset += cut
             lines = lines_of(text)
-            last = len(lines) - 1
-            for j, toks in enumerate(lines):
-                yield toks, (j != last or eof)
+            prev = next(lines)  # a block has at least one line
+            for toks in lines:
+                yield prev, True
+                prev = toks
+            yield prev, eof  # the last line may go on in the next block
             if eof:
                 break
 

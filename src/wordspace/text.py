@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,17 +76,18 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         return tokenize(text, lowercase=self.lowercase, normalize=self.normalize)
 
-    def lines(self, text: str) -> list[list[str]]:
-        """The tokens of each line of ``text`` (a block of a file; ``"\\n"`` ends a line).
+    def lines(self, text: str) -> Iterator[list[str]]:
+        """The tokens of each line of ``text`` (a block of a file; ``"\\n"`` ends a line), lazily.
 
-        Plain splitting and lowercasing work on the whole block at once, so reading a corpus
+        Plain splitting and lowercasing treat the whole block at once, so reading a corpus
         costs no Python call per line; normalisation goes line by line (it squeezes newlines).
+        The lists are made one at a time, as they are consumed.
         """
         if self.normalize:
-            return [self(line) for line in text.split("\n")]
+            return (self(line) for line in text.split("\n"))
         if self.lowercase:
             text = text.lower()
-        return [line.split() for line in text.split("\n")]
+        return (line.split() for line in text.split("\n"))
 
     def to_dict(self) -> dict:
         return {"lowercase": self.lowercase, "normalize": self.normalize}
