@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wordspace as ws
 from wordspace.errors import FormatError, ParameterError
@@ -125,3 +127,28 @@ def test_value_alignment_leaves_nonfinite_rows_out(pair):
         warnings.simplefilter("error")
         want = ws.value_alignment(ref, values=vals[keep])
     assert got == pytest.approx(want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 40), st.integers(1, 6),
+       st.lists(st.sampled_from([np.nan, np.inf, -np.inf, 1e30, -3e38]), max_size=12))
+def test_random_damage_never_reaches_a_result(seed, n, d, damage):
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((n, d)).astype(np.float32)
+    for x in damage:
+        vecs[rng.integers(n), rng.integers(d)] = x
+    wv = ws.WordVectors([f"w{i}" for i in range(n)], vecs)
+    bad = set(np.flatnonzero(~np.isfinite(vecs).all(axis=1)).tolist())
+    assert set(wv.nonfinite_rows.tolist()) == bad
+    good = [i for i in range(n) if i not in bad]
+    unit = wv.get_normed_vectors()
+    assert np.isfinite(unit[good]).all()
+    for q in good[:3]:
+        for res in (wv.most_similar(f"w{q}", topn=n), wv.most_similar_many([f"w{q}"], topn=n)[0],
+                    wv.most_similar_cosmul([f"w{q}"], topn=n)):
+            idx = [wv.get_index(w) for w, _ in res]
+            assert sorted(idx) == [i for i in good if i != q]
+            assert all(np.isfinite(s) for _, s in res)
+    for q in sorted(bad)[:2]:
+        with pytest.raises(FormatError):
+            wv.most_similar(f"w{q}")
