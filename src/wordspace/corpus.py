@@ -7,10 +7,10 @@ tokens) from the start. Sources:
   transparently (detected by magic bytes; a file named ``.gz``/``.bz2``/``.xz`` must hold
   that compression). A truncated or corrupt compressed file is a :class:`CorpusError` naming
   the path, wherever the reading stops. Lines are tokenised by the shared
-  :class:`wordspace.text.Tokenizer` (split on whitespace unless ``lowercase``/``normalize``). Very long lines (text8-style corpora are
-  one 100 MB line) are read in blocks and cut into sentences of at most
-  ``max_sentence_length`` tokens, as the C tool and gensim do, without ever holding the whole
-  line in memory as a list.
+  :class:`wordspace.text.Tokenizer` (split on whitespace unless ``lowercase``/``normalize``).
+  Very long lines (text8-style corpora are one 100 MB line) are read in blocks and cut into
+  sentences of at most ``max_sentence_length`` tokens, as the C tool and gensim do, without
+  ever holding the whole line in memory as a list.
 * any re-iterable of token lists (a list of lists, or an object whose ``__iter__`` restarts).
   One-shot generators are refused, since training reads the corpus more than once.
 

@@ -136,7 +136,9 @@ class WordVectors:
     ):
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
-            raise FormatError(f"vectors must be a 2-D array (words x dimensions), got shape {vectors.shape}")
+            raise FormatError(
+                f"vectors must be a 2-D array (words x dimensions), got shape {vectors.shape}"
+            )
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # no copy when already so
         keys = list(keys)
         if len(keys) != vectors.shape[0]:
@@ -162,7 +164,9 @@ class WordVectors:
         if counts is not None:
             c = np.asarray(counts, dtype=np.int64)
             if c.shape != (len(keys),):
-                raise FormatError(f"counts must have one entry per word ({len(keys)}), got {c.shape}")
+                raise FormatError(
+                    f"counts must have one entry per word ({len(keys)}), got {c.shape}"
+                )
             self.counts = c
         self.extras: dict[str, np.ndarray] = {}
         for name, arr in (extras or {}).items():
