@@ -152,3 +152,10 @@ def test_random_damage_never_reaches_a_result(seed, n, d, damage):
     for q in sorted(bad)[:2]:
         with pytest.raises(FormatError):
             wv.most_similar(f"w{q}")
+
+
+def test_huge_finite_query_vector(pair):
+    wv, ref = pair
+    got = wv.similar_by_vector(wv["huge"], topn=3)
+    assert got[0][0] == "huge" and got[0][1] == pytest.approx(1.0, abs=1e-6)
+    assert [w for w, _ in got] == [w for w, _ in ref.similar_by_vector(np.ones(8), topn=3)]

@@ -54,7 +54,7 @@ def _nchunks() -> int:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
+    n = float(np.linalg.norm(np.asarray(v, dtype=np.float64)))  # float32 squares overflow at 2e19
     return v / n if n > 0 else v
 
 
