@@ -310,9 +310,9 @@ class WordVectors:
         hit = [w for w in words if isinstance(w, str) and self.key_to_index.get(w) in bad]
         if hit:
             raise FormatError(
-                f"the vector of {hit[0]!r} holds NaN or infinite numbers "
-                f"({len(bad_rows):,} of the {len(self):,} vectors do), so it has no direction to "
-                "compare; the model is damaged or its training diverged: query other words, or "
+                f"the vector of {hit[0]!r} holds NaN or infinite numbers (as {len(bad_rows):,} "
+                f"of the model's {len(self):,} vectors do), so it has no direction to compare; "
+                "the model is damaged or its training diverged: query other words, or "
                 "retrain/reconvert it"
             )
 
