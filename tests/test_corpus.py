@@ -107,3 +107,88 @@ def test_normalize_option(tmp_path):
     p.write_text("Medellín, 2015: Café!\nÁrbol\n")
     assert list(Corpus(p, normalize=True)) == [["medellin", "cafe"], ["arbol"]]
     assert list(Corpus([["Café", "x1"]], normalize=True)) == [["cafe", "x"]]
+
+
+# ------------------------------------------------------------------ damaged compressed files
+COMPRESSORS = [(gzip.compress, ".gz", "gzip"), (bz2.compress, ".bz2", "bzip2"),
+               (lzma.compress, ".xz", "xz")]
+
+
+def _big_text() -> str:
+    rng = np.random.default_rng(0)
+    return "\n".join(" ".join(f"w{int(x)}" for x in rng.integers(0, 5000, 20))
+                     for _ in range(4000)) + "\n"
+
+
+@pytest.mark.parametrize("compress,suffix,name", COMPRESSORS)
+@pytest.mark.parametrize("keep", [0.5, 0.98])
+def test_truncated_compressed_corpus_is_corpus_error(tmp_path, monkeypatch, compress, suffix,
+                                                     name, keep):
+    import wordspace.corpus as cm
+
+    monkeypatch.setattr(cm, "BLOCK_SIZE", 4096)  # the damage is met mid-pass, after blocks
+    data = compress(_big_text().encode())
+    p = tmp_path / f"c.txt{suffix}"
+    p.write_bytes(data[: int(len(data) * keep)])
+    for read in (list, lambda c: c.scan(), lambda c: Vocabulary.build(c)):
+        with pytest.raises(CorpusError, match=f"truncated or corrupt {name}") as e:
+            read(Corpus(p))
+        assert str(p) in str(e.value)
+
+
+@pytest.mark.parametrize("compress,suffix,name", COMPRESSORS)
+def test_corrupt_compressed_corpus_is_corpus_error(tmp_path, compress, suffix, name):
+    data = bytearray(compress(_big_text().encode()))
+    head = {"gzip": 10, "bzip2": 4, "xz": 12}[name]  # keep the signature, damage the stream
+    for i in range(head, min(len(data), head + 64)):
+        data[i] ^= 0x5A
+    p = tmp_path / f"c{suffix}"
+    p.write_bytes(bytes(data))
+    with pytest.raises(CorpusError, match=str(p).replace("\\", "\\\\")):
+        list(Corpus(p))
+
+
+@pytest.mark.parametrize("suffix,name", [(".gz", "gzip"), (".bz2", "bzip2"), (".xz", "xz")])
+def test_compressed_name_without_compression_is_corpus_error(tmp_path, suffix, name):
+    p = tmp_path / f"plain.txt{suffix}"
+    p.write_text("the cat sat\n")
+    with pytest.raises(CorpusError, match=f"named {suffix} but is not {name}-compressed"):
+        list(Corpus(p))
+    other = tmp_path / f"other{suffix}"  # another compression under this name
+    other.write_bytes((lzma if suffix != ".xz" else gzip).compress(b"a b\n"))
+    with pytest.raises(CorpusError, match=f"not {name}-compressed"):
+        Corpus(other).scan()
+
+
+def test_compressed_stream_with_any_name_is_read(tmp_path):
+    p = tmp_path / "corpus.txt"  # the signature decides, not the name
+    p.write_bytes(gzip.compress(TEXT.encode()))
+    assert list(Corpus(p)) == list(Corpus([s.split() for s in TEXT.split("\n") if s]))
+
+
+def test_corpus_tokenises_through_the_tokenizer(tmp_path):
+    from wordspace.text import Tokenizer
+
+    text = "The Cat, sat\nÁrbol  x1\n\n"
+    p = tmp_path / "t.txt"
+    p.write_text(text)
+    for low, norm in ((False, False), (True, False), (False, True), (True, True)):
+        c = Corpus(p, lowercase=low, normalize=norm)
+        tok = Tokenizer(lowercase=low, normalize=norm)
+        assert c.tokenizer == tok
+        expect = [t for t in (tok(line) for line in text.split("\n")) if t]
+        assert list(c) == expect
+        assert list(Corpus(text.split("\n"), lowercase=low, normalize=norm)) == expect
+
+
+@pytest.mark.parametrize("compress,suffix,name", COMPRESSORS)
+def test_training_on_a_truncated_corpus_is_corpus_error(tmp_path, compress, suffix, name):
+    from wordspace import GloVe, Word2Vec
+
+    data = compress(_big_text().encode())
+    p = tmp_path / f"c.txt{suffix}"
+    p.write_bytes(data[: len(data) // 2])
+    for model in (Word2Vec(vector_size=8, epochs=1, min_count=1, workers=1),
+                  GloVe(vector_size=8, epochs=1, min_count=1, workers=1)):
+        with pytest.raises(CorpusError, match=f"truncated or corrupt {name}"):
+            model.fit(str(p))

@@ -174,3 +174,68 @@ def test_cli_explore_binds_localhost_by_default(monkeypatch, tmp_path, wv):
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8799
     assert TestClient(seen["app"]).get("/api/info").json()["words"] == len(wv)
     assert explore_app.MAX_N >= 100
+
+
+# ------------------------------------------------------------- vectors holding NaN or inf
+def _strict_json(r):
+    """The body parsed as standard JSON: NaN/Infinity literals are refused."""
+    import json
+
+    def refuse(name):
+        raise AssertionError(f"{r.url}: invalid JSON literal {name}")
+
+    return json.loads(r.content, parse_constant=refuse)
+
+
+@pytest.fixture(scope="module")
+def broken_client():
+    wv = make_wv(values=True)
+    vecs = np.array(wv.vectors)
+    vecs[wv.get_index("red3"), 2] = np.nan
+    vecs[wv.get_index("dog4")] = np.inf
+    vecs[wv.get_index("queen"), 0] = -np.inf
+    vecs[wv.get_index("car1")] = 1e30  # finite, but too large for float32 squares
+    vals = np.array(wv.extras["values"])
+    vals[wv.get_index("red5")] = np.nan
+    vals[wv.get_index("car2")] = np.inf
+    broken = ws.WordVectors(wv.index_to_key, vecs, extras={"values": vals}, meta=wv.meta)
+    return TestClient(create_app(broken), raise_server_exceptions=False)
+
+
+def test_nonfinite_model_never_answers_500_and_sends_valid_json(broken_client):
+    c = broken_client
+    good, bad = ["red1", "dog2", "car1", "king", "man", "red5", "car2"], ["red3", "dog4", "queen"]
+    requests = [("/api/info", {}), ("/api/nothing", {})]
+    for w in good + bad:
+        requests += [("/api/neighbors", {"word": w, "n": 200}),
+                     ("/api/map", {"word": w, "n": 200}),
+                     ("/api/similarity", {"w1": w, "w2": "red1"}),
+                     ("/api/similarity", {"w1": "red3", "w2": w}),
+                     ("/api/analogy", {"a": w, "b": "man", "c": "woman", "n": 200}),
+                     ("/api/analogy", {"a": "king", "b": w, "c": "woman", "n": 5})]
+    for url, params in requests:
+        r = c.get(url, params=params)
+        assert r.status_code in (200, 400, 404), (url, params, r.status_code, r.text)
+        _strict_json(r)
+    assert c.get("/").status_code == 200 and c.get("/static/app.js").status_code == 200
+
+
+def test_nonfinite_model_answers(broken_client):
+    c = broken_client
+    bad = {"red3", "dog4", "queen"}
+    r = c.get("/api/neighbors", params={"word": "red1", "n": 200})
+    data = _strict_json(r)
+    names = [x["word"] for x in data["neighbors"]]
+    assert r.status_code == 200 and not bad & set(names) and len(names) == 64 - 1 - 3
+    assert all(isinstance(x["cosine"], float) for x in data["neighbors"])
+    by_word = {x["word"]: x for x in data["neighbors"]}
+    assert by_word["red5"]["value"] is None and by_word["car2"]["value"] is None
+    r = c.get("/api/neighbors", params={"word": "dog4"})
+    assert r.status_code == 400 and "NaN or infinite" in _strict_json(r)["error"]
+    r = c.get("/api/similarity", params={"w1": "red1", "w2": "red3"})
+    assert r.status_code == 200 and _strict_json(r)["cosine"] is None
+    pts = _strict_json(c.get("/api/map", params={"word": "car1", "n": 200}))["points"]
+    assert not bad & {p["word"] for p in pts}
+    assert all(isinstance(p["x"], float) and isinstance(p["y"], float) for p in pts)
+    info = _strict_json(c.get("/api/info"))
+    assert info["value_range"] == [0.0, 100.0]

@@ -8,6 +8,7 @@ predicting each word's normalised value from its ``k`` nearest neighbours.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,7 +55,8 @@ def value_alignment(
     """Alignment figures of word vectors with per-word values.
 
     ``values``: None (use ``wv.values``, attached by ValueVec), a ``{word: value}`` mapping
-    (words missing from ``wv`` are skipped) or an array aligned with ``wv``'s words.
+    (words missing from ``wv`` are skipped) or an array aligned with ``wv``'s words. Words whose
+    vector holds NaN or inf are left out, with a warning.
 
     Returns a dict:
 
@@ -68,11 +70,16 @@ def value_alignment(
     """
     from scipy.stats import spearmanr
 
-    from .kernels.topk import topk_update
+    from .kernels.topk import topk_neighbors
 
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ParameterError(f"k must be a positive integer, got {k!r}")
     unit, vals = _values_for(wv, values)
+    finite_rows = np.isfinite(unit).all(axis=1)
+    if not finite_rows.all():
+        warnings.warn(f"{int((~finite_rows).sum()):,} vectors hold NaN or infinite numbers; "
+                      "their words are left out of the alignment", stacklevel=2)
+        unit, vals = unit[finite_rows], vals[finite_rows]
     n = len(vals)
     if n < 3:
         raise ValueDataError(f"alignment needs at least 3 words with values, got {n}")
@@ -105,16 +112,8 @@ def value_alignment(
     norm = (vals - vals.min()) / span
     kk = min(int(k), n - 1)
     q = np.arange(n) if n <= max_queries else np.sort(g.choice(n, max_queries, replace=False))
-    errs = np.empty(len(q), dtype=np.float64)
-    block = 32768
-    for s in range(0, len(q), 1024):
-        b = q[s : s + 1024]
-        best_s = np.full((len(b), kk), -np.inf, dtype=np.float32)
-        best_i = np.full((len(b), kk), -1, dtype=np.int64)
-        for o in range(0, n, block):
-            scores = unit[b] @ unit[o : o + block].T
-            topk_update(scores, o, best_s, best_i, b.astype(np.int64))
-        errs[s : s + len(b)] = np.abs(norm[best_i].mean(axis=1) - norm[b])
+    best_i, _ = topk_neighbors(unit, q, kk)
+    errs = np.abs(norm[best_i].mean(axis=1) - norm[q])
     return {
         "spearman": rho,
         "pc1_spearman": pc_rho,

@@ -4,11 +4,13 @@ A :class:`Corpus` is re-iterable: every ``iter(corpus)`` yields sentences (lists
 tokens) from the start. Sources:
 
 * a path: one sentence (or document) per line; ``.gz``/``.bz2``/``.xz`` are decompressed
-  transparently (detected by magic bytes). Lines are split on whitespace, as the shared
-  tokenizer (:func:`wordspace.text.tokenize`) does. Very long lines (text8-style corpora are
-  one 100 MB line) are read in blocks and cut into sentences of at most
-  ``max_sentence_length`` tokens, as the C tool and gensim do, without ever holding the whole
-  line in memory as a list.
+  transparently (detected by magic bytes; a file named ``.gz``/``.bz2``/``.xz`` must hold
+  that compression). A truncated or corrupt compressed file is a :class:`CorpusError` naming
+  the path, wherever the reading stops. Lines are tokenised by the shared
+  :class:`wordspace.text.Tokenizer` (split on whitespace unless ``lowercase``/``normalize``).
+  Very long lines (text8-style corpora are one 100 MB line) are read in blocks and cut into
+  sentences of at most ``max_sentence_length`` tokens, as the C tool and gensim do, without
+  ever holding the whole line in memory as a list.
 * any re-iterable of token lists (a list of lists, or an object whose ``__iter__`` restarts).
   One-shot generators are refused, since training reads the corpus more than once.
 
@@ -20,8 +22,12 @@ without a Python loop per token; :meth:`Corpus.to_ids` maps that onto a :class:`
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import logging
+import lzma
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +37,7 @@ import numpy as np
 
 from .errors import CorpusError, ParameterError
 from .formats import open_binary
-from .text import normalize_text
+from .text import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vocab import Vocabulary
@@ -43,6 +49,10 @@ logger = logging.getLogger(__name__)
 BLOCK_SIZE = 4 << 20  # bytes read at a time from a file
 _WS_BYTES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 _ERRORS = ("strict", "replace", "ignore")
+_COMPRESSED = {".gz": (gzip.GzipFile, "gzip"), ".bz2": (bz2.BZ2File, "bzip2"),
+               ".xz": (lzma.LZMAFile, "xz")}
+# what the decompressors raise on a truncated or corrupt stream (BadGzipFile is an OSError)
+_DECOMPRESSION_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
 class _Index(dict):
@@ -88,6 +98,7 @@ class Corpus:
     normalize:
         Apply :func:`wordspace.text.normalize_text` to every line (lowercase, strip accents,
         letters only), as ``tokenize(normalize=True)`` does. Much slower than plain splitting.
+        ``lowercase`` and ``normalize`` make the corpus's :attr:`tokenizer`.
     errors:
         What to do with bytes that are not UTF-8: ``"strict"`` raises :class:`CorpusError`
         naming the byte offset; ``"replace"`` substitutes U+FFFD; ``"ignore"`` drops them.
@@ -134,6 +145,7 @@ class Corpus:
             self.source = source
         self.lowercase = bool(lowercase)
         self.normalize = bool(normalize)
+        self.tokenizer = Tokenizer(lowercase=self.lowercase, normalize=self.normalize)
         self.max_sentence_length = int(max_sentence_length)
         self.errors = errors
         self._scan: CorpusScan | None = None
@@ -156,21 +168,18 @@ class Corpus:
         if self.is_file:
             yield from self._file_pieces()
             return
+        tok = self.tokenizer
         low = self.lowercase
         norm = self.normalize
         for i, sent in enumerate(self.source):
-            if norm:
-                text = sent if isinstance(sent, str) else " ".join(map(str, sent))
-                yield normalize_text(text).split(), True
-                continue
             if isinstance(sent, str):
-                toks = sent.lower().split() if low else sent.split()
+                toks = tok(sent)
             elif isinstance(sent, bytes):
                 raise CorpusError(f"sentence #{i} is bytes; decode it or pass a file path")
             else:
                 try:
-                    toks = [t.lower() for t in sent] if low else list(sent)
-                except (TypeError, AttributeError):
+                    toks = list(sent)
+                except TypeError:
                     raise CorpusError(
                         f"sentence #{i} is {type(sent).__name__}; sentences must be lists of "
                         "str tokens"
@@ -181,57 +190,84 @@ class Corpus:
                         f"sentence #{i} holds a {type(bad).__name__} token ({bad!r}); "
                         "tokens must be str"
                     )
+                if norm:
+                    toks = tok(" ".join(toks))
+                elif low:
+                    toks = [t.lower() for t in toks]
             yield toks, True
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The (decompressed) bytes of the file in blocks of ``BLOCK_SIZE``, then ``b""``.
+
+        A decompressor's error (truncated or corrupt data) becomes a :class:`CorpusError`
+        naming the path, whenever it happens: at the first block or in the middle of a pass.
+        """
+        path = self.source
+        assert isinstance(path, Path)
+        expected = _COMPRESSED.get(path.suffix.lower())
+        kind = None  # the compression found, for messages
+        try:
+            with open_binary(path) as fh:
+                kind = next((name for cls, name in _COMPRESSED.values() if isinstance(fh, cls)),
+                            None)
+                if expected is not None and kind != expected[1]:
+                    raise CorpusError(
+                        f"{path} is named {path.suffix} but is not {expected[1]}-compressed "
+                        f"(it does not start with the {expected[1]} signature); decompress it "
+                        "or rename it to match its content"
+                    )
+                while True:
+                    block = fh.read(BLOCK_SIZE)
+                    yield block
+                    if not block:
+                        return
+        except _DECOMPRESSION_ERRORS as e:
+            if kind is None:
+                raise CorpusError(f"{path} cannot be read: {e}") from None
+            raise CorpusError(
+                f"{path} is a truncated or corrupt {kind} file ({type(e).__name__}: {e}); "
+                "download or compress it again"
+            ) from None
 
     def _file_pieces(self) -> Iterator[tuple[list[str], bool]]:
         path = self.source
         assert isinstance(path, Path)
-        low = self.lowercase
+        lines_of = self.tokenizer.lines
         offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
         carry = b""
-        with open_binary(path) as fh:
-            while True:
-                block = fh.read(BLOCK_SIZE)
-                eof = not block
-                data = carry + block
-                if not data:
-                    break
-                if eof:
-                    cut = len(data)
-                else:
-                    cut = max(data.rfind(w) for w in _WS_BYTES) + 1
-                    if cut <= 0:  # no whitespace yet: one enormous token; read on
-                        carry = data
-                        continue
-                chunk, carry = data[:cut], data[cut:]
-                try:
-                    text = chunk.decode("utf-8", errors=self.errors)
-                except UnicodeDecodeError as e:
-                    where = offset + e.start
-                    comp = "" if path.suffix.lower() not in (".gz", ".bz2", ".xz") else (
-                        " of the decompressed text")
-                    raise CorpusError(
-                        f"{path} is not valid UTF-8: byte 0x{chunk[e.start]:02x} at byte offset "
-                        f"{where:,}{comp}; re-encode the file as UTF-8, or pass "
-                        "errors='replace' (or 'ignore')"
-                    ) from None
-                offset += cut
-                if low:
-                    text = text.lower()
-                lines = text.split("\n")
-                if self.normalize:
-                    lines = [normalize_text(line) for line in lines]
-                last = len(lines) - 1
-                for j, line in enumerate(lines):
-                    if j == last:
-                        if eof:
-                            yield line.split(), True
-                        else:
-                            yield line.split(), False
-                    else:
-                        yield line.split(), True
-                if eof:
-                    break
+        for block in self._blocks():
+            eof = not block
+            data = carry + block
+            if not data:
+                break
+            if eof:
+                cut = len(data)
+            else:
+                cut = max(data.rfind(w) for w in _WS_BYTES) + 1
+                if cut <= 0:  # no whitespace yet: one enormous token; read on
+                    carry = data
+                    continue
+            chunk, carry = data[:cut], data[cut:]
+            try:
+                text = chunk.decode("utf-8", errors=self.errors)
+            except UnicodeDecodeError as e:
+                where = offset + e.start
+                comp = "" if path.suffix.lower() not in _COMPRESSED else (
+                    " of the decompressed text")
+                raise CorpusError(
+                    f"{path} is not valid UTF-8: byte 0x{chunk[e.start]:02x} at byte offset "
+                    f"{where:,}{comp}; re-encode the file as UTF-8, or pass "
+                    "errors='replace' (or 'ignore')"
+                ) from None
+            offset += cut
+            lines = lines_of(text)
+            prev = next(lines)  # a block has at least one line
+            for toks in lines:
+                yield prev, True
+                prev = toks
+            yield prev, eof  # the last line may go on in the next block
+            if eof:
+                break
 
     def __iter__(self) -> Iterator[list[str]]:
         cap = self.max_sentence_length

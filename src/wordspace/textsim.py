@@ -1,10 +1,18 @@
 """Text similarity: mean-vector cosine, SIF sentence vectors, Word Mover's Distance.
 
-A document is a list of tokens **or a string**. A string is normalised and tokenised with the
-library's one tokenizer (:class:`wordspace.text.Tokenizer` with ``normalize=True``: lowercase,
-accents stripped, non-letters to spaces; pass ``tokenizer=`` to change it). A string is never
-treated as a sequence of characters. Token lists are used as given. Tokens missing from the
-vocabulary are dropped (and can be reported).
+A document is a list of tokens **or a string**; a string is never treated as a sequence of
+characters. Token lists are used as given. A string is tokenised by, in this order:
+
+1. the ``tokenizer=`` argument (any callable ``str -> list[str]``), when given;
+2. the tokenizer the model was trained with (:attr:`WordVectors.tokenizer
+   <wordspace.WordVectors.tokenizer>`, recorded by the trainers), so queries are split,
+   lowercased and normalised exactly as the training text was;
+3. otherwise (vectors from another tool's file) :func:`wordspace.text.tokenize_for_vocabulary`:
+   punctuation and digits separate tokens, and each token takes the first of its forms as
+   written / lowercased / without accents that the vocabulary holds. ``"Paris"`` is ``Paris``
+   in a cased vocabulary and ``paris`` in a lowercased one.
+
+Tokens missing from the vocabulary are dropped (and can be reported).
 
 - :func:`mean_vector` / :func:`text_similarity` (``method="mean"``): cosine of mean vectors.
 - :class:`SIF`: smooth inverse frequency sentence vectors (Arora, Liang & Ma 2017).
@@ -21,13 +29,15 @@ import logging
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from .errors import MissingDependencyError, ParameterError
-from .text import Tokenizer
+from .text import Tokenizer, tokenize_for_vocabulary
 from .train._common import Estimator, integer, number, rule
+from .vectors import _mean_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -42,15 +52,18 @@ __all__ = [
     "SIF",
     "Ranked",
     "DEFAULT_TOKENIZER",
+    "query_tokenizer",
 ]
 
 logger = logging.getLogger(__name__)
 
 Doc = str | Sequence[str]
 
-#: the tokenizer applied to string documents: normalise (lowercase, strip accents, letters
-#: only) then split on whitespace
+#: the tokenizer :func:`doc_tokens` applies to a string when it is given no model and no
+#: tokenizer: normalise (lowercase, strip accents, letters only) then split on whitespace
 DEFAULT_TOKENIZER = Tokenizer(normalize=True)
+
+Tokenize = Callable[[str], list[str]]
 
 _METHODS = ("wmd", "mean", "sif")
 
@@ -63,8 +76,22 @@ class Ranked(NamedTuple):
     score: float
 
 
-def doc_tokens(doc: Doc, tokenizer: Callable[[str], list[str]] | None = None) -> list[str]:
-    """The tokens of a document: a string is normalised and tokenised, a token list is kept."""
+def query_tokenizer(wv: WordVectors, tokenizer: Tokenize | None = None) -> Tokenize:
+    """The tokenizer for string queries on ``wv``: ``tokenizer`` when given, else the one the
+    model was trained with, else :func:`~wordspace.text.tokenize_for_vocabulary` over ``wv``'s
+    vocabulary (see the module docstring)."""
+    if tokenizer is not None:
+        return tokenizer
+    recorded = wv.tokenizer
+    if recorded is not None:
+        return recorded
+    return partial(tokenize_for_vocabulary, vocabulary=wv.key_to_index)
+
+
+def doc_tokens(doc: Doc, tokenizer: Tokenize | None = None) -> list[str]:
+    """The tokens of a document: a string is tokenised by ``tokenizer`` (by default
+    :data:`DEFAULT_TOKENIZER`), a token list is kept. Functions given a model choose the
+    tokenizer with :func:`query_tokenizer`."""
     if isinstance(doc, str):
         return list((tokenizer or DEFAULT_TOKENIZER)(doc))
     if isinstance(doc, bytes | bytearray):
@@ -89,11 +116,10 @@ def _split(wv: WordVectors, tokens: list[str]) -> tuple[list[str], list[str]]:
     return known, oov
 
 
-def oov_tokens(wv: WordVectors, doc: Doc, tokenizer: Callable[[str], list[str]] | None = None
-               ) -> list[str]:
-    """The tokens of ``doc`` (after normalisation of a string) that are not in the vocabulary,
-    in order, without repeats."""
-    return wv.missing(doc_tokens(doc, tokenizer))
+def oov_tokens(wv: WordVectors, doc: Doc, tokenizer: Tokenize | None = None) -> list[str]:
+    """The tokens of ``doc`` (a string tokenised as :func:`query_tokenizer` says) that are not
+    in the vocabulary, in order, without repeats."""
+    return wv.missing(doc_tokens(doc, query_tokenizer(wv, tokenizer)))
 
 
 def _weights_for(tokens: list[str], weights) -> np.ndarray:
@@ -114,17 +140,12 @@ def _weights_for(tokens: list[str], weights) -> np.ndarray:
 
 def _mean(wv: WordVectors, doc: Doc, weights, pre_normalize: bool, tokenizer
           ) -> tuple[np.ndarray | None, list[str]]:
-    tokens = doc_tokens(doc, tokenizer)
+    tokens = doc_tokens(doc, query_tokenizer(wv, tokenizer))
     w = _weights_for(tokens, weights)
-    kti = wv.key_to_index
-    idx = [kti[t] for t in tokens if t in kti]
-    wk = np.array([x for t, x in zip(tokens, w, strict=True) if t in kti], dtype=np.float32)
     oov = wv.missing(tokens)
-    if not idx:
+    if len(oov) == len(set(tokens)):
         return None, oov
-    mat = wv.get_normed_vectors() if pre_normalize else wv.vectors
-    vecs = np.asarray(mat[np.array(idx)], dtype=np.float32)
-    return (wk @ vecs / np.float32(len(idx))).astype(np.float32), oov
+    return wv.get_mean_vector(tokens, w, pre_normalize=pre_normalize, ignore_missing=True), oov
 
 
 def mean_vector(
@@ -136,7 +157,8 @@ def mean_vector(
     return_oov: bool = False,
     tokenizer: Callable[[str], list[str]] | None = None,
 ):
-    """The (weighted) mean of the vectors of the known tokens of ``doc``.
+    """The (weighted) mean of the vectors of the known tokens of ``doc``
+    (:meth:`WordVectors.get_mean_vector <wordspace.WordVectors.get_mean_vector>` of them).
 
     ``weights``: None (plain mean), a mapping ``word -> weight`` (absent words weigh 0), a
     callable ``word -> weight``, or one weight per token. The sum is divided by the number of
@@ -174,14 +196,15 @@ def text_similarity(
     :class:`SIF`; by default one with SIF weights but no component removal, since a component
     cannot be estimated from two sentences); ``"wmd"``: the Word Mover's Distance (a
     *distance*: smaller is closer). A document with no known token gives ``nan`` for the cosines
-    (``inf`` for WMD) with a warning.
+    (``inf`` for WMD) with a warning. Strings are tokenised as :func:`query_tokenizer` says.
     """
     if method not in _METHODS:
         raise ParameterError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
     if method == "wmd":
         return wmdistance(wv, doc1, doc2, tokenizer=tokenizer)
     if method == "sif":
-        model = sif if sif is not None else SIF(wv, n_components=0, tokenizer=tokenizer).fit([])
+        model = sif if sif is not None else SIF(
+            wv, n_components=0, tokenizer=query_tokenizer(wv, tokenizer)).fit([])
         m = model.transform([doc1, doc2])
         empty = [not np.any(r) for r in m]
         if any(empty):
@@ -283,25 +306,17 @@ class SIF(Estimator):
         return self
 
     def _embed(self, docs: list[Doc]) -> np.ndarray:
-        from scipy import sparse
-
         kti = self.wv.key_to_index
-        rows, cols, vals = [], [], []
-        for r, d in enumerate(docs):
-            ids = [kti[t] for t in doc_tokens(d, self.tokenizer) if t in kti]
-            if not ids:
-                continue
-            inv = 1.0 / len(ids)
-            for i in ids:
-                rows.append(r)
-                cols.append(i)
-                vals.append(inv)
-        if not rows:
+        tok = query_tokenizer(self.wv, self.tokenizer)
+        ids: list[int] = []
+        starts = [0]
+        for d in docs:
+            ids.extend(kti[t] for t in doc_tokens(d, tok) if t in kti)
+            starts.append(len(ids))
+        if not ids:
             return np.zeros((len(docs), self.wv.vector_size), dtype=np.float32)
-        ids_a = np.array(cols, dtype=np.int64)
-        vals_a = np.array(vals, dtype=np.float32) * self.word_weights_[ids_a]
-        m = sparse.csr_matrix((vals_a, (np.array(rows), ids_a)), shape=(len(docs), len(self.wv)))
-        return np.asarray(m @ np.asarray(self.wv.vectors, dtype=np.float32), dtype=np.float32)
+        ids_a = np.array(ids, dtype=np.int64)
+        return _mean_rows(self.wv.vectors, ids_a, self.word_weights_[ids_a], np.array(starts))
 
     def transform(self, sentences: Iterable[Doc]) -> np.ndarray:
         """SIF vectors, one row per sentence (a row of zeros for a sentence with no known word)."""
@@ -353,7 +368,7 @@ def wmdistance(
     The minimum cost of moving one document's normalised bag-of-words onto the other's, a word
     costing the Euclidean distance between the vectors (unit vectors when ``norm=True``, as
     gensim's default); solved exactly with POT's ``ot.emd2``. Documents are token lists or
-    strings (normalised and tokenised, never read as characters).
+    strings (tokenised as :func:`query_tokenizer` says, never read as characters).
 
     Out-of-vocabulary tokens are dropped; ``return_oov=True`` returns
     ``(distance, (oov1, oov2))``. A document with no known token gives ``inf`` with a warning;
@@ -363,6 +378,7 @@ def wmdistance(
     from scipy.spatial.distance import cdist
 
     emd2 = _emd2()
+    tokenizer = query_tokenizer(wv, tokenizer)
     t1, t2 = doc_tokens(document1, tokenizer), doc_tokens(document2, tokenizer)
     k1, o1 = _split(wv, t1)
     k2, o2 = _split(wv, t2)
@@ -448,16 +464,16 @@ def rank_documents(
     only until the bound exceeds the ``topn``-th best distance, so most documents never reach
     the exact solver. ``"mean"``: cosine of mean vectors (descending). ``"sif"``: cosine of SIF
     vectors (descending), with ``sif`` or a :class:`SIF` fitted on ``docs``. Documents with no
-    known word come last (inf distance / nan similarity).
+    known word come last (inf distance / nan similarity). ``topn <= 0`` gives ``[]``. Strings
+    are tokenised as :func:`query_tokenizer` says.
     """
     if method not in _METHODS:
         raise ParameterError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
-    if topn is not None and int(topn) <= 0:
-        raise ParameterError(f"topn must be a positive integer or None, got {topn}")
     doc_list = list(docs)
     nd = len(doc_list)
-    if nd == 0:
+    if nd == 0 or (topn is not None and int(topn) <= 0):
         return []
+    tokenizer = query_tokenizer(wv, tokenizer)
     k = nd if topn is None else min(int(topn), nd)
     if method == "wmd":
         return _rank_wmd(wv, query, doc_list, k, norm, tokenizer, progress)
@@ -466,17 +482,12 @@ def rank_documents(
         mat = model.transform(doc_list)
         qv = model.transform([query])[0]
     else:
-        toks = [doc_tokens(d, tokenizer) for d in doc_list]
-        ptr, ids, w = _encode_docs(wv, toks)
-        counts = np.diff(ptr)
-        mat = np.zeros((nd, wv.vector_size), dtype=np.float32)
-        if len(ids):
-            from scipy import sparse
-
-            # w is frequency / known length, so the product is the plain mean vector
-            rows = np.repeat(np.arange(nd), counts)
-            sm = sparse.csr_matrix((w.astype(np.float32), (rows, ids)), shape=(nd, len(wv)))
-            mat = np.asarray(sm @ np.asarray(wv.vectors, dtype=np.float32), dtype=np.float32)
+        kti = wv.key_to_index
+        known = [[kti[t] for t in doc_tokens(d, tokenizer) if t in kti] for d in doc_list]
+        ptr = np.zeros(nd + 1, dtype=np.int64)
+        np.cumsum([len(k) for k in known], out=ptr[1:])
+        ids = np.fromiter((i for k in known for i in k), dtype=np.int64, count=int(ptr[-1]))
+        mat = _mean_rows(wv.vectors, ids, np.ones(len(ids), dtype=np.float32), ptr)
         qv0, _ = _mean(wv, query, None, False, tokenizer)
         qv = np.zeros(wv.vector_size, dtype=np.float32) if qv0 is None else qv0
     norms = np.linalg.norm(mat, axis=1)

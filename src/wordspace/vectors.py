@@ -3,6 +3,11 @@
 Query names and semantics follow gensim's ``KeyedVectors`` so porting a script is mostly
 changing the import. Vectors are float32, read-only by default; the unit-normalised matrix is
 computed once and cached.
+
+Rows holding NaN or inf (a damaged file, a diverged training) have no direction: their unit
+vector is all NaN, so their cosines are NaN. Neighbour searches never return them, a query
+*about* such a word raises :class:`FormatError`, and full score arrays (``topn=None``) hold NaN
+at their positions.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from .errors import FormatError, OutOfVocabularyError, ParameterError, close_mat
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from .text import Tokenizer
 
 __all__ = ["WordVectors", "WordArray"]
 
@@ -47,8 +54,34 @@ def _nchunks() -> int:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
+    n = float(np.linalg.norm(np.asarray(v, dtype=np.float64)))  # float32 squares overflow at 2e19
     return v / n if n > 0 else v
+
+
+def _mean_rows(
+    matrix: np.ndarray, ids: np.ndarray, weights: np.ndarray, starts: np.ndarray
+) -> np.ndarray:
+    """The weighted means of groups of rows of ``matrix``: row g of the result is
+    ``sum(weights[j] * matrix[ids[j]]) / (number of j)`` over ``j`` in
+    ``starts[g]:starts[g + 1]`` (zeros for an empty group), float32.
+
+    The one mean-vector computation: :meth:`WordVectors.get_mean_vector` (one group) and the
+    text similarity functions (one group per document) use it. Many groups go through one
+    sparse product, so no Python runs per document or per word.
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    ids = np.asarray(ids, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float32)
+    sizes = np.diff(starts)
+    if len(sizes) == 1:
+        out = (w @ np.asarray(matrix[ids], dtype=np.float32))[None, :]
+    else:
+        from scipy import sparse
+
+        m = sparse.csr_matrix((w, ids, starts), shape=(len(sizes), matrix.shape[0]))
+        out = np.asarray(m @ np.asarray(matrix, dtype=np.float32), dtype=np.float32)
+    out = np.asarray(out, dtype=np.float32)
+    return out / np.maximum(sizes, 1).astype(np.float32)[:, None]
 
 
 class WordArray(Mapping):
@@ -103,7 +136,9 @@ class WordVectors:
     ):
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
-            raise FormatError(f"vectors must be a 2-D array (words x dimensions), got shape {vectors.shape}")
+            raise FormatError(
+                f"vectors must be a 2-D array (words x dimensions), got shape {vectors.shape}"
+            )
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # no copy when already so
         keys = list(keys)
         if len(keys) != vectors.shape[0]:
@@ -129,7 +164,9 @@ class WordVectors:
         if counts is not None:
             c = np.asarray(counts, dtype=np.int64)
             if c.shape != (len(keys),):
-                raise FormatError(f"counts must have one entry per word ({len(keys)}), got {c.shape}")
+                raise FormatError(
+                    f"counts must have one entry per word ({len(keys)}), got {c.shape}"
+                )
             self.counts = c
         self.extras: dict[str, np.ndarray] = {}
         for name, arr in (extras or {}).items():
@@ -137,6 +174,7 @@ class WordVectors:
         self.meta: dict[str, Any] = dict(meta or {})
         self._norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self._nonfinite: np.ndarray | None = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -200,6 +238,22 @@ class WordVectors:
             )
         return WordArray(self, "values", self.extras["values"])
 
+    @property
+    def tokenizer(self) -> Tokenizer | None:
+        """The tokenizer the model was trained with (recorded by the trainers in
+        ``meta["tokenizer"]``), or None (vectors from another tool's file record none).
+
+        String queries (:meth:`text_similarity`, :meth:`mean_vector`, :meth:`wmdistance`,
+        :meth:`rank_documents`, :meth:`oov_tokens`) tokenise with it; see
+        :mod:`wordspace.textsim` for what they do when there is none.
+        """
+        rec = self.meta.get("tokenizer")
+        if rec is None:
+            return None
+        from .text import Tokenizer
+
+        return Tokenizer.from_dict(rec, where='meta["tokenizer"]')
+
     # -------------------------------------------------------------- vectors
     @property
     def norms(self) -> np.ndarray:
@@ -209,16 +263,58 @@ class WordVectors:
         return self._norms
 
     def fill_norms(self, force: bool = False) -> None:
-        """Compute (once) the L2 norms and the unit-normalised matrix."""
+        """Compute (once) the L2 norms and the unit-normalised matrix.
+
+        A row holding NaN or inf gets a NaN norm or an infinite one and an all-NaN unit vector
+        (:attr:`nonfinite_rows` lists them); a finite row too large for float32 squares is
+        normalised in float64.
+        """
         if self._norms is not None and not force:
             return
         v = np.asarray(self.vectors, dtype=np.float32)
-        norms = np.sqrt(np.einsum("ij,ij->i", v, v, dtype=np.float32))
-        safe = np.where(norms > 0, norms, np.float32(1))
-        unit = v / safe[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms = np.sqrt(np.einsum("ij,ij->i", v, v, dtype=np.float32))
+            safe = np.where(norms > 0, norms, np.float32(1))
+            unit = v / safe[:, None]
+        odd = np.flatnonzero(~np.isfinite(norms))
+        nonfinite = np.zeros(0, dtype=np.int64)
+        if len(odd):
+            sub = v[odd].astype(np.float64)
+            finite = np.isfinite(sub).all(axis=1)
+            big = odd[finite]  # finite components whose squares overflow float32
+            n64 = np.linalg.norm(sub[finite], axis=1)
+            unit[big] = (sub[finite] / n64[:, None]).astype(np.float32)
+            with np.errstate(over="ignore"):
+                norms[big] = n64.astype(np.float32)
+            nonfinite = odd[~finite]
+            unit[nonfinite] = np.nan
         unit.flags.writeable = False
         self._norms = norms
         self._unit = unit
+        self._nonfinite = nonfinite
+
+    @property
+    def nonfinite_rows(self) -> np.ndarray:
+        """Indices of the rows whose vector holds NaN or inf (usually none)."""
+        self.fill_norms()
+        assert self._nonfinite is not None
+        return self._nonfinite
+
+    def _require_finite(self, words: Iterable[Any]) -> None:
+        """Raise :class:`FormatError` when one of ``words`` has a vector holding NaN or inf
+        (it has no direction, hence no neighbours or cosines)."""
+        bad_rows = self.nonfinite_rows
+        if not len(bad_rows):
+            return
+        bad = set(bad_rows.tolist())
+        hit = [w for w in words if isinstance(w, str) and self.key_to_index.get(w) in bad]
+        if hit:
+            raise FormatError(
+                f"the vector of {hit[0]!r} holds NaN or infinite numbers (as {len(bad_rows):,} "
+                f"of the model's {len(self):,} vectors do), so it has no direction to compare; "
+                "the model is damaged or its training diverged: query other words, or "
+                "retrain/reconvert it"
+            )
 
     def get_normed_vectors(self) -> np.ndarray:
         """The unit-normalised matrix (cached; zero vectors stay zero)."""
@@ -251,7 +347,9 @@ class WordVectors:
 
         Missing words are skipped when ``ignore_missing`` (the default) and raise
         :class:`OutOfVocabularyError` otherwise. Raises :class:`ParameterError` when nothing
-        is left to average.
+        is left to average. The sum of the weighted vectors is divided by the number of keys
+        used. This is the library's one mean-vector computation (the text similarity functions
+        call it).
         """
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
             keys = list(keys)
@@ -263,29 +361,40 @@ class WordVectors:
             w = np.asarray(weights, dtype=np.float32)
             if w.shape != (len(keys),):
                 raise ParameterError(f"{len(keys)} keys but {w.size} weights")
-        total = np.zeros(self.vector_size, dtype=np.float32)
-        used = 0
-        for k, wt in zip(keys, w, strict=True):
+        mat = self.get_normed_vectors() if pre_normalize else self.vectors
+        rows: list[np.ndarray] = []  # raw vectors given as keys
+        idx: list[int] = []  # vocabulary rows
+        used: list[int] = []  # positions of the keys used: vocabulary rows first, then vectors
+        raw_pos: list[int] = []
+        kti = self.key_to_index
+        for j, k in enumerate(keys):
             if isinstance(k, np.ndarray):
                 if k.shape != (self.vector_size,):
                     raise ParameterError(
                         f"a vector of shape {k.shape} was given; these vectors have "
                         f"{self.vector_size} dimensions"
                     )
-                vec = _unit(k.astype(np.float32)) if pre_normalize else k.astype(np.float32)
-            elif k in self.key_to_index:
-                vec = self.get_vector(k, norm=pre_normalize)
-            elif ignore_missing:
+                k32 = k.astype(np.float32)
+                rows.append(_unit(k32) if pre_normalize else k32)
+                raw_pos.append(j)
                 continue
-            else:
+            i = kti.get(k)
+            if i is not None:
+                idx.append(i)
+                used.append(j)
+            elif not ignore_missing:
                 raise self._oov(k)
-            total += wt * vec
-            used += 1
-        if used == 0:
+        used += raw_pos
+        if not used:
             raise ParameterError(
                 "none of the words is in the vocabulary: " + ", ".join(map(repr, keys[:5]))
             )
-        mean = total / used
+        if rows:
+            stacked = np.vstack([np.asarray(mat[np.asarray(idx, dtype=np.int64)]), *rows])
+            mean = _mean_rows(stacked, np.arange(len(used)), w[used], np.array([0, len(used)]))
+        else:
+            mean = _mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]))
+        mean = mean[0]
         return _unit(mean).astype(np.float32) if post_normalize else mean
 
     # ------------------------------------------------------------ neighbours
@@ -313,6 +422,15 @@ class WordVectors:
             raise ParameterError("cannot compute similarity with no input: give positive words")
         return keys, weights, exclude
 
+    def _require_finite_query(self, terms: Sequence[Any], vec: np.ndarray) -> None:
+        if np.isfinite(vec).all():
+            return
+        self._require_finite(t[0] if isinstance(t, tuple) else t for t in terms)
+        raise ParameterError(
+            "the query vector holds NaN or infinite numbers (or its combination overflows); "
+            "give finite vectors"
+        )
+
     def _limit(self, restrict_vocab: int | None) -> int:
         n = len(self)
         if restrict_vocab is None:
@@ -324,8 +442,9 @@ class WordVectors:
     def _top(
         self, scores: np.ndarray, topn: int, exclude: set[int]
     ) -> list[tuple[str, float]]:
+        """The ``topn`` best scores, skipping ``exclude`` and NaN scores (sorted last)."""
         k = min(topn + len(exclude), scores.shape[0])
-        if k <= 0:
+        if topn <= 0 or k <= 0:
             return []
         if k < scores.shape[0]:
             part = np.argpartition(-scores, k - 1)[:k]
@@ -334,7 +453,7 @@ class WordVectors:
         order = part[np.argsort(-scores[part], kind="stable")]
         out = []
         for i in order:
-            if int(i) in exclude:
+            if int(i) in exclude or np.isnan(scores[i]):
                 continue
             out.append((self.index_to_key[i], float(scores[i])))
             if len(out) == topn:
@@ -351,12 +470,14 @@ class WordVectors:
         """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
 
         Terms are words, vectors, or ``(word, weight)`` pairs. Query words are excluded from
-        the result. ``topn=None`` returns the array of all similarities, as gensim does.
-        ``restrict_vocab=N`` searches only the first N words.
+        the result. ``topn=None`` returns the array of all similarities, as gensim does (NaN
+        for vectors holding NaN/inf, which a list result never contains); ``topn <= 0`` gives
+        ``[]``. ``restrict_vocab=N`` searches only the first N words.
         """
         keys, weights, exclude = self._split_terms(positive, negative)
         mean = self.get_mean_vector(keys, weights, pre_normalize=True, post_normalize=True,
                                     ignore_missing=False)
+        self._require_finite_query(keys, mean)
         limit = self._limit(restrict_vocab)
         unit = self.get_normed_vectors()
         if topn is None:
@@ -380,7 +501,9 @@ class WordVectors:
     ) -> list[tuple[str, float]] | np.ndarray:
         """Analogy by multiplicative combination (3CosMul, Levy & Goldberg 2014), as gensim.
 
-        Each cosine is shifted to [0, 1]; score = prod(pos) / (prod(neg) + 1e-6).
+        Each cosine is shifted to [0, 1]; score = prod(pos) / (prod(neg) + 1e-6). Query words
+        are excluded; ``topn=None`` returns every score (NaN for vectors holding NaN/inf, which
+        a list result never contains); ``topn <= 0`` gives ``[]``.
         """
         pos, neg = _as_list(positive), _as_list(negative)
         if not pos:
@@ -395,6 +518,9 @@ class WordVectors:
 
         pvecs = np.array([vec(t) for t in pos], dtype=np.float32)
         nvecs = np.array([vec(t) for t in neg], dtype=np.float32).reshape(-1, self.vector_size)
+        for terms, m in ((pos, pvecs), (neg, nvecs)):
+            if len(m):
+                self._require_finite_query(terms, m)
         limit = self._limit(restrict_vocab)
         unit = self.get_normed_vectors()[:limit]
         pos_d = (1.0 + unit @ pvecs.T) / 2.0
@@ -402,7 +528,10 @@ class WordVectors:
         scores = np.prod(pos_d, axis=1) / (np.prod(neg_d, axis=1) + 1e-6)
         if topn is None:
             return scores
-        return self._top(scores, int(topn), exclude)
+        topn = int(topn)
+        if topn <= 0:
+            return []
+        return self._top(scores, topn, exclude)
 
     def most_similar_many(
         self,
@@ -413,28 +542,20 @@ class WordVectors:
     ) -> list[list[tuple[str, float]]]:
         """Neighbours of many words at once (one matrix product per batch).
 
-        Equivalent to ``[wv.most_similar(w, topn=topn) for w in words]``, much faster.
+        Equivalent to ``[wv.most_similar(w, topn=topn) for w in words]``, much faster
+        (:func:`wordspace.kernels.topk.topk_neighbors`); ``topn <= 0`` gives empty lists.
         """
-        from .kernels.topk import topk_update
+        from .kernels.topk import topk_neighbors
 
         idx = np.array([self.get_index(w) for w in words], dtype=np.int64)
+        self._require_finite(words)
         unit = self.get_normed_vectors()
         limit = self._limit(restrict_vocab)
-        out: list[list[tuple[str, float]]] = []
-        k = max(1, min(topn, limit))
-        block = 32768
-        for s in range(0, len(idx), batch_size):
-            b = idx[s : s + batch_size]
-            q = unit[b]
-            best_s = np.full((len(b), k), -np.inf, dtype=np.float32)
-            best_i = np.full((len(b), k), -1, dtype=np.int64)
-            for o in range(0, limit, block):
-                scores = q @ unit[o : min(limit, o + block)].T
-                topk_update(scores, o, best_s, best_i, b)
-            for bi, bs in zip(best_i, best_s, strict=True):
-                out.append([(self.index_to_key[i], float(x)) for i, x in zip(bi, bs, strict=True)
-                            if i >= 0][:topn])
-        return out
+        k = min(int(topn), limit)
+        best_i, best_s = topk_neighbors(unit, idx, k, limit, batch_size=batch_size)
+        keys = self.index_to_key
+        return [[(keys[i], float(x)) for i, x in zip(bi, bs, strict=True) if i >= 0]
+                for bi, bs in zip(best_i.tolist(), best_s.tolist(), strict=True)]
 
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
@@ -450,7 +571,7 @@ class WordVectors:
 
     # ------------------------------------------------------------- similarity
     def similarity(self, w1: str, w2: str) -> float:
-        """Cosine similarity of two words."""
+        """Cosine similarity of two words (NaN when a vector holds NaN or inf)."""
         return float(np.dot(self.get_vector(w1, norm=True), self.get_vector(w2, norm=True)))
 
     def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
@@ -486,7 +607,8 @@ class WordVectors:
         return (m @ v) / norms
 
     def doesnt_match(self, words: Sequence[str]) -> str:
-        """The word furthest from the mean of the others (unknown words ignored, with a warning)."""
+        """The word furthest from the mean of the others (unknown words, and words whose vector
+        holds NaN or inf, are ignored with a warning)."""
         used = [w for w in words if w in self.key_to_index]
         if len(used) != len(words):
             warnings.warn(
@@ -494,6 +616,13 @@ class WordVectors:
                 "ignoring these words",
                 stacklevel=2,
             )
+        if len(self.nonfinite_rows):
+            bad = set(self.nonfinite_rows.tolist())
+            broken = [w for w in used if self.key_to_index[w] in bad]
+            if broken:
+                warnings.warn(f"vectors for words {broken} hold NaN or infinite numbers, "
+                              "ignoring these words", stacklevel=2)
+                used = [w for w in used if self.key_to_index[w] not in bad]
         if not used:
             raise ParameterError("cannot select a word from an empty list (no known words)")
         vecs = np.vstack([self.get_vector(w, norm=True) for w in used])
@@ -502,8 +631,9 @@ class WordVectors:
         return used[int(np.argmin(dists))]
 
     def closer_than(self, key1: str, key2: str) -> list[str]:
-        """Every word closer to ``key1`` than ``key2`` is."""
+        """Every word closer to ``key1`` than ``key2`` is (never a vector holding NaN/inf)."""
         i1, i2 = self.get_index(key1), self.get_index(key2)
+        self._require_finite((key1, key2))
         unit = self.get_normed_vectors()
         sims = unit @ unit[i1]
         mask = sims > sims[i2]

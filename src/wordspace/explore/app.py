@@ -2,8 +2,9 @@
 
 ``GET /api/info``, ``/api/neighbors?word=&n=``, ``/api/analogy?a=&b=&c=&n=``,
 ``/api/similarity?w1=&w2=``, ``/api/map?word=&n=``. Errors are JSON ``{"error": message}``:
-404 for an unknown word (with spelling suggestions), 400 for a bad parameter; never a
-stack trace.
+404 for an unknown word (with spelling suggestions), 400 for a bad parameter (and for a word
+whose vector holds NaN or inf); never a stack trace. Every response is valid JSON: a number
+that is not finite is sent as ``null``.
 """
 
 from __future__ import annotations
@@ -35,9 +36,22 @@ _EXAMPLES = ("king", "paris", "music", "river", "doctor", "computer", "red", "ha
              "football", "cheap", "luxury")
 
 
-def _num(x: Any) -> float | None:
+def _num(x: Any, digits: int | None = None) -> float | None:
     v = float(x)
-    return v if math.isfinite(v) else None
+    if not math.isfinite(v):
+        return None
+    return v if digits is None else round(v, digits)
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by None (JSON has no NaN or Infinity)."""
+    if isinstance(obj, float | np.floating):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 class _Model:
@@ -66,8 +80,17 @@ class _Model:
             return None
         return _num(self.values[self.wv.key_to_index[w]])
 
+    def value_range(self) -> list[float | None] | None:
+        """Smallest and largest finite value (NaN and inf values are shown as no value)."""
+        if self.values is None:
+            return None
+        finite = self.values[np.isfinite(self.values)]
+        if not len(finite):
+            return [None, None]
+        return [float(finite.min()), float(finite.max())]
+
     def row(self, w: str, score: float, key: str = "cosine") -> dict[str, Any]:
-        d: dict[str, Any] = {"word": w, key: round(float(score), 6)}
+        d: dict[str, Any] = {"word": w, key: _num(score, 6)}
         if self.values is not None:
             d["value"] = self.value(w)
         return d
@@ -87,8 +110,7 @@ class _Model:
             "has_counts": wv.counts is not None,
             "has_values": self.values is not None,
             "value_name": value_name,
-            "value_range": (None if self.values is None else
-                            [_num(np.nanmin(self.values)), _num(np.nanmax(self.values))]),
+            "value_range": self.value_range(),
             "examples": examples,
             "max_n": MAX_N,
         }
@@ -109,7 +131,7 @@ class _Model:
 
     def similarity(self, w1: str, w2: str) -> dict[str, Any]:
         w1, w2 = self.word(w1, "w1"), self.word(w2, "w2")
-        return {"w1": w1, "w2": w2, "cosine": round(self.wv.similarity(w1, w2), 6)}
+        return {"w1": w1, "w2": w2, "cosine": _num(self.wv.similarity(w1, w2), 6)}
 
     def map(self, word: str, n: int) -> dict[str, Any]:
         from ..plot import project  # numpy only for PCA
@@ -128,7 +150,7 @@ class _Model:
         points = []
         for k, (x, y), s in zip(words, xy, cos, strict=True):
             p = self.row(k, s)
-            p["x"], p["y"] = round(float(x), 5), round(float(y), 5)
+            p["x"], p["y"] = _num(x, 5), _num(y, 5)
             points.append(p)
         return {"word": w, "has_values": self.values is not None, "points": points}
 
@@ -141,14 +163,23 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
     try:
         from fastapi import FastAPI, Query, Request
         from fastapi.exceptions import RequestValidationError
-        from fastapi.responses import FileResponse, JSONResponse
+        from fastapi.responses import FileResponse
+        from fastapi.responses import JSONResponse as _JSONResponse
         from fastapi.staticfiles import StaticFiles
     except ImportError:
         raise MissingDependencyError("fastapi", "explore", "the explorer") from None
+
+    class JSONResponse(_JSONResponse):
+        """JSON with null for non-finite numbers (the default would fail on NaN: a 500)."""
+
+        def render(self, content: Any) -> bytes:
+            return super().render(_finite(content))
+
     if restrict_vocab is not None and int(restrict_vocab) <= 0:
         raise ParameterError(f"restrict_vocab must be positive, got {restrict_vocab}")
     model = _Model(wv, restrict_vocab, title)
-    app = FastAPI(title="wordspace explorer", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="wordspace explorer", docs_url=None, redoc_url=None, openapi_url=None,
+                  default_response_class=JSONResponse)
     app.state.model = model
 
     @app.exception_handler(OutOfVocabularyError)

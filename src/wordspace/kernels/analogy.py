@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from numba import njit, prange
 
-from .topk import _insert
+from .topk import FASTMATH, _insert
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+@njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
 def analogy_block_topk(sims, offset, qa, qb, qc, mul, best_s, best_i):
     """Merge the scores of rows ``offset .. offset + sims.shape[1]`` into each question's
     running top-k (``best_s`` descending, ``best_i`` row indices); ``qa/qb/qc`` index rows of

@@ -265,8 +265,7 @@ class GloVe(Estimator):
         if corpus is not None:
             corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
                                    max_sentence_length=self.max_sentence_length)
-            self.tokenizer_ = Tokenizer(lowercase=bool(corpus_obj.lowercase),
-                                        normalize=bool(getattr(corpus_obj, "normalize", False)))
+            self.tokenizer_ = corpus_obj.tokenizer
             if vocab is None:
                 vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
                                          self.max_final_vocab)
@@ -515,7 +514,7 @@ class GloVe(Estimator):
         self.loss_history_ = list(state.get("loss_history", []))
         self.epoch_stats_ = list(state.get("epoch_stats", []))
         self.cooccurrence_ = None
-        self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self.tokenizer_ = wv.tokenizer or Tokenizer(lowercase=bool(self.lowercase))
         self.wv = wv
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False,

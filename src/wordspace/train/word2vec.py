@@ -266,8 +266,7 @@ class Word2Vec(Estimator):
         self.vocab_seconds_ = time.perf_counter() - t0
         if len(ids) == 0:
             raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
-        self.tokenizer_ = Tokenizer(lowercase=bool(corpus.lowercase),
-                                    normalize=bool(getattr(corpus, "normalize", False)))
+        self.tokenizer_ = corpus.tokenizer
         try:
             self._train(ids, starts, progress)
         except TrainingDivergedError:
@@ -466,7 +465,7 @@ class Word2Vec(Estimator):
         self.epochs_trained_ = int(state.get("epochs_trained", 0))
         self.loss_history_ = list(state.get("loss_history", []))
         self.epoch_stats_ = list(state.get("epoch_stats", []))
-        self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self.tokenizer_ = wv.tokenizer or Tokenizer(lowercase=bool(self.lowercase))
         self._make_wv()
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
