@@ -133,11 +133,12 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two texts: Word Mover's Distance or cosine of mean / SIF vectors."""
-    from ..textsim import SIF, doc_tokens, text_similarity
+    from ..textsim import SIF, doc_tokens, query_tokenizer, text_similarity
 
     _check_text_method(method)
     need_file(corpus, "--corpus")
     wv = load(path)
+    tok = query_tokenizer(wv)
     sif = None
     if method == "sif" and corpus is not None:
         sif = SIF(wv).fit([ln.strip() for ln in _read_lines(corpus) if ln.strip()])
@@ -145,14 +146,14 @@ def compare(
     oov1, oov2 = wv.oov_tokens(text1), wv.oov_tokens(text2)
     kind = "distance" if method == "wmd" else "cosine"
     if as_json:
-        emit_json({"method": method, kind: score, "tokens1": doc_tokens(text1),
-                   "tokens2": doc_tokens(text2), "oov1": oov1, "oov2": oov2})
+        emit_json({"method": method, kind: score, "tokens1": doc_tokens(text1, tok),
+                   "tokens2": doc_tokens(text2, tok), "oov1": oov1, "oov2": oov2})
         return
     t = Table(title=f"{method} {kind}", show_header=False)
     t.add_column("", style="bold")
     t.add_column("")
-    t.add_row("text 1", escape(" ".join(doc_tokens(text1))))
-    t.add_row("text 2", escape(" ".join(doc_tokens(text2))))
+    t.add_row("text 1", escape(" ".join(doc_tokens(text1, tok))))
+    t.add_row("text 2", escape(" ".join(doc_tokens(text2, tok))))
     if oov1 or oov2:
         t.add_row("dropped (OOV)",
                   escape(f"{', '.join(oov1) or '-'}  |  {', '.join(oov2) or '-'}"))
