@@ -64,6 +64,7 @@ __all__ = [
     "write_native",
     "read_native",
     "check_meta",
+    "read_npz",
     "open_binary",
     "atomic_path",
 ]
@@ -743,8 +744,11 @@ def _read_dir(p: Path, mmap: bool) -> tuple[dict[str, np.ndarray], dict[str, Any
     return arrays, meta
 
 
-def _read_npy_header(fh: IO[bytes], where: str) -> tuple[tuple[int, ...], bool, np.dtype, int]:
-    """Parse a .npy header: ``(shape, fortran_order, dtype, header_length)``; real dtypes only."""
+def _read_npy_header(
+    fh: IO[bytes], where: str, kinds: str = "biuf"
+) -> tuple[tuple[int, ...], bool, np.dtype, int]:
+    """Parse a .npy header: ``(shape, fortran_order, dtype, header_length)``; only dtypes of
+    the given kinds (real numbers by default) are admitted."""
     magic = fh.read(8)
     if len(magic) < 8 or magic[:6] != b"\x93NUMPY":
         raise FormatError(f"{where}: not a .npy array (bad magic bytes); the file is corrupt")
@@ -782,12 +786,11 @@ def _read_npy_header(fh: IO[bytes], where: str) -> tuple[tuple[int, ...], bool, 
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, SyntaxError,
             RecursionError, OverflowError):
         raise FormatError(f"{where}: the .npy dtype {str(d['descr'])[:60]} is unreadable") from None
-    if (dtype.hasobject or dtype.kind not in "biuf" or dtype.fields is not None
+    if (dtype.hasobject or dtype.kind not in kinds or dtype.fields is not None
             or dtype.subdtype is not None or dtype.itemsize == 0):
-        raise FormatError(
-            f"{where}: dtype {str(dtype)[:60]} is not a real numeric type (bool, integer or "
-            "float); refusing to load it"
-        )
+        what = "a real numeric type (bool, integer or float)" if kinds == "biuf" else (
+            f"of the kinds {kinds!r}")
+        raise FormatError(f"{where}: dtype {str(dtype)[:60]} is not {what}; refusing to load it")
     return shape, fortran, dtype, 6 + 2 + size_bytes + hlen
 
 
@@ -882,6 +885,40 @@ def _read_zip(p: Path, mmap: bool) -> tuple[dict[str, np.ndarray], dict[str, Any
                 nbytes = _declared_bytes(shape, dtype, limit - hlen, where)
                 arrays[name] = _read_exact(fh, shape, fortran, dtype, nbytes, where)
     return arrays, meta
+
+
+def read_npz(
+    path: str | os.PathLike, names: tuple[str, ...], *, kinds: str = "biuf",
+    inflate_factor: int = 1,
+) -> dict[str, np.ndarray]:
+    """Read the members ``NAME.npy`` (for ``names`` present) of an ``.npz`` archive, safely.
+
+    Every declared shape is checked against the bytes present before allocating; compressed
+    members may inflate to at most ``inflate_factor`` times the archive's size plus 64 MiB in
+    all. Any damage raises :class:`FormatError` naming the file.
+    """
+    p = Path(path)
+    archive_size = p.stat().st_size
+    budget = [inflate_factor * archive_size + _INFLATE_SLACK]
+    out: dict[str, np.ndarray] = {}
+    try:
+        with zipfile.ZipFile(p) as z:
+            present = set(z.namelist())
+            for name in names:
+                if f"{name}.npy" not in present:
+                    continue
+                info = z.getinfo(f"{name}.npy")
+                limit = _member_limit(p, info, archive_size, budget)
+                where = f"{p}: {info.filename}"
+                with z.open(info) as fh:
+                    shape, fortran, dtype, hlen = _read_npy_header(fh, where, kinds)
+                    nbytes = _declared_bytes(shape, dtype, limit - hlen, where)
+                    out[name] = _read_exact(fh, shape, fortran, dtype, nbytes, where)
+    except _ZIP_ERRORS as e:
+        if isinstance(e, FormatError | ParameterError):
+            raise
+        raise FormatError(f"{p}: the archive is corrupt ({type(e).__name__}: {e})") from None
+    return out
 
 
 def _mmap_member(p: Path, info: zipfile.ZipInfo, where: str) -> np.ndarray:

@@ -28,6 +28,13 @@ def _is_space(c):
     return c == 32 or c == 9 or c == 13 or c == 11 or c == 12
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _is_inity(buf, i):
+    """buf[i:i+5] is "inity" (any case): the rest of "infinity"."""
+    return ((buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (buf[i + 2] | 32) == 105
+            and (buf[i + 3] | 32) == 116 and (buf[i + 4] | 32) == 121)
+
+
 @njit(cache=True, nogil=True)
 def _parse_number(buf, s, e, pow10):
     """Parse buf[s:e] as a float; returns (value, ok)."""
@@ -46,6 +53,8 @@ def _parse_number(buf, s, e, pow10):
         if (n == 3 or n == 8) and (buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (
             buf[i + 2] | 32
         ) == 102:
+            if n == 8 and not _is_inity(buf, i + 3):
+                return 0.0, False
             return (-np.inf if neg else np.inf), True
         return 0.0, False
     mant = np.int64(0)
