@@ -243,7 +243,7 @@ def check_output(path: str | os.PathLike, *, layout: str | None = None) -> Path:
     real = Path(os.path.realpath(given))
     try:
         st = os.stat(real)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         st = None
     except OSError as e:
         raise OutputPathError(f"{given}: cannot inspect the output path ({e.strerror})") from None
