@@ -104,6 +104,17 @@ def _parse_header(line: bytes) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
+def _check_dim(dim: int, data_len: int, declared: int | None, path: Path) -> None:
+    """A header's dimension must be >= 1 and its rows must fit in the bytes present."""
+    if dim <= 0:
+        raise FormatError(f"{path}:1: invalid header: the dimension must be >= 1, got {dim}")
+    if dim > (1 << 31) or (declared and 2 * dim + 1 > data_len):
+        raise FormatError(
+            f"{path}: the header says {declared:,} words of {dim:,} numbers but only "
+            f"{data_len:,} bytes follow it; the file is truncated or the header is wrong"
+        )
+
+
 def _warn_nonfinite(vecs: np.ndarray, where: str) -> int:
     """Warn when rows of ``vecs`` hold NaN or infinity; return their number."""
     if vecs.size == 0 or vecs.dtype.kind != "f":
@@ -163,7 +174,7 @@ def detect_format(path: str | os.PathLike) -> str:
     if header is None:
         return "glove-text"
     row = rest.split(b"\n", 1)[0]
-    fields = row.rsplit(None, header[1])
+    fields = row.rsplit(None, min(header[1], len(row) + 1))
     text_row = len(fields) == header[1] + 1 and _all_numbers(fields[1:])
     if not text_row and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)):
         return "word2vec-binary"
@@ -283,18 +294,18 @@ def _read_text(
                 f"{first[:60]!r}; for GloVe files without a header pass no_header=True"
             )
         expected_n, dim = header
-        if dim <= 0:
-            raise FormatError(
-                f"{path}:1: invalid header {first.strip()!r}: the dimension must be >= 1"
-            )
         lineno0 = 2
         data = b"".join(islice(f, limit)) if limit is not None else f.read()
+        _check_dim(dim, len(data), expected_n if limit is None else min(limit, expected_n),
+                   path)
+        if 2 * dim + 1 > len(data):  # no row fits: nothing to parse
+            if data.strip():
+                raise FormatError(
+                    f"{path}:2: the header says 0 words but the file has more lines; fix "
+                    "the header"
+                )
+            return [], np.empty((0, dim), dtype=np.float32)
     want = expected_n if limit is None else (limit if expected_n is None else min(limit, expected_n))
-    if want is not None and want > 0 and len(data) < 2 * dim + 1:
-        raise FormatError(
-            f"{path}: the header says {expected_n:,} words of {dim:,} numbers but only "
-            f"{len(data):,} bytes follow it; the file is truncated or the header is wrong"
-        )
     keys, vecs = _parse_block(data, dim, want, expected_n, path, lineno0, unicode_errors)
     n = len(keys)
     if expected_n is not None and n < (want or 0):
@@ -376,12 +387,16 @@ def _read_binary(
             f"{path}:1: expected a header 'N D' (word count, dimension), got {first[:60]!r}"
         )
     declared, dim = header
-    if dim <= 0:
-        raise FormatError(f"{path}:1: invalid header {first.strip()!r}: the dimension must be >= 1")
     n = declared if limit is None else min(declared, limit)
-    rowbytes = 4 * dim
     data = f.read()
     size = len(data)
+    _check_dim(dim, size, n, path)
+    if n == 0 and dim > size:
+        if limit is None and data.strip():
+            raise FormatError(f"{path}: the header says 0 words but more data follows; fix "
+                              "the header")
+        return [], np.empty((0, dim), dtype=np.float32)
+    rowbytes = 4 * dim
     header_len = len(first)
     # each record is at least a 1-byte word, a space and the floats: check before allocating
     if n * (rowbytes + 2) > size + 1:
