@@ -173,15 +173,21 @@ def detect_format(path: str | os.PathLike) -> str:
     header = _parse_header(first)
     if header is None:
         return "glove-text"
-    row = rest.split(b"\n", 1)[0]
-    fields = row.rsplit(None, min(header[1], len(row) + 1))
-    text_row = len(fields) == header[1] + 1 and _all_numbers(fields[1:])
-    if not text_row and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)):
+    rows = rest.split(b"\n")
+    if len(rows) > 1:
+        rows = rows[:-1]  # the last may be cut off by the sample
+    text_rows = all(_is_text_row(r, header[1]) for r in rows[:64] if r.strip())
+    if not text_rows and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)):
         return "word2vec-binary"
     name = p.name.lower()
     for comp in (".gz", ".bz2", ".xz"):
         name = name.removesuffix(comp)
     return "fasttext-vec" if name.endswith(".vec") else "word2vec-text"
+
+
+def _is_text_row(row: bytes, dim: int) -> bool:
+    fields = row.rsplit(None, min(dim, len(row) + 1))
+    return len(fields) == dim + 1 and _all_numbers(fields[1:])
 
 
 def _is_utf8_prefix(b: bytes) -> bool:
@@ -464,7 +470,7 @@ def _check_words(keys: list[str], *, binary: bool, glove: bool) -> list[bytes]:
             except UnicodeEncodeError:
                 why = "is not encodable as UTF-8 (it holds a lone surrogate)"
             else:
-                if not binary and k != k.split(None, 1)[0] and _ends_in_number(b):
+                if not binary and _ends_in_number(b):
                     why = ("has a last token that is a number, which a reader takes for part "
                            "of the vector")
         if why is not None:
