@@ -274,6 +274,8 @@ def load_cooccurrence(path: str | os.PathLike):
 def _what_is(p: Path) -> str:
     with open(p, "rb") as f:
         head = f.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "a truncated or damaged .npz (zip) archive; save it again"
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
         return "a compressed file (a corpus? pass it as the corpus instead)"
     try:
