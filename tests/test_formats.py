@@ -66,7 +66,7 @@ def test_text_quirks_crlf_trailing_spaces_multiword_and_limit(tmp_path):
 
 
 def test_numbers_parse_exactly(tmp_path):
-    nums = ["0.1", "-2.5e-3", "1E5", "3.4028235e38", "1e-45", "nan", "-inf", "+7", "123456789012345678901234", "0.000000000000000000000001"]
+    nums = ["9999999999999999999", "18446744073709551617", "0.1", "-2.5e-3", "1E5", "3.4028235e38", "1e-45", "nan", "-inf", "+7", "123456789012345678901234", "0.000000000000000000000001"]
     p = tmp_path / "n.txt"
     p.write_text(f"1 {len(nums)}\nw " + " ".join(nums) + "\n")
     with pytest.warns(RuntimeWarning, match="1 of 1 vectors hold NaN or infinity"):

@@ -95,7 +95,7 @@ def ref_text(data: bytes, *, header: bool) -> tuple[list[str], np.ndarray]:
         raise Invalid("count")
     keys, vecs = [], []
     for r in content:
-        parts = r.rsplit(None, dim)
+        parts = r.rsplit(None, min(dim, len(r) + 1))
         if len(parts) != dim + 1 or not all(_NUM.match(x) for x in parts[1:]):
             raise Invalid("row")
         word = parts[0].strip(_SP)

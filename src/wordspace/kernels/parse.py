@@ -3,9 +3,9 @@
 ``parse_vector_lines`` walks the raw bytes line by line: the last ``dim`` whitespace-separated
 fields of a line are the numbers, everything before them (stripped) is the word, so words
 containing spaces are handled. Numbers are parsed with the exact fast path (integer mantissa
-of at most 19 digits scaled by an exact power of ten in float64, then rounded to float32);
-longer mantissas or exponents fall back to a float64 computation that is still within one
-float32 ulp. On a malformed line it stops and reports the line index and an error code, and
+of at most 18 digits, so that it fits an int64, scaled by an exact power of ten in float64,
+then rounded to float32); longer mantissas or exponents fall back to a float64 computation
+that is still within one float32 ulp. On a malformed line it stops and reports the line index and an error code, and
 the Python caller builds the message.
 """
 
@@ -63,7 +63,7 @@ def _parse_number(buf, s, e, pow10):
     any_digit = False
     while i < e and 48 <= buf[i] <= 57:
         any_digit = True
-        if ndig < 19:
+        if ndig < 18:
             mant = mant * 10 + (buf[i] - 48)
             if mant > 0:
                 ndig += 1
@@ -74,7 +74,7 @@ def _parse_number(buf, s, e, pow10):
         i += 1
         while i < e and 48 <= buf[i] <= 57:
             any_digit = True
-            if ndig < 19:
+            if ndig < 18:
                 mant = mant * 10 + (buf[i] - 48)
                 if mant > 0:
                     ndig += 1
