@@ -81,7 +81,7 @@ def compression_of(path: str | os.PathLike) -> str | None:
     return None
 
 
-_DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
+_DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
 
 
 class _Guarded(io.RawIOBase):
