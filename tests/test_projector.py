@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import wordspace as ws
-from wordspace.errors import ParameterError
+from wordspace.errors import OutputPathError, ParameterError
 from wordspace.projector import export_projector
 
 
@@ -51,8 +51,15 @@ def test_bad_arguments(tmp_path):
         export_projector(_wv(True), tmp_path, limit=0)
     f = tmp_path / "file"
     f.write_text("x")
-    with pytest.raises(ParameterError, match="not a folder"):
+    with pytest.raises(OutputPathError, match="not a folder"):
         export_projector(_wv(True), f)
+    # a folder where an output file goes is never replaced
+    d = tmp_path / "d"
+    (d / "vectors.tsv").mkdir(parents=True)
+    (d / "keep.txt").write_text("mine")
+    with pytest.raises(OutputPathError, match="vectors.tsv is a folder"):
+        export_projector(_wv(True), d)
+    assert (d / "vectors.tsv").is_dir() and (d / "keep.txt").read_text() == "mine"
 
 
 def test_cli_export_projector(tmp_path, capsys):

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FormatError, ParameterError
+from .train._common import is_int as _is_int
 
 __all__ = ["cooccurrence_matrix", "save_cooccurrence", "load_cooccurrence"]
 
@@ -33,10 +35,6 @@ _GIB = 1 << 30
 # CSR output
 _BUFFER_SHARE = 0.5
 _MIN_BUFFER = 1 << 10
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
 
 
 def cooccurrence_matrix(
@@ -173,7 +171,7 @@ def save_cooccurrence(
     it was counted). Written to a temporary name and renamed into place; no pickle."""
     import scipy.sparse as sp
 
-    from .formats import atomic_path
+    from ._files import atomic_path
 
     if not sp.issparse(matrix):
         raise ParameterError(f"matrix must be a scipy.sparse matrix, got {type(matrix).__name__}")
@@ -203,34 +201,88 @@ def load_cooccurrence(path: str | os.PathLike):
     """Load a file written by :func:`save_cooccurrence`.
 
     Returns ``(matrix, words, counts, meta)``: a float32 ``csr_matrix``, the list of words (or
-    None), the ``int64`` counts (or None) and the metadata dict.
+    None), the ``int64`` counts (or None) and the metadata dict. Anything else (a text file, a
+    damaged or forged archive) raises :class:`FormatError` naming the file and the problem;
+    declared sizes are checked before anything is allocated.
     """
     import scipy.sparse as sp
+
+    from .formats import read_npz
 
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"{p}: no such file")
-    try:
-        with np.load(p, allow_pickle=False) as z:
-            files = set(z.files)
-            missing = {"row", "col", "data", "shape"} - files
-            if missing:
-                raise FormatError(f"{p} is not a co-occurrence file (missing {sorted(missing)})")
-            row, col, data, shape = z["row"], z["col"], z["data"], z["shape"]
-            words = [str(w) for w in z["words"].tolist()] if "words" in files else None
-            counts = z["counts"] if "counts" in files else None
-            meta = json.loads(str(z["meta"])) if "meta" in files else {}
-    except (ValueError, OSError) as e:
-        if isinstance(e, FormatError | FileNotFoundError):
-            raise
-        raise FormatError(f"{p} is not a readable .npz co-occurrence file: {e}") from None
-    if shape.shape != (2,) or not (len(row) == len(col) == len(data)):
-        raise FormatError(f"{p}: inconsistent co-occurrence arrays")
+    if p.is_dir():
+        raise FormatError(f"{p} is a folder, not a co-occurrence file (.npz)")
+    if not zipfile.is_zipfile(p):
+        raise FormatError(
+            f"{p} is not a co-occurrence file: those are .npz archives written by "
+            f"save_cooccurrence (the CLI's --save-cooccurrence); this is {_what_is(p)}"
+        )
+    z = read_npz(p, ("row", "col", "data", "shape", "words", "counts", "meta"),
+                 kinds="biufU", inflate_factor=16)
+    missing = {"row", "col", "data", "shape"} - set(z)
+    if missing:
+        raise FormatError(f"{p} is not a co-occurrence file (missing {sorted(missing)})")
+    row, col, data, shape = z["row"], z["col"], z["data"], z["shape"]
+    for name, arr, kinds in (("row", row, "iu"), ("col", col, "iu"), ("data", data, "iuf")):
+        if arr.ndim != 1 or arr.dtype.kind not in kinds:
+            raise FormatError(f"{p}: {name} must be a 1-D numeric array, got {arr.dtype} "
+                              f"of shape {arr.shape}")
+    if shape.shape != (2,) or shape.dtype.kind not in "iu" or not (
+        len(row) == len(col) == len(data)
+    ):
+        raise FormatError(f"{p}: inconsistent co-occurrence arrays (shape {shape.tolist()!r}, "
+                          f"{len(row)}/{len(col)}/{len(data)} row/col/data entries)")
     nr, nc = int(shape[0]), int(shape[1])
+    words = None
+    if "words" in z:
+        w = z["words"]
+        if w.ndim != 1 or w.dtype.kind != "U":
+            raise FormatError(f"{p}: words must be a 1-D array of strings")
+        words = [str(x) for x in w.tolist()]
+        if len(words) != nr:
+            raise FormatError(f"{p}: {len(words)} words for {nr} rows")
+    if not (0 <= nr < 2**31 and 0 <= nc < 2**31):
+        raise FormatError(f"{p}: the matrix shape {nr}x{nc} is out of range")
+    if words is None and nr + nc > (1 << 20) + 16 * p.stat().st_size:
+        raise FormatError(
+            f"{p}: declares a {nr:,}x{nc:,} matrix, far more rows than a {p.stat().st_size:,}"
+            "-byte file holds; the file is corrupt or forged"
+        )
     if len(row) and (row.min() < 0 or row.max() >= nr or col.min() < 0 or col.max() >= nc):
         raise FormatError(f"{p}: indices outside the matrix shape {nr}x{nc}")
-    if words is not None and len(words) != nr:
-        raise FormatError(f"{p}: {len(words)} words for {nr} rows")
-    X = sp.coo_matrix((data, (row, col)), shape=(nr, nc)).tocsr()
+    counts = None
+    if "counts" in z:
+        counts = z["counts"]
+        if counts.dtype.kind not in "iu" or counts.shape != (nr,):
+            raise FormatError(f"{p}: counts must hold one integer per row ({nr})")
+        counts = counts.astype(np.int64, copy=False)
+    meta: dict[str, Any] = {}
+    if "meta" in z:
+        try:
+            meta = json.loads(str(z["meta"]))
+        except (ValueError, RecursionError) as e:
+            raise FormatError(f"{p}: its meta entry is not valid JSON: {e}") from None
+        if not isinstance(meta, dict):
+            raise FormatError(f"{p}: its meta entry is not a JSON object")
+    X = sp.coo_matrix((data.astype(np.float32, copy=False), (row, col)), shape=(nr, nc)).tocsr()
     X.sort_indices()
     return X, words, counts, meta
+
+
+def _what_is(p: Path) -> str:
+    with open(p, "rb") as f:
+        head = f.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "a truncated or damaged .npz (zip) archive; save it again"
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
+        return "a compressed file (a corpus? pass it as the corpus instead)"
+    try:
+        head.decode("utf-8")
+        is_text = not any(b < 9 or 13 < b < 32 for b in head)
+    except UnicodeDecodeError as e:
+        is_text = e.start >= len(head) - 3
+    if is_text:
+        return "a text file (a corpus? pass it as the corpus instead)"
+    return "neither text nor a zip archive"

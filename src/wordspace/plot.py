@@ -108,15 +108,20 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> s
 
     The figure keeps its size (no tight cropping), so ``figsize * dpi`` is the PNG's size.
     """
+    from ._files import atomic_path
+
     path = os.fspath(path)
     ext = image_format(path)
-    fig.savefig(path, format=ext, dpi=dpi if dpi is not None else fig.dpi)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=ext, dpi=dpi if dpi is not None else fig.dpi)
     return path
 
 
 def image_format(path: str | os.PathLike) -> str:
     """``"png"``, ``"svg"`` or ``"pdf"`` from the file name; raises :class:`ParameterError`
-    for other extensions or a folder that does not exist (check before long work)."""
+    for other extensions or a folder that does not exist, and
+    :class:`~wordspace.errors.OutputPathError` when the path is a folder or a special file
+    (check before long work)."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in SAVE_FORMATS:
@@ -126,6 +131,9 @@ def image_format(path: str | os.PathLike) -> str:
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise ParameterError(f"the folder {parent!r} does not exist; create it first")
+    from ._files import check_output
+
+    check_output(path, layout="file")
     return ext
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import FormatError, MissingDependencyError, WordspaceError
+from .errors import FormatError, MissingDependencyError, ParameterError, WordspaceError
 from .vectors import WordVectors
 
 __all__ = ["load", "KNOWN_MODELS"]
@@ -57,6 +57,9 @@ def load(
     """
     from .formats import detect_format, load_native, load_word2vec_format
 
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer)
+                              or limit < 0):
+        raise ParameterError(f"limit must be an integer >= 0 (or None for all), got {limit!r}")
     p = Path(name_or_path)
     if p.exists():
         if detect_format(p) == "native":

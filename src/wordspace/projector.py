@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ParameterError
-from .formats import atomic_path
+from ._files import atomic_path
+from .errors import OutputPathError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -38,6 +38,10 @@ def export_projector(
 ) -> dict[str, Path]:
     """Write ``vectors.tsv`` and ``metadata.tsv`` for the Embedding Projector.
 
+    The folder may hold other files: they stay untouched; the two files (when present) are
+    replaced atomically, and a folder or special file in their place is an
+    :class:`~wordspace.errors.OutputPathError`.
+
     ``limit`` keeps the first N words (the projector handles some 10k-100k points
     comfortably). Returns ``{"vectors": path, "metadata": path}``.
     """
@@ -50,7 +54,7 @@ def export_projector(
         raise ParameterError("these vectors have no words to export")
     out = Path(directory)
     if out.exists() and not out.is_dir():
-        raise ParameterError(f"{out} exists and is not a folder; give a folder for the export")
+        raise OutputPathError(f"{out} exists and is not a folder; give a folder for the export")
     out.mkdir(parents=True, exist_ok=True)
     vec_path, meta_path = out / "vectors.tsv", out / "metadata.tsv"
 

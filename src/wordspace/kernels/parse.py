@@ -3,9 +3,9 @@
 ``parse_vector_lines`` walks the raw bytes line by line: the last ``dim`` whitespace-separated
 fields of a line are the numbers, everything before them (stripped) is the word, so words
 containing spaces are handled. Numbers are parsed with the exact fast path (integer mantissa
-of at most 19 digits scaled by an exact power of ten in float64, then rounded to float32);
-longer mantissas or exponents fall back to a float64 computation that is still within one
-float32 ulp. On a malformed line it stops and reports the line index and an error code, and
+of at most 18 digits, so that it fits an int64, scaled by an exact power of ten in float64,
+then rounded to float32); longer mantissas or exponents fall back to a float64 computation
+that is still within one float32 ulp. On a malformed line it stops and reports the line index and an error code, and
 the Python caller builds the message.
 """
 
@@ -28,6 +28,13 @@ def _is_space(c):
     return c == 32 or c == 9 or c == 13 or c == 11 or c == 12
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _is_inity(buf, i):
+    """buf[i:i+5] is "inity" (any case): the rest of "infinity"."""
+    return ((buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (buf[i + 2] | 32) == 105
+            and (buf[i + 3] | 32) == 116 and (buf[i + 4] | 32) == 121)
+
+
 @njit(cache=True, nogil=True)
 def _parse_number(buf, s, e, pow10):
     """Parse buf[s:e] as a float; returns (value, ok)."""
@@ -46,6 +53,8 @@ def _parse_number(buf, s, e, pow10):
         if (n == 3 or n == 8) and (buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (
             buf[i + 2] | 32
         ) == 102:
+            if n == 8 and not _is_inity(buf, i + 3):
+                return 0.0, False
             return (-np.inf if neg else np.inf), True
         return 0.0, False
     mant = np.int64(0)
@@ -54,7 +63,7 @@ def _parse_number(buf, s, e, pow10):
     any_digit = False
     while i < e and 48 <= buf[i] <= 57:
         any_digit = True
-        if ndig < 19:
+        if ndig < 18:
             mant = mant * 10 + (buf[i] - 48)
             if mant > 0:
                 ndig += 1
@@ -65,7 +74,7 @@ def _parse_number(buf, s, e, pow10):
         i += 1
         while i < e and 48 <= buf[i] <= 57:
             any_digit = True
-            if ndig < 19:
+            if ndig < 18:
                 mant = mant * 10 + (buf[i] - 48)
                 if mant > 0:
                     ndig += 1

@@ -1,0 +1,411 @@
+"""The file layer: opening (possibly compressed) inputs, and writing outputs safely.
+
+Reading: :func:`open_binary` opens a file for reading bytes and decompresses ``.gz``, ``.bz2``
+and ``.xz`` transparently (detected by magic bytes; a file *named* ``.gz`` that is not gzip
+data is an error, not silently read as text). A truncated or corrupt compressed stream raises
+the caller's typed error naming the file, never a bare ``EOFError``/``BadGzipFile``.
+
+Writing follows three rules:
+
+* **Nothing is replaced that wordspace did not write.** :func:`check_output` is called before
+  any work (the CLI calls it before training): an output may be a new path, an existing
+  regular file named explicitly (replaced atomically, as ``cp`` does), an empty folder, or a
+  folder holding a wordspace model (its ``meta.json`` says so; then only the files the model
+  consists of are replaced). Anything else raises :class:`~wordspace.errors.OutputPathError`.
+* **Saves are atomic.** A file is written to a temporary name beside the target and renamed
+  over it (:func:`atomic_path`). A directory-layout model (:func:`atomic_model_dir`) is staged
+  in a hidden folder inside the model folder, which is renamed to ``.wordspace-commit`` once
+  complete; the files are then moved into place one by one, ``meta.json`` last. A reader
+  that finds a ``.wordspace-commit/meta.json`` reads the new model from it (falling back to
+  the model folder for the files already moved), and the next save finishes the move: after a
+  ``kill -9`` at any instant the path holds the old model or the new one.
+* **Modes follow the umask**, as ``open()`` would give them: new files ``0o666 & ~umask``,
+  new folders ``0o777 & ~umask``; a replaced file keeps its mode.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import io
+import json
+import lzma
+import os
+import shutil
+import stat
+import tempfile
+import threading
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import FormatError, OutputPathError, ParameterError, WordspaceError
+
+__all__ = [
+    "open_binary",
+    "open_write",
+    "compression_of",
+    "atomic_path",
+    "atomic_model_dir",
+    "check_output",
+    "is_model_dir",
+    "model_dir_files",
+    "COMMIT_DIR",
+]
+
+_MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
+_SUFFIX = {".gz": "gz", ".bz2": "bz2", ".xz": "xz"}
+_NAMES = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}
+
+#: hidden folder inside a model folder holding a complete new model being moved into place
+COMMIT_DIR = ".wordspace-commit"
+_STAGING_PREFIX = ".wordspace-staging-"
+#: meta.json files larger than this are not read when deciding whether a folder is a model
+_META_PROBE_LIMIT = 256 << 20
+_NATIVE_FORMAT = "wordspace"
+
+
+# ---------------------------------------------------------------------------- reading
+def compression_of(path: str | os.PathLike) -> str | None:
+    """``"gz"``, ``"bz2"``, ``"xz"`` from the file's first bytes, or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(6)
+    except IsADirectoryError:
+        return None
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+_DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressing stream whose errors become the caller's typed error with the path."""
+
+    def __init__(self, raw: IO[bytes], path: Path, kind: str, error: type[WordspaceError]):
+        super().__init__()
+        self._raw = raw
+        self._path = path
+        self._kind = kind
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        try:
+            return self._raw.readinto(b)
+        except _DECOMPRESSION_ERRORS as e:
+            if isinstance(e, EOFError):
+                what = "is truncated (the compressed data ends before its end marker)"
+            else:
+                what = f"is corrupt ({e})"
+            raise self._error(
+                f"{self._path}: the {_NAMES[self._kind]} data {what}; re-download or "
+                "re-compress the file"
+            ) from None
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def open_binary(path: str | os.PathLike, *, error: type[WordspaceError] = FormatError) -> IO[bytes]:
+    """Open a file for reading bytes, decompressing .gz/.bz2/.xz transparently.
+
+    Compression is detected by the magic bytes; a name ending in ``.gz``/``.bz2``/``.xz``
+    whose content is not such data raises ``error`` (FormatError by default; the corpus
+    reader passes CorpusError), as does a truncated or corrupt compressed stream while
+    reading. A missing file raises :class:`FileNotFoundError`.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file")
+    if p.is_dir():
+        raise error(f"{p} is a folder; give a file")
+    kind = compression_of(p)
+    named = _SUFFIX.get(p.suffix.lower())
+    if kind is None and named is not None:
+        raise error(
+            f"{p} is named {p.suffix} but does not hold {_NAMES[named]} data; rename it or "
+            "re-compress it"
+        )
+    if kind is None:
+        return open(p, "rb")
+    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
+    return io.BufferedReader(_Guarded(opener(p, "rb"), p, kind, error), buffer_size=1 << 16)
+
+
+def open_write(path: str | os.PathLike, named: str | os.PathLike) -> IO[bytes]:
+    """Open ``path`` for writing bytes, compressed according to the suffix of ``named``."""
+    kind = _SUFFIX.get(Path(named).suffix.lower())
+    if kind == "gz":
+        return gzip.open(path, "wb")
+    if kind == "bz2":
+        return bz2.open(path, "wb")
+    if kind == "xz":
+        return lzma.open(path, "wb")
+    return open(path, "wb")
+
+
+# ---------------------------------------------------------------------------- modes
+_umask_lock = threading.Lock()
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _file_mode(target: Path) -> int:
+    """The mode ``open(target, "w")`` would leave: the existing file's, else 0o666 & ~umask."""
+    try:
+        st = os.stat(target)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~_umask()
+
+
+# ------------------------------------------------------------------------ output checks
+def is_model_dir(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a folder holding a wordspace model (its meta.json says so)."""
+    d = Path(path)
+    for meta in (d / COMMIT_DIR / "meta.json", d / "meta.json"):
+        try:
+            st = os.stat(meta)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > _META_PROBE_LIMIT:
+                continue
+            doc = json.loads(meta.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and doc.get("format") == _NATIVE_FORMAT:
+            return True
+    return False
+
+
+def model_dir_files(path: str | os.PathLike) -> set[str]:
+    """The names of the files a model folder consists of (meta.json and its arrays)."""
+    d = Path(path)
+    names = {"meta.json"}
+    for meta in (d / "meta.json", d / COMMIT_DIR / "meta.json"):
+        try:
+            doc = json.loads(meta.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            continue
+        arrays = doc.get("arrays") if isinstance(doc, dict) else None
+        if isinstance(arrays, list):
+            names.update(f"{a}.npy" for a in arrays if isinstance(a, str) and _plain_name(a))
+    return names
+
+
+def _plain_name(name: str) -> bool:
+    return name.isascii() and name.isidentifier()
+
+
+_LAYOUTS = (None, "file", "zip", "dir")
+
+
+def check_output(path: str | os.PathLike, *, layout: str | None = None) -> Path:
+    """Check that wordspace may write an output at ``path``; return the path to write.
+
+    ``layout``: ``"file"`` (or ``"zip"``) for an output that is one file, ``"dir"`` for a
+    directory-layout model, None for a native model whose layout follows the path (a folder
+    if ``path`` is an existing folder, else a file). Allowed: a new path (its folder must be
+    creatable and writable), an existing regular file for a file output (replaced
+    atomically), an empty folder or a folder holding a wordspace model for a ``"dir"``/None
+    output. Raises :class:`OutputPathError` naming the path and what to do otherwise; nothing
+    is written or deleted. A symbolic link is followed: the file it points to is replaced
+    and the link kept. Call it before long work to fail fast.
+    """
+    if layout not in _LAYOUTS:
+        raise ParameterError(f"layout must be 'file', 'zip' or 'dir', got {layout!r}")
+    if os.fspath(path) == "":
+        raise OutputPathError("the output path is empty; give a file name")
+    given = Path(path)
+    real = Path(os.path.realpath(given))
+    try:
+        st = os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    except OSError as e:
+        raise OutputPathError(f"{given}: cannot inspect the output path ({e.strerror})") from None
+    if st is None:
+        anc = real.parent
+        while not anc.exists() and anc != anc.parent:
+            anc = anc.parent
+        if not anc.is_dir():
+            raise OutputPathError(
+                f"{given}: {anc} is a file, not a folder, so nothing can be written under it; "
+                "choose another output path"
+            )
+        _check_writable(anc, given)
+        return real
+    if stat.S_ISDIR(st.st_mode):
+        if layout in ("file", "zip"):
+            raise OutputPathError(
+                f"{given} is a folder; this output is a single file and wordspace never "
+                f"replaces a folder: give a file name, e.g. {given / 'model.wsv'}"
+            )
+        if any(real.iterdir()) and not is_model_dir(real):
+            raise OutputPathError(
+                f"{given} is a folder that does not hold a wordspace model (no wordspace "
+                "meta.json); wordspace will not write into it: give a new path, e.g. "
+                f"{given / 'model.wsv'}"
+            )
+        _check_writable(real, given)
+        return real
+    if stat.S_ISREG(st.st_mode):
+        if layout == "dir":
+            raise OutputPathError(
+                f"{given} is an existing file; a directory-layout model would replace it with "
+                "a folder: remove it yourself or choose another path"
+            )
+        _check_writable(real.parent, given)
+        return real
+    raise OutputPathError(
+        f"{given} exists and is not a regular file (a device, pipe or socket); wordspace "
+        "writes only regular files: choose another output path"
+    )
+
+
+def _check_writable(folder: Path, given: Path) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(
+            f"{given}: cannot write in the folder {folder} (permission denied); choose "
+            "another output path"
+        )
+
+
+# ------------------------------------------------------------------------ atomic writes
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary file path beside ``target``; on success rename it over ``target``.
+
+    ``target`` is checked with :func:`check_output` first (a folder or a special file is
+    never replaced). On an exception the temporary file is removed and the previous
+    ``target`` is untouched. The file gets the mode ``open()`` would give it.
+    """
+    real = check_output(target, layout="file")
+    parent = real.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, _file_mode(real))
+        check_output(real, layout="file")  # still a file (or nothing) before replacing
+        os.replace(tmp, real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_model_dir(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty folder to write a directory-layout model in; on success it becomes
+    ``target`` atomically (see the module docstring). The folder must end up holding
+    ``meta.json`` (listing its arrays) and one ``NAME.npy`` per array, nothing else.
+
+    ``target`` must be new, an empty folder, or a folder holding a wordspace model; in the
+    last case only the model's own files are replaced, any other file stays untouched.
+    """
+    real = check_output(target, layout="dir")
+    real.parent.mkdir(parents=True, exist_ok=True)
+    dir_mode = 0o777 & ~_umask()
+    if real.is_dir() and any(real.iterdir()):
+        finish_commit(real)
+        _remove_stale_staging(real)
+        stage = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=real))
+        try:
+            yield stage
+            _check_staged(stage)
+            os.rename(stage, real / COMMIT_DIR)  # the commit point
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        finish_commit(real)
+        return
+    stage = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
+    try:
+        yield stage
+        _check_staged(stage)
+        os.chmod(stage, dir_mode)
+        try:
+            os.rename(stage, real)  # onto nothing or an empty folder: atomic
+        except OSError:
+            raise OutputPathError(
+                f"{target} appeared while the model was being written and is not empty; "
+                "nothing was replaced: save again or choose another path"
+            ) from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _check_staged(stage: Path) -> None:
+    if not (stage / "meta.json").is_file():
+        raise FormatError(f"internal: the staged model {stage} has no meta.json")
+
+
+def _remove_stale_staging(model: Path) -> None:
+    """Remove staging folders left by a save that was killed before its commit point."""
+    for child in model.iterdir():
+        if child.name.startswith(_STAGING_PREFIX) and child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _meta_arrays(meta_path: Path) -> list[str]:
+    try:
+        doc: Any = json.loads(meta_path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return []
+    arrays = doc.get("arrays") if isinstance(doc, dict) else None
+    if not isinstance(arrays, list):
+        return []
+    return [a for a in arrays if isinstance(a, str) and _plain_name(a)]
+
+
+def finish_commit(model: Path) -> None:
+    """Finish moving a committed new model into its folder (idempotent, crash-safe).
+
+    Arrays first, then the old model's arrays that the new one lacks are removed, then
+    ``meta.json``, then the empty commit folder.
+    """
+    commit = model / COMMIT_DIR
+    if not commit.is_dir() or commit.is_symlink():
+        return
+    new_meta = commit / "meta.json"
+    if new_meta.is_file():
+        new_arrays = set(_meta_arrays(new_meta))
+        for name in sorted(new_arrays):
+            src = commit / f"{name}.npy"
+            if src.is_file():
+                os.replace(src, model / f"{name}.npy")
+        for name in _meta_arrays(model / "meta.json"):
+            if name not in new_arrays:
+                (model / f"{name}.npy").unlink(missing_ok=True)
+        os.replace(new_meta, model / "meta.json")
+    for child in commit.iterdir():  # nothing else is ever staged; be safe anyway
+        if child.is_file() and child.suffix == ".npy":
+            child.unlink()
+    with contextlib.suppress(OSError):
+        commit.rmdir()
