@@ -229,7 +229,7 @@ def test_truncated_compressed_files_raise_format_error(tmp_path, suffix, opener)
 def test_file_named_gz_that_is_not_gzip(tmp_path):
     p = tmp_path / "v.txt.gz"
     p.write_text("2 2\na 1 2\nb 3 4\n")
-    with pytest.raises(FormatError, match="named .gz but does not hold gzip data"):
+    with pytest.raises(FormatError, match="named .gz but is not gzip-compressed"):
         ws.load(p)
     with pytest.raises(CorpusError, match="gzip"):
         with FL.open_binary(p, error=CorpusError) as f:

@@ -293,7 +293,7 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
     plain = tmp_path / "p.wsv"
     wv_plain.save(plain)
     code, out, _ = _cli(["plot", "map", str(model), "-o", str(tmp_path / "m.png"),
-                         "--color-by", "value", "--top", "80", "--size", "400x300", "--json"],
+                         "--color-by", "value", "--top", "80", "--pixels", "400x300", "--json"],
                         capsys)
     assert code == 0, out
     assert json.loads(out) == {"output": str(tmp_path / "m.png"), "width": 400, "height": 300,
@@ -311,7 +311,7 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
     assert code == 2 and "per-word values" in err and not (tmp_path / "x.png").exists()
 
     code, _, _ = _cli(["plot", "heatmap", str(model), "-o", str(tmp_path / "h.png"),
-                       "--words", "king,queen,man,woman", "--size", "500x400"], capsys)
+                       "--words", "king,queen,man,woman", "--pixels", "500x400"], capsys)
     assert code == 0
     assert_drawn(tmp_path / "h.png", (500, 400))
 
@@ -329,7 +329,7 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
                              meta={"trainer": "glove", "loss_history": [0.2, 0.1, 0.08]})
     trained.save(tmp_path / "t.wsv")
     code, out, _ = _cli(["plot", "curve", str(tmp_path / "t.wsv"), "-o", str(tmp_path / "t.png"),
-                         "--size", "600x300", "--json"], capsys)
+                         "--pixels", "600x300", "--json"], capsys)
     assert code == 0, out
     assert_drawn(tmp_path / "t.png", (600, 300))
 

@@ -102,12 +102,12 @@ class _Guarded(io.RawIOBase):
             return self._raw.readinto(b)
         except _DECOMPRESSION_ERRORS as e:
             if isinstance(e, EOFError):
-                what = "is truncated (the compressed data ends before its end marker)"
+                why = "the compressed data ends before its end marker"
             else:
-                what = f"is corrupt ({e})"
+                why = f"{type(e).__name__}: {e}"
             raise self._error(
-                f"{self._path}: the {_NAMES[self._kind]} data {what}; re-download or "
-                "re-compress the file"
+                f"{self._path} is a truncated or corrupt {_NAMES[self._kind]} file ({why}); "
+                "re-download or re-compress it"
             ) from None
 
     def close(self) -> None:
@@ -132,9 +132,10 @@ def open_binary(path: str | os.PathLike, *, error: type[WordspaceError] = Format
         raise error(f"{p} is a folder; give a file")
     kind = compression_of(p)
     named = _SUFFIX.get(p.suffix.lower())
-    if kind is None and named is not None:
+    if named is not None and kind != named:
         raise error(
-            f"{p} is named {p.suffix} but does not hold {_NAMES[named]} data; rename it or "
+            f"{p} is named {p.suffix} but is not {_NAMES[named]}-compressed (it does not start "
+            f"with the {_NAMES[named]} signature); rename it to match its content or "
             "re-compress it"
         )
     if kind is None:

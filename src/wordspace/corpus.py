@@ -22,12 +22,8 @@ without a Python loop per token; :meth:`Corpus.to_ids` maps that onto a :class:`
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import logging
-import lzma
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._files import compression_of, open_binary
 from .errors import CorpusError, ParameterError
-from .formats import open_binary
 from .text import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,10 +45,6 @@ logger = logging.getLogger(__name__)
 BLOCK_SIZE = 4 << 20  # bytes read at a time from a file
 _WS_BYTES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 _ERRORS = ("strict", "replace", "ignore")
-_COMPRESSED = {".gz": (gzip.GzipFile, "gzip"), ".bz2": (bz2.BZ2File, "bzip2"),
-               ".xz": (lzma.LZMAFile, "xz")}
-# what the decompressors raise on a truncated or corrupt stream (BadGzipFile is an OSError)
-_DECOMPRESSION_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
 class _Index(dict):
@@ -204,30 +196,12 @@ class Corpus:
         """
         path = self.source
         assert isinstance(path, Path)
-        expected = _COMPRESSED.get(path.suffix.lower())
-        kind = None  # the compression found, for messages
-        try:
-            with open_binary(path) as fh:
-                kind = next((name for cls, name in _COMPRESSED.values() if isinstance(fh, cls)),
-                            None)
-                if expected is not None and kind != expected[1]:
-                    raise CorpusError(
-                        f"{path} is named {path.suffix} but is not {expected[1]}-compressed "
-                        f"(it does not start with the {expected[1]} signature); decompress it "
-                        "or rename it to match its content"
-                    )
-                while True:
-                    block = fh.read(BLOCK_SIZE)
-                    yield block
-                    if not block:
-                        return
-        except _DECOMPRESSION_ERRORS as e:
-            if kind is None:
-                raise CorpusError(f"{path} cannot be read: {e}") from None
-            raise CorpusError(
-                f"{path} is a truncated or corrupt {kind} file ({type(e).__name__}: {e}); "
-                "download or compress it again"
-            ) from None
+        with open_binary(path, error=CorpusError) as fh:
+            while True:
+                block = fh.read(BLOCK_SIZE)
+                yield block
+                if not block:
+                    return
 
     def _file_pieces(self) -> Iterator[tuple[list[str], bool]]:
         path = self.source
@@ -252,8 +226,7 @@ class Corpus:
                 text = chunk.decode("utf-8", errors=self.errors)
             except UnicodeDecodeError as e:
                 where = offset + e.start
-                comp = "" if path.suffix.lower() not in _COMPRESSED else (
-                    " of the decompressed text")
+                comp = "" if compression_of(path) is None else " of the decompressed text"
                 raise CorpusError(
                     f"{path} is not valid UTF-8: byte 0x{chunk[e.start]:02x} at byte offset "
                     f"{where:,}{comp}; re-encode the file as UTF-8, or pass "

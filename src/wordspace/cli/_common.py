@@ -261,26 +261,10 @@ def output_layout(output: str, fmt: str) -> str:
 
 
 def check_output(path: str | Path, layout: str = "file") -> None:
-    """Refuse an output path before any work: through ``wordspace._files.check_output``."""
-    try:
-        from .._files import check_output as _check
-    except ImportError:
-        _check = _fallback_check_output
+    """Refuse an output path before any work (see :func:`wordspace._files.check_output`)."""
+    from .._files import check_output as _check
+
     _check(path, layout=layout)
-
-
-def _fallback_check_output(path: str | Path, layout: str = "file") -> None:
-    """The few checks the CLI needs while ``wordspace._files`` is not there."""
-    from ..errors import OutputPathError
-
-    p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputPathError(f"cannot write {str(p)!r}: the folder {str(parent)!r} does not "
-                              "exist")
-    if p.is_dir() and not (p / "meta.json").is_file() and (layout != "dir" or any(p.iterdir())):
-        raise OutputPathError(f"{str(p)!r} is a folder that is not a wordspace model; "
-                              "wordspace does not replace it: give another -o/--output")
 
 
 def write_vectors(obj: Any, output: str, fmt: str) -> None:

@@ -22,8 +22,6 @@ FormatOpt = Annotated[str | None, typer.Option(
     "--format", help="png | svg | pdf (default: by the output's extension, else png).")]
 PixelsOpt = Annotated[str | None, typer.Option(
     "--pixels", help="Image size in pixels, WIDTHxHEIGHT (e.g. 1200x900).")]
-#: the old name of --pixels, accepted but not shown (--size is the vector size in train)
-OldSizeOpt = Annotated[str | None, typer.Option("--size", hidden=True)]
 DpiOpt = Annotated[float, typer.Option(help="Dots per inch (PNG resolution).")]
 
 
@@ -63,12 +61,6 @@ def _word_list(spec: str | None) -> list[str] | None:
     if not words:
         raise ParameterError(f"--words {spec!r} gives no words (a file, or words joined by commas)")
     return words
-
-
-def _pixels(pixels: str | None, old_size: str | None) -> str | None:
-    if pixels is not None and old_size is not None and pixels != old_size:
-        raise ParameterError("give the image size once, as --pixels")
-    return pixels if pixels is not None else old_size
 
 
 def _figsize(size: str | None, dpi: float, default: tuple[float, float]) -> tuple[float, float]:
@@ -120,7 +112,6 @@ def plot_map(
     seed: Annotated[int, typer.Option(help="Seed for t-SNE, UMAP and KMeans.")] = 0,
     title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
     pixels: PixelsOpt = None,
-    old_size: OldSizeOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -128,7 +119,6 @@ def plot_map(
     from .. import plot
 
     output = _output(path, "map", output, fmt)
-    pixels = _pixels(pixels, old_size)
     figsize = _figsize(pixels, dpi, (12.0, 9.0))
     wv = load(path)
     if color_by in ("none", ""):
@@ -148,7 +138,6 @@ def plot_heatmap(
     fmt: FormatOpt = None,
     title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
     pixels: PixelsOpt = None,
-    old_size: OldSizeOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -156,7 +145,6 @@ def plot_heatmap(
     from .. import plot
 
     output = _output(path, "heatmap", output, fmt)
-    pixels = _pixels(pixels, old_size)
     wl = _word_list(words) or []
     figsize = _figsize(pixels, dpi, (0, 0)) if pixels else None
     if not dpi > 0:
@@ -178,7 +166,6 @@ def plot_analogy(
     n: Annotated[int, typer.Option("-n", "--topn",
                                    help="Neighbours of each word drawn in grey.")] = 6,
     pixels: PixelsOpt = None,
-    old_size: OldSizeOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -186,7 +173,6 @@ def plot_analogy(
     from .. import plot
 
     output = _output(path, "analogy", output, fmt)
-    pixels = _pixels(pixels, old_size)
     figsize = _figsize(pixels, dpi, (8.0, 7.0))
     wv = load(path)
     fig = plot.analogy(wv, a, b, c, figsize=figsize, dpi=dpi, n=n)
@@ -202,7 +188,6 @@ def plot_curve(
     fmt: FormatOpt = None,
     logy: Annotated[bool, typer.Option("--logy/--no-logy", help="Logarithmic y axis.")] = False,
     pixels: PixelsOpt = None,
-    old_size: OldSizeOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -210,7 +195,6 @@ def plot_curve(
     from .. import plot
 
     output = _output(path, "curve", output, fmt)
-    pixels = _pixels(pixels, old_size)
     figsize = _figsize(pixels, dpi, (8.0, 4.5))
     if path.lower().endswith(".json"):
         try:
