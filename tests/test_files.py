@@ -48,7 +48,7 @@ def test_model_folder_is_overwritten_but_foreign_files_stay(tmp_path):
     big.save(d, layout="dir")
     (d / "notes.txt").write_text("mine")
     # a model with an extra array, then one without: the stale array file is removed
-    from wordspace.formats import save_native
+    from wordspace.native import save_native
 
     save_native(big, d, extra_arrays={"syn1neg": np.ones((6, 4), np.float32)})
     assert (d / "syn1neg.npy").exists()
@@ -178,7 +178,7 @@ def _save_and_die(model_dir, new, kill_at):
 
 
 def test_directory_save_survives_kill_9_at_every_step(tmp_path):
-    from wordspace.formats import save_native
+    from wordspace.native import save_native
 
     old = _wv(5, 3, seed=0)
     new = _wv(4, 2, seed=1)

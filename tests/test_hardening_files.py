@@ -15,6 +15,7 @@ import pytest
 import wordspace as ws
 from wordspace import FormatError, ParameterError, WordVectors
 from wordspace import formats as F
+from wordspace import native as N
 
 
 def _wv(n=4, d=3, seed=0, words=None):
@@ -248,7 +249,7 @@ def test_non_real_dtypes_are_refused(tmp_path, dtype):
     with pytest.raises(FormatError, match="not a real numeric type"):
         ws.load(p)
     with pytest.raises(ParameterError, match="only real numbers"):
-        F.write_native(tmp_path / "x.wsv", {"vectors": np.zeros(3, dtype=dt)}, {})
+        N.write_native(tmp_path / "x.wsv", {"vectors": np.zeros(3, dtype=dt)}, {})
 
 
 def test_arrays_outside_the_model_are_never_read(tmp_path):
@@ -318,7 +319,7 @@ def test_native_writer_round_trips_odd_words_and_refuses_bad_meta(tmp_path):
     with pytest.raises(ParameterError, match="JSON"):
         bad.save(tmp_path / "bad.wsv")
     with pytest.raises(ParameterError, match="plain identifier"):
-        F.write_native(tmp_path / "x.wsv", {"vé": np.zeros(2)}, {})
+        N.write_native(tmp_path / "x.wsv", {"vé": np.zeros(2)}, {})
 
 
 # ---------------------------------------------------------------- class 12: NaN rows

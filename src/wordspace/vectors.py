@@ -682,14 +682,14 @@ class WordVectors:
     # ----------------------------------------------------------- formats
     def save(self, path: str | PathLike, *, layout: str | None = None) -> None:
         """Save in the native format (``.wsv``: zip, or a directory with ``layout="dir"``)."""
-        from .formats import save_native
+        from .native import save_native
 
         save_native(self, path, layout=layout)
 
     @classmethod
     def load(cls, path: str | PathLike, *, mmap: bool = False) -> WordVectors:
         """Load the native format; ``mmap=True`` maps the vectors instead of reading them."""
-        from .formats import load_native
+        from .native import load_native
 
         return load_native(path, mmap=mmap)
 

@@ -261,7 +261,7 @@ class Estimator:
 
         ``layout``: ``"zip"`` (one file, the default) or ``"dir"`` (a folder).
         """
-        from ..formats import save_native
+        from ..native import save_native
 
         self._check_fitted("save()")
         arrays, state = self._get_state()
@@ -272,7 +272,7 @@ class Estimator:
     @classmethod
     def load(cls: type[E], path: str | os.PathLike, *, mmap: bool = False) -> E:
         """Load a model written by :meth:`save`."""
-        from ..formats import read_native, vectors_from_native
+        from ..native import read_native, vectors_from_native
 
         arrays, meta = read_native(path, mmap=mmap)
         section = meta.get(cls._state_key)
