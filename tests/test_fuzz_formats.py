@@ -79,7 +79,7 @@ def ref_text(data: bytes, *, header: bool) -> tuple[list[str], np.ndarray]:
         if m is None:
             raise Invalid("header")
         n, dim = int(m.group(1)), int(m.group(2))
-        if dim < 1:
+        if dim < 1 or dim > 1 << 31:  # wordspace's stated limit on a dimension
             raise Invalid("dim")
         rows = lines[1:]
     else:
