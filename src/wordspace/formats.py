@@ -142,21 +142,42 @@ def detect_format(path: str | os.PathLike) -> str:
     with open_binary(p) as f:
         first = f.readline(1 << 16)
         rest = f.read(1 << 16)
+        complete = not f.read(1)
     if not first and not rest:
         raise FormatError(f"{p} is empty")
     header = _parse_header(first)
     if header is None:
         return "glove-text"
     rows = rest.split(b"\n")
-    if len(rows) > 1:
+    if len(rows) > 1 and not complete:
         rows = rows[:-1]  # the last may be cut off by the sample
     text_rows = all(_is_text_row(r, header[1]) for r in rows[:64] if r.strip())
-    if not text_rows and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)):
+    if not text_rows and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)
+                          or _is_binary_prefix(rest, *header, complete)):
         return "word2vec-binary"
     name = p.name.lower()
     for comp in (".gz", ".bz2", ".xz"):
         name = name.removesuffix(comp)
     return "fasttext-vec" if name.endswith(".vec") else "word2vec-text"
+
+
+def _is_binary_prefix(data: bytes, count: int, dim: int, complete: bool) -> bool:
+    """``data`` has word2vec binary's structure: records of a word (no space or newline), a
+    space, ``dim`` float32, an optional newline; exactly ``count`` of them when ``complete``
+    (then nothing may follow), else as many as the sample holds."""
+    pos = n = 0
+    while n < min(count, 64) and pos < len(data):
+        sp = data.find(b" ", pos)
+        if sp <= pos or b"\n" in data[pos:sp]:
+            return False
+        end = sp + 1 + 4 * dim
+        if end > len(data):
+            return not complete and n > 0
+        pos = end + (data[end:end + 1] == b"\n")
+        n += 1
+    if n == count:
+        return not complete or pos == len(data)  # nothing may follow the last record
+    return n > 0 and (n == 64 or not complete)  # 64 records checked, or the sample ended
 
 
 def _is_text_row(row: bytes, dim: int) -> bool:
