@@ -166,14 +166,16 @@ class FastText(Word2Vec):
         return 0 if self.maxn == 0 else int(self.bucket)
 
     def _init_weights(self, vocab: Vocabulary) -> None:
+        # the input matrix (the model's bulk) is allocated by _train, once the corpus has
+        # been turned into ids and the scan's temporary arrays are freed: a lower peak
         self.vocab_ = vocab
-        rng = np.random.default_rng(self.seed)
         n, d = len(vocab), self.vector_size
         b = self._buckets()
         if n + b > _MAX_ROWS:
             raise ParameterError(f"{n:,} words + bucket={b:,} rows exceed 2**31-1; "
                                  "lower bucket")
-        self.wi_ = _init_vectors(rng, n + b, d)
+        self.wi_ = None
+        self.wv = None
         self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
         self.syn1_ = np.zeros((max(n - 1, 1), d), dtype=np.float32)
         self.epochs_trained_ = 0
@@ -216,6 +218,9 @@ class FastText(Word2Vec):
         from ..kernels import word2vec as kw2v
 
         vocab = self.vocab_
+        if self.wi_ is None:
+            rng = np.random.default_rng(self.seed)
+            self.wi_ = _init_vectors(rng, len(vocab) + self._buckets(), self.vector_size)
         if self.wi_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
