@@ -386,6 +386,13 @@ class FastText(Word2Vec):
                     extra_meta={**sub_meta, "model": self._model_kind,
                                 self._state_key: section})
 
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> FastText:
+        """Load a model written by :meth:`save`. The file's arrays are memory-mapped while
+        the model copies them into its own input matrix, so loading never holds two copies
+        of the n-gram rows in memory (``mmap`` is accepted for the common signature)."""
+        return super().load(path, mmap=True)
+
     def _set_state(self, wv, arrays: dict[str, np.ndarray], state: dict[str, Any],
                    path: str | os.PathLike) -> None:
         if not isinstance(wv, SubwordVectors):
@@ -405,6 +412,7 @@ class FastText(Word2Vec):
             raise FormatError(f"{path}: the n-gram or word rows do not match the vectors' "
                               f"shape {n}x{d}")
         self.vocab_ = restore_vocab(wv, state, self.min_count, path)
+        self.vocab_.counts = np.array(self.vocab_.counts, dtype=np.int64)  # not the mapping
         self.wi_ = np.empty((n + len(ng), d), dtype=np.float32)
         self.wi_[:n] = vv
         self.wi_[n:] = ng
@@ -428,7 +436,11 @@ class FastText(Word2Vec):
         self._make_wv()
 
     def save_facebook_model(self, path: str | os.PathLike) -> None:
-        """Write the model as a Facebook fastText ``.bin`` (readable by the official tool)."""
+        """Write the model as a Facebook fastText ``.bin``: the official tool reads it and
+        gives the same word vectors (for any string). With hierarchical softmax only
+        (``hs=1, negative=0``) the output rows follow this library's Huffman tree, which may
+        order ties differently from the official tool's: its word vectors are unaffected,
+        its ``predict``-style use of the output layer is not guaranteed."""
         from ..fasttext_format import save_facebook_model
 
         self._check_fitted("save_facebook_model()")
