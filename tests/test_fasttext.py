@@ -107,6 +107,12 @@ def test_subword_queries(sg_model):
     d = wv.distances("blorfy", ["blorfa", "quaxty"])
     assert d[0] < d[1]
     assert "n-grams 3-5" in repr(wv)
+    kept, mat = wv.lookup(["blorfy", "", "c1", "blorfy"], norm=True)
+    assert kept == ["blorfy", "c1", "blorfy"] and mat.shape == (3, 16)
+    np.testing.assert_allclose(mat[0], wv.get_vector("blorfy", norm=True))
+    many = wv.most_similar_many(["blorfy", "c1"], topn=3)
+    assert many[0] == wv.most_similar("blorfy", topn=3)
+    assert [k for k, _ in many[1]] == [k for k, _ in wv.most_similar("c1", topn=3)]
     assert isinstance(wv.plain(), WordVectors) and not isinstance(wv.plain(), SubwordVectors)
 
 

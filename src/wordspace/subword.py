@@ -245,6 +245,24 @@ class SubwordVectors(WordVectors):
         m /= max(float(np.linalg.norm(m)), 1e-30)
         return used[int(np.argmin(vecs @ m))]
 
+    def lookup(self, tokens: Sequence[str], norm: bool = False) -> tuple[list[str], np.ndarray]:
+        """The tokens that have a vector (vocabulary words, or any string with n-grams), in
+        order with repeats, and their vectors as the rows of one float32 matrix: what text
+        similarity and WMD need to use out-of-vocabulary words instead of dropping them."""
+        kept = [t for t in tokens if t in self]
+        if not kept:
+            return [], np.zeros((0, self.vector_size), dtype=np.float32)
+        return kept, np.vstack([self.get_vector(t, norm=norm) for t in kept])
+
+    def most_similar_many(self, words: Sequence[str], topn: int = 10,
+                          restrict_vocab: int | None = None, batch_size: int = 256):
+        """As :meth:`WordVectors.most_similar_many`; out-of-vocabulary words are queried by
+        their n-gram vectors."""
+        if all(w in self.key_to_index for w in words):
+            return super().most_similar_many(words, topn=topn, restrict_vocab=restrict_vocab,
+                                             batch_size=batch_size)
+        return [self.most_similar(w, topn=topn, restrict_vocab=restrict_vocab) for w in words]
+
     def missing(self, words) -> list[str]:
         """Words (in order, without repeats) for which no vector can be built."""
         seen: set[str] = set()
