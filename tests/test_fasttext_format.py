@@ -164,3 +164,14 @@ def test_other_files_are_named(tmp_path):
         load_facebook_vectors(tmp_path / "t.bin")
     with pytest.raises(FileNotFoundError):
         load_facebook_vectors(tmp_path / "missing.bin")
+
+
+def test_official_vec_text_loads(tmp_path):
+    # the official tool's .vec: a "count dim" header, then "word v1 ... vd " (trailing space)
+    wv = load_facebook_vectors(TINY)
+    lines = [f"{len(wv)} {wv.vector_size}"]
+    lines += [w + " " + "".join(f"{x:.5g} " for x in wv[w]) for w in wv.index_to_key]
+    (tmp_path / "tiny.vec").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    vec = WordVectors.load_word2vec_format(tmp_path / "tiny.vec")
+    assert vec.index_to_key == wv.index_to_key
+    np.testing.assert_allclose(vec.vectors, wv.vectors, rtol=1e-4, atol=1e-6)
