@@ -12,7 +12,7 @@ from wordspace import (
     WordVectors,
 )
 from wordspace.errors import FormatError
-from wordspace.formats import read_native
+from wordspace.subword import native_io
 from wordspace.subword import SubwordVectors, ngram_rows
 from wordspace.train.fasttext import FastText
 
@@ -192,10 +192,8 @@ def test_save_load_continue(tmp_path):
     m2.partial_fit(more)
     assert np.array_equal(m1.wi_, m2.wi_) and m2.epochs_trained_ == 10
     # the file's vectors as SubwordVectors: the hook formats.vectors_from_native uses
-    arrays, meta = read_native(tmp_path / "m.wsv")
-    from wordspace.formats import vectors_from_native
-
-    wv, rest = vectors_from_native(arrays, meta, tmp_path / "m.wsv")
+    arrays, meta = native_io().read_native(tmp_path / "m.wsv")
+    wv, rest = native_io().vectors_from_native(arrays, meta, tmp_path / "m.wsv")
     sv = wv if isinstance(wv, SubwordVectors) else SubwordVectors.from_native(wv, rest, meta)
     np.testing.assert_array_equal(sv["blorfy"], FastText.load(tmp_path / "m.wsv").wv["blorfy"])
     # fit starts afresh
@@ -208,11 +206,9 @@ def test_subword_vectors_native_round_trip(tmp_path, sg_model):
     wv = sg_model.get_wv()
     assert not np.shares_memory(wv.vectors_ngrams, sg_model.wi_)
     wv.save(tmp_path / "v.wsv")
-    arrays, meta = read_native(tmp_path / "v.wsv")
+    arrays, meta = native_io().read_native(tmp_path / "v.wsv")
     assert meta["subwords"] == {"minn": 3, "maxn": 5, "bucket": 3000, "hash": "fasttext-fnv1a"}
-    from wordspace.formats import vectors_from_native
-
-    plain, rest = vectors_from_native(arrays, meta, tmp_path / "v.wsv")
+    plain, rest = native_io().vectors_from_native(arrays, meta, tmp_path / "v.wsv")
     back = plain if isinstance(plain, SubwordVectors) else SubwordVectors.from_native(
         plain, rest, meta)
     assert back.index_to_key == wv.index_to_key

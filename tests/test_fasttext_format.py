@@ -162,6 +162,11 @@ def test_other_files_are_named(tmp_path):
     (tmp_path / "t.bin").write_bytes(TINY.read_bytes() + b"junk")
     with pytest.raises(FormatError, match="4 unexpected bytes"):
         load_facebook_vectors(tmp_path / "t.bin")
+    import gzip
+
+    (tmp_path / "z.bin.gz").write_bytes(gzip.compress(TINY.read_bytes()))
+    with pytest.raises(FormatError, match="compressed; decompress it first"):
+        load_facebook_vectors(tmp_path / "z.bin.gz")
     with pytest.raises(FileNotFoundError):
         load_facebook_vectors(tmp_path / "missing.bin")
 

@@ -121,6 +121,10 @@ def _read(path: str | os.PathLike, *, want_output: bool):
 def _parse(r: _Reader, want_output: bool):
     p = r.path
     magic, version = r.unpack("<ii", "the magic number and version")
+    if bytes(r.buf[:2]) == b"\x1f\x8b" or bytes(r.buf[:3]) in (b"BZh",) or bytes(
+            r.buf[:6]) == b"\xfd7zXZ\x00":
+        raise FormatError(f"{p} is compressed; decompress it first (a fastText .bin is read "
+                          "by mapping the file into memory)")
     if magic != FASTTEXT_MAGIC:
         raise FormatError(f"{p} is not a fastText .bin model (magic number {magic:#x}, "
                           f"expected {FASTTEXT_MAGIC:#x}); for .vec text files use "

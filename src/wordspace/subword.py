@@ -31,6 +31,16 @@ EOS = "</s>"
 META_KEY = "subwords"
 
 
+def native_io() -> Any:
+    """The module holding ``save_native``/``read_native``/``vectors_from_native``
+    (:mod:`wordspace.native`; :mod:`wordspace.formats` in older trees)."""
+    try:
+        from . import native
+    except ImportError:
+        from . import formats as native
+    return native
+
+
 def encode_marked(words: Sequence[str] | Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """``("<" + word + ">")`` of each word as UTF-8 bytes, concatenated: ``(buf, offsets)``."""
     parts = [b"<" + (w if isinstance(w, bytes) else w.encode("utf-8", "surrogateescape"))
@@ -114,6 +124,8 @@ class SubwordVectors(WordVectors):
         if maxn and minn > maxn:
             raise FormatError(f"minn={minn} is larger than maxn={maxn}")
         ng = np.asarray(vectors_ngrams)
+        if ng.dtype.kind != "f":
+            raise FormatError(f"the n-gram vectors hold {ng.dtype}, not floating-point numbers")
         if ng.ndim != 2 or ng.shape[0] != int(bucket) or (
                 ng.shape[0] and ng.shape[1] != self.vector_size):
             raise FormatError(
@@ -292,10 +304,9 @@ class SubwordVectors(WordVectors):
 
     def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
         """Save natively, n-gram vectors included (``wordspace.load`` gives them back)."""
-        from .formats import save_native
-
         arrays, meta = self.native_parts()
-        save_native(self, path, layout=layout, extra_arrays=arrays, extra_meta=meta)
+        native_io().save_native(self, path, layout=layout, extra_arrays=arrays,
+                                extra_meta=meta)
 
     @classmethod
     def from_native(cls, wv: WordVectors, arrays: dict[str, np.ndarray], meta: Mapping[str, Any],

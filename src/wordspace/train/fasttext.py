@@ -376,15 +376,15 @@ class FastText(Word2Vec):
     def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
         """Save the whole model natively (input matrix, output weights, parameters, history);
         :meth:`load` restores it, ``wordspace.load`` reads its vectors (n-grams included)."""
-        from ..formats import save_native
+        from ..subword import native_io
 
         self._check_fitted("save()")
         arrays, state = self._get_state()
         _, sub_meta = self.wv.native_parts()
         section = {"config": self._config(), **state}
-        save_native(self.wv, path, layout=layout, extra_arrays=arrays,
-                    extra_meta={**sub_meta, "model": self._model_kind,
-                                self._state_key: section})
+        native_io().save_native(self.wv, path, layout=layout, extra_arrays=arrays,
+                                extra_meta={**sub_meta, "model": self._model_kind,
+                                            self._state_key: section})
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> FastText:
