@@ -12,8 +12,7 @@ from wordspace import (
     WordVectors,
 )
 from wordspace.errors import FormatError
-from wordspace.subword import native_io
-from wordspace.subword import SubwordVectors, ngram_rows
+from wordspace.subword import SubwordVectors, native_io, ngram_rows
 from wordspace.train.fasttext import FastText
 
 SUFFIXES = ["a", "e", "i", "us", "er", "ing", "ed", "ly"]
@@ -191,7 +190,7 @@ def test_save_load_continue(tmp_path):
     m1.partial_fit(more)
     m2.partial_fit(more)
     assert np.array_equal(m1.wi_, m2.wi_) and m2.epochs_trained_ == 10
-    # the file's vectors as SubwordVectors: the hook formats.vectors_from_native uses
+    # the file's vectors as SubwordVectors (what the native loader builds once wired)
     arrays, meta = native_io().read_native(tmp_path / "m.wsv")
     wv, rest = native_io().vectors_from_native(arrays, meta, tmp_path / "m.wsv")
     sv = wv if isinstance(wv, SubwordVectors) else SubwordVectors.from_native(wv, rest, meta)
