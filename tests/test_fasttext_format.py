@@ -180,3 +180,14 @@ def test_official_vec_text_loads(tmp_path):
     vec = WordVectors.load_word2vec_format(tmp_path / "tiny.vec")
     assert vec.index_to_key == wv.index_to_key
     np.testing.assert_allclose(vec.vectors, wv.vectors, rtol=1e-4, atol=1e-6)
+
+
+def test_supervised_model_words_and_oov_vectors():
+    exp = json.loads((DATA / "tiny_sup_expected.json").read_text("utf-8"))
+    wv = load_facebook_vectors(DATA / "tiny_sup.bin")
+    assert wv.index_to_key == exp["words"] and "__label__a" not in wv.key_to_index
+    assert wv.meta["fasttext_args"]["model"] == 3
+    for q, vec in exp["vectors"].items():
+        np.testing.assert_allclose(wv[q], vec, rtol=1e-5, atol=1e-6, err_msg=q)
+    with pytest.raises(FormatError, match="supervised"):
+        load_facebook_model(DATA / "tiny_sup.bin")

@@ -135,6 +135,8 @@ def _parse(r: _Reader, want_output: bool):
     vals = r.unpack("<12i", "the training arguments")
     args: dict[str, Any] = dict(zip(_ARG_NAMES, vals, strict=True))
     (args["t"],) = r.unpack("<d", "the training argument t")
+    if version == 11 and args["model"] == 3:
+        args["maxn"] = 0  # as fastText: old supervised models have no character n-grams
     dim, bucket, minn, maxn = args["dim"], args["bucket"], args["minn"], args["maxn"]
     if dim <= 0 or dim > 1_000_000:
         raise FormatError(f"{p}: the header's dim={dim} is not a plausible vector size")
@@ -165,6 +167,9 @@ def _parse(r: _Reader, want_output: bool):
     if size and (types.min() < 0 or types.max() > 1):
         raise FormatError(f"{p}: a dictionary entry has type {int(types.max())} (0 word, "
                           "1 label)")
+    if size and (types[:nwords] != 0).any():
+        raise FormatError(f"{p}: the dictionary's first {nwords} entries must be words "
+                          "(labels come after them)")
     if int((types == 0).sum()) != nwords:
         raise FormatError(f"{p}: the dictionary holds {int((types == 0).sum())} words but the "
                           f"header declares {nwords}")

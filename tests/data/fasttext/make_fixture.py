@@ -29,3 +29,20 @@ expected = {
                                          encoding="utf-8")
 corpus.unlink()
 print(len(m.words), "words;", (here / "tiny.bin").stat().st_size, "bytes")
+
+# a supervised (classification) model: labels in the dictionary, output rows per label
+sup = here / "tiny_sup_corpus.txt"
+sup.write_text("\n".join(f"__label__{'a' if i % 2 else 'b'} "
+                         + " ".join(rng.choice(words) for _ in range(6)) for i in range(40))
+               + "\n", encoding="utf-8")
+s = fasttext.train_supervised(str(sup), dim=4, minn=2, maxn=3, bucket=23, epoch=2,
+                              thread=1, verbose=0)
+s.save_model(str(here / "tiny_sup.bin"))
+sq = list(s.words) + ["naïf", "zebra"]
+(here / "tiny_sup_expected.json").write_text(json.dumps(
+    {"words": list(s.words), "labels": list(s.labels),
+     "vectors": {q: [float(x) for x in s.get_word_vector(q)] for q in sq}},
+    ensure_ascii=False, indent=0), encoding="utf-8")
+sup.unlink()
+print(len(s.words), "words,", len(s.labels), "labels;", (here / "tiny_sup.bin").stat().st_size,
+      "bytes")
