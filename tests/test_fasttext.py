@@ -240,3 +240,27 @@ def test_update_extends_vocabulary(sg_model):
     rows = ngram_rows("zorbix", 3, 5, 3000)
     np.testing.assert_allclose(m.wv["zorbix"], np.vstack([m.wi_[i], m.wi_[n + rows]]).mean(0),
                                rtol=1e-5, atol=1e-7)
+
+
+def test_ngram_settings_cannot_change_after_training():
+    sents, _, _ = _stems(50)
+    m = FastText(**SMALL).fit(sents)
+    for kw in (dict(minn=2), dict(bucket=100), dict(maxn=0), dict(vector_size=8)):
+        m2 = FastText(**SMALL).fit(sents) if kw.get("maxn") == 0 else m
+        m2.set_params(**kw)
+        with pytest.raises(ParameterError, match="cannot change after training"):
+            m2.partial_fit(sents)
+        m2.set_params(**{k: SMALL[k] for k in kw})
+
+
+def test_partial_fit_update_after_loading_a_bin(tmp_path):
+    sents, _, _ = _stems(100)
+    m = FastText(**SMALL, sg=1).fit(sents)
+    m.save_facebook_model(tmp_path / "m.bin")
+    from wordspace.fasttext_format import load_facebook_model
+
+    back = load_facebook_model(tmp_path / "m.bin")
+    back.set_params(workers=1, epochs=1, sample=0)
+    back.partial_fit([["zorbix", "blorfa"]] * 10, update=True)
+    assert back.wv.has_index_for("zorbix") and len(back.wv) == 33
+    assert np.isfinite(back.wi_).all()
