@@ -31,6 +31,7 @@ from .evaluate import (
     evaluate_word_pairs,
 )
 from .pretrained import KNOWN_MODELS, load
+from .subword import SubwordVectors
 from .text import Tokenizer, normalize_text, tokenize
 from .textsim import (
     SIF,
@@ -41,6 +42,7 @@ from .textsim import (
     text_similarity,
     wmdistance,
 )
+from .train.fasttext import FastText
 from .train.glove import GloVe
 from .train.valuevec import ValueVec
 from .train.word2vec import Word2Vec
@@ -57,6 +59,7 @@ __all__ = [
     "__version__",
     # vectors and loading
     "WordVectors",
+    "SubwordVectors",
     "load",
     "KNOWN_MODELS",
     # text
@@ -75,6 +78,7 @@ __all__ = [
     "OutputPathError",
     # training
     "Word2Vec",
+    "FastText",
     "GloVe",
     "ValueVec",
     "Corpus",

@@ -1,0 +1,287 @@
+"""Benchmark: wordspace FastText vs gensim 4.4's FastText vs the official fastText tool.
+
+Same corpus and settings for all three (skip-gram, 2 workers, dim 100, window 5, negative 5,
+minn 3, maxn 6, bucket 2,000,000, min_count 5, sample 1e-3, alpha/lr 0.025, 1 epoch). One JSON
+line per tool: train seconds, words/s (corpus tokens x epochs / train seconds; the official
+tool's time includes reading the vocabulary, which it does inside ``train_unsupervised``), peak
+RSS (MB, of a fresh subprocess per tool, taken after training), analogy accuracy
+(questions-words.txt, restrict_vocab=30000, 3CosAdd as gensim), and WordSim353 and Stanford
+Rare Words Spearman with out-of-vocabulary words scored from their n-grams (``oov_words``: how
+many distinct words of the set are outside the vocabulary; ``pairs``: pairs scored). A last
+line has the ratios wordspace/gensim and wordspace/official and the targets.
+
+``--interop`` instead checks the .bin exchange on a small prefix of the corpus: a model trained
+by the official tool, read by wordspace, against its ``get_word_vector`` (in-vocabulary and OOV
+words), and a .bin written by wordspace, read by the official tool.
+
+Reference tools live in their own venvs, never project dependencies:
+    python3 -m venv /work/bench-venvs/gensim && /work/bench-venvs/gensim/bin/pip install gensim
+    python3 -m venv /work/bench-venvs/fasttext && \\
+        /work/bench-venvs/fasttext/bin/pip install fasttext-wheel   # or fasttext
+Usage:
+    python benchmarks/bench_fasttext.py [--corpus PATH] [--workers 2] [--tools ws,gensim,official]
+        [--bucket 2000000] [--epochs 1]
+    python benchmarks/bench_fasttext.py --interop [--corpus PATH]
+Quick check: head -c 2000000 wiki100m.txt > /tmp/wiki2m.txt; --corpus /tmp/wiki2m.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from bench_word2vec import _rank, _rss_mb, analogy_accuracy  # noqa: E402
+
+DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
+VENVS = Path(os.environ.get("WORDSPACE_BENCH_VENVS", "/work/bench-venvs"))
+PARAMS = {"sg": 1, "vector_size": 100, "window": 5, "negative": 5, "minn": 3, "maxn": 6,
+          "bucket": 2_000_000, "min_count": 5, "sample": 1e-3, "alpha": 0.025, "epochs": 1}
+PAIR_SETS = {"ws353": DATA / "eval" / "wordsim353.tsv",
+             "rw": DATA / "eval" / "RW" / "EN-RW-STANFORD.txt"}
+
+
+# ------------------------------------------------------------------ evaluation (numpy only)
+def pair_spearman(vector, in_vocab, path):
+    """Spearman of cosine vs gold over every pair; OOV words get their n-gram vectors."""
+    import numpy as np
+
+    gold, pred, oov, skipped = [], [], set(), 0
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, s = line.rstrip("\n").split("\t")[:3]
+        a, b = a.lower(), b.lower()
+        vs = []
+        for w in (a, b):
+            if not in_vocab(w):
+                oov.add(w)
+            v = vector(w)
+            vs.append(None if v is None else np.asarray(v, dtype=np.float64))
+        if any(v is None or not np.any(v) for v in vs):
+            skipped += 1
+            continue
+        gold.append(float(s))
+        pred.append(float(vs[0] @ vs[1] / (np.linalg.norm(vs[0]) * np.linalg.norm(vs[1]))))
+    rho = float(np.corrcoef(_rank(np.asarray(gold)), _rank(np.asarray(pred)))[0, 1])
+    return {"spearman": round(rho, 4), "pairs": len(gold), "skipped": skipped,
+            "oov_words": len(oov)}
+
+
+def evaluate(keys, vectors, vector, in_vocab):
+    acc, nq = analogy_accuracy(keys, vectors, DATA / "eval" / "questions-words.txt")
+    out = {"analogy": round(acc, 4), "analogy_questions": nq}
+    for name, path in PAIR_SETS.items():
+        out[name] = pair_spearman(vector, in_vocab, path)
+    return out
+
+
+def count_tokens(path):
+    n = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            n += len(chunk.split())
+    return n  # a word cut at a chunk boundary counts twice: off by < 1 per 16 MB
+
+
+# ------------------------------------------------------------------ children
+def child_ws(corpus, p, workers, seed):
+    sys.path.insert(0, str(ROOT / "src"))
+    from wordspace import FastText
+
+    m = FastText(workers=workers, seed=seed, **p)
+    t = time.perf_counter()
+    m.fit(corpus)
+    total = time.perf_counter() - t
+    rss = _rss_mb()
+    tokens = m.vocab_.total_words
+    wv = m.wv
+    out = {"train_s": m.train_seconds_, "total_s": total, "tokens": tokens,
+           "words_per_s": tokens * p["epochs"] / m.train_seconds_, "peak_rss_mb": rss}
+    n = min(30000, len(wv))
+    out.update(evaluate(wv.index_to_key[:n], wv.vectors[:n], wv.get_vector,
+                        lambda w: w in wv.key_to_index))
+    return out
+
+
+def child_gensim(corpus, p, workers, seed):
+    from gensim.models import FastText
+    from gensim.models.word2vec import LineSentence
+
+    m = FastText(vector_size=p["vector_size"], window=p["window"], min_count=p["min_count"],
+                 sg=p["sg"], negative=p["negative"], sample=p["sample"], alpha=p["alpha"],
+                 min_n=p["minn"], max_n=p["maxn"], bucket=p["bucket"], epochs=p["epochs"],
+                 workers=workers, seed=seed)
+    t = time.perf_counter()
+    m.build_vocab(corpus_iterable=LineSentence(corpus))
+    tv = time.perf_counter() - t
+    t = time.perf_counter()
+    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count,
+            epochs=m.epochs)
+    tt = time.perf_counter() - t
+    rss = _rss_mb()
+    tokens = m.corpus_total_words
+    out = {"train_s": tt, "vocab_s": tv, "total_s": tv + tt, "tokens": tokens,
+           "words_per_s": tokens * p["epochs"] / tt, "peak_rss_mb": rss}
+    wv = m.wv
+    n = min(30000, len(wv))
+    out.update(evaluate(list(wv.index_to_key[:n]), wv.vectors[:n], lambda w: wv[w],
+                        lambda w: w in wv.key_to_index))
+    return out
+
+
+def child_official(corpus, p, workers, seed):
+    import fasttext
+    import numpy as np
+
+    t = time.perf_counter()
+    m = fasttext.train_unsupervised(
+        corpus, model="skipgram" if p["sg"] else "cbow", dim=p["vector_size"], ws=p["window"],
+        neg=p["negative"], minn=p["minn"], maxn=p["maxn"], bucket=p["bucket"],
+        minCount=p["min_count"], t=p["sample"], lr=p["alpha"], epoch=p["epochs"],
+        thread=workers, verbose=0)
+    tt = time.perf_counter() - t
+    rss = _rss_mb()
+    tokens = count_tokens(corpus)
+    out = {"train_s": tt, "total_s": tt, "tokens": tokens,
+           "words_per_s": tokens * p["epochs"] / tt, "peak_rss_mb": rss}
+    words = [w for w in m.words if w != "</s>"]
+    vocab = set(words)
+    n = min(30000, len(words))
+    vecs = np.vstack([m.get_word_vector(w) for w in words[:n]])
+    out.update(evaluate(words[:n], vecs, m.get_word_vector, lambda w: w in vocab))
+    return out
+
+
+CHILDREN = {"ws": child_ws, "gensim": child_gensim, "official": child_official}
+
+
+def interop(corpus):
+    """Official .bin -> wordspace, and wordspace .bin -> official (run in the official venv
+    for the second half)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import numpy as np
+
+    from wordspace import FastText
+    from wordspace.fasttext_format import load_facebook_vectors
+
+    py = str(VENVS / "fasttext" / "bin" / "python")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        queries = ["anarchism", "philosophy", "the", "lernraum", "tehnology", "xqzv",
+                   "anarchisms", "philosopy"]
+        script = (
+            "import fasttext, json, sys\n"
+            "m = fasttext.train_unsupervised(sys.argv[1], model='skipgram', dim=20, minn=3,"
+            " maxn=6, bucket=5000, epoch=1, minCount=2, thread=1, verbose=0)\n"
+            "m.save_model(sys.argv[2])\n"
+            "q = json.loads(sys.argv[3]) + m.words[:200]\n"
+            "print(json.dumps({w: [float(x) for x in m.get_word_vector(w)] for w in q}))\n")
+        r = subprocess.run([py, "-c", script, corpus, f"{tmp}/off.bin", json.dumps(queries)],
+                           capture_output=True, text=True, check=True)
+        expect = json.loads(r.stdout.strip().splitlines()[-1])
+        wv = load_facebook_vectors(f"{tmp}/off.bin")
+        diffs = {w: float(np.abs(wv[w] - np.asarray(v)).max()) for w, v in expect.items()}
+        oov = [w for w in expect if w not in wv.key_to_index]
+        out["official_to_ws"] = {"max_abs_diff": max(diffs.values()), "words": len(diffs),
+                                 "oov_words": len(oov),
+                                 "max_abs_diff_oov": max(diffs[w] for w in oov)}
+        m = FastText(vector_size=20, minn=3, maxn=6, bucket=5000, epochs=1, min_count=2,
+                     sg=1, workers=1).fit(corpus)
+        m.save_facebook_model(f"{tmp}/ws.bin")
+        ours = {w: m.wv[w].tolist() for w in queries + m.wv.index_to_key[:200]}
+        script = (
+            "import fasttext, json, sys\n"
+            "import numpy as np\n"
+            "m = fasttext.load_model(sys.argv[1])\n"
+            "exp = json.load(open(sys.argv[2]))\n"
+            "print(json.dumps(max(float(np.abs(m.get_word_vector(w) - np.array(v)).max())"
+            " for w, v in exp.items())))\n")
+        Path(f"{tmp}/ours.json").write_text(json.dumps(ours))
+        r = subprocess.run([py, "-c", script, f"{tmp}/ws.bin", f"{tmp}/ours.json"],
+                           capture_output=True, text=True, check=True)
+        out["ws_to_official"] = {"max_abs_diff": float(r.stdout.strip().splitlines()[-1]),
+                                 "words": len(ours)}
+    out["ok"] = (out["official_to_ws"]["max_abs_diff"] <= 1e-5
+                 and out["ws_to_official"]["max_abs_diff"] <= 1e-5)
+    return out
+
+
+def run_child(python, tool, corpus, params, workers, seed):
+    cmd = [python, str(Path(__file__).resolve()), "--_child", tool, "--corpus", corpus,
+           "--params", json.dumps(params), "--workers", str(workers), "--seed", str(seed)]
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(workers))
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"{tool} run failed:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _rounded(d):
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default=str(DATA / "corpus" / "wiki100m.txt"))
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tools", default="ws,gensim,official")
+    ap.add_argument("--bucket", type=int, default=PARAMS["bucket"])
+    ap.add_argument("--epochs", type=int, default=PARAMS["epochs"])
+    ap.add_argument("--interop", action="store_true")
+    ap.add_argument("--params", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._child:
+        print(json.dumps(CHILDREN[a._child](a.corpus, json.loads(a.params), a.workers,
+                                            a.seed)))
+        return
+    if a.interop:
+        print(json.dumps({"interop": interop(a.corpus), "corpus": a.corpus}), flush=True)
+        return
+    params = dict(PARAMS, bucket=a.bucket, epochs=a.epochs)
+    pythons = {"ws": sys.executable, "gensim": str(VENVS / "gensim" / "bin" / "python"),
+               "official": str(VENVS / "fasttext" / "bin" / "python")}
+    results = {}
+    for tool in [t.strip() for t in a.tools.split(",") if t.strip()]:
+        if tool not in CHILDREN:
+            sys.exit(f"unknown tool {tool!r}; choose from {', '.join(CHILDREN)}")
+        res = _rounded(run_child(pythons[tool], tool, a.corpus, params, a.workers, a.seed))
+        results[tool] = res
+        print(json.dumps({"tool": tool, "params": params, "corpus": a.corpus,
+                          "workers": a.workers, **res}), flush=True)
+    if "ws" in results and len(results) > 1:
+        ws = results["ws"]
+        ratios = {}
+        for other in ("gensim", "official"):
+            if other in results:
+                o = results[other]
+                ratios[other] = {
+                    "words_per_s": round(ws["words_per_s"] / o["words_per_s"], 3),
+                    "peak_rss": round(ws["peak_rss_mb"] / o["peak_rss_mb"], 3),
+                    "analogy_diff": round(ws["analogy"] - o["analogy"], 4),
+                    "ws353_diff": round(ws["ws353"]["spearman"] - o["ws353"]["spearman"], 4),
+                    "rw_diff": round(ws["rw"]["spearman"] - o["rw"]["spearman"], 4)}
+        best_rw = max(results[t]["rw"]["spearman"] for t in results if t != "ws")
+        targets = {
+            "words_per_s_2x_gensim": ratios.get("gensim", {}).get("words_per_s", 0) >= 2,
+            "words_per_s_1x_official": ratios.get("official", {}).get("words_per_s", 0) >= 1,
+            "peak_rss_le_gensim": ratios.get("gensim", {}).get("peak_rss", 9) <= 1,
+            "rw_ge_best_minus_0.01": ws["rw"]["spearman"] >= best_rw - 0.01,
+            "analogy_within_1pt": all(abs(r["analogy_diff"]) <= 0.01 or r["analogy_diff"] > 0
+                                      for r in ratios.values()),
+        }
+        print(json.dumps({"ratios": ratios, "targets": targets}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,398 @@
+"""fastText kernels (numba): character n-grams hashed into buckets, and skip-gram / CBOW
+training over word + n-gram rows with negative sampling and/or hierarchical softmax.
+
+**Subwords.** A word ``w`` is represented by the rows of the input matrix ``wi`` listed for it:
+its own row ``i`` (for vocabulary words) and, for every character n-gram of ``"<" + w + ">"``
+with ``minn <= n <= maxn``, the row ``nwords + hash(ngram) % bucket``. Exactly as the official
+tool (``Dictionary::computeSubwords``): n-grams are cut on UTF-8 *characters* (continuation
+bytes ``10xxxxxx`` never start an n-gram and are taken along with their lead byte); an n-gram
+of one character is skipped when it is the ``<`` or the ``>`` marker; duplicates are kept; the
+hash is 32-bit FNV-1a over the *bytes*, with fastText's quirk that each byte is read as a
+signed ``char`` and sign-extended before the xor (``h ^= uint32(int8(c))``), so bytes >= 0x80
+hash differently from textbook FNV-1a. The end-of-sentence token ``</s>`` has no n-grams.
+
+The subword lists of the whole vocabulary are computed once, before training, as CSR arrays
+(``sub_ptr`` int64, ``sub_idx`` int32): the hot loops only read them.
+
+**Training.** The hidden vector of a word is the mean of its subword rows. Skip-gram: the
+centre word's hidden vector predicts each context word (as fastText and gensim do); the output
+rows are updated pair by pair, while the gradient for the input rows is accumulated over the
+centre word's window and added to each of its subword rows once at the end of the window (the
+hidden vector is computed once per centre word instead of once per pair: several times less
+work per pair when words have ~20 subword rows; within one window the input rows are a few
+updates stale, which Hogwild training tolerates anyway). CBOW: the mean of all subword rows of
+all context words predicts the centre word, and the gradient is added to every one of those
+rows (fastText's unsupervised update: not divided by their number). Negative sampling, the
+sigmoid table, the random number generator, subsampling and the dynamic window are those of
+``kernels.word2vec`` (imported, not copied), so a run with one worker is bit-for-bit
+reproducible.
+
+**Memory latency.** The n-gram rows are random rows of a matrix far larger than the caches
+(2M x 100 float32 = 800 MB), and so, to a lesser degree, are the negative samples' output rows.
+The training loop prefetches (``llvm.prefetch``, a hint with no effect on results) the subword
+rows of the word the next step will read and the output rows of the negatives just drawn, so
+the loads overlap with arithmetic: with 2M buckets this trains as fast as with 200k.
+"""
+
+from __future__ import annotations
+
+import llvmlite.binding as _llvm
+import llvmlite.ir as _ir
+import numpy as np
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from .word2vec import (
+    _MASK32,
+    _SH16,
+    LCG_ADD,
+    LCG_MUL,
+    _draw_negatives,
+    _hs_update,
+    _neg_update,
+)
+
+__all__ = ["ft_hash", "word_ngrams", "build_subwords", "sg_update", "cbow_update",
+           "train_job", "compose_vectors", "mean_rows"]
+
+_FNV_OFFSET = np.uint64(2166136261)
+_FNV_PRIME = np.uint64(16777619)
+_SIGN_EXT = np.uint64(0xFFFFFF00)
+_BOW = 60  # "<"
+_EOW = 62  # ">"
+
+
+_PREFETCH = ("llvm.prefetch.p0" if _llvm.llvm_version_info[0] >= 15
+             else "llvm.prefetch.p0i8")
+
+
+@intrinsic
+def _prefetch(typingctx, arr, i, j):
+    """Ask the CPU to start loading ``arr[i, j]``'s cache line (a hint: no effect on
+    results). The n-gram rows are random rows of a matrix far larger than the caches."""
+    if not (isinstance(arr, types.Array) and arr.ndim == 2):
+        return None
+    sig = types.void(arr, i, j)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        iv = context.cast(builder, args[1], signature.args[1], types.intp)
+        jv = context.cast(builder, args[2], signature.args[2], types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [iv, jv])
+        i8p = _ir.IntType(8).as_pointer()
+        i32 = _ir.IntType(32)
+        fnty = _ir.FunctionType(_ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
+        # read access, high temporal locality, data cache
+        builder.call(fn, [builder.bitcast(ptr, i8p), _ir.Constant(i32, 0),
+                          _ir.Constant(i32, 3), _ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _prefetch_rows(wi, sub_ptr, sub_idx, w):
+    """Prefetch every cache line of word ``w``'s subword rows."""
+    size = wi.shape[1]
+    for p in range(sub_ptr[w], sub_ptr[w + 1]):
+        r = sub_idx[p]
+        for c in range(0, size, 16):
+            _prefetch(wi, r, c)
+
+
+@njit(cache=True, nogil=True)
+def ft_hash(buf, a, b):
+    """fastText's FNV-1a of ``buf[a:b]`` (uint8), each byte sign-extended as a signed char."""
+    # uint64 arithmetic masked to 32 bits (numba widens uint32 products)
+    h = _FNV_OFFSET
+    for k in range(a, b):
+        c = np.uint64(buf[k])
+        if c >= 128:
+            c |= _SIGN_EXT
+        h = ((h ^ c) * _FNV_PRIME) & _MASK32
+    return h
+
+
+@njit(cache=True, nogil=True)
+def word_ngrams(buf, a, b, minn, maxn, bucket, offset, out, n0):
+    """Write ``offset + hash % bucket`` of every n-gram of the (already marked) word
+    ``buf[a:b]`` into ``out[n0:]``; return the new count. ``out`` must hold
+    ``(b - a) * maxn`` more entries (an upper bound)."""
+    n_out = n0
+    if maxn <= 0 or bucket <= 0:
+        return n_out
+    for i in range(a, b):
+        if (buf[i] & 0xC0) == 0x80:
+            continue
+        j = i
+        n = 1
+        while j < b and n <= maxn:
+            j += 1
+            while j < b and (buf[j] & 0xC0) == 0x80:
+                j += 1
+            if n >= minn and not (n == 1 and (i == a or j == b)):
+                out[n_out] = offset + np.int64(ft_hash(buf, i, j) % np.uint64(bucket))
+                n_out += 1
+            n += 1
+    return n_out
+
+
+@njit(cache=True)
+def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nwords):
+    """Subword rows of many words, as CSR arrays ``(ptr int64, idx int32)``.
+
+    Word ``k`` is ``buf[offsets[k]:offsets[k+1]]``, already wrapped in ``<``/``>``. Its list
+    starts with ``k`` itself when ``with_word`` (vocabulary words), followed by the bucket
+    rows ``nwords + hash % bucket`` of its n-grams (none where ``no_ngrams[k]``).
+    """
+    n = offsets.shape[0] - 1
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    scratch = np.empty(max(1, (np.int64(np.max(offsets[1:] - offsets[:-1])) if n else 1)
+                       * max(maxn, 1)), dtype=np.int64)
+    for k in range(n):
+        c = 1 if with_word else 0
+        if not no_ngrams[k]:
+            c += word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords,
+                             scratch, 0)
+        ptr[k + 1] = ptr[k] + c
+    idx = np.empty(ptr[n], dtype=np.int32)
+    for k in range(n):
+        p = ptr[k]
+        if with_word:
+            idx[p] = k
+            p += 1
+        if not no_ngrams[k]:
+            m = word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords,
+                            scratch, 0)
+            for t in range(m):
+                idx[p + t] = scratch[t]
+    return ptr, idx
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _hidden(wi, sub_ptr, sub_idx, w, h, add):
+    """``h`` (+)= sum of word ``w``'s subword rows; returns how many rows were summed."""
+    size = wi.shape[1]
+    if not add:
+        for d in range(size):
+            h[d] = np.float32(0.0)
+    a = sub_ptr[w]
+    b = sub_ptr[w + 1]
+    for p in range(a, b):
+        r = sub_idx[p]
+        for d in range(size):
+            h[d] += wi[r, d]
+    return b - a
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _add_rows(wi, sub_ptr, sub_idx, w, work):
+    size = wi.shape[1]
+    for p in range(sub_ptr[w], sub_ptr[w + 1]):
+        r = sub_idx[p]
+        for d in range(size):
+            wi[r, d] += work[d]
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def mean_rows(wi, rows, out):
+    """``out`` = mean of ``wi[rows]`` (zeros when ``rows`` is empty): an OOV word's vector."""
+    size = wi.shape[1]
+    for d in range(size):
+        out[d] = np.float32(0.0)
+    n = rows.shape[0]
+    for p in range(n):
+        r = rows[p]
+        for d in range(size):
+            out[d] += wi[r, d]
+    if n > 0:
+        inv = np.float32(1.0) / np.float32(n)
+        for d in range(size):
+            out[d] *= inv
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def compose_vectors(wi, sub_ptr, sub_idx, out):
+    """``out[k]`` = mean of word ``k``'s subword rows of ``wi``, for every word."""
+    n = out.shape[0]
+    size = wi.shape[1]
+    for k in range(n):
+        a = sub_ptr[k]
+        b = sub_ptr[k + 1]
+        for d in range(size):
+            out[k, d] = np.float32(0.0)
+        for p in range(a, b):
+            r = sub_idx[p]
+            for d in range(size):
+                out[k, d] += wi[r, d]
+        if b > a:
+            inv = np.float32(1.0) / np.float32(b - a)
+            for d in range(size):
+                out[k, d] *= inv
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, targets, n_targets, negs, n_negs,
+              codes, points, codelens, alpha, h, work, use_neg, use_hs, compute_loss):
+    """Skip-gram for one centre ``word``: its hidden vector predicts ``targets[:n_targets]``
+    (negatives of target ``t`` in ``negs[t, :n_negs[t]]``); the input gradient is summed over
+    the targets and added to each subword row once. Returns the loss."""
+    size = wi.shape[1]
+    ns = _hidden(wi, sub_ptr, sub_idx, word, h, False)
+    if ns == 0 or n_targets == 0:
+        return 0.0
+    inv = np.float32(1.0) / np.float32(ns)
+    for d in range(size):
+        h[d] *= inv
+        work[d] = np.float32(0.0)
+    loss = 0.0
+    for t in range(n_targets):
+        target = targets[t]
+        if use_hs:
+            loss += _hs_update(h, syn1, codes[target], points[target], codelens[target], alpha,
+                               work, compute_loss)
+        if use_neg:
+            loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, work, compute_loss)
+    _add_rows(wi, sub_ptr, sub_idx, word, work)
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs, n_negs, code, point,
+                length, alpha, h, work, cbow_mean, use_neg, use_hs, compute_loss):
+    """CBOW: the mean (or sum) of every subword row of the context words ``ctx[:n_ctx]``
+    predicts ``word``; the gradient goes to each of those rows (divided by their number only
+    when summing). Returns the loss."""
+    size = wi.shape[1]
+    for d in range(size):
+        h[d] = np.float32(0.0)
+        work[d] = np.float32(0.0)
+    rows = 0
+    for m in range(n_ctx):
+        rows += _hidden(wi, sub_ptr, sub_idx, ctx[m], h, True)
+    if rows == 0:
+        return 0.0
+    inv = np.float32(1.0) / np.float32(rows)
+    if cbow_mean:
+        for d in range(size):
+            h[d] *= inv
+    loss = 0.0
+    if use_hs:
+        loss += _hs_update(h, syn1, code, point, length, alpha, work, compute_loss)
+    if use_neg:
+        loss += _neg_update(h, wo, word, negs, n_negs, alpha, work, compute_loss)
+    if not cbow_mean:
+        for d in range(size):
+            work[d] *= inv
+    for m in range(n_ctx):
+        _add_rows(wi, sub_ptr, sub_idx, ctx[m], work)
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_int, noise_thr,
+              noise_alias, codes, points, codelens, sg, use_hs, negative, cbow_mean, window,
+              shrink, alpha0, alpha_span, gpos0, denom, seed, compute_loss):
+    """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each), as
+    ``kernels.word2vec.train_job`` (same subsampling, window, schedule and random numbers).
+
+    Returns ``(words_seen, words_trained, loss, alpha at the job's last word)``.
+    """
+    size = wi.shape[1]
+    next_random = np.uint64(seed)
+    use_neg = negative > 0
+    maxlen = 1
+    for s in range(s_begin, s_end):
+        n = starts[s + 1] - starts[s]
+        if n > maxlen:
+            maxlen = n
+    sent = np.empty(maxlen, dtype=np.int32)
+    spos = np.empty(maxlen, dtype=np.int64)
+    negs = np.empty((2 * window + 1, max(negative, 1)), dtype=np.int32)
+    n_negs = np.zeros(2 * window + 1, dtype=np.int64)
+    ctx = np.empty(2 * window + 1, dtype=np.int32)
+    work = np.empty(size, dtype=np.float32)
+    h = np.empty(size, dtype=np.float32)
+    base = starts[s_begin]
+    words_seen = 0
+    words_trained = 0
+    loss = 0.0
+    alpha = np.float32(alpha0)
+    for s in range(s_begin, s_end):
+        a = starts[s]
+        b = starts[s + 1]
+        words_seen += b - a
+        n = 0
+        for p in range(a, b):
+            w = ids[p]
+            next_random = next_random * LCG_MUL + LCG_ADD
+            if keep_int[w] < np.int64((next_random >> _SH16) & _MASK32):
+                continue
+            sent[n] = w
+            spos[n] = p - base
+            n += 1
+        words_trained += n
+        for i in range(n):
+            word = sent[i]
+            alpha = np.float32(alpha0 - alpha_span * (gpos0 + spos[i]) / denom)
+            if shrink:
+                next_random = next_random * LCG_MUL + LCG_ADD
+                red = np.int64((next_random >> _SH16) % np.uint64(window))
+            else:
+                red = 0
+            lo = i - window + red
+            if lo < 0:
+                lo = 0
+            hi = i + window + 1 - red
+            if hi > n:
+                hi = n
+            # the rows the next step will read, fetched while this one computes
+            nxt = i + 1 if sg else i + window + 1
+            if nxt < n:
+                _prefetch_rows(wi, sub_ptr, sub_idx, sent[nxt])
+            n_ctx = 0
+            for j in range(lo, hi):
+                if j != i:
+                    ctx[n_ctx] = sent[j]
+                    n_ctx += 1
+            if n_ctx == 0:
+                continue
+            if sg:
+                if use_neg:
+                    for t in range(n_ctx):
+                        k, next_random = _draw_negatives(noise_thr, noise_alias, negative,
+                                                         ctx[t], negs[t], next_random)
+                        n_negs[t] = k
+                        for q in range(k):
+                            for c in range(0, size, 16):
+                                _prefetch(wo, negs[t, q], c)
+                loss += sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, ctx, n_ctx, negs,
+                                  n_negs, codes, points, codelens, alpha, h, work, use_neg,
+                                  use_hs, compute_loss)
+            else:
+                if use_hs:
+                    code = codes[word]
+                    point = points[word]
+                    length = codelens[word]
+                else:
+                    code = codes[0]
+                    point = points[0]
+                    length = 0
+                k = 0
+                if use_neg:
+                    k, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
+                                                     negs[0], next_random)
+                    for q in range(k):
+                        for c in range(0, size, 16):
+                            _prefetch(wo, negs[0, q], c)
+                loss += cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs[0],
+                                    k, code, point, length, alpha, h, work, cbow_mean, use_neg,
+                                    use_hs, compute_loss)
+    last = starts[s_end] - 1 - base
+    if last < 0:
+        last = 0
+    alpha = np.float32(alpha0 - alpha_span * (gpos0 + last) / denom)
+    return words_seen, words_trained, loss, alpha

@@ -1,0 +1,447 @@
+"""FastText: word2vec over character n-grams (Bojanowski et al. 2017), so that every string
+gets a vector (orchestration around ``kernels.fasttext``).
+
+The input matrix ``wi_`` has ``len(vocab) + bucket`` rows: the words, then the hash buckets of
+their character n-grams (fastText's layout, so a trained model is written as a Facebook
+``.bin`` without reshuffling and read back by the official tool). Each vocabulary word's list
+of rows (its own, then its n-grams') is computed once before training, as CSR arrays; the
+kernels only read them. Jobs, threads, seeds, the learning-rate schedule, subsampling and
+divergence checks are :class:`~wordspace.train.word2vec.Word2Vec`'s, so ``workers=1`` with a
+fixed ``seed`` is bit-for-bit reproducible. With ``maxn=0`` there are no n-grams (and, as in
+fastText, no buckets): the model *is* word2vec and trains with word2vec's kernel, giving the
+same vectors as :class:`Word2Vec` with the same parameters.
+
+``wv`` is a :class:`~wordspace.subword.SubwordVectors`: vocabulary words' vectors are the
+mean of their rows; any other string's is the mean of its n-gram rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from ..errors import FormatError, ParameterError
+from ..subword import SubwordVectors, subword_table
+from ..text import Tokenizer
+from ..vocab import Vocabulary
+from ._common import check_finite, integer, restore_vocab, rule, vocab_state
+from ._common import mix_seed as _mix
+from .word2vec import _CONSTRAINTS as _W2V_CONSTRAINTS
+from .word2vec import Word2Vec, _init_vectors, _ordered_map
+
+__all__ = ["FastText"]
+
+logger = logging.getLogger(__name__)
+
+_MAX_ROWS = 2**31 - 1
+
+
+def _drop(rules, name):
+    out = []
+    for r in rules:
+        if name in r.names:
+            names = tuple(n for n in r.names if n != name)
+            if names:
+                out.append(type(r)(names, r.ok, r.message))
+        else:
+            out.append(r)
+    return tuple(out)
+
+
+_CONSTRAINTS = _drop(_W2V_CONSTRAINTS, "shared_negatives") + (
+    integer("minn", "maxn", min=0,
+            message="{name} must be an integer >= 0 (n-gram length in characters), "
+                    "got {value!r}"),
+    rule("minn", ok=lambda v, p: p["maxn"] == 0 or v <= p["maxn"],
+         message="minn={value!r} is larger than maxn={maxn!r}; use minn <= maxn "
+                 "(3 and 6 are usual; maxn=0 turns n-grams off)"),
+    rule("minn", ok=lambda v, p: p["maxn"] == 0 or v >= 1,
+         message="minn must be at least 1 when maxn > 0, got {value!r}"),
+    integer("bucket", min=1,
+            message="bucket must be a positive integer (number of n-gram hash rows; "
+                    "2,000,000 is usual), got {value!r}"),
+    rule("bucket", ok=lambda v, p: v < _MAX_ROWS - 100_000_000,
+         message="bucket={value!r} is too large; it must stay below 2,000,000,000"),
+)
+
+
+class FastText(Word2Vec):
+    """fastText embeddings: skip-gram or CBOW whose input vectors are the mean of a word's own
+    vector and the vectors of its character n-grams (lengths ``minn``..``maxn``, hashed into
+    ``bucket`` rows), so words never seen in training get vectors too.
+
+    Parameters are gensim's ``FastText`` ones (and :class:`Word2Vec`'s), with the official
+    tool's names for the n-grams: ``minn``, ``maxn`` (n-gram lengths in characters, the
+    ``<``/``>`` word boundary markers included; ``maxn=0``: no n-grams, plain word2vec) and
+    ``bucket`` (hash rows; the n-gram matrix is ``bucket x vector_size`` float32: 800 MB for
+    2M x 100, so lower it for small corpora).
+
+    Skip-gram here predicts the context words from the centre word's subwords and applies the
+    input gradient once per window (see ``kernels.fasttext``).
+
+    Attributes after ``fit``: ``wv`` (:class:`~wordspace.subword.SubwordVectors`), ``vocab_``,
+    ``wi_`` (input matrix: words then buckets), ``syn1neg_``/``syn1_`` (output weights),
+    ``loss_history_``, ``epoch_stats_``, ``epochs_trained_``.
+    """
+
+    _constraints = _CONSTRAINTS
+    _model_kind = "fasttext_model"
+    _state_key = "fasttext"
+
+    def __init__(
+        self,
+        *,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        sample: float = 1e-3,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        epochs: int = 5,
+        workers: int = 2,
+        seed: int = 1,
+        minn: int = 3,
+        maxn: int = 6,
+        bucket: int = 2_000_000,
+        max_vocab_size: int | None = None,
+        max_final_vocab: int | None = None,
+        shrink_windows: bool = True,
+        compute_loss: bool = False,
+        sorted_vocab: bool = True,
+        callbacks: Sequence[Any] = (),
+        lowercase: bool = False,
+        batch_words: int = 10000,
+        max_sentence_length: int = 10000,
+    ):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.minn = minn
+        self.maxn = maxn
+        self.bucket = bucket
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.compute_loss = compute_loss
+        self.sorted_vocab = sorted_vocab
+        self.callbacks = callbacks
+        self.lowercase = lowercase
+        self.batch_words = batch_words
+        self.max_sentence_length = max_sentence_length
+
+    # ------------------------------------------------------------------ state
+    @property
+    def syn0(self) -> np.ndarray:
+        """The vocabulary words' own input rows (a view of ``wi_``)."""
+        return self.wi_[: len(self.vocab_)]
+
+    @property
+    def bucket_(self) -> int:
+        """Hash rows in use: ``bucket``, or 0 when ``maxn=0`` (as fastText)."""
+        return int(self.wi_.shape[0] - len(self.vocab_))
+
+    def _buckets(self) -> int:
+        return 0 if self.maxn == 0 else int(self.bucket)
+
+    def _init_weights(self, vocab: Vocabulary) -> None:
+        # the input matrix (the model's bulk) is allocated by _train, once the corpus has
+        # been turned into ids and the scan's temporary arrays are freed: a lower peak
+        self.vocab_ = vocab
+        n, d = len(vocab), self.vector_size
+        b = self._buckets()
+        if n + b > _MAX_ROWS:
+            raise ParameterError(f"{n:,} words + bucket={b:,} rows exceed 2**31-1; "
+                                 "lower bucket")
+        self.wi_ = None
+        self.wv = None
+        self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
+        self.syn1_ = np.zeros((max(n - 1, 1), d), dtype=np.float32)
+        self.epochs_trained_ = 0
+        self.loss_history_: list[float] = []
+        self.epoch_stats_: list[dict[str, Any]] = []
+        self._subwords = None
+        self._trained_ngrams = None
+
+    def _extend_weights(self, vocab: Vocabulary) -> None:
+        old = len(self.vocab_)
+        n, d = len(vocab), self.wi_.shape[1]
+        if n > old:
+            rng = np.random.default_rng(_mix(self.seed, self.epochs_trained_, n))
+            extra = _init_vectors(rng, n - old, d)
+            self.wi_ = np.ascontiguousarray(np.vstack([self.wi_[:old], extra, self.wi_[old:]]))
+            self.syn1neg_ = np.ascontiguousarray(
+                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)]))
+            rows = max(n - 1, 1) - self.syn1_.shape[0]
+            if rows > 0:
+                self.syn1_ = np.ascontiguousarray(
+                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)]))
+        self.vocab_ = vocab
+        self._subwords = None
+        logger.info("vocabulary extended from %d to %d words", old, n)
+
+    def _subword_csr(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each vocabulary word's input rows (CSR), computed once per vocabulary."""
+        if getattr(self, "_subwords", None) is None:
+            t0 = time.perf_counter()
+            self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
+                                           int(self.maxn), self.bucket_)
+            logger.info("subwords of %d words: %d rows in %.1fs", len(self.vocab_),
+                        len(self._subwords[1]), time.perf_counter() - t0)
+        return self._subwords
+
+    # ------------------------------------------------------------------ training
+    def _train(self, ids: np.ndarray, starts: np.ndarray,
+               progress: Callable[..., None] | None) -> None:
+        from ..kernels import fasttext as kft
+        from ..kernels import word2vec as kw2v
+
+        vocab = self.vocab_
+        if self.wi_ is None:
+            rng = np.random.default_rng(self.seed)
+            self.wi_ = _init_vectors(rng, len(vocab) + self._buckets(), self.vector_size)
+        if self.wi_.shape[1] != self.vector_size:
+            raise ParameterError(
+                f"vector_size={self.vector_size} but the model's vectors have "
+                f"{self.wi_.shape[1]} dimensions; vector_size cannot change after training")
+        if (self._buckets() != self.bucket_) or (
+                getattr(self, "_trained_ngrams", None) not in (None, (self.minn, self.maxn))):
+            raise ParameterError(
+                f"minn/maxn/bucket cannot change after training (the model has "
+                f"{self.bucket_:,} buckets for n-grams of {self._trained_ngrams}); "
+                "train a new model")
+        self._trained_ngrams = (int(self.minn), int(self.maxn))
+        use_neg = self.negative > 0
+        keep = vocab.keep_probabilities(float(self.sample))
+        keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
+        noise_thr, noise_alias = (vocab.noise_alias(float(self.ns_exponent)) if use_neg
+                                  else (np.ones(1, np.int64), np.zeros(1, np.int32)))
+        if self.hs:
+            codes, points, lens = vocab.huffman()
+        else:
+            codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
+                                   np.zeros(1, np.int32))
+        plain = self.maxn == 0
+        if not plain:
+            sub_ptr, sub_idx = self._subword_csr()
+        n_words = int(len(ids))
+        n_sent = len(starts) - 1
+        bounds = np.unique(np.concatenate([
+            [0], np.searchsorted(starts, np.arange(self.batch_words, n_words, self.batch_words)),
+            [n_sent]])).astype(np.int64)
+        jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        epochs = int(self.epochs)
+        total = n_words * epochs
+        denom = float(max(total - 1, 1))
+        alpha0 = float(self.alpha)
+        span = float(self.alpha - self.min_alpha)
+        base_epoch = self.epochs_trained_
+        compute_loss = bool(self.compute_loss)
+        common = (keep_int, noise_thr, noise_alias, codes, points, lens, int(self.sg),
+                  bool(self.hs), int(self.negative), int(self.cbow_mean), int(self.window),
+                  bool(self.shrink_windows))
+        self._call_callbacks("on_train_begin")
+        logger.info("training fastText %s on %d words x %d epochs, %d jobs/epoch, %d workers, "
+                    "n-grams %d-%d in %d buckets", "skip-gram" if self.sg else "CBOW", n_words,
+                    epochs, len(jobs), self.workers, self.minn, self.maxn, self.bucket_)
+
+        def run(e: int, j: int) -> tuple[int, int, float, float]:
+            s0, s1 = jobs[j]
+            gpos = e * n_words + int(starts[s0])
+            seed = np.uint64(_mix(self.seed, base_epoch + e, j))
+            if plain:
+                return kw2v.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
+                                      *common, alpha0, span, gpos, denom, seed, compute_loss,
+                                      False)
+            return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
+                                 sub_ptr, sub_idx, *common, alpha0, span, gpos, denom, seed,
+                                 compute_loss)
+
+        done_total = 0
+        t_train = time.perf_counter()
+        pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+        try:
+            for e in range(epochs):
+                self._call_callbacks("on_epoch_begin")
+                te = time.perf_counter()
+                seen = trained = 0
+                loss = 0.0
+                last_alpha = alpha0
+                if pool is None:
+                    results = (run(e, j) for j in range(len(jobs)))
+                else:
+                    results = _ordered_map(pool, run, e, len(jobs), 2 * self.workers)
+                for j, (ws, wt, ls, al) in enumerate(results):
+                    seen += ws
+                    trained += wt
+                    loss += ls
+                    if j == len(jobs) - 1:
+                        last_alpha = float(al)
+                    done_total += ws
+                    if progress is not None:
+                        el = time.perf_counter() - t_train
+                        info = {"epoch": f"{e + 1}/{epochs}",
+                                "words_per_sec": int(done_total / el) if el > 0 else 0,
+                                "alpha": float(al)}
+                        if compute_loss:
+                            info["loss"] = loss / max(trained, 1)
+                        progress(done_total, total, **info)
+                secs = time.perf_counter() - te
+                self.epochs_trained_ += 1
+                stats = {"epoch": self.epochs_trained_, "words": seen, "trained_words": trained,
+                         "seconds": secs, "words_per_sec": seen / secs if secs > 0 else 0.0,
+                         "alpha_end": last_alpha}
+                if compute_loss:
+                    stats["loss"] = loss
+                    self.loss_history_.append(loss)
+                self.epoch_stats_.append(stats)
+                check_finite({"the input vectors": self.wi_, "the output weights":
+                              self.syn1neg_ if use_neg else self.syn1_},
+                             where=f"epoch {self.epochs_trained_}",
+                             loss=loss if compute_loss else None,
+                             fix=f"lower alpha (now {self.alpha}; 0.025 is usual)")
+                logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
+                            self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
+                self._make_wv()
+                self._call_callbacks("on_epoch_end", epoch=self.epochs_trained_)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.train_seconds_ = time.perf_counter() - t_train
+        self._call_callbacks("on_train_end")
+
+    def _make_wv(self) -> None:
+        from ..kernels.fasttext import compose_vectors
+
+        n = len(self.vocab_)
+        meta = {"trainer": "fasttext", "params": self._config(),
+                "epochs_trained": getattr(self, "epochs_trained_", 0),
+                "tokenizer": self.tokenizer_.to_dict()}
+        if self.maxn == 0:
+            vecs = self.wi_[:n]
+        else:
+            ptr, idx = self._subword_csr()
+            vecs = np.empty((n, self.wi_.shape[1]), dtype=np.float32)
+            compose_vectors(self.wi_, ptr, idx, vecs)
+        self.wv = SubwordVectors(self.vocab_.index_to_key, vecs, self.wi_[n:],
+                                 minn=int(self.minn) if self.maxn else 0, maxn=int(self.maxn),
+                                 bucket=self.bucket_, counts=self.vocab_.counts, meta=meta,
+                                 vectors_vocab=self.wi_[:n])
+
+    def get_wv(self, vectors: str = "input") -> SubwordVectors:
+        """A copy of ``wv`` that shares no memory with the model (``vectors="input"`` only)."""
+        self._check_fitted("get_wv()")
+        if vectors != "input":
+            raise ParameterError(f"FastText.get_wv supports vectors='input' only, got "
+                                 f"{vectors!r}")
+        wv = self.wv
+        return SubwordVectors(wv.index_to_key, wv.vectors.copy(), wv.vectors_ngrams.copy(),
+                              minn=wv.minn, maxn=wv.maxn, bucket=wv.bucket, counts=wv.counts,
+                              meta=dict(wv.meta), vectors_vocab=wv.vectors_vocab.copy())
+
+    # ------------------------------------------------------------------ persistence
+    def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        arrays, _ = self.wv.native_parts()
+        arrays = dict(arrays)
+        if self.negative > 0:
+            arrays["syn1neg"] = self.syn1neg_
+        if self.hs:
+            arrays["syn1"] = self.syn1_
+        state = {"epochs_trained": self.epochs_trained_, **vocab_state(self.vocab_),
+                 "loss_history": list(map(float, self.loss_history_)),
+                 "epoch_stats": self.epoch_stats_}
+        return arrays, state
+
+    def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
+        """Save the whole model natively (input matrix, output weights, parameters, history);
+        :meth:`load` restores it, ``wordspace.load`` reads its vectors (n-grams included)."""
+        from ..subword import native_io
+
+        self._check_fitted("save()")
+        arrays, state = self._get_state()
+        _, sub_meta = self.wv.native_parts()
+        section = {"config": self._config(), **state}
+        native_io().save_native(self.wv, path, layout=layout, extra_arrays=arrays,
+                                extra_meta={**sub_meta, "model": self._model_kind,
+                                            self._state_key: section})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> FastText:
+        """Load a model written by :meth:`save`. The file's arrays are memory-mapped while
+        the model copies them into its own input matrix, so loading never holds two copies
+        of the n-gram rows in memory (``mmap`` is accepted for the common signature)."""
+        return super().load(path, mmap=True)
+
+    def _set_state(self, wv, arrays: dict[str, np.ndarray], state: dict[str, Any],
+                   path: str | os.PathLike) -> None:
+        if not isinstance(wv, SubwordVectors):
+            if "vectors_ngrams" not in arrays:
+                raise FormatError(f"{path}: the FastText model lacks its n-gram vectors "
+                                  "(vectors_ngrams.npy)")
+            ng = arrays.pop("vectors_ngrams")
+            vv = arrays.pop("vectors_vocab", None)
+        else:
+            ng, vv = wv.vectors_ngrams, wv.vectors_vocab
+        n, d = wv.vectors.shape
+        if vv is None:
+            raise FormatError(f"{path}: the FastText model lacks its words' own rows "
+                              "(vectors_vocab.npy); it can be queried with wordspace.load() "
+                              "but not trained further")
+        if np.shape(vv) != (n, d) or np.ndim(ng) != 2 or (len(ng) and np.shape(ng)[1] != d):
+            raise FormatError(f"{path}: the n-gram or word rows do not match the vectors' "
+                              f"shape {n}x{d}")
+        self.vocab_ = restore_vocab(wv, state, self.min_count, path)
+        self.vocab_.counts = np.array(self.vocab_.counts, dtype=np.int64)  # not the mapping
+        self.wi_ = np.empty((n + len(ng), d), dtype=np.float32)
+        self.wi_[:n] = vv
+        self.wi_[n:] = ng
+        if self.bucket_ != self._buckets():
+            raise FormatError(f"{path}: {self.bucket_} n-gram rows but the saved parameters "
+                              f"say bucket={self.bucket}, maxn={self.maxn}")
+        self._trained_ngrams = (int(self.minn), int(self.maxn))
+        syn1neg = arrays.get("syn1neg")
+        self.syn1neg_ = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
+                         else np.zeros((n, d), np.float32))
+        syn1 = arrays.get("syn1")
+        self.syn1_ = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
+                      else np.zeros((max(n - 1, 1), d), np.float32))
+        if self.syn1neg_.shape != (n, d) or self.syn1_.shape != (max(n - 1, 1), d):
+            raise FormatError(f"{path}: output weights do not match the vectors' shape {n}x{d}")
+        self.epochs_trained_ = int(state.get("epochs_trained", 0))
+        self.loss_history_ = list(state.get("loss_history", []))
+        self.epoch_stats_ = list(state.get("epoch_stats", []))
+        self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self._subwords = None
+        self._make_wv()
+
+    def save_facebook_model(self, path: str | os.PathLike) -> None:
+        """Write the model as a Facebook fastText ``.bin``: the official tool reads it and
+        gives the same word vectors (for any string). With hierarchical softmax only
+        (``hs=1, negative=0``) the output rows follow this library's Huffman tree, which may
+        order ties differently from the official tool's: its word vectors are unaffected,
+        its ``predict``-style use of the output layer is not guaranteed."""
+        from ..fasttext_format import save_facebook_model
+
+        self._check_fitted("save_facebook_model()")
+        save_facebook_model(self, path)
