@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import typer
 
-from wordspace import GloVe, ValueVec, Word2Vec
+from wordspace import FastText, GloVe, ValueVec, Word2Vec
 from wordspace.cli import app, main
 from wordspace.cli.options import (
     EPOCHS,
@@ -21,7 +21,8 @@ from wordspace.cli.options import (
 
 ROOT = typer.main.get_command(app)
 TRAIN = ROOT.commands["train"]
-ESTIMATORS = {"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}
+ESTIMATORS = {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe,
+              "valuevec": ValueVec}
 
 
 def _options(cmd):
@@ -73,9 +74,10 @@ def test_one_name_per_concept():
             if param in by_param:
                 assert tuple(options[option].opts) == by_param[param], (command, option)
         lr = options["--lr"]
-        learning_rate = {"word2vec": "alpha", "glove": "learning_rate", "valuevec": "alpha"}
+        learning_rate = {"word2vec": "alpha", "fasttext": "alpha", "glove": "learning_rate",
+                         "valuevec": "alpha"}
         assert table["--lr"] == learning_rate[command]
-        assert ("--alpha" in lr.opts) == (command == "word2vec")
+        assert ("--alpha" in lr.opts) == (command in ("word2vec", "fasttext"))
     glove = _options(TRAIN.commands["glove"])
     assert TRAIN_OPTIONS["glove"]["--weight-exponent"] == "alpha"
     assert "--alpha" not in {o for p in glove.values() for o in p.opts}

@@ -21,7 +21,7 @@ from sklearn.utils.estimator_checks import (
 import wordspace as ws
 from wordspace.train._common import Estimator
 
-ESTIMATORS = [ws.Word2Vec, ws.GloVe, ws.ValueVec, ws.SIF]
+ESTIMATORS = [ws.Word2Vec, ws.FastText, ws.GloVe, ws.ValueVec, ws.SIF]
 
 
 def _word(i: int) -> str:

@@ -130,6 +130,8 @@ def detect_format(path: str | os.PathLike) -> str:
         raise FileNotFoundError(f"{p}: no such file")
     with open(p, "rb") as raw:
         magic = raw.read(4)
+    if magic == b"\xba\x16\x4f\x2f":  # fastText's 793712314, little-endian
+        return "fasttext-bin"
     if magic in (b"PK\x03\x04", b"PK\x05\x06"):
         if zipfile.is_zipfile(p):
             return "native"

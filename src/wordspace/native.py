@@ -528,4 +528,8 @@ def vectors_from_native(
             )
     _warn_nonfinite(vecs, str(path))
     wv = WordVectors(keys, vecs, counts=counts, extras=extras, meta=meta.get("provenance", {}))
+    if "subwords" in meta:  # a fastText model: n-gram vectors answer out-of-vocabulary words
+        from .subword import SubwordVectors
+
+        wv = SubwordVectors.from_native(wv, arrays, meta, path)
     return wv, arrays

@@ -63,8 +63,14 @@ def load(
         raise ParameterError(f"limit must be an integer >= 0 (or None for all), got {limit!r}")
     p = Path(name_or_path)
     if p.exists():
-        if detect_format(p) == "native":
+        fmt = detect_format(p)
+        if fmt == "native":
             wv = load_native(p, mmap=mmap)
+            return wv.subset(limit) if limit is not None else wv
+        if fmt == "fasttext-bin":
+            from .fasttext_format import load_facebook_vectors
+
+            wv = load_facebook_vectors(p)
             return wv.subset(limit) if limit is not None else wv
         return load_word2vec_format(p, limit=limit, unicode_errors=unicode_errors)
     name = str(name_or_path)

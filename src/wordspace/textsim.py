@@ -110,9 +110,10 @@ def doc_tokens(doc: Doc, tokenizer: Tokenize | None = None) -> list[str]:
 
 
 def _split(wv: WordVectors, tokens: list[str]) -> tuple[list[str], list[str]]:
-    kti = wv.key_to_index
-    known = [t for t in tokens if t in kti]
-    oov = [t for t in tokens if t not in kti]
+    """Tokens with a vector (``t in wv``: for fastText's SubwordVectors also words outside the
+    vocabulary that have n-grams) and the others."""
+    known = [t for t in tokens if t in wv]
+    oov = [t for t in tokens if t not in wv]
     return known, oov
 
 
@@ -350,6 +351,13 @@ def _nbow(wv: WordVectors, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return ids, w / float(len(tokens))
 
 
+def _word_bow(tokens: list[str]) -> tuple[list[str], np.ndarray]:
+    """Unique tokens (in first-seen order) and their normalised frequencies."""
+    c = Counter(tokens)
+    w = np.fromiter(c.values(), dtype=np.float64, count=len(c))
+    return list(c), w / float(len(tokens))
+
+
 def _word_matrix(wv: WordVectors, norm: bool) -> np.ndarray:
     return wv.get_normed_vectors() if norm else wv.vectors
 
@@ -398,10 +406,16 @@ def wmdistance(
         return out(float("inf"))
     if len(set(k1) | set(k2)) == 1:
         return out(0.0)
-    ids1, w1 = _nbow(wv, k1)
-    ids2, w2 = _nbow(wv, k2)
-    mat = _word_matrix(wv, norm)
-    cost = cdist(np.asarray(mat[ids1], dtype=np.float64), np.asarray(mat[ids2], dtype=np.float64))
+    if all(t in wv.key_to_index for t in (*k1, *k2)):
+        ids1, w1 = _nbow(wv, k1)
+        ids2, w2 = _nbow(wv, k2)
+        mat = _word_matrix(wv, norm)
+        v1, v2 = mat[ids1], mat[ids2]
+    else:  # words outside the vocabulary with n-gram vectors (SubwordVectors)
+        (u1, w1), (u2, w2) = _word_bow(k1), _word_bow(k2)
+        v1 = np.vstack([wv.get_vector(t, norm=norm) for t in u1])
+        v2 = np.vstack([wv.get_vector(t, norm=norm) for t in u2])
+    cost = cdist(np.asarray(v1, dtype=np.float64), np.asarray(v2, dtype=np.float64))
     return out(float(emd2(w1, w2, cost)))
 
 

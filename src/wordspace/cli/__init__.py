@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     explore,
     plot,
     query,
+    train_fasttext,
     train_glove,
     train_valuevec,
     train_word2vec,

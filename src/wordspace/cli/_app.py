@@ -18,7 +18,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-train_app = typer.Typer(help="Train embeddings (word2vec, glove, valuevec).",
+train_app = typer.Typer(help="Train embeddings (word2vec, fasttext, glove, valuevec).",
                         epilog=epilog("wordspace train word2vec corpus.txt"),
                         no_args_is_help=True, rich_markup_mode=None)
 plot_app = typer.Typer(help="Draw figures (map, heatmap, analogy, curve) to PNG/SVG/PDF.",

@@ -42,6 +42,25 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--loss": "compute_loss",
         "--shared-negatives": "shared_negatives",
     },
+    "fasttext": {
+        "--vector-size": "vector_size",
+        "--window": "window",
+        "--min-count": "min_count",
+        "--sg": "sg",
+        "--hs": "hs",
+        "--negative": "negative",
+        "--sample": "sample",
+        "--lr": "alpha",
+        "--min-lr": "min_alpha",
+        "--epochs": "epochs",
+        "--workers": "workers",
+        "--seed": "seed",
+        "--minn": "minn",
+        "--maxn": "maxn",
+        "--bucket": "bucket",
+        "--lowercase": "lowercase",
+        "--loss": "compute_loss",
+    },
     "glove": {
         "--vector-size": "vector_size",
         "--window": "window",
@@ -85,6 +104,7 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
 #: options of the train commands that are about files and output, not the estimator
 TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "word2vec": ("--output", "--format", "--json"),
+    "fasttext": ("--output", "--format", "--json"),
     "glove": ("--output", "--format", "--json", "--cooccurrence", "--save-cooccurrence"),
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
                  "--pairs-out"),
@@ -92,11 +112,13 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
 
 
 def estimator_class(command: str) -> type:
+    from ..train.fasttext import FastText
     from ..train.glove import GloVe
     from ..train.valuevec import ValueVec
     from ..train.word2vec import Word2Vec
 
-    return {"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}[command]
+    return {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe,
+            "valuevec": ValueVec}[command]
 
 
 def param_to_option(command: str) -> dict[str, str]:

@@ -1,0 +1,140 @@
+"""``wordspace train fasttext``."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..train.fasttext import FastText
+from ._app import train_app
+from ._common import (
+    JsonOpt,
+    check_output,
+    emit_json,
+    epilog,
+    io,
+    need_file,
+    output_layout,
+    progress_bar,
+    signature_default,
+    vector_output,
+    write_vectors,
+)
+from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+
+D = FastText  # defaults come from the estimator's signature
+OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model with "
+               "n-grams, can be trained further), .bin (Facebook fastText model, readable by "
+               "the official tool), .vec or .txt (the vocabulary's vectors only).")
+FORMAT_HELP = ("native | fasttext-bin | fasttext (.vec) | word2vec | word2vec-binary | glove; "
+               "default: by extension (.bin: fasttext-bin).")
+
+
+@train_app.command("fasttext", epilog=epilog(
+    "wordspace train fasttext corpus.txt -o ft.wsv --minn 3 --maxn 6"))
+def train_fasttext(
+    corpus: Annotated[
+        str | None,
+        typer.Argument(help="Text file, one sentence per line (.gz/.bz2/.xz too). "
+                       "Default: the embedded Brown corpus."),
+    ] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
+    sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram or CBOW.")] = False,
+    hs: Annotated[bool, typer.Option("--hs/--no-hs", help="Hierarchical softmax.")] = False,
+    negative: Annotated[int, typer.Option(
+        "--negative", "--neg", help="Negative samples (0: none, needs --hs).")
+    ] = signature_default(D, "negative"),
+    window: Annotated[int, typer.Option("--window", "--ws", help="Context window.")
+                      ] = signature_default(D, "window"),
+    vector_size: Annotated[int, typer.Option(*VECTOR_SIZE, help="Vector dimension.")
+                           ] = signature_default(D, "vector_size"),
+    min_count: Annotated[int, typer.Option("--min-count", "--minCount",
+                                           help="Ignore rarer words.")
+                         ] = signature_default(D, "min_count"),
+    minn: Annotated[int, typer.Option(help="Shortest character n-gram (with < > markers).")
+                    ] = signature_default(D, "minn"),
+    maxn: Annotated[int, typer.Option(help="Longest character n-gram (0: no n-grams).")
+                    ] = signature_default(D, "maxn"),
+    bucket: Annotated[int, typer.Option(help="Hash rows for n-grams (memory: bucket x dim "
+                                             "x 4 bytes).")] = signature_default(D, "bucket"),
+    sample: Annotated[float, typer.Option("--sample", "-t", help="Subsampling threshold "
+                                          "(0: off).")] = signature_default(D, "sample"),
+    epochs: Annotated[int, typer.Option(*EPOCHS, help="Passes over the corpus.")
+                      ] = signature_default(D, "epochs"),
+    workers: Annotated[int, typer.Option(*WORKERS, help="Training threads.")
+                       ] = signature_default(D, "workers"),
+    lr: Annotated[float, typer.Option(*LR, "--alpha", help="Initial learning rate.")
+                  ] = signature_default(D, "alpha"),
+    min_lr: Annotated[float, typer.Option(
+        "--min-lr", "--min-alpha", help="Final learning rate.")] = signature_default(D, "min_alpha"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = signature_default(D, "seed"),
+    lowercase: Annotated[bool, typer.Option("--lowercase/--no-lowercase",
+                                            help="Lowercase tokens.")
+                         ] = signature_default(D, "lowercase"),
+    loss: Annotated[bool, typer.Option("--loss/--no-loss", help="Compute the training loss.")
+                    ] = signature_default(D, "compute_loss"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Train fastText (word2vec over character n-grams: vectors for unseen words too)."""
+    from ..corpus import embedded_corpus
+
+    model = FastText(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
+                     hs=int(hs), negative=negative, sample=sample, alpha=lr, min_alpha=min_lr,
+                     epochs=epochs, workers=workers, seed=seed, minn=minn, maxn=maxn,
+                     bucket=bucket, lowercase=lowercase, compute_loss=loss)
+    model._validate()  # before reading anything or drawing a progress bar
+    facebook = fmt == "fasttext-bin" or (
+        fmt is None and output is not None and output.lower().endswith(".bin"))
+    if facebook:
+        out, fmt = output or "model.bin", "fasttext-bin"
+        check_output(out, layout="file")
+    else:
+        out, fmt = vector_output(corpus, output, fmt, "brown")
+        check_output(out, layout=output_layout(out, fmt))
+    need_file(corpus, "CORPUS")
+    source = corpus if corpus is not None else embedded_corpus("brown")
+    name = corpus if corpus is not None else "embedded Brown corpus"
+    t0 = time.perf_counter()
+    with progress_bar(f"fasttext {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
+        model.fit(source, progress=update)
+    total_s = time.perf_counter() - t0
+    if facebook:
+        model.save_facebook_model(out)
+    else:
+        write_vectors(model, out, fmt)
+    words = sum(s["words"] for s in model.epoch_stats_[-epochs:])
+    data = {
+        "corpus": name, "output": out, "format": fmt,
+        "architecture": "skip-gram" if sg else "cbow", "vocabulary": len(model.wv),
+        "dimension": model.wv.vector_size, "minn": model.wv.minn, "maxn": model.wv.maxn,
+        "bucket": model.wv.bucket, "corpus_words": model.vocab_.total_words, "epochs": epochs,
+        "vocab_seconds": round(model.vocab_seconds_, 3),
+        "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
+        "words_per_sec": round(words / model.train_seconds_) if model.train_seconds_ else 0,
+        "final_alpha": model.epoch_stats_[-1]["alpha_end"],
+    }
+    if loss:
+        data["loss_per_epoch"] = model.loss_history_[-epochs:]
+    if as_json:
+        emit_json(data)
+        return
+    t = Table(title="fastText training", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("corpus", escape(str(name)))
+    t.add_row("architecture", f"{data['architecture']}, {'hs + ' if hs else ''}"
+              f"negative {negative}, window {window}, vector size {vector_size}")
+    t.add_row("n-grams", f"{data['minn']}-{data['maxn']} characters in {data['bucket']:,} "
+              "buckets" if data["maxn"] else "none (word2vec)")
+    t.add_row("vocabulary", f"{len(model.wv):,} words (min count {min_count}) of "
+              f"{model.vocab_.total_words:,} tokens")
+    t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, training "
+              f"{data['train_seconds']:.1f} s")
+    t.add_row("speed", f"{data['words_per_sec']:,} words/s ({workers} workers)")
+    t.add_row("saved", escape(f"{out} ({fmt})"))
+    io.out.print(t)
