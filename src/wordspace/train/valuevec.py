@@ -17,7 +17,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -51,14 +51,35 @@ def _positive(v: Any, p: Any) -> bool:
         and math.isfinite(v) and v > 0
 
 
+_OBJECTIVES = ("mse", "cosent")
+_PREDICTORS = ("knn", "ridge")
+
+
+def _alpha_ok(v: Any, p: Any) -> bool:
+    return v == "auto" if isinstance(v, str) else _positive(v, p)
+
+
+def _weight_ok(v: Any, p: Any) -> bool:
+    return v is None or (isinstance(v, int | float | np.integer | np.floating)
+                         and not isinstance(v, bool) and 0 <= v <= 1)
+
+
 _CONSTRAINTS = (
     integer("vector_size", "epochs", "batch_size", "min_count"),
     integer("window", "negatives", min=0),
     rule("window", ok=lambda v, p: v > 0 or p["negatives"] > 0,
          message="window and negatives are both 0: there would be no pairs"),
-    rule("alpha", ok=_positive, message="alpha must be a positive number, got {value!r}"),
+    rule("alpha", ok=_alpha_ok,
+         message="alpha must be 'auto' or a positive number, got {value!r}"),
     choice("method", options=_METHODS,
            message=f"method must be one of {_METHODS}; got {{value!r}}"),
+    choice("objective", options=_OBJECTIVES,
+           message=f"objective must be one of {_OBJECTIVES}; got {{value!r}}"),
+    rule("objective", ok=lambda v, p: v != "cosent" or p["method"] == "adam",
+         message="objective='cosent' ranks pairs within mini-batches: it needs "
+                 "method='adam' (method is {method!r})"),
+    number("cosent_scale", low=0, high=200,
+           message="cosent_scale must be a number in (0, 200), got {value!r} (20 is usual)"),
     integer("patience", "workers", optional=True,
             message="{name} must be an integer >= 1 or None, got {value!r}"),
     number("min_distance", low=0, high=1,
@@ -79,11 +100,26 @@ _CONSTRAINTS = (
                  + " or a function; got {value!r}"),
     rule("tokenizer", ok=lambda v, p: v is None or callable(v),
          message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
+    rule("semantic_weight", ok=_weight_ok,
+         message="semantic_weight must be None (values only) or a number in [0, 1] "
+                 "(1: plain word2vec on the text), got {value!r}"),
+    integer("text_window", "text_negatives", "text_epochs"),
+    number("text_alpha", low=0, high=10,
+           message="text_alpha must be a positive number below 10 (0.025 is usual), "
+                   "got {value!r}"),
+    number("sample", low=0, high=1, low_open=False,
+           message="sample must be a number in [0, 1), got {value!r} (1e-3 is usual)"),
+    choice("predictor", options=_PREDICTORS,
+           message=f"predictor must be one of {_PREDICTORS}; got {{value!r}}"),
+    integer("n_neighbors"),
+    number("ridge_alpha", low=0, low_open=False,
+           message="ridge_alpha must be a number >= 0, got {value!r}"),
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
 )
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
-_CHUNKS = 64  # fixed reduction chunks: the loss does not depend on the thread count
+_CHUNKS = 64
+_SERIAL_PAIRS = 200_000  # fewer pairs: the epoch's cosines on one thread  # fixed reduction chunks: the loss does not depend on the thread count
 _ADAM = (0.9, 0.999, 1e-8)
 _ADAM_BLOCK = 32  # centers per shuffled block (Adam) ...
 _ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs are shuffled
@@ -92,51 +128,92 @@ _ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs 
 class ValueVec(Estimator):
     """Train value-driven word embeddings (scikit-learn style: parameters here, data in fit).
 
+    The defaults aim at a cosine that follows the value over the *whole* range: labels
+    ``cos²(π·Δ/2)`` (``"arc"``: the mapped cosine of two points ``π·Δ`` apart on a half
+    circle, so a perfect fit exists and far pairs stay ordered), negatives drawn from almost
+    the whole vocabulary, mini-batch Adam. :meth:`article` gives the ValueVec article's exact
+    construction and update instead.
+
     Parameters
     ----------
     vector_size:
         Dimensions of the vectors.
     window, negatives, min_distance, positive_scale, negative_scale, positive_penalty,
     negative_penalty, unique_negatives:
-        Pair construction, see :meth:`ValuePairs.from_values` (defaults: the article's).
+        Pair construction, see :meth:`ValuePairs.from_values`; the label of a pair is
+        ``penalty(scale·Δ)`` of the normalised value difference ``Δ``, with penalties
+        ``"arc"`` (``cos²(π/2·min(1, x))``, the default), ``"quadratic"``
+        (``max(0, 1 − x²)``), ``"linear"`` (``max(0, 1 − x)``) or a function.
     epochs:
         Maximum passes over the pairs.
     alpha:
-        Learning rate (the article's ``learning_rate``; Adam's step size for ``"adam"``).
+        Learning rate (Adam's step size for ``"adam"``). ``"auto"``: 0.05 for ``"adam"``
+        (its steps do not grow with the vocabulary, and an epoch holds more batches when
+        there are more words); ``0.05·(n/30)^0.45`` for ``"averaged"`` with ``n`` words,
+        whose update moves each word by at most ``alpha/2`` per epoch (0.05 for the article's
+        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶). The value used is ``alpha_``.
     method:
+        ``"adam"`` (default): mini-batch (``batch_size``) sparse Adam; each epoch shuffles
+        the pairs (from 16,384 words on: blocks of 32 consecutive center words, whose pairs
+        stay together, which keeps memory access local; a batch still mixes many blocks).
         ``"averaged"``: the article's update — each epoch every pair proposes a tangent step
         for its two unit vectors, ``-alpha·0.5·((cos+1)/2 - label)·(v - cos·u)``; each word's
         steps are averaged over its pairs, applied, and the vectors re-normalised.
-        ``"adam"``: mini-batch (``batch_size``) sparse Adam on the squared error of the mapped
-        cosine; each epoch shuffles the pairs (from 16,384 words on: blocks of 32 consecutive
-        center words, whose pairs stay together, which keeps memory access local; a batch still
-        mixes many blocks). Converges
-        in far fewer epochs; each epoch costs several times more than ``"averaged"``.
+    objective:
+        ``"mse"``: squared error between the mapped cosine ``(cos+1)/2`` and the label.
+        ``"cosent"``: the CoSENT ranking loss within each mini-batch,
+        ``log(1 + Σ_{y_ij > y_kl} exp(cosent_scale·(cos_kl − cos_ij)))``: only the order of
+        the cosines is fitted to the order of the labels (needs ``method="adam"``).
+    cosent_scale:
+        CoSENT's scale λ. 5 rather than sentence-transformers' 20: labels derived from values
+        have many near-ties, and a large λ spends the whole gradient on ordering them.
     patience:
-        Early stopping: every 10 epochs the mean absolute error of the *mapped* cosine
-        ``|(cos+1)/2 - label|`` is checked (the article compared the raw cosine with the
-        label); training stops after ``patience`` checks without improvement. None: never.
+        Early stopping: every 10 epochs the training loss is checked (``"mse"``: the mean
+        absolute error of the *mapped* cosine ``|(cos+1)/2 - label|``, the article compared
+        the raw cosine; ``"cosent"``: the mean batch loss); training stops after
+        ``patience`` checks without improvement. None: never.
     duplicates, value_transform:
         For word-value tables: how to combine repeated words (``"mean"``, ``"median"``,
         ``"error"``), and an optional transform of the values (``"log"``, ``"log1p"``, a
-        function) applied before anything else.
+        function) applied before anything else. Records whose value the transform cannot
+        take (``<= 0`` for ``"log"``) are dropped with a warning naming how many; a word
+        table with such a value is an error.
     min_count, prior_weight, tokenizer:
         For records (``fit(df, text=..., value=...)``): keep words in at least ``min_count``
         records; a word's value is ``(Σ v + k·mean) / (n + k)`` with ``k = prior_weight``;
         texts are split by ``tokenizer`` (default: the shared tokenizer with normalisation:
-        lowercase, no accents, letters only).
+        lowercase, no accents, letters only). With text, ``min_count`` also bounds the text
+        vocabulary (occurrences).
+    semantic_weight:
+        None (default): vectors only for the words with values, from the value pairs. A number
+        ``w`` in [0, 1] with text (``fit(df, text=..., value=...)`` or ``corpus=``): one set
+        of vectors for every word of the text, trained on two objectives at once — skip-gram
+        with negative sampling on the text (the word2vec engine, step ``w·text_alpha``) and
+        the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
+        batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
+    text_window, text_negatives, sample, text_alpha, text_epochs:
+        The skip-gram half (window, negative samples, subsampling threshold, starting
+        learning rate decaying linearly to 0, passes over the text). ``epochs`` value passes
+        are spread evenly over the text passes.
+    predictor, n_neighbors, ridge_alpha:
+        :meth:`predict_value`'s default: ``"knn"`` (mean value of the ``n_neighbors``
+        nearest valued words, weighted by cosine) or ``"ridge"`` (a ridge regression of the
+        value on the vectors, penalty ``ridge_alpha``).
     workers:
-        Threads (None: all numba threads). Results do not depend on it.
+        Threads (None: all numba threads). Value-only results do not depend on it; joint
+        training runs its text half with one thread, reproducibly.
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
-        ``random.sample``), the initial vectors and Adam's shuffling.
+        ``random.sample``), the initial vectors and the shuffling.
 
     Attributes after fit
     --------------------
-    wv: :class:`WordVectors` (unit vectors, words by descending value, values attached:
-    ``wv.values["crimson"]``); pairs_: :class:`ValuePairs`; word_values_: DataFrame
-    (word, value, count); loss_history_: mean ``|mapped cosine - label|`` after each epoch;
-    epochs_trained_, stopped_early_, train_seconds_; main_vectors_, context_vectors_.
+    wv: :class:`WordVectors` (unit vectors; value-only: words by descending value, values
+    attached: ``wv.values["crimson"]``; joint: the text vocabulary by frequency, values NaN
+    where a word has none); pairs_: :class:`ValuePairs`; word_values_: DataFrame
+    (word, value, count); loss_history_: the training loss after each epoch;
+    alpha_: the learning rate used; epochs_trained_, stopped_early_, train_seconds_;
+    main_vectors_, context_vectors_ (value-only); vocab_, syn1neg_ (joint).
     """
 
     _constraints = _CONSTRAINTS
@@ -148,23 +225,34 @@ class ValueVec(Estimator):
         *,
         vector_size: int = 15,
         window: int = 2,
-        negatives: int = 3,
-        epochs: int = 1000,
-        alpha: float = 0.05,
-        method: str = "averaged",
+        negatives: int = 10,
+        epochs: int = 50,
+        alpha: float | str = "auto",
+        method: str = "adam",
+        objective: str = "mse",
+        cosent_scale: float = 5.0,
         batch_size: int = 1024,
         patience: int | None = 10,
-        min_distance: float = 0.25,
-        positive_scale: float = 2.0,
-        negative_scale: float = 3.0,
-        positive_penalty: str | Callable = "quadratic",
-        negative_penalty: str | Callable = "linear",
+        min_distance: float = 0.01,
+        positive_scale: float = 1.0,
+        negative_scale: float = 1.0,
+        positive_penalty: str | Callable = "arc",
+        negative_penalty: str | Callable = "arc",
         unique_negatives: bool = False,
         duplicates: str = "mean",
         value_transform: str | Callable | None = None,
         min_count: int = 5,
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
+        semantic_weight: float | None = None,
+        text_window: int = 5,
+        text_negatives: int = 5,
+        sample: float = 1e-3,
+        text_alpha: float = 0.025,
+        text_epochs: int = 5,
+        predictor: str = "knn",
+        n_neighbors: int = 10,
+        ridge_alpha: float = 1.0,
         workers: int | None = None,
         seed: int | None = 42,
     ):
@@ -174,6 +262,8 @@ class ValueVec(Estimator):
         self.epochs = epochs
         self.alpha = alpha
         self.method = method
+        self.objective = objective
+        self.cosent_scale = cosent_scale
         self.batch_size = batch_size
         self.patience = patience
         self.min_distance = min_distance
@@ -187,8 +277,45 @@ class ValueVec(Estimator):
         self.min_count = min_count
         self.prior_weight = prior_weight
         self.tokenizer = tokenizer
+        self.semantic_weight = semantic_weight
+        self.text_window = text_window
+        self.text_negatives = text_negatives
+        self.sample = sample
+        self.text_alpha = text_alpha
+        self.text_epochs = text_epochs
+        self.predictor = predictor
+        self.n_neighbors = n_neighbors
+        self.ridge_alpha = ridge_alpha
         self.workers = workers
         self.seed = seed
+
+    #: the ValueVec article's construction and update (see :meth:`article`)
+    ARTICLE: ClassVar[dict[str, Any]] = {
+        "vector_size": 15, "window": 2, "negatives": 3, "epochs": 1000, "alpha": 0.05,
+        "method": "averaged", "objective": "mse", "min_distance": 0.25,
+        "positive_scale": 2.0, "negative_scale": 3.0, "positive_penalty": "quadratic",
+        "negative_penalty": "linear", "unique_negatives": False,
+    }
+
+    @classmethod
+    def article(cls, **params: Any) -> ValueVec:
+        """The ValueVec article's exact settings (dim 15, window 2, 3 negatives at least a
+        quarter of the vocabulary away, labels ``max(0, 1 − (2Δ)²)`` / ``max(0, 1 − 3Δ)``,
+        the averaged update with ``alpha=0.05`` for up to 1000 epochs); ``params`` override
+        any of them. Fit it on :class:`ValuePairs` built with the article's random stream to
+        reproduce its published pairs."""
+        return cls(**{**cls.ARTICLE, **params})
+
+    def _auto_alpha_text(self, n_words: int) -> str:
+        auto = ValueVec(method=self.method)._alpha(n_words)
+        return f"{auto:.3g} for method={self.method!r} and {n_words:,} words"
+
+    def _alpha(self, n_words: int) -> float:
+        if self.alpha != "auto":
+            return float(self.alpha)
+        if self.method == "adam":
+            return 0.05
+        return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
 
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
@@ -320,7 +447,8 @@ class ValueVec(Estimator):
                init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         import numba
 
-        from ..kernels.valuevec import adam_epoch, averaged_step, pair_cosines
+        from ..kernels.valuevec import adam_epoch, averaged_step, pair_cosines, pair_cosines_serial
+        from ..kernels.valuevec_rank import COSENT, adam_epoch_objective
 
         nw, d = pairs.n_words, int(self.vector_size)
         first = int(self.epochs_trained_)
@@ -339,7 +467,11 @@ class ValueVec(Estimator):
         context = np.ascontiguousarray(pairs.context, dtype=np.int32)
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
         sims = np.empty(len(center), dtype=np.float32)
-        lr = float(self.alpha)
+        if len(center) < _SERIAL_PAIRS:
+            pair_cosines = pair_cosines_serial  # noqa: F811 - same sums, no thread start-up
+        lr = self._alpha(nw)
+        self.alpha_ = lr
+        cosent = self.objective == "cosent"
         history: list[float] = []
         best = math.inf
         bad = 0
@@ -391,17 +523,26 @@ class ValueVec(Estimator):
                         pos = np.arange(len(center), dtype=np.int64)
                         pos += np.repeat(b_start[perm] - offs, lens)
                         order = by_center[pos]
-                    step = adam_epoch(main, ctx, center, context, label, order,
-                                      int(self.batch_size), lr, b1, b2, eps,
-                                      state_main, state_ctx, stamp_main, stamp_ctx,
-                                      touched_main, touched_ctx, step)
-                err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
+                    if cosent:
+                        step, batch_loss = adam_epoch_objective(
+                            main, ctx, center, context, label, order, int(self.batch_size),
+                            lr, b1, b2, eps, state_main, state_ctx, stamp_main, stamp_ctx,
+                            touched_main, touched_ctx, step, COSENT, float(self.cosent_scale))
+                    else:
+                        step = adam_epoch(main, ctx, center, context, label, order,
+                                          int(self.batch_size), lr, b1, b2, eps,
+                                          state_main, state_ctx, stamp_main, stamp_ctx,
+                                          touched_main, touched_ctx, step)
+                if cosent:
+                    err = float(batch_loss)
+                else:
+                    err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
                 history.append(err)
                 if not math.isfinite(err):
                     check_finite({"the main vectors": main, "the context vectors": ctx},
                                  loss=err, where=f"epoch {first + epoch + 1}",
-                                 fix=f"lower alpha (now {self.alpha}; 0.05 is usual for "
-                                     "method='averaged', 0.01 for 'adam')")
+                                 fix=f"lower alpha (now {lr:g}; 'auto' picks "
+                                     f"{self._auto_alpha_text(nw)})")
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
                 if self.patience is not None and (epoch + 1) % _CHECK_EVERY == 0:
@@ -442,6 +583,7 @@ class ValueVec(Estimator):
         state = {
             "pair_params": _jsonable(p.params),
             "epochs_trained": int(self.epochs_trained_),
+            "alpha": float(self.alpha_),
             "stopped_early": bool(self.stopped_early_),
             "train_seconds": float(self.train_seconds_),
             "word_value_words": self.word_values_["word"].tolist(),
@@ -469,6 +611,7 @@ class ValueVec(Estimator):
         })
         self.epochs_trained_ = int(state.get("epochs_trained", len(self.loss_history_)))
         self.stopped_early_ = bool(state.get("stopped_early", False))
+        self.alpha_ = float(state.get("alpha", self._alpha(len(wv))))
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
