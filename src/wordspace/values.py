@@ -309,6 +309,7 @@ def records_to_word_values(
     value_transform: str | Callable | None = None,
     labels: Sequence[Any] | None = None,
     column: str = "value",
+    tokens: list[list[str]] | None = None,
 ) -> pd.DataFrame:
     """Per-word values from records (texts with a value each): a shrunk mean.
 
@@ -317,6 +318,7 @@ def records_to_word_values(
     ``k = prior_weight``: rare words are pulled towards the global mean. Words in fewer than
     ``min_count`` records are dropped. Returns ``(word, value, count)`` sorted by value,
     highest first. Missing texts count as empty; missing values raise :class:`ValueDataError`.
+    ``tokens``: the texts already split (one token list per record), to skip tokenising.
     """
     import pandas as pd
 
@@ -334,7 +336,7 @@ def records_to_word_values(
         lab = list(labels) if labels is not None else list(range(len(values)))
         ser = pd.Series(np.asarray(values, dtype=object), index=lab)
     v = _numeric(ser, column)
-    texts = list(texts)
+    texts = list(texts) if tokens is None else list(tokens)
     if len(texts) != len(v):
         raise ValueDataError(f"{len(texts):,} texts but {len(v):,} values; they must match")
     keep_rows = _transformable(v, value_transform, column)
@@ -344,7 +346,10 @@ def records_to_word_values(
         v = v[keep_rows]
     v = transform_values(v, value_transform, lab, column)
     n = len(v)
-    tokens = [tok(t) if isinstance(t, str) else [] for t in texts]
+    if tokens is None:
+        tokens = [tok(t) if isinstance(t, str) else [] for t in texts]
+    else:
+        tokens = texts
     lens = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=n)
     if lens.sum() == 0:
         raise ValueDataError("no record has any token; check the text column")

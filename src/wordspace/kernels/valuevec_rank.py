@@ -13,7 +13,8 @@ into prefix sums (ties contribute nothing), shifted by the largest exponents for
 :func:`adam_epoch_objective` is the mini-batch sparse Adam epoch of ``kernels.valuevec`` with
 the pair gradient taken from a chosen objective (0: squared error of the mapped cosine, 1:
 CoSENT). :func:`value_sgd` applies the same objectives to the *unnormalised* rows of one
-matrix (the word2vec input vectors) by plain SGD: the value half of joint training.
+matrix (the word2vec input vectors) by SGD on their directions: the value half of joint
+training.
 """
 
 from __future__ import annotations
@@ -199,14 +200,19 @@ def adam_epoch_objective(main, ctx, center, context, label, order, batch_size, l
 @njit(cache=True, nogil=True, fastmath=True)
 def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, objective,
               scale):
-    """The value half of joint training: SGD on the cosines of unnormalised rows of ``w``.
+    """The value half of joint training: steps on the *directions* of unnormalised rows.
 
     Pairs ``order[lo:hi]`` in batches of ``batch_size``; pair ``p`` links rows
     ``rows[center[p]]`` and ``rows[context[p]]`` of ``w`` (the same matrix on both sides, so
-    the final vectors carry the value geometry). With ``x̂ = x/‖x‖`` and ``s = x̂_i·x̂_j``,
-    ``ds/dx_i = (x̂_j − s·x̂_i)/‖x_i‖``; each batch's gradient (``dL/ds`` from ``objective``,
-    summed over the pairs of the batch, computed before any row moves) is applied with step
-    ``lr``. Returns the summed batch loss."""
+    the vectors themselves carry the value geometry). With ``x̂ = x/‖x‖`` and
+    ``s = x̂_i·x̂_j``, the row ``x_i`` moves by ``−lr·g·(x̂_j − s·x̂_i)·‖x_i‖``: the tangent
+    direction of ``ds/dx̂_i`` scaled by the row's own norm, so the *angle* turned is
+    ``lr·g`` whatever the norm (skip-gram changes the norms); after each batch every moved
+    row is rescaled to its norm from before the batch, so value steps only rotate rows and
+    the norms stay skip-gram's. ``g = dL/ds`` per pair:
+    ``(s + 1)/2 − label`` for ``MSE`` (the squared error summed over pairs), the batch's
+    CoSENT gradient for ``COSENT``. All gradients of a batch are computed before any row
+    moves. Returns the summed batch loss."""
     d = w.shape[1]
     s = np.empty(batch_size, dtype=np.float32)
     y = np.empty(batch_size, dtype=np.float32)
@@ -234,7 +240,12 @@ def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, ob
             nrm[2 * (t - b0) + 1] = nj
             s[t - b0] = dot / (ni * nj)
             y[t - b0] = label[p]
-        total += _objective_grad(s, y, bsz, objective, scale, g)
+        loss = _objective_grad(s, y, bsz, objective, scale, g)
+        if objective == MSE:  # per pair, not the batch mean
+            loss *= bsz
+            for q in range(bsz):
+                g[q] *= bsz
+        total += loss
         for t in range(b0, b1):
             p = order[t]
             q = t - b0
@@ -247,8 +258,8 @@ def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, ob
             for k in range(d):
                 ui = xi[k] / ni
                 uj = xj[k] / nj
-                delta[2 * q, k] = -gp * (uj - sp * ui) / ni
-                delta[2 * q + 1, k] = -gp * (ui - sp * uj) / nj
+                delta[2 * q, k] = -gp * (uj - sp * ui) * ni
+                delta[2 * q + 1, k] = -gp * (ui - sp * uj) * nj
         a = np.float32(lr)
         for t in range(b0, b1):
             p = order[t]
@@ -258,4 +269,17 @@ def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, ob
             for k in range(d):
                 xi[k] += a * delta[2 * q, k]
                 xj[k] += a * delta[2 * q + 1, k]
+        # a rotation, not a stretch: every moved row gets its norm from before the batch back
+        for t in range(b0, b1):
+            p = order[t]
+            q = t - b0
+            for r, n0 in ((rows[center[p]], nrm[2 * q]), (rows[context[p]], nrm[2 * q + 1])):
+                x = w[r]
+                cur = np.float32(0.0)
+                for k in range(d):
+                    cur += x[k] * x[k]
+                if cur > 0:
+                    f = n0 / np.sqrt(cur)
+                    for k in range(d):
+                        x[k] *= f
     return total

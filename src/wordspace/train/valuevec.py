@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..errors import ParameterError, TrainingDivergedError
+from ..errors import OutOfVocabularyError, ParameterError, TrainingDivergedError, ValueDataError
 from ..text import Tokenizer
 from ..values import (
     _DUPLICATES,
@@ -117,6 +117,7 @@ _CONSTRAINTS = (
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
 )
+_JOINT_ALPHA = 2.0  # joint training's value step (an angle per unit error), before (1 - w)
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64
 _SERIAL_PAIRS = 200_000  # fewer pairs: the epoch's cosines on one thread  # fixed reduction chunks: the loss does not depend on the thread count
@@ -151,7 +152,9 @@ class ValueVec(Estimator):
         (its steps do not grow with the vocabulary, and an epoch holds more batches when
         there are more words); ``0.05·(n/30)^0.45`` for ``"averaged"`` with ``n`` words,
         whose update moves each word by at most ``alpha/2`` per epoch (0.05 for the article's
-        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶). The value used is ``alpha_``.
+        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶); 2 for joint training, whose value
+        steps are plain SGD on the vectors' directions, decaying linearly to 0, scaled by
+        ``1 − semantic_weight``. The value used is ``alpha_``.
     method:
         ``"adam"`` (default): mini-batch (``batch_size``) sparse Adam; each epoch shuffles
         the pairs (from 16,384 words on: blocks of 32 consecutive center words, whose pairs
@@ -191,6 +194,7 @@ class ValueVec(Estimator):
         with negative sampling on the text (the word2vec engine, step ``w·text_alpha``) and
         the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
         batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
+        Records whose value is missing (NaN) still lend their text to the meaning half.
     text_window, text_negatives, sample, text_alpha, text_epochs:
         The skip-gram half (window, negative samples, subsampling threshold, starting
         learning rate decaying linearly to 0, passes over the text). ``epochs`` value passes
@@ -313,6 +317,8 @@ class ValueVec(Estimator):
     def _alpha(self, n_words: int) -> float:
         if self.alpha != "auto":
             return float(self.alpha)
+        if self.semantic_weight is not None:
+            return _JOINT_ALPHA
         if self.method == "adam":
             return 0.05
         return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
@@ -337,6 +343,7 @@ class ValueVec(Estimator):
         word: str | None = None,
         value: str | None = None,
         text: str | None = None,
+        corpus: Any = None,
         progress: Callable[..., None] | None = None,
     ) -> ValueVec:
         """Build the pairs and train.
@@ -344,9 +351,21 @@ class ValueVec(Estimator):
         ``X``: a DataFrame or a CSV/TSV/Parquet path (with ``word=`` and ``value=`` column
         names, or ``text=`` and ``value=`` for records), a ``{word: value}`` dict, a sequence
         of words with ``y`` the values, or prebuilt :class:`ValuePairs`.
-        ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch.
+        With ``semantic_weight`` set, meaning and value are trained together on the text:
+        the records' ``text`` column, or ``corpus`` (a path, a :class:`~wordspace.Corpus`, or
+        a list of texts or of token lists; a path is read with the corpus reader, normalised
+        like the default tokenizer when ``tokenizer`` is None).
+        ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch
+        (joint training: after each pass over the text).
         """
         self._validate()
+        if self.semantic_weight is not None:
+            return self._fit_joint(X, y, word=word, value=value, text=text, corpus=corpus,
+                                   progress=progress)
+        if corpus is not None:
+            raise ParameterError(
+                "corpus= trains meaning and value together: set semantic_weight (a number in "
+                "[0, 1], e.g. 0.5) to use it, or drop corpus=")
         t0 = time.perf_counter()
         pairs = self._build_pairs(X, y, word=word, value=value, text=text)
         self.pairs_ = pairs
@@ -354,8 +373,202 @@ class ValueVec(Estimator):
                     time.perf_counter() - t0)
         self.epochs_trained_ = 0
         self.loss_history_ = np.zeros(0, dtype=np.float64)
+        self.vocab_ = None
         self._fit_pairs(pairs, None, progress)
         return self
+
+    # ------------------------------------------------------------------ joint training
+    @property
+    def is_joint(self) -> bool:
+        """True when the vectors were trained on text and values together."""
+        return getattr(self, "vocab_", None) is not None
+
+    def _fit_joint(self, X: Any, y: Any, *, word: str | None, value: str | None,
+                   text: str | None, corpus: Any,
+                   progress: Callable[..., None] | None) -> ValueVec:
+        from ..corpus import Corpus, as_corpus
+        from ..vocab import Vocabulary
+
+        if isinstance(X, ValuePairs):
+            raise ParameterError(
+                "joint training (semantic_weight set) builds its pairs from the words of the "
+                "text: give a word-value table or records, not ValuePairs")
+        t0 = time.perf_counter()
+        tok = self.tokenizer or Tokenizer(normalize=True)
+        rec_tokens = None
+        if text is not None:
+            if word is not None:
+                raise ParameterError("give either word= (a word-value table) or text= "
+                                     "(records), not both")
+            df, key, val = as_frame(X, y, text=text, value=value)
+            rec_tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
+            # a record without a value still has text: it trains the meaning half only
+            has = df[val].notna().to_numpy()
+            if not has.all():
+                logger.info("%d of %d records have no %r: their text trains meaning only",
+                            int((~has).sum()), len(has), val)
+            wvals = records_to_word_values(
+                df[key][has].tolist(), df[val][has], tokenizer=tok,
+                prior_weight=float(self.prior_weight), min_count=int(self.min_count),
+                value_transform=self.value_transform, column=val,
+                tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h])
+        else:
+            wvals = word_value_table(X, y, word=word, value=value, duplicates=self.duplicates,
+                                     value_transform=self.value_transform)
+        if corpus is not None:
+            if isinstance(corpus, str | os.PathLike):
+                corp = as_corpus(corpus, normalize=self.tokenizer is None)
+            elif isinstance(corpus, Corpus):
+                corp = corpus
+            else:
+                corp = as_corpus([tok(t) if isinstance(t, str) else list(t) for t in corpus])
+        elif rec_tokens is not None:
+            corp = as_corpus(rec_tokens)
+        else:
+            raise ParameterError(
+                "semantic_weight trains on text as well as values: fit records "
+                "(fit(df, text=..., value=...)) or pass corpus= (a path or a list of texts); "
+                "or set semantic_weight=None for values only")
+        vocab = Vocabulary.build(corp, int(self.min_count))
+        ids, starts = corp.to_ids(vocab)
+        corp.clear_cache()
+        if len(ids) == 0:
+            raise ValueDataError(
+                f"no word of the text occurs min_count={self.min_count} times; lower min_count "
+                "or give more text")
+        inside = wvals["word"].isin(vocab.key_to_index).to_numpy()
+        if int(inside.sum()) < 3:
+            raise ValueDataError(
+                f"only {int(inside.sum())} of the {len(wvals):,} words with values occur in "
+                f"the text at least min_count={self.min_count} times; joint training needs 3")
+        self.word_values_ = wvals
+        kept = wvals[inside]
+        pairs = ValuePairs._from_table(kept["word"].tolist(), kept["value"].to_numpy(np.float64),
+                                       _as_random(self.seed), **self._pair_kwargs())
+        self.pairs_ = pairs
+        self.vocab_ = vocab
+        self.value_rows_ = np.array([vocab.key_to_index[w] for w in pairs.words], np.int64)
+        logger.info("ValueVec (joint): %d words in the text, %d with values, %d pairs, "
+                    "%d tokens (%.2fs)", len(vocab), pairs.n_words, len(pairs), len(ids),
+                    time.perf_counter() - t0)
+        self.epochs_trained_ = 0
+        self.loss_history_ = np.zeros(0, dtype=np.float64)
+        t1 = time.perf_counter()
+        try:
+            self._train_joint(ids, starts, progress)
+        except TrainingDivergedError:
+            self.wv = None
+            raise
+        self.train_seconds_ = time.perf_counter() - t1
+        self._make_joint_wv()
+        return self
+
+    def _train_joint(self, ids: np.ndarray, starts: np.ndarray,
+                     progress: Callable[..., None] | None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..kernels.valuevec import pair_cosines_serial
+        from ..kernels.valuevec_rank import COSENT, MSE, value_sgd
+        from ..kernels.word2vec import train_job
+        from ._common import mix_seed
+        from .word2vec import _init_vectors
+
+        vocab, pairs = self.vocab_, self.pairs_
+        n, d = len(vocab), int(self.vector_size)
+        gen = np.random.default_rng(self.seed)
+        self.syn0_ = syn0 = _init_vectors(gen, n, d)
+        self.syn1neg_ = syn1neg = np.zeros((n, d), dtype=np.float32)
+        w = float(self.semantic_weight)
+        keep = vocab.keep_probabilities(float(self.sample))
+        keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
+        noise_thr, noise_alias = vocab.noise_alias(0.75)
+        codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
+                               np.zeros(1, np.int32))
+        n_words = int(len(ids))
+        n_sent = len(starts) - 1
+        batch_words = 10000
+        bounds = np.unique(np.concatenate([
+            [0], np.searchsorted(starts, np.arange(batch_words, n_words, batch_words)),
+            [n_sent]])).astype(np.int64)
+        jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        text_epochs = int(self.text_epochs)
+        denom = float(max(n_words * text_epochs - 1, 1))
+        alpha0 = w * float(self.text_alpha)
+        args = (syn0, syn1neg, np.zeros((1, d), np.float32), keep_int, noise_thr, noise_alias,
+                codes, points, lens, 1, False, int(self.text_negatives), 1,
+                int(self.text_window), True)
+        lr_v = (1.0 - w) * self._alpha(pairs.n_words)
+        self.alpha_ = lr_v
+        objective = COSENT if self.objective == "cosent" else MSE
+        center = np.ascontiguousarray(pairs.center, dtype=np.int32)
+        context = np.ascontiguousarray(pairs.context, dtype=np.int32)
+        label = np.ascontiguousarray(pairs.label, dtype=np.float32)
+        sims = np.empty(len(center), dtype=np.float32)
+        n_pairs = len(center)
+        total_value = int(self.epochs) * n_pairs if lr_v > 0 else 0
+        vgen = np.random.default_rng([0 if self.seed is None else int(self.seed), 1])
+        workers = max(1, int(self.workers or 1))
+        n_jobs_total = text_epochs * len(jobs)
+        vpos = 0
+        cur = -1
+        order = np.empty(0, dtype=np.int64)
+        history: list[float] = []
+        done = 0
+
+        def run(e: int, j: int) -> None:
+            s0, s1 = jobs[j]
+            train_job(ids, starts, s0, s1, *args, alpha0, alpha0, e * n_words + int(starts[s0]),
+                      denom, np.uint64(mix_seed(self.seed or 0, e, j)), False, False)
+
+        pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        try:
+            for e in range(text_epochs):
+                for g0 in range(0, len(jobs), workers):
+                    group = range(g0, min(len(jobs), g0 + workers))
+                    if alpha0 > 0:
+                        if pool is None:
+                            for j in group:
+                                run(e, j)
+                        else:
+                            list(pool.map(lambda j, e=e: run(e, j), group))
+                    done += len(group)
+                    target = total_value * done // n_jobs_total
+                    while vpos < target:
+                        k, off = divmod(vpos, n_pairs)
+                        if k != cur:
+                            order = vgen.permutation(n_pairs).astype(np.int64)
+                            cur = k
+                        hi = min(n_pairs, off + (target - vpos))
+                        lr_now = lr_v * max(1.0 - vpos / total_value, 1e-4)
+                        value_sgd(syn0, self.value_rows_, center, context, label, order, off, hi,
+                                  int(self.batch_size), lr_now, objective,
+                                  float(self.cosent_scale))
+                        vpos += hi - off
+                unit = _unit_rows(syn0[self.value_rows_])
+                err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
+                history.append(err)
+                check_finite({"the vectors": syn0, "the output weights": syn1neg},
+                             loss=err, where=f"text epoch {e + 1}",
+                             fix=f"lower text_alpha (now {self.text_alpha}) or alpha "
+                                 f"(now {lr_v / max(1.0 - w, 1e-12):g})")
+                if progress is not None:
+                    progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.loss_history_ = np.asarray(history, dtype=np.float64)
+        self.epochs_trained_ = len(history)
+        self.stopped_early_ = False
+
+    def _make_joint_wv(self) -> None:
+        vocab = self.vocab_
+        vals = np.full(len(vocab), np.nan)
+        vals[self.value_rows_] = self.pairs_.values
+        self.wv = WordVectors(
+            vocab.index_to_key, self.syn0_, counts=vocab.counts, extras={"values": vals},
+            meta={"trainer": "valuevec", "params": self._config(), "joint": True,
+                  "pairs": len(self.pairs_), "epochs_trained": self.epochs_trained_},
+        )
 
     def _build_pairs(self, X: Any, y: Any = None, *, word: str | None = None,
                   value: str | None = None, text: str | None = None) -> ValuePairs:
@@ -400,6 +613,10 @@ class ValueVec(Estimator):
             if X is None:
                 raise ParameterError("partial_fit needs data on a model that is not fitted")
             return self.fit(X, y, progress=progress, **fit_kw)
+        if self.is_joint:
+            raise ParameterError(
+                "partial_fit continues value-only models; a joint model (semantic_weight set) "
+                "is trained on its text in one fit(): call fit() again with more epochs")
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_
         if X is not None:
@@ -569,8 +786,6 @@ class ValueVec(Estimator):
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         p = self.pairs_
         arrays = {
-            "main_vectors": self.main_vectors_,
-            "context_vectors": self.context_vectors_,
             "loss_history": self.loss_history_,
             "pair_center": p.center,
             "pair_context": p.context,
@@ -588,16 +803,38 @@ class ValueVec(Estimator):
             "train_seconds": float(self.train_seconds_),
             "word_value_words": self.word_values_["word"].tolist(),
         }
+        if self.is_joint:
+            from ._common import vocab_state
+
+            arrays.update(syn1neg=self.syn1neg_, value_rows=self.value_rows_,
+                          pair_values=np.asarray(p.values, np.float64))
+            state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
+        else:
+            arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
         return arrays, state
 
     def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
                    path: str | os.PathLike) -> None:
         self.wv = wv
-        self.main_vectors_ = np.asarray(arrays["main_vectors"])
-        self.context_vectors_ = np.asarray(arrays["context_vectors"])
+        joint = bool(state.get("joint", False))
+        if joint:
+            from ._common import restore_vocab
+
+            self.vocab_ = restore_vocab(wv, state, int(self.min_count), path)
+            self.syn0_ = np.array(wv.vectors, dtype=np.float32, order="C")
+            self.syn1neg_ = np.array(arrays["syn1neg"], dtype=np.float32, order="C")
+            self.value_rows_ = np.asarray(arrays["value_rows"], dtype=np.int64)
+            pair_words = list(state["pair_words"])
+            pair_values = np.asarray(arrays["pair_values"])
+        else:
+            self.vocab_ = None
+            self.main_vectors_ = np.asarray(arrays["main_vectors"])
+            self.context_vectors_ = np.asarray(arrays["context_vectors"])
+            pair_words = list(wv.index_to_key)
+            pair_values = np.asarray(wv.extras["values"])
         self.loss_history_ = np.asarray(arrays["loss_history"])
         self.pairs_ = ValuePairs(
-            words=list(wv.index_to_key), values=np.asarray(wv.extras["values"]),
+            words=pair_words, values=pair_values,
             normalized=np.asarray(arrays["normalized_values"]),
             center=np.asarray(arrays["pair_center"]),
             context=np.asarray(arrays["pair_context"]),
@@ -622,11 +859,85 @@ class ValueVec(Estimator):
         return params
 
     def alignment(self, k: int = 5, **kw: Any) -> dict[str, float]:
-        """:func:`wordspace.alignment.value_alignment` of the trained vectors."""
+        """:func:`wordspace.alignment.value_alignment` of the trained vectors (joint models:
+        over the words that have values)."""
         from ..alignment import value_alignment
 
         self._check_fitted("compute the alignment")
+        if self.is_joint:
+            return value_alignment(self.wv, dict(zip(self.pairs_.words,
+                                                     self.pairs_.values.tolist(),
+                                                     strict=True)), k=k, **kw)
         return value_alignment(self.wv, k=k, **kw)
+
+    # ------------------------------------------------------------------ prediction
+    def _valued(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row of each valued word in ``wv``, its value)."""
+        if self.is_joint:
+            return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
+        return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
+
+    def predict_value(self, words: str | Any, *, predictor: str | None = None,
+                      n_neighbors: int | None = None) -> float | np.ndarray:
+        """Predict the value of any word with a vector, from the words that have values.
+
+        ``predictor`` (default: the ``predictor`` parameter, ``"knn"``): ``"knn"`` is the
+        mean value of the ``n_neighbors`` most similar valued words (cosine), weighted by
+        their cosine (negative cosines count 0); ``"ridge"`` is a ridge regression of the
+        value on the unit vectors (penalty ``ridge_alpha``), fitted on the valued words. A
+        word that has a value is predicted from the *other* valued words (leave-one-out),
+        so a prediction never just returns the given value. Values are on the training scale
+        (after ``value_transform``). Returns a float for one word, else an array.
+        """
+        self._check_fitted("predict values")
+        method = self.predictor if predictor is None else predictor
+        if method not in _PREDICTORS:
+            raise ParameterError(f"predictor must be one of {_PREDICTORS}; got {method!r}")
+        k = int(self.n_neighbors if n_neighbors is None else n_neighbors)
+        if isinstance(n_neighbors, bool) or k < 1:
+            raise ParameterError(f"n_neighbors must be an integer >= 1, got {n_neighbors!r}")
+        single = isinstance(words, str)
+        words = [words] if single else list(words)
+        wv = self.wv
+        idx = np.empty(len(words), dtype=np.int64)
+        for t, w in enumerate(words):
+            i = wv.key_to_index.get(w) if isinstance(w, str) else None
+            if i is None:
+                raise OutOfVocabularyError(str(w), len(wv))
+            idx[t] = i
+        rows, vals = self._valued()
+        unit = wv.get_normed_vectors()
+        q = unit[idx].astype(np.float64)
+        ref = unit[rows].astype(np.float64)
+        sims = q @ ref.T  # (queries, valued words)
+        self_hit = idx[:, None] == rows[None, :]
+        if method == "knn":
+            sims[self_hit] = -np.inf
+            kk = min(k, max(len(rows) - 1, 1))
+            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            s_top = np.take_along_axis(sims, top, axis=1)
+            wts = np.clip(s_top, 0.0, None)
+            wts[~np.isfinite(s_top)] = 0.0
+            plain = vals[top].mean(axis=1)
+            tot = wts.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pred = np.where(tot > 0, (wts * vals[top]).sum(axis=1) / tot, plain)
+        else:
+            pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
+            for t in np.flatnonzero(self_hit.any(axis=1)):  # valued words: leave one out
+                keep = ~self_hit[t]
+                pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
+                                         float(self.ridge_alpha))[0]
+        return float(pred[0]) if single else pred
+
+def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
+    """Ridge regression of ``y`` on ``x`` (centred, intercept unpenalised), applied to ``q``."""
+    mx = x.mean(axis=0)
+    my = float(y.mean())
+    xc = x - mx
+    a = xc.T @ xc + alpha * np.eye(x.shape[1])
+    coef = np.linalg.solve(a, xc.T @ (y - my))
+    return (q - mx) @ coef + my
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
