@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import wordspace as ws
+from valuevec_article import ARTICLE_N_PAIRS, ARTICLE_PAIRS
 from wordspace import datasets
 from wordspace.kernels.valuevec import adam_epoch
 from wordspace.kernels.valuevec_rank import COSENT, MSE, adam_epoch_objective, cosent_grad
@@ -58,7 +59,13 @@ def test_article_preset_is_the_article_and_overridable():
     df = datasets.color_spectrum(30, 42, rng=rng)
     pairs = ValuePairs.from_values(df, **COLOURS, seed=rng)  # the published 204 pairs
     fitted = ws.ValueVec.article(epochs=3, seed=42).fit(pairs)
-    assert len(fitted.pairs_) == 204 and fitted.alpha_ == 0.05
+    assert len(fitted.pairs_) == ARTICLE_N_PAIRS and fitted.alpha_ == 0.05
+    frame = fitted.pairs_.to_frame()
+    for idx, cw, xw, label, cv, xv, kind in ARTICLE_PAIRS:
+        row = frame.iloc[idx]
+        assert (row.center_word, row.context_word, row.pair_type) == (cw, xw, kind)
+        assert row.label == pytest.approx(label, abs=1e-6)
+        assert (row.center_value, row.context_value) == pytest.approx((cv, xv), abs=1e-6)
     # the preset builds the same pairs as ValuePairs.from_values' (article) defaults
     a = ws.ValueVec.article(epochs=1, seed=9).fit(df, **COLOURS).pairs_
     b = ValuePairs.from_values(df, **COLOURS, seed=9)

@@ -195,8 +195,6 @@ def _transformable(v: np.ndarray, transform: Any, column: str) -> np.ndarray | N
     warnings.warn(
         f"value_transform={transform!r}: dropped {bad:,} of {v.size:,} records whose "
         f"{column!r} is {what} (the transform is undefined there)", UserWarning, stacklevel=3)
-    logger.warning("value_transform=%r: dropped %d of %d records with %s %s", transform, bad,
-                   v.size, column, what)
     return np.flatnonzero(ok)
 
 
