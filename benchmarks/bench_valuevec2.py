@@ -128,9 +128,10 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
         df, text, value, tr = load(name, data, limit, joint=True)
         base = None
         for lam in lambdas:
+            extra = {} if args.vector_size is None else {"vector_size": args.vector_size}
             est = ws.ValueVec(semantic_weight=lam, value_transform=tr,
                               text_epochs=args.text_epochs, workers=args.workers,
-                              predictor=args.predictor)
+                              predictor=args.predictor, objective=args.objective, **extra)
             r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=0,
                                           baselines=base is None, return_models=True)
             models = r.pop("models")
@@ -140,6 +141,8 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
                         "word2vec_similarity": similarity(plain.wv, data),
                         "word2vec_alignment": plain.alignment()["spearman"]}
             rec = {"section": "joint", "dataset": name, "semantic_weight": lam,
+                   "vector_size": est.vector_size, "objective": models[0].objective_,
+                   "alpha": models[0].alpha_,
                    "records": len(df), "records_with_value": int(df[value].notna().sum()),
                    "vocabulary": len(models[0].wv), **r, **base,
                    "similarity": similarity(models[0].wv, data),
@@ -190,6 +193,9 @@ def main() -> None:
     ap.add_argument("--text-epochs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
+    ap.add_argument("--objective", default="auto", choices=["auto", "mse", "cosent"])
+    ap.add_argument("--vector-size", type=int, default=None,
+                    help="joint: vector size (default: ValueVec's)")
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--figure", type=Path, default=None)

@@ -51,7 +51,7 @@ def _positive(v: Any, p: Any) -> bool:
         and math.isfinite(v) and v > 0
 
 
-_OBJECTIVES = ("mse", "cosent")
+_OBJECTIVES = ("auto", "mse", "cosent")
 _PREDICTORS = ("knn", "ridge")
 
 
@@ -75,7 +75,8 @@ _CONSTRAINTS = (
            message=f"method must be one of {_METHODS}; got {{value!r}}"),
     choice("objective", options=_OBJECTIVES,
            message=f"objective must be one of {_OBJECTIVES}; got {{value!r}}"),
-    rule("objective", ok=lambda v, p: v != "cosent" or p["method"] == "adam",
+    rule("objective", ok=lambda v, p: (v != "cosent" or p["method"] == "adam"
+                                       or p["semantic_weight"] is not None),
          message="objective='cosent' ranks pairs within mini-batches: it needs "
                  "method='adam' (method is {method!r})"),
     number("cosent_scale", low=0, high=200,
@@ -117,7 +118,8 @@ _CONSTRAINTS = (
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
 )
-_JOINT_ALPHA = 2.0  # joint training's value step (an angle per unit error), before (1 - w)
+# joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
+_JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64
 _SERIAL_PAIRS = 200_000  # fewer pairs: the epoch's cosines on one thread  # fixed reduction chunks: the loss does not depend on the thread count
@@ -152,9 +154,10 @@ class ValueVec(Estimator):
         (its steps do not grow with the vocabulary, and an epoch holds more batches when
         there are more words); ``0.05·(n/30)^0.45`` for ``"averaged"`` with ``n`` words,
         whose update moves each word by at most ``alpha/2`` per epoch (0.05 for the article's
-        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶); 2 for joint training, whose value
-        steps are plain SGD on the vectors' directions, decaying linearly to 0, scaled by
-        ``1 − semantic_weight``. The value used is ``alpha_``.
+        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶); for joint training, whose value
+        steps are SGD on the vectors' directions decaying linearly to 0, 20 with
+        ``"cosent"`` and 2 with ``"mse"``, times ``1 − semantic_weight``. The value used is
+        ``alpha_``.
     method:
         ``"adam"`` (default): mini-batch (``batch_size``) sparse Adam; each epoch shuffles
         the pairs (from 16,384 words on: blocks of 32 consecutive center words, whose pairs
@@ -166,7 +169,11 @@ class ValueVec(Estimator):
         ``"mse"``: squared error between the mapped cosine ``(cos+1)/2`` and the label.
         ``"cosent"``: the CoSENT ranking loss within each mini-batch,
         ``log(1 + Σ_{y_ij > y_kl} exp(cosent_scale·(cos_kl − cos_ij)))``: only the order of
-        the cosines is fitted to the order of the labels (needs ``method="adam"``).
+        the cosines is fitted to the order of the labels (needs ``method="adam"`` unless
+        training jointly). ``"auto"`` (default): ``"mse"`` for values only (it fits the
+        labels' arc, the best alignment), ``"cosent"`` for joint training (asking only for the
+        order leaves the text more room: far better meaning kept for the same alignment).
+        The one used is ``objective_``.
     cosent_scale:
         CoSENT's scale λ. 5 rather than sentence-transformers' 20: labels derived from values
         have many near-ties, and a large λ spends the whole gradient on ordering them.
@@ -233,7 +240,7 @@ class ValueVec(Estimator):
         epochs: int = 50,
         alpha: float | str = "auto",
         method: str = "adam",
-        objective: str = "mse",
+        objective: str = "auto",
         cosent_scale: float = 5.0,
         batch_size: int = 1024,
         patience: int | None = 10,
@@ -314,11 +321,16 @@ class ValueVec(Estimator):
         auto = ValueVec(method=self.method)._alpha(n_words)
         return f"{auto:.3g} for method={self.method!r} and {n_words:,} words"
 
+    def _objective(self) -> str:
+        if self.objective != "auto":
+            return str(self.objective)
+        return "mse" if self.semantic_weight is None else "cosent"
+
     def _alpha(self, n_words: int) -> float:
         if self.alpha != "auto":
             return float(self.alpha)
         if self.semantic_weight is not None:
-            return _JOINT_ALPHA
+            return _JOINT_ALPHA[self._objective()]
         if self.method == "adam":
             return 0.05
         return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
@@ -499,7 +511,8 @@ class ValueVec(Estimator):
                 int(self.text_window), True)
         lr_v = (1.0 - w) * self._alpha(pairs.n_words)
         self.alpha_ = lr_v
-        objective = COSENT if self.objective == "cosent" else MSE
+        self.objective_ = self._objective()
+        objective = COSENT if self.objective_ == "cosent" else MSE
         center = np.ascontiguousarray(pairs.center, dtype=np.int32)
         context = np.ascontiguousarray(pairs.context, dtype=np.int32)
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
@@ -688,7 +701,8 @@ class ValueVec(Estimator):
             pair_cosines = pair_cosines_serial  # noqa: F811 - same sums, no thread start-up
         lr = self._alpha(nw)
         self.alpha_ = lr
-        cosent = self.objective == "cosent"
+        self.objective_ = self._objective()
+        cosent = self.objective_ == "cosent"
         history: list[float] = []
         best = math.inf
         bad = 0
