@@ -76,6 +76,22 @@ def load(name: str, data: Path, limit: int | None, *, joint: bool = False):
     return df.reset_index(drop=True), text, value, tr
 
 
+class CachedTokenizer:
+    """The default tokenizer (normalised), remembering each text's tokens."""
+
+    def __init__(self) -> None:
+        import wordspace as ws
+
+        self.tok = ws.Tokenizer(normalize=True)
+        self.memo: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        got = self.memo.get(text)
+        if got is None:
+            got = self.memo[text] = self.tok(text)
+        return got
+
+
 def colors(out: Path | None) -> None:
     import wordspace as ws
 
@@ -126,10 +142,11 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
     lines = []
     for name in names:
         df, text, value, tr = load(name, data, limit, joint=True)
+        tokenizer = CachedTokenizer()  # every λ (and the baseline) splits the same texts
         base = None
         for lam in lambdas:
             extra = {} if args.vector_size is None else {"vector_size": args.vector_size}
-            est = ws.ValueVec(semantic_weight=lam, value_transform=tr,
+            est = ws.ValueVec(semantic_weight=lam, value_transform=tr, tokenizer=tokenizer,
                               text_epochs=args.text_epochs, workers=args.workers,
                               predictor=args.predictor, objective=args.objective, **extra)
             r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=0,
