@@ -111,6 +111,8 @@ def test_joint_from_a_word_table_and_an_external_corpus(topics, tmp_path):
     vv.save(path)
     back = ws.ValueVec.load(path)
     assert back.is_joint and back.pairs_.words == vv.pairs_.words
+    assert (back.objective_, back.alpha_) == (vv.objective_, vv.alpha_)
+    assert vv.objective_ == "cosent" and vv.alpha_ == pytest.approx(0.3 * 20)
     np.testing.assert_array_equal(back.wv.vectors, vv.wv.vectors)
     assert back.predict_value("tewc") == vv.predict_value("tewc")
     assert back.alignment()["spearman"] == pytest.approx(vv.alignment()["spearman"])

@@ -211,8 +211,9 @@ class ValueVec(Estimator):
         nearest valued words, weighted by cosine) or ``"ridge"`` (a ridge regression of the
         value on the vectors, penalty ``ridge_alpha``).
     workers:
-        Threads (None: all numba threads). Value-only results do not depend on it; joint
-        training runs its text half with one thread, reproducibly.
+        Threads (None: all numba threads). Value-only results do not depend on it. Joint
+        training runs ``workers`` text jobs at a time, Hogwild-style as :class:`Word2Vec`
+        (None: one, and the result is reproducible).
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
         ``random.sample``), the initial vectors and the shuffling.
@@ -813,6 +814,7 @@ class ValueVec(Estimator):
             "pair_params": _jsonable(p.params),
             "epochs_trained": int(self.epochs_trained_),
             "alpha": float(self.alpha_),
+            "objective": self.objective_,
             "stopped_early": bool(self.stopped_early_),
             "train_seconds": float(self.train_seconds_),
             "word_value_words": self.word_values_["word"].tolist(),
@@ -863,6 +865,7 @@ class ValueVec(Estimator):
         self.epochs_trained_ = int(state.get("epochs_trained", len(self.loss_history_)))
         self.stopped_early_ = bool(state.get("stopped_early", False))
         self.alpha_ = float(state.get("alpha", self._alpha(len(wv))))
+        self.objective_ = str(state.get("objective", self._objective()))
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
