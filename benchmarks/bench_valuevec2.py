@@ -14,7 +14,8 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
   same predictor, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
-  data set, from the joint lines of this run.
+  data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
+  joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
 
 Run from the repository root (the data live in ../shared/data; the full run takes long on
 two cores — IMDB's 23M tokens are trained once per λ plus once for the baseline)::
@@ -38,7 +39,8 @@ from pathlib import Path
 import numpy as np
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-LAMBDAS = (0.5, 0.7, 0.8, 0.9, 0.95)
+LAMBDAS = (0.6, 0.7, 0.8, 0.9, 0.95)
+MIN_WS353_PAIRS = 100  # fewer pairs in the vocabulary: WS353 says nothing (wine: 27)
 
 
 def emit(rec: dict, out: Path | None) -> None:
@@ -177,6 +179,11 @@ def figure(lines: list[dict], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     for name in sorted({x["dataset"] for x in lines}):
+        pairs = min(x["similarity"]["ws353_pairs"] for x in lines if x["dataset"] == name)
+        if pairs < MIN_WS353_PAIRS:
+            print(f"figure: {name} left out, its vocabulary covers only {pairs} WS353 pairs",
+                  file=sys.stderr)
+            continue
         pts = sorted((x for x in lines if x["dataset"] == name),
                      key=lambda x: x["semantic_weight"])
         xs = [p["similarity"]["ws353"] for p in pts]
@@ -216,7 +223,14 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--figure", type=Path, default=None)
+    ap.add_argument("--replot", type=Path, default=None,
+                    help="draw --figure from the joint lines of an earlier --out file, only")
     args = ap.parse_args()
+    if args.replot is not None:
+        lines = [json.loads(x) for x in args.replot.read_text().splitlines() if x.strip()]
+        figure([x for x in lines if x.get("section") == "joint"],
+               args.figure or Path("valuevec_tradeoff.png"))
+        return
     lambdas = [float(x) for x in args.lambdas.split(",") if x]
     if "colors" in args.sections:
         colors(args.out)
