@@ -3,11 +3,15 @@
 Words with similar values (price, rating, wavelength) get similar vectors, whatever their
 co-occurrence. The method is the ValueVec article's: pairs built from the value order
 (:class:`~wordspace.values.ValuePairs`) carry target similarities in [0, 1]; main and context
-vectors are trained so that the mapped cosine ``(cos + 1)/2`` of each pair matches its label.
+vectors are trained so that the mapped cosine ``(cos + 1)/2`` of each pair matches its label
+(``objective="mse"``) or so that the cosines are ordered as the labels (``"cosent"``).
+With ``semantic_weight`` the same vectors are also trained by skip-gram on a text, so every
+word of the text gets a place and a predicted value (:meth:`ValueVec.predict_value`).
 
->>> vv = ValueVec(vector_size=15, epochs=2000, alpha=0.05, seed=42)
->>> vv.fit(df, word="keyword", value="estimated_value")
+>>> vv = ValueVec().fit(df, word="keyword", value="estimated_value")
 >>> vv.wv.most_similar("crimson"); vv.wv.values["crimson"]
+>>> ValueVec.article(seed=42).fit(df, word="keyword", value="estimated_value")  # as published
+>>> ValueVec(semantic_weight=0.8).fit(reviews, text="text", value="rating").predict_value("dull")
 """
 
 from __future__ import annotations
