@@ -118,7 +118,7 @@ def test_adam_epoch_matches_a_numpy_reference():
 
 def test_fit_equals_the_reference_training_loop():
     df = datasets.color_spectrum(15, seed=1)
-    vv = ws.ValueVec(vector_size=6, epochs=4, alpha=0.2, patience=None, seed=11)
+    vv = ws.ValueVec.article(vector_size=6, epochs=4, alpha=0.2, patience=None, seed=11)
     vv.fit(df, word="keyword", value="estimated_value")
     p = vv.pairs_
     g = np.random.default_rng(11)
@@ -152,7 +152,7 @@ def test_seeded_and_independent_of_workers(method):
 
 def test_learns_the_colour_order():
     df = datasets.color_spectrum(30, seed=42)
-    vv = ws.ValueVec(vector_size=15, epochs=2000, alpha=0.05, seed=42)
+    vv = ws.ValueVec.article(seed=42)
     vv.fit(df, word="keyword", value="estimated_value")
     assert vv.epochs_trained_ == len(vv.loss_history_) and vv.epochs_trained_ >= 100
     assert vv.loss_history_[-1] < 0.5 * vv.loss_history_[0]

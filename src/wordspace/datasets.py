@@ -2,6 +2,8 @@
 
 ``color_spectrum`` is the ValueVec article's example: colour names placed by wavelength.
 ``mixture_values`` makes many synthetic words with values from a Gaussian mixture (for scale).
+``topic_records`` makes texts on planted topics whose words share their topic's value (for
+joint meaning + value training).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from .errors import ParameterError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["color_spectrum", "mixture_values", "BASE_COLORS", "COLOR_MODIFIERS"]
+__all__ = ["color_spectrum", "mixture_values", "topic_records", "BASE_COLORS",
+           "COLOR_MODIFIERS"]
 
 #: base colours and their wavelength (nm), in spectrum order
 BASE_COLORS: dict[str, float] = {
@@ -101,3 +104,46 @@ def mixture_values(n_words: int = 1_000_000, n_components: int = 5, seed: int = 
     width = len(str(int(n_words) - 1))
     words = [f"{prefix}{i:0{width}d}" for i in range(int(n_words))]
     return pd.DataFrame({"word": words, "value": values, "component": comp.astype(np.int32)})
+
+
+def topic_records(n_topics: int = 6, words_per_topic: int = 20, n_records: int = 3000,
+                  length: int = 12, n_common: int = 10, seed: int = 0) -> pd.DataFrame:
+    """Records on planted topics: ``text`` and ``value``.
+
+    Topic ``k`` has words ``t<k>w<j>`` (numbers written in letters, ``a`` = 0, so that the
+    default tokenizer keeps them: ``tbwc`` is topic 1's word 2) and the value ``10·k``; each
+    record picks a topic, then ``length`` words: three in four from the topic (uniformly),
+    the rest from ``n_common`` shared words ``c<j>``; its value is the topic's plus ``normal(0, 1)``. So a
+    word's meaning (its topic, from co-occurrence) fixes its value, and a word whose value is
+    hidden can get it back from its neighbours. From ``numpy.random.default_rng(seed)``."""
+    import pandas as pd
+
+    for name, x in (("n_topics", n_topics), ("words_per_topic", words_per_topic),
+                    ("n_records", n_records), ("length", length), ("n_common", n_common)):
+        if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < 1:
+            raise ParameterError(f"{name} must be a positive integer, got {x!r}")
+    if n_topics < 2:
+        raise ParameterError(f"n_topics must be >= 2 (values need a spread), got {n_topics}")
+    g = np.random.default_rng(seed)
+    topic = g.integers(0, n_topics, n_records)
+    from_topic = g.random((n_records, length)) < 0.75
+    tw = g.integers(0, words_per_topic, (n_records, length))
+    cw = g.integers(0, n_common, (n_records, length))
+    texts = []
+    for r in range(n_records):
+        k = topic[r]
+        texts.append(" ".join(f"t{_letters(k)}w{_letters(tw[r, i])}" if from_topic[r, i]
+                              else f"c{_letters(cw[r, i])}" for i in range(length)))
+    values = 10.0 * topic + g.normal(0, 1, n_records)
+    return pd.DataFrame({"text": texts, "value": values, "topic": topic.astype(np.int32)})
+
+
+def _letters(i: int) -> str:
+    """0 -> 'a', 25 -> 'z', 26 -> 'ba' (base 26 in letters)."""
+    i = int(i)
+    out = ""
+    while True:
+        out = chr(97 + i % 26) + out
+        i //= 26
+        if i == 0:
+            return out

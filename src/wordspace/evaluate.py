@@ -38,6 +38,7 @@ __all__ = [
     "datapath",
     "BUNDLED",
     "value_alignment",
+    "value_holdout",
 ]
 
 logger = logging.getLogger(__name__)
@@ -392,3 +393,103 @@ def evaluate_word_pairs(
     if math.isnan(res.pearson[0]):
         logger.warning("correlation is undefined (constant similarities) on %s", p)
     return res
+
+
+# --------------------------------------------------------------------- value hold-out
+def value_holdout(
+    estimator: Any,
+    data: Any,
+    *,
+    text: str,
+    value: str,
+    test_size: float = 0.2,
+    seed: int = 0,
+    predictor: str | None = None,
+    baselines: bool = True,
+    return_models: bool = False,
+) -> dict[str, Any]:
+    """How well a joint :class:`~wordspace.ValueVec` predicts values it was never given.
+
+    The words' values are derived from the records (``data``: a DataFrame or table path with
+    a ``text`` and a ``value`` column) as ``ValueVec`` does (shrunk means, the estimator's
+    ``min_count``, ``prior_weight``, ``value_transform``, ``tokenizer``); a random
+    ``test_size`` share of those words (drawn with ``seed``) has its value hidden. A copy of
+    ``estimator`` (which must have ``semantic_weight`` set) is fitted on the other words'
+    values and *all* the records' text (``corpus=``), then predicts the hidden words' values
+    with :meth:`~wordspace.ValueVec.predict_value` (``predictor``: the estimator's unless
+    given). Records with a missing value lend their text only.
+
+    Returns a dict: ``spearman`` and ``mae`` against the hidden values (on the transformed
+    scale), ``n_train``/``n_test`` words, ``alignment`` (cosine/value Spearman over the
+    training words), ``seconds``; with ``baselines``: ``word2vec`` — the same estimator
+    with ``semantic_weight=1`` (plain skip-gram on the same text, same settings and seed;
+    the values are not trained) and the same predictor — and ``mean``, predicting the mean
+    training value (its Spearman is undefined: None). ``return_models``: also ``models``,
+    the fitted joint model and (with baselines) the word2vec one.
+    """
+    import time
+
+    from scipy.stats import spearmanr
+
+    from .text import Tokenizer
+    from .values import as_frame, records_to_word_values
+
+    if getattr(estimator, "semantic_weight", None) is None:
+        raise ParameterError(
+            "value_holdout needs an estimator that gives every word of the text a vector: "
+            "a ValueVec with semantic_weight set (e.g. ValueVec(semantic_weight=0.5)); with "
+            "semantic_weight=None the hidden words would have no vector at all")
+    if not (isinstance(test_size, float) and 0 < test_size < 1):
+        raise ParameterError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    t0 = time.perf_counter()
+    df, key, val = as_frame(data, text=text, value=value)
+    tok = estimator.tokenizer or Tokenizer(normalize=True)
+    tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
+    has = df[val].notna().to_numpy()
+    wvals = records_to_word_values(
+        df[key][has].tolist(), df[val][has], tokenizer=tok,
+        prior_weight=float(estimator.prior_weight), min_count=int(estimator.min_count),
+        value_transform=estimator.value_transform, column=val,
+        tokens=[t for t, h in zip(tokens, has, strict=True) if h])
+    words = wvals["word"].to_numpy(dtype=object)
+    vals = wvals["value"].to_numpy(np.float64)
+    g = np.random.default_rng(seed)
+    n_test = max(1, int(round(test_size * len(words))))
+    if len(words) - n_test < 3:
+        raise ParameterError(
+            f"only {len(words)} words have values: too few to hide {n_test} and train on the "
+            "rest; give more records or lower min_count")
+    perm = g.permutation(len(words))
+    test, train = perm[:n_test], perm[n_test:]
+    train_values = dict(zip(words[train].tolist(), vals[train].tolist(), strict=True))
+    params = estimator.get_params(deep=False)
+
+    def fit(weight: float | None) -> Any:
+        est = type(estimator)(**{**params, "semantic_weight": weight,
+                                 "value_transform": None})  # values are transformed already
+        return est.fit(train_values, corpus=tokens)
+
+    def score(model: Any) -> dict[str, Any]:
+        known = [w in model.wv.key_to_index for w in words[test]]
+        tw = words[test][known].tolist()
+        truth = vals[test][known]
+        pred = model.predict_value(tw, predictor=predictor)
+        rho = float(spearmanr(pred, truth).statistic) if len(tw) > 2 else math.nan
+        return {"spearman": rho, "mae": float(np.mean(np.abs(pred - truth))),
+                "n_test": len(tw)}
+
+    joint = fit(params["semantic_weight"])
+    out: dict[str, Any] = score(joint)
+    out["n_train"] = len(train)
+    out["alignment"] = float(joint.alignment()["spearman"])
+    models = [joint]
+    if baselines:
+        plain = fit(1.0)
+        out["word2vec"] = score(plain)
+        out["mean"] = {"spearman": None,
+                       "mae": float(np.mean(np.abs(vals[test] - vals[train].mean())))}
+        models.append(plain)
+    out["seconds"] = time.perf_counter() - t0
+    if return_models:
+        out["models"] = tuple(models)
+    return out

@@ -14,6 +14,7 @@ import logging
 import math
 import os
 import random
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -38,7 +39,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _DUPLICATES = ("mean", "median", "error")
-_PENALTIES = ("quadratic", "linear")
+_PENALTIES = ("arc", "quadratic", "linear")
 _TRANSFORMS = ("log", "log1p")
 
 
@@ -172,6 +173,31 @@ def transform_values(values: np.ndarray, transform: str | Callable | None,
     )
 
 
+def _transformable(v: np.ndarray, transform: Any, column: str) -> np.ndarray | None:
+    """Records under ``"log"`` / ``"log1p"``: the rows the transform can take, when some
+    cannot (values <= 0, or <= -1), with a warning naming how many are dropped; else None.
+
+    This is the stated policy for records (a listing priced 0 says nothing about its words);
+    a word-value table still raises, as each row there is a word the user asked for."""
+    if transform == "log":
+        ok, what = v > 0, "<= 0"
+    elif transform == "log1p":
+        ok, what = v > -1, "<= -1"
+    else:
+        return None
+    bad = int(v.size - np.count_nonzero(ok))
+    if bad == 0:
+        return None
+    if bad == v.size:
+        raise ValueDataError(
+            f"value_transform={transform!r}: all {bad:,} values of {column!r} are {what}; "
+            "choose another transform (or none)")
+    warnings.warn(
+        f"value_transform={transform!r}: dropped {bad:,} of {v.size:,} records whose "
+        f"{column!r} is {what} (the transform is undefined there)", UserWarning, stacklevel=3)
+    return np.flatnonzero(ok)
+
+
 def _numeric(series: pd.Series, column: str) -> np.ndarray:
     import pandas as pd
 
@@ -281,6 +307,7 @@ def records_to_word_values(
     value_transform: str | Callable | None = None,
     labels: Sequence[Any] | None = None,
     column: str = "value",
+    tokens: list[list[str]] | None = None,
 ) -> pd.DataFrame:
     """Per-word values from records (texts with a value each): a shrunk mean.
 
@@ -289,6 +316,7 @@ def records_to_word_values(
     ``k = prior_weight``: rare words are pulled towards the global mean. Words in fewer than
     ``min_count`` records are dropped. Returns ``(word, value, count)`` sorted by value,
     highest first. Missing texts count as empty; missing values raise :class:`ValueDataError`.
+    ``tokens``: the texts already split (one token list per record), to skip tokenising.
     """
     import pandas as pd
 
@@ -306,11 +334,20 @@ def records_to_word_values(
         lab = list(labels) if labels is not None else list(range(len(values)))
         ser = pd.Series(np.asarray(values, dtype=object), index=lab)
     v = _numeric(ser, column)
+    texts = list(texts) if tokens is None else list(tokens)
+    if len(texts) != len(v):
+        raise ValueDataError(f"{len(texts):,} texts but {len(v):,} values; they must match")
+    keep_rows = _transformable(v, value_transform, column)
+    if keep_rows is not None:
+        texts = [texts[i] for i in keep_rows]
+        lab = [lab[i] for i in keep_rows]
+        v = v[keep_rows]
     v = transform_values(v, value_transform, lab, column)
     n = len(v)
-    tokens = [tok(t) if isinstance(t, str) else [] for t in texts]
-    if len(tokens) != n:
-        raise ValueDataError(f"{len(tokens):,} texts but {n:,} values; they must match")
+    if tokens is None:
+        tokens = [tok(t) if isinstance(t, str) else [] for t in texts]
+    else:
+        tokens = texts
     lens = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=n)
     if lens.sum() == 0:
         raise ValueDataError("no record has any token; check the text column")
@@ -348,11 +385,14 @@ def _penalty(kind: str | Callable, scale: float, diff: np.ndarray, name: str) ->
         if lab.shape != diff.shape or not np.all(np.isfinite(lab)):
             raise ParameterError(f"{name} must return one finite label per value difference")
         return np.clip(lab, 0.0, 1.0)
+    if kind == "arc":
+        return np.cos(np.minimum(1.0, diff * scale) * (np.pi / 2)) ** 2
     if kind == "quadratic":
         return np.maximum(0.0, 1.0 - (diff * scale) ** 2)
     if kind == "linear":
         return np.maximum(0.0, 1.0 - diff * scale)
-    raise ParameterError(f"{name} must be 'quadratic', 'linear' or a function; got {kind!r}")
+    raise ParameterError(f"{name} must be 'arc', 'quadratic', 'linear' or a function; "
+                         f"got {kind!r}")
 
 
 def _as_random(seed: int | random.Random | None) -> random.Random:
@@ -490,7 +530,7 @@ class ValuePairs:
                         ("negative_penalty", negative_penalty)):
             if not callable(x) and x not in _PENALTIES:
                 raise ParameterError(
-                    f"{name} must be 'quadratic', 'linear' or a function; got {x!r}")
+                    f"{name} must be 'arc', 'quadratic', 'linear' or a function; got {x!r}")
         rng = _as_random(seed)
         table = word_value_table(data, y, word=word, value=value, duplicates=duplicates,
                                  value_transform=value_transform)

@@ -3,11 +3,15 @@
 Words with similar values (price, rating, wavelength) get similar vectors, whatever their
 co-occurrence. The method is the ValueVec article's: pairs built from the value order
 (:class:`~wordspace.values.ValuePairs`) carry target similarities in [0, 1]; main and context
-vectors are trained so that the mapped cosine ``(cos + 1)/2`` of each pair matches its label.
+vectors are trained so that the mapped cosine ``(cos + 1)/2`` of each pair matches its label
+(``objective="mse"``) or so that the cosines are ordered as the labels (``"cosent"``).
+With ``semantic_weight`` the same vectors are also trained by skip-gram on a text, so every
+word of the text gets a place and a predicted value (:meth:`ValueVec.predict_value`).
 
->>> vv = ValueVec(vector_size=15, epochs=2000, alpha=0.05, seed=42)
->>> vv.fit(df, word="keyword", value="estimated_value")
+>>> vv = ValueVec().fit(df, word="keyword", value="estimated_value")
 >>> vv.wv.most_similar("crimson"); vv.wv.values["crimson"]
+>>> ValueVec.article(seed=42).fit(df, word="keyword", value="estimated_value")  # as published
+>>> ValueVec(semantic_weight=0.8).fit(reviews, text="text", value="rating").predict_value("dull")
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ import math
 import os
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..errors import ParameterError, TrainingDivergedError
+from ..errors import OutOfVocabularyError, ParameterError, TrainingDivergedError, ValueDataError
 from ..text import Tokenizer
 from ..values import (
     _DUPLICATES,
@@ -51,14 +55,36 @@ def _positive(v: Any, p: Any) -> bool:
         and math.isfinite(v) and v > 0
 
 
+_OBJECTIVES = ("auto", "mse", "cosent")
+_PREDICTORS = ("knn", "ridge")
+
+
+def _alpha_ok(v: Any, p: Any) -> bool:
+    return v == "auto" if isinstance(v, str) else _positive(v, p)
+
+
+def _weight_ok(v: Any, p: Any) -> bool:
+    return v is None or (isinstance(v, int | float | np.integer | np.floating)
+                         and not isinstance(v, bool) and 0 <= v <= 1)
+
+
 _CONSTRAINTS = (
     integer("vector_size", "epochs", "batch_size", "min_count"),
     integer("window", "negatives", min=0),
     rule("window", ok=lambda v, p: v > 0 or p["negatives"] > 0,
          message="window and negatives are both 0: there would be no pairs"),
-    rule("alpha", ok=_positive, message="alpha must be a positive number, got {value!r}"),
+    rule("alpha", ok=_alpha_ok,
+         message="alpha must be 'auto' or a positive number, got {value!r}"),
     choice("method", options=_METHODS,
            message=f"method must be one of {_METHODS}; got {{value!r}}"),
+    choice("objective", options=_OBJECTIVES,
+           message=f"objective must be one of {_OBJECTIVES}; got {{value!r}}"),
+    rule("objective", ok=lambda v, p: (v != "cosent" or p["method"] == "adam"
+                                       or p["semantic_weight"] is not None),
+         message="objective='cosent' ranks pairs within mini-batches: it needs "
+                 "method='adam' (method is {method!r})"),
+    number("cosent_scale", low=0, high=200,
+           message="cosent_scale must be a number in (0, 200), got {value!r} (20 is usual)"),
     integer("patience", "workers", optional=True,
             message="{name} must be an integer >= 1 or None, got {value!r}"),
     number("min_distance", low=0, high=1,
@@ -79,11 +105,28 @@ _CONSTRAINTS = (
                  + " or a function; got {value!r}"),
     rule("tokenizer", ok=lambda v, p: v is None or callable(v),
          message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
+    rule("semantic_weight", ok=_weight_ok,
+         message="semantic_weight must be None (values only) or a number in [0, 1] "
+                 "(1: plain word2vec on the text), got {value!r}"),
+    integer("text_window", "text_negatives", "text_epochs"),
+    number("text_alpha", low=0, high=10,
+           message="text_alpha must be a positive number below 10 (0.025 is usual), "
+                   "got {value!r}"),
+    number("sample", low=0, high=1, low_open=False,
+           message="sample must be a number in [0, 1), got {value!r} (1e-3 is usual)"),
+    choice("predictor", options=_PREDICTORS,
+           message=f"predictor must be one of {_PREDICTORS}; got {{value!r}}"),
+    integer("n_neighbors"),
+    number("ridge_alpha", low=0, low_open=False,
+           message="ridge_alpha must be a number >= 0, got {value!r}"),
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
 )
+# joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
+_JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
-_CHUNKS = 64  # fixed reduction chunks: the loss does not depend on the thread count
+_CHUNKS = 64
+_SERIAL_PAIRS = 200_000  # fewer pairs: the epoch's cosines on one thread  # fixed reduction chunks: the loss does not depend on the thread count
 _ADAM = (0.9, 0.999, 1e-8)
 _ADAM_BLOCK = 32  # centers per shuffled block (Adam) ...
 _ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs are shuffled
@@ -92,51 +135,101 @@ _ADAM_BLOCK_MIN_WORDS = 16384  # ... from this vocabulary size; below it, pairs 
 class ValueVec(Estimator):
     """Train value-driven word embeddings (scikit-learn style: parameters here, data in fit).
 
+    The defaults aim at a cosine that follows the value over the *whole* range: labels
+    ``cos²(π·Δ/2)`` (``"arc"``: the mapped cosine of two points ``π·Δ`` apart on a half
+    circle, so a perfect fit exists and far pairs stay ordered), negatives drawn from almost
+    the whole vocabulary, mini-batch Adam. :meth:`article` gives the ValueVec article's exact
+    construction and update instead.
+
     Parameters
     ----------
     vector_size:
         Dimensions of the vectors.
     window, negatives, min_distance, positive_scale, negative_scale, positive_penalty,
     negative_penalty, unique_negatives:
-        Pair construction, see :meth:`ValuePairs.from_values` (defaults: the article's).
+        Pair construction, see :meth:`ValuePairs.from_values`; the label of a pair is
+        ``penalty(scale·Δ)`` of the normalised value difference ``Δ``, with penalties
+        ``"arc"`` (``cos²(π/2·min(1, x))``, the default), ``"quadratic"``
+        (``max(0, 1 − x²)``), ``"linear"`` (``max(0, 1 − x)``) or a function.
     epochs:
         Maximum passes over the pairs.
     alpha:
-        Learning rate (the article's ``learning_rate``; Adam's step size for ``"adam"``).
+        Learning rate (Adam's step size for ``"adam"``). ``"auto"``: 0.05 for ``"adam"``
+        (its steps do not grow with the vocabulary, and an epoch holds more batches when
+        there are more words); ``0.05·(n/30)^0.45`` for ``"averaged"`` with ``n`` words,
+        whose update moves each word by at most ``alpha/2`` per epoch (0.05 for the article's
+        30 colours, about 0.7 for 10⁴ words, 5 for 10⁶); for joint training, whose value
+        steps are SGD on the vectors' directions decaying linearly to 0, 20 with
+        ``"cosent"`` and 2 with ``"mse"``, times ``1 − semantic_weight``. The value used is
+        ``alpha_``.
     method:
+        ``"adam"`` (default): mini-batch (``batch_size``) sparse Adam; each epoch shuffles
+        the pairs (from 16,384 words on: blocks of 32 consecutive center words, whose pairs
+        stay together, which keeps memory access local; a batch still mixes many blocks).
         ``"averaged"``: the article's update — each epoch every pair proposes a tangent step
         for its two unit vectors, ``-alpha·0.5·((cos+1)/2 - label)·(v - cos·u)``; each word's
         steps are averaged over its pairs, applied, and the vectors re-normalised.
-        ``"adam"``: mini-batch (``batch_size``) sparse Adam on the squared error of the mapped
-        cosine; each epoch shuffles the pairs (from 16,384 words on: blocks of 32 consecutive
-        center words, whose pairs stay together, which keeps memory access local; a batch still
-        mixes many blocks). Converges
-        in far fewer epochs; each epoch costs several times more than ``"averaged"``.
+    objective:
+        ``"mse"``: squared error between the mapped cosine ``(cos+1)/2`` and the label.
+        ``"cosent"``: the CoSENT ranking loss within each mini-batch,
+        ``log(1 + Σ_{y_ij > y_kl} exp(cosent_scale·(cos_kl − cos_ij)))``: only the order of
+        the cosines is fitted to the order of the labels (needs ``method="adam"`` unless
+        training jointly). ``"auto"`` (default): ``"mse"`` for values only (it fits the
+        labels' arc, the best alignment), ``"cosent"`` for joint training (asking only for the
+        order leaves the text more room: far better meaning kept for the same alignment).
+        The one used is ``objective_``.
+    cosent_scale:
+        CoSENT's scale λ. 5 rather than sentence-transformers' 20: labels derived from values
+        have many near-ties, and a large λ spends the whole gradient on ordering them.
     patience:
-        Early stopping: every 10 epochs the mean absolute error of the *mapped* cosine
-        ``|(cos+1)/2 - label|`` is checked (the article compared the raw cosine with the
-        label); training stops after ``patience`` checks without improvement. None: never.
+        Early stopping: every 10 epochs the training loss is checked (``"mse"``: the mean
+        absolute error of the *mapped* cosine ``|(cos+1)/2 - label|``, the article compared
+        the raw cosine; ``"cosent"``: the mean batch loss); training stops after
+        ``patience`` checks without improvement. None: never.
     duplicates, value_transform:
         For word-value tables: how to combine repeated words (``"mean"``, ``"median"``,
         ``"error"``), and an optional transform of the values (``"log"``, ``"log1p"``, a
-        function) applied before anything else.
+        function) applied before anything else. Records whose value the transform cannot
+        take (``<= 0`` for ``"log"``) are dropped with a warning naming how many; a word
+        table with such a value is an error.
     min_count, prior_weight, tokenizer:
         For records (``fit(df, text=..., value=...)``): keep words in at least ``min_count``
         records; a word's value is ``(Σ v + k·mean) / (n + k)`` with ``k = prior_weight``;
         texts are split by ``tokenizer`` (default: the shared tokenizer with normalisation:
-        lowercase, no accents, letters only).
+        lowercase, no accents, letters only). With text, ``min_count`` also bounds the text
+        vocabulary (occurrences).
+    semantic_weight:
+        None (default): vectors only for the words with values, from the value pairs. A number
+        ``w`` in [0, 1] with text (``fit(df, text=..., value=...)`` or ``corpus=``): one set
+        of vectors for every word of the text, trained on two objectives at once — skip-gram
+        with negative sampling on the text (the word2vec engine, step ``w·text_alpha``) and
+        the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
+        batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
+        Records whose value is missing (NaN) still lend their text to the meaning half.
+    text_window, text_negatives, sample, text_alpha, text_epochs:
+        The skip-gram half (window, negative samples, subsampling threshold, starting
+        learning rate decaying linearly to 0, passes over the text). ``epochs`` value passes
+        are spread evenly over the text passes.
+    predictor, n_neighbors, ridge_alpha:
+        :meth:`predict_value`'s default: ``"knn"`` (mean value of the ``n_neighbors``
+        nearest valued words, weighted by cosine) or ``"ridge"`` (a ridge regression of the
+        value on the vectors, penalty ``ridge_alpha``).
     workers:
-        Threads (None: all numba threads). Results do not depend on it.
+        Threads (None: all numba threads). Value-only results do not depend on it. Joint
+        training runs ``workers`` text jobs at a time, Hogwild-style as :class:`Word2Vec`
+        (None: one, and the result is reproducible).
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
-        ``random.sample``), the initial vectors and Adam's shuffling.
+        ``random.sample``), the initial vectors and the shuffling.
 
     Attributes after fit
     --------------------
-    wv: :class:`WordVectors` (unit vectors, words by descending value, values attached:
-    ``wv.values["crimson"]``); pairs_: :class:`ValuePairs`; word_values_: DataFrame
-    (word, value, count); loss_history_: mean ``|mapped cosine - label|`` after each epoch;
-    epochs_trained_, stopped_early_, train_seconds_; main_vectors_, context_vectors_.
+    wv: :class:`WordVectors` (unit vectors; value-only: words by descending value, values
+    attached: ``wv.values["crimson"]``; joint: the text vocabulary by frequency, values NaN
+    where a word has none); pairs_: :class:`ValuePairs`; word_values_: DataFrame
+    (word, value, count); loss_history_: the training loss after each epoch;
+    alpha_: the learning rate used; epochs_trained_, stopped_early_, train_seconds_;
+    main_vectors_, context_vectors_ (value-only); vocab_, syn1neg_ (joint).
     """
 
     _constraints = _CONSTRAINTS
@@ -148,23 +241,34 @@ class ValueVec(Estimator):
         *,
         vector_size: int = 15,
         window: int = 2,
-        negatives: int = 3,
-        epochs: int = 1000,
-        alpha: float = 0.05,
-        method: str = "averaged",
+        negatives: int = 10,
+        epochs: int = 50,
+        alpha: float | str = "auto",
+        method: str = "adam",
+        objective: str = "auto",
+        cosent_scale: float = 5.0,
         batch_size: int = 1024,
         patience: int | None = 10,
-        min_distance: float = 0.25,
-        positive_scale: float = 2.0,
-        negative_scale: float = 3.0,
-        positive_penalty: str | Callable = "quadratic",
-        negative_penalty: str | Callable = "linear",
+        min_distance: float = 0.01,
+        positive_scale: float = 1.0,
+        negative_scale: float = 1.0,
+        positive_penalty: str | Callable = "arc",
+        negative_penalty: str | Callable = "arc",
         unique_negatives: bool = False,
         duplicates: str = "mean",
         value_transform: str | Callable | None = None,
         min_count: int = 5,
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
+        semantic_weight: float | None = None,
+        text_window: int = 5,
+        text_negatives: int = 5,
+        sample: float = 1e-3,
+        text_alpha: float = 0.025,
+        text_epochs: int = 5,
+        predictor: str = "knn",
+        n_neighbors: int = 10,
+        ridge_alpha: float = 1.0,
         workers: int | None = None,
         seed: int | None = 42,
     ):
@@ -174,6 +278,8 @@ class ValueVec(Estimator):
         self.epochs = epochs
         self.alpha = alpha
         self.method = method
+        self.objective = objective
+        self.cosent_scale = cosent_scale
         self.batch_size = batch_size
         self.patience = patience
         self.min_distance = min_distance
@@ -187,8 +293,52 @@ class ValueVec(Estimator):
         self.min_count = min_count
         self.prior_weight = prior_weight
         self.tokenizer = tokenizer
+        self.semantic_weight = semantic_weight
+        self.text_window = text_window
+        self.text_negatives = text_negatives
+        self.sample = sample
+        self.text_alpha = text_alpha
+        self.text_epochs = text_epochs
+        self.predictor = predictor
+        self.n_neighbors = n_neighbors
+        self.ridge_alpha = ridge_alpha
         self.workers = workers
         self.seed = seed
+
+    #: the ValueVec article's construction and update (see :meth:`article`)
+    ARTICLE: ClassVar[dict[str, Any]] = {
+        "vector_size": 15, "window": 2, "negatives": 3, "epochs": 1000, "alpha": 0.05,
+        "method": "averaged", "objective": "mse", "min_distance": 0.25,
+        "positive_scale": 2.0, "negative_scale": 3.0, "positive_penalty": "quadratic",
+        "negative_penalty": "linear", "unique_negatives": False,
+    }
+
+    @classmethod
+    def article(cls, **params: Any) -> ValueVec:
+        """The ValueVec article's exact settings (dim 15, window 2, 3 negatives at least a
+        quarter of the vocabulary away, labels ``max(0, 1 − (2Δ)²)`` / ``max(0, 1 − 3Δ)``,
+        the averaged update with ``alpha=0.05`` for up to 1000 epochs); ``params`` override
+        any of them. Fit it on :class:`ValuePairs` built with the article's random stream to
+        reproduce its published pairs."""
+        return cls(**{**cls.ARTICLE, **params})
+
+    def _auto_alpha_text(self, n_words: int) -> str:
+        auto = ValueVec(method=self.method)._alpha(n_words)
+        return f"{auto:.3g} for method={self.method!r} and {n_words:,} words"
+
+    def _objective(self) -> str:
+        if self.objective != "auto":
+            return str(self.objective)
+        return "mse" if self.semantic_weight is None else "cosent"
+
+    def _alpha(self, n_words: int) -> float:
+        if self.alpha != "auto":
+            return float(self.alpha)
+        if self.semantic_weight is not None:
+            return _JOINT_ALPHA[self._objective()]
+        if self.method == "adam":
+            return 0.05
+        return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
 
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
@@ -210,6 +360,7 @@ class ValueVec(Estimator):
         word: str | None = None,
         value: str | None = None,
         text: str | None = None,
+        corpus: Any = None,
         progress: Callable[..., None] | None = None,
     ) -> ValueVec:
         """Build the pairs and train.
@@ -217,9 +368,21 @@ class ValueVec(Estimator):
         ``X``: a DataFrame or a CSV/TSV/Parquet path (with ``word=`` and ``value=`` column
         names, or ``text=`` and ``value=`` for records), a ``{word: value}`` dict, a sequence
         of words with ``y`` the values, or prebuilt :class:`ValuePairs`.
-        ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch.
+        With ``semantic_weight`` set, meaning and value are trained together on the text:
+        the records' ``text`` column, or ``corpus`` (a path, a :class:`~wordspace.Corpus`, or
+        a list of texts or of token lists; a path is read with the corpus reader, normalised
+        like the default tokenizer when ``tokenizer`` is None).
+        ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch
+        (joint training: after each pass over the text).
         """
         self._validate()
+        if self.semantic_weight is not None:
+            return self._fit_joint(X, y, word=word, value=value, text=text, corpus=corpus,
+                                   progress=progress)
+        if corpus is not None:
+            raise ParameterError(
+                "corpus= trains meaning and value together: set semantic_weight (a number in "
+                "[0, 1], e.g. 0.5) to use it, or drop corpus=")
         t0 = time.perf_counter()
         pairs = self._build_pairs(X, y, word=word, value=value, text=text)
         self.pairs_ = pairs
@@ -227,8 +390,203 @@ class ValueVec(Estimator):
                     time.perf_counter() - t0)
         self.epochs_trained_ = 0
         self.loss_history_ = np.zeros(0, dtype=np.float64)
+        self.vocab_ = None
         self._fit_pairs(pairs, None, progress)
         return self
+
+    # ------------------------------------------------------------------ joint training
+    @property
+    def is_joint(self) -> bool:
+        """True when the vectors were trained on text and values together."""
+        return getattr(self, "vocab_", None) is not None
+
+    def _fit_joint(self, X: Any, y: Any, *, word: str | None, value: str | None,
+                   text: str | None, corpus: Any,
+                   progress: Callable[..., None] | None) -> ValueVec:
+        from ..corpus import Corpus, as_corpus
+        from ..vocab import Vocabulary
+
+        if isinstance(X, ValuePairs):
+            raise ParameterError(
+                "joint training (semantic_weight set) builds its pairs from the words of the "
+                "text: give a word-value table or records, not ValuePairs")
+        t0 = time.perf_counter()
+        tok = self.tokenizer or Tokenizer(normalize=True)
+        rec_tokens = None
+        if text is not None:
+            if word is not None:
+                raise ParameterError("give either word= (a word-value table) or text= "
+                                     "(records), not both")
+            df, key, val = as_frame(X, y, text=text, value=value)
+            rec_tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
+            # a record without a value still has text: it trains the meaning half only
+            has = df[val].notna().to_numpy()
+            if not has.all():
+                logger.info("%d of %d records have no %r: their text trains meaning only",
+                            int((~has).sum()), len(has), val)
+            wvals = records_to_word_values(
+                df[key][has].tolist(), df[val][has], tokenizer=tok,
+                prior_weight=float(self.prior_weight), min_count=int(self.min_count),
+                value_transform=self.value_transform, column=val,
+                tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h])
+        else:
+            wvals = word_value_table(X, y, word=word, value=value, duplicates=self.duplicates,
+                                     value_transform=self.value_transform)
+        if corpus is not None:
+            if isinstance(corpus, str | os.PathLike):
+                corp = as_corpus(corpus, normalize=self.tokenizer is None)
+            elif isinstance(corpus, Corpus):
+                corp = corpus
+            else:
+                corp = as_corpus([tok(t) if isinstance(t, str) else list(t) for t in corpus])
+        elif rec_tokens is not None:
+            corp = as_corpus(rec_tokens)
+        else:
+            raise ParameterError(
+                "semantic_weight trains on text as well as values: fit records "
+                "(fit(df, text=..., value=...)) or pass corpus= (a path or a list of texts); "
+                "or set semantic_weight=None for values only")
+        vocab = Vocabulary.build(corp, int(self.min_count))
+        ids, starts = corp.to_ids(vocab)
+        corp.clear_cache()
+        if len(ids) == 0:
+            raise ValueDataError(
+                f"no word of the text occurs min_count={self.min_count} times; lower min_count "
+                "or give more text")
+        inside = wvals["word"].isin(vocab.key_to_index).to_numpy()
+        if int(inside.sum()) < 3:
+            raise ValueDataError(
+                f"only {int(inside.sum())} of the {len(wvals):,} words with values occur in "
+                f"the text at least min_count={self.min_count} times; joint training needs 3")
+        self.word_values_ = wvals
+        kept = wvals[inside]
+        pairs = ValuePairs._from_table(kept["word"].tolist(), kept["value"].to_numpy(np.float64),
+                                       _as_random(self.seed), **self._pair_kwargs())
+        self.pairs_ = pairs
+        self.vocab_ = vocab
+        self.value_rows_ = np.array([vocab.key_to_index[w] for w in pairs.words], np.int64)
+        logger.info("ValueVec (joint): %d words in the text, %d with values, %d pairs, "
+                    "%d tokens (%.2fs)", len(vocab), pairs.n_words, len(pairs), len(ids),
+                    time.perf_counter() - t0)
+        self.epochs_trained_ = 0
+        self.loss_history_ = np.zeros(0, dtype=np.float64)
+        t1 = time.perf_counter()
+        try:
+            self._train_joint(ids, starts, progress)
+        except TrainingDivergedError:
+            self.wv = None
+            raise
+        self.train_seconds_ = time.perf_counter() - t1
+        self._make_joint_wv()
+        return self
+
+    def _train_joint(self, ids: np.ndarray, starts: np.ndarray,
+                     progress: Callable[..., None] | None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..kernels.valuevec import pair_cosines_serial
+        from ..kernels.valuevec_rank import COSENT, MSE, value_sgd
+        from ..kernels.word2vec import train_job
+        from ._common import mix_seed
+        from .word2vec import _init_vectors
+
+        vocab, pairs = self.vocab_, self.pairs_
+        n, d = len(vocab), int(self.vector_size)
+        gen = np.random.default_rng(self.seed)
+        self.syn0_ = syn0 = _init_vectors(gen, n, d)
+        self.syn1neg_ = syn1neg = np.zeros((n, d), dtype=np.float32)
+        w = float(self.semantic_weight)
+        keep = vocab.keep_probabilities(float(self.sample))
+        keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
+        noise_thr, noise_alias = vocab.noise_alias(0.75)
+        codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
+                               np.zeros(1, np.int32))
+        n_words = int(len(ids))
+        n_sent = len(starts) - 1
+        batch_words = 10000
+        bounds = np.unique(np.concatenate([
+            [0], np.searchsorted(starts, np.arange(batch_words, n_words, batch_words)),
+            [n_sent]])).astype(np.int64)
+        jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        text_epochs = int(self.text_epochs)
+        denom = float(max(n_words * text_epochs - 1, 1))
+        alpha0 = w * float(self.text_alpha)
+        args = (syn0, syn1neg, np.zeros((1, d), np.float32), keep_int, noise_thr, noise_alias,
+                codes, points, lens, 1, False, int(self.text_negatives), 1,
+                int(self.text_window), True)
+        lr_v = (1.0 - w) * self._alpha(pairs.n_words)
+        self.alpha_ = lr_v
+        self.objective_ = self._objective()
+        objective = COSENT if self.objective_ == "cosent" else MSE
+        center = np.ascontiguousarray(pairs.center, dtype=np.int32)
+        context = np.ascontiguousarray(pairs.context, dtype=np.int32)
+        label = np.ascontiguousarray(pairs.label, dtype=np.float32)
+        sims = np.empty(len(center), dtype=np.float32)
+        n_pairs = len(center)
+        total_value = int(self.epochs) * n_pairs if lr_v > 0 else 0
+        vgen = np.random.default_rng([0 if self.seed is None else int(self.seed), 1])
+        workers = max(1, int(self.workers or 1))
+        n_jobs_total = text_epochs * len(jobs)
+        vpos = 0
+        cur = -1
+        order = np.empty(0, dtype=np.int64)
+        history: list[float] = []
+        done = 0
+
+        def run(e: int, j: int) -> None:
+            s0, s1 = jobs[j]
+            train_job(ids, starts, s0, s1, *args, alpha0, alpha0, e * n_words + int(starts[s0]),
+                      denom, np.uint64(mix_seed(self.seed or 0, e, j)), False, False)
+
+        pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        try:
+            for e in range(text_epochs):
+                for g0 in range(0, len(jobs), workers):
+                    group = range(g0, min(len(jobs), g0 + workers))
+                    if alpha0 > 0:
+                        if pool is None:
+                            for j in group:
+                                run(e, j)
+                        else:
+                            list(pool.map(lambda j, e=e: run(e, j), group))
+                    done += len(group)
+                    target = total_value * done // n_jobs_total
+                    while vpos < target:
+                        k, off = divmod(vpos, n_pairs)
+                        if k != cur:
+                            order = vgen.permutation(n_pairs).astype(np.int64)
+                            cur = k
+                        hi = min(n_pairs, off + (target - vpos))
+                        lr_now = lr_v * max(1.0 - vpos / total_value, 1e-4)
+                        value_sgd(syn0, self.value_rows_, center, context, label, order, off, hi,
+                                  int(self.batch_size), lr_now, objective,
+                                  float(self.cosent_scale))
+                        vpos += hi - off
+                unit = _unit_rows(syn0[self.value_rows_])
+                err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
+                history.append(err)
+                check_finite({"the vectors": syn0, "the output weights": syn1neg},
+                             loss=err, where=f"text epoch {e + 1}",
+                             fix=f"lower text_alpha (now {self.text_alpha}) or alpha "
+                                 f"(now {lr_v / max(1.0 - w, 1e-12):g})")
+                if progress is not None:
+                    progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.loss_history_ = np.asarray(history, dtype=np.float64)
+        self.epochs_trained_ = len(history)
+        self.stopped_early_ = False
+
+    def _make_joint_wv(self) -> None:
+        vocab = self.vocab_
+        vals = np.full(len(vocab), np.nan)
+        vals[self.value_rows_] = self.pairs_.values
+        self.wv = WordVectors(
+            vocab.index_to_key, self.syn0_, counts=vocab.counts, extras={"values": vals},
+            meta={"trainer": "valuevec", "params": self._config(), "joint": True,
+                  "pairs": len(self.pairs_), "epochs_trained": self.epochs_trained_},
+        )
 
     def _build_pairs(self, X: Any, y: Any = None, *, word: str | None = None,
                   value: str | None = None, text: str | None = None) -> ValuePairs:
@@ -273,6 +631,10 @@ class ValueVec(Estimator):
             if X is None:
                 raise ParameterError("partial_fit needs data on a model that is not fitted")
             return self.fit(X, y, progress=progress, **fit_kw)
+        if self.is_joint:
+            raise ParameterError(
+                "partial_fit continues value-only models; a joint model (semantic_weight set) "
+                "is trained on its text in one fit(): call fit() again with more epochs")
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_
         if X is not None:
@@ -320,7 +682,8 @@ class ValueVec(Estimator):
                init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         import numba
 
-        from ..kernels.valuevec import adam_epoch, averaged_step, pair_cosines
+        from ..kernels.valuevec import adam_epoch, averaged_step, pair_cosines, pair_cosines_serial
+        from ..kernels.valuevec_rank import COSENT, adam_epoch_objective
 
         nw, d = pairs.n_words, int(self.vector_size)
         first = int(self.epochs_trained_)
@@ -339,7 +702,12 @@ class ValueVec(Estimator):
         context = np.ascontiguousarray(pairs.context, dtype=np.int32)
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
         sims = np.empty(len(center), dtype=np.float32)
-        lr = float(self.alpha)
+        if len(center) < _SERIAL_PAIRS:
+            pair_cosines = pair_cosines_serial  # noqa: F811 - same sums, no thread start-up
+        lr = self._alpha(nw)
+        self.alpha_ = lr
+        self.objective_ = self._objective()
+        cosent = self.objective_ == "cosent"
         history: list[float] = []
         best = math.inf
         bad = 0
@@ -391,17 +759,26 @@ class ValueVec(Estimator):
                         pos = np.arange(len(center), dtype=np.int64)
                         pos += np.repeat(b_start[perm] - offs, lens)
                         order = by_center[pos]
-                    step = adam_epoch(main, ctx, center, context, label, order,
-                                      int(self.batch_size), lr, b1, b2, eps,
-                                      state_main, state_ctx, stamp_main, stamp_ctx,
-                                      touched_main, touched_ctx, step)
-                err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
+                    if cosent:
+                        step, batch_loss = adam_epoch_objective(
+                            main, ctx, center, context, label, order, int(self.batch_size),
+                            lr, b1, b2, eps, state_main, state_ctx, stamp_main, stamp_ctx,
+                            touched_main, touched_ctx, step, COSENT, float(self.cosent_scale))
+                    else:
+                        step = adam_epoch(main, ctx, center, context, label, order,
+                                          int(self.batch_size), lr, b1, b2, eps,
+                                          state_main, state_ctx, stamp_main, stamp_ctx,
+                                          touched_main, touched_ctx, step)
+                if cosent:
+                    err = float(batch_loss)
+                else:
+                    err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
                 history.append(err)
                 if not math.isfinite(err):
                     check_finite({"the main vectors": main, "the context vectors": ctx},
                                  loss=err, where=f"epoch {first + epoch + 1}",
-                                 fix=f"lower alpha (now {self.alpha}; 0.05 is usual for "
-                                     "method='averaged', 0.01 for 'adam')")
+                                 fix=f"lower alpha (now {lr:g}; 'auto' picks "
+                                     f"{self._auto_alpha_text(nw)})")
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
                 if self.patience is not None and (epoch + 1) % _CHECK_EVERY == 0:
@@ -428,8 +805,6 @@ class ValueVec(Estimator):
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         p = self.pairs_
         arrays = {
-            "main_vectors": self.main_vectors_,
-            "context_vectors": self.context_vectors_,
             "loss_history": self.loss_history_,
             "pair_center": p.center,
             "pair_context": p.context,
@@ -442,20 +817,44 @@ class ValueVec(Estimator):
         state = {
             "pair_params": _jsonable(p.params),
             "epochs_trained": int(self.epochs_trained_),
+            "alpha": float(self.alpha_),
+            "objective": self.objective_,
             "stopped_early": bool(self.stopped_early_),
             "train_seconds": float(self.train_seconds_),
             "word_value_words": self.word_values_["word"].tolist(),
         }
+        if self.is_joint:
+            from ._common import vocab_state
+
+            arrays.update(syn1neg=self.syn1neg_, value_rows=self.value_rows_,
+                          pair_values=np.asarray(p.values, np.float64))
+            state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
+        else:
+            arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
         return arrays, state
 
     def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
                    path: str | os.PathLike) -> None:
         self.wv = wv
-        self.main_vectors_ = np.asarray(arrays["main_vectors"])
-        self.context_vectors_ = np.asarray(arrays["context_vectors"])
+        joint = bool(state.get("joint", False))
+        if joint:
+            from ._common import restore_vocab
+
+            self.vocab_ = restore_vocab(wv, state, int(self.min_count), path)
+            self.syn0_ = np.array(wv.vectors, dtype=np.float32, order="C")
+            self.syn1neg_ = np.array(arrays["syn1neg"], dtype=np.float32, order="C")
+            self.value_rows_ = np.asarray(arrays["value_rows"], dtype=np.int64)
+            pair_words = list(state["pair_words"])
+            pair_values = np.asarray(arrays["pair_values"])
+        else:
+            self.vocab_ = None
+            self.main_vectors_ = np.asarray(arrays["main_vectors"])
+            self.context_vectors_ = np.asarray(arrays["context_vectors"])
+            pair_words = list(wv.index_to_key)
+            pair_values = np.asarray(wv.extras["values"])
         self.loss_history_ = np.asarray(arrays["loss_history"])
         self.pairs_ = ValuePairs(
-            words=list(wv.index_to_key), values=np.asarray(wv.extras["values"]),
+            words=pair_words, values=pair_values,
             normalized=np.asarray(arrays["normalized_values"]),
             center=np.asarray(arrays["pair_center"]),
             context=np.asarray(arrays["pair_context"]),
@@ -469,6 +868,8 @@ class ValueVec(Estimator):
         })
         self.epochs_trained_ = int(state.get("epochs_trained", len(self.loss_history_)))
         self.stopped_early_ = bool(state.get("stopped_early", False))
+        self.alpha_ = float(state.get("alpha", self._alpha(len(wv))))
+        self.objective_ = str(state.get("objective", self._objective()))
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
@@ -479,11 +880,85 @@ class ValueVec(Estimator):
         return params
 
     def alignment(self, k: int = 5, **kw: Any) -> dict[str, float]:
-        """:func:`wordspace.alignment.value_alignment` of the trained vectors."""
+        """:func:`wordspace.alignment.value_alignment` of the trained vectors (joint models:
+        over the words that have values)."""
         from ..alignment import value_alignment
 
         self._check_fitted("compute the alignment")
+        if self.is_joint:
+            return value_alignment(self.wv, dict(zip(self.pairs_.words,
+                                                     self.pairs_.values.tolist(),
+                                                     strict=True)), k=k, **kw)
         return value_alignment(self.wv, k=k, **kw)
+
+    # ------------------------------------------------------------------ prediction
+    def _valued(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row of each valued word in ``wv``, its value)."""
+        if self.is_joint:
+            return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
+        return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
+
+    def predict_value(self, words: str | Any, *, predictor: str | None = None,
+                      n_neighbors: int | None = None) -> float | np.ndarray:
+        """Predict the value of any word with a vector, from the words that have values.
+
+        ``predictor`` (default: the ``predictor`` parameter, ``"knn"``): ``"knn"`` is the
+        mean value of the ``n_neighbors`` most similar valued words (cosine), weighted by
+        their cosine (negative cosines count 0); ``"ridge"`` is a ridge regression of the
+        value on the unit vectors (penalty ``ridge_alpha``), fitted on the valued words. A
+        word that has a value is predicted from the *other* valued words (leave-one-out),
+        so a prediction never just returns the given value. Values are on the training scale
+        (after ``value_transform``). Returns a float for one word, else an array.
+        """
+        self._check_fitted("predict values")
+        method = self.predictor if predictor is None else predictor
+        if method not in _PREDICTORS:
+            raise ParameterError(f"predictor must be one of {_PREDICTORS}; got {method!r}")
+        k = int(self.n_neighbors if n_neighbors is None else n_neighbors)
+        if isinstance(n_neighbors, bool) or k < 1:
+            raise ParameterError(f"n_neighbors must be an integer >= 1, got {n_neighbors!r}")
+        single = isinstance(words, str)
+        words = [words] if single else list(words)
+        wv = self.wv
+        idx = np.empty(len(words), dtype=np.int64)
+        for t, w in enumerate(words):
+            i = wv.key_to_index.get(w) if isinstance(w, str) else None
+            if i is None:
+                raise OutOfVocabularyError(str(w), len(wv))
+            idx[t] = i
+        rows, vals = self._valued()
+        unit = wv.get_normed_vectors()
+        q = unit[idx].astype(np.float64)
+        ref = unit[rows].astype(np.float64)
+        sims = q @ ref.T  # (queries, valued words)
+        self_hit = idx[:, None] == rows[None, :]
+        if method == "knn":
+            sims[self_hit] = -np.inf
+            kk = min(k, max(len(rows) - 1, 1))
+            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            s_top = np.take_along_axis(sims, top, axis=1)
+            wts = np.clip(s_top, 0.0, None)
+            wts[~np.isfinite(s_top)] = 0.0
+            plain = vals[top].mean(axis=1)
+            tot = wts.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pred = np.where(tot > 0, (wts * vals[top]).sum(axis=1) / tot, plain)
+        else:
+            pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
+            for t in np.flatnonzero(self_hit.any(axis=1)):  # valued words: leave one out
+                keep = ~self_hit[t]
+                pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
+                                         float(self.ridge_alpha))[0]
+        return float(pred[0]) if single else pred
+
+def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
+    """Ridge regression of ``y`` on ``x`` (centred, intercept unpenalised), applied to ``q``."""
+    mx = x.mean(axis=0)
+    my = float(y.mean())
+    xc = x - mx
+    a = xc.T @ xc + alpha * np.eye(x.shape[1])
+    coef = np.linalg.solve(a, xc.T @ (y - my))
+    return (q - mx) @ coef + my
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:

@@ -1,0 +1,248 @@
+"""Benchmark ValueVec II: defaults, mse vs cosent, and meaning + value in one space.
+
+Prints one JSON line per measurement (``--out FILE`` also appends them there):
+
+* ``colors``: the article's 30 colours, ``ValueVec()`` and ``ValueVec(objective="cosent")``
+  at defaults — cosine/value Spearman (``ws.value_alignment``) and training seconds (after one
+  warm-up fit, so numba's compilation is not counted);
+* ``records``: value-only defaults, ``mse`` and ``cosent``, on Airbnb Barcelona (name → price,
+  log), IMDB (review → rating 1–10, rated reviews only) and wine (description → price, log);
+* ``joint``: IMDB (all 100,000 reviews lend their text; the 50,000 rated ones their rating)
+  and wine (description → price, log) for each ``semantic_weight`` λ of the sweep:
+  ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0) — held-out
+  Spearman/MAE, the plain word2vec baseline (the same engine and settings, λ = 1) with the
+  same predictor, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
+  Spearman of the joint and the plain vectors, and seconds;
+* ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
+  data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
+  joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
+
+Run from the repository root (the data live in ../shared/data; the full run takes long on
+two cores — IMDB's 23M tokens are trained once per λ plus once for the baseline)::
+
+    PYTHONPATH=src python benchmarks/bench_valuevec2.py --out bench_valuevec2.jsonl \\
+        --figure docs/valuevec_tradeoff.png
+    PYTHONPATH=src python benchmarks/bench_valuevec2.py --sections colors records
+    PYTHONPATH=src python benchmarks/bench_valuevec2.py --sections joint --limit 5000 \\
+        --lambdas 0.8 --datasets wine                                   # a quick slice
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+LAMBDAS = (0.6, 0.7, 0.8, 0.9, 0.95)
+MIN_WS353_PAIRS = 100  # fewer pairs in the vocabulary: WS353 says nothing (wine: 27)
+
+
+def emit(rec: dict, out: Path | None) -> None:
+    line = json.dumps(rec, default=lambda x: None if isinstance(x, float) and math.isnan(x)
+                      else float(x))
+    print(line, flush=True)
+    if out is not None:
+        with out.open("a") as f:
+            f.write(line + "\n")
+
+
+def load(name: str, data: Path, limit: int | None, *, joint: bool = False):
+    """(frame, text column, value column, value_transform) of one data set."""
+    import pandas as pd
+
+    v = data / "values"
+    if name == "airbnb":
+        df = pd.read_csv(v / "airbnb_barcelona.csv")
+        text, value, tr = "name", "price", "log"
+    elif name == "wine":
+        df = pd.read_csv(v / "wine_reviews.csv")
+        text, value, tr = "description", "price", "log"
+        if not joint:
+            df = df.dropna(subset=[value])
+    elif name == "imdb":
+        df = pd.read_csv(v / "imdb_reviews.tsv.gz", sep="\t")
+        text, value, tr = "text", "rating", None
+        df["rating"] = df["rating"].where(df["rating"] > 0)  # 0 = unlabelled
+        if not joint:
+            df = df.dropna(subset=["rating"])
+    else:
+        raise SystemExit(f"unknown data set {name!r}")
+    if limit:
+        df = df.sample(n=min(limit, len(df)), random_state=0) if len(df) > limit else df
+    return df.reset_index(drop=True), text, value, tr
+
+
+class CachedTokenizer:
+    """The default tokenizer (normalised), remembering each text's tokens."""
+
+    def __init__(self) -> None:
+        import wordspace as ws
+
+        self.tok = ws.Tokenizer(normalize=True)
+        self.memo: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        got = self.memo.get(text)
+        if got is None:
+            got = self.memo[text] = self.tok(text)
+        return got
+
+
+def colors(out: Path | None) -> None:
+    import wordspace as ws
+
+    df = ws.datasets.color_spectrum(30, seed=42)
+    for objective in ("mse", "cosent"):
+        ws.ValueVec(objective=objective, epochs=2).fit(df, word="keyword",
+                                                        value="estimated_value")  # compile
+        t = time.perf_counter()
+        vv = ws.ValueVec(objective=objective).fit(df, word="keyword", value="estimated_value")
+        sec = time.perf_counter() - t
+        emit({"section": "colors", "objective": objective,
+              "spearman": ws.value_alignment(vv.wv)["spearman"], "epochs": vv.epochs_trained_,
+              "train_seconds": vv.train_seconds_, "fit_seconds": sec}, out)
+
+
+def records(names: list[str], data: Path, limit: int | None, out: Path | None) -> None:
+    import wordspace as ws
+
+    for name in names:
+        df, text, value, tr = load(name, data, limit)
+        for objective in ("mse", "cosent"):
+            t = time.perf_counter()
+            vv = ws.ValueVec(objective=objective, value_transform=tr)
+            vv.fit(df, text=text, value=value)
+            sec = time.perf_counter() - t
+            emit({"section": "records", "dataset": name, "objective": objective,
+                  "records": len(df), "words": len(vv.wv), "pairs": len(vv.pairs_),
+                  "spearman": ws.value_alignment(vv.wv)["spearman"],
+                  "epochs": vv.epochs_trained_, "train_seconds": vv.train_seconds_,
+                  "fit_seconds": sec}, out)
+
+
+def similarity(wv, data: Path) -> dict:
+    import wordspace as ws
+
+    res = {}
+    for key, fname in (("ws353", "wordsim353.tsv"), ("simlex", "simlex999.txt")):
+        r = ws.evaluate_word_pairs(wv, data / "eval" / fname)
+        res[key] = r.spearman[0]
+        res[f"{key}_pairs"] = r.n_pairs - r.n_oov
+    return res
+
+
+def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
+          args: argparse.Namespace, out: Path | None) -> list[dict]:
+    import wordspace as ws
+
+    lines = []
+    for name in names:
+        df, text, value, tr = load(name, data, limit, joint=True)
+        tokenizer = CachedTokenizer()  # every λ (and the baseline) splits the same texts
+        base = None
+        for lam in lambdas:
+            extra = {} if args.vector_size is None else {"vector_size": args.vector_size}
+            est = ws.ValueVec(semantic_weight=lam, value_transform=tr, tokenizer=tokenizer,
+                              text_epochs=args.text_epochs, workers=args.workers,
+                              predictor=args.predictor, objective=args.objective, **extra)
+            r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=0,
+                                          baselines=base is None, return_models=True)
+            models = r.pop("models")
+            if base is None:
+                plain = models[1]
+                base = {"word2vec": r["word2vec"], "mean": r["mean"],
+                        "word2vec_similarity": similarity(plain.wv, data),
+                        "word2vec_alignment": plain.alignment()["spearman"]}
+            rec = {"section": "joint", "dataset": name, "semantic_weight": lam,
+                   "vector_size": est.vector_size, "objective": models[0].objective_,
+                   "alpha": models[0].alpha_,
+                   "records": len(df), "records_with_value": int(df[value].notna().sum()),
+                   "vocabulary": len(models[0].wv), **r, **base,
+                   "similarity": similarity(models[0].wv, data),
+                   "gain_over_word2vec": r["spearman"] - base["word2vec"]["spearman"]}
+            emit(rec, out)
+            lines.append(rec)
+    return lines
+
+
+def figure(lines: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for name in sorted({x["dataset"] for x in lines}):
+        pairs = min(x["similarity"]["ws353_pairs"] for x in lines if x["dataset"] == name)
+        if pairs < MIN_WS353_PAIRS:
+            print(f"figure: {name} left out, its vocabulary covers only {pairs} WS353 pairs",
+                  file=sys.stderr)
+            continue
+        pts = sorted((x for x in lines if x["dataset"] == name),
+                     key=lambda x: x["semantic_weight"])
+        xs = [p["similarity"]["ws353"] for p in pts]
+        ys = [p["spearman"] for p in pts]
+        (ln,) = ax.plot(xs, ys, "o-", label=f"{name}: joint, λ = semantic_weight")
+        for p, x, y in zip(pts, xs, ys, strict=True):
+            ax.annotate(f"{p['semantic_weight']:g}", (x, y), textcoords="offset points",
+                        xytext=(4, 4), fontsize=8)
+        b = pts[0]
+        ax.plot([b["word2vec_similarity"]["ws353"]], [b["word2vec"]["spearman"]], "s",
+                color=ln.get_color(), label=f"{name}: plain word2vec (λ = 1)")
+    ax.set_xlabel("WordSim353 Spearman (meaning kept)")
+    ax.set_ylabel("held-out value Spearman (20 % of words hidden)")
+    ax.set_title("ValueVec joint training: value vs meaning over λ")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sections", nargs="+", default=["colors", "records", "joint"],
+                    choices=["colors", "records", "joint"])
+    ap.add_argument("--datasets", nargs="+", default=None,
+                    help="records: airbnb imdb wine; joint: imdb wine")
+    ap.add_argument("--lambdas", default=",".join(map(str, LAMBDAS)))
+    ap.add_argument("--limit", type=int, default=None, help="sample this many records")
+    ap.add_argument("--text-epochs", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
+    ap.add_argument("--objective", default="auto", choices=["auto", "mse", "cosent"])
+    ap.add_argument("--vector-size", type=int, default=None,
+                    help="joint: vector size (default: ValueVec's)")
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--figure", type=Path, default=None)
+    ap.add_argument("--replot", type=Path, default=None,
+                    help="draw --figure from the joint lines of an earlier --out file, only")
+    args = ap.parse_args()
+    if args.replot is not None:
+        lines = [json.loads(x) for x in args.replot.read_text().splitlines() if x.strip()]
+        figure([x for x in lines if x.get("section") == "joint"],
+               args.figure or Path("valuevec_tradeoff.png"))
+        return
+    lambdas = [float(x) for x in args.lambdas.split(",") if x]
+    if "colors" in args.sections:
+        colors(args.out)
+    if "records" in args.sections:
+        records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
+    if "joint" in args.sections:
+        lines = joint(args.datasets or ["imdb", "wine"], args.data, args.limit, lambdas, args,
+                      args.out)
+        if args.figure is not None and lines:
+            figure(lines, args.figure)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
