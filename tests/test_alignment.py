@@ -63,7 +63,7 @@ def test_colour_embeddings_are_aligned():
     assert a["spearman"] >= 0.9
     assert a["pc1_spearman"] >= 0.9
     assert a["knn_mae"] < 0.06
-    article = ws.ValueVec(vector_size=15, epochs=2000, alpha=0.05, seed=42).fit(
+    article = ws.ValueVec.article(seed=42).fit(
         df, word="keyword", value="estimated_value")
     b = article.alignment()
     assert 0.75 < b["spearman"] < a["spearman"]

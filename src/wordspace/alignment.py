@@ -27,7 +27,9 @@ def _values_for(wv: WordVectors, values: Any) -> tuple[np.ndarray, np.ndarray]:
         if "values" not in wv.extras:
             raise ParameterError("these vectors have no values attached; pass values= "
                                  "(a {word: value} mapping or an array aligned with the words)")
-        return unit, np.asarray(wv.extras["values"], dtype=np.float64)
+        vals = np.asarray(wv.extras["values"], dtype=np.float64)
+        ok = np.isfinite(vals)  # joint models hold NaN for words without a value
+        return (unit, vals) if ok.all() else (unit[ok], vals[ok])
     if isinstance(values, Mapping):
         idx, vals = [], []
         for w, v in values.items():

@@ -84,6 +84,17 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--epochs": "epochs",
         "--lr": "alpha",
         "--method": "method",
+        "--objective": "objective",
+        "--cosent-scale": "cosent_scale",
+        "--semantic-weight": "semantic_weight",
+        "--text-window": "text_window",
+        "--text-negatives": "text_negatives",
+        "--sample": "sample",
+        "--text-lr": "text_alpha",
+        "--text-epochs": "text_epochs",
+        "--predictor": "predictor",
+        "--n-neighbors": "n_neighbors",
+        "--ridge-alpha": "ridge_alpha",
         "--batch-size": "batch_size",
         "--patience": "patience",
         "--min-distance": "min_distance",
@@ -107,7 +118,7 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "fasttext": ("--output", "--format", "--json"),
     "glove": ("--output", "--format", "--json", "--cooccurrence", "--save-cooccurrence"),
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
-                 "--pairs-out"),
+                 "--pairs-out", "--corpus", "--article"),
 }
 
 

@@ -60,7 +60,38 @@ def train_valuevec(
                            ] = signature_default(D, "vector_size"),
     epochs: Annotated[int, typer.Option(*EPOCHS, help="Maximum epochs.")
                       ] = signature_default(D, "epochs"),
-    lr: Annotated[float, typer.Option(*LR, help="Learning rate.")] = signature_default(D, "alpha"),
+    lr: Annotated[str, typer.Option(*LR, help="Learning rate, or auto (from the vocabulary "
+                                    "size and method).")] = signature_default(D, "alpha"),
+    objective: Annotated[str, typer.Option(help="mse, cosent (a ranking loss) or auto.")
+                         ] = signature_default(D, "objective"),
+    cosent_scale: Annotated[float, typer.Option(help="CoSENT's scale.")
+                            ] = signature_default(D, "cosent_scale"),
+    semantic_weight: Annotated[float | None, typer.Option(
+        help="Joint training: weight of skip-gram on the text (0..1) against the value pairs; "
+             "needs --text or --corpus.")] = signature_default(D, "semantic_weight"),
+    corpus: Annotated[str | None, typer.Option(
+        help="Joint training: a text corpus (one sentence per line) for a --word table.")
+                      ] = None,
+    text_window: Annotated[int, typer.Option(help="Joint training: skip-gram window.")
+                           ] = signature_default(D, "text_window"),
+    text_negatives: Annotated[int, typer.Option(help="Joint training: skip-gram negatives.")
+                              ] = signature_default(D, "text_negatives"),
+    sample: Annotated[float, typer.Option(help="Joint training: subsampling threshold.")
+                      ] = signature_default(D, "sample"),
+    text_lr: Annotated[float, typer.Option(help="Joint training: skip-gram learning rate.")
+                       ] = signature_default(D, "text_alpha"),
+    text_epochs: Annotated[int, typer.Option(help="Joint training: passes over the text.")
+                           ] = signature_default(D, "text_epochs"),
+    predictor: Annotated[str, typer.Option(help="predict_value: knn or ridge.")
+                         ] = signature_default(D, "predictor"),
+    n_neighbors: Annotated[int, typer.Option(help="predict_value: neighbours for knn.")
+                           ] = signature_default(D, "n_neighbors"),
+    ridge_alpha: Annotated[float, typer.Option(help="predict_value: ridge regularisation.")
+                           ] = signature_default(D, "ridge_alpha"),
+    article: Annotated[bool, typer.Option(
+        "--article/--no-article",
+        help="The ValueVec article's exact settings; options given explicitly override them.")
+                       ] = False,
     window: Annotated[int, typer.Option(help="Positive pairs each side.")
                       ] = signature_default(D, "window"),
     negatives: Annotated[int, typer.Option(help="Negative pairs per word.")
@@ -93,25 +124,45 @@ def train_valuevec(
         str | None, typer.Option(help="Also write the training pairs as CSV.")
     ] = None,
     as_json: JsonOpt = False,
+    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Train ValueVec: embeddings whose geometry follows a value (price, rating ...)."""
-    from ..alignment import value_alignment
     from ..values import read_table
 
-    vv = ValueVec(
-        vector_size=vector_size, window=window, negatives=negatives, epochs=epochs, alpha=lr,
-        method=method, batch_size=batch_size, patience=patience or None,
-        min_distance=min_distance, positive_penalty=positive_penalty,
-        positive_scale=positive_scale, negative_penalty=negative_penalty,
-        negative_scale=negative_scale, unique_negatives=unique_negatives,
-        duplicates=duplicates, value_transform=value_transform, min_count=min_count,
-        prior_weight=prior_weight, workers=workers, seed=seed,
+    alpha: float | str = lr
+    if lr != "auto":
+        try:
+            alpha = float(lr)
+        except ValueError:
+            raise ParameterError(f"--lr must be a number or auto, got {lr!r}") from None
+    params = dict(
+        vector_size=vector_size, window=window, negatives=negatives, epochs=epochs, alpha=alpha,
+        method=method, objective=objective, cosent_scale=cosent_scale, batch_size=batch_size,
+        patience=patience or None, min_distance=min_distance,
+        positive_penalty=positive_penalty, positive_scale=positive_scale,
+        negative_penalty=negative_penalty, negative_scale=negative_scale,
+        unique_negatives=unique_negatives, duplicates=duplicates,
+        value_transform=value_transform, min_count=min_count, prior_weight=prior_weight,
+        semantic_weight=semantic_weight, text_window=text_window,
+        text_negatives=text_negatives, sample=sample, text_alpha=text_lr,
+        text_epochs=text_epochs, predictor=predictor, n_neighbors=n_neighbors,
+        ridge_alpha=ridge_alpha, workers=workers, seed=seed,
     )
+    if article:  # the article's settings, overridden only by options typed on the command line
+        cli_name = {"alpha": "lr", "text_alpha": "text_lr"}
+        given = {k: v for k, v in params.items()
+                 if getattr(ctx.get_parameter_source(cli_name.get(k, k)), "name", "")
+                 == "COMMANDLINE"}
+        vv = ValueVec.article(**given)
+    else:
+        vv = ValueVec(**params)
     vv._validate()  # before reading anything or drawing a progress bar
     if (word is None) == (text is None):
         raise ParameterError("give exactly one of --word (word-value table) or --text (records)")
     if value is None:
         raise ParameterError("give --value, the column of values")
+    if corpus is not None:
+        need_file(corpus, "--corpus")
     out, fmt = vector_output(data, output, fmt, "valuevec")
     check_output(out, layout=output_layout(out, fmt))
     if pairs_out:
@@ -125,13 +176,13 @@ def train_valuevec(
             raise ParameterError(f"--where {where!r} failed: {e}") from None
     t0 = time.perf_counter()
     with progress_bar("valuevec", total=epochs, enabled=not as_json) as update:
-        vv.fit(df, word=word, text=text, value=value,
+        vv.fit(df, word=word, text=text, value=value, corpus=corpus,
                progress=lambda done, total=None, **f: update(done, total, **f))
     seconds = time.perf_counter() - t0
     write_vectors(vv, out, fmt)
     if pairs_out:
         vv.pairs_.to_frame().to_csv(pairs_out, index=False)
-    al = value_alignment(vv.wv)
+    al = vv.alignment()
     wvals = vv.word_values_.sort_values("value", ascending=False)
     result = {
         "output": out, "format": fmt, "words": len(vv.wv), "pairs": len(vv.pairs_),
