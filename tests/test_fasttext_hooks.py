@@ -70,3 +70,38 @@ def test_text_similarity_and_wmd_use_oov_words():
     assert 0 < d_near < d_far
     d, oov = ws.wmdistance(wv, ["blorfo"], ["blorfe"], return_oov=True)
     assert oov == ([], []) and d == pytest.approx(d_near)
+
+
+def _two_topics():
+    sents = [["blorfa", "blorfe", "blorfi", "cat"], ["quaxta", "quaxte", "quaxti", "dog"]] * 100
+    return ws.FastText(vector_size=16, min_count=1, minn=3, maxn=5, bucket=2000, epochs=5,
+                       sg=1, workers=1, seed=3).fit(sents)
+
+
+def test_rank_documents_and_sif_use_oov_words():
+    m = _two_topics()
+    docs = ["quaxtoo quaxtuu", "blorfoo blorfuu"]  # every word outside the vocabulary
+    for method in ("mean", "sif"):
+        ranked = ws.rank_documents(m.wv, "blorfoo", docs, method=method)
+        assert ranked[0].index == 1 and np.isfinite(ranked[0].score), method
+    sif = ws.SIF(m.wv, n_components=0).fit(docs)
+    x = sif.transform(docs)
+    assert np.all(np.linalg.norm(x, axis=1) > 0)
+    plain = ws.WordVectors(m.wv.index_to_key, m.wv.vectors)  # no subwords: OOV words dropped
+    assert not np.any(ws.SIF(plain, n_components=0).fit(docs).transform(docs))
+
+
+def test_explorer_answers_oov_words_of_subword_models():
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from wordspace.explore import create_app
+
+    m = _two_topics()
+    client = TestClient(create_app(m.wv))
+    r = client.get("/api/neighbors", params={"word": "blorfoo", "n": 3})
+    assert r.status_code == 200 and r.json()["neighbors"][0]["word"].startswith("blorf")
+    r = client.get("/api/map", params={"word": "blorfoo", "n": 4})
+    assert r.status_code == 200 and len(r.json()["points"]) == 5
+    r = client.get("/api/similarity", params={"w1": "blorfoo", "w2": "quaxtoo"})
+    assert r.status_code == 200 and r.json()["cosine"] is not None

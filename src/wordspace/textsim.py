@@ -109,6 +109,35 @@ def doc_tokens(doc: Doc, tokenizer: Tokenize | None = None) -> list[str]:
     return tokens
 
 
+def _token_rows(wv: WordVectors, docs: list[list[str]]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``(rows, ids, starts, n_extra)``: the row ids of each document's tokens that have a
+    vector (document ``g``'s are ``ids[starts[g]:starts[g + 1]]``) in ``rows``, which is
+    ``wv.vectors`` followed by ``n_extra`` vectors of words outside the vocabulary (for
+    subword models, whose every word with an n-gram has a vector; 0 otherwise)."""
+    kti = wv.key_to_index
+    n = len(wv)
+    extra: dict[str, int] = {}
+    ids: list[int] = []
+    starts = [0]
+    for toks in docs:
+        for t in toks:
+            i = kti.get(t)
+            if i is None:
+                i = extra.get(t)
+                if i is None:
+                    if t not in wv:
+                        continue
+                    i = extra[t] = n + len(extra)
+            ids.append(i)
+        starts.append(len(ids))
+    rows = wv.vectors
+    if extra:
+        rows = np.vstack([rows, np.vstack([wv.get_vector(t) for t in extra])])
+    return (rows, np.asarray(ids, dtype=np.int64), np.asarray(starts, dtype=np.int64),
+            len(extra))
+
+
 def _split(wv: WordVectors, tokens: list[str]) -> tuple[list[str], list[str]]:
     """Tokens with a vector (``t in wv``: for fastText's SubwordVectors also words outside the
     vocabulary that have n-grams) and the others."""
@@ -307,17 +336,13 @@ class SIF(Estimator):
         return self
 
     def _embed(self, docs: list[Doc]) -> np.ndarray:
-        kti = self.wv.key_to_index
         tok = query_tokenizer(self.wv, self.tokenizer)
-        ids: list[int] = []
-        starts = [0]
-        for d in docs:
-            ids.extend(kti[t] for t in doc_tokens(d, tok) if t in kti)
-            starts.append(len(ids))
-        if not ids:
+        rows, ids, starts, n_extra = _token_rows(self.wv, [doc_tokens(d, tok) for d in docs])
+        if not len(ids):
             return np.zeros((len(docs), self.wv.vector_size), dtype=np.float32)
-        ids_a = np.array(ids, dtype=np.int64)
-        return _mean_rows(self.wv.vectors, ids_a, self.word_weights_[ids_a], np.array(starts))
+        # words outside the vocabulary (subword models) are rarer than any counted word: p = 0
+        weights = np.concatenate([self.word_weights_, np.ones(n_extra, dtype=np.float32)])
+        return _mean_rows(rows, ids, weights[ids], starts)
 
     def transform(self, sentences: Iterable[Doc]) -> np.ndarray:
         """SIF vectors, one row per sentence (a row of zeros for a sentence with no known word)."""
@@ -496,12 +521,8 @@ def rank_documents(
         mat = model.transform(doc_list)
         qv = model.transform([query])[0]
     else:
-        kti = wv.key_to_index
-        known = [[kti[t] for t in doc_tokens(d, tokenizer) if t in kti] for d in doc_list]
-        ptr = np.zeros(nd + 1, dtype=np.int64)
-        np.cumsum([len(k) for k in known], out=ptr[1:])
-        ids = np.fromiter((i for k in known for i in k), dtype=np.int64, count=int(ptr[-1]))
-        mat = _mean_rows(wv.vectors, ids, np.ones(len(ids), dtype=np.float32), ptr)
+        rows, ids, ptr, _ = _token_rows(wv, [doc_tokens(d, tokenizer) for d in doc_list])
+        mat = _mean_rows(rows, ids, np.ones(len(ids), dtype=np.float32), ptr)
         qv0, _ = _mean(wv, query, None, False, tokenizer)
         qv = np.zeros(wv.vector_size, dtype=np.float32) if qv0 is None else qv0
     norms = np.linalg.norm(mat, axis=1)

@@ -73,6 +73,8 @@ class _Model:
             return w
         if w.lower() in self.wv.key_to_index:
             return w.lower()
+        if w in self.wv:  # subword models (fastText) have a vector for unseen words
+            return w
         raise self.wv._oov(w)
 
     def value(self, w: str) -> float | None:
@@ -140,7 +142,7 @@ class _Model:
         res = self.wv.most_similar(w, topn=n, restrict_vocab=self.restrict_vocab)
         words = [w] + [k for k, _ in res]
         cos = [1.0] + [s for _, s in res]
-        unit = self.wv.get_normed_vectors()[[self.wv.key_to_index[k] for k in words]]
+        unit = np.vstack([self.wv.get_vector(k, norm=True) for k in words])
         if len(words) >= 3:
             xy = project(unit, "pca")
         else:  # a two-word vocabulary: a line
