@@ -21,7 +21,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -30,10 +29,10 @@ from ..errors import FormatError, ParameterError
 from ..subword import SubwordVectors, subword_table
 from ..text import Tokenizer
 from ..vocab import Vocabulary
-from ._common import check_finite, integer, restore_vocab, rule, vocab_state
+from ._common import integer, restore_vocab, rule, vocab_state
 from ._common import mix_seed as _mix
 from .word2vec import _CONSTRAINTS as _W2V_CONSTRAINTS
-from .word2vec import Word2Vec, _init_vectors, _ordered_map
+from .word2vec import Word2Vec, _init_vectors
 
 __all__ = ["FastText"]
 
@@ -232,104 +231,22 @@ class FastText(Word2Vec):
                 f"{self.bucket_:,} buckets for n-grams of {self._trained_ngrams}); "
                 "train a new model")
         self._trained_ngrams = (int(self.minn), int(self.maxn))
-        use_neg = self.negative > 0
-        keep = vocab.keep_probabilities(float(self.sample))
-        keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
-        noise_thr, noise_alias = (vocab.noise_alias(float(self.ns_exponent)) if use_neg
-                                  else (np.ones(1, np.int64), np.zeros(1, np.int32)))
-        if self.hs:
-            codes, points, lens = vocab.huffman()
-        else:
-            codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                                   np.zeros(1, np.int32))
-        plain = self.maxn == 0
-        if not plain:
-            sub_ptr, sub_idx = self._subword_csr()
-        n_words = int(len(ids))
-        n_sent = len(starts) - 1
-        bounds = np.unique(np.concatenate([
-            [0], np.searchsorted(starts, np.arange(self.batch_words, n_words, self.batch_words)),
-            [n_sent]])).astype(np.int64)
-        jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-        epochs = int(self.epochs)
-        total = n_words * epochs
-        denom = float(max(total - 1, 1))
-        alpha0 = float(self.alpha)
-        span = float(self.alpha - self.min_alpha)
-        base_epoch = self.epochs_trained_
+        common = self._tables()
         compute_loss = bool(self.compute_loss)
-        common = (keep_int, noise_thr, noise_alias, codes, points, lens, int(self.sg),
-                  bool(self.hs), int(self.negative), int(self.cbow_mean), int(self.window),
-                  bool(self.shrink_windows))
-        self._call_callbacks("on_train_begin")
-        logger.info("training fastText %s on %d words x %d epochs, %d jobs/epoch, %d workers, "
-                    "n-grams %d-%d in %d buckets", "skip-gram" if self.sg else "CBOW", n_words,
-                    epochs, len(jobs), self.workers, self.minn, self.maxn, self.bucket_)
-
-        def run(e: int, j: int) -> tuple[int, int, float, float]:
-            s0, s1 = jobs[j]
-            gpos = e * n_words + int(starts[s0])
-            seed = np.uint64(_mix(self.seed, base_epoch + e, j))
-            if plain:
+        if self.maxn == 0:  # no n-grams: word2vec's kernel on the word rows
+            def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
                 return kw2v.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                      *common, alpha0, span, gpos, denom, seed, compute_loss,
-                                      False)
-            return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                 sub_ptr, sub_idx, *common, alpha0, span, gpos, denom, seed,
-                                 compute_loss)
+                                      *common, *schedule, seed, compute_loss, False)
+        else:
+            sub_ptr, sub_idx = self._subword_csr()
 
-        done_total = 0
-        t_train = time.perf_counter()
-        pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
-        try:
-            for e in range(epochs):
-                self._call_callbacks("on_epoch_begin")
-                te = time.perf_counter()
-                seen = trained = 0
-                loss = 0.0
-                last_alpha = alpha0
-                if pool is None:
-                    results = (run(e, j) for j in range(len(jobs)))
-                else:
-                    results = _ordered_map(pool, run, e, len(jobs), 2 * self.workers)
-                for j, (ws, wt, ls, al) in enumerate(results):
-                    seen += ws
-                    trained += wt
-                    loss += ls
-                    if j == len(jobs) - 1:
-                        last_alpha = float(al)
-                    done_total += ws
-                    if progress is not None:
-                        el = time.perf_counter() - t_train
-                        info = {"epoch": f"{e + 1}/{epochs}",
-                                "words_per_sec": int(done_total / el) if el > 0 else 0,
-                                "alpha": float(al)}
-                        if compute_loss:
-                            info["loss"] = loss / max(trained, 1)
-                        progress(done_total, total, **info)
-                secs = time.perf_counter() - te
-                self.epochs_trained_ += 1
-                stats = {"epoch": self.epochs_trained_, "words": seen, "trained_words": trained,
-                         "seconds": secs, "words_per_sec": seen / secs if secs > 0 else 0.0,
-                         "alpha_end": last_alpha}
-                if compute_loss:
-                    stats["loss"] = loss
-                    self.loss_history_.append(loss)
-                self.epoch_stats_.append(stats)
-                check_finite({"the input vectors": self.wi_, "the output weights":
-                              self.syn1neg_ if use_neg else self.syn1_},
-                             where=f"epoch {self.epochs_trained_}",
-                             loss=loss if compute_loss else None,
-                             fix=f"lower alpha (now {self.alpha}; 0.025 is usual)")
-                logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
-                            self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
-                self._make_wv()
-                self._call_callbacks("on_epoch_end", epoch=self.epochs_trained_)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-        self.train_seconds_ = time.perf_counter() - t_train
-        self._call_callbacks("on_train_end")
+            def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
+                return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
+                                     sub_ptr, sub_idx, *common, *schedule, seed, compute_loss)
+
+        self._run_epochs(ids, starts, job, {"the input vectors": self.wi_}, progress,
+                         f"fastText {'skip-gram' if self.sg else 'CBOW'} (n-grams "
+                         f"{self.minn}-{self.maxn} in {self.bucket_:,} buckets)")
 
     def _make_wv(self) -> None:
         from ..kernels.fasttext import compose_vectors

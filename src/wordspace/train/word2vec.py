@@ -306,11 +306,24 @@ class Word2Vec(Estimator):
                progress: Callable[..., None] | None) -> None:
         from ..kernels.word2vec import train_job
 
-        vocab = self.vocab_
         if self.syn0_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
                 f"{self.syn0_.shape[1]} dimensions; vector_size cannot change after training")
+        args = (self.syn0_, self.syn1neg_, self.syn1_, *self._tables())
+        compute_loss = bool(self.compute_loss)
+        shared = bool(self.shared_negatives)
+
+        def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
+            return train_job(ids, starts, s0, s1, *args, *schedule, seed, compute_loss, shared)
+
+        self._run_epochs(ids, starts, job, {"the vectors": self.syn0_}, progress,
+                         "skip-gram" if self.sg else "CBOW")
+
+    def _tables(self) -> tuple:
+        """The kernels' read-only inputs besides the weights: subsampling thresholds, the
+        noise alias table, Huffman codes, and the scalar settings."""
+        vocab = self.vocab_
         use_neg = self.negative > 0
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
@@ -321,6 +334,22 @@ class Word2Vec(Estimator):
         else:
             codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
                                    np.zeros(1, np.int32))
+        return (keep_int, noise_thr, noise_alias, codes, points, lens, int(self.sg),
+                bool(self.hs), int(self.negative), int(self.cbow_mean), int(self.window),
+                bool(self.shrink_windows))
+
+    def _run_epochs(self, ids: np.ndarray, starts: np.ndarray,
+                    job: Callable[[int, int, tuple, np.uint64], tuple[int, int, float, float]],
+                    inputs: dict[str, np.ndarray], progress: Callable[..., None] | None,
+                    what: str) -> None:
+        """Train ``epochs`` passes: cut the corpus into jobs of about ``batch_words`` words,
+        run ``job(s0, s1, schedule, seed)`` over them (``workers`` threads, results in order),
+        report progress, keep the per-epoch statistics and check for divergence.
+
+        ``schedule`` is ``(alpha0, span, global position, denominator)``: the learning rate
+        of a word depends only on its corpus position; ``seed`` comes from (seed, epoch, job).
+        ``inputs``: the input weights to check after every epoch (the output weights too).
+        """
         n_words = int(len(ids))
         n_sent = len(starts) - 1
         bounds = np.unique(np.concatenate([
@@ -333,22 +362,18 @@ class Word2Vec(Estimator):
         alpha0 = float(self.alpha)
         span = float(self.alpha - self.min_alpha)
         base_epoch = self.epochs_trained_
-        args = (self.syn0_, self.syn1neg_, self.syn1_, keep_int, noise_thr, noise_alias, codes,
-                points, lens,
-                int(self.sg), bool(self.hs), int(self.negative), int(self.cbow_mean),
-                int(self.window), bool(self.shrink_windows))
         compute_loss = bool(self.compute_loss)
-        shared = bool(self.shared_negatives)
+        check = {**inputs, "the output weights": self.syn1neg_ if self.negative > 0
+                 else self.syn1_}
         self._call_callbacks("on_train_begin")
         logger.info("training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
-                    "skip-gram" if self.sg else "CBOW", n_words, epochs, len(jobs), self.workers)
+                    what, n_words, epochs, len(jobs), self.workers)
 
         def run(e: int, j: int) -> tuple[int, int, float, float]:
             s0, s1 = jobs[j]
             gpos = e * n_words + int(starts[s0])
-            return train_job(ids, starts, s0, s1, *args, alpha0, span, gpos, denom,
-                             np.uint64(_mix(self.seed, base_epoch + e, j)), compute_loss,
-                             shared)
+            return job(s0, s1, (alpha0, span, gpos, denom),
+                       np.uint64(_mix(self.seed, base_epoch + e, j)))
 
         done_total = 0
         t_train = time.perf_counter()
@@ -389,9 +414,7 @@ class Word2Vec(Estimator):
                     stats["loss"] = loss
                     self.loss_history_.append(loss)
                 self.epoch_stats_.append(stats)
-                check_finite({"the vectors": self.syn0_, "the output weights": self.syn1neg_
-                              if use_neg else self.syn1_},
-                             where=f"epoch {self.epochs_trained_}",
+                check_finite(check, where=f"epoch {self.epochs_trained_}",
                              loss=loss if compute_loss else None,
                              fix=f"lower alpha (now {self.alpha}; 0.025 is usual)")
                 logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
