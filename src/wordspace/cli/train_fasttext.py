@@ -6,17 +6,13 @@ import time
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from ..train.fasttext import FastText
 from ._app import train_app
 from ._common import (
     JsonOpt,
     check_output,
-    emit_json,
     epilog,
-    io,
     need_file,
     output_layout,
     progress_bar,
@@ -25,6 +21,7 @@ from ._common import (
     write_vectors,
 )
 from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from .train_word2vec import report_run
 
 D = FastText  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model with "
@@ -107,34 +104,12 @@ def train_fasttext(
         model.save_facebook_model(out)
     else:
         write_vectors(model, out, fmt)
-    words = sum(s["words"] for s in model.epoch_stats_[-epochs:])
-    data = {
-        "corpus": name, "output": out, "format": fmt,
-        "architecture": "skip-gram" if sg else "cbow", "vocabulary": len(model.wv),
-        "dimension": model.wv.vector_size, "minn": model.wv.minn, "maxn": model.wv.maxn,
-        "bucket": model.wv.bucket, "corpus_words": model.vocab_.total_words, "epochs": epochs,
-        "vocab_seconds": round(model.vocab_seconds_, 3),
-        "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
-        "words_per_sec": round(words / model.train_seconds_) if model.train_seconds_ else 0,
-        "final_alpha": model.epoch_stats_[-1]["alpha_end"],
-    }
-    if loss:
-        data["loss_per_epoch"] = model.loss_history_[-epochs:]
-    if as_json:
-        emit_json(data)
-        return
-    t = Table(title="fastText training", show_header=False)
-    t.add_column("", style="bold")
-    t.add_column("")
-    t.add_row("corpus", escape(str(name)))
-    t.add_row("architecture", f"{data['architecture']}, {'hs + ' if hs else ''}"
-              f"negative {negative}, window {window}, vector size {vector_size}")
-    t.add_row("n-grams", f"{data['minn']}-{data['maxn']} characters in {data['bucket']:,} "
-              "buckets" if data["maxn"] else "none (word2vec)")
-    t.add_row("vocabulary", f"{len(model.wv):,} words (min count {min_count}) of "
-              f"{model.vocab_.total_words:,} tokens")
-    t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, training "
-              f"{data['train_seconds']:.1f} s")
-    t.add_row("speed", f"{data['words_per_sec']:,} words/s ({workers} workers)")
-    t.add_row("saved", escape(f"{out} ({fmt})"))
-    io.out.print(t)
+    ngrams = (f"{model.wv.minn}-{model.wv.maxn} characters in {model.wv.bucket:,} buckets"
+              if model.wv.maxn else "none (word2vec)")
+    report_run(model, "fastText training", name=name, out=out, fmt=fmt, total_s=total_s,
+               epochs=epochs, loss=loss, as_json=as_json,
+               settings=f"{'hs + ' if hs else ''}negative {negative}, window {window}, "
+                        f"vector size {vector_size}",
+               min_count=min_count, workers=workers, alpha=lr,
+               extra={"minn": model.wv.minn, "maxn": model.wv.maxn, "bucket": model.wv.bucket},
+               extra_rows=(("n-grams", ngrams),))

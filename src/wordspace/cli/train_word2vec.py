@@ -100,11 +100,24 @@ def train_word2vec(
         model.fit(source, progress=update)
     total_s = time.perf_counter() - t0
     write_vectors(model, out, fmt)
+    report_run(model, "word2vec training", name=name, out=out, fmt=fmt, total_s=total_s,
+               epochs=epochs, loss=loss, as_json=as_json,
+               settings=f"{'hs + ' if hs else ''}negative {negative}, window {window}, "
+                        f"vector size {vector_size}",
+               min_count=min_count, workers=workers, alpha=alpha)
+
+
+def report_run(model, title: str, *, name: str, out: str, fmt: str, total_s: float, epochs: int,
+               loss: bool, as_json: bool, settings: str, min_count: int, workers: int,
+               alpha: float, extra: dict | None = None,
+               extra_rows: tuple[tuple[str, str], ...] = ()) -> None:
+    """The summary of a word2vec-engine run (Word2Vec, FastText): JSON or a table."""
     words = sum(s["words"] for s in model.epoch_stats_[-epochs:])
     data = {
-        "corpus": name, "output": out, "format": fmt, "architecture": "skip-gram" if sg
-        else "cbow", "vocabulary": len(model.wv), "dimension": model.wv.vector_size,
-        "corpus_words": model.vocab.total_words, "epochs": epochs,
+        "corpus": name, "output": out, "format": fmt,
+        "architecture": "skip-gram" if model.sg else "cbow", "vocabulary": len(model.wv),
+        "dimension": model.wv.vector_size, **(extra or {}),
+        "corpus_words": model.vocab_.total_words, "epochs": epochs,
         "vocab_seconds": round(model.vocab_seconds_, 3),
         "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
         "words_per_sec": round(words / model.train_seconds_) if model.train_seconds_ else 0,
@@ -115,14 +128,15 @@ def train_word2vec(
     if as_json:
         emit_json(data)
         return
-    t = Table(title="word2vec training", show_header=False)
+    t = Table(title=title, show_header=False)
     t.add_column("", style="bold")
     t.add_column("")
     t.add_row("corpus", escape(str(name)))
-    t.add_row("architecture", f"{data['architecture']}, {'hs + ' if hs else ''}"
-              f"negative {negative}, window {window}, vector size {vector_size}")
+    t.add_row("architecture", f"{data['architecture']}, {settings}")
+    for label, text in extra_rows:
+        t.add_row(label, text)
     t.add_row("vocabulary", f"{len(model.wv):,} words (min count {min_count}) of "
-              f"{model.vocab.total_words:,} tokens")
+              f"{model.vocab_.total_words:,} tokens")
     t.add_row("epochs", str(epochs))
     t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, training "
               f"{data['train_seconds']:.1f} s")
