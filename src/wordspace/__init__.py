@@ -6,10 +6,8 @@ neighbours and analogies; compare texts; evaluate; look at the space.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
-
 from . import datasets
+from ._version import __version__
 from .alignment import value_alignment
 from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from .corpus import Corpus
@@ -49,11 +47,6 @@ from .train.word2vec import Word2Vec
 from .values import ValuePairs
 from .vectors import WordVectors
 from .vocab import Vocabulary
-
-try:
-    __version__ = _dist_version("wordspace")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.1.0"
 
 __all__ = [
     "__version__",

@@ -112,6 +112,8 @@ class GloVe(Estimator):
     lowercase: lowercase tokens when reading a path.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
 
+    Notes
+    -----
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``cooccurrence_`` (``scipy.sparse.csr_matrix``, float32, rows and
     columns in vocabulary order), ``word_vectors_``, ``context_vectors_``, ``word_biases_``,

@@ -132,6 +132,8 @@ class Word2Vec(Estimator):
     shared_negatives: skip-gram only: draw the negative samples once per centre word and
         share them across its window (faster, slightly different training; off by default).
 
+    Notes
+    -----
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``syn1neg``/``syn1`` (output weights), ``loss_history_`` (loss per
     epoch, when ``compute_loss``), ``epoch_stats_`` (words, seconds, words/s, final learning

