@@ -76,16 +76,20 @@ class _GensimKV:
     # ------------------------------------------------------------------ construction
     @classmethod
     def _from_vectors(cls, wv: WordVectors) -> Any:
-        """A gensim-style view of ``wv`` sharing its arrays (writeable where they are)."""
+        """A gensim-style view of ``wv`` sharing its arrays (writeable where the arrays behind
+        them are, as gensim's); the key list and dict are copied, not re-validated."""
         obj = cls.__new__(cls)
-        if isinstance(wv, SubwordVectors):
-            SubwordVectors.__init__(obj, wv.index_to_key, wv.vectors, wv.vectors_ngrams,
-                                    minn=wv.minn, maxn=wv.maxn, bucket=wv.bucket,
-                                    counts=wv.counts, extras=wv.extras, meta=wv.meta,
-                                    vectors_vocab=wv.vectors_vocab, writeable=True)
-        else:
-            WordVectors.__init__(obj, wv.index_to_key, wv.vectors, counts=wv.counts,
-                                 extras=wv.extras, meta=wv.meta, writeable=True)
+        obj.__dict__.update(vars(wv))
+        obj.index_to_key = list(wv.index_to_key)
+        obj.key_to_index = dict(wv.key_to_index)
+        obj.extras = dict(wv.extras)
+        obj.meta = dict(wv.meta)
+        v = wv.vectors
+        base = v.base
+        if (not v.flags.writeable and type(base) is np.ndarray and base.flags.writeable
+                and base.shape == v.shape and base.dtype == v.dtype
+                and base.flags.c_contiguous):
+            obj.vectors = base  # the trainer's own array: model.wv.vectors is the weights
         return obj
 
     def __getattr__(self, name: str) -> Any:  # only for names not found normally
@@ -98,6 +102,12 @@ class _GensimKV:
 
     def _reset_norms(self) -> None:
         self._norms = self._unit = self._nonfinite = None
+
+    @property
+    def wv(self) -> Any:
+        """The vectors themselves (gensim 3's ``model.wv`` idiom, used in gensim 4.4's own
+        ``KeyedVectors`` docstring example, where it raises AttributeError)."""
+        return self
 
     @property
     def next_index(self) -> int:

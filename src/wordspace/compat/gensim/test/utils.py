@@ -8,7 +8,7 @@ examples use. ``questions-words.txt`` and ``wordsim353.tsv`` are wordspace's bun
 folder (``$WORDSPACE_GENSIM_TEST_DATA``, default a folder in the system's temp dir) because
 gensim's own test files are not redistributed here:
 
-- ``lee_background.cor``: a stand-in for the Lee news corpus: 300 "documents" of 12
+- ``lee_background.cor``: a stand-in for the Lee news corpus: 300 "documents" of 4
   consecutive sentences each from the Brown corpus bundled with wordspace;
 - ``word2vec_pre_kv_c`` (text) and ``euclidean_vectors.bin`` (binary): word2vec-format files
   with 1,750 and 2,747 of that corpus's most frequent words and seeded random 10-d vectors.
@@ -48,7 +48,7 @@ common_texts = [
 _BUNDLED = {"questions-words.txt", "wordsim353.tsv"}
 _GENERATED = {"lee_background.cor", "word2vec_pre_kv_c", "euclidean_vectors.bin"}
 _ALPHABETIC = re.compile(r"(((?![\d])\w)+)", re.UNICODE)
-_VERSION = "1"
+_VERSION = "2"
 
 
 def _cache_dir() -> Path:
@@ -105,7 +105,7 @@ def datapath(fname: str) -> str:
     return str(path)
 
 
-def _brown_documents(n_docs: int = 300, per_doc: int = 12) -> list[str]:
+def _brown_documents(n_docs: int = 300, per_doc: int = 4) -> list[str]:
     from ....corpus import embedded_corpus
 
     lines: list[str] = []
