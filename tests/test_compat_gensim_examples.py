@@ -135,7 +135,7 @@ def test_word2vec_linesentence_example():
     from wordspace.compat.gensim.models.word2vec import LineSentence
     from wordspace.compat.gensim.test.utils import datapath
     sentences = LineSentence(datapath('lee_background.cor'))
-    for sentence in sentences:
+    for sentence in sentences:  # noqa: B007 - as in gensim's example
         pass
 
     assert isinstance(sentence, list) and all(isinstance(t, str) for t in sentence)
@@ -250,7 +250,7 @@ def test_keyedvectors_module_example_evaluation(lee_model):
 
 
 def test_keyedvectors_vectors_for_all_fasttext_example():
-    from collections import Counter
+    from collections import Counter  # noqa: I001 - the example's import order
     import itertools
 
     from wordspace.compat.gensim.models import FastText

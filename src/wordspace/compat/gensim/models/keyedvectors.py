@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ....errors import OutOfVocabularyError, ParameterError
+from ....errors import ParameterError
 from ....subword import SubwordVectors
 from ....train._common import is_int
 from ....vectors import WordVectors

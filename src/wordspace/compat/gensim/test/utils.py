@@ -30,7 +30,7 @@ import numpy as np
 
 from ....errors import ParameterError
 
-__all__ = ["common_texts", "lee_corpus_list", "datapath", "get_tmpfile", "temporary_file",
+__all__ = ["common_texts", "datapath", "get_tmpfile", "temporary_file",
            "simple_preprocess", "module_path"]
 
 common_texts = [
