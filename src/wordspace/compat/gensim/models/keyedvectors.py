@@ -328,6 +328,16 @@ class _GensimKV:
         """The keys most similar to ``key``."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
+    def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
+        """Cosine between the means of two key sets; unknown keys are skipped, as in gensim
+        4.4 (``ZeroDivisionError`` when a list is empty, as gensim)."""
+        if not (len(ws1) and len(ws2)):
+            raise ZeroDivisionError("At least one of the passed list is empty.")
+        mean1 = self.get_mean_vector(ws1, pre_normalize=False)
+        mean2 = self.get_mean_vector(ws2, pre_normalize=False)
+        n1, n2 = float(np.linalg.norm(mean1)), float(np.linalg.norm(mean2))
+        return float(np.dot(mean1 / (n1 or 1.0), mean2 / (n2 or 1.0)))
+
     def most_similar_to_given(self, key1: str, keys_list: Sequence[str]) -> str:
         """The key of ``keys_list`` most similar to ``key1``."""
         return keys_list[int(np.argmax([self.similarity(key1, k) for k in keys_list]))]
