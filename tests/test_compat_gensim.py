@@ -421,3 +421,16 @@ def test_downloader_info_lists_known_models():
     assert "glove-wiki-gigaword-50" in info["models"]
     with pytest.raises(UnsupportedError):
         downloader.load("glove-wiki-gigaword-50", return_path=True)
+
+
+def test_model_with_callbacks_saves_and_loads(tmp_path, corpus):
+    class Noop(CallbackAny2Vec):
+        pass
+
+    m = Word2Vec(corpus, vector_size=8, min_count=1, callbacks=[Noop()],
+                 trim_rule=lambda w, c, mc: 0)
+    m.save(str(tmp_path / "m"))
+    back = Word2Vec.load(str(tmp_path / "m"))
+    assert back.callbacks == () and back.trim_rule is None  # objects are not saved (no pickle)
+    back.train(corpus, total_examples=len(corpus), epochs=1)
+    assert back.epochs_trained_ == m.epochs_trained_ + 1

@@ -58,6 +58,8 @@ class GensimTrainer:
 
     def _config(self) -> dict[str, Any]:
         cfg = super()._config()
+        if self.callbacks:  # objects cannot be saved (no pickle): load() gives none back
+            cfg["callbacks"] = "custom"
         if cfg.get("sorted_vocab") in (0, 1):
             cfg["sorted_vocab"] = bool(cfg["sorted_vocab"])
         return cfg
@@ -94,12 +96,17 @@ class GensimTrainer:
         self._validate()
         if sentences is not None or corpus_file is not None:
             self._check_corpus_sanity(sentences, corpus_file)
-            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file,
-                             trim_rule=self.trim_rule)
-            self.train(corpus_iterable=sentences, corpus_file=corpus_file,
-                       total_examples=self.corpus_count, total_words=self.corpus_total_words,
-                       epochs=self.epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
-                       compute_loss=self.compute_loss, callbacks=self.callbacks)
+            self._cached_corpus = (None, None)  # the scan of build_vocab serves train
+            try:
+                self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file,
+                                 trim_rule=self.trim_rule)
+                self.train(corpus_iterable=sentences, corpus_file=corpus_file,
+                           total_examples=self.corpus_count,
+                           total_words=self.corpus_total_words, epochs=self.epochs,
+                           start_alpha=self.alpha, end_alpha=self.min_alpha,
+                           compute_loss=self.compute_loss, callbacks=self.callbacks)
+            finally:
+                self._cached_corpus = None
         elif self.trim_rule is not None:
             logger.warning("The rule, if given, is only used to prune vocabulary during "
                            "build_vocab() and is not stored as part of the model.")
@@ -128,7 +135,7 @@ class GensimTrainer:
 
     def _corpus(self, corpus_iterable: Any, corpus_file: Any) -> Corpus:
         source = corpus_file if corpus_file is not None else corpus_iterable
-        cached = self._cached_corpus
+        cached = self._cached_corpus  # set only while the constructor builds and trains
         if cached is not None and cached[0] is source:
             return cached[1]
         from .word2vec import LineSentence
@@ -137,7 +144,8 @@ class GensimTrainer:
             corpus = self._as_corpus_with(source.source, source.max_sentence_length)
         else:
             corpus = self._as_corpus_with(source, self.max_sentence_length)
-        self._cached_corpus = (source, corpus)
+        if self._cached_corpus is not None:
+            self._cached_corpus = (source, corpus)
         return corpus
 
     def _as_corpus_with(self, source: Any, max_len: int) -> Corpus:
