@@ -434,3 +434,72 @@ def test_model_with_callbacks_saves_and_loads(tmp_path, corpus):
     assert back.callbacks == () and back.trim_rule is None  # objects are not saved (no pickle)
     back.train(corpus, total_examples=len(corpus), epochs=1)
     assert back.epochs_trained_ == m.epochs_trained_ + 1
+
+
+# ------------------------------------------------------------- gensim 4.4's public names
+# dir() of gensim 4.4's classes (public names), recorded with gensim's venv.
+GENSIM_KV_PUBLIC = (
+    "add_lifecycle_event", "add_vector", "add_vectors", "allocate_vecattrs", "closer_than",
+    "cosine_similarities", "distance", "distances", "doesnt_match", "evaluate_word_analogies",
+    "evaluate_word_pairs", "fill_norms", "get_index", "get_mean_vector", "get_normed_vectors",
+    "get_vecattr", "get_vector", "has_index_for", "index2entity", "index2word", "init_sims",
+    "intersect_word2vec_format", "load", "load_word2vec_format", "log_accuracy",
+    "log_evaluate_word_pairs", "most_similar", "most_similar_cosmul", "most_similar_to_given",
+    "n_similarity", "rank", "rank_by_centrality", "relative_cosine_similarity", "resize_vectors",
+    "save", "save_word2vec_format", "set_vecattr", "similar_by_key", "similar_by_vector",
+    "similar_by_word", "similarity", "similarity_unseen_docs", "sort_by_descending_frequency",
+    "unit_normalize_all", "vectors_for_all", "vectors_norm", "vocab", "wmdistance", "word_vec",
+    "words_closer_than",
+)
+GENSIM_W2V_PUBLIC = (
+    "add_lifecycle_event", "add_null_word", "build_vocab", "build_vocab_from_freq",
+    "create_binary_tree", "estimate_memory", "get_latest_training_loss", "init_sims",
+    "init_weights", "load", "make_cum_table", "predict_output_word", "prepare_vocab",
+    "prepare_weights", "reset_from", "save", "scan_vocab", "score", "seeded_vector", "train",
+    "update_weights",
+)
+GENSIM_FT_PUBLIC = (
+    "add_lifecycle_event", "add_null_word", "build_vocab", "build_vocab_from_freq",
+    "create_binary_tree", "estimate_memory", "get_latest_training_loss", "init_sims",
+    "init_weights", "load", "load_binary_data", "load_fasttext_format", "make_cum_table",
+    "predict_output_word", "prepare_vocab", "prepare_weights", "reset_from", "save", "scan_vocab",
+    "score", "seeded_vector", "train", "update_weights",
+)
+GENSIM_FTKV_PUBLIC = (
+    "add_lifecycle_event", "add_vector", "add_vectors", "adjust_vectors", "allocate_vecattrs",
+    "closer_than", "cosine_similarities", "distance", "distances", "doesnt_match",
+    "evaluate_word_analogies", "evaluate_word_pairs", "fill_norms", "get_index", "get_mean_vector",
+    "get_normed_vectors", "get_sentence_vector", "get_vecattr", "get_vector", "has_index_for",
+    "index2entity", "index2word", "init_post_load", "init_sims", "intersect_word2vec_format",
+    "load", "load_word2vec_format", "log_accuracy", "log_evaluate_word_pairs", "most_similar",
+    "most_similar_cosmul", "most_similar_to_given", "n_similarity", "rank", "rank_by_centrality",
+    "recalc_char_ngram_buckets", "relative_cosine_similarity", "resize_vectors", "save",
+    "save_word2vec_format", "set_vecattr", "similar_by_key", "similar_by_vector",
+    "similar_by_word", "similarity", "similarity_unseen_docs", "sort_by_descending_frequency",
+    "unit_normalize_all", "vectors_for_all", "vectors_norm", "vocab", "wmdistance", "word_vec",
+    "words_closer_than",
+)
+
+
+@pytest.mark.parametrize("cls_name, names", [
+    ("KeyedVectors", GENSIM_KV_PUBLIC), ("FastTextKeyedVectors", GENSIM_FTKV_PUBLIC),
+    ("Word2Vec", GENSIM_W2V_PUBLIC), ("FastText", GENSIM_FT_PUBLIC)])
+def test_every_public_gensim_name_answers(cls_name, names, corpus):
+    """Each name of gensim 4.4's class exists here, or raises a typed error saying why."""
+    if cls_name == "Word2Vec":
+        obj = Word2Vec(corpus, vector_size=8, min_count=1)
+    elif cls_name == "FastText":
+        obj = FastText(corpus, vector_size=8, min_count=1, bucket=50)
+    elif cls_name == "KeyedVectors":
+        obj = Word2Vec(corpus, vector_size=8, min_count=1).wv
+    else:
+        obj = FastText(corpus, vector_size=8, min_count=1, bucket=50).wv
+    for name in names:
+        try:
+            value = getattr(obj, name)
+        except RemovedAttributeError:
+            assert name in ("vocab", "index2word", "index2entity", "vectors_norm")
+            continue
+        if name in ("scan_vocab", "prepare_vocab", "make_cum_table", "reset_from"):
+            with pytest.raises(UnsupportedError, match="build_vocab"):
+                value()

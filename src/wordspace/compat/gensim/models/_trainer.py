@@ -37,8 +37,38 @@ MAX_WORDS_IN_BATCH = 10000
 _DATA = ("sentences", "corpus_file")
 
 
+#: gensim's internal steps of build_vocab()/train(), which wordspace does inside them
+_INTERNAL = ("add_null_word", "create_binary_tree", "init_weights", "make_cum_table",
+             "prepare_vocab", "prepare_weights", "reset_from", "scan_vocab", "seeded_vector",
+             "update_weights", "load_binary_data")
+
+
+def _unsupported(name: str) -> Callable[..., Any]:
+    def method(*args: Any, **kwargs: Any) -> Any:
+        raise UnsupportedError(
+            f"{name}() is one of gensim's internal vocabulary/weight steps; wordspace does "
+            "them inside build_vocab() and train() (vocabulary, Huffman tree and noise table "
+            "are built from the counts there): call build_vocab(corpus) or "
+            "build_vocab(corpus, update=True) instead")
+
+    method.__name__ = name
+    return method
+
+
 class GensimTrainer:
     """gensim 4's training API for a wordspace trainer (see the module docstring)."""
+
+    def __getattr__(self, name: str) -> Any:  # only for names not found normally
+        if name in _INTERNAL:
+            return _unsupported(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO,
+                            **event: Any) -> None:
+        """Record an event in ``lifecycle_events`` (gensim's ``SaveLoad`` bookkeeping)."""
+        event = {**event, "event": event_name}
+        self.__dict__.setdefault("lifecycle_events", []).append(event)
+        logger.log(log_level, "%s lifecycle event %s", type(self).__name__, event)
 
     # ------------------------------------------------------------------ parameters
     @classmethod

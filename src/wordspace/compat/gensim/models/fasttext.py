@@ -60,6 +60,10 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):
         """The vocabulary vectors are kept composed (own row + n-grams) by the trainer; nothing
         to adjust."""
 
+    def init_post_load(self, fb_vectors: Any) -> None:
+        raise UnsupportedError("init_post_load() is gensim's internal step of reading a "
+                               "Facebook .bin; use load_facebook_vectors(path)")
+
     def recalc_char_ngram_buckets(self) -> None:
         """n-gram rows are computed from the words on demand; nothing to recalculate."""
 
@@ -165,6 +169,14 @@ class FastText(GensimTrainer, _FastText):
         if self.wi_ is None:  # the same draw the trainer makes, so results do not change
             rng = np.random.default_rng(self.seed)
             self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+
+    @classmethod
+    def load_fasttext_format(cls, model_file: str | os.PathLike,
+                             encoding: str = "utf8") -> FastText:
+        """Deprecated in gensim 4 too: :func:`load_facebook_model`."""
+        warnings.warn("use load_facebook_model (as gensim 4 says)", DeprecationWarning,
+                      stacklevel=2)
+        return load_facebook_model(model_file, encoding=encoding)
 
     def save_facebook_model(self, path: str | os.PathLike) -> None:
         """Write the official fastText ``.bin``."""

@@ -97,6 +97,13 @@ class _GensimKV:
             raise RemovedAttributeError(_REMOVED[name])
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
+    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO,
+                            **event: Any) -> None:
+        """Record an event in ``lifecycle_events`` (gensim's ``SaveLoad`` bookkeeping)."""
+        event = {**event, "event": event_name}
+        self.__dict__.setdefault("lifecycle_events", []).append(event)
+        logger.log(log_level, "%s lifecycle event %s", type(self).__name__, event)
+
     def __str__(self) -> str:
         return f"{type(self).__name__}<vector_size={self.vector_size}, {len(self)} keys>"
 
