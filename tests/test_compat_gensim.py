@@ -503,3 +503,13 @@ def test_every_public_gensim_name_answers(cls_name, names, corpus):
         if name in ("scan_vocab", "prepare_vocab", "make_cum_table", "reset_from"):
             with pytest.raises(UnsupportedError, match="build_vocab"):
                 value()
+
+
+def test_gensim_pickles_are_refused_with_the_way_out(tmp_path):
+    import pickle
+
+    p = tmp_path / "model.kv"
+    p.write_bytes(pickle.dumps({"a": 1}, protocol=4))  # what gensim's save() writes
+    for loader in (KeyedVectors.load, Word2Vec.load):
+        with pytest.raises(UnsupportedError, match="save_word2vec_format"):
+            loader(str(p))

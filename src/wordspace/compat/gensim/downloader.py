@@ -37,7 +37,10 @@ def info(name: str | None = None, show_only_latest: bool = True,
     describe = getattr(pretrained, "info", None)
     models: dict[str, Any] = {}
     if callable(describe):
-        got = describe()
+        try:
+            got = describe()
+        except TypeError:  # a signature of its own: fall back to the names
+            got = None
         models = dict(got.get("models", got)) if isinstance(got, dict) else {}
     if not models:
         models = {n: {"description": getattr(spec, "description", "")}

@@ -23,7 +23,7 @@ from ....corpus import Corpus
 from ....errors import CorpusError, ParameterError, TrainingDivergedError
 from ....vocab import Vocabulary
 from .._errors import CompatWarning, UnsupportedError
-from .keyedvectors import as_keyed_vectors
+from .keyedvectors import as_keyed_vectors, refuse_pickle
 
 __all__ = ["GensimTrainer", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "MAX_WORDS_IN_BATCH"]
 
@@ -407,6 +407,7 @@ class GensimTrainer:
     @classmethod
     def load(cls, fname: str | os.PathLike, *args: Any, mmap: Any = None, **kwargs: Any):
         """Load a model written by :meth:`save` (``mmap`` accepted for gensim's signature)."""
+        refuse_pickle(fname, f"{cls.__name__} model")
         model = super().load(fname, mmap=mmap in ("r", True))
         model._cached_corpus = None
         model.corpus_total_words = int(model.vocab_.total_words)

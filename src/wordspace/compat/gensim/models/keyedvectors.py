@@ -60,6 +60,21 @@ class CorrelationResult(NamedTuple):
         return self.statistic
 
 
+def refuse_pickle(path: str | os.PathLike, what: str) -> None:
+    """Raise :class:`UnsupportedError` when ``path`` is a pickle (a file gensim saved)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except (IsADirectoryError, FileNotFoundError, PermissionError):
+        return  # a native folder, or an error load_native reports
+    if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        raise UnsupportedError(
+            f"{path} is a Python pickle (a {what} saved by gensim); wordspace never unpickles "
+            "files, as loading a pickle can run arbitrary code. In gensim, export the vectors "
+            "with model.wv.save_word2vec_format('vectors.bin', binary=True) and load that "
+            "with KeyedVectors.load_word2vec_format('vectors.bin', binary=True)")
+
+
 def _mmap_flag(mmap: Any) -> bool:
     if mmap in (None, False, "", "c"):  # "c": copy-on-write; we read it into memory
         return False
@@ -473,6 +488,7 @@ class _GensimKV:
         ``mmap='r'`` memory-maps them (read-only, shared across processes)."""
         from ....native import load_native
 
+        refuse_pickle(fname, "KeyedVectors")
         wv = load_native(fname, mmap=_mmap_flag(mmap))
         return as_keyed_vectors(wv)
 
