@@ -16,13 +16,15 @@ both results side by side:
 - ``train``: ``Word2Vec(LineSentence(corpus), ...)`` with gensim's defaults (CBOW, 5 epochs,
   window 5, negative 5, min_count 5, workers ``--workers``) trained by each side, then its
   analogy accuracy (restrict_vocab=30000) and WordSim353 Spearman; ``within_1_point`` says
-  whether the accuracies differ by at most 1 percentage point. Train seconds are shown too.
+  whether the accuracies differ by at most 1 percentage point. Train seconds are shown too;
+- ``train_fasttext`` (not run by default): the same with ``FastText`` (``--bucket``).
 
 gensim lives in its own venv, never a project dependency (``--gensim-python``).
 
 Usage:
     python benchmarks/bench_compat_gensim.py [--corpus /tmp/wiki10m.txt] [--quick]
-        [--snippets docs,same_vectors,train] [--workers 2] [--vocab 100000]
+        [--snippets docs,same_vectors,train,train_fasttext] [--workers 2] [--vocab 100000]
+        [--bucket 2000000]
         [--gensim-python /work/bench-venvs/gensim/bin/python]
 ``--quick``: the first 2 MB of the corpus and 20,000 words of vectors (a smoke run).
 """
@@ -108,6 +110,18 @@ ws353 = model.wv.evaluate_word_pairs(PAIRS["wordsim353"])
 RESULT = {"seconds": round(secs, 2), "vocab": len(model.wv), "analogy": float(score),
           "wordsim353_spearman": float(ws353[1][0]), "corpus_count": model.corpus_count}
 """,
+    "train_fasttext": """
+from PKG.models import FastText
+from PKG.models.word2vec import LineSentence
+
+t0 = time.perf_counter()
+model = FastText(LineSentence(CORPUS), min_count=5, workers=WORKERS, bucket=BUCKET)
+secs = time.perf_counter() - t0
+score, _ = model.wv.evaluate_word_analogies(ANALOGIES, restrict_vocab=30000)
+ws353 = model.wv.evaluate_word_pairs(PAIRS["wordsim353"])
+RESULT = {"seconds": round(secs, 2), "vocab": len(model.wv), "analogy": float(score),
+          "wordsim353_spearman": float(ws353[1][0]), "corpus_count": model.corpus_count}
+""",
 }
 
 
@@ -184,6 +198,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--vocab", type=int, default=100_000,
                     help="words of GloVe 6B 50-d exported for same_vectors")
+    ap.add_argument("--bucket", type=int, default=2_000_000,
+                    help="FastText n-gram buckets for train_fasttext")
     ap.add_argument("--vectors", default=None,
                     help="a word2vec text file to use for same_vectors instead")
     ap.add_argument("--gensim-python", default="/work/bench-venvs/gensim/bin/python")
@@ -202,7 +218,7 @@ def main() -> None:
             corpus = head_of(corpus, 2_000_000, tmpd / "corpus.txt")
         vectors = args.vectors
         n_vocab = min(args.vocab, 20_000) if args.quick else args.vocab
-        ctx = {"CORPUS": str(corpus), "WORKERS": args.workers,
+        ctx = {"CORPUS": str(corpus), "WORKERS": args.workers, "BUCKET": args.bucket,
                "ANALOGIES": str(EVAL / "questions-words.txt"),
                "PAIRS": {"wordsim353": str(EVAL / "wordsim353.tsv"),
                          "simlex999": str(EVAL / "simlex999.txt")}}
@@ -215,7 +231,7 @@ def main() -> None:
                                side, snippet, ctx) for side in ("gensim", "wordspace")}
             line = {"snippet": snippet, **res}
             g, w = res["gensim"], res["wordspace"]
-            if snippet == "train":
+            if snippet.startswith("train"):
                 if "analogy" in g and "analogy" in w:
                     line["analogy_diff_points"] = round(100 * (w["analogy"] - g["analogy"]), 2)
                     line["within_1_point"] = abs(w["analogy"] - g["analogy"]) <= 0.01
