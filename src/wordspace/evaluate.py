@@ -106,6 +106,12 @@ class AnalogyResult:
         yield self.score
         yield self.sections
 
+    def __getitem__(self, i: int | slice) -> Any:  # gensim's result[0] is the score
+        return (self.score, self.sections)[i]
+
+    def __len__(self) -> int:
+        return 2
+
     @property
     def accuracy(self) -> float:
         return self.score
@@ -316,6 +322,12 @@ class WordPairsResult:
         yield self.pearson
         yield self.spearman
         yield self.oov_ratio
+
+    def __getitem__(self, i: int | slice) -> Any:  # gensim's result[1][0] is the Spearman
+        return tuple(self)[i]
+
+    def __len__(self) -> int:
+        return 3
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "pearson": self.pearson[0], "pearson_p": self.pearson[1],

@@ -1,0 +1,231 @@
+"""gensim 4's ``FastText`` and ``FastTextKeyedVectors`` over :class:`wordspace.FastText`.
+
+Same signature as ``gensim.models.FastText`` (``min_n``/``max_n``/``bucket``); ``model.wv``
+answers for any string through its character n-grams. ``load_facebook_model``,
+``load_facebook_vectors`` and ``save_facebook_model`` read and write the official ``.bin``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ....errors import ParameterError
+from ....subword import SubwordVectors
+from ....train._common import is_int
+from ....train.fasttext import FastText as _FastText
+from ....train.word2vec import _init_vectors
+from .._errors import CompatWarning, UnsupportedError
+from ._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
+from .keyedvectors import REAL, _GensimKV
+
+__all__ = ["FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
+           "save_facebook_model"]
+
+
+class FastTextKeyedVectors(_GensimKV, SubwordVectors):
+    """gensim 4's ``FastTextKeyedVectors``: :class:`KeyedVectors` whose ``get_vector``,
+    ``most_similar``, ``similarity`` ... also answer for words outside the vocabulary (the mean
+    of their character n-gram vectors); ``word in wv`` is True for any word with n-grams."""
+
+    def __init__(self, vector_size: int, min_n: int, max_n: int, bucket: int, count: int = 0,
+                 dtype: Any = REAL):
+        if not is_int(vector_size) or vector_size < 1:
+            raise ParameterError(f"vector_size must be a positive integer, got {vector_size!r}")
+        if np.dtype(dtype) != np.float32:
+            warnings.warn(f"dtype={np.dtype(dtype)} is ignored: wordspace keeps vectors as "
+                          "float32", CompatWarning, stacklevel=2)
+        d = int(vector_size)
+        SubwordVectors.__init__(self, [], np.zeros((0, d), np.float32),
+                                np.zeros((int(bucket), d), np.float32), minn=min_n, maxn=max_n,
+                                bucket=bucket, writeable=True)
+
+    @property
+    def min_n(self) -> int:
+        return self.minn
+
+    @property
+    def max_n(self) -> int:
+        return self.maxn
+
+    def get_sentence_vector(self, sentence: Sequence[str]) -> np.ndarray:
+        """Mean of the words' unit vectors (gensim's workalike of fastText's)."""
+        return self.get_mean_vector(sentence)
+
+    def adjust_vectors(self) -> None:
+        """The vocabulary vectors are kept composed (own row + n-grams) by the trainer; nothing
+        to adjust."""
+
+    def init_post_load(self, fb_vectors: Any) -> None:
+        raise UnsupportedError("init_post_load() is gensim's internal step of reading a "
+                               "Facebook .bin; use load_facebook_vectors(path)")
+
+    def recalc_char_ngram_buckets(self) -> None:
+        """n-gram rows are computed from the words on demand; nothing to recalculate."""
+
+    def __repr__(self) -> str:
+        return (f"FastTextKeyedVectors({len(self):,} keys x {self.vector_size} dims, "
+                f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)")
+
+
+class FastText(GensimTrainer, _FastText):
+    """gensim 4's ``FastText`` (parameters in gensim's order; keyword-only ones after them are
+    wordspace's: ``compute_loss``, ``lowercase``, ``max_sentence_length``).
+
+    ``word_ngrams`` must be 1 (as gensim: word n-grams are a supervised-mode feature);
+    ``hashfxn`` is ignored (n-grams use fastText's FNV-1a hash, as gensim does).
+    """
+
+    def __init__(
+        self,
+        sentences: Iterable[list[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        sg: int = 0,
+        hs: int = 0,
+        vector_size: int = 100,
+        alpha: float = 0.025,
+        window: int = 5,
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        word_ngrams: int = 1,
+        sample: float = 1e-3,
+        seed: int = 1,
+        workers: int = 3,
+        min_alpha: float = 0.0001,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        hashfxn: Callable[[str], int] = hash,
+        epochs: int = 5,
+        null_word: int = 0,
+        min_n: int = 3,
+        max_n: int = 6,
+        sorted_vocab: int = 1,
+        bucket: int = 2000000,
+        trim_rule: Callable[[str, int, int], int] | None = None,
+        batch_words: int = MAX_WORDS_IN_BATCH,
+        callbacks: Sequence[Any] = (),
+        max_final_vocab: int | None = None,
+        shrink_windows: bool = True,
+        *,
+        compute_loss: bool = False,
+        lowercase: bool = False,
+        max_sentence_length: int = MAX_WORDS_IN_BATCH,
+    ):
+        self.sg = sg
+        self.hs = hs
+        self.vector_size = vector_size
+        self.alpha = alpha
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.word_ngrams = word_ngrams
+        self.sample = sample
+        self.seed = seed
+        self.workers = workers
+        self.min_alpha = min_alpha
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.hashfxn = hashfxn
+        self.epochs = epochs
+        self.null_word = null_word
+        self.min_n = min_n
+        self.max_n = max_n
+        self.sorted_vocab = sorted_vocab
+        self.bucket = bucket
+        self.trim_rule = trim_rule
+        self.batch_words = batch_words
+        self.callbacks = tuple(callbacks) if isinstance(callbacks, list) else callbacks
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.compute_loss = compute_loss
+        self.lowercase = lowercase
+        self.max_sentence_length = max_sentence_length
+        self.wi_ = None
+        if word_ngrams != 1:
+            raise UnsupportedError(f"word_ngrams={word_ngrams!r} is not supported: only 1 (as "
+                                   "in gensim, which ignores other values for unsupervised "
+                                   "training)")
+        self._init_gensim(sentences, corpus_file)
+
+    # wordspace's trainer reads minn/maxn; gensim calls them min_n/max_n
+    @property
+    def minn(self) -> int:
+        return self.min_n
+
+    @property
+    def maxn(self) -> int:
+        return self.max_n
+
+    def _wordspace_aliases(self) -> dict[str, Any]:
+        return {"minn": self.min_n, "maxn": self.max_n}
+
+    def _allocate_weights(self) -> None:
+        if self.wi_ is None:  # the same draw the trainer makes, so results do not change
+            rng = np.random.default_rng(self.seed)
+            self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+
+    @classmethod
+    def load_fasttext_format(cls, model_file: str | os.PathLike,
+                             encoding: str = "utf8") -> FastText:
+        """Deprecated in gensim 4 too: :func:`load_facebook_model`."""
+        warnings.warn("use load_facebook_model (as gensim 4 says)", DeprecationWarning,
+                      stacklevel=2)
+        return load_facebook_model(model_file, encoding=encoding)
+
+    def save_facebook_model(self, path: str | os.PathLike) -> None:
+        """Write the official fastText ``.bin``."""
+        save_facebook_model(self, path)
+
+
+def _adopt(model: _FastText) -> FastText:
+    """A gensim-style FastText holding a wordspace FastText's state."""
+    out = FastText(vector_size=model.vector_size, window=model.window,
+                   min_count=model.min_count, sg=model.sg, hs=model.hs,
+                   negative=model.negative, sample=model.sample, epochs=model.epochs,
+                   min_n=model.minn, max_n=model.maxn, bucket=model.bucket, seed=model.seed)
+    for k, v in vars(model).items():
+        if k.endswith("_") or k in ("_subwords", "_trained_ngrams"):
+            setattr(out, k, v)
+    out._make_wv()
+    return out
+
+
+def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> FastText:
+    """A trainable :class:`FastText` from an official fastText ``.bin``."""
+    from ....fasttext_format import load_facebook_model as _load
+
+    _utf8(encoding)
+    return _adopt(_load(path))
+
+
+def load_facebook_vectors(path: str | os.PathLike,
+                          encoding: str = "utf-8") -> FastTextKeyedVectors:
+    """The :class:`FastTextKeyedVectors` of an official fastText ``.bin``."""
+    from ....fasttext_format import load_facebook_vectors as _load
+
+    _utf8(encoding)
+    return FastTextKeyedVectors._from_vectors(_load(path))
+
+
+def save_facebook_model(model: Any, path: str | os.PathLike, encoding: str = "utf-8",
+                        lr_update_rate: int = 100, word_ngrams: int = 1) -> None:
+    """Write a model (or its subword vectors) as an official fastText ``.bin``."""
+    from ....fasttext_format import save_facebook_model as _save
+
+    _utf8(encoding)
+    if word_ngrams != 1:
+        raise UnsupportedError("word_ngrams must be 1 (unsupervised models have no word "
+                               "n-grams)")
+    _save(model, path)
+
+
+def _utf8(encoding: str) -> None:
+    if encoding.replace("-", "").lower() != "utf8":
+        raise UnsupportedError(f"encoding={encoding!r} is not supported: fastText .bin words "
+                               "are UTF-8")

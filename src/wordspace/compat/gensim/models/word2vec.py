@@ -1,0 +1,146 @@
+"""gensim 4's ``Word2Vec`` (and ``LineSentence``) over :class:`wordspace.Word2Vec`.
+
+Same signature and semantics as ``gensim.models.Word2Vec``: given ``sentences`` or
+``corpus_file`` it trains at construction; otherwise call :meth:`build_vocab` then
+:meth:`train`. Training runs wordspace's compiled kernels (the learning rate set by corpus
+position, Hogwild threads, ``workers=1`` bit-for-bit reproducible); ``model.wv`` is a
+:class:`~wordspace.compat.gensim.models.keyedvectors.KeyedVectors` sharing the model's
+arrays; ``save``/``load`` use wordspace's native format, never pickle. Where a parameter
+cannot be honoured exactly, a :class:`~wordspace.compat.gensim.CompatWarning` says how it is
+treated (see docs/porting_from_gensim.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ....errors import ParameterError
+from ....train.word2vec import Word2Vec as _Word2Vec
+from ._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
+
+__all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]
+
+
+class Word2Vec(GensimTrainer, _Word2Vec):
+    """gensim 4's ``Word2Vec`` (see the module docstring).
+
+    Parameters are gensim's, in gensim's order; the keyword-only ones after them are
+    wordspace's (``lowercase``: lowercase tokens; ``max_sentence_length``: longer sentences
+    are cut; ``shared_negatives``: skip-gram's faster negative sharing).
+    """
+
+    def __init__(
+        self,
+        sentences: Iterable[list[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        vector_size: int = 100,
+        alpha: float = 0.025,
+        window: int = 5,
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        sample: float = 1e-3,
+        seed: int = 1,
+        workers: int = 3,
+        min_alpha: float = 0.0001,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        hashfxn: Callable[[str], int] = hash,
+        epochs: int = 5,
+        null_word: int = 0,
+        trim_rule: Callable[[str, int, int], int] | None = None,
+        sorted_vocab: int = 1,
+        batch_words: int = MAX_WORDS_IN_BATCH,
+        compute_loss: bool = False,
+        callbacks: Sequence[Any] = (),
+        comment: str | None = None,
+        max_final_vocab: int | None = None,
+        shrink_windows: bool = True,
+        *,
+        lowercase: bool = False,
+        max_sentence_length: int = MAX_WORDS_IN_BATCH,
+        shared_negatives: bool = False,
+    ):
+        self.vector_size = vector_size
+        self.alpha = alpha
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.sample = sample
+        self.seed = seed
+        self.workers = workers
+        self.min_alpha = min_alpha
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.hashfxn = hashfxn
+        self.epochs = epochs
+        self.null_word = null_word
+        self.trim_rule = trim_rule
+        self.sorted_vocab = sorted_vocab
+        self.batch_words = batch_words
+        self.compute_loss = compute_loss
+        self.callbacks = tuple(callbacks) if isinstance(callbacks, list) else callbacks
+        self.comment = comment
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.lowercase = lowercase
+        self.max_sentence_length = max_sentence_length
+        self.shared_negatives = shared_negatives
+        self._init_gensim(sentences, corpus_file)
+
+
+class LineSentence:
+    """Sentences from a text file: one line = one sentence, tokens split on whitespace, lines
+    longer than ``max_sentence_length`` cut into pieces (gensim's ``LineSentence``).
+
+    Passed to :class:`Word2Vec` it is read by wordspace's fast file reader (as
+    ``corpus_file=`` is); iterating it yields the token lists.
+    """
+
+    def __init__(self, source: str | os.PathLike, max_sentence_length: int = MAX_WORDS_IN_BATCH,
+                 limit: int | None = None):
+        if not isinstance(source, str | os.PathLike):
+            raise ParameterError("LineSentence needs a path here (open file objects are not "
+                                 "supported); pass the file's name")
+        if not Path(source).is_file():
+            raise FileNotFoundError(f"{source}: no such file")
+        self.source = source
+        self.max_sentence_length = int(max_sentence_length)
+        self.limit = limit
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with open(self.source, encoding="utf-8") as fh:
+            for n, line in enumerate(fh):
+                if self.limit is not None and n >= self.limit:
+                    break
+                toks = line.split()
+                for i in range(0, len(toks), self.max_sentence_length):
+                    yield toks[i:i + self.max_sentence_length]
+
+
+class PathLineSentences:
+    """Like :class:`LineSentence` over every file of a directory (in name order)."""
+
+    def __init__(self, source: str | os.PathLike, max_sentence_length: int = MAX_WORDS_IN_BATCH,
+                 limit: int | None = None):
+        p = Path(source)
+        if p.is_file():
+            self.files = [p]
+        elif p.is_dir():
+            self.files = sorted(f for f in p.iterdir() if f.is_file())
+        else:
+            raise FileNotFoundError(f"{source}: no such file or directory")
+        self.max_sentence_length = int(max_sentence_length)
+        self.limit = limit
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for f in self.files:
+            yield from LineSentence(f, self.max_sentence_length, limit=self.limit or None)

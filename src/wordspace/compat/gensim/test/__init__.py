@@ -1,0 +1,1 @@
+"""Counterparts of ``gensim.test``: :mod:`.utils` (``common_texts``, ``datapath`` ...)."""
