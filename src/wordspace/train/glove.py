@@ -432,6 +432,7 @@ class GloVe(Estimator):
             rec_f = rec_i.view(np.float32)
             nnz = rec_i.shape[0]
             pos = resume["position"]
+        self.nonzeros_ = int(nnz)
         workers = int(min(self.workers, max(nnz, 1)))
         if pos is not None:
             workers = len(pos["threads"])  # each thread's share and stream are fixed
