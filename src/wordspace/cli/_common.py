@@ -342,12 +342,22 @@ def resumed(model: Any, resume: str | None) -> Any:
 def interruptible() -> Iterator[dict[str, Any]]:
     """SIGINT and SIGTERM alike raise ``KeyboardInterrupt`` once, so that the trainer stops
     its threads cleanly; a second signal ends the process at once (128 + its number). Yields
-    a dict whose ``signum`` says which signal came (None: none)."""
+    a dict whose ``signum`` says which signal came (None: none) and whose ``watch(callback)``
+    wraps a progress callback so that it raises ``KeyboardInterrupt`` once a signal has come:
+    Python drops an exception raised while a finaliser (``__del__``) runs, and the trainer
+    must stop all the same."""
     import os
     import signal
     import threading
 
-    state: dict[str, Any] = {"signum": None}
+    def watch(callback: Callable[..., None]) -> Callable[..., None]:
+        def watched(*args: Any, **kwargs: Any) -> None:
+            if state["signum"] is not None:
+                raise KeyboardInterrupt
+            callback(*args, **kwargs)
+        return watched
+
+    state: dict[str, Any] = {"signum": None, "watch": watch}
     if threading.current_thread() is not threading.main_thread():
         yield state
         return

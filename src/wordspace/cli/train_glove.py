@@ -136,7 +136,8 @@ def train_glove(
     with interruptible() as signals:
         try:
             with progress_bar("glove", enabled=not as_json) as update:
-                model.fit(corpus, cooccurrence=cooccurrence, progress=show)
+                model.fit(corpus, cooccurrence=cooccurrence,
+                          progress=signals["watch"](show))
         except KeyboardInterrupt:
             stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
                              on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)

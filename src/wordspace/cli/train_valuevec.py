@@ -201,7 +201,8 @@ def train_valuevec(
         try:
             with progress_bar("valuevec", total=epochs, enabled=not as_json) as update:
                 vv.fit(df, word=word, text=text, value=value, corpus=corpus,
-                       progress=lambda done, total=None, **f: update(done, total, **f))
+                       progress=signals["watch"](
+                           lambda done, total=None, **f: update(done, total, **f)))
         except KeyboardInterrupt:
             stop_interrupted(vv, signals["signum"], out=out, fmt=fmt,
                              on_interrupt=on_interrupt, checkpoint=vv.checkpoint_path)

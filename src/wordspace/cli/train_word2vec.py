@@ -120,7 +120,7 @@ def train_word2vec(
         try:
             with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",
                               enabled=not as_json) as update:
-                model.fit(source, progress=update)
+                model.fit(source, progress=signals["watch"](update))
         except KeyboardInterrupt:
             stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
                              on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)
