@@ -366,6 +366,11 @@ def interruptible() -> Iterator[dict[str, Any]]:
         if state["signum"] is not None:
             os._exit(128 + signum)
         state["signum"] = signum
+        f = frame
+        while f is not None:  # in a finaliser the exception would be dropped (and printed):
+            if f.f_code.co_name == "__del__":  # the next progress call raises it instead
+                return
+            f = f.f_back
         raise KeyboardInterrupt
 
     saved = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
