@@ -270,6 +270,7 @@ class GloVe(Estimator):
         self._validate()
         if not self.is_fitted:
             return self.fit(corpus, cooccurrence, progress=progress)
+        self._end_resume()
         if corpus is None and cooccurrence is None:
             if getattr(self, "cooccurrence_", None) is None:
                 raise ParameterError("this model keeps no co-occurrence matrix (it was loaded); "

@@ -686,6 +686,7 @@ class ValueVec(Estimator):
             if X is None:
                 raise ParameterError("partial_fit needs data on a model that is not fitted")
             return self.fit(X, y, progress=progress, **fit_kw)
+        self._end_resume()
         if self.is_joint:
             raise ParameterError(
                 "partial_fit continues value-only models; a joint model (semantic_weight set) "
