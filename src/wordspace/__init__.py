@@ -12,6 +12,7 @@ from .alignment import value_alignment
 from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from .corpus import Corpus
 from .errors import (
+    CheckpointError,
     CorpusError,
     FormatError,
     MissingDependencyError,
@@ -69,6 +70,7 @@ __all__ = [
     "MissingDependencyError",
     "TrainingDivergedError",
     "OutputPathError",
+    "CheckpointError",
     # training
     "Word2Vec",
     "FastText",

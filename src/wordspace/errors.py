@@ -18,6 +18,7 @@ __all__ = [
     "MissingDependencyError",
     "TrainingDivergedError",
     "OutputPathError",
+    "CheckpointError",
 ]
 
 
@@ -63,6 +64,10 @@ class TrainingDivergedError(WordspaceError, FloatingPointError):
 
 class OutputPathError(WordspaceError, FileExistsError):
     """An output path holds something wordspace did not write; it is left untouched."""
+
+
+class CheckpointError(ParameterError):
+    """A checkpoint cannot be resumed here: another model, corpus or parameters (names which)."""
 
 
 class MissingDependencyError(WordspaceError, ImportError):

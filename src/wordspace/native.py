@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -45,6 +46,8 @@ __all__ = [
     "vectors_from_native",
     "check_meta",
     "read_npz",
+    "PartialModelWarning",
+    "partial_summary",
 ]
 
 logger = logging.getLogger(__name__)
@@ -57,6 +60,24 @@ _META_INFLATE_LIMIT = 32 << 20
 #: compressed members may inflate to the archive's size plus this, in all
 _INFLATE_SLACK = 64 << 20
 _NPY_HEADER_LIMIT = 1 << 16
+
+class PartialModelWarning(UserWarning):
+    """A model file holds a partially trained model (``complete: false`` in its metadata): an
+    interrupted run saved on purpose, or a checkpoint."""
+
+
+def partial_summary(training: Any) -> str:
+    """``epoch 1 of 5, 6 % of the words``: where a partial model's training stopped."""
+    if not isinstance(training, dict):
+        return "training not finished"
+    parts = []
+    if isinstance(training.get("epoch"), int) and isinstance(training.get("epochs"), int):
+        parts.append(f"epoch {training['epoch']} of {training['epochs']}")
+    done, total = training.get("done"), training.get("total")
+    if isinstance(done, int | float) and isinstance(total, int | float) and total > 0:
+        parts.append(f"{100.0 * done / total:.0f} % of the {training.get('unit', 'work')}")
+    return ", ".join(parts) or "training not finished"
+
 
 def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
@@ -112,6 +133,10 @@ def check_meta(meta: Any, where: str) -> None:
     for field in ("kind", "model"):
         if field in meta and not isinstance(meta[field], str):
             raise bad(field, f"must be a string, got {str(meta[field])[:40]!r}")
+    if "complete" in meta and not isinstance(meta["complete"], bool):
+        raise bad("complete", f"must be true or false, got {str(meta['complete'])[:40]!r}")
+    if "training" in meta and not isinstance(meta["training"], dict):
+        raise bad("training", f"must be an object, got a {type(meta['training']).__name__}")
     if "index_to_key" in meta:
         keys = meta["index_to_key"]
         if not isinstance(keys, list):
@@ -527,7 +552,13 @@ def vectors_from_native(
                 f"shape {arr.shape}"
             )
     _warn_nonfinite(vecs, str(path))
-    wv = WordVectors(keys, vecs, counts=counts, extras=extras, meta=meta.get("provenance", {}))
+    provenance = meta.get("provenance", {})
+    if meta.get("complete") is False:  # a partial model (interrupted run or checkpoint)
+        training = meta.get("training", {})
+        provenance = {**provenance, "complete": False, "training": training}
+        warnings.warn(f"{path} holds a partially trained model ({partial_summary(training)}"
+                      "); its vectors are not final", PartialModelWarning, stacklevel=3)
+    wv = WordVectors(keys, vecs, counts=counts, extras=extras, meta=provenance)
     if "subwords" in meta:  # a fastText model: n-gram vectors answer out-of-vocabulary words
         from .subword import SubwordVectors
 

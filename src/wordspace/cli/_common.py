@@ -275,3 +275,150 @@ def write_vectors(obj: Any, output: str, fmt: str) -> None:
     wv = getattr(obj, "wv", obj)  # a trainer's vectors, or WordVectors themselves
     wv.save_word2vec_format(output, binary=fmt == "word2vec-binary",
                                 write_header=fmt != "glove")
+
+
+# ------------------------------------------------------------------------- long runs
+ON_INTERRUPT = ("discard", "save")
+CheckpointEveryOpt = Annotated[str | None, typer.Option(
+    "--checkpoint-every", help="Write a checkpoint of the whole training state this often: "
+    "seconds (600, 90s) or 10m, 1h (default 10m when --checkpoint-path is given).")]
+CheckpointPathOpt = Annotated[str | None, typer.Option(
+    "--checkpoint-path", help="Checkpoint file (default: the output's name with .ckpt).")]
+ResumeOpt = Annotated[str | None, typer.Option(
+    "--resume", help="Continue the training saved in this checkpoint (same corpus and "
+    "options; it goes on being updated).")]
+OnInterruptOpt = Annotated[str, typer.Option(
+    "--on-interrupt", help="On Ctrl-C or SIGTERM: discard (write nothing) or save the partial "
+    "model, marked partial in its metadata (native format only).")]
+
+_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str, option: str = "--checkpoint-every") -> float:
+    """Seconds from ``600``, ``90s``, ``10m``, ``1.5h``."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", str(text).lower())
+    if m is None or m.group(2) not in _UNITS or float(m.group(1)) * _UNITS[m.group(2)] <= 0:
+        raise ParameterError(f"{option} must be a duration such as 600 (seconds), 90s, 10m or "
+                             f"1h, got {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def long_run_params(*, every: str | None, path: str | None, resume: str | None,
+                    on_interrupt: str, output: str, fmt: str) -> dict[str, Any]:
+    """``checkpoint_every``/``checkpoint_path`` for the estimator, checked before any work:
+    ``--on-interrupt`` is known (``save`` needs a native output, the only format that can
+    say the model is partial); the checkpoint does not overwrite the output."""
+    if on_interrupt not in ON_INTERRUPT:
+        raise ParameterError(f"--on-interrupt must be one of {', '.join(ON_INTERRUPT)}; "
+                             f"got {on_interrupt!r}")
+    if on_interrupt == "save" and fmt != "native":
+        raise ParameterError(
+            f"--on-interrupt save writes a model marked partial, which only the native format "
+            f"(.wsv) can say; got --format {fmt}: write a .wsv or leave --on-interrupt out")
+    seconds = parse_duration(every) if every is not None else None
+    if resume is not None:
+        need_file(resume, "--resume")
+    if path is None and (seconds is not None or resume is not None):
+        path = resume if resume is not None else str(Path(output).with_suffix(".ckpt"))
+    if path is not None:
+        if Path(path).resolve() == Path(output).resolve():
+            raise ParameterError(f"--checkpoint-path {path!r} is the output itself; give "
+                                 "another file")
+        check_output(path, layout="zip")
+    return {"checkpoint_every": seconds, "checkpoint_path": path}
+
+
+def resumed(model: Any, resume: str | None) -> Any:
+    """``model`` itself, or (``--resume``) the checkpoint's model with these options, which
+    must be the checkpoint's (:class:`~wordspace.errors.CheckpointError` names any other)."""
+    if resume is None:
+        return model
+    return type(model).resume(resume, **model.get_params(deep=False))
+
+
+@contextmanager
+def interruptible() -> Iterator[dict[str, Any]]:
+    """SIGINT and SIGTERM alike raise ``KeyboardInterrupt`` once, so that the trainer stops
+    its threads cleanly; a second signal ends the process at once (128 + its number). Yields
+    a dict whose ``signum`` says which signal came (None: none) and whose ``watch(callback)``
+    wraps a progress callback so that it raises ``KeyboardInterrupt`` once a signal has come:
+    Python drops an exception raised while a finaliser (``__del__``) runs, and the trainer
+    must stop all the same."""
+    import os
+    import signal
+    import threading
+
+    def watch(callback: Callable[..., None]) -> Callable[..., None]:
+        def watched(*args: Any, **kwargs: Any) -> None:
+            if state["signum"] is not None:
+                raise KeyboardInterrupt
+            callback(*args, **kwargs)
+        return watched
+
+    state: dict[str, Any] = {"signum": None, "watch": watch}
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if state["signum"] is not None:
+            os._exit(128 + signum)
+        state["signum"] = signum
+        f = frame
+        while f is not None:  # in a finaliser the exception would be dropped (and printed):
+            if f.f_code.co_name == "__del__":  # the next progress call raises it instead
+                return
+            f = f.f_back
+        raise KeyboardInterrupt
+
+    saved = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield state
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+
+
+def stop_interrupted(model: Any, signum: int | None, *, out: str, fmt: str, on_interrupt: str,
+                     checkpoint: str | None = None) -> None:
+    """After an interrupted ``fit``: one line (``interrupted at epoch 1 of 5 (6 % of the
+    words); nothing saved``), the partial model written only with ``--on-interrupt save``,
+    and exit 130 (SIGINT) or 143 (SIGTERM)."""
+    import signal
+
+    complete = getattr(model, "training_complete_", None)
+    prog = getattr(model, "training_progress_", None) if complete is False else None
+    if prog:
+        where = f"at epoch {prog.get('epoch')} of {prog.get('epochs')}"
+        total = prog.get("total") or 0
+        if total:
+            where += f" ({100.0 * prog.get('done', 0) / total:.0f} % of the {prog.get('unit')})"
+    else:
+        where = "before training started"
+    tail = "nothing saved"
+    if on_interrupt == "save" and prog and getattr(model, "is_fitted", False):
+        write_vectors(model, out, fmt)
+        tail = f"partial model saved to {out}"
+    if checkpoint is not None and Path(checkpoint).is_file():
+        tail += f"; the last checkpoint is {checkpoint} (--resume {checkpoint} continues)"
+    io.err.print(f"interrupted {where}; {tail}", highlight=False, markup=False,
+                 soft_wrap=True)
+    raise typer.Exit(128 + (signum if signum is not None else signal.SIGINT))
+
+
+def finish_checkpoints(model: Any) -> None:
+    """Once the final model is saved, remove the checkpoint this run wrote or resumed from
+    (it is superseded; wordspace wrote it)."""
+    path = getattr(model, "checkpoint_path", None)
+    if path is None or not Path(path).is_file():
+        return
+    from ..native import read_native
+
+    try:
+        _, meta = read_native(path, mmap=True)
+    except Exception:  # noqa: BLE001 - not ours or unreadable: leave it
+        return
+    if isinstance(meta.get("checkpoint"), dict) and meta.get("complete") is False:
+        Path(path).unlink()

@@ -41,6 +41,8 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--lowercase": "lowercase",
         "--loss": "compute_loss",
         "--shared-negatives": "shared_negatives",
+        "--checkpoint-every": "checkpoint_every",
+        "--checkpoint-path": "checkpoint_path",
     },
     "fasttext": {
         "--vector-size": "vector_size",
@@ -60,6 +62,8 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--bucket": "bucket",
         "--lowercase": "lowercase",
         "--loss": "compute_loss",
+        "--checkpoint-every": "checkpoint_every",
+        "--checkpoint-path": "checkpoint_path",
     },
     "glove": {
         "--vector-size": "vector_size",
@@ -76,6 +80,8 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--seed": "seed",
         "--max-final-vocab": "max_final_vocab",
         "--lowercase": "lowercase",
+        "--checkpoint-every": "checkpoint_every",
+        "--checkpoint-path": "checkpoint_path",
     },
     "valuevec": {
         "--vector-size": "vector_size",
@@ -109,6 +115,8 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--prior-weight": "prior_weight",
         "--workers": "workers",
         "--seed": "seed",
+        "--checkpoint-every": "checkpoint_every",
+        "--checkpoint-path": "checkpoint_path",
     },
 }
 
@@ -120,6 +128,12 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
                  "--pairs-out", "--corpus", "--article"),
 }
+
+
+#: options of every train command about interrupts and checkpoints (not estimator parameters)
+LONG_RUN_IO_OPTIONS = ("--resume", "--on-interrupt")
+for _command in TRAIN_IO_OPTIONS:
+    TRAIN_IO_OPTIONS[_command] += LONG_RUN_IO_OPTIONS
 
 
 def estimator_class(command: str) -> type:

@@ -38,6 +38,10 @@ def info(path: ModelArg, as_json: JsonOpt = False) -> None:
         "norms": ns,
         "first_words": wv.index_to_key[:10],
     }
+    partial = wv.meta.get("complete") is False  # an interrupted run saved, or a checkpoint
+    if partial:
+        data["complete"] = False
+        data["training"] = wv.meta.get("training", {})
     if as_json:
         emit_json(data)
         return
@@ -55,6 +59,11 @@ def info(path: ModelArg, as_json: JsonOpt = False) -> None:
         f"mean {fmt_num(ns['mean'], '.3f')}  max {fmt_num(ns['max'], '.3f')}  zero {ns['zero']}"
     )
     t.add_row("first words", escape(" ".join(wv.index_to_key[:10])))
+    if partial:
+        from ..native import partial_summary
+
+        t.add_row("[red]training[/red]", "[bold red]partial[/bold red] [red]("
+                  + escape(partial_summary(data["training"])) + "): not a finished model[/red]")
     io.out.print(t)
 
 

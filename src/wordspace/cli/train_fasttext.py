@@ -10,13 +10,22 @@ import typer
 from ..train.fasttext import FastText
 from ._app import train_app
 from ._common import (
+    CheckpointEveryOpt,
+    CheckpointPathOpt,
     JsonOpt,
+    OnInterruptOpt,
+    ResumeOpt,
     check_output,
     epilog,
+    finish_checkpoints,
+    interruptible,
+    long_run_params,
     need_file,
     output_layout,
     progress_bar,
+    resumed,
     signature_default,
+    stop_interrupted,
     vector_output,
     write_vectors,
 )
@@ -75,9 +84,16 @@ def train_fasttext(
                          ] = signature_default(D, "lowercase"),
     loss: Annotated[bool, typer.Option("--loss/--no-loss", help="Compute the training loss.")
                     ] = signature_default(D, "compute_loss"),
+    checkpoint_every: CheckpointEveryOpt = None,
+    checkpoint_path: CheckpointPathOpt = None,
+    resume: ResumeOpt = None,
+    on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
 ) -> None:
-    """Train fastText (word2vec over character n-grams: vectors for unseen words too)."""
+    """Train fastText (word2vec over character n-grams: vectors for unseen words too).
+
+    Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
+    --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
     from ..corpus import embedded_corpus
 
     model = FastText(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
@@ -94,16 +110,27 @@ def train_fasttext(
         out, fmt = vector_output(corpus, output, fmt, "brown")
         check_output(out, layout=output_layout(out, fmt))
     need_file(corpus, "CORPUS")
+    model.set_params(**long_run_params(every=checkpoint_every, path=checkpoint_path,
+                                       resume=resume, on_interrupt=on_interrupt, output=out,
+                                       fmt=fmt))
+    model = resumed(model, resume)
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
-    with progress_bar(f"fasttext {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
-        model.fit(source, progress=update)
+    with interruptible() as signals:
+        try:
+            with progress_bar(f"fasttext {'sg' if sg else 'cbow'}",
+                              enabled=not as_json) as update:
+                model.fit(source, progress=signals["watch"](update))
+        except KeyboardInterrupt:
+            stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
+                             on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)
     total_s = time.perf_counter() - t0
     if facebook:
         model.save_facebook_model(out)
     else:
         write_vectors(model, out, fmt)
+    finish_checkpoints(model)
     ngrams = (f"{model.wv.minn}-{model.wv.maxn} characters in {model.wv.bucket:,} buckets"
               if model.wv.maxn else "none (word2vec)")
     report_run(model, "fastText training", name=name, out=out, fmt=fmt, total_s=total_s,

@@ -13,15 +13,24 @@ from ..errors import ParameterError
 from ..train.glove import GloVe
 from ._app import train_app
 from ._common import (
+    CheckpointEveryOpt,
+    CheckpointPathOpt,
     JsonOpt,
+    OnInterruptOpt,
+    ResumeOpt,
     check_output,
     emit_json,
     epilog,
+    finish_checkpoints,
+    interruptible,
     io,
+    long_run_params,
     need_file,
     output_layout,
     progress_bar,
+    resumed,
     signature_default,
+    stop_interrupted,
     vector_output,
     write_vectors,
 )
@@ -83,9 +92,16 @@ def train_glove(
         str | None, typer.Option(help="Train on a saved co-occurrence matrix (.npz) instead "
                                  "of counting.")
     ] = None,
+    checkpoint_every: CheckpointEveryOpt = None,
+    checkpoint_path: CheckpointPathOpt = None,
+    resume: ResumeOpt = None,
+    on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
 ) -> None:
-    """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it."""
+    """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it.
+
+    Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
+    --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
     model = GloVe(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
                   x_max=x_max, alpha=weight_exponent, learning_rate=lr, symmetric=symmetric,
                   memory=memory, workers=workers, seed=seed, output=vectors,
@@ -99,27 +115,41 @@ def train_glove(
         check_output(save_cooccurrence, layout="file")
     need_file(corpus, "CORPUS")
     need_file(cooccurrence, "--cooccurrence")
+    if resume is not None and save_cooccurrence:
+        raise ParameterError("--save-cooccurrence needs a counting run; a --resume run does "
+                             "not count again (save the matrix without --resume)")
+    model.set_params(**long_run_params(every=checkpoint_every, path=checkpoint_path,
+                                       resume=resume, on_interrupt=on_interrupt, output=out,
+                                       fmt=fmt))
+    model = resumed(model, resume)
     t0 = time.perf_counter()
-    with progress_bar("glove", enabled=not as_json) as update:
-        def show(done: int, total: int, **info: Any) -> None:
-            if info.get("stage") == "training":
-                short = {"epoch": info["epoch"]}
-                if "loss" in info:
-                    short["loss"] = info["loss"]
-                update(done, total, **short)
-            else:
-                update(done, total, stage="counting")
 
-        model.fit(corpus, cooccurrence=cooccurrence, progress=show)
+    def show(done: int, total: int, **info: Any) -> None:
+        if info.get("stage") == "training":
+            short = {"epoch": info["epoch"]}
+            if "loss" in info:
+                short["loss"] = info["loss"]
+            update(done, total, **short)
+        else:
+            update(done, total, stage="counting")
+
+    with interruptible() as signals:
+        try:
+            with progress_bar("glove", enabled=not as_json) as update:
+                model.fit(corpus, cooccurrence=cooccurrence,
+                          progress=signals["watch"](show))
+        except KeyboardInterrupt:
+            stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
+                             on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)
     total_s = time.perf_counter() - t0
     if save_cooccurrence:
         model.save_cooccurrence(save_cooccurrence)
     write_vectors(model, out, fmt)
-    X = model.cooccurrence_
+    finish_checkpoints(model)
     data = {
         "corpus": corpus, "cooccurrence_file": cooccurrence, "output": out, "format": fmt,
         "vocabulary": len(model.wv), "dimension": model.wv.vector_size,
-        "corpus_words": model.vocab.total_words, "nonzeros": int(X.nnz), "epochs": epochs,
+        "corpus_words": model.vocab.total_words, "nonzeros": model.nonzeros_, "epochs": epochs,
         "vocab_seconds": round(model.vocab_seconds_, 3),
         "cooccurrence_seconds": round(model.cooccurrence_seconds_, 3),
         "train_seconds": round(model.train_seconds_, 3), "total_seconds": round(total_s, 3),
@@ -139,7 +169,7 @@ def train_glove(
               f"{weight_exponent:g}, lr {lr:g}, {workers} workers")
     t.add_row("vocabulary", f"{len(model.wv):,} words (min count {min_count}) of "
               f"{model.vocab.total_words:,} tokens")
-    t.add_row("co-occurrences", f"{X.nnz:,} non-zeros")
+    t.add_row("co-occurrences", f"{model.nonzeros_:,} non-zeros")
     t.add_row("time", f"vocabulary {data['vocab_seconds']:.1f} s, counting "
               f"{data['cooccurrence_seconds']:.1f} s, training {data['train_seconds']:.1f} s "
               f"({epochs} epochs)")

@@ -13,16 +13,25 @@ from ..errors import ParameterError
 from ..train.valuevec import ValueVec
 from ._app import train_app
 from ._common import (
+    CheckpointEveryOpt,
+    CheckpointPathOpt,
     JsonOpt,
+    OnInterruptOpt,
+    ResumeOpt,
     check_output,
     emit_json,
     epilog,
+    finish_checkpoints,
     fmt_num,
+    interruptible,
     io,
+    long_run_params,
     need_file,
     output_layout,
     progress_bar,
+    resumed,
     signature_default,
+    stop_interrupted,
     vector_output,
     write_vectors,
 )
@@ -123,10 +132,18 @@ def train_valuevec(
     pairs_out: Annotated[
         str | None, typer.Option(help="Also write the training pairs as CSV.")
     ] = None,
+    checkpoint_every: CheckpointEveryOpt = None,
+    checkpoint_path: CheckpointPathOpt = None,
+    resume: ResumeOpt = None,
+    on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
     ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
-    """Train ValueVec: embeddings whose geometry follows a value (price, rating ...)."""
+    """Train ValueVec: embeddings whose geometry follows a value (price, rating ...).
+
+    Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
+    --on-interrupt save; --checkpoint-every writes checkpoints (values-only training) that
+    --resume continues."""
     from ..values import read_table
 
     alpha: float | str = lr
@@ -168,6 +185,11 @@ def train_valuevec(
     if pairs_out:
         check_output(pairs_out, layout="file")
     need_file(data, "DATA")
+    vv.set_params(**long_run_params(every=checkpoint_every, path=checkpoint_path,
+                                    resume=resume, on_interrupt=on_interrupt, output=out,
+                                    fmt=fmt))
+    vv._validate()
+    vv = resumed(vv, resume)
     df = read_table(data)
     if where:
         try:
@@ -175,11 +197,18 @@ def train_valuevec(
         except Exception as e:  # pandas raises many kinds here
             raise ParameterError(f"--where {where!r} failed: {e}") from None
     t0 = time.perf_counter()
-    with progress_bar("valuevec", total=epochs, enabled=not as_json) as update:
-        vv.fit(df, word=word, text=text, value=value, corpus=corpus,
-               progress=lambda done, total=None, **f: update(done, total, **f))
+    with interruptible() as signals:
+        try:
+            with progress_bar("valuevec", total=epochs, enabled=not as_json) as update:
+                vv.fit(df, word=word, text=text, value=value, corpus=corpus,
+                       progress=signals["watch"](
+                           lambda done, total=None, **f: update(done, total, **f)))
+        except KeyboardInterrupt:
+            stop_interrupted(vv, signals["signum"], out=out, fmt=fmt,
+                             on_interrupt=on_interrupt, checkpoint=vv.checkpoint_path)
     seconds = time.perf_counter() - t0
     write_vectors(vv, out, fmt)
+    finish_checkpoints(vv)
     if pairs_out:
         vv.pairs_.to_frame().to_csv(pairs_out, index=False)
     al = vv.alignment()

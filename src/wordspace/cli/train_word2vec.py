@@ -12,15 +12,24 @@ from rich.table import Table
 from ..train.word2vec import Word2Vec
 from ._app import train_app
 from ._common import (
+    CheckpointEveryOpt,
+    CheckpointPathOpt,
     JsonOpt,
+    OnInterruptOpt,
+    ResumeOpt,
     check_output,
     emit_json,
     epilog,
+    finish_checkpoints,
+    interruptible,
     io,
+    long_run_params,
     need_file,
     output_layout,
     progress_bar,
+    resumed,
     signature_default,
+    stop_interrupted,
     vector_output,
     write_vectors,
 )
@@ -78,9 +87,16 @@ def train_word2vec(
         "--shared-negatives/--no-shared-negatives",
         help="Skip-gram: share one draw of negative samples across each window (faster).")
     ] = signature_default(D, "shared_negatives"),
+    checkpoint_every: CheckpointEveryOpt = None,
+    checkpoint_path: CheckpointPathOpt = None,
+    resume: ResumeOpt = None,
+    on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
 ) -> None:
-    """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
+    """Train word2vec (skip-gram or CBOW) on a corpus and save the model.
+
+    Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
+    --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
     from ..corpus import embedded_corpus
 
     alpha = lr if lr is not None else (0.025 if sg else 0.05)
@@ -93,13 +109,24 @@ def train_word2vec(
     out, fmt = vector_output(corpus, output, fmt, "brown")
     check_output(out, layout=output_layout(out, fmt))
     need_file(corpus, "CORPUS")
+    model.set_params(**long_run_params(every=checkpoint_every, path=checkpoint_path,
+                                       resume=resume, on_interrupt=on_interrupt, output=out,
+                                       fmt=fmt))
+    model = resumed(model, resume)
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
-    with progress_bar(f"word2vec {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
-        model.fit(source, progress=update)
+    with interruptible() as signals:
+        try:
+            with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",
+                              enabled=not as_json) as update:
+                model.fit(source, progress=signals["watch"](update))
+        except KeyboardInterrupt:
+            stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
+                             on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)
     total_s = time.perf_counter() - t0
     write_vectors(model, out, fmt)
+    finish_checkpoints(model)
     report_run(model, "word2vec training", name=name, out=out, fmt=fmt, total_s=total_s,
                epochs=epochs, loss=loss, as_json=as_json,
                settings=f"{'hs + ' if hs else ''}negative {negative}, window {window}, "

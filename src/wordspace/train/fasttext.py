@@ -81,6 +81,9 @@ class FastText(Word2Vec):
     ``bucket`` (hash rows; the n-gram matrix is ``bucket x vector_size`` float32: 800 MB for
     2M x 100, so lower it for small corpora).
 
+    Interrupts, checkpoints and :meth:`resume` work as for :class:`Word2Vec`
+    (``checkpoint_every``, ``checkpoint_path``).
+
     Skip-gram here predicts the context words from the centre word's subwords and applies the
     input gradient once per window (see ``kernels.fasttext``).
 
@@ -122,6 +125,8 @@ class FastText(Word2Vec):
         lowercase: bool = False,
         batch_words: int = 10000,
         max_sentence_length: int = 10000,
+        checkpoint_every: float | None = None,
+        checkpoint_path: str | os.PathLike | None = None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -149,6 +154,8 @@ class FastText(Word2Vec):
         self.lowercase = lowercase
         self.batch_words = batch_words
         self.max_sentence_length = max_sentence_length
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_path = checkpoint_path
 
     # ------------------------------------------------------------------ state
     @property
@@ -293,15 +300,22 @@ class FastText(Word2Vec):
     def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
         """Save the whole model natively (input matrix, output weights, parameters, history);
         :meth:`load` restores it, ``wordspace.load`` reads its vectors (n-grams included)."""
+        self._check_fitted("save()")
+        self._write_model(path, layout=layout)
+
+    def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
+                     extra_arrays: dict[str, np.ndarray] | None = None,
+                     extra_meta: dict[str, Any] | None = None) -> None:
         from ..subword import native_io
 
-        self._check_fitted("save()")
         arrays, state = self._get_state()
         _, sub_meta = self.wv.native_parts()
         section = {"config": self._config(), **state}
-        native_io().save_native(self.wv, path, layout=layout, extra_arrays=arrays,
+        native_io().save_native(self.wv, path, layout=layout,
+                                extra_arrays={**arrays, **(extra_arrays or {})},
                                 extra_meta={**sub_meta, "model": self._model_kind,
-                                            self._state_key: section})
+                                            self._state_key: section, **self._partial_meta(),
+                                            **(extra_meta or {})})
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> FastText:

@@ -29,6 +29,8 @@ from ..text import Tokenizer
 from ..vectors import WordVectors
 from ..vocab import Vocabulary
 from ._common import (
+    CHECKPOINT_RULES,
+    Checkpointer,
     Estimator,
     boolean,
     check_finite,
@@ -36,6 +38,7 @@ from ._common import (
     integer,
     number,
     restore_vocab,
+    vocab_fingerprint,
     vocab_state,
 )
 from ._common import mix_seed as _mix
@@ -59,6 +62,7 @@ _CONSTRAINTS = (
     boolean("symmetric", "distance_weighting", "lowercase"),
     integer("max_vocab_size", "max_final_vocab", optional=True),
     integer("max_sentence_length"),
+    *CHECKPOINT_RULES,
 )
 #: a mean loss per non-zero above this means divergence: 0.5 * f(x) * (log x)**2 at
 #: initialisation stays below ~300 even for counts of 1e11
@@ -111,6 +115,14 @@ class GloVe(Estimator):
     max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
     lowercase: lowercase tokens when reading a path.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
+    checkpoint_every, checkpoint_path: write the whole training state (vectors, biases,
+        AdaGrad's accumulators, the shuffled records, each thread's position and random
+        state) to ``checkpoint_path`` every ``checkpoint_every`` seconds (default 600 when only
+        the path is given); :meth:`resume` continues from it, without counting again.
+
+    Interrupting ``fit`` (``KeyboardInterrupt``) stops the threads within a piece of
+    records and re-raises; the model keeps the weights reached, marked partial
+    (``training_complete_`` False, ``training_progress_``).
 
     Notes
     -----
@@ -147,6 +159,8 @@ class GloVe(Estimator):
         max_final_vocab: int | None = None,
         lowercase: bool = False,
         max_sentence_length: int = 10000,
+        checkpoint_every: float | None = None,
+        checkpoint_path: str | os.PathLike | None = None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -166,6 +180,8 @@ class GloVe(Estimator):
         self.max_final_vocab = max_final_vocab
         self.lowercase = lowercase
         self.max_sentence_length = max_sentence_length
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_path = checkpoint_path
 
     # ------------------------------------------------------------------ fitting
     @property
@@ -192,9 +208,55 @@ class GloVe(Estimator):
         self._validate()
         if corpus is None and cooccurrence is None:
             raise ParameterError("give a corpus (or a co-occurrence file) to fit on")
+        resume = self._take_resume()
+        if resume is not None:
+            return self._fit_resumed(resume, corpus, cooccurrence, progress)
         self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
         self._init_weights()
+        self._set_fingerprints(vocabulary=vocab_fingerprint(self.vocab_.index_to_key,
+                                                            self.vocab_.counts))
         self._train(progress)
+        return self
+
+    def _fit_resumed(self, resume: dict[str, Any], corpus, cooccurrence,
+                     progress: Callable[..., None] | None) -> GloVe:
+        """Continue a checkpoint: the vocabulary of ``corpus`` (or of the co-occurrence file)
+        must be the checkpoint's; the shuffled records come from the checkpoint (no count)."""
+        from ..cooccurrence import load_cooccurrence
+        from ..corpus import as_corpus
+
+        t0 = time.perf_counter()
+        if corpus is not None:
+            corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
+                                   max_sentence_length=self.max_sentence_length)
+            self.tokenizer_ = corpus_obj.tokenizer
+            vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
+                                     self.max_final_vocab)
+            found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
+        elif isinstance(cooccurrence, str | os.PathLike):
+            _, words, counts, _ = load_cooccurrence(cooccurrence)
+            if words is None:
+                raise ParameterError(f"{cooccurrence} holds no vocabulary; resume on the corpus")
+            found = vocab_fingerprint(list(words), counts)
+        else:
+            raise ParameterError("resume on the corpus (or co-occurrence file) the checkpoint "
+                                 "was made on")
+        self._check_resume_data(resume, vocabulary=found)
+        self.vocab_seconds_ = time.perf_counter() - t0
+        self.cooccurrence_seconds_ = 0.0
+        self.cooccurrence_ = None  # not kept in the checkpoint: its shuffled records are
+        arrays = resume["arrays"]
+        n, D = self._W.shape
+        for name in ("gw", "gc", "records"):
+            if name not in arrays:
+                raise FormatError(f"{resume['path']}: the checkpoint lacks ckpt_{name}.npy")
+        self._GW, self._GC = _aligned((n, D), 1.0), _aligned((n, D), 1.0)
+        if arrays["gw"].shape != (n, D) or arrays["gc"].shape != (n, D):
+            raise FormatError(f"{resume['path']}: AdaGrad's accumulators do not match the "
+                              f"vectors ({n} x {D})")
+        self._GW[:], self._GC[:] = arrays["gw"], arrays["gc"]
+        self._end_resume()
+        self._train(progress, resume=resume)
         return self
 
     def partial_fit(self, corpus=None, cooccurrence=None, *,
@@ -210,6 +272,7 @@ class GloVe(Estimator):
         self._validate()
         if not self.is_fitted:
             return self.fit(corpus, cooccurrence, progress=progress)
+        self._end_resume()
         if corpus is None and cooccurrence is None:
             if getattr(self, "cooccurrence_", None) is None:
                 raise ParameterError("this model keeps no co-occurrence matrix (it was loaded); "
@@ -350,17 +413,32 @@ class GloVe(Estimator):
         self.loss_history_: list[float] = []
         self.epoch_stats_: list[dict[str, Any]] = []
 
-    def _train(self, progress: Callable[..., None] | None) -> None:
+    def _train(self, progress: Callable[..., None] | None,
+               resume: dict[str, Any] | None = None) -> None:
         from ..kernels import glove as k
 
         t_train = time.perf_counter()
-        rec_i, rec_f = self._records()
-        nnz = rec_i.shape[0]
-        if nnz >= 1 << 32:
-            raise ParameterError(f"{nnz:,} non-zeros: more than this trainer handles (2**32)")
-        # one global shuffle, so that every thread's fixed share is a random sample
-        k.shuffle_records(rec_i, 0, nnz, np.array([_mix(self.seed, -1)], dtype=np.uint64))
+        if resume is None:
+            rec_i, rec_f = self._records()
+            nnz = rec_i.shape[0]
+            if nnz >= 1 << 32:
+                raise ParameterError(f"{nnz:,} non-zeros: more than this trainer handles "
+                                     "(2**32)")
+            # one global shuffle, so that every thread's fixed share is a random sample
+            k.shuffle_records(rec_i, 0, nnz, np.array([_mix(self.seed, -1)], dtype=np.uint64))
+            pos = None
+        else:
+            rec_i = np.ascontiguousarray(resume["arrays"]["records"], dtype=np.int32)
+            if rec_i.ndim != 2 or rec_i.shape[1] != k.RECORD_WIDTH:
+                raise FormatError(f"{resume['path']}: ckpt_records.npy has shape "
+                                  f"{rec_i.shape}, not (n, {k.RECORD_WIDTH})")
+            rec_f = rec_i.view(np.float32)
+            nnz = rec_i.shape[0]
+            pos = resume["position"]
+        self.nonzeros_ = int(nnz)
         workers = int(min(self.workers, max(nnz, 1)))
+        if pos is not None:
+            workers = len(pos["threads"])  # each thread's share and stream are fixed
         bounds = [nnz * t // workers for t in range(workers + 1)]
         d = int(self.vector_size)
         eta = np.float32(self.learning_rate)
@@ -369,37 +447,76 @@ class GloVe(Estimator):
         epochs = int(self.epochs)
         total = nnz * epochs
         first = len(self.loss_history_)  # epochs trained before this call
+        e0 = 0
+        if pos is not None:
+            first, e0 = int(pos["first"]), int(pos["epoch"])
         done_lock = threading.Lock()
-        done = [0]
+        done = [nnz * e0 + (0 if pos is None else
+                            sum(th["p"] - bounds[t] for t, th in enumerate(pos["threads"])))]
         stop = threading.Event()  # set on an exception (e.g. Ctrl-C): threads quit early
+        pause = threading.Event()  # set for a checkpoint: threads stop between pieces
+        ckpt = Checkpointer(self)
         logger.info("training GloVe on %d non-zeros x %d epochs, %d workers", nnz, epochs,
                     workers)
 
-        def run(e: int, t: int) -> np.ndarray:
-            lo, hi = bounds[t], bounds[t + 1]
-            state = np.array([_mix(self.seed, first + e, t)], dtype=np.uint64)
-            out = np.zeros(2, dtype=np.float64)
-            p = lo
-            while p < hi and not stop.is_set():
+        def run(e: int, t: int, p: int, state: np.ndarray, out: np.ndarray):
+            hi = bounds[t + 1]
+            while p < hi and not stop.is_set() and not pause.is_set():
                 q = min(p + _PIECE, hi)
                 k.train_records(rec_i, rec_f, p, q, hi, W, C, GW, GC, d, eta, clip, state, out)
                 with done_lock:
                     done[0] += q - p
                 p = q
-            return out
+            return p, state, out
+
+        def fresh(e: int) -> list:
+            return [(bounds[t], np.array([_mix(self.seed, first + e, t)], dtype=np.uint64),
+                     np.zeros(2, dtype=np.float64)) for t in range(workers)]
+
+        def position(e: int, threads: list) -> dict[str, Any]:
+            return {"first": first, "epoch": e, "done": done[0],
+                    "threads": [{"p": int(p), "state": int(st[0]), "out": [float(x) for x in o]}
+                                for p, st, o in threads],
+                    "progress": {"epoch": e + 1, "epochs": epochs, "done": done[0],
+                                 "total": total, "unit": "records"}}
+
+        def checkpoint(e: int, threads: list) -> None:
+            ckpt.write(self, position(e, threads),
+                       {"gw": GW, "gc": GC, "records": rec_i})
 
         # threads even for one worker, so that the caller's thread can report progress
         pool = ThreadPoolExecutor(workers, thread_name_prefix="glove")
         last_loss = float("nan")
+        e = e0
+        threads: list = []
         try:
-            for e in range(epochs):
+            for e in range(e0, epochs):
                 te = time.perf_counter()
-                futs = [pool.submit(run, e, t) for t in range(workers)]
-                while not all(f.done() for f in futs):
-                    wait(futs, timeout=0.25)
-                    if progress is not None:
-                        self._report(progress, done[0], total, e, epochs, last_loss, t_train)
-                results = [f.result() for f in futs]
+                if e == e0 and pos is not None:
+                    threads = [(int(th["p"]), np.array([th["state"]], dtype=np.uint64),
+                                np.array(th["out"], dtype=np.float64)) for th in pos["threads"]]
+                else:
+                    threads = fresh(e)
+                while True:
+                    futs = {t: pool.submit(run, e, t, *threads[t]) for t in range(workers)
+                            if threads[t][0] < bounds[t + 1]}
+                    while not all(f.done() for f in futs.values()):
+                        wait(list(futs.values()), timeout=0.25)
+                        if progress is not None:
+                            self._report(progress, done[0], total, e, epochs, last_loss,
+                                         t_train)
+                        if ckpt.due():
+                            pause.set()
+                    for t, f in futs.items():
+                        threads[t] = f.result()
+                    if not pause.is_set():
+                        break
+                    pause.clear()
+                    if any(threads[t][0] < bounds[t + 1] for t in range(workers)):
+                        checkpoint(e, threads)
+                    else:
+                        break
+                results = [o for _, _, o in threads]
                 cost = float(sum(r[0] for r in results))
                 skipped = int(sum(r[1] for r in results))
                 secs = time.perf_counter() - te
@@ -420,14 +537,24 @@ class GloVe(Estimator):
                 logger.info("epoch %d: loss %.6f in %.1fs", first + e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+                if e + 1 < epochs and ckpt.due():
+                    checkpoint(e + 1, fresh(e + 1))
         except BaseException as exc:
             stop.set()
             if isinstance(exc, TrainingDivergedError):
                 self.wv = None  # the weights are garbage: nothing to save or query
+            elif isinstance(exc, KeyboardInterrupt):
+                pool.shutdown(wait=True, cancel_futures=True)
+                self.train_seconds_ = time.perf_counter() - t_train
+                self._mark_progress(False, epoch=e + 1, epochs=epochs, done=done[0],
+                                    total=total, unit="records")
+                self._make_wv()
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         self.train_seconds_ = time.perf_counter() - t_train
+        self._mark_progress(True, epoch=epochs, epochs=epochs, done=done[0], total=total,
+                            unit="records")
         self._make_wv()
 
     @staticmethod

@@ -38,7 +38,18 @@ from ..values import (
     word_value_table,
 )
 from ..vectors import WordVectors
-from ._common import Estimator, _jsonable, check_finite, choice, integer, number, rule
+from ._common import (
+    CHECKPOINT_RULES,
+    Checkpointer,
+    Estimator,
+    _jsonable,
+    check_finite,
+    choice,
+    integer,
+    number,
+    rule,
+    vocab_fingerprint,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -121,6 +132,7 @@ _CONSTRAINTS = (
            message="ridge_alpha must be a number >= 0, got {value!r}"),
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
+    *CHECKPOINT_RULES,
 )
 # joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
 _JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
@@ -221,6 +233,15 @@ class ValueVec(Estimator):
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
         ``random.sample``), the initial vectors and the shuffling.
+    checkpoint_every, checkpoint_path:
+        Write the whole training state (vectors, Adam's moments and step, the shuffling's
+        random stream, the early-stopping counters) to ``checkpoint_path`` every
+        ``checkpoint_every`` seconds (default 600 when only the path is given), at an epoch
+        boundary; :meth:`resume` continues from it. Values-only training (not joint).
+
+    Interrupting ``fit`` (``KeyboardInterrupt``) stops after the epoch under way (joint
+    training: the text job under way) and re-raises; the model keeps the vectors reached,
+    marked partial (``training_complete_`` False, ``training_progress_``).
 
     Attributes after fit
     --------------------
@@ -271,6 +292,8 @@ class ValueVec(Estimator):
         ridge_alpha: float = 1.0,
         workers: int | None = None,
         seed: int | None = 42,
+        checkpoint_every: float | None = None,
+        checkpoint_path: str | os.PathLike | None = None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -304,6 +327,8 @@ class ValueVec(Estimator):
         self.ridge_alpha = ridge_alpha
         self.workers = workers
         self.seed = seed
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_path = checkpoint_path
 
     #: the ValueVec article's construction and update (see :meth:`article`)
     ARTICLE: ClassVar[dict[str, Any]] = {
@@ -376,7 +401,12 @@ class ValueVec(Estimator):
         (joint training: after each pass over the text).
         """
         self._validate()
+        resume = self._take_resume()
         if self.semantic_weight is not None:
+            if resume is not None or self.checkpoint_path is not None:
+                raise ParameterError(
+                    "checkpoints are written for values-only training; joint training "
+                    "(semantic_weight set) cannot checkpoint yet: leave checkpoint_path out")
             return self._fit_joint(X, y, word=word, value=value, text=text, corpus=corpus,
                                    progress=progress)
         if corpus is not None:
@@ -384,14 +414,25 @@ class ValueVec(Estimator):
                 "corpus= trains meaning and value together: set semantic_weight (a number in "
                 "[0, 1], e.g. 0.5) to use it, or drop corpus=")
         t0 = time.perf_counter()
+        init = None
+        if resume is not None:
+            init = (self.main_vectors_, self.context_vectors_)
         pairs = self._build_pairs(X, y, word=word, value=value, text=text)
         self.pairs_ = pairs
         logger.info("ValueVec: %d words, %d pairs (%.2fs)", pairs.n_words, len(pairs),
                     time.perf_counter() - t0)
-        self.epochs_trained_ = 0
-        self.loss_history_ = np.zeros(0, dtype=np.float64)
+        found = {"vocabulary": vocab_fingerprint(list(pairs.words), None),
+                 "pairs": _pairs_fingerprint(pairs)}
         self.vocab_ = None
-        self._fit_pairs(pairs, None, progress)
+        if resume is not None:
+            self._check_resume_data(resume, **found)
+            self._end_resume()
+            self._resume_position = resume
+        else:
+            self._set_fingerprints(**found)
+            self.epochs_trained_ = 0
+            self.loss_history_ = np.zeros(0, dtype=np.float64)
+        self._fit_pairs(pairs, init, progress)
         return self
 
     # ------------------------------------------------------------------ joint training
@@ -539,6 +580,7 @@ class ValueVec(Estimator):
                       denom, np.uint64(mix_seed(self.seed or 0, e, j)), False, False)
 
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        e = 0
         try:
             for e in range(text_epochs):
                 for g0 in range(0, len(jobs), workers):
@@ -571,12 +613,25 @@ class ValueVec(Estimator):
                                  f"(now {lr_v / max(1.0 - w, 1e-12):g})")
                 if progress is not None:
                     progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
+        except KeyboardInterrupt:
+            if pool is not None:  # the text jobs in flight end first
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+            self.loss_history_ = np.asarray(history, dtype=np.float64)
+            self.epochs_trained_ = len(history)
+            self.stopped_early_ = False
+            self._mark_progress(False, epoch=e + 1, epochs=text_epochs, done=done,
+                                total=n_jobs_total, unit="text")
+            self._make_joint_wv()
+            raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         self.loss_history_ = np.asarray(history, dtype=np.float64)
         self.epochs_trained_ = len(history)
         self.stopped_early_ = False
+        self._mark_progress(True, epoch=text_epochs, epochs=text_epochs, done=done,
+                            total=n_jobs_total, unit="text")
 
     def _make_joint_wv(self) -> None:
         vocab = self.vocab_
@@ -631,6 +686,7 @@ class ValueVec(Estimator):
             if X is None:
                 raise ParameterError("partial_fit needs data on a model that is not fitted")
             return self.fit(X, y, progress=progress, **fit_kw)
+        self._end_resume()
         if self.is_joint:
             raise ParameterError(
                 "partial_fit continues value-only models; a joint model (semantic_weight set) "
@@ -687,8 +743,16 @@ class ValueVec(Estimator):
 
         nw, d = pairs.n_words, int(self.vector_size)
         first = int(self.epochs_trained_)
+        resume = getattr(self, "_resume_position", None)
+        self._resume_position = None
+        pos = None if resume is None else resume["position"]
+        if pos is not None:
+            first = int(pos["first"])
+        prev = np.asarray(self.loss_history_, np.float64)[:first]
         gen = np.random.default_rng(
             self.seed if self.seed is None or first == 0 else [int(self.seed), first])
+        if pos is not None:
+            gen.bit_generator.state = pos["gen"]
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
             ctx = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
@@ -712,6 +776,28 @@ class ValueVec(Estimator):
         best = math.inf
         bad = 0
         stopped = False
+        e0 = 0
+        if pos is not None:
+            history = [float(x) for x in np.asarray(self.loss_history_)[first:]]
+            best, bad, e0 = float(pos["best"]), int(pos["bad"]), int(pos["epoch"])
+        ckpt = Checkpointer(self)
+        epochs = int(self.epochs)
+        n_pairs = len(center)
+
+        def keep(stopped_now: bool) -> None:  # the state reached, as the model's
+            self.main_vectors_, self.context_vectors_ = main, ctx
+            self.loss_history_ = np.concatenate([prev, np.asarray(history, np.float64)])
+            self.epochs_trained_ = first + len(history)
+            self.stopped_early_ = stopped_now
+            self.train_seconds_ = time.perf_counter() - t_start
+
+        def where(epoch: int) -> dict[str, Any]:
+            return {"epoch": min(epoch + 1, epochs), "epochs": epochs,
+                    "done": epoch * n_pairs, "total": epochs * n_pairs, "unit": "pairs",
+                    "alpha": lr}
+
+        t_start = time.perf_counter()
+        epoch = e0
         old_threads = numba.get_num_threads()
         if self.workers is not None:
             numba.set_num_threads(max(1, min(int(self.workers), numba.config.NUMBA_NUM_THREADS)))
@@ -735,6 +821,15 @@ class ValueVec(Estimator):
                 touched_main = np.empty(nw, dtype=np.int64)
                 touched_ctx = np.empty(nw, dtype=np.int64)
                 step = 0
+                if pos is not None:
+                    arrs = resume["arrays"]
+                    for name, a in (("adam_main", state_main), ("adam_ctx", state_ctx),
+                                    ("stamp_main", stamp_main), ("stamp_ctx", stamp_ctx)):
+                        if name not in arrs or arrs[name].shape != a.shape:
+                            raise ParameterError(f"{resume['path']}: the checkpoint's "
+                                                 f"ckpt_{name}.npy is missing or misshapen")
+                        a[:] = arrs[name]
+                    step = int(pos["step"])
                 # Shuffle blocks of consecutive centers (their pairs, in order) rather than
                 # single pairs: neighbours in value are neighbours in memory, so a block's rows
                 # share cache lines; batches still mix many distant blocks.
@@ -743,7 +838,7 @@ class ValueVec(Estimator):
                 bounds = np.concatenate([[0], np.cumsum(counts)])[::_ADAM_BLOCK]
                 bounds = np.unique(np.append(bounds, len(center))).astype(np.int64)
                 b_start, b_len = bounds[:-1], np.diff(bounds)
-            for epoch in range(int(self.epochs)):
+            for epoch in range(e0, epochs):
                 if self.method == "averaged":
                     averaged_step(main, ctx, center, context, label, sims, lr,
                                   c_ptr, c_order, x_ptr, x_order, new_main, new_ctx)
@@ -792,14 +887,25 @@ class ValueVec(Estimator):
                             logger.info("early stopping at epoch %d (error %.5f, best %.5f)",
                                         epoch + 1, err, best)
                             break
+                if epoch + 1 < epochs and ckpt.due():
+                    keep(False)
+                    arrays = {}
+                    if self.method != "averaged":
+                        arrays = {"adam_main": state_main, "adam_ctx": state_ctx,
+                                  "stamp_main": stamp_main, "stamp_ctx": stamp_ctx}
+                    ckpt.write(self, {"first": first, "epoch": epoch + 1,
+                                      "step": int(step) if self.method != "averaged" else 0,
+                                      "best": best, "bad": bad, "gen": gen.bit_generator.state,
+                                      "progress": where(epoch + 1)}, arrays)
+        except KeyboardInterrupt:
+            keep(False)
+            self._mark_progress(False, **where(epoch))
+            self._make_wv()
+            raise
         finally:
             numba.set_num_threads(old_threads)
-        self.main_vectors_ = main
-        self.context_vectors_ = ctx
-        self.loss_history_ = np.concatenate([np.asarray(self.loss_history_, np.float64),
-                                             np.asarray(history, dtype=np.float64)])
-        self.epochs_trained_ = first + len(history)
-        self.stopped_early_ = stopped
+        keep(stopped)
+        self._mark_progress(True, **where(epochs))
 
     # ----------------------------------------------------------------- persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -950,6 +1056,17 @@ class ValueVec(Estimator):
                 pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
                                          float(self.ridge_alpha))[0]
         return float(pred[0]) if single else pred
+
+def _pairs_fingerprint(pairs: ValuePairs) -> dict[str, Any]:
+    """Number and hash of the pairs (centers, contexts, labels)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for a, dt in ((pairs.center, np.int64), (pairs.context, np.int64),
+                  (pairs.label, np.float64)):
+        h.update(np.ascontiguousarray(np.asarray(a, dtype=dt)).tobytes())
+    return {"count": len(pairs), "hash": h.hexdigest()}
+
 
 def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
     """Ridge regression of ``y`` on ``x`` (centred, intercept unpenalised), applied to ``q``."""

@@ -25,6 +25,8 @@ from ..text import Tokenizer
 from ..vectors import WordVectors
 from ..vocab import Vocabulary
 from ._common import (
+    CHECKPOINT_RULES,
+    Checkpointer,
     Estimator,
     boolean,
     check_finite,
@@ -32,6 +34,7 @@ from ._common import (
     number,
     restore_vocab,
     rule,
+    vocab_fingerprint,
     vocab_state,
 )
 from ._common import mix_seed as _mix
@@ -81,6 +84,7 @@ _CONSTRAINTS = (
     rule("callbacks", ok=_callbacks_ok,
          message="callbacks must be a list or tuple of callables or objects with "
                  "on_epoch_end() and the like; got {value!r}"),
+    *CHECKPOINT_RULES,
 )
 
 
@@ -131,13 +135,24 @@ class Word2Vec(Estimator):
     max_sentence_length: longer lines are cut into pieces of this many tokens.
     shared_negatives: skip-gram only: draw the negative samples once per centre word and
         share them across its window (faster, slightly different training; off by default).
+    checkpoint_every, checkpoint_path: write the whole training state (weights, vocabulary,
+        corpus position, epoch, learning rate, random streams) to ``checkpoint_path`` every
+        ``checkpoint_every`` seconds (default 600 when only the path is given), atomically;
+        :meth:`resume` continues from it (see ``wordspace.train._common``). The file is left
+        in place when training ends (delete it once the model is saved).
+
+    Interrupting ``fit`` (``KeyboardInterrupt``) stops the threads within a job, keeps the
+    weights reached and re-raises: the model is then usable but partial
+    (``training_complete_`` False; ``training_progress_`` says the epoch, words done and
+    learning rate), and saves marked ``complete: false``.
 
     Notes
     -----
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``syn1neg``/``syn1`` (output weights), ``loss_history_`` (loss per
     epoch, when ``compute_loss``), ``epoch_stats_`` (words, seconds, words/s, final learning
-    rate per epoch), ``epochs_trained_``.
+    rate per epoch), ``epochs_trained_``, ``training_complete_``, ``training_progress_``;
+    with checkpoints, ``checkpoints_written_`` and ``checkpoint_seconds_`` (time spent writing).
     """
 
     _constraints = _CONSTRAINTS
@@ -171,6 +186,8 @@ class Word2Vec(Estimator):
         batch_words: int = 10000,
         max_sentence_length: int = 10000,
         shared_negatives: bool = False,
+        checkpoint_every: float | None = None,
+        checkpoint_path: str | os.PathLike | None = None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -196,6 +213,8 @@ class Word2Vec(Estimator):
         self.batch_words = batch_words
         self.max_sentence_length = max_sentence_length
         self.shared_negatives = shared_negatives
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_path = checkpoint_path
 
     # ------------------------------------------------------------------ fitting
     @property
@@ -228,11 +247,19 @@ class Word2Vec(Estimator):
         every job (info: epoch, words_per_sec, alpha, loss when computed). ``y`` is ignored.
         """
         self._validate()
+        resume = self._take_resume()
         corpus = self._as_corpus(corpus)
         t0 = time.perf_counter()
-        self._init_weights(Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
-                                            self.max_final_vocab))
-        return self._fit_ids(corpus, t0, progress)
+        vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
+                                 self.max_final_vocab)
+        found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
+        if resume is None:
+            self._init_weights(vocab)
+            self._set_fingerprints(vocabulary=found)
+        else:
+            self._check_resume_data(resume, vocabulary=found)
+            self.vocab_ = vocab
+        return self._fit_ids(corpus, t0, progress, resume)
 
     def partial_fit(self, corpus, update: bool = False, *,
                     progress: Callable[..., None] | None = None) -> Word2Vec:
@@ -256,19 +283,31 @@ class Word2Vec(Estimator):
             new = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
                                    self.max_final_vocab)
             self._extend_weights(self.vocab_.extended(new))
+        self._end_resume()
+        self._set_fingerprints(vocabulary=vocab_fingerprint(self.vocab_.index_to_key,
+                                                            self.vocab_.counts))
         return self._fit_ids(corpus, t0, progress)
 
     def _as_corpus(self, corpus):
         return as_corpus(corpus, lowercase=self.lowercase,
                          max_sentence_length=self.max_sentence_length)
 
-    def _fit_ids(self, corpus, t0: float, progress: Callable[..., None] | None) -> Word2Vec:
+    def _fit_ids(self, corpus, t0: float, progress: Callable[..., None] | None,
+                 resume: dict[str, Any] | None = None) -> Word2Vec:
         ids, starts = corpus.to_ids(self.vocab_)
         corpus.clear_cache()
         self.vocab_seconds_ = time.perf_counter() - t0
         if len(ids) == 0:
             raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
         self.tokenizer_ = corpus.tokenizer
+        size = {"words": int(len(ids)), "sentences": int(len(starts) - 1)}
+        if resume is not None:
+            self._check_resume_data(resume, vocabulary=self._fingerprints["vocabulary"],
+                                    corpus=size)
+        else:
+            self._fingerprints["corpus"] = size
+        self._resume_position = resume
+        self._end_resume()
         try:
             self._train(ids, starts, progress)
         except TrainingDivergedError:
@@ -367,6 +406,17 @@ class Word2Vec(Estimator):
         compute_loss = bool(self.compute_loss)
         check = {**inputs, "the output weights": self.syn1neg_ if self.negative > 0
                  else self.syn1_}
+        # where to start: a fresh run, or the position saved in a checkpoint (a job boundary)
+        resume = getattr(self, "_resume_position", None)
+        self._resume_position = None
+        e0 = j0 = done_total = 0
+        part = {"seen": 0, "trained": 0, "loss": 0.0, "seconds": 0.0}
+        if resume is not None:
+            pos = resume["position"]
+            base_epoch, e0, j0 = int(pos["base_epoch"]), int(pos["epoch"]), int(pos["job"])
+            done_total = int(pos["done"])
+            part = {k: type(v)(pos["partial"][k]) for k, v in part.items()}
+        ckpt = Checkpointer(self)
         self._call_callbacks("on_train_begin")
         logger.info("training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
                     what, n_words, epochs, len(jobs), self.workers)
@@ -377,36 +427,56 @@ class Word2Vec(Estimator):
             return job(s0, s1, (alpha0, span, gpos, denom),
                        np.uint64(_mix(self.seed, base_epoch + e, j)))
 
-        done_total = 0
+        def where(e: int, al: float) -> dict[str, Any]:
+            return {"epoch": e + 1, "epochs": epochs, "done": done_total, "total": total,
+                    "unit": "words", "alpha": float(al)}
+
         t_train = time.perf_counter()
         pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+        e, al = e0, alpha0 - span * min(done_total / denom, 1.0)
         try:
-            for e in range(epochs):
-                self._call_callbacks("on_epoch_begin")
-                te = time.perf_counter()
-                seen = trained = 0
-                loss = 0.0
+            for e in range(e0, epochs):
+                resumed = e == e0 and j0 > 0
+                if not resumed:
+                    self._call_callbacks("on_epoch_begin")
+                te = time.perf_counter() - (part["seconds"] if resumed else 0.0)
+                seen = part["seen"] if resumed else 0
+                trained = part["trained"] if resumed else 0
+                loss = part["loss"] if resumed else 0.0
                 last_alpha = alpha0
-                if pool is None:
-                    results = (run(e, j) for j in range(len(jobs)))
-                else:
-                    # keep at most 2 jobs per worker in flight (bounded queue, ordered results)
-                    results = _ordered_map(pool, run, e, len(jobs), 2 * self.workers)
-                for j, (ws, wt, ls, al) in enumerate(results):
-                    seen += ws
-                    trained += wt
-                    loss += ls
-                    if j == len(jobs) - 1:
-                        last_alpha = float(al)
-                    done_total += ws
-                    if progress is not None:
-                        el = time.perf_counter() - t_train
-                        info = {"epoch": f"{e + 1}/{epochs}",
-                                "words_per_sec": int(done_total / el) if el > 0 else 0,
-                                "alpha": float(al)}
-                        if compute_loss:
-                            info["loss"] = loss / max(trained, 1)
-                        progress(done_total, total, **info)
+                j = j0 if e == e0 else 0
+                while j < len(jobs):
+                    if pool is None:
+                        results = (run(e, i) for i in range(j, len(jobs)))
+                    else:
+                        # at most 2 jobs per worker in flight (bounded queue, ordered results);
+                        # when a checkpoint is due, the queue drains to a job boundary
+                        results = _ordered_map(pool, run, e, j, len(jobs), 2 * self.workers,
+                                               ckpt.due)
+                    for ws, wt, ls, al in results:
+                        seen += ws
+                        trained += wt
+                        loss += ls
+                        if j == len(jobs) - 1:
+                            last_alpha = float(al)
+                        done_total += ws
+                        j += 1
+                        if progress is not None:
+                            el = time.perf_counter() - t_train
+                            info = {"epoch": f"{e + 1}/{epochs}",
+                                    "words_per_sec": int(done_total / el) if el > 0 else 0,
+                                    "alpha": float(al)}
+                            if compute_loss:
+                                info["loss"] = loss / max(trained, 1)
+                            progress(done_total, total, **info)
+                        if pool is None and ckpt.due():
+                            break
+                    if j < len(jobs) and ckpt.due():
+                        ckpt.write(self, {
+                            "base_epoch": base_epoch, "epoch": e, "job": j, "done": done_total,
+                            "partial": {"seen": seen, "trained": trained, "loss": loss,
+                                        "seconds": time.perf_counter() - te},
+                            "progress": where(e, al)}, {})
                 secs = time.perf_counter() - te
                 self.epochs_trained_ += 1
                 stats = {"epoch": self.epochs_trained_, "words": seen, "trained_words": trained,
@@ -423,10 +493,24 @@ class Word2Vec(Estimator):
                             self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
                 self._make_wv()
                 self._call_callbacks("on_epoch_end", epoch=self.epochs_trained_)
+                if e + 1 < epochs and ckpt.due():
+                    ckpt.write(self, {
+                        "base_epoch": base_epoch, "epoch": e + 1, "job": 0, "done": done_total,
+                        "partial": {"seen": 0, "trained": 0, "loss": 0.0, "seconds": 0.0},
+                        "progress": where(e + 1, last_alpha)}, {})
+        except KeyboardInterrupt:
+            if pool is not None:  # the jobs in flight end first: the weights stay consistent
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+            self.train_seconds_ = time.perf_counter() - t_train
+            self._mark_progress(False, **where(e, al))
+            self._make_wv()
+            raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         self.train_seconds_ = time.perf_counter() - t_train
+        self._mark_progress(True, **where(epochs - 1, al))
         self._call_callbacks("on_train_end")
 
     def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
@@ -499,18 +583,21 @@ class Word2Vec(Estimator):
         self.wv.save_word2vec_format(path, binary=binary)
 
 
-def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, n_jobs: int, in_flight: int):
-    """Yield ``fn(e, j)`` for ``j`` in order, keeping ``in_flight`` calls submitted."""
+def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, first: int, n_jobs: int,
+                 in_flight: int, hold: Callable[[], bool] = lambda: False):
+    """Yield ``fn(e, j)`` for ``j`` from ``first`` in order, keeping ``in_flight`` calls
+    submitted; once ``hold()`` is true no more are submitted (the generator ends when the
+    submitted ones are done: a job boundary, for a checkpoint)."""
     from collections import deque
 
     q: deque = deque()
-    nxt = 0
+    nxt = first
     while nxt < n_jobs and len(q) < in_flight:
         q.append(pool.submit(fn, e, nxt))
         nxt += 1
     while q:
         r = q.popleft().result()
-        if nxt < n_jobs:
+        if nxt < n_jobs and not hold():
             q.append(pool.submit(fn, e, nxt))
             nxt += 1
         yield r
