@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from ..vocab import Vocabulary
 from ._common import (
     Estimator,
     boolean,
+    callbacks_rule,
     check_finite,
     choice,
     integer,
@@ -59,6 +60,7 @@ _CONSTRAINTS = (
     boolean("symmetric", "distance_weighting", "lowercase"),
     integer("max_vocab_size", "max_final_vocab", optional=True),
     integer("max_sentence_length"),
+    callbacks_rule(),
 )
 #: a mean loss per non-zero above this means divergence: 0.5 * f(x) * (log x)**2 at
 #: initialisation stays below ~300 even for counts of 1e11
@@ -111,6 +113,9 @@ class GloVe(Estimator):
     max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
     lowercase: lowercase tokens when reading a path.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
+    callbacks: as :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/
+        on_epoch_end/on_train_end(model)`` or functions ``f(model, epoch)`` called after each
+        epoch (``wv`` and ``loss_history_`` are then current).
 
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``cooccurrence_`` (``scipy.sparse.csr_matrix``, float32, rows and
@@ -145,6 +150,7 @@ class GloVe(Estimator):
         max_final_vocab: int | None = None,
         lowercase: bool = False,
         max_sentence_length: int = 10000,
+        callbacks: Sequence[Any] = (),
     ):
         self.vector_size = vector_size
         self.window = window
@@ -164,6 +170,7 @@ class GloVe(Estimator):
         self.max_final_vocab = max_final_vocab
         self.lowercase = lowercase
         self.max_sentence_length = max_sentence_length
+        self.callbacks = callbacks
 
     # ------------------------------------------------------------------ fitting
     @property
@@ -389,8 +396,10 @@ class GloVe(Estimator):
         # threads even for one worker, so that the caller's thread can report progress
         pool = ThreadPoolExecutor(workers, thread_name_prefix="glove")
         last_loss = float("nan")
+        self._call_callbacks("on_train_begin")
         try:
             for e in range(epochs):
+                self._call_callbacks("on_epoch_begin")
                 te = time.perf_counter()
                 futs = [pool.submit(run, e, t) for t in range(workers)]
                 while not all(f.done() for f in futs):
@@ -418,6 +427,9 @@ class GloVe(Estimator):
                 logger.info("epoch %d: loss %.6f in %.1fs", first + e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+                if self.callbacks:
+                    self._make_wv()
+                    self._call_callbacks("on_epoch_end", epoch=first + e + 1)
         except BaseException as exc:
             stop.set()
             if isinstance(exc, TrainingDivergedError):
@@ -427,6 +439,7 @@ class GloVe(Estimator):
             pool.shutdown(wait=True, cancel_futures=True)
         self.train_seconds_ = time.perf_counter() - t_train
         self._make_wv()
+        self._call_callbacks("on_train_end")
 
     @staticmethod
     def _report(progress, done: int, total: int, e: int, epochs: int, loss: float,

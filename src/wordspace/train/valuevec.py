@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -38,7 +38,16 @@ from ..values import (
     word_value_table,
 )
 from ..vectors import WordVectors
-from ._common import Estimator, _jsonable, check_finite, choice, integer, number, rule
+from ._common import (
+    Estimator,
+    _jsonable,
+    callbacks_rule,
+    check_finite,
+    choice,
+    integer,
+    number,
+    rule,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -121,6 +130,7 @@ _CONSTRAINTS = (
            message="ridge_alpha must be a number >= 0, got {value!r}"),
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
+    callbacks_rule(),
 )
 # joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
 _JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
@@ -218,6 +228,11 @@ class ValueVec(Estimator):
         Threads (None: all numba threads). Value-only results do not depend on it. Joint
         training runs ``workers`` text jobs at a time, Hogwild-style as :class:`Word2Vec`
         (None: one, and the result is reproducible).
+    callbacks:
+        As :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/on_epoch_end/
+        on_train_end(model)`` or functions ``f(model, epoch)`` called after each epoch (joint
+        training: each pass over the text), when ``main_vectors_``/``context_vectors_``
+        (``syn0_``) are the current ones and ``epoch_loss_`` is the epoch's training loss.
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
         ``random.sample``), the initial vectors and the shuffling.
@@ -271,6 +286,7 @@ class ValueVec(Estimator):
         ridge_alpha: float = 1.0,
         workers: int | None = None,
         seed: int | None = 42,
+        callbacks: Sequence[Any] = (),
     ):
         self.vector_size = vector_size
         self.window = window
@@ -304,6 +320,7 @@ class ValueVec(Estimator):
         self.ridge_alpha = ridge_alpha
         self.workers = workers
         self.seed = seed
+        self.callbacks = callbacks
 
     #: the ValueVec article's construction and update (see :meth:`article`)
     ARTICLE: ClassVar[dict[str, Any]] = {
@@ -539,8 +556,10 @@ class ValueVec(Estimator):
                       denom, np.uint64(mix_seed(self.seed or 0, e, j)), False, False)
 
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        self._call_callbacks("on_train_begin")
         try:
             for e in range(text_epochs):
+                self._call_callbacks("on_epoch_begin")
                 for g0 in range(0, len(jobs), workers):
                     group = range(g0, min(len(jobs), g0 + workers))
                     if alpha0 > 0:
@@ -571,12 +590,15 @@ class ValueVec(Estimator):
                                  f"(now {lr_v / max(1.0 - w, 1e-12):g})")
                 if progress is not None:
                     progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
+                self.epoch_loss_ = err
+                self._call_callbacks("on_epoch_end", epoch=e + 1)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         self.loss_history_ = np.asarray(history, dtype=np.float64)
         self.epochs_trained_ = len(history)
         self.stopped_early_ = False
+        self._call_callbacks("on_train_end")
 
     def _make_joint_wv(self) -> None:
         vocab = self.vocab_
@@ -743,7 +765,9 @@ class ValueVec(Estimator):
                 bounds = np.concatenate([[0], np.cumsum(counts)])[::_ADAM_BLOCK]
                 bounds = np.unique(np.append(bounds, len(center))).astype(np.int64)
                 b_start, b_len = bounds[:-1], np.diff(bounds)
+            self._call_callbacks("on_train_begin")
             for epoch in range(int(self.epochs)):
+                self._call_callbacks("on_epoch_begin")
                 if self.method == "averaged":
                     averaged_step(main, ctx, center, context, label, sims, lr,
                                   c_ptr, c_order, x_ptr, x_order, new_main, new_ctx)
@@ -781,6 +805,10 @@ class ValueVec(Estimator):
                                      f"{self._auto_alpha_text(nw)})")
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
+                if self.callbacks:
+                    self.main_vectors_, self.context_vectors_ = main, ctx
+                    self.epoch_loss_ = err
+                    self._call_callbacks("on_epoch_end", epoch=first + epoch + 1)
                 if self.patience is not None and (epoch + 1) % _CHECK_EVERY == 0:
                     if err < best:
                         best = err
@@ -800,6 +828,7 @@ class ValueVec(Estimator):
                                              np.asarray(history, dtype=np.float64)])
         self.epochs_trained_ = first + len(history)
         self.stopped_early_ = stopped
+        self._call_callbacks("on_train_end")
 
     # ----------------------------------------------------------------- persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

@@ -27,6 +27,7 @@ from ..vocab import Vocabulary
 from ._common import (
     Estimator,
     boolean,
+    callbacks_rule,
     check_finite,
     integer,
     number,
@@ -40,16 +41,8 @@ __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
 
-_HOOKS = ("on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")
-
-
 def _zero_one(v: Any, p: Any) -> bool:
     return v in (0, 1) and not isinstance(v, float)
-
-
-def _callbacks_ok(v: Any, p: Any) -> bool:
-    return (isinstance(v, Sequence) and not isinstance(v, str)
-            and all(callable(cb) or any(hasattr(cb, m) for m in _HOOKS) for cb in v))
 
 
 _CONSTRAINTS = (
@@ -78,9 +71,7 @@ _CONSTRAINTS = (
     integer("batch_words", "max_sentence_length",
             message="{name} must be a positive integer, got {value!r}"),
     boolean("shrink_windows", "compute_loss", "sorted_vocab", "lowercase", "shared_negatives"),
-    rule("callbacks", ok=_callbacks_ok,
-         message="callbacks must be a list or tuple of callables or objects with "
-                 "on_epoch_end() and the like; got {value!r}"),
+    callbacks_rule(),
 )
 
 
@@ -426,14 +417,6 @@ class Word2Vec(Estimator):
                 pool.shutdown(wait=True, cancel_futures=True)
         self.train_seconds_ = time.perf_counter() - t_train
         self._call_callbacks("on_train_end")
-
-    def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
-        for cb in self.callbacks:
-            m = getattr(cb, hook, None)
-            if m is not None:
-                m(self)
-            elif hook == "on_epoch_end" and callable(cb):
-                cb(self, epoch)
 
     def _make_wv(self) -> None:
         meta = {"trainer": "word2vec", "params": self._config(),
