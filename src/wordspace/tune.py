@@ -84,7 +84,6 @@ import numpy as np
 from .errors import MissingDependencyError, ParameterError, TrainingDivergedError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import optuna
     import pandas as pd
 
 __all__ = ["tune", "TuneResult", "DEFAULT_SPACES", "DEFAULT_METRICS"]
@@ -627,7 +626,8 @@ class TuneResult:
         rows = []
         for t in self.study.trials:
             row = {"number": t.number, "state": t.state.name,
-                   "dev": t.value if t.value is not None else math.nan,
+                   "dev": (t.value if t.value is not None and t.state.name == "COMPLETE"
+                           else math.nan),  # a pruned trial's value is only its last report
                    "test": t.user_attrs.get("test", math.nan),
                    "seconds": t.user_attrs.get("seconds", math.nan),
                    "seed": t.user_attrs.get("seed")}
