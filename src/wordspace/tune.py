@@ -636,6 +636,54 @@ class TuneResult:
         return pd.DataFrame(rows, columns=None if rows else
                             ["number", "state", "dev", "test", "seconds", "seed"])
 
+    def plots(self, folder: str | os.PathLike, *, fmt: str = "png") -> list[str]:
+        """Write ``history.<fmt>`` (every finished trial's dev and test score, and the best
+        dev score so far) and, with two finished trials or more and a parameter that varied,
+        ``importances.<fmt>`` (Optuna's fANOVA parameter importances) into ``folder``
+        (created if needed). Returns the paths written. Needs matplotlib (``[plot]``)."""
+        from .plot import _new_figure, save
+
+        done = [t for t in self.study.trials if t.state.name == "COMPLETE"]
+        if not done:
+            raise ParameterError("no trial finished: nothing to plot")
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        fig = _new_figure((6.4, 4.0), 100)
+        fig.set_layout_engine("constrained")
+        ax = fig.add_subplot(1, 1, 1)
+        x = [t.number for t in done]
+        dev = [float(t.value) for t in done]
+        test = [float(t.user_attrs.get("test", math.nan)) for t in done]
+        pick = np.maximum.accumulate if self.direction == "maximize" else np.minimum.accumulate
+        ax.scatter(x, dev, s=18, label="dev (tuned on)", color="#1f77b4", zorder=3)
+        if any(math.isfinite(v) for v in test):
+            ax.scatter(x, test, s=18, marker="x", label="test (held out)", color="#d62728",
+                       zorder=3)
+        ax.step(x, pick(np.asarray(dev)), where="post", color="#1f77b4", alpha=0.6,
+                label="best dev so far")
+        ax.set_xlabel("trial")
+        ax.set_ylabel(self.metric)
+        ax.set_title(f"optimisation history ({len(done)} finished trials)")
+        ax.legend(loc="best", fontsize=8)
+        paths.append(save(fig, out / f"history.{fmt}"))
+        optuna = _optuna()
+        try:
+            imp = optuna.importance.get_param_importances(self.study)
+        except (RuntimeError, ValueError) as e:  # too few trials, or nothing varied
+            logger.warning("no parameter importances: %s", e)
+            imp = {}
+        if imp:
+            fig = _new_figure((6.4, 0.5 + 0.45 * len(imp)), 100)
+            fig.set_layout_engine("constrained")
+            ax = fig.add_subplot(1, 1, 1)
+            names = list(imp)[::-1]
+            ax.barh(names, [imp[n] for n in names], color="#1f77b4")
+            ax.set_xlabel("importance (fANOVA)")
+            ax.set_title(f"parameter importances for dev {self.metric}")
+            paths.append(save(fig, out / f"importances.{fmt}"))
+        return paths
+
     def __repr__(self) -> str:
         n = len(self.study.trials)
         try:

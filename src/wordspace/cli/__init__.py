@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     train_glove,
     train_valuevec,
     train_word2vec,
+    tune,
 )
 from ._app import app
 from ._common import io
