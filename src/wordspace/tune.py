@@ -75,6 +75,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,8 +341,10 @@ class _WordTask(_Task):
                 v = evaluate_word_analogies(wv, path, restrict_vocab=self.restrict_vocab,
                                             dummy4unknown=True).score
             else:
-                v = evaluate_word_pairs(wv, path, restrict_vocab=self.restrict_vocab,
-                                        dummy4unknown=True).spearman[0]
+                with warnings.catch_warnings():  # all pairs unknown: constant, NaN below
+                    warnings.simplefilter("ignore")
+                    v = evaluate_word_pairs(wv, path, restrict_vocab=self.restrict_vocab,
+                                            dummy4unknown=True).spearman[0]
             out[name] = float(v) if math.isfinite(v) else 0.0  # constant similarities: none
         return out
 

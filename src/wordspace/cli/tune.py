@@ -236,13 +236,14 @@ def _make(cls: type, params: dict[str, Any]) -> Any:
 
 for _kind, _cls in (("word2vec", "Word2Vec"), ("fasttext", "FastText"), ("glove", "GloVe")):
     tune_app.command(_kind, epilog=epilog(
-        f"wordspace tune {_kind} corpus.txt --trials 30 --storage sqlite:///tune.db",
-        f"wordspace tune {_kind} corpus.txt --space window=2:10 --space sg=0,1 -o best.wsv"),
+        f"wordspace tune {_kind} corpus.txt --trials 3 --storage sqlite:///tune.db",
+        f"wordspace tune {_kind} corpus.txt --trials 2 --space window=2:10 "
+        "--space epochs=1,2 -o best.wsv"),
     )(_word_command(_kind, _cls))
 
 
 @tune_app.command("valuevec", epilog=epilog(
-    "wordspace tune valuevec colors.csv --word keyword --value estimated_value --trials 50",
+    "wordspace tune valuevec colors.csv --word keyword --value estimated_value --trials 5",
     "wordspace tune valuevec colors.csv --word keyword --value estimated_value --article "
     "--sampler grid --space vector_size=10,50,100 --space alpha=0.01,0.05,0.1"))
 def tune_valuevec(
