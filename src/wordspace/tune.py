@@ -283,6 +283,11 @@ def _refresh_wv(est: Any) -> None:
         est._make_wv()
 
 
+def _quiet_undefined(record: logging.LogRecord) -> bool:
+    """Drop evaluate's 'correlation is undefined' warning: tune scores it 0 (no signal)."""
+    return not str(record.msg).startswith("correlation is undefined")
+
+
 class _WordTask(_Task):
     """Analogy sections and word-pair files, each cut into a dev and a test half."""
 
@@ -324,6 +329,7 @@ class _WordTask(_Task):
             raise
         self.split = {"kind": "word", "seed": int(seed), "metric": metric,
                       "restrict_vocab": restrict_vocab, "files": files}
+        logging.getLogger("wordspace.evaluate").addFilter(_quiet_undefined)
 
     def fit(self, est: Any) -> None:
         est.fit(self.data, **self.fit_kwargs)
@@ -349,6 +355,7 @@ class _WordTask(_Task):
         return out
 
     def close(self) -> None:
+        logging.getLogger("wordspace.evaluate").removeFilter(_quiet_undefined)
         shutil.rmtree(self.tmp, ignore_errors=True)  # our own temporary folder
 
 

@@ -234,18 +234,20 @@ def _make(cls: type, params: dict[str, Any]) -> Any:
                              f"{', '.join(map(repr, bad))}") from None
 
 
+_EXAMPLES = {
+    "word2vec": "wordspace tune word2vec corpus.txt --trials 2 --storage sqlite:///tune.db",
+    "fasttext": "wordspace tune fasttext corpus.txt --trials 2 --set bucket=20000 -o ft.wsv",
+    "glove": "wordspace tune glove corpus.txt --trials 2 --space window=2:10 "
+             "--space epochs=5,10 -o best.wsv",
+}
 for _kind, _cls in (("word2vec", "Word2Vec"), ("fasttext", "FastText"), ("glove", "GloVe")):
-    tune_app.command(_kind, epilog=epilog(
-        f"wordspace tune {_kind} corpus.txt --trials 3 --storage sqlite:///tune.db",
-        f"wordspace tune {_kind} corpus.txt --trials 2 --space window=2:10 "
-        "--space epochs=1,2 -o best.wsv"),
-    )(_word_command(_kind, _cls))
+    tune_app.command(_kind, epilog=epilog(_EXAMPLES[_kind]))(_word_command(_kind, _cls))
 
 
 @tune_app.command("valuevec", epilog=epilog(
-    "wordspace tune valuevec colors.csv --word keyword --value estimated_value --trials 5",
+    "wordspace tune valuevec colors.csv --word keyword --value estimated_value --trials 3",
     "wordspace tune valuevec colors.csv --word keyword --value estimated_value --article "
-    "--sampler grid --space vector_size=10,50,100 --space alpha=0.01,0.05,0.1"))
+    "--sampler grid --space vector_size=10,50 --space alpha=0.05,0.1 -o grid.wsv"))
 def tune_valuevec(
     data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table (optionally .gz).")],
     word: Annotated[str | None, typer.Option(help="Column of words (a word-value table).")
