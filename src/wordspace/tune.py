@@ -242,6 +242,10 @@ class _Task:
     def score(self, est: Any, half: str) -> float:
         raise NotImplementedError
 
+    def score_parts(self, est: Any, half: str) -> tuple[float, dict[str, float]]:
+        """The score and its parts (one per metric name joined by '+')."""
+        return self.score(est, half), {}
+
     def live_score(self, est: Any) -> float:
         """The dev score during training (from an epoch callback)."""
         return self.score(est, "dev")
@@ -335,7 +339,11 @@ class _WordTask(_Task):
         est.fit(self.data, **self.fit_kwargs)
 
     def score(self, est: Any, half: str) -> float:
-        return float(np.mean([v for v in self.scores(est.wv, half).values()]))
+        return self.score_parts(est, half)[0]
+
+    def score_parts(self, est: Any, half: str) -> tuple[float, dict[str, float]]:
+        parts = self.scores(est.wv, half)
+        return float(np.mean(list(parts.values()))), parts
 
     def scores(self, wv: Any, half: str) -> dict[str, float]:
         from .evaluate import evaluate_word_analogies, evaluate_word_pairs
@@ -923,9 +931,12 @@ def tune(
                 trial.set_user_attr("seconds", time.perf_counter() - t0)
             if "callbacks" in names:
                 est.set_params(callbacks=tuple(estimator.callbacks))
-            dev = task.score(est, "dev")
-            test = task.score(est, "test")
+            dev, dev_parts = task.score_parts(est, "dev")
+            test, test_parts = task.score_parts(est, "test")
             trial.set_user_attr("test", test)
+            if dev_parts:
+                trial.set_user_attr("dev_parts", dev_parts)
+                trial.set_user_attr("test_parts", test_parts)
             if math.isfinite(dev):
                 better = (not best or (dev > best["dev"] if task.direction == "maximize"
                                        else dev < best["dev"]))
