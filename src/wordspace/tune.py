@@ -455,7 +455,7 @@ class _ValueTask(_Task):
         self.words, self.values = words, values
         self.index = {w: k for k, w in enumerate(words)}
         self.pairs = {"dev": (i[d], j[d]), "test": (i[t], j[t])}
-        self.held = set((i.astype(np.int64) * n + j).tolist())
+        self.held = np.unique(i.astype(np.int64) * n + j)
         digest = hashlib.sha256("\n".join(f"{w}\t{v!r}" for w, v in
                                           zip(words, values.tolist(), strict=True)).encode())
         self.split = {"kind": "value_pairs", "seed": int(seed), "holdout": float(holdout),
@@ -480,7 +480,7 @@ class _ValueTask(_Task):
                                  "(min_count, duplicates ...)") from None
         a, b = gid[pairs.center], gid[pairs.context]
         key = np.minimum(a, b) * n + np.maximum(a, b)
-        keep = ~np.isin(key, np.fromiter(self.held, dtype=np.int64, count=len(self.held)))
+        keep = ~np.isin(key, self.held)
         return dataclasses.replace(
             pairs, center=pairs.center[keep], context=pairs.context[keep],
             label=pairs.label[keep], negative=pairs.negative[keep])
