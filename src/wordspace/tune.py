@@ -333,6 +333,9 @@ class _WordTask(_Task):
             raise
         self.split = {"kind": "word", "seed": int(seed), "metric": metric,
                       "restrict_vocab": restrict_vocab, "files": files}
+        if isinstance(data, str | os.PathLike) and Path(data).is_file():
+            st = Path(data).stat()  # a resumed study must train on the same corpus
+            self.split["data"] = {"path": str(Path(data).resolve()), "bytes": st.st_size}
         logging.getLogger("wordspace.evaluate").addFilter(_quiet_undefined)
 
     def fit(self, est: Any) -> None:
