@@ -110,6 +110,13 @@ BAD = [
     ("export projector", ["model.wsv", "vectors.txt"], "not a folder"),
     ("datasets color-spectrum", ["-n", "0"], "-n must be"),
     ("datasets color-spectrum", ["-o", "c.xml", "--format", "xml"], "--format"),
+    ("tune word2vec", ["missing.txt"], "CORPUS 'missing.txt' does not exist"),
+    ("tune word2vec", ["corpus.txt", "--space", "window=5:2"], "low must be below high"),
+    ("tune fasttext", ["corpus.txt", "--metric", "simlex"], "needs a file"),
+    ("tune glove", ["corpus.txt", "--sampler", "bayes"], "sampler must be one of"),
+    ("tune valuevec", ["t.csv", "--word", "w"], "--value"),
+    ("tune valuevec", ["t.csv", "--word", "w", "--value", "v", "--space", "nope=1:2"],
+     "'nope' is not a parameter"),
 ]
 
 

@@ -45,6 +45,7 @@ from .train.fasttext import FastText
 from .train.glove import GloVe
 from .train.valuevec import ValueVec
 from .train.word2vec import Word2Vec
+from .tune import TuneResult, tune
 from .values import ValuePairs
 from .vectors import WordVectors
 from .vocab import Vocabulary
@@ -96,6 +97,9 @@ __all__ = [
     "rank_documents",
     "text_similarity",
     "wmdistance",
+    # hyper-parameter search
+    "tune",
+    "TuneResult",
 ]
 
 # Pictures, the explorer and the projector export load on first use, so that

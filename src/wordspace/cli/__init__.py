@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     train_glove,
     train_valuevec,
     train_word2vec,
+    tune,
     values,
 )
 from ._app import app

@@ -30,7 +30,11 @@ export_app = typer.Typer(help="Export vectors for other tools (projector).",
 datasets_app = typer.Typer(help="Example data sets (the ValueVec article's colours ...).",
                            epilog=epilog("wordspace datasets color-spectrum"),
                            no_args_is_help=True, rich_markup_mode=None)
+tune_app = typer.Typer(help="Search hyper-parameters on held-out data (Optuna; [tune] extra).",
+                       epilog=epilog("wordspace tune word2vec corpus.txt --trials 2"),
+                       no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(train_app, name="train")
+app.add_typer(tune_app, name="tune")
 app.add_typer(plot_app, name="plot")
 app.add_typer(export_app, name="export")
 app.add_typer(datasets_app, name="datasets")

@@ -28,7 +28,7 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -219,6 +219,22 @@ class Checkpointer:
         self.last = time.monotonic()
 
 
+#: the epoch-callback hooks, called with the model (gensim's ``CallbackAny2Vec`` names)
+CALLBACK_HOOKS = ("on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")
+
+
+def _callbacks_ok(v: Any, p: Any) -> bool:
+    return (isinstance(v, Sequence) and not isinstance(v, str)
+            and all(callable(cb) or any(hasattr(cb, m) for m in CALLBACK_HOOKS) for cb in v))
+
+
+def callbacks_rule() -> Rule:
+    """The ``callbacks`` parameter: a list of hook objects or ``f(model, epoch)`` functions."""
+    return rule("callbacks", ok=_callbacks_ok,
+                message="callbacks must be a list or tuple of callables or objects with "
+                        "on_epoch_end() and the like; got {value!r}")
+
+
 # ------------------------------------------------------------------------------- the base
 class Estimator:
     """Base class of wordspace's trainers and transformers (see the module docstring)."""
@@ -308,6 +324,20 @@ class Estimator:
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+    # ------------------------------------------------------------------ epoch callbacks
+    def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
+        """Call ``hook`` (one of :data:`CALLBACK_HOOKS`) on every object of ``callbacks``
+        with the model; a plain function is called as ``f(model, epoch)`` at epoch ends.
+
+        Called on the caller's thread, between epochs: an exception a callback raises (e.g.
+        Optuna's ``TrialPruned``) stops training and propagates out of ``fit``."""
+        for cb in getattr(self, "callbacks", ()) or ():
+            m = getattr(cb, hook, None)
+            if m is not None:
+                m(self)
+            elif hook == "on_epoch_end" and callable(cb):
+                cb(self, epoch)
 
     # ------------------------------------------------------------------ fitted state
     @property

@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from ._common import (
     Checkpointer,
     Estimator,
     boolean,
+    callbacks_rule,
     check_finite,
     choice,
     integer,
@@ -62,6 +63,7 @@ _CONSTRAINTS = (
     boolean("symmetric", "distance_weighting", "lowercase"),
     integer("max_vocab_size", "max_final_vocab", optional=True),
     integer("max_sentence_length"),
+    callbacks_rule(),
     *CHECKPOINT_RULES,
 )
 #: a mean loss per non-zero above this means divergence: 0.5 * f(x) * (log x)**2 at
@@ -115,6 +117,9 @@ class GloVe(Estimator):
     max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
     lowercase: lowercase tokens when reading a path.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
+    callbacks: as :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/
+        on_epoch_end/on_train_end(model)`` or functions ``f(model, epoch)`` called after each
+        epoch (``wv`` and ``loss_history_`` are then current).
     checkpoint_every, checkpoint_path: write the whole training state (vectors, biases,
         AdaGrad's accumulators, the shuffled records, each thread's position and random
         state) to ``checkpoint_path`` every ``checkpoint_every`` seconds (default 600 when only
@@ -159,6 +164,7 @@ class GloVe(Estimator):
         max_final_vocab: int | None = None,
         lowercase: bool = False,
         max_sentence_length: int = 10000,
+        callbacks: Sequence[Any] = (),
         checkpoint_every: float | None = None,
         checkpoint_path: str | os.PathLike | None = None,
     ):
@@ -180,6 +186,7 @@ class GloVe(Estimator):
         self.max_final_vocab = max_final_vocab
         self.lowercase = lowercase
         self.max_sentence_length = max_sentence_length
+        self.callbacks = callbacks
         self.checkpoint_every = checkpoint_every
         self.checkpoint_path = checkpoint_path
 
@@ -489,8 +496,10 @@ class GloVe(Estimator):
         last_loss = float("nan")
         e = e0
         threads: list = []
+        self._call_callbacks("on_train_begin")
         try:
             for e in range(e0, epochs):
+                self._call_callbacks("on_epoch_begin")
                 te = time.perf_counter()
                 if e == e0 and pos is not None:
                     threads = [(int(th["p"]), np.array([th["state"]], dtype=np.uint64),
@@ -537,6 +546,9 @@ class GloVe(Estimator):
                 logger.info("epoch %d: loss %.6f in %.1fs", first + e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
+                if self.callbacks:
+                    self._make_wv()
+                    self._call_callbacks("on_epoch_end", epoch=first + e + 1)
                 if e + 1 < epochs and ckpt.due():
                     checkpoint(e + 1, fresh(e + 1))
         except BaseException as exc:
@@ -556,6 +568,7 @@ class GloVe(Estimator):
         self._mark_progress(True, epoch=epochs, epochs=epochs, done=done[0], total=total,
                             unit="records")
         self._make_wv()
+        self._call_callbacks("on_train_end")
 
     @staticmethod
     def _report(progress, done: int, total: int, e: int, epochs: int, loss: float,

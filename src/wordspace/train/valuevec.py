@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -43,6 +43,7 @@ from ._common import (
     Checkpointer,
     Estimator,
     _jsonable,
+    callbacks_rule,
     check_finite,
     choice,
     integer,
@@ -132,6 +133,7 @@ _CONSTRAINTS = (
            message="ridge_alpha must be a number >= 0, got {value!r}"),
     integer("seed", min=0, optional=True,
             message="seed must be an int >= 0 or None, got {value!r}"),
+    callbacks_rule(),
     *CHECKPOINT_RULES,
 )
 # joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
@@ -230,6 +232,11 @@ class ValueVec(Estimator):
         Threads (None: all numba threads). Value-only results do not depend on it. Joint
         training runs ``workers`` text jobs at a time, Hogwild-style as :class:`Word2Vec`
         (None: one, and the result is reproducible).
+    callbacks:
+        As :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/on_epoch_end/
+        on_train_end(model)`` or functions ``f(model, epoch)`` called after each epoch (joint
+        training: each pass over the text), when ``main_vectors_``/``context_vectors_``
+        (``syn0_``) are the current ones and ``epoch_loss_`` is the epoch's training loss.
     seed:
         Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
         ``random.sample``), the initial vectors and the shuffling.
@@ -292,6 +299,7 @@ class ValueVec(Estimator):
         ridge_alpha: float = 1.0,
         workers: int | None = None,
         seed: int | None = 42,
+        callbacks: Sequence[Any] = (),
         checkpoint_every: float | None = None,
         checkpoint_path: str | os.PathLike | None = None,
     ):
@@ -327,6 +335,7 @@ class ValueVec(Estimator):
         self.ridge_alpha = ridge_alpha
         self.workers = workers
         self.seed = seed
+        self.callbacks = callbacks
         self.checkpoint_every = checkpoint_every
         self.checkpoint_path = checkpoint_path
 
@@ -581,8 +590,10 @@ class ValueVec(Estimator):
 
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
         e = 0
+        self._call_callbacks("on_train_begin")
         try:
             for e in range(text_epochs):
+                self._call_callbacks("on_epoch_begin")
                 for g0 in range(0, len(jobs), workers):
                     group = range(g0, min(len(jobs), g0 + workers))
                     if alpha0 > 0:
@@ -613,6 +624,8 @@ class ValueVec(Estimator):
                                  f"(now {lr_v / max(1.0 - w, 1e-12):g})")
                 if progress is not None:
                     progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
+                self.epoch_loss_ = err
+                self._call_callbacks("on_epoch_end", epoch=e + 1)
         except KeyboardInterrupt:
             if pool is not None:  # the text jobs in flight end first
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -632,6 +645,7 @@ class ValueVec(Estimator):
         self.stopped_early_ = False
         self._mark_progress(True, epoch=text_epochs, epochs=text_epochs, done=done,
                             total=n_jobs_total, unit="text")
+        self._call_callbacks("on_train_end")
 
     def _make_joint_wv(self) -> None:
         vocab = self.vocab_
@@ -838,7 +852,9 @@ class ValueVec(Estimator):
                 bounds = np.concatenate([[0], np.cumsum(counts)])[::_ADAM_BLOCK]
                 bounds = np.unique(np.append(bounds, len(center))).astype(np.int64)
                 b_start, b_len = bounds[:-1], np.diff(bounds)
+            self._call_callbacks("on_train_begin")
             for epoch in range(e0, epochs):
+                self._call_callbacks("on_epoch_begin")
                 if self.method == "averaged":
                     averaged_step(main, ctx, center, context, label, sims, lr,
                                   c_ptr, c_order, x_ptr, x_order, new_main, new_ctx)
@@ -876,6 +892,10 @@ class ValueVec(Estimator):
                                      f"{self._auto_alpha_text(nw)})")
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
+                if self.callbacks:
+                    self.main_vectors_, self.context_vectors_ = main, ctx
+                    self.epoch_loss_ = err
+                    self._call_callbacks("on_epoch_end", epoch=first + epoch + 1)
                 if self.patience is not None and (epoch + 1) % _CHECK_EVERY == 0:
                     if err < best:
                         best = err
@@ -906,6 +926,7 @@ class ValueVec(Estimator):
             numba.set_num_threads(old_threads)
         keep(stopped)
         self._mark_progress(True, **where(epochs))
+        self._call_callbacks("on_train_end")
 
     # ----------------------------------------------------------------- persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

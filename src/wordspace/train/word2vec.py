@@ -29,6 +29,7 @@ from ._common import (
     Checkpointer,
     Estimator,
     boolean,
+    callbacks_rule,
     check_finite,
     integer,
     number,
@@ -43,16 +44,8 @@ __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
 
-_HOOKS = ("on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_end")
-
-
 def _zero_one(v: Any, p: Any) -> bool:
     return v in (0, 1) and not isinstance(v, float)
-
-
-def _callbacks_ok(v: Any, p: Any) -> bool:
-    return (isinstance(v, Sequence) and not isinstance(v, str)
-            and all(callable(cb) or any(hasattr(cb, m) for m in _HOOKS) for cb in v))
 
 
 _CONSTRAINTS = (
@@ -81,9 +74,7 @@ _CONSTRAINTS = (
     integer("batch_words", "max_sentence_length",
             message="{name} must be a positive integer, got {value!r}"),
     boolean("shrink_windows", "compute_loss", "sorted_vocab", "lowercase", "shared_negatives"),
-    rule("callbacks", ok=_callbacks_ok,
-         message="callbacks must be a list or tuple of callables or objects with "
-                 "on_epoch_end() and the like; got {value!r}"),
+    callbacks_rule(),
     *CHECKPOINT_RULES,
 )
 
@@ -512,14 +503,6 @@ class Word2Vec(Estimator):
         self.train_seconds_ = time.perf_counter() - t_train
         self._mark_progress(True, **where(epochs - 1, al))
         self._call_callbacks("on_train_end")
-
-    def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
-        for cb in self.callbacks:
-            m = getattr(cb, hook, None)
-            if m is not None:
-                m(self)
-            elif hook == "on_epoch_end" and callable(cb):
-                cb(self, epoch)
 
     def _make_wv(self) -> None:
         meta = {"trainer": "word2vec", "params": self._config(),
