@@ -1,0 +1,252 @@
+"""Downloading one file over HTTP(S) with the standard library: resume, checksum, atomic move.
+
+:func:`fetch` writes ``DEST.part`` beside the destination and appends to it: a partial file
+left by a dropped connection (or a killed process) is resumed with an HTTP ``Range`` request
+(a server that ignores it answers 200 and the file starts over). The MD5 is computed while the
+bytes arrive (the existing part is hashed first). Only when the whole file is there and its
+MD5 is the expected one is it renamed to ``DEST``; a mismatch deletes the part and raises
+:class:`~wordspace.errors.ChecksumError`. A connection that drops is retried from where it
+stopped, a few times, before :class:`~wordspace.errors.DownloadError` says to run again (the
+part is kept, so the next run resumes).
+
+The caller holds the lock (:func:`file_lock`) so that one process at a time writes a part.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import logging
+import os
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from ..errors import ChecksumError, DownloadError
+
+__all__ = ["fetch", "file_lock", "is_offline", "OFFLINE_ENV"]
+
+logger = logging.getLogger(__name__)
+
+OFFLINE_ENV = "WORDSPACE_OFFLINE"
+_CHUNK = 1 << 20
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+_READ_ERRORS = (http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout,
+                OSError)
+
+
+def is_offline() -> bool:
+    """Whether ``WORDSPACE_OFFLINE`` forbids network access (any value but '', '0', 'false')."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+class _Dropped(Exception):
+    """The transfer stopped early; ``have`` bytes are in the part file."""
+
+    def __init__(self, have: int, why: str):
+        super().__init__(why)
+        self.have = have
+        self.why = why
+
+
+def _user_agent() -> str:
+    from .. import __version__
+
+    return f"wordspace/{__version__} (+urllib)"
+
+
+def _hash_file(path: Path, h) -> int:
+    n = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+            n += len(chunk)
+    return n
+
+
+def fetch(
+    url: str,
+    dest: Path,
+    *,
+    md5: str | None,
+    size: int | None = None,
+    progress: Callable[..., None] | None = None,
+    retries: int = 3,
+    timeout: float = 60.0,
+    backoff: float = 1.0,
+) -> Path:
+    """Download ``url`` to ``dest`` (resuming ``dest.part``), verify its MD5, move it in place.
+
+    ``progress(done_bytes, total_bytes)`` is called as bytes arrive (``total_bytes`` None when
+    the server does not say). Raises :class:`DownloadError` (HTTP error, unreachable host,
+    connection dropped ``retries + 1`` times) or :class:`ChecksumError`.
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in ("http", "https", "file"):
+        raise DownloadError(f"cannot download {url}: only https://, http:// and file:// URLs "
+                            "are supported; check the base URL (WORDSPACE_BASE_URL)")
+    if is_offline():
+        raise DownloadError(f"{OFFLINE_ENV} is set, so {url} is not downloaded; unset it (or "
+                            "set it to 0) to allow the download")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    h = hashlib.md5()
+    have = _hash_file(part, h) if part.exists() else 0
+    if have:
+        logger.info("resuming %s at byte %d", url, have)
+    failures = 0
+    while True:
+        try:
+            have, h = _transfer(url, part, h, have, size, progress, timeout)
+            break
+        except _Dropped as e:
+            have = e.have
+            failures += 1
+            if failures > retries:
+                raise DownloadError(
+                    f"the download of {url} stopped ({e.why}) {failures} times; {have:,} bytes "
+                    f"are kept in {part}: run again to resume"
+                ) from None
+            logger.warning("download of %s stopped (%s) at byte %d; resuming", url, e.why, have)
+            time.sleep(backoff * failures)
+    got = h.hexdigest()
+    if md5 is not None and got != md5.lower():
+        part.unlink(missing_ok=True)
+        raise ChecksumError(
+            f"{url}: the downloaded file's MD5 is {got}, the catalogue's is {md5}; the file "
+            f"({have:,} bytes) was deleted: run again, or check the mirror (WORDSPACE_BASE_URL)"
+        )
+    os.replace(part, dest)
+    return dest
+
+
+def _open(url: str, have: int, timeout: float):
+    headers = {"User-Agent": _user_agent(), "Accept-Encoding": "identity"}
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        return urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 (scheme checked)
+    except urllib.error.HTTPError as e:
+        e.close()
+        if e.code == 416 and have:
+            return None  # the part already holds everything (or more): start over
+        reason = f" {e.reason}" if e.reason else ""
+        hint = (": the server (or mirror) has no such file; check the base URL "
+                "(WORDSPACE_BASE_URL)" if e.code in (403, 404, 410) else
+                ": try again later, or use a mirror (WORDSPACE_BASE_URL)")
+        raise DownloadError(f"{url} answered HTTP {e.code}{reason}{hint}") from None
+    except urllib.error.URLError as e:
+        raise DownloadError(
+            f"cannot reach {url} ({e.reason}); check the network connection, or set "
+            "WORDSPACE_BASE_URL to a reachable mirror"
+        ) from None
+    except _READ_ERRORS as e:
+        raise _Dropped(have, f"{type(e).__name__}: {e}") from None
+
+
+def _transfer(url: str, part: Path, h, have: int, size: int | None,
+              progress: Callable[..., None] | None, timeout: float):
+    """One request: append what arrives to ``part``; return ``(have, hash)`` when complete."""
+    resp = _open(url, have, timeout)
+    if resp is None:
+        part.unlink(missing_ok=True)
+        return _transfer(url, part, hashlib.md5(), 0, size, progress, timeout)
+    with contextlib.closing(resp):
+        status = getattr(resp, "status", None) or 200
+        length = resp.headers.get("Content-Length")
+        expected = int(length) if length and length.isdigit() else None
+        start = 0
+        if status == 206:
+            m = _CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
+            start = int(m.group(1)) if m else -1
+            if start != have:  # not the range asked for: start over
+                resp.close()
+                part.unlink(missing_ok=True)
+                return _transfer(url, part, hashlib.md5(), 0, size, progress, timeout)
+        elif have:  # 200: the server ignored the Range header and sends it all
+            logger.info("%s does not resume downloads; starting over", url)
+            h, have = hashlib.md5(), 0
+        total = start + expected if expected is not None else size
+        with _open_part(part, append=have > 0) as out:
+            if progress is not None:
+                progress(have, total)
+            while True:
+                try:
+                    chunk = resp.read(_CHUNK)
+                except _READ_ERRORS as e:
+                    out.flush()
+                    raise _Dropped(have, f"{type(e).__name__}: {e}") from None
+                if not chunk:
+                    break
+                out.write(chunk)
+                h.update(chunk)
+                have += len(chunk)
+                if progress is not None:
+                    progress(have, total)
+        if total is not None and expected is not None and have < total:
+            raise _Dropped(have, f"the connection closed after {have:,} of {total:,} bytes")
+    return have, h
+
+
+def _open_part(part: Path, *, append: bool) -> IO[bytes]:
+    return open(part, "ab" if append else "wb")
+
+
+# ---------------------------------------------------------------------------- locking
+@contextlib.contextmanager
+def file_lock(path: Path, *, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if needed) across processes.
+
+    ``waiting()`` is called once if another process holds it (then this one blocks until it
+    is released). The lock file stays (removing it would race with a process about to lock
+    it); it is empty and belongs to the cache.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as f:
+        _lock(f, waiting)
+        try:
+            yield
+        finally:
+            _unlock(f)
+
+
+try:
+    import fcntl
+
+    def _lock(f, waiting) -> None:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+
+    def _unlock(f) -> None:
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _lock(f, waiting) -> None:
+        told = False
+        while True:
+            try:
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                if not told and waiting is not None:
+                    waiting()
+                told = True
+                time.sleep(0.2)
+
+    def _unlock(f) -> None:
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
