@@ -42,12 +42,13 @@ from ..errors import (
     WordspaceError,
 )
 from ..vectors import WordVectors
-from ._cache import HOME_ENV, cache_dir, cache_entries
+from ._cache import HOME_ENV, CacheEntry, cache_dir, cache_entries, clear_cache
 from ._catalogue import CATALOGUE, DEFAULT_BASE_URL, Model, Package
 from ._download import OFFLINE_ENV, file_lock, is_offline
 
-__all__ = ["load", "info", "download", "cache_dir", "cache_entries", "CATALOGUE", "KNOWN_MODELS",
-           "Model", "BASE_URL_ENV", "HOME_ENV", "OFFLINE_ENV", "DEFAULT_BASE_URL"]
+__all__ = ["load", "info", "download", "cache_dir", "cache_entries", "clear_cache", "CacheEntry",
+           "CATALOGUE", "KNOWN_MODELS", "Model", "BASE_URL_ENV", "HOME_ENV", "OFFLINE_ENV",
+           "DEFAULT_BASE_URL"]
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..errors import WordspaceError
 
-__all__ = ["HOME_ENV", "cache_dir", "CacheEntry", "cache_entries", "path_cache_load",
-           "PATH_CACHE_MIN_BYTES"]
+__all__ = ["HOME_ENV", "cache_dir", "CacheEntry", "cache_entries", "clear_cache",
+           "path_cache_load", "PATH_CACHE_MIN_BYTES"]
 
 logger = logging.getLogger(__name__)
 
@@ -133,3 +133,19 @@ def path_cache_load(path: Path, parse: Callable[[], object], *, mmap: bool = Tru
             RuntimeWarning, stacklevel=3,
         )
     return wv
+
+
+def clear_cache(name: str | None = None) -> list[Path]:
+    """Delete the cache's files for the catalogue model ``name`` (its converted model and
+    downloads), or, with None, every file the cache holds (:func:`cache_entries`). Files in
+    the cache folder that wordspace did not write are left alone. Returns the deleted paths."""
+    removed = []
+    for e in cache_entries():
+        if name is not None and (e.kind == "file" or e.name != name):
+            continue
+        try:
+            e.path.unlink()
+            removed.append(e.path)
+        except FileNotFoundError:
+            pass
+    return removed

@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 OFFLINE_ENV = "WORDSPACE_OFFLINE"
 _CHUNK = 1 << 20
+#: seconds to wait before the n-th retry of a dropped download: n times this
+RETRY_BACKOFF_S = 1.0
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 _READ_ERRORS = (http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout,
                 OSError)
@@ -79,7 +81,6 @@ def fetch(
     progress: Callable[..., None] | None = None,
     retries: int = 3,
     timeout: float = 60.0,
-    backoff: float = 1.0,
 ) -> Path:
     """Download ``url`` to ``dest`` (resuming ``dest.part``), verify its MD5, move it in place.
 
@@ -114,7 +115,7 @@ def fetch(
                     f"are kept in {part}: run again to resume"
                 ) from None
             logger.warning("download of %s stopped (%s) at byte %d; resuming", url, e.why, have)
-            time.sleep(backoff * failures)
+            time.sleep(RETRY_BACKOFF_S * failures)
     got = h.hexdigest()
     if md5 is not None and got != md5.lower():
         part.unlink(missing_ok=True)
