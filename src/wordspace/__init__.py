@@ -9,12 +9,14 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
-from . import datasets
+from . import datasets, pretrained
 from .alignment import value_alignment
 from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from .corpus import Corpus
 from .errors import (
+    ChecksumError,
     CorpusError,
+    DownloadError,
     FormatError,
     MissingDependencyError,
     OutOfVocabularyError,
@@ -62,6 +64,7 @@ __all__ = [
     "SubwordVectors",
     "load",
     "KNOWN_MODELS",
+    "pretrained",
     # text
     "normalize_text",
     "tokenize",
@@ -73,6 +76,8 @@ __all__ = [
     "CorpusError",
     "ParameterError",
     "ValueDataError",
+    "DownloadError",
+    "ChecksumError",
     "MissingDependencyError",
     "TrainingDivergedError",
     "OutputPathError",
