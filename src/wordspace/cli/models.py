@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -22,12 +23,12 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:,.0f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
 
 
-def _where(rec: dict) -> str:
+def _where(rec: dict, short: bool = False) -> str:
     if rec["installed"]:
-        return f"package {rec['package']}"
+        return "package" if short else f"package {rec['package']}"
     if rec["cached"]:
         return "cache"
-    return "download"
+    return "web" if short else "download"
 
 
 def _list(as_json: bool) -> None:
@@ -37,16 +38,19 @@ def _list(as_json: bool) -> None:
     if as_json:
         emit_json(recs)
         return
-    t = Table(title=f"pretrained models (cache: {escape(str(pretrained.cache_dir()))})")
-    t.add_column("name", style="bold", no_wrap=True)
-    t.add_column("dim", justify="right")
-    t.add_column("words", justify="right")
-    t.add_column("download", justify="right")
-    t.add_column("licence")
-    t.add_column("from")
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True,
+              caption=escape(f"from: an installed package, the cache ({pretrained.cache_dir()}) or "
+                             "the web; more: wordspace models info NAME"))
+    t.add_column("name", style="bold", no_wrap=True, min_width=32)
+    t.add_column("dim", justify="right", no_wrap=True, min_width=3)
+    t.add_column("words", justify="right", no_wrap=True, min_width=9)
+    t.add_column("MB", justify="right", no_wrap=True, min_width=5)
+    t.add_column("licence", no_wrap=True, min_width=12)
+    t.add_column("from", no_wrap=True)
     for r in recs:
-        t.add_row(r["name"], str(r["dimension"]), f"{r['num_records']:,}", _mb(r["file_size"]),
-                  escape(r["license"]), _where(r))
+        lic = r["license"] if not r["license"].startswith("http") else "see info"
+        t.add_row(r["name"], str(r["dimension"]), f"{r['num_records']:,}",
+                  f"{r['file_size'] / 1e6:,.0f}", escape(lic), _where(r, short=True))
     io.out.print(t)
 
 
