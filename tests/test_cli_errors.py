@@ -110,6 +110,12 @@ BAD = [
     ("export projector", ["model.wsv", "vectors.txt"], "not a folder"),
     ("datasets color-spectrum", ["-n", "0"], "-n must be"),
     ("datasets color-spectrum", ["-o", "c.xml", "--format", "xml"], "--format"),
+    ("models list", ["--bogus"], "--bogus"),
+    ("models info", ["glove-twitter-26"], "not a model of the catalogue"),
+    ("models download", ["nope"], "not a model of the catalogue"),
+    ("models download", ["glove-twitter-25"], "WORDSPACE_OFFLINE forbids downloading"),
+    ("models remove", ["nope"], "not a model of the catalogue"),
+    ("models cache", ["extra"], "extra"),
 ]
 
 

@@ -150,6 +150,16 @@ def test_a_server_that_ignores_range_starts_over(home, server, monkeypatch, tmp_
     assert server.gets(fx.url_path) == ["bytes=3000-"]
 
 
+def test_a_drop_after_the_server_ignored_range(home, server, monkeypatch, tmp_path):
+    fx = _served(server, monkeypatch, tmp_path)
+    (home / "downloads").mkdir(parents=True)
+    (home / "downloads" / "glove-twitter-25.gz.part").write_bytes(fx.data[:3000])
+    server.ignore_range = True
+    server.drop_once[fx.url_path] = 8000
+    _same(ws.load("glove-twitter-25"), fx)  # the hash follows the restarted file
+    assert server.gets(fx.url_path) == ["bytes=3000-", "bytes=8000-"]
+
+
 def test_a_bad_checksum_deletes_the_file_and_raises(home, server, monkeypatch, tmp_path):
     fx = _served(server, monkeypatch, tmp_path)
     server.serve(fx, fx.data[:-1] + bytes([fx.data[-1] ^ 1]))  # one bit flipped

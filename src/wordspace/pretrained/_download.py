@@ -26,7 +26,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 from ..errors import ChecksumError, DownloadError
 
@@ -49,12 +48,30 @@ def is_offline() -> bool:
 
 
 class _Dropped(Exception):
-    """The transfer stopped early; ``have`` bytes are in the part file."""
+    """The transfer stopped early (the part file keeps what arrived)."""
 
-    def __init__(self, have: int, why: str):
+    def __init__(self, why: str):
         super().__init__(why)
-        self.have = have
         self.why = why
+
+
+class _Part:
+    """The partial file and the MD5 of its bytes, kept in step."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.md5 = hashlib.md5()
+        self.have = 0
+        if path.exists():
+            with open(path, "rb") as f:
+                while chunk := f.read(_CHUNK):
+                    self.md5.update(chunk)
+                    self.have += len(chunk)
+
+    def restart(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.md5 = hashlib.md5()
+        self.have = 0
 
 
 def _user_agent() -> str:
@@ -96,34 +113,33 @@ def fetch(
         raise DownloadError(f"{OFFLINE_ENV} is set, so {url} is not downloaded; unset it (or "
                             "set it to 0) to allow the download")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
-    h = hashlib.md5()
-    have = _hash_file(part, h) if part.exists() else 0
-    if have:
-        logger.info("resuming %s at byte %d", url, have)
+    part = _Part(dest.with_name(dest.name + ".part"))
+    if part.have:
+        logger.info("resuming %s at byte %d", url, part.have)
     failures = 0
     while True:
         try:
-            have, h = _transfer(url, part, h, have, size, progress, timeout)
+            _transfer(url, part, size, progress, timeout)
             break
         except _Dropped as e:
-            have = e.have
             failures += 1
             if failures > retries:
                 raise DownloadError(
-                    f"the download of {url} stopped ({e.why}) {failures} times; {have:,} bytes "
-                    f"are kept in {part}: run again to resume"
+                    f"the download of {url} stopped ({e.why}) {failures} times; "
+                    f"{part.have:,} bytes are kept in {part.path}: run again to resume"
                 ) from None
-            logger.warning("download of %s stopped (%s) at byte %d; resuming", url, e.why, have)
+            logger.warning("download of %s stopped (%s) at byte %d; resuming", url, e.why,
+                           part.have)
             time.sleep(RETRY_BACKOFF_S * failures)
-    got = h.hexdigest()
+    got = part.md5.hexdigest()
     if md5 is not None and got != md5.lower():
-        part.unlink(missing_ok=True)
+        part.path.unlink(missing_ok=True)
         raise ChecksumError(
             f"{url}: the downloaded file's MD5 is {got}, the catalogue's is {md5}; the file "
-            f"({have:,} bytes) was deleted: run again, or check the mirror (WORDSPACE_BASE_URL)"
+            f"({part.have:,} bytes) was deleted: run again, or check the mirror "
+            "(WORDSPACE_BASE_URL)"
         )
-    os.replace(part, dest)
+    os.replace(part.path, dest)
     return dest
 
 
@@ -149,16 +165,19 @@ def _open(url: str, have: int, timeout: float):
             "WORDSPACE_BASE_URL to a reachable mirror"
         ) from None
     except _READ_ERRORS as e:
-        raise _Dropped(have, f"{type(e).__name__}: {e}") from None
+        raise _Dropped(f"{type(e).__name__}: {e}") from None
 
 
-def _transfer(url: str, part: Path, h, have: int, size: int | None,
-              progress: Callable[..., None] | None, timeout: float):
-    """One request: append what arrives to ``part``; return ``(have, hash)`` when complete."""
-    resp = _open(url, have, timeout)
-    if resp is None:
-        part.unlink(missing_ok=True)
-        return _transfer(url, part, hashlib.md5(), 0, size, progress, timeout)
+def _transfer(url: str, part: _Part, size: int | None, progress: Callable[..., None] | None,
+              timeout: float, *, again: bool = True) -> None:
+    """One request: append what arrives to the part file; return when it is complete."""
+    resp = _open(url, part.have, timeout)
+    if resp is None:  # 416: the part is not a prefix of this file
+        part.restart()
+        if again:
+            _transfer(url, part, size, progress, timeout, again=False)
+            return
+        raise DownloadError(f"{url} refuses the byte range requested; try again later")
     with contextlib.closing(resp):
         status = getattr(resp, "status", None) or 200
         length = resp.headers.get("Content-Length")
@@ -167,37 +186,35 @@ def _transfer(url: str, part: Path, h, have: int, size: int | None,
         if status == 206:
             m = _CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
             start = int(m.group(1)) if m else -1
-            if start != have:  # not the range asked for: start over
+            if start != part.have:  # not the range asked for: start over, once
+                part.restart()
+                if not again:
+                    raise DownloadError(f"{url} answers a byte range other than the one asked "
+                                        "for; try again later, or use a mirror")
                 resp.close()
-                part.unlink(missing_ok=True)
-                return _transfer(url, part, hashlib.md5(), 0, size, progress, timeout)
-        elif have:  # 200: the server ignored the Range header and sends it all
+                _transfer(url, part, size, progress, timeout, again=False)
+                return
+        elif part.have:  # 200: the server ignored the Range header and sends it all
             logger.info("%s does not resume downloads; starting over", url)
-            h, have = hashlib.md5(), 0
+            part.restart()
         total = start + expected if expected is not None else size
-        with _open_part(part, append=have > 0) as out:
+        with open(part.path, "ab") as out:
             if progress is not None:
-                progress(have, total)
+                progress(part.have, total)
             while True:
                 try:
                     chunk = resp.read(_CHUNK)
                 except _READ_ERRORS as e:
-                    out.flush()
-                    raise _Dropped(have, f"{type(e).__name__}: {e}") from None
+                    raise _Dropped(f"{type(e).__name__}: {e}") from None
                 if not chunk:
                     break
                 out.write(chunk)
-                h.update(chunk)
-                have += len(chunk)
+                part.md5.update(chunk)
+                part.have += len(chunk)
                 if progress is not None:
-                    progress(have, total)
-        if total is not None and expected is not None and have < total:
-            raise _Dropped(have, f"the connection closed after {have:,} of {total:,} bytes")
-    return have, h
-
-
-def _open_part(part: Path, *, append: bool) -> IO[bytes]:
-    return open(part, "ab" if append else "wb")
+                    progress(part.have, total)
+        if expected is not None and total is not None and part.have < total:
+            raise _Dropped(f"the connection closed after {part.have:,} of {total:,} bytes")
 
 
 # ---------------------------------------------------------------------------- locking
