@@ -96,6 +96,7 @@ class FixtureServer:
         self.drop_at: dict[str, int] = {}  # drop every response at this byte offset
         self.drop_once: dict[str, int] = {}  # drop the next response at this offset
         self.ignore_range = False
+        self.redirects: dict[str, str] = {}  # path -> path (302), as GitHub's release URLs
         self.delay = 0.0  # seconds per 4 kB chunk
         self.requests: list[tuple[str, str | None]] = []
         self.lock = threading.Lock()
@@ -132,6 +133,12 @@ class _Handler(BaseHTTPRequestHandler):
         rng = self.headers.get("Range")
         with srv.lock:
             srv.requests.append((self.path, rng))
+        if self.path in srv.redirects:
+            self.send_response(302)
+            self.send_header("Location", srv.base_url + srv.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         data = srv.files.get(self.path)
         if data is None:
             self.send_error(404, "Not Found")

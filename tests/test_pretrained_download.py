@@ -141,6 +141,16 @@ def test_a_download_that_keeps_dropping_is_resumed_by_the_next_run(home, server,
     assert not part.exists()
 
 
+def test_redirects_are_followed_and_keep_the_range(home, server, monkeypatch, tmp_path):
+    # GitHub answers release downloads with a 302 to its storage host
+    fx = _served(server, monkeypatch, tmp_path)
+    server.redirects[f"/mirror{fx.url_path}"] = fx.url_path
+    server.drop_once[fx.url_path] = 6000
+    _same(ws.load("glove-twitter-25", base_url=server.base_url + "/mirror"), fx)
+    assert server.gets(f"/mirror{fx.url_path}") == [None, "bytes=6000-"]
+    assert server.gets(fx.url_path) == [None, "bytes=6000-"]
+
+
 def test_a_server_that_ignores_range_starts_over(home, server, monkeypatch, tmp_path):
     fx = _served(server, monkeypatch, tmp_path)
     (home / "downloads").mkdir(parents=True)
