@@ -116,6 +116,7 @@ BAD = [
     ("models download", ["glove-twitter-25"], "WORDSPACE_OFFLINE forbids downloading"),
     ("models remove", ["nope"], "not a model of the catalogue"),
     ("models cache", ["extra"], "extra"),
+    ("models clear", ["--all"], "--all"),
 ]
 
 

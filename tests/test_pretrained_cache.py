@@ -189,7 +189,7 @@ def test_clearing_the_cache_removes_only_wordspace_files(home, tmp_path, capsys)
     assert code == 0 and listed["cache_dir"] == str(home)
     assert sorted(e["kind"] for e in listed["entries"]) == ["file", "model"]
     assert {e["name"] for e in listed["entries"]} == {"glove-twitter-25", os.path.realpath(src)}
-    code, out, _ = run(capsys, "models", "cache", "--clear", "--json")
+    code, out, _ = run(capsys, "models", "clear", "--json")
     assert code == 0 and len(json.loads(out)["removed"]) == 2
     assert not ours.exists() and _entries(home) == ["notes.txt"]
     assert all(f.read_text() == "mine" for f in foreign)

@@ -56,7 +56,8 @@ def _list(as_json: bool) -> None:
 
 @models_app.callback()
 def _models(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Pretrained models by name (gensim-data's catalogue): list, info, download, cache.
+    """Pretrained models by name (gensim-data's catalogue): list, info, download, cache,
+    clear, remove.
 
     Without a command: the catalogue (name, dimension, words, download size, licence, and
     whether it comes from an installed package, the cache, or would be downloaded).
@@ -124,27 +125,18 @@ def download(
         emit_json(done)
 
 
-@models_app.command("cache", epilog=epilog("wordspace models cache", "wordspace models cache "
-                                           "--clear"))
-def cache(
-    clear: Annotated[bool, typer.Option("--clear", help="Delete every file wordspace keeps in "
-                                        "its cache (nothing else in the folder).")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@models_app.command("cache", epilog=epilog("wordspace models cache --json"))
+def cache(as_json: JsonOpt = False) -> None:
     """What wordspace keeps in its cache ($WORDSPACE_HOME): converted models, partial
     downloads, native copies of vector files."""
     from .. import pretrained
 
     home = pretrained.cache_dir()
     entries = pretrained.cache_entries()
-    removed = pretrained.clear_cache() if clear else []
     if as_json:
-        emit_json({"cache_dir": str(home), "removed": [str(p) for p in removed],
+        emit_json({"cache_dir": str(home),
                    "entries": [{"kind": e.kind, "name": e.name, "path": str(e.path),
                                 "size": e.size} for e in entries]})
-        return
-    if clear:
-        io.out.print(f"removed {len(removed)} files from {home}", markup=False)
         return
     t = Table(title=escape(f"wordspace cache: {home}"))
     t.add_column("kind")
@@ -154,6 +146,20 @@ def cache(
         t.add_row(e.kind, escape(e.name), _mb(e.size))
     t.caption = f"{len(entries)} files, {_mb(sum(e.size for e in entries))}"
     io.out.print(t)
+
+
+@models_app.command("clear", epilog=epilog("wordspace models clear"))
+def clear(as_json: JsonOpt = False) -> None:
+    """Delete every file wordspace keeps in its cache (converted models, partial downloads,
+    native copies of vector files); nothing else in the folder is touched."""
+    from .. import pretrained
+
+    home = pretrained.cache_dir()
+    removed = [str(p) for p in pretrained.clear_cache()]
+    if as_json:
+        emit_json({"cache_dir": str(home), "removed": removed})
+    else:
+        io.out.print(f"removed {len(removed)} files from {home}", markup=False)
 
 
 @models_app.command("remove", epilog=epilog("wordspace models remove glove-twitter-200"))
