@@ -117,6 +117,13 @@ BAD = [
     ("tune valuevec", ["t.csv", "--word", "w"], "--value"),
     ("tune valuevec", ["t.csv", "--word", "w", "--value", "v", "--space", "nope=1:2"],
      "'nope' is not a parameter"),
+    ("models list", ["--bogus"], "--bogus"),
+    ("models info", ["glove-twitter-26"], "not a model of the catalogue"),
+    ("models download", ["nope"], "not a model of the catalogue"),
+    ("models download", ["glove-twitter-25"], "WORDSPACE_OFFLINE forbids downloading"),
+    ("models remove", ["nope"], "not a model of the catalogue"),
+    ("models cache", ["extra"], "extra"),
+    ("models clear", ["--all"], "--all"),
 ]
 
 

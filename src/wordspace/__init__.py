@@ -6,14 +6,16 @@ neighbours and analogies; compare texts; evaluate; look at the space.
 
 from __future__ import annotations
 
-from . import datasets
+from . import datasets, pretrained
 from ._version import __version__
 from .alignment import value_alignment
 from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from .corpus import Corpus
 from .errors import (
     CheckpointError,
+    ChecksumError,
     CorpusError,
+    DownloadError,
     FormatError,
     MissingDependencyError,
     OutOfVocabularyError,
@@ -57,6 +59,7 @@ __all__ = [
     "SubwordVectors",
     "load",
     "KNOWN_MODELS",
+    "pretrained",
     # text
     "normalize_text",
     "tokenize",
@@ -68,6 +71,8 @@ __all__ = [
     "CorpusError",
     "ParameterError",
     "ValueDataError",
+    "DownloadError",
+    "ChecksumError",
     "MissingDependencyError",
     "TrainingDivergedError",
     "OutputPathError",

@@ -19,6 +19,8 @@ __all__ = [
     "TrainingDivergedError",
     "OutputPathError",
     "CheckpointError",
+    "DownloadError",
+    "ChecksumError",
 ]
 
 
@@ -79,6 +81,15 @@ class MissingDependencyError(WordspaceError, ImportError):
             f"{package} is needed{what} but is not installed; "
             f"install it with: pip install 'wordspace[{extra}]'"
         )
+
+
+class DownloadError(WordspaceError, OSError):
+    """A pretrained model could not be downloaded: offline, unreachable, HTTP error (names
+    the URL and what to do)."""
+
+
+class ChecksumError(DownloadError):
+    """A downloaded file's checksum differs from the catalogue's; the file was deleted."""
 
 
 def close_matches(word: str, candidates: Sequence[str], n: int = 3) -> list[str]:

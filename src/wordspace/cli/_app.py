@@ -38,6 +38,13 @@ app.add_typer(tune_app, name="tune")
 app.add_typer(plot_app, name="plot")
 app.add_typer(export_app, name="export")
 app.add_typer(datasets_app, name="datasets")
+models_app = typer.Typer(help="Pretrained models by name (gensim-data's catalogue): list, "
+                         "info, download, cache, clear, remove.",
+                         epilog=epilog("wordspace models", "wordspace models download "
+                                       "glove-twitter-25"),
+                         no_args_is_help=False, invoke_without_command=True,
+                         rich_markup_mode=None)
+app.add_typer(models_app, name="models")
 
 
 def _version(value: bool) -> None:

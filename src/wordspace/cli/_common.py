@@ -39,6 +39,10 @@ class _Consoles:
 io = _Consoles()
 
 JsonOpt = Annotated[bool, typer.Option("--json/--no-json", help="Print JSON instead of a table.")]
+CacheOpt = Annotated[bool, typer.Option(
+    "--cache/--no-cache",
+    help="Keep a native copy of a text/binary vector file in wordspace's cache and use it "
+    "while the file is unchanged (--no-cache: parse the file every time).")]
 
 
 def epilog(*examples: str) -> str:
@@ -176,11 +180,15 @@ def progress_bar(description: str, total: float | None = None, *, enabled: bool 
 
 
 # ------------------------------------------------------------------------------- inputs
-def load(path: str, mmap: bool = True):
-    """Word vectors from a file (any format) or a known model name."""
-    from ..pretrained import load as _load
+def load(path: str, mmap: bool = True, cache: bool = True):
+    """Word vectors from a file (any format) or a model's name (downloaded with a progress
+    bar when it is neither installed nor cached). ``cache``: for a vector file given by
+    path, use and keep a native copy in wordspace's cache (keyed by the file's real path,
+    size and modification time), so the next query on the unchanged file skips parsing."""
+    from .. import pretrained
 
-    return _load(path, mmap=mmap)
+    with progress_bar("download") as update:
+        return pretrained.load(path, mmap=mmap, cache=cache, progress=update)
 
 
 def need_file(path: str | None, what: str) -> None:

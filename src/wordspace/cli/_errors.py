@@ -111,7 +111,7 @@ def option_names(path: Sequence[str], cmd: Any, args: Sequence[str]) -> dict[str
     return names
 
 
-_AFTER = r"(?=\s*(?:=|<|>|$|(?:must|needs?|and|are|is|or|only|cannot|should)\b))"
+_AFTER = r"(?=\s*(?:=|<|>|$|\b(?:must|needs?|and|are|is|or|only|cannot|should)\b))"
 
 
 def translate(message: str, names: dict[str, str]) -> str:

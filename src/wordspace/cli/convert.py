@@ -48,7 +48,7 @@ def convert(
     if limit is not None and limit < 1:
         raise ParameterError(f"--limit must be an integer >= 1, got {limit}")
     check_output(out, layout=output_layout(out, f))
-    wv = load(src, mmap=False) if limit is None else _load_limited(src, limit)
+    wv = load(src, mmap=False, cache=False) if limit is None else _load_limited(src, limit)
     write_vectors(wv, out, f)
     if as_json:
         emit_json({"src": src, "dst": out, "format": f, "words": len(wv),

@@ -11,7 +11,17 @@ from rich.table import Table
 
 from ..errors import ParameterError
 from ._app import app
-from ._common import JsonOpt, emit_json, epilog, fmt_num, io, load, need_file, progress_bar
+from ._common import (
+    CacheOpt,
+    JsonOpt,
+    emit_json,
+    epilog,
+    fmt_num,
+    io,
+    load,
+    need_file,
+    progress_bar,
+)
 from .query import ANALOGY_METHODS, ModelArg
 
 TEXT_METHODS = ("wmd", "mean", "sif")
@@ -47,6 +57,7 @@ def eval_(
                                                  help="Skip the analogy test.")] = False,
     skip_pairs: Annotated[bool, typer.Option("--no-pairs", help="Skip the word pairs.")] = False,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Analogy accuracy per section and word-pair correlations (gensim's figures)."""
     from ..evaluate import evaluate_word_analogies, evaluate_word_pairs
@@ -56,7 +67,7 @@ def eval_(
                              f"got {method!r}")
     need_file(analogies, "--analogies")
     need_file(pairs, "--pairs")
-    wv = load(path)
+    wv = load(path, cache=cache)
     out: dict[str, Any] = {"model": path, "words": len(wv), "restrict_vocab": restrict_vocab}
     res_a = res_p = None
     if not skip_analogies:
@@ -131,13 +142,14 @@ def compare(
                                  "component on; without it only the SIF weights are used.")
     ] = None,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Compare two texts: Word Mover's Distance or cosine of mean / SIF vectors."""
     from ..textsim import SIF, doc_tokens, query_tokenizer, text_similarity
 
     _check_text_method(method)
     need_file(corpus, "--corpus")
-    wv = load(path)
+    wv = load(path, cache=cache)
     tok = query_tokenizer(wv)
     sif = None
     if method == "sif" and corpus is not None:
@@ -169,6 +181,7 @@ def rank(
     method: Annotated[str, typer.Option(help="wmd (RWMD-pruned), mean or sif.")] = "wmd",
     n: Annotated[int, typer.Option("-n", "--topn", help="How many documents.")] = 10,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Rank the documents of a file (one per line) against a query."""
     import time
@@ -178,7 +191,7 @@ def rank(
     _check_text_method(method)
     need_file(query_file, "QUERY_FILE")
     need_file(docs_file, "DOCS_FILE")
-    wv = load(path)
+    wv = load(path, cache=cache)
     query = " ".join(" ".join(_read_lines(query_file)).split())
     docs = _read_lines(docs_file)
     t0 = time.perf_counter()

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import FormatError, ParameterError
 from ._app import plot_app
-from ._common import JsonOpt, check_output, default_output, emit_json, epilog, io, load
+from ._common import CacheOpt, JsonOpt, check_output, default_output, emit_json, epilog, io, load
 from .query import ModelArg
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -114,13 +114,14 @@ def plot_map(
     pixels: PixelsOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """A 2-D map of words (PCA, t-SNE or UMAP), optionally coloured by value or cluster."""
     from .. import plot
 
     output = _output(path, "map", output, fmt)
     figsize = _figsize(pixels, dpi, (12.0, 9.0))
-    wv = load(path)
+    wv = load(path, cache=cache)
     if color_by in ("none", ""):
         color_by = None
     fig = plot.map(wv, words=_word_list(words), method=method, color_by=color_by, top=top,
@@ -140,6 +141,7 @@ def plot_heatmap(
     pixels: PixelsOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """A heatmap of the cosine similarities between words."""
     from .. import plot
@@ -149,7 +151,7 @@ def plot_heatmap(
     figsize = _figsize(pixels, dpi, (0, 0)) if pixels else None
     if not dpi > 0:
         raise ParameterError(f"--dpi must be positive, got {dpi}")
-    wv = load(path)
+    wv = load(path, cache=cache)
     fig = plot.similarity_heatmap(wv, wl, figsize=figsize, dpi=dpi, title=title)
     _saved(output, fig, as_json)
 
@@ -168,13 +170,14 @@ def plot_analogy(
     pixels: PixelsOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """The analogy a − b + c ≈ d as a parallelogram in a 2-D PCA of the neighbourhood."""
     from .. import plot
 
     output = _output(path, "analogy", output, fmt)
     figsize = _figsize(pixels, dpi, (8.0, 7.0))
-    wv = load(path)
+    wv = load(path, cache=cache)
     fig = plot.analogy(wv, a, b, c, figsize=figsize, dpi=dpi, n=n)
     _saved(output, fig, as_json)
 
@@ -190,6 +193,7 @@ def plot_curve(
     pixels: PixelsOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Training curve: loss (and other per-epoch histories) against the epoch."""
     from .. import plot
@@ -205,6 +209,6 @@ def plot_curve(
             raise FormatError(f"{path} is not valid JSON: {e}") from None
         source: Any = data if isinstance(data, dict) else {"loss_history": data}
     else:
-        source = load(path)
+        source = load(path, cache=cache)
     fig = plot.training_curve(source, figsize=figsize, dpi=dpi, logy=logy)
     _saved(output, fig, as_json)

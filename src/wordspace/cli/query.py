@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..errors import ParameterError
 from ._app import app
-from ._common import JsonOpt, emit_json, epilog, fmt_num, io, load, neighbours_table
+from ._common import CacheOpt, JsonOpt, emit_json, epilog, fmt_num, io, load, neighbours_table
 
 ModelArg = Annotated[str, typer.Argument(help="Vector file (any format) or known model name.")]
 TopnOpt = Annotated[int, typer.Option("-n", "--topn", help="How many results.")]
@@ -21,12 +21,15 @@ RestrictOpt = Annotated[
 
 
 @app.command(epilog=epilog("wordspace info model.wsv --json"))
-def info(path: ModelArg, as_json: JsonOpt = False) -> None:
+def info(path: ModelArg, as_json: JsonOpt = False,
+         cache: CacheOpt = True) -> None:
     """Vocabulary size, dimension, format and a summary of the vector norms."""
     from ..formats import detect_format
 
-    fmt = detect_format(path) if Path(path).exists() else "package"
-    wv = load(path)
+    fmt = detect_format(path) if Path(path).exists() else None
+    wv = load(path, cache=cache)
+    if fmt is None:  # a model by name: from a package ("package:...") or the cache
+        fmt = str(wv.meta.get("source_format") or "package")
     ns = wv.norms_summary()
     data = {
         "path": path,
@@ -74,9 +77,10 @@ def similar(
     n: TopnOpt = 10,
     restrict_vocab: RestrictOpt = None,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Nearest neighbours of words (cosine similarity)."""
-    wv = load(path)
+    wv = load(path, cache=cache)
     results = {w: wv.most_similar(w, topn=n, restrict_vocab=restrict_vocab) for w in words}
     if as_json:
         emit_json({w: [{"word": k, "cosine": s} for k, s in r] for w, r in results.items()})
@@ -98,11 +102,12 @@ def analogy(
     method: Annotated[str, typer.Option(help="3cosadd or 3cosmul.")] = "3cosadd",
     restrict_vocab: RestrictOpt = None,
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Analogies: a − b + c (king man woman → queen)."""
     if method not in ANALOGY_METHODS:
         raise ParameterError(f"--method must be 3cosadd or 3cosmul, got {method!r}")
-    wv = load(path)
+    wv = load(path, cache=cache)
     if method == "3cosadd":
         r = wv.most_similar(positive=[a, c], negative=[b], topn=n, restrict_vocab=restrict_vocab)
     else:
@@ -120,11 +125,12 @@ def similarity(
     path: ModelArg,
     words: Annotated[list[str], typer.Argument(help="Two words, or more for a matrix.")],
     as_json: JsonOpt = False,
+    cache: CacheOpt = True,
 ) -> None:
     """Cosine similarity of two words (or the matrix of several)."""
     if len(words) < 2:
         raise ParameterError("give at least two WORDS")
-    wv = load(path)
+    wv = load(path, cache=cache)
     if len(words) == 2:
         s = wv.similarity(words[0], words[1])
         if as_json:
