@@ -124,6 +124,10 @@ BAD = [
     ("models remove", ["nope"], "not a model of the catalogue"),
     ("models cache", ["extra"], "extra"),
     ("models clear", ["--all"], "--all"),
+    ("predict-value", ["missing.wsv", "x"], "missing.wsv"),
+    ("predict-value", ["model.wsv", "king", "--predictor", "svm"], "--predictor"),
+    ("value-holdout", ["t.csv", "--text", "w", "--value", "v", "--test-size", "2"],
+     "--test-size"),
 ]
 
 
