@@ -31,6 +31,7 @@ from .evaluate import (
     evaluate_word_pairs,
 )
 from .pretrained import KNOWN_MODELS, load
+from .report import Report, report
 from .subword import SubwordVectors
 from .text import Tokenizer, normalize_text, tokenize
 from .textsim import (
@@ -101,6 +102,9 @@ __all__ = [
     "rank_documents",
     "text_similarity",
     "wmdistance",
+    # one HTML report of a model
+    "report",
+    "Report",
 ]
 
 # Pictures, the explorer and the projector export load on first use, so that
