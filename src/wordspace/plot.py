@@ -645,7 +645,8 @@ def no_curve_reason(model: Any) -> str:
     if meta is None:  # an estimator
         kind = type(model).__name__
         if not getattr(model, "is_fitted", False):
-            return f"this {kind} is not fitted yet, so it has no training curve; call fit() first"
+            return (f"this {kind} has no per-epoch history to plot: it is not fitted yet; call "
+                    "fit() first")
         params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
         if params.get("compute_loss") is False:
             return (f"this {kind} was trained without compute_loss=True, so it has no loss "
