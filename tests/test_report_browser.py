@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from test_report import SECTIONS, TEXTS, make_wv
 
 import wordspace as ws
+from test_report import SECTIONS, TEXTS, make_wv
 from wordspace.cli import main
 
 CHROMIUM = "/usr/bin/chromium"
