@@ -140,6 +140,10 @@ def test_figures_have_a_png_repr_for_notebooks():
         png = fig._repr_png_()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         assert int.from_bytes(png[16:20], "big") == 200
+    import pickle
+
+    back = pickle.loads(pickle.dumps(fig))  # the hook does not stop a figure from pickling
+    assert back._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
     from IPython.core.formatters import PNGFormatter
 
     assert PNGFormatter()(plot.map(wv, top=10, figsize=(4, 3), dpi=50))[:4] == b"\x89PNG"
