@@ -85,9 +85,8 @@ def html_to_pdf(chromium: str, html_path: str, pdf_path: str, *, timeout: float 
 
 
 @app.command("report", epilog=epilog(
-    "wordspace report glove-wiki-gigaword-50 -o report.html --words words.txt "
-    "--texts pairs.tsv --analogies",
-    "wordspace report price.wsv -o price.html"))
+    "wordspace report model.wsv -o report.html --words king,queen,kingg --analogies",
+    "wordspace report model.wsv --pairs pairs.tsv"))
 def report_cmd(
     path: ModelArg,
     output: Annotated[str | None, typer.Option(
