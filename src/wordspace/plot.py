@@ -680,9 +680,12 @@ def training_curve(
 ) -> Figure:
     """Loss (and any other per-epoch history) against the epoch, for a trained model.
 
-    Reads ``model.loss_history_`` and every other ``*_history_`` attribute (one panel
-    each); a mapping ``{"loss_history": [...]}`` or a plain list of losses works too.
-    Raises :class:`ParameterError` when there is no history (an unfitted model).
+    ``model``: a trainer (reads ``loss_history_`` and every other ``*_history_`` attribute,
+    one panel each); :class:`~wordspace.WordVectors` of a model trained by wordspace, loaded
+    or not (every trainer saves its ``loss_history`` in the model's metadata); a mapping
+    ``{"loss_history": [...]}``; or a plain list of losses. Raises :class:`ParameterError`
+    saying why when there is no curve (not fitted, trained without ``compute_loss``, vectors
+    from another tool); :func:`no_curve_reason` gives that sentence.
     """
     figsize = _check_figsize(figsize)
     hist = _histories(model)
