@@ -105,7 +105,7 @@ BAD = [
     ("plot heatmap", ["model.wsv", "--words", "king,queen", "--format", "gif"], "--format"),
     ("plot analogy", ["model.wsv", "king", "man", "womann"], "'womann'"),
     ("plot curve", ["bad.json"], "bad.json is not valid JSON"),
-    ("plot curve", ["vectors.txt"], ""),
+    ("plot curve", ["vectors.txt"], "not trained by wordspace"),
     ("export projector", ["model.wsv", "--limit", "0"], "--limit"),
     ("export projector", ["model.wsv", "vectors.txt"], "not a folder"),
     ("datasets color-spectrum", ["-n", "0"], "-n must be"),
@@ -128,6 +128,8 @@ BAD = [
     ("predict-value", ["model.wsv", "king", "--predictor", "svm"], "--predictor"),
     ("value-holdout", ["t.csv", "--text", "w", "--value", "v", "--test-size", "2"],
      "--test-size"),
+    ("report", ["model.wsv", "-o", "r.txt"], "must be an .html file"),
+    ("report", ["model.wsv", "--texts", "missing.tsv"], "--texts 'missing.tsv' does not exist"),
 ]
 
 

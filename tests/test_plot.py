@@ -128,7 +128,7 @@ def test_map_color_by_value_has_colour_bar(wv, tmp_path):
 
 
 def test_map_color_by_value_greys_out_words_without_a_value(wv):
-    part = ws.WordVectors(wv.index_to_key, wv.vectors,
+    part = ws.WordVectors(wv.index_to_key, wv.vectors, counts=wv.counts,
                           extras={"values": np.where(np.arange(len(wv)) % 2 == 0,
                                                      wv.extras["values"], np.nan)})
     fig = plot.map(part, top=40, color_by="value")

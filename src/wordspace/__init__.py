@@ -32,6 +32,7 @@ from .evaluate import (
     evaluate_word_pairs,
 )
 from .pretrained import KNOWN_MODELS, load
+from .report import Report, report
 from .subword import SubwordVectors
 from .text import Tokenizer, normalize_text, tokenize
 from .textsim import (
@@ -105,6 +106,9 @@ __all__ = [
     # hyper-parameter search
     "tune",
     "TuneResult",
+    # one HTML report of a model
+    "report",
+    "Report",
 ]
 
 # Pictures, the explorer and the projector export load on first use, so that

@@ -40,6 +40,10 @@ __all__ = [
     "save",
     "image_format",
     "place_labels",
+    "to_png",
+    "no_curve_reason",
+    "sample_words",
+    "value_label",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,7 +72,28 @@ def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
 
     fig = Figure(figsize=figsize, dpi=dpi)
     FigureCanvasAgg(fig)
+    _displayable(fig)
     return fig
+
+
+def _displayable(fig: Figure) -> Figure:
+    """Give a figure ``_repr_png_`` so Jupyter shows it inline without ``%matplotlib
+    inline`` (IPython asks objects for ``_repr_png_``; a figure made without pyplot has no
+    other way in). With the inline backend active its own formatter wins: one image.
+    A ``partial`` of a module function, so the figure still pickles."""
+    import functools
+
+    fig._repr_png_ = functools.partial(to_png, fig)  # type: ignore[attr-defined]
+    return fig
+
+
+def to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
+    """The figure as PNG bytes (for HTML reports, notebooks, web pages)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi if dpi is not None else fig.dpi)
+    return buf.getvalue()
 
 
 def _figure_and_axes(
@@ -141,17 +166,65 @@ def _has_word_char(w: str) -> bool:
     return any(ch.isalnum() for ch in w)
 
 
+def _has_counts(wv: WordVectors) -> bool:
+    """True when the vectors carry word counts that say something (not all equal)."""
+    c = wv.counts
+    return c is not None and len(c) > 0 and int(np.min(c)) != int(np.max(c))
+
+
+def _finite_values(wv: WordVectors) -> np.ndarray | None:
+    if "values" not in wv.extras:
+        return None
+    return np.asarray(wv.extras["values"], dtype=np.float64)
+
+
+def sample_words(wv: WordVectors, n: int, *, how: str = "auto") -> tuple[list[str], str]:
+    """``n`` words that show what a model holds, and a phrase saying how they were chosen.
+
+    ``how``: ``"frequent"`` (by count when the vectors have counts, else in storage order,
+    which is frequency order for trained and most published models), ``"spread"`` (evenly
+    over the sorted per-word values of a ValueVec model), or ``"auto"``: by count where
+    counts exist (and differ), else spread over the values for value models, else storage
+    order. Pure punctuation ("," "--") is left out. Returns ``(words, description)``, e.g.
+    ``(["red", ...], "most frequent words")`` or ``"words spread over the value range"``.
+    """
+    n = int(n)
+    if n < 1:
+        raise ParameterError(f"n must be at least 1, got {n}")
+    if how not in ("auto", "frequent", "spread"):
+        raise ParameterError(f"how must be 'auto', 'frequent' or 'spread'; got {how!r}")
+    vals = _finite_values(wv)
+    if how == "spread" and vals is None:
+        raise ParameterError("how='spread' needs per-word values (a ValueVec model)")
+    keys = wv.index_to_key
+    ok = np.fromiter((_has_word_char(w) for w in keys), dtype=bool, count=len(keys))
+    if how == "spread" or (how == "auto" and vals is not None and not _has_counts(wv)):
+        assert vals is not None
+        cand = np.flatnonzero(ok & np.isfinite(vals))
+        cand = cand[np.argsort(vals[cand], kind="stable")]
+        if len(cand) > n:
+            pick = np.unique(np.round(np.linspace(0, len(cand) - 1, n)).astype(np.int64))
+            cand = cand[pick]
+        return [keys[i] for i in cand], "words spread over the value range"
+    cand = np.flatnonzero(ok)
+    if _has_counts(wv):
+        assert wv.counts is not None
+        cand = cand[np.argsort(-np.asarray(wv.counts)[cand], kind="stable")]
+    return [keys[i] for i in cand[:n]], "most frequent words"
+
+
 def _select_words(wv: WordVectors, words: Sequence[str] | None, top: int) -> list[str]:
+    return _select_words_how(wv, words, top)[0]
+
+
+def _select_words_how(
+    wv: WordVectors, words: Sequence[str] | None, top: int
+) -> tuple[list[str], str]:
+    what = "words"
     if words is None:
         if int(top) < 3:
             raise ParameterError(f"top must be at least 3 words, got {top}")
-        # the most frequent words, leaving out pure punctuation ("," "." "--")
-        chosen: list[str] = []
-        for w in wv.index_to_key:
-            if _has_word_char(w):
-                chosen.append(w)
-                if len(chosen) == int(top):
-                    break
+        chosen, what = sample_words(wv, int(top))
     else:
         if isinstance(words, str):
             raise ParameterError("words must be a list of words, not one string")
@@ -174,7 +247,7 @@ def _select_words(wv: WordVectors, words: Sequence[str] | None, top: int) -> lis
         raise ParameterError(
             f"a map needs at least 3 words in the vocabulary, got {len(chosen)}"
         )
-    return chosen
+    return chosen, what
 
 
 def project(
@@ -330,12 +403,26 @@ def _style_map_axes(ax: Axes) -> None:
         ax.spines[side].set_color("#bbbbbb")
 
 
-def _value_label(wv: WordVectors) -> str:
+def value_label(wv: WordVectors) -> str:
+    """The name of a ValueVec model's values with their transform, e.g. ``"price (log)"``:
+    from the model's metadata (``value_name``, ``value_transform``; older models: the
+    ``params``' ``value_transform``), else ``"value"``."""
+    meta = wv.meta if isinstance(wv.meta, Mapping) else {}
+    name = "value"
     for key in ("value_name", "value_column", "target"):
-        v = wv.meta.get(key) if isinstance(wv.meta, Mapping) else None
+        v = meta.get(key)
         if isinstance(v, str) and v:
-            return v
-    return "value"
+            name = v
+            break
+    tr = meta.get("value_transform")
+    if tr is None and isinstance(meta.get("params"), Mapping):
+        tr = meta["params"].get("value_transform")
+    if isinstance(tr, str) and tr:
+        name += " (custom transform)" if tr == "custom" else f" ({tr})"
+    return name
+
+
+_value_label = value_label
 
 
 # ------------------------------------------------------------------------------ map
@@ -391,7 +478,7 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
 
         if cmap not in colormaps:
             raise ParameterError(f"unknown colour map {cmap!r}; try viridis, rainbow or tab10")
-    chosen = _select_words(wv, words, top)
+    chosen, what = _select_words_how(wv, words, top)
     idx = np.array([wv.key_to_index[w] for w in chosen], dtype=np.int64)
     unit = np.asarray(wv.get_normed_vectors()[idx], dtype=np.float64)
     xy = project(unit, method, seed)
@@ -413,10 +500,15 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
             ax.scatter(xy[~ok, 0], xy[~ok, 1], c="#d0d0d0", s=size, linewidths=0, zorder=1,
                        label="no value")
             ax.legend(loc="lower right", fontsize=8, frameon=False)
+        # the scale spans the model's whole value range, not only the mapped words'
+        allv = np.asarray(wv.extras["values"], dtype=np.float64)
+        allv = allv[np.isfinite(allv)]
+        vmin, vmax = float(allv.min()), float(allv.max())
         sc = ax.scatter(xy[ok, 0], xy[ok, 1], c=vals[ok], cmap=cmap or "viridis", s=size * 1.6,
-                        edgecolors="#555555", linewidths=0.3, zorder=2)
+                        edgecolors="#555555", linewidths=0.3, zorder=2, vmin=vmin,
+                        vmax=vmax if vmax > vmin else vmin + 1.0)
         cb = fig.colorbar(sc, ax=ax, fraction=0.04, pad=0.01)
-        cb.set_label(_value_label(wv))
+        cb.set_label(value_label(wv))
     elif color_by == "cluster":
         try:
             from sklearn.cluster import KMeans
@@ -440,7 +532,6 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
     _style_map_axes(ax)
     if title is None:
         name = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[method]
-        what = "most frequent words" if words is None else "words"
         title = f"{name} map of {n:,} {what}"
         if color_by == "value":
             title += f", coloured by {_value_label(wv)}"
@@ -542,6 +633,37 @@ def _histories(model: Any) -> dict[str, list[float]]:
     return out
 
 
+def no_curve_reason(model: Any) -> str:
+    """Why ``model`` has no training curve, in one sentence with the fix."""
+    meta = getattr(model, "meta", None)
+    if isinstance(model, Mapping | list | tuple | np.ndarray):
+        return "the data holds no per-epoch history (e.g. {\"loss_history\": [...]})"
+    if meta is None:  # an estimator
+        kind = type(model).__name__
+        if not getattr(model, "is_fitted", False):
+            return (f"this {kind} has no per-epoch history to plot: it is not fitted yet; call "
+                    "fit() first")
+        params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
+        if params.get("compute_loss") is False:
+            return (f"this {kind} was trained without compute_loss=True, so it has no loss "
+                    "curve; train it with compute_loss=True (CLI: --compute-loss)")
+        return f"this {kind} recorded no per-epoch history"
+    trainer = meta.get("trainer") if isinstance(meta, Mapping) else None
+    if not trainer:
+        src = meta.get("source") if isinstance(meta, Mapping) else None
+        where = f" ({src})" if src else ""
+        return (f"these vectors{where} were not trained by wordspace, so they carry no "
+                "training curve; only models trained and saved by wordspace (.wsv) have one")
+    params = meta.get("params") if isinstance(meta.get("params"), Mapping) else {}
+    if params.get("compute_loss") is False:
+        return (f"this {trainer} model was trained without compute_loss, so it has no loss "
+                "curve; retrain with compute_loss=True (CLI: --compute-loss)")
+    if "loss_history" not in meta:
+        return (f"this {trainer} model was saved without its loss history (by an older "
+                "wordspace); retrain and save it to plot its curve")
+    return f"this {trainer} model recorded no per-epoch history"
+
+
 def _history_title(name: str) -> str:
     base = name.replace("_history_", "").replace("_history", "").replace("history", "").strip("_")
     return _HISTORY_LABELS.get(base, base.replace("_", " ") or "value")
@@ -558,17 +680,17 @@ def training_curve(
 ) -> Figure:
     """Loss (and any other per-epoch history) against the epoch, for a trained model.
 
-    Reads ``model.loss_history_`` and every other ``*_history_`` attribute (one panel
-    each); a mapping ``{"loss_history": [...]}`` or a plain list of losses works too.
-    Raises :class:`ParameterError` when there is no history (an unfitted model).
+    ``model``: a trainer (reads ``loss_history_`` and every other ``*_history_`` attribute,
+    one panel each); :class:`~wordspace.WordVectors` of a model trained by wordspace, loaded
+    or not (every trainer saves its ``loss_history`` in the model's metadata); a mapping
+    ``{"loss_history": [...]}``; or a plain list of losses. Raises :class:`ParameterError`
+    saying why when there is no curve (not fitted, trained without ``compute_loss``, vectors
+    from another tool); :func:`no_curve_reason` gives that sentence.
     """
     figsize = _check_figsize(figsize)
     hist = _histories(model)
     if not hist:
-        raise ParameterError(
-            f"{type(model).__name__} has no per-epoch history to plot (no loss_history_ or "
-            "other *_history_ attribute with values); train it with fit() first"
-        )
+        raise ParameterError(no_curve_reason(model))
     names = list(hist)
     if ax is not None:
         names = names[:1]

@@ -194,6 +194,12 @@ class WordVectors:
         extra = f", extras={sorted(self.extras)}" if self.extras else ""
         return f"WordVectors({len(self):,} words x {self.vector_size} dims{extra})"
 
+    def _repr_html_(self) -> str:
+        """A small HTML summary for Jupyter (size, dimensions, norms, provenance)."""
+        from .report import vectors_html
+
+        return vectors_html(self)
+
     def has_index_for(self, key: str) -> bool:
         return key in self.key_to_index
 

@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     tune,
     values,
 )
+from . import report as _report_cmd  # noqa: F401  (registers `wordspace report`)
 from ._app import app
 from ._common import io
 from ._errors import invoked_command, option_names, report, translate, usage_hint

@@ -24,7 +24,10 @@ def export_projector_cmd(
     output: Annotated[str | None, typer.Option("-o", "--output", help="Output folder.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="tsv (the only format the projector "
                                      "reads).")] = "tsv",
-    limit: Annotated[int | None, typer.Option(help="Only the first N words.")] = None,
+    limit: Annotated[int, typer.Option(
+        help="Export N words: the most frequent (by count), or for value models without counts "
+        "N spread over the values. Give a number above the vocabulary size for all.")
+    ] = 10_000,
     as_json: JsonOpt = False,
 ) -> None:
     """vectors.tsv + metadata.tsv for the TensorFlow Embedding Projector."""
@@ -49,13 +52,15 @@ def export_projector_cmd(
         check_output(d, layout="dir")
     wv = load(path)
     written = export_projector(wv, out_dir, limit=limit)
-    n = len(wv) if limit is None else min(limit, len(wv))
+    n = min(limit, len(wv))
     if as_json:
         emit_json({"vectors": str(written["vectors"]), "metadata": str(written["metadata"]),
                    "words": n, "dimension": wv.vector_size})
     else:
-        io.out.print(f"wrote {n:,} vectors to {written['vectors']} and {written['metadata']}; "
-                     "load both at https://projector.tensorflow.org", markup=False)
+        of = f" of {len(wv):,} (--limit {limit:,})" if n < len(wv) else ""
+        io.out.print(f"wrote {n:,}{of} vectors to {written['vectors']} and "
+                     f"{written['metadata']}; load both at https://projector.tensorflow.org",
+                     markup=False)
 
 
 @app.command(epilog=epilog("wordspace explore model.wsv --port 8765"))
@@ -79,4 +84,5 @@ def explore(
     shown = f"[{host}]" if ":" in host else host
     io.out.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  "
                  "(Ctrl-C stops)", markup=False)
-    serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning")
+    serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning",
+          title=Path(path).name)

@@ -102,7 +102,9 @@ def plot_map(
         str | None, typer.Option(help="Words to map: a file, or a,b,c (default: --top).")
     ] = None,
     color_by: Annotated[str | None, typer.Option(help="value | cluster | none")] = None,
-    top: Annotated[int, typer.Option(help="Map the N most frequent words.")] = 300,
+    top: Annotated[int, typer.Option(
+        help="Map N words: the most frequent, or for value models without counts N spread "
+        "over the values (the title says which).")] = 300,
     clusters: Annotated[int, typer.Option(help="KMeans clusters for --color-by cluster.")] = 8,
     cmap: Annotated[
         str | None, typer.Option(help="matplotlib colour map (e.g. viridis, rainbow, tab10).")

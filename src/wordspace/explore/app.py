@@ -63,7 +63,9 @@ class _Model:
         self.values = (np.asarray(wv.extras["values"], dtype=np.float64)
                        if "values" in wv.extras else None)
         wv.fill_norms()  # once, before requests arrive from several threads
-        self.title = title or str(wv.meta.get("name") or wv.meta.get("source") or "word vectors")
+        from ..report import _model_name
+
+        self.title = _model_name(wv, title)
 
     def word(self, raw: str, what: str = "word") -> str:
         w = (raw or "").strip()
@@ -99,12 +101,18 @@ class _Model:
 
     def info(self) -> dict[str, Any]:
         wv = self.wv
-        examples = [w for w in _EXAMPLES if w in wv.key_to_index]
+        from ..plot import value_label
+        from ..report import example_words
+
+        # words the model knows well: the curated ones where a general-purpose model has
+        # them; a value model's words spread over its values (not "king" for prices)
+        examples = ([] if self.values is not None
+                    else [w for w in _EXAMPLES if w in wv.key_to_index])
         if len(examples) < 4:
-            examples = [w for w in wv.index_to_key[100:2000] if w.isalpha() and len(w) > 3][:12]
+            examples = example_words(wv, 12)
         value_name = None
         if self.values is not None:
-            value_name = str(wv.meta.get("value_name") or "value")
+            value_name = value_label(wv)
         return {
             "title": self.title,
             "words": len(wv),

@@ -315,6 +315,12 @@ class Estimator:
                 shown.append(f"{name}={_short_repr(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
+    def _repr_html_(self) -> str:
+        """A small HTML summary for Jupyter: the parameters and, when fitted, what it learned."""
+        from ..report import estimator_html
+
+        return estimator_html(self)
+
     def __sklearn_tags__(self):  # called by scikit-learn only (Pipeline, GridSearchCV)
         from sklearn.utils import Tags, TargetTags, TransformerTags
 

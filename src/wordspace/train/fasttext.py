@@ -260,6 +260,7 @@ class FastText(Word2Vec):
 
         n = len(self.vocab_)
         meta = {"trainer": "fasttext", "params": self._config(),
+                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": getattr(self, "epochs_trained_", 0),
                 "tokenizer": self.tokenizer_.to_dict()}
         if self.maxn == 0:

@@ -607,6 +607,7 @@ class GloVe(Estimator):
 
     def _make_wv(self) -> None:
         meta = {"trainer": "glove", "params": self._config(),
+                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": len(getattr(self, "loss_history_", [])),
                 "tokenizer": self.tokenizer_.to_dict()}
         self.wv = WordVectors(self.vocab_.index_to_key, self._output_vectors(),

@@ -411,6 +411,7 @@ class ValueVec(Estimator):
         """
         self._validate()
         resume = self._take_resume()
+        self.value_name_ = value if value is not None else _series_name(y)
         if self.semantic_weight is not None:
             if resume is not None or self.checkpoint_path is not None:
                 raise ParameterError(
@@ -654,7 +655,8 @@ class ValueVec(Estimator):
         self.wv = WordVectors(
             vocab.index_to_key, self.syn0_, counts=vocab.counts, extras={"values": vals},
             meta={"trainer": "valuevec", "params": self._config(), "joint": True,
-                  "pairs": len(self.pairs_), "epochs_trained": self.epochs_trained_},
+                  "pairs": len(self.pairs_), "epochs_trained": self.epochs_trained_,
+                  **self._meta_extra()},
         )
 
     def _build_pairs(self, X: Any, y: Any = None, *, word: str | None = None,
@@ -734,6 +736,13 @@ class ValueVec(Estimator):
         self.train_seconds_ = time.perf_counter() - t1
         self._make_wv()
 
+    def _meta_extra(self) -> dict[str, Any]:
+        """The loss history, and the values' name and transform for plots ("price (log)")."""
+        tr = self.value_transform
+        return {"loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
+                "value_name": getattr(self, "value_name_", None),
+                "value_transform": tr if tr is None or isinstance(tr, str) else "custom"}
+
     def _make_wv(self) -> None:
         pairs = self.pairs_
         counts = self.word_values_.set_index("word")["count"].reindex(pairs.words)
@@ -745,7 +754,8 @@ class ValueVec(Estimator):
             pairs.words, final.astype(np.float32), counts=counts,
             extras={"values": np.asarray(pairs.values, dtype=np.float64)},
             meta={"trainer": "valuevec", "params": self._config(),
-                  "pairs": len(pairs), "epochs_trained": self.epochs_trained_},
+                  "pairs": len(pairs), "epochs_trained": self.epochs_trained_,
+                  **self._meta_extra()},
         )
 
     def _train(self, pairs: ValuePairs, progress: Callable[..., None] | None,
@@ -963,6 +973,7 @@ class ValueVec(Estimator):
     def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
                    path: str | os.PathLike) -> None:
         self.wv = wv
+        self.value_name_ = wv.meta.get("value_name")
         joint = bool(state.get("joint", False))
         if joint:
             from ._common import restore_vocab
@@ -1108,3 +1119,9 @@ def _frame(cols: dict[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(cols)
+
+
+def _series_name(y: Any) -> str | None:
+    """The name of a pandas Series of values (None for arrays and lists)."""
+    name = getattr(y, "name", None)
+    return name if isinstance(name, str) and name else None

@@ -506,6 +506,7 @@ class Word2Vec(Estimator):
 
     def _make_wv(self) -> None:
         meta = {"trainer": "word2vec", "params": self._config(),
+                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": getattr(self, "epochs_trained_", 0),
                 "tokenizer": self.tokenizer_.to_dict()}
         self.wv = WordVectors(self.vocab_.index_to_key, self.syn0_, counts=self.vocab_.counts,

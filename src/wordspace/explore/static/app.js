@@ -328,6 +328,8 @@ async function start() {
     $("#neighbors th.value-col").textContent = info.value_name;
   }
   $("#model-info").textContent = text;
+  document.title = info.title + " · wordspace explorer";
+  if (info.examples.length) $("#word").placeholder = "a word, e.g. " + info.examples[0];
   const ex = $("#examples");
   if (info.examples.length) {
     ex.append("try: ");
