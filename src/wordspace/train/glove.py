@@ -172,7 +172,7 @@ class GloVe(Estimator):
         return self.vocab_
 
     def fit(self, corpus=None, cooccurrence=None, *,
-            progress: Callable[..., None] | None = None) -> GloVe:
+            progress: Callable[..., None] | None = None, client=None) -> GloVe:
         """Count co-occurrences in ``corpus`` and train fresh vectors; returns ``self``.
 
         ``corpus``: a path, a :class:`~wordspace.corpus.Corpus` or a re-iterable of token
@@ -186,11 +186,19 @@ class GloVe(Estimator):
         done/total in row blocks) and after every piece of training
         (``stage="training"``, done/total in records; info: epoch, loss of the last finished
         epoch, records_per_sec).
+
+        ``client``: a ``dask.distributed.Client``: the vocabulary and the co-occurrence matrix
+        of ``corpus`` (files) are counted on its workers (exactly the single-machine matrix),
+        then training runs here (:mod:`wordspace.distributed`).
         """
         self._validate()
         if corpus is None and cooccurrence is None:
             raise ParameterError("give a corpus (or a co-occurrence file) to fit on")
-        self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
+        if client is not None and cooccurrence is None:
+            from ..distributed import fit_glove_counts
+            self.vocab_, self.cooccurrence_ = fit_glove_counts(self, corpus, client, progress)
+        else:
+            self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
         self._init_weights()
         self._train(progress)
         return self

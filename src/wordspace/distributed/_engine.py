@@ -1,0 +1,146 @@
+"""How work reaches the workers: a Dask client, or (for simulations and tests) this process.
+
+An *engine* offers ``submit(fn, *args) -> future``, ``gather(futures) -> results``,
+``scatter(value) -> future`` and ``n_workers``. :class:`DaskEngine` wraps a
+``distributed.Client``; :class:`LocalEngine` runs every task at once in this process, which
+is how the benchmark simulates 2, 4 or 8 workers on one machine with the very same code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import MissingDependencyError, ParameterError
+
+__all__ = ["DaskEngine", "LocalEngine", "engine_for", "require_dask", "partition_specs",
+           "open_partition"]
+
+
+def require_dask():
+    """Import ``distributed`` or raise :class:`MissingDependencyError` naming the extra."""
+    try:
+        import distributed
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        raise MissingDependencyError(
+            "distributed training needs Dask: pip install 'wordspace[dask]'") from None
+    return distributed
+
+
+class _Done:
+    """A finished local 'future'."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _resolve(a: Any) -> Any:
+    """A local future's value; lists of them become lists of values (as Dask does)."""
+    if isinstance(a, _Done):
+        return a.value
+    if isinstance(a, list):
+        return [_resolve(x) for x in a]
+    return a
+
+
+class LocalEngine:
+    """Runs every task immediately in this process (``n_workers`` simulated workers)."""
+
+    def __init__(self, n_workers: int = 1) -> None:
+        self.n_workers = int(n_workers)
+
+    def submit(self, fn, *args: Any) -> _Done:
+        return _Done(fn(*[_resolve(a) for a in args]))
+
+    def scatter(self, value: Any) -> _Done:
+        return _Done(value)
+
+    def gather(self, futures: list) -> list:
+        return [f.value for f in futures]
+
+    def release(self, futures: list) -> None:
+        pass
+
+
+class DaskEngine:
+    """A ``distributed.Client`` seen as an engine (tasks are impure: never cached)."""
+
+    def __init__(self, client: Any) -> None:
+        distributed = require_dask()
+        if not isinstance(client, distributed.Client):
+            raise ParameterError(
+                f"client must be a dask.distributed.Client, got {type(client).__name__}")
+        self.client = client
+        workers = client.scheduler_info().get("workers", {})
+        if not workers:
+            client.wait_for_workers(1, timeout=60)
+            workers = client.scheduler_info().get("workers", {})
+        self.n_workers = max(len(workers), 1)
+
+    def submit(self, fn, *args: Any, **kw: Any):
+        return self.client.submit(fn, *args, pure=False, **kw)
+
+    def scatter(self, value: Any):
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def gather(self, futures: list) -> list:
+        return self.client.gather(futures)
+
+    def release(self, futures: list) -> None:
+        for f in futures:
+            f.release()
+
+
+def engine_for(client: Any, n_workers: int | None = None):
+    """The engine for ``client``: a Dask client, or ``None`` for a :class:`LocalEngine`."""
+    if client is None:
+        return LocalEngine(n_workers or 1)
+    if isinstance(client, LocalEngine | DaskEngine):
+        return client
+    return DaskEngine(client)
+
+
+def partition_specs(corpus: Any) -> list[dict[str, Any]]:
+    """One picklable description per file of ``corpus`` (a :class:`~wordspace.Corpus` of
+    files): what a worker needs to open that file as a corpus of its own."""
+    files = corpus.files
+    if not files:
+        raise ParameterError(
+            "client= needs a corpus of files that the workers can read (a path, or "
+            "Corpus.from_files('shards/*.txt.gz')); an in-memory corpus stays on one machine")
+    return [{"path": str(Path(p).absolute()), "lowercase": corpus.lowercase,
+             "normalize": corpus.normalize, "max_sentence_length": corpus.max_sentence_length,
+             "errors": corpus.errors, "size": os.path.getsize(p)} for p in files]
+
+
+def open_partition(spec: dict[str, Any]):
+    """The :class:`~wordspace.Corpus` of one partition (on a worker)."""
+    from ..corpus import Corpus
+
+    return Corpus(spec["path"], lowercase=spec["lowercase"], normalize=spec["normalize"],
+                  max_sentence_length=spec["max_sentence_length"], errors=spec["errors"])
+
+
+def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length: int = 10000):
+    """``corpus`` as a :class:`~wordspace.Corpus`; a glob pattern, folder or list of paths
+    becomes :meth:`Corpus.from_files`."""
+    from ..corpus import Corpus
+
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, str | os.PathLike) and Path(corpus).is_file():
+        return Corpus(corpus, lowercase=lowercase, max_sentence_length=max_sentence_length)
+    if isinstance(corpus, str | os.PathLike) or (
+            isinstance(corpus, list | tuple) and corpus
+            and all(isinstance(p, str | os.PathLike) for p in corpus)):
+        return Corpus.from_files(corpus, lowercase=lowercase,
+                                 max_sentence_length=max_sentence_length)
+    raise ParameterError(
+        "client= needs a corpus of files: a path, a glob pattern, a list of paths or "
+        f"Corpus.from_files(...); got {type(corpus).__name__}")
