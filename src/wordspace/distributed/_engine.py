@@ -87,7 +87,7 @@ class DaskEngine:
         return self.client.submit(fn, *args, pure=False, **kw)
 
     def scatter(self, value: Any):
-        return self.client.scatter(value, broadcast=True, hash=False)
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
     def gather(self, futures: list) -> list:
         return self.client.gather(futures)
