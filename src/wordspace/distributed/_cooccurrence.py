@@ -129,7 +129,7 @@ def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
             "(pair codes need more than 31 bits); raise min_count or lower window")
     specs = partition_specs(corpus)
     t0 = time.perf_counter()
-    words = engine.scatter(list(vocab.index_to_key))
+    words = engine.put(list(vocab.index_to_key))
     parts = [engine.submit(load_ids, s, words) for s in specs]
     hists = engine.gather([engine.submit(row_hist, p, V, window, bool(symmetric))
                            for p in parts])

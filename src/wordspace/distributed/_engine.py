@@ -61,6 +61,12 @@ class LocalEngine:
     def scatter(self, value: Any) -> _Done:
         return _Done(value)
 
+    def put(self, value: Any) -> _Done:
+        return _Done(value)
+
+    def refresh(self, futures: list, remake) -> None:
+        pass
+
     def gather(self, futures: list) -> list:
         return [f.value for f in futures]
 
@@ -87,7 +93,19 @@ class DaskEngine:
         return self.client.submit(fn, *args, pure=False, **kw)
 
     def scatter(self, value: Any):
+        """Copies on every worker: fast, but lost for good if they all die (callers keep
+        their own copy and scatter again)."""
         return self.client.scatter([value], broadcast=True, hash=False)[0]
+
+    def put(self, value: Any):
+        """A small value as a task result: if its worker dies Dask makes it again."""
+        return self.client.submit(_identity, value, pure=False)
+
+    def refresh(self, futures: list, remake) -> None:
+        """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""
+        for i, f in enumerate(futures):
+            if f.status in ("error", "cancelled", "lost"):
+                futures[i] = remake(i)
 
     def gather(self, futures: list) -> list:
         return self.client.gather(futures)
@@ -95,6 +113,10 @@ class DaskEngine:
     def release(self, futures: list) -> None:
         for f in futures:
             f.release()
+
+
+def _identity(x: Any) -> Any:
+    return x
 
 
 def engine_for(client: Any, n_workers: int | None = None):

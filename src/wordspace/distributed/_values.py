@@ -1,9 +1,9 @@
 """ValueVec word statistics from records in a ``dask.dataframe``.
 
 Each partition is tokenised on its worker (the model's tokenizer, as on one machine); every
-word counts once per record; a partition yields ``(word, sum of values, records)`` rows and
-the sum and number of its records that have a token. A group-by on the workers adds the word
-rows up; the driver then forms the shrunk means ``(Σ v + k m) / (n + k)`` exactly as
+word counts once per record; a partition yields a table of ``(sum of values, records)`` per
+word and the sum and number of its records that have a token. The tables are added by
+group-bys on the workers, pairwise in a tree (the driver receives one table); the driver then forms the shrunk means ``(Σ v + k m) / (n + k)`` exactly as
 :func:`wordspace.values.records_to_word_values` does (same filtering and order; counts are
 identical, sums equal up to the order of float additions), builds the pairs and trains here.
 """
@@ -52,7 +52,15 @@ def partition_stats(pdf, text: str, value: str, tokenizer, transform):
     table = pd.DataFrame({"word": np.asarray(uniques, dtype=object).astype(str),
                           "sum": sums.astype(np.float64), "n": cnt.astype(np.int64)})
     has = lens > 0
-    return table, [float(v[has].sum()), int(has.sum()), dropped, int(v.size)]
+    return table.groupby("word").sum(), [float(v[has].sum()), int(has.sum()), dropped,
+                                         int(v.size)]
+
+
+def add_tables(a, b):
+    """The group-by step: per-word sums and record counts of two partitions' tables."""
+    import pandas as pd
+
+    return pd.concat([a, b]).groupby(level=0).sum()
 
 
 def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
@@ -60,12 +68,13 @@ def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
                        value_transform: Any = None):
     """``(word, value, count)`` like :func:`~wordspace.values.records_to_word_values`, from
     a ``dask.dataframe`` (or a pandas DataFrame, split over the workers) on ``client``."""
-    import dask
     import dask.dataframe as dd
     import pandas as pd
 
     from ..values import _check_spread
+    from ._cooccurrence import pick
     from ._engine import engine_for
+    from ._vocab import tree_reduce
 
     engine = engine_for(client)
     if isinstance(ddf, pd.DataFrame):
@@ -79,13 +88,14 @@ def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
                                  f" {', '.join(map(repr, map(str, ddf.columns)))}")
     if prior_weight < 0 or not np.isfinite(prior_weight):
         raise ParameterError(f"prior_weight must be >= 0, got {prior_weight!r}")
-    stats = [dask.delayed(partition_stats, nout=2)(p, text, value, tokenizer, value_transform)
-             for p in ddf.to_delayed()]
-    meta = pd.DataFrame({"word": pd.Series([], dtype=object), "sum": pd.Series([], "f8"),
-                         "n": pd.Series([], "i8")})
-    words = dd.from_delayed([s[0] for s in stats], meta=meta)
-    agg = words.groupby("word").sum()  # the group-by runs on the workers
-    table, recs = engine.client.compute([agg, [s[1] for s in stats]], sync=True)
+    client = engine.client
+    frames = client.compute(ddf.to_delayed())  # the partitions, on the workers
+    stats = [engine.submit(partition_stats, f, text, value, tokenizer, value_transform)
+             for f in frames]
+    tables = [engine.submit(pick, st, 0) for st in stats]
+    table = engine.gather([tree_reduce(engine, tables, add_tables)])[0]
+    recs = engine.gather([engine.submit(pick, st, 1) for st in stats])
+    engine.release(frames + stats + tables)
     recs = np.asarray(recs, dtype=np.float64).reshape(-1, 4)
     dropped, rows = int(recs[:, 2].sum()), int(recs[:, 3].sum())
     if dropped:

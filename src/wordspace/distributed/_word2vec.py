@@ -205,20 +205,21 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     model.tokenizer_ = corpus.tokenizer
     specs = partition_specs(corpus)
     K = int(n_parts or engine.n_workers)
-    words = engine.scatter(list(vocab.index_to_key))
-    parts = [engine.submit(load_part, pieces, words) for pieces in plan_parts(specs, K)]
+    words = engine.put(list(vocab.index_to_key))
+    plan = plan_parts(specs, K)
+    parts = [engine.submit(load_part, pieces, words) for pieces in plan]
     sizes = np.asarray(engine.gather([engine.submit(part_size, p) for p in parts]), np.int64)
     model.vocab_seconds_ = time.perf_counter() - t0
     N = int(sizes.sum())
     if N == 0:
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
-    tables = engine.scatter(model._tables())
+    tables = engine.put(model._tables())
     epochs = int(model.epochs)
     S = int(sync_words)
     denom = float(max(N * epochs - 1, 1))
     alpha0 = float(model.alpha)
     span = float(model.alpha - model.min_alpha)
-    hs, neg = bool(model.hs), int(model.negative) > 0
+    neg = int(model.negative) > 0
     W = [model.syn0_, model.syn1neg_, model.syn1_]
     stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": min(S, N),
              "merge": merge, "rounds": 0, "bytes_broadcast": 0, "bytes_gathered": 0,
@@ -247,7 +248,7 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
             sched = (alpha0, span * K_r, G // K_r, denom)
             results = _round(engine, parts, active, W, tables, r, S, sched,
                              (int(model.seed), int(model.epochs_trained_)), model, stats,
-                             max_retries)
+                             max_retries, lambda k: engine.submit(load_part, plan[k], words))
             ts = time.perf_counter()
             _merge(W, results, merge, stats)
             for res in results:
@@ -308,7 +309,8 @@ def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict) -
             W[a][rows] += d if merge == "sum" else d * scale
 
 
-def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, max_retries):
+def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, max_retries,
+           reload):
     """One synchronisation round: broadcast ``W``, train every active part, gather deltas.
     A failure that Dask did not absorb re-runs the round from ``W`` (the last synchronised
     weights), up to ``max_retries`` times."""
@@ -332,6 +334,7 @@ def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, ma
             if attempt == max_retries:
                 raise
             stats["retries"] += 1
+            engine.refresh(parts, reload)  # parts whose data Dask could not recover
             logger.warning("round %d failed (%s: %s); retrying from the last synchronised "
                            "weights (%d/%d)", r, type(exc).__name__, exc, attempt + 1,
                            max_retries)
