@@ -4,6 +4,7 @@ ValueVec records on a Dask LocalCluster (one cluster for the whole module: 2 cor
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 
 import wordspace as ws
+from wordspace.cli import main
 from wordspace.cooccurrence import cooccurrence_matrix
 from wordspace.distributed import _cooccurrence, fit_word2vec
 from wordspace.errors import CorpusError, ParameterError
@@ -159,6 +161,18 @@ def test_exact_weights_do_not_depend_on_order():
     assert np.array_equal(X.indptr, Y.indptr) and np.array_equal(X.data, Y.data)
 
 
+def test_cli_unreachable_scheduler(shards, tmp_path, capsys, monkeypatch):
+    from wordspace.distributed._engine import connect
+
+    monkeypatch.setattr(connect, "TIMEOUT", 1.0)
+    with pytest.raises(SystemExit) as e:
+        main(["train", "word2vec", str(shards / "*"), "--scheduler", "tcp://127.0.0.1:9",
+              "-o", str(tmp_path / "m.wsv"), "--min-count", "1"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "could not reach the Dask scheduler" in err and "Traceback" not in err
+
+
 def test_bad_arguments(shards):
     with pytest.raises(ParameterError, match="sync_words needs client"):
         ws.Word2Vec().fit(str(shards / "shard00.txt"), sync_words=100)
@@ -228,6 +242,22 @@ def test_valuevec_records_from_dask_dataframe(client):
     np.testing.assert_array_equal(a["count"].to_numpy(), b["count"].to_numpy())
     np.testing.assert_allclose(a["value"].to_numpy(), b["value"].to_numpy(), rtol=1e-12)
     assert dist.predict_value("luxury") > dist.predict_value("cheap")
+
+
+def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
+    addr = client.scheduler.address
+    pattern = str(topic_shards / "*.txt")
+    out = tmp_path / "m.wsv"
+    main(["train", "word2vec", pattern, "--scheduler", addr, "--sync-words", "4000", "-o",
+          str(out), "--dim", "8", "--min-count", "1", "--epochs", "1", "--workers", "1",
+          "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["vocabulary"] == 20 and data["corpus_words"] == 4 * 500 * 12
+    assert ws.Word2Vec.load(out).epochs_trained_ == 1
+    g = tmp_path / "g.txt"
+    main(["train", "glove", pattern, "--scheduler", addr, "-o", str(g), "--dim", "4",
+          "--min-count", "1", "--epochs", "1", "--workers", "1", "--json"])
+    assert json.loads(capsys.readouterr().out)["vocabulary"] == 20
 
 
 def test_killed_worker_does_not_fail_the_fit(client, topic_shards):

@@ -120,6 +120,9 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
                  "--pairs-out", "--corpus", "--article"),
 }
+# fit() arguments, not estimator parameters: where the work runs (wordspace.distributed)
+TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words")
+TRAIN_IO_OPTIONS["glove"] += ("--scheduler",)
 
 
 def estimator_class(command: str) -> type:

@@ -83,6 +83,9 @@ def train_glove(
         str | None, typer.Option(help="Train on a saved co-occurrence matrix (.npz) instead "
                                  "of counting.")
     ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Count on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
+        "of many files. Training runs here.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it."""
@@ -97,7 +100,8 @@ def train_glove(
     check_output(out, layout=output_layout(out, fmt))
     if save_cooccurrence:
         check_output(save_cooccurrence, layout="file")
-    need_file(corpus, "CORPUS")
+    if scheduler is None:
+        need_file(corpus, "CORPUS")
     need_file(cooccurrence, "--cooccurrence")
     t0 = time.perf_counter()
     with progress_bar("glove", enabled=not as_json) as update:
@@ -110,7 +114,10 @@ def train_glove(
             else:
                 update(done, total, stage="counting")
 
-        model.fit(corpus, cooccurrence=cooccurrence, progress=show)
+        from ..distributed._engine import connect
+
+        with connect(scheduler) as client:
+            model.fit(corpus, cooccurrence=cooccurrence, progress=show, client=client)
     total_s = time.perf_counter() - t0
     if save_cooccurrence:
         model.save_cooccurrence(save_cooccurrence)

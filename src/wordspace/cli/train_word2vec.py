@@ -78,10 +78,17 @@ def train_word2vec(
         "--shared-negatives/--no-shared-negatives",
         help="Skip-gram: share one draw of negative samples across each window (faster).")
     ] = signature_default(D, "shared_negatives"),
+    scheduler: Annotated[str | None, typer.Option(
+        help="Train on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
+        "of many files.")] = None,
+    sync_words: Annotated[int | None, typer.Option(
+        help="With --scheduler: words each worker trains between synchronisations "
+        "(default 1,000,000).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
     from ..corpus import embedded_corpus
+    from ..distributed._engine import connect
 
     alpha = lr if lr is not None else (0.025 if sg else 0.05)
     model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
@@ -92,12 +99,14 @@ def train_word2vec(
     model._validate()  # before reading anything or drawing a progress bar
     out, fmt = vector_output(corpus, output, fmt, "brown")
     check_output(out, layout=output_layout(out, fmt))
-    need_file(corpus, "CORPUS")
+    if scheduler is None:
+        need_file(corpus, "CORPUS")
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
-    with progress_bar(f"word2vec {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
-        model.fit(source, progress=update)
+    with progress_bar(f"word2vec {'sg' if sg else 'cbow'}", enabled=not as_json) as update, \
+            connect(scheduler) as client:
+        model.fit(source, progress=update, client=client, sync_words=sync_words)
     total_s = time.perf_counter() - t0
     write_vectors(model, out, fmt)
     report_run(model, "word2vec training", name=name, out=out, fmt=fmt, total_s=total_s,

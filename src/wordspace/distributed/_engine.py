@@ -166,3 +166,33 @@ def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length
     raise ParameterError(
         "client= needs a corpus of files: a path, a glob pattern, a list of paths or "
         f"Corpus.from_files(...); got {type(corpus).__name__}")
+
+
+class connect:
+    """``with connect("tcp://host:8786") as client``: a ``distributed.Client`` for the CLI's
+    ``--scheduler`` (``None``: yields ``None``, nothing imported); an unreachable scheduler
+    is a :class:`ParameterError` saying how to start one."""
+
+    TIMEOUT = 20.0  # seconds to wait for the scheduler
+
+    def __init__(self, address: str | None, timeout: float | None = None) -> None:
+        self.address = address
+        self.timeout = self.TIMEOUT if timeout is None else timeout
+        self.client = None
+
+    def __enter__(self):
+        if self.address is None:
+            return None
+        distributed = require_dask()
+        try:
+            self.client = distributed.Client(self.address, timeout=self.timeout)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ParameterError(
+                f"could not reach the Dask scheduler at {self.address!r} ({e}); start one "
+                "with 'dask scheduler' and workers with 'dask worker ADDRESS', or check "
+                "the address") from None
+        return self.client
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.client is not None:
+            self.client.close()
