@@ -221,7 +221,7 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     span = float(model.alpha - model.min_alpha)
     neg = int(model.negative) > 0
     W = [model.syn0_, model.syn1neg_, model.syn1_]
-    stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": min(S, N),
+    stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": int(min(S, sizes.max())),
              "merge": merge, "rounds": 0, "bytes_broadcast": 0, "bytes_gathered": 0,
              "sync_seconds": 0.0, "retries": 0}
     check = {"the vectors": model.syn0_,
