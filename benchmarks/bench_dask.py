@@ -10,7 +10,7 @@ that subprocess. Printed per stage: seconds, peak RSS (MB) of the driver and of 
 process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc whether the
 result equals the single-process one exactly. word2vec: CBOW, dim 100, window 5, negative 5,
 sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the default
-``sync_words`` (1,000,000) and merge "sum", plus the bytes and seconds of synchronisation.
+``sync_words`` (1,000,000) and merge "average", plus the bytes and seconds of synchronisation.
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
@@ -198,7 +198,7 @@ def main() -> None:
     ap.add_argument("--configs", default="default",
                     help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
-    ap.add_argument("--merges", default="sum", help="sum,average")
+    ap.add_argument("--merges", default="average,touched,sum", help="any of average,touched,sum")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":

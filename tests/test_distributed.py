@@ -150,6 +150,17 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
+@pytest.mark.parametrize("merge", ["sum", "average", "touched"])
+def test_simulated_workers_separate_topics(topic_shards, merge):
+    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                    alpha=0.05, seed=3)
+    fit_word2vec(m, ws.Corpus.from_files(str(topic_shards / "*")), None, n_parts=4,
+                 sync_words=1000, merge=merge)
+    assert m.sync_stats_["parts"] == 4 and m.sync_stats_["rounds"] >= 3 * 6
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
+
+
 def test_exact_weights_do_not_depend_on_order():
     """Integer-valued distance weights: a permuted sum gives the same float32 matrix."""
     rng = np.random.default_rng(0)
