@@ -77,6 +77,8 @@ class LocalEngine:
 class DaskEngine:
     """A ``distributed.Client`` seen as an engine (tasks are impure: never cached)."""
 
+    SCATTER_TIMEOUT = 300  # seconds; a broadcast stuck on a dead worker fails (and is retried)
+
     def __init__(self, client: Any) -> None:
         distributed = require_dask()
         if not isinstance(client, distributed.Client):
@@ -95,7 +97,8 @@ class DaskEngine:
     def scatter(self, value: Any):
         """Copies on every worker: fast, but lost for good if they all die (callers keep
         their own copy and scatter again)."""
-        return self.client.scatter([value], broadcast=True, hash=False)[0]
+        return self.client.scatter([value], broadcast=True, hash=False,
+                                   timeout=self.SCATTER_TIMEOUT)[0]
 
     def put(self, value: Any):
         """A small value as a task result: if its worker dies Dask makes it again."""
