@@ -15,7 +15,8 @@ sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
 2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
-(``spark``: sync_words = the part size, merge "average") and the single-machine model.
+(``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
+single-machine model; ``--lr-scale`` sets the parts' learning-rate factor (default auto).
 Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
 Spearman, seconds, rounds, bytes per synchronisation.
 
@@ -148,7 +149,8 @@ def _quality(wv) -> dict:
 
 
 # --------------------------------------------------------------------------- accuracy part
-def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int) -> dict:
+def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
+               lr_scale: str = "auto") -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
     from wordspace.distributed import fit_word2vec
@@ -163,10 +165,12 @@ def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int) -> 
         k, s = cfg.split(":")
         spark = s == "spark"
         merge = "average" if spark else merge
+        ls = lr_scale if lr_scale == "auto" or spark else float(lr_scale)
         fit_word2vec(m, corpus, None, n_parts=int(k), sync_words=None if spark else int(s),
-                     merge=merge)
+                     merge=merge, lr_scale=1.0 if spark else ls)
         st = m.sync_stats_
-        out.update(parts=int(k), merge=merge, sync_words=st["sync_words"], rounds=st["rounds"],
+        out.update(parts=int(k), merge=merge, lr_scale=st["lr_scale"],
+                   sync_words=st["sync_words"], rounds=st["rounds"],
                    mb_per_sync=round((st["bytes_broadcast"] + st["bytes_gathered"])
                                      / max(st["rounds"], 1) / 1e6, 2))
     out["seconds"] = round(time.perf_counter() - t0, 1)
@@ -198,6 +202,8 @@ def main() -> None:
     ap.add_argument("--configs", default="default",
                     help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
+    ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
+                    "(auto: parts/2 with average; Spark-style runs always use 1)")
     ap.add_argument("--merges", default="average,touched,sum", help="any of average,touched,sum")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
@@ -222,8 +228,8 @@ def main() -> None:
             merges = ["average"] if cfg.endswith(":spark") or cfg == "single" \
                 else a.merges.split(",")
             for merge in merges:
-                print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers)),
-                      flush=True)
+                print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers,
+                                        a.lr_scale)), flush=True)
 
 
 if __name__ == "__main__":
