@@ -192,6 +192,8 @@ def test_bad_arguments(shards):
         fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words=0)
     with pytest.raises(ParameterError, match="merge must be one of"):
         fit_word2vec(ws.Word2Vec(min_count=1), c, None, merge="median")
+    with pytest.raises(ParameterError, match="lr_scale must be a number > 0"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, lr_scale=0)
     with pytest.raises(ParameterError, match="corpus of files"):
         ws.Vocabulary.build([["a", "b"]], min_count=1, client=object())
 
