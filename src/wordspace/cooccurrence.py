@@ -87,58 +87,28 @@ def cooccurrence_matrix(
         raise ParameterError(f"ids must lie in [0, {vocab_size}); got {ids.min()}..{ids.max()}")
     V = int(vocab_size)
     _, dbits = k.code_bits(V, window)
-    weights = np.ones(1 << dbits, dtype=np.float64)
-    if distance_weighting:
-        weights[:window] = 1.0 / np.arange(1, window + 1, dtype=np.float64)
-
     t0 = time.perf_counter()
     hist = np.zeros(V, dtype=np.int64)
     k.row_emissions(ids, starts, window, bool(symmetric), hist)
     total = int(hist.sum())
+    weights, scale = _weights(window, distance_weighting, dbits, int(hist.max(initial=0)))
     cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
-    # row blocks whose codes fit the buffer (a single row may exceed it: it gets a block)
-    cum = np.cumsum(hist)
-    blocks: list[tuple[int, int]] = []
-    r0 = 0
-    while r0 < V:
-        base = int(cum[r0 - 1]) if r0 else 0
-        r1 = int(np.searchsorted(cum, base + cap, side="right"))
-        r1 = min(max(r1, r0 + 1), V)
-        blocks.append((r0, r1))
-        r0 = r1
+    blocks = _row_blocks(hist, 0, V, cap)
     if len(blocks) > 16:
         logger.warning("memory=%s GiB: counting in %d row blocks, one corpus pass each; "
                        "a larger memory budget is faster", memory, len(blocks))
-    biggest = max(int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks)
-    buf = np.empty(max(biggest, 1), dtype=np.int32)
-    mark = np.full(V, -1, dtype=np.int32)
-    acc = np.zeros(V, dtype=np.float64)
-    touched = np.empty(V, dtype=np.int32)
     indptr = np.zeros(V + 1, dtype=np.int64)
     parts_i: list[np.ndarray] = []
     parts_d: list[np.ndarray] = []
-    for bi, (r0, r1) in enumerate(blocks):
-        seg = np.zeros(r1 - r0 + 1, dtype=np.int64)
-        np.cumsum(hist[r0:r1], out=seg[1:])
-        ptr = np.zeros(V, dtype=np.int64)
-        ptr[r0:r1] = seg[:-1]
-        k.emit_codes(ids, starts, window, bool(symmetric), dbits, r0, r1, ptr, buf)
-        nnz_row = np.empty(r1 - r0, dtype=np.int64)
-        nb = int(k.count_row_entries(buf, seg, r0, r1, dbits, mark, nnz_row))
-        mark.fill(-1)
-        out_ptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
-        np.cumsum(nnz_row, out=out_ptr[1:])
-        ind_b = np.empty(nb, dtype=np.int32)
-        dat_b = np.empty(nb, dtype=np.float32)
-        k.reduce_rows(buf, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, ind_b,
-                      dat_b)
-        mark.fill(-1)
+
+    def done(bi: int, r0: int, r1: int, nnz_row, ind_b, dat_b) -> None:
         indptr[r0 + 1 : r1 + 1] = nnz_row
         parts_i.append(ind_b)
-        parts_d.append(dat_b)
+        parts_d.append(_finish(dat_b, scale))
         if progress is not None:
             progress(bi + 1, len(blocks), rows=r1, pairs=total)
-    del buf, mark, acc, touched
+
+    _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done)
     np.cumsum(indptr, out=indptr)
     if len(parts_i) == 1:
         indices, data = parts_i[0], parts_d[0]
@@ -154,6 +124,85 @@ def cooccurrence_matrix(
     logger.info("co-occurrence: %d tokens, %d pair codes in %d block(s) -> %d non-zeros "
                 "in %.1fs", n, total, len(blocks), X.nnz, time.perf_counter() - t0)
     return X
+
+
+# Distance weights are summed as integers: weight(d) = L / d with L = lcm(1..window), held
+# exactly in float64 while every sum stays below 2**53, then divided by L once. The result
+# is independent of the order in which pairs are added, so partial matrices of corpus shards
+# (summed exactly, in float64) give the very matrix one process counts (wordspace.distributed).
+_EXACT = float(2**53)
+
+
+def _weights(window: int, distance_weighting: bool, dbits: int,
+             max_pairs: int) -> tuple[np.ndarray, float]:
+    """``(weights by distance - 1, scale)``: codes add ``weights[d - 1]``; a sum divided by
+    ``scale`` is the co-occurrence value. ``max_pairs`` bounds the pairs of one entry: with
+    ``scale * max_pairs`` below 2**53 the sums are exact integers (``scale > 1``); otherwise
+    plain ``1 / d`` weights (``scale == 1``; sums then depend, in the last bits, on order)."""
+    import math
+
+    weights = np.ones(1 << dbits, dtype=np.float64)
+    if not distance_weighting:
+        return weights, 1.0
+    lcm = math.lcm(*range(1, window + 1))
+    if lcm * max(max_pairs, 1) < _EXACT:
+        weights[:window] = lcm // np.arange(1, window + 1, dtype=np.int64)
+        return weights, float(lcm)
+    weights[:window] = 1.0 / np.arange(1, window + 1, dtype=np.float64)
+    return weights, 1.0
+
+
+def _finish(data: np.ndarray, scale: float) -> np.ndarray:
+    """float64 sums -> float32 values (divided by ``scale``)."""
+    if scale != 1.0:
+        data = data / scale
+    return data.astype(np.float32)
+
+
+def _row_blocks(hist: np.ndarray, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
+    """Rows ``[r0, r1)`` cut into blocks whose codes (``hist`` per row) fit ``cap`` (a single
+    row larger than ``cap`` gets a block of its own)."""
+    cum = np.cumsum(hist)
+    blocks: list[tuple[int, int]] = []
+    while r0 < r1:
+        base = int(cum[r0 - 1]) if r0 else 0
+        b = int(np.searchsorted(cum, base + cap, side="right"))
+        b = min(max(b, r0 + 1), r1)
+        blocks.append((r0, b))
+        r0 = b
+    return blocks
+
+
+def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done):
+    """Count the rows of each block of ``blocks`` (one corpus pass each) and hand
+    ``done(block_index, r0, r1, nnz_per_row, indices, float64 sums)`` each block's CSR
+    pieces (columns sorted)."""
+    from .kernels import glove as k
+
+    cum = np.cumsum(hist)
+    biggest = max((int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks),
+                  default=0)
+    buf = np.empty(max(biggest, 1), dtype=np.int32)
+    mark = np.full(V, -1, dtype=np.int32)
+    acc = np.zeros(V, dtype=np.float64)
+    touched = np.empty(V, dtype=np.int32)
+    for bi, (r0, r1) in enumerate(blocks):
+        seg = np.zeros(r1 - r0 + 1, dtype=np.int64)
+        np.cumsum(hist[r0:r1], out=seg[1:])
+        ptr = np.zeros(V, dtype=np.int64)
+        ptr[r0:r1] = seg[:-1]
+        k.emit_codes(ids, starts, window, bool(symmetric), dbits, r0, r1, ptr, buf)
+        nnz_row = np.empty(r1 - r0, dtype=np.int64)
+        nb = int(k.count_row_entries(buf, seg, r0, r1, dbits, mark, nnz_row))
+        mark.fill(-1)
+        out_ptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
+        np.cumsum(nnz_row, out=out_ptr[1:])
+        ind_b = np.empty(nb, dtype=np.int32)
+        dat_b = np.empty(nb, dtype=np.float64)
+        k.reduce_rows(buf, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, ind_b,
+                      dat_b)
+        mark.fill(-1)
+        done(bi, r0, r1, nnz_row, ind_b, dat_b)
 
 
 # ------------------------------------------------------------------------- persistence

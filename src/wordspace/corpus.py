@@ -149,16 +149,45 @@ class Corpus:
 
     @property
     def name(self) -> str:
+        if isinstance(self.source, _Files):
+            return str(self.source)
         return str(self.source) if self.is_file else f"<{type(self.source).__name__}>"
 
     def __repr__(self) -> str:
         return f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize})"
+
+    # ------------------------------------------------------------------ many files
+    @classmethod
+    def from_files(cls, files: str | os.PathLike | Iterable[str | os.PathLike],
+                   **kwargs) -> Corpus:
+        """A corpus of many files read one after the other (each file ends a sentence).
+
+        ``files``: a glob pattern (``"shards/*.txt.gz"``, sorted by name; ``**`` recurses), a
+        folder (all its files, sorted), or a list of paths (kept in the given order). The
+        keyword arguments are :class:`Corpus`'s. The files are what the distributed code
+        (``client=`` of ``Vocabulary.build`` and the trainers) hands out to the workers, one
+        partition per file; on one machine the corpus reads exactly like their concatenation.
+        """
+        return cls(_Files(files), **kwargs)
+
+    @property
+    def files(self) -> list[Path] | None:
+        """The files this corpus reads, in order (``None`` for an in-memory corpus)."""
+        if self.is_file:
+            return [self.source]  # type: ignore[list-item]
+        if isinstance(self.source, _Files):
+            return list(self.source)
+        return None
 
     # ------------------------------------------------------------------ streaming
     def _pieces(self) -> Iterator[tuple[list[str], bool]]:
         """Yield ``(tokens, ends_sentence)``: parts of lines, flagged where a line ends."""
         if self.is_file:
             yield from self._file_pieces()
+            return
+        if isinstance(self.source, _Files):  # Corpus.from_files: each file in turn
+            for path in self.source:
+                yield from self._file_pieces(path)
             return
         tok = self.tokenizer
         low = self.lowercase
@@ -188,13 +217,13 @@ class Corpus:
                     toks = [t.lower() for t in toks]
             yield toks, True
 
-    def _blocks(self) -> Iterator[bytes]:
+    def _blocks(self, path: Path | None = None) -> Iterator[bytes]:
         """The (decompressed) bytes of the file in blocks of ``BLOCK_SIZE``, then ``b""``.
 
         A decompressor's error (truncated or corrupt data) becomes a :class:`CorpusError`
         naming the path, whenever it happens: at the first block or in the middle of a pass.
         """
-        path = self.source
+        path = self.source if path is None else path
         assert isinstance(path, Path)
         with open_binary(path, error=CorpusError) as fh:
             while True:
@@ -203,13 +232,13 @@ class Corpus:
                 if not block:
                     return
 
-    def _file_pieces(self) -> Iterator[tuple[list[str], bool]]:
-        path = self.source
+    def _file_pieces(self, path: Path | None = None) -> Iterator[tuple[list[str], bool]]:
+        path = self.source if path is None else path
         assert isinstance(path, Path)
         lines_of = self.tokenizer.lines
         offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
         carry = b""
-        for block in self._blocks():
+        for block in self._blocks(path):
             eof = not block
             data = carry + block
             if not data:
@@ -333,6 +362,52 @@ class Corpus:
         starts = np.zeros(len(per_sentence) + 1, dtype=np.int64)
         np.cumsum(per_sentence, out=starts[1:])
         return ids, starts
+
+
+class _Files:
+    """The ordered files of :meth:`Corpus.from_files` (re-iterable; checked when made)."""
+
+    def __init__(self, files) -> None:
+        import glob
+
+        if isinstance(files, _Files):
+            self.paths: list[Path] = list(files.paths)
+            self.spec = files.spec
+            return
+        if isinstance(files, bytes):
+            raise ParameterError("give paths as str, not bytes")
+        if isinstance(files, str | os.PathLike):
+            spec = str(files)
+            p = Path(spec)
+            if p.is_dir():
+                paths = sorted(q for q in p.iterdir() if q.is_file())
+            elif glob.has_magic(spec):
+                paths = [Path(q) for q in sorted(glob.glob(spec, recursive=True))
+                         if Path(q).is_file()]
+            else:
+                paths = [p]
+        else:
+            paths = [Path(q) for q in files]
+            spec = f"{len(paths)} files"
+        if not paths:
+            raise CorpusError(f"{spec}: no files match; check the pattern or folder")
+        for q in paths:
+            if not q.exists():
+                raise FileNotFoundError(f"{q}: no such file")
+            if q.is_dir():
+                raise CorpusError(f"{q} is a directory; give text files (one sentence per line)")
+        self.paths = paths
+        self.spec = spec
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __str__(self) -> str:
+        n = len(self.paths)
+        return f"{self.spec} ({n} file{'s' if n != 1 else ''})"
 
 
 def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 10000,

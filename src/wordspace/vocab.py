@@ -62,6 +62,7 @@ class Vocabulary:
         max_final_vocab: int | None = None,
         *,
         lowercase: bool = False,
+        client=None,
     ) -> Vocabulary:
         """Count the words of ``corpus`` (a :class:`~wordspace.corpus.Corpus`, a path or a
         re-iterable of token lists) and keep the frequent ones.
@@ -71,8 +72,21 @@ class Vocabulary:
         counting, since counting here is done on compact integer ids). ``max_final_vocab``:
         raise the effective ``min_count`` until at most this many words remain (gensim's rule:
         a whole count class is dropped rather than cut in the middle).
+
+        ``client``: a ``dask.distributed.Client``: every file of the corpus (a path, a glob
+        pattern or :meth:`Corpus.from_files`) is counted on a worker and the counts are merged
+        by a tree reduction; the result equals the single-machine vocabulary exactly
+        (:mod:`wordspace.distributed`; needs ``pip install 'wordspace[dask]'``).
         """
         from .corpus import as_corpus
+
+        if client is not None:
+            from .distributed import build_vocabulary
+            from .distributed._engine import as_files_corpus
+
+            return build_vocabulary(as_files_corpus(corpus, lowercase=lowercase), client,
+                                    min_count=min_count, max_vocab_size=max_vocab_size,
+                                    max_final_vocab=max_final_vocab)
 
         corpus = as_corpus(corpus, lowercase=lowercase)
         sc = corpus.scan()

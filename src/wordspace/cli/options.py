@@ -128,6 +128,9 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
                  "--pairs-out", "--corpus", "--article"),
 }
+# fit() arguments, not estimator parameters: where the work runs (wordspace.distributed)
+TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words")
+TRAIN_IO_OPTIONS["glove"] += ("--scheduler",)
 
 
 #: options of every train command about interrupts and checkpoints (not estimator parameters)

@@ -96,6 +96,9 @@ def train_glove(
     checkpoint_path: CheckpointPathOpt = None,
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Count on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
+        "of many files. Training runs here.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it.
@@ -113,7 +116,8 @@ def train_glove(
     check_output(out, layout=output_layout(out, fmt))
     if save_cooccurrence:
         check_output(save_cooccurrence, layout="file")
-    need_file(corpus, "CORPUS")
+    if scheduler is None:
+        need_file(corpus, "CORPUS")
     need_file(cooccurrence, "--cooccurrence")
     if resume is not None and save_cooccurrence:
         raise ParameterError("--save-cooccurrence needs a counting run; a --resume run does "
@@ -123,6 +127,8 @@ def train_glove(
                                        fmt=fmt))
     model = resumed(model, resume)
     t0 = time.perf_counter()
+
+    from ..distributed._engine import connect
 
     def show(done: int, total: int, **info: Any) -> None:
         if info.get("stage") == "training":
@@ -135,9 +141,10 @@ def train_glove(
 
     with interruptible() as signals:
         try:
-            with progress_bar("glove", enabled=not as_json) as update:
+            with progress_bar("glove", enabled=not as_json) as update, \
+                    connect(scheduler) as client:
                 model.fit(corpus, cooccurrence=cooccurrence,
-                          progress=signals["watch"](show))
+                          progress=signals["watch"](show), client=client)
         except KeyboardInterrupt:
             stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
                              on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)

@@ -91,6 +91,12 @@ def train_word2vec(
     checkpoint_path: CheckpointPathOpt = None,
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Train on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
+        "of many files.")] = None,
+    sync_words: Annotated[int | None, typer.Option(
+        help="With --scheduler: words each worker trains between synchronisations "
+        "(default 1,000,000).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model.
@@ -98,6 +104,7 @@ def train_word2vec(
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
     from ..corpus import embedded_corpus
+    from ..distributed._engine import connect
 
     alpha = lr if lr is not None else (0.025 if sg else 0.05)
     model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
@@ -108,7 +115,8 @@ def train_word2vec(
     model._validate()  # before reading anything or drawing a progress bar
     out, fmt = vector_output(corpus, output, fmt, "brown")
     check_output(out, layout=output_layout(out, fmt))
-    need_file(corpus, "CORPUS")
+    if scheduler is None:
+        need_file(corpus, "CORPUS")
     model.set_params(**long_run_params(every=checkpoint_every, path=checkpoint_path,
                                        resume=resume, on_interrupt=on_interrupt, output=out,
                                        fmt=fmt))
@@ -119,8 +127,9 @@ def train_word2vec(
     with interruptible() as signals:
         try:
             with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",
-                              enabled=not as_json) as update:
-                model.fit(source, progress=signals["watch"](update))
+                              enabled=not as_json) as update, connect(scheduler) as client:
+                model.fit(source, progress=signals["watch"](update), client=client,
+                          sync_words=sync_words)
         except KeyboardInterrupt:
             stop_interrupted(model, signals["signum"], out=out, fmt=fmt,
                              on_interrupt=on_interrupt, checkpoint=model.checkpoint_path)

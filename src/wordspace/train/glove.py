@@ -197,7 +197,7 @@ class GloVe(Estimator):
         return self.vocab_
 
     def fit(self, corpus=None, cooccurrence=None, *,
-            progress: Callable[..., None] | None = None) -> GloVe:
+            progress: Callable[..., None] | None = None, client=None) -> GloVe:
         """Count co-occurrences in ``corpus`` and train fresh vectors; returns ``self``.
 
         ``corpus``: a path, a :class:`~wordspace.corpus.Corpus` or a re-iterable of token
@@ -211,6 +211,10 @@ class GloVe(Estimator):
         done/total in row blocks) and after every piece of training
         (``stage="training"``, done/total in records; info: epoch, loss of the last finished
         epoch, records_per_sec).
+
+        ``client``: a ``dask.distributed.Client``: the vocabulary and the co-occurrence matrix
+        of ``corpus`` (files) are counted on its workers (exactly the single-machine matrix),
+        then training runs here (:mod:`wordspace.distributed`).
         """
         self._validate()
         if corpus is None and cooccurrence is None:
@@ -218,7 +222,11 @@ class GloVe(Estimator):
         resume = self._take_resume()
         if resume is not None:
             return self._fit_resumed(resume, corpus, cooccurrence, progress)
-        self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
+        if client is not None and cooccurrence is None:
+            from ..distributed import fit_glove_counts
+            self.vocab_, self.cooccurrence_ = fit_glove_counts(self, corpus, client, progress)
+        else:
+            self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
         self._init_weights()
         self._set_fingerprints(vocabulary=vocab_fingerprint(self.vocab_.index_to_key,
                                                             self.vocab_.counts))

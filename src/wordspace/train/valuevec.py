@@ -396,6 +396,7 @@ class ValueVec(Estimator):
         text: str | None = None,
         corpus: Any = None,
         progress: Callable[..., None] | None = None,
+        client: Any = None,
     ) -> ValueVec:
         """Build the pairs and train.
 
@@ -408,7 +409,13 @@ class ValueVec(Estimator):
         like the default tokenizer when ``tokenizer`` is None).
         ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch
         (joint training: after each pass over the text).
+        ``client``: a ``dask.distributed.Client``; records ``X`` (a ``dask.dataframe``) are
+        tokenised and aggregated on its workers (:mod:`wordspace.distributed`).
         """
+        if client is not None:
+            from ..distributed import fit_valuevec
+            return fit_valuevec(self, X, text=text, value=value, client=client, word=word,
+                                progress=progress)
         self._validate()
         resume = self._take_resume()
         self.value_name_ = value if value is not None else _series_name(y)

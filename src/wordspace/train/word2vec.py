@@ -229,14 +229,25 @@ class Word2Vec(Estimator):
         return self.syn1_
 
     def fit(self, corpus, y: Any = None, *,
-            progress: Callable[..., None] | None = None) -> Word2Vec:
+            progress: Callable[..., None] | None = None, client=None,
+            sync_words: int | None = None) -> Word2Vec:
         """Train a fresh model on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of
         token lists): build the vocabulary, initialise the vectors, train ``epochs`` passes.
 
         A fitted model is discarded and trained again from scratch; to continue training use
         :meth:`partial_fit`. ``progress(words_done, words_total, **info)`` is called after
         every job (info: epoch, words_per_sec, alpha, loss when computed). ``y`` is ignored.
+
+        ``client``: a ``dask.distributed.Client``: data-parallel training on its workers, each
+        training its part of ``corpus`` (files) and synchronising every ``sync_words`` words
+        (default 1,000,000); see :mod:`wordspace.distributed`.
         """
+        if client is not None:
+            from ..distributed import fit_word2vec
+            return fit_word2vec(self, corpus, client, progress=progress,
+                                sync_words=1_000_000 if sync_words is None else sync_words)
+        if sync_words is not None:
+            raise ParameterError("sync_words needs client= (a dask.distributed.Client)")
         self._validate()
         resume = self._take_resume()
         corpus = self._as_corpus(corpus)

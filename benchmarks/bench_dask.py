@@ -1,0 +1,238 @@
+"""Benchmark: wordspace.distributed on a Dask LocalCluster vs one process (issue 17).
+
+The corpus (default wiki100m.txt; ``--mb`` keeps its first N MB) is cut at whitespace into
+``--shards`` files (16) in a temporary folder; the single-process runs read the same files
+(``Corpus.from_files``), so both sides see the same sentences.
+
+Part 1 -- cost (``--stages vocab,cooc,w2v``): every stage runs in a fresh subprocess, once on
+one process and once through a ``LocalCluster(n_workers=2, threads_per_worker=1)`` started by
+that subprocess. Printed per stage: seconds, peak RSS (MB) of the driver and of every worker
+process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc whether the
+result equals the single-process one exactly. word2vec: CBOW, dim 100, window 5, negative 5,
+sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the default
+``sync_words`` (1,000,000) and merge "average", plus the bytes and seconds of synchronisation.
+
+Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
+process (the same rounds and merges as on a cluster, run one part after the other), for K in
+2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
+(``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
+single-machine model; ``--lr-scale`` sets the parts' learning-rate factor (default auto).
+Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
+Spearman, seconds, rounds, bytes per synchronisation.
+
+Usage:
+    python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
+        [--stages vocab,cooc,w2v] [--configs 2:100000,8:1000000,8:spark,...|default|none]
+        [--merges sum,average] [--workers 2]
+Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
+Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
+The merges compared (~4 min): --mb 10 --stages '' --configs 8:100000 --merges
+average,touched,sum --lr-scale 1
+Prints JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
+W2V = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.05, min_count=5, sg=0)
+SYNCS = (100_000, 300_000, 1_000_000)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cut_shards(corpus: Path, mb: float | None, n: int, folder: Path) -> list[Path]:
+    """The first ``mb`` MB of ``corpus`` cut at whitespace into ``n`` files."""
+    data = corpus.read_bytes() if mb is None else corpus.open("rb").read(int(mb * 1e6))
+    cut = data.rfind(b" ") if mb is not None else len(data)
+    data = data[: cut if cut > 0 else len(data)]
+    bounds = [0]
+    for k in range(1, n):
+        b = data.find(b" ", len(data) * k // n)
+        bounds.append(b if b > bounds[-1] else bounds[-1])
+    bounds.append(len(data))
+    paths = []
+    for k in range(n):
+        p = folder / f"shard{k:02d}.txt"
+        p.write_bytes(data[bounds[k]:bounds[k + 1]].strip() + b"\n")
+        paths.append(p)
+    return paths
+
+
+# ----------------------------------------------------------------------- one stage, one run
+def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> dict:
+    """Runs in a fresh subprocess: one stage on one process or on a 2-worker LocalCluster."""
+    import numpy as np
+
+    import wordspace as ws
+    from wordspace.cooccurrence import cooccurrence_matrix
+    from wordspace.distributed import _cooccurrence
+
+    corpus = ws.Corpus.from_files(os.path.join(folder, "*.txt"))
+    out: dict = {"stage": stage, "mode": mode}
+    client = cluster = None
+    if mode == "cluster":
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                               dashboard_address=None)
+        client = Client(cluster)
+    t0 = time.perf_counter()
+    if stage == "vocab":
+        v = ws.Vocabulary.build(corpus, min_count=5, client=client)
+        out["seconds"] = time.perf_counter() - t0
+        out["words"] = len(v)
+        out["digest"] = _digest(v.index_to_key, v.counts)
+    elif stage == "cooc":
+        v = ws.Vocabulary.build(corpus, min_count=5)  # not timed: the matrix alone
+        t0 = time.perf_counter()
+        if client is None:
+            ids, starts = corpus.to_ids(v)
+            X = cooccurrence_matrix(ids, starts, len(v), window=10)
+        else:
+            X = _cooccurrence.cooccurrence(corpus, v, client, window=10)
+        out["seconds"] = time.perf_counter() - t0
+        out["nnz"] = int(X.nnz)
+        out["digest"] = _digest(X.indptr.astype(np.int64), X.indices, X.data)
+    elif stage == "w2v":
+        m = ws.Word2Vec(**W2V, epochs=epochs, workers=workers)
+        m.fit(corpus, client=client)
+        out["seconds"] = time.perf_counter() - t0
+        out["train_seconds"] = m.train_seconds_
+        out["words_per_sec"] = sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_
+        out.update(_quality(m.wv))
+        if client is not None:
+            st = m.sync_stats_
+            out["sync"] = {k: st[k] for k in ("parts", "sync_words", "rounds", "bytes_broadcast",
+                                              "bytes_gathered", "sync_seconds", "retries")}
+    out["driver_peak_mb"] = round(_rss_mb(), 1)
+    if client is not None:
+        peaks = client.run(_rss_mb)
+        out["worker_peak_mb"] = [round(x, 1) for x in peaks.values()]
+        client.close()
+        cluster.close()
+    out["seconds"] = round(out["seconds"], 2)
+    return out
+
+
+def _digest(*arrays) -> str:
+    import hashlib
+
+    import numpy as np
+
+    h = hashlib.sha256()
+    for a in arrays:
+        if isinstance(a, list):
+            h.update("\n".join(a).encode())
+        else:
+            h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _quality(wv) -> dict:
+    import wordspace as ws
+
+    an = ws.evaluate_word_analogies(wv, DATA / "eval" / "questions-words.txt",
+                                    restrict_vocab=30000)
+    sim = ws.evaluate_word_pairs(wv, DATA / "eval" / "wordsim353.tsv")
+    return {"analogy": round(float(an.score), 4), "ws353": round(float(sim.spearman[0]), 4)}
+
+
+# --------------------------------------------------------------------------- accuracy part
+def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
+               lr_scale: str = "auto") -> dict:
+    """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
+    import wordspace as ws
+    from wordspace.distributed import fit_word2vec
+
+    corpus = ws.Corpus.from_files(os.path.join(folder, "*.txt"))
+    m = ws.Word2Vec(**W2V, epochs=epochs, workers=workers)
+    t0 = time.perf_counter()
+    out: dict = {"config": cfg}
+    if cfg == "single":
+        m.fit(corpus)
+    else:
+        k, s = cfg.split(":")
+        spark = s == "spark"
+        merge = "average" if spark else merge
+        ls = lr_scale if lr_scale == "auto" or spark else float(lr_scale)
+        fit_word2vec(m, corpus, None, n_parts=int(k), sync_words=None if spark else int(s),
+                     merge=merge, lr_scale=1.0 if spark else ls)
+        st = m.sync_stats_
+        out.update(parts=int(k), merge=merge, lr_scale=st["lr_scale"],
+                   sync_words=st["sync_words"], rounds=st["rounds"],
+                   mb_per_sync=round((st["bytes_broadcast"] + st["bytes_gathered"])
+                                     / max(st["rounds"], 1) / 1e6, 2))
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out.update(_quality(m.wv))
+    return out
+
+
+def _child(kind: str, *args) -> dict:
+    code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+            f"import bench_dask as b; print('RESULT', json.dumps(b.{kind}(*{args!r})))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    return {"error": (p.stderr or p.stdout)[-2000:]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DATA / "corpus" / "wiki100m.txt")
+    ap.add_argument("--mb", type=float, default=None, help="use the first N MB only")
+    ap.add_argument("--shards", type=int, default=16)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2, help="threads of the one-process runs "
+                    "and of each simulated part")
+    ap.add_argument("--stages", default="vocab,cooc,w2v")
+    ap.add_argument("--configs", default="default",
+                    help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
+                    f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
+    ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
+                    "(auto: parts/2 with average; Spark-style runs always use 1)")
+    ap.add_argument("--merges", default="average", help="any of average,touched,sum")
+    a = ap.parse_args()
+    stages = [s for s in a.stages.split(",") if s]
+    if a.configs == "default":
+        configs = ["single"] + [f"{k}:{s}" for k in (2, 4, 8) for s in (*SYNCS, "spark")]
+    elif a.configs == "none":
+        configs = []
+    else:
+        configs = [c for c in a.configs.split(",") if c]
+    with tempfile.TemporaryDirectory(prefix="bench_dask_") as tmp:
+        files = cut_shards(a.corpus, a.mb, a.shards, Path(tmp))
+        print(json.dumps({"corpus": str(a.corpus), "mb": a.mb, "shards": len(files),
+                          "bytes": sum(p.stat().st_size for p in files)}), flush=True)
+        for stage in stages:
+            rows = {mode: _child("run_stage", stage, mode, tmp, a.epochs, a.workers)
+                    for mode in ("single", "cluster")}
+            line = {"stage": stage, **{m: r for m, r in rows.items()}}
+            if stage in ("vocab", "cooc") and "digest" in rows["single"]:
+                line["exact"] = rows["single"]["digest"] == rows["cluster"].get("digest")
+            print(json.dumps(line), flush=True)
+        for cfg in configs:
+            merges = ["average"] if cfg.endswith(":spark") or cfg == "single" \
+                else a.merges.split(",")
+            for merge in merges:
+                print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers,
+                                        a.lr_scale)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Counting and training on a Dask cluster: the only code in wordspace that knows Dask.
+
+Nothing here imports Dask until a function is called with a ``client``; ``import wordspace``
+never does. The entry points are the ``client=`` arguments of the public API:
+
+* :meth:`Vocabulary.build(corpus, client=...) <wordspace.Vocabulary.build>`: every file of a
+  :meth:`Corpus.from_files <wordspace.Corpus.from_files>` corpus is counted on a worker (the
+  tokenizer and ``np.bincount``, as on one machine), and the partial counts are merged by a
+  tree reduction in file order, so first-occurrence order, hence the order of ties, is kept:
+  the vocabulary equals the single-machine one exactly (:mod:`._vocab`).
+* :meth:`GloVe.fit(corpus, client=...) <wordspace.GloVe.fit>`: co-occurrences are counted per
+  file on the workers into sparse partial matrices (within the model's ``memory`` budget),
+  cut by row range and summed per row range on the workers (a shuffle: every reducer receives
+  only its rows); the client then assembles the row ranges and trains there, as on one
+  machine. Distance weights are summed as exact integers, so the matrix equals the
+  single-machine one bit for bit (:mod:`._cooccurrence`).
+* :meth:`Word2Vec.fit(corpus, client=..., sync_words=...) <wordspace.Word2Vec.fit>`:
+  data-parallel training. The corpus is cut into one part per worker; in every round each
+  worker trains the next ``sync_words`` words of its part from the current weights with the
+  usual kernels, returns the rows it changed, and the driver merges them and broadcasts the
+  result (:mod:`._word2vec`). A worker that dies is replaced by Dask, which reloads its part;
+  the round restarts from the last synchronised weights, which the driver holds.
+* :meth:`ValueVec.fit(ddf, text=..., value=..., client=...) <wordspace.ValueVec.fit>`: word
+  statistics of records from a ``dask.dataframe``: tokenised on the workers, aggregated by a
+  group-by (:mod:`._values`).
+"""
+
+from __future__ import annotations
+
+from ._engine import require_dask
+from ._vocab import build_vocabulary
+
+__all__ = ["build_vocabulary", "cooccurrence", "fit_glove_counts", "fit_valuevec",
+           "fit_word2vec", "require_dask"]
+
+
+def __getattr__(name: str):
+    if name in ("fit_word2vec",):
+        from ._word2vec import fit_word2vec
+
+        return fit_word2vec
+    if name in ("cooccurrence", "fit_glove_counts"):
+        from . import _cooccurrence
+
+        return getattr(_cooccurrence, name)
+    if name == "fit_valuevec":
+        from ._values import fit_valuevec
+
+        return fit_valuevec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,201 @@
+"""How work reaches the workers: a Dask client, or (for simulations and tests) this process.
+
+An *engine* offers ``submit(fn, *args) -> future``, ``gather(futures) -> results``,
+``scatter(value) -> future`` and ``n_workers``. :class:`DaskEngine` wraps a
+``distributed.Client``; :class:`LocalEngine` runs every task at once in this process, which
+is how the benchmark simulates 2, 4 or 8 workers on one machine with the very same code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import MissingDependencyError, ParameterError
+
+__all__ = ["DaskEngine", "LocalEngine", "engine_for", "require_dask", "partition_specs",
+           "open_partition"]
+
+
+def require_dask():
+    """Import ``distributed`` or raise :class:`MissingDependencyError` naming the extra."""
+    try:
+        import distributed
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        raise MissingDependencyError(
+            "distributed training needs Dask: pip install 'wordspace[dask]'") from None
+    return distributed
+
+
+class _Done:
+    """A finished local 'future'."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _resolve(a: Any) -> Any:
+    """A local future's value; lists of them become lists of values (as Dask does)."""
+    if isinstance(a, _Done):
+        return a.value
+    if isinstance(a, list):
+        return [_resolve(x) for x in a]
+    return a
+
+
+class LocalEngine:
+    """Runs every task immediately in this process (``n_workers`` simulated workers)."""
+
+    def __init__(self, n_workers: int = 1) -> None:
+        self.n_workers = int(n_workers)
+
+    def submit(self, fn, *args: Any) -> _Done:
+        return _Done(fn(*[_resolve(a) for a in args]))
+
+    def scatter(self, value: Any) -> _Done:
+        return _Done(value)
+
+    def put(self, value: Any) -> _Done:
+        return _Done(value)
+
+    def refresh(self, futures: list, remake) -> None:
+        pass
+
+    def gather(self, futures: list) -> list:
+        return [f.value for f in futures]
+
+    def release(self, futures: list) -> None:
+        pass
+
+
+class DaskEngine:
+    """A ``distributed.Client`` seen as an engine (tasks are impure: never cached)."""
+
+    SCATTER_TIMEOUT = 300  # seconds; a broadcast stuck on a dead worker fails (and is retried)
+
+    def __init__(self, client: Any) -> None:
+        distributed = require_dask()
+        if not isinstance(client, distributed.Client):
+            raise ParameterError(
+                f"client must be a dask.distributed.Client, got {type(client).__name__}")
+        self.client = client
+        workers = client.scheduler_info().get("workers", {})
+        if not workers:
+            client.wait_for_workers(1, timeout=60)
+            workers = client.scheduler_info().get("workers", {})
+        self.n_workers = max(len(workers), 1)
+
+    def submit(self, fn, *args: Any, **kw: Any):
+        return self.client.submit(fn, *args, pure=False, **kw)
+
+    def scatter(self, value: Any):
+        """Copies on every worker: fast, but lost for good if they all die (callers keep
+        their own copy and scatter again)."""
+        return self.client.scatter([value], broadcast=True, hash=False,
+                                   timeout=self.SCATTER_TIMEOUT)[0]
+
+    def put(self, value: Any):
+        """A small value as a task result: if its worker dies Dask makes it again."""
+        return self.client.submit(_identity, value, pure=False)
+
+    def refresh(self, futures: list, remake) -> None:
+        """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""
+        for i, f in enumerate(futures):
+            if f.status in ("error", "cancelled", "lost"):
+                futures[i] = remake(i)
+
+    def gather(self, futures: list) -> list:
+        return self.client.gather(futures)
+
+    def release(self, futures: list) -> None:
+        for f in futures:
+            f.release()
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def engine_for(client: Any, n_workers: int | None = None):
+    """The engine for ``client``: a Dask client, or ``None`` for a :class:`LocalEngine`."""
+    if client is None:
+        return LocalEngine(n_workers or 1)
+    if isinstance(client, LocalEngine | DaskEngine):
+        return client
+    return DaskEngine(client)
+
+
+def partition_specs(corpus: Any) -> list[dict[str, Any]]:
+    """One picklable description per file of ``corpus`` (a :class:`~wordspace.Corpus` of
+    files): what a worker needs to open that file as a corpus of its own."""
+    files = corpus.files
+    if not files:
+        raise ParameterError(
+            "client= needs a corpus of files that the workers can read (a path, or "
+            "Corpus.from_files('shards/*.txt.gz')); an in-memory corpus stays on one machine")
+    return [{"path": str(Path(p).absolute()), "lowercase": corpus.lowercase,
+             "normalize": corpus.normalize, "max_sentence_length": corpus.max_sentence_length,
+             "errors": corpus.errors, "size": os.path.getsize(p)} for p in files]
+
+
+def open_partition(spec: dict[str, Any]):
+    """The :class:`~wordspace.Corpus` of one partition (on a worker)."""
+    from ..corpus import Corpus
+
+    return Corpus(spec["path"], lowercase=spec["lowercase"], normalize=spec["normalize"],
+                  max_sentence_length=spec["max_sentence_length"], errors=spec["errors"])
+
+
+def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length: int = 10000):
+    """``corpus`` as a :class:`~wordspace.Corpus`; a glob pattern, folder or list of paths
+    becomes :meth:`Corpus.from_files`."""
+    from ..corpus import Corpus
+
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, str | os.PathLike) and Path(corpus).is_file():
+        return Corpus(corpus, lowercase=lowercase, max_sentence_length=max_sentence_length)
+    if isinstance(corpus, str | os.PathLike) or (
+            isinstance(corpus, list | tuple) and corpus
+            and all(isinstance(p, str | os.PathLike) for p in corpus)):
+        return Corpus.from_files(corpus, lowercase=lowercase,
+                                 max_sentence_length=max_sentence_length)
+    raise ParameterError(
+        "client= needs a corpus of files: a path, a glob pattern, a list of paths or "
+        f"Corpus.from_files(...); got {type(corpus).__name__}")
+
+
+class connect:
+    """``with connect("tcp://host:8786") as client``: a ``distributed.Client`` for the CLI's
+    ``--scheduler`` (``None``: yields ``None``, nothing imported); an unreachable scheduler
+    is a :class:`ParameterError` saying how to start one."""
+
+    TIMEOUT = 20.0  # seconds to wait for the scheduler
+
+    def __init__(self, address: str | None, timeout: float | None = None) -> None:
+        self.address = address
+        self.timeout = self.TIMEOUT if timeout is None else timeout
+        self.client = None
+
+    def __enter__(self):
+        if self.address is None:
+            return None
+        distributed = require_dask()
+        try:
+            self.client = distributed.Client(self.address, timeout=self.timeout)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ParameterError(
+                f"could not reach the Dask scheduler at {self.address!r} ({e}); start one "
+                "with 'dask scheduler' and workers with 'dask worker ADDRESS', or check "
+                "the address") from None
+        return self.client
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.client is not None:
+            self.client.close()

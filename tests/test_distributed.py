@@ -1,0 +1,303 @@
+"""wordspace.distributed: exact vocabulary and co-occurrence, data-parallel word2vec and
+ValueVec records on a Dask LocalCluster (one cluster for the whole module: 2 cores here)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import wordspace as ws
+from wordspace.cli import main
+from wordspace.cooccurrence import cooccurrence_matrix
+from wordspace.distributed import _cooccurrence, fit_word2vec
+from wordspace.errors import CorpusError, ParameterError
+
+distributed = pytest.importorskip("distributed")  # the dev extra installs it
+
+
+# ------------------------------------------------------------------------------ data
+def _write_shards(root, texts, gz_last=True):
+    paths = []
+    for i, t in enumerate(texts):
+        p = root / f"shard{i:02d}.txt"
+        if gz_last and i == len(texts) - 1:
+            p = root / f"shard{i:02d}.txt.gz"
+            with gzip.open(p, "wt", encoding="utf-8") as f:
+                f.write(t)
+        else:
+            p.write_text(t, encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def _random_text(rng, n_lines, vocab_size=60, length=(1, 30)):
+    words = [f"w{i}" for i in range(vocab_size)]
+    p = 1.0 / np.arange(1, vocab_size + 1)
+    p /= p.sum()
+    lines = []
+    for _ in range(n_lines):
+        n = int(rng.integers(*length))
+        lines.append(" ".join(rng.choice(words, size=n, p=p)))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    """Five files (one gzipped, one empty line-only) with Zipfian words and many count ties."""
+    root = tmp_path_factory.mktemp("shards")
+    rng = np.random.default_rng(3)
+    texts = [_random_text(rng, 120) for _ in range(4)] + ["\n\n", _random_text(rng, 50)]
+    _write_shards(root, texts)
+    return root
+
+
+TOPICS = ([f"sea{i}" for i in range(8)], [f"sky{i}" for i in range(8)])
+
+
+@pytest.fixture(scope="module")
+def topic_shards(tmp_path_factory):
+    """Sentences drawn from one of two planted topics (plus shared filler words)."""
+    root = tmp_path_factory.mktemp("topics")
+    rng = np.random.default_rng(7)
+    filler = ["the", "a", "of", "and"]
+    texts = []
+    for _ in range(4):
+        lines = []
+        for _ in range(500):
+            topic = TOPICS[int(rng.integers(2))]
+            toks = [str(w) for w in rng.choice(topic + filler, size=12)]
+            lines.append(" ".join(toks))
+        texts.append("\n".join(lines) + "\n")
+    _write_shards(root, texts, gz_last=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=None) as cluster, Client(cluster) as c:
+        yield c
+
+
+def _same_vocab(a: ws.Vocabulary, b: ws.Vocabulary) -> None:
+    assert a.index_to_key == b.index_to_key
+    np.testing.assert_array_equal(a.counts, b.counts)
+    assert a.total_words == b.total_words and a.min_count == b.min_count
+
+
+def _topic_gap(wv) -> tuple[float, float]:
+    def mean_cos(xs, ys):
+        return float(np.mean([wv.similarity(x, y) for x in xs for y in ys if x != y]))
+
+    within = (mean_cos(TOPICS[0], TOPICS[0]) + mean_cos(TOPICS[1], TOPICS[1])) / 2
+    return within, mean_cos(TOPICS[0], TOPICS[1])
+
+
+# ------------------------------------------------------------------ without a cluster
+def test_import_wordspace_does_not_import_dask():
+    code = ("import sys, wordspace, wordspace.corpus, wordspace.vocab; "
+            "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) "
+            "for m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_corpus_from_files(shards, tmp_path):
+    files = sorted(p for p in shards.iterdir())
+    c = ws.Corpus.from_files(str(shards / "shard*"))
+    assert c.files == files and not c.is_file
+    assert "6 files" in c.name
+    together = tmp_path / "all.txt"
+    together.write_text("".join(
+        gzip.open(p, "rt").read() if p.suffix == ".gz" else p.read_text() for p in files))
+    assert list(c) == list(ws.Corpus(together))
+    assert ws.Corpus.from_files(shards).files == files  # a folder
+    assert ws.Corpus.from_files(files[::-1]).files == files[::-1]  # a list keeps its order
+    with pytest.raises(CorpusError, match="no files match"):
+        ws.Corpus.from_files(str(tmp_path / "nothing*.txt"))
+    with pytest.raises(FileNotFoundError):
+        ws.Corpus.from_files([files[0], tmp_path / "missing.txt"])
+
+
+def test_local_engine_is_exact(shards):
+    """The same code without Dask (client=None): vocabulary, matrix, one-part word2vec."""
+    from wordspace.distributed import build_vocabulary
+
+    c = ws.Corpus.from_files(str(shards / "*"))
+    v = ws.Vocabulary.build(c, min_count=2)
+    _same_vocab(build_vocabulary(c, None, min_count=2), v)
+    ids, starts = c.to_ids(v)
+    X = cooccurrence_matrix(ids, starts, len(v), window=7, memory=1e-6)
+    Y = _cooccurrence.cooccurrence(c, v, None, window=7, memory=1e-6, n_ranges=4)
+    assert (X != Y).nnz == 0 and np.array_equal(X.data, Y.data)
+    kw = dict(vector_size=12, window=3, min_count=2, epochs=2, workers=1, batch_words=500)
+    a = fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=1, sync_words=None)
+    b = ws.Word2Vec(**kw).fit(c)
+    np.testing.assert_array_equal(a.syn0_, b.syn0_)  # same kernels, schedule and seeds
+    np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
+
+
+@pytest.mark.parametrize("merge", ["sum", "average", "touched"])
+def test_simulated_workers_separate_topics(topic_shards, merge):
+    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                    alpha=0.05, seed=3)
+    fit_word2vec(m, ws.Corpus.from_files(str(topic_shards / "*")), None, n_parts=4,
+                 sync_words=1000, merge=merge)
+    assert m.sync_stats_["parts"] == 4 and m.sync_stats_["rounds"] >= 3 * 6
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
+
+
+def test_exact_weights_do_not_depend_on_order():
+    """Integer-valued distance weights: a permuted sum gives the same float32 matrix."""
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 30, size=4000).astype(np.int32)
+    starts = np.array([0, 1500, 4000])
+    X = cooccurrence_matrix(ids, starts, 30, window=9)
+    Y = cooccurrence_matrix(np.concatenate([ids[1500:], ids[:1500]]),
+                            np.array([0, 2500, 4000]), 30, window=9)
+    assert np.array_equal(X.indptr, Y.indptr) and np.array_equal(X.data, Y.data)
+
+
+def test_cli_unreachable_scheduler(shards, tmp_path, capsys, monkeypatch):
+    from wordspace.distributed._engine import connect
+
+    monkeypatch.setattr(connect, "TIMEOUT", 1.0)
+    with pytest.raises(SystemExit) as e:
+        main(["train", "word2vec", str(shards / "*"), "--scheduler", "tcp://127.0.0.1:9",
+              "-o", str(tmp_path / "m.wsv"), "--min-count", "1"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "could not reach the Dask scheduler" in err and "Traceback" not in err
+
+
+def test_bad_arguments(shards):
+    with pytest.raises(ParameterError, match="sync_words needs client"):
+        ws.Word2Vec().fit(str(shards / "shard00.txt"), sync_words=100)
+    c = ws.Corpus.from_files(str(shards / "*"))
+    with pytest.raises(ParameterError, match="sync_words must be a positive integer"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words=0)
+    with pytest.raises(ParameterError, match="merge must be one of"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, merge="median")
+    with pytest.raises(ParameterError, match="lr_scale must be a number > 0"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, lr_scale=0)
+    with pytest.raises(ParameterError, match="corpus of files"):
+        ws.Vocabulary.build([["a", "b"]], min_count=1, client=object())
+
+
+# ------------------------------------------------------------------------ on a cluster
+def test_vocabulary_exact_on_cluster(client, shards):
+    c = ws.Corpus.from_files(str(shards / "*"))
+    for mc in (1, 3):
+        _same_vocab(ws.Vocabulary.build(c, min_count=mc, client=client),
+                    ws.Vocabulary.build(c, min_count=mc))
+    with pytest.raises(ParameterError, match="client must be a dask.distributed.Client"):
+        ws.Vocabulary.build(c, client="tcp://nowhere:8786")
+
+
+def test_glove_cooccurrence_exact_on_cluster(client, shards):
+    kw = dict(vector_size=8, window=6, min_count=2, epochs=2, workers=1, memory=1e-6)
+    one = ws.GloVe(**kw).fit(ws.Corpus.from_files(str(shards / "*")))
+    dist = ws.GloVe(**kw).fit(str(shards / "*"), client=client)  # a pattern is a corpus too
+    _same_vocab(dist.vocab_, one.vocab_)
+    X, Y = one.cooccurrence_, dist.cooccurrence_
+    assert X.nnz > 1000 and dist.distributed_stats_["exact"]
+    assert np.array_equal(X.indptr, Y.indptr) and np.array_equal(X.indices, Y.indices)
+    assert np.array_equal(X.data, Y.data)  # bit for bit
+    # training then runs here exactly as on one machine
+    np.testing.assert_array_equal(dist.wv.vectors, one.wv.vectors)
+
+
+def test_word2vec_separates_planted_topics_on_cluster(client, topic_shards):
+    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=4, sample=0, workers=1,
+                    negative=5, alpha=0.05, seed=3)
+    m.fit(ws.Corpus.from_files(str(topic_shards / "*")), client=client, sync_words=3000)
+    st = m.sync_stats_
+    assert st["parts"] == 2 and st["rounds"] == 4 * 4 and st["bytes_gathered"] > 0
+    assert m.epochs_trained_ == 4 and len(m.epoch_stats_) == 4
+    assert sum(e["words"] for e in m.epoch_stats_) == 4 * 4 * 500 * 12
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
+
+
+def test_valuevec_records_from_dask_dataframe(client):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    good, bad, plain = ["luxury", "view", "penthouse"], ["cheap", "tiny", "noisy"], \
+        ["room", "flat", "city", "near", "center", "quiet"]
+    texts, prices = [], []
+    for _ in range(400):
+        g = int(rng.integers(3))
+        toks = list(rng.choice(plain, 3)) + list(rng.choice(good if g == 0 else bad, 1))
+        texts.append(" ".join(toks))
+        prices.append(float(rng.normal(200 if g == 0 else 60, 10)))
+    df = pd.DataFrame({"title": texts, "price": prices})
+    one = ws.ValueVec(min_count=5, epochs=2, seed=1).fit(df, text="title", value="price")
+    dist = ws.ValueVec(min_count=5, epochs=2, seed=1).fit(
+        dd.from_pandas(df, npartitions=3), text="title", value="price", client=client)
+    a, b = one.word_values_, dist.word_values_
+    assert list(a["word"]) == list(b["word"])
+    np.testing.assert_array_equal(a["count"].to_numpy(), b["count"].to_numpy())
+    np.testing.assert_allclose(a["value"].to_numpy(), b["value"].to_numpy(), rtol=1e-12)
+    assert dist.predict_value("luxury") > dist.predict_value("cheap")
+
+
+def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
+    addr = client.scheduler.address
+    pattern = str(topic_shards / "*.txt")
+    out = tmp_path / "m.wsv"
+    main(["train", "word2vec", pattern, "--scheduler", addr, "--sync-words", "4000", "-o",
+          str(out), "--dim", "8", "--min-count", "1", "--epochs", "1", "--workers", "1",
+          "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["vocabulary"] == 20 and data["corpus_words"] == 4 * 500 * 12
+    assert ws.Word2Vec.load(out).epochs_trained_ == 1
+    g = tmp_path / "g.txt"
+    main(["train", "glove", pattern, "--scheduler", addr, "-o", str(g), "--dim", "4",
+          "--min-count", "1", "--epochs", "1", "--workers", "1", "--json"])
+    assert json.loads(capsys.readouterr().out)["vocabulary"] == 20
+
+
+def test_killed_worker_does_not_fail_the_fit(client, topic_shards):
+    """A worker is killed while a round is running; Dask reloads its part elsewhere, the
+    round re-runs from the last synchronised weights and training completes."""
+    before = set(client.scheduler_info()["workers"])
+    victim = sorted(before)[0]
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    killed = threading.Event()
+
+    def progress(done, total, **info):
+        if info["round"] == 2 and not killed.is_set():
+            killed.set()
+
+            def kill():
+                time.sleep(0.05)  # let the next round's tasks start
+                os.kill(pid, signal.SIGKILL)  # a crash, not a clean shutdown
+
+            threading.Thread(target=kill, daemon=True).start()
+
+    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                    alpha=0.05, seed=3)
+    m.fit(ws.Corpus.from_files(str(topic_shards / "*")), client=client, sync_words=1500,
+          progress=progress)
+    assert killed.is_set() and m.epochs_trained_ == 3
+    assert sum(e["words"] for e in m.epoch_stats_) == 3 * 4 * 500 * 12
+    client.wait_for_workers(2, timeout=60)
+    assert victim not in set(client.scheduler_info()["workers"])  # it really died
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
