@@ -171,7 +171,8 @@ def test_second_signal_exits_at_once(tmp_path):
 
 
 def test_cli_resume_ends_where_the_uninterrupted_run_ends(tmp_path, corpus):
-    common = ["--epochs", "15", "--workers", "1", "--min-count", "1", "--vector-size", "40",
+    # long enough (about 2 s here) that the signal always lands during training
+    common = ["--epochs", "40", "--workers", "1", "--min-count", "1", "--vector-size", "40",
               "--json"]
     a = tmp_path / "a.wsv"
     done = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", corpus,
@@ -182,7 +183,6 @@ def test_cli_resume_ends_where_the_uninterrupted_run_ends(tmp_path, corpus):
     proc = _start(["train", "word2vec", corpus, "-o", str(b), "--checkpoint-every", "0.1",
                    *common], tmp_path)
     _when_exists(ck, proc)
-    time.sleep(0.3)
     proc.send_signal(signal.SIGTERM)
     _, stderr = _finish(proc)
     assert proc.returncode == 143, stderr
