@@ -258,6 +258,8 @@ def test_cli_compare_and_rank(tmp_path, capsys):
     main(["rank", str(model), "the cat on the mat", str(tmp_path / "d.txt"), "-n", "2",
           "--json"])  # the query as a string: the same ranking
     assert json.loads(capsys.readouterr().out)["results"] == out["results"]
+    main(["rank", str(model), "the cat " * 200, str(tmp_path / "d.txt"), "--json"])
+    assert json.loads(capsys.readouterr().out)["results"][0]["line"] == 3  # too long for a path
 
 
 def test_cli_rank_mistyped_query_file_is_an_error(tmp_path, capsys):

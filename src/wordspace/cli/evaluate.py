@@ -164,8 +164,7 @@ def compare(
 @app.command(epilog=epilog("wordspace rank model.wsv \"cheap room near the beach\" docs.txt -n 5"))
 def rank(
     path: ModelArg,
-    query_file: Annotated[str, typer.Argument(
-        metavar="QUERY", help="The query text, or a file holding it.")],
+    query: Annotated[str, typer.Argument(help="The query text, or a file holding it.")],
     docs_file: Annotated[str, typer.Argument(help="Documents, one per line.")],
     method: Annotated[str, typer.Option(help="wmd (RWMD-pruned), mean or sif.")] = "wmd",
     n: Annotated[int, typer.Option("-n", "--topn", help="How many documents.")] = 10,
@@ -177,15 +176,15 @@ def rank(
     from ..textsim import rank_documents
 
     _check_text_method(method)
-    if _looks_like_file(query_file):
-        need_file(query_file, "QUERY")
+    if _looks_like_file(query):
+        need_file(query, "QUERY")
     need_file(docs_file, "DOCS_FILE")
     wv = load(path)
-    text = _read_lines(query_file) if Path(query_file).is_file() else [query_file]
-    query = " ".join(" ".join(text).split())
+    lines = _read_lines(query) if _looks_like_file(query) else [query]
+    query_text = " ".join(" ".join(lines).split())
     docs = _read_lines(docs_file)
     t0 = time.perf_counter()
-    ranked = rank_documents(wv, query, docs, method=method, topn=n)
+    ranked = rank_documents(wv, query_text, docs, method=method, topn=n)
     secs = time.perf_counter() - t0
     kind = "distance" if method == "wmd" else "cosine"
     if as_json:
@@ -206,7 +205,10 @@ def rank(
 def _looks_like_file(arg: str) -> bool:
     """An existing path, or one word with a text file's extension, is meant as a file (so a
     mistyped file name is an error, not a query); anything else is the query text."""
-    if Path(arg).exists():
-        return True
+    try:
+        if Path(arg).exists():
+            return True
+    except (OSError, ValueError):  # too long for a file name, a NUL byte ...: text
+        return False
     return len(arg.split()) == 1 and Path(arg).suffix.lower() in (
         ".txt", ".text", ".md", ".csv", ".tsv", ".gz", ".bz2", ".xz")
