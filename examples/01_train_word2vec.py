@@ -6,6 +6,6 @@ import wordspace as ws
 from wordspace.corpus import embedded_corpus
 
 corpus = embedded_corpus("brown")  # 57,340 sentences, 1.16M tokens, lowercased
-model = ws.Word2Vec(sg=1, epochs=10, shared_negatives=True, workers=2, seed=1).fit(corpus)
+model = ws.Word2Vec(sg=1, window=10, epochs=10, shared_negatives=True, seed=1).fit(corpus)
 model.wv.save("brown.wsv")
 print(f"{len(model.wv):,} words in {model.train_seconds_:.1f} s; saved brown.wsv")
