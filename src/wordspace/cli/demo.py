@@ -98,8 +98,8 @@ def demo(
     for text, r in ((t2, r12), (t3, r13)):
         t.add_row(escape(text), fmt_num(r["mean_cosine"], ".3f"), fmt_num(r["wmd"], ".3f"))
     io.out.print(t)
-    io.out.print("[dim]cosine: higher is closer; WMD: lower is closer (the cost of moving one "
-                 "text's words onto the other's)[/dim]")
+    io.out.print("[dim]cosine: higher is closer; WMD (the cost of moving one text's words "
+                 "onto the other's): lower is closer[/dim]")
     if r12["wmd"] is None:
         io.out.print("WMD skipped: it needs the [wmd] extra (pip install 'wordspace[wmd]')",
                      markup=False)
@@ -142,7 +142,7 @@ def demo(
     io.out.print(f"  [bold cyan]wordspace explore {brown}[/bold cyan]  "
                  "[dim]# browse the demo's space in a local page[/dim]")
     for cmd, what in (
-        ("wordspace train word2vec corpus.txt -o model.wsv --sg --epochs 10",
+        ("wordspace train word2vec corpus.txt -o model.wsv --sg --window 10 --epochs 10",
          "one sentence a line"),
         ("wordspace similar model.wsv money -n 10", ""),
         ("wordspace eval model.wsv", "analogies + WordSim353"),
