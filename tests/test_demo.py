@@ -118,3 +118,14 @@ def test_demo_without_the_extras_says_so_in_one_line(tmp_path, monkeypatch, caps
 def test_readme_runs_the_demo():
     readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
     assert "wordspace demo" in readme.split("## Quick tour")[0]
+
+
+def test_similar_on_a_cased_model_names_the_casing(tmp_path, capsys):
+    import wordspace as ws
+
+    ws.WordVectors(["King", "Queen", "the"], np.eye(3, dtype=np.float32)).save(tmp_path / "m.wsv")
+    with pytest.raises(SystemExit) as e:
+        main(["similar", str(tmp_path / "m.wsv"), "king"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "'king' is not in the vocabulary (3 words), but 'King' is" in err
