@@ -98,8 +98,7 @@ def demo(
     for text, r in ((t2, r12), (t3, r13)):
         t.add_row(escape(text), fmt_num(r["mean_cosine"], ".3f"), fmt_num(r["wmd"], ".3f"))
     io.out.print(t)
-    io.out.print("[dim]cosine: higher is closer; WMD (the cost of moving one text's words "
-                 "onto the other's): lower is closer[/dim]")
+    io.out.print("[dim]cosine: higher is closer; Word Mover's Distance: lower is closer[/dim]")
     if r12["wmd"] is None:
         io.out.print("WMD skipped: it needs the [wmd] extra (pip install 'wordspace[wmd]')",
                      markup=False)
@@ -119,7 +118,7 @@ def demo(
     for row in nb.itertuples():
         t.add_row(escape(row.word), f"{row.cosine:.3f}", f"{row.wavelength_nm:.0f} nm")
     io.out.print(f"{len(vv.wv)} colours, {vv.epochs_trained_} epochs in "
-                 f"{vv.train_seconds_:.1f} s; cosine follows wavelength (Spearman "
+                 f"{vv.train_seconds_:.2f} s; cosine follows wavelength (Spearman "
                  f"[bold]{al['spearman']:.3f}[/bold])")
     io.out.print(t)
 
@@ -142,8 +141,7 @@ def demo(
     io.out.print(f"  [bold cyan]wordspace explore {brown}[/bold cyan]  "
                  "[dim]# browse the demo's space in a local page[/dim]")
     for cmd, what in (
-        ("wordspace train word2vec corpus.txt -o model.wsv --sg --window 10 --epochs 10",
-         "one sentence a line"),
+        ("wordspace train word2vec corpus.txt -o model.wsv --sg --window 10 --epochs 10", ""),
         ("wordspace similar model.wsv money -n 10", ""),
         ("wordspace eval model.wsv", "analogies + WordSim353"),
         ("wordspace train valuevec prices.csv --word name --value price -o values.wsv", ""),
