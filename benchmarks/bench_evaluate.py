@@ -163,7 +163,7 @@ def main() -> None:
     g = None if a.no_gensim else run_gensim(wv, analogies, pairs, rv, wv_var)
     setting = {"model": a.model, "words": len(wv), "restrict_vocab": rv}
     our_sections = [{"section": r["section"], "correct": r["correct"], "incorrect": r["incorrect"]}
-                    for r in ours.summary()]
+                    for r in ours.summary().to_dict("records")]
     line = {"bench": "analogies", **setting,
             "ours": {"accuracy": ours.score, "seconds": round(ours_s, 3),
                      "sections": our_sections}}
@@ -209,7 +209,7 @@ def main() -> None:
                                  "spearman": p.spearman[0], "oov_ratio": p.oov_ratio}}
                 if g and "variants" in g:
                     gs = g["variants"][f"{ci}-{d4}"]
-                    mine = [[x["section"], x["correct"], x["incorrect"]] for x in r.summary()]
+                    mine = [[x["section"], x["correct"], x["incorrect"]] for x in r.summary().to_dict("records")]
                     mode["gensim"] = {"accuracy": gs[1], "pearson": gs[2], "spearman": gs[3],
                                       "oov_ratio": gs[4]}
                     mode["sections_equal"] = mine == gs[0]

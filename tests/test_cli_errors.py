@@ -71,6 +71,8 @@ BAD = [
     ("compare", ["model.wsv", "the cat", "a dog", "--method", "bm25"], "--method"),
     ("compare", ["model.wsv", "the cat", "a dog", "--corpus", "missing.txt"], "--corpus"),
     ("rank", ["model.wsv", "q.txt", "missing.txt"], "DOCS_FILE"),
+    ("rank", ["model.wsv", "missing.txt", "docs.txt"], "QUERY 'missing.txt' does not exist"),
+    ("demo", ["--out", "q.txt"], "--out 'q.txt' is a file"),
     ("rank", ["model.wsv", "q.txt", "docs.txt", "--method", "bm25"], "--method"),
     ("explore", ["model.wsv", "--port", "70000"], "--port"),
     ("explore", ["missing.wsv"], "missing.wsv"),

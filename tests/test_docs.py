@@ -81,7 +81,7 @@ def _workdir(tmp: Path) -> None:
     import wordspace as ws
     from wordspace.corpus import embedded_corpus
 
-    with lzma.open(embedded_corpus("brown"), "rt", encoding="utf-8") as f:
+    with lzma.open(embedded_corpus("brown").source, "rt", encoding="utf-8") as f:
         lines = [next(f).lower() for _ in range(4000)]
     (tmp / "corpus.txt").write_text("".join(lines), encoding="utf-8")
     ws.datasets.color_spectrum(30, seed=42).to_csv(tmp / "colors.csv", index=False)

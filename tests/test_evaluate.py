@@ -69,8 +69,13 @@ def test_known_answers_sections_and_total(tmp_path):
     assert score == pytest.approx(5 / 6)
     assert r.n_questions == 7 and r.n_oov == 1  # 'unicorn' skipped; blank/invalid not counted
     assert r.oov_ratio == pytest.approx(100 / 7)
-    rows = {row["section"]: row for row in r.summary()}
-    assert rows["youth"]["accuracy"] == 1.0
+    df = r.summary()
+    assert list(df.columns) == ["section", "correct", "incorrect", "total", "accuracy"]
+    assert list(df["section"]) == ["royals", "youth", "Total accuracy"]
+    rows = df.set_index("section")
+    assert rows.loc["youth", "accuracy"] == 1.0
+    assert rows.loc["royals", "total"] == 4 and rows.loc["royals", "correct"] == 3
+    assert rows.loc["Total accuracy", "accuracy"] == pytest.approx(5 / 6)
     json.dumps(r.to_dict())
 
 

@@ -255,6 +255,24 @@ def test_cli_compare_and_rank(tmp_path, capsys):
           "--json"])
     out = json.loads(capsys.readouterr().out)
     assert len(out["results"]) == 2 and out["results"][0]["line"] == 3
+    main(["rank", str(model), "the cat on the mat", str(tmp_path / "d.txt"), "-n", "2",
+          "--json"])  # the query as a string: the same ranking
+    assert json.loads(capsys.readouterr().out)["results"] == out["results"]
+    main(["rank", str(model), "the cat " * 200, str(tmp_path / "d.txt"), "--json"])
+    assert json.loads(capsys.readouterr().out)["results"][0]["line"] == 3  # too long for a path
+
+
+def test_cli_rank_mistyped_query_file_is_an_error(tmp_path, capsys):
+    from wordspace.cli import main
+
+    model = tmp_path / "m.wsv"
+    words_wv().save(model)
+    (tmp_path / "d.txt").write_text("the dog sat\n")
+    with pytest.raises(SystemExit) as e:
+        main(["rank", str(model), str(tmp_path / "qq.txt"), str(tmp_path / "d.txt")])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "QUERY" in err and "qq.txt" in err and "does not exist" in err
 
 
 def test_cli_compare_sif_with_corpus(tmp_path, capsys):

@@ -160,6 +160,22 @@ def test_oov_error_is_a_keyerror_with_suggestions():
         wv.most_similar("lernraum")
 
 
+def test_oov_error_names_the_casing_that_exists():
+    wv = WordVectors(["King", "London", "the", "kin"], np.eye(4, dtype=np.float32))
+    with pytest.raises(OutOfVocabularyError) as exc:
+        wv.most_similar("king")
+    assert str(exc.value) == ("'king' is not in the vocabulary (4 words), but 'King' is: "
+                              "lookups are case-sensitive")
+    assert exc.value.case_variants == ["King"] and exc.value.suggestions[0] == "King"
+    with pytest.raises(OutOfVocabularyError, match="but 'London' is"):
+        wv.similarity("LONDON", "the")
+    with pytest.raises(OutOfVocabularyError, match="but 'the' is"):
+        wv["The"]
+    with pytest.raises(OutOfVocabularyError) as exc:  # no casing of it: spelling suggestions
+        wv["kinng"]
+    assert "did you mean" in str(exc.value) and not exc.value.case_variants
+
+
 def test_constructor_validation():
     with pytest.raises(ws.FormatError, match="duplicate word 'a'"):
         WordVectors(["a", "b", "a"], np.zeros((3, 2)))

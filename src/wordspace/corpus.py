@@ -422,15 +422,17 @@ def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 100
 _EMBEDDED = {"brown": "brown.txt.xz"}
 
 
-def embedded_corpus(name: str = "brown") -> Path:
-    """Path of a corpus shipped with the package.
+def embedded_corpus(name: str = "brown", *, lowercase: bool = True) -> Corpus:
+    """A corpus shipped with the package, lowercased unless ``lowercase=False``
+    (``.source`` is the path of its file).
 
     ``"brown"``: the Brown corpus (57,340 sentences, 1,161,192 tokens, mixed case, punctuation
     as tokens; tags stripped), from NLTK data (github nltk/nltk_data @ b0b53821, redistribution
-    permitted), xz-compressed.
+    permitted), xz-compressed. Lowercased by default: on a corpus this small, *The* and *the*
+    sharing one vector gives better neighbours, and queries need not guess the casing.
     """
     if name not in _EMBEDDED:
         raise ParameterError(f"unknown embedded corpus {name!r}; known: {', '.join(_EMBEDDED)}")
     from importlib.resources import files
 
-    return Path(str(files("wordspace") / "data" / _EMBEDDED[name]))
+    return Corpus(Path(str(files("wordspace") / "data" / _EMBEDDED[name])), lowercase=lowercase)

@@ -31,12 +31,18 @@ class WordspaceError(Exception):
 class OutOfVocabularyError(WordspaceError, KeyError):
     """A word is not in the vocabulary. Also a :class:`KeyError`, as dict users expect."""
 
-    def __init__(self, word: str, vocab_size: int, suggestions: Sequence[str] = ()):
+    def __init__(self, word: str, vocab_size: int, suggestions: Sequence[str] = (),
+                 case_variants: Sequence[str] = ()):
         self.word = word
         self.vocab_size = vocab_size
         self.suggestions = list(suggestions)
+        self.case_variants = list(case_variants)  # the same word in another casing
         msg = f"{word!r} is not in the vocabulary ({vocab_size:,} words)"
-        if self.suggestions:
+        if self.case_variants:
+            msg += (", but " + " and ".join(repr(s) for s in self.case_variants[:3])
+                    + (" is" if len(self.case_variants) == 1 else " are")
+                    + ": lookups are case-sensitive")
+        elif self.suggestions:
             msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions[:3]) + "?"
         super().__init__(msg)
 

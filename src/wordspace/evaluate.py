@@ -28,6 +28,8 @@ from .alignment import value_alignment
 from .errors import FormatError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .vectors import WordVectors
 
 __all__ = [
@@ -116,8 +118,16 @@ class AnalogyResult:
     def accuracy(self) -> float:
         return self.score
 
-    def summary(self) -> list[dict[str, Any]]:
-        """One row per section (and the total): name, correct, incorrect, total, accuracy."""
+    def summary(self) -> pd.DataFrame:
+        """One row per section (the last is ``"Total accuracy"``), as a DataFrame with the
+        columns section, correct, incorrect, total, accuracy (``.to_dict("records")`` gives
+        plain dicts)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(),
+                            columns=["section", "correct", "incorrect", "total", "accuracy"])
+
+    def _rows(self) -> list[dict[str, Any]]:
         rows = []
         for s in self.sections:
             c, i = len(s["correct"]), len(s["incorrect"])
@@ -128,7 +138,7 @@ class AnalogyResult:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "method": self.method, "restrict_vocab": self.restrict_vocab,
                 "accuracy": self.score, "questions": self.n_questions, "oov": self.n_oov,
-                "oov_ratio": self.oov_ratio, "seconds": self.seconds, "sections": self.summary()}
+                "oov_ratio": self.oov_ratio, "seconds": self.seconds, "sections": self._rows()}
 
 
 def _read_analogies(path: Path, case_insensitive: bool) -> tuple[list[str], list[tuple]]:

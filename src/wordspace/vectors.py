@@ -214,7 +214,11 @@ class WordVectors:
 
     def _oov(self, key: object) -> OutOfVocabularyError:
         word = str(key)
-        return OutOfVocabularyError(word, len(self), close_matches(word, self.index_to_key))
+        cased = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(),
+                                           word.title()))
+                 if v != word and v in self.key_to_index]
+        close = [c for c in close_matches(word, self.index_to_key) if c not in cased]
+        return OutOfVocabularyError(word, len(self), cased + close, case_variants=cased)
 
     def missing(self, words: Iterable[str]) -> list[str]:
         """The words (in order, without repeats) that are not in the vocabulary."""

@@ -17,6 +17,7 @@ from ..errors import FormatError, OutOfVocabularyError, WordspaceError
 from . import (  # noqa: F401  (the modules register their commands)
     convert,
     datasets,
+    demo,
     evaluate,
     explore,
     models,

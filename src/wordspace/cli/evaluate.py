@@ -92,7 +92,7 @@ def eval_(
         t.add_column("correct", justify="right")
         t.add_column("questions", justify="right")
         t.add_column("accuracy", justify="right")
-        rows = res_a.summary()
+        rows = res_a.summary().to_dict("records")
         for i, row in enumerate(rows):
             style = "bold" if i == len(rows) - 1 else None
             t.add_row(escape(row["section"]), f"{row['correct']:,}", f"{row['total']:,}",
@@ -173,10 +173,10 @@ def compare(
     io.out.print(t)
 
 
-@app.command(epilog=epilog("wordspace rank model.wsv query.txt docs.txt -n 5"))
+@app.command(epilog=epilog("wordspace rank model.wsv \"cheap room near the beach\" docs.txt -n 5"))
 def rank(
     path: ModelArg,
-    query_file: Annotated[str, typer.Argument(help="File holding the query text.")],
+    query: Annotated[str, typer.Argument(help="The query text, or a file holding it.")],
     docs_file: Annotated[str, typer.Argument(help="Documents, one per line.")],
     method: Annotated[str, typer.Option(help="wmd (RWMD-pruned), mean or sif.")] = "wmd",
     n: Annotated[int, typer.Option("-n", "--topn", help="How many documents.")] = 10,
@@ -189,13 +189,15 @@ def rank(
     from ..textsim import rank_documents
 
     _check_text_method(method)
-    need_file(query_file, "QUERY_FILE")
+    if _looks_like_file(query):
+        need_file(query, "QUERY")
     need_file(docs_file, "DOCS_FILE")
     wv = load(path, cache=cache)
-    query = " ".join(" ".join(_read_lines(query_file)).split())
+    lines = _read_lines(query) if _looks_like_file(query) else [query]
+    query_text = " ".join(" ".join(lines).split())
     docs = _read_lines(docs_file)
     t0 = time.perf_counter()
-    ranked = rank_documents(wv, query, docs, method=method, topn=n)
+    ranked = rank_documents(wv, query_text, docs, method=method, topn=n)
     secs = time.perf_counter() - t0
     kind = "distance" if method == "wmd" else "cosine"
     if as_json:
@@ -211,3 +213,15 @@ def rank(
     for i, r in enumerate(ranked, 1):
         t.add_row(str(i), str(r.index + 1), fmt_num(r.score), escape(docs[r.index]))
     io.out.print(t)
+
+
+def _looks_like_file(arg: str) -> bool:
+    """An existing path, or one word with a text file's extension, is meant as a file (so a
+    mistyped file name is an error, not a query); anything else is the query text."""
+    try:
+        if Path(arg).exists():
+            return True
+    except (OSError, ValueError):  # too long for a file name, a NUL byte ...: text
+        return False
+    return len(arg.split()) == 1 and Path(arg).suffix.lower() in (
+        ".txt", ".text", ".md", ".csv", ".tsv", ".gz", ".bz2", ".xz")

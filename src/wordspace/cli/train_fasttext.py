@@ -46,7 +46,7 @@ def train_fasttext(
     corpus: Annotated[
         str | None,
         typer.Argument(help="Text file, one sentence per line (.gz/.bz2/.xz too). "
-                       "Default: the embedded Brown corpus."),
+                       "Default: the embedded Brown corpus (lowercased)."),
     ] = None,
     output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
