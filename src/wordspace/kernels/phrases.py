@@ -1,0 +1,273 @@
+"""Compiled kernels of the phrase detector (:class:`wordspace.Phrases`): counting, scoring,
+and joining phrases in an id stream.
+
+The corpus arrives as one ``int32`` array of *raw* ids (one per distinct token, see
+:meth:`wordspace.Corpus.scan`) with sentence offsets; ``is_conn[t]`` says whether token ``t``
+is a connector word ("of", "the" ...).
+
+Counting follows gensim 4.4's ``Phrases._learn_vocab`` token by token: every non-connector
+token is a unigram; every non-connector token that follows an earlier non-connector token of
+the same sentence, with only connector words between them, makes the candidate
+``(a, connectors, b)`` (connectors before the first non-connector of a sentence belong to no
+candidate). A candidate is a key of three integers: ``a``, ``b`` and the id of its connector
+sequence, interned in a small trie (``seq 0`` is the empty sequence; ``seq = child(parent,
+connector)``). Keys live in an open-addressing hash table (linear probing, grown at 70 % load).
+After each sentence, if the number of live keys (unigrams + candidates) exceeds
+``max_vocab_size``, every key counted fewer than ``min_reduce`` times is dropped and
+``min_reduce`` grows by one: gensim's ``prune_vocab`` rule, at the same points of the stream.
+
+The scores use plain IEEE arithmetic in gensim's order of operations (no fastmath), and
+``math.log`` (the C library's, as CPython's), so a score compares with the threshold exactly
+as gensim's does.
+
+Joining (:func:`apply_phrases`) is gensim's ``analyze_sentence``: left to right, a candidate
+that is a phrase becomes one token and the next candidate starts after it; otherwise the first
+word and its connectors are emitted unchanged. It writes into ``out``, which may be ``raw``
+itself (the output never runs ahead of the input).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = ["count_phrases", "score_keys", "apply_phrases", "build_table"]
+
+_M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_S = np.uint64(31)
+_LOW = np.int64(0xFFFFFFFF)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _slot(k1, k2, mask):
+    h = (np.uint64(k1) * _M1) ^ (np.uint64(k2) * _M2)
+    h ^= h >> _S
+    return np.int64(h & np.uint64(mask))
+
+
+@njit(cache=True, nogil=True)
+def _find(keys1, keys2, k1, k2, mask):
+    """The slot holding ``(k1, k2)``, or the empty slot where it would go (``keys1 == -1``)."""
+    i = _slot(k1, k2, mask)
+    while True:
+        c = keys1[i]
+        if c == -1 or (c == k1 and keys2[i] == k2):
+            return i
+        i = (i + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def _rehash(keys1, keys2, vals, new_size, min_val):
+    """A table of ``new_size`` slots holding the entries of value >= ``min_val``."""
+    n1 = np.full(new_size, -1, np.int64)
+    n2 = np.zeros(new_size, np.int64)
+    nv = np.zeros(new_size, np.int64)
+    mask = new_size - 1
+    n = 0
+    for i in range(keys1.shape[0]):
+        if keys1[i] != -1 and vals[i] >= min_val:
+            j = _find(n1, n2, keys1[i], keys2[i], mask)
+            n1[j] = keys1[i]
+            n2[j] = keys2[i]
+            nv[j] = vals[i]
+            n += 1
+    return n1, n2, nv, n
+
+
+@njit(cache=True, nogil=True)
+def count_phrases(raw, starts, is_conn, n_types, max_vocab_size, size):
+    """Count unigrams and candidates over the sentences ``raw[starts[s]:starts[s+1]]``.
+
+    ``max_vocab_size < 0``: never prune. ``size``: initial table size (a power of two).
+    Returns ``(uni, a, seq, b, count, seq_parent, seq_last, min_reduce)``: unigram counts per
+    raw id (0 for connectors and pruned words), the live candidates, and the trie of
+    connector sequences (``seq_parent[s]``, ``seq_last[s]``; row 0 is the empty sequence).
+    """
+    uni = np.zeros(n_types, np.int64)
+    n_uni = 0
+    keys1 = np.full(size, -1, np.int64)
+    keys2 = np.zeros(size, np.int64)
+    vals = np.zeros(size, np.int64)
+    mask = size - 1
+    n_big = 0
+    tsize = 1024
+    tk1 = np.full(tsize, -1, np.int64)
+    tk2 = np.zeros(tsize, np.int64)
+    tv = np.zeros(tsize, np.int64)
+    seq_parent = np.zeros(256, np.int64)
+    seq_last = np.full(256, -1, np.int64)
+    n_seq = 1
+    min_reduce = 1
+    for s in range(starts.shape[0] - 1):
+        prev = -1
+        seq = 0
+        for i in range(starts[s], starts[s + 1]):
+            t = np.int64(raw[i])
+            if not is_conn[t]:
+                if uni[t] == 0:
+                    n_uni += 1
+                uni[t] += 1
+                if prev >= 0:
+                    k1 = (prev << 32) | t
+                    j = _find(keys1, keys2, k1, seq, mask)
+                    if keys1[j] == -1:
+                        keys1[j] = k1
+                        keys2[j] = seq
+                        vals[j] = 1
+                        n_big += 1
+                        if n_big * 10 > (mask + 1) * 7:
+                            keys1, keys2, vals, n_big = _rehash(keys1, keys2, vals,
+                                                                (mask + 1) * 2, 1)
+                            mask = keys1.shape[0] - 1
+                    else:
+                        vals[j] += 1
+                prev = t
+                seq = 0
+            elif prev >= 0:
+                j = _find(tk1, tk2, seq, t, tsize - 1)
+                if tk1[j] == -1:
+                    tk1[j] = seq
+                    tk2[j] = t
+                    tv[j] = n_seq
+                    if n_seq == seq_parent.shape[0]:
+                        p2 = np.zeros(n_seq * 2, np.int64)
+                        p2[:n_seq] = seq_parent
+                        seq_parent = p2
+                        l2 = np.full(n_seq * 2, -1, np.int64)
+                        l2[:n_seq] = seq_last
+                        seq_last = l2
+                    seq_parent[n_seq] = seq
+                    seq_last[n_seq] = t
+                    seq = n_seq
+                    n_seq += 1
+                    if n_seq * 2 > tsize:
+                        tk1, tk2, tv, _ = _rehash(tk1, tk2, tv, tsize * 2, 0)
+                        tsize *= 2
+                else:
+                    seq = tv[j]
+        if max_vocab_size >= 0 and n_uni + n_big > max_vocab_size:
+            for t in range(n_types):
+                if uni[t] > 0 and uni[t] < min_reduce:
+                    uni[t] = 0
+                    n_uni -= 1
+            keys1, keys2, vals, n_big = _rehash(keys1, keys2, vals, mask + 1, min_reduce)
+            min_reduce += 1
+    a = np.empty(n_big, np.int32)
+    b = np.empty(n_big, np.int32)
+    sq = np.empty(n_big, np.int32)
+    c = np.empty(n_big, np.int64)
+    k = 0
+    for i in range(keys1.shape[0]):
+        if keys1[i] != -1:
+            a[k] = keys1[i] >> 32
+            b[k] = keys1[i] & _LOW
+            sq[k] = keys2[i]
+            c[k] = vals[i]
+            k += 1
+    return uni, a, sq, b, c, seq_parent[:n_seq].copy(), seq_last[:n_seq].copy(), min_reduce
+
+
+@njit(cache=True, nogil=True)
+def score_keys(ca, cb, cab, npmi, min_count, len_vocab, corpus_word_count):
+    """gensim's scores of candidates with counts ``ca``, ``cb`` (words) and ``cab`` (the
+    candidate); ``-inf`` where a count is zero (gensim's "not a phrase").
+
+    Default (Mikolov et al.): ``(cab - min_count) / float(ca * cb) * len_vocab``.
+    NPMI (Bouma): ``log(pab / (pa * pb)) / -log(pab)`` with ``p = count / corpus_word_count``,
+    ``-inf`` when ``cab < min_count``.
+    """
+    n = cab.shape[0]
+    out = np.empty(n, np.float64)
+    lv = np.float64(len_vocab)
+    cw = np.float64(corpus_word_count)
+    for i in range(n):
+        if ca[i] <= 0 or cb[i] <= 0 or cab[i] <= 0:
+            out[i] = -np.inf
+        elif not npmi:
+            out[i] = np.float64(cab[i] - min_count) / np.float64(ca[i] * cb[i]) * lv
+        elif cab[i] >= min_count:
+            pa = ca[i] / cw
+            pb = cb[i] / cw
+            pab = cab[i] / cw
+            out[i] = math.log(pab / (pa * pb)) / -math.log(pab)
+        else:
+            out[i] = -np.inf
+    return out
+
+
+@njit(cache=True, nogil=True)
+def build_table(k1s, k2s, values):
+    """A hash table ``(k1, k2) -> value`` (values >= 0) for :func:`apply_phrases`."""
+    n = k1s.shape[0]
+    size = 16
+    while size < 2 * n + 2:
+        size *= 2
+    keys1 = np.full(size, -1, np.int64)
+    keys2 = np.zeros(size, np.int64)
+    vals = np.full(size, -1, np.int64)
+    mask = size - 1
+    for i in range(n):
+        j = _find(keys1, keys2, k1s[i], k2s[i], mask)
+        keys1[j] = k1s[i]
+        keys2[j] = k2s[i]
+        vals[j] = values[i]
+    return keys1, keys2, vals
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _get(keys1, keys2, vals, k1, k2):
+    j = _find(keys1, keys2, k1, k2, keys1.shape[0] - 1)
+    if keys1[j] == -1:
+        return -1
+    return vals[j]
+
+
+@njit(cache=True, nogil=True)
+def apply_phrases(raw, starts, is_conn, p1, p2, pv, t1, t2, tv, out, out_starts):
+    """Join phrases in the sentences ``raw[starts[s]:starts[s+1]]``, writing to ``out``.
+
+    ``(p1, p2, pv)``: table ``((a << 32) | b, seq) -> joined token id``; ``(t1, t2, tv)``:
+    table ``(seq, connector) -> seq`` of the connector sequences inside phrases. ``out`` may
+    be ``raw``. ``out_starts`` (length ``len(starts)``) receives the new sentence offsets
+    (no sentence becomes empty). Returns the number of tokens written.
+    """
+    n = 0
+    out_starts[0] = 0
+    for s in range(starts.shape[0] - 1):
+        lo = starts[s]
+        hi = starts[s + 1]
+        prev = -1  # position of the pending first word
+        seq = 0
+        for i in range(lo, hi):
+            t = np.int64(raw[i])
+            if not is_conn[t]:
+                if prev >= 0:
+                    v = -1
+                    if seq >= 0:
+                        v = _get(p1, p2, pv, (np.int64(raw[prev]) << 32) | t, seq)
+                    if v >= 0:
+                        out[n] = v
+                        n += 1
+                        prev = -1
+                        seq = 0
+                        continue
+                    for k in range(prev, i):
+                        out[n] = raw[k]
+                        n += 1
+                prev = i
+                seq = 0
+            elif prev >= 0:
+                if seq >= 0:
+                    seq = _get(t1, t2, tv, seq, t)
+            else:
+                out[n] = t
+                n += 1
+        if prev >= 0:
+            for k in range(prev, hi):
+                out[n] = raw[k]
+                n += 1
+        out_starts[s + 1] = n
+    return n
