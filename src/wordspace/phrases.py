@@ -444,16 +444,15 @@ class Phrases(Estimator):
                 p_out.append(out)
         pa = np.asarray(p_a, dtype=np.int64)
         pb = np.asarray(p_b, dtype=np.int64)
-        p1, p2, pv = build_table((pa << 32) | pb, np.asarray(p_s, dtype=np.int64),
+        ptab = build_table((pa << 32) | pb, np.asarray(p_s, dtype=np.int64),
                                  np.asarray(p_out, dtype=np.int64))
         tk = np.array(list(trie), dtype=np.int64).reshape(-1, 2)
-        t1, t2, tv = build_table(np.ascontiguousarray(tk[:, 0]), np.ascontiguousarray(tk[:, 1]),
+        ttab = build_table(np.ascontiguousarray(tk[:, 0]), np.ascontiguousarray(tk[:, 1]),
                                  np.asarray(list(trie.values()), dtype=np.int64))
         raw = sc.raw_ids
         out_ids = raw if inplace else np.empty_like(raw)
         out_starts = np.empty_like(sc.sentence_starts)
-        n = apply_phrases(raw, sc.sentence_starts, is_conn, p1, p2, pv, t1, t2, tv, out_ids,
-                          out_starts)
+        n = apply_phrases(raw, sc.sentence_starts, is_conn, ptab, ttab, out_ids, out_starts)
         if n < len(out_ids):
             out_ids = out_ids[:n]  # a view: the few joined tokens are not worth a copy
         counts = np.bincount(out_ids, minlength=len(types)).astype(np.int64)

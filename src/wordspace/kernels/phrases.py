@@ -37,44 +37,60 @@ __all__ = ["count_phrases", "score_keys", "apply_phrases", "build_table"]
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_S = np.uint64(31)
+_S = np.uint64(33)
+_F1 = np.uint64(0xFF51AFD7ED558CCD)
+_F2 = np.uint64(0xC4CEB9FE1A85EC53)
 _LOW = np.int64(0xFFFFFFFF)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _slot(k1, k2, mask):
-    h = (np.uint64(k1) * _M1) ^ (np.uint64(k2) * _M2)
+    h = np.uint64(k1) * _M1 + np.uint64(k2) * _M2  # then murmur3's 64-bit finaliser
+    h ^= h >> _S
+    h *= _F1
+    h ^= h >> _S
+    h *= _F2
     h ^= h >> _S
     return np.int64(h & np.uint64(mask))
 
 
 @njit(cache=True, nogil=True)
-def _find(keys1, keys2, k1, k2, mask):
-    """The slot holding ``(k1, k2)``, or the empty slot where it would go (``keys1 == -1``)."""
+def _find(tab, k1, k2, mask):
+    """Slot of ``(k1, k2)`` in the interleaved table ``tab`` (rows ``[k1, k2, value]``), or
+    the empty slot where it would go (``tab[3 * slot] == -1``)."""
     i = _slot(k1, k2, mask)
     while True:
-        c = keys1[i]
-        if c == -1 or (c == k1 and keys2[i] == k2):
+        c = tab[3 * i]
+        if c == -1 or (c == k1 and tab[3 * i + 1] == k2):
             return i
         i = (i + 1) & mask
 
 
 @njit(cache=True, nogil=True)
-def _rehash(keys1, keys2, vals, new_size, min_val):
-    """A table of ``new_size`` slots holding the entries of value >= ``min_val``."""
-    n1 = np.full(new_size, -1, np.int64)
-    n2 = np.zeros(new_size, np.int64)
-    nv = np.zeros(new_size, np.int64)
+def _new_table(size, fill):
+    tab = np.empty(3 * size, np.int64)
+    for i in range(size):
+        tab[3 * i] = -1
+        tab[3 * i + 1] = 0
+        tab[3 * i + 2] = fill
+    return tab
+
+
+@njit(cache=True, nogil=True)
+def _rehash(tab, new_size, min_val):
+    """A table of ``new_size`` slots holding the entries of ``tab`` of value >= ``min_val``."""
+    out = _new_table(new_size, 0)
     mask = new_size - 1
     n = 0
-    for i in range(keys1.shape[0]):
-        if keys1[i] != -1 and vals[i] >= min_val:
-            j = _find(n1, n2, keys1[i], keys2[i], mask)
-            n1[j] = keys1[i]
-            n2[j] = keys2[i]
-            nv[j] = vals[i]
+    for i in range(tab.shape[0] // 3):
+        k1 = tab[3 * i]
+        if k1 != -1 and tab[3 * i + 2] >= min_val:
+            j = _find(out, k1, tab[3 * i + 1], mask)
+            out[3 * j] = k1
+            out[3 * j + 1] = tab[3 * i + 1]
+            out[3 * j + 2] = tab[3 * i + 2]
             n += 1
-    return n1, n2, nv, n
+    return out, n
 
 
 @njit(cache=True, nogil=True)
@@ -88,15 +104,11 @@ def count_phrases(raw, starts, is_conn, n_types, max_vocab_size, size):
     """
     uni = np.zeros(n_types, np.int64)
     n_uni = 0
-    keys1 = np.full(size, -1, np.int64)
-    keys2 = np.zeros(size, np.int64)
-    vals = np.zeros(size, np.int64)
+    tab = _new_table(size, 0)
     mask = size - 1
     n_big = 0
     tsize = 1024
-    tk1 = np.full(tsize, -1, np.int64)
-    tk2 = np.zeros(tsize, np.int64)
-    tv = np.zeros(tsize, np.int64)
+    trie = _new_table(tsize, 0)
     seq_parent = np.zeros(256, np.int64)
     seq_last = np.full(256, -1, np.int64)
     n_seq = 1
@@ -112,26 +124,25 @@ def count_phrases(raw, starts, is_conn, n_types, max_vocab_size, size):
                 uni[t] += 1
                 if prev >= 0:
                     k1 = (prev << 32) | t
-                    j = _find(keys1, keys2, k1, seq, mask)
-                    if keys1[j] == -1:
-                        keys1[j] = k1
-                        keys2[j] = seq
-                        vals[j] = 1
+                    j = _find(tab, k1, seq, mask)
+                    if tab[3 * j] == -1:
+                        tab[3 * j] = k1
+                        tab[3 * j + 1] = seq
+                        tab[3 * j + 2] = 1
                         n_big += 1
                         if n_big * 10 > (mask + 1) * 7:
-                            keys1, keys2, vals, n_big = _rehash(keys1, keys2, vals,
-                                                                (mask + 1) * 2, 1)
-                            mask = keys1.shape[0] - 1
+                            tab, n_big = _rehash(tab, (mask + 1) * 2, 1)
+                            mask = tab.shape[0] // 3 - 1
                     else:
-                        vals[j] += 1
+                        tab[3 * j + 2] += 1
                 prev = t
                 seq = 0
             elif prev >= 0:
-                j = _find(tk1, tk2, seq, t, tsize - 1)
-                if tk1[j] == -1:
-                    tk1[j] = seq
-                    tk2[j] = t
-                    tv[j] = n_seq
+                j = _find(trie, seq, t, tsize - 1)
+                if trie[3 * j] == -1:
+                    trie[3 * j] = seq
+                    trie[3 * j + 1] = t
+                    trie[3 * j + 2] = n_seq
                     if n_seq == seq_parent.shape[0]:
                         p2 = np.zeros(n_seq * 2, np.int64)
                         p2[:n_seq] = seq_parent
@@ -144,28 +155,28 @@ def count_phrases(raw, starts, is_conn, n_types, max_vocab_size, size):
                     seq = n_seq
                     n_seq += 1
                     if n_seq * 2 > tsize:
-                        tk1, tk2, tv, _ = _rehash(tk1, tk2, tv, tsize * 2, 0)
                         tsize *= 2
+                        trie, _ = _rehash(trie, tsize, 0)
                 else:
-                    seq = tv[j]
+                    seq = trie[3 * j + 2]
         if max_vocab_size >= 0 and n_uni + n_big > max_vocab_size:
             for t in range(n_types):
                 if uni[t] > 0 and uni[t] < min_reduce:
                     uni[t] = 0
                     n_uni -= 1
-            keys1, keys2, vals, n_big = _rehash(keys1, keys2, vals, mask + 1, min_reduce)
+            tab, n_big = _rehash(tab, mask + 1, min_reduce)
             min_reduce += 1
     a = np.empty(n_big, np.int32)
     b = np.empty(n_big, np.int32)
     sq = np.empty(n_big, np.int32)
     c = np.empty(n_big, np.int64)
     k = 0
-    for i in range(keys1.shape[0]):
-        if keys1[i] != -1:
-            a[k] = keys1[i] >> 32
-            b[k] = keys1[i] & _LOW
-            sq[k] = keys2[i]
-            c[k] = vals[i]
+    for i in range(mask + 1):
+        if tab[3 * i] != -1:
+            a[k] = tab[3 * i] >> 32
+            b[k] = tab[3 * i] & _LOW
+            sq[k] = tab[3 * i + 1]
+            c[k] = tab[3 * i + 2]
             k += 1
     return uni, a, sq, b, c, seq_parent[:n_seq].copy(), seq_last[:n_seq].copy(), min_reduce
 
@@ -200,36 +211,33 @@ def score_keys(ca, cb, cab, npmi, min_count, len_vocab, corpus_word_count):
 
 @njit(cache=True, nogil=True)
 def build_table(k1s, k2s, values):
-    """A hash table ``(k1, k2) -> value`` (values >= 0) for :func:`apply_phrases`."""
+    """An interleaved hash table ``(k1, k2) -> value`` (values >= 0) for
+    :func:`apply_phrases`."""
     n = k1s.shape[0]
     size = 16
     while size < 2 * n + 2:
         size *= 2
-    keys1 = np.full(size, -1, np.int64)
-    keys2 = np.zeros(size, np.int64)
-    vals = np.full(size, -1, np.int64)
+    tab = _new_table(size, -1)
     mask = size - 1
     for i in range(n):
-        j = _find(keys1, keys2, k1s[i], k2s[i], mask)
-        keys1[j] = k1s[i]
-        keys2[j] = k2s[i]
-        vals[j] = values[i]
-    return keys1, keys2, vals
+        j = _find(tab, k1s[i], k2s[i], mask)
+        tab[3 * j] = k1s[i]
+        tab[3 * j + 1] = k2s[i]
+        tab[3 * j + 2] = values[i]
+    return tab
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _get(keys1, keys2, vals, k1, k2):
-    j = _find(keys1, keys2, k1, k2, keys1.shape[0] - 1)
-    if keys1[j] == -1:
-        return -1
-    return vals[j]
+def _get(tab, k1, k2):
+    j = _find(tab, k1, k2, tab.shape[0] // 3 - 1)
+    return tab[3 * j + 2]  # -1 in an empty slot
 
 
 @njit(cache=True, nogil=True)
-def apply_phrases(raw, starts, is_conn, p1, p2, pv, t1, t2, tv, out, out_starts):
+def apply_phrases(raw, starts, is_conn, ptab, ttab, out, out_starts):
     """Join phrases in the sentences ``raw[starts[s]:starts[s+1]]``, writing to ``out``.
 
-    ``(p1, p2, pv)``: table ``((a << 32) | b, seq) -> joined token id``; ``(t1, t2, tv)``:
+    ``ptab``: table ``((a << 32) | b, seq) -> joined token id``; ``ttab``:
     table ``(seq, connector) -> seq`` of the connector sequences inside phrases. ``out`` may
     be ``raw``. ``out_starts`` (length ``len(starts)``) receives the new sentence offsets
     (no sentence becomes empty). Returns the number of tokens written.
@@ -247,7 +255,7 @@ def apply_phrases(raw, starts, is_conn, p1, p2, pv, t1, t2, tv, out, out_starts)
                 if prev >= 0:
                     v = -1
                     if seq >= 0:
-                        v = _get(p1, p2, pv, (np.int64(raw[prev]) << 32) | t, seq)
+                        v = _get(ptab, (np.int64(raw[prev]) << 32) | t, seq)
                     if v >= 0:
                         out[n] = v
                         n += 1
@@ -261,7 +269,7 @@ def apply_phrases(raw, starts, is_conn, p1, p2, pv, t1, t2, tv, out, out_starts)
                 seq = 0
             elif prev >= 0:
                 if seq >= 0:
-                    seq = _get(t1, t2, tv, seq, t)
+                    seq = _get(ttab, seq, t)
             else:
                 out[n] = t
                 n += 1
