@@ -30,6 +30,7 @@ from .evaluate import (
     evaluate_word_analogies,
     evaluate_word_pairs,
 )
+from .phrases import Phrases
 from .pretrained import KNOWN_MODELS, load
 from .subword import SubwordVectors
 from .text import Tokenizer, normalize_text, tokenize
@@ -82,6 +83,7 @@ __all__ = [
     "GloVe",
     "ValueVec",
     "Corpus",
+    "Phrases",
     "Vocabulary",
     "ValuePairs",
     "cooccurrence_matrix",

@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     datasets,
     evaluate,
     explore,
+    phrases,
     plot,
     query,
     train_fasttext,

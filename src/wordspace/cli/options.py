@@ -120,6 +120,7 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
                  "--pairs-out", "--corpus", "--article"),
 }
+TRAIN_IO_OPTIONS["word2vec"] += ("--phrases",)  # phrase passes before training (cli/phrases.py)
 
 
 def estimator_class(command: str) -> type:

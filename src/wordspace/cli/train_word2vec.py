@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import ParameterError
 from ..train.word2vec import Word2Vec
 from ._app import train_app
 from ._common import (
@@ -78,6 +79,9 @@ def train_word2vec(
         "--shared-negatives/--no-shared-negatives",
         help="Skip-gram: share one draw of negative samples across each window (faster).")
     ] = signature_default(D, "shared_negatives"),
+    phrases: Annotated[int, typer.Option(
+        "--phrases", help="First learn N phrase passes (new_york, then new_york_city; "
+        "see `wordspace phrases`) and train on the joined text (0: none).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model."""
@@ -96,6 +100,12 @@ def train_word2vec(
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
+    if phrases < 0:
+        raise ParameterError(f"--phrases must be an integer >= 0, got {phrases}")
+    if phrases:
+        from .phrases import phrased_corpus
+
+        source = phrased_corpus(source, phrases, lowercase=lowercase)
     with progress_bar(f"word2vec {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
         model.fit(source, progress=update)
     total_s = time.perf_counter() - t0
