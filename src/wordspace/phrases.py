@@ -60,7 +60,7 @@ from .train._common import Estimator, Rule, integer, is_finite_num, is_int
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, CorpusScan
+    from .corpus import CorpusScan
 
 __all__ = ["Phrases", "ENGLISH_CONNECTOR_WORDS", "learn_phrases", "FORMAT_NAME"]
 
