@@ -391,3 +391,31 @@ def test_kernel_counts_against_a_counter():
     got = {(int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c,
                                                                           strict=True)}
     assert got == dict(want)
+
+
+def test_counting_by_sorting_equals_the_hash_table():
+    from wordspace.kernels.phrases import candidate_keys, count_phrases, count_sorted
+
+    rng = np.random.default_rng(1)
+    n_types = 50
+    raw = rng.integers(0, n_types, 5000).astype(np.int32)
+    starts = np.array([0, 1, 1000, 4000, 5000], dtype=np.int64)
+    is_conn = np.zeros(n_types, dtype=np.bool_)
+    is_conn[[3, 4, 5]] = True
+    uni, a, sq, b, c, par, last, _ = count_phrases(raw, starts, is_conn, n_types, -1, 16)
+    bits = (n_types - 1).bit_length()
+    uni2, keys, par2, last2, ok = candidate_keys(raw, starts, is_conn, n_types, bits)
+    assert ok
+    keys.sort()
+    a2, sq2, b2, c2 = count_sorted(keys, bits)
+    np.testing.assert_array_equal(uni, uni2)
+
+    def table(a, sq, b, c, par, last):
+        seqs = [()]
+        for s in range(1, len(par)):
+            seqs.append(seqs[par[s]] + (int(last[s]),))
+        return {(int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c,
+                                                                              strict=True)}
+    assert table(a, sq, b, c, par, last) == table(a2, sq2, b2, c2, par2, last2)
+    # too many connector sequences for the bits left: the caller falls back to the table
+    assert not candidate_keys(raw, starts, is_conn, n_types, 31)[4]

@@ -237,9 +237,11 @@ class Phrases(Estimator):
             if i is not None:
                 is_conn[i] = True
         mvs = -1 if self.max_vocab_size is None else int(self.max_vocab_size)
-        size = 1 << 16
-        uni, a, sq, b, cab, seq_parent, seq_last, min_reduce = count_phrases(
-            sc.raw_ids, sc.sentence_starts, is_conn, n_types, mvs, size)
+        counted = _count_by_sorting(sc, is_conn, n_types, mvs)
+        if counted is None:  # gensim's pruning is needed: count in a hash table, pruning
+            counted = count_phrases(sc.raw_ids, sc.sentence_starts, is_conn, n_types, mvs,
+                                    1 << 16)
+        uni, a, sq, b, cab, seq_parent, seq_last, min_reduce = counted
         total = sc.total_words
         seqs = _seq_tuples(seq_parent, seq_last)
 
@@ -563,6 +565,27 @@ def _learn(corpus: Any, passes: int, **params: Any) -> tuple[list[Phrases], Corp
 
 
 # ---------------------------------------------------------------------------- helpers
+def _count_by_sorting(sc: CorpusScan, is_conn: np.ndarray, n_types: int, mvs: int):
+    """Count candidates by sorting packed keys (sequential memory access: several times
+    faster than a hash table of millions of keys); None when that cannot reproduce gensim:
+    more keys than ``max_vocab_size`` (gensim would have pruned) or keys that do not pack."""
+    from .kernels.phrases import candidate_keys, count_sorted
+
+    bits = max(1, (n_types - 1).bit_length())
+    if 63 - 2 * bits < 4:
+        return None
+    uni, keys, seq_parent, seq_last, ok = candidate_keys(sc.raw_ids, sc.sentence_starts,
+                                                         is_conn, n_types, bits)
+    if not ok:
+        return None
+    keys.sort()
+    a, sq, b, cab = count_sorted(keys, bits)
+    del keys
+    if mvs >= 0 and int(np.count_nonzero(uni)) + len(cab) > mvs:
+        return None
+    return uni, a, sq, b, cab, seq_parent, seq_last, 1
+
+
 def _seq_tuples(parent: np.ndarray, last: np.ndarray) -> list[tuple[int, ...]]:
     out: list[tuple[int, ...]] = [()]
     par = parent.tolist()
