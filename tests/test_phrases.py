@@ -419,3 +419,13 @@ def test_counting_by_sorting_equals_the_hash_table():
     assert table(a, sq, b, c, par, last) == table(a2, sq2, b2, c2, par2, last2)
     # too many connector sequences for the bits left: the caller falls back to the table
     assert not candidate_keys(raw, starts, is_conn, n_types, 31)[4]
+
+
+@pytest.mark.parametrize("trainer", ["GloVe", "FastText"])
+def test_other_trainers_read_the_joined_stream(trainer):
+    sents = [["w1", "new", "york", "w2"], ["new", "york", "w3", "w1"], ["w2", "w3"]] * 30
+    ph = Phrases(min_count=1, threshold=0.1).fit(sents)
+    assert "new_york" in ph.phrasegrams_
+    est = getattr(ws, trainer)(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
+    wv = est.fit(ws.Corpus(sents, phrases=ph)).wv
+    assert "new_york" in wv.key_to_index and "new" not in wv.key_to_index
