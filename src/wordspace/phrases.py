@@ -200,6 +200,9 @@ class Phrases(Estimator):
         self._check_fitted("take its len()")
         return len(self._phrases)
 
+    def __bool__(self) -> bool:  # an estimator is truthy, fitted or not
+        return True
+
     def _set_table(self, phrases: list[str], counts: np.ndarray, scores: np.ndarray) -> None:
         order = np.lexsort((np.arange(len(phrases)), -scores))
         self._phrases = [phrases[i] for i in order]
@@ -470,7 +473,7 @@ class Phrases(Estimator):
         doc = {
             "format": FORMAT_NAME,
             "version": _FORMAT_VERSION,
-            "params": self._config(),
+            "params": {**self._config(), "connector_words": sorted(self._connectors)},
             "connector_words": sorted(self._connectors),
             "corpus_word_count": self.corpus_word_count_,
             "len_vocab": self.len_vocab_,
