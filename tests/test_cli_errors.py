@@ -109,6 +109,11 @@ BAD = [
     ("export projector", ["model.wsv", "--limit", "0"], "--limit"),
     ("export projector", ["model.wsv", "vectors.txt"], "not a folder"),
     ("datasets color-spectrum", ["-n", "0"], "-n must be"),
+    ("phrases", ["missing.txt"], "CORPUS 'missing.txt' does not exist"),
+    ("phrases", ["corpus.txt", "--threshold", "0"], "--threshold"),
+    ("phrases", ["corpus.txt", "--scoring", "pmi"], "--scoring"),
+    ("phrases", ["corpus.txt", "-o", "mine"], "mine"),
+    ("phrases", ["corpus.txt", "-o", "corpus.txt"], "replace the corpus"),
     ("datasets color-spectrum", ["-o", "c.xml", "--format", "xml"], "--format"),
 ]
 
