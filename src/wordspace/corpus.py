@@ -295,12 +295,53 @@ class Corpus:
         """
         if self._scan is not None:
             return self._scan
-        result = self._scan_tokens()
+        result = self._scan_ascii() if self.is_file and not self.normalize else None
+        if result is None:
+            result = self._scan_tokens()
         for ph in self.phrases:
             result = ph._transform_scan(result, inplace=True)
         if cache:
             self._scan = result
         return result
+
+    def _scan_ascii(self) -> CorpusScan | None:
+        """:meth:`scan` of an ASCII file in compiled code (:mod:`wordspace.kernels.tokenize`);
+        the same result as the Python path, several times faster. None at the first byte
+        >= 0x80 (the Python path then reads the file: it knows UTF-8 and Unicode spaces)."""
+        from .kernels.tokenize import WS_BYTES, line_sentences, tokenize_ascii
+
+        tab = np.full(2 * 1024, -1, dtype=np.int64)
+        store = np.empty(1 << 16, dtype=np.uint8)
+        offs = np.zeros(1024, dtype=np.int64)
+        ids = np.empty(1 << 20, dtype=np.int32)
+        ends = np.empty(1 << 12, dtype=np.int64)
+        n_types = n_ids = n_ends = 0
+        carry = b""
+        for block in self._blocks():
+            eof = not block
+            data = carry + block
+            if not data:
+                break
+            buf = np.frombuffer(data, dtype=np.uint8)
+            (status, used, tab, store, offs, n_types, ids, n_ids, ends,
+             n_ends) = tokenize_ascii(buf, eof, self.lowercase, WS_BYTES, tab, store, offs,
+                                      n_types, ids, n_ids, ends, n_ends)
+            if status:
+                logger.debug("%s is not ASCII: reading it with the Unicode tokenizer", self.name)
+                return None
+            carry = data[used:]
+            if eof:
+                break
+        raw = ids[:n_ids].copy()
+        del ids
+        raw_store = store.tobytes()
+        o = offs[: n_types + 1].tolist()
+        types = [raw_store[o[i]:o[i + 1]].decode("ascii") for i in range(n_types)]
+        starts = line_sentences(ends[:n_ends], n_ids, self.max_sentence_length)
+        counts = np.bincount(raw, minlength=n_types).astype(np.int64)
+        logger.info("scanned %s: %d tokens, %d types, %d sentences", self.name, n_ids,
+                    n_types, len(starts) - 1)
+        return CorpusScan(types, counts, raw, starts)
 
     def _scan_tokens(self) -> CorpusScan:
         idx = _Index()
