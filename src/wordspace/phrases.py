@@ -233,12 +233,10 @@ class Phrases(Estimator):
         n_types = len(types)
         delim = self.delimiter
         conn = frozenset(self.connector_words)
-        index = {t: i for i, t in enumerate(types)}
         is_conn = np.zeros(max(n_types, 1), dtype=np.bool_)
-        for w in conn:
-            i = index.get(w)
-            if i is not None:
-                is_conn[i] = True
+        if conn:
+            is_conn[:n_types] = np.fromiter((t in conn for t in types), dtype=np.bool_,
+                                            count=n_types)
         mvs = -1 if self.max_vocab_size is None else int(self.max_vocab_size)
         counted = _count_by_sorting(sc, is_conn, n_types, mvs)
         if counted is None:  # gensim's pruning is needed: count in a hash table, pruning
@@ -258,6 +256,7 @@ class Phrases(Estimator):
         else:
             amb = np.zeros(len(cab), dtype=np.bool_)
         merged: dict[str, int] = {}
+        index = {t: i for i, t in enumerate(types)} if has_delim.any() else {}
         for t in amb_uni.tolist():
             merged[types[t]] = int(uni[t])
         for k in np.flatnonzero(amb).tolist():
@@ -280,16 +279,19 @@ class Phrases(Estimator):
         n_uni_plain = int(np.count_nonzero((uni > 0) & ~has_delim))
         len_vocab = n_uni_plain + int(np.count_nonzero(keep)) + len(merged)
 
-        ka, kb, ks, kc = a[keep], b[keep], sq[keep], cab[keep]
+        if keep.all():
+            ka, kb, ks, kc = a, b, sq, cab
+        else:
+            ka, kb, ks, kc = a[keep], b[keep], sq[keep], cab[keep]
         if callable(self.scoring):
             scores = self._custom_scores(uni[ka], uni[kb], kc, len_vocab, total)
         else:
-            scores = score_keys(uni[ka], uni[kb], kc, self.scoring == "npmi",
+            scores = score_keys(uni, ka, kb, kc, self.scoring == "npmi",
                                 int(self.min_count), len_vocab, total)
         thr = float(self.threshold)
         good = np.flatnonzero(scores > thr)
-        phrases = [_join(types, int(ka[k]), seqs[int(ks[k])], int(kb[k]), delim)
-                   for k in good.tolist()]
+        phrases = [_join(types, x, seqs[q], y, delim) for x, q, y in
+                   zip(ka[good].tolist(), ks[good].tolist(), kb[good].tolist(), strict=True)]
         counts = kc[good].tolist()
         score_list = scores[good].tolist()
         # merged strings are scored by splitting at the delimiter (gensim's export_phrases)
@@ -323,8 +325,8 @@ class Phrases(Estimator):
                                       corpus_word_count=total))
         from .kernels.phrases import score_keys
 
-        one = np.array([ca], dtype=np.int64)
-        return float(score_keys(one, np.array([cb], dtype=np.int64),
+        return float(score_keys(np.array([ca, cb], dtype=np.int64),
+                                np.array([0], dtype=np.int32), np.array([1], dtype=np.int32),
                                 np.array([cab], dtype=np.int64), self.scoring == "npmi",
                                 int(self.min_count), len_vocab, total)[0])
 

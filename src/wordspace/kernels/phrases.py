@@ -190,9 +190,10 @@ def count_phrases(raw, starts, is_conn, n_types, max_vocab_size, size):
 
 
 @njit(cache=True, nogil=True)
-def score_keys(ca, cb, cab, npmi, min_count, len_vocab, corpus_word_count):
-    """gensim's scores of candidates with counts ``ca``, ``cb`` (words) and ``cab`` (the
-    candidate); ``-inf`` where a count is zero (gensim's "not a phrase").
+def score_keys(uni, a, b, cab, npmi, min_count, len_vocab, corpus_word_count):
+    """gensim's scores of candidates ``(a, b)`` with counts ``ca = uni[a]``, ``cb = uni[b]``
+    (words) and ``cab`` (the candidate); ``-inf`` where a count is zero (gensim's "not a
+    phrase").
 
     Default (Mikolov et al.): ``(cab - min_count) / float(ca * cb) * len_vocab``.
     NPMI (Bouma): ``log(pab / (pa * pb)) / -log(pab)`` with ``p = count / corpus_word_count``,
@@ -203,13 +204,15 @@ def score_keys(ca, cb, cab, npmi, min_count, len_vocab, corpus_word_count):
     lv = np.float64(len_vocab)
     cw = np.float64(corpus_word_count)
     for i in range(n):
-        if ca[i] <= 0 or cb[i] <= 0 or cab[i] <= 0:
+        ca = uni[a[i]]
+        cb = uni[b[i]]
+        if ca <= 0 or cb <= 0 or cab[i] <= 0:
             out[i] = -np.inf
         elif not npmi:
-            out[i] = np.float64(cab[i] - min_count) / np.float64(ca[i] * cb[i]) * lv
+            out[i] = np.float64(cab[i] - min_count) / np.float64(ca * cb) * lv
         elif cab[i] >= min_count:
-            pa = ca[i] / cw
-            pb = cb[i] / cw
+            pa = ca / cw
+            pb = cb / cw
             pab = cab[i] / cw
             out[i] = math.log(pab / (pa * pb)) / -math.log(pab)
         else:
