@@ -288,8 +288,10 @@ class Corpus:
     def scan(self, cache: bool = True) -> CorpusScan:
         """Read the corpus once: raw ids of every token, counts, sentence offsets.
 
-        Mapping tokens to ids and counting runs in C (``dict`` lookups through ``map`` and
-        ``np.bincount``); Python only runs per line/block and per *new* token. The result is
+        An ASCII file is tokenised in compiled code (:mod:`wordspace.kernels.tokenize`, the
+        same result several times faster); otherwise mapping tokens to ids and counting runs
+        in C (``dict`` lookups through ``map`` and ``np.bincount``); Python only runs per
+        line/block and per *new* token. The result is
         cached on the corpus (``cache=False`` to not keep it). The corpus's ``phrases`` are
         applied to the id array (compiled), in order; joined tokens are new types.
         """

@@ -21,8 +21,10 @@ gensim 4.4's ``Phrases``, so that the same settings give the same phrase set:
   (unigrams + candidates): after any sentence at which the count exceeds it, every key seen
   fewer than ``min_reduce`` times is dropped and ``min_reduce`` grows by one (gensim's
   ``prune_vocab``, at the same points of the stream, so the counts stay identical to gensim's).
-  Counting is exact while the limit is not reached; a key costs about 30 bytes (the 40M
-  default: at most ~1.2 GB). ``max_vocab_size=None`` never prunes.
+  Counting is exact while the limit is not reached. Memory: without pruning the candidates are
+  counted by sorting one packed ``int64`` per candidate occurrence (8 bytes per corpus token at
+  most); when pruning is needed, in a hash table of 24 bytes per slot (at most ~40M keys at
+  70 % load: ~1.4 GB at the default). ``max_vocab_size=None`` never prunes.
 * **Joining** (:meth:`Phrases.transform`, and ``Corpus(..., phrases=...)``): gensim's
   ``analyze_sentence`` with the frozen phrase table, left to right; a joined phrase does not
   chain with the next word, which is why a second pass (fitted on the output of the first)
