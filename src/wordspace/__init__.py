@@ -31,6 +31,7 @@ from .evaluate import (
     evaluate_word_analogies,
     evaluate_word_pairs,
 )
+from .phrases import Phrases
 from .pretrained import KNOWN_MODELS, load
 from .report import Report, report
 from .subword import SubwordVectors
@@ -84,6 +85,7 @@ __all__ = [
     "GloVe",
     "ValueVec",
     "Corpus",
+    "Phrases",
     "Vocabulary",
     "ValuePairs",
     "cooccurrence_matrix",

@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -94,6 +94,10 @@ class Corpus:
     errors:
         What to do with bytes that are not UTF-8: ``"strict"`` raises :class:`CorpusError`
         naming the byte offset; ``"replace"`` substitutes U+FFFD; ``"ignore"`` drops them.
+    phrases:
+        Fitted :class:`~wordspace.Phrases` (or paths of files they exported), applied in order
+        to every sentence as it is read: ``[bigrams, trigrams]`` joins ``new york`` and then
+        ``new_york city``. Every trainer reads the joined stream; nothing is written to disk.
     """
 
     def __init__(
@@ -103,6 +107,7 @@ class Corpus:
         max_sentence_length: int = 10000,
         errors: str = "strict",
         normalize: bool = False,
+        phrases: Any = None,
     ):
         if errors not in _ERRORS:
             raise ParameterError(f"errors must be one of {', '.join(_ERRORS)}; got {errors!r}")
@@ -111,6 +116,8 @@ class Corpus:
                 f"max_sentence_length must be a positive integer, got {max_sentence_length!r}"
             )
         if isinstance(source, Corpus):
+            if phrases is None:
+                phrases = source.phrases
             source = source.source
         if isinstance(source, str | os.PathLike):
             p = Path(source)
@@ -140,6 +147,7 @@ class Corpus:
         self.tokenizer = Tokenizer(lowercase=self.lowercase, normalize=self.normalize)
         self.max_sentence_length = int(max_sentence_length)
         self.errors = errors
+        self.phrases: list = _as_phrases(phrases)
         self._scan: CorpusScan | None = None
 
     # ------------------------------------------------------------------ descriptions
@@ -154,7 +162,9 @@ class Corpus:
         return str(self.source) if self.is_file else f"<{type(self.source).__name__}>"
 
     def __repr__(self) -> str:
-        return f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize})"
+        ph = f", phrases={len(self.phrases)} passes" if self.phrases else ""
+        return (f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize}"
+                f"{ph})")
 
     # ------------------------------------------------------------------ many files
     @classmethod
@@ -272,6 +282,16 @@ class Corpus:
                 break
 
     def __iter__(self) -> Iterator[list[str]]:
+        if not self.phrases:
+            yield from self._sentences()
+            return
+        phrases = self.phrases
+        for sent in self._sentences():
+            for ph in phrases:
+                sent = ph.transform(sent)
+            yield sent
+
+    def _sentences(self) -> Iterator[list[str]]:
         cap = self.max_sentence_length
         pending: list[str] = []
         for toks, ends in self._pieces():
@@ -297,12 +317,64 @@ class Corpus:
     def scan(self, cache: bool = True) -> CorpusScan:
         """Read the corpus once: raw ids of every token, counts, sentence offsets.
 
-        Mapping tokens to ids and counting runs in C (``dict`` lookups through ``map`` and
-        ``np.bincount``); Python only runs per line/block and per *new* token. The result is
-        cached on the corpus (``cache=False`` to not keep it).
+        An ASCII file is tokenised in compiled code (:mod:`wordspace.kernels.tokenize`, the
+        same result several times faster); otherwise mapping tokens to ids and counting runs
+        in C (``dict`` lookups through ``map`` and ``np.bincount``); Python only runs per
+        line/block and per *new* token. The result is
+        cached on the corpus (``cache=False`` to not keep it). The corpus's ``phrases`` are
+        applied to the id array (compiled), in order; joined tokens are new types.
         """
         if self._scan is not None:
             return self._scan
+        result = self._scan_ascii() if self.is_file and not self.normalize else None
+        if result is None:
+            result = self._scan_tokens()
+        for ph in self.phrases:
+            result = ph._transform_scan(result, inplace=True)
+        if cache:
+            self._scan = result
+        return result
+
+    def _scan_ascii(self) -> CorpusScan | None:
+        """:meth:`scan` of an ASCII file in compiled code (:mod:`wordspace.kernels.tokenize`);
+        the same result as the Python path, several times faster. None at the first byte
+        >= 0x80 (the Python path then reads the file: it knows UTF-8 and Unicode spaces)."""
+        from .kernels.tokenize import WS_BYTES, line_sentences, tokenize_ascii
+
+        tab = np.full(2 * 1024, -1, dtype=np.int64)
+        store = np.empty(1 << 16, dtype=np.uint8)
+        offs = np.zeros(1024, dtype=np.int64)
+        ids = np.empty(1 << 20, dtype=np.int32)
+        ends = np.empty(1 << 12, dtype=np.int64)
+        n_types = n_ids = n_ends = 0
+        carry = b""
+        for block in self._blocks():
+            eof = not block
+            data = carry + block
+            if not data:
+                break
+            buf = np.frombuffer(data, dtype=np.uint8)
+            (status, used, tab, store, offs, n_types, ids, n_ids, ends,
+             n_ends) = tokenize_ascii(buf, eof, self.lowercase, WS_BYTES, tab, store, offs,
+                                      n_types, ids, n_ids, ends, n_ends)
+            if status:
+                logger.debug("%s is not ASCII: reading it with the Unicode tokenizer", self.name)
+                return None
+            carry = data[used:]
+            if eof:
+                break
+        raw = ids[:n_ids].copy()
+        del ids
+        raw_store = store.tobytes()
+        o = offs[: n_types + 1].tolist()
+        types = [raw_store[o[i]:o[i + 1]].decode("ascii") for i in range(n_types)]
+        starts = line_sentences(ends[:n_ends], n_ids, self.max_sentence_length)
+        counts = np.bincount(raw, minlength=n_types).astype(np.int64)
+        logger.info("scanned %s: %d tokens, %d types, %d sentences", self.name, n_ids,
+                    n_types, len(starts) - 1)
+        return CorpusScan(types, counts, raw, starts)
+
+    def _scan_tokens(self) -> CorpusScan:
         idx = _Index()
         get = idx.__getitem__
         parts: list[np.ndarray] = []
@@ -330,8 +402,6 @@ class Corpus:
         result = CorpusScan(types, counts, raw, np.asarray(starts, dtype=np.int64))
         logger.info("scanned %s: %d tokens, %d types, %d sentences", self.name, pos,
                     len(types), len(starts) - 1)
-        if cache:
-            self._scan = result
         return result
 
     def clear_cache(self) -> None:
@@ -408,6 +478,33 @@ class _Files:
     def __str__(self) -> str:
         n = len(self.paths)
         return f"{self.spec} ({n} file{'s' if n != 1 else ''})"
+
+
+def _as_phrases(phrases: Any) -> list:
+    """``phrases=`` as a list of fitted Phrases (paths are loaded)."""
+    if phrases is None:
+        return []
+    from .phrases import Phrases
+
+    items = [phrases] if isinstance(phrases, Phrases | str | os.PathLike) else phrases
+    try:
+        items = list(items)
+    except TypeError:
+        raise ParameterError(
+            f"phrases must be a fitted Phrases, a path written by Phrases.export, or a list of "
+            f"them; got {type(phrases).__name__}") from None
+    out = []
+    for ph in items:
+        if isinstance(ph, str | os.PathLike):
+            ph = Phrases.load(ph)
+        if not isinstance(ph, Phrases):
+            raise ParameterError(
+                f"phrases must be fitted Phrases (or paths of exported ones); got a "
+                f"{type(ph).__name__}")
+        if not ph.is_fitted:
+            raise ParameterError("phrases: a Phrases is not fitted yet; call fit() on it first")
+        out.append(ph)
+    return out
 
 
 def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 10000,

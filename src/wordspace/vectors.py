@@ -185,7 +185,17 @@ class WordVectors:
         return len(self.index_to_key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.key_to_index
+        return key in self.key_to_index or self._phrase_key(key) is not None
+
+    def _phrase_key(self, key: object) -> str | None:
+        """``"new york"`` -> ``"new_york"`` when only the joined token (phrases) is known;
+        the delimiter is the model's (``meta["phrases"]["delimiter"]``), else ``"_"``."""
+        if not isinstance(key, str) or not any(c.isspace() for c in key):
+            return None
+        rec = self.meta.get("phrases")
+        delim = rec.get("delimiter") if isinstance(rec, dict) else None
+        joined = (delim if isinstance(delim, str) and delim else "_").join(key.split())
+        return joined if joined in self.key_to_index else None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.index_to_key)
@@ -208,6 +218,9 @@ class WordVectors:
         idx = self.key_to_index.get(key)
         if idx is not None:
             return idx
+        joined = self._phrase_key(key)
+        if joined is not None:
+            return self.key_to_index[joined]
         if default is not None:
             return default
         raise self._oov(key)
@@ -389,6 +402,8 @@ class WordVectors:
                 raw_pos.append(j)
                 continue
             i = kti.get(k)
+            if i is None and (pk := self._phrase_key(k)) is not None:
+                i = kti[pk]
             if i is not None:
                 idx.append(i)
                 used.append(j)

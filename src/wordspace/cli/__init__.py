@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (the modules register their commands)
     evaluate,
     explore,
     models,
+    phrases,
     plot,
     query,
     train_fasttext,

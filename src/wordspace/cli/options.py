@@ -138,6 +138,8 @@ LONG_RUN_IO_OPTIONS = ("--resume", "--on-interrupt")
 for _command in TRAIN_IO_OPTIONS:
     TRAIN_IO_OPTIONS[_command] += LONG_RUN_IO_OPTIONS
 
+TRAIN_IO_OPTIONS["word2vec"] += ("--phrases",)  # phrase passes before training (cli/phrases.py)
+
 
 def estimator_class(command: str) -> type:
     from ..train.fasttext import FastText

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import ParameterError
 from ..train.word2vec import Word2Vec
 from ._app import train_app
 from ._common import (
@@ -97,6 +98,9 @@ def train_word2vec(
     sync_words: Annotated[int | None, typer.Option(
         help="With --scheduler: words each worker trains between synchronisations "
         "(default 1,000,000).")] = None,
+    phrases: Annotated[int, typer.Option(
+        "--phrases", help="First learn N phrase passes (new_york, then new_york_city; "
+        "see `wordspace phrases`) and train on the joined text (0: none).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model.
@@ -124,6 +128,12 @@ def train_word2vec(
     source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
+    if phrases < 0:
+        raise ParameterError(f"--phrases must be an integer >= 0, got {phrases}")
+    if phrases:
+        from .phrases import phrased_corpus
+
+        source = phrased_corpus(source, phrases, lowercase=lowercase)
     with interruptible() as signals:
         try:
             with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",

@@ -1,0 +1,78 @@
+"""``wordspace phrases`` and ``wordspace train word2vec --phrases N``."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+import wordspace as ws
+from wordspace.cli import main
+
+
+def _corpus(tmp_path, n=1500):
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(400)]  # many distinct pairs: a large N in the score
+    lines = []
+    for _ in range(n):
+        s = [rng.choice(words) for _ in range(8)]
+        i = rng.randrange(8)
+        s[i:i] = rng.choice([["new", "york", "city"], ["bank", "of", "america"], ["new", "york"],
+                             ["new"], ["city"]])
+        lines.append(" ".join(s))
+    p = tmp_path / "c.txt"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_phrases_writes_the_joined_corpus_and_tables(tmp_path, capsys):
+    src = _corpus(tmp_path)
+    out = tmp_path / "joined.txt"
+    main(["phrases", str(src), "-o", str(out), "--passes", "2", "--threshold", "1",
+          "--export", str(tmp_path / "p.json"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [p["phrases"] for p in data["passes"]][0] >= 2
+    text = out.read_text(encoding="utf-8")
+    assert "bank_of_america" in text and "new_york_city" in text
+    assert " new york " not in f" {text} "
+    # the exported passes applied by a Corpus give the same text
+    c = ws.Corpus(src, phrases=[tmp_path / "p-1.json", tmp_path / "p-2.json"])
+    assert [" ".join(s) for s in c] == text.splitlines()
+    ph = ws.Phrases.load(tmp_path / "p-1.json")
+    assert "new_york" in ph.phrasegrams_
+
+
+def test_phrases_bad_input_is_one_line(tmp_path, capsys):
+    src = _corpus(tmp_path, n=20)
+    for args, needle in [
+        (["--threshold", "0"], "--threshold"),
+        (["--scoring", "npmi", "--threshold", "2"], "--threshold"),
+        (["--min-count", "0"], "--min-count"),
+        (["--passes", "0"], "--passes"),
+    ]:
+        with pytest.raises(SystemExit) as e:
+            main(["phrases", str(src), "-o", str(tmp_path / "o.txt"), *args])
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert needle in err and "Traceback" not in err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["phrases", str(empty), "-o", str(tmp_path / "o.txt")])
+    assert e.value.code == 2 and "no tokens" in capsys.readouterr().err
+
+
+def test_train_word2vec_with_phrases(tmp_path, capsys):
+    src = _corpus(tmp_path)
+    out = tmp_path / "m.wsv"
+    main(["train", "word2vec", str(src), "-o", str(out), "--phrases", "2", "--dim", "8",
+          "--min-count", "1", "--epochs", "1", "--workers", "1", "--json"])
+    json.loads(capsys.readouterr().out)
+    wv = ws.load(out)
+    assert "new_york_city" in wv.key_to_index and "bank_of_america" in wv.key_to_index
+    assert "new york city" in wv
+    assert wv.most_similar("bank of america", topn=1)
+    with pytest.raises(SystemExit) as e:
+        main(["train", "word2vec", str(src), "-o", str(out), "--phrases", "-1"])
+    assert e.value.code == 2 and "--phrases" in capsys.readouterr().err
