@@ -133,7 +133,8 @@ def train_word2vec(
     if phrases:
         from .phrases import phrased_corpus
 
-        source = phrased_corpus(source, phrases, lowercase=lowercase)
+        source = phrased_corpus(corpus if corpus is not None else embedded_corpus("brown").source,
+                                phrases, lowercase=lowercase or corpus is None)
     with interruptible() as signals:
         try:
             with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",
