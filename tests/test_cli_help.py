@@ -9,7 +9,7 @@ import typer
 
 import wordspace as ws
 from wordspace.cli import app, main
-from wordspace.datasets import color_spectrum
+from wordspace.datasets import color_spectrum, topic_records
 
 ROOT = typer.main.get_command(app)
 
@@ -68,6 +68,11 @@ def folder(tmp_path, monkeypatch):
     lines = [" ".join(words[(i * 7 + j) % 12] for j in range(10)) for i in range(200)]
     (tmp_path / "corpus.txt").write_text("\n".join(lines) + "\n")
     color_spectrum(30, 42).to_csv("colors.csv", index=False)
+    ws.ValueVec(epochs=20).fit(color_spectrum(30, 42), word="keyword",
+                               value="estimated_value").save("values.wsv")
+    rec = topic_records(n_topics=4, words_per_topic=8, n_records=400, seed=0)
+    rec.assign(name=rec["text"], price=np.exp(1 + rec["value"] / 10)).to_csv(
+        "listings.csv", index=False)
     (tmp_path / "questions.txt").write_text(": family\nking queen man woman\n")
     (tmp_path / "pairs.tsv").write_text("king\tqueen\t8\ncat\tdog\t7\nman\tmat\t1\n")
     (tmp_path / "query.txt").write_text("the cat\n")

@@ -440,7 +440,7 @@ class _Builder:
                            "vocabulary</p>")
             else:
                 rows = [(_e(s["section"]), f"{s['correct']:,}", f"{s['total']:,}",
-                         f"{100 * s['accuracy']:.1f}%") for s in r.summary()]
+                         f"{100 * s['accuracy']:.1f}%") for s in r.summary().to_dict("records")]
                 lim = ("all words" if r.restrict_vocab is None
                        else f"the first {r.restrict_vocab:,} words")
                 out.append(f"<h3>Benchmark</h3><p>Google analogy test set "

@@ -37,8 +37,8 @@ def _check_predictor(predictor: str | None) -> None:
 
 
 @app.command("predict-value", epilog=epilog(
-    "wordspace predict-value price.wsv cozy penthouse 'sea view'",
-    "wordspace predict-value price.wsv cozy --predictor ridge --json"))
+    "wordspace predict-value values.wsv crimson light-gold",
+    "wordspace predict-value values.wsv crimson --predictor ridge --json"))
 def predict_value(
     model: Annotated[str, typer.Argument(help="A saved ValueVec model (.wsv).")],
     words: Annotated[list[str], typer.Argument(help="Words whose value to predict.")],
@@ -94,8 +94,7 @@ D = ValueVec
 
 
 @app.command("value-holdout", epilog=epilog(
-    "wordspace value-holdout reviews.csv --text description --value price "
-    "--value-transform log"))
+    "wordspace value-holdout listings.csv --text name --value price --value-transform log"))
 def value_holdout(
     data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table of records.")],
     text: Annotated[str, typer.Option(help="Column of texts.")],
