@@ -58,6 +58,10 @@ def _unsupported(name: str) -> Callable[..., Any]:
 class GensimTrainer:
     """gensim 4's training API for a wordspace trainer (see the module docstring)."""
 
+    #: wordspace's checkpoint parameters, which gensim's signatures do not have: off
+    checkpoint_every = None
+    checkpoint_path = None
+
     def __getattr__(self, name: str) -> Any:  # only for names not found normally
         if name in _INTERNAL:
             return _unsupported(name)
@@ -78,6 +82,9 @@ class GensimTrainer:
     def _validate(self) -> None:
         params = {name: getattr(self, name) for name in self._get_param_names()}
         params.update(self._wordspace_aliases())
+        # wordspace parameters that gensim's signatures lack (checkpoints): not used here
+        params.setdefault("checkpoint_every", getattr(self, "checkpoint_every", None))
+        params.setdefault("checkpoint_path", getattr(self, "checkpoint_path", None))
         if params.get("sorted_vocab") in (0, 1):
             params["sorted_vocab"] = bool(params["sorted_vocab"])
         for r in self._constraints:
