@@ -76,3 +76,35 @@ def test_train_word2vec_with_phrases(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["train", "word2vec", str(src), "-o", str(out), "--phrases", "-1"])
     assert e.value.code == 2 and "--phrases" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command,extra", [
+    ("glove", ["--epochs", "2", "--window", "3"]),
+    ("fasttext", ["--epochs", "1", "--minn", "3", "--maxn", "4", "--bucket", "1000"]),
+])
+def test_train_glove_and_fasttext_with_phrases(tmp_path, capsys, command, extra):
+    src = _corpus(tmp_path)
+    out = tmp_path / "m.wsv"
+    main(["train", command, str(src), "-o", str(out), "--phrases", "2", "--dim", "8",
+          "--min-count", "1", "--workers", "1", *extra, "--json"])
+    json.loads(capsys.readouterr().out)
+    wv = ws.load(out)
+    assert "new_york_city" in wv.key_to_index and "bank_of_america" in wv.key_to_index
+    assert "new york city" in wv
+    with pytest.raises(SystemExit) as e:
+        main(["train", command, str(src), "-o", str(tmp_path / "x.wsv"), "--phrases", "-1"])
+    assert e.value.code == 2 and "--phrases" in capsys.readouterr().err
+
+
+def test_train_glove_phrases_refuses_a_cooccurrence_file(tmp_path, capsys):
+    src = _corpus(tmp_path, n=50)
+    co = tmp_path / "co.npz"
+    main(["train", "glove", str(src), "-o", str(tmp_path / "g.wsv"), "--dim", "4",
+          "--min-count", "1", "--epochs", "1", "--save-cooccurrence", str(co), "--json"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:
+        main(["train", "glove", "--cooccurrence", str(co), "-o", str(tmp_path / "h.wsv"),
+              "--phrases", "1"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "--phrases" in err and "--cooccurrence" in err
+    assert not (tmp_path / "h.wsv").exists()

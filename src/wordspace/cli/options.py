@@ -138,7 +138,8 @@ LONG_RUN_IO_OPTIONS = ("--resume", "--on-interrupt")
 for _command in TRAIN_IO_OPTIONS:
     TRAIN_IO_OPTIONS[_command] += LONG_RUN_IO_OPTIONS
 
-TRAIN_IO_OPTIONS["word2vec"] += ("--phrases",)  # phrase passes before training (cli/phrases.py)
+for _command in ("word2vec", "fasttext", "glove"):  # phrase passes before training
+    TRAIN_IO_OPTIONS[_command] += ("--phrases",)
 
 
 def estimator_class(command: str) -> type:

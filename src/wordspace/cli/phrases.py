@@ -51,6 +51,25 @@ def phrased_corpus(source: str | os.PathLike, passes: int, *, lowercase: bool = 
     return corpus
 
 
+#: ``--phrases N`` of the train commands (word2vec, fasttext, glove)
+PhrasesOpt = Annotated[int, typer.Option(
+    "--phrases", help="First learn N phrase passes (new_york, then new_york_city; see "
+    "`wordspace phrases`) and train on the joined text, nothing written to disk (0: none).")]
+
+
+def phrased_source(corpus: str | None, passes: int, *, lowercase: bool):
+    """What a train command fits on: ``corpus`` (or the embedded Brown corpus when None) as
+    given, or with ``passes`` phrase passes learned on it (``--phrases``)."""
+    from ..corpus import embedded_corpus
+
+    if not isinstance(passes, int) or passes < 0:
+        raise ParameterError(f"--phrases must be an integer >= 0, got {passes}")
+    if not passes:
+        return corpus if corpus is not None else embedded_corpus("brown")
+    return phrased_corpus(corpus if corpus is not None else embedded_corpus("brown").source,
+                          passes, lowercase=lowercase or corpus is None)
+
+
 def _export_paths(export: str, passes: int) -> list[Path]:
     p = Path(export)
     if passes == 1:

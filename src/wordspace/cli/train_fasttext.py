@@ -30,6 +30,7 @@ from ._common import (
     write_vectors,
 )
 from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from .phrases import PhrasesOpt, phrased_source
 from .train_word2vec import report_run
 
 D = FastText  # defaults come from the estimator's signature
@@ -88,14 +89,13 @@ def train_fasttext(
     checkpoint_path: CheckpointPathOpt = None,
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
+    phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Train fastText (word2vec over character n-grams: vectors for unseen words too).
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
-    from ..corpus import embedded_corpus
-
     model = FastText(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),
                      hs=int(hs), negative=negative, sample=sample, alpha=lr, min_alpha=min_lr,
                      epochs=epochs, workers=workers, seed=seed, minn=minn, maxn=maxn,
@@ -114,9 +114,9 @@ def train_fasttext(
                                        resume=resume, on_interrupt=on_interrupt, output=out,
                                        fmt=fmt))
     model = resumed(model, resume)
-    source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
+    source = phrased_source(corpus, phrases, lowercase=lowercase)
     with interruptible() as signals:
         try:
             with progress_bar(f"fasttext {'sg' if sg else 'cbow'}",

@@ -35,6 +35,7 @@ from ._common import (
     write_vectors,
 )
 from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from .phrases import PhrasesOpt, phrased_source
 
 D = GloVe  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (native model), "
@@ -99,6 +100,7 @@ def train_glove(
     scheduler: Annotated[str | None, typer.Option(
         help="Count on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
         "of many files. Training runs here.")] = None,
+    phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Train GloVe (co-occurrence counting + AdaGrad, as Stanford's C tool) and save it.
@@ -119,6 +121,9 @@ def train_glove(
     if scheduler is None:
         need_file(corpus, "CORPUS")
     need_file(cooccurrence, "--cooccurrence")
+    if phrases and (cooccurrence is not None or scheduler is not None):
+        raise ParameterError("--phrases joins the words of a CORPUS before counting; it cannot "
+                             f"be used with {'--cooccurrence' if cooccurrence else '--scheduler'}")
     if resume is not None and save_cooccurrence:
         raise ParameterError("--save-cooccurrence needs a counting run; a --resume run does "
                              "not count again (save the matrix without --resume)")
@@ -127,6 +132,7 @@ def train_glove(
                                        fmt=fmt))
     model = resumed(model, resume)
     t0 = time.perf_counter()
+    source = phrased_source(corpus, phrases, lowercase=lowercase) if phrases else corpus
 
     from ..distributed._engine import connect
 
@@ -143,7 +149,7 @@ def train_glove(
         try:
             with progress_bar("glove", enabled=not as_json) as update, \
                     connect(scheduler) as client:
-                model.fit(corpus, cooccurrence=cooccurrence,
+                model.fit(source, cooccurrence=cooccurrence,
                           progress=signals["watch"](show), client=client)
         except KeyboardInterrupt:
             stop_interrupted(model, signals["signum"], out=out, fmt=fmt,

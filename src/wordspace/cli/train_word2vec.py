@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
 from ..train.word2vec import Word2Vec
 from ._app import train_app
 from ._common import (
@@ -35,6 +34,7 @@ from ._common import (
     write_vectors,
 )
 from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from .phrases import PhrasesOpt, phrased_source
 
 D = Word2Vec  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model, can "
@@ -98,16 +98,13 @@ def train_word2vec(
     sync_words: Annotated[int | None, typer.Option(
         help="With --scheduler: words each worker trains between synchronisations "
         "(default 1,000,000).")] = None,
-    phrases: Annotated[int, typer.Option(
-        "--phrases", help="First learn N phrase passes (new_york, then new_york_city; "
-        "see `wordspace phrases`) and train on the joined text (0: none).")] = 0,
+    phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW) on a corpus and save the model.
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
-    from ..corpus import embedded_corpus
     from ..distributed._engine import connect
 
     alpha = lr if lr is not None else (0.025 if sg else 0.05)
@@ -125,16 +122,9 @@ def train_word2vec(
                                        resume=resume, on_interrupt=on_interrupt, output=out,
                                        fmt=fmt))
     model = resumed(model, resume)
-    source = corpus if corpus is not None else embedded_corpus("brown")
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
-    if phrases < 0:
-        raise ParameterError(f"--phrases must be an integer >= 0, got {phrases}")
-    if phrases:
-        from .phrases import phrased_corpus
-
-        source = phrased_corpus(corpus if corpus is not None else embedded_corpus("brown").source,
-                                phrases, lowercase=lowercase or corpus is None)
+    source = phrased_source(corpus, phrases, lowercase=lowercase)
     with interruptible() as signals:
         try:
             with progress_bar(f"word2vec {'sg' if sg else 'cbow'}",
