@@ -145,15 +145,19 @@ class WordVectors:
             raise FormatError(
                 f"{len(keys):,} words but {vectors.shape[0]:,} vector rows; they must match"
             )
-        key_to_index: dict[str, int] = {}
-        for i, k in enumerate(keys):
-            if not isinstance(k, str):
-                raise FormatError(f"word #{i} is {type(k).__name__}, not str")
-            if key_to_index.setdefault(k, i) != i:
-                raise FormatError(
-                    f"duplicate word {k!r} at positions {key_to_index[k]} and {i}; "
-                    "words must be unique"
-                )
+        # C-speed checks first (a 400k-word model loads in milliseconds); the loop below
+        # only runs to name the offending word
+        key_to_index: dict[str, int] = dict(zip(keys, range(len(keys))))
+        if set(map(type, keys)) - {str} or len(key_to_index) != len(keys):
+            key_to_index = {}
+            for i, k in enumerate(keys):
+                if not isinstance(k, str):
+                    raise FormatError(f"word #{i} is {type(k).__name__}, not str")
+                if key_to_index.setdefault(k, i) != i:
+                    raise FormatError(
+                        f"duplicate word {k!r} at positions {key_to_index[k]} and {i}; "
+                        "words must be unique"
+                    )
         self.index_to_key: list[str] = keys
         self.key_to_index: dict[str, int] = key_to_index
         if not writeable and vectors.flags.writeable:
