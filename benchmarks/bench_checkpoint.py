@@ -3,7 +3,8 @@
 Prints JSON lines:
 
 * ``"part": "cost"``: Word2Vec CBOW (dim 100, negative 5, window 5, alpha 0.05) trained with a
-  checkpoint every ``--probe-every`` seconds (so that several are written in one run): the
+  checkpoint every ``--probe-every`` seconds (default a fifth of the training time, so that
+  several are written in one run): the
   checkpoint's size (bytes), the mean / max seconds to write one, how many were written, the
   training seconds, and the overhead at the default interval (600 s): mean write seconds / 600.
   With ``--baseline`` (default on) the same training without checkpoints is timed too, and the
@@ -17,7 +18,7 @@ Prints JSON lines:
 
 Usage:
     python benchmarks/bench_checkpoint.py [--corpus PATH] [--epochs 5] [--workers 2]
-        [--probe-every 60] [--no-baseline] [--no-quality] [--glove] [--tmp DIR]
+        [--probe-every S] [--no-baseline] [--no-quality] [--glove] [--tmp DIR]
 Quick check: --corpus /tmp/wiki10m.txt --epochs 1 --probe-every 5
 """
 
@@ -71,21 +72,24 @@ def cost(args, tmp: Path) -> None:
 
     params = dict(CBOW, epochs=args.epochs, workers=args.workers, seed=1)
     Word2Vec(**{**params, "min_count": 1, "epochs": 1}).fit([["a", "b", "c"]] * 50)  # warm up
+    plain = Word2Vec(**params).fit(args.corpus) if args.baseline else None
+    probe = args.probe_every
+    if probe is None:  # several checkpoints in one run, whatever the machine's speed
+        probe = max(1.0, (plain.train_seconds_ if plain is not None else 60.0) / 5)
     ck = tmp / "cost.ckpt"
-    m = Word2Vec(**params, checkpoint_path=str(ck), checkpoint_every=args.probe_every)
+    m = Word2Vec(**params, checkpoint_path=str(ck), checkpoint_every=probe)
     timer = _WriteTimes(m)
     m.fit(args.corpus)
     out = {"part": "cost", "model": "word2vec cbow", "corpus": str(args.corpus),
            "epochs": args.epochs, "workers": args.workers, "vocabulary": len(m.wv),
-           "probe_every_s": args.probe_every, "checkpoints": len(timer.times),
+           "probe_every_s": round(probe, 2), "checkpoints": len(timer.times),
            "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
            "train_seconds": round(m.train_seconds_, 2)}
     if timer.times:
         mean = statistics.mean(timer.times)
         out.update(write_seconds_mean=round(mean, 3), write_seconds_max=round(max(timer.times), 3),
                    overhead_at_600s_percent=round(100 * mean / 600, 3))
-    if args.baseline:
-        plain = Word2Vec(**params).fit(args.corpus)
+    if plain is not None:
         out["train_seconds_without"] = round(plain.train_seconds_, 2)
         out["measured_overhead_percent_at_probe"] = round(
             100 * (m.train_seconds_ - plain.train_seconds_) / plain.train_seconds_, 2)
@@ -97,11 +101,15 @@ def glove_cost(args, tmp: Path) -> None:
     from wordspace import GloVe
 
     ck = tmp / "glove.ckpt"
-    m = GloVe(vector_size=100, epochs=args.glove_epochs, workers=args.workers, seed=1,
-              checkpoint_path=str(ck), checkpoint_every=args.probe_every)
+    params = dict(vector_size=100, epochs=args.glove_epochs, workers=args.workers, seed=1)
+    probe = args.probe_every
+    if probe is None:  # time one run, then write about five checkpoints in the measured one
+        probe = max(1.0, GloVe(**params).fit(args.corpus).train_seconds_ / 5)
+    m = GloVe(**params, checkpoint_path=str(ck), checkpoint_every=probe)
     timer = _WriteTimes(m)
     m.fit(args.corpus)
     out = {"part": "glove_cost", "corpus": str(args.corpus), "epochs": args.glove_epochs,
+           "probe_every_s": round(probe, 2),
            "vocabulary": len(m.wv), "nonzeros": m.nonzeros_, "checkpoints": len(timer.times),
            "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
            "train_seconds": round(m.train_seconds_, 2)}
@@ -123,7 +131,8 @@ def quality(args, tmp: Path) -> None:
     other = Word2Vec(**{**params, "seed": 2}).fit(args.corpus)
 
     ck = tmp / "quality.ckpt"
-    every = args.quality_every
+    # a checkpoint must exist before the first stop (at a third of the words)
+    every = args.quality_every if args.quality_every is not None else max(0.2, ref_s / 10)
 
     def stop_at(fraction):
         def progress(done, total, **info):
@@ -145,7 +154,7 @@ def quality(args, tmp: Path) -> None:
     m = Word2Vec.resume(ck)
     m.fit(args.corpus)
     _emit({"part": "quality", "corpus": str(args.corpus), "epochs": args.epochs,
-           "workers": args.workers, "checkpoint_every_s": every,
+           "workers": args.workers, "checkpoint_every_s": round(every, 2),
            "interrupted_at": [round(s["done"] / s["total"], 3) for s in stops],
            "uninterrupted": _quality(ref.wv), "resumed_twice": _quality(m.wv),
            "other_seed": _quality(other.wv), "uninterrupted_seconds": round(ref_s, 1)})
@@ -157,10 +166,12 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DATA / "corpus" / "wiki100m.txt")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--probe-every", type=float, default=60.0,
-                    help="seconds between checkpoints in the cost run")
-    ap.add_argument("--quality-every", type=float, default=30.0,
-                    help="seconds between checkpoints in the interrupted run")
+    ap.add_argument("--probe-every", type=float, default=None,
+                    help="seconds between checkpoints in the cost run (default: a fifth of "
+                    "the measured training time, so several are written)")
+    ap.add_argument("--quality-every", type=float, default=None,
+                    help="seconds between checkpoints in the interrupted run (default: a "
+                    "tenth of the uninterrupted run's time)")
     ap.add_argument("--no-baseline", dest="baseline", action="store_false")
     ap.add_argument("--no-cost", dest="cost", action="store_false")
     ap.add_argument("--no-quality", dest="quality", action="store_false")
