@@ -2,12 +2,19 @@
 
 ``topk_dot`` fuses the dot products with the selection, so one pass over the matrix answers a
 query (the matrix is read once; no n-sized temporary is built or partitioned). Rows are split
-into chunks processed in parallel; each keeps its own sorted top-k list, merged at the end.
+into chunks processed in parallel; each keeps its own sorted top-k list, merged at the end. A
+single query is bound by memory bandwidth: it cannot beat one read of the matrix
+(``benchmarks/bench_vectors.py`` measures that read next to the query time).
 
-``topk_update`` merges a block of precomputed scores (queries x rows, one BLAS product) into
-running top-k lists; :func:`topk_neighbors` drives it over blocks of rows and batches of queries
-and is the one batched k-nearest-neighbour routine (``WordVectors.most_similar_many``, value
-alignment).
+Many queries are bound by arithmetic instead: the product of a batch with the matrix (a BLAS
+product) costs about 50 multiply-adds a score, so selecting the best ``k`` of the scores must
+cost next to nothing. :func:`topk_neighbors`, the one batched k-nearest-neighbour routine
+(``WordVectors.most_similar_many``, value alignment), multiplies a batch with a block of rows
+small enough that its scores stay in the core's cache, and ``topk_update`` merges them into
+running top-k lists while they are there: each query's k-th best score so far is a threshold,
+and a vectorised pass rejects a whole group of scores with one comparison each, so only the
+rare group holding a better score is merged score by score. Threads each run their own
+batches with single-threaded BLAS, so no thread waits for another between blocks.
 
 A NaN score (the row of a vector holding NaN or inf) is never selected: every comparison with
 NaN is false. The kernels therefore use fast-math without the "no NaNs"/"no infs" assumptions
