@@ -569,10 +569,11 @@ class WordVectors:
         restrict_vocab: int | None = None,
         batch_size: int = 256,
     ) -> list[list[tuple[str, float]]]:
-        """Neighbours of many words at once (one matrix product per batch).
+        """Neighbours of many words at once (matrix products over batches of ``batch_size``).
 
-        Equivalent to ``[wv.most_similar(w, topn=topn) for w in words]``, much faster
-        (:func:`wordspace.kernels.topk.topk_neighbors`); ``topn <= 0`` gives empty lists.
+        Equivalent to ``[wv.most_similar(w, topn=topn) for w in words]`` (best first,
+        equal scores by index), much faster (:func:`wordspace.kernels.topk.topk_neighbors`);
+        ``topn <= 0`` gives empty lists.
         """
         from .kernels.topk import topk_neighbors
 
