@@ -134,3 +134,62 @@ def test_most_similar_many_is_brute_force_order_with_ties():
                 for wi, ws_ in zip(want_i, want_s, strict=True)]
         assert got == want
         assert got == [wv.most_similar(q, topn=topn, restrict_vocab=restrict) for q in queries]
+
+
+def _tie_matrix(rng, n=300, d=6):
+    # small integers: every dot product is exact in float32, so ties are real ties
+    m = rng.integers(-2, 3, size=(n, d)).astype(np.float32)
+    m[7] = np.nan
+    m[11, 2] = np.inf
+    return m
+
+
+@pytest.mark.parametrize("k,limit", [(1, 300), (10, 300), (25, 120), (299, 300), (400, 300),
+                                     (5, 3), (0, 300)])
+def test_numpy_single_query_matches_the_fused_kernel(k, limit):
+    from wordspace import vectors
+    from wordspace.kernels.topk import topk_dot
+
+    rng = np.random.default_rng(3)
+    m = _tie_matrix(rng)
+    for _ in range(5):
+        q = rng.integers(-2, 3, size=m.shape[1]).astype(np.float32)
+        want_i, want_s = topk_dot(m, q, k, limit, 4)
+        old = vectors._SINGLE_QUERY_ENGINE
+        vectors._SINGLE_QUERY_ENGINE = "numpy"
+        try:
+            got_i, got_s = vectors._top_one(m, q, k, limit)
+        finally:
+            vectors._SINGLE_QUERY_ENGINE = old
+        np.testing.assert_array_equal(got_i, want_i)
+        np.testing.assert_array_equal(got_s, want_s)
+        assert 7 not in got_i.tolist()  # a NaN row is never returned
+
+
+def test_cli_similar_answers_without_numba(tmp_path):
+    """A one-shot CLI query does not start numba (about a second) for the fused kernel."""
+    import subprocess
+    import sys
+
+    import wordspace as ws
+
+    words = [f"w{i}" for i in range(50)]
+    vecs = np.random.default_rng(0).normal(size=(50, 8)).astype(np.float32)
+    path = tmp_path / "v.txt"
+    ws.WordVectors(words, vecs).save_word2vec_format(path)
+    code = (
+        "import sys, json\n"
+        "from wordspace.cli import main\n"
+        f"try:\n    main(['similar', {str(path)!r}, 'w3', '-n', '5', '--json', '--no-cache'])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "m = sys.modules.get('wordspace.kernels.topk')\n"
+        "print('FUSED', m is not None and bool(m.topk_dot.signatures))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[-1] == "FUSED False"
+    got = [r["word"] for r in __import__("json").loads("\n".join(lines[:-1]))["w3"]]
+    want = [w for w, _ in ws.WordVectors(words, vecs).most_similar("w3", topn=5)]
+    assert got == want

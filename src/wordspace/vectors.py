@@ -53,6 +53,45 @@ def _nchunks() -> int:
     return max(1, int(numba.get_num_threads())) * 4
 
 
+#: How a single :meth:`WordVectors.most_similar` query selects its top k: ``"fused"`` (one
+#: compiled pass over the matrix at the memory-bandwidth bound; numba's start-up costs about a
+#: second on a process's first query) or ``"numpy"`` (a BLAS product and a partial sort: no
+#: start-up, a few milliseconds more a query on 400k words). The CLI's one-shot query commands
+#: set ``"numpy"``. Both order equal scores by index and never return a NaN row; scores may
+#: differ in the last float32 bit (summation order), so near-ties may order differently.
+_SINGLE_QUERY_ENGINE = "fused"
+
+
+def _top_one(unit: np.ndarray, q: np.ndarray, k: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and scores of the ``k`` largest ``unit[:limit] @ q``, best first, ties by
+    index, NaN scores never selected (index -1 pads where fewer rows qualify)."""
+    if _SINGLE_QUERY_ENGINE == "fused":
+        from .kernels.topk import topk_dot
+
+        return topk_dot(unit, q, k, limit, _nchunks())
+    n = min(limit, unit.shape[0])
+    k = min(k, n)
+    if k <= 0:
+        return np.full(0, -1, dtype=np.int64), np.full(0, -np.inf, dtype=np.float32)
+    s = unit[:n] @ q
+    neg = -s  # NaN stays NaN, and argpartition puts NaN last
+    neg[neg == np.inf] = np.nan  # a score of -inf never qualifies (as in the fused kernel)
+    cand = np.argpartition(neg, k - 1)[:k] if k < n else np.arange(n)
+    # every row scoring as high as the k-th best joins, so ties at the cut go by index
+    kth = neg[cand].max() if not np.isnan(neg[cand]).all() else np.nan
+    if not np.isnan(kth):
+        cand = np.flatnonzero(neg <= kth)
+    cand = cand[~np.isnan(neg[cand])]
+    order = np.lexsort((cand, neg[cand]))[:k]
+    idx = cand[order].astype(np.int64)
+    sc = s[idx].astype(np.float32)
+    pad = k - len(idx)
+    if pad:
+        idx = np.concatenate([idx, np.full(pad, -1, dtype=np.int64)])
+        sc = np.concatenate([sc, np.full(pad, -np.inf, dtype=np.float32)])
+    return idx, sc
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(np.asarray(v, dtype=np.float64)))  # float32 squares overflow at 2e19
     return v / n if n > 0 else v
@@ -147,7 +186,7 @@ class WordVectors:
             )
         # C-speed checks first (a 400k-word model loads in milliseconds); the loop below
         # only runs to name the offending word
-        key_to_index: dict[str, int] = dict(zip(keys, range(len(keys))))
+        key_to_index: dict[str, int] = dict(zip(keys, range(len(keys)), strict=True))
         if set(map(type, keys)) - {str} or len(key_to_index) != len(keys):
             key_to_index = {}
             for i, k in enumerate(keys):
@@ -514,9 +553,7 @@ class WordVectors:
         topn = int(topn)
         if topn <= 0:
             return []
-        from .kernels.topk import topk_dot
-
-        idx, sc = topk_dot(unit, mean.astype(np.float32), topn + len(exclude), limit, _nchunks())
+        idx, sc = _top_one(unit, mean.astype(np.float32), topn + len(exclude), limit)
         out = [(self.index_to_key[i], float(s)) for i, s in zip(idx, sc, strict=True)
                if i >= 0 and int(i) not in exclude]
         return out[:topn]

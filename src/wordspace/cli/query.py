@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -70,6 +72,20 @@ def info(path: ModelArg, as_json: JsonOpt = False,
     io.out.print(t)
 
 
+@contextmanager
+def one_shot_queries() -> Iterator[None]:
+    """A command asks a few questions and exits: answer single queries with NumPy rather
+    than pay numba's start-up (about 1 s) for the fused kernel (``vectors._top_one``)."""
+    from .. import vectors
+
+    old = vectors._SINGLE_QUERY_ENGINE
+    vectors._SINGLE_QUERY_ENGINE = "numpy"
+    try:
+        yield
+    finally:
+        vectors._SINGLE_QUERY_ENGINE = old
+
+
 @app.command(epilog=epilog("wordspace similar model.wsv king queen -n 5"))
 def similar(
     path: ModelArg,
@@ -81,7 +97,8 @@ def similar(
 ) -> None:
     """Nearest neighbours of words (cosine similarity)."""
     wv = load(path, cache=cache)
-    results = {w: wv.most_similar(w, topn=n, restrict_vocab=restrict_vocab) for w in words}
+    with one_shot_queries():
+        results = {w: wv.most_similar(w, topn=n, restrict_vocab=restrict_vocab) for w in words}
     if as_json:
         emit_json({w: [{"word": k, "cosine": s} for k, s in r] for w, r in results.items()})
         return
@@ -109,7 +126,9 @@ def analogy(
         raise ParameterError(f"--method must be 3cosadd or 3cosmul, got {method!r}")
     wv = load(path, cache=cache)
     if method == "3cosadd":
-        r = wv.most_similar(positive=[a, c], negative=[b], topn=n, restrict_vocab=restrict_vocab)
+        with one_shot_queries():
+            r = wv.most_similar(positive=[a, c], negative=[b], topn=n,
+                                restrict_vocab=restrict_vocab)
     else:
         r = wv.most_similar_cosmul(positive=[a, c], negative=[b], topn=n,
                                    restrict_vocab=restrict_vocab)
