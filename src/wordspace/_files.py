@@ -87,7 +87,8 @@ _DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
 class _Guarded(io.RawIOBase):
     """A decompressing stream whose errors become the caller's typed error with the path."""
 
-    def __init__(self, raw: IO[bytes], path: Path, kind: str, error: type[WordspaceError]):
+    def __init__(self, raw: io.BufferedIOBase, path: Path, kind: str,
+                 error: type[WordspaceError]):
         super().__init__()
         self._raw = raw
         self._path = path
@@ -97,7 +98,7 @@ class _Guarded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b: Any) -> int:
         try:
             return self._raw.readinto(b)
         except _DECOMPRESSION_ERRORS as e:
@@ -140,11 +141,17 @@ def open_binary(path: str | os.PathLike, *, error: type[WordspaceError] = Format
         )
     if kind is None:
         return open(p, "rb")
-    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
-    return io.BufferedReader(_Guarded(opener(p, "rb"), p, kind, error), buffer_size=1 << 16)
+    raw: io.BufferedIOBase
+    if kind == "gz":
+        raw = gzip.open(p, "rb")
+    elif kind == "bz2":
+        raw = bz2.open(p, "rb")
+    else:
+        raw = lzma.open(p, "rb")
+    return io.BufferedReader(_Guarded(raw, p, kind, error), buffer_size=1 << 16)
 
 
-def open_write(path: str | os.PathLike, named: str | os.PathLike) -> IO[bytes]:
+def open_write(path: str | os.PathLike, named: str | os.PathLike) -> io.BufferedIOBase:
     """Open ``path`` for writing bytes, compressed according to the suffix of ``named``."""
     kind = _SUFFIX.get(Path(named).suffix.lower())
     if kind == "gz":

@@ -12,6 +12,7 @@ write.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import logging
 import math
@@ -22,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -360,10 +361,11 @@ def _read_exact(fh: IO[bytes], shape: tuple[int, ...], fortran: bool, dtype: np.
         raise FormatError(
             f"{where}: {nbytes:,} bytes do not fit in memory; load with mmap=True"
         ) from None
-    view = memoryview(arr.view(np.uint8))
+    view = arr.view(np.uint8).data
+    reader = cast(io.BufferedIOBase, fh)  # open()'s and zipfile's readers have readinto
     got = 0
     while got < nbytes:
-        k = fh.readinto(view[got : got + (1 << 24)])
+        k = reader.readinto(view[got : got + (1 << 24)])
         if not k:
             raise FormatError(
                 f"{where}: truncated: {got:,} of the {nbytes:,} bytes its header declares"

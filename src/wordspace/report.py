@@ -376,11 +376,11 @@ class _Builder:
             out.append(f"<h3>Texts</h3><p><b>{known:,} of {total:,}</b> tokens in {len(docs):,} "
                        f"texts are in the vocabulary ({share:.1f}%).</p>")
             if oov:
-                rows = [(f'<span class="oov">{_e(w)}</span>', f"{c:,}",
-                         _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
-                        for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]]
+                counted = [(f'<span class="oov">{_e(w)}</span>', f"{c:,}",
+                            _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
+                           for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]]
                 out.append(_table(("token not in the vocabulary", "times", "close matches"),
-                                  rows, numeric=(1,)))
+                                  counted, numeric=(1,)))
         return "\n".join(out)
 
     # 3 ------------------------------------------------------------------------------

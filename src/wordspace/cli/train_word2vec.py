@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -133,7 +134,8 @@ def train_word2vec(
     if phrases:
         from .phrases import phrased_corpus
 
-        source = phrased_corpus(corpus if corpus is not None else embedded_corpus("brown").source,
+        brown = cast(Path, embedded_corpus("brown").source)  # an embedded corpus is a file
+        source = phrased_corpus(corpus if corpus is not None else brown,
                                 phrases, lowercase=lowercase or corpus is None)
     with interruptible() as signals:
         try:

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -235,7 +236,7 @@ def file_lock(path: Path, *, waiting: Callable[[], None] | None = None) -> Itera
             _unlock(f)
 
 
-try:
+if sys.platform != "win32":  # POSIX: fcntl (a platform check, so type checkers follow it)
     import fcntl
 
     def _lock(f, waiting) -> None:
@@ -249,7 +250,7 @@ try:
     def _unlock(f) -> None:
         fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
-except ImportError:  # pragma: no cover - Windows
+else:  # pragma: no cover - Windows
     import msvcrt
 
     def _lock(f, waiting) -> None:
