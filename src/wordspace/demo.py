@@ -139,7 +139,7 @@ def plot_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("matplotlib", "sklearn"))
 
 
-def _write_report(outdir: str | os.PathLike, wv: WordVectors, vv: ValueVec,
+def _write_report(outdir: str | os.PathLike[str], wv: WordVectors, vv: ValueVec,
                   progress: Callable[..., None] | None = None) -> list[Path]:
     """The HTML reports of the two spaces in ``outdir`` (created if needed), as
     :data:`REPORT_FILES`: the word2vec model (coverage, neighbours and heatmap of

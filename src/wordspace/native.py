@@ -186,7 +186,7 @@ def _check_array_for_write(name: str, arr: Any) -> np.ndarray:
 
 
 def write_native(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     arrays: Mapping[str, np.ndarray],
     meta: Mapping[str, Any],
     *,
@@ -243,7 +243,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, Ru
 
 
 def read_native(
-    path: str | os.PathLike, *, mmap: bool = False
+    path: str | os.PathLike[str], *, mmap: bool = False
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read a native model: ``(arrays, meta)``. ``mmap=True`` maps arrays read-only."""
     p = Path(path)
@@ -438,7 +438,7 @@ def _read_zip(p: Path, mmap: bool) -> tuple[dict[str, np.ndarray], dict[str, Any
 
 
 def read_npz(
-    path: str | os.PathLike, names: tuple[str, ...], *, kinds: str = "biuf",
+    path: str | os.PathLike[str], names: tuple[str, ...], *, kinds: str = "biuf",
     inflate_factor: int = 1,
 ) -> dict[str, np.ndarray]:
     """Read the members ``NAME.npy`` (for ``names`` present) of an ``.npz`` archive, safely.
@@ -492,7 +492,7 @@ def _mmap_member(p: Path, info: zipfile.ZipInfo, where: str) -> np.ndarray:
                      order="F" if fortran else "C")
 
 
-def save_native(wv: WordVectors, path: str | os.PathLike, *, layout: str | None = None,
+def save_native(wv: WordVectors, path: str | os.PathLike[str], *, layout: str | None = None,
                 extra_arrays: Mapping[str, np.ndarray] | None = None,
                 extra_meta: Mapping[str, Any] | None = None) -> None:
     """Save a :class:`WordVectors` (and optionally a trainer's extra arrays) natively."""
@@ -514,7 +514,7 @@ def save_native(wv: WordVectors, path: str | os.PathLike, *, layout: str | None 
     write_native(path, arrays, meta, layout=layout)
 
 
-def load_native(path: str | os.PathLike, *, mmap: bool = False) -> WordVectors:
+def load_native(path: str | os.PathLike[str], *, mmap: bool = False) -> WordVectors:
     """Load a native model's word vectors (``mmap=True`` maps them: near-instant)."""
     arrays, meta = read_native(path, mmap=mmap)
     wv, _ = vectors_from_native(arrays, meta, path)
@@ -522,7 +522,7 @@ def load_native(path: str | os.PathLike, *, mmap: bool = False) -> WordVectors:
 
 
 def vectors_from_native(
-    arrays: dict[str, np.ndarray], meta: dict[str, Any], path: str | os.PathLike
+    arrays: dict[str, np.ndarray], meta: dict[str, Any], path: str | os.PathLike[str]
 ) -> tuple[WordVectors, dict[str, np.ndarray]]:
     """Build the WordVectors of a native model; also return the arrays it did not use."""
     if "vectors" not in arrays or "index_to_key" not in meta:

@@ -359,7 +359,7 @@ class SIF(Estimator):
 
 
 # -------------------------------------------------------------------------------------- WMD
-def _emd2():
+def _emd2() -> Callable[..., Any]:
     try:
         from ot import emd2
     except ImportError:

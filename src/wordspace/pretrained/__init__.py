@@ -65,7 +65,7 @@ def _check_limit(limit: Any) -> None:
 
 
 def load(
-    name_or_path: str | os.PathLike,
+    name_or_path: str | os.PathLike[str],
     *,
     mmap: bool | None = None,
     limit: int | None = None,

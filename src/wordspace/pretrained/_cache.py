@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WordspaceError
 
@@ -94,7 +94,7 @@ def _source_of(entry: Path) -> str:
 
 
 # ------------------------------------------------------------------------ the path cache
-def _stamp(path: Path) -> dict:
+def _stamp(path: Path) -> dict[str, Any]:
     real = os.path.realpath(path)
     st = os.stat(real)
     return {"path": real, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
