@@ -83,7 +83,7 @@ def _displayable(fig: Figure) -> Figure:
     A ``partial`` of a module function, so the figure still pickles."""
     import functools
 
-    fig._repr_png_ = functools.partial(to_png, fig)  # type: ignore[attr-defined]
+    fig._repr_png_ = functools.partial(to_png, fig)  # type: ignore[attr-defined]  # Jupyter's display hook
     return fig
 
 

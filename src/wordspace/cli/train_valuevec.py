@@ -137,7 +137,7 @@ def train_valuevec(
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
-    ctx: typer.Context = None,  # type: ignore[assignment]
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer always passes the context
 ) -> None:
     """Train ValueVec: embeddings whose geometry follows a value (price, rating ...).
 
