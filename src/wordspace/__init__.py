@@ -6,6 +6,8 @@ neighbours and analogies; compare texts; evaluate; look at the space.
 
 from __future__ import annotations
 
+import typing as _typing
+
 from . import datasets, pretrained
 from ._version import __version__
 from .alignment import value_alignment
@@ -118,7 +120,7 @@ __all__ = [
 _LAZY_MODULES = {"plot": ".plot", "explore": ".explore", "projector": ".projector"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY_MODULES:
         import importlib
 

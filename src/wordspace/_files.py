@@ -68,7 +68,7 @@ _NATIVE_FORMAT = "wordspace"
 
 
 # ---------------------------------------------------------------------------- reading
-def compression_of(path: str | os.PathLike) -> str | None:
+def compression_of(path: str | os.PathLike[str]) -> str | None:
     """``"gz"``, ``"bz2"``, ``"xz"`` from the file's first bytes, or None."""
     try:
         with open(path, "rb") as f:
@@ -87,7 +87,8 @@ _DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
 class _Guarded(io.RawIOBase):
     """A decompressing stream whose errors become the caller's typed error with the path."""
 
-    def __init__(self, raw: IO[bytes], path: Path, kind: str, error: type[WordspaceError]):
+    def __init__(self, raw: io.BufferedIOBase, path: Path, kind: str,
+                 error: type[WordspaceError]):
         super().__init__()
         self._raw = raw
         self._path = path
@@ -97,7 +98,7 @@ class _Guarded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b: Any) -> int:
         try:
             return self._raw.readinto(b)
         except _DECOMPRESSION_ERRORS as e:
@@ -117,7 +118,7 @@ class _Guarded(io.RawIOBase):
             super().close()
 
 
-def open_binary(path: str | os.PathLike, *, error: type[WordspaceError] = FormatError) -> IO[bytes]:
+def open_binary(path: str | os.PathLike[str], *, error: type[WordspaceError] = FormatError) -> IO[bytes]:
     """Open a file for reading bytes, decompressing .gz/.bz2/.xz transparently.
 
     Compression is detected by the magic bytes; a name ending in ``.gz``/``.bz2``/``.xz``
@@ -140,11 +141,17 @@ def open_binary(path: str | os.PathLike, *, error: type[WordspaceError] = Format
         )
     if kind is None:
         return open(p, "rb")
-    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
-    return io.BufferedReader(_Guarded(opener(p, "rb"), p, kind, error), buffer_size=1 << 16)
+    raw: io.BufferedIOBase
+    if kind == "gz":
+        raw = gzip.open(p, "rb")
+    elif kind == "bz2":
+        raw = bz2.open(p, "rb")
+    else:
+        raw = lzma.open(p, "rb")
+    return io.BufferedReader(_Guarded(raw, p, kind, error), buffer_size=1 << 16)
 
 
-def open_write(path: str | os.PathLike, named: str | os.PathLike) -> IO[bytes]:
+def open_write(path: str | os.PathLike[str], named: str | os.PathLike[str]) -> io.BufferedIOBase:
     """Open ``path`` for writing bytes, compressed according to the suffix of ``named``."""
     kind = _SUFFIX.get(Path(named).suffix.lower())
     if kind == "gz":
@@ -186,7 +193,7 @@ def _file_mode(target: Path) -> int:
 
 
 # ------------------------------------------------------------------------ output checks
-def is_model_dir(path: str | os.PathLike) -> bool:
+def is_model_dir(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a folder holding a wordspace model (its meta.json says so)."""
     d = Path(path)
     for meta in (d / COMMIT_DIR / "meta.json", d / "meta.json"):
@@ -202,7 +209,7 @@ def is_model_dir(path: str | os.PathLike) -> bool:
     return False
 
 
-def model_dir_files(path: str | os.PathLike) -> set[str]:
+def model_dir_files(path: str | os.PathLike[str]) -> set[str]:
     """The names of the files a model folder consists of (meta.json and its arrays)."""
     d = Path(path)
     names = {"meta.json"}
@@ -224,7 +231,7 @@ def _plain_name(name: str) -> bool:
 _LAYOUTS = (None, "file", "zip", "dir")
 
 
-def check_output(path: str | os.PathLike, *, layout: str | None = None) -> Path:
+def check_output(path: str | os.PathLike[str], *, layout: str | None = None) -> Path:
     """Check that wordspace may write an output at ``path``; return the path to write.
 
     ``layout``: ``"file"`` (or ``"zip"``) for an output that is one file, ``"dir"`` for a
@@ -297,7 +304,7 @@ def _check_writable(folder: Path, given: Path) -> None:
 
 # ------------------------------------------------------------------------ atomic writes
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary file path beside ``target``; on success rename it over ``target``.
 
     ``target`` is checked with :func:`check_output` first (a folder or a special file is
@@ -321,7 +328,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_model_dir(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_model_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield an empty folder to write a directory-layout model in; on success it becomes
     ``target`` atomically (see the module docstring). The folder must end up holding
     ``meta.json`` (listing its arrays) and one ``NAME.npy`` per array, nothing else.

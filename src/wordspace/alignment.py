@@ -31,13 +31,14 @@ def _values_for(wv: WordVectors, values: Any) -> tuple[np.ndarray, np.ndarray]:
         ok = np.isfinite(vals)  # joint models hold NaN for words without a value
         return (unit, vals) if ok.all() else (unit[ok], vals[ok])
     if isinstance(values, Mapping):
-        idx, vals = [], []
+        idx: list[int] = []
+        given: list[Any] = []
         for w, v in values.items():
             i = wv.key_to_index.get(w)
             if i is not None:
                 idx.append(i)
-                vals.append(v)
-        return unit[np.asarray(idx, dtype=np.int64)], np.asarray(vals, dtype=np.float64)
+                given.append(v)
+        return unit[np.asarray(idx, dtype=np.int64)], np.asarray(given, dtype=np.float64)
     vals = np.asarray(values, dtype=np.float64)
     if vals.shape != (len(wv),):
         raise ParameterError(f"values must have one entry per word ({len(wv):,}), "

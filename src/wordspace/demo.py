@@ -20,7 +20,7 @@ import importlib.util
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -85,13 +85,15 @@ def evaluate(wv: WordVectors) -> dict[str, float]:
 def neighbours(wv: WordVectors, words: Sequence[str] = NEIGHBOUR_WORDS,
                topn: int = 5) -> dict[str, list[tuple[str, float]]]:
     """The ``topn`` nearest words (cosine) of each word."""
-    return {w: wv.most_similar(w, topn=topn) for w in words}
+    # an int topn gives a list of (word, cosine) pairs
+    return {w: cast("list[tuple[str, float]]", wv.most_similar(w, topn=topn)) for w in words}
 
 
 def analogy(wv: WordVectors, a: str = ANALOGY[0], b: str = ANALOGY[1], c: str = ANALOGY[2],
             topn: int = 3) -> list[tuple[str, float]]:
     """``a − b + c`` (3CosAdd): *his − he + she ≈ her*."""
-    return wv.most_similar(positive=[a, c], negative=[b], topn=topn)
+    return cast("list[tuple[str, float]]",  # an int topn gives a list
+                wv.most_similar(positive=[a, c], negative=[b], topn=topn))
 
 
 def similarity_matrix(wv: WordVectors, words: Sequence[str] = MATRIX_WORDS) -> pd.DataFrame:
@@ -137,7 +139,7 @@ def plot_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("matplotlib", "sklearn"))
 
 
-def _write_report(outdir: str | os.PathLike, wv: WordVectors, vv: ValueVec,
+def _write_report(outdir: str | os.PathLike[str], wv: WordVectors, vv: ValueVec,
                   progress: Callable[..., None] | None = None) -> list[Path]:
     """The HTML reports of the two spaces in ``outdir`` (created if needed), as
     :data:`REPORT_FILES`: the word2vec model (coverage, neighbours and heatmap of

@@ -353,7 +353,7 @@ def _write_rows(f, a: np.ndarray, block: int = 65536) -> None:
     """Write float32 rows little-endian, without copying a contiguous array."""
     a = np.asarray(a)
     if a.dtype == np.dtype("<f4") and a.flags.c_contiguous:
-        f.write(memoryview(a).cast("B"))
+        f.write(a.data.cast("B"))
         return
     for s in range(0, a.shape[0], block):
         f.write(np.ascontiguousarray(a[s:s + block], dtype="<f4").tobytes())

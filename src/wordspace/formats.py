@@ -113,7 +113,7 @@ def _warn_nonfinite(vecs: np.ndarray, where: str) -> int:
 
 
 # ------------------------------------------------------------------- detection
-def detect_format(path: str | os.PathLike) -> str:
+def detect_format(path: str | os.PathLike[str]) -> str:
     """One of ``"native"``, ``"word2vec-binary"``, ``"word2vec-text"``, ``"fasttext-vec"``,
     ``"glove-text"``, judged from the file's content (the extension only names .vec files).
 
@@ -198,7 +198,7 @@ def _is_utf8_prefix(b: bytes) -> bool:
 
 # ------------------------------------------------------------------ reading text
 def load_word2vec_format(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     binary: bool | None = None,
     no_header: bool | None = None,
@@ -486,7 +486,7 @@ def _ends_in_number(word: bytes) -> bool:
 
 def save_word2vec_format(
     wv: WordVectors,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     binary: bool = False,
     write_header: bool = True,

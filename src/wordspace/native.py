@@ -12,6 +12,7 @@ write.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import logging
 import math
@@ -22,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -185,7 +186,7 @@ def _check_array_for_write(name: str, arr: Any) -> np.ndarray:
 
 
 def write_native(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     arrays: Mapping[str, np.ndarray],
     meta: Mapping[str, Any],
     *,
@@ -242,7 +243,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, Ru
 
 
 def read_native(
-    path: str | os.PathLike, *, mmap: bool = False
+    path: str | os.PathLike[str], *, mmap: bool = False
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read a native model: ``(arrays, meta)``. ``mmap=True`` maps arrays read-only."""
     p = Path(path)
@@ -360,10 +361,11 @@ def _read_exact(fh: IO[bytes], shape: tuple[int, ...], fortran: bool, dtype: np.
         raise FormatError(
             f"{where}: {nbytes:,} bytes do not fit in memory; load with mmap=True"
         ) from None
-    view = memoryview(arr.view(np.uint8))
+    view = arr.view(np.uint8).data
+    reader = cast(io.BufferedIOBase, fh)  # open()'s and zipfile's readers have readinto
     got = 0
     while got < nbytes:
-        k = fh.readinto(view[got : got + (1 << 24)])
+        k = reader.readinto(view[got : got + (1 << 24)])
         if not k:
             raise FormatError(
                 f"{where}: truncated: {got:,} of the {nbytes:,} bytes its header declares"
@@ -436,7 +438,7 @@ def _read_zip(p: Path, mmap: bool) -> tuple[dict[str, np.ndarray], dict[str, Any
 
 
 def read_npz(
-    path: str | os.PathLike, names: tuple[str, ...], *, kinds: str = "biuf",
+    path: str | os.PathLike[str], names: tuple[str, ...], *, kinds: str = "biuf",
     inflate_factor: int = 1,
 ) -> dict[str, np.ndarray]:
     """Read the members ``NAME.npy`` (for ``names`` present) of an ``.npz`` archive, safely.
@@ -490,7 +492,7 @@ def _mmap_member(p: Path, info: zipfile.ZipInfo, where: str) -> np.ndarray:
                      order="F" if fortran else "C")
 
 
-def save_native(wv: WordVectors, path: str | os.PathLike, *, layout: str | None = None,
+def save_native(wv: WordVectors, path: str | os.PathLike[str], *, layout: str | None = None,
                 extra_arrays: Mapping[str, np.ndarray] | None = None,
                 extra_meta: Mapping[str, Any] | None = None) -> None:
     """Save a :class:`WordVectors` (and optionally a trainer's extra arrays) natively."""
@@ -512,7 +514,7 @@ def save_native(wv: WordVectors, path: str | os.PathLike, *, layout: str | None 
     write_native(path, arrays, meta, layout=layout)
 
 
-def load_native(path: str | os.PathLike, *, mmap: bool = False) -> WordVectors:
+def load_native(path: str | os.PathLike[str], *, mmap: bool = False) -> WordVectors:
     """Load a native model's word vectors (``mmap=True`` maps them: near-instant)."""
     arrays, meta = read_native(path, mmap=mmap)
     wv, _ = vectors_from_native(arrays, meta, path)
@@ -520,7 +522,7 @@ def load_native(path: str | os.PathLike, *, mmap: bool = False) -> WordVectors:
 
 
 def vectors_from_native(
-    arrays: dict[str, np.ndarray], meta: dict[str, Any], path: str | os.PathLike
+    arrays: dict[str, np.ndarray], meta: dict[str, Any], path: str | os.PathLike[str]
 ) -> tuple[WordVectors, dict[str, np.ndarray]]:
     """Build the WordVectors of a native model; also return the arrays it did not use."""
     if "vectors" not in arrays or "index_to_key" not in meta:

@@ -274,9 +274,9 @@ class Phrases(Estimator):
                     wanted[key] = s
             if wanted:
                 for k in np.flatnonzero(keep).tolist():
-                    s = wanted.get((int(a[k]), int(sq[k]), int(b[k])))
-                    if s is not None:
-                        merged[s] += int(cab[k])
+                    hit = wanted.get((int(a[k]), int(sq[k]), int(b[k])))
+                    if hit is not None:
+                        merged[hit] += int(cab[k])
                         keep[k] = False
         n_uni_plain = int(np.count_nonzero((uni > 0) & ~has_delim))
         len_vocab = n_uni_plain + int(np.count_nonzero(keep)) + len(merged)
@@ -335,6 +335,7 @@ class Phrases(Estimator):
     def _custom_scores(self, ca: np.ndarray, cb: np.ndarray, cab: np.ndarray, len_vocab: int,
                        total: int) -> np.ndarray:
         f = self.scoring
+        assert callable(f)  # called only for a custom scorer
         out = np.empty(len(cab), dtype=np.float64)
         mc = self.min_count
         for i, (x, y, z) in enumerate(zip(ca.tolist(), cb.tolist(), cab.tolist(), strict=True)):
@@ -429,8 +430,9 @@ class Phrases(Estimator):
                 segs = list(_segmentations(phrase, delim, index, is_conn))
             else:
                 parts = phrase.split(delim)
-                ids = [index.get(p) for p in parts]
-                if (len(ids) < 2 or any(i is None for i in ids) or is_conn[ids[0]]
+                found = [index.get(p) for p in parts]
+                ids = [i for i in found if i is not None]
+                if (len(ids) < 2 or len(ids) != len(found) or is_conn[ids[0]]
                         or is_conn[ids[-1]] or not all(is_conn[i] for i in ids[1:-1])):
                     continue
                 segs = [ids]
@@ -489,7 +491,7 @@ class Phrases(Estimator):
         with atomic_path(path) as tmp:
             Path(tmp).write_text(text, encoding="utf-8")
 
-    save = export
+    save = export  # type: ignore[assignment]  # JSON, one layout: no layout= to choose
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> Phrases:
@@ -614,8 +616,9 @@ def _plain_key(s: str, delim: str, index: dict[str, int], is_conn: np.ndarray,
     parts = s.split(delim)
     if len(parts) < 2:
         return None
-    ids = [index.get(p) for p in parts]
-    if any(i is None for i in ids) or is_conn[ids[0]] or is_conn[ids[-1]]:
+    found = [index.get(p) for p in parts]
+    ids = [i for i in found if i is not None]
+    if len(ids) != len(found) or is_conn[ids[0]] or is_conn[ids[-1]]:
         return None
     seq = seq_ids.get(tuple(ids[1:-1]))
     if seq is None:

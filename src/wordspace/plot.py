@@ -19,7 +19,7 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def _displayable(fig: Figure) -> Figure:
     A ``partial`` of a module function, so the figure still pickles."""
     import functools
 
-    fig._repr_png_ = functools.partial(to_png, fig)  # type: ignore[attr-defined]
+    fig._repr_png_ = functools.partial(to_png, fig)  # type: ignore[attr-defined]  # Jupyter's display hook
     return fig
 
 
@@ -96,11 +96,18 @@ def to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
     return buf.getvalue()
 
 
+def _figure_of(ax: Axes) -> Figure:
+    """The figure ``ax`` draws on. matplotlib's stubs say ``Figure | SubFigure``; a SubFigure
+    draws, measures text and saves through the same calls, so it is used as a Figure."""
+    return cast("Figure", ax.figure)
+
+
 def _figure_and_axes(
-    ax: Axes | None, figsize: tuple[float, float], dpi: float, layout: str | None = None
+    ax: Axes | None, figsize: tuple[float, float], dpi: float,
+    layout: Literal["constrained", "compressed", "tight", "none"] | None = None,
 ) -> tuple[Figure, Axes]:
     if ax is not None:
-        return ax.figure, ax
+        return _figure_of(ax), ax
     fig = _new_figure(figsize, dpi)
     if layout is not None:
         fig.set_layout_engine(layout)
@@ -289,7 +296,7 @@ def project(
                     metric="cosine", learning_rate="auto")
         return tsne.fit_transform(x.astype(np.float32)).astype(np.float64)
     try:
-        import umap  # type: ignore[import-not-found]
+        import umap
     except ImportError:
         raise MissingDependencyError("umap-learn", "umap", "UMAP maps") from None
     reducer = umap.UMAP(n_components=2, n_neighbors=max(2, min(15, n - 1)), metric="cosine",
@@ -324,7 +331,7 @@ def place_labels(
     """
     from matplotlib.font_manager import FontProperties
 
-    fig = ax.figure
+    fig = _figure_of(ax)
     renderer = _renderer(fig)
     prop = FontProperties(size=fontsize)
     px_per_pt = fig.dpi / 72.0
@@ -524,7 +531,8 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
                    zorder=2)
         from matplotlib.colors import to_hex
 
-        label_colors = [to_hex(np.array(c[:3]) * 0.7) for c in cols]  # darker, readable text
+        label_colors = [to_hex((c[0] * 0.7, c[1] * 0.7, c[2] * 0.7))  # darker, readable text
+                        for c in cols]
     else:
         ax.scatter(xy[:, 0], xy[:, 1], c=_POINT, s=size, alpha=0.8, edgecolors="white",
                    linewidths=0.4, zorder=2)
@@ -694,7 +702,7 @@ def training_curve(
     names = list(hist)
     if ax is not None:
         names = names[:1]
-        fig, axes = ax.figure, [ax]
+        fig, axes = _figure_of(ax), [ax]
     else:
         fig = _new_figure((figsize[0], figsize[1] * (1 + 0.55 * (len(names) - 1))), dpi)
         axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0].tolist()
@@ -816,7 +824,7 @@ def _place_rest(ax: Axes, pts: np.ndarray, labels: list[str], cols: list[str]) -
     on the axes (the bold labels of the analogy)."""
     if len(labels) <= 5:
         return
-    renderer = _renderer(ax.figure)
+    renderer = _renderer(_figure_of(ax))
     taken = np.array([[*t.get_window_extent(renderer).extents] for t in ax.texts]).reshape(-1, 4)
     from matplotlib.font_manager import FontProperties
 

@@ -33,7 +33,7 @@ def _clean(word: str) -> str:
 
 def export_projector(
     wv: WordVectors,
-    directory: str | os.PathLike,
+    directory: str | os.PathLike[str],
     *,
     limit: int | None = DEFAULT_LIMIT,
     precision: int = 6,

@@ -140,7 +140,7 @@ class Report:
             f"<nav><ol>{nav}</ol></nav>\n{body}\n</body></html>\n"
         )
 
-    def save(self, path: str | os.PathLike) -> str:
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the report as one HTML file (atomically: a crash leaves no half file)."""
         from ._files import atomic_path, check_output
 
@@ -313,8 +313,8 @@ def _short(v: Any) -> str:
 
 # ---------------------------------------------------------------------------- the builder
 class _Builder:
-    def __init__(self, wv: WordVectors, estimator: Any, *, words: list[str], texts: list,
-                 analogies: bool, pairs: str | os.PathLike | None, topn: int,
+    def __init__(self, wv: WordVectors, estimator: Any, *, words: list[str], texts: list[tuple[str, str]],
+                 analogies: bool, pairs: str | os.PathLike[str] | None, topn: int,
                  restrict_vocab: int | None, seed: int):
         self.wv = wv
         self.est = estimator
@@ -376,11 +376,11 @@ class _Builder:
             out.append(f"<h3>Texts</h3><p><b>{known:,} of {total:,}</b> tokens in {len(docs):,} "
                        f"texts are in the vocabulary ({share:.1f}%).</p>")
             if oov:
-                rows = [(f'<span class="oov">{_e(w)}</span>', f"{c:,}",
-                         _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
-                        for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]]
+                counted = [(f'<span class="oov">{_e(w)}</span>', f"{c:,}",
+                            _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
+                           for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]]
                 out.append(_table(("token not in the vocabulary", "times", "close matches"),
-                                  rows, numeric=(1,)))
+                                  counted, numeric=(1,)))
         return "\n".join(out)
 
     # 3 ------------------------------------------------------------------------------
@@ -667,7 +667,7 @@ def report(
     words: Sequence[str] | None = None,
     texts: Sequence[tuple[str, str]] | None = None,
     analogies: bool = False,
-    pairs: str | os.PathLike | None = None,
+    pairs: str | os.PathLike[str] | None = None,
     name: str | None = None,
     topn: int = 8,
     restrict_vocab: int | None = 30000,

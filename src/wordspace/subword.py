@@ -34,11 +34,12 @@ META_KEY = "subwords"
 def native_io() -> Any:
     """The module holding ``save_native``/``read_native``/``vectors_from_native``
     (:mod:`wordspace.native`; :mod:`wordspace.formats` in older trees)."""
+    import importlib
+
     try:
-        from . import native
+        return importlib.import_module(".native", __package__)
     except ImportError:
-        from . import formats as native
-    return native
+        return importlib.import_module(".formats", __package__)
 
 
 def encode_marked(words: Sequence[str] | Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:

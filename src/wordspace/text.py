@@ -89,7 +89,7 @@ class Tokenizer:
             text = text.lower()
         return (line.split() for line in text.split("\n"))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"lowercase": self.lowercase, "normalize": self.normalize}
 
     @classmethod

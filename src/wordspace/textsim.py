@@ -72,7 +72,7 @@ class Ranked(NamedTuple):
     """One ranked document: its position in the input and its score (WMD distance, smaller is
     closer; or cosine similarity, larger is closer)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the document's position; shadows tuple.index
     score: float
 
 
@@ -294,7 +294,7 @@ class SIF(Estimator):
         n_components: int = 1,
         tokenizer: Callable[[str], list[str]] | None = None,
     ):
-        self.wv = wv
+        self.wv = wv  # type: ignore[assignment]  # stored as given; fit refuses None (_constraints)
         self.a = a
         self.n_components = n_components
         self.tokenizer = tokenizer
@@ -359,7 +359,7 @@ class SIF(Estimator):
 
 
 # -------------------------------------------------------------------------------------- WMD
-def _emd2():
+def _emd2() -> Callable[..., Any]:
     try:
         from ot import emd2
     except ImportError:

@@ -893,8 +893,11 @@ def tune(
     pruner_obj = _make_pruner(optuna, pruner)
     sampler_obj = _make_sampler(optuna, sampler, space, int(seed))
     if n_trials is None and timeout is None:
-        n_trials = (int(np.prod([len(v) for v in space.values()])) if sampler == "grid"
-                    else 20)
+        if sampler == "grid":
+            assert isinstance(space, Mapping)  # _make_sampler took space.items() above
+            n_trials = math.prod(len(v) for v in space.values())
+        else:
+            n_trials = 20
     task = _make_task(estimator, data, fit_kwargs, metric, direction, holdout, int(seed),
                       dict(eval_data or {}), restrict_vocab)
     best: dict[str, Any] = {}

@@ -199,7 +199,7 @@ def need_file(path: str | None, what: str) -> None:
         raise ParameterError(f"{what} {path!r} is a folder; give a file")
 
 
-def signature_default(cls: type, name: str) -> Any:
+def signature_default(cls: type[Any], name: str) -> Any:
     """The default of an estimator's parameter (so the CLI's defaults cannot drift)."""
     return inspect.signature(cls.__init__).parameters[name].default
 

@@ -20,7 +20,7 @@ from rich.markup import escape
 try:  # typer vendors its own copy of click (typer._click) in recent versions
     from typer._click import exceptions as click_exceptions
 except ImportError:  # pragma: no cover
-    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]  # the same module, older typer
 
 from .options import TRAIN_OPTIONS
 

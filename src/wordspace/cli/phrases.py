@@ -114,7 +114,7 @@ def phrases(
     """Learn phrases (gensim's Phrases: new york -> new_york) and write the joined corpus."""
     from .._files import atomic_path, open_write
 
-    params = dict(min_count=min_count, threshold=threshold, scoring=scoring,
+    params: dict[str, Any] = dict(min_count=min_count, threshold=threshold, scoring=scoring,
                   connector_words=connector_words(connector), max_vocab_size=max_vocab_size,
                   delimiter=delimiter)
     Phrases(**params)._validate()  # before reading anything
@@ -146,7 +146,7 @@ def phrases(
     for ph, p in zip(c.phrases, exports, strict=False):
         ph.export(p)
     total_s = time.perf_counter() - t0
-    per_pass = []
+    per_pass: list[dict[str, Any]] = []
     for ph in c.phrases:
         df = ph.phrases_.head(top)
         per_pass.append({"phrases": len(ph), "top": [

@@ -132,7 +132,7 @@ def report_cmd(
     text_pairs = read_text_pairs(texts) if texts is not None else None
     chromium = None
     pdf_path = str(Path(output).with_suffix(".pdf")) if pdf else None
-    if pdf:
+    if pdf_path is not None:
         chromium = find_chromium()
         if chromium is None:
             raise ParameterError("--pdf needs Chromium or Chrome (e.g. apt-get install "

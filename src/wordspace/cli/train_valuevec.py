@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -137,7 +137,7 @@ def train_valuevec(
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
     as_json: JsonOpt = False,
-    ctx: typer.Context = None,  # type: ignore[assignment]
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer always passes the context
 ) -> None:
     """Train ValueVec: embeddings whose geometry follows a value (price, rating ...).
 
@@ -152,7 +152,7 @@ def train_valuevec(
             alpha = float(lr)
         except ValueError:
             raise ParameterError(f"--lr must be a number or auto, got {lr!r}") from None
-    params = dict(
+    params: dict[str, Any] = dict(
         vector_size=vector_size, window=window, negatives=negatives, epochs=epochs, alpha=alpha,
         method=method, objective=objective, cosent_scale=cosent_scale, batch_size=batch_size,
         patience=patience or None, min_distance=min_distance,

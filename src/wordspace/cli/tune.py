@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -92,7 +93,11 @@ def parse_space(items: list[str] | None) -> dict[str, Any] | None:
 
 
 def parse_set(items: list[str] | None) -> dict[str, Any]:
-    return dict((lambda n, v: (n, _scalar(v)))(*_split_eq(i, "--set")) for i in items or [])
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, value = _split_eq(item, "--set")
+        out[name] = _scalar(value)
+    return out
 
 
 def _run(kind: str, est: Any, data: str, fit_kwargs: dict, *, metric: str | None,
@@ -139,8 +144,9 @@ def _run(kind: str, est: Any, data: str, fit_kwargs: dict, *, metric: str | None
         return
     t = Table(title=escape(f"best trials by dev {res.metric} ({len(df)} trials: "
                            + ", ".join(f"{v} {k.lower()}" for k, v in states.items()) + ")"))
-    for col, just in (("#", "right"), ("dev", "right"), ("test", "right"), ("s", "right"),
-                      ("parameters", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("dev", "right"), ("test", "right"), ("s", "right"), ("parameters", "left"))
+    for col, just in columns:
         t.add_column(col, justify=just)
     for row in result["top"]:
         t.add_row(str(row["number"]), fmt_num(row["dev"]), fmt_num(row["test"]),
@@ -225,7 +231,7 @@ def _word_command(kind: str, cls_name: str):
     return command
 
 
-def _make(cls: type, params: dict[str, Any]) -> Any:
+def _make(cls: type[Any], params: dict[str, Any]) -> Any:
     try:
         return cls(**params)
     except TypeError:

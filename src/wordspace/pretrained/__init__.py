@@ -65,7 +65,7 @@ def _check_limit(limit: Any) -> None:
 
 
 def load(
-    name_or_path: str | os.PathLike,
+    name_or_path: str | os.PathLike[str],
     *,
     mmap: bool | None = None,
     limit: int | None = None,
@@ -302,6 +302,7 @@ def _load_packaged(model: Model, spec: Package, *, mmap: bool,
         import pyarrow.parquet as pq
     except ImportError:
         raise MissingDependencyError("pyarrow", spec.extra, f"the model {model.name!r}") from None
+    assert mod.__file__ is not None  # a regular package: it ships the vector files
     root = Path(mod.__file__).parent
     vec_path, idx_path = root / spec.vectors_file, root / spec.index_file
     if not vec_path.exists() or not idx_path.exists():

@@ -20,8 +20,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WordspaceError
+
+if TYPE_CHECKING:
+    from ..vectors import WordVectors
 
 __all__ = ["HOME_ENV", "cache_dir", "CacheEntry", "cache_entries", "clear_cache",
            "path_cache_load", "PATH_CACHE_MIN_BYTES"]
@@ -90,7 +94,7 @@ def _source_of(entry: Path) -> str:
 
 
 # ------------------------------------------------------------------------ the path cache
-def _stamp(path: Path) -> dict:
+def _stamp(path: Path) -> dict[str, Any]:
     real = os.path.realpath(path)
     st = os.stat(real)
     return {"path": real, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
@@ -101,7 +105,8 @@ def _entry_for(real: str, home: Path) -> Path:
     return home / "files" / f"{key}.wsv"
 
 
-def path_cache_load(path: Path, parse: Callable[[], object], *, mmap: bool = True):
+def path_cache_load(path: Path, parse: Callable[[], WordVectors], *,
+                    mmap: bool = True) -> WordVectors:
     """The vectors of the file ``path``: from its native copy in the cache when that copy
     was made from the file as it is now (same real path, size and modification time), else
     by ``parse()``, keeping a native copy for next time. A cache that cannot be written is a

@@ -21,11 +21,13 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from ..errors import ChecksumError, DownloadError
 
@@ -80,7 +82,7 @@ def _user_agent() -> str:
     return f"wordspace/{__version__} (+urllib)"
 
 
-def _hash_file(path: Path, h) -> int:
+def _hash_file(path: Path, h: Any) -> int:  # a hashlib object
     n = 0
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
@@ -143,7 +145,7 @@ def fetch(
     return dest
 
 
-def _open(url: str, have: int, timeout: float):
+def _open(url: str, have: int, timeout: float) -> Any:  # the response, or None
     headers = {"User-Agent": _user_agent(), "Accept-Encoding": "identity"}
     if have:
         headers["Range"] = f"bytes={have}-"
@@ -235,10 +237,10 @@ def file_lock(path: Path, *, waiting: Callable[[], None] | None = None) -> Itera
             _unlock(f)
 
 
-try:
+if sys.platform != "win32":  # POSIX: fcntl (a platform check, so type checkers follow it)
     import fcntl
 
-    def _lock(f, waiting) -> None:
+    def _lock(f: IO[bytes], waiting: Callable[[], None] | None) -> None:
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -246,10 +248,10 @@ try:
                 waiting()
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)
 
-    def _unlock(f) -> None:
+    def _unlock(f: IO[bytes]) -> None:
         fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
-except ImportError:  # pragma: no cover - Windows
+else:  # pragma: no cover - Windows
     import msvcrt
 
     def _lock(f, waiting) -> None:

@@ -30,11 +30,14 @@ import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
 from ..errors import CheckpointError, FormatError, ParameterError, TrainingDivergedError
+
+if TYPE_CHECKING:
+    from ..vectors import WordVectors
 
 __all__ = ["Estimator", "Rule", "is_int", "is_num", "mix_seed", "check_finite", "Checkpointer",
            "CHECKPOINT_RULES", "DEFAULT_CHECKPOINT_EVERY"]
@@ -245,6 +248,20 @@ class Estimator:
     _model_kind: ClassVar[str] = ""
     _state_key: ClassVar[str] = ""
 
+    # What the trainers set (annotations only: nothing is set on the class, so an unfitted
+    # estimator still lacks them, as scikit-learn's do).
+    wv: WordVectors
+    callbacks: Sequence[Any]
+    training_complete_: bool
+    training_progress_: dict[str, Any]
+    checkpoint_seconds_: float
+    checkpoints_written_: int
+    _resume_from: dict[str, Any] | None
+
+    if TYPE_CHECKING:
+        def _make_wv(self) -> None:
+            """Compose ``wv`` from the trained weights (every trainer defines it)."""
+
     # ------------------------------------------------------------------ parameters
     @classmethod
     def _get_param_names(cls) -> list[str]:
@@ -422,7 +439,9 @@ class Estimator:
             if complete is None:
                 del self.training_complete_, self.training_progress_
             else:
-                self.training_complete_, self.training_progress_ = complete, progress
+                # set together with training_complete_, so not None here
+                self.training_complete_ = complete
+                self.training_progress_ = cast("dict[str, Any]", progress)
 
     def _resume_params(self) -> dict[str, Any]:
         """The parameters that must be the same to resume a checkpoint."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,10 @@ class FastText(Word2Vec):
 
     _constraints = _CONSTRAINTS
     _model_kind = "fasttext_model"
+    wv: SubwordVectors
+    wi_: np.ndarray
+    _subwords: tuple[np.ndarray, np.ndarray] | None
+    _trained_ngrams: tuple[int, int] | None
     _state_key = "fasttext"
 
     def __init__(
@@ -180,8 +184,8 @@ class FastText(Word2Vec):
         if n + b > _MAX_ROWS:
             raise ParameterError(f"{n:,} words + bucket={b:,} rows exceed 2**31-1; "
                                  "lower bucket")
-        self.wi_ = None
-        self.wv = None
+        self.wi_ = None  # type: ignore[assignment]  # allocated by _train, after the scan
+        self.wv = None  # type: ignore[assignment]  # composed by _make_wv after training
         self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
         self.syn1_ = np.zeros((max(n - 1, 1), d), dtype=np.float32)
         self.epochs_trained_ = 0
@@ -209,13 +213,14 @@ class FastText(Word2Vec):
 
     def _subword_csr(self) -> tuple[np.ndarray, np.ndarray]:
         """Each vocabulary word's input rows (CSR), computed once per vocabulary."""
-        if getattr(self, "_subwords", None) is None:
+        subwords = getattr(self, "_subwords", None)
+        if subwords is None:
             t0 = time.perf_counter()
-            self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
-                                           int(self.maxn), self.bucket_)
+            subwords = self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
+                                                      int(self.maxn), self.bucket_)
             logger.info("subwords of %d words: %d rows in %.1fs", len(self.vocab_),
-                        len(self._subwords[1]), time.perf_counter() - t0)
-        return self._subwords
+                        len(subwords[1]), time.perf_counter() - t0)
+        return subwords
 
     # ------------------------------------------------------------------ training
     def _train(self, ids: np.ndarray, starts: np.ndarray,
@@ -242,14 +247,16 @@ class FastText(Word2Vec):
         compute_loss = bool(self.compute_loss)
         if self.maxn == 0:  # no n-grams: word2vec's kernel on the word rows
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
+                rest = (*common, *schedule, seed, compute_loss, False)
                 return kw2v.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                      *common, *schedule, seed, compute_loss, False)
+                                      *rest)
         else:
             sub_ptr, sub_idx = self._subword_csr()
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
+                rest = (*common, *schedule, seed, compute_loss)
                 return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                     sub_ptr, sub_idx, *common, *schedule, seed, compute_loss)
+                                     sub_ptr, sub_idx, *rest)
 
         self._run_epochs(ids, starts, job, {"the input vectors": self.wi_}, progress,
                          f"fastText {'skip-gram' if self.sg else 'CBOW'} (n-grams "
@@ -283,7 +290,9 @@ class FastText(Word2Vec):
         wv = self.wv
         return SubwordVectors(wv.index_to_key, wv.vectors.copy(), wv.vectors_ngrams.copy(),
                               minn=wv.minn, maxn=wv.maxn, bucket=wv.bucket, counts=wv.counts,
-                              meta=dict(wv.meta), vectors_vocab=wv.vectors_vocab.copy())
+                              meta=dict(wv.meta),
+                              vectors_vocab=None if wv.vectors_vocab is None
+                              else wv.vectors_vocab.copy())
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -305,8 +314,8 @@ class FastText(Word2Vec):
         self._write_model(path, layout=layout)
 
     def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
-                     extra_arrays: dict[str, np.ndarray] | None = None,
-                     extra_meta: dict[str, Any] | None = None) -> None:
+                     extra_arrays: Mapping[str, np.ndarray] | None = None,
+                     extra_meta: Mapping[str, Any] | None = None) -> None:
         from ..subword import native_io
 
         arrays, state = self._get_state()

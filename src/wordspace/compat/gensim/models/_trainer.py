@@ -15,7 +15,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from ....corpus import Corpus
 from ....errors import CorpusError, ParameterError, TrainingDivergedError
 from ....vocab import Vocabulary
 from .._errors import CompatWarning, UnsupportedError
-from .keyedvectors import as_keyed_vectors, refuse_pickle
+from .keyedvectors import _GensimKV, as_keyed_vectors, refuse_pickle
 
 __all__ = ["GensimTrainer", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "MAX_WORDS_IN_BATCH"]
 
@@ -55,8 +55,16 @@ def _unsupported(name: str) -> Callable[..., Any]:
     return method
 
 
-class GensimTrainer:
+if TYPE_CHECKING:  # the mixin always goes before a wordspace trainer in the bases
+    from ....train.word2vec import Word2Vec as _TrainerBase
+else:
+    _TrainerBase = object
+
+
+class GensimTrainer(_TrainerBase):
     """gensim 4's training API for a wordspace trainer (see the module docstring)."""
+
+    wv: _GensimKV  # a gensim-style view of the trainer's vectors (see _make_wv)
 
     #: wordspace's checkpoint parameters, which gensim's signatures do not have: off
     checkpoint_every = None
@@ -111,8 +119,8 @@ class GensimTrainer:
         self.min_alpha_yet_reached = float(self.alpha)
         self.raw_vocab: dict[str, int] | None = None
         self.effective_min_count = self.min_count
-        self._cached_corpus: tuple[Any, Corpus] | None = None
-        self.wv = None
+        self._cached_corpus: tuple[Any, Corpus | None] | None = None
+        self.wv = None  # type: ignore[assignment]  # no vectors before build_vocab()
         if self.null_word not in (0, 1, False, True):
             raise ParameterError(f"null_word must be 0 or 1, got {self.null_word!r}")
         if self.null_word:
@@ -173,7 +181,7 @@ class GensimTrainer:
     def _corpus(self, corpus_iterable: Any, corpus_file: Any) -> Corpus:
         source = corpus_file if corpus_file is not None else corpus_iterable
         cached = self._cached_corpus  # set only while the constructor builds and trains
-        if cached is not None and cached[0] is source:
+        if cached is not None and cached[0] is source and cached[1] is not None:
             return cached[1]
         from .word2vec import LineSentence
 
@@ -318,7 +326,7 @@ class GensimTrainer:
             try:
                 self._train(ids, starts, None)
             except TrainingDivergedError:
-                self.wv = None
+                self.wv = None  # type: ignore[assignment]  # the weights are garbage: no vectors
                 raise
             self._make_wv()
         finally:
@@ -402,7 +410,7 @@ class GensimTrainer:
                 f"alpha={self.alpha}>")
 
     # ------------------------------------------------------------------ persistence
-    def save(self, fname_or_handle: str | os.PathLike, *args: Any,
+    def save(self, fname_or_handle: str | os.PathLike, *args: Any,  # type: ignore[override]  # gensim's signature
              layout: str | None = None, **kwargs: Any) -> None:
         """Save the whole model in wordspace's native format (no pickle); :meth:`load`
         restores it and training can continue. gensim's pickling options have no effect."""
@@ -412,7 +420,8 @@ class GensimTrainer:
         super().save(fname_or_handle, layout=layout)
 
     @classmethod
-    def load(cls, fname: str | os.PathLike, *args: Any, mmap: Any = None, **kwargs: Any):
+    def load(cls, fname: str | os.PathLike, *args: Any, mmap: Any = None,  # type: ignore[override]  # gensim's signature
+             **kwargs: Any):
         """Load a model written by :meth:`save` (``mmap`` accepted for gensim's signature)."""
         refuse_pickle(fname, f"{cls.__name__} model")
         model = super().load(fname, mmap=mmap in ("r", True))

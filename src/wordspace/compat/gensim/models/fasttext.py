@@ -27,7 +27,7 @@ __all__ = ["FastText", "FastTextKeyedVectors", "load_facebook_model", "load_face
            "save_facebook_model"]
 
 
-class FastTextKeyedVectors(_GensimKV, SubwordVectors):
+class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # gensim's most_similar signature
     """gensim 4's ``FastTextKeyedVectors``: :class:`KeyedVectors` whose ``get_vector``,
     ``most_similar``, ``similarity`` ... also answer for words outside the vocabulary (the mean
     of their character n-gram vectors); ``word in wv`` is True for any word with n-grams."""
@@ -72,13 +72,15 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):
                 f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)")
 
 
-class FastText(GensimTrainer, _FastText):
+class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save/load signatures
     """gensim 4's ``FastText`` (parameters in gensim's order; keyword-only ones after them are
     wordspace's: ``compute_loss``, ``lowercase``, ``max_sentence_length``).
 
     ``word_ngrams`` must be 1 (as gensim: word n-grams are a supervised-mode feature);
     ``hashfxn`` is ignored (n-grams use fastText's FNV-1a hash, as gensim does).
     """
+
+    wv: FastTextKeyedVectors
 
     def __init__(
         self,
@@ -136,7 +138,7 @@ class FastText(GensimTrainer, _FastText):
         self.null_word = null_word
         self.min_n = min_n
         self.max_n = max_n
-        self.sorted_vocab = sorted_vocab
+        self.sorted_vocab = sorted_vocab  # type: ignore[assignment]  # gensim's 0/1; _validate reads it as a bool
         self.bucket = bucket
         self.trim_rule = trim_rule
         self.batch_words = batch_words
@@ -146,7 +148,7 @@ class FastText(GensimTrainer, _FastText):
         self.compute_loss = compute_loss
         self.lowercase = lowercase
         self.max_sentence_length = max_sentence_length
-        self.wi_ = None
+        self.wi_ = None  # type: ignore[assignment]  # allocated once the vocabulary is built
         if word_ngrams != 1:
             raise UnsupportedError(f"word_ngrams={word_ngrams!r} is not supported: only 1 (as "
                                    "in gensim, which ignores other values for unsupervised "
@@ -155,11 +157,11 @@ class FastText(GensimTrainer, _FastText):
 
     # wordspace's trainer reads minn/maxn; gensim calls them min_n/max_n
     @property
-    def minn(self) -> int:
+    def minn(self) -> int:  # type: ignore[override]  # gensim's min_n is the stored parameter
         return self.min_n
 
     @property
-    def maxn(self) -> int:
+    def maxn(self) -> int:  # type: ignore[override]  # gensim's max_n is the stored parameter
         return self.max_n
 
     def _wordspace_aliases(self) -> dict[str, Any]:

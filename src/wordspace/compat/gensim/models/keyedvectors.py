@@ -16,7 +16,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -83,7 +83,13 @@ def _mmap_flag(mmap: Any) -> bool:
     raise ParameterError(f"mmap must be None or 'r', got {mmap!r}")
 
 
-class _GensimKV:
+if TYPE_CHECKING:  # the mixin always goes before WordVectors in the bases
+    _KVBase = WordVectors
+else:
+    _KVBase = object
+
+
+class _GensimKV(_KVBase):
     """gensim 4.4's ``KeyedVectors`` methods for a :class:`WordVectors` subclass."""
 
     mapfile_path: str | None = None
@@ -301,7 +307,7 @@ class _GensimKV:
         self._reset_norms()
 
     # ------------------------------------------------------------------ similarity
-    def most_similar(self, positive: Any = None, negative: Any = None, topn: int | None = 10,
+    def most_similar(self, positive: Any = None, negative: Any = None, topn: int | None = 10,  # type: ignore[override]  # gensim 4's signature, by design
                      clip_start: int = 0, clip_end: int | None = None,
                      restrict_vocab: int | None = None, indexer: Any = None):
         """gensim's ``most_similar``: ``[(key, cosine), ...]`` (``topn=None``: every score).
@@ -421,7 +427,7 @@ class _GensimKV:
         self.fill_norms(force=True)
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate_word_pairs(self, pairs: str | os.PathLike, delimiter: str = "\t",
+    def evaluate_word_pairs(self, pairs: str | os.PathLike, delimiter: str = "\t",  # type: ignore[override]  # gensim 4's signature, by design
                             encoding: str = "utf8", restrict_vocab: int = 300000,
                             case_insensitive: bool = True, dummy4unknown: bool = False):
         """gensim's return shape: ``((pearson, pvalue), (spearman, pvalue), oov_ratio)``,
@@ -433,7 +439,7 @@ class _GensimKV:
                                 case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
         return (CorrelationResult(*r.pearson), CorrelationResult(*r.spearman), r.oov_ratio)
 
-    def evaluate_word_analogies(self, analogies: str | os.PathLike,
+    def evaluate_word_analogies(self, analogies: str | os.PathLike,  # type: ignore[override]  # gensim 4's signature, by design
                                 restrict_vocab: int = 300000, case_insensitive: bool = True,
                                 dummy4unknown: bool = False,
                                 similarity_function: str = "most_similar"):
@@ -492,7 +498,7 @@ class _GensimKV:
         wv = load_native(fname, mmap=_mmap_flag(mmap))
         return as_keyed_vectors(wv)
 
-    def save_word2vec_format(self, fname: str | os.PathLike, fvocab: str | None = None,
+    def save_word2vec_format(self, fname: str | os.PathLike, fvocab: str | None = None,  # type: ignore[override]  # gensim 4's signature, by design
                              binary: bool = False, total_vec: int | None = None,
                              write_header: bool = True, prefix: str = "", append: bool = False,
                              sort_attr: str = "count") -> None:
@@ -520,7 +526,7 @@ class _GensimKV:
         WordVectors.save_word2vec_format(out, fname, binary=binary, write_header=write_header)
 
     @classmethod
-    def load_word2vec_format(cls, fname: str | os.PathLike, fvocab: str | None = None,
+    def load_word2vec_format(cls, fname: str | os.PathLike, fvocab: str | None = None,  # type: ignore[override]  # gensim 4's signature, by design
                              binary: bool = False, encoding: str = "utf8",
                              unicode_errors: str = "strict", limit: int | None = None,
                              datatype: Any = REAL, no_header: bool = False):

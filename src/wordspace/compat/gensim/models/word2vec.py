@@ -84,7 +84,7 @@ class Word2Vec(GensimTrainer, _Word2Vec):
         self.epochs = epochs
         self.null_word = null_word
         self.trim_rule = trim_rule
-        self.sorted_vocab = sorted_vocab
+        self.sorted_vocab = sorted_vocab  # type: ignore[assignment]  # gensim's 0/1; _validate reads it as a bool
         self.batch_words = batch_words
         self.compute_loss = compute_loss
         self.callbacks = tuple(callbacks) if isinstance(callbacks, list) else callbacks

@@ -109,7 +109,8 @@ def _brown_documents(n_docs: int = 300, per_doc: int = 4) -> list[str]:
     from ....corpus import embedded_corpus
 
     lines: list[str] = []
-    with lzma.open(embedded_corpus("brown"), "rt", encoding="utf-8") as fh:
+    source = str(embedded_corpus("brown").source)  # the file (raw text, mixed case)
+    with lzma.open(source, "rt", encoding="utf-8") as fh:
         for line in fh:
             lines.append(line.strip())
             if len(lines) >= n_docs * per_doc:
