@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.markup import escape
@@ -57,7 +57,7 @@ PhrasesOpt = Annotated[int, typer.Option(
     "`wordspace phrases`) and train on the joined text, nothing written to disk (0: none).")]
 
 
-def phrased_source(corpus: str | None, passes: int, *, lowercase: bool):
+def phrased_source(corpus: str | None, passes: int, *, lowercase: bool) -> Any:
     """What a train command fits on: ``corpus`` (or the embedded Brown corpus when None) as
     given, or with ``passes`` phrase passes learned on it (``--phrases``)."""
     from ..corpus import embedded_corpus
@@ -66,8 +66,9 @@ def phrased_source(corpus: str | None, passes: int, *, lowercase: bool):
         raise ParameterError(f"--phrases must be an integer >= 0, got {passes}")
     if not passes:
         return corpus if corpus is not None else embedded_corpus("brown")
-    return phrased_corpus(corpus if corpus is not None else embedded_corpus("brown").source,
-                          passes, lowercase=lowercase or corpus is None)
+    brown = cast(Path, embedded_corpus("brown").source)  # an embedded corpus is a file
+    return phrased_corpus(corpus if corpus is not None else brown, passes,
+                          lowercase=lowercase or corpus is None)
 
 
 def _export_paths(export: str, passes: int) -> list[Path]:
