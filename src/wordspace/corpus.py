@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 BLOCK_SIZE = 4 << 20  # bytes read at a time from a file
 PARALLEL_MIN_BYTES = 16 << 20  # smaller files are scanned by one thread
 OUT_OF_CORE_BYTES = 256 << 20  # out_of_core=None: files at least this large go to disk
-SPILL_TOKENS = 1 << 22  # ids held in memory before they are appended to an id file
+SPILL_TOKENS = 1 << 20  # out of core: ids held in memory before they go to the file
 _WS_BYTES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 _ERRORS = ("strict", "replace", "ignore")
 
@@ -540,7 +540,7 @@ class Corpus:
                         spill.close()
                     return None
                 carry = data[used:]
-                if spill is not None and (n_ids >= SPILL_TOKENS or eof):
+                if spill is not None:  # every block: the buffer stays one block's size
                     spill.append(ids[:n_ids])
                     ends[shifted:n_ends] += written
                     shifted = n_ends
@@ -658,7 +658,7 @@ def _to_ids_on_disk(sc: CorpusScan, remap: np.ndarray,
             mapped = remap[raw[c0:c1]] if len(remap) else raw[c0:c1].copy()
             release_pages(raw, c1)
             keep = mapped >= 0
-            cum = np.zeros(c1 - c0 + 1, dtype=np.int64)
+            cum = np.zeros(c1 - c0 + 1, dtype=np.int32)
             np.cumsum(keep, out=cum[1:])
             b1 = int(np.searchsorted(bounds, c1, side="left"))
             kept_before[b:b1] = total + cum[bounds[b:b1] - c0]

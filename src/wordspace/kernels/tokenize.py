@@ -167,7 +167,10 @@ def tokenize_ascii(buf, eof, lower, is_ws, tab, store, offs, counts, n_types, id
     """
     n = buf.shape[0]
     ids = _grow1(ids, n_ids + n // 2 + 2)  # room for every token and line of buf
-    ends = _grow1(ends, n_ends + n + 1)
+    lines = 0
+    for k in range(n):
+        lines += buf[k] == 10
+    ends = _grow1(ends, n_ends + lines + 1)
     i = 0
     while True:
         status, i, n_types, n_ids, n_ends = _run(buf, i, eof, lower, is_ws, tab, store, offs,

@@ -1,6 +1,7 @@
 """Word2Vec: skip-gram and CBOW training (orchestration around ``kernels.word2vec``).
 
-The corpus is read once into an ``int32`` id array (:meth:`Corpus.to_ids`); every epoch cuts
+The corpus is read once into an ``int32`` id array (:meth:`Corpus.to_ids`; memory-mapped out of
+core, its pages given back behind the training position); every epoch cuts
 it into jobs of about ``batch_words`` words which ``workers`` threads train Hogwild-style with
 the GIL released. Each job has its own seed derived from ``(seed, epoch, job)`` and its learning
 rate depends only on the corpus position of each word, so the schedule is exactly linear from
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import as_corpus
+from ..corpus import as_corpus, release_pages
 from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
 from ..text import Tokenizer
 from ..vectors import WordVectors
@@ -43,6 +44,8 @@ from ._common import mix_seed as _mix
 __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
+
+_RELEASE_WORDS = 1 << 22  # an out-of-core id array's pages are given back every 16 MB
 
 def _zero_one(v: Any, p: Any) -> bool:
     return v in (0, 1) and not isinstance(v, float)
@@ -447,6 +450,7 @@ class Word2Vec(Estimator):
                 loss = part["loss"] if resumed else 0.0
                 last_alpha = alpha0
                 j = j0 if e == e0 else 0
+                released = 0
                 while j < len(jobs):
                     if pool is None:
                         results = (run(e, i) for i in range(j, len(jobs)))
@@ -463,6 +467,10 @@ class Word2Vec(Estimator):
                             last_alpha = float(al)
                         done_total += ws
                         j += 1
+                        passed = int(starts[jobs[j - 1][1]])  # every job before is done
+                        if passed - released >= _RELEASE_WORDS or j == len(jobs):
+                            release_pages(ids, passed)  # out of core: pages behind us go
+                            released = passed
                         if progress is not None:
                             el = time.perf_counter() - t_train
                             info = {"epoch": f"{e + 1}/{epochs}",
