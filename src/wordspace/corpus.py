@@ -258,6 +258,7 @@ class Corpus:
         tok = self.tokenizer
         low = self.lowercase
         norm = self.normalize
+        assert not isinstance(self.source, Path)
         for i, sent in enumerate(self.source):
             if isinstance(sent, str):
                 toks = tok(sent)
@@ -289,8 +290,9 @@ class Corpus:
         A decompressor's error (truncated or corrupt data) becomes a :class:`CorpusError`
         naming the path, whenever it happens: at the first block or in the middle of a pass.
         """
-        path = self.source if path is None else path
-        assert isinstance(path, Path)
+        if path is None:
+            assert isinstance(self.source, Path)
+            path = self.source
         with open_binary(path, error=CorpusError) as fh:
             while True:
                 block = fh.read(BLOCK_SIZE)
@@ -299,8 +301,9 @@ class Corpus:
                     return
 
     def _file_pieces(self, path: Path | None = None) -> Iterator[tuple[list[str], bool]]:
-        path = self.source if path is None else path
-        assert isinstance(path, Path)
+        if path is None:
+            assert isinstance(self.source, Path)
+            path = self.source
         lines_of = self.tokenizer.lines
         offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
         carry = b""
@@ -784,7 +787,7 @@ class _Files:
 
         if isinstance(files, _Files):
             self.paths: list[Path] = list(files.paths)
-            self.spec = files.spec
+            self.spec: str = files.spec
             return
         if isinstance(files, bytes):
             raise ParameterError("give paths as str, not bytes")

@@ -152,6 +152,7 @@ class Word2Vec(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "word2vec_model"
     _state_key = "word2vec"
+    wv: WordVectors | None  # set by fit/load; None after diverged training
 
     def __init__(
         self,
@@ -361,7 +362,8 @@ class Word2Vec(Estimator):
         shared = bool(self.shared_negatives)
 
         def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-            return train_job(ids, starts, s0, s1, *args, *schedule, seed, compute_loss, shared)
+            return train_job(ids, starts, s0, s1, *args, *schedule, seed,  # type: ignore[call-arg]  # numba's Dispatcher.__call__ stub takes no *args
+                             compute_loss, shared)
 
         self._run_epochs(ids, starts, job, {"the vectors": self.syn0_}, progress,
                          "skip-gram" if self.sg else "CBOW")
@@ -544,6 +546,7 @@ class Word2Vec(Estimator):
             arr = (self.syn0_ + self.syn1neg_) * np.float32(0.5)
         else:
             raise ParameterError(f"vectors must be 'input' or 'average', got {vectors!r}")
+        assert self.wv is not None  # _check_fitted
         meta = dict(self.wv.meta, vectors=vectors)
         return WordVectors(self.vocab_.index_to_key, arr, counts=self.vocab_.counts, meta=meta)
 
@@ -583,6 +586,7 @@ class Word2Vec(Estimator):
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
         """Write the input vectors in word2vec text (or binary) format for exchange."""
         self._check_fitted("save_word2vec_format()")
+        assert self.wv is not None  # _check_fitted
         self.wv.save_word2vec_format(path, binary=binary)
 
 
