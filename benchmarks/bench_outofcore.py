@@ -15,7 +15,7 @@ Prints JSON lines:
   - ``10x-disk``: the same with ``out_of_core=True`` (for quick checks on small corpora);
 
   each in a fresh subprocess: vocabulary seconds, train seconds, words/s (corpus tokens x
-  epochs / train seconds) and peak RSS (MB, ``ru_maxrss`` after training), then the median of
+  epochs / train seconds) and peak RSS (MB, ``VmHWM`` after training), then the median of
   ``--runs`` runs and ``rss_ratio`` (10x / 1x).
 
   The 10x cases use ``min_count`` x ``--times``: every count is exactly ``--times`` times the
@@ -53,6 +53,20 @@ CBOW = {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
         "min_count": 5, "alpha": 0.05, "epochs": 1}
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (MB): ``VmHWM``, which starts afresh at exec.
+    (``ru_maxrss`` does not: Linux carries the forking parent's high-water mark into the
+    child, so a child of a large parent would report the parent's memory.)"""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
 def _child(args: argparse.Namespace) -> None:
     """One training run (in its own process): one JSON line."""
     from wordspace import Corpus, Vocabulary, Word2Vec
@@ -66,7 +80,7 @@ def _child(args: argparse.Namespace) -> None:
     m = Word2Vec(**params, workers=args.workers, seed=1)
     m.fit(corpus)
     words = m.vocab_.total_words * CBOW["epochs"]
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = _peak_rss_mb()
     print(json.dumps({"vocab_s": round(t_vocab, 3), "train_s": round(m.train_seconds_, 3),
                       "words": words, "words_per_sec": round(words / m.train_seconds_),
                       "peak_rss_mb": round(rss, 1), "on_disk": corpus._on_disk(),

@@ -83,7 +83,8 @@ class CorpusScan:
     ``types[i]`` is the token with raw id ``i`` (order of first occurrence); ``counts[i]`` its
     frequency; ``raw_ids`` every token of the corpus as a raw id; ``sentence_starts`` the start
     offsets of the sentences into ``raw_ids`` followed by ``len(raw_ids)`` (length
-    ``n_sentences + 1``; empty lines are not sentences).
+    ``n_sentences + 1``; empty lines are not sentences). Out of core ``raw_ids`` is a
+    memory-mapped file (see :class:`Corpus`'s ``out_of_core``).
     """
 
     types: list[str]
