@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,10 @@ class FastText(Word2Vec):
     _constraints = _CONSTRAINTS
     _model_kind = "fasttext_model"
     _state_key = "fasttext"
+    wv: SubwordVectors | None  # set by fit/load; None after diverged training
+    wi_: np.ndarray | None  # allocated by _train (after the corpus scan) or by load
+    _subwords: tuple[np.ndarray, np.ndarray] | None
+    _trained_ngrams: tuple[int, int] | None
 
     def __init__(
         self,
@@ -161,12 +165,17 @@ class FastText(Word2Vec):
     @property
     def syn0(self) -> np.ndarray:
         """The vocabulary words' own input rows (a view of ``wi_``)."""
-        return self.wi_[: len(self.vocab_)]
+        return self._rows()[: len(self.vocab_)]
 
     @property
     def bucket_(self) -> int:
         """Hash rows in use: ``bucket``, or 0 when ``maxn=0`` (as fastText)."""
-        return int(self.wi_.shape[0] - len(self.vocab_))
+        return int(self._rows().shape[0] - len(self.vocab_))
+
+    def _rows(self) -> np.ndarray:
+        """``wi_``, which exists once the model is trained or loaded."""
+        assert self.wi_ is not None, "the input matrix is made by training or loading"
+        return self.wi_
 
     def _buckets(self) -> int:
         return 0 if self.maxn == 0 else int(self.bucket)
@@ -192,11 +201,12 @@ class FastText(Word2Vec):
 
     def _extend_weights(self, vocab: Vocabulary) -> None:
         old = len(self.vocab_)
-        n, d = len(vocab), self.wi_.shape[1]
+        wi = self._rows()
+        n, d = len(vocab), wi.shape[1]
         if n > old:
             rng = np.random.default_rng(_mix(self.seed, self.epochs_trained_, n))
             extra = _init_vectors(rng, n - old, d)
-            self.wi_ = np.ascontiguousarray(np.vstack([self.wi_[:old], extra, self.wi_[old:]]))
+            self.wi_ = np.ascontiguousarray(np.vstack([wi[:old], extra, wi[old:]]))
             self.syn1neg_ = np.ascontiguousarray(
                 np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)]))
             rows = max(n - 1, 1) - self.syn1_.shape[0]
@@ -209,13 +219,14 @@ class FastText(Word2Vec):
 
     def _subword_csr(self) -> tuple[np.ndarray, np.ndarray]:
         """Each vocabulary word's input rows (CSR), computed once per vocabulary."""
-        if getattr(self, "_subwords", None) is None:
+        table = getattr(self, "_subwords", None)
+        if table is None:
             t0 = time.perf_counter()
-            self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
-                                           int(self.maxn), self.bucket_)
+            table = self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
+                                                   int(self.maxn), self.bucket_)
             logger.info("subwords of %d words: %d rows in %.1fs", len(self.vocab_),
-                        len(self._subwords[1]), time.perf_counter() - t0)
-        return self._subwords
+                        len(table[1]), time.perf_counter() - t0)
+        return table
 
     # ------------------------------------------------------------------ training
     def _train(self, ids: np.ndarray, starts: np.ndarray,
@@ -227,10 +238,11 @@ class FastText(Word2Vec):
         if self.wi_ is None:
             rng = np.random.default_rng(self.seed)
             self.wi_ = _init_vectors(rng, len(vocab) + self._buckets(), self.vector_size)
-        if self.wi_.shape[1] != self.vector_size:
+        wi = self.wi_
+        if wi.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
-                f"{self.wi_.shape[1]} dimensions; vector_size cannot change after training")
+                f"{wi.shape[1]} dimensions; vector_size cannot change after training")
         if (self._buckets() != self.bucket_) or (
                 getattr(self, "_trained_ngrams", None) not in (None, (self.minn, self.maxn))):
             raise ParameterError(
@@ -242,16 +254,18 @@ class FastText(Word2Vec):
         compute_loss = bool(self.compute_loss)
         if self.maxn == 0:  # no n-grams: word2vec's kernel on the word rows
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-                return kw2v.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                      *common, *schedule, seed, compute_loss, False)
+                return kw2v.train_job(ids, starts, s0, s1, wi,  # type: ignore[call-arg]  # numba's Dispatcher.__call__ stub takes no *args
+                                      self.syn1neg_, self.syn1_, *common, *schedule, seed,
+                                      compute_loss, False)
         else:
             sub_ptr, sub_idx = self._subword_csr()
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-                return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                     sub_ptr, sub_idx, *common, *schedule, seed, compute_loss)
+                return kft.train_job(ids, starts, s0, s1, wi,  # type: ignore[call-arg]  # numba's Dispatcher.__call__ stub takes no *args
+                                     self.syn1neg_, self.syn1_, sub_ptr, sub_idx, *common,
+                                     *schedule, seed, compute_loss)
 
-        self._run_epochs(ids, starts, job, {"the input vectors": self.wi_}, progress,
+        self._run_epochs(ids, starts, job, {"the input vectors": wi}, progress,
                          f"fastText {'skip-gram' if self.sg else 'CBOW'} (n-grams "
                          f"{self.minn}-{self.maxn} in {self.bucket_:,} buckets)")
 
@@ -263,16 +277,17 @@ class FastText(Word2Vec):
                 "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": getattr(self, "epochs_trained_", 0),
                 "tokenizer": self.tokenizer_.to_dict()}
+        wi = self._rows()
         if self.maxn == 0:
-            vecs = self.wi_[:n]
+            vecs = wi[:n]
         else:
             ptr, idx = self._subword_csr()
-            vecs = np.empty((n, self.wi_.shape[1]), dtype=np.float32)
-            compose_vectors(self.wi_, ptr, idx, vecs)
-        self.wv = SubwordVectors(self.vocab_.index_to_key, vecs, self.wi_[n:],
+            vecs = np.empty((n, wi.shape[1]), dtype=np.float32)
+            compose_vectors(wi, ptr, idx, vecs)
+        self.wv = SubwordVectors(self.vocab_.index_to_key, vecs, wi[n:],
                                  minn=int(self.minn) if self.maxn else 0, maxn=int(self.maxn),
                                  bucket=self.bucket_, counts=self.vocab_.counts, meta=meta,
-                                 vectors_vocab=self.wi_[:n])
+                                 vectors_vocab=wi[:n])
 
     def get_wv(self, vectors: str = "input") -> SubwordVectors:
         """A copy of ``wv`` that shares no memory with the model (``vectors="input"`` only)."""
@@ -281,12 +296,16 @@ class FastText(Word2Vec):
             raise ParameterError(f"FastText.get_wv supports vectors='input' only, got "
                                  f"{vectors!r}")
         wv = self.wv
+        assert wv is not None  # _check_fitted
         return SubwordVectors(wv.index_to_key, wv.vectors.copy(), wv.vectors_ngrams.copy(),
                               minn=wv.minn, maxn=wv.maxn, bucket=wv.bucket, counts=wv.counts,
-                              meta=dict(wv.meta), vectors_vocab=wv.vectors_vocab.copy())
+                              meta=dict(wv.meta),
+                              vectors_vocab=None if wv.vectors_vocab is None
+                              else wv.vectors_vocab.copy())
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        assert self.wv is not None  # saved models are fitted
         arrays, _ = self.wv.native_parts()
         arrays = dict(arrays)
         if self.negative > 0:
@@ -305,10 +324,11 @@ class FastText(Word2Vec):
         self._write_model(path, layout=layout)
 
     def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
-                     extra_arrays: dict[str, np.ndarray] | None = None,
-                     extra_meta: dict[str, Any] | None = None) -> None:
+                     extra_arrays: Mapping[str, np.ndarray] | None = None,
+                     extra_meta: Mapping[str, Any] | None = None) -> None:
         from ..subword import native_io
 
+        assert self.wv is not None  # saved models are fitted
         arrays, state = self._get_state()
         _, sub_meta = self.wv.native_parts()
         section = {"config": self._config(), **state}
@@ -345,9 +365,9 @@ class FastText(Word2Vec):
                               f"shape {n}x{d}")
         self.vocab_ = restore_vocab(wv, state, self.min_count, path)
         self.vocab_.counts = np.array(self.vocab_.counts, dtype=np.int64)  # not the mapping
-        self.wi_ = np.empty((n + len(ng), d), dtype=np.float32)
-        self.wi_[:n] = vv
-        self.wi_[n:] = ng
+        wi = self.wi_ = np.empty((n + len(ng), d), dtype=np.float32)
+        wi[:n] = vv
+        wi[n:] = ng
         if self.bucket_ != self._buckets():
             raise FormatError(f"{path}: {self.bucket_} n-gram rows but the saved parameters "
                               f"say bucket={self.bucket}, maxn={self.maxn}")
