@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 _RELEASE_WORDS = 1 << 22  # an out-of-core id array's pages are given back every 16 MB
 
+
 def _zero_one(v: Any, p: Any) -> bool:
     return v in (0, 1) and not isinstance(v, float)
 
