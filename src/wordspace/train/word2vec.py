@@ -1,6 +1,7 @@
 """Word2Vec: skip-gram and CBOW training (orchestration around ``kernels.word2vec``).
 
-The corpus is read once into an ``int32`` id array (:meth:`Corpus.to_ids`); every epoch cuts
+The corpus is read once into an ``int32`` id array (:meth:`Corpus.to_ids`; memory-mapped out of
+core, its pages given back behind the training position); every epoch cuts
 it into jobs of about ``batch_words`` words which ``workers`` threads train Hogwild-style with
 the GIL released. Each job has its own seed derived from ``(seed, epoch, job)`` and its learning
 rate depends only on the corpus position of each word, so the schedule is exactly linear from
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import as_corpus
+from ..corpus import as_corpus, release_pages
 from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
 from ..text import Tokenizer
 from ..vectors import WordVectors
@@ -43,6 +44,9 @@ from ._common import mix_seed as _mix
 __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
+
+_RELEASE_WORDS = 1 << 22  # an out-of-core id array's pages are given back every 16 MB
+
 
 def _zero_one(v: Any, p: Any) -> bool:
     return v in (0, 1) and not isinstance(v, float)
@@ -149,6 +153,7 @@ class Word2Vec(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "word2vec_model"
     _state_key = "word2vec"
+    wv: WordVectors | None  # set by fit/load; None after diverged training
 
     def __init__(
         self,
@@ -358,7 +363,8 @@ class Word2Vec(Estimator):
         shared = bool(self.shared_negatives)
 
         def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-            return train_job(ids, starts, s0, s1, *args, *schedule, seed, compute_loss, shared)
+            return train_job(ids, starts, s0, s1, *args, *schedule, seed,  # type: ignore[call-arg]  # numba's Dispatcher.__call__ stub takes no *args
+                             compute_loss, shared)
 
         self._run_epochs(ids, starts, job, {"the vectors": self.syn0_}, progress,
                          "skip-gram" if self.sg else "CBOW")
@@ -447,6 +453,7 @@ class Word2Vec(Estimator):
                 loss = part["loss"] if resumed else 0.0
                 last_alpha = alpha0
                 j = j0 if e == e0 else 0
+                released = 0
                 while j < len(jobs):
                     if pool is None:
                         results = (run(e, i) for i in range(j, len(jobs)))
@@ -463,6 +470,10 @@ class Word2Vec(Estimator):
                             last_alpha = float(al)
                         done_total += ws
                         j += 1
+                        passed = int(starts[jobs[j - 1][1]])  # every job before is done
+                        if passed - released >= _RELEASE_WORDS or j == len(jobs):
+                            release_pages(ids, passed)  # out of core: pages behind us go
+                            released = passed
                         if progress is not None:
                             el = time.perf_counter() - t_train
                             info = {"epoch": f"{e + 1}/{epochs}",
@@ -536,6 +547,7 @@ class Word2Vec(Estimator):
             arr = (self.syn0_ + self.syn1neg_) * np.float32(0.5)
         else:
             raise ParameterError(f"vectors must be 'input' or 'average', got {vectors!r}")
+        assert self.wv is not None  # _check_fitted
         meta = dict(self.wv.meta, vectors=vectors)
         return WordVectors(self.vocab_.index_to_key, arr, counts=self.vocab_.counts, meta=meta)
 
@@ -575,6 +587,7 @@ class Word2Vec(Estimator):
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
         """Write the input vectors in word2vec text (or binary) format for exchange."""
         self._check_fitted("save_word2vec_format()")
+        assert self.wv is not None  # _check_fitted
         self.wv.save_word2vec_format(path, binary=binary)
 
 
