@@ -310,16 +310,23 @@ if __name__ == "__main__":
         within = (mean_cos(TOPICS[0], TOPICS[0]) + mean_cos(TOPICS[1], TOPICS[1])) / 2
         across = mean_cos(TOPICS[0], TOPICS[1])
         assert within > across + 0.4, (within, across)
+        # recovery re-ran the lost tasks from the same weights and seeds: the model is the one
+        # an undisturbed run trains (here simulated in this process, bit for bit)
+        from wordspace.distributed import fit_word2vec
+        m2 = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                         alpha=0.05, seed=3)
+        fit_word2vec(m2, ws.Corpus.from_files(os.path.join(sys.argv[1], "*")), None,
+                     n_parts=2, sync_words=1500)
+        assert m2.sync_stats_["rounds"] == m.sync_stats_["rounds"]
+        np.testing.assert_array_equal(m.syn0_, m2.syn0_)
         print("ok", within, across)
 """
 
 
-@pytest.mark.xfail(reason="known bug, issue 17 left open: recovery from a killed worker "
-                   "sometimes hangs (the run then hits the time limit)", strict=False,
-                   raises=(subprocess.TimeoutExpired, AssertionError))
 def test_killed_worker_does_not_fail_the_fit(topic_shards, tmp_path):
-    """A worker is killed while a round is running; Dask reloads its part elsewhere, the
-    round re-runs from the last synchronised weights and training completes. Run in a fresh
+    """A worker is SIGKILLed while a round is running; Dask runs its lost tasks (its part, the
+    round's weights, its training) again on the worker left, training completes, and the
+    model is exactly the undisturbed one. Run in a fresh
     process with its own cluster and a time limit, so that a stuck cluster fails the test
     instead of stopping the suite."""
     script = tmp_path / "killed_worker.py"

@@ -32,11 +32,15 @@ parts training in the round, a word at offset ``i`` of its round stands at ``G +
 With one part and one round per epoch this is exactly the single-machine schedule and seeds:
 ``n_parts=1, workers=1`` trains bit for bit the model ``Word2Vec.fit`` trains.
 
-Fault tolerance: a part lives in a Dask future whose task reads it from the files, so when a
-worker dies Dask reloads its parts on another worker and re-runs its tasks (Dask's own
-retries). Should a round still fail (e.g. the broadcast weights were lost), the driver,
-which holds the last synchronised weights, broadcasts them again and re-runs the round, up
-to ``max_retries`` times.
+Fault tolerance: nothing lives only on the workers. A part is the result of a task that reads
+it from the files; the vocabulary, the tables and each round's weights are sent by the driver
+inside a task that returns them (``engine.put``), so the scheduler holds them too. When a
+worker dies (even SIGKILLed mid-round), the scheduler runs the lost tasks again on the
+workers left, and the round's ``gather`` simply takes longer. Should a round still fail,
+the driver, which holds the last synchronised weights, sends them again and re-runs the
+round, up to ``max_retries`` times. (A ``scatter(broadcast=True)`` of the weights used to
+hang here: the scheduler kept replicating to the dead worker's address, 30 s connection
+timeouts at a time.)
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ __all__ = ["fit_word2vec", "plan_parts"]
 
 logger = logging.getLogger(__name__)
 
-MERGES = ("sum", "average", "touched")
+MERGES = ("sum", "average", "touched", "bmuf")
 
 
 # ------------------------------------------------------------------------------- parts
@@ -235,6 +239,7 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     span = float(model.alpha - model.min_alpha)
     neg = int(model.negative) > 0
     W = [model.syn0_, model.syn1neg_, model.syn1_]
+    momentum: list[np.ndarray | None] = [None, None, None]  # merge="bmuf": block momentum
     stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": int(min(S, sizes.max())),
              "merge": merge, "lr_scale": lr_scale, "rounds": 0, "bytes_broadcast": 0,
              "bytes_gathered": 0,
@@ -265,7 +270,7 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
                              (int(model.seed), int(model.epochs_trained_)), model, stats,
                              max_retries, lambda k: engine.submit(load_part, plan[k], words))
             ts = time.perf_counter()
-            _merge(W, results, merge, stats)
+            _merge(W, results, merge, stats, momentum)
             for res in results:
                 seen += res[6]
                 trained += res[7]
@@ -304,7 +309,8 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     return model
 
 
-def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict) -> None:
+def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict,
+           momentum: list[np.ndarray | None] | None = None) -> None:
     """Add the workers' changes to ``W`` (in place): their sum, or their mean over the parts
     of the round. With one part the new rows are taken as they are (bit for bit)."""
     if len(results) == 1:
@@ -313,6 +319,7 @@ def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict) -
             W[a][rows] = new
             stats["bytes_gathered"] += rows.nbytes + new.nbytes
         return
+    K = len(results)
     for a in range(3):
         if not any(len(res[2 * a]) for res in results):
             continue
@@ -327,9 +334,17 @@ def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict) -
         if merge == "sum":
             W[a][rows] += acc[rows]
         elif merge == "average":
-            W[a][rows] += acc[rows] * np.float32(1.0 / len(results))
-        else:  # "touched": the mean over the parts that changed the row
+            W[a][rows] += acc[rows] * np.float32(1.0 / K)
+        elif merge == "touched":  # the mean over the parts that changed the row
             W[a][rows] += acc[rows] / cnt[rows, None].astype(np.float32)
+        else:  # "bmuf": D = (1 - 1/K) D + mean delta; W += D (Chen & Huo 2016)
+            assert momentum is not None
+            if momentum[a] is None:
+                momentum[a] = np.zeros_like(W[a])
+            D = momentum[a]
+            D *= np.float32(1.0 - 1.0 / K)
+            D[rows] += acc[rows] * np.float32(1.0 / K)
+            W[a] += D
 
 
 def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, max_retries,
@@ -343,7 +358,7 @@ def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, ma
             d = W[0].shape[1]
             sent = (W[0], W[1] if model.negative > 0 else np.zeros((1, d), np.float32),
                     W[2] if model.hs else np.zeros((1, d), np.float32))
-            wf = engine.scatter(sent)
+            wf = engine.put(sent)  # from the driver's copy; Dask can make it again
             stats["bytes_broadcast"] += sum(a.nbytes for a in sent) * engine.n_workers
             stats["sync_seconds"] += time.perf_counter() - ts
             futs = [engine.submit(train_part, parts[k], wf, tables, r * S, (r + 1) * S, sched,
