@@ -147,7 +147,7 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
-@pytest.mark.parametrize("merge", ["sum", "average", "touched"])
+@pytest.mark.parametrize("merge", ["sum", "average", "touched", "bmuf", "frequency"])
 def test_simulated_workers_separate_topics(topic_shards, merge):
     m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
                     alpha=0.05, seed=3)
@@ -156,6 +156,34 @@ def test_simulated_workers_separate_topics(topic_shards, merge):
     assert m.sync_stats_["parts"] == 4 and m.sync_stats_["rounds"] >= 3 * 6
     within, across = _topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
+
+
+def test_merges_of_two_parts():
+    """Two parts change rows 0 (a rare word) and 1 (a frequent one) of the same weights."""
+    from wordspace.distributed._word2vec import _merge
+
+    def results(W):
+        rows = np.array([0, 1])
+        e = (np.zeros(0, np.int64), np.zeros((0, 2), np.float32))
+        return [(rows, W[0][rows] + d, *e, *e, 1, 1, 0.0, 0.1)
+                for d in (np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3]]))]
+
+    def merged(merge, rounds=1):
+        W = [np.zeros((2, 2), np.float32), np.zeros((1, 2), np.float32),
+             np.zeros((1, 2), np.float32)]
+        momentum: list = [None, None, None]
+        for _ in range(rounds):
+            _merge(W, results(W), merge, {"bytes_gathered": 0}, momentum,
+                   np.array([0.5, 40.0]))
+        return W[0]
+
+    np.testing.assert_allclose(merged("sum"), [[4, 0], [4, 4]])
+    np.testing.assert_allclose(merged("average"), [[2, 0], [2, 2]])
+    np.testing.assert_allclose(merged("touched"), [[2, 0], [2, 2]])
+    # expected occurrences per part: 0.5 (divisor 1: summed), 40 (divisor K=2: averaged)
+    np.testing.assert_allclose(merged("frequency"), [[4, 0], [2, 2]])
+    # block momentum 1 - 1/K: D1 = mean = 2, D2 = D1 / 2 + 2 = 3, so W = 2 + 3
+    np.testing.assert_allclose(merged("bmuf", rounds=2), [[5, 0], [5, 5]])
 
 
 def test_exact_weights_do_not_depend_on_order():
