@@ -329,7 +329,6 @@ if __name__ == "__main__":
               sync_words=1500, progress=progress)
         assert killed.is_set() and m.epochs_trained_ == 3
         assert sum(e["words"] for e in m.epoch_stats_) == 3 * 4 * 500 * 12
-        client.wait_for_workers(2, timeout=60)
         assert victim not in set(client.scheduler_info()["workers"])  # it really died
 
         def mean_cos(xs, ys):
@@ -356,10 +355,11 @@ def test_killed_worker_does_not_fail_the_fit(topic_shards, tmp_path):
     round's weights, its training) again on the worker left, training completes, and the
     model is exactly the undisturbed one. Run in a fresh
     process with its own cluster and a time limit, so that a stuck cluster fails the test
-    instead of stopping the suite."""
+    instead of stopping the suite (about 30 s on 2 idle cores, 75 s with the machine loaded
+    five times over; the old hang waited out a 300 s scatter timeout)."""
     script = tmp_path / "killed_worker.py"
     script.write_text(_KILLED_WORKER)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     r = subprocess.run([sys.executable, str(script), str(topic_shards)], capture_output=True,
-                       text=True, env=env, timeout=90)
+                       text=True, env=env, timeout=180)
     assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout + r.stderr[-3000:]
