@@ -31,7 +31,8 @@ Merging (``merge``):
 Measured on wiki10m (8 parts, CBOW, 5 epochs; single machine 0.064 analogy): none reaches
 the single machine yet. ``"average"`` with ``lr_scale="auto"`` (0.034 at 50k words a round)
 is the best of them; ``"sum"`` diverges even at 3k words a round, ``"touched"`` gives 0.006,
-``"frequency"`` 0.017 (10k), ``"bmuf"`` 0.011 (50k) (issue 17).
+``"frequency"`` 0.017 (10k), ``"bmuf"`` 0.011 (50k) (issue 17). With 2 parts ``"sum"`` gives
+0.059 and ``"average"`` 0.033 (docs/scaling.md).
 
 With ``sync_words`` at least the part size there is one round per epoch: Spark-style
 averaging once per epoch (``merge="average"``).
