@@ -118,7 +118,7 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
             out["sync"] = {k: st[k] for k in ("parts", "sync_words", "rounds", "bytes_broadcast",
                                               "bytes_gathered", "sync_seconds", "retries")}
     out["driver_peak_mb"] = round(_rss_mb(), 1)
-    if client is not None:
+    if client is not None and cluster is not None:
         peaks = client.run(_rss_mb)
         out["worker_peak_mb"] = [round(x, 1) for x in peaks.values()]
         client.close()
@@ -206,7 +206,7 @@ def main() -> None:
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
     ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
                     "(auto: parts/2 with average; Spark-style runs always use 1)")
-    ap.add_argument("--merges", default="average", help="any of average,touched,sum")
+    ap.add_argument("--merges", default="average", help="any of average,touched,sum,frequency,bmuf")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":

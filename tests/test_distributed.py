@@ -147,7 +147,7 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
-@pytest.mark.parametrize("merge", ["sum", "average", "touched"])
+@pytest.mark.parametrize("merge", ["sum", "average", "touched", "bmuf", "frequency"])
 def test_simulated_workers_separate_topics(topic_shards, merge):
     m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
                     alpha=0.05, seed=3)
@@ -156,6 +156,34 @@ def test_simulated_workers_separate_topics(topic_shards, merge):
     assert m.sync_stats_["parts"] == 4 and m.sync_stats_["rounds"] >= 3 * 6
     within, across = _topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
+
+
+def test_merges_of_two_parts():
+    """Two parts change rows 0 (a rare word) and 1 (a frequent one) of the same weights."""
+    from wordspace.distributed._word2vec import _merge
+
+    def results(W):
+        rows = np.array([0, 1])
+        e = (np.zeros(0, np.int64), np.zeros((0, 2), np.float32))
+        return [(rows, W[0][rows] + d, *e, *e, 1, 1, 0.0, 0.1)
+                for d in (np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3]]))]
+
+    def merged(merge, rounds=1):
+        W = [np.zeros((2, 2), np.float32), np.zeros((1, 2), np.float32),
+             np.zeros((1, 2), np.float32)]
+        momentum: list = [None, None, None]
+        for _ in range(rounds):
+            _merge(W, results(W), merge, {"bytes_gathered": 0}, momentum,
+                   np.array([0.5, 40.0]))
+        return W[0]
+
+    np.testing.assert_allclose(merged("sum"), [[4, 0], [4, 4]])
+    np.testing.assert_allclose(merged("average"), [[2, 0], [2, 2]])
+    np.testing.assert_allclose(merged("touched"), [[2, 0], [2, 2]])
+    # expected occurrences per part: 0.5 (divisor 1: summed), 40 (divisor K=2: averaged)
+    np.testing.assert_allclose(merged("frequency"), [[4, 0], [2, 2]])
+    # block momentum 1 - 1/K: D1 = mean = 2, D2 = D1 / 2 + 2 = 3, so W = 2 + 3
+    np.testing.assert_allclose(merged("bmuf", rounds=2), [[5, 0], [5, 5]])
 
 
 def test_exact_weights_do_not_depend_on_order():
@@ -301,7 +329,6 @@ if __name__ == "__main__":
               sync_words=1500, progress=progress)
         assert killed.is_set() and m.epochs_trained_ == 3
         assert sum(e["words"] for e in m.epoch_stats_) == 3 * 4 * 500 * 12
-        client.wait_for_workers(2, timeout=60)
         assert victim not in set(client.scheduler_info()["workers"])  # it really died
 
         def mean_cos(xs, ys):
@@ -310,21 +337,29 @@ if __name__ == "__main__":
         within = (mean_cos(TOPICS[0], TOPICS[0]) + mean_cos(TOPICS[1], TOPICS[1])) / 2
         across = mean_cos(TOPICS[0], TOPICS[1])
         assert within > across + 0.4, (within, across)
+        # recovery re-ran the lost tasks from the same weights and seeds: the model is the one
+        # an undisturbed run trains (here simulated in this process, bit for bit)
+        from wordspace.distributed import fit_word2vec
+        m2 = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                         alpha=0.05, seed=3)
+        fit_word2vec(m2, ws.Corpus.from_files(os.path.join(sys.argv[1], "*")), None,
+                     n_parts=2, sync_words=1500)
+        assert m2.sync_stats_["rounds"] == m.sync_stats_["rounds"]
+        np.testing.assert_array_equal(m.syn0_, m2.syn0_)
         print("ok", within, across)
 """
 
 
-@pytest.mark.xfail(reason="known bug, issue 17 left open: recovery from a killed worker "
-                   "sometimes hangs (the run then hits the time limit)", strict=False,
-                   raises=(subprocess.TimeoutExpired, AssertionError))
 def test_killed_worker_does_not_fail_the_fit(topic_shards, tmp_path):
-    """A worker is killed while a round is running; Dask reloads its part elsewhere, the
-    round re-runs from the last synchronised weights and training completes. Run in a fresh
+    """A worker is SIGKILLed while a round is running; Dask runs its lost tasks (its part, the
+    round's weights, its training) again on the worker left, training completes, and the
+    model is exactly the undisturbed one. Run in a fresh
     process with its own cluster and a time limit, so that a stuck cluster fails the test
-    instead of stopping the suite."""
+    instead of stopping the suite (about 30 s on 2 idle cores, 75 s with the machine loaded
+    five times over; the old hang waited out a 300 s scatter timeout)."""
     script = tmp_path / "killed_worker.py"
     script.write_text(_KILLED_WORKER)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     r = subprocess.run([sys.executable, str(script), str(topic_shards)], capture_output=True,
-                       text=True, env=env, timeout=90)
+                       text=True, env=env, timeout=180)
     assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout + r.stderr[-3000:]

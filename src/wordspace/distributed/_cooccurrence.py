@@ -133,7 +133,9 @@ def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
     parts = [engine.submit(load_ids, s, words) for s in specs]
     hists = engine.gather([engine.submit(row_hist, p, V, window, bool(symmetric))
                            for p in parts])
-    hist = np.sum(hists, axis=0, dtype=np.int64) if hists else np.zeros(V, np.int64)
+    hist: np.ndarray = np.zeros(V, np.int64)
+    for h in hists:
+        hist += h
     n_pairs = int(hist.sum())
     _, dbits = k.code_bits(V, window)
     weights, scale = _weights(window, bool(distance_weighting), dbits,

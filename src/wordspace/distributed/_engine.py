@@ -1,7 +1,7 @@
 """How work reaches the workers: a Dask client, or (for simulations and tests) this process.
 
 An *engine* offers ``submit(fn, *args) -> future``, ``gather(futures) -> results``,
-``scatter(value) -> future`` and ``n_workers``. :class:`DaskEngine` wraps a
+``put(value) -> future`` and ``n_workers``. :class:`DaskEngine` wraps a
 ``distributed.Client``; :class:`LocalEngine` runs every task at once in this process, which
 is how the benchmark simulates 2, 4 or 8 workers on one machine with the very same code.
 """
@@ -58,9 +58,6 @@ class LocalEngine:
     def submit(self, fn, *args: Any) -> _Done:
         return _Done(fn(*[_resolve(a) for a in args]))
 
-    def scatter(self, value: Any) -> _Done:
-        return _Done(value)
-
     def put(self, value: Any) -> _Done:
         return _Done(value)
 
@@ -75,9 +72,16 @@ class LocalEngine:
 
 
 class DaskEngine:
-    """A ``distributed.Client`` seen as an engine (tasks are impure: never cached)."""
+    """A ``distributed.Client`` seen as an engine (tasks are impure: never cached).
 
-    SCATTER_TIMEOUT = 300  # seconds; a broadcast stuck on a dead worker fails (and is retried)
+    Nothing lives only on the workers: every value the workers need is either a task result
+    that the scheduler can make again (the parts, read from the files) or a value the driver
+    sent inside a task (:meth:`put`), which the scheduler keeps and runs again on another
+    worker when the worker holding the result dies. No ``scatter``: a scattered value whose
+    workers die is gone for good, and a broadcast scatter racing a dying worker waits on
+    connection timeouts to it (the hang of issue 17)."""
+
+    RETRIES = 2  # re-runs of a task that raised (a worker's death is handled by the scheduler)
 
     def __init__(self, client: Any) -> None:
         distributed = require_dask()
@@ -92,17 +96,18 @@ class DaskEngine:
         self.n_workers = max(len(workers), 1)
 
     def submit(self, fn, *args: Any, **kw: Any):
+        kw.setdefault("retries", self.RETRIES)
         return self.client.submit(fn, *args, pure=False, **kw)
 
-    def scatter(self, value: Any):
-        """Copies on every worker: fast, but lost for good if they all die (callers keep
-        their own copy and scatter again)."""
-        return self.client.scatter([value], broadcast=True, hash=False,
-                                   timeout=self.SCATTER_TIMEOUT)[0]
-
     def put(self, value: Any):
-        """A small value as a task result: if its worker dies Dask makes it again."""
-        return self.client.submit(_identity, value, pure=False)
+        """``value`` as the result of a task that returns it: the scheduler keeps the task
+        (and so the value) and runs it again elsewhere if its worker dies, so the value is
+        never lost with a worker. Large values (the weights) are embedded on purpose, so
+        Dask's large-graph warning is silenced here."""
+        import dask
+
+        with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"}):
+            return self.client.submit(_identity, value, pure=False)
 
     def refresh(self, futures: list, remake) -> None:
         """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""

@@ -136,7 +136,7 @@ def fit_valuevec(model: Any, X: Any, *, text: str | None, value: str | None, cli
     from ..values import ValuePairs, _as_random
 
     model._validate()
-    if text is None or word is not None:
+    if text is None or value is None or word is not None:
         raise ParameterError("with client=, fit records: fit(ddf, text=..., value=...)")
     if model.semantic_weight is not None:
         raise ParameterError("semantic_weight (joint training on text) is not distributed; "
