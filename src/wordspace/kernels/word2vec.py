@@ -99,9 +99,17 @@ def _log1pexp(x):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _neg_update(l1, syn1neg, word, negs, off, n_negs, alpha, work, compute_loss):
-    """Negative sampling for one (input vector ``l1``, target ``word``) pair; the noise
-    words are ``negs[off:off + n_negs]``.
+def _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss):
+    """Negative sampling for one (input vector ``l1``, target ``word``) pair.
+
+    Output vectors are updated in place; the input's gradient is added to ``work``.
+    Returns the loss (float64; 0 unless ``compute_loss``)."""
+    return _neg_update_at(l1, syn1neg, word, negs, 0, n_negs, alpha, work, compute_loss)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _neg_update_at(l1, syn1neg, word, negs, off, n_negs, alpha, work, compute_loss):
+    """``_neg_update`` with the noise words at ``negs[off:off + n_negs]``.
 
     Output vectors are updated in place; the input's gradient is added to ``work``.
     Returns the loss (float64; 0 unless ``compute_loss``)."""
@@ -169,7 +177,8 @@ def _sg_pair(syn0, syn1neg, syn1, ctx, word, negs, off, n_negs, code, point, len
     if use_hs:
         loss += _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss)
     if use_neg:
-        loss += _neg_update(l1, syn1neg, word, negs, off, n_negs, alpha, work, compute_loss)
+        loss += _neg_update_at(l1, syn1neg, word, negs, off, n_negs, alpha, work,
+                               compute_loss)
     for d in range(size):
         syn0[ctx, d] += work[d]
     return loss
@@ -199,7 +208,7 @@ def cbow_update(syn0, syn1neg, syn1, ctx_ids, n_ctx, word, negs, n_negs, code, p
     if use_hs:
         loss += _hs_update(neu1, syn1, code, point, length, alpha, work, compute_loss)
     if use_neg:
-        loss += _neg_update(neu1, syn1neg, word, negs, 0, n_negs, alpha, work, compute_loss)
+        loss += _neg_update(neu1, syn1neg, word, negs, n_negs, alpha, work, compute_loss)
     if not cbow_mean:
         inv = np.float32(1.0) / np.float32(n_ctx)
         for d in range(size):
@@ -224,9 +233,15 @@ def _draw(thr, alias, r1, r2):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _draw_negatives(thr, alias, negative, word, negs, off, next_random):
-    """Draw ``negative`` noise words into ``negs[off:]``, skipping ``word`` itself (as the C
-    tool). Returns ``(how many were kept, the new RNG state)``."""
+def _draw_negatives(thr, alias, negative, word, negs, next_random):
+    """Draw ``negative`` noise words into ``negs``, skipping ``word`` itself (as the C tool).
+    Returns ``(how many were kept, the new RNG state)``."""
+    return _draw_negatives_at(thr, alias, negative, word, negs, 0, next_random)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _draw_negatives_at(thr, alias, negative, word, negs, off, next_random):
+    """``_draw_negatives`` into ``negs[off:]``."""
     n = 0
     for _k in range(negative):
         r1 = next_random * LCG_MUL + LCG_ADD
@@ -327,8 +342,8 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_
                 # pair: nothing else draws in between), so their rows can be prefetched
                 n_draws = 1 if shared_negatives else n_ctx
                 for m in range(n_draws):
-                    cnt, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
-                                                       negs, m * negative, next_random)
+                    cnt, next_random = _draw_negatives_at(noise_thr, noise_alias, negative,
+                                                          word, negs, m * negative, next_random)
                     n_negs_of[m] = cnt
                     for k in range(cnt):
                         _prefetch_row(syn1neg, negs[m * negative + k])
@@ -339,7 +354,7 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_
                                      use_neg, use_hs, compute_loss)
             else:
                 n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
-                                                      negs, 0, next_random)
+                                                      negs, next_random)
                 for k in range(n_negs):
                     _prefetch_row(syn1neg, negs[k])
                 loss += cbow_update(syn0, syn1neg, syn1, ctx, n_ctx, word, negs, n_negs, code,
