@@ -10,6 +10,14 @@ bit-for-bit reproducible. Negative samples are drawn in O(1) from a Walker alias
 (``Vocabulary.noise_alias``) rather than by binary search or the C tool's 1e8-entry table;
 the sigmoid is read from a 4096-bin table over [-8, 8].
 
+Training is bound by memory latency: the rows a window touches (its context words' input
+rows, the centre's and the noise words' output rows) are random rows of matrices larger than
+the caches. ``train_job`` therefore collects a window's context words and draws all of its
+noise words first (the same random sequence as drawing pair by pair: nothing else draws in
+between), issues a prefetch for every row, and only then updates; the results are bit-for-bit
+those of the pair-by-pair order (measured on wiki10m, one thread: skip-gram 1.5x, CBOW 1.45x
+less CPU time).
+
 The single-update functions (``sg_update``, ``cbow_update``) take their negative samples as
 an argument; the tests compare them with a NumPy reference.
 """
