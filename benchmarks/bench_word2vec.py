@@ -32,6 +32,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -148,6 +149,13 @@ def child_wordspace(corpus, setting, workers, seed):
     sys.path.insert(0, str(ROOT / "src"))
     from wordspace import Word2Vec
 
+    # warm-up on a tiny file: loads (or, in a fresh checkout, compiles) the numba kernels,
+    # so train_s and vocab_s measure the work and not compilation
+    with tempfile.TemporaryDirectory() as tmp:
+        tiny = Path(tmp) / "tiny.txt"
+        tiny.write_text("a b c a\n" * 20, encoding="utf-8")
+        Word2Vec(workers=workers, seed=seed,
+                 **{**SETTINGS[setting], "min_count": 1, "epochs": 1}).fit(str(tiny))
     m = Word2Vec(workers=workers, seed=seed, **SETTINGS[setting])
     t = time.perf_counter()
     m.fit(corpus)

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -352,8 +352,10 @@ class Word2Vec(Estimator):
 
     def _train(self, ids: np.ndarray, starts: np.ndarray,
                progress: Callable[..., None] | None) -> None:
-        from ..kernels.word2vec import train_job
+        from ..kernels import word2vec as kernels
 
+        # a numba dispatcher: its call signature is not visible to type checkers
+        train_job = cast(Callable[..., tuple[int, int, float, float]], kernels.train_job)
         if self.syn0_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
