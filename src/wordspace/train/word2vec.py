@@ -153,7 +153,6 @@ class Word2Vec(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "word2vec_model"
     _state_key = "word2vec"
-    wv: WordVectors | None  # set by fit/load; None after diverged training
 
     def __init__(
         self,
@@ -318,7 +317,7 @@ class Word2Vec(Estimator):
         try:
             self._train(ids, starts, progress)
         except TrainingDivergedError:
-            self.wv = None  # the weights are garbage: nothing to save or query
+            self.wv = None  # type: ignore[assignment]  # diverged: nothing to save or query
             raise
         self._make_wv()
         return self
@@ -365,7 +364,7 @@ class Word2Vec(Estimator):
         shared = bool(self.shared_negatives)
 
         def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-            return train_job(ids, starts, s0, s1, *args, *schedule, seed,  # type: ignore[call-arg]  # numba's Dispatcher.__call__ stub takes no *args
+            return train_job(ids, starts, s0, s1, *args, *schedule, seed,
                              compute_loss, shared)
 
         self._run_epochs(ids, starts, job, {"the vectors": self.syn0_}, progress,
