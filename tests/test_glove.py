@@ -296,3 +296,21 @@ def test_matrix_comes_back_when_training_is_interrupted(monkeypatch, tmp_path):
     assert m.training_complete_ is False and len(m.loss_history_) == 1
     assert (m.cooccurrence_ != ref.cooccurrence_).nnz == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_matrix_stays_in_memory_when_no_temporary_folder(monkeypatch, tmp_path, caplog):
+    import tempfile
+
+    import wordspace.train.glove as tg
+
+    sents, _ = planted_corpus(40)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=1, workers=1, seed=4)
+    ref = GloVe(**kw).fit(sents)
+    monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    seen = []
+    m = GloVe(**kw, callbacks=[lambda model, epoch: seen.append(model.cooccurrence_)])
+    with caplog.at_level("WARNING", logger="wordspace.train.glove"):
+        m.fit(sents)
+    assert "stays in memory" in caplog.text and seen[0] is m.cooccurrence_
+    assert np.array_equal(m.wv.vectors, ref.wv.vectors)

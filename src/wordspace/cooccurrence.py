@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import FormatError, ParameterError
 from .train._common import is_int as _is_int
@@ -180,7 +181,7 @@ def _finish(data: np.ndarray, scale: float) -> np.ndarray:
     return data.astype(np.float32)
 
 
-def _row_blocks(hist: np.ndarray, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
+def _row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
     """Rows ``[r0, r1)`` cut into blocks whose codes (``hist`` per row) fit ``cap`` (a single
     row larger than ``cap`` gets a block of its own)."""
     cum = np.cumsum(hist)
@@ -280,7 +281,10 @@ def save_cooccurrence(
     if target.suffix != ".npz":
         raise ParameterError(f"{target}: co-occurrence files must end in .npz")
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
-        (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+        if compressed:
+            np.savez_compressed(fh, allow_pickle=False, **arrays)
+        else:
+            np.savez(fh, allow_pickle=False, **arrays)
 
 
 def load_cooccurrence(path: str | os.PathLike):

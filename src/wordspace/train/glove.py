@@ -103,8 +103,12 @@ class _SpilledMatrix:
         self.indptr = X.indptr
         self.sorted = bool(X.has_sorted_indices)
         self.dtypes = (X.indices.dtype, X.data.dtype)
-        X.indices.tofile(self._path("indices"))
-        X.data.tofile(self._path("data"))
+        try:
+            X.indices.tofile(self._path("indices"))
+            X.data.tofile(self._path("data"))
+        except BaseException:
+            self._dir.cleanup()
+            raise
 
     def _path(self, name: str) -> str:
         return os.path.join(self._dir.name, name)
@@ -207,6 +211,11 @@ class GloVe(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "glove_model"
     _state_key = "glove"
+    #: None until fitted, and again after training diverged
+    wv: WordVectors | None
+    #: AdaGrad's accumulators: None after ``load`` (``partial_fit`` restarts them at 1)
+    _GW: np.ndarray | None
+    _GC: np.ndarray | None
 
     def __init__(
         self,
@@ -480,7 +489,15 @@ class GloVe(Estimator):
             _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
                   rec_f)
             return rec_i, None
-        spill = _SpilledMatrix(X)
+        try:
+            spill = _SpilledMatrix(X)
+        except OSError as e:
+            logger.warning("could not keep the co-occurrence matrix in a temporary folder while "
+                           "training (%s); it stays in memory (%.0f MB more); set TMPDIR to a "
+                           "writable folder with room", e, X.nnz * 8 / 1e6)
+            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
+                  rec_f)
+            return rec_i, None
         self.cooccurrence_ = X = None  # the records take its place in memory
         try:
             for r0, p0, indptr, indices, data in spill.row_slices(_FILL_SLICE):
@@ -560,6 +577,7 @@ class GloVe(Estimator):
         eta = np.float32(self.learning_rate)
         clip = np.float32(self.grad_clip)
         W, C, GW, GC = self._W, self._C, self._GW, self._GC
+        assert GW is not None and GC is not None  # set by every caller before training
         epochs = int(self.epochs)
         total = nnz * epochs
         first = len(self.loss_history_)  # epochs trained before this call
@@ -775,4 +793,5 @@ class GloVe(Estimator):
                              write_header: bool = True) -> None:
         """Write ``wv`` in word2vec text/binary format (``write_header=False``: GloVe text)."""
         self._check_fitted("save_word2vec_format()")
+        assert self.wv is not None  # _check_fitted raised otherwise
         self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
