@@ -63,7 +63,10 @@ def cooccurrence_matrix(
     ``symmetric=False`` counts left contexts only: ``X[i, j]`` sums over word ``i`` occurring
     before word ``j``. ``distance_weighting=False`` counts 1 per pair instead of 1/distance.
     ``memory``: GiB budget; half of it holds the buffer of 4-byte pair codes (rows are
-    counted in blocks whose codes fit it; a single row larger than that gets its own block).
+    counted in blocks whose codes fit it; a single row larger than that gets its own block),
+    and above 2**24 codes the rows are cut into at least 4 blocks (one pass over ``ids``
+    each), so that the buffer holds at most about a quarter of all codes. Each block is
+    reduced straight into the growing float32 output, never held twice.
     ``progress(done_blocks, total_blocks, rows=..., pairs=...)`` is called after every block.
 
     Returns a ``float32`` ``scipy.sparse.csr_matrix`` of shape ``(vocab_size, vocab_size)``

@@ -4,7 +4,10 @@ Orchestration around :mod:`wordspace.kernels.glove`: the corpus is read into an 
 :class:`~wordspace.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
 co-occurrence matrix is counted in memory-bounded blocks
 (:func:`~wordspace.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
-AdaGrad exactly as Stanford's ``glove.c`` does. Every epoch, each of ``workers`` threads takes
+AdaGrad exactly as Stanford's ``glove.c`` does. The non-zeros become 16-byte training records;
+for a large matrix they are filled from a copy on disk, a slice of rows at a time, and the
+matrix is read back after training, so that the peak holds the records but not the matrix
+too (which would be 50 % more). Every epoch, each of ``workers`` threads takes
 its fixed share of the (once globally shuffled) non-zeros and visits them in a fresh random
 order (a Fisher-Yates shuffle fused with training), Hogwild-style with the GIL released; each
 thread's random numbers come from ``(seed, epoch, thread)``, so ``workers=1`` is bit-for-bit
@@ -176,7 +179,10 @@ class GloVe(Estimator):
     learning_rate: AdaGrad's initial learning rate (the C tool's ``-eta``).
     symmetric: count context words on both sides (the C tool's ``-symmetric 1``).
     distance_weighting: weight a pair by ``1 / distance`` (else 1).
-    memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``).
+    memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``). While
+        the (shuffled) records of a large matrix train, the matrix itself waits in a
+        temporary folder (``TMPDIR``; 8 bytes a non-zero) and is read back afterwards, so
+        that it is not held twice; ``cooccurrence_`` is None meanwhile (in callbacks).
     workers: training threads (Hogwild-style); ``workers=1`` with a fixed ``seed`` is
         bit-for-bit reproducible.
     seed: seed of the initial vectors and of every thread's shuffling.
