@@ -1,7 +1,9 @@
 """Benchmark: wordspace GloVe on a corpus, against Stanford's C tool's reference figures.
 
 Prints one JSON line: vocabulary, co-occurrence and training seconds (and the total), seconds
-per epoch, peak RSS of this process (MB), number of co-occurrence non-zeros, the loss of the
+per epoch, peak RSS of this process (MB) in all and up to the end of counting (vocabulary
+scan, id array and co-occurrence matrix; the rest of the peak is training's records), number
+of co-occurrence non-zeros, the loss of the
 first and last epoch, analogy accuracy (questions-words.txt, restrict_vocab=30000, 3CosAdd as
 gensim's ``evaluate_word_analogies``: case-insensitive, question words excluded, questions with
 a word outside the 30,000 most frequent skipped), WordSim353 and SimLex-999 Spearman (pairs
@@ -132,10 +134,16 @@ def main(argv: list[str] | None = None) -> None:
                   learning_rate=args.eta, memory=args.memory, workers=args.workers,
                   seed=args.seed)
     _warm_up()
+    counted: list[float] = []
+
+    def progress(done: int, total: int, stage: str = "", **info) -> None:
+        if stage == "counting" and done == total:
+            counted.append(_peak_mb())  # the peak so far: scan, ids and counting
+
     t0 = time.perf_counter()
-    model.fit(args.corpus)
+    model.fit(args.corpus, progress=progress)
     total = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = _peak_mb()
     ev = DATA / "eval"
     acc, nq = analogy_accuracy(model.wv, ev / "questions-words.txt", args.restrict_vocab)
     ws, nws = pair_spearman(model.wv, ev / "wordsim353.tsv")
@@ -153,11 +161,16 @@ def main(argv: list[str] | None = None) -> None:
         "epoch_seconds_mean": round(float(np.mean(epoch_s)), 3),
         "epoch_seconds_min": round(float(np.min(epoch_s)), 3),
         "peak_rss_mb": round(peak),
+        "peak_rss_counting_mb": round(counted[-1]) if counted else None,
         "loss_first": model.loss_history_[0], "loss_last": model.loss_history_[-1],
         "analogy": round(acc, 4), "analogy_questions": nq,
         "ws353": round(ws, 4), "ws353_pairs": nws, "simlex": round(sl, 4), "simlex_pairs": nsl,
         "c_tool_reference": C_TOOL,
     }))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _warm_up() -> None:

@@ -244,3 +244,73 @@ def test_fit_restarts_and_partial_fit_continues(tmp_path):
         g.partial_fit()
     g.partial_fit(sents)  # the loaded model continues on a corpus over its own vocabulary
     assert len(g.loss_history_) == 9 and g.wv.index_to_key == m.wv.index_to_key
+
+
+def test_large_matrix_waits_on_disk_while_training(monkeypatch, tmp_path):
+    """A matrix above _SPILL_BYTES is written to a temporary folder while the records train
+    and read back afterwards: the same vectors, the same matrix, no folder left behind."""
+    import tempfile
+
+    import wordspace.train.glove as tg
+
+    sents, _ = planted_corpus(80)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=2, workers=1, seed=5)
+    ref = GloVe(**kw).fit(sents)
+    monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
+    monkeypatch.setattr(tg, "_FILL_SLICE", 7)  # many slices of rows, some rows larger
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen = []
+
+    def during(model, epoch):
+        seen.append(model.cooccurrence_)
+
+    m = GloVe(**kw, callbacks=[during]).fit(sents)
+    assert seen == [None, None]  # on disk while training
+    assert np.array_equal(m.wv.vectors, ref.wv.vectors)
+    X, Y = m.cooccurrence_, ref.cooccurrence_
+    assert X.dtype == Y.dtype and X.indptr.dtype == Y.indptr.dtype and X.has_sorted_indices
+    assert (X.indptr == Y.indptr).all() and (X.indices == Y.indices).all()
+    assert (X.data == Y.data).all()
+    assert list(tmp_path.iterdir()) == []
+    m.partial_fit()  # continues on the matrix read back
+    ref.partial_fit()
+    assert np.array_equal(m.wv.vectors, ref.wv.vectors)
+
+
+def test_matrix_comes_back_when_training_is_interrupted(monkeypatch, tmp_path):
+    import tempfile
+
+    import wordspace.train.glove as tg
+
+    sents, _ = planted_corpus(60)
+    ref = GloVe(vector_size=8, window=3, min_count=1, epochs=1, workers=1).fit(sents)
+    monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def stop(model, epoch):
+        raise KeyboardInterrupt
+
+    m = GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, callbacks=[stop])
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(sents)
+    assert m.training_complete_ is False and len(m.loss_history_) == 1
+    assert (m.cooccurrence_ != ref.cooccurrence_).nnz == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_matrix_stays_in_memory_when_no_temporary_folder(monkeypatch, tmp_path, caplog):
+    import tempfile
+
+    import wordspace.train.glove as tg
+
+    sents, _ = planted_corpus(40)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=1, workers=1, seed=4)
+    ref = GloVe(**kw).fit(sents)
+    monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    seen = []
+    m = GloVe(**kw, callbacks=[lambda model, epoch: seen.append(model.cooccurrence_)])
+    with caplog.at_level("WARNING", logger="wordspace.train.glove"):
+        m.fit(sents)
+    assert "stays in memory" in caplog.text and seen[0] is m.cooccurrence_
+    assert np.array_equal(m.wv.vectors, ref.wv.vectors)

@@ -201,7 +201,13 @@ def test_fill_records_from_csr():
     X = sp.csr_matrix(np.array([[0, 2.0, 0], [150.0, 0, 1.0], [0, 0, 0]], np.float32))
     rec_i = np.empty((X.nnz, 4), np.int32)
     rec_f = rec_i.view(np.float32)
-    k.fill_records(X.indptr.astype(np.int64), X.indices, X.data, 100.0, 0.5, rec_i, rec_f)
+    k.fill_records(X.indptr.astype(np.int64), X.indices, X.data, 100.0, 0.5, rec_i, rec_f, 0)
     assert rec_i[:, :2].tolist() == [[0, 1], [1, 0], [1, 2]]
     np.testing.assert_allclose(rec_f[:, 2], np.log([2.0, 150.0, 1.0]), rtol=1e-6)
     np.testing.assert_allclose(rec_f[:, 3], [np.sqrt(0.02), 1.0, 0.1], rtol=1e-6)
+    # a slice of rows at a time (rows 1..2 only): the same records, rows numbered from row0
+    part = np.empty((2, 4), np.int32)
+    lo = X.indptr[1]
+    k.fill_records((X.indptr[1:] - lo).astype(np.int64), X.indices[lo:], X.data[lo:], 100.0,
+                   0.5, part, part.view(np.float32), 1)
+    assert (part == rec_i[1:]).all()

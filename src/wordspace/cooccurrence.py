@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import FormatError, ParameterError
 from .train._common import is_int as _is_int
@@ -35,6 +36,13 @@ _GIB = 1 << 30
 # CSR output
 _BUFFER_SHARE = 0.5
 _MIN_BUFFER = 1 << 10
+# The code buffer is the largest array while counting (4 bytes a pair: 2 * window per token
+# when symmetric), larger than the matrix it reduces to. Above _ONE_BLOCK codes the rows are
+# cut into at least _MIN_BLOCKS blocks: each costs one more pass over the id array (cheap
+# next to scattering the codes), and the buffer shrinks to a fraction of the pairs while the
+# number of passes stays independent of the corpus size.
+_MIN_BLOCKS = 4
+_ONE_BLOCK = 1 << 24
 
 
 def cooccurrence_matrix(
@@ -55,7 +63,10 @@ def cooccurrence_matrix(
     ``symmetric=False`` counts left contexts only: ``X[i, j]`` sums over word ``i`` occurring
     before word ``j``. ``distance_weighting=False`` counts 1 per pair instead of 1/distance.
     ``memory``: GiB budget; half of it holds the buffer of 4-byte pair codes (rows are
-    counted in blocks whose codes fit it; a single row larger than that gets its own block).
+    counted in blocks whose codes fit it; a single row larger than that gets its own block),
+    and above 2**24 codes the rows are cut into at least 4 blocks (one pass over ``ids``
+    each), so that the buffer holds at most about a quarter of all codes. Each block is
+    reduced straight into the growing float32 output, never held twice.
     ``progress(done_blocks, total_blocks, rows=..., pairs=...)`` is called after every block.
 
     Returns a ``float32`` ``scipy.sparse.csr_matrix`` of shape ``(vocab_size, vocab_size)``
@@ -92,31 +103,27 @@ def cooccurrence_matrix(
     k.row_emissions(ids, starts, window, bool(symmetric), hist)
     total = int(hist.sum())
     weights, scale = _weights(window, distance_weighting, dbits, int(hist.max(initial=0)))
-    cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+    cap = _block_cap(memory, total)
     blocks = _row_blocks(hist, 0, V, cap)
     if len(blocks) > 16:
         logger.warning("memory=%s GiB: counting in %d row blocks, one corpus pass each; "
                        "a larger memory budget is faster", memory, len(blocks))
     indptr = np.zeros(V + 1, dtype=np.int64)
-    parts_i: list[np.ndarray] = []
-    parts_d: list[np.ndarray] = []
+    # the CSR arrays grow block by block in place (realloc), so that the output is never
+    # held twice (no list of pieces to concatenate); each block is reduced straight into
+    # its float32 slice
+    out = _GrowingCSR()
 
     def done(bi: int, r0: int, r1: int, nnz_row, ind_b, dat_b) -> None:
         indptr[r0 + 1 : r1 + 1] = nnz_row
-        parts_i.append(ind_b)
-        parts_d.append(_finish(dat_b, scale))
         if progress is not None:
             progress(bi + 1, len(blocks), rows=r1, pairs=total)
 
-    _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done)
+    _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done,
+                  alloc=out.extend, scale=scale)
     np.cumsum(indptr, out=indptr)
-    if len(parts_i) == 1:
-        indices, data = parts_i[0], parts_d[0]
-    else:
-        indices = np.concatenate(parts_i)
-        del parts_i
-        data = np.concatenate(parts_d)
-        del parts_d
+    indices, data = out.indices, out.data
+    del out
     if indptr[-1] < np.iinfo(np.int32).max:
         indptr = indptr.astype(np.int32)
     X = sp.csr_matrix((data, indices, indptr), shape=(V, V), copy=False)
@@ -124,6 +131,24 @@ def cooccurrence_matrix(
     logger.info("co-occurrence: %d tokens, %d pair codes in %d block(s) -> %d non-zeros "
                 "in %.1fs", n, total, len(blocks), X.nnz, time.perf_counter() - t0)
     return X
+
+
+class _GrowingCSR:
+    """``indices`` (int32) and ``data`` (float32) that grow at their end in place:
+    ``ndarray.resize`` reallocates, which for large arrays remaps pages instead of copying,
+    so that appending a block never holds the matrix twice. Only this object may refer to
+    the arrays while they grow (the views handed out are filled before the next call)."""
+
+    def __init__(self) -> None:
+        self.indices = np.empty(0, dtype=np.int32)
+        self.data = np.empty(0, dtype=np.float32)
+
+    def extend(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
+        """Room for ``nb`` more entries: the two views to fill."""
+        n0 = self.indices.shape[0]
+        self.indices.resize(n0 + nb, refcheck=False)
+        self.data.resize(n0 + nb, refcheck=False)
+        return self.indices[n0:], self.data[n0:]
 
 
 # Distance weights are summed as integers: weight(d) = L / d with L = lcm(1..window), held
@@ -159,7 +184,7 @@ def _finish(data: np.ndarray, scale: float) -> np.ndarray:
     return data.astype(np.float32)
 
 
-def _row_blocks(hist: np.ndarray, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
+def _row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
     """Rows ``[r0, r1)`` cut into blocks whose codes (``hist`` per row) fit ``cap`` (a single
     row larger than ``cap`` gets a block of its own)."""
     cum = np.cumsum(hist)
@@ -173,11 +198,18 @@ def _row_blocks(hist: np.ndarray, r0: int, r1: int, cap: int) -> list[tuple[int,
     return blocks
 
 
-def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done):
+def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done,
+                  alloc=None, scale=1.0):
     """Count the rows of each block of ``blocks`` (one corpus pass each) and hand
-    ``done(block_index, r0, r1, nnz_per_row, indices, float64 sums)`` each block's CSR
-    pieces (columns sorted)."""
+    ``done(block_index, r0, r1, nnz_per_row, indices, data)`` each block's CSR pieces
+    (columns sorted). ``alloc(nb)`` gives the ``(indices, data)`` arrays of ``nb`` entries
+    a block is reduced into, ``data`` holding ``sums / scale`` in its dtype; default: new
+    int32 and float64 arrays (exact sums with ``scale=1``, for adding partials)."""
     from .kernels import glove as k
+
+    if alloc is None:
+        def alloc(nb: int) -> tuple[np.ndarray, np.ndarray]:
+            return np.empty(nb, dtype=np.int32), np.empty(nb, dtype=np.float64)
 
     cum = np.cumsum(hist)
     biggest = max((int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks),
@@ -197,12 +229,21 @@ def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, block
         mark.fill(-1)
         out_ptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
         np.cumsum(nnz_row, out=out_ptr[1:])
-        ind_b = np.empty(nb, dtype=np.int32)
-        dat_b = np.empty(nb, dtype=np.float64)
+        ind_b, dat_b = alloc(nb)
         k.reduce_rows(buf, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, ind_b,
-                      dat_b)
+                      dat_b, float(scale))
         mark.fill(-1)
         done(bi, r0, r1, nnz_row, ind_b, dat_b)
+        del ind_b, dat_b  # alloc may reallocate the arrays these view
+
+
+def _block_cap(memory: float, total: int) -> int:
+    """Codes per row block: within ``_BUFFER_SHARE`` of the ``memory`` budget, and at most
+    a ``_MIN_BLOCKS``-th of all ``total`` codes once there are more than ``_ONE_BLOCK``."""
+    cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+    if total > _ONE_BLOCK:
+        cap = min(cap, max(-(-total // _MIN_BLOCKS), _ONE_BLOCK))
+    return cap
 
 
 # ------------------------------------------------------------------------- persistence
@@ -243,7 +284,10 @@ def save_cooccurrence(
     if target.suffix != ".npz":
         raise ParameterError(f"{target}: co-occurrence files must end in .npz")
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
-        (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+        if compressed:
+            np.savez_compressed(fh, allow_pickle=False, **arrays)
+        else:
+            np.savez(fh, allow_pickle=False, **arrays)
 
 
 def load_cooccurrence(path: str | os.PathLike):

@@ -131,13 +131,15 @@ def count_row_entries(codes, seg, r0, r1, dbits, mark, nnz_row):
 
 @njit(cache=True, nogil=True)
 def reduce_rows(codes, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, indices,
-                data):
+                data, scale):
     """Sum the weights of each row's codes per column into CSR arrays.
 
     Row ``r``'s entries go to ``indices/data[out_ptr[r - r0]:]`` with sorted columns;
-    ``weights[d - 1]`` is the weight of distance ``d``. ``acc`` (float64) and ``touched``
-    (int32) are scratch arrays of length V; ``mark`` as in :func:`count_row_entries` (with
-    values outside ``[r0, r1)``, e.g. -1).
+    ``weights[d - 1]`` is the weight of distance ``d``. Sums are made in float64 (``acc``)
+    and stored as ``sum / scale`` in ``data``'s dtype (float64 for exact partial sums with
+    ``scale = 1``, or float32 for the final values: rounded once, as ``astype`` would).
+    ``acc`` (float64) and ``touched`` (int32) are scratch arrays of length V; ``mark`` as in
+    :func:`count_row_entries` (with values outside ``[r0, r1)``, e.g. -1).
     """
     V = mark.shape[0]
     dmask = (1 << dbits) - 1
@@ -157,7 +159,7 @@ def reduce_rows(codes, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr,
             for c in range(V):
                 if mark[c] == r:
                     indices[o] = c
-                    data[o] = acc[c]
+                    data[o] = acc[c] / scale
                     o += 1
         else:
             t = touched[:m]
@@ -165,23 +167,25 @@ def reduce_rows(codes, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr,
             for q in range(m):
                 c = t[q]
                 indices[o] = c
-                data[o] = acc[c]
+                data[o] = acc[c] / scale
                 o += 1
 
 
 # ------------------------------------------------------------------------------ records
 @njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")
-def fill_records(indptr, indices, data, x_max, alpha, rec_i, rec_f):
-    """Training records from a CSR matrix: ``row, col, log(x), f(x)`` per non-zero.
+def fill_records(indptr, indices, data, x_max, alpha, rec_i, rec_f, row0):
+    """Training records from CSR rows: ``row, col, log(x), f(x)`` per non-zero.
 
-    ``rec_i`` is an ``(nnz, 4)`` int32 array and ``rec_f`` the float32 view of the same
-    memory; zeros and negative values must have been removed by the caller.
+    ``indptr`` (relative to ``indices``/``data``) describes rows ``row0, row0 + 1, ...``, so
+    a matrix can be turned into records a slice of rows at a time. ``rec_i`` is an
+    ``(nnz, 4)`` int32 array (one record per entry of ``indices``) and ``rec_f`` the float32
+    view of the same memory; zeros and negative values must have been removed by the caller.
     """
     n_rows = indptr.shape[0] - 1
     for r in range(n_rows):
         for p in range(indptr[r], indptr[r + 1]):
             x = np.float64(data[p])
-            rec_i[p, 0] = r
+            rec_i[p, 0] = row0 + r
             rec_i[p, 1] = indices[p]
             rec_f[p, 2] = np.float32(np.log(x))
             rec_f[p, 3] = np.float32(1.0 if x > x_max else (x / x_max) ** alpha)

@@ -4,7 +4,10 @@ Orchestration around :mod:`wordspace.kernels.glove`: the corpus is read into an 
 :class:`~wordspace.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
 co-occurrence matrix is counted in memory-bounded blocks
 (:func:`~wordspace.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
-AdaGrad exactly as Stanford's ``glove.c`` does. Every epoch, each of ``workers`` threads takes
+AdaGrad exactly as Stanford's ``glove.c`` does. The non-zeros become 16-byte training records;
+for a large matrix they are filled from a copy on disk, a slice of rows at a time, and the
+matrix is read back after training, so that the peak holds the records but not the matrix
+too (which would be 50 % more). Every epoch, each of ``workers`` threads takes
 its fixed share of the (once globally shuffled) non-zeros and visits them in a fresh random
 order (a Fisher-Yates shuffle fused with training), Hogwild-style with the GIL released; each
 thread's random numbers come from ``(seed, epoch, thread)``, so ``workers=1`` is bit-for-bit
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -70,12 +74,80 @@ _CONSTRAINTS = (
 #: initialisation stays below ~300 even for counts of 1e11
 _MAX_LOSS = 1e4
 _PIECE = 1 << 18  # records per kernel call (progress granularity)
+# While the records train, a co-occurrence matrix whose arrays take more than this many bytes
+# waits on disk (a temporary folder): the records hold the same entries at 16 bytes each, so
+# keeping both would need 24 bytes a non-zero instead of 16 (the largest share of the peak).
+_SPILL_BYTES = 64 << 20
+_FILL_SLICE = 1 << 22  # non-zeros read back from the spilled matrix at a time
 
 
 
 
 
 
+
+
+def _fill(model: GloVe, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, row0: int,
+          rec_i: np.ndarray, rec_f: np.ndarray) -> None:
+    from ..kernels import glove as k
+
+    k.fill_records(indptr, indices, data, float(model.x_max), float(model.alpha), rec_i, rec_f,
+                   row0)
+
+
+class _SpilledMatrix:
+    """A CSR matrix moved to a temporary folder (raw ``indices`` and ``data`` files; the
+    row pointers, ``V + 1`` of them, stay in memory) and read back by slices of rows or
+    whole. The folder is removed by :meth:`close` (or when the object is collected)."""
+
+    def __init__(self, X) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="wordspace-glove-")
+        self.shape = X.shape
+        self.indptr = X.indptr
+        self.sorted = bool(X.has_sorted_indices)
+        self.dtypes = (X.indices.dtype, X.data.dtype)
+        try:
+            X.indices.tofile(self._path("indices"))
+            X.data.tofile(self._path("data"))
+        except BaseException:
+            self._dir.cleanup()
+            raise
+
+    def _path(self, name: str) -> str:
+        return os.path.join(self._dir.name, name)
+
+    def row_slices(self, size: int):
+        """``(row0, first_entry, indptr, indices, data)`` for consecutive slices of rows of
+        about ``size`` entries (a larger row is a slice of its own); ``indptr`` (int64)
+        relative to the slice."""
+        indptr = np.asarray(self.indptr, dtype=np.int64)
+        n = indptr.shape[0] - 1
+        with open(self._path("indices"), "rb") as fi, open(self._path("data"), "rb") as fd:
+            r0 = 0
+            while r0 < n:
+                p0 = int(indptr[r0])
+                r1 = int(np.searchsorted(indptr, p0 + size, side="right")) - 1
+                r1 = min(max(r1, r0 + 1), n)
+                m = int(indptr[r1]) - p0
+                yield (r0, p0, indptr[r0 : r1 + 1] - p0,
+                       np.fromfile(fi, dtype=self.dtypes[0], count=m),
+                       np.fromfile(fd, dtype=self.dtypes[1], count=m))
+                r0 = r1
+
+    def load(self):
+        import scipy.sparse as sp
+
+        indices = np.fromfile(self._path("indices"), dtype=self.dtypes[0])
+        data = np.fromfile(self._path("data"), dtype=self.dtypes[1])
+        if indices.shape[0] != int(self.indptr[-1]) or data.shape[0] != indices.shape[0]:
+            raise FormatError(f"the co-occurrence matrix kept in {self._dir.name} during "
+                              "training was changed or truncated")
+        X = sp.csr_matrix((data, indices, self.indptr), shape=self.shape, copy=False)
+        X.has_sorted_indices = self.sorted
+        return X
+
+    def close(self) -> None:
+        self._dir.cleanup()
 
 
 def _padded(d: int) -> int:
@@ -107,7 +179,10 @@ class GloVe(Estimator):
     learning_rate: AdaGrad's initial learning rate (the C tool's ``-eta``).
     symmetric: count context words on both sides (the C tool's ``-symmetric 1``).
     distance_weighting: weight a pair by ``1 / distance`` (else 1).
-    memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``).
+    memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``). While
+        the (shuffled) records of a large matrix train, the matrix itself waits in a
+        temporary folder (``TMPDIR``; 8 bytes a non-zero) and is read back afterwards, so
+        that it is not held twice; ``cooccurrence_`` is None meanwhile (in callbacks).
     workers: training threads (Hogwild-style); ``workers=1`` with a fixed ``seed`` is
         bit-for-bit reproducible.
     seed: seed of the initial vectors and of every thread's shuffling.
@@ -142,6 +217,11 @@ class GloVe(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "glove_model"
     _state_key = "glove"
+    #: None until fitted, and again after training diverged
+    wv: WordVectors | None
+    #: AdaGrad's accumulators: None after ``load`` (``partial_fit`` restarts them at 1)
+    _GW: np.ndarray | None
+    _GC: np.ndarray | None
 
     def __init__(
         self,
@@ -401,16 +481,47 @@ class GloVe(Estimator):
         return X
 
     # ------------------------------------------------------------------ training
-    def _records(self) -> tuple[np.ndarray, np.ndarray]:
+    def _records(self) -> tuple[np.ndarray, _SpilledMatrix | None]:
+        """The training records of ``cooccurrence_`` (and, for a large matrix, the spill
+        that holds it on disk while they train: ``cooccurrence_`` is None until
+        :meth:`_unspill`)."""
         from ..kernels import glove as k
 
         X = self.cooccurrence_
         nnz = int(X.nnz)
         rec_i = np.empty((nnz, k.RECORD_WIDTH), dtype=np.int32)
         rec_f = rec_i.view(np.float32)
-        k.fill_records(np.asarray(X.indptr, dtype=np.int64), X.indices, X.data,
-                       float(self.x_max), float(self.alpha), rec_i, rec_f)
-        return rec_i, rec_f
+        if nnz * (X.indices.itemsize + X.data.itemsize) < _SPILL_BYTES:
+            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
+                  rec_f)
+            return rec_i, None
+        try:
+            spill = _SpilledMatrix(X)
+        except OSError as e:
+            logger.warning("could not keep the co-occurrence matrix in a temporary folder while "
+                           "training (%s); it stays in memory (%.0f MB more); set TMPDIR to a "
+                           "writable folder with room", e, X.nnz * 8 / 1e6)
+            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
+                  rec_f)
+            return rec_i, None
+        self.cooccurrence_ = X = None  # the records take its place in memory
+        try:
+            for r0, p0, indptr, indices, data in spill.row_slices(_FILL_SLICE):
+                p1 = p0 + indices.shape[0]
+                _fill(self, indptr, indices, data, r0, rec_i[p0:p1], rec_f[p0:p1])
+        except BaseException:
+            del rec_i, rec_f
+            self._unspill(spill)
+            raise
+        return rec_i, spill
+
+    def _unspill(self, spill: _SpilledMatrix | None) -> None:
+        """Read the matrix moved to disk by :meth:`_records` back (the records are gone)."""
+        if spill is not None:
+            try:
+                self.cooccurrence_ = spill.load()
+            finally:
+                spill.close()
 
     def _init_weights(self) -> None:
         n, d = len(self.vocab_), int(self.vector_size)
@@ -433,23 +544,36 @@ class GloVe(Estimator):
         from ..kernels import glove as k
 
         t_train = time.perf_counter()
-        if resume is None:
-            rec_i, rec_f = self._records()
-            nnz = rec_i.shape[0]
-            if nnz >= 1 << 32:
-                raise ParameterError(f"{nnz:,} non-zeros: more than this trainer handles "
-                                     "(2**32)")
-            # one global shuffle, so that every thread's fixed share is a random sample
-            k.shuffle_records(rec_i, 0, nnz, np.array([_mix(self.seed, -1)], dtype=np.uint64))
-            pos = None
-        else:
+        if resume is not None:
             rec_i = np.ascontiguousarray(resume["arrays"]["records"], dtype=np.int32)
             if rec_i.ndim != 2 or rec_i.shape[1] != k.RECORD_WIDTH:
                 raise FormatError(f"{resume['path']}: ckpt_records.npy has shape "
                                   f"{rec_i.shape}, not (n, {k.RECORD_WIDTH})")
-            rec_f = rec_i.view(np.float32)
-            nnz = rec_i.shape[0]
-            pos = resume["position"]
+            self._train_records(rec_i, progress, t_train, resume["position"])
+            self._end_training(t_train)
+            return
+        if self.cooccurrence_.nnz >= 1 << 32:
+            raise ParameterError(f"{self.cooccurrence_.nnz:,} non-zeros: more than this "
+                                 "trainer handles (2**32)")
+        rec_i, spill = self._records()
+        try:
+            # one global shuffle, so that every thread's fixed share is a random sample
+            k.shuffle_records(rec_i, 0, rec_i.shape[0],
+                              np.array([_mix(self.seed, -1)], dtype=np.uint64))
+            self._train_records(rec_i, progress, t_train, None)
+        finally:
+            del rec_i  # the records are gone once training returns: the matrix takes their place
+            self._unspill(spill)
+        self._end_training(t_train)
+
+    def _train_records(self, rec_i: np.ndarray, progress: Callable[..., None] | None,
+                       t_train: float, pos: dict[str, Any] | None) -> None:
+        """Train on the (globally shuffled) records ``rec_i``; ``pos``: where a checkpoint
+        stopped (None: from the start)."""
+        from ..kernels import glove as k
+
+        rec_f = rec_i.view(np.float32)
+        nnz = rec_i.shape[0]
         self.nonzeros_ = int(nnz)
         workers = int(min(self.workers, max(nnz, 1)))
         if pos is not None:
@@ -459,6 +583,7 @@ class GloVe(Estimator):
         eta = np.float32(self.learning_rate)
         clip = np.float32(self.grad_clip)
         W, C, GW, GC = self._W, self._C, self._GW, self._GC
+        assert GW is not None and GC is not None  # set by every caller before training
         epochs = int(self.epochs)
         total = nnz * epochs
         first = len(self.loss_history_)  # epochs trained before this call
@@ -572,9 +697,11 @@ class GloVe(Estimator):
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        self.train_seconds_ = time.perf_counter() - t_train
         self._mark_progress(True, epoch=epochs, epochs=epochs, done=done[0], total=total,
                             unit="records")
+
+    def _end_training(self, t_train: float) -> None:
+        self.train_seconds_ = time.perf_counter() - t_train
         self._make_wv()
         self._call_callbacks("on_train_end")
 
@@ -672,4 +799,5 @@ class GloVe(Estimator):
                              write_header: bool = True) -> None:
         """Write ``wv`` in word2vec text/binary format (``write_header=False``: GloVe text)."""
         self._check_fitted("save_word2vec_format()")
+        assert self.wv is not None  # _check_fitted raised otherwise
         self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
