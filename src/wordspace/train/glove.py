@@ -217,8 +217,6 @@ class GloVe(Estimator):
     _constraints = _CONSTRAINTS
     _model_kind = "glove_model"
     _state_key = "glove"
-    #: None until fitted, and again after training diverged
-    wv: WordVectors | None
     #: AdaGrad's accumulators: None after ``load`` (``partial_fit`` restarts them at 1)
     _GW: np.ndarray | None
     _GC: np.ndarray | None
@@ -687,7 +685,7 @@ class GloVe(Estimator):
         except BaseException as exc:
             stop.set()
             if isinstance(exc, TrainingDivergedError):
-                self.wv = None  # the weights are garbage: nothing to save or query
+                self.wv = None  # type: ignore[assignment]  # diverged: nothing to save or query
             elif isinstance(exc, KeyboardInterrupt):
                 pool.shutdown(wait=True, cancel_futures=True)
                 self.train_seconds_ = time.perf_counter() - t_train
