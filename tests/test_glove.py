@@ -314,3 +314,18 @@ def test_matrix_stays_in_memory_when_no_temporary_folder(monkeypatch, tmp_path, 
         m.fit(sents)
     assert "stays in memory" in caplog.text and seen[0] is m.cooccurrence_
     assert np.array_equal(m.wv.vectors, ref.wv.vectors)
+
+
+def test_spilled_matrix_goes_to_wordspace_tmp(monkeypatch, tmp_path):
+    """$WORDSPACE_TMP (where the corpus's id files go) holds the spilled matrix too."""
+    import wordspace.train.glove as tg
+
+    sents, _ = planted_corpus(40)
+    monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
+    monkeypatch.setenv("WORDSPACE_TMP", str(tmp_path))
+    seen = []
+    GloVe(vector_size=4, window=2, min_count=1, epochs=1, workers=1, seed=1,
+          callbacks=[lambda model, epoch: seen.append(sorted(p.name for p in tmp_path.iterdir()))]
+          ).fit(sents)
+    assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].startswith("wordspace-glove-")
+    assert list(tmp_path.iterdir()) == []

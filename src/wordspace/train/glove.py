@@ -101,7 +101,8 @@ class _SpilledMatrix:
     whole. The folder is removed by :meth:`close` (or when the object is collected)."""
 
     def __init__(self, X) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="wordspace-glove-")
+        self._dir = tempfile.TemporaryDirectory(  # where the corpus's id files go too
+            prefix="wordspace-glove-", dir=os.environ.get("WORDSPACE_TMP") or None)
         self.shape = X.shape
         self.indptr = X.indptr
         self.sorted = bool(X.has_sorted_indices)
