@@ -80,6 +80,14 @@ def _weight_ok(v: Any, p: Any) -> bool:
                          and not isinstance(v, bool) and 0 <= v <= 1)
 
 
+def _value_size_ok(v: Any, p: Any) -> bool:
+    if isinstance(v, str):
+        return v == "auto"
+    d = p["vector_size"]
+    return isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 1 \
+        and (not isinstance(d, int | np.integer) or v <= d)
+
+
 _CONSTRAINTS = (
     integer("vector_size", "epochs", "batch_size", "min_count"),
     integer("window", "negatives", min=0),
@@ -120,6 +128,9 @@ _CONSTRAINTS = (
     rule("semantic_weight", ok=_weight_ok,
          message="semantic_weight must be None (values only) or a number in [0, 1] "
                  "(1: plain word2vec on the text), got {value!r}"),
+    rule("value_size", ok=_value_size_ok,
+         message="value_size must be 'auto' or an integer in [1, vector_size] "
+                 "(vector_size is {vector_size!r}), got {value!r}"),
     integer("text_window", "text_negatives", "text_epochs"),
     number("text_alpha", low=0, high=10,
            message="text_alpha must be a positive number below 10 (0.025 is usual), "
@@ -220,6 +231,14 @@ class ValueVec(Estimator):
         the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
         batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
         Records whose value is missing (NaN) still lend their text to the meaning half.
+        Measured (``benchmarks/bench_valuevec2.py``), 0.9 is the recommended weight.
+    value_size:
+        Joint training: the value loss acts on the last ``value_size`` dimensions only, while
+        skip-gram trains all of them. The value geometry then lives in its own block (see
+        :meth:`value_vectors`, where :meth:`alignment` is measured) instead of bending the
+        whole space: the meaning dimensions stay skip-gram's, and the value block still
+        reaches the words without values through the shared skip-gram. ``"auto"``
+        (default): half the vector, rounded up (8 of 15); ``vector_size``: the whole vector.
     text_window, text_negatives, sample, text_alpha, text_epochs:
         The skip-gram half (window, negative samples, subsampling threshold, starting
         learning rate decaying linearly to 0, passes over the text). ``epochs`` value passes
@@ -289,6 +308,7 @@ class ValueVec(Estimator):
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
         semantic_weight: float | None = None,
+        value_size: int | str = "auto",
         text_window: int = 5,
         text_negatives: int = 5,
         sample: float = 1e-3,
@@ -325,6 +345,7 @@ class ValueVec(Estimator):
         self.prior_weight = prior_weight
         self.tokenizer = tokenizer
         self.semantic_weight = semantic_weight
+        self.value_size = value_size
         self.text_window = text_window
         self.text_negatives = text_negatives
         self.sample = sample
@@ -373,6 +394,12 @@ class ValueVec(Estimator):
         if self.method == "adam":
             return 0.05
         return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
+
+    def _value_slice(self) -> slice:
+        """The dimensions the value loss acts on in joint training: the last ``value_size``."""
+        d = int(self.vector_size)
+        vs = (d + 1) // 2 if self.value_size == "auto" else int(self.value_size)
+        return slice(d - vs, d)
 
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
@@ -554,6 +581,7 @@ class ValueVec(Estimator):
         self.syn0_ = syn0 = _init_vectors(gen, n, d)
         self.syn1neg_ = syn1neg = np.zeros((n, d), dtype=np.float32)
         w = float(self.semantic_weight)
+        vblock = syn0[:, self._value_slice()]  # the value loss's dimensions (a view)
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
         noise_thr, noise_alias = vocab.noise_alias(0.75)
@@ -619,11 +647,11 @@ class ValueVec(Estimator):
                             cur = k
                         hi = min(n_pairs, off + (target - vpos))
                         lr_now = lr_v * max(1.0 - vpos / total_value, 1e-4)
-                        value_sgd(syn0, self.value_rows_, center, context, label, order, off, hi,
+                        value_sgd(vblock, self.value_rows_, center, context, label, order, off, hi,
                                   int(self.batch_size), lr_now, objective,
                                   float(self.cosent_scale))
                         vpos += hi - off
-                unit = _unit_rows(syn0[self.value_rows_])
+                unit = _unit_rows(vblock[self.value_rows_])
                 err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
                 history.append(err)
                 check_finite({"the vectors": syn0, "the output weights": syn1neg},
@@ -1024,17 +1052,32 @@ class ValueVec(Estimator):
         params["tokenizer"] = Tokenizer(**tok) if isinstance(tok, dict) else None
         return params
 
-    def alignment(self, k: int = 5, **kw: Any) -> dict[str, float]:
-        """:func:`wordspace.alignment.value_alignment` of the trained vectors (joint models:
-        over the words that have values)."""
+    def alignment(self, k: int = 5, *, full: bool = False, **kw: Any) -> dict[str, float]:
+        """:func:`wordspace.alignment.value_alignment` of the trained vectors.
+
+        Joint models: over the words that have values, in the ``value_size`` dimensions the
+        value loss acts on (``full=True``: in the whole vectors, ``wv``, where the meaning
+        dimensions take part too)."""
         from ..alignment import value_alignment
 
         self._check_fitted("compute the alignment")
         if self.is_joint:
-            return value_alignment(self.wv, dict(zip(self.pairs_.words,
-                                                     self.pairs_.values.tolist(),
-                                                     strict=True)), k=k, **kw)
+            vals = dict(zip(self.pairs_.words, self.pairs_.values.tolist(), strict=True))
+            if full:
+                return value_alignment(self.wv, vals, k=k, **kw)
+            return value_alignment(self.value_vectors(), vals, k=k, **kw)
         return value_alignment(self.wv, k=k, **kw)
+
+    def value_vectors(self) -> WordVectors:
+        """Joint models: the words' vectors restricted to the ``value_size`` dimensions the
+        value loss acts on (the value space; ``wv`` holds meaning and value together).
+        Value-only models: ``wv``."""
+        self._check_fitted("give the value vectors")
+        if not self.is_joint:
+            return self.wv
+        part = np.ascontiguousarray(self.wv.vectors[:, self._value_slice()])
+        return WordVectors(self.wv.index_to_key, part, counts=self.wv.counts,
+                           extras={"values": self.wv.extras["values"]})
 
     # ------------------------------------------------------------------ prediction
     def _valued(self) -> tuple[np.ndarray, np.ndarray]:
