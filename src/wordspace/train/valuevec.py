@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -55,6 +55,8 @@ from ._common import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..vocab import Vocabulary
+
 __all__ = ["ValueVec"]
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,8 @@ _METHODS = ("averaged", "adam")
 
 
 def _positive(v: Any, p: Any) -> bool:
-    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) \
-        and math.isfinite(v) and v > 0
+    return bool(isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+                and math.isfinite(v) and v > 0)
 
 
 _OBJECTIVES = ("auto", "mse", "cosent")
@@ -76,16 +78,16 @@ def _alpha_ok(v: Any, p: Any) -> bool:
 
 
 def _weight_ok(v: Any, p: Any) -> bool:
-    return v is None or (isinstance(v, int | float | np.integer | np.floating)
-                         and not isinstance(v, bool) and 0 <= v <= 1)
+    return v is None or bool(isinstance(v, int | float | np.integer | np.floating)
+                             and not isinstance(v, bool) and 0 <= v <= 1)
 
 
 def _value_size_ok(v: Any, p: Any) -> bool:
     if isinstance(v, str):
         return v == "auto"
     d = p["vector_size"]
-    return isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 1 \
-        and (not isinstance(d, int | np.integer) or v <= d)
+    return bool(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 1
+                and (not isinstance(d, int | np.integer) or v <= d))
 
 
 _CONSTRAINTS = (
@@ -278,6 +280,18 @@ class ValueVec(Estimator):
     alpha_: the learning rate used; epochs_trained_, stopped_early_, train_seconds_;
     main_vectors_, context_vectors_ (value-only); vocab_, syn1neg_ (joint).
     """
+
+    # learned state, set by fit (declared for type checkers)
+    wv: WordVectors
+    vocab_: Vocabulary | None
+    pairs_: ValuePairs
+    main_vectors_: np.ndarray
+    context_vectors_: np.ndarray
+    syn0_: np.ndarray
+    syn1neg_: np.ndarray
+    value_rows_: np.ndarray
+    train_seconds_: float
+    _resume_position: dict[str, Any] | None
 
     _constraints = _CONSTRAINTS
     _model_kind = "valuevec_model"
@@ -559,7 +573,7 @@ class ValueVec(Estimator):
         try:
             self._train_joint(ids, starts, progress)
         except TrainingDivergedError:
-            self.wv = None
+            self.wv = None  # type: ignore[assignment]  # diverged: not fitted, nothing to query
             raise
         self.train_seconds_ = time.perf_counter() - t1
         self._make_joint_wv()
@@ -576,6 +590,7 @@ class ValueVec(Estimator):
         from .word2vec import _init_vectors
 
         vocab, pairs = self.vocab_, self.pairs_
+        assert vocab is not None and self.semantic_weight is not None  # set by _fit_joint
         n, d = len(vocab), int(self.vector_size)
         gen = np.random.default_rng(self.seed)
         self.syn0_ = syn0 = _init_vectors(gen, n, d)
@@ -685,6 +700,7 @@ class ValueVec(Estimator):
 
     def _make_joint_wv(self) -> None:
         vocab = self.vocab_
+        assert vocab is not None  # joint models only
         vals = np.full(len(vocab), np.nan)
         vals[self.value_rows_] = self.pairs_.values
         self.wv = WordVectors(
@@ -741,7 +757,9 @@ class ValueVec(Estimator):
         if self.is_joint:
             raise ParameterError(
                 "partial_fit continues value-only models; a joint model (semantic_weight set) "
-                "is trained on its text in one fit(): call fit() again with more epochs")
+                "is trained on its text in one fit() (the text is not kept with the model, "
+                "and skip-gram's step decays to 0 over that fit's passes): call fit() again "
+                "with more text_epochs or epochs")
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_
         if X is not None:
@@ -766,7 +784,7 @@ class ValueVec(Estimator):
         try:
             self._train(pairs, progress, init)
         except TrainingDivergedError:
-            self.wv = None  # the vectors are garbage: nothing to save or query
+            self.wv = None  # type: ignore[assignment]  # garbage: not fitted, nothing to query
             raise
         self.train_seconds_ = time.perf_counter() - t1
         self._make_wv()
@@ -843,6 +861,8 @@ class ValueVec(Estimator):
         epochs = int(self.epochs)
         n_pairs = len(center)
 
+        t_start = time.perf_counter()
+
         def keep(stopped_now: bool) -> None:  # the state reached, as the model's
             self.main_vectors_, self.context_vectors_ = main, ctx
             self.loss_history_ = np.concatenate([prev, np.asarray(history, np.float64)])
@@ -855,11 +875,10 @@ class ValueVec(Estimator):
                     "done": epoch * n_pairs, "total": epochs * n_pairs, "unit": "pairs",
                     "alpha": lr}
 
-        t_start = time.perf_counter()
         epoch = e0
         old_threads = numba.get_num_threads()
         if self.workers is not None:
-            numba.set_num_threads(max(1, min(int(self.workers), numba.config.NUMBA_NUM_THREADS)))
+            numba.set_num_threads(max(1, min(int(self.workers), numba.config.NUMBA_NUM_THREADS)))  # type: ignore[attr-defined]  # set at import
         try:
             if self.method == "averaged":
                 c_order = np.argsort(center, kind="stable").astype(np.int64)
@@ -880,7 +899,7 @@ class ValueVec(Estimator):
                 touched_main = np.empty(nw, dtype=np.int64)
                 touched_ctx = np.empty(nw, dtype=np.int64)
                 step = 0
-                if pos is not None:
+                if pos is not None and resume is not None:
                     arrs = resume["arrays"]
                     for name, a in (("adam_main", state_main), ("adam_ctx", state_ctx),
                                     ("stamp_main", stamp_main), ("stamp_ctx", stamp_ctx)):
@@ -954,7 +973,7 @@ class ValueVec(Estimator):
                             break
                 if epoch + 1 < epochs and ckpt.due():
                     keep(False)
-                    arrays = {}
+                    arrays: dict[str, np.ndarray] = {}
                     if self.method != "averaged":
                         arrays = {"adam_main": state_main, "adam_ctx": state_ctx,
                                   "stamp_main": stamp_main, "stamp_ctx": stamp_ctx}
@@ -1046,7 +1065,7 @@ class ValueVec(Estimator):
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
-    def _params_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+    def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
         params = super()._params_from_config(config)
         tok = params.get("tokenizer")
         params["tokenizer"] = Tokenizer(**tok) if isinstance(tok, dict) else None
@@ -1133,7 +1152,7 @@ class ValueVec(Estimator):
                 pred = np.where(tot > 0, (wts * vals[top]).sum(axis=1) / tot, plain)
         else:
             pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
-            for t in np.flatnonzero(self_hit.any(axis=1)):  # valued words: leave one out
+            for t in np.flatnonzero(self_hit.any(axis=1)).tolist():  # valued: leave one out
                 keep = ~self_hit[t]
                 pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
                                          float(self.ridge_alpha))[0]
