@@ -158,9 +158,12 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
                 plain = models[1]
                 base = {"word2vec": r["word2vec"], "mean": r["mean"],
                         "word2vec_similarity": similarity(plain.wv, data),
-                        "word2vec_alignment": plain.alignment()["spearman"]}
+                        "word2vec_alignment": plain.alignment()["spearman"],
+                        "word2vec_alignment_full": plain.alignment(full=True)["spearman"]}
             rec = {"section": "joint", "dataset": name, "semantic_weight": lam,
-                   "vector_size": est.vector_size, "objective": models[0].objective_,
+                   "vector_size": est.vector_size,
+                   "value_size": models[0]._value_slice().stop - models[0]._value_slice().start,
+                   "objective": models[0].objective_,
                    "alpha": models[0].alpha_,
                    "records": len(df), "records_with_value": int(df[value].notna().sum()),
                    "vocabulary": len(models[0].wv), **r, **base,

@@ -155,9 +155,32 @@ def test_joint_parameter_errors(topics):
         ws.ValueVec(semantic_weight=1.5).fit(data)
     with pytest.raises(ws.ValueDataError, match="only 0 of the 3 words with values"):
         ws.ValueVec(semantic_weight=0.5).fit(data, corpus=topics["text"].tolist())
+    for bad in (16, 0, 2.5, "half"):
+        with pytest.raises(ws.ParameterError, match="value_size must be 'auto' or an integer"):
+            ws.ValueVec(semantic_weight=0.5, value_size=bad).fit(data, corpus=[["a"]])
     with pytest.raises(ws.ParameterError, match="semantic_weight set"):
         ws.evaluate.value_holdout(ws.ValueVec(), topics, text="text", value="value")
     vv = ws.ValueVec(semantic_weight=0.5, epochs=2).fit(topics, text="text", value="value")
     with pytest.raises(ws.ParameterError, match="partial_fit continues value-only"):
         vv.partial_fit()
     assert isinstance(pd.DataFrame(vv.word_values_), pd.DataFrame)
+
+
+def test_the_value_loss_moves_only_its_own_dimensions(topics):
+    from wordspace.train.word2vec import _init_vectors
+
+    # semantic_weight=0: no skip-gram step, so every change comes from the value loss
+    vv = ws.ValueVec(semantic_weight=0.0, vector_size=8, value_size=3, epochs=20)
+    vv.fit(topics, text="text", value="value")
+    init = _init_vectors(np.random.default_rng(42), len(vv.vocab_), 8)
+    np.testing.assert_array_equal(vv.syn0_[:, :5], init[:, :5])  # meaning block untouched
+    rows = vv.value_rows_
+    assert np.abs(vv.syn0_[rows, 5:] - init[rows, 5:]).max() > 0.01
+    assert vv.value_vectors().vectors.shape == (130, 3)
+    assert vv.alignment()["spearman"] > 0.9  # in the value block
+    assert vv.alignment(full=True)["spearman"] < vv.alignment()["spearman"]
+    # value_size=vector_size: the value loss acts on the whole vector
+    whole = ws.ValueVec(semantic_weight=0.0, vector_size=8, value_size=8, epochs=20)
+    whole.fit(topics, text="text", value="value")
+    assert np.abs(whole.syn0_[rows, :5] - init[rows, :5]).max() > 0.01
+    assert whole.alignment(full=True)["spearman"] == whole.alignment()["spearman"]

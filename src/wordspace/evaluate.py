@@ -443,8 +443,9 @@ def value_holdout(
 
     Returns a dict: ``spearman`` and ``mae`` against the hidden values (on the transformed
     scale), ``n_train``/``n_test`` words, ``alignment`` (cosine/value Spearman over the
-    training words), ``seconds``; with ``baselines``: ``word2vec`` — the same estimator
-    with ``semantic_weight=1`` (plain skip-gram on the same text, same settings and seed;
+    training words, in the value dimensions: :meth:`~wordspace.ValueVec.alignment`) and
+    ``alignment_full`` (the same in the whole vectors), ``seconds``; with ``baselines``:
+    ``word2vec`` — the same estimator with ``semantic_weight=1`` (plain skip-gram on the same text, same settings and seed;
     the values are not trained) and the same predictor — and ``mean``, predicting the mean
     training value (its Spearman is undefined: None). ``return_models``: also ``models``,
     the fitted joint model and (with baselines) the word2vec one.
@@ -503,7 +504,8 @@ def value_holdout(
     joint = fit(params["semantic_weight"])
     out: dict[str, Any] = score(joint)
     out["n_train"] = len(train)
-    out["alignment"] = float(joint.alignment()["spearman"])
+    out["alignment"] = float(joint.alignment()["spearman"])  # the value dimensions
+    out["alignment_full"] = float(joint.alignment(full=True)["spearman"])  # the whole vectors
     models = [joint]
     if baselines:
         plain = fit(1.0)

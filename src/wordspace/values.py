@@ -113,18 +113,18 @@ def as_frame(data: Any, y: Any = None, *, word: str | None = None, value: str | 
             f"of words with y= the values; got {type(data).__name__}"
         )
     cols = [str(c) for c in data.columns]
-    key = text or word
-    if key is None or value is None:
-        if len(cols) == 2 and key is None and value is None:
-            key, value = cols
+    column = text or word
+    if column is None or value is None:
+        if len(cols) == 2 and column is None and value is None:
+            column, value = cols
         else:
             raise ParameterError(
                 "say which columns to use: word= (or text=) and value=; the table has columns: "
                 + ", ".join(repr(c) for c in cols)
             )
-    _column(data, key, "text" if text else "word")
+    _column(data, column, "text" if text else "word")
     _column(data, value, "value")
-    return data, key, value
+    return data, column, value
 
 
 # --------------------------------------------------------------------------- validation
@@ -422,7 +422,7 @@ def _build_with_python_stream(n: int, window: int, md: int, n_rand: int, with_fa
     from .kernels.valuevec import build_pairs
 
     version, internal, gauss_next = rng.getstate()
-    init = {"bit_generator": "MT19937",
+    init: Any = {"bit_generator": "MT19937",  # numpy's state dict (a TypedDict in its stubs)
             "state": {"key": np.array(internal[:624], dtype=np.uint32), "pos": int(internal[624])}}
     size = n * max(n_rand, 1) * 3 + 4096
     while True:
@@ -523,14 +523,15 @@ class ValuePairs:
             raise ParameterError(
                 f"min_distance is a fraction of the vocabulary in (0, 1), got {min_distance!r}"
             )
-        for name, x in (("positive_scale", positive_scale), ("negative_scale", negative_scale)):
-            if not (math.isfinite(float(x)) and float(x) > 0):
-                raise ParameterError(f"{name} must be a positive number, got {x!r}")
-        for name, x in (("positive_penalty", positive_penalty),
-                        ("negative_penalty", negative_penalty)):
-            if not callable(x) and x not in _PENALTIES:
+        for sname, sx in (("positive_scale", positive_scale),
+                          ("negative_scale", negative_scale)):
+            if not (math.isfinite(float(sx)) and float(sx) > 0):
+                raise ParameterError(f"{sname} must be a positive number, got {sx!r}")
+        for pname, px in (("positive_penalty", positive_penalty),
+                          ("negative_penalty", negative_penalty)):
+            if not callable(px) and px not in _PENALTIES:
                 raise ParameterError(
-                    f"{name} must be 'arc', 'quadratic', 'linear' or a function; got {x!r}")
+                    f"{pname} must be 'arc', 'quadratic', 'linear' or a function; got {px!r}")
         rng = _as_random(seed)
         table = word_value_table(data, y, word=word, value=value, duplicates=duplicates,
                                  value_transform=value_transform)

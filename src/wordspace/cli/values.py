@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -58,10 +59,11 @@ def predict_value(
         raise ParameterError(f"--n-neighbors must be >= 1, got {n_neighbors}")
     need_file(model, "MODEL")
     vv = ValueVec.load(model)
-    pred = vv.predict_value(list(words), predictor=predictor, n_neighbors=n_neighbors)
+    pred = np.atleast_1d(vv.predict_value(list(words), predictor=predictor,
+                                          n_neighbors=n_neighbors))
     given = dict(zip(vv.pairs_.words, map(float, vv.pairs_.values), strict=True))
     transform = vv.value_transform
-    rows = []
+    rows: list[dict[str, Any]] = []
     for w, p in zip(words, pred, strict=True):
         g = given.get(w)
         rows.append({"word": w, "predicted": float(p), "given": g,

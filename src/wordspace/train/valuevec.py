@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -55,6 +55,8 @@ from ._common import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..vocab import Vocabulary
+
 __all__ = ["ValueVec"]
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,8 @@ _METHODS = ("averaged", "adam")
 
 
 def _positive(v: Any, p: Any) -> bool:
-    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) \
-        and math.isfinite(v) and v > 0
+    return bool(isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+                and math.isfinite(v) and v > 0)
 
 
 _OBJECTIVES = ("auto", "mse", "cosent")
@@ -76,8 +78,16 @@ def _alpha_ok(v: Any, p: Any) -> bool:
 
 
 def _weight_ok(v: Any, p: Any) -> bool:
-    return v is None or (isinstance(v, int | float | np.integer | np.floating)
-                         and not isinstance(v, bool) and 0 <= v <= 1)
+    return v is None or bool(isinstance(v, int | float | np.integer | np.floating)
+                             and not isinstance(v, bool) and 0 <= v <= 1)
+
+
+def _value_size_ok(v: Any, p: Any) -> bool:
+    if isinstance(v, str):
+        return v == "auto"
+    d = p["vector_size"]
+    return bool(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 1
+                and (not isinstance(d, int | np.integer) or v <= d))
 
 
 _CONSTRAINTS = (
@@ -120,6 +130,9 @@ _CONSTRAINTS = (
     rule("semantic_weight", ok=_weight_ok,
          message="semantic_weight must be None (values only) or a number in [0, 1] "
                  "(1: plain word2vec on the text), got {value!r}"),
+    rule("value_size", ok=_value_size_ok,
+         message="value_size must be 'auto' or an integer in [1, vector_size] "
+                 "(vector_size is {vector_size!r}), got {value!r}"),
     integer("text_window", "text_negatives", "text_epochs"),
     number("text_alpha", low=0, high=10,
            message="text_alpha must be a positive number below 10 (0.025 is usual), "
@@ -220,6 +233,14 @@ class ValueVec(Estimator):
         the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
         batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
         Records whose value is missing (NaN) still lend their text to the meaning half.
+        Measured (``benchmarks/bench_valuevec2.py``), 0.9 is the recommended weight.
+    value_size:
+        Joint training: the value loss acts on the last ``value_size`` dimensions only, while
+        skip-gram trains all of them. The value geometry then lives in its own block (see
+        :meth:`value_vectors`, where :meth:`alignment` is measured) instead of bending the
+        whole space: the meaning dimensions stay skip-gram's, and the value block still
+        reaches the words without values through the shared skip-gram. ``"auto"``
+        (default): half the vector, rounded up (8 of 15); ``vector_size``: the whole vector.
     text_window, text_negatives, sample, text_alpha, text_epochs:
         The skip-gram half (window, negative samples, subsampling threshold, starting
         learning rate decaying linearly to 0, passes over the text). ``epochs`` value passes
@@ -260,6 +281,18 @@ class ValueVec(Estimator):
     main_vectors_, context_vectors_ (value-only); vocab_, syn1neg_ (joint).
     """
 
+    # learned state, set by fit (declared for type checkers)
+    wv: WordVectors
+    vocab_: Vocabulary | None
+    pairs_: ValuePairs
+    main_vectors_: np.ndarray
+    context_vectors_: np.ndarray
+    syn0_: np.ndarray
+    syn1neg_: np.ndarray
+    value_rows_: np.ndarray
+    train_seconds_: float
+    _resume_position: dict[str, Any] | None
+
     _constraints = _CONSTRAINTS
     _model_kind = "valuevec_model"
     _state_key = "valuevec"
@@ -289,6 +322,7 @@ class ValueVec(Estimator):
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
         semantic_weight: float | None = None,
+        value_size: int | str = "auto",
         text_window: int = 5,
         text_negatives: int = 5,
         sample: float = 1e-3,
@@ -325,6 +359,7 @@ class ValueVec(Estimator):
         self.prior_weight = prior_weight
         self.tokenizer = tokenizer
         self.semantic_weight = semantic_weight
+        self.value_size = value_size
         self.text_window = text_window
         self.text_negatives = text_negatives
         self.sample = sample
@@ -373,6 +408,12 @@ class ValueVec(Estimator):
         if self.method == "adam":
             return 0.05
         return 0.05 * (max(int(n_words), 1) / 30.0) ** 0.45
+
+    def _value_slice(self) -> slice:
+        """The dimensions the value loss acts on in joint training: the last ``value_size``."""
+        d = int(self.vector_size)
+        vs = (d + 1) // 2 if self.value_size == "auto" else int(self.value_size)
+        return slice(d - vs, d)
 
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
@@ -532,7 +573,7 @@ class ValueVec(Estimator):
         try:
             self._train_joint(ids, starts, progress)
         except TrainingDivergedError:
-            self.wv = None
+            self.wv = None  # type: ignore[assignment]  # diverged: not fitted, nothing to query
             raise
         self.train_seconds_ = time.perf_counter() - t1
         self._make_joint_wv()
@@ -549,11 +590,13 @@ class ValueVec(Estimator):
         from .word2vec import _init_vectors
 
         vocab, pairs = self.vocab_, self.pairs_
+        assert vocab is not None and self.semantic_weight is not None  # set by _fit_joint
         n, d = len(vocab), int(self.vector_size)
         gen = np.random.default_rng(self.seed)
         self.syn0_ = syn0 = _init_vectors(gen, n, d)
         self.syn1neg_ = syn1neg = np.zeros((n, d), dtype=np.float32)
         w = float(self.semantic_weight)
+        vblock = syn0[:, self._value_slice()]  # the value loss's dimensions (a view)
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
         noise_thr, noise_alias = vocab.noise_alias(0.75)
@@ -619,11 +662,11 @@ class ValueVec(Estimator):
                             cur = k
                         hi = min(n_pairs, off + (target - vpos))
                         lr_now = lr_v * max(1.0 - vpos / total_value, 1e-4)
-                        value_sgd(syn0, self.value_rows_, center, context, label, order, off, hi,
+                        value_sgd(vblock, self.value_rows_, center, context, label, order, off, hi,
                                   int(self.batch_size), lr_now, objective,
                                   float(self.cosent_scale))
                         vpos += hi - off
-                unit = _unit_rows(syn0[self.value_rows_])
+                unit = _unit_rows(vblock[self.value_rows_])
                 err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
                 history.append(err)
                 check_finite({"the vectors": syn0, "the output weights": syn1neg},
@@ -657,6 +700,7 @@ class ValueVec(Estimator):
 
     def _make_joint_wv(self) -> None:
         vocab = self.vocab_
+        assert vocab is not None  # joint models only
         vals = np.full(len(vocab), np.nan)
         vals[self.value_rows_] = self.pairs_.values
         self.wv = WordVectors(
@@ -713,7 +757,9 @@ class ValueVec(Estimator):
         if self.is_joint:
             raise ParameterError(
                 "partial_fit continues value-only models; a joint model (semantic_weight set) "
-                "is trained on its text in one fit(): call fit() again with more epochs")
+                "is trained on its text in one fit() (the text is not kept with the model, "
+                "and skip-gram's step decays to 0 over that fit's passes): call fit() again "
+                "with more text_epochs or epochs")
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_
         if X is not None:
@@ -738,7 +784,7 @@ class ValueVec(Estimator):
         try:
             self._train(pairs, progress, init)
         except TrainingDivergedError:
-            self.wv = None  # the vectors are garbage: nothing to save or query
+            self.wv = None  # type: ignore[assignment]  # garbage: not fitted, nothing to query
             raise
         self.train_seconds_ = time.perf_counter() - t1
         self._make_wv()
@@ -815,6 +861,8 @@ class ValueVec(Estimator):
         epochs = int(self.epochs)
         n_pairs = len(center)
 
+        t_start = time.perf_counter()
+
         def keep(stopped_now: bool) -> None:  # the state reached, as the model's
             self.main_vectors_, self.context_vectors_ = main, ctx
             self.loss_history_ = np.concatenate([prev, np.asarray(history, np.float64)])
@@ -827,11 +875,10 @@ class ValueVec(Estimator):
                     "done": epoch * n_pairs, "total": epochs * n_pairs, "unit": "pairs",
                     "alpha": lr}
 
-        t_start = time.perf_counter()
         epoch = e0
         old_threads = numba.get_num_threads()
         if self.workers is not None:
-            numba.set_num_threads(max(1, min(int(self.workers), numba.config.NUMBA_NUM_THREADS)))
+            numba.set_num_threads(max(1, min(int(self.workers), numba.config.NUMBA_NUM_THREADS)))  # type: ignore[attr-defined]  # set at import
         try:
             if self.method == "averaged":
                 c_order = np.argsort(center, kind="stable").astype(np.int64)
@@ -852,7 +899,7 @@ class ValueVec(Estimator):
                 touched_main = np.empty(nw, dtype=np.int64)
                 touched_ctx = np.empty(nw, dtype=np.int64)
                 step = 0
-                if pos is not None:
+                if pos is not None and resume is not None:
                     arrs = resume["arrays"]
                     for name, a in (("adam_main", state_main), ("adam_ctx", state_ctx),
                                     ("stamp_main", stamp_main), ("stamp_ctx", stamp_ctx)):
@@ -926,7 +973,7 @@ class ValueVec(Estimator):
                             break
                 if epoch + 1 < epochs and ckpt.due():
                     keep(False)
-                    arrays = {}
+                    arrays: dict[str, np.ndarray] = {}
                     if self.method != "averaged":
                         arrays = {"adam_main": state_main, "adam_ctx": state_ctx,
                                   "stamp_main": stamp_main, "stamp_ctx": stamp_ctx}
@@ -1018,23 +1065,38 @@ class ValueVec(Estimator):
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
 
     @classmethod
-    def _params_from_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+    def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
         params = super()._params_from_config(config)
         tok = params.get("tokenizer")
         params["tokenizer"] = Tokenizer(**tok) if isinstance(tok, dict) else None
         return params
 
-    def alignment(self, k: int = 5, **kw: Any) -> dict[str, float]:
-        """:func:`wordspace.alignment.value_alignment` of the trained vectors (joint models:
-        over the words that have values)."""
+    def alignment(self, k: int = 5, *, full: bool = False, **kw: Any) -> dict[str, float]:
+        """:func:`wordspace.alignment.value_alignment` of the trained vectors.
+
+        Joint models: over the words that have values, in the ``value_size`` dimensions the
+        value loss acts on (``full=True``: in the whole vectors, ``wv``, where the meaning
+        dimensions take part too)."""
         from ..alignment import value_alignment
 
         self._check_fitted("compute the alignment")
         if self.is_joint:
-            return value_alignment(self.wv, dict(zip(self.pairs_.words,
-                                                     self.pairs_.values.tolist(),
-                                                     strict=True)), k=k, **kw)
+            vals = dict(zip(self.pairs_.words, self.pairs_.values.tolist(), strict=True))
+            if full:
+                return value_alignment(self.wv, vals, k=k, **kw)
+            return value_alignment(self.value_vectors(), vals, k=k, **kw)
         return value_alignment(self.wv, k=k, **kw)
+
+    def value_vectors(self) -> WordVectors:
+        """Joint models: the words' vectors restricted to the ``value_size`` dimensions the
+        value loss acts on (the value space; ``wv`` holds meaning and value together).
+        Value-only models: ``wv``."""
+        self._check_fitted("give the value vectors")
+        if not self.is_joint:
+            return self.wv
+        part = np.ascontiguousarray(self.wv.vectors[:, self._value_slice()])
+        return WordVectors(self.wv.index_to_key, part, counts=self.wv.counts,
+                           extras={"values": self.wv.extras["values"]})
 
     # ------------------------------------------------------------------ prediction
     def _valued(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1090,7 +1152,7 @@ class ValueVec(Estimator):
                 pred = np.where(tot > 0, (wts * vals[top]).sum(axis=1) / tot, plain)
         else:
             pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
-            for t in np.flatnonzero(self_hit.any(axis=1)):  # valued words: leave one out
+            for t in np.flatnonzero(self_hit.any(axis=1)).tolist():  # valued: leave one out
                 keep = ~self_hit[t]
                 pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
                                          float(self.ridge_alpha))[0]
