@@ -45,7 +45,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -241,7 +241,7 @@ class Corpus:
     def files(self) -> list[Path] | None:
         """The files this corpus reads, in order (``None`` for an in-memory corpus)."""
         if self.is_file:
-            return [self.source]  # type: ignore[list-item]
+            return [cast(Path, self.source)]  # is_file: the source is one path
         if isinstance(self.source, _Files):
             return list(self.source)
         return None
