@@ -429,3 +429,46 @@ def test_other_trainers_read_the_joined_stream(trainer):
     est = getattr(ws, trainer)(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
     wv = est.fit(ws.Corpus(sents, phrases=ph)).wv
     assert "new_york" in wv.key_to_index and "new" not in wv.key_to_index
+
+
+def test_phrase_tokenizer_phrases_valuevec_records():
+    """Records are phrased as a Corpus with phrases= would be: 'New York' lofts get their own
+    word (and value), apart from 'new' and 'york' used alone."""
+    import pandas as pd
+
+    from wordspace.text import Tokenizer
+
+    rng = random.Random(1)
+    fill = [a + b for a in "bcdfgh" for b in ("ax", "ex", "ox", "ux", "ix", "ab", "eb", "ob",
+                                                  "ub", "ib")]  # letters only: normalize keeps them
+    texts, prices = [], []
+    for _ in range(600):
+        kind = rng.random()
+        words = rng.sample(fill, 4)
+        if kind < 0.3:
+            words.insert(rng.randrange(5), "New York")
+            price = 300.0 + rng.random()
+        elif kind < 0.45:
+            words.insert(rng.randrange(5), rng.choice(["new", "york"]))
+            price = 50.0 + rng.random()
+        else:
+            price = 100.0 + rng.random()
+        texts.append(" ".join(words))
+        prices.append(price)
+    tok = Tokenizer(normalize=True)
+    ph = Phrases(min_count=5, threshold=1.0).fit([tok(t) for t in texts])
+    assert "new_york" in ph.phrasegrams_
+    pt = ws.PhraseTokenizer(ph)
+    assert pt("Loft in NEW YORK") == ["loft", "in", "new_york"]
+    assert pt("") == []
+    df = pd.DataFrame({"name": texts, "price": prices})
+    vv = ws.ValueVec(tokenizer=pt, min_count=5, seed=0).fit(df, text="name", value="price")
+    keys = vv.wv.key_to_index
+    assert "new_york" in keys and "new" in keys and "york" in keys
+    values = vv.word_values_.set_index("word")["value"]
+    assert values["new_york"] > values["new"] and values["new_york"] > values["york"]
+    # a path written by Phrases.export and a list of passes are accepted; bad input is typed
+    with pytest.raises(ParameterError):
+        ws.PhraseTokenizer([])
+    with pytest.raises(ParameterError):
+        ws.PhraseTokenizer(ph, base="not a tokenizer")

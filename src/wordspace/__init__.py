@@ -33,7 +33,7 @@ from .evaluate import (
     evaluate_word_analogies,
     evaluate_word_pairs,
 )
-from .phrases import Phrases
+from .phrases import Phrases, PhraseTokenizer
 from .pretrained import KNOWN_MODELS, load
 from .report import Report, report
 from .subword import SubwordVectors
@@ -88,6 +88,7 @@ __all__ = [
     "ValueVec",
     "Corpus",
     "Phrases",
+    "PhraseTokenizer",
     "Vocabulary",
     "ValuePairs",
     "cooccurrence_matrix",

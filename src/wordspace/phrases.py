@@ -64,7 +64,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .corpus import CorpusScan
 
-__all__ = ["Phrases", "ENGLISH_CONNECTOR_WORDS", "learn_phrases", "FORMAT_NAME"]
+__all__ = ["Phrases", "PhraseTokenizer", "ENGLISH_CONNECTOR_WORDS", "learn_phrases",
+           "FORMAT_NAME"]
 
 logger = logging.getLogger(__name__)
 
@@ -546,6 +547,47 @@ class Phrases(Estimator):
         model._set_table(phrases, np.asarray(counts, dtype=np.int64),
                          np.asarray(scores, dtype=np.float64))
         return model
+
+
+class PhraseTokenizer:
+    """A tokenizer that joins phrases: ``base(text)``, then each pass of ``phrases`` in turn.
+
+    For trainers that split text themselves, as ValueVec does with records: a
+    :class:`~wordspace.Corpus` takes ``phrases=`` directly, records take
+    ``ValueVec(tokenizer=ws.PhraseTokenizer(passes))``::
+
+        passes = ws.Phrases(min_count=5, threshold=10).fit(ws.Corpus(texts, normalize=True))
+        vv = ws.ValueVec(tokenizer=ws.PhraseTokenizer(passes)).fit(df, text="name", value="price")
+
+    ``phrases``: a fitted :class:`Phrases`, a path written by :meth:`Phrases.export`, or a list
+    of them (bigrams, then trigrams ...). ``base``: the tokenizer before the phrases (default:
+    ValueVec's, :class:`~wordspace.text.Tokenizer` with ``normalize=True``; learn the phrases
+    on text tokenised the same way).
+    """
+
+    def __init__(self, phrases: Any, base: Callable[[str], list[str]] | None = None) -> None:
+        from .corpus import _as_phrases
+        from .text import Tokenizer
+
+        self.phrases: list[Phrases] = _as_phrases(phrases)
+        if not self.phrases:
+            raise ParameterError("PhraseTokenizer needs at least one fitted Phrases")
+        if base is not None and not callable(base):
+            raise ParameterError(f"base must be a tokenizer (text -> list of tokens), got "
+                                 f"{type(base).__name__}")
+        self.base: Callable[[str], list[str]] = base if base is not None else Tokenizer(
+            normalize=True)
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = list(self.base(text))
+        for ph in self.phrases:
+            if not tokens:
+                break
+            tokens = [t for t, _ in ph.analyze_sentence(tokens)]
+        return tokens
+
+    def __repr__(self) -> str:
+        return f"PhraseTokenizer({len(self.phrases)} pass{'es' if len(self.phrases) > 1 else ''})"
 
 
 def learn_phrases(corpus: Any, passes: int = 2, **params: Any) -> list[Phrases]:
