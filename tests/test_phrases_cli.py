@@ -108,3 +108,28 @@ def test_train_glove_phrases_refuses_a_cooccurrence_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert e.value.code == 2 and "--phrases" in err and "--cooccurrence" in err
     assert not (tmp_path / "h.wsv").exists()
+
+
+@pytest.mark.parametrize("trainer", ["word2vec", "fasttext", "glove"])
+def test_models_record_the_phrase_delimiter(tmp_path, trainer):
+    """A model trained through phrases keeps their delimiter, so "new york" finds new+york
+    in a model whose phrases were joined with "+" (and survives save/load)."""
+    from wordspace.text import Tokenizer
+
+    src = _corpus(tmp_path)
+    sents = [Tokenizer()(line) for line in src.read_text(encoding="utf-8").splitlines()]
+    ph = ws.Phrases(min_count=5, threshold=1.0, delimiter="+").fit(sents)
+    corpus = ws.Corpus(src, phrases=[ph])
+    kw = dict(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
+    est = {"word2vec": lambda: ws.Word2Vec(**kw),
+           "fasttext": lambda: ws.FastText(**kw, minn=3, maxn=4, bucket=1000),
+           "glove": lambda: ws.GloVe(**kw, window=3)}[trainer]()
+    wv = est.fit(corpus).wv
+    assert wv.meta["phrases"] == {"delimiter": "+", "passes": 1}
+    assert "new+york" in wv.key_to_index and "new york" in wv
+    assert wv.most_similar("new york", topn=1)
+    out = tmp_path / "m.wsv"
+    wv.save(out)
+    assert "new york" in ws.load(out)
+    plain = {"word2vec": ws.Word2Vec, "fasttext": ws.FastText, "glove": ws.GloVe}[trainer]
+    assert "phrases" not in plain(**kw).fit(sents).wv.meta

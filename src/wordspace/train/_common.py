@@ -619,3 +619,19 @@ def _jsonable(v: Any) -> Any:
 def _short_repr(v: Any) -> str:
     r = repr(v)
     return r if len(r) <= 60 else r[:57] + "..."
+
+
+def phrases_record(corpus: Any) -> dict[str, Any] | None:
+    """``{"delimiter", "passes"}`` of a corpus read through phrases, or None. Trainers keep it
+    in the model's meta (``meta["phrases"]``), so a query with spaces (``"new york"``) joins
+    its words with the delimiter training used."""
+    phs = getattr(corpus, "phrases", None) or []
+    if not phs:
+        return None
+    return {"delimiter": str(phs[-1].delimiter), "passes": len(phs)}
+
+
+def phrases_meta(est: Any) -> dict[str, Any]:
+    """The ``meta`` entry of :func:`phrases_record` for a trainer's vectors ({} without)."""
+    rec = getattr(est, "phrases_meta_", None)
+    return {"phrases": dict(rec)} if isinstance(rec, dict) else {}

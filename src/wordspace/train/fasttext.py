@@ -29,7 +29,7 @@ from ..errors import FormatError, ParameterError
 from ..subword import SubwordVectors, subword_table
 from ..text import Tokenizer
 from ..vocab import Vocabulary
-from ._common import integer, restore_vocab, rule, vocab_state
+from ._common import integer, phrases_meta, restore_vocab, rule, vocab_state
 from ._common import mix_seed as _mix
 from .word2vec import _CONSTRAINTS as _W2V_CONSTRAINTS
 from .word2vec import Word2Vec, _init_vectors
@@ -269,7 +269,7 @@ class FastText(Word2Vec):
         meta = {"trainer": "fasttext", "params": self._config(),
                 "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": getattr(self, "epochs_trained_", 0),
-                "tokenizer": self.tokenizer_.to_dict()}
+                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
         if self.maxn == 0:
             vecs = self.wi_[:n]
         else:
@@ -373,6 +373,7 @@ class FastText(Word2Vec):
         self.loss_history_ = list(state.get("loss_history", []))
         self.epoch_stats_ = list(state.get("epoch_stats", []))
         self.tokenizer_ = Tokenizer(**wv.meta.get("tokenizer", {"lowercase": self.lowercase}))
+        self.phrases_meta_ = wv.meta.get("phrases")
         self._subwords = None
         self._make_wv()
 

@@ -42,6 +42,8 @@ from ._common import (
     choice,
     integer,
     number,
+    phrases_meta,
+    phrases_record,
     restore_vocab,
     vocab_fingerprint,
     vocab_state,
@@ -324,6 +326,7 @@ class GloVe(Estimator):
             corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
                                    max_sentence_length=self.max_sentence_length)
             self.tokenizer_ = corpus_obj.tokenizer
+            self.phrases_meta_ = phrases_record(corpus_obj)
             vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
                                      self.max_final_vocab)
             found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
@@ -425,6 +428,7 @@ class GloVe(Estimator):
             corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
                                    max_sentence_length=self.max_sentence_length)
             self.tokenizer_ = corpus_obj.tokenizer
+            self.phrases_meta_ = phrases_record(corpus_obj)
             if vocab is None:
                 vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
                                          self.max_final_vocab)
@@ -743,7 +747,7 @@ class GloVe(Estimator):
         meta = {"trainer": "glove", "params": self._config(),
                 "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": len(getattr(self, "loss_history_", [])),
-                "tokenizer": self.tokenizer_.to_dict()}
+                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
         self.wv = WordVectors(self.vocab_.index_to_key, self._output_vectors(),
                               counts=self.vocab_.counts, meta=meta)
 
@@ -792,6 +796,7 @@ class GloVe(Estimator):
         self.epoch_stats_ = list(state.get("epoch_stats", []))
         self.cooccurrence_ = None
         self.tokenizer_ = wv.tokenizer or Tokenizer(lowercase=bool(self.lowercase))
+        self.phrases_meta_ = wv.meta.get("phrases")
         self.wv = wv
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False,

@@ -34,6 +34,8 @@ from ._common import (
     check_finite,
     integer,
     number,
+    phrases_meta,
+    phrases_record,
     restore_vocab,
     rule,
     vocab_fingerprint,
@@ -306,6 +308,7 @@ class Word2Vec(Estimator):
         if len(ids) == 0:
             raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
         self.tokenizer_ = corpus.tokenizer
+        self.phrases_meta_ = phrases_record(corpus)
         size = {"words": int(len(ids)), "sentences": int(len(starts) - 1)}
         if resume is not None:
             self._check_resume_data(resume, vocabulary=self._fingerprints["vocabulary"],
@@ -531,7 +534,7 @@ class Word2Vec(Estimator):
         meta = {"trainer": "word2vec", "params": self._config(),
                 "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
                 "epochs_trained": getattr(self, "epochs_trained_", 0),
-                "tokenizer": self.tokenizer_.to_dict()}
+                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
         self.wv = WordVectors(self.vocab_.index_to_key, self.syn0_, counts=self.vocab_.counts,
                               meta=meta)
 
@@ -583,6 +586,7 @@ class Word2Vec(Estimator):
         self.loss_history_ = list(state.get("loss_history", []))
         self.epoch_stats_ = list(state.get("epoch_stats", []))
         self.tokenizer_ = wv.tokenizer or Tokenizer(lowercase=bool(self.lowercase))
+        self.phrases_meta_ = wv.meta.get("phrases")
         self._make_wv()
 
     def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False) -> None:
