@@ -30,12 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _common import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -138,12 +139,12 @@ def main(argv: list[str] | None = None) -> None:
 
     def progress(done: int, total: int, stage: str = "", **info) -> None:
         if stage == "counting" and done == total:
-            counted.append(_peak_mb())  # the peak so far: scan, ids and counting
+            counted.append(peak_rss_mb())  # the peak so far: scan, ids and counting
 
     t0 = time.perf_counter()
     model.fit(args.corpus, progress=progress)
     total = time.perf_counter() - t0
-    peak = _peak_mb()
+    peak = peak_rss_mb()
     ev = DATA / "eval"
     acc, nq = analogy_accuracy(model.wv, ev / "questions-words.txt", args.restrict_vocab)
     ws, nws = pair_spearman(model.wv, ev / "wordsim353.tsv")
@@ -169,8 +170,6 @@ def main(argv: list[str] | None = None) -> None:
     }))
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _warm_up() -> None:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -47,24 +46,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 CBOW = {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
         "min_count": 5, "alpha": 0.05, "epochs": 1}
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (MB): ``VmHWM``, which starts afresh at exec.
-    (``ru_maxrss`` does not: Linux carries the forking parent's high-water mark into the
-    child, so a child of a large parent would report the parent's memory.)"""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -80,7 +67,7 @@ def _child(args: argparse.Namespace) -> None:
     m = Word2Vec(**params, workers=args.workers, seed=1)
     m.fit(corpus)
     words = m.vocab_.total_words * CBOW["epochs"]
-    rss = _peak_rss_mb()
+    rss = peak_rss_mb()
     print(json.dumps({"vocab_s": round(t_vocab, 3), "train_s": round(m.train_seconds_, 3),
                       "words": words, "words_per_sec": round(words / m.train_seconds_),
                       "peak_rss_mb": round(rss, 1), "on_disk": corpus._on_disk(),

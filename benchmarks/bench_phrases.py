@@ -30,12 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
@@ -65,8 +66,6 @@ print(json.dumps({"seconds": sec, "peak_rss_mb": rss, "phrases": len(table),
 """
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -81,7 +80,7 @@ def worker(args: argparse.Namespace) -> None:
     ph = ws.Phrases(connector_words=ENGLISH_CONNECTOR_WORDS, max_vocab_size=MAX_VOCAB,
                     **setting).fit(args.corpus)
     sec = time.perf_counter() - t
-    rss = _rss_mb()
+    rss = peak_rss_mb()
     df = ph.phrases_
     with open(args.worker_out, "w", encoding="utf-8") as f:
         json.dump({"phrases": ph.phrasegrams_,

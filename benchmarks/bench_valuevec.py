@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from _common import peak_rss_mb
 
 RUNNER = r'''
 import json, re, sys, time, io, contextlib
@@ -67,8 +68,6 @@ for name, fn in (("manual", train_manual), ("nn", train_nn)):
 '''
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def colors(args: argparse.Namespace) -> None:

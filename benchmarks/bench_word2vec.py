@@ -28,13 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
@@ -140,8 +141,6 @@ def _evaluate(keys, vectors):
             "ws353_pairs": npairs}
 
 
-def _rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------ children
@@ -160,7 +159,7 @@ def child_wordspace(corpus, setting, workers, seed):
     t = time.perf_counter()
     m.fit(corpus)
     total = time.perf_counter() - t
-    rss = _rss_mb()
+    rss = peak_rss_mb()
     tokens = m.vocab.total_words
     out = {"train_s": m.train_seconds_, "vocab_s": m.vocab_seconds_, "total_s": total,
            "tokens": tokens, "words_per_s": tokens * m.epochs / m.train_seconds_,
@@ -185,7 +184,7 @@ def child_gensim(corpus, setting, workers, seed):
     m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count,
             epochs=m.epochs)
     tt = time.perf_counter() - t
-    rss = _rss_mb()
+    rss = peak_rss_mb()
     tokens = m.corpus_total_words
     out = {"train_s": tt, "vocab_s": tv, "total_s": tv + tt, "tokens": tokens,
            "words_per_s": tokens * m.epochs / tt, "peak_rss_mb": rss}
