@@ -36,13 +36,10 @@ the loads overlap with arithmetic: with 2M buckets this trains as fast as with 2
 
 from __future__ import annotations
 
-import llvmlite.binding as _llvm
-import llvmlite.ir as _ir
 import numpy as np
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
+from ._intrinsics import prefetch_row
 from .word2vec import (
     _MASK32,
     _SH16,
@@ -63,44 +60,11 @@ _BOW = 60  # "<"
 _EOW = 62  # ">"
 
 
-_PREFETCH = ("llvm.prefetch.p0" if _llvm.llvm_version_info[0] >= 15
-             else "llvm.prefetch.p0i8")
-
-
-@intrinsic
-def _prefetch(typingctx, arr, i, j):
-    """Ask the CPU to start loading ``arr[i, j]``'s cache line (a hint: no effect on
-    results). The n-gram rows are random rows of a matrix far larger than the caches."""
-    if not (isinstance(arr, types.Array) and arr.ndim == 2):
-        return None
-    sig = types.void(arr, i, j)
-
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        iv = context.cast(builder, args[1], signature.args[1], types.intp)
-        jv = context.cast(builder, args[2], signature.args[2], types.intp)
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [iv, jv])
-        i8p = _ir.IntType(8).as_pointer()
-        i32 = _ir.IntType(32)
-        fnty = _ir.FunctionType(_ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
-        # read access, high temporal locality, data cache
-        builder.call(fn, [builder.bitcast(ptr, i8p), _ir.Constant(i32, 0),
-                          _ir.Constant(i32, 3), _ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _prefetch_rows(wi, sub_ptr, sub_idx, w):
     """Prefetch every cache line of word ``w``'s subword rows."""
-    size = wi.shape[1]
     for p in range(sub_ptr[w], sub_ptr[w + 1]):
-        r = sub_idx[p]
-        for c in range(0, size, 16):
-            _prefetch(wi, r, c)
+        prefetch_row(wi, sub_idx[p])
 
 
 @njit(cache=True, nogil=True)
@@ -367,8 +331,7 @@ def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_
                                                          ctx[t], negs[t], next_random)
                         n_negs[t] = k
                         for q in range(k):
-                            for c in range(0, size, 16):
-                                _prefetch(wo, negs[t, q], c)
+                            prefetch_row(wo, negs[t, q])
                 loss += sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, ctx, n_ctx, negs,
                                   n_negs, codes, points, codelens, alpha, h, work, use_neg,
                                   use_hs, compute_loss)
@@ -386,8 +349,7 @@ def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_
                     k, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
                                                      negs[0], next_random)
                     for q in range(k):
-                        for c in range(0, size, 16):
-                            _prefetch(wo, negs[0, q], c)
+                        prefetch_row(wo, negs[0, q])
                 loss += cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs[0],
                                     k, code, point, length, alpha, h, work, cbow_mean, use_neg,
                                     use_hs, compute_loss)

@@ -25,10 +25,9 @@ an argument; the tests compare them with a NumPy reference.
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
+
+from ._intrinsics import prefetch_row as _prefetch_row
 
 __all__ = ["train_job", "sg_update", "cbow_update", "LCG_MUL", "LCG_ADD"]
 
@@ -37,40 +36,6 @@ LCG_ADD = np.uint64(11)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SH16 = np.uint64(16)
 _SH32 = np.uint64(32)
-
-
-@intrinsic
-def _prefetch_row(typingctx, arr, row):
-    """Hint the CPU to fetch row ``row`` of a C-contiguous 2-D array into cache (one
-    ``prefetcht0`` per 64-byte line). Only a hint: no effect on results, no bounds needed."""
-    if not (isinstance(arr, types.Array) and arr.ndim == 2 and arr.layout == "C"
-            and isinstance(row, types.Integer)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        aryty = sig.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        shape = cgutils.unpack_tuple(builder, ary.shape, 2)
-        strides = cgutils.unpack_tuple(builder, ary.strides, 2)
-        idx = context.cast(builder, args[1], sig.args[1], types.intp)
-        zero = context.get_constant(types.intp, 0)
-        ptr = cgutils.get_item_pointer2(context, builder, ary.data, shape, strides,
-                                        aryty.layout, [idx, zero], wraparound=False)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fn = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-            "llvm.prefetch.p0i8")
-        base = builder.bitcast(ptr, i8p)
-        nbytes = builder.mul(shape[1], context.get_constant(types.intp,
-                                                            aryty.dtype.bitwidth // 8))
-        with cgutils.for_range_slice(builder, zero, nbytes,
-                                     context.get_constant(types.intp, 64)) as (off, _):
-            # read access, keep in all cache levels, data cache
-            builder.call(fn, [builder.gep(base, [off]), i32(0), i32(3), i32(1)])
-        return context.get_dummy_value()
-
-    return types.void(arr, row), codegen
 
 
 EXP_TABLE_SIZE = 4096
