@@ -272,7 +272,13 @@ class ValueVec(Estimator):
         Write the whole training state (vectors, Adam's moments and step, the shuffling's
         random stream, the early-stopping counters) to ``checkpoint_path`` every
         ``checkpoint_every`` seconds (default 600 when only the path is given), at an epoch
-        boundary; :meth:`resume` continues from it. Values-only training (not joint).
+        boundary; :meth:`resume` continues from it. Joint training: the vectors, the
+        skip-gram output weights, the text vocabulary, the valued words and their pairs, the
+        position (text pass, job, value pairs done), the value pass's shuffled order and its
+        random stream, at a boundary between text jobs (about 10,000 words each). With
+        ``workers=1`` a resumed run ends bit for bit where the uninterrupted one would have;
+        a checkpoint of other data (text vocabulary, corpus size, word values, pairs) or
+        other parameters is refused with :class:`~wordspace.errors.CheckpointError`.
 
     Interrupting ``fit`` (``KeyboardInterrupt``) stops after the epoch under way (joint
     training: the text job under way) and re-raises; the model keeps the vectors reached,
