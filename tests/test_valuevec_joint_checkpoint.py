@@ -76,6 +76,14 @@ def test_interrupted_joint_fit_resumes_bit_for_bit(tmp_path, monkeypatch, record
     assert m.epochs_trained_ == 1 and len(m.loss_history_) == 1
     assert len(m.predict_value(["tawa", "tbwb"])) == 2
     assert m.checkpoints_written_ >= stop - 2
+    # saved on purpose (--on-interrupt save): marked partial, loads as a joint model
+    m.save(tmp_path / "partial.wsv")
+    meta = read_native(tmp_path / "partial.wsv")[1]
+    assert meta["complete"] is False and meta["training"]["done"] == stop - 1
+    with pytest.warns(PartialModelWarning, match="partially trained"):
+        back = ValueVec.load(tmp_path / "partial.wsv")
+    assert back.is_joint and back.training_complete is False
+    np.testing.assert_array_equal(back.syn1neg_, m.syn1neg_)
     # the checkpoint: a partial joint model with the optimiser's state and its position
     arrays, meta = read_native(ck)
     assert meta["complete"] is False and meta["training"]["unit"] == "text"
