@@ -893,10 +893,10 @@ class ValueVec(Estimator):
                            text: str | None = None, corpus: Any = None) -> ValueVec:
         vocab = self.vocab_
         assert vocab is not None  # a joint model
-        resume = self._take_resume()
-        if resume is not None and not resume["position"].get("continued"):
+        ck = getattr(self, "_resume_from", None)
+        if ck is not None and not ck["position"].get("continued"):
             self._end_resume()  # a fit's checkpoint: continue its vectors, as for Word2Vec
-            resume = None
+        resume = self._take_resume()
         if self.semantic_weight is None:
             raise ParameterError(
                 "this model was trained on text and values together: partial_fit needs "
@@ -914,8 +914,6 @@ class ValueVec(Estimator):
                 "value=...)) or corpus= (a path or a list of texts), with or without a "
                 "word-value table")
         t0 = time.perf_counter()
-        if X is not None:
-            self.value_name_ = value if value is not None else _series_name(y)
         wvals, corp = self._joint_data(X, y, word=word, value=value, text=text, corpus=corpus)
         scan = corp.scan()
         n_tokens = scan.total_words
@@ -953,6 +951,8 @@ class ValueVec(Estimator):
             self._set_fingerprints(**found)
             if wvals is not None:
                 self._set_joint_pairs(_merge_values(self.word_values_, wvals), vocab)
+        if X is not None:
+            self.value_name_ = value if value is not None else _series_name(y)
         self.syn0_ = np.ascontiguousarray(self.syn0_, dtype=np.float32)
         self.syn1neg_ = np.ascontiguousarray(self.syn1neg_, dtype=np.float32)
         logger.info("ValueVec (joint) partial_fit: %d tokens of the vocabulary, %d words with "
