@@ -161,7 +161,7 @@ def test_joint_parameter_errors(topics):
     with pytest.raises(ws.ParameterError, match="semantic_weight set"):
         ws.evaluate.value_holdout(ws.ValueVec(), topics, text="text", value="value")
     vv = ws.ValueVec(semantic_weight=0.5, epochs=2).fit(topics, text="text", value="value")
-    with pytest.raises(ws.ParameterError, match="partial_fit continues value-only"):
+    with pytest.raises(ws.ParameterError, match="a joint model continues on more text"):
         vv.partial_fit()
     assert isinstance(pd.DataFrame(vv.word_values_), pd.DataFrame)
 

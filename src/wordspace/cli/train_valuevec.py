@@ -142,8 +142,8 @@ def train_valuevec(
     """Train ValueVec: embeddings whose geometry follows a value (price, rating ...).
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
-    --on-interrupt save; --checkpoint-every writes checkpoints (values-only training) that
-    --resume continues."""
+    --on-interrupt save; --checkpoint-every writes checkpoints (values-only and joint
+    training) that --resume continues."""
     from ..values import read_table
 
     alpha: float | str = lr

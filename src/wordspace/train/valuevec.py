@@ -20,12 +20,19 @@ import logging
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..errors import OutOfVocabularyError, ParameterError, TrainingDivergedError, ValueDataError
+from ..errors import (
+    CheckpointError,
+    OutOfVocabularyError,
+    ParameterError,
+    TrainingDivergedError,
+    ValueDataError,
+)
 from ..text import Tokenizer
 from ..values import (
     _DUPLICATES,
@@ -265,7 +272,13 @@ class ValueVec(Estimator):
         Write the whole training state (vectors, Adam's moments and step, the shuffling's
         random stream, the early-stopping counters) to ``checkpoint_path`` every
         ``checkpoint_every`` seconds (default 600 when only the path is given), at an epoch
-        boundary; :meth:`resume` continues from it. Values-only training (not joint).
+        boundary; :meth:`resume` continues from it. Joint training: the vectors, the
+        skip-gram output weights, the text vocabulary, the valued words and their pairs, the
+        position (text pass, job, value pairs done), the value pass's shuffled order and its
+        random stream, at a boundary between text jobs (about 10,000 words each). With
+        ``workers=1`` a resumed run ends bit for bit where the uninterrupted one would have;
+        a checkpoint of other data (text vocabulary, corpus size, word values, pairs) or
+        other parameters is refused with :class:`~wordspace.errors.CheckpointError`.
 
     Interrupting ``fit`` (``KeyboardInterrupt``) stops after the epoch under way (joint
     training: the text job under way) and re-raises; the model keeps the vectors reached,
@@ -461,12 +474,8 @@ class ValueVec(Estimator):
         resume = self._take_resume()
         self.value_name_ = value if value is not None else _series_name(y)
         if self.semantic_weight is not None:
-            if resume is not None or self.checkpoint_path is not None:
-                raise ParameterError(
-                    "checkpoints are written for values-only training; joint training "
-                    "(semantic_weight set) cannot checkpoint yet: leave checkpoint_path out")
             return self._fit_joint(X, y, word=word, value=value, text=text, corpus=corpus,
-                                   progress=progress)
+                                   progress=progress, resume=resume)
         if corpus is not None:
             raise ParameterError(
                 "corpus= trains meaning and value together: set semantic_weight (a number in "
@@ -499,19 +508,19 @@ class ValueVec(Estimator):
         """True when the vectors were trained on text and values together."""
         return getattr(self, "vocab_", None) is not None
 
-    def _fit_joint(self, X: Any, y: Any, *, word: str | None, value: str | None,
-                   text: str | None, corpus: Any,
-                   progress: Callable[..., None] | None) -> ValueVec:
+    def _joint_data(self, X: Any, y: Any, *, word: str | None, value: str | None,
+                    text: str | None, corpus: Any) -> tuple[pd.DataFrame | None, Any]:
+        """The word-value table (None when ``X`` is None) and the text corpus of joint
+        training: the records' ``text`` column, or ``corpus``."""
         from ..corpus import Corpus, as_corpus
-        from ..vocab import Vocabulary
 
         if isinstance(X, ValuePairs):
             raise ParameterError(
                 "joint training (semantic_weight set) builds its pairs from the words of the "
                 "text: give a word-value table or records, not ValuePairs")
-        t0 = time.perf_counter()
         tok = self.tokenizer or Tokenizer(normalize=True)
         rec_tokens = None
+        wvals = None
         if text is not None:
             if word is not None:
                 raise ParameterError("give either word= (a word-value table) or text= "
@@ -528,7 +537,7 @@ class ValueVec(Estimator):
                 prior_weight=float(self.prior_weight), min_count=int(self.min_count),
                 value_transform=self.value_transform, column=val,
                 tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h])
-        else:
+        elif X is not None:
             wvals = word_value_table(X, y, word=word, value=value, duplicates=self.duplicates,
                                      value_transform=self.value_transform)
         if corpus is not None:
@@ -545,13 +554,11 @@ class ValueVec(Estimator):
                 "semantic_weight trains on text as well as values: fit records "
                 "(fit(df, text=..., value=...)) or pass corpus= (a path or a list of texts); "
                 "or set semantic_weight=None for values only")
-        vocab = Vocabulary.build(corp, int(self.min_count))
-        ids, starts = corp.to_ids(vocab)
-        corp.clear_cache()
-        if len(ids) == 0:
-            raise ValueDataError(
-                f"no word of the text occurs min_count={self.min_count} times; lower min_count "
-                "or give more text")
+        return wvals, corp
+
+    def _set_joint_pairs(self, wvals: pd.DataFrame, vocab: Vocabulary) -> None:
+        """``word_values_``, ``pairs_`` (the valued words of the vocabulary) and
+        ``value_rows_``."""
         inside = wvals["word"].isin(vocab.key_to_index).to_numpy()
         if int(inside.sum()) < 3:
             raise ValueDataError(
@@ -562,16 +569,61 @@ class ValueVec(Estimator):
         pairs = ValuePairs._from_table(kept["word"].tolist(), kept["value"].to_numpy(np.float64),
                                        _as_random(self.seed), **self._pair_kwargs())
         self.pairs_ = pairs
-        self.vocab_ = vocab
         self.value_rows_ = np.array([vocab.key_to_index[w] for w in pairs.words], np.int64)
+
+    def _fit_joint(self, X: Any, y: Any, *, word: str | None, value: str | None,
+                   text: str | None, corpus: Any, progress: Callable[..., None] | None,
+                   resume: dict[str, Any] | None = None) -> ValueVec:
+        from ..vocab import Vocabulary
+        from .word2vec import _init_vectors
+
+        t0 = time.perf_counter()
+        if resume is not None and resume["position"].get("continued"):
+            raise CheckpointError(
+                f"{resume['path']} was written by partial_fit: continue it with "
+                "ValueVec.resume(path).partial_fit(...) on the same data")
+        wvals, corp = self._joint_data(X, y, word=word, value=value, text=text, corpus=corpus)
+        assert wvals is not None  # fit always has X
+        vocab = Vocabulary.build(corp, int(self.min_count))
+        ids, starts = corp.to_ids(vocab)
+        corp.clear_cache()
+        if len(ids) == 0:
+            raise ValueDataError(
+                f"no word of the text occurs min_count={self.min_count} times; lower min_count "
+                "or give more text")
+        found = {"vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
+                 "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
+                 "values": _values_fingerprint(wvals)}
+        if resume is not None:  # before anything of the checkpoint's model is replaced
+            self._check_resume_data(resume, **found)
+        self._set_joint_pairs(wvals, vocab)
+        pairs = self.pairs_
+        self.vocab_ = vocab
         logger.info("ValueVec (joint): %d words in the text, %d with values, %d pairs, "
                     "%d tokens (%.2fs)", len(vocab), pairs.n_words, len(pairs), len(ids),
                     time.perf_counter() - t0)
-        self.epochs_trained_ = 0
-        self.loss_history_ = np.zeros(0, dtype=np.float64)
+        n, d = len(vocab), int(self.vector_size)
+        if resume is not None:
+            self._check_resume_data(resume, pairs=_pairs_fingerprint(pairs), **found)
+            self._end_resume()
+            self._resume_position = resume
+            if self.syn0_.shape != (n, d) or self.syn1neg_.shape != (n, d):
+                raise CheckpointError(f"{resume['path']}: the checkpoint's vectors do not "
+                                      f"match its vocabulary ({n:,} words, {d} dimensions)")
+        else:
+            self._set_fingerprints(pairs=_pairs_fingerprint(pairs), **found)
+            self.syn0_ = _init_vectors(np.random.default_rng(self.seed), n, d)
+            self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
+            self.epochs_trained_ = 0
+            self.loss_history_ = np.zeros(0, dtype=np.float64)
+        return self._run_joint(ids, starts, progress, base=0)
+
+    def _run_joint(self, ids: np.ndarray, starts: np.ndarray,
+                   progress: Callable[..., None] | None, *, base: int,
+                   continued: bool = False) -> ValueVec:
         t1 = time.perf_counter()
         try:
-            self._train_joint(ids, starts, progress)
+            self._train_joint(ids, starts, progress, base=base, continued=continued)
         except TrainingDivergedError:
             self.wv = None  # type: ignore[assignment]  # diverged: not fitted, nothing to query
             raise
@@ -580,21 +632,23 @@ class ValueVec(Estimator):
         return self
 
     def _train_joint(self, ids: np.ndarray, starts: np.ndarray,
-                     progress: Callable[..., None] | None) -> None:
+                     progress: Callable[..., None] | None, *, base: int = 0,
+                     continued: bool = False) -> None:
+        """Train ``syn0_``/``syn1neg_`` for ``text_epochs`` passes over the text (ids), with
+        ``epochs`` passes over the value pairs spread over them. ``base``: the text passes
+        trained before (partial_fit): the random streams go on from there. Checkpoints at
+        the boundaries of the groups of text jobs (and at epoch ends)."""
         from concurrent.futures import ThreadPoolExecutor
 
         from ..kernels.valuevec import pair_cosines_serial
         from ..kernels.valuevec_rank import COSENT, MSE, value_sgd
         from ..kernels.word2vec import train_job
         from ._common import mix_seed
-        from .word2vec import _init_vectors
 
         vocab, pairs = self.vocab_, self.pairs_
         assert vocab is not None and self.semantic_weight is not None  # set by _fit_joint
-        n, d = len(vocab), int(self.vector_size)
-        gen = np.random.default_rng(self.seed)
-        self.syn0_ = syn0 = _init_vectors(gen, n, d)
-        self.syn1neg_ = syn1neg = np.zeros((n, d), dtype=np.float32)
+        d = int(self.vector_size)
+        syn0, syn1neg = self.syn0_, self.syn1neg_
         w = float(self.semantic_weight)
         vblock = syn0[:, self._value_slice()]  # the value loss's dimensions (a view)
         keep = vocab.keep_probabilities(float(self.sample))
@@ -625,27 +679,72 @@ class ValueVec(Estimator):
         sims = np.empty(len(center), dtype=np.float32)
         n_pairs = len(center)
         total_value = int(self.epochs) * n_pairs if lr_v > 0 else 0
-        vgen = np.random.default_rng([0 if self.seed is None else int(self.seed), 1])
+        seed = 0 if self.seed is None else int(self.seed)
+        vgen = np.random.default_rng([seed, 1] if base == 0 else [seed, 1, base])
         workers = max(1, int(self.workers or 1))
         n_jobs_total = text_epochs * len(jobs)
         vpos = 0
         cur = -1
         order = np.empty(0, dtype=np.int64)
+        prev = np.asarray(self.loss_history_, dtype=np.float64)[:base]
         history: list[float] = []
         done = 0
+        e0 = j0 = 0
+        spent = 0.0
+        # where to start: a fresh run, or the position saved in a checkpoint
+        resume = getattr(self, "_resume_position", None)
+        self._resume_position = None
+        if resume is not None:
+            pos = resume["position"]
+            if int(pos["base"]) != base or int(pos["jobs"]) != len(jobs):
+                raise CheckpointError(f"{resume['path']} was made on other data: the text is "
+                                      "cut into other jobs; resume on the same corpus")
+            e0, j0, done = int(pos["epoch"]), int(pos["job"]), int(pos["done"])
+            vpos, cur, spent = int(pos["vpos"]), int(pos["cur"]), float(pos["seconds"])
+            vgen.bit_generator.state = pos["vgen"]
+            if cur >= 0:
+                order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)
+                if order.shape != (n_pairs,):
+                    raise CheckpointError(f"{resume['path']}: ckpt_value_order.npy has shape "
+                                          f"{order.shape}, not ({n_pairs},)")
+            history = [float(x) for x in np.asarray(self.loss_history_)[base:]]
+            if len(history) != e0:
+                raise CheckpointError(f"{resume['path']}: the loss history holds "
+                                      f"{len(history)} text epochs, not {e0}")
+        ckpt = Checkpointer(self)
+        t_start = time.perf_counter() - spent
 
         def run(e: int, j: int) -> None:
             s0, s1 = jobs[j]
             train_job(ids, starts, s0, s1, *args, alpha0, alpha0, e * n_words + int(starts[s0]),
-                      denom, np.uint64(mix_seed(self.seed or 0, e, j)), False, False)
+                      denom, np.uint64(mix_seed(self.seed or 0, base + e, j)), False, False)
+
+        def keep_state() -> None:  # the state reached, as the model's
+            self.loss_history_ = np.concatenate([prev, np.asarray(history, np.float64)])
+            self.epochs_trained_ = base + len(history)
+            self.stopped_early_ = False
+            self.train_seconds_ = time.perf_counter() - t_start
+
+        def where(e: int) -> dict[str, Any]:
+            return {"epoch": min(e + 1, text_epochs), "epochs": text_epochs, "done": done,
+                    "total": n_jobs_total, "unit": "text"}
+
+        def checkpoint(e: int, j: int) -> None:
+            keep_state()
+            ckpt.write(self, {"base": base, "continued": continued, "epoch": e, "job": j,
+                              "jobs": len(jobs), "done": done, "vpos": vpos, "cur": cur,
+                              "vgen": vgen.bit_generator.state,
+                              "seconds": time.perf_counter() - t_start, "progress": where(e)},
+                       {"value_order": order})
 
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
-        e = 0
+        e = e0
         self._call_callbacks("on_train_begin")
         try:
-            for e in range(text_epochs):
-                self._call_callbacks("on_epoch_begin")
-                for g0 in range(0, len(jobs), workers):
+            for e in range(e0, text_epochs):
+                if not (e == e0 and j0 > 0):
+                    self._call_callbacks("on_epoch_begin")
+                for g0 in range(j0 if e == e0 else 0, len(jobs), workers):
                     group = range(g0, min(len(jobs), g0 + workers))
                     if alpha0 > 0:
                         if pool is None:
@@ -666,36 +765,34 @@ class ValueVec(Estimator):
                                   int(self.batch_size), lr_now, objective,
                                   float(self.cosent_scale))
                         vpos += hi - off
+                    if group.stop < len(jobs) and ckpt.due():
+                        checkpoint(e, group.stop)
                 unit = _unit_rows(vblock[self.value_rows_])
                 err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
                 history.append(err)
                 check_finite({"the vectors": syn0, "the output weights": syn1neg},
-                             loss=err, where=f"text epoch {e + 1}",
+                             loss=err, where=f"text epoch {base + e + 1}",
                              fix=f"lower text_alpha (now {self.text_alpha}) or alpha "
                                  f"(now {lr_v / max(1.0 - w, 1e-12):g})")
                 if progress is not None:
                     progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
                 self.epoch_loss_ = err
-                self._call_callbacks("on_epoch_end", epoch=e + 1)
+                self._call_callbacks("on_epoch_end", epoch=base + e + 1)
+                if e + 1 < text_epochs and ckpt.due():
+                    checkpoint(e + 1, 0)
         except KeyboardInterrupt:
             if pool is not None:  # the text jobs in flight end first
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = None
-            self.loss_history_ = np.asarray(history, dtype=np.float64)
-            self.epochs_trained_ = len(history)
-            self.stopped_early_ = False
-            self._mark_progress(False, epoch=e + 1, epochs=text_epochs, done=done,
-                                total=n_jobs_total, unit="text")
+            keep_state()
+            self._mark_progress(False, **where(e))
             self._make_joint_wv()
             raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-        self.loss_history_ = np.asarray(history, dtype=np.float64)
-        self.epochs_trained_ = len(history)
-        self.stopped_early_ = False
-        self._mark_progress(True, epoch=text_epochs, epochs=text_epochs, done=done,
-                            total=n_jobs_total, unit="text")
+        keep_state()
+        self._mark_progress(True, **where(text_epochs - 1))
         self._call_callbacks("on_train_end")
 
     def _make_joint_wv(self) -> None:
@@ -744,22 +841,35 @@ class ValueVec(Estimator):
                     progress: Callable[..., None] | None = None, **fit_kw: Any) -> ValueVec:
         """Continue training the current vectors for up to ``epochs`` more passes.
 
-        With no data, on the fitted pairs; with data (as :meth:`fit` takes it), on pairs built
-        from it, which must cover the same words (their vectors are carried over). Adam's
-        moment estimates restart. On a model that is not fitted yet this is :meth:`fit`.
+        Values-only models: with no data, on the fitted pairs; with data (as :meth:`fit`
+        takes it), on pairs built from it, which must cover the same words (their vectors are
+        carried over). Adam's moment estimates restart.
+
+        Joint models (``semantic_weight`` set): on more text, which must be given (the text
+        of ``fit`` is not kept with the model) — records (``partial_fit(df, text=...,
+        value=...)``), or ``corpus=`` with or without a word-value table. The vectors and the
+        output weights go on from where they are, for ``text_epochs`` passes over the new text
+        (skip-gram's step decaying from ``semantic_weight·text_alpha`` to 0 again, as
+        :meth:`Word2Vec.partial_fit`) with ``epochs`` value passes spread over them. The
+        vocabulary is fixed (gensim's ``update=False``): words of the new text or data outside
+        it are skipped, and a warning says how many. The values of the new data are merged
+        into ``word_values_``: a word valued before and now gets the count-weighted mean of
+        the two values (its counts added), a word of the vocabulary valued only now joins the
+        valued words, and the value pairs are built again from the merged table; without
+        values (``corpus=`` alone) the valued words and their pairs stay. Checkpoints work as
+        in :meth:`fit`; ``ValueVec.resume(path).partial_fit(...)`` on the same data finishes a
+        checkpointed partial_fit.
+
+        On a model that is not fitted yet this is :meth:`fit`.
         """
         self._validate()
         if not self.is_fitted:
             if X is None:
                 raise ParameterError("partial_fit needs data on a model that is not fitted")
             return self.fit(X, y, progress=progress, **fit_kw)
-        self._end_resume()
         if self.is_joint:
-            raise ParameterError(
-                "partial_fit continues value-only models; a joint model (semantic_weight set) "
-                "is trained on its text in one fit() (the text is not kept with the model, "
-                "and skip-gram's step decays to 0 over that fit's passes): call fit() again "
-                "with more text_epochs or epochs")
+            return self._partial_fit_joint(X, y, progress=progress, **fit_kw)
+        self._end_resume()
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_
         if X is not None:
@@ -777,6 +887,78 @@ class ValueVec(Estimator):
         self._fit_pairs(self.pairs_, (np.array(main, dtype=np.float32, order="C"),
                                       np.array(ctx, dtype=np.float32, order="C")), progress)
         return self
+
+    def _partial_fit_joint(self, X: Any, y: Any, *, progress: Callable[..., None] | None,
+                           word: str | None = None, value: str | None = None,
+                           text: str | None = None, corpus: Any = None) -> ValueVec:
+        vocab = self.vocab_
+        assert vocab is not None  # a joint model
+        ck = getattr(self, "_resume_from", None)
+        if ck is not None and not ck["position"].get("continued"):
+            self._end_resume()  # a fit's checkpoint: continue its vectors, as for Word2Vec
+        resume = self._take_resume()
+        if self.semantic_weight is None:
+            raise ParameterError(
+                "this model was trained on text and values together: partial_fit needs "
+                "semantic_weight (None now); set it back, e.g. to the model's "
+                f"{self.wv.meta.get('params', {}).get('semantic_weight')!r}")
+        d = int(self.vector_size)
+        if self.syn0_.shape[1] != d:
+            raise ParameterError(
+                f"vector_size={d} but the model's vectors have {self.syn0_.shape[1]} "
+                "dimensions; vector_size cannot change after training")
+        if X is None and corpus is None:
+            raise ParameterError(
+                "a joint model continues on more text, which partial_fit needs (the text of "
+                "fit() is not kept with the model): give records (partial_fit(df, text=..., "
+                "value=...)) or corpus= (a path or a list of texts), with or without a "
+                "word-value table")
+        t0 = time.perf_counter()
+        wvals, corp = self._joint_data(X, y, word=word, value=value, text=text, corpus=corpus)
+        scan = corp.scan()
+        n_tokens = scan.total_words
+        unknown_types = sum(1 for t in scan.types if t not in vocab.key_to_index)
+        ids, starts = corp.to_ids(vocab)
+        corp.clear_cache()
+        if len(ids) == 0:
+            raise ValueDataError(
+                f"none of the {n_tokens:,} words of the text is in the model's vocabulary "
+                f"({len(vocab):,} words, fixed at fit()); fit() again to train on new words")
+        skipped = []
+        if unknown_types:
+            skipped.append(f"{unknown_types:,} of the {len(scan.types):,} distinct words of "
+                           f"the text ({n_tokens - len(ids):,} of {n_tokens:,} tokens)")
+        if wvals is not None:
+            out = int((~wvals["word"].isin(vocab.key_to_index)).sum())
+            if out:
+                skipped.append(f"{out:,} of the {len(wvals):,} words with values")
+        if skipped:
+            warnings.warn(
+                "partial_fit keeps the vocabulary of fit(): " + " and ".join(skipped)
+                + " are not in it and are skipped; fit() again to take new words in",
+                stacklevel=3)
+        base = int(self.epochs_trained_)
+        found = {"vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
+                 "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
+                 "values": (_values_fingerprint(wvals) if wvals is not None
+                            else {"size": 0, "hash": ""})}
+        if resume is not None:
+            self._check_resume_data(resume, **found)
+            base = int(resume["position"]["base"])
+            self._end_resume()
+            self._resume_position = resume
+        else:
+            self._set_fingerprints(**found)
+            if wvals is not None:
+                self._set_joint_pairs(_merge_values(self.word_values_, wvals), vocab)
+        if X is not None:
+            self.value_name_ = value if value is not None else _series_name(y)
+        self.syn0_ = np.ascontiguousarray(self.syn0_, dtype=np.float32)
+        self.syn1neg_ = np.ascontiguousarray(self.syn1neg_, dtype=np.float32)
+        logger.info("ValueVec (joint) partial_fit: %d tokens of the vocabulary, %d words with "
+                    "values, %d pairs (%.2fs)", len(ids), self.pairs_.n_words, len(self.pairs_),
+                    time.perf_counter() - t0)
+        return self._run_joint(ids, starts, progress, base=base, continued=True)
 
     def _fit_pairs(self, pairs: ValuePairs, init: tuple[np.ndarray, np.ndarray] | None,
                    progress: Callable[..., None] | None) -> None:
@@ -797,6 +979,9 @@ class ValueVec(Estimator):
                 "value_transform": tr if tr is None or isinstance(tr, str) else "custom"}
 
     def _make_wv(self) -> None:
+        if self.is_joint:
+            self._make_joint_wv()
+            return
         pairs = self.pairs_
         counts = self.word_values_.set_index("word")["count"].reindex(pairs.words)
         counts = counts.fillna(1).to_numpy(np.int64)
@@ -1167,6 +1352,34 @@ def _pairs_fingerprint(pairs: ValuePairs) -> dict[str, Any]:
                   (pairs.label, np.float64)):
         h.update(np.ascontiguousarray(np.asarray(a, dtype=dt)).tobytes())
     return {"count": len(pairs), "hash": h.hexdigest()}
+
+
+def _values_fingerprint(wvals: pd.DataFrame) -> dict[str, Any]:
+    """Number and hash of a word-value table (words, values, counts)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\0".join(map(str, wvals["word"].tolist())).encode("utf-8", "surrogatepass"))
+    h.update(np.ascontiguousarray(wvals["value"].to_numpy(np.float64)).tobytes())
+    h.update(np.ascontiguousarray(wvals["count"].to_numpy(np.int64)).tobytes())
+    return {"size": len(wvals), "hash": h.hexdigest()}
+
+
+def _merge_values(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Two ``(word, value, count)`` tables as one: a word in both gets the count-weighted mean
+    of its values and the sum of its counts; sorted by value, highest first."""
+    import pandas as pd
+
+    both = pd.concat([old[["word", "value", "count"]], new[["word", "value", "count"]]],
+                     ignore_index=True)
+    counts = both["count"].to_numpy(np.float64)
+    both = both.assign(weighted=both["value"].to_numpy(np.float64) * counts, weight=counts)
+    sums = both.groupby("word", sort=False)[["weighted", "weight", "count"]].sum()
+    out = pd.DataFrame({"word": sums.index.tolist(),
+                        "value": (sums["weighted"] / sums["weight"]).to_numpy(np.float64),
+                        "count": sums["count"].to_numpy(np.int64)})
+    out = out.sort_values("value", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
