@@ -152,7 +152,8 @@ def _quality(wv) -> dict:
 
 # --------------------------------------------------------------------------- accuracy part
 def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
-               lr_scale: str = "auto") -> dict:
+               lr_scale: str = "auto", sync_start: int | None = None,
+               momentum: float | None = None) -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
     from wordspace.distributed import fit_word2vec
@@ -169,10 +170,15 @@ def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
         merge = "average" if spark else merge
         ls = lr_scale if lr_scale == "auto" or spark else float(lr_scale)
         fit_word2vec(m, corpus, None, n_parts=int(k), sync_words=None if spark else int(s),
-                     merge=merge, lr_scale=1.0 if spark else ls)
+                     merge=merge, lr_scale=1.0 if spark else ls,
+                     **({} if sync_start is None else
+                        {"sync_start": None if spark or sync_start <= 0 else sync_start}),
+                     **({} if momentum is None or spark else {"block_momentum": momentum}))
         st = m.sync_stats_
         out.update(parts=int(k), merge=merge, lr_scale=st["lr_scale"],
-                   sync_words=st["sync_words"], rounds=st["rounds"],
+                   sync_words=st["sync_words"], sync_start=st.get("sync_start"),
+                   momentum=st.get("block_momentum"),
+                   rounds=st["rounds"],
                    mb_per_sync=round((st["bytes_broadcast"] + st["bytes_gathered"])
                                      / max(st["rounds"], 1) / 1e6, 2))
     out["seconds"] = round(time.perf_counter() - t0, 1)
@@ -206,6 +212,10 @@ def main() -> None:
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
     ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
                     "(auto: parts/2 with average; Spark-style runs always use 1)")
+    ap.add_argument("--sync-start", type=int, default=None, help="first round's words of "
+                    "the first epoch (rounds double up to sync_words); default: the library's")
+    ap.add_argument("--momentum", type=float, default=None, help="block momentum of the "
+                    "merge (default: the library's)")
     ap.add_argument("--merges", default="average", help="any of average,touched,sum,frequency,bmuf")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
@@ -231,7 +241,8 @@ def main() -> None:
                 else a.merges.split(",")
             for merge in merges:
                 print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers,
-                                        a.lr_scale)), flush=True)
+                                        a.lr_scale, a.sync_start, a.momentum)),
+                  flush=True)
 
 
 if __name__ == "__main__":
