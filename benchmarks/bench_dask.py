@@ -9,25 +9,29 @@ one process and once through a ``LocalCluster(n_workers=2, threads_per_worker=1)
 that subprocess. Printed per stage: seconds, peak RSS (MB) of the driver and of every worker
 process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc whether the
 result equals the single-process one exactly. word2vec: CBOW, dim 100, window 5, negative 5,
-sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the default
-``sync_words`` (1,000,000) and merge "average", plus the bytes and seconds of synchronisation.
+sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the library's
+defaults (``sync_words``, merge "frequency", ``lr_scale`` auto), plus the bytes and seconds
+of synchronisation.
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
 2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
 (``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
-single-machine model; ``--lr-scale`` sets the parts' learning-rate factor (default auto).
+single-machine model; ``--merges`` (default frequency), ``--lr-scale`` (default auto),
+``--sync-start`` and ``--momentum`` set the other options of ``fit_word2vec``.
 Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
 Spearman, seconds, rounds, bytes per synchronisation.
 
 Usage:
     python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
         [--stages vocab,cooc,w2v] [--configs 2:100000,8:1000000,8:spark,...|default|none]
-        [--merges sum,average] [--workers 2]
+        [--merges frequency,average] [--lr-scale auto] [--sync-start N] [--momentum M]
+        [--workers 2]
 Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
 Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
-The merges compared (~4 min): --mb 10 --stages '' --configs 8:100000 --merges
-average,touched,sum --lr-scale 1
+The merges compared (~4 min): --mb 10 --stages '' --configs 8:50000 --merges
+frequency,average,touched
+The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:50000,8:spark
 Prints JSON lines.
 """
 
@@ -46,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 W2V = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.05, min_count=5, sg=0)
-SYNCS = (100_000, 300_000, 1_000_000)
+SYNCS = (50_000, 100_000, 1_000_000)
 
 
 def _rss_mb() -> float:
@@ -211,12 +215,13 @@ def main() -> None:
                     help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
     ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
-                    "(auto: parts/2 with average; Spark-style runs always use 1)")
+                    "(auto: parts/2 with frequency, average, scaled; Spark-style runs always use 1)")
     ap.add_argument("--sync-start", type=int, default=None, help="first round's words of "
                     "the first epoch (rounds double up to sync_words); default: the library's")
     ap.add_argument("--momentum", type=float, default=None, help="block momentum of the "
                     "merge (default: the library's)")
-    ap.add_argument("--merges", default="average", help="any of average,touched,sum,frequency,bmuf")
+    ap.add_argument("--merges", default="frequency",
+                    help="any of frequency,average,sum,touched,scaled,bmuf")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":

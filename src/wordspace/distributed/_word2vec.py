@@ -11,28 +11,31 @@ the next round. Every epoch trains the whole corpus once.
 
 Merging (``merge``):
 
+* ``"frequency"`` (default): add, for every row of a word, the sum of the deltas divided by
+  the word's expected occurrences in one part's round (from the vocabulary counts), clipped
+  to ``[1, K]``: summed for words a part sees about once per round or less, averaged for
+  words it sees K times or more (negative samples, which touch frequent output rows
+  everywhere, do not count as they do for ``"touched"``).
+* ``"average"``: add the mean of the deltas over the parts of the round, which is
+  averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
+  Updates of a word seen by one worker only shrink by the number of parts, so training
+  slows down as parts are added.
 * ``"sum"``: add every part's deltas. A row changed by one worker keeps its whole
   update, a frequent row gets the updates of all workers -- what Hogwild threads sharing one
-  memory would do, with the staleness of one round.
-* ``"average"`` (default): add the mean of the deltas over the parts of the round, which is
-  averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words). Updates of a word seen by one worker only shrink
-  by the number of parts, so training slows down as parts are added.
-* ``"touched"``: add, for every row, the mean of the deltas of the parts that changed it: a
-  rare word seen by one part keeps its whole update (as ``"sum"``), a frequent word seen by
-  every part gets the average (as ``"average"``), so no row moves K times too far.
-* ``"frequency"``: add, for every row of a word, the sum of the deltas divided by the word's
-  expected occurrences in one part's round (from the vocabulary counts), clipped to
-  ``[1, K]``: summed for words a part sees about once per round, averaged for words it sees
-  K times or more (negative samples, which touch frequent output rows everywhere, do not
-  count as they do for ``"touched"``).
-* ``"bmuf"``: block momentum (Chen & Huo 2016): ``D = (1 - 1/K) D + mean delta; W += D``,
-  whose steady state is the sum, smoothed over rounds.
+  memory would do, with the staleness of one round. A hot row that every part has moved
+  most of the way to its local optimum then moves about K times too far: stable for K < 2.
+* ``"touched"``: add, for every row, the mean of the deltas of the parts that changed it.
+* ``"scaled"``: ``"frequency"`` with the divisor ``lr_scale * expected`` clipped to
+  ``[lr_scale, K]``, undoing the raised learning rate on rare rows.
+* ``"bmuf"``: ``"average"`` plus block momentum (Chen & Huo 2016): ``D = mu D + step;
+  W += D`` with ``mu = 1 - lr_scale / K`` (the paper's ``1 - 1/K`` at ``lr_scale=1``).
+  ``block_momentum`` adds the same momentum to any merge.
 
-Measured on wiki10m (8 parts, CBOW, 5 epochs; single machine 0.064 analogy): none reaches
-the single machine yet. ``"average"`` with ``lr_scale="auto"`` (0.034 at 50k words a round)
-is the best of them; ``"sum"`` diverges even at 3k words a round, ``"touched"`` gives 0.006,
-``"frequency"`` 0.017 (10k), ``"bmuf"`` 0.011 (50k) (issue 17). With 2 parts ``"sum"`` gives
-0.059 and ``"average"`` 0.033 (docs/scaling.md).
+Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
+analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
+round, 0.327 at 50k), ``"average"`` 0.280 (100k), Spark-style averaging once per epoch 0.131;
+``"sum"`` diverges at 4 and 8 parts; ``"scaled"``, block momentum and the ``sync_start``
+ramp were no better.
 
 With ``sync_words`` at least the part size there is one round per epoch: Spark-style
 averaging once per epoch (``merge="average"``).
@@ -72,7 +75,8 @@ __all__ = ["fit_word2vec", "plan_parts"]
 
 logger = logging.getLogger(__name__)
 
-MERGES = ("sum", "average", "touched", "bmuf", "frequency", "scaled")
+MERGES = ("frequency", "average", "sum", "touched", "scaled", "bmuf")
+SYNC_WORDS = 50_000  # the default sync_words (docs/scaling.md: measured defaults)
 
 
 # ------------------------------------------------------------------------------- parts
@@ -185,7 +189,7 @@ def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
     if not is_int(sync_words) or sync_words < 1:
         raise ParameterError(
             f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 1_000_000), got {sync_words!r}")
+            f"synchronisations, e.g. 50_000), got {sync_words!r}")
     if merge not in MERGES:
         raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
     if n_parts is not None and (not is_int(n_parts) or n_parts < 1):
@@ -199,7 +203,7 @@ def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
 
 
 def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
-                 sync_words: int | None = 1_000_000, merge: str = "average",
+                 sync_words: int | None = SYNC_WORDS, merge: str = "frequency",
                  n_parts: int | None = None, max_retries: int = 3,
                  lr_scale: float | str = "auto", sync_start: int | None = None,
                  block_momentum: float | None = None,
@@ -209,15 +213,20 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     ``client``: a ``dask.distributed.Client`` (one part per worker by default), or ``None``
     to simulate ``n_parts`` workers in this process with the same rounds and merges.
     ``sync_words``: words each worker trains between synchronisations (``None``: a whole
-    part, i.e. once per epoch). ``merge``: ``"average"`` of the workers' changes, their
-    ``"sum"``, the mean over the parts that ``"touched"`` a row, a ``"frequency"``-weighted
-    mean, or block momentum (``"bmuf"``) (see the module docs;
-    measured on wiki10m with 8 parts, ``"sum"`` diverged and ``"average"`` was best).
+    part, i.e. once per epoch). ``merge``: ``"frequency"`` (rare words' changes summed,
+    frequent words' averaged), ``"average"`` of the workers' changes, their ``"sum"``, the
+    mean over the parts that ``"touched"`` a row, ``"scaled"`` or block momentum
+    (``"bmuf"``) (see the module docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: ``max(1, n_parts / 2)`` with ``merge="average"``, else 1 (on wiki10m
-    with 8 parts, average + 4x raised analogy from 0.011 to 0.039; 8x gave 0.024). Sets the usual fitted attributes plus
-    ``sync_stats_`` (rounds, bytes and seconds of the synchronisations, retries).
+    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"`` and ``"scaled"``,
+    ``max(1, n_parts / 2)`` with ``"average"``, else 1 (on wiki100m with 8 parts and
+    ``"frequency"``, 3 beat 4 and 6 diverged).
+    ``sync_start``: the rounds of the first epoch start at this many words and double up to
+    ``sync_words`` (``None``: no ramp). ``block_momentum``: momentum in ``[0, 1)`` added to
+    the merge (``None``: ``1 - lr_scale / K`` for ``"bmuf"``, else none). Sets the usual
+    fitted attributes plus ``sync_stats_`` (rounds, bytes and seconds of the
+    synchronisations, retries).
     """
     from ..train._common import check_finite
     from ._engine import as_files_corpus
@@ -255,8 +264,9 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     if N == 0:
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
     tables = engine.put(model._tables())
-    if lr_scale == "auto":
-        lr_scale = max(1.0, len(parts) / 2) if merge == "average" else 1.0
+    if lr_scale == "auto":  # measured: docs/scaling.md
+        lr_scale = (max(1.0, len(parts) ** 0.5) if merge in ("frequency", "scaled")
+                    else max(1.0, len(parts) / 2) if merge == "average" else 1.0)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     S = int(sync_words)
