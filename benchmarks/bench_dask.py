@@ -9,25 +9,29 @@ one process and once through a ``LocalCluster(n_workers=2, threads_per_worker=1)
 that subprocess. Printed per stage: seconds, peak RSS (MB) of the driver and of every worker
 process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc whether the
 result equals the single-process one exactly. word2vec: CBOW, dim 100, window 5, negative 5,
-sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the default
-``sync_words`` (1,000,000) and merge "average", plus the bytes and seconds of synchronisation.
+sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the library's
+defaults (``sync_words``, merge "frequency", ``lr_scale`` auto), plus the bytes and seconds
+of synchronisation.
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
 2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
 (``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
-single-machine model; ``--lr-scale`` sets the parts' learning-rate factor (default auto).
+single-machine model; ``--merges`` (default frequency), ``--lr-scale`` (default auto),
+``--sync-start`` and ``--momentum`` set the other options of ``fit_word2vec``.
 Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
 Spearman, seconds, rounds, bytes per synchronisation.
 
 Usage:
     python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
         [--stages vocab,cooc,w2v] [--configs 2:100000,8:1000000,8:spark,...|default|none]
-        [--merges sum,average] [--workers 2]
+        [--merges frequency,average] [--lr-scale auto] [--sync-start N] [--momentum M]
+        [--workers 2]
 Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
 Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
-The merges compared (~4 min): --mb 10 --stages '' --configs 8:100000 --merges
-average,touched,sum --lr-scale 1
+The merges compared (~4 min): --mb 10 --stages '' --configs 8:50000 --merges
+frequency,average,touched
+The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:50000,8:spark
 Prints JSON lines.
 """
 
@@ -46,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 W2V = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.05, min_count=5, sg=0)
-SYNCS = (100_000, 300_000, 1_000_000)
+SYNCS = (50_000, 100_000, 1_000_000)
 
 
 def _rss_mb() -> float:
@@ -152,7 +156,8 @@ def _quality(wv) -> dict:
 
 # --------------------------------------------------------------------------- accuracy part
 def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
-               lr_scale: str = "auto") -> dict:
+               lr_scale: str = "auto", sync_start: int | None = None,
+               momentum: float | None = None) -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
     from wordspace.distributed import fit_word2vec
@@ -169,10 +174,15 @@ def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
         merge = "average" if spark else merge
         ls = lr_scale if lr_scale == "auto" or spark else float(lr_scale)
         fit_word2vec(m, corpus, None, n_parts=int(k), sync_words=None if spark else int(s),
-                     merge=merge, lr_scale=1.0 if spark else ls)
+                     merge=merge, lr_scale=1.0 if spark else ls,
+                     **({} if sync_start is None else
+                        {"sync_start": None if spark or sync_start <= 0 else sync_start}),
+                     **({} if momentum is None or spark else {"block_momentum": momentum}))
         st = m.sync_stats_
         out.update(parts=int(k), merge=merge, lr_scale=st["lr_scale"],
-                   sync_words=st["sync_words"], rounds=st["rounds"],
+                   sync_words=st["sync_words"], sync_start=st.get("sync_start"),
+                   momentum=st.get("block_momentum"),
+                   rounds=st["rounds"],
                    mb_per_sync=round((st["bytes_broadcast"] + st["bytes_gathered"])
                                      / max(st["rounds"], 1) / 1e6, 2))
     out["seconds"] = round(time.perf_counter() - t0, 1)
@@ -205,8 +215,13 @@ def main() -> None:
                     help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
     ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
-                    "(auto: parts/2 with average; Spark-style runs always use 1)")
-    ap.add_argument("--merges", default="average", help="any of average,touched,sum,frequency,bmuf")
+                    "(auto: parts/2 with frequency, average, scaled; Spark-style runs always use 1)")
+    ap.add_argument("--sync-start", type=int, default=None, help="first round's words of "
+                    "the first epoch (rounds double up to sync_words); default: the library's")
+    ap.add_argument("--momentum", type=float, default=None, help="block momentum of the "
+                    "merge (default: the library's)")
+    ap.add_argument("--merges", default="frequency",
+                    help="any of frequency,average,sum,touched,scaled,bmuf")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":
@@ -231,7 +246,8 @@ def main() -> None:
                 else a.merges.split(",")
             for merge in merges:
                 print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers,
-                                        a.lr_scale)), flush=True)
+                                        a.lr_scale, a.sync_start, a.momentum)),
+                  flush=True)
 
 
 if __name__ == "__main__":

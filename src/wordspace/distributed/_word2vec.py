@@ -11,28 +11,31 @@ the next round. Every epoch trains the whole corpus once.
 
 Merging (``merge``):
 
+* ``"frequency"`` (default): add, for every row of a word, the sum of the deltas divided by
+  the word's expected occurrences in one part's round (from the vocabulary counts), clipped
+  to ``[1, K]``: summed for words a part sees about once per round or less, averaged for
+  words it sees K times or more (negative samples, which touch frequent output rows
+  everywhere, do not count as they do for ``"touched"``).
+* ``"average"``: add the mean of the deltas over the parts of the round, which is
+  averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
+  Updates of a word seen by one worker only shrink by the number of parts, so training
+  slows down as parts are added.
 * ``"sum"``: add every part's deltas. A row changed by one worker keeps its whole
   update, a frequent row gets the updates of all workers -- what Hogwild threads sharing one
-  memory would do, with the staleness of one round.
-* ``"average"`` (default): add the mean of the deltas over the parts of the round, which is
-  averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words). Updates of a word seen by one worker only shrink
-  by the number of parts, so training slows down as parts are added.
-* ``"touched"``: add, for every row, the mean of the deltas of the parts that changed it: a
-  rare word seen by one part keeps its whole update (as ``"sum"``), a frequent word seen by
-  every part gets the average (as ``"average"``), so no row moves K times too far.
-* ``"frequency"``: add, for every row of a word, the sum of the deltas divided by the word's
-  expected occurrences in one part's round (from the vocabulary counts), clipped to
-  ``[1, K]``: summed for words a part sees about once per round, averaged for words it sees
-  K times or more (negative samples, which touch frequent output rows everywhere, do not
-  count as they do for ``"touched"``).
-* ``"bmuf"``: block momentum (Chen & Huo 2016): ``D = (1 - 1/K) D + mean delta; W += D``,
-  whose steady state is the sum, smoothed over rounds.
+  memory would do, with the staleness of one round. A hot row that every part has moved
+  most of the way to its local optimum then moves about K times too far: stable for K < 2.
+* ``"touched"``: add, for every row, the mean of the deltas of the parts that changed it.
+* ``"scaled"``: ``"frequency"`` with the divisor ``lr_scale * expected`` clipped to
+  ``[lr_scale, K]``, undoing the raised learning rate on rare rows.
+* ``"bmuf"``: ``"average"`` plus block momentum (Chen & Huo 2016): ``D = mu D + step;
+  W += D`` with ``mu = 1 - lr_scale / K`` (the paper's ``1 - 1/K`` at ``lr_scale=1``).
+  ``block_momentum`` adds the same momentum to any merge.
 
-Measured on wiki10m (8 parts, CBOW, 5 epochs; single machine 0.064 analogy): none reaches
-the single machine yet. ``"average"`` with ``lr_scale="auto"`` (0.034 at 50k words a round)
-is the best of them; ``"sum"`` diverges even at 3k words a round, ``"touched"`` gives 0.006,
-``"frequency"`` 0.017 (10k), ``"bmuf"`` 0.011 (50k) (issue 17). With 2 parts ``"sum"`` gives
-0.059 and ``"average"`` 0.033 (docs/scaling.md).
+Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
+analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
+round, 0.327 at 50k), ``"average"`` 0.280 (100k), Spark-style averaging once per epoch 0.131;
+``"sum"`` diverges at 4 and 8 parts; ``"scaled"``, block momentum and the ``sync_start``
+ramp were no better.
 
 With ``sync_words`` at least the part size there is one round per epoch: Spark-style
 averaging once per epoch (``merge="average"``).
@@ -72,7 +75,8 @@ __all__ = ["fit_word2vec", "plan_parts"]
 
 logger = logging.getLogger(__name__)
 
-MERGES = ("sum", "average", "touched", "bmuf", "frequency")
+MERGES = ("frequency", "average", "sum", "touched", "scaled", "bmuf")
+SYNC_WORDS = 50_000  # the default sync_words (docs/scaling.md: measured defaults)
 
 
 # ------------------------------------------------------------------------------- parts
@@ -178,39 +182,51 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
     return (*out, seen, trained, loss, last)
 
 
-def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any) -> None:
+def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
+           sync_start: Any = None) -> None:
     from ..train._common import is_int
 
     if not is_int(sync_words) or sync_words < 1:
         raise ParameterError(
             f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 1_000_000), got {sync_words!r}")
+            f"synchronisations, e.g. 50_000), got {sync_words!r}")
     if merge not in MERGES:
         raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
     if n_parts is not None and (not is_int(n_parts) or n_parts < 1):
         raise ParameterError(f"n_parts must be a positive integer or None, got {n_parts!r}")
     if not is_int(max_retries) or max_retries < 0:
         raise ParameterError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    if sync_start is not None and (not is_int(sync_start) or sync_start < 1):
+        raise ParameterError(
+            f"sync_start must be a positive integer (words of the first round, doubling up "
+            f"to sync_words) or None, got {sync_start!r}")
 
 
 def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
-                 sync_words: int | None = 1_000_000, merge: str = "average",
+                 sync_words: int | None = SYNC_WORDS, merge: str = "frequency",
                  n_parts: int | None = None, max_retries: int = 3,
-                 lr_scale: float | str = "auto", progress: Any = None) -> Any:
+                 lr_scale: float | str = "auto", sync_start: int | None = None,
+                 block_momentum: float | None = None,
+                 progress: Any = None) -> Any:
     """Train ``model`` (a :class:`~wordspace.Word2Vec`) data-parallel on ``corpus`` (files).
 
     ``client``: a ``dask.distributed.Client`` (one part per worker by default), or ``None``
     to simulate ``n_parts`` workers in this process with the same rounds and merges.
     ``sync_words``: words each worker trains between synchronisations (``None``: a whole
-    part, i.e. once per epoch). ``merge``: ``"average"`` of the workers' changes, their
-    ``"sum"``, the mean over the parts that ``"touched"`` a row, a ``"frequency"``-weighted
-    mean, or block momentum (``"bmuf"``) (see the module docs;
-    measured on wiki10m with 8 parts, ``"sum"`` diverged and ``"average"`` was best).
+    part, i.e. once per epoch). ``merge``: ``"frequency"`` (rare words' changes summed,
+    frequent words' averaged), ``"average"`` of the workers' changes, their ``"sum"``, the
+    mean over the parts that ``"touched"`` a row, ``"scaled"`` or block momentum
+    (``"bmuf"``) (see the module docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: ``max(1, n_parts / 2)`` with ``merge="average"``, else 1 (on wiki10m
-    with 8 parts, average + 4x raised analogy from 0.011 to 0.039; 8x gave 0.024). Sets the usual fitted attributes plus
-    ``sync_stats_`` (rounds, bytes and seconds of the synchronisations, retries).
+    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"`` and ``"scaled"``,
+    ``max(1, n_parts / 2)`` with ``"average"``, else 1 (on wiki100m with 8 parts and
+    ``"frequency"``, 3 beat 4 and 6 diverged).
+    ``sync_start``: the rounds of the first epoch start at this many words and double up to
+    ``sync_words`` (``None``: no ramp). ``block_momentum``: momentum in ``[0, 1)`` added to
+    the merge (``None``: ``1 - lr_scale / K`` for ``"bmuf"``, else none). Sets the usual
+    fitted attributes plus ``sync_stats_`` (rounds, bytes and seconds of the
+    synchronisations, retries).
     """
     from ..train._common import check_finite
     from ._engine import as_files_corpus
@@ -219,10 +235,15 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     model._validate()
     if sync_words is None:
         sync_words = 2**62
-    _check(sync_words, merge, n_parts, max_retries)
+    _check(sync_words, merge, n_parts, max_retries, sync_start)
     if not (lr_scale == "auto" or (isinstance(lr_scale, int | float)
                                    and not isinstance(lr_scale, bool) and lr_scale > 0)):
         raise ParameterError(f"lr_scale must be a number > 0 or 'auto', got {lr_scale!r}")
+    if block_momentum is not None and not (
+            isinstance(block_momentum, int | float) and not isinstance(block_momentum, bool)
+            and 0.0 <= block_momentum < 1.0):
+        raise ParameterError(
+            f"block_momentum must be a number in [0, 1) or None, got {block_momentum!r}")
     engine = engine_for(client, n_parts)
     corpus = as_files_corpus(corpus, lowercase=bool(model.lowercase),
                              max_sentence_length=int(model.max_sentence_length))
@@ -243,8 +264,9 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     if N == 0:
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
     tables = engine.put(model._tables())
-    if lr_scale == "auto":
-        lr_scale = max(1.0, len(parts) / 2) if merge == "average" else 1.0
+    if lr_scale == "auto":  # measured: docs/scaling.md
+        lr_scale = (max(1.0, len(parts) ** 0.5) if merge in ("frequency", "scaled")
+                    else max(1.0, len(parts) / 2) if merge == "average" else 1.0)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     S = int(sync_words)
@@ -257,7 +279,8 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     # merge="frequency": a row's expected occurrences in one part's round (its divisor)
     expected = np.asarray(vocab.counts, np.float64) * (min(S, int(sizes.max())) / max(N, 1))
     stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": int(min(S, sizes.max())),
-             "merge": merge, "lr_scale": lr_scale, "rounds": 0, "bytes_broadcast": 0,
+             "merge": merge, "lr_scale": lr_scale, "sync_start": sync_start,
+             "block_momentum": block_momentum, "rounds": 0, "bytes_broadcast": 0,
              "bytes_gathered": 0,
              "sync_seconds": 0.0, "retries": 0}
     check = {"the vectors": model.syn0_,
@@ -275,18 +298,19 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
         last_alpha = alpha0
         r = 0
         while True:
-            active = [k for k in range(len(parts)) if sizes[k] > r * S]
+            w0, w1 = _round_span(r, e, S, sync_start)
+            active = [k for k in range(len(parts)) if sizes[k] > w0]
             if not active:
                 break
-            G = e * N + int(np.minimum(sizes, r * S).sum())
+            G = e * N + int(np.minimum(sizes, w0).sum())
             # a word at offset i of its round stands near G + K i: alpha0 - K span (G/K + i)
             K_r = len(active)
             sched = (alpha0 * lr_scale, span * K_r * lr_scale, G // K_r, denom)
-            results = _round(engine, parts, active, W, tables, r, S, sched,
+            results = _round(engine, parts, active, W, tables, r, (w0, w1), sched,
                              (int(model.seed), int(model.epochs_trained_)), model, stats,
                              max_retries, lambda k: engine.submit(load_part, plan[k], words))
             ts = time.perf_counter()
-            _merge(W, results, merge, stats, momentum, expected)
+            _merge(W, results, merge, stats, momentum, expected, lr_scale, block_momentum)
             for res in results:
                 seen += res[6]
                 trained += res[7]
@@ -327,7 +351,8 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
 
 def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict,
            momentum: list[np.ndarray | None] | None = None,
-           expected: np.ndarray | None = None) -> None:
+           expected: np.ndarray | None = None, lr_scale: float = 1.0,
+           block_momentum: float | None = None) -> None:
     """Add the workers' changes to ``W`` (in place): their sum, or their mean over the parts
     of the round. With one part the new rows are taken as they are (bit for bit)."""
     if len(results) == 1:
@@ -349,28 +374,50 @@ def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict,
             stats["bytes_gathered"] += rows.nbytes + new.nbytes
         rows = np.flatnonzero(cnt)
         if merge == "sum":
-            W[a][rows] += acc[rows]
-        elif merge == "average":
-            W[a][rows] += acc[rows] * np.float32(1.0 / K)
+            step = acc[rows]
+        elif merge in ("average", "bmuf"):
+            step = acc[rows] * np.float32(1.0 / K)
         elif merge == "touched":  # the mean over the parts that changed the row
-            W[a][rows] += acc[rows] / cnt[rows, None].astype(np.float32)
-        elif merge == "frequency":  # sum for rare words, mean for frequent ones
+            step = acc[rows] / cnt[rows, None].astype(np.float32)
+        else:  # "frequency" / "scaled": sum for rare words, mean for frequent ones
             if a < 2 and expected is not None:
-                div = np.clip(expected[rows], 1.0, K).astype(np.float32)
+                e = expected[rows]
+                if merge == "scaled":  # undo lr_scale on rare rows: divide by s e in [s, K]
+                    e = e * lr_scale
+                div = np.clip(e, min(lr_scale, K) if merge == "scaled" else 1.0, K)
             else:  # hs inner nodes: the parts that touched them
-                div = cnt[rows].astype(np.float32)
-            W[a][rows] += acc[rows] / div[:, None]
-        else:  # "bmuf": D = (1 - 1/K) D + mean delta; W += D (Chen & Huo 2016)
-            assert momentum is not None
-            D = momentum[a]
-            if D is None:
-                D = momentum[a] = np.zeros_like(W[a])
-            D *= np.float32(1.0 - 1.0 / K)
-            D[rows] += acc[rows] * np.float32(1.0 / K)
-            W[a] += D
+                div = cnt[rows]
+            step = acc[rows] / div.astype(np.float32)[:, None]
+        mu = block_momentum
+        if mu is None:  # "bmuf": 1 - 1/K at lr_scale 1 (Chen & Huo 2016)
+            mu = max(0.0, 1.0 - lr_scale / K) if merge == "bmuf" else 0.0
+        if mu <= 0.0:
+            W[a][rows] += step
+            continue
+        # block momentum: D = mu D + step; W += D (every row: D decays over the rounds)
+        assert momentum is not None
+        D = momentum[a]
+        if D is None:
+            D = momentum[a] = np.zeros_like(W[a])
+        D *= np.float32(mu)
+        D[rows] += step
+        W[a] += D
 
 
-def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, max_retries,
+def _round_span(r: int, e: int, S: int, start: int | None) -> tuple[int, int]:
+    """Words ``[w0, w1)`` of every part that round ``r`` of epoch ``e`` trains: ``S`` words
+    a round; with ``start``, the rounds of the first epoch begin at ``start`` words and
+    double up to ``S`` (``start, 2 start, 4 start, ...``)."""
+    if e > 0 or start is None or start >= S:
+        return r * S, (r + 1) * S
+    w0, step = 0, int(start)
+    for _ in range(r):
+        w0 += step
+        step = min(2 * step, S)
+    return w0, w0 + step
+
+
+def _round(engine, parts, active, W, tables, r, span, sched, seed, model, stats, max_retries,
            reload):
     """One synchronisation round: broadcast ``W``, train every active part, gather deltas.
     A failure that Dask did not absorb re-runs the round from ``W`` (the last synchronised
@@ -384,7 +431,7 @@ def _round(engine, parts, active, W, tables, r, S, sched, seed, model, stats, ma
             wf = engine.put(sent)  # from the driver's copy; Dask can make it again
             stats["bytes_broadcast"] += sum(a.nbytes for a in sent) * engine.n_workers
             stats["sync_seconds"] += time.perf_counter() - ts
-            futs = [engine.submit(train_part, parts[k], wf, tables, r * S, (r + 1) * S, sched,
+            futs = [engine.submit(train_part, parts[k], wf, tables, span[0], span[1], sched,
                                   (*seed, (r * len(parts) + k) << 24), int(model.workers), int(model.batch_words),
                                   bool(model.compute_loss), bool(model.shared_negatives))
                     for k in active]

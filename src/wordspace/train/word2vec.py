@@ -246,12 +246,12 @@ class Word2Vec(Estimator):
 
         ``client``: a ``dask.distributed.Client``: data-parallel training on its workers, each
         training its part of ``corpus`` (files) and synchronising every ``sync_words`` words
-        (default 1,000,000); see :mod:`wordspace.distributed`.
+        (default 50,000; docs/scaling.md); see :mod:`wordspace.distributed`.
         """
         if client is not None:
             from ..distributed import fit_word2vec
             return fit_word2vec(self, corpus, client, progress=progress,
-                                sync_words=1_000_000 if sync_words is None else sync_words)
+                                **({} if sync_words is None else {"sync_words": sync_words}))
         if sync_words is not None:
             raise ParameterError("sync_words needs client= (a dask.distributed.Client)")
         self._validate()
