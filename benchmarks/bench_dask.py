@@ -215,7 +215,8 @@ def main() -> None:
                     help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
                     f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
     ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
-                    "(auto: parts/2 with frequency, average, scaled; Spark-style runs always use 1)")
+                    "(auto: the library's, sqrt(parts) with frequency and scaled, parts/2 with average; "
+                    "Spark-style runs always use 1)")
     ap.add_argument("--sync-start", type=int, default=None, help="first round's words of "
                     "the first epoch (rounds double up to sync_words); default: the library's")
     ap.add_argument("--momentum", type=float, default=None, help="block momentum of the "
