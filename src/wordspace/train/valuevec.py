@@ -151,6 +151,10 @@ _CONSTRAINTS = (
 )
 # joint training's value step (an angle per unit of dL/dcos), before the factor (1 - w)
 _JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
+# joint training: at least this many value-pair steps per text token trained (tokens × text
+# passes), so the value loss keeps pace with skip-gram as the text grows (IMDB: 10k reviews
+# need about 2× ``epochs`` value passes, 100k about 5×; wine's 5k short descriptions none)
+_JOINT_VALUE_PACE = 1.0
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64
 _SERIAL_PAIRS = 200_000  # fewer pairs: the epoch's cosines on one thread  # fixed reduction chunks: the loss does not depend on the thread count
@@ -290,6 +294,7 @@ class ValueVec(Estimator):
     syn0_: np.ndarray
     syn1neg_: np.ndarray
     value_rows_: np.ndarray
+    value_epochs_: int
     train_seconds_: float
     _resume_position: dict[str, Any] | None
 
@@ -396,9 +401,7 @@ class ValueVec(Estimator):
         return f"{auto:.3g} for method={self.method!r} and {n_words:,} words"
 
     def _objective(self) -> str:
-        if self.objective != "auto":
-            return str(self.objective)
-        return "mse" if self.semantic_weight is None else "cosent"
+        return "mse" if self.objective == "auto" else str(self.objective)
 
     def _alpha(self, n_words: int) -> float:
         if self.alpha != "auto":
@@ -412,7 +415,7 @@ class ValueVec(Estimator):
     def _value_slice(self) -> slice:
         """The dimensions the value loss acts on in joint training: the last ``value_size``."""
         d = int(self.vector_size)
-        vs = (d + 1) // 2 if self.value_size == "auto" else int(self.value_size)
+        vs = -(-d // 3) if self.value_size == "auto" else int(self.value_size)
         return slice(d - vs, d)
 
     def _pair_kwargs(self) -> dict[str, Any]:
@@ -624,7 +627,12 @@ class ValueVec(Estimator):
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
         sims = np.empty(len(center), dtype=np.float32)
         n_pairs = len(center)
-        total_value = int(self.epochs) * n_pairs if lr_v > 0 else 0
+        passes = int(self.epochs)
+        if alpha0 > 0:  # keep pace with the text (see _JOINT_VALUE_PACE)
+            passes = max(passes, math.ceil(_JOINT_VALUE_PACE * n_words * text_epochs
+                                           / max(n_pairs, 1)))
+        self.value_epochs_ = passes if lr_v > 0 else 0
+        total_value = passes * n_pairs if lr_v > 0 else 0
         vgen = np.random.default_rng([0 if self.seed is None else int(self.seed), 1])
         workers = max(1, int(self.workers or 1))
         n_jobs_total = text_epochs * len(jobs)
