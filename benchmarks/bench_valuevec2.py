@@ -10,8 +10,9 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
 * ``joint``: IMDB (all 100,000 reviews lend their text; the 50,000 rated ones their rating)
   and wine (description → price, log) for each ``semantic_weight`` λ of the sweep:
   ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0; ``--seeds``: one
-  run per hold-out draw ``s``, model seed 42 + ``s``) — held-out Spearman/MAE, the plain word2vec baseline (the same engine and settings, λ = 1) with the
-  same predictor, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
+  run per hold-out draw ``s``, model seed 42 + ``s``) — held-out Spearman/MAE, the plain
+  word2vec baseline (the same engine and settings, λ = 1) with the same predictor,
+  predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
