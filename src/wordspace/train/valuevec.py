@@ -153,7 +153,7 @@ _CONSTRAINTS = (
 _JOINT_ALPHA = {"mse": 2.0, "cosent": 20.0}
 # joint training: at least this many value-pair steps per text token trained (tokens × text
 # passes), so the value loss keeps pace with skip-gram as the text grows (IMDB: 10k reviews
-# need about 2× ``epochs`` value passes, 100k about 5×; wine's 5k short descriptions none)
+# need about 2× ``epochs`` value passes, 100k about 6×; wine's 5k short descriptions none)
 _JOINT_VALUE_PACE = 1.0
 _CHECK_EVERY = 10  # epochs between early-stopping checks, as in the article
 _CHUNKS = 64
