@@ -9,9 +9,10 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
   log), IMDB (review → rating 1–10, rated reviews only) and wine (description → price, log);
 * ``joint``: IMDB (all 100,000 reviews lend their text; the 50,000 rated ones their rating)
   and wine (description → price, log) for each ``semantic_weight`` λ of the sweep:
-  ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0) — held-out
-  Spearman/MAE, the plain word2vec baseline (the same engine and settings, λ = 1) with the
-  same predictor, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
+  ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0; ``--seeds``: one
+  run per hold-out draw ``s``, model seed 42 + ``s``) — held-out Spearman/MAE, the plain
+  word2vec baseline (the same engine and settings, λ = 1) with the same predictor,
+  predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
@@ -145,13 +146,15 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
     for name in names:
         df, text, value, tr = load(name, data, limit, joint=True)
         tokenizer = CachedTokenizer()  # every λ (and the baseline) splits the same texts
-        base = None
-        for lam in lambdas:
+        for seed, lam in [(s, x) for s in args.seeds for x in lambdas]:
+            if lam == lambdas[0]:
+                base = None  # one baseline per seed
             extra = {} if args.vector_size is None else {"vector_size": args.vector_size}
             est = ws.ValueVec(semantic_weight=lam, value_transform=tr, tokenizer=tokenizer,
                               text_epochs=args.text_epochs, workers=args.workers,
-                              predictor=args.predictor, objective=args.objective, **extra)
-            r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=0,
+                              predictor=args.predictor, objective=args.objective,
+                              seed=42 + seed, **extra)
+            r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=seed,
                                           baselines=base is None, return_models=True)
             models = r.pop("models")
             if base is None:
@@ -160,11 +163,11 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
                         "word2vec_similarity": similarity(plain.wv, data),
                         "word2vec_alignment": plain.alignment()["spearman"],
                         "word2vec_alignment_full": plain.alignment(full=True)["spearman"]}
-            rec = {"section": "joint", "dataset": name, "semantic_weight": lam,
+            rec = {"section": "joint", "dataset": name, "semantic_weight": lam, "seed": seed,
                    "vector_size": est.vector_size,
                    "value_size": models[0]._value_slice().stop - models[0]._value_slice().start,
                    "objective": models[0].objective_,
-                   "alpha": models[0].alpha_,
+                   "alpha": models[0].alpha_, "value_epochs": models[0].value_epochs_,
                    "records": len(df), "records_with_value": int(df[value].notna().sum()),
                    "vocabulary": len(models[0].wv), **r, **base,
                    "similarity": similarity(models[0].wv, data),
@@ -180,6 +183,8 @@ def figure(lines: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    first = min(x.get("seed", 0) for x in lines) if lines else 0
+    lines = [x for x in lines if x.get("seed", 0) == first]  # one run per λ
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     for name in sorted({x["dataset"] for x in lines}):
         pairs = min(x["similarity"]["ws353_pairs"] for x in lines if x["dataset"] == name)
@@ -218,6 +223,8 @@ def main() -> None:
     ap.add_argument("--lambdas", default=",".join(map(str, LAMBDAS)))
     ap.add_argument("--limit", type=int, default=None, help="sample this many records")
     ap.add_argument("--text-epochs", type=int, default=5)
+    ap.add_argument("--seeds", default="0",
+                    help="joint: hold-out draws (seed s: value_holdout seed s, model seed 42+s)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
     ap.add_argument("--objective", default="auto", choices=["auto", "mse", "cosent"])
@@ -235,6 +242,7 @@ def main() -> None:
                args.figure or Path("valuevec_tradeoff.png"))
         return
     lambdas = [float(x) for x in args.lambdas.split(",") if x]
+    args.seeds = [int(x) for x in args.seeds.split(",") if x]
     if "colors" in args.sections:
         colors(args.out)
     if "records" in args.sections:

@@ -95,7 +95,8 @@ def test_semantic_weight_one_is_plain_skipgram_and_zero_is_values_only(topics):
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)  # values do not touch them
     assert a.alpha_ == 0.0 and a.is_joint and len(a.wv) == 130
     c = ws.ValueVec(semantic_weight=0.0, epochs=20).fit(topics, text="text", value="value")
-    assert c.alignment()["spearman"] > 0.9 and c.alpha_ == 20.0 and c.objective_ == "cosent"
+    assert c.alignment()["spearman"] > 0.9 and c.alpha_ == 2.0 and c.objective_ == "mse"
+    assert c.value_epochs_ == 20  # no text trained: nothing to keep pace with
     assert np.isfinite(c.wv.extras["values"]).sum() == c.pairs_.n_words == 130
 
 
@@ -112,7 +113,7 @@ def test_joint_from_a_word_table_and_an_external_corpus(topics, tmp_path):
     back = ws.ValueVec.load(path)
     assert back.is_joint and back.pairs_.words == vv.pairs_.words
     assert (back.objective_, back.alpha_) == (vv.objective_, vv.alpha_)
-    assert vv.objective_ == "cosent" and vv.alpha_ == pytest.approx(0.3 * 20)
+    assert vv.objective_ == "mse" and vv.alpha_ == pytest.approx(0.3 * 2)
     np.testing.assert_array_equal(back.wv.vectors, vv.wv.vectors)
     assert back.predict_value("tewc") == vv.predict_value("tewc")
     assert back.alignment()["spearman"] == pytest.approx(vv.alignment()["spearman"])
@@ -184,3 +185,19 @@ def test_the_value_loss_moves_only_its_own_dimensions(topics):
     whole.fit(topics, text="text", value="value")
     assert np.abs(whole.syn0_[rows, :5] - init[rows, :5]).max() > 0.01
     assert whole.alignment(full=True)["spearman"] == whole.alignment()["spearman"]
+
+
+def test_joint_defaults_block_and_value_passes_keep_pace_with_the_text(topics):
+    vv = ws.ValueVec(semantic_weight=0.8, epochs=5).fit(topics, text="text", value="value")
+    assert vv._value_slice() == slice(10, 15)  # "auto": a third of 15, rounded up
+    assert vv.value_vectors().vectors.shape == (130, 5)
+    # at least one value-pair step per text token trained (tokens x text passes)
+    tokens = int(vv.wv.counts.sum())
+    want = -(-tokens * vv.text_epochs // len(vv.pairs_))
+    assert want > 5 and vv.value_epochs_ == want
+    more = ws.ValueVec(semantic_weight=0.8, epochs=want + 3).fit(topics, text="text",
+                                                                 value="value")
+    assert more.value_epochs_ == want + 3  # epochs is the floor
+    cos = ws.ValueVec(semantic_weight=0.8, objective="cosent", epochs=5)
+    cos.fit(topics, text="text", value="value")
+    assert cos.objective_ == "cosent" and cos.alpha_ == pytest.approx(0.2 * 20)
