@@ -29,9 +29,9 @@ Usage:
         [--workers 2]
 Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
 Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
-The merges compared (~4 min): --mb 10 --stages '' --configs 8:50000 --merges
+The merges compared (~4 min): --mb 10 --stages '' --configs 8:20000 --merges
 frequency,average,touched
-The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:50000,8:spark
+The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:20000,8:spark
 Prints JSON lines.
 """
 
@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 W2V = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.05, min_count=5, sg=0)
-SYNCS = (50_000, 100_000, 1_000_000)
+SYNCS = (20_000, 50_000, 1_000_000)
 
 
 def _rss_mb() -> float:

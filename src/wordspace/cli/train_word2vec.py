@@ -97,7 +97,7 @@ def train_word2vec(
         "of many files.")] = None,
     sync_words: Annotated[int | None, typer.Option(
         help="With --scheduler: words each worker trains between synchronisations "
-        "(default 50,000).")] = None,
+        "(default 20,000).")] = None,
     phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:

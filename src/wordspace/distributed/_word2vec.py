@@ -33,7 +33,7 @@ Merging (``merge``):
 
 Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
 analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
-round, 0.327 at 50k), ``"average"`` 0.280 (100k), Spark-style averaging once per epoch 0.131;
+round, 0.324 at 50k, 0.338-0.341 at 20k, the default), ``"average"`` 0.280 (100k), Spark-style averaging once per epoch 0.131;
 ``"sum"`` diverges at 4 and 8 parts; ``"scaled"``, block momentum and the ``sync_start``
 ramp were no better.
 
@@ -76,7 +76,7 @@ __all__ = ["fit_word2vec", "plan_parts"]
 logger = logging.getLogger(__name__)
 
 MERGES = ("frequency", "average", "sum", "touched", "scaled", "bmuf")
-SYNC_WORDS = 50_000  # the default sync_words (docs/scaling.md: measured defaults)
+SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
 
 
 # ------------------------------------------------------------------------------- parts
@@ -189,7 +189,7 @@ def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
     if not is_int(sync_words) or sync_words < 1:
         raise ParameterError(
             f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 50_000), got {sync_words!r}")
+            f"synchronisations, e.g. 20_000), got {sync_words!r}")
     if merge not in MERGES:
         raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
     if n_parts is not None and (not is_int(n_parts) or n_parts < 1):

@@ -246,7 +246,7 @@ class Word2Vec(Estimator):
 
         ``client``: a ``dask.distributed.Client``: data-parallel training on its workers, each
         training its part of ``corpus`` (files) and synchronising every ``sync_words`` words
-        (default 50,000; docs/scaling.md); see :mod:`wordspace.distributed`.
+        (default 20,000; docs/scaling.md); see :mod:`wordspace.distributed`.
         """
         if client is not None:
             from ..distributed import fit_word2vec
