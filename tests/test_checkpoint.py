@@ -247,20 +247,15 @@ _CHILD = textwrap.dedent("""
     sys.path.insert(0, {src!r})
     from wordspace import GloVe, ValueVec, Word2Vec
     kind, data, ck = sys.argv[1], sys.argv[2], sys.argv[3]
-    params = {params!r}
-    if kind == "valuevec":
-        ValueVec(**params, checkpoint_path=ck, checkpoint_every=0.05).fit(
-            data, word="word", value="value")
-    else:
-        cls = {{"word2vec": Word2Vec, "glove": GloVe}}[kind]
-        cls(**params, checkpoint_path=ck, checkpoint_every=0.05).fit(data)
+    cls = {{"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}}[kind]
+    cls(**{params!r}, checkpoint_path=ck, checkpoint_every=0.05).fit(data, **{fit_kw!r})
 """)
 
 
 def _kill9_then_resume(tmp_path, kind, cls, params, data, fit_kw, settle=0.4):
     ck = tmp_path / f"{kind}.ckpt"
     script = tmp_path / "child.py"
-    script.write_text(_CHILD.format(src=SRC, params=params))
+    script.write_text(_CHILD.format(src=SRC, params=params, fit_kw=fit_kw))
     proc = subprocess.Popen([sys.executable, str(script), kind, data, str(ck)])
     try:
         deadline = time.monotonic() + 120

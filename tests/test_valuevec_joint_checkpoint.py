@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import warnings
 
@@ -14,6 +13,7 @@ import numpy as np
 import pytest
 
 import wordspace.kernels.word2vec as w2v_kernels
+from test_checkpoint import _kill9_then_resume
 from wordspace import CheckpointError, ParameterError, ValueDataError, ValueVec, datasets
 from wordspace.native import PartialModelWarning, read_native
 
@@ -153,44 +153,13 @@ def test_checkpoints_without_interrupt_leave_the_result_unchanged(tmp_path, reco
 
 
 # ------------------------------------------------------------------ kill -9, then resume
-_CHILD = textwrap.dedent("""
-    import sys
-    sys.path.insert(0, {src!r})
-    from wordspace import ValueVec
-    data, ck = sys.argv[1], sys.argv[2]
-    ValueVec(**{params!r}, checkpoint_path=ck, checkpoint_every=0.05).fit(
-        data, text="text", value="value")
-""")
-
-
 def test_kill9_and_resume_joint_is_bit_for_bit(tmp_path):
     path = tmp_path / "records.csv"
     datasets.topic_records(n_topics=5, words_per_topic=12, n_records=4000, seed=4).to_csv(
         path, index=False)
     params = dict(P, text_epochs=40, epochs=20, vector_size=24)
-    ck = tmp_path / "joint.ckpt"
-    script = tmp_path / "child.py"
-    script.write_text(_CHILD.format(src=SRC, params=params))
-    proc = subprocess.Popen([sys.executable, str(script), str(path), str(ck)])
-    try:
-        deadline = time.monotonic() + 120
-        while not ck.exists():
-            assert proc.poll() is None, "the training process ended before its first checkpoint"
-            assert time.monotonic() < deadline, "no checkpoint appeared"
-            time.sleep(0.02)
-        time.sleep(0.4)  # a few more checkpoints: kill -9 at an arbitrary moment
-        assert proc.poll() is None, "training finished before it could be killed; make it longer"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    r = ValueVec.resume(ck)
-    assert r._resume_from["position"]["progress"]["done"] > 0
-    r.fit(str(path), text="text", value="value")
-    ref = ValueVec(**params).fit(str(path), text="text", value="value")
+    r, ref = _kill9_then_resume(tmp_path, "valuevec", ValueVec, params, str(path),
+                                {"text": "text", "value": "value"})
     _same(r, ref)
 
 
