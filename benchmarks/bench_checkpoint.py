@@ -60,7 +60,7 @@ class _WriteTimes:
 
 
 def _quality(wv) -> dict:
-    from wordspace.evaluate import evaluate_word_analogies, evaluate_word_pairs
+    from wordspace.analysis.evaluate import evaluate_word_analogies, evaluate_word_pairs
 
     an = evaluate_word_analogies(wv, restrict_vocab=30000)
     ws = evaluate_word_pairs(wv)

@@ -81,8 +81,8 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
     import numpy as np
 
     import wordspace as ws
-    from wordspace.cooccurrence import cooccurrence_matrix
     from wordspace.distributed import _cooccurrence
+    from wordspace.text.cooccurrence import cooccurrence_matrix
 
     corpus = ws.Corpus.from_files(os.path.join(folder, "*.txt"))
     out: dict = {"stage": stage, "mode": mode}

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import wordspace as ws
-from wordspace.corpus import embedded_corpus
-from wordspace.evaluate import datapath, evaluate_word_analogies, evaluate_word_pairs
+from wordspace.analysis.evaluate import datapath, evaluate_word_analogies, evaluate_word_pairs
+from wordspace.text.corpus import embedded_corpus
 
 SG = {"sg": 1, "alpha": 0.025}
 CBOW = {"sg": 0, "alpha": 0.05}

@@ -134,7 +134,7 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import wordspace as ws
-    from wordspace.evaluate import datapath
+    from wordspace.analysis.evaluate import datapath
 
     wv = ws.load(a.model, limit=a.limit)
     wv.fill_norms()

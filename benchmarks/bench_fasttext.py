@@ -171,7 +171,7 @@ def interop(corpus):
     import numpy as np
 
     from wordspace import FastText
-    from wordspace.fasttext_format import load_facebook_vectors
+    from wordspace.io.fasttext_bin import load_facebook_vectors
 
     py = str(VENVS / "fasttext" / "bin" / "python")
     out = {}

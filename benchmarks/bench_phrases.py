@@ -72,7 +72,7 @@ def worker(args: argparse.Namespace) -> None:
     """One wordspace run in this (fresh) process: learn, dump the table, print a JSON line."""
     sys.path.insert(0, str(ROOT / "src"))
     import wordspace as ws
-    from wordspace.phrases import ENGLISH_CONNECTOR_WORDS
+    from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS
 
     setting = json.loads(args.worker_setting)
     ws.Phrases(min_count=1, threshold=0.1).fit([["warm", "up", "warm", "up"]])  # load kernels
@@ -108,7 +108,7 @@ def run_gensim(python: str, corpus: str, setting: dict, out: str) -> dict:
 
 def _connectors() -> frozenset[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from wordspace.phrases import ENGLISH_CONNECTOR_WORDS
+    from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS
 
     return ENGLISH_CONNECTOR_WORDS
 

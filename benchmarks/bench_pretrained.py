@@ -96,7 +96,7 @@ def main() -> None:
 
 
 def _by_name(d: Path, txt: Path, env: dict) -> dict:
-    from wordspace import pretrained
+    from wordspace.io import pretrained
 
     name = "glove-wiki-gigaword-50"
     root = d / "www"

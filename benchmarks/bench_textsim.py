@@ -58,7 +58,7 @@ def main() -> None:
     import wordspace as ws
 
     handler = _Solved()
-    lg = logging.getLogger("wordspace.textsim")
+    lg = logging.getLogger("wordspace.analysis.textsim")
     lg.addHandler(handler)
     lg.setLevel(logging.INFO)
 

@@ -72,7 +72,7 @@ for name, fn in (("manual", train_manual), ("nn", train_nn)):
 
 def colors(args: argparse.Namespace) -> None:
     import wordspace as ws
-    from wordspace.values import ValuePairs
+    from wordspace.train.valuevec.values import ValuePairs
 
     rng = random.Random(42)
     df = ws.datasets.color_spectrum(30, 42, rng=rng)

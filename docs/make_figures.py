@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 import wordspace as ws
-from wordspace import plot
+from wordspace.viz import plot
 
 THEMES = {
     "colours": "red green blue yellow purple orange pink brown grey violet".split(),

@@ -3,7 +3,7 @@
 On your own text: ws.Corpus("corpus.txt", lowercase=True), one sentence per line.
 """
 import wordspace as ws
-from wordspace.corpus import embedded_corpus
+from wordspace.text.corpus import embedded_corpus
 
 corpus = embedded_corpus("brown")  # 57,340 sentences, 1.16M tokens, lowercased
 model = ws.Word2Vec(sg=1, window=10, epochs=10, shared_negatives=True, seed=1).fit(corpus)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import wordspace as ws
-from wordspace import pretrained
+from wordspace.io import pretrained
 
 #: words in the style of each model
 WORDS = {

@@ -16,7 +16,7 @@ import pytest
 import wordspace
 import wordspace.train.glove as glove_mod
 from wordspace import CheckpointError, FastText, GloVe, ParameterError, ValueVec, Word2Vec
-from wordspace.native import PartialModelWarning, read_native
+from wordspace.io.native import PartialModelWarning, read_native
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 

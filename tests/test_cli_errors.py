@@ -191,7 +191,7 @@ def test_internal_error_is_one_line_exit_1(work, capsys, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaputt")
 
-    monkeypatch.setattr("wordspace.pretrained.load", boom)
+    monkeypatch.setattr("wordspace.io.pretrained.load", boom)
     code, out, err = run(capsys, "info", "model.wsv")
     assert code == 1 and out == ""
     assert err.splitlines() == ["internal error: RuntimeError: kaputt (--debug shows the "

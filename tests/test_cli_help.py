@@ -82,7 +82,7 @@ def folder(tmp_path, monkeypatch):
 
 def test_every_example_runs(folder, capsys, monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)  # explore: do not serve
-    monkeypatch.setattr("wordspace.pretrained.download",  # models download: no network
+    monkeypatch.setattr("wordspace.io.pretrained.download",  # models download: no network
                         lambda name, **k: folder / f"{name}.wsv")
     ran = 0
     for command in COMMANDS:

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from wordspace.cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from wordspace.errors import FormatError, ParameterError
+from wordspace.io.cooccurrence import load_cooccurrence, save_cooccurrence
+from wordspace.text.cooccurrence import cooccurrence_matrix
 
 
 def brute_force(sentences, V, window, symmetric=True, distance_weighting=True):

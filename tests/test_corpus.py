@@ -5,9 +5,9 @@ import lzma
 import numpy as np
 import pytest
 
-from wordspace.corpus import Corpus
 from wordspace.errors import CorpusError, ParameterError
-from wordspace.vocab import Vocabulary
+from wordspace.text.corpus import Corpus
+from wordspace.text.vocab import Vocabulary
 
 TEXT = "the cat sat\n\nOn the mat\nthe dog\n"
 
@@ -31,7 +31,7 @@ def test_compressed(tmp_path, opener, suffix):
 
 
 def test_long_line_cut_without_block_artifacts(tmp_path, monkeypatch):
-    import wordspace.corpus as cm
+    import wordspace.text.corpus as cm
 
     monkeypatch.setattr(cm, "BLOCK_SIZE", 7)  # blocks cut through words
     words = [f"w{i % 13}" for i in range(105)]
@@ -124,7 +124,7 @@ def _big_text() -> str:
 @pytest.mark.parametrize("keep", [0.5, 0.98])
 def test_truncated_compressed_corpus_is_corpus_error(tmp_path, monkeypatch, compress, suffix,
                                                      name, keep):
-    import wordspace.corpus as cm
+    import wordspace.text.corpus as cm
 
     monkeypatch.setattr(cm, "BLOCK_SIZE", 4096)  # the damage is met mid-pass, after blocks
     data = compress(_big_text().encode())
@@ -167,7 +167,7 @@ def test_compressed_stream_with_any_name_is_read(tmp_path):
 
 
 def test_corpus_tokenises_through_the_tokenizer(tmp_path):
-    from wordspace.text import Tokenizer
+    from wordspace.text.tokenizer import Tokenizer
 
     text = "The Cat, sat\nÁrbol  x1\n\n"
     p = tmp_path / "t.txt"

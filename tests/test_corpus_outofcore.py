@@ -9,10 +9,10 @@ import tempfile
 import numpy as np
 import pytest
 
-import wordspace.corpus as corpus_mod
+import wordspace.text.corpus as corpus_mod
 from wordspace import Corpus, Vocabulary, Word2Vec
-from wordspace.corpus import release_pages
 from wordspace.errors import ParameterError
+from wordspace.text.corpus import release_pages
 
 
 def _lines(n=300, seed=1):

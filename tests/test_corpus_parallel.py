@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import wordspace.corpus as corpus_mod
-from wordspace.corpus import Corpus
+import wordspace.text.corpus as corpus_mod
+from wordspace.text.corpus import Corpus
 
 
 def _same(a, b):

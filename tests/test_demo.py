@@ -7,8 +7,8 @@ import pytest
 
 from wordspace import demo as d
 from wordspace.cli import main
-from wordspace.corpus import Corpus, embedded_corpus
 from wordspace.errors import OutputPathError
+from wordspace.text.corpus import Corpus, embedded_corpus
 
 
 @pytest.fixture(scope="module")

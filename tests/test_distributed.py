@@ -14,9 +14,9 @@ import pytest
 
 import wordspace as ws
 from wordspace.cli import main
-from wordspace.cooccurrence import cooccurrence_matrix
 from wordspace.distributed import _cooccurrence, fit_word2vec
 from wordspace.errors import CorpusError, ParameterError
+from wordspace.text.cooccurrence import cooccurrence_matrix
 
 distributed = pytest.importorskip("distributed")  # the dev extra installs it
 
@@ -103,7 +103,7 @@ def _topic_gap(wv) -> tuple[float, float]:
 
 # ------------------------------------------------------------------ without a cluster
 def test_import_wordspace_does_not_import_dask():
-    code = ("import sys, wordspace, wordspace.corpus, wordspace.vocab; "
+    code = ("import sys, wordspace, wordspace.text.corpus, wordspace.text.vocab; "
             "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) "
             "for m in sys.modules))")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))

@@ -19,7 +19,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import wordspace as ws
-from wordspace.train._common import Estimator
+from wordspace._base import Estimator
 
 ESTIMATORS = [ws.Word2Vec, ws.FastText, ws.GloVe, ws.ValueVec, ws.SIF]
 

@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 
 from wordspace import WordVectors
+from wordspace.analysis.evaluate import datapath, evaluate_word_analogies, evaluate_word_pairs
 from wordspace.errors import FormatError, ParameterError
-from wordspace.evaluate import datapath, evaluate_word_analogies, evaluate_word_pairs
 
 # person, female, royal, young
 E = np.eye(4, dtype=np.float32)

@@ -15,8 +15,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx versions
     from fastapi.testclient import TestClient
 
-from wordspace.explore import create_app  # noqa: E402
-from wordspace.explore.app import STATIC_DIR  # noqa: E402
+from wordspace.viz.explore import create_app  # noqa: E402
+from wordspace.viz.explore.app import STATIC_DIR  # noqa: E402
 
 
 def make_wv(values: bool) -> ws.WordVectors:
@@ -159,7 +159,7 @@ def test_restrict_vocab_and_bad_arguments(wv):
 
 
 def test_cli_explore_binds_localhost_by_default(monkeypatch, tmp_path, wv):
-    import wordspace.explore.app as explore_app
+    import wordspace.viz.explore.app as explore_app
     from wordspace.cli import main
 
     seen = {}

@@ -42,7 +42,7 @@ def wv():
 def server(wv):
     import uvicorn
 
-    from wordspace.explore import create_app
+    from wordspace.viz.explore import create_app
 
     port = _free_port()
     config = uvicorn.Config(create_app(wv), host="127.0.0.1", port=port, log_level="warning",

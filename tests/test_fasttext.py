@@ -12,8 +12,9 @@ from wordspace import (
     WordVectors,
 )
 from wordspace.errors import FormatError
-from wordspace.subword import SubwordVectors, native_io, ngram_rows
+from wordspace.io import native
 from wordspace.train.fasttext import FastText
+from wordspace.vectors.subword import SubwordVectors, ngram_rows
 
 SUFFIXES = ["a", "e", "i", "us", "er", "ing", "ed", "ly"]
 
@@ -191,8 +192,8 @@ def test_save_load_continue(tmp_path):
     m2.partial_fit(more)
     assert np.array_equal(m1.wi_, m2.wi_) and m2.epochs_trained_ == 10
     # the file's vectors as SubwordVectors (what the native loader builds once wired)
-    arrays, meta = native_io().read_native(tmp_path / "m.wsv")
-    wv, rest = native_io().vectors_from_native(arrays, meta, tmp_path / "m.wsv")
+    arrays, meta = native.read_native(tmp_path / "m.wsv")
+    wv, rest = native.vectors_from_native(arrays, meta, tmp_path / "m.wsv")
     sv = wv if isinstance(wv, SubwordVectors) else SubwordVectors.from_native(wv, rest, meta)
     np.testing.assert_array_equal(sv["blorfy"], FastText.load(tmp_path / "m.wsv").wv["blorfy"])
     # fit starts afresh
@@ -205,9 +206,9 @@ def test_subword_vectors_native_round_trip(tmp_path, sg_model):
     wv = sg_model.get_wv()
     assert not np.shares_memory(wv.vectors_ngrams, sg_model.wi_)
     wv.save(tmp_path / "v.wsv")
-    arrays, meta = native_io().read_native(tmp_path / "v.wsv")
+    arrays, meta = native.read_native(tmp_path / "v.wsv")
     assert meta["subwords"] == {"minn": 3, "maxn": 5, "bucket": 3000, "hash": "fasttext-fnv1a"}
-    plain, rest = native_io().vectors_from_native(arrays, meta, tmp_path / "v.wsv")
+    plain, rest = native.vectors_from_native(arrays, meta, tmp_path / "v.wsv")
     back = plain if isinstance(plain, SubwordVectors) else SubwordVectors.from_native(
         plain, rest, meta)
     assert back.index_to_key == wv.index_to_key
@@ -257,7 +258,7 @@ def test_partial_fit_update_after_loading_a_bin(tmp_path):
     sents, _, _ = _stems(100)
     m = FastText(**SMALL, sg=1).fit(sents)
     m.save_facebook_model(tmp_path / "m.bin")
-    from wordspace.fasttext_format import load_facebook_model
+    from wordspace.train.fasttext import load_facebook_model
 
     back = load_facebook_model(tmp_path / "m.bin")
     back.set_params(workers=1, epochs=1, sample=0)

@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 
 from wordspace import FormatError, SubwordVectors, WordVectors
-from wordspace.fasttext_format import (
+from wordspace.io.fasttext_bin import (
     is_facebook_bin,
-    load_facebook_model,
     load_facebook_vectors,
     save_facebook_model,
 )
-from wordspace.train.fasttext import FastText
+from wordspace.train.fasttext import FastText, load_facebook_model
 
 DATA = Path(__file__).parent / "data" / "fasttext"
 TINY = DATA / "tiny.bin"

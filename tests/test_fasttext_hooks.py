@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import wordspace as ws
-from wordspace.formats import detect_format
+from wordspace.io.formats import detect_format
 
 TINY = Path(__file__).parent / "data" / "fasttext" / "tiny.bin"
 
@@ -95,7 +95,7 @@ def test_explorer_answers_oov_words_of_subword_models():
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from wordspace.explore import create_app
+    from wordspace.viz.explore import create_app
 
     m = _two_topics()
     client = TestClient(create_app(m.wv))

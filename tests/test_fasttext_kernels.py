@@ -13,7 +13,7 @@ from wordspace.kernels.fasttext import (
     train_job,
 )
 from wordspace.kernels.word2vec import _SIG_TABLE, EXP_TABLE_SIZE
-from wordspace.subword import encode_marked, ngram_rows, ngrams, subword_table
+from wordspace.vectors.subword import encode_marked, ngram_rows, ngrams, subword_table
 
 
 def _fnv(data: bytes, signed: bool = True) -> int:
@@ -278,7 +278,7 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
 
 @pytest.mark.parametrize("sg", [1, 0])
 def test_train_job_against_numpy(sg):
-    from wordspace.vocab import Vocabulary
+    from wordspace.text.vocab import Vocabulary
 
     rng = np.random.default_rng(3)
     words = ["aa", "ab", "ba", "bb", "abc", "</s>"]

@@ -16,8 +16,9 @@ import pytest
 import wordspace as ws
 from wordspace import FormatError, OutputPathError, WordVectors
 from wordspace import _files as FL
-from wordspace.cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
 from wordspace.errors import CorpusError
+from wordspace.io.cooccurrence import load_cooccurrence, save_cooccurrence
+from wordspace.text.cooccurrence import cooccurrence_matrix
 
 
 def _wv(n=5, d=3, seed=0):
@@ -48,7 +49,7 @@ def test_model_folder_is_overwritten_but_foreign_files_stay(tmp_path):
     big.save(d, layout="dir")
     (d / "notes.txt").write_text("mine")
     # a model with an extra array, then one without: the stale array file is removed
-    from wordspace.native import save_native
+    from wordspace.io.native import save_native
 
     save_native(big, d, extra_arrays={"syn1neg": np.ones((6, 4), np.float32)})
     assert (d / "syn1neg.npy").exists()
@@ -178,7 +179,7 @@ def _save_and_die(model_dir, new, kill_at):
 
 
 def test_directory_save_survives_kill_9_at_every_step(tmp_path):
-    from wordspace.native import save_native
+    from wordspace.io.native import save_native
 
     old = _wv(5, 3, seed=0)
     new = _wv(4, 2, seed=1)

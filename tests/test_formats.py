@@ -6,7 +6,7 @@ import pytest
 
 import wordspace as ws
 from wordspace import FormatError, WordVectors
-from wordspace import formats as F
+from wordspace.io import formats as F
 
 
 @pytest.fixture()

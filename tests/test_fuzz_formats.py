@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import wordspace as ws
 from wordspace import WordspaceError, WordVectors
-from wordspace import formats as F
+from wordspace.io import formats as F
 
 _ENV = int(os.environ.get("WORDSPACE_FUZZ_EXAMPLES", "0") or 0)
 
@@ -360,7 +360,8 @@ def test_fuzz_native_dir(tmp_path, rss0, member, data):
 @_settings(30)
 @given(data=st.data())
 def test_fuzz_cooccurrence(tmp_path, rss0, data):
-    from wordspace.cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
+    from wordspace.io.cooccurrence import load_cooccurrence, save_cooccurrence
+    from wordspace.text.cooccurrence import cooccurrence_matrix
 
     X = cooccurrence_matrix(np.array([0, 1, 2, 1, 0, 2, 2], np.int32), None, 3, window=2)
     p = tmp_path / "c.npz"

@@ -14,8 +14,8 @@ import pytest
 
 import wordspace as ws
 from wordspace import FormatError, ParameterError, WordVectors
-from wordspace import formats as F
-from wordspace import native as N
+from wordspace.io import formats as F
+from wordspace.io import native as N
 
 
 def _wv(n=4, d=3, seed=0, words=None):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import wordspace as ws
+from wordspace.analysis.textsim import rank_documents
 from wordspace.errors import OutOfVocabularyError, ParameterError
-from wordspace.textsim import rank_documents
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from wordspace import Word2Vec
 from wordspace.cli import main
 from wordspace.cli._common import parse_duration
 from wordspace.errors import ParameterError
-from wordspace.native import read_native
+from wordspace.io.native import read_native
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 LINE = re.compile(r"^interrupted at epoch (\d+) of (\d+) \((\d+) % of the (\w+)\); (.*)$",

@@ -13,7 +13,7 @@ import pytest
 
 import wordspace as ws
 from wordspace.errors import CorpusError, FormatError, ParameterError
-from wordspace.phrases import ENGLISH_CONNECTOR_WORDS, Phrases, learn_phrases
+from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases, learn_phrases
 
 
 # ------------------------------------------------------------------------- the reference
@@ -436,7 +436,7 @@ def test_phrase_tokenizer_phrases_valuevec_records():
     word (and value), apart from 'new' and 'york' used alone."""
     import pandas as pd
 
-    from wordspace.text import Tokenizer
+    from wordspace.text.tokenizer import Tokenizer
 
     rng = random.Random(1)
     fill = [a + b for a in "bcdfgh" for b in ("ax", "ex", "ox", "ux", "ix", "ab", "eb", "ob",

@@ -114,7 +114,7 @@ def test_train_glove_phrases_refuses_a_cooccurrence_file(tmp_path, capsys):
 def test_models_record_the_phrase_delimiter(tmp_path, trainer):
     """A model trained through phrases keeps their delimiter, so "new york" finds new+york
     in a model whose phrases were joined with "+" (and survives save/load)."""
-    from wordspace.text import Tokenizer
+    from wordspace.text.tokenizer import Tokenizer
 
     src = _corpus(tmp_path)
     sents = [Tokenizer()(line) for line in src.read_text(encoding="utf-8").splitlines()]

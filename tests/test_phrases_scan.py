@@ -7,8 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-import wordspace.corpus as corpus_mod
-from wordspace.corpus import Corpus
+import wordspace.text.corpus as corpus_mod
+from wordspace.text.corpus import Corpus
 
 TEXTS = [
     "a b c\nd e\n",

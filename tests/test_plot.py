@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import wordspace as ws
-from wordspace import plot
 from wordspace.errors import MissingDependencyError, OutOfVocabularyError, ParameterError
+from wordspace.viz import plot
 
 GROUPS = ("red", "dog", "car")
 

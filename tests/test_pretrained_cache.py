@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import wordspace as ws
-import wordspace.formats
+import wordspace.io.formats
 from pretrained_server import is_mapped
-from wordspace import pretrained
 from wordspace.cli import main
-from wordspace.pretrained import _cache
+from wordspace.io import pretrained
+from wordspace.io.pretrained import _cache
 
 
 @pytest.fixture()
@@ -36,13 +36,13 @@ class _Counter:
 
     def __init__(self, monkeypatch):
         self.calls = 0
-        real = wordspace.formats.load_word2vec_format
+        real = wordspace.io.formats.load_word2vec_format
 
         def counted(*a, **k):
             self.calls += 1
             return real(*a, **k)
 
-        monkeypatch.setattr(wordspace.formats, "load_word2vec_format", counted)
+        monkeypatch.setattr(wordspace.io.formats, "load_word2vec_format", counted)
 
 
 def _entries(home):

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from pretrained_server import FixtureServer, make_fixture, use_fixture
-from wordspace import pretrained
 from wordspace.cli import main
-from wordspace.pretrained import _download
+from wordspace.io import pretrained
+from wordspace.io.pretrained import _download
 
 
 @pytest.fixture()

@@ -15,8 +15,8 @@ import pytest
 
 import wordspace as ws
 from pretrained_server import FixtureServer, is_mapped, make_fixture, use_fixture
-from wordspace import pretrained
-from wordspace.pretrained import _download
+from wordspace.io import pretrained
+from wordspace.io.pretrained import _download
 
 SRC = str(Path(ws.__file__).resolve().parents[1])
 

@@ -9,7 +9,7 @@ import pytest
 
 import wordspace as ws
 from wordspace.errors import OutputPathError, ParameterError
-from wordspace.projector import export_projector
+from wordspace.viz.projector import export_projector
 
 
 def _wv(values: bool, counts: bool = True) -> ws.WordVectors:

@@ -13,7 +13,7 @@ import pytest
 import wordspace as ws
 from wordspace.cli import main
 from wordspace.errors import MissingDependencyError, OutputPathError, ParameterError
-from wordspace.report import SECTIONS, Report
+from wordspace.viz.report import SECTIONS, Report
 
 GROUPS = ("red", "dog", "car")
 TEXTS = [("the red car", "a red car"), ("king and queen", "man and unicorn")]
@@ -153,7 +153,7 @@ def test_text_pairs_ranked_by_cosine_with_wmd(rep, wv):
 
 
 def test_wmd_skipped_with_the_reason_when_pot_is_missing(wv, monkeypatch):
-    import wordspace.textsim as ts
+    import wordspace.analysis.textsim as ts
 
     def missing():
         raise MissingDependencyError("pot", "wmd", "Word Mover's Distance")

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import wordspace as ws
-from wordspace import plot
 from wordspace.cli import main
 from wordspace.errors import ParameterError
+from wordspace.viz import plot
 
 
 def value_wv(n: int = 60, counts: bool = False, seed: int = 0) -> ws.WordVectors:
@@ -150,7 +150,7 @@ def test_figures_have_a_png_repr_for_notebooks():
 
 
 def test_projector_exports_the_most_frequent_10000_by_default(tmp_path):
-    from wordspace.projector import DEFAULT_LIMIT, export_projector
+    from wordspace.viz.projector import DEFAULT_LIMIT, export_projector
 
     assert DEFAULT_LIMIT == 10_000
     n = 10_050
@@ -172,7 +172,7 @@ def test_projector_exports_the_most_frequent_10000_by_default(tmp_path):
 
 
 def test_projector_limit_on_a_value_model_spreads_over_the_values(tmp_path, capsys):
-    from wordspace.projector import export_projector
+    from wordspace.viz.projector import export_projector
 
     wv = value_wv(n=61)
     export_projector(wv, tmp_path, limit=4)
@@ -189,7 +189,7 @@ def test_explorer_title_and_examples_come_from_the_model():
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from wordspace.explore import create_app
+    from wordspace.viz.explore import create_app
 
     wv = value_wv()
     info = TestClient(create_app(wv, title="price.wsv")).get("/api/info").json()

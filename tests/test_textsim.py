@@ -13,8 +13,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 from wordspace import WordVectors
-from wordspace.errors import MissingDependencyError, ParameterError
-from wordspace.textsim import (
+from wordspace.analysis.textsim import (
     SIF,
     _encode_docs,
     _rwmd,
@@ -24,6 +23,7 @@ from wordspace.textsim import (
     text_similarity,
     wmdistance,
 )
+from wordspace.errors import MissingDependencyError, ParameterError
 
 
 def tiny() -> WordVectors:

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wordspace as ws
+from wordspace.analysis.textsim import mean_vector, oov_tokens, query_tokenizer, text_similarity
 from wordspace.errors import FormatError
-from wordspace.text import Tokenizer, normalize_text, tokenize_for_vocabulary
-from wordspace.textsim import mean_vector, oov_tokens, query_tokenizer, text_similarity
+from wordspace.text.tokenizer import Tokenizer, normalize_text, tokenize_for_vocabulary
 
 SETTINGS = [Tokenizer(low, norm) for low in (False, True) for norm in (False, True)]
 TEXT = st.text(alphabet=st.sampled_from(list("aZé É\n\t,.1_-'ſİß\u0301\x85")), max_size=60)

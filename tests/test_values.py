@@ -7,7 +7,7 @@ import pytest
 import wordspace as ws
 from valuevec_article import ARTICLE_N_PAIRS, ARTICLE_PAIRS
 from wordspace import datasets
-from wordspace.values import (
+from wordspace.train.valuevec.values import (
     ValuePairs,
     records_to_word_values,
     transform_values,

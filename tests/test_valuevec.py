@@ -7,7 +7,7 @@ import pytest
 import wordspace as ws
 from wordspace import datasets
 from wordspace.kernels.valuevec import adam_epoch, averaged_step, pair_cosines
-from wordspace.values import ValuePairs
+from wordspace.train.valuevec.values import ValuePairs
 
 
 def unit(m):

@@ -12,7 +12,7 @@ from valuevec_article import ARTICLE_N_PAIRS, ARTICLE_PAIRS
 from wordspace import datasets
 from wordspace.kernels.valuevec import adam_epoch
 from wordspace.kernels.valuevec_rank import COSENT, MSE, adam_epoch_objective, cosent_grad
-from wordspace.values import ValuePairs
+from wordspace.train.valuevec.values import ValuePairs
 
 COLOURS = dict(word="keyword", value="estimated_value")
 

@@ -15,7 +15,7 @@ import pytest
 import wordspace.kernels.word2vec as w2v_kernels
 from test_checkpoint import _kill9_then_resume
 from wordspace import CheckpointError, ParameterError, ValueDataError, ValueVec, datasets
-from wordspace.native import PartialModelWarning, read_native
+from wordspace.io.native import PartialModelWarning, read_native
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 
@@ -237,7 +237,7 @@ def test_partial_fit_continues_on_more_records(records, reference):
     assert not np.array_equal(m.syn0_, before)
     assert m.alignment()["spearman"] > 0.9
     # values merged: count-weighted means of the two tables
-    from wordspace.values import records_to_word_values
+    from wordspace.train.valuevec.values import records_to_word_values
 
     new = records_to_word_values(more["text"].tolist(), more["value"], min_count=2,
                                  prior_weight=10.0).set_index("word")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from wordspace.errors import CorpusError, ParameterError
-from wordspace.vocab import NOISE_TABLE_DOMAIN, Vocabulary
+from wordspace.text.vocab import NOISE_TABLE_DOMAIN, Vocabulary
 
 
 def _vocab():

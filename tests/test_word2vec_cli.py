@@ -4,7 +4,7 @@ import pytest
 
 from wordspace import Word2Vec, WordVectors
 from wordspace.cli import main
-from wordspace.corpus import Corpus, embedded_corpus
+from wordspace.text.corpus import Corpus, embedded_corpus
 
 
 def _corpus(tmp_path):

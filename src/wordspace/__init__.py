@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import typing as _typing
 
-from . import datasets, pretrained
-from ._version import __version__
-from .alignment import value_alignment
-from .cooccurrence import cooccurrence_matrix, load_cooccurrence, save_cooccurrence
-from .corpus import Corpus
-from .errors import (
+from wordspace import _moved, datasets
+from wordspace._version import __version__
+from wordspace.analysis import evaluate  # noqa: F401  (ws.evaluate.value_holdout, as documented)
+from wordspace.analysis.alignment import value_alignment
+from wordspace.analysis.evaluate import (
+    AnalogyResult,
+    WordPairsResult,
+    evaluate_word_analogies,
+    evaluate_word_pairs,
+)
+from wordspace.analysis.textsim import (
+    SIF,
+    Ranked,
+    mean_vector,
+    oov_tokens,
+    rank_documents,
+    text_similarity,
+    wmdistance,
+)
+from wordspace.errors import (
     CheckpointError,
     ChecksumError,
     CorpusError,
@@ -27,34 +41,23 @@ from .errors import (
     ValueDataError,
     WordspaceError,
 )
-from .evaluate import (
-    AnalogyResult,
-    WordPairsResult,
-    evaluate_word_analogies,
-    evaluate_word_pairs,
-)
-from .phrases import Phrases, PhraseTokenizer
-from .pretrained import KNOWN_MODELS, load
-from .report import Report, report
-from .subword import SubwordVectors
-from .text import Tokenizer, normalize_text, tokenize
-from .textsim import (
-    SIF,
-    Ranked,
-    mean_vector,
-    oov_tokens,
-    rank_documents,
-    text_similarity,
-    wmdistance,
-)
-from .train.fasttext import FastText
-from .train.glove import GloVe
-from .train.valuevec import ValueVec
-from .train.word2vec import Word2Vec
-from .tune import TuneResult, tune
-from .values import ValuePairs
-from .vectors import WordVectors
-from .vocab import Vocabulary
+from wordspace.io import pretrained
+from wordspace.io.cooccurrence import load_cooccurrence, save_cooccurrence
+from wordspace.io.pretrained import KNOWN_MODELS, load
+from wordspace.text.cooccurrence import cooccurrence_matrix
+from wordspace.text.corpus import Corpus
+from wordspace.text.phrases import Phrases, PhraseTokenizer
+from wordspace.text.tokenizer import Tokenizer, normalize_text, tokenize
+from wordspace.text.vocab import Vocabulary
+from wordspace.train.fasttext import FastText
+from wordspace.train.glove import GloVe
+from wordspace.train.valuevec.model import ValueVec
+from wordspace.train.valuevec.values import ValuePairs
+from wordspace.train.word2vec import Word2Vec
+from wordspace.tune.search import TuneResult, tune
+from wordspace.vectors.keyed import WordVectors
+from wordspace.vectors.subword import SubwordVectors
+from wordspace.viz.report import Report, report
 
 __all__ = [
     "__version__",
@@ -118,16 +121,28 @@ __all__ = [
 
 # Pictures, the explorer and the projector export load on first use, so that
 # `import wordspace` never imports matplotlib, scikit-learn or FastAPI.
-_LAZY_MODULES = {"plot": ".plot", "explore": ".explore", "projector": ".projector"}
+_LAZY_MODULES = {
+    "plot": "wordspace.viz.plot",
+    "explore": "wordspace.viz.explore",
+    "projector": "wordspace.viz.projector",
+}
+
+_moved.install()
 
 
 def __getattr__(name: str) -> _typing.Any:
-    if name in _LAZY_MODULES:
-        import importlib
+    import importlib
 
-        return importlib.import_module(_LAZY_MODULES[name], __name__)
+    if name in _LAZY_MODULES:
+        return importlib.import_module(_LAZY_MODULES[name])
+    new = _moved.new_path(f"{__name__}.{name}")
+    if new is not None:  # an old module path: ws.corpus, ws.textsim, ...
+        import warnings
+
+        warnings.warn(f"wordspace.{name} moved to {new}", DeprecationWarning, stacklevel=2)
+        return importlib.import_module(new)
     if name == "export_projector":
-        from .projector import export_projector
+        from wordspace.viz.projector import export_projector
 
         return export_projector
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

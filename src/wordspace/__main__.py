@@ -1,6 +1,6 @@
 """``python -m wordspace``: the same as the ``wordspace`` command."""
 
-from .cli import main
+from wordspace.cli import main
 
 if __name__ == "__main__":
     main()

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import FormatError, OutputPathError, ParameterError, WordspaceError
+from wordspace.errors import FormatError, OutputPathError, ParameterError, WordspaceError
 
 __all__ = [
     "open_binary",

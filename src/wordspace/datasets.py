@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ParameterError
+from wordspace.errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .train.valuevec import ValueVec
-    from .train.word2vec import Word2Vec
-    from .vectors import WordVectors
+    from wordspace.train.valuevec.model import ValueVec
+    from wordspace.train.word2vec import Word2Vec
+    from wordspace.vectors.keyed import WordVectors
 
 __all__ = [
     "WORD2VEC_SETTINGS", "NEIGHBOUR_WORDS", "ANALOGY", "MATRIX_WORDS", "TEXTS",
@@ -62,8 +62,8 @@ def train_word2vec(*, epochs: int | None = None, workers: int = 2,
                    progress: Callable[..., None] | None = None) -> Word2Vec:
     """Word2vec on the embedded, lowercased Brown corpus with :data:`WORD2VEC_SETTINGS`
     (``epochs`` overrides theirs)."""
-    from .corpus import embedded_corpus
-    from .train.word2vec import Word2Vec
+    from wordspace.text.corpus import embedded_corpus
+    from wordspace.train.word2vec import Word2Vec
 
     params = dict(WORD2VEC_SETTINGS, workers=workers)
     if epochs is not None:
@@ -74,7 +74,7 @@ def train_word2vec(*, epochs: int | None = None, workers: int = 2,
 def evaluate(wv: WordVectors) -> dict[str, float]:
     """Analogy accuracy (the bundled Google questions) and WordSim353 Spearman of ``wv``,
     with the share of questions / pairs that had a word outside the vocabulary (skipped)."""
-    from .evaluate import evaluate_word_analogies, evaluate_word_pairs
+    from wordspace.analysis.evaluate import evaluate_word_analogies, evaluate_word_pairs
 
     a = evaluate_word_analogies(wv, restrict_vocab=30000)
     p = evaluate_word_pairs(wv)
@@ -109,7 +109,7 @@ def wmd_available() -> bool:
 def compare_texts(wv: WordVectors, text1: str, text2: str) -> dict[str, float | None]:
     """Mean-vector cosine (higher: closer) and Word Mover's Distance (lower: closer; None
     without the ``[wmd]`` extra) of two texts."""
-    from .textsim import text_similarity
+    from wordspace.analysis.textsim import text_similarity
 
     wmd = text_similarity(wv, text1, text2, "wmd") if wmd_available() else None
     return {"mean_cosine": text_similarity(wv, text1, text2, "mean"), "wmd": wmd}
@@ -118,8 +118,8 @@ def compare_texts(wv: WordVectors, text1: str, text2: str) -> dict[str, float | 
 def train_colours(*, epochs: int | None = None,
                   progress: Callable[..., None] | None = None) -> ValueVec:
     """ValueVec (default settings) on the article's 30 colours and their wavelengths."""
-    from .datasets import color_spectrum
-    from .train.valuevec import ValueVec
+    from wordspace.datasets import color_spectrum
+    from wordspace.train.valuevec.model import ValueVec
 
     vv = ValueVec() if epochs is None else ValueVec(epochs=epochs)
     return vv.fit(color_spectrum(30, 42), word="keyword", value="estimated_value",
@@ -150,9 +150,9 @@ def _write_report(outdir: str | os.PathLike[str], wv: WordVectors, vv: ValueVec,
     Only these names are written (each atomically, replacing an earlier demo's); nothing in
     ``outdir`` is deleted.
     """
-    from ._files import check_output
-    from .errors import OutputPathError
-    from .report import report
+    from wordspace._files import check_output
+    from wordspace.errors import OutputPathError
+    from wordspace.viz.report import report
 
     out = Path(outdir)
     if out.exists() and not out.is_dir():

@@ -13,8 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from ..errors import FormatError, OutOfVocabularyError, WordspaceError
-from . import (  # noqa: F401  (the modules register their commands)
+from wordspace.cli import (  # noqa: F401  (each module registers its commands)
     convert,
     datasets,
     demo,
@@ -31,10 +30,11 @@ from . import (  # noqa: F401  (the modules register their commands)
     tune,
     values,
 )
-from . import report as _report_cmd  # noqa: F401  (registers `wordspace report`)
-from ._app import app
-from ._common import io
-from ._errors import invoked_command, option_names, report, translate, usage_hint
+from wordspace.cli import report as _report_cmd  # noqa: F401  (registers `wordspace report`)
+from wordspace.cli._app import app
+from wordspace.cli._common import io
+from wordspace.cli._errors import invoked_command, option_names, report, translate, usage_hint
+from wordspace.errors import FormatError, OutOfVocabularyError, WordspaceError
 
 __all__ = ["app", "main"]
 
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the app; user errors exit 2 with one line, no traceback."""
     import typer
 
-    from ._errors import click_exceptions as ce
+    from wordspace.cli._errors import click_exceptions as ce
 
     args = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     debug = "--debug" in args or os.environ.get("WORDSPACE_DEBUG", "") not in ("", "0")

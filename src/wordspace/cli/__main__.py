@@ -1,5 +1,5 @@
 """``python -m wordspace.cli``."""
 
-from . import main
+from wordspace.cli import main
 
 main()

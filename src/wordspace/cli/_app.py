@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import epilog, io
+from wordspace.cli._common import epilog, io
 
 app = typer.Typer(
     name="wordspace",
@@ -49,7 +49,7 @@ app.add_typer(models_app, name="models")
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from wordspace import __version__
 
         io.out.print(f"wordspace {__version__}", markup=False)
         raise typer.Exit()

@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Column, Table
 
-from ..errors import ParameterError
+from wordspace.errors import ParameterError
 
 
 class _Consoles:
@@ -185,7 +185,7 @@ def load(path: str, mmap: bool = True, cache: bool = True):
     bar when it is neither installed nor cached). ``cache``: for a vector file given by
     path, use and keep a native copy in wordspace's cache (keyed by the file's real path,
     size and modification time), so the next query on the unchanged file skips parsing."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     with progress_bar("download") as update:
         return pretrained.load(path, mmap=mmap, cache=cache, progress=update)
@@ -270,7 +270,7 @@ def output_layout(output: str, fmt: str) -> str:
 
 def check_output(path: str | Path, layout: str = "file") -> None:
     """Refuse an output path before any work (see :func:`wordspace._files.check_output`)."""
-    from .._files import check_output as _check
+    from wordspace._files import check_output as _check
 
     _check(path, layout=layout)
 
@@ -422,7 +422,7 @@ def finish_checkpoints(model: Any) -> None:
     path = getattr(model, "checkpoint_path", None)
     if path is None or not Path(path).is_file():
         return
-    from ..native import read_native
+    from wordspace.io.native import read_native
 
     try:
         _, meta = read_native(path, mmap=True)

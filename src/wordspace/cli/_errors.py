@@ -22,7 +22,7 @@ try:  # typer vendors its own copy of click (typer._click) in recent versions
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions  # type: ignore[no-redef]  # the same module, older typer
 
-from .options import TRAIN_OPTIONS
+from wordspace.cli.options import TRAIN_OPTIONS
 
 __all__ = ["click_exceptions", "invoked_command", "option_names", "report", "translate",
            "usage_hint"]

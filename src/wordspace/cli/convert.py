@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ParameterError
-from ._app import app
-from ._common import (
+from wordspace.cli._app import app
+from wordspace.cli._common import (
     VECTOR_FORMATS,
     JsonOpt,
     check_output,
@@ -20,6 +19,7 @@ from ._common import (
     vector_output,
     write_vectors,
 )
+from wordspace.errors import ParameterError
 
 FORMAT_HELP = (f"{' | '.join(VECTOR_FORMATS)} (glove: text without header; fasttext: .vec "
                "text). Default: by the output's extension (.wsv native, .bin binary, .vec "
@@ -59,6 +59,6 @@ def convert(
 
 
 def _load_limited(src: str, limit: int):
-    from ..pretrained import load as _load
+    from wordspace.io.pretrained import load as _load
 
     return _load(src, limit=limit)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ParameterError
-from ._app import datasets_app
-from ._common import JsonOpt, check_output, emit_json, epilog, io
+from wordspace.cli._app import datasets_app
+from wordspace.cli._common import JsonOpt, check_output, emit_json, epilog, io
+from wordspace.errors import ParameterError
 
 TABLE_FORMATS = ("csv", "tsv", "json")
 
@@ -30,7 +30,7 @@ def datasets_color_spectrum(
     from rich.markup import escape
     from rich.table import Table
 
-    from ..datasets import color_spectrum
+    from wordspace.datasets import color_spectrum
 
     if fmt is not None and fmt not in TABLE_FORMATS:
         raise ParameterError(f"--format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")

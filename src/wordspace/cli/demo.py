@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 
-from ._app import app
-from ._common import epilog, fmt_num, io, progress_bar
+from wordspace.cli._app import app
+from wordspace.cli._common import epilog, fmt_num, io, progress_bar
 
 DEFAULT_OUT = "wordspace-demo"
 
@@ -59,8 +59,8 @@ def demo(
 
     No network; under a minute on two cores.
     """
-    from .. import demo as d
-    from ..errors import OutputPathError
+    from wordspace import demo as d
+    from wordspace.errors import OutputPathError
 
     if os.path.exists(out) and not os.path.isdir(out):  # fail before a minute of training
         raise OutputPathError(f"--out {out!r} is a file; give a folder for the demo's report")
@@ -106,7 +106,7 @@ def demo(
     _step(3, "ValueVec: the article's 30 colours, placed by wavelength")
     with progress_bar("valuevec") as update:
         vv = d.train_colours(progress=lambda done, total=None, **f: update(done, total, **f))
-    from ..alignment import value_alignment
+    from wordspace.analysis.alignment import value_alignment
 
     al = value_alignment(vv.wv)
     nb = d.colour_neighbours(vv)

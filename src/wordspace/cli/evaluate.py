@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ._app import app
-from ._common import (
+from wordspace.cli._app import app
+from wordspace.cli._common import (
     CacheOpt,
     JsonOpt,
     emit_json,
@@ -22,7 +21,8 @@ from ._common import (
     need_file,
     progress_bar,
 )
-from .query import ANALOGY_METHODS, ModelArg
+from wordspace.cli.query import ANALOGY_METHODS, ModelArg
+from wordspace.errors import ParameterError
 
 TEXT_METHODS = ("wmd", "mean", "sif")
 
@@ -60,7 +60,7 @@ def eval_(
     cache: CacheOpt = True,
 ) -> None:
     """Analogy accuracy per section and word-pair correlations (gensim's figures)."""
-    from ..evaluate import evaluate_word_analogies, evaluate_word_pairs
+    from wordspace.analysis.evaluate import evaluate_word_analogies, evaluate_word_pairs
 
     if method not in ANALOGY_METHODS:
         raise ParameterError(f"--method must be one of {', '.join(ANALOGY_METHODS)}; "
@@ -115,7 +115,7 @@ def eval_(
 
 def _read_lines(path: str) -> list[str]:
     """The lines of a UTF-8 text file, without their line ends."""
-    from ..errors import CorpusError
+    from wordspace.errors import CorpusError
 
     try:
         with open(path, encoding="utf-8") as f:
@@ -145,7 +145,7 @@ def compare(
     cache: CacheOpt = True,
 ) -> None:
     """Compare two texts: Word Mover's Distance or cosine of mean / SIF vectors."""
-    from ..textsim import SIF, doc_tokens, query_tokenizer, text_similarity
+    from wordspace.analysis.textsim import SIF, doc_tokens, query_tokenizer, text_similarity
 
     _check_text_method(method)
     need_file(corpus, "--corpus")
@@ -186,7 +186,7 @@ def rank(
     """Rank the documents of a file (one per line) against a query."""
     import time
 
-    from ..textsim import rank_documents
+    from wordspace.analysis.textsim import rank_documents
 
     _check_text_method(method)
     if _looks_like_file(query):

@@ -7,11 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ParameterError
-from ._app import app, export_app
-from ._common import JsonOpt, check_output, default_output, emit_json, epilog, io, load
-from ._errors import report
-from .query import ModelArg, RestrictOpt
+from wordspace.cli._app import app, export_app
+from wordspace.cli._common import (
+    JsonOpt,
+    check_output,
+    default_output,
+    emit_json,
+    epilog,
+    io,
+    load,
+)
+from wordspace.cli._errors import report
+from wordspace.cli.query import ModelArg, RestrictOpt
+from wordspace.errors import ParameterError
 
 
 @export_app.command("projector", epilog=epilog("wordspace export projector model.wsv -o out "
@@ -31,7 +39,7 @@ def export_projector_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """vectors.tsv + metadata.tsv for the TensorFlow Embedding Projector."""
-    from ..projector import export_projector
+    from wordspace.viz.projector import export_projector
 
     if fmt != "tsv":
         raise ParameterError(f"--format must be tsv, got {fmt!r}")
@@ -73,7 +81,7 @@ def explore(
     restrict_vocab: RestrictOpt = None,
 ) -> None:
     """A local web page to explore a model: neighbours, analogies, similarity, map."""
-    from ..explore.app import serve
+    from wordspace.viz.explore.app import serve
 
     if not 0 <= port <= 65535:
         raise ParameterError(f"--port must be in 0..65535, got {port}")

@@ -9,9 +9,9 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ._app import models_app
-from ._common import JsonOpt, emit_json, epilog, io, progress_bar
+from wordspace.cli._app import models_app
+from wordspace.cli._common import JsonOpt, emit_json, epilog, io, progress_bar
+from wordspace.errors import ParameterError
 
 NameArg = Annotated[str, typer.Argument(help="A model of the catalogue (see: wordspace models).")]
 BaseUrlOpt = Annotated[str | None, typer.Option(
@@ -32,7 +32,7 @@ def _where(rec: dict, short: bool = False) -> str:
 
 
 def _list(as_json: bool) -> None:
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     recs = list(pretrained.info().values())
     if as_json:
@@ -75,7 +75,7 @@ def list_(as_json: JsonOpt = False) -> None:
 @models_app.command("info", epilog=epilog("wordspace models info word2vec-google-news-300"))
 def info_(name: NameArg, as_json: JsonOpt = False) -> None:
     """Everything the catalogue says about a model: description, licence, URL, MD5 ..."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     rec = pretrained.info(name)
     if as_json:
@@ -110,7 +110,7 @@ def download(
 ) -> None:
     """Download models into the cache (resumable, MD5-checked) and convert them once to the
     native format, so that loading them later takes milliseconds."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     for name in names:  # refuse unknown names before downloading anything
         if name not in pretrained.CATALOGUE:
@@ -129,7 +129,7 @@ def download(
 def cache(as_json: JsonOpt = False) -> None:
     """What wordspace keeps in its cache ($WORDSPACE_HOME): converted models, partial
     downloads, native copies of vector files."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     home = pretrained.cache_dir()
     entries = pretrained.cache_entries()
@@ -152,7 +152,7 @@ def cache(as_json: JsonOpt = False) -> None:
 def clear(as_json: JsonOpt = False) -> None:
     """Delete every file wordspace keeps in its cache (converted models, partial downloads,
     native copies of vector files); nothing else in the folder is touched."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     home = pretrained.cache_dir()
     removed = [str(p) for p in pretrained.clear_cache()]
@@ -168,7 +168,7 @@ def remove(
     as_json: JsonOpt = False,
 ) -> None:
     """Delete models' converted files and partial downloads from the cache."""
-    from .. import pretrained
+    from wordspace.io import pretrained
 
     for name in names:
         if name not in pretrained.CATALOGUE:

@@ -143,10 +143,10 @@ for _command in ("word2vec", "fasttext", "glove"):  # phrase passes before train
 
 
 def estimator_class(command: str) -> type:
-    from ..train.fasttext import FastText
-    from ..train.glove import GloVe
-    from ..train.valuevec import ValueVec
-    from ..train.word2vec import Word2Vec
+    from wordspace.train.fasttext import FastText
+    from wordspace.train.glove import GloVe
+    from wordspace.train.valuevec.model import ValueVec
+    from wordspace.train.word2vec import Word2Vec
 
     return {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe,
             "valuevec": ValueVec}[command]

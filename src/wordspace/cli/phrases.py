@@ -12,10 +12,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ..phrases import ENGLISH_CONNECTOR_WORDS, Phrases
-from ._app import app
-from ._common import JsonOpt, check_output, emit_json, epilog, io, need_file, signature_default
+from wordspace.cli._app import app
+from wordspace.cli._common import (
+    JsonOpt,
+    check_output,
+    emit_json,
+    epilog,
+    io,
+    need_file,
+    signature_default,
+)
+from wordspace.errors import ParameterError
+from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 
 D = Phrases
 CONNECTOR_HELP = ("Words allowed inside a phrase (bank_of_america): english (gensim's "
@@ -40,8 +48,8 @@ def phrased_corpus(source: str | os.PathLike, passes: int, *, lowercase: bool = 
                    **params: Any):
     """A :class:`~wordspace.Corpus` of ``source`` with ``passes`` phrase passes learned on it
     (bigrams, then trigrams ...), its joined scan already in memory (the file is read once)."""
-    from ..corpus import Corpus
-    from ..phrases import _learn
+    from wordspace.text.corpus import Corpus
+    from wordspace.text.phrases import _learn
 
     params.setdefault("connector_words", ENGLISH_CONNECTOR_WORDS)
     base = Corpus(source, lowercase=lowercase)
@@ -60,7 +68,7 @@ PhrasesOpt = Annotated[int, typer.Option(
 def phrased_source(corpus: str | None, passes: int, *, lowercase: bool) -> Any:
     """What a train command fits on: ``corpus`` (or the embedded Brown corpus when None) as
     given, or with ``passes`` phrase passes learned on it (``--phrases``)."""
-    from ..corpus import embedded_corpus
+    from wordspace.text.corpus import embedded_corpus
 
     if not isinstance(passes, int) or passes < 0:
         raise ParameterError(f"--phrases must be an integer >= 0, got {passes}")
@@ -113,7 +121,7 @@ def phrases(
     as_json: JsonOpt = False,
 ) -> None:
     """Learn phrases (gensim's Phrases: new york -> new_york) and write the joined corpus."""
-    from .._files import atomic_path, open_write
+    from wordspace._files import atomic_path, open_write
 
     params: dict[str, Any] = dict(min_count=min_count, threshold=threshold, scoring=scoring,
                   connector_words=connector_words(connector), max_vocab_size=max_vocab_size,

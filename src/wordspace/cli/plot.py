@@ -8,10 +8,19 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import FormatError, ParameterError
-from ._app import plot_app
-from ._common import CacheOpt, JsonOpt, check_output, default_output, emit_json, epilog, io, load
-from .query import ModelArg
+from wordspace.cli._app import plot_app
+from wordspace.cli._common import (
+    CacheOpt,
+    JsonOpt,
+    check_output,
+    default_output,
+    emit_json,
+    epilog,
+    io,
+    load,
+)
+from wordspace.cli.query import ModelArg
+from wordspace.errors import FormatError, ParameterError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
@@ -27,7 +36,7 @@ DpiOpt = Annotated[float, typer.Option(help="Dots per inch (PNG resolution).")]
 
 def _output(source: str, kind: str, output: str | None, fmt: str | None) -> str:
     """The image path: ``-o``, else ``<input stem>.<kind>.<format>`` next to the input."""
-    from .. import plot
+    from wordspace.viz import plot
 
     if fmt is not None and fmt not in IMAGE_FORMATS:
         raise ParameterError(f"--format must be one of {', '.join(IMAGE_FORMATS)}; got {fmt!r}")
@@ -82,7 +91,7 @@ def _figsize(size: str | None, dpi: float, default: tuple[float, float]) -> tupl
 
 
 def _saved(path: str, fig: Any, as_json: bool, **extra: Any) -> None:
-    from ..plot import save
+    from wordspace.viz.plot import save
 
     save(fig, path)
     w, h = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
@@ -119,7 +128,7 @@ def plot_map(
     cache: CacheOpt = True,
 ) -> None:
     """A 2-D map of words (PCA, t-SNE or UMAP), optionally coloured by value or cluster."""
-    from .. import plot
+    from wordspace.viz import plot
 
     output = _output(path, "map", output, fmt)
     figsize = _figsize(pixels, dpi, (12.0, 9.0))
@@ -146,7 +155,7 @@ def plot_heatmap(
     cache: CacheOpt = True,
 ) -> None:
     """A heatmap of the cosine similarities between words."""
-    from .. import plot
+    from wordspace.viz import plot
 
     output = _output(path, "heatmap", output, fmt)
     wl = _word_list(words) or []
@@ -175,7 +184,7 @@ def plot_analogy(
     cache: CacheOpt = True,
 ) -> None:
     """The analogy a − b + c ≈ d as a parallelogram in a 2-D PCA of the neighbourhood."""
-    from .. import plot
+    from wordspace.viz import plot
 
     output = _output(path, "analogy", output, fmt)
     figsize = _figsize(pixels, dpi, (8.0, 7.0))
@@ -198,7 +207,7 @@ def plot_curve(
     cache: CacheOpt = True,
 ) -> None:
     """Training curve: loss (and other per-epoch histories) against the epoch."""
-    from .. import plot
+    from wordspace.viz import plot
 
     output = _output(path, "curve", output, fmt)
     figsize = _figsize(pixels, dpi, (8.0, 4.5))

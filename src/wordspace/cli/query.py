@@ -11,9 +11,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ._app import app
-from ._common import CacheOpt, JsonOpt, emit_json, epilog, fmt_num, io, load, neighbours_table
+from wordspace.cli._app import app
+from wordspace.cli._common import (
+    CacheOpt,
+    JsonOpt,
+    emit_json,
+    epilog,
+    fmt_num,
+    io,
+    load,
+    neighbours_table,
+)
+from wordspace.errors import ParameterError
 
 ModelArg = Annotated[str, typer.Argument(help="Vector file (any format) or known model name.")]
 TopnOpt = Annotated[int, typer.Option("-n", "--topn", help="How many results.")]
@@ -26,7 +35,7 @@ RestrictOpt = Annotated[
 def info(path: ModelArg, as_json: JsonOpt = False,
          cache: CacheOpt = True) -> None:
     """Vocabulary size, dimension, format and a summary of the vector norms."""
-    from ..formats import detect_format
+    from wordspace.io.formats import detect_format
 
     fmt = detect_format(path) if Path(path).exists() else None
     wv = load(path, cache=cache)
@@ -65,7 +74,7 @@ def info(path: ModelArg, as_json: JsonOpt = False,
     )
     t.add_row("first words", escape(" ".join(wv.index_to_key[:10])))
     if partial:
-        from ..native import partial_summary
+        from wordspace.io.native import partial_summary
 
         t.add_row("[red]training[/red]", "[bold red]partial[/bold red] [red]("
                   + escape(partial_summary(data["training"])) + "): not a finished model[/red]")
@@ -76,7 +85,7 @@ def info(path: ModelArg, as_json: JsonOpt = False,
 def one_shot_queries() -> Iterator[None]:
     """A command asks a few questions and exits: answer single queries with NumPy rather
     than pay numba's start-up (about 1 s) for the fused kernel (``vectors._top_one``)."""
-    from .. import vectors
+    from wordspace.vectors import keyed as vectors
 
     old = vectors._SINGLE_QUERY_ENGINE
     vectors._SINGLE_QUERY_ENGINE = "numpy"

@@ -11,9 +11,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ParameterError
-from ._app import app
-from ._common import (
+from wordspace.cli._app import app
+from wordspace.cli._common import (
     JsonOpt,
     check_output,
     default_output,
@@ -24,8 +23,9 @@ from ._common import (
     need_file,
     progress_bar,
 )
-from .plot import _word_list
-from .query import ModelArg, RestrictOpt
+from wordspace.cli.plot import _word_list
+from wordspace.cli.query import ModelArg, RestrictOpt
+from wordspace.errors import ParameterError
 
 #: where the PDF export looks for a headless Chromium
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -65,7 +65,7 @@ def read_text_pairs(path: str) -> list[tuple[str, str]]:
 
 def html_to_pdf(chromium: str, html_path: str, pdf_path: str, *, timeout: float = 120) -> None:
     """Print an HTML file to PDF with headless Chromium (written to a temporary name first)."""
-    from .._files import atomic_path
+    from wordspace._files import atomic_path
 
     with atomic_path(pdf_path) as tmp, tempfile.TemporaryDirectory() as profile:
         cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
@@ -113,7 +113,7 @@ def report_cmd(
 ) -> None:
     """One self-contained HTML report: summary, coverage, neighbours, analogies, similarity,
     maps, text pairs, values and training (sections that do not apply say why)."""
-    from ..report import report
+    from wordspace.viz.report import report
 
     if output is None:
         output = default_output(path, ".report.html", Path(path).name + ".report.html")

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..train.fasttext import FastText
-from ._app import train_app
-from ._common import (
+from wordspace.cli._app import train_app
+from wordspace.cli._common import (
     CheckpointEveryOpt,
     CheckpointPathOpt,
     JsonOpt,
@@ -29,9 +28,10 @@ from ._common import (
     vector_output,
     write_vectors,
 )
-from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
-from .phrases import PhrasesOpt, phrased_source
-from .train_word2vec import report_run
+from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.phrases import PhrasesOpt, phrased_source
+from wordspace.cli.train_word2vec import report_run
+from wordspace.train.fasttext import FastText
 
 D = FastText  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model with "

@@ -9,10 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ..train.glove import GloVe
-from ._app import train_app
-from ._common import (
+from wordspace.cli._app import train_app
+from wordspace.cli._common import (
     CheckpointEveryOpt,
     CheckpointPathOpt,
     JsonOpt,
@@ -34,8 +32,10 @@ from ._common import (
     vector_output,
     write_vectors,
 )
-from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
-from .phrases import PhrasesOpt, phrased_source
+from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.phrases import PhrasesOpt, phrased_source
+from wordspace.errors import ParameterError
+from wordspace.train.glove import GloVe
 
 D = GloVe  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (native model), "
@@ -134,7 +134,7 @@ def train_glove(
     t0 = time.perf_counter()
     source = phrased_source(corpus, phrases, lowercase=lowercase) if phrases else corpus
 
-    from ..distributed._engine import connect
+    from wordspace.distributed._engine import connect
 
     def show(done: int, total: int, **info: Any) -> None:
         if info.get("stage") == "training":

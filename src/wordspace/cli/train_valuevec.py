@@ -9,10 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ..train.valuevec import ValueVec
-from ._app import train_app
-from ._common import (
+from wordspace.cli._app import train_app
+from wordspace.cli._common import (
     CheckpointEveryOpt,
     CheckpointPathOpt,
     JsonOpt,
@@ -35,7 +33,9 @@ from ._common import (
     vector_output,
     write_vectors,
 )
-from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.errors import ParameterError
+from wordspace.train.valuevec.model import ValueVec
 
 D = ValueVec  # defaults come from the estimator's signature
 FORMAT_HELP = ("native | word2vec | word2vec-binary | glove | fasttext (the vectors only); "
@@ -144,7 +144,7 @@ def train_valuevec(
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints (values-only and joint
     training) that --resume continues."""
-    from ..values import read_table
+    from wordspace.train.valuevec.values import read_table
 
     alpha: float | str = lr
     if lr != "auto":

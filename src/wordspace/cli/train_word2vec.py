@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..train.word2vec import Word2Vec
-from ._app import train_app
-from ._common import (
+from wordspace.cli._app import train_app
+from wordspace.cli._common import (
     CheckpointEveryOpt,
     CheckpointPathOpt,
     JsonOpt,
@@ -33,8 +32,9 @@ from ._common import (
     vector_output,
     write_vectors,
 )
-from .options import EPOCHS, LR, VECTOR_SIZE, WORKERS
-from .phrases import PhrasesOpt, phrased_source
+from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.phrases import PhrasesOpt, phrased_source
+from wordspace.train.word2vec import Word2Vec
 
 D = Word2Vec  # defaults come from the estimator's signature
 OUTPUT_HELP = ("Where to save (default: next to the corpus, corpus.wsv): .wsv (full model, can "
@@ -105,7 +105,7 @@ def train_word2vec(
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
-    from ..distributed._engine import connect
+    from wordspace.distributed._engine import connect
 
     alpha = lr if lr is not None else (0.025 if sg else 0.05)
     model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, sg=int(sg),

@@ -11,9 +11,8 @@ from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ._app import tune_app
-from ._common import (
+from wordspace.cli._app import tune_app
+from wordspace.cli._common import (
     JsonOpt,
     check_output,
     default_output,
@@ -27,7 +26,8 @@ from ._common import (
     vector_format,
     write_vectors,
 )
-from .options import VECTOR_SIZE, WORKERS
+from wordspace.cli.options import VECTOR_SIZE, WORKERS
+from wordspace.errors import ParameterError
 
 Trials = Annotated[int | None, typer.Option(
     "--trials", help="Trials to run in this call (default 20; grid: every combination).")]
@@ -106,7 +106,7 @@ def _run(kind: str, est: Any, data: str, fit_kwargs: dict, *, metric: str | None
          output: str | None, plots: str | None, top: int, as_json: bool,
          holdout: float = 0.3, restrict_vocab: int | None = 30000,
          data_obj: Any = None) -> None:
-    from ..tune import tune
+    from wordspace.tune.search import tune
 
     est._validate()  # before any work
     parsed = parse_space(space)
@@ -210,7 +210,7 @@ def _word_command(kind: str, cls_name: str):
         top: Top = 10,
         as_json: JsonOpt = False,
     ) -> None:
-        from .. import train
+        from wordspace import train
 
         cls = {"Word2Vec": train.word2vec.Word2Vec, "FastText": train.fasttext.FastText,
                "GloVe": train.glove.GloVe}[cls_name]
@@ -287,8 +287,8 @@ def tune_valuevec(
     as_json: JsonOpt = False,
 ) -> None:
     """Tune ValueVec: held-out word pairs (values only) or hidden values (joint) score it."""
-    from ..train.valuevec import ValueVec
-    from ..values import read_table
+    from wordspace.train.valuevec.model import ValueVec
+    from wordspace.train.valuevec.values import read_table
 
     if (word is None) == (text is None):
         raise ParameterError("give exactly one of --word (word-value table) or --text (records)")

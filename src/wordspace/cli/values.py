@@ -11,11 +11,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParameterError
-from ..train.valuevec import ValueVec
-from ._app import app
-from ._common import JsonOpt, emit_json, epilog, fmt_num, io, need_file, signature_default
-from .options import EPOCHS, VECTOR_SIZE, WORKERS
+from wordspace.cli._app import app
+from wordspace.cli._common import (
+    JsonOpt,
+    emit_json,
+    epilog,
+    fmt_num,
+    io,
+    need_file,
+    signature_default,
+)
+from wordspace.cli.options import EPOCHS, VECTOR_SIZE, WORKERS
+from wordspace.errors import ParameterError
+from wordspace.train.valuevec.model import ValueVec
 
 PREDICTORS = ("knn", "ridge")
 
@@ -129,8 +137,8 @@ def value_holdout(
 ) -> None:
     """Hide a share of the words' values, train meaning + value on the rest, score the
     predictions of the hidden values (Spearman, MAE) against baselines."""
-    from ..evaluate import value_holdout as holdout
-    from ..values import read_table
+    from wordspace.analysis.evaluate import value_holdout as holdout
+    from wordspace.train.valuevec.values import read_table
 
     _check_predictor(predictor)
     if not 0.0 < test_size < 1.0:

@@ -27,8 +27,8 @@ never does. The entry points are the ``client=`` arguments of the public API:
 
 from __future__ import annotations
 
-from ._engine import require_dask
-from ._vocab import build_vocabulary
+from wordspace.distributed._engine import require_dask
+from wordspace.distributed._vocab import build_vocabulary
 
 __all__ = ["build_vocabulary", "cooccurrence", "fit_glove_counts", "fit_valuevec",
            "fit_word2vec", "require_dask"]
@@ -36,15 +36,15 @@ __all__ = ["build_vocabulary", "cooccurrence", "fit_glove_counts", "fit_valuevec
 
 def __getattr__(name: str):
     if name in ("fit_word2vec",):
-        from ._word2vec import fit_word2vec
+        from wordspace.distributed._word2vec import fit_word2vec
 
         return fit_word2vec
     if name in ("cooccurrence", "fit_glove_counts"):
-        from . import _cooccurrence
+        from wordspace.distributed import _cooccurrence
 
         return getattr(_cooccurrence, name)
     if name == "fit_valuevec":
-        from ._values import fit_valuevec
+        from wordspace.distributed._values import fit_valuevec
 
         return fit_valuevec
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@
    its per-row pair counts (``kernels.glove.row_emissions``) go to the driver (``V`` ints).
 2. The driver sums them (the global row histogram), picks the distance weights (exact
    integers ``lcm(1..window) / d`` whenever the largest row stays below 2**53, see
-   :mod:`wordspace.cooccurrence`) and cuts the rows into ranges of about equal pair counts.
+   :mod:`wordspace.text.cooccurrence`) and cuts the rows into ranges of about equal pair counts.
 3. Every file is counted on its worker into one sparse partial per row range, with the very
    kernels of the single-machine count and within the model's ``memory`` budget (rows are
    counted in blocks whose pair codes fit half of it).
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ._engine import engine_for, open_partition, partition_specs
+from wordspace.distributed._engine import engine_for, open_partition, partition_specs
 
 __all__ = ["cooccurrence", "fit_glove_counts"]
 
@@ -36,7 +36,7 @@ _GIB = 1 << 30
 
 def load_ids(spec: dict[str, Any], words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """One file as vocabulary ids ``(ids, sentence_starts)`` (runs on a worker)."""
-    from ..vocab import Vocabulary
+    from wordspace.text.vocab import Vocabulary
 
     vocab = Vocabulary(words, np.ones(len(words), dtype=np.int64))
     return open_partition(spec).to_ids(vocab)
@@ -44,7 +44,7 @@ def load_ids(spec: dict[str, Any], words: list[str]) -> tuple[np.ndarray, np.nda
 
 def row_hist(part: tuple[np.ndarray, np.ndarray], V: int, window: int,
              symmetric: bool) -> np.ndarray:
-    from ..kernels import glove as k
+    from wordspace.kernels import glove as k
 
     hist = np.zeros(V, dtype=np.int64)
     k.row_emissions(part[0], part[1], window, bool(symmetric), hist)
@@ -56,8 +56,8 @@ def count_partials(part: tuple[np.ndarray, np.ndarray], V: int, window: int, sym
                    memory: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """One file's co-occurrences as one CSR piece ``(indptr, indices, float64 sums)`` per row
     range (runs on a worker; the code buffer stays within half of ``memory`` GiB)."""
-    from ..cooccurrence import _BUFFER_SHARE, _MIN_BUFFER, _count_blocks, _row_blocks
-    from ..kernels import glove as k
+    from wordspace.kernels import glove as k
+    from wordspace.text.cooccurrence import _BUFFER_SHARE, _MIN_BUFFER, _count_blocks, _row_blocks
 
     ids, starts = part
     _, dbits = k.code_bits(V, window)
@@ -92,7 +92,7 @@ def sum_range(pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]], r0: int, 
     """Add one row range's partials of every file (exact in float64) -> float32 CSR piece."""
     import scipy.sparse as sp
 
-    from ..cooccurrence import _finish
+    from wordspace.text.cooccurrence import _finish
 
     total = None
     for indptr, ind, dat in pieces:
@@ -116,9 +116,9 @@ def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
     """
     import scipy.sparse as sp
 
-    from ..cooccurrence import _row_blocks, _weights
-    from ..errors import ParameterError
-    from ..kernels import glove as k
+    from wordspace.errors import ParameterError
+    from wordspace.kernels import glove as k
+    from wordspace.text.cooccurrence import _row_blocks, _weights
 
     engine = engine_for(client)
     V = len(vocab)
@@ -175,9 +175,9 @@ def fit_glove_counts(model: Any, corpus: Any, client: Any,
                      progress: Any = None) -> tuple[Any, Any]:
     """``(vocab, matrix)`` for :meth:`GloVe.fit` with ``client=``: both counted on the
     cluster; sets the model's ``tokenizer_`` and timings."""
-    from ..errors import CorpusError
-    from ._engine import as_files_corpus
-    from ._vocab import build_vocabulary
+    from wordspace.distributed._engine import as_files_corpus
+    from wordspace.distributed._vocab import build_vocabulary
+    from wordspace.errors import CorpusError
 
     corpus = as_files_corpus(corpus, lowercase=bool(model.lowercase),
                              max_sentence_length=int(model.max_sentence_length))

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError, ParameterError
+from wordspace.errors import MissingDependencyError, ParameterError
 
 __all__ = ["DaskEngine", "LocalEngine", "engine_for", "require_dask", "partition_specs",
            "open_partition"]
@@ -151,7 +151,7 @@ def partition_specs(corpus: Any) -> list[dict[str, Any]]:
 
 def open_partition(spec: dict[str, Any]):
     """The :class:`~wordspace.Corpus` of one partition (on a worker)."""
-    from ..corpus import Corpus
+    from wordspace.text.corpus import Corpus
 
     return Corpus(spec["path"], lowercase=spec["lowercase"], normalize=spec["normalize"],
                   max_sentence_length=spec["max_sentence_length"], errors=spec["errors"])
@@ -160,7 +160,7 @@ def open_partition(spec: dict[str, Any]):
 def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length: int = 10000):
     """``corpus`` as a :class:`~wordspace.Corpus`; a glob pattern, folder or list of paths
     becomes :meth:`Corpus.from_files`."""
-    from ..corpus import Corpus
+    from wordspace.text.corpus import Corpus
 
     if isinstance(corpus, Corpus):
         return corpus

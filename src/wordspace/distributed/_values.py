@@ -4,7 +4,7 @@ Each partition is tokenised on its worker (the model's tokenizer, as on one mach
 word counts once per record; a partition yields a table of ``(sum of values, records)`` per
 word and the sum and number of its records that have a token. The tables are added by
 group-bys on the workers, pairwise in a tree (the driver receives one table); the driver then forms the shrunk means ``(Σ v + k m) / (n + k)`` exactly as
-:func:`wordspace.values.records_to_word_values` does (same filtering and order; counts are
+:func:`wordspace.train.valuevec.values.records_to_word_values` does (same filtering and order; counts are
 identical, sums equal up to the order of float additions), builds the pairs and trains here.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError, ValueDataError
+from wordspace.errors import ParameterError, ValueDataError
 
 __all__ = ["fit_valuevec", "record_word_values"]
 
@@ -30,7 +30,7 @@ def partition_stats(pdf, text: str, value: str, tokenizer, transform):
 
     import pandas as pd
 
-    from ..values import _numeric, transform_values
+    from wordspace.train.valuevec.values import _numeric, transform_values
 
     v = _numeric(pdf[value], value)
     dropped = 0
@@ -66,15 +66,15 @@ def add_tables(a, b):
 def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
                        prior_weight: float = 10.0, min_count: int = 5,
                        value_transform: Any = None):
-    """``(word, value, count)`` like :func:`~wordspace.values.records_to_word_values`, from
+    """``(word, value, count)`` like :func:`~wordspace.train.valuevec.values.records_to_word_values`, from
     a ``dask.dataframe`` (or a pandas DataFrame, split over the workers) on ``client``."""
     import dask.dataframe as dd
     import pandas as pd
 
-    from ..values import _check_spread
-    from ._cooccurrence import pick
-    from ._engine import engine_for
-    from ._vocab import tree_reduce
+    from wordspace.distributed._cooccurrence import pick
+    from wordspace.distributed._engine import engine_for
+    from wordspace.distributed._vocab import tree_reduce
+    from wordspace.train.valuevec.values import _check_spread
 
     engine = engine_for(client)
     if isinstance(ddf, pd.DataFrame):
@@ -132,8 +132,8 @@ def fit_valuevec(model: Any, X: Any, *, text: str | None, value: str | None, cli
                  word: str | None = None, progress: Any = None) -> Any:
     """:meth:`ValueVec.fit` on records with ``client=``: word statistics on the cluster, pair
     building and training here."""
-    from ..text import Tokenizer
-    from ..values import ValuePairs, _as_random
+    from wordspace.text.tokenizer import Tokenizer
+    from wordspace.train.valuevec.values import ValuePairs, _as_random
 
     model._validate()
     if text is None or value is None or word is not None:

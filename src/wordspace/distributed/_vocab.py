@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ._engine import engine_for, open_partition, partition_specs
+from wordspace.distributed._engine import (
+    as_files_corpus,
+    engine_for,
+    open_partition,
+    partition_specs,
+)
 
 __all__ = ["build_vocabulary", "count_partition", "merge_counts"]
 
@@ -27,7 +32,7 @@ def count_partition(spec: dict[str, Any]) -> tuple[list[str], np.ndarray]:
     """``(types, counts)`` of one file (runs on a worker). Tokens become ids through a C-level
     ``map`` over a dict and are counted with ``np.bincount``; Python runs per line and per new
     type only, as in :meth:`Corpus.scan` (but without keeping the ids)."""
-    from ..corpus import _Index
+    from wordspace.text.corpus import _Index
 
     corpus = open_partition(spec)
     idx = _Index()
@@ -78,10 +83,13 @@ def tree_reduce(engine, futures: list, fn) -> Any:
 
 
 def build_vocabulary(corpus: Any, client: Any, *, min_count: int = 5,
-                     max_vocab_size: int | None = None, max_final_vocab: int | None = None):
-    """:meth:`Vocabulary.build` on a Dask cluster (``client``; ``None``: in this process)."""
-    from ..vocab import Vocabulary
+                     max_vocab_size: int | None = None, max_final_vocab: int | None = None,
+                     lowercase: bool = False):
+    """:meth:`Vocabulary.build` on a Dask cluster (``client``; ``None``: in this process).
+    ``corpus``: a :class:`~wordspace.Corpus`, a glob pattern, a folder or a list of paths."""
+    from wordspace.text.vocab import Vocabulary
 
+    corpus = as_files_corpus(corpus, lowercase=lowercase)
     engine = engine_for(client)
     specs = partition_specs(corpus)
     parts = [engine.submit(count_partition, s) for s in specs]

@@ -68,8 +68,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CorpusError, ParameterError, WordspaceError
-from ._engine import engine_for, open_partition, partition_specs
+from wordspace.distributed._engine import engine_for, open_partition, partition_specs
+from wordspace.errors import CorpusError, ParameterError, WordspaceError
 
 __all__ = ["fit_word2vec", "plan_parts"]
 
@@ -104,7 +104,7 @@ def plan_parts(specs: list[dict[str, Any]], n_parts: int) -> list[list[tuple]]:
 
 def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """A part as vocabulary ids ``(ids, sentence_starts)`` (runs on a worker)."""
-    from ..vocab import Vocabulary
+    from wordspace.text.vocab import Vocabulary
 
     vocab = Vocabulary(words, np.ones(len(words), dtype=np.int64))
     all_ids, all_lens = [], []
@@ -136,8 +136,8 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
     (copied) and return the changed rows with their new values: ``(rows0, syn0[rows0],
     rows1, syn1neg[rows1], rows2, syn1[rows2], words_seen, words_trained, loss,
     last_alpha)`` (runs on a worker)."""
-    from ..kernels.word2vec import train_job
-    from ..train._common import mix_seed
+    from wordspace._base import mix_seed
+    from wordspace.kernels.word2vec import train_job
 
     ids, starts = part
     base = tuple(weights)
@@ -184,7 +184,7 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
 
 def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
            sync_start: Any = None) -> None:
-    from ..train._common import is_int
+    from wordspace._base import is_int
 
     if not is_int(sync_words) or sync_words < 1:
         raise ParameterError(
@@ -228,9 +228,9 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     fitted attributes plus ``sync_stats_`` (rounds, bytes and seconds of the
     synchronisations, retries).
     """
-    from ..train._common import check_finite
-    from ._engine import as_files_corpus
-    from ._vocab import build_vocabulary
+    from wordspace._base import check_finite
+    from wordspace.distributed._engine import as_files_corpus
+    from wordspace.distributed._vocab import build_vocabulary
 
     model._validate()
     if sync_words is None:

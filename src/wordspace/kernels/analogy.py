@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from numba import njit, prange
 
-from .topk import FASTMATH, _insert
+from wordspace.kernels.topk import FASTMATH, _insert
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)

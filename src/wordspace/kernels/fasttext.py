@@ -39,8 +39,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._intrinsics import prefetch_row
-from .word2vec import (
+from wordspace.kernels._intrinsics import prefetch_row
+from wordspace.kernels.word2vec import (
     _MASK32,
     _SH16,
     LCG_ADD,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._intrinsics import prefetch_row as _prefetch_row
+from wordspace.kernels._intrinsics import prefetch_row as _prefetch_row
 
 __all__ = ["train_job", "sg_update", "cbow_update", "LCG_MUL", "LCG_ADD"]
 

@@ -11,7 +11,7 @@ fixed ``seed`` is bit-for-bit reproducible. With ``maxn=0`` there are no n-grams
 fastText, no buckets): the model *is* word2vec and trains with word2vec's kernel, giving the
 same vectors as :class:`Word2Vec` with the same parameters.
 
-``wv`` is a :class:`~wordspace.subword.SubwordVectors`: vocabulary words' vectors are the
+``wv`` is a :class:`~wordspace.vectors.subword.SubwordVectors`: vocabulary words' vectors are the
 mean of their rows; any other string's is the mean of its n-gram rows.
 """
 
@@ -21,18 +21,19 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import FormatError, ParameterError
-from ..subword import SubwordVectors, subword_table
-from ..text import Tokenizer
-from ..vocab import Vocabulary
-from ._common import integer, phrases_meta, restore_vocab, rule, vocab_state
-from ._common import mix_seed as _mix
-from .word2vec import _CONSTRAINTS as _W2V_CONSTRAINTS
-from .word2vec import Word2Vec, _init_vectors
+from wordspace.errors import FormatError, ParameterError
+from wordspace.text.tokenizer import Tokenizer
+from wordspace.text.vocab import Vocabulary
+from wordspace.train._common import integer, phrases_meta, restore_vocab, rule, vocab_state
+from wordspace.train._common import mix_seed as _mix
+from wordspace.train.word2vec import _CONSTRAINTS as _W2V_CONSTRAINTS
+from wordspace.train.word2vec import Word2Vec, _init_vectors
+from wordspace.vectors.subword import SubwordVectors, subword_table
 
 __all__ = ["FastText"]
 
@@ -87,7 +88,7 @@ class FastText(Word2Vec):
     Skip-gram here predicts the context words from the centre word's subwords and applies the
     input gradient once per window (see ``kernels.fasttext``).
 
-    Attributes after ``fit``: ``wv`` (:class:`~wordspace.subword.SubwordVectors`), ``vocab_``,
+    Attributes after ``fit``: ``wv`` (:class:`~wordspace.vectors.subword.SubwordVectors`), ``vocab_``,
     ``wi_`` (input matrix: words then buckets), ``syn1neg_``/``syn1_`` (output weights),
     ``loss_history_``, ``epoch_stats_``, ``epochs_trained_``.
     """
@@ -225,8 +226,8 @@ class FastText(Word2Vec):
     # ------------------------------------------------------------------ training
     def _train(self, ids: np.ndarray, starts: np.ndarray,
                progress: Callable[..., None] | None) -> None:
-        from ..kernels import fasttext as kft
-        from ..kernels import word2vec as kw2v
+        from wordspace.kernels import fasttext as kft
+        from wordspace.kernels import word2vec as kw2v
 
         vocab = self.vocab_
         if self.wi_ is None:
@@ -263,7 +264,7 @@ class FastText(Word2Vec):
                          f"{self.minn}-{self.maxn} in {self.bucket_:,} buckets)")
 
     def _make_wv(self) -> None:
-        from ..kernels.fasttext import compose_vectors
+        from wordspace.kernels.fasttext import compose_vectors
 
         n = len(self.vocab_)
         meta = {"trainer": "fasttext", "params": self._config(),
@@ -316,12 +317,12 @@ class FastText(Word2Vec):
     def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
                      extra_arrays: Mapping[str, np.ndarray] | None = None,
                      extra_meta: Mapping[str, Any] | None = None) -> None:
-        from ..subword import native_io
+        from wordspace.io.native import save_native
 
         arrays, state = self._get_state()
         _, sub_meta = self.wv.native_parts()
         section = {"config": self._config(), **state}
-        native_io().save_native(self.wv, path, layout=layout,
+        save_native(self.wv, path, layout=layout,
                                 extra_arrays={**arrays, **(extra_arrays or {})},
                                 extra_meta={**sub_meta, "model": self._model_kind,
                                             self._state_key: section, **self._partial_meta(),
@@ -383,7 +384,65 @@ class FastText(Word2Vec):
         (``hs=1, negative=0``) the output rows follow this library's Huffman tree, which may
         order ties differently from the official tool's: its word vectors are unaffected,
         its ``predict``-style use of the output layer is not guaranteed."""
-        from ..fasttext_format import save_facebook_model
+        from wordspace.io.fasttext_bin import save_facebook_model
 
         self._check_fitted("save_facebook_model()")
         save_facebook_model(self, path)
+
+    def _facebook_parts(self) -> tuple[Any, dict[str, int], float, int, list[np.ndarray],
+                                       np.ndarray]:
+        """What a Facebook ``.bin`` holds of this model: ``(wv, args, t, ntokens, input
+        matrices, output matrix)`` (read by :func:`wordspace.io.fasttext_bin.save_facebook_model`)."""
+        self._check_fitted("save_facebook_model()")
+        wv = self.wv
+        n = len(wv)
+        args = {"dim": wv.vector_size, "ws": int(self.window), "epoch": int(self.epochs),
+                "minCount": int(self.min_count), "neg": int(self.negative), "wordNgrams": 1,
+                "loss": 1 if (self.hs and not self.negative) else 2,
+                "model": 2 if self.sg else 1, "bucket": self.bucket_, "minn": wv.minn,
+                "maxn": wv.maxn, "lrUpdateRate": 100}
+        if args["loss"] == 1:
+            out = np.zeros((n, wv.vector_size), np.float32)
+            out[: self.syn1_.shape[0]] = self.syn1_[:n]
+        else:
+            out = self.syn1neg_
+        return wv, args, float(self.sample), int(self.vocab_.total_words), [self.wi_], out
+
+
+def load_facebook_model(path: str | os.PathLike):
+    """A :class:`~wordspace.train.fasttext.FastText` model from a Facebook ``.bin`` (input
+    and output weights, vocabulary, parameters), ready for queries or ``partial_fit``."""
+    from wordspace.io.fasttext_bin import read_bin, subword_table
+
+    p = Path(path)
+    parsed = read_bin(p, want_output=True)
+    raw, counts, wi, out, info = (parsed["raw"], parsed["counts"], parsed["input"],
+                                  parsed["output"], parsed["info"])
+    args = info["args"]
+    if args["model"] == 3:
+        raise FormatError(f"{p} is a supervised (classification) fastText model; "
+                          "load its word vectors with load_facebook_vectors")
+    keys = parsed["keys"]
+    n, d = wi.shape[0] - args["bucket"], args["dim"]
+    hs = args["loss"] == 1
+    model = FastText(vector_size=d, window=args["ws"], min_count=max(1, args["minCount"]),
+                     sg=1 if args["model"] == 2 else 0, hs=int(hs),
+                     negative=0 if hs else max(1, args["neg"]),
+                     sample=float(args["t"]), epochs=max(1, args["epoch"]),
+                     minn=args["minn"] if args["maxn"] else 0, maxn=args["maxn"],
+                     bucket=max(1, args["bucket"]), seed=1)
+    model.vocab_ = Vocabulary(keys, counts, min_count=max(1, args["minCount"]),
+                              total_words=info["ntokens"])
+    model.wi_ = wi
+    model.syn1neg_ = out if not hs else np.zeros((n, d), np.float32)
+    model.syn1_ = out[: max(n - 1, 1)].copy() if hs else np.zeros((max(n - 1, 1), d),
+                                                                    np.float32)
+    model.epochs_trained_ = 0
+    model.loss_history_ = []
+    model.epoch_stats_ = []
+    model._subwords = subword_table(raw, model.minn, model.maxn, model.bucket_)
+    model._trained_ngrams = (model.minn, model.maxn)
+    model.tokenizer_ = Tokenizer(lowercase=False)
+    model._make_wv()
+    model.wv.meta.update({"source": str(p), "format": "fasttext-bin", "fasttext_args": args})
+    return model

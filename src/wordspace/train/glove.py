@@ -1,9 +1,9 @@
 """GloVe: global vectors from a co-occurrence matrix (Pennington, Socher & Manning 2014).
 
 Orchestration around :mod:`wordspace.kernels.glove`: the corpus is read into an id array over a
-:class:`~wordspace.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
+:class:`~wordspace.text.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
 co-occurrence matrix is counted in memory-bounded blocks
-(:func:`~wordspace.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
+(:func:`~wordspace.text.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
 AdaGrad exactly as Stanford's ``glove.c`` does. The non-zeros become 16-byte training records;
 for a large matrix they are filled from a copy on disk, a slice of rows at a time, and the
 matrix is read back after training, so that the peak holds the records but not the matrix
@@ -28,14 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
-from ..text import Tokenizer
-from ..vectors import WordVectors
-from ..vocab import Vocabulary
-from ._common import (
+from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from wordspace.text.tokenizer import Tokenizer
+from wordspace.text.vocab import Vocabulary
+from wordspace.train._common import (
     CHECKPOINT_RULES,
     Checkpointer,
-    Estimator,
+    Trainer,
     boolean,
     callbacks_rule,
     check_finite,
@@ -48,7 +47,8 @@ from ._common import (
     vocab_fingerprint,
     vocab_state,
 )
-from ._common import mix_seed as _mix
+from wordspace.train._common import mix_seed as _mix
+from wordspace.vectors.keyed import WordVectors
 
 __all__ = ["GloVe"]
 
@@ -91,7 +91,7 @@ _FILL_SLICE = 1 << 22  # non-zeros read back from the spilled matrix at a time
 
 def _fill(model: GloVe, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, row0: int,
           rec_i: np.ndarray, rec_f: np.ndarray) -> None:
-    from ..kernels import glove as k
+    from wordspace.kernels import glove as k
 
     k.fill_records(indptr, indices, data, float(model.x_max), float(model.alpha), rec_i, rec_f,
                    row0)
@@ -168,7 +168,7 @@ def _aligned(shape: tuple[int, int], fill: float) -> np.ndarray:
     return a
 
 
-class GloVe(Estimator):
+class GloVe(Trainer):
     """GloVe word vectors, trained as Stanford's C tool does, in bounded memory.
 
     Parameters
@@ -281,7 +281,7 @@ class GloVe(Estimator):
             progress: Callable[..., None] | None = None, client=None) -> GloVe:
         """Count co-occurrences in ``corpus`` and train fresh vectors; returns ``self``.
 
-        ``corpus``: a path, a :class:`~wordspace.corpus.Corpus` or a re-iterable of token
+        ``corpus``: a path, a :class:`~wordspace.text.corpus.Corpus` or a re-iterable of token
         lists. ``cooccurrence``: reuse a matrix instead of counting one: either a file written
         by :meth:`save_cooccurrence` (it holds its vocabulary; then leave ``corpus`` out), or
         a square ``scipy.sparse`` matrix in the vocabulary order of ``corpus`` (the corpus
@@ -304,7 +304,7 @@ class GloVe(Estimator):
         if resume is not None:
             return self._fit_resumed(resume, corpus, cooccurrence, progress)
         if client is not None and cooccurrence is None:
-            from ..distributed import fit_glove_counts
+            from wordspace.distributed import fit_glove_counts
             self.vocab_, self.cooccurrence_ = fit_glove_counts(self, corpus, client, progress)
         else:
             self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
@@ -318,8 +318,8 @@ class GloVe(Estimator):
                      progress: Callable[..., None] | None) -> GloVe:
         """Continue a checkpoint: the vocabulary of ``corpus`` (or of the co-occurrence file)
         must be the checkpoint's; the shuffled records come from the checkpoint (no count)."""
-        from ..cooccurrence import load_cooccurrence
-        from ..corpus import as_corpus
+        from wordspace.io.cooccurrence import load_cooccurrence
+        from wordspace.text.corpus import as_corpus
 
         t0 = time.perf_counter()
         if corpus is not None:
@@ -391,8 +391,9 @@ class GloVe(Estimator):
         """The vocabulary (``vocab`` when given) and co-occurrence matrix to train on."""
         import scipy.sparse as sp
 
-        from ..cooccurrence import cooccurrence_matrix, load_cooccurrence
-        from ..corpus import as_corpus
+        from wordspace.io.cooccurrence import load_cooccurrence
+        from wordspace.text.cooccurrence import cooccurrence_matrix
+        from wordspace.text.corpus import as_corpus
 
         matrix = None
         t0 = time.perf_counter()
@@ -488,7 +489,7 @@ class GloVe(Estimator):
         """The training records of ``cooccurrence_`` (and, for a large matrix, the spill
         that holds it on disk while they train: ``cooccurrence_`` is None until
         :meth:`_unspill`)."""
-        from ..kernels import glove as k
+        from wordspace.kernels import glove as k
 
         X = self.cooccurrence_
         nnz = int(X.nnz)
@@ -544,7 +545,7 @@ class GloVe(Estimator):
 
     def _train(self, progress: Callable[..., None] | None,
                resume: dict[str, Any] | None = None) -> None:
-        from ..kernels import glove as k
+        from wordspace.kernels import glove as k
 
         t_train = time.perf_counter()
         if resume is not None:
@@ -573,7 +574,7 @@ class GloVe(Estimator):
                        t_train: float, pos: dict[str, Any] | None) -> None:
         """Train on the (globally shuffled) records ``rec_i``; ``pos``: where a checkpoint
         stopped (None: from the start)."""
-        from ..kernels import glove as k
+        from wordspace.kernels import glove as k
 
         rec_f = rec_i.view(np.float32)
         nnz = rec_i.shape[0]
@@ -755,7 +756,7 @@ class GloVe(Estimator):
     def save_cooccurrence(self, path: str | os.PathLike, *, compressed: bool = False) -> None:
         """Save ``cooccurrence_`` with its vocabulary (``.npz``, no pickle), so that
         ``GloVe(...).fit(cooccurrence=path)`` can train again without counting."""
-        from ..cooccurrence import save_cooccurrence
+        from wordspace.io.cooccurrence import save_cooccurrence
 
         if getattr(self, "cooccurrence_", None) is None:
             raise ParameterError("no co-occurrence matrix yet; call fit() first")

@@ -20,15 +20,14 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..corpus import as_corpus, release_pages
-from ..errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
-from ..text import Tokenizer
-from ..vectors import WordVectors
-from ..vocab import Vocabulary
-from ._common import (
+from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from wordspace.text.corpus import as_corpus, release_pages
+from wordspace.text.tokenizer import Tokenizer
+from wordspace.text.vocab import Vocabulary
+from wordspace.train._common import (
     CHECKPOINT_RULES,
     Checkpointer,
-    Estimator,
+    Trainer,
     boolean,
     callbacks_rule,
     check_finite,
@@ -41,7 +40,8 @@ from ._common import (
     vocab_fingerprint,
     vocab_state,
 )
-from ._common import mix_seed as _mix
+from wordspace.train._common import mix_seed as _mix
+from wordspace.vectors.keyed import WordVectors
 
 __all__ = ["Word2Vec"]
 
@@ -98,7 +98,7 @@ def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
 
 
 
-class Word2Vec(Estimator):
+class Word2Vec(Trainer):
     """word2vec embeddings (Mikolov et al. 2013): skip-gram or CBOW, negative sampling and/or
     hierarchical softmax. Parameters and names follow gensim's ``Word2Vec``.
 
@@ -249,7 +249,7 @@ class Word2Vec(Estimator):
         (default 20,000; docs/scaling.md); see :mod:`wordspace.distributed`.
         """
         if client is not None:
-            from ..distributed import fit_word2vec
+            from wordspace.distributed import fit_word2vec
             return fit_word2vec(self, corpus, client, progress=progress,
                                 **({} if sync_words is None else {"sync_words": sync_words}))
         if sync_words is not None:
@@ -354,7 +354,7 @@ class Word2Vec(Estimator):
 
     def _train(self, ids: np.ndarray, starts: np.ndarray,
                progress: Callable[..., None] | None) -> None:
-        from ..kernels import word2vec as kernels
+        from wordspace.kernels import word2vec as kernels
 
         # a numba dispatcher: its call signature is not visible to type checkers
         train_job = cast(Callable[..., tuple[int, int, float, float]], kernels.train_job)

@@ -10,8 +10,13 @@ docs/porting_from_gensim.md.
 
 from __future__ import annotations
 
-from ._errors import CompatWarning, RemovedAttributeError, UnsupportedError, VecattrError
-from .models import (
+from wordspace.compat.gensim._errors import (
+    CompatWarning,
+    RemovedAttributeError,
+    UnsupportedError,
+    VecattrError,
+)
+from wordspace.compat.gensim.models import (
     CallbackAny2Vec,
     FastText,
     FastTextKeyedVectors,
@@ -20,7 +25,7 @@ from .models import (
     PathLineSentences,
     Word2Vec,
 )
-from .models.keyedvectors import CorrelationResult, as_keyed_vectors
+from wordspace.compat.gensim.models.keyedvectors import CorrelationResult, as_keyed_vectors
 
 __all__ = [
     "Word2Vec",

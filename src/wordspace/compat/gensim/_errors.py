@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...errors import WordspaceError
+from wordspace.errors import WordspaceError
 
 __all__ = ["UnsupportedError", "RemovedAttributeError", "VecattrError", "CompatWarning"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import UnsupportedError
+from wordspace.compat.gensim._errors import UnsupportedError
 
 __all__ = ["load", "info"]
 
@@ -19,8 +19,7 @@ __all__ = ["load", "info"]
 def load(name: str, return_path: bool = False) -> Any:
     """The pretrained vectors called ``name`` (e.g. ``"glove-wiki-gigaword-50"``)."""
     import wordspace
-
-    from .models.keyedvectors import as_keyed_vectors
+    from wordspace.compat.gensim.models.keyedvectors import as_keyed_vectors
 
     if return_path:
         raise UnsupportedError("return_path=True is not supported: wordspace keeps models in "
@@ -32,7 +31,7 @@ def info(name: str | None = None, show_only_latest: bool = True,
          name_only: bool = False) -> Any:
     """gensim's catalogue shape: ``{"models": {name: {...}}, "corpora": {}}`` (or one
     model's entry, or the names with ``name_only=True``)."""
-    from ... import pretrained
+    from wordspace.io import pretrained
 
     describe = getattr(pretrained, "info", None)
     models: dict[str, Any] = {}

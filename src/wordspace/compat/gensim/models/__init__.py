@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .callbacks import CallbackAny2Vec
-from .fasttext import FastText, FastTextKeyedVectors
-from .keyedvectors import KeyedVectors
-from .word2vec import LineSentence, PathLineSentences, Word2Vec
+from wordspace.compat.gensim.models.callbacks import CallbackAny2Vec
+from wordspace.compat.gensim.models.fasttext import FastText, FastTextKeyedVectors
+from wordspace.compat.gensim.models.keyedvectors import KeyedVectors
+from wordspace.compat.gensim.models.word2vec import LineSentence, PathLineSentences, Word2Vec
 
 __all__ = ["Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "LineSentence",
            "PathLineSentences", "CallbackAny2Vec"]

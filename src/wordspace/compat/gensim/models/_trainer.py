@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ....corpus import Corpus
-from ....errors import CorpusError, ParameterError, TrainingDivergedError
-from ....vocab import Vocabulary
-from .._errors import CompatWarning, UnsupportedError
-from .keyedvectors import _GensimKV, as_keyed_vectors, refuse_pickle
+from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace.compat.gensim.models.keyedvectors import _GensimKV, as_keyed_vectors, refuse_pickle
+from wordspace.errors import CorpusError, ParameterError, TrainingDivergedError
+from wordspace.text.corpus import Corpus
+from wordspace.text.vocab import Vocabulary
 
 __all__ = ["GensimTrainer", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "MAX_WORDS_IN_BATCH"]
 
@@ -56,7 +56,7 @@ def _unsupported(name: str) -> Callable[..., Any]:
 
 
 if TYPE_CHECKING:  # the mixin always goes before a wordspace trainer in the bases
-    from ....train.word2vec import Word2Vec as _TrainerBase
+    from wordspace.train.word2vec import Word2Vec as _TrainerBase
 else:
     _TrainerBase = object
 
@@ -183,7 +183,7 @@ class GensimTrainer(_TrainerBase):
         cached = self._cached_corpus  # set only while the constructor builds and trains
         if cached is not None and cached[0] is source and cached[1] is not None:
             return cached[1]
-        from .word2vec import LineSentence
+        from wordspace.compat.gensim.models.word2vec import LineSentence
 
         if isinstance(source, LineSentence) and source.limit is None:  # the fast file reader
             corpus = self._as_corpus_with(source.source, source.max_sentence_length)
@@ -243,7 +243,7 @@ class GensimTrainer(_TrainerBase):
                               trim_rule: Callable[[str, int, int], int] | None = None,
                               update: bool = False) -> None:
         """Build the vocabulary from a ``{word: count}`` mapping instead of a corpus."""
-        from ....text import Tokenizer
+        from wordspace.text.tokenizer import Tokenizer
 
         self._validate()
         if not isinstance(word_freq, Mapping) or not word_freq:

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ....errors import ParameterError
-from ....subword import SubwordVectors
-from ....train._common import is_int
-from ....train.fasttext import FastText as _FastText
-from ....train.word2vec import _init_vectors
-from .._errors import CompatWarning, UnsupportedError
-from ._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
-from .keyedvectors import REAL, _GensimKV
+from wordspace._base import is_int
+from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
+from wordspace.compat.gensim.models.keyedvectors import REAL, _GensimKV
+from wordspace.errors import ParameterError
+from wordspace.train.fasttext import FastText as _FastText
+from wordspace.train.word2vec import _init_vectors
+from wordspace.vectors.subword import SubwordVectors
 
 __all__ = ["FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
            "save_facebook_model"]
@@ -200,7 +200,7 @@ def _adopt(model: _FastText) -> FastText:
 
 def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> FastText:
     """A trainable :class:`FastText` from an official fastText ``.bin``."""
-    from ....fasttext_format import load_facebook_model as _load
+    from wordspace.train.fasttext import load_facebook_model as _load
 
     _utf8(encoding)
     return _adopt(_load(path))
@@ -209,7 +209,7 @@ def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> Fas
 def load_facebook_vectors(path: str | os.PathLike,
                           encoding: str = "utf-8") -> FastTextKeyedVectors:
     """The :class:`FastTextKeyedVectors` of an official fastText ``.bin``."""
-    from ....fasttext_format import load_facebook_vectors as _load
+    from wordspace.io.fasttext_bin import load_facebook_vectors as _load
 
     _utf8(encoding)
     return FastTextKeyedVectors._from_vectors(_load(path))
@@ -218,7 +218,7 @@ def load_facebook_vectors(path: str | os.PathLike,
 def save_facebook_model(model: Any, path: str | os.PathLike, encoding: str = "utf-8",
                         lr_update_rate: int = 100, word_ngrams: int = 1) -> None:
     """Write a model (or its subword vectors) as an official fastText ``.bin``."""
-    from ....fasttext_format import save_facebook_model as _save
+    from wordspace.io.fasttext_bin import save_facebook_model as _save
 
     _utf8(encoding)
     if word_ngrams != 1:

@@ -20,11 +20,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from ....errors import ParameterError
-from ....subword import SubwordVectors
-from ....train._common import is_int
-from ....vectors import WordVectors
-from .._errors import CompatWarning, RemovedAttributeError, UnsupportedError, VecattrError
+from wordspace._base import is_int
+from wordspace.compat.gensim._errors import (
+    CompatWarning,
+    RemovedAttributeError,
+    UnsupportedError,
+    VecattrError,
+)
+from wordspace.errors import ParameterError
+from wordspace.vectors.keyed import WordVectors
+from wordspace.vectors.subword import SubwordVectors
 
 __all__ = ["KeyedVectors", "CorrelationResult", "REAL", "Word2VecKeyedVectors"]
 
@@ -432,7 +437,7 @@ class _GensimKV(_KVBase):
                             case_insensitive: bool = True, dummy4unknown: bool = False):
         """gensim's return shape: ``((pearson, pvalue), (spearman, pvalue), oov_ratio)``,
         ``oov_ratio`` in percent. Same figures as gensim on the same vectors."""
-        from ....evaluate import evaluate_word_pairs
+        from wordspace.analysis.evaluate import evaluate_word_pairs
 
         r = evaluate_word_pairs(self, pairs, delimiter=delimiter, encoding=encoding,
                                 restrict_vocab=restrict_vocab,
@@ -445,7 +450,7 @@ class _GensimKV(_KVBase):
                                 similarity_function: str = "most_similar"):
         """gensim's return shape: ``(score, sections)``, ``sections`` a list of
         ``{"section", "correct", "incorrect"}`` dicts ending with ``"Total accuracy"``."""
-        from ....evaluate import evaluate_word_analogies
+        from wordspace.analysis.evaluate import evaluate_word_analogies
 
         methods = {"most_similar": "3cosadd", "most_similar_cosmul": "3cosmul"}
         if similarity_function not in methods:
@@ -492,7 +497,7 @@ class _GensimKV(_KVBase):
     def load(cls, fname: str | os.PathLike, mmap: Any = None):
         """Load vectors saved by :meth:`save` (or any native wordspace model);
         ``mmap='r'`` memory-maps them (read-only, shared across processes)."""
-        from ....native import load_native
+        from wordspace.io.native import load_native
 
         refuse_pickle(fname, "KeyedVectors")
         wv = load_native(fname, mmap=_mmap_flag(mmap))
@@ -516,7 +521,7 @@ class _GensimKV(_KVBase):
             if not np.array_equal(order, np.arange(len(self))):
                 out = WordVectors.subset(self, [self.index_to_key[i] for i in order])
         if fvocab is not None:
-            from ...._files import atomic_path
+            from wordspace._files import atomic_path
 
             counts = out.counts if out.counts is not None else np.zeros(len(out), np.int64)
             with atomic_path(fvocab) as tmp:
@@ -534,7 +539,7 @@ class _GensimKV(_KVBase):
 
         As gensim: keys without a count from ``fvocab`` get ``count = vocab_size - index``.
         Vectors are always float32 (another ``datatype`` warns)."""
-        from ....formats import load_word2vec_format
+        from wordspace.io.formats import load_word2vec_format
 
         if encoding.replace("-", "").lower() != "utf8":
             raise UnsupportedError(f"encoding={encoding!r} is not supported: word vector files "
@@ -603,7 +608,7 @@ class _GensimKV(_KVBase):
 
 
 def _read_fvocab(path: str | os.PathLike) -> dict[str, int]:
-    from ....errors import FormatError
+    from wordspace.errors import FormatError
 
     out: dict[str, int] = {}
     with open(path, encoding="utf-8") as fh:
@@ -656,7 +661,7 @@ def as_keyed_vectors(wv: WordVectors) -> Any:
     if _is_kv(wv):
         return wv
     if isinstance(wv, SubwordVectors):
-        from .fasttext import FastTextKeyedVectors
+        from wordspace.compat.gensim.models.fasttext import FastTextKeyedVectors
 
         return FastTextKeyedVectors._from_vectors(wv)
     return KeyedVectors._from_vectors(wv)

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ....errors import ParameterError
-from ....train.word2vec import Word2Vec as _Word2Vec
-from ._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
+from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
+from wordspace.errors import ParameterError
+from wordspace.train.word2vec import Word2Vec as _Word2Vec
 
 __all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]
 

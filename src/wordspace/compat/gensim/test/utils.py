@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ....errors import ParameterError
+from wordspace.errors import ParameterError
 
 __all__ = ["common_texts", "datapath", "get_tmpfile", "temporary_file",
            "simple_preprocess", "module_path"]
@@ -68,7 +68,7 @@ def simple_preprocess(doc: str, deacc: bool = False, min_len: int = 2,
     """gensim's ``simple_preprocess``: lowercase alphabetic tokens of ``min_len`` to
     ``max_len`` characters (``deacc``: strip accents first)."""
     if deacc:
-        from ....text import normalize_text
+        from wordspace.text.tokenizer import normalize_text
 
         doc = normalize_text(doc)
     return [m.group() for m in _ALPHABETIC.finditer(doc.lower())
@@ -93,7 +93,7 @@ def temporary_file(name: str = "") -> Iterator[str]:
 def datapath(fname: str) -> str:
     """Path of one of the example data files (see the module docstring)."""
     if fname in _BUNDLED:
-        from ....evaluate import datapath as bundled
+        from wordspace.analysis.evaluate import datapath as bundled
 
         return str(bundled(fname))
     if fname not in _GENERATED:
@@ -106,7 +106,7 @@ def datapath(fname: str) -> str:
 
 
 def _brown_documents(n_docs: int = 300, per_doc: int = 4) -> list[str]:
-    from ....corpus import embedded_corpus
+    from wordspace.text.corpus import embedded_corpus
 
     lines: list[str] = []
     source = str(embedded_corpus("brown").source)  # the file (raw text, mixed case)
@@ -119,8 +119,8 @@ def _brown_documents(n_docs: int = 300, per_doc: int = 4) -> list[str]:
 
 
 def _generate(fname: str, path: Path) -> None:
-    from ...._files import atomic_path
-    from ....vectors import WordVectors
+    from wordspace._files import atomic_path
+    from wordspace.vectors.keyed import WordVectors
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if fname == "lee_background.cor":

@@ -1,0 +1,2 @@
+"""The analysis layer: benchmarks (``evaluate``), value alignment and held-out values
+(``alignment``), text similarity and documents as features (``textsim``)."""
