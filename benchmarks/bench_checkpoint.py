@@ -80,19 +80,30 @@ def cost(args, tmp: Path) -> None:
     m = Word2Vec(**params, checkpoint_path=str(ck), checkpoint_every=probe)
     timer = _WriteTimes(m)
     m.fit(args.corpus)
-    out = {"part": "cost", "model": "word2vec cbow", "corpus": str(args.corpus),
-           "epochs": args.epochs, "workers": args.workers, "vocabulary": len(m.wv),
-           "probe_every_s": round(probe, 2), "checkpoints": len(timer.times),
-           "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
-           "train_seconds": round(m.train_seconds_, 2)}
+    out = {
+        "part": "cost",
+        "model": "word2vec cbow",
+        "corpus": str(args.corpus),
+        "epochs": args.epochs,
+        "workers": args.workers,
+        "vocabulary": len(m.wv),
+        "probe_every_s": round(probe, 2),
+        "checkpoints": len(timer.times),
+        "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
+        "train_seconds": round(m.train_seconds_, 2),
+    }
     if timer.times:
         mean = statistics.mean(timer.times)
-        out.update(write_seconds_mean=round(mean, 3), write_seconds_max=round(max(timer.times), 3),
-                   overhead_at_600s_percent=round(100 * mean / 600, 3))
+        out.update(
+            write_seconds_mean=round(mean, 3),
+            write_seconds_max=round(max(timer.times), 3),
+            overhead_at_600s_percent=round(100 * mean / 600, 3),
+        )
     if plain is not None:
         out["train_seconds_without"] = round(plain.train_seconds_, 2)
         out["measured_overhead_percent_at_probe"] = round(
-            100 * (m.train_seconds_ - plain.train_seconds_) / plain.train_seconds_, 2)
+            100 * (m.train_seconds_ - plain.train_seconds_) / plain.train_seconds_, 2
+        )
     _emit(out)
     ck.unlink(missing_ok=True)
 
@@ -108,15 +119,22 @@ def glove_cost(args, tmp: Path) -> None:
     m = GloVe(**params, checkpoint_path=str(ck), checkpoint_every=probe)
     timer = _WriteTimes(m)
     m.fit(args.corpus)
-    out = {"part": "glove_cost", "corpus": str(args.corpus), "epochs": args.glove_epochs,
-           "probe_every_s": round(probe, 2),
-           "vocabulary": len(m.wv), "nonzeros": m.nonzeros_, "checkpoints": len(timer.times),
-           "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
-           "train_seconds": round(m.train_seconds_, 2)}
+    out = {
+        "part": "glove_cost",
+        "corpus": str(args.corpus),
+        "epochs": args.glove_epochs,
+        "probe_every_s": round(probe, 2),
+        "vocabulary": len(m.wv),
+        "nonzeros": m.nonzeros_,
+        "checkpoints": len(timer.times),
+        "checkpoint_bytes": ck.stat().st_size if ck.exists() else None,
+        "train_seconds": round(m.train_seconds_, 2),
+    }
     if timer.times:
         mean = statistics.mean(timer.times)
-        out.update(write_seconds_mean=round(mean, 3),
-                   overhead_at_600s_percent=round(100 * mean / 600, 3))
+        out.update(
+            write_seconds_mean=round(mean, 3), overhead_at_600s_percent=round(100 * mean / 600, 3)
+        )
     _emit(out)
     ck.unlink(missing_ok=True)
 
@@ -138,6 +156,7 @@ def quality(args, tmp: Path) -> None:
         def progress(done, total, **info):
             if done >= fraction * total:
                 raise KeyboardInterrupt
+
         return progress
 
     stops = []
@@ -153,11 +172,20 @@ def quality(args, tmp: Path) -> None:
         stops.append(m.training_progress_)
     m = Word2Vec.resume(ck)
     m.fit(args.corpus)
-    _emit({"part": "quality", "corpus": str(args.corpus), "epochs": args.epochs,
-           "workers": args.workers, "checkpoint_every_s": round(every, 2),
-           "interrupted_at": [round(s["done"] / s["total"], 3) for s in stops],
-           "uninterrupted": _quality(ref.wv), "resumed_twice": _quality(m.wv),
-           "other_seed": _quality(other.wv), "uninterrupted_seconds": round(ref_s, 1)})
+    _emit(
+        {
+            "part": "quality",
+            "corpus": str(args.corpus),
+            "epochs": args.epochs,
+            "workers": args.workers,
+            "checkpoint_every_s": round(every, 2),
+            "interrupted_at": [round(s["done"] / s["total"], 3) for s in stops],
+            "uninterrupted": _quality(ref.wv),
+            "resumed_twice": _quality(m.wv),
+            "other_seed": _quality(other.wv),
+            "uninterrupted_seconds": round(ref_s, 1),
+        }
+    )
     ck.unlink(missing_ok=True)
 
 
@@ -166,12 +194,20 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DATA / "corpus" / "wiki100m.txt")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--probe-every", type=float, default=None,
-                    help="seconds between checkpoints in the cost run (default: a fifth of "
-                    "the measured training time, so several are written)")
-    ap.add_argument("--quality-every", type=float, default=None,
-                    help="seconds between checkpoints in the interrupted run (default: a "
-                    "tenth of the uninterrupted run's time)")
+    ap.add_argument(
+        "--probe-every",
+        type=float,
+        default=None,
+        help="seconds between checkpoints in the cost run (default: a fifth of "
+        "the measured training time, so several are written)",
+    )
+    ap.add_argument(
+        "--quality-every",
+        type=float,
+        default=None,
+        help="seconds between checkpoints in the interrupted run (default: a "
+        "tenth of the uninterrupted run's time)",
+    )
     ap.add_argument("--no-baseline", dest="baseline", action="store_false")
     ap.add_argument("--no-cost", dest="cost", action="store_false")
     ap.add_argument("--no-quality", dest="quality", action="store_false")

@@ -143,8 +143,16 @@ def spawn(python: str, side: str, snippet: str, ctx: dict) -> dict:
     env = dict(os.environ)
     if side == "wordspace":
         env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [python, str(Path(__file__).resolve()), "--side", side, "--snippet", snippet,
-           "--ctx", json.dumps(ctx)]
+    cmd = [
+        python,
+        str(Path(__file__).resolve()),
+        "--side",
+        side,
+        "--snippet",
+        snippet,
+        "--ctx",
+        json.dumps(ctx),
+    ]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
@@ -196,12 +204,18 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--snippets", default="docs,same_vectors,train")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--vocab", type=int, default=100_000,
-                    help="words of GloVe 6B 50-d exported for same_vectors")
-    ap.add_argument("--bucket", type=int, default=2_000_000,
-                    help="FastText n-gram buckets for train_fasttext")
-    ap.add_argument("--vectors", default=None,
-                    help="a word2vec text file to use for same_vectors instead")
+    ap.add_argument(
+        "--vocab",
+        type=int,
+        default=100_000,
+        help="words of GloVe 6B 50-d exported for same_vectors",
+    )
+    ap.add_argument(
+        "--bucket", type=int, default=2_000_000, help="FastText n-gram buckets for train_fasttext"
+    )
+    ap.add_argument(
+        "--vectors", default=None, help="a word2vec text file to use for same_vectors instead"
+    )
     ap.add_argument("--gensim-python", default="/work/bench-venvs/gensim/bin/python")
     ap.add_argument("--side", choices=sorted(PKGS), help=argparse.SUPPRESS)
     ap.add_argument("--snippet", help=argparse.SUPPRESS)
@@ -218,17 +232,27 @@ def main() -> None:
             corpus = head_of(corpus, 2_000_000, tmpd / "corpus.txt")
         vectors = args.vectors
         n_vocab = min(args.vocab, 20_000) if args.quick else args.vocab
-        ctx = {"CORPUS": str(corpus), "WORKERS": args.workers, "BUCKET": args.bucket,
-               "ANALOGIES": str(EVAL / "questions-words.txt"),
-               "PAIRS": {"wordsim353": str(EVAL / "wordsim353.tsv"),
-                         "simlex999": str(EVAL / "simlex999.txt")}}
+        ctx = {
+            "CORPUS": str(corpus),
+            "WORKERS": args.workers,
+            "BUCKET": args.bucket,
+            "ANALOGIES": str(EVAL / "questions-words.txt"),
+            "PAIRS": {
+                "wordsim353": str(EVAL / "wordsim353.tsv"),
+                "simlex999": str(EVAL / "simlex999.txt"),
+            },
+        }
         for snippet in args.snippets.split(","):
             if snippet == "same_vectors" and vectors is None:
                 vectors = str(tmpd / "vectors.txt")
                 export_vectors(n_vocab, Path(vectors))
             ctx["VECTORS"] = vectors
-            res = {side: spawn(args.gensim_python if side == "gensim" else sys.executable,
-                               side, snippet, ctx) for side in ("gensim", "wordspace")}
+            res = {
+                side: spawn(
+                    args.gensim_python if side == "gensim" else sys.executable, side, snippet, ctx
+                )
+                for side in ("gensim", "wordspace")
+            }
             line = {"snippet": snippet, **res}
             g, w = res["gensim"], res["wordspace"]
             if snippet.startswith("train"):

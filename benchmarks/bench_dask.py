@@ -70,7 +70,7 @@ def cut_shards(corpus: Path, mb: float | None, n: int, folder: Path) -> list[Pat
     paths = []
     for k in range(n):
         p = folder / f"shard{k:02d}.txt"
-        p.write_bytes(data[bounds[k]:bounds[k + 1]].strip() + b"\n")
+        p.write_bytes(data[bounds[k] : bounds[k + 1]].strip() + b"\n")
         paths.append(p)
     return paths
 
@@ -90,8 +90,9 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
     if mode == "cluster":
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        )
         client = Client(cluster)
     t0 = time.perf_counter()
     if stage == "vocab":
@@ -119,8 +120,18 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
         out.update(_quality(m.wv))
         if client is not None:
             st = m.sync_stats_
-            out["sync"] = {k: st[k] for k in ("parts", "sync_words", "rounds", "bytes_broadcast",
-                                              "bytes_gathered", "sync_seconds", "retries")}
+            out["sync"] = {
+                k: st[k]
+                for k in (
+                    "parts",
+                    "sync_words",
+                    "rounds",
+                    "bytes_broadcast",
+                    "bytes_gathered",
+                    "sync_seconds",
+                    "retries",
+                )
+            }
     out["driver_peak_mb"] = round(_rss_mb(), 1)
     if client is not None and cluster is not None:
         peaks = client.run(_rss_mb)
@@ -148,16 +159,22 @@ def _digest(*arrays) -> str:
 def _quality(wv) -> dict:
     import wordspace as ws
 
-    an = ws.evaluate_word_analogies(wv, DATA / "eval" / "questions-words.txt",
-                                    restrict_vocab=30000)
+    an = ws.evaluate_word_analogies(wv, DATA / "eval" / "questions-words.txt", restrict_vocab=30000)
     sim = ws.evaluate_word_pairs(wv, DATA / "eval" / "wordsim353.tsv")
     return {"analogy": round(float(an.score), 4), "ws353": round(float(sim.spearman[0]), 4)}
 
 
 # --------------------------------------------------------------------------- accuracy part
-def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
-               lr_scale: str = "auto", sync_start: int | None = None,
-               momentum: float | None = None) -> dict:
+def run_config(
+    cfg: str,
+    merge: str,
+    folder: str,
+    epochs: int,
+    workers: int,
+    lr_scale: str = "auto",
+    sync_start: int | None = None,
+    momentum: float | None = None,
+) -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
     from wordspace.distributed import fit_word2vec
@@ -173,28 +190,48 @@ def run_config(cfg: str, merge: str, folder: str, epochs: int, workers: int,
         spark = s == "spark"
         merge = "average" if spark else merge
         ls = lr_scale if lr_scale == "auto" or spark else float(lr_scale)
-        fit_word2vec(m, corpus, None, n_parts=int(k), sync_words=None if spark else int(s),
-                     merge=merge, lr_scale=1.0 if spark else ls,
-                     **({} if sync_start is None else
-                        {"sync_start": None if spark or sync_start <= 0 else sync_start}),
-                     **({} if momentum is None or spark else {"block_momentum": momentum}))
+        fit_word2vec(
+            m,
+            corpus,
+            None,
+            n_parts=int(k),
+            sync_words=None if spark else int(s),
+            merge=merge,
+            lr_scale=1.0 if spark else ls,
+            **(
+                {}
+                if sync_start is None
+                else {"sync_start": None if spark or sync_start <= 0 else sync_start}
+            ),
+            **({} if momentum is None or spark else {"block_momentum": momentum}),
+        )
         st = m.sync_stats_
-        out.update(parts=int(k), merge=merge, lr_scale=st["lr_scale"],
-                   sync_words=st["sync_words"], sync_start=st.get("sync_start"),
-                   momentum=st.get("block_momentum"),
-                   rounds=st["rounds"],
-                   mb_per_sync=round((st["bytes_broadcast"] + st["bytes_gathered"])
-                                     / max(st["rounds"], 1) / 1e6, 2))
+        out.update(
+            parts=int(k),
+            merge=merge,
+            lr_scale=st["lr_scale"],
+            sync_words=st["sync_words"],
+            sync_start=st.get("sync_start"),
+            momentum=st.get("block_momentum"),
+            rounds=st["rounds"],
+            mb_per_sync=round(
+                (st["bytes_broadcast"] + st["bytes_gathered"]) / max(st["rounds"], 1) / 1e6, 2
+            ),
+        )
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out.update(_quality(m.wv))
     return out
 
 
 def _child(kind: str, *args) -> dict:
-    code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
-            f"import bench_dask as b; print('RESULT', json.dumps(b.{kind}(*{args!r})))")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"),
-                                                       os.environ.get("PYTHONPATH", "")]))
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+        f"import bench_dask as b; print('RESULT', json.dumps(b.{kind}(*{args!r})))"
+    )
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -208,21 +245,42 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=None, help="use the first N MB only")
     ap.add_argument("--shards", type=int, default=16)
     ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=2, help="threads of the one-process runs "
-                    "and of each simulated part")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="threads of the one-process runs and of each simulated part",
+    )
     ap.add_argument("--stages", default="vocab,cooc,w2v")
-    ap.add_argument("--configs", default="default",
-                    help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
-                    f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2")
-    ap.add_argument("--lr-scale", default="auto", help="learning-rate factor of the parts "
-                    "(auto: the library's, sqrt(parts) with frequency and scaled, parts/2 with average; "
-                    "Spark-style runs always use 1)")
-    ap.add_argument("--sync-start", type=int, default=None, help="first round's words of "
-                    "the first epoch (rounds double up to sync_words); default: the library's")
-    ap.add_argument("--momentum", type=float, default=None, help="block momentum of the "
-                    "merge (default: the library's)")
-    ap.add_argument("--merges", default="frequency",
-                    help="any of frequency,average,sum,touched,scaled,bmuf")
+    ap.add_argument(
+        "--configs",
+        default="default",
+        help="comma list of K:sync_words, K:spark, single; 'default' = K in 2,4,8 "
+        f"x sync_words in {SYNCS} + K:spark + single; 'none' skips part 2",
+    )
+    ap.add_argument(
+        "--lr-scale",
+        default="auto",
+        help="learning-rate factor of the parts "
+        "(auto: the library's, sqrt(parts) with frequency and scaled, parts/2 with average; "
+        "Spark-style runs always use 1)",
+    )
+    ap.add_argument(
+        "--sync-start",
+        type=int,
+        default=None,
+        help="first round's words of "
+        "the first epoch (rounds double up to sync_words); default: the library's",
+    )
+    ap.add_argument(
+        "--momentum",
+        type=float,
+        default=None,
+        help="block momentum of the merge (default: the library's)",
+    )
+    ap.add_argument(
+        "--merges", default="frequency", help="any of frequency,average,sum,touched,scaled,bmuf"
+    )
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":
@@ -233,22 +291,47 @@ def main() -> None:
         configs = [c for c in a.configs.split(",") if c]
     with tempfile.TemporaryDirectory(prefix="bench_dask_") as tmp:
         files = cut_shards(a.corpus, a.mb, a.shards, Path(tmp))
-        print(json.dumps({"corpus": str(a.corpus), "mb": a.mb, "shards": len(files),
-                          "bytes": sum(p.stat().st_size for p in files)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "corpus": str(a.corpus),
+                    "mb": a.mb,
+                    "shards": len(files),
+                    "bytes": sum(p.stat().st_size for p in files),
+                }
+            ),
+            flush=True,
+        )
         for stage in stages:
-            rows = {mode: _child("run_stage", stage, mode, tmp, a.epochs, a.workers)
-                    for mode in ("single", "cluster")}
+            rows = {
+                mode: _child("run_stage", stage, mode, tmp, a.epochs, a.workers)
+                for mode in ("single", "cluster")
+            }
             line = {"stage": stage, **{m: r for m, r in rows.items()}}
             if stage in ("vocab", "cooc") and "digest" in rows["single"]:
                 line["exact"] = rows["single"]["digest"] == rows["cluster"].get("digest")
             print(json.dumps(line), flush=True)
         for cfg in configs:
-            merges = ["average"] if cfg.endswith(":spark") or cfg == "single" \
-                else a.merges.split(",")
+            merges = (
+                ["average"] if cfg.endswith(":spark") or cfg == "single" else a.merges.split(",")
+            )
             for merge in merges:
-                print(json.dumps(_child("run_config", cfg, merge, tmp, a.epochs, a.workers,
-                                        a.lr_scale, a.sync_start, a.momentum)),
-                  flush=True)
+                print(
+                    json.dumps(
+                        _child(
+                            "run_config",
+                            cfg,
+                            merge,
+                            tmp,
+                            a.epochs,
+                            a.workers,
+                            a.lr_scale,
+                            a.sync_start,
+                            a.momentum,
+                        )
+                    ),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,12 @@ CANDIDATES = [
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", type=int, action="append", help="candidate index (repeatable)")
-    ap.add_argument("--eval-dir", type=Path, help="folder with questions-words.txt, "
-                    "wordsim353.tsv and simlex999.txt (default: the bundled files, no SimLex)")
+    ap.add_argument(
+        "--eval-dir",
+        type=Path,
+        help="folder with questions-words.txt, "
+        "wordsim353.tsv and simlex999.txt (default: the bundled files, no SimLex)",
+    )
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
     qw = a.eval_dir / "questions-words.txt" if a.eval_dir else datapath("questions-words.txt")
@@ -62,10 +66,17 @@ def main() -> None:
         secs, cpu = time.perf_counter() - t, time.process_time() - cpu
         wv = model.wv
         an = evaluate_word_analogies(wv, qw, restrict_vocab=30000)
-        line = {"candidate": i, **cfg, "lowercase": lowercase, "vocab": len(wv),
-                "seconds": round(secs, 1), "cpu_seconds": round(cpu, 1),
-                "analogy": round(an.score, 4), "analogy_oov_ratio": round(an.oov_ratio, 1),
-                "ws353": round(evaluate_word_pairs(wv, ws353).spearman[0], 4)}
+        line = {
+            "candidate": i,
+            **cfg,
+            "lowercase": lowercase,
+            "vocab": len(wv),
+            "seconds": round(secs, 1),
+            "cpu_seconds": round(cpu, 1),
+            "analogy": round(an.score, 4),
+            "analogy_oov_ratio": round(an.oov_ratio, 1),
+            "ws353": round(evaluate_word_pairs(wv, ws353).spearman[0], 4),
+        }
         if simlex is not None:
             line["simlex"] = round(evaluate_word_pairs(wv, simlex).spearman[0], 4)
         line["money"] = [w for w, _ in wv.most_similar("money", topn=5)]

@@ -36,12 +36,18 @@ from pathlib import Path
 GENSIM_PY = "/work/bench-venvs/gensim/bin/python"
 
 WMD_PAIRS = [
-    ("obama speaks to the media in illinois".split(),
-     "the president greets the press in chicago".split()),
-    ("the analyst explained results during the workshop in medellin".split(),
-     "a specialist discussed findings at a seminar in the city".split()),
-    ("the analyst explained results during the workshop in medellin".split(),
-     "my bicycle needs maintenance before the weekend trip".split()),
+    (
+        "obama speaks to the media in illinois".split(),
+        "the president greets the press in chicago".split(),
+    ),
+    (
+        "the analyst explained results during the workshop in medellin".split(),
+        "a specialist discussed findings at a seminar in the city".split(),
+    ),
+    (
+        "the analyst explained results during the workshop in medellin".split(),
+        "my bicycle needs maintenance before the weekend trip".split(),
+    ),
     ("i like green apples".split(), "apples are green".split()),
     ("cat".split(), "cat cat".split()),
     ("a qzxwv unknownword".split(), "the dog".split()),
@@ -79,8 +85,7 @@ if args.get("variants"):
 print(json.dumps(out))
 """
 
-VARIANTS = ["Paris", "France", "King", "QUEEN", "Greece", "Athens", "Woman", "Boy", "Big",
-            "Bigger"]
+VARIANTS = ["Paris", "France", "King", "QUEEN", "Greece", "Athens", "Woman", "Boy", "Big", "Bigger"]
 
 
 def with_variants(wv):
@@ -106,14 +111,23 @@ def run_gensim(wv, analogies: Path, pairs: Path, rv: int, variants=None) -> dict
     with tempfile.TemporaryDirectory() as tmp:
         vec = os.path.join(tmp, "vectors.bin")
         wv.save_word2vec_format(vec, binary=True)
-        args = {"vectors": vec, "analogies": str(analogies), "pairs": str(pairs), "rv": rv,
-                "wmd_pairs": WMD_PAIRS}
+        args = {
+            "vectors": vec,
+            "analogies": str(analogies),
+            "pairs": str(pairs),
+            "rv": rv,
+            "wmd_pairs": WMD_PAIRS,
+        }
         if variants is not None:
             args["variants"] = os.path.join(tmp, "variants.bin")
             variants.save_word2vec_format(args["variants"], binary=True)
         t = time.perf_counter()
-        res = subprocess.run([GENSIM_PY, "-c", GENSIM_SCRIPT, json.dumps(args)],
-                             capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            [GENSIM_PY, "-c", GENSIM_SCRIPT, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if res.returncode != 0:
             print(res.stderr[-3000:], file=sys.stderr)
             return None
@@ -128,8 +142,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="load only the first N words")
     ap.add_argument("--restrict-vocab", type=int, default=300000)
     ap.add_argument("--no-gensim", action="store_true")
-    ap.add_argument("--variants", action="store_true",
-                    help="also compare on vectors with case variants, 4 option combinations")
+    ap.add_argument(
+        "--variants",
+        action="store_true",
+        help="also compare on vectors with case variants, 4 option combinations",
+    )
     a = ap.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -162,56 +179,108 @@ def main() -> None:
     wv_var = with_variants(wv) if a.variants else None
     g = None if a.no_gensim else run_gensim(wv, analogies, pairs, rv, wv_var)
     setting = {"model": a.model, "words": len(wv), "restrict_vocab": rv}
-    our_sections = [{"section": r["section"], "correct": r["correct"], "incorrect": r["incorrect"]}
-                    for r in ours.summary().to_dict("records")]
-    line = {"bench": "analogies", **setting,
-            "ours": {"accuracy": ours.score, "seconds": round(ours_s, 3),
-                     "sections": our_sections}}
+    our_sections = [
+        {"section": r["section"], "correct": r["correct"], "incorrect": r["incorrect"]}
+        for r in ours.summary().to_dict("records")
+    ]
+    line = {
+        "bench": "analogies",
+        **setting,
+        "ours": {"accuracy": ours.score, "seconds": round(ours_s, 3), "sections": our_sections},
+    }
     if g:
-        line["gensim"] = {"accuracy": g["analogies"]["accuracy"],
-                          "seconds": round(g["analogies"]["seconds"], 3),
-                          "sections": g["analogies"]["sections"]}
+        line["gensim"] = {
+            "accuracy": g["analogies"]["accuracy"],
+            "seconds": round(g["analogies"]["seconds"], 3),
+            "sections": g["analogies"]["sections"],
+        }
         line["equal"] = g["analogies"]["sections"] == our_sections
         line["speedup"] = round(g["analogies"]["seconds"] / ours_s, 1)
     print(json.dumps(line))
-    print(json.dumps({"bench": "analogies_3cosmul", **setting,
-                      "ours": {"accuracy": ours_mul.score, "seconds": round(ours_mul_s, 3)}}))
-    line = {"bench": "word_pairs", **setting,
-            "ours": {"pearson": ours_p.pearson[0], "spearman": ours_p.spearman[0],
-                     "oov_ratio": ours_p.oov_ratio, "seconds": round(ours_p_s, 4)}}
+    print(
+        json.dumps(
+            {
+                "bench": "analogies_3cosmul",
+                **setting,
+                "ours": {"accuracy": ours_mul.score, "seconds": round(ours_mul_s, 3)},
+            }
+        )
+    )
+    line = {
+        "bench": "word_pairs",
+        **setting,
+        "ours": {
+            "pearson": ours_p.pearson[0],
+            "spearman": ours_p.spearman[0],
+            "oov_ratio": ours_p.oov_ratio,
+            "seconds": round(ours_p_s, 4),
+        },
+    }
     if g:
-        line["gensim"] = {k: (round(v, 4) if k == "seconds" else v)
-                          for k, v in g["word_pairs"].items()}
-        line["max_abs_diff"] = max(abs(line["ours"][k] - g["word_pairs"][k])
-                                   for k in ("pearson", "spearman", "oov_ratio"))
+        line["gensim"] = {
+            k: (round(v, 4) if k == "seconds" else v) for k, v in g["word_pairs"].items()
+        }
+        line["max_abs_diff"] = max(
+            abs(line["ours"][k] - g["word_pairs"][k]) for k in ("pearson", "spearman", "oov_ratio")
+        )
     print(json.dumps(line))
-    line = {"bench": "wmd", **setting, "pairs": [" ".join(x) + " | " + " ".join(y)
-                                                  for x, y in WMD_PAIRS],
-            "ours": ours_wmd, "ours_seconds": round(ours_wmd_s, 4)}
+    line = {
+        "bench": "wmd",
+        **setting,
+        "pairs": [" ".join(x) + " | " + " ".join(y) for x, y in WMD_PAIRS],
+        "ours": ours_wmd,
+        "ours_seconds": round(ours_wmd_s, 4),
+    }
     if g:
         line["gensim"] = g["wmd"]
         line["gensim_seconds"] = round(g["wmd_seconds"], 4)
         line["max_abs_diff"] = max(
-            (abs(x - y) for x, y in zip(ours_wmd, g["wmd"], strict=True)
-             if x != float("inf") or y != float("inf")), default=0.0)
+            (
+                abs(x - y)
+                for x, y in zip(ours_wmd, g["wmd"], strict=True)
+                if x != float("inf") or y != float("inf")
+            ),
+            default=0.0,
+        )
     print(json.dumps(line))
     if wv_var is not None:
-        line = {"bench": "semantics", "model": a.model, "words": len(wv_var),
-                "restrict_vocab": 20000, "variants": VARIANTS, "modes": {}}
+        line = {
+            "bench": "semantics",
+            "model": a.model,
+            "words": len(wv_var),
+            "restrict_vocab": 20000,
+            "variants": VARIANTS,
+            "modes": {},
+        }
         for ci in (True, False):
             for d4 in (True, False):
-                r = wv_var.evaluate_word_analogies(analogies, restrict_vocab=20000,
-                                                   case_insensitive=ci, dummy4unknown=d4)
-                p = wv_var.evaluate_word_pairs(pairs, restrict_vocab=20000,
-                                               case_insensitive=ci, dummy4unknown=d4)
+                r = wv_var.evaluate_word_analogies(
+                    analogies, restrict_vocab=20000, case_insensitive=ci, dummy4unknown=d4
+                )
+                p = wv_var.evaluate_word_pairs(
+                    pairs, restrict_vocab=20000, case_insensitive=ci, dummy4unknown=d4
+                )
                 key = f"case_insensitive={ci},dummy4unknown={d4}"
-                mode = {"ours": {"accuracy": r.score, "pearson": p.pearson[0],
-                                 "spearman": p.spearman[0], "oov_ratio": p.oov_ratio}}
+                mode = {
+                    "ours": {
+                        "accuracy": r.score,
+                        "pearson": p.pearson[0],
+                        "spearman": p.spearman[0],
+                        "oov_ratio": p.oov_ratio,
+                    }
+                }
                 if g and "variants" in g:
                     gs = g["variants"][f"{ci}-{d4}"]
-                    mine = [[x["section"], x["correct"], x["incorrect"]] for x in r.summary().to_dict("records")]
-                    mode["gensim"] = {"accuracy": gs[1], "pearson": gs[2], "spearman": gs[3],
-                                      "oov_ratio": gs[4]}
+                    mine = [
+                        [x["section"], x["correct"], x["incorrect"]]
+                        for x in r.summary().to_dict("records")
+                    ]
+                    mode["gensim"] = {
+                        "accuracy": gs[1],
+                        "pearson": gs[2],
+                        "spearman": gs[3],
+                        "oov_ratio": gs[4],
+                    }
                     mode["sections_equal"] = mine == gs[0]
                 line["modes"][key] = mode
         print(json.dumps(line))

@@ -43,10 +43,23 @@ from bench_word2vec import _rank, _rss_mb, analogy_accuracy  # noqa: E402
 
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 VENVS = Path(os.environ.get("WORDSPACE_BENCH_VENVS", "/work/bench-venvs"))
-PARAMS = {"sg": 1, "vector_size": 100, "window": 5, "negative": 5, "minn": 3, "maxn": 6,
-          "bucket": 2_000_000, "min_count": 5, "sample": 1e-3, "alpha": 0.025, "epochs": 1}
-PAIR_SETS = {"ws353": DATA / "eval" / "wordsim353.tsv",
-             "rw": DATA / "eval" / "RW" / "EN-RW-STANFORD.txt"}
+PARAMS = {
+    "sg": 1,
+    "vector_size": 100,
+    "window": 5,
+    "negative": 5,
+    "minn": 3,
+    "maxn": 6,
+    "bucket": 2_000_000,
+    "min_count": 5,
+    "sample": 1e-3,
+    "alpha": 0.025,
+    "epochs": 1,
+}
+PAIR_SETS = {
+    "ws353": DATA / "eval" / "wordsim353.tsv",
+    "rw": DATA / "eval" / "RW" / "EN-RW-STANFORD.txt",
+}
 
 
 # ------------------------------------------------------------------ evaluation (numpy only)
@@ -72,8 +85,12 @@ def pair_spearman(vector, in_vocab, path):
         gold.append(float(s))
         pred.append(float(vs[0] @ vs[1] / (np.linalg.norm(vs[0]) * np.linalg.norm(vs[1]))))
     rho = float(np.corrcoef(_rank(np.asarray(gold)), _rank(np.asarray(pred)))[0, 1])
-    return {"spearman": round(rho, 4), "pairs": len(gold), "skipped": skipped,
-            "oov_words": len(oov)}
+    return {
+        "spearman": round(rho, 4),
+        "pairs": len(gold),
+        "skipped": skipped,
+        "oov_words": len(oov),
+    }
 
 
 def evaluate(keys, vectors, vector, in_vocab):
@@ -104,11 +121,17 @@ def child_ws(corpus, p, workers, seed):
     rss = _rss_mb()
     tokens = m.vocab_.total_words
     wv = m.wv
-    out = {"train_s": m.train_seconds_, "total_s": total, "tokens": tokens,
-           "words_per_s": tokens * p["epochs"] / m.train_seconds_, "peak_rss_mb": rss}
+    out = {
+        "train_s": m.train_seconds_,
+        "total_s": total,
+        "tokens": tokens,
+        "words_per_s": tokens * p["epochs"] / m.train_seconds_,
+        "peak_rss_mb": rss,
+    }
     n = min(30000, len(wv))
-    out.update(evaluate(wv.index_to_key[:n], wv.vectors[:n], wv.get_vector,
-                        lambda w: w in wv.key_to_index))
+    out.update(
+        evaluate(wv.index_to_key[:n], wv.vectors[:n], wv.get_vector, lambda w: w in wv.key_to_index)
+    )
     return out
 
 
@@ -116,25 +139,47 @@ def child_gensim(corpus, p, workers, seed):
     from gensim.models import FastText
     from gensim.models.word2vec import LineSentence
 
-    m = FastText(vector_size=p["vector_size"], window=p["window"], min_count=p["min_count"],
-                 sg=p["sg"], negative=p["negative"], sample=p["sample"], alpha=p["alpha"],
-                 min_n=p["minn"], max_n=p["maxn"], bucket=p["bucket"], epochs=p["epochs"],
-                 workers=workers, seed=seed)
+    m = FastText(
+        vector_size=p["vector_size"],
+        window=p["window"],
+        min_count=p["min_count"],
+        sg=p["sg"],
+        negative=p["negative"],
+        sample=p["sample"],
+        alpha=p["alpha"],
+        min_n=p["minn"],
+        max_n=p["maxn"],
+        bucket=p["bucket"],
+        epochs=p["epochs"],
+        workers=workers,
+        seed=seed,
+    )
     t = time.perf_counter()
     m.build_vocab(corpus_iterable=LineSentence(corpus))
     tv = time.perf_counter() - t
     t = time.perf_counter()
-    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count,
-            epochs=m.epochs)
+    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count, epochs=m.epochs)
     tt = time.perf_counter() - t
     rss = _rss_mb()
     tokens = m.corpus_total_words
-    out = {"train_s": tt, "vocab_s": tv, "total_s": tv + tt, "tokens": tokens,
-           "words_per_s": tokens * p["epochs"] / tt, "peak_rss_mb": rss}
+    out = {
+        "train_s": tt,
+        "vocab_s": tv,
+        "total_s": tv + tt,
+        "tokens": tokens,
+        "words_per_s": tokens * p["epochs"] / tt,
+        "peak_rss_mb": rss,
+    }
     wv = m.wv
     n = min(30000, len(wv))
-    out.update(evaluate(list(wv.index_to_key[:n]), wv.vectors[:n], lambda w: wv[w],
-                        lambda w: w in wv.key_to_index))
+    out.update(
+        evaluate(
+            list(wv.index_to_key[:n]),
+            wv.vectors[:n],
+            lambda w: wv[w],
+            lambda w: w in wv.key_to_index,
+        )
+    )
     return out
 
 
@@ -144,15 +189,31 @@ def child_official(corpus, p, workers, seed):
 
     t = time.perf_counter()
     m = fasttext.train_unsupervised(
-        corpus, model="skipgram" if p["sg"] else "cbow", dim=p["vector_size"], ws=p["window"],
-        neg=p["negative"], minn=p["minn"], maxn=p["maxn"], bucket=p["bucket"],
-        minCount=p["min_count"], t=p["sample"], lr=p["alpha"], epoch=p["epochs"],
-        thread=workers, verbose=0)
+        corpus,
+        model="skipgram" if p["sg"] else "cbow",
+        dim=p["vector_size"],
+        ws=p["window"],
+        neg=p["negative"],
+        minn=p["minn"],
+        maxn=p["maxn"],
+        bucket=p["bucket"],
+        minCount=p["min_count"],
+        t=p["sample"],
+        lr=p["alpha"],
+        epoch=p["epochs"],
+        thread=workers,
+        verbose=0,
+    )
     tt = time.perf_counter() - t
     rss = _rss_mb()
     tokens = count_tokens(corpus)
-    out = {"train_s": tt, "total_s": tt, "tokens": tokens,
-           "words_per_s": tokens * p["epochs"] / tt, "peak_rss_mb": rss}
+    out = {
+        "train_s": tt,
+        "total_s": tt,
+        "tokens": tokens,
+        "words_per_s": tokens * p["epochs"] / tt,
+        "peak_rss_mb": rss,
+    }
     words = [w for w in m.words if w != "</s>"]
     vocab = set(words)
     n = min(30000, len(words))
@@ -176,26 +237,43 @@ def interop(corpus):
     py = str(VENVS / "fasttext" / "bin" / "python")
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        queries = ["anarchism", "philosophy", "the", "lernraum", "tehnology", "xqzv",
-                   "anarchisms", "philosopy"]
+        queries = [
+            "anarchism",
+            "philosophy",
+            "the",
+            "lernraum",
+            "tehnology",
+            "xqzv",
+            "anarchisms",
+            "philosopy",
+        ]
         script = (
             "import fasttext, json, sys\n"
             "m = fasttext.train_unsupervised(sys.argv[1], model='skipgram', dim=20, minn=3,"
             " maxn=6, bucket=5000, epoch=1, minCount=2, thread=1, verbose=0)\n"
             "m.save_model(sys.argv[2])\n"
             "q = json.loads(sys.argv[3]) + m.words[:200]\n"
-            "print(json.dumps({w: [float(x) for x in m.get_word_vector(w)] for w in q}))\n")
-        r = subprocess.run([py, "-c", script, corpus, f"{tmp}/off.bin", json.dumps(queries)],
-                           capture_output=True, text=True, check=True)
+            "print(json.dumps({w: [float(x) for x in m.get_word_vector(w)] for w in q}))\n"
+        )
+        r = subprocess.run(
+            [py, "-c", script, corpus, f"{tmp}/off.bin", json.dumps(queries)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         expect = json.loads(r.stdout.strip().splitlines()[-1])
         wv = load_facebook_vectors(f"{tmp}/off.bin")
         diffs = {w: float(np.abs(wv[w] - np.asarray(v)).max()) for w, v in expect.items()}
         oov = [w for w in expect if w not in wv.key_to_index]
-        out["official_to_ws"] = {"max_abs_diff": max(diffs.values()), "words": len(diffs),
-                                 "oov_words": len(oov),
-                                 "max_abs_diff_oov": max(diffs[w] for w in oov)}
-        m = FastText(vector_size=20, minn=3, maxn=6, bucket=5000, epochs=1, min_count=2,
-                     sg=1, workers=1).fit(corpus)
+        out["official_to_ws"] = {
+            "max_abs_diff": max(diffs.values()),
+            "words": len(diffs),
+            "oov_words": len(oov),
+            "max_abs_diff_oov": max(diffs[w] for w in oov),
+        }
+        m = FastText(
+            vector_size=20, minn=3, maxn=6, bucket=5000, epochs=1, min_count=2, sg=1, workers=1
+        ).fit(corpus)
         m.save_facebook_model(f"{tmp}/ws.bin")
         ours = {w: m.wv[w].tolist() for w in queries + m.wv.index_to_key[:200]}
         script = (
@@ -204,20 +282,41 @@ def interop(corpus):
             "m = fasttext.load_model(sys.argv[1])\n"
             "exp = json.load(open(sys.argv[2]))\n"
             "print(json.dumps(max(float(np.abs(m.get_word_vector(w) - np.array(v)).max())"
-            " for w, v in exp.items())))\n")
+            " for w, v in exp.items())))\n"
+        )
         Path(f"{tmp}/ours.json").write_text(json.dumps(ours))
-        r = subprocess.run([py, "-c", script, f"{tmp}/ws.bin", f"{tmp}/ours.json"],
-                           capture_output=True, text=True, check=True)
-        out["ws_to_official"] = {"max_abs_diff": float(r.stdout.strip().splitlines()[-1]),
-                                 "words": len(ours)}
-    out["ok"] = (out["official_to_ws"]["max_abs_diff"] <= 1e-5
-                 and out["ws_to_official"]["max_abs_diff"] <= 1e-5)
+        r = subprocess.run(
+            [py, "-c", script, f"{tmp}/ws.bin", f"{tmp}/ours.json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out["ws_to_official"] = {
+            "max_abs_diff": float(r.stdout.strip().splitlines()[-1]),
+            "words": len(ours),
+        }
+    out["ok"] = (
+        out["official_to_ws"]["max_abs_diff"] <= 1e-5
+        and out["ws_to_official"]["max_abs_diff"] <= 1e-5
+    )
     return out
 
 
 def run_child(python, tool, corpus, params, workers, seed):
-    cmd = [python, str(Path(__file__).resolve()), "--_child", tool, "--corpus", corpus,
-           "--params", json.dumps(params), "--workers", str(workers), "--seed", str(seed)]
+    cmd = [
+        python,
+        str(Path(__file__).resolve()),
+        "--_child",
+        tool,
+        "--corpus",
+        corpus,
+        "--params",
+        json.dumps(params),
+        "--workers",
+        str(workers),
+        "--seed",
+        str(seed),
+    ]
     env = dict(os.environ, NUMBA_NUM_THREADS=str(workers))
     r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
@@ -242,23 +341,29 @@ def main() -> None:
     ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
-        print(json.dumps(CHILDREN[a._child](a.corpus, json.loads(a.params), a.workers,
-                                            a.seed)))
+        print(json.dumps(CHILDREN[a._child](a.corpus, json.loads(a.params), a.workers, a.seed)))
         return
     if a.interop:
         print(json.dumps({"interop": interop(a.corpus), "corpus": a.corpus}), flush=True)
         return
     params = dict(PARAMS, bucket=a.bucket, epochs=a.epochs)
-    pythons = {"ws": sys.executable, "gensim": str(VENVS / "gensim" / "bin" / "python"),
-               "official": str(VENVS / "fasttext" / "bin" / "python")}
+    pythons = {
+        "ws": sys.executable,
+        "gensim": str(VENVS / "gensim" / "bin" / "python"),
+        "official": str(VENVS / "fasttext" / "bin" / "python"),
+    }
     results = {}
     for tool in [t.strip() for t in a.tools.split(",") if t.strip()]:
         if tool not in CHILDREN:
             sys.exit(f"unknown tool {tool!r}; choose from {', '.join(CHILDREN)}")
         res = _rounded(run_child(pythons[tool], tool, a.corpus, params, a.workers, a.seed))
         results[tool] = res
-        print(json.dumps({"tool": tool, "params": params, "corpus": a.corpus,
-                          "workers": a.workers, **res}), flush=True)
+        print(
+            json.dumps(
+                {"tool": tool, "params": params, "corpus": a.corpus, "workers": a.workers, **res}
+            ),
+            flush=True,
+        )
     if "ws" in results and len(results) > 1:
         ws = results["ws"]
         ratios = {}
@@ -270,15 +375,17 @@ def main() -> None:
                     "peak_rss": round(ws["peak_rss_mb"] / o["peak_rss_mb"], 3),
                     "analogy_diff": round(ws["analogy"] - o["analogy"], 4),
                     "ws353_diff": round(ws["ws353"]["spearman"] - o["ws353"]["spearman"], 4),
-                    "rw_diff": round(ws["rw"]["spearman"] - o["rw"]["spearman"], 4)}
+                    "rw_diff": round(ws["rw"]["spearman"] - o["rw"]["spearman"], 4),
+                }
         best_rw = max(results[t]["rw"]["spearman"] for t in results if t != "ws")
         targets = {
             "words_per_s_2x_gensim": ratios.get("gensim", {}).get("words_per_s", 0) >= 2,
             "words_per_s_1x_official": ratios.get("official", {}).get("words_per_s", 0) >= 1,
             "peak_rss_le_gensim": ratios.get("gensim", {}).get("peak_rss", 9) <= 1,
             "rw_ge_best_minus_0.01": ws["rw"]["spearman"] >= best_rw - 0.01,
-            "analogy_within_1pt": all(abs(r["analogy_diff"]) <= 0.01 or r["analogy_diff"] > 0
-                                      for r in ratios.values()),
+            "analogy_within_1pt": all(
+                abs(r["analogy_diff"]) <= 0.01 or r["analogy_diff"] > 0 for r in ratios.values()
+            ),
         }
         print(json.dumps({"ratios": ratios, "targets": targets}), flush=True)
 

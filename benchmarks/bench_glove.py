@@ -45,8 +45,15 @@ DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", ROOT.parent / "shared" / "da
 if not DATA.exists():
     DATA = Path("/work/shared/data")
 
-C_TOOL = {"total_seconds": 918.0, "train_seconds": 880.0, "cooccurrence_seconds": 19.6 + 16.7,
-          "peak_rss_mb": 1490, "analogy": 0.198, "ws353": 0.426, "simlex": 0.193}
+C_TOOL = {
+    "total_seconds": 918.0,
+    "train_seconds": 880.0,
+    "cooccurrence_seconds": 19.6 + 16.7,
+    "peak_rss_mb": 1490,
+    "analogy": 0.198,
+    "ws353": 0.426,
+    "simlex": 0.193,
+}
 
 
 # ------------------------------------------------------------------ evaluation (numpy only)
@@ -130,10 +137,18 @@ def main(argv: list[str] | None = None) -> None:
 
     from wordspace.train.glove import GloVe
 
-    model = GloVe(vector_size=args.dim, window=args.window, min_count=args.min_count,
-                  epochs=args.epochs, x_max=args.x_max, alpha=args.alpha,
-                  learning_rate=args.eta, memory=args.memory, workers=args.workers,
-                  seed=args.seed)
+    model = GloVe(
+        vector_size=args.dim,
+        window=args.window,
+        min_count=args.min_count,
+        epochs=args.epochs,
+        x_max=args.x_max,
+        alpha=args.alpha,
+        learning_rate=args.eta,
+        memory=args.memory,
+        workers=args.workers,
+        seed=args.seed,
+    )
     _warm_up()
     counted: list[float] = []
 
@@ -150,26 +165,41 @@ def main(argv: list[str] | None = None) -> None:
     ws, nws = pair_spearman(model.wv, ev / "wordsim353.tsv")
     sl, nsl = pair_spearman(model.wv, ev / "simlex999.txt")
     epoch_s = [e["seconds"] for e in model.epoch_stats_]
-    print(json.dumps({
-        "tool": "wordspace", "model": "glove", "corpus": args.corpus,
-        "corpus_words": model.vocab.total_words, "vocabulary": len(model.wv),
-        "nonzeros": int(model.cooccurrence_.nnz), "dim": args.dim, "window": args.window,
-        "min_count": args.min_count, "epochs": args.epochs, "workers": args.workers,
-        "memory_gib": args.memory,
-        "vocab_seconds": round(model.vocab_seconds_, 2),
-        "cooccurrence_seconds": round(model.cooccurrence_seconds_, 2),
-        "train_seconds": round(model.train_seconds_, 2), "total_seconds": round(total, 2),
-        "epoch_seconds_mean": round(float(np.mean(epoch_s)), 3),
-        "epoch_seconds_min": round(float(np.min(epoch_s)), 3),
-        "peak_rss_mb": round(peak),
-        "peak_rss_counting_mb": round(counted[-1]) if counted else None,
-        "loss_first": model.loss_history_[0], "loss_last": model.loss_history_[-1],
-        "analogy": round(acc, 4), "analogy_questions": nq,
-        "ws353": round(ws, 4), "ws353_pairs": nws, "simlex": round(sl, 4), "simlex_pairs": nsl,
-        "c_tool_reference": C_TOOL,
-    }))
-
-
+    print(
+        json.dumps(
+            {
+                "tool": "wordspace",
+                "model": "glove",
+                "corpus": args.corpus,
+                "corpus_words": model.vocab.total_words,
+                "vocabulary": len(model.wv),
+                "nonzeros": int(model.cooccurrence_.nnz),
+                "dim": args.dim,
+                "window": args.window,
+                "min_count": args.min_count,
+                "epochs": args.epochs,
+                "workers": args.workers,
+                "memory_gib": args.memory,
+                "vocab_seconds": round(model.vocab_seconds_, 2),
+                "cooccurrence_seconds": round(model.cooccurrence_seconds_, 2),
+                "train_seconds": round(model.train_seconds_, 2),
+                "total_seconds": round(total, 2),
+                "epoch_seconds_mean": round(float(np.mean(epoch_s)), 3),
+                "epoch_seconds_min": round(float(np.min(epoch_s)), 3),
+                "peak_rss_mb": round(peak),
+                "peak_rss_counting_mb": round(counted[-1]) if counted else None,
+                "loss_first": model.loss_history_[0],
+                "loss_last": model.loss_history_[-1],
+                "analogy": round(acc, 4),
+                "analogy_questions": nq,
+                "ws353": round(ws, 4),
+                "ws353_pairs": nws,
+                "simlex": round(sl, 4),
+                "simlex_pairs": nsl,
+                "c_tool_reference": C_TOOL,
+            }
+        )
+    )
 
 
 def _warm_up() -> None:

@@ -50,8 +50,16 @@ from _common import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
-CBOW = {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
-        "min_count": 5, "alpha": 0.05, "epochs": 1}
+CBOW = {
+    "sg": 0,
+    "negative": 5,
+    "window": 5,
+    "vector_size": 100,
+    "sample": 1e-3,
+    "min_count": 5,
+    "alpha": 0.05,
+    "epochs": 1,
+}
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -68,16 +76,38 @@ def _child(args: argparse.Namespace) -> None:
     m.fit(corpus)
     words = m.vocab_.total_words * CBOW["epochs"]
     rss = peak_rss_mb()
-    print(json.dumps({"vocab_s": round(t_vocab, 3), "train_s": round(m.train_seconds_, 3),
-                      "words": words, "words_per_sec": round(words / m.train_seconds_),
-                      "peak_rss_mb": round(rss, 1), "on_disk": corpus._on_disk(),
-                      "vocab": len(m.vocab_), "min_count": args.min_count}))
+    print(
+        json.dumps(
+            {
+                "vocab_s": round(t_vocab, 3),
+                "train_s": round(m.train_seconds_, 3),
+                "words": words,
+                "words_per_sec": round(words / m.train_seconds_),
+                "peak_rss_mb": round(rss, 1),
+                "on_disk": corpus._on_disk(),
+                "vocab": len(m.vocab_),
+                "min_count": args.min_count,
+            }
+        )
+    )
 
 
-def _run_child(path: Path, out_of_core: str | None, args: argparse.Namespace,
-               min_count: int = CBOW["min_count"]) -> dict:
-    cmd = [sys.executable, __file__, "--child", str(path), "--workers", str(args.workers),
-           "--min-count", str(min_count)]
+def _run_child(
+    path: Path,
+    out_of_core: str | None,
+    args: argparse.Namespace,
+    min_count: int = CBOW["min_count"],
+) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        str(path),
+        "--workers",
+        str(args.workers),
+        "--min-count",
+        str(min_count),
+    ]
     if out_of_core is not None:
         cmd += ["--out-of-core", out_of_core]
     if args.tmp is not None:
@@ -105,15 +135,28 @@ def _scan(path: Path) -> None:
             wall.append(time.perf_counter() - t)
             cpu.append(time.process_time() - u)
         out[w] = sc
-        print(json.dumps({"bench": "scan", "workers": w, "wall_s": round(min(wall), 3),
-                          "wall_s_runs": [round(x, 3) for x in wall],
-                          "cpu_s": round(min(cpu), 3), "tokens": sc.total_words,
-                          "types": len(sc.types), "loadavg": round(os.getloadavg()[0], 2)}),
-              flush=True)
+        print(
+            json.dumps(
+                {
+                    "bench": "scan",
+                    "workers": w,
+                    "wall_s": round(min(wall), 3),
+                    "wall_s_runs": [round(x, 3) for x in wall],
+                    "cpu_s": round(min(cpu), 3),
+                    "tokens": sc.total_words,
+                    "types": len(sc.types),
+                    "loadavg": round(os.getloadavg()[0], 2),
+                }
+            ),
+            flush=True,
+        )
     a, b = out[1], out[2]
-    same = (a.types == b.types and np.array_equal(a.counts, b.counts)
-            and np.array_equal(a.raw_ids, b.raw_ids)
-            and np.array_equal(a.sentence_starts, b.sentence_starts))
+    same = (
+        a.types == b.types
+        and np.array_equal(a.counts, b.counts)
+        and np.array_equal(a.raw_ids, b.raw_ids)
+        and np.array_equal(a.sentence_starts, b.sentence_starts)
+    )
     print(json.dumps({"bench": "scan", "identical": bool(same)}), flush=True)
 
 
@@ -153,8 +196,12 @@ def main() -> None:
             warm.write_bytes(f.read(1 << 20))
         _run_child(warm, None, args)
         _run_child(warm, "1", args)
-        plan = {"1x": (args.corpus, None), "1x-disk": (args.corpus, "1"), "10x": (big, None),
-                "10x-disk": (big, "1")}
+        plan = {
+            "1x": (args.corpus, None),
+            "1x-disk": (args.corpus, "1"),
+            "10x": (big, None),
+            "10x-disk": (big, "1"),
+        }
         med = {}
         for case in cases:
             path, ooc = plan[case]
@@ -163,21 +210,43 @@ def main() -> None:
             for r in range(args.runs):
                 row = _run_child(path, ooc, args, mc)
                 rows.append(row)
-                print(json.dumps({"bench": "train", "case": case, "run": r + 1, **row,
-                                  "loadavg": round(os.getloadavg()[0], 2)}), flush=True)
-            med[case] = {k: statistics.median(x[k] for x in rows)
-                         for k in ("vocab_s", "train_s", "words_per_sec", "peak_rss_mb")}
-            print(json.dumps({"bench": "train", "case": case, "median_of": args.runs,
-                              **med[case]}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "bench": "train",
+                            "case": case,
+                            "run": r + 1,
+                            **row,
+                            "loadavg": round(os.getloadavg()[0], 2),
+                        }
+                    ),
+                    flush=True,
+                )
+            med[case] = {
+                k: statistics.median(x[k] for x in rows)
+                for k in ("vocab_s", "train_s", "words_per_sec", "peak_rss_mb")
+            }
+            print(
+                json.dumps({"bench": "train", "case": case, "median_of": args.runs, **med[case]}),
+                flush=True,
+            )
         for big_case in ("10x", "10x-disk"):
             for base in ("1x", "1x-disk"):
                 if big_case in med and base in med:
-                    print(json.dumps({
-                        "bench": "train", "compare": f"{big_case}/{base}",
-                        "rss_ratio": round(med[big_case]["peak_rss_mb"]
-                                           / med[base]["peak_rss_mb"], 3),
-                        "words_per_sec_ratio": round(med[big_case]["words_per_sec"]
-                                                     / med[base]["words_per_sec"], 3)}))
+                    print(
+                        json.dumps(
+                            {
+                                "bench": "train",
+                                "compare": f"{big_case}/{base}",
+                                "rss_ratio": round(
+                                    med[big_case]["peak_rss_mb"] / med[base]["peak_rss_mb"], 3
+                                ),
+                                "words_per_sec_ratio": round(
+                                    med[big_case]["words_per_sec"] / med[base]["words_per_sec"], 3
+                                ),
+                            }
+                        )
+                    )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

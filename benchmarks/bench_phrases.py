@@ -66,8 +66,6 @@ print(json.dumps({"seconds": sec, "peak_rss_mb": rss, "phrases": len(table),
 """
 
 
-
-
 def worker(args: argparse.Namespace) -> None:
     """One wordspace run in this (fresh) process: learn, dump the table, print a JSON line."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -77,22 +75,49 @@ def worker(args: argparse.Namespace) -> None:
     setting = json.loads(args.worker_setting)
     ws.Phrases(min_count=1, threshold=0.1).fit([["warm", "up", "warm", "up"]])  # load kernels
     t = time.perf_counter()
-    ph = ws.Phrases(connector_words=ENGLISH_CONNECTOR_WORDS, max_vocab_size=MAX_VOCAB,
-                    **setting).fit(args.corpus)
+    ph = ws.Phrases(
+        connector_words=ENGLISH_CONNECTOR_WORDS, max_vocab_size=MAX_VOCAB, **setting
+    ).fit(args.corpus)
     sec = time.perf_counter() - t
     rss = peak_rss_mb()
     df = ph.phrases_
     with open(args.worker_out, "w", encoding="utf-8") as f:
-        json.dump({"phrases": ph.phrasegrams_,
-                   "top": [[r.phrase, int(r.count), float(r.score)]
-                           for r in df.head(args.show).itertuples()]}, f)
-    print(json.dumps({"seconds": sec, "peak_rss_mb": rss, "phrases": len(ph),
-                      "len_vocab": ph.len_vocab_, "corpus_word_count": ph.corpus_word_count_}))
+        json.dump(
+            {
+                "phrases": ph.phrasegrams_,
+                "top": [
+                    [r.phrase, int(r.count), float(r.score)]
+                    for r in df.head(args.show).itertuples()
+                ],
+            },
+            f,
+        )
+    print(
+        json.dumps(
+            {
+                "seconds": sec,
+                "peak_rss_mb": rss,
+                "phrases": len(ph),
+                "len_vocab": ph.len_vocab_,
+                "corpus_word_count": ph.corpus_word_count_,
+            }
+        )
+    )
 
 
 def run_wordspace(corpus: str, setting: dict, out: str, show: int) -> dict:
-    cmd = [sys.executable, __file__, "--corpus", corpus, "--show", str(show),
-           "--worker-setting", json.dumps(setting), "--worker-out", out]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--corpus",
+        corpus,
+        "--show",
+        str(show),
+        "--worker-setting",
+        json.dumps(setting),
+        "--worker-out",
+        out,
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     res = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -100,8 +125,16 @@ def run_wordspace(corpus: str, setting: dict, out: str, show: int) -> dict:
 
 def run_gensim(python: str, corpus: str, setting: dict, out: str) -> dict:
     from_ws = sorted(_connectors())
-    cmd = [python, "-c", GENSIM_SCRIPT, corpus, json.dumps(setting), out, json.dumps(from_ws),
-           str(MAX_VOCAB)]
+    cmd = [
+        python,
+        "-c",
+        GENSIM_SCRIPT,
+        corpus,
+        json.dumps(setting),
+        out,
+        json.dumps(from_ws),
+        str(MAX_VOCAB),
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -125,11 +158,27 @@ def train(corpus: str, passes: int) -> None:
     t = time.perf_counter()
     c = phrased_corpus(corpus, passes, min_count=5, threshold=10.0)
     learn_s = time.perf_counter() - t
-    model = ws.Word2Vec(sg=0, vector_size=100, window=5, negative=5, min_count=5, epochs=5,
-                        alpha=0.05, workers=os.cpu_count() or 1, seed=1).fit(c)
-    emit({"train": "cbow", "passes": passes, "phrase_seconds": round(learn_s, 3),
-          "train_seconds": round(model.train_seconds_, 3), "vocabulary": len(model.wv),
-          "phrases_per_pass": [len(p) for p in c.phrases]})
+    model = ws.Word2Vec(
+        sg=0,
+        vector_size=100,
+        window=5,
+        negative=5,
+        min_count=5,
+        epochs=5,
+        alpha=0.05,
+        workers=os.cpu_count() or 1,
+        seed=1,
+    ).fit(c)
+    emit(
+        {
+            "train": "cbow",
+            "passes": passes,
+            "phrase_seconds": round(learn_s, 3),
+            "train_seconds": round(model.train_seconds_, 3),
+            "vocabulary": len(model.wv),
+            "phrases_per_pass": [len(p) for p in c.phrases],
+        }
+    )
     for w in WORDS:
         if w in model.wv.key_to_index:
             top = [[k, round(float(s), 4)] for k, s in model.wv.most_similar(w, topn=10)]
@@ -172,14 +221,24 @@ def main() -> None:
                 only_g = sorted(set(gt) - set(wt))
                 both = set(wt) & set(gt)
                 diffs = [abs(wt[k] - gt[k]) for k in both]
-                emit({"compare": name, "symmetric_difference": len(only_w) + len(only_g),
-                      "only_wordspace": only_w[:50], "only_gensim": only_g[:50],
-                      "scores_identical": all(wt[k] == gt[k] for k in both),
-                      "max_abs_score_diff": max(diffs, default=0.0),
-                      "speedup": round(g["seconds"] / w["seconds"], 2),
-                      "rss_ratio": round(w["peak_rss_mb"] / g["peak_rss_mb"], 3)})
-            emit({"top20" if args.show == 20 else f"top{args.show}": name,
-                  "phrases": ws_table["top"]})
+                emit(
+                    {
+                        "compare": name,
+                        "symmetric_difference": len(only_w) + len(only_g),
+                        "only_wordspace": only_w[:50],
+                        "only_gensim": only_g[:50],
+                        "scores_identical": all(wt[k] == gt[k] for k in both),
+                        "max_abs_score_diff": max(diffs, default=0.0),
+                        "speedup": round(g["seconds"] / w["seconds"], 2),
+                        "rss_ratio": round(w["peak_rss_mb"] / g["peak_rss_mb"], 3),
+                    }
+                )
+            emit(
+                {
+                    "top20" if args.show == 20 else f"top{args.show}": name,
+                    "phrases": ws_table["top"],
+                }
+            )
     if args.train:
         train(args.corpus, args.train_passes)
 

@@ -43,14 +43,17 @@ import wordspace as ws
 
 
 def _fresh(code: str, env: dict) -> float:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def _load_code(path: Path, cache: bool) -> str:
-    return ("import time; import wordspace as ws; t=time.perf_counter(); "
-            f"wv=ws.load({str(path)!r}, cache={cache}); print(time.perf_counter()-t)")
+    return (
+        "import time; import wordspace as ws; t=time.perf_counter(); "
+        f"wv=ws.load({str(path)!r}, cache={cache}); print(time.perf_counter()-t)"
+    )
 
 
 def _wall(args: list[str], env: dict) -> float:
@@ -80,16 +83,17 @@ def main() -> None:
         res["file"] = str(txt)
         res["file_mb"] = round(txt.stat().st_size / 1e6, 1)
         med = statistics.median
-        res["load_no_cache_s"] = med(_fresh(_load_code(txt, False), env)
-                                     for _ in range(args.runs))
+        res["load_no_cache_s"] = med(_fresh(_load_code(txt, False), env) for _ in range(args.runs))
         res["load_first_cached_s"] = _fresh(_load_code(txt, True), env)
         res["load_cached_s"] = med(_fresh(_load_code(txt, True), env) for _ in range(args.runs))
         cli = [sys.executable, "-m", "wordspace.cli", "similar", str(txt), "the", "--json"]
-        res["cli_similar_no_cache_s"] = med(_wall(cli + ["--no-cache"], env)
-                                            for _ in range(args.runs))
+        res["cli_similar_no_cache_s"] = med(
+            _wall(cli + ["--no-cache"], env) for _ in range(args.runs)
+        )
         res["cli_similar_cached_s"] = med(_wall(cli, env) for _ in range(args.runs))
-        res["cli_import_s"] = med(_wall([sys.executable, "-c", "import wordspace.cli"], env)
-                                  for _ in range(args.runs))
+        res["cli_import_s"] = med(
+            _wall([sys.executable, "-c", "import wordspace.cli"], env) for _ in range(args.runs)
+        )
         if args.by_name:
             res.update(_by_name(d, txt, env))
     print(json.dumps(res))
@@ -121,8 +125,9 @@ def _by_name(d: Path, txt: Path, env: dict) -> dict:
     os.environ.update(WORDSPACE_HOME=str(d / "home-by-name"))
     os.environ.pop("WORDSPACE_OFFLINE", None)
     m = pretrained.CATALOGUE[name]
-    pretrained.CATALOGUE[name] = dataclasses.replace(m, md5=data_md5,
-                                                     file_size=gz.stat().st_size, package=None)
+    pretrained.CATALOGUE[name] = dataclasses.replace(
+        m, md5=data_md5, file_size=gz.stat().st_size, package=None
+    )
     try:
         t = time.perf_counter()
         pretrained.download(name, base_url=f"http://127.0.0.1:{httpd.server_address[1]}")
@@ -132,11 +137,16 @@ def _by_name(d: Path, txt: Path, env: dict) -> dict:
     # a fresh process finds the converted model in the cache (the package, if installed,
     # would come first: load the cache's copy by its path, as load(name) does without it)
     native = pretrained.cache_dir() / "models" / f"{name}.wsv"
-    code = ("import time; import wordspace as ws; t=time.perf_counter(); "
-            f"wv=ws.load({str(native)!r}, mmap=True); print(time.perf_counter()-t)")
+    code = (
+        "import time; import wordspace as ws; t=time.perf_counter(); "
+        f"wv=ws.load({str(native)!r}, mmap=True); print(time.perf_counter()-t)"
+    )
     env2 = {**env, "WORDSPACE_HOME": str(d / "home-by-name")}
-    return {"download_gz_mb": round(gz.stat().st_size / 1e6, 1),
-            "download_convert_s": took, "load_by_name_s": _fresh(code, env2)}
+    return {
+        "download_gz_mb": round(gz.stat().st_size / 1e6, 1),
+        "download_convert_s": took,
+        "load_by_name_s": _fresh(code, env2),
+    }
 
 
 if __name__ == "__main__":

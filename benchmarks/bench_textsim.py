@@ -36,12 +36,15 @@ class _Solved(logging.Handler):
 
 
 def load_docs(source: str, n: int) -> list[str]:
-    path, col = ((DATA / "airbnb_barcelona.csv", "name") if source == "airbnb"
-                 else (DATA / "wine_reviews.csv", "description"))
+    path, col = (
+        (DATA / "airbnb_barcelona.csv", "name")
+        if source == "airbnb"
+        else (DATA / "wine_reviews.csv", "description")
+    )
     with open(path, encoding="utf8", newline="") as f:
         docs = [row[col] for row in csv.DictReader(f) if row.get(col)]
     if len(docs) < n:  # wine has 5,000 rows: cycle
-        docs = (docs * (n // len(docs) + 1))
+        docs = docs * (n // len(docs) + 1)
     return docs[:n]
 
 
@@ -71,10 +74,16 @@ def main() -> None:
         t = time.perf_counter()
         res = ws.rank_documents(wv, a.query, docs, method, a.topn)
         secs = time.perf_counter() - t
-        line = {"bench": "rank_documents", "method": method, "source": a.source,
-                "documents": len(docs), "topn": a.topn, "query": a.query,
-                "seconds": round(secs, 3),
-                "top": [{"score": round(r.score, 4), "doc": docs[r.index]} for r in res[:3]]}
+        line = {
+            "bench": "rank_documents",
+            "method": method,
+            "source": a.source,
+            "documents": len(docs),
+            "topn": a.topn,
+            "query": a.query,
+            "seconds": round(secs, 3),
+            "top": [{"score": round(r.score, 4), "doc": docs[r.index]} for r in res[:3]],
+        }
         if method == "wmd":
             line["exact_wmd_solved"] = handler.solved
         print(json.dumps(line, ensure_ascii=False))

@@ -58,8 +58,9 @@ def common(args) -> dict:
     if args.simlex and Path(args.simlex).is_file():
         eval_data["simlex"] = args.simlex
         metric += "+simlex"
-    return dict(metric=metric, eval_data=eval_data, seed=args.seed,
-                restrict_vocab=args.restrict_vocab)
+    return dict(
+        metric=metric, eval_data=eval_data, seed=args.seed, restrict_vocab=args.restrict_vocab
+    )
 
 
 def child(args) -> None:
@@ -69,10 +70,16 @@ def child(args) -> None:
     import wordspace as ws
 
     # --trials is this process's share; its own sampler seed, so processes do not repeat
-    ws.tune(ws.Word2Vec(workers=args.threads), args.text, n_trials=args.trials,
-            timeout=args.timeout, storage=args.storage, study_name="bench",
-            sampler=optuna.samplers.TPESampler(seed=args.seed + 1 + args.child_index),
-            **common(args))
+    ws.tune(
+        ws.Word2Vec(workers=args.threads),
+        args.text,
+        n_trials=args.trials,
+        timeout=args.timeout,
+        storage=args.storage,
+        study_name="bench",
+        sampler=optuna.samplers.TPESampler(seed=args.seed + 1 + args.child_index),
+        **common(args),
+    )
 
 
 def colours(args) -> None:
@@ -81,27 +88,57 @@ def colours(args) -> None:
     df = ws.datasets.color_spectrum()
     kw = dict(word="keyword", value="estimated_value")
     grid = {"vector_size": [10, 50, 100], "alpha": [0.01, 0.05, 0.1]}
-    for name, space in (("article_grid", grid),
-                        ("article_best", {"vector_size": [15], "alpha": [0.05]})):
-        res = ws.tune(ws.ValueVec.article(epochs=2000, workers=1), df, fit_kwargs=kw,
-                      space=space, sampler="grid", pruner="none", seed=args.seed)
+    for name, space in (
+        ("article_grid", grid),
+        ("article_best", {"vector_size": [15], "alpha": [0.05]}),
+    ):
+        res = ws.tune(
+            ws.ValueVec.article(epochs=2000, workers=1),
+            df,
+            fit_kwargs=kw,
+            space=space,
+            sampler="grid",
+            pruner="none",
+            seed=args.seed,
+        )
         for t in res.study.trials:
             again = res.refit(t.number)
             direct = res._task.score(again, "dev")
-            print(json.dumps({"setting": f"colours_{name}", **t.params, "dev": t.value,
-                              "test": t.user_attrs["test"], "refit_dev": direct,
-                              "reproduced": direct == t.value}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "setting": f"colours_{name}",
+                        **t.params,
+                        "dev": t.value,
+                        "test": t.user_attrs["test"],
+                        "refit_dev": direct,
+                        "reproduced": direct == t.value,
+                    }
+                ),
+                flush=True,
+            )
         if name == "article_best":
             best_article = (res.best_score_, res.best_test_score_)
     t0 = time.perf_counter()
-    tuned = ws.tune(ws.ValueVec(workers=1), df, fit_kwargs=kw, n_trials=args.colour_trials,
-                    seed=args.seed)
-    print(json.dumps({"setting": "colours_tuned", "params": tuned.best_params_,
-                      "dev": tuned.best_score_, "test": tuned.best_test_score_,
-                      "article_dev": best_article[0], "article_test": best_article[1],
-                      "beats_article_on_test": tuned.best_test_score_ > best_article[1],
-                      "trials": len(tuned.trials_),
-                      "seconds": time.perf_counter() - t0}), flush=True)
+    tuned = ws.tune(
+        ws.ValueVec(workers=1), df, fit_kwargs=kw, n_trials=args.colour_trials, seed=args.seed
+    )
+    print(
+        json.dumps(
+            {
+                "setting": "colours_tuned",
+                "params": tuned.best_params_,
+                "dev": tuned.best_score_,
+                "test": tuned.best_test_score_,
+                "article_dev": best_article[0],
+                "article_test": best_article[1],
+                "beats_article_on_test": tuned.best_test_score_ > best_article[1],
+                "trials": len(tuned.trials_),
+                "seconds": time.perf_counter() - t0,
+            }
+        ),
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -140,25 +177,66 @@ def main() -> None:
         storage = args.storage or f"sqlite:///{Path(tmp) / 'tune.db'}"
         t0 = time.perf_counter()
         # the defaults, scored on the same split (a one-point grid; no pruning)
-        base = ws.tune(ws.Word2Vec(workers=args.threads), str(text), space={"epochs": [5]},
-                       sampler="grid", pruner="none", **common(args))
+        base = ws.tune(
+            ws.Word2Vec(workers=args.threads),
+            str(text),
+            space={"epochs": [5]},
+            sampler="grid",
+            pruner="none",
+            **common(args),
+        )
         d = base.study.best_trial
-        print(json.dumps({"setting": "defaults", "corpus_mb": args.mb,
-                          "dev": d.value, "test": d.user_attrs["test"],
-                          "dev_parts": d.user_attrs.get("dev_parts"),
-                          "test_parts": d.user_attrs.get("test_parts"),
-                          "seconds": d.user_attrs["seconds"]}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "setting": "defaults",
+                    "corpus_mb": args.mb,
+                    "dev": d.value,
+                    "test": d.user_attrs["test"],
+                    "dev_parts": d.user_attrs.get("dev_parts"),
+                    "test_parts": d.user_attrs.get("test_parts"),
+                    "seconds": d.user_attrs["seconds"],
+                }
+            ),
+            flush=True,
+        )
         # make the study (and its split) once, then let the processes share it
-        ws.tune(ws.Word2Vec(workers=args.threads), str(text), n_trials=1,
-                timeout=args.timeout, storage=storage, study_name="bench", **common(args))
+        ws.tune(
+            ws.Word2Vec(workers=args.threads),
+            str(text),
+            n_trials=1,
+            timeout=args.timeout,
+            storage=storage,
+            study_name="bench",
+            **common(args),
+        )
         left = max(1.0, args.timeout - (time.perf_counter() - t0))
         share = -(-(args.trials - 1) // args.processes)  # the first trial made the study
-        cmd = [sys.executable, __file__, "--text", str(text), "--storage", storage,
-               "--trials", str(share), "--timeout", str(left),
-               "--threads", str(args.threads), "--seed", str(args.seed),
-               "--restrict-vocab", str(args.restrict_vocab), "--simlex", args.simlex]
-        procs = [subprocess.Popen([*cmd, "--child-index", str(i)], env=os.environ.copy())
-                 for i in range(args.processes) if share > 0]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--text",
+            str(text),
+            "--storage",
+            storage,
+            "--trials",
+            str(share),
+            "--timeout",
+            str(left),
+            "--threads",
+            str(args.threads),
+            "--seed",
+            str(args.seed),
+            "--restrict-vocab",
+            str(args.restrict_vocab),
+            "--simlex",
+            args.simlex,
+        ]
+        procs = [
+            subprocess.Popen([*cmd, "--child-index", str(i)], env=os.environ.copy())
+            for i in range(args.processes)
+            if share > 0
+        ]
         for p in procs:
             p.wait()
         study = optuna.load_study(study_name="bench", storage=storage)
@@ -166,17 +244,34 @@ def main() -> None:
         for t in study.trials:
             states[t.state.name] = states.get(t.state.name, 0) + 1
         b = study.best_trial
-        print(json.dumps({"setting": "tuned", "trials": len(study.trials), "states": states,
-                          "best_trial": b.number, "params": b.params, "dev": b.value,
-                          "test": b.user_attrs["test"],
-                          "dev_parts": b.user_attrs.get("dev_parts"),
-                          "test_parts": b.user_attrs.get("test_parts"),
-                          "seconds": b.user_attrs["seconds"],
-                          "wall_seconds": time.perf_counter() - t0}), flush=True)
-        print(json.dumps({"setting": "summary",
-                          "dev_gain": b.value - d.value,
-                          "test_gain": b.user_attrs["test"] - d.user_attrs["test"],
-                          "test_improved": b.user_attrs["test"] > d.user_attrs["test"]}))
+        print(
+            json.dumps(
+                {
+                    "setting": "tuned",
+                    "trials": len(study.trials),
+                    "states": states,
+                    "best_trial": b.number,
+                    "params": b.params,
+                    "dev": b.value,
+                    "test": b.user_attrs["test"],
+                    "dev_parts": b.user_attrs.get("dev_parts"),
+                    "test_parts": b.user_attrs.get("test_parts"),
+                    "seconds": b.user_attrs["seconds"],
+                    "wall_seconds": time.perf_counter() - t0,
+                }
+            ),
+            flush=True,
+        )
+        print(
+            json.dumps(
+                {
+                    "setting": "summary",
+                    "dev_gain": b.value - d.value,
+                    "test_gain": b.user_attrs["test"] - d.user_attrs["test"],
+                    "test_improved": b.user_attrs["test"] > d.user_attrs["test"],
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,9 @@ MIN_WS353_PAIRS = 100  # fewer pairs in the vocabulary: WS353 says nothing (wine
 
 
 def emit(rec: dict, out: Path | None) -> None:
-    line = json.dumps(rec, default=lambda x: None if isinstance(x, float) and math.isnan(x)
-                      else float(x))
+    line = json.dumps(
+        rec, default=lambda x: None if isinstance(x, float) and math.isnan(x) else float(x)
+    )
     print(line, flush=True)
     if out is not None:
         with out.open("a") as f:
@@ -100,14 +101,23 @@ def colors(out: Path | None) -> None:
 
     df = ws.datasets.color_spectrum(30, seed=42)
     for objective in ("mse", "cosent"):
-        ws.ValueVec(objective=objective, epochs=2).fit(df, word="keyword",
-                                                        value="estimated_value")  # compile
+        ws.ValueVec(objective=objective, epochs=2).fit(
+            df, word="keyword", value="estimated_value"
+        )  # compile
         t = time.perf_counter()
         vv = ws.ValueVec(objective=objective).fit(df, word="keyword", value="estimated_value")
         sec = time.perf_counter() - t
-        emit({"section": "colors", "objective": objective,
-              "spearman": ws.value_alignment(vv.wv)["spearman"], "epochs": vv.epochs_trained_,
-              "train_seconds": vv.train_seconds_, "fit_seconds": sec}, out)
+        emit(
+            {
+                "section": "colors",
+                "objective": objective,
+                "spearman": ws.value_alignment(vv.wv)["spearman"],
+                "epochs": vv.epochs_trained_,
+                "train_seconds": vv.train_seconds_,
+                "fit_seconds": sec,
+            },
+            out,
+        )
 
 
 def records(names: list[str], data: Path, limit: int | None, out: Path | None) -> None:
@@ -120,11 +130,21 @@ def records(names: list[str], data: Path, limit: int | None, out: Path | None) -
             vv = ws.ValueVec(objective=objective, value_transform=tr)
             vv.fit(df, text=text, value=value)
             sec = time.perf_counter() - t
-            emit({"section": "records", "dataset": name, "objective": objective,
-                  "records": len(df), "words": len(vv.wv), "pairs": len(vv.pairs_),
-                  "spearman": ws.value_alignment(vv.wv)["spearman"],
-                  "epochs": vv.epochs_trained_, "train_seconds": vv.train_seconds_,
-                  "fit_seconds": sec}, out)
+            emit(
+                {
+                    "section": "records",
+                    "dataset": name,
+                    "objective": objective,
+                    "records": len(df),
+                    "words": len(vv.wv),
+                    "pairs": len(vv.pairs_),
+                    "spearman": ws.value_alignment(vv.wv)["spearman"],
+                    "epochs": vv.epochs_trained_,
+                    "train_seconds": vv.train_seconds_,
+                    "fit_seconds": sec,
+                },
+                out,
+            )
 
 
 def similarity(wv, data: Path) -> dict:
@@ -138,8 +158,14 @@ def similarity(wv, data: Path) -> dict:
     return res
 
 
-def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
-          args: argparse.Namespace, out: Path | None) -> list[dict]:
+def joint(
+    names: list[str],
+    data: Path,
+    limit: int | None,
+    lambdas: list[float],
+    args: argparse.Namespace,
+    out: Path | None,
+) -> list[dict]:
     import wordspace as ws
 
     lines = []
@@ -150,28 +176,54 @@ def joint(names: list[str], data: Path, limit: int | None, lambdas: list[float],
             if lam == lambdas[0]:
                 base = None  # one baseline per seed
             extra = {} if args.vector_size is None else {"vector_size": args.vector_size}
-            est = ws.ValueVec(semantic_weight=lam, value_transform=tr, tokenizer=tokenizer,
-                              text_epochs=args.text_epochs, workers=args.workers,
-                              predictor=args.predictor, objective=args.objective,
-                              seed=42 + seed, **extra)
-            r = ws.evaluate.value_holdout(est, df, text=text, value=value, seed=seed,
-                                          baselines=base is None, return_models=True)
+            est = ws.ValueVec(
+                semantic_weight=lam,
+                value_transform=tr,
+                tokenizer=tokenizer,
+                text_epochs=args.text_epochs,
+                workers=args.workers,
+                predictor=args.predictor,
+                objective=args.objective,
+                seed=42 + seed,
+                **extra,
+            )
+            r = ws.evaluate.value_holdout(
+                est,
+                df,
+                text=text,
+                value=value,
+                seed=seed,
+                baselines=base is None,
+                return_models=True,
+            )
             models = r.pop("models")
             if base is None:
                 plain = models[1]
-                base = {"word2vec": r["word2vec"], "mean": r["mean"],
-                        "word2vec_similarity": similarity(plain.wv, data),
-                        "word2vec_alignment": plain.alignment()["spearman"],
-                        "word2vec_alignment_full": plain.alignment(full=True)["spearman"]}
-            rec = {"section": "joint", "dataset": name, "semantic_weight": lam, "seed": seed,
-                   "vector_size": est.vector_size,
-                   "value_size": models[0]._value_slice().stop - models[0]._value_slice().start,
-                   "objective": models[0].objective_,
-                   "alpha": models[0].alpha_, "value_epochs": models[0].value_epochs_,
-                   "records": len(df), "records_with_value": int(df[value].notna().sum()),
-                   "vocabulary": len(models[0].wv), **r, **base,
-                   "similarity": similarity(models[0].wv, data),
-                   "gain_over_word2vec": r["spearman"] - base["word2vec"]["spearman"]}
+                base = {
+                    "word2vec": r["word2vec"],
+                    "mean": r["mean"],
+                    "word2vec_similarity": similarity(plain.wv, data),
+                    "word2vec_alignment": plain.alignment()["spearman"],
+                    "word2vec_alignment_full": plain.alignment(full=True)["spearman"],
+                }
+            rec = {
+                "section": "joint",
+                "dataset": name,
+                "semantic_weight": lam,
+                "seed": seed,
+                "vector_size": est.vector_size,
+                "value_size": models[0]._value_slice().stop - models[0]._value_slice().start,
+                "objective": models[0].objective_,
+                "alpha": models[0].alpha_,
+                "value_epochs": models[0].value_epochs_,
+                "records": len(df),
+                "records_with_value": int(df[value].notna().sum()),
+                "vocabulary": len(models[0].wv),
+                **r,
+                **base,
+                "similarity": similarity(models[0].wv, data),
+                "gain_over_word2vec": r["spearman"] - base["word2vec"]["spearman"],
+            }
             emit(rec, out)
             lines.append(rec)
     return lines
@@ -189,20 +241,31 @@ def figure(lines: list[dict], path: Path) -> None:
     for name in sorted({x["dataset"] for x in lines}):
         pairs = min(x["similarity"]["ws353_pairs"] for x in lines if x["dataset"] == name)
         if pairs < MIN_WS353_PAIRS:
-            print(f"figure: {name} left out, its vocabulary covers only {pairs} WS353 pairs",
-                  file=sys.stderr)
+            print(
+                f"figure: {name} left out, its vocabulary covers only {pairs} WS353 pairs",
+                file=sys.stderr,
+            )
             continue
-        pts = sorted((x for x in lines if x["dataset"] == name),
-                     key=lambda x: x["semantic_weight"])
+        pts = sorted((x for x in lines if x["dataset"] == name), key=lambda x: x["semantic_weight"])
         xs = [p["similarity"]["ws353"] for p in pts]
         ys = [p["spearman"] for p in pts]
         (ln,) = ax.plot(xs, ys, "o-", label=f"{name}: joint, λ = semantic_weight")
         for p, x, y in zip(pts, xs, ys, strict=True):
-            ax.annotate(f"{p['semantic_weight']:g}", (x, y), textcoords="offset points",
-                        xytext=(4, 4), fontsize=8)
+            ax.annotate(
+                f"{p['semantic_weight']:g}",
+                (x, y),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=8,
+            )
         b = pts[0]
-        ax.plot([b["word2vec_similarity"]["ws353"]], [b["word2vec"]["spearman"]], "s",
-                color=ln.get_color(), label=f"{name}: plain word2vec (λ = 1)")
+        ax.plot(
+            [b["word2vec_similarity"]["ws353"]],
+            [b["word2vec"]["spearman"]],
+            "s",
+            color=ln.get_color(),
+            label=f"{name}: plain word2vec (λ = 1)",
+        )
     ax.set_xlabel("WordSim353 Spearman (meaning kept)")
     ax.set_ylabel("held-out value Spearman (20 % of words hidden)")
     ax.set_title("ValueVec joint training: value vs meaning over λ")
@@ -216,30 +279,45 @@ def figure(lines: list[dict], path: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sections", nargs="+", default=["colors", "records", "joint"],
-                    choices=["colors", "records", "joint"])
-    ap.add_argument("--datasets", nargs="+", default=None,
-                    help="records: airbnb imdb wine; joint: imdb wine")
+    ap.add_argument(
+        "--sections",
+        nargs="+",
+        default=["colors", "records", "joint"],
+        choices=["colors", "records", "joint"],
+    )
+    ap.add_argument(
+        "--datasets", nargs="+", default=None, help="records: airbnb imdb wine; joint: imdb wine"
+    )
     ap.add_argument("--lambdas", default=",".join(map(str, LAMBDAS)))
     ap.add_argument("--limit", type=int, default=None, help="sample this many records")
     ap.add_argument("--text-epochs", type=int, default=5)
-    ap.add_argument("--seeds", default="0",
-                    help="joint: hold-out draws (seed s: value_holdout seed s, model seed 42+s)")
+    ap.add_argument(
+        "--seeds",
+        default="0",
+        help="joint: hold-out draws (seed s: value_holdout seed s, model seed 42+s)",
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
     ap.add_argument("--objective", default="auto", choices=["auto", "mse", "cosent"])
-    ap.add_argument("--vector-size", type=int, default=None,
-                    help="joint: vector size (default: ValueVec's)")
+    ap.add_argument(
+        "--vector-size", type=int, default=None, help="joint: vector size (default: ValueVec's)"
+    )
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--figure", type=Path, default=None)
-    ap.add_argument("--replot", type=Path, default=None,
-                    help="draw --figure from the joint lines of an earlier --out file, only")
+    ap.add_argument(
+        "--replot",
+        type=Path,
+        default=None,
+        help="draw --figure from the joint lines of an earlier --out file, only",
+    )
     args = ap.parse_args()
     if args.replot is not None:
         lines = [json.loads(x) for x in args.replot.read_text().splitlines() if x.strip()]
-        figure([x for x in lines if x.get("section") == "joint"],
-               args.figure or Path("valuevec_tradeoff.png"))
+        figure(
+            [x for x in lines if x.get("section") == "joint"],
+            args.figure or Path("valuevec_tradeoff.png"),
+        )
         return
     lambdas = [float(x) for x in args.lambdas.split(",") if x]
     args.seeds = [int(x) for x in args.seeds.split(",") if x]
@@ -248,8 +326,9 @@ def main() -> None:
     if "records" in args.sections:
         records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
     if "joint" in args.sections:
-        lines = joint(args.datasets or ["imdb", "wine"], args.data, args.limit, lambdas, args,
-                      args.out)
+        lines = joint(
+            args.datasets or ["imdb", "wine"], args.data, args.limit, lambdas, args, args.out
+        )
         if args.figure is not None and lines:
             figure(lines, args.figure)
 

@@ -158,8 +158,11 @@ def main() -> None:
             runs.append(fig)
     for key in runs[0]:
         summary[key] = statistics.median(f[key] for f in runs)
-    summary["targets"] = {"load_native_mmap_s": "< 0.5", "batch256_qps": ">= 2000",
-                          "single_vs_bound": "<= 1.10"}
+    summary["targets"] = {
+        "load_native_mmap_s": "< 0.5",
+        "batch256_qps": ">= 2000",
+        "single_vs_bound": "<= 1.10",
+    }
     print(json.dumps(summary))
 
 

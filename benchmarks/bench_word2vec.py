@@ -40,18 +40,61 @@ from _common import peak_rss_mb
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 SETTINGS = {
-    "a": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
-          "min_count": 5, "alpha": 0.025, "epochs": 1},
-    "b": {"sg": 0, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
-          "min_count": 5, "alpha": 0.05, "epochs": 5},
+    "a": {
+        "sg": 1,
+        "negative": 5,
+        "window": 5,
+        "vector_size": 100,
+        "sample": 1e-3,
+        "min_count": 5,
+        "alpha": 0.025,
+        "epochs": 1,
+    },
+    "b": {
+        "sg": 0,
+        "negative": 5,
+        "window": 5,
+        "vector_size": 100,
+        "sample": 1e-3,
+        "min_count": 5,
+        "alpha": 0.05,
+        "epochs": 5,
+    },
     # extra settings (not in the issue): hierarchical softmax
-    "c": {"sg": 1, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
-          "min_count": 5, "alpha": 0.025, "epochs": 1},
-    "d": {"sg": 0, "hs": 1, "negative": 0, "window": 5, "vector_size": 100, "sample": 1e-3,
-          "min_count": 5, "alpha": 0.05, "epochs": 5},
+    "c": {
+        "sg": 1,
+        "hs": 1,
+        "negative": 0,
+        "window": 5,
+        "vector_size": 100,
+        "sample": 1e-3,
+        "min_count": 5,
+        "alpha": 0.025,
+        "epochs": 1,
+    },
+    "d": {
+        "sg": 0,
+        "hs": 1,
+        "negative": 0,
+        "window": 5,
+        "vector_size": 100,
+        "sample": 1e-3,
+        "min_count": 5,
+        "alpha": 0.05,
+        "epochs": 5,
+    },
     # a with wordspace's shared_negatives=True (gensim trains plain a)
-    "e": {"sg": 1, "negative": 5, "window": 5, "vector_size": 100, "sample": 1e-3,
-          "min_count": 5, "alpha": 0.025, "epochs": 1, "shared_negatives": True},
+    "e": {
+        "sg": 1,
+        "negative": 5,
+        "window": 5,
+        "vector_size": 100,
+        "sample": 1e-3,
+        "min_count": 5,
+        "alpha": 0.025,
+        "epochs": 1,
+        "shared_negatives": True,
+    },
 }
 
 
@@ -137,10 +180,12 @@ def wordsim_spearman(keys, vectors, path):
 def _evaluate(keys, vectors):
     acc, nq = analogy_accuracy(keys, vectors, DATA / "eval" / "questions-words.txt")
     ws, npairs = wordsim_spearman(keys, vectors, DATA / "eval" / "wordsim353.tsv")
-    return {"analogy": round(acc, 4), "analogy_questions": nq, "ws353": round(ws, 4),
-            "ws353_pairs": npairs}
-
-
+    return {
+        "analogy": round(acc, 4),
+        "analogy_questions": nq,
+        "ws353": round(ws, 4),
+        "ws353_pairs": npairs,
+    }
 
 
 # ------------------------------------------------------------------ children
@@ -153,17 +198,23 @@ def child_wordspace(corpus, setting, workers, seed):
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "tiny.txt"
         tiny.write_text("a b c a\n" * 20, encoding="utf-8")
-        Word2Vec(workers=workers, seed=seed,
-                 **{**SETTINGS[setting], "min_count": 1, "epochs": 1}).fit(str(tiny))
+        Word2Vec(
+            workers=workers, seed=seed, **{**SETTINGS[setting], "min_count": 1, "epochs": 1}
+        ).fit(str(tiny))
     m = Word2Vec(workers=workers, seed=seed, **SETTINGS[setting])
     t = time.perf_counter()
     m.fit(corpus)
     total = time.perf_counter() - t
     rss = peak_rss_mb()
     tokens = m.vocab.total_words
-    out = {"train_s": m.train_seconds_, "vocab_s": m.vocab_seconds_, "total_s": total,
-           "tokens": tokens, "words_per_s": tokens * m.epochs / m.train_seconds_,
-           "peak_rss_mb": rss}
+    out = {
+        "train_s": m.train_seconds_,
+        "vocab_s": m.vocab_seconds_,
+        "total_s": total,
+        "tokens": tokens,
+        "words_per_s": tokens * m.epochs / m.train_seconds_,
+        "peak_rss_mb": rss,
+    }
     out.update(_evaluate(m.wv.index_to_key, m.wv.vectors))
     return out
 
@@ -173,28 +224,54 @@ def child_gensim(corpus, setting, workers, seed):
     from gensim.models.word2vec import LineSentence
 
     p = SETTINGS[setting]
-    m = Word2Vec(vector_size=p["vector_size"], window=p["window"], min_count=p["min_count"],
-                 sg=p["sg"], hs=p.get("hs", 0), negative=p["negative"], sample=p["sample"],
-                 alpha=p["alpha"],
-                 epochs=p["epochs"], workers=workers, seed=seed)
+    m = Word2Vec(
+        vector_size=p["vector_size"],
+        window=p["window"],
+        min_count=p["min_count"],
+        sg=p["sg"],
+        hs=p.get("hs", 0),
+        negative=p["negative"],
+        sample=p["sample"],
+        alpha=p["alpha"],
+        epochs=p["epochs"],
+        workers=workers,
+        seed=seed,
+    )
     t = time.perf_counter()
     m.build_vocab(corpus_iterable=LineSentence(corpus))
     tv = time.perf_counter() - t
     t = time.perf_counter()
-    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count,
-            epochs=m.epochs)
+    m.train(corpus_iterable=LineSentence(corpus), total_examples=m.corpus_count, epochs=m.epochs)
     tt = time.perf_counter() - t
     rss = peak_rss_mb()
     tokens = m.corpus_total_words
-    out = {"train_s": tt, "vocab_s": tv, "total_s": tv + tt, "tokens": tokens,
-           "words_per_s": tokens * m.epochs / tt, "peak_rss_mb": rss}
+    out = {
+        "train_s": tt,
+        "vocab_s": tv,
+        "total_s": tv + tt,
+        "tokens": tokens,
+        "words_per_s": tokens * m.epochs / tt,
+        "peak_rss_mb": rss,
+    }
     out.update(_evaluate(list(m.wv.index_to_key), m.wv.vectors))
     return out
 
 
 def run_child(python, tool, corpus, setting, workers, seed):
-    cmd = [python, str(Path(__file__).resolve()), "--_child", tool, "--corpus", corpus,
-           "--settings", setting, "--workers", str(workers), "--seed", str(seed)]
+    cmd = [
+        python,
+        str(Path(__file__).resolve()),
+        "--_child",
+        tool,
+        "--corpus",
+        corpus,
+        "--settings",
+        setting,
+        "--workers",
+        str(workers),
+        "--seed",
+        str(seed),
+    ]
     env = dict(os.environ, NUMBA_NUM_THREADS=str(workers))
     r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
@@ -232,13 +309,27 @@ def main() -> None:
         s = s.strip()
         if s not in SETTINGS:
             sys.exit(f"unknown setting {s!r}; choose from {', '.join(SETTINGS)}")
-        ours = _median_run([run_child(sys.executable, "wordspace", a.corpus, s, a.workers,
-                                      a.seed) for _ in range(a.runs)])
-        line = {"setting": s, "params": SETTINGS[s], "corpus": a.corpus, "workers": a.workers,
-                "runs": a.runs, "wordspace": _rounded(ours)}
+        ours = _median_run(
+            [
+                run_child(sys.executable, "wordspace", a.corpus, s, a.workers, a.seed)
+                for _ in range(a.runs)
+            ]
+        )
+        line = {
+            "setting": s,
+            "params": SETTINGS[s],
+            "corpus": a.corpus,
+            "workers": a.workers,
+            "runs": a.runs,
+            "wordspace": _rounded(ours),
+        }
         if not a.no_gensim:
-            gen = _median_run([run_child(a.gensim_python, "gensim", a.corpus, s, a.workers,
-                                         a.seed) for _ in range(a.runs)])
+            gen = _median_run(
+                [
+                    run_child(a.gensim_python, "gensim", a.corpus, s, a.workers, a.seed)
+                    for _ in range(a.runs)
+                ]
+            )
             line["gensim"] = _rounded(gen)
             line["ratio"] = {
                 "words_per_s": round(ours["words_per_s"] / gen["words_per_s"], 3),

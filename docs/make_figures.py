@@ -60,19 +60,42 @@ def glove_figures(model: str, out: Path, limit: int) -> None:
     t = time.perf_counter()
     wv = ws.load(model, limit=limit)
     _log(f"loaded {model}: {wv} in {time.perf_counter() - t:.1f}s")
-    _save(plot.map(wv, top=300, figsize=(12, 9), dpi=100,
-                   title="GloVe 6B 50d: PCA map of the 300 most frequent words"),
-          out, "map_glove.png")
+    _save(
+        plot.map(
+            wv,
+            top=300,
+            figsize=(12, 9),
+            dpi=100,
+            title="GloVe 6B 50d: PCA map of the 300 most frequent words",
+        ),
+        out,
+        "map_glove.png",
+    )
     words = [w for group in THEMES.values() for w in group]
-    fig = plot.map(wv, words=words, method="tsne", color_by="cluster", n_clusters=len(THEMES),
-                   seed=0, figsize=(12, 9), dpi=100, fontsize=9,
-                   title=f"GloVe 6B 50d: t-SNE of {len(words)} words from ten themes, "
-                         f"coloured by {len(THEMES)} KMeans clusters")
+    fig = plot.map(
+        wv,
+        words=words,
+        method="tsne",
+        color_by="cluster",
+        n_clusters=len(THEMES),
+        seed=0,
+        figsize=(12, 9),
+        dpi=100,
+        fontsize=9,
+        title=f"GloVe 6B 50d: t-SNE of {len(words)} words from ten themes, "
+        f"coloured by {len(THEMES)} KMeans clusters",
+    )
     _save(fig, out, "map_glove_themes.png")
-    _save(plot.analogy(wv, "king", "man", "woman", figsize=(8, 7), dpi=100), out,
-          "analogy_glove.png")
-    _save(plot.similarity_heatmap(wv, "king queen man woman paris france cat dog car truck"
-                                  .split(), dpi=100), out, "heatmap_glove.png")
+    _save(
+        plot.analogy(wv, "king", "man", "woman", figsize=(8, 7), dpi=100), out, "analogy_glove.png"
+    )
+    _save(
+        plot.similarity_heatmap(
+            wv, "king queen man woman paris france cat dog car truck".split(), dpi=100
+        ),
+        out,
+        "heatmap_glove.png",
+    )
 
 
 def valuevec_figure(model: str, out: Path, top: int, cmap: str | None = None) -> None:
@@ -84,45 +107,74 @@ def valuevec_figure(model: str, out: Path, top: int, cmap: str | None = None) ->
     have = [w for w, v in zip(wv.index_to_key, vals, strict=True) if np.isfinite(v)]
     words = have[:top] if have else None
     name = wv.meta.get("name") or Path(model).stem
-    fig = plot.map(wv, words=words, top=top, color_by="value", cmap=cmap, figsize=(12, 9),
-                   dpi=100,
-                   title=f"ValueVec {name}: PCA map of {min(top, len(have) or top)} words, "
-                         "coloured by value")
+    fig = plot.map(
+        wv,
+        words=words,
+        top=top,
+        color_by="value",
+        cmap=cmap,
+        figsize=(12, 9),
+        dpi=100,
+        title=f"ValueVec {name}: PCA map of {min(top, len(have) or top)} words, coloured by value",
+    )
     _save(fig, out, "map_valuevec.png")
 
 
 def word2vec_figure(model: str, out: Path, top: int) -> None:
     wv = ws.load(model)
     name = wv.meta.get("name") or Path(model).stem
-    fig = plot.map(wv, top=top, figsize=(12, 9), dpi=100,
-                   title=f"word2vec {name}: PCA map of the {top} most frequent words")
+    fig = plot.map(
+        wv,
+        top=top,
+        figsize=(12, 9),
+        dpi=100,
+        title=f"word2vec {name}: PCA map of the {top} most frequent words",
+    )
     _save(fig, out, "map_word2vec.png")
 
 
 def curve_figure(path: str, out: Path) -> None:
-    source = (json.loads(Path(path).read_text(encoding="utf-8")) if path.endswith(".json")
-              else ws.load(path))
+    source = (
+        json.loads(Path(path).read_text(encoding="utf-8"))
+        if path.endswith(".json")
+        else ws.load(path)
+    )
     _save(plot.training_curve(source, dpi=100), out, f"curve_{Path(path).stem}.png")
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--glove", default="glove-wiki-gigaword-50",
-                   help="GloVe vectors (path or known name); default: glove-wiki-gigaword-50")
-    p.add_argument("--glove-limit", type=int, default=50_000,
-                   help="load only the N most frequent GloVe words (default 50000)")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--glove",
+        default="glove-wiki-gigaword-50",
+        help="GloVe vectors (path or known name); default: glove-wiki-gigaword-50",
+    )
+    p.add_argument(
+        "--glove-limit",
+        type=int,
+        default=50_000,
+        help="load only the N most frequent GloVe words (default 50000)",
+    )
     p.add_argument("--valuevec", help="a ValueVec model (.wsv) with per-word values")
-    p.add_argument("--value-cmap", default=None,
-                   help="colour map of the ValueVec map (default viridis; 'rainbow' suits "
-                        "wavelengths, violet to red)")
+    p.add_argument(
+        "--value-cmap",
+        default=None,
+        help="colour map of the ValueVec map (default viridis; 'rainbow' suits "
+        "wavelengths, violet to red)",
+    )
     p.add_argument("--word2vec", help="a word2vec model (any format)")
     p.add_argument("--curve", help="a training history (JSON) or a .wsv with one in its meta")
     p.add_argument("--top", type=int, default=300, help="words on the single-model maps")
-    p.add_argument("--out", default=str(Path(__file__).resolve().parent),
-                   help="output folder (default: docs/)")
-    p.add_argument("--only", choices=("glove", "valuevec", "word2vec", "curve"),
-                   help="make only this group of figures")
+    p.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent), help="output folder (default: docs/)"
+    )
+    p.add_argument(
+        "--only",
+        choices=("glove", "valuevec", "word2vec", "curve"),
+        help="make only this group of figures",
+    )
     a = p.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)

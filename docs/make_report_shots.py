@@ -24,8 +24,10 @@ from pathlib import Path
 import wordspace as ws
 
 #: the applied activity's words: a learning-space theme, and one German word not in GloVe
-WORDS = ("learning teacher student school classroom university knowledge skills computer "
-         "internet online digital library lernraum king queen man woman").split()
+WORDS = (
+    "learning teacher student school classroom university knowledge skills computer "
+    "internet online digital library lernraum king queen man woman"
+).split()
 #: WMD's example (Kusner et al. 2015) and two more pairs
 TEXTS = [
     ("Obama speaks to the media in Illinois", "The President greets the press in Chicago"),
@@ -54,23 +56,35 @@ def shoot(html: str, png: str, parts: list[tuple[str | None, int]]) -> None:
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as profile:
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                     "--window-size=1000,800", f"--user-data-dir={profile}"):
+        for flag in (
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1000,800",
+            f"--user-data-dir={profile}",
+        ):
             opts.add_argument(flag)
         d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
         try:
             d.get(Path(html).resolve().as_uri())
             full = d.execute_script("return document.documentElement.scrollHeight")
-            tops = [0 if sec is None else d.execute_script(
-                f"return document.getElementById('{sec}').offsetTop - 8") for sec, _ in parts]
+            tops = [
+                0
+                if sec is None
+                else d.execute_script(f"return document.getElementById('{sec}').offsetTop - 8")
+                for sec, _ in parts
+            ]
             d.set_window_size(1000, full + 200)
             tmp = png + ".full.png"
             d.save_screenshot(tmp)
         finally:
             d.quit()
     with Image.open(tmp) as im:
-        crops = [im.crop((0, t, im.width, min(im.height, t + h)))
-                 for t, (_, h) in zip(tops, parts, strict=True)]
+        crops = [
+            im.crop((0, t, im.width, min(im.height, t + h)))
+            for t, (_, h) in zip(tops, parts, strict=True)
+        ]
         out = Image.new("RGB", (im.width, sum(c.height for c in crops)), "white")
         y = 0
         for c in crops:
@@ -91,16 +105,22 @@ def main() -> None:
     work = args.keep_html or tempfile.mkdtemp()
     os.makedirs(work, exist_ok=True)
     glove_html = os.path.join(work, "report_glove.html")
-    ws.report(ws.load(args.glove), words=WORDS, texts=TEXTS, analogies=True,
-              name=args.glove).save(glove_html)
+    ws.report(ws.load(args.glove), words=WORDS, texts=TEXTS, analogies=True, name=args.glove).save(
+        glove_html
+    )
     value = args.value or train_price(args.airbnb, os.path.join(work, "price.wsv"))
     value_html = os.path.join(work, "report_value.html")
     ws.report(ws.load(value), name=Path(value).name).save(value_html)
-    shoot(glove_html, os.path.join(args.out, "report_glove.png"),
-          [(None, 1480), ("texts", 305)])
+    shoot(glove_html, os.path.join(args.out, "report_glove.png"), [(None, 1480), ("texts", 305)])
     shoot(value_html, os.path.join(args.out, "report_value.png"), [("values", 1400)])
-    print("wrote", os.path.join(args.out, "report_glove.png"), "and",
-          os.path.join(args.out, "report_value.png"), "(HTML in", work + ")")
+    print(
+        "wrote",
+        os.path.join(args.out, "report_glove.png"),
+        "and",
+        os.path.join(args.out, "report_value.png"),
+        "(HTML in",
+        work + ")",
+    )
 
 
 if __name__ == "__main__":

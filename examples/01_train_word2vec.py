@@ -2,6 +2,7 @@
 
 On your own text: ws.Corpus("corpus.txt", lowercase=True), one sentence per line.
 """
+
 import wordspace as ws
 from wordspace.text.corpus import embedded_corpus
 

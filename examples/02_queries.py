@@ -1,4 +1,5 @@
 """Neighbours, an analogy, a similarity matrix and the benchmarks (after 01_train_word2vec.py)."""
+
 import wordspace as ws
 
 wv = ws.load("brown.wsv")

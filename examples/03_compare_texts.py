@@ -1,5 +1,6 @@
 """Two texts that share no content word: mean-vector cosine and Word Mover's Distance
 (after 01_train_word2vec.py; WMD needs the [wmd] extra: pip install 'wordspace[wmd]')."""
+
 import wordspace as ws
 
 wv = ws.load("brown.wsv")

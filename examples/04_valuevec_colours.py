@@ -2,6 +2,7 @@
 
 On your own table: vv.fit("prices.csv", word="name", value="price").
 """
+
 import wordspace as ws
 
 colours = ws.datasets.color_spectrum(n_colors=30, seed=42)  # columns keyword, estimated_value (nm)

@@ -24,20 +24,67 @@ from wordspace.io import pretrained
 
 #: words in the style of each model
 WORDS = {
-    "glove-twitter-25": ["<user>", "the", "lol", "#love", "rt", ":)", "king", "queen", "man",
-                         "woman"],
-    "word2vec-google-news-300": ["</s>", "in", "New_York", "king", "queen", "man", "woman",
-                                 "Barack_Obama", "##", "the"],
-    "fasttext-wiki-news-subwords-300": [",", "the", ".", "and", "of", "king", "queen", "man",
-                                        "woman", "don't"],
-    "conceptnet-numberbatch-17-06-300": ["/c/de/koenig", "/c/en/king", "/c/en/queen",
-                                         "/c/en/man", "/c/en/woman", "/c/fr/roi",
-                                         "/c/en/new_york", "/c/ja/王", "/c/en/cat", "/c/en/dog"],
-    "word2vec-ruscorpora-300": ["король_NOUN", "королева_NOUN", "мужчина_NOUN",
-                                "женщина_NOUN", "быть_VERB", "год_NOUN", "кот_NOUN",
-                                "собака_NOUN", "новый_ADJ", "москва_PROPN"],
-    "glove-wiki-gigaword-50": ["the", ",", ".", "of", "to", "king", "queen", "man", "woman",
-                               "and"],
+    "glove-twitter-25": [
+        "<user>",
+        "the",
+        "lol",
+        "#love",
+        "rt",
+        ":)",
+        "king",
+        "queen",
+        "man",
+        "woman",
+    ],
+    "word2vec-google-news-300": [
+        "</s>",
+        "in",
+        "New_York",
+        "king",
+        "queen",
+        "man",
+        "woman",
+        "Barack_Obama",
+        "##",
+        "the",
+    ],
+    "fasttext-wiki-news-subwords-300": [
+        ",",
+        "the",
+        ".",
+        "and",
+        "of",
+        "king",
+        "queen",
+        "man",
+        "woman",
+        "don't",
+    ],
+    "conceptnet-numberbatch-17-06-300": [
+        "/c/de/koenig",
+        "/c/en/king",
+        "/c/en/queen",
+        "/c/en/man",
+        "/c/en/woman",
+        "/c/fr/roi",
+        "/c/en/new_york",
+        "/c/ja/王",
+        "/c/en/cat",
+        "/c/en/dog",
+    ],
+    "word2vec-ruscorpora-300": [
+        "король_NOUN",
+        "королева_NOUN",
+        "мужчина_NOUN",
+        "женщина_NOUN",
+        "быть_VERB",
+        "год_NOUN",
+        "кот_NOUN",
+        "собака_NOUN",
+        "новый_ADJ",
+        "москва_PROPN",
+    ],
+    "glove-wiki-gigaword-50": ["the", ",", ".", "of", "to", "king", "queen", "man", "woman", "and"],
 }
 BINARY = {"word2vec-google-news-300", "word2vec-ruscorpora-300"}
 
@@ -72,7 +119,7 @@ class Fixture:
 def make_fixture(name: str, folder: Path, n_words: int = 200, seed: int = 0) -> Fixture:
     """A small model (``n_words`` words, the first in the style of the model) in the format
     and compression of gensim-data's file for ``name``."""
-    words = (list(WORDS[name]) + [f"w{i}" for i in range(n_words)])[:max(n_words, 1)]
+    words = (list(WORDS[name]) + [f"w{i}" for i in range(n_words)])[: max(n_words, 1)]
     dim = pretrained.CATALOGUE[name].dimension
     rng = np.random.default_rng(seed)
     vecs = rng.standard_normal((len(words), dim)).astype(np.float32)
@@ -86,8 +133,11 @@ def make_fixture(name: str, folder: Path, n_words: int = 200, seed: int = 0) -> 
 def use_fixture(monkeypatch, fx: Fixture, *, md5: str | None = None) -> None:
     """Make the catalogue entry of ``fx.name`` describe the fixture (its MD5 and size)."""
     m = pretrained.CATALOGUE[fx.name]
-    monkeypatch.setitem(pretrained.CATALOGUE, fx.name, dataclasses.replace(
-        m, md5=md5 or fx.md5, file_size=len(fx.data)))
+    monkeypatch.setitem(
+        pretrained.CATALOGUE,
+        fx.name,
+        dataclasses.replace(m, md5=md5 or fx.md5, file_size=len(fx.data)),
+    )
 
 
 class FixtureServer:
@@ -169,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
             stop = max(start, min(drop, len(data)))
         pos = start
         while pos < stop:
-            chunk = data[pos:min(pos + 4096, stop)]
+            chunk = data[pos : min(pos + 4096, stop)]
             self.wfile.write(chunk)
             pos += len(chunk)
             if srv.delay:

@@ -34,8 +34,9 @@ def test_values_as_mapping_and_sampled_pairs():
     a = ws.value_alignment(wv, values=vals, max_pairs=50_000, max_queries=300, seed=1)
     b = ws.value_alignment(wv, values=vals, max_pairs=50_000, max_queries=300, seed=1)
     assert a == b and a["n_pairs"] == 50_000 and a["spearman"] > 0.99
-    m = ws.value_alignment(wv, values={k: v for k, v in zip(keys[:100], vals[:100],
-                                                             strict=True)} | {"zzz": 3.0})
+    m = ws.value_alignment(
+        wv, values={k: v for k, v in zip(keys[:100], vals[:100], strict=True)} | {"zzz": 3.0}
+    )
     assert m["n_words"] == 100 and m["spearman"] > 0.99
 
 
@@ -56,14 +57,20 @@ def test_colour_embeddings_are_aligned():
     # pairs; with the article's (2·Δ)² and 3·Δ every pair more than a third of the range
     # apart has label 0, and the figure stays near 0.86 (see README).
     df = datasets.color_spectrum(30, seed=42)
-    vv = ws.ValueVec(vector_size=15, epochs=2000, alpha=0.05, seed=42,
-                     positive_penalty="linear", positive_scale=1.0, negative_scale=1.0)
+    vv = ws.ValueVec(
+        vector_size=15,
+        epochs=2000,
+        alpha=0.05,
+        seed=42,
+        positive_penalty="linear",
+        positive_scale=1.0,
+        negative_scale=1.0,
+    )
     vv.fit(df, word="keyword", value="estimated_value")
     a = ws.value_alignment(vv.wv)
     assert a["spearman"] >= 0.9
     assert a["pc1_spearman"] >= 0.9
     assert a["knn_mae"] < 0.06
-    article = ws.ValueVec.article(seed=42).fit(
-        df, word="keyword", value="estimated_value")
+    article = ws.ValueVec.article(seed=42).fit(df, word="keyword", value="estimated_value")
     b = article.alignment()
     assert 0.75 < b["spearman"] < a["spearman"]

@@ -48,8 +48,12 @@ def _runtime_imports() -> dict[str, set[str]]:
         for node in ast.walk(tree):
             if id(node) in skip:
                 continue
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                    and node.module.startswith("wordspace"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and node.module
+                and node.module.startswith("wordspace")
+            ):
                 for a in node.names:
                     cand = f"{node.module}.{a.name}"
                     out.add(cand if cand in mods else node.module)
@@ -98,8 +102,13 @@ def _cycles(edges: dict[str, set[str]]) -> list[set[str]]:
 #: the cycles the design allows, each closed by a documented facade or same-layer call
 ALLOWED_CYCLES = [
     # WordVectors facade: wv.save / load_word2vec_format / wmdistance / text_similarity ...
-    {"wordspace.vectors.keyed", "wordspace.vectors.subword", "wordspace.io.native",
-     "wordspace.io.formats", "wordspace.analysis.textsim"},
+    {
+        "wordspace.vectors.keyed",
+        "wordspace.vectors.subword",
+        "wordspace.io.native",
+        "wordspace.io.formats",
+        "wordspace.analysis.textsim",
+    },
     # Corpus(phrases=) applies fitted Phrases as a streaming step; Phrases.fit reads a Corpus
     {"wordspace.text.corpus", "wordspace.text.phrases"},
     # Vocabulary.build(client=): the cluster counts and builds a Vocabulary
@@ -137,12 +146,15 @@ def test_every_documented_import_path_works():
         importlib.import_module(path)
 
 
-@pytest.mark.parametrize("old,new", [
-    ("wordspace.corpus", "wordspace.text.corpus"),
-    ("wordspace.evaluate", "wordspace.analysis.evaluate"),
-    ("wordspace.pretrained._download", "wordspace.io.pretrained._download"),
-    ("wordspace.plot", "wordspace.viz.plot"),
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("wordspace.corpus", "wordspace.text.corpus"),
+        ("wordspace.evaluate", "wordspace.analysis.evaluate"),
+        ("wordspace.pretrained._download", "wordspace.io.pretrained._download"),
+        ("wordspace.plot", "wordspace.viz.plot"),
+    ],
+)
 def test_old_module_paths_warn_and_give_the_same_module(old, new):
     sys.modules.pop(old, None)
     with pytest.warns(DeprecationWarning, match=new.replace(".", r"\.")):
@@ -156,8 +168,10 @@ def test_documented_attribute_paths():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert ws.evaluate.value_holdout is importlib.import_module(
-            "wordspace.analysis.evaluate").value_holdout
+        assert (
+            ws.evaluate.value_holdout
+            is importlib.import_module("wordspace.analysis.evaluate").value_holdout
+        )
         assert callable(ws.datasets.color_spectrum)
         assert callable(ws.pretrained.info)
         assert callable(ws.plot.map)

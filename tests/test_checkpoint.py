@@ -98,7 +98,8 @@ def test_fasttext_resume_is_bit_for_bit(tmp_path):
     ck = tmp_path / "f.ckpt"
     with pytest.raises(KeyboardInterrupt):
         FastText(**p, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(
-            sents, progress=StopAfter(20))
+            sents, progress=StopAfter(20)
+        )
     r = FastText.resume(ck).fit(sents)
     assert np.array_equal(r.wi_, ref.wi_) and np.array_equal(r.syn1neg_, ref.syn1neg_)
 
@@ -108,7 +109,8 @@ def test_resume_refuses_other_parameters_and_other_data(tmp_path):
     ck = tmp_path / "m.ckpt"
     with pytest.raises(KeyboardInterrupt):
         Word2Vec(**W2V, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(
-            sents, progress=StopAfter(10))
+            sents, progress=StopAfter(10)
+        )
     with pytest.raises(CheckpointError, match=r"alpha=0\.025 in the checkpoint, 0\.05 here"):
         Word2Vec.resume(ck, alpha=0.05)
     r = Word2Vec.resume(ck, workers=3)  # free: does not change what is computed
@@ -116,12 +118,15 @@ def test_resume_refuses_other_parameters_and_other_data(tmp_path):
     r.set_params(window=2)
     with pytest.raises(CheckpointError, match="window=5 in the checkpoint, 2 now"):
         r.fit(sents)
-    with pytest.raises(CheckpointError, match=r"vocabulary differs \(.*size 150 in the "
-                                              r"checkpoint, \d+ here"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"vocabulary differs \(.*size 150 in the "
+        r"checkpoint, \d+ here",
+    ):
         Word2Vec.resume(ck).fit(_sentences(n=50, vocab=300, seed=9))
     # same vocabulary and counts, but cut into other sentences: another corpus position
     joined = [w for s in sents for w in s]
-    other = [joined[i:i + 40] for i in range(0, len(joined), 40)]
+    other = [joined[i : i + 40] for i in range(0, len(joined), 40)]
     with pytest.raises(CheckpointError, match="corpus differs"):
         Word2Vec.resume(ck).fit(other)
     # a GloVe checkpoint is not a Word2Vec one; a saved model is not a checkpoint
@@ -140,7 +145,8 @@ def test_checkpoint_parameters_are_checked():
         GloVe(checkpoint_every=0, checkpoint_path="x.ckpt").fit([["a", "b"]])
     with pytest.raises(ParameterError, match="needs checkpoint_path"):
         ValueVec(semantic_weight=0.5, checkpoint_every=60).fit(
-            {"a": 1.0, "b": 2.0, "c": 3.0}, corpus=["a b c"] * 10)
+            {"a": 1.0, "b": 2.0, "c": 3.0}, corpus=["a b c"] * 10
+        )
 
 
 def test_checkpoint_file_is_a_partial_model(tmp_path):
@@ -148,7 +154,8 @@ def test_checkpoint_file_is_a_partial_model(tmp_path):
     ck = tmp_path / "m.ckpt"
     with pytest.raises(KeyboardInterrupt):
         Word2Vec(**W2V, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(
-            sents, progress=StopAfter(30))
+            sents, progress=StopAfter(30)
+        )
     arrays, meta = read_native(ck)
     assert meta["complete"] is False and meta["training"]["unit"] == "words"
     assert {"syn1neg", "vectors", "counts"} <= set(arrays)
@@ -299,8 +306,9 @@ def test_kill9_and_resume_valuevec(tmp_path):
 
     rng = np.random.default_rng(1)
     path = tmp_path / "values.csv"
-    pd.DataFrame({"word": [f"w{i}" for i in range(1500)],
-                  "value": rng.random(1500)}).to_csv(path, index=False)
+    pd.DataFrame({"word": [f"w{i}" for i in range(1500)], "value": rng.random(1500)}).to_csv(
+        path, index=False
+    )
     params = dict(vector_size=16, epochs=150, seed=5, patience=None, workers=1)
     kw = {"word": "word", "value": "value"}
     r, ref = _kill9_then_resume(tmp_path, "valuevec", ValueVec, params, str(path), kw)

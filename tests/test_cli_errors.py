@@ -27,8 +27,7 @@ def work(tmp_path, monkeypatch):
     ws.WordVectors(words, vecs).save_word2vec_format("vectors.txt")
     lines = [" ".join(f"a{(i * 7 + j) % 9}" for j in range(10)) for i in range(100)]
     (tmp_path / "corpus.txt").write_text("\n".join(lines) + "\n")
-    pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv("t.csv",
-                                                                             index=False)
+    pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv("t.csv", index=False)
     (tmp_path / "q.txt").write_text("the cat\n")
     (tmp_path / "docs.txt").write_text("the dog sat\nthe cat sat on the mat\n")
     (tmp_path / "bad.json").write_text("{nope")
@@ -85,8 +84,11 @@ BAD = [
     ("train word2vec", ["corpus.txt", "-o", "mine"], "mine"),
     ("train word2vec", ["corpus.txt", "--format", "xml"], "--format must be one of"),
     ("train fasttext", ["missing.txt"], "CORPUS 'missing.txt' does not exist"),
-    ("train fasttext", ["corpus.txt", "--minn", "5", "--maxn", "3"],
-     "--minn=5 is larger than --maxn=3"),
+    (
+        "train fasttext",
+        ["corpus.txt", "--minn", "5", "--maxn", "3"],
+        "--minn=5 is larger than --maxn=3",
+    ),
     ("train fasttext", ["corpus.txt", "--bucket", "0"], "--bucket must be"),
     ("train fasttext", ["corpus.txt", "--format", "xml"], "--format must be one of"),
     ("train glove", [], "CORPUS"),
@@ -122,8 +124,11 @@ BAD = [
     ("tune fasttext", ["corpus.txt", "--metric", "simlex"], "needs a file"),
     ("tune glove", ["corpus.txt", "--sampler", "bayes"], "sampler must be one of"),
     ("tune valuevec", ["t.csv", "--word", "w"], "--value"),
-    ("tune valuevec", ["t.csv", "--word", "w", "--value", "v", "--space", "nope=1:2"],
-     "'nope' is not a parameter"),
+    (
+        "tune valuevec",
+        ["t.csv", "--word", "w", "--value", "v", "--space", "nope=1:2"],
+        "'nope' is not a parameter",
+    ),
     ("models list", ["--bogus"], "--bogus"),
     ("models info", ["glove-twitter-26"], "not a model of the catalogue"),
     ("models download", ["nope"], "not a model of the catalogue"),
@@ -133,8 +138,7 @@ BAD = [
     ("models clear", ["--all"], "--all"),
     ("predict-value", ["missing.wsv", "x"], "missing.wsv"),
     ("predict-value", ["model.wsv", "king", "--predictor", "svm"], "--predictor"),
-    ("value-holdout", ["t.csv", "--text", "w", "--value", "v", "--test-size", "2"],
-     "--test-size"),
+    ("value-holdout", ["t.csv", "--text", "w", "--value", "v", "--test-size", "2"], "--test-size"),
     ("report", ["model.wsv", "-o", "r.txt"], "must be an .html file"),
     ("report", ["model.wsv", "--texts", "missing.tsv"], "--texts 'missing.tsv' does not exist"),
 ]
@@ -171,8 +175,15 @@ def test_corrupt_compressed_input_never_exits_silently(work, capsys):
     assert code == 2 and err.strip()
 
 
-@pytest.mark.parametrize("args", [["no-such-command"], ["info", "model.wsv", "--bogus"],
-                                  ["info"], ["train", "word2vec", "--dim"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["no-such-command"],
+        ["info", "model.wsv", "--bogus"],
+        ["info"],
+        ["train", "word2vec", "--dim"],
+    ],
+)
 def test_usage_errors_are_one_line_and_a_hint(work, capsys, args):
     code, out, err = run(capsys, *args)
     lines = err.splitlines()
@@ -183,8 +194,9 @@ def test_usage_errors_are_one_line_and_a_hint(work, capsys, args):
 def test_a_renamed_option_says_its_new_name(work, capsys):
     code, _, err = run(capsys, "train", "glove", "corpus.txt", "--alpha", "0.75")
     assert code == 2
-    assert err.splitlines()[1] == ("hint: GloVe's weighting exponent is now --weight-exponent; "
-                                   "the learning rate is --lr")
+    assert err.splitlines()[1] == (
+        "hint: GloVe's weighting exponent is now --weight-exponent; the learning rate is --lr"
+    )
 
 
 def test_internal_error_is_one_line_exit_1(work, capsys, monkeypatch):
@@ -194,8 +206,9 @@ def test_internal_error_is_one_line_exit_1(work, capsys, monkeypatch):
     monkeypatch.setattr("wordspace.io.pretrained.load", boom)
     code, out, err = run(capsys, "info", "model.wsv")
     assert code == 1 and out == ""
-    assert err.splitlines() == ["internal error: RuntimeError: kaputt (--debug shows the "
-                                "traceback)"]
+    assert err.splitlines() == [
+        "internal error: RuntimeError: kaputt (--debug shows the traceback)"
+    ]
     code, _, err = run(capsys, "--debug", "info", "model.wsv")
     assert code == 1 and "Traceback" in err and "RuntimeError: kaputt" in err
     assert err.splitlines()[-1].startswith("internal error: RuntimeError: kaputt")
@@ -222,15 +235,15 @@ def test_json_output_is_valid_with_non_finite_numbers(work, capsys):
     assert code == 0
     cos = json.loads(out, parse_constant=no_constants)["cosine"]
     assert cos is None or math.isfinite(cos)
-    code, out, err = run(capsys, "compare", "model.wsv", "zzz", "qqq", "--method", "mean",
-                         "--json")
+    code, out, err = run(capsys, "compare", "model.wsv", "zzz", "qqq", "--method", "mean", "--json")
     assert code == 0 and json.loads(out, parse_constant=no_constants)["cosine"] is None
     assert err.startswith("warning: ") and len(err.splitlines()) == 1
 
 
 def test_corpus_errors_name_the_option(work, capsys):
-    code, _, err = run(capsys, "train", "word2vec", "corpus.txt", "--min-count", "1000",
-                       "-o", "m.wsv")
+    code, _, err = run(
+        capsys, "train", "word2vec", "corpus.txt", "--min-count", "1000", "-o", "m.wsv"
+    )
     assert code == 2 and len(err.splitlines()) == 1 and err.startswith("error: "), err
     assert "min_count" not in err and "--min-count" in err
     assert not (work / "m.wsv").exists()

@@ -68,11 +68,13 @@ def folder(tmp_path, monkeypatch):
     lines = [" ".join(words[(i * 7 + j) % 12] for j in range(10)) for i in range(200)]
     (tmp_path / "corpus.txt").write_text("\n".join(lines) + "\n")
     color_spectrum(30, 42).to_csv("colors.csv", index=False)
-    ws.ValueVec(epochs=20).fit(color_spectrum(30, 42), word="keyword",
-                               value="estimated_value").save("values.wsv")
+    ws.ValueVec(epochs=20).fit(
+        color_spectrum(30, 42), word="keyword", value="estimated_value"
+    ).save("values.wsv")
     rec = topic_records(n_topics=4, words_per_topic=8, n_records=400, seed=0)
     rec.assign(name=rec["text"], price=np.exp(1 + rec["value"] / 10)).to_csv(
-        "listings.csv", index=False)
+        "listings.csv", index=False
+    )
     (tmp_path / "questions.txt").write_text(": family\nking queen man woman\n")
     (tmp_path / "pairs.tsv").write_text("king\tqueen\t8\ncat\tdog\t7\nman\tmat\t1\n")
     (tmp_path / "query.txt").write_text("the cat\n")
@@ -82,8 +84,10 @@ def folder(tmp_path, monkeypatch):
 
 def test_every_example_runs(folder, capsys, monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)  # explore: do not serve
-    monkeypatch.setattr("wordspace.io.pretrained.download",  # models download: no network
-                        lambda name, **k: folder / f"{name}.wsv")
+    monkeypatch.setattr(
+        "wordspace.io.pretrained.download",  # models download: no network
+        lambda name, **k: folder / f"{name}.wsv",
+    )
     ran = 0
     for command in COMMANDS:
         _, out, _ = run(capsys, *command.split(), "--help")

@@ -21,8 +21,7 @@ from wordspace.cli.options import (
 
 ROOT = typer.main.get_command(app)
 TRAIN = ROOT.commands["train"]
-ESTIMATORS = {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe,
-              "valuevec": ValueVec}
+ESTIMATORS = {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe, "valuevec": ValueVec}
 
 
 def _options(cmd):
@@ -74,8 +73,12 @@ def test_one_name_per_concept():
             if param in by_param:
                 assert tuple(options[option].opts) == by_param[param], (command, option)
         lr = options["--lr"]
-        learning_rate = {"word2vec": "alpha", "fasttext": "alpha", "glove": "learning_rate",
-                         "valuevec": "alpha"}
+        learning_rate = {
+            "word2vec": "alpha",
+            "fasttext": "alpha",
+            "glove": "learning_rate",
+            "valuevec": "alpha",
+        }
         assert table["--lr"] == learning_rate[command]
         assert ("--alpha" in lr.opts) == (command in ("word2vec", "fasttext"))
     glove = _options(TRAIN.commands["glove"])
@@ -120,15 +123,52 @@ def _corpus(tmp_path):
 
 def test_word2vec_aliases_set_the_parameters(tmp_path, capsys):
     corpus = _corpus(tmp_path)
-    main(["train", "word2vec", str(corpus), "--size", "6", "--iter", "2", "--threads", "1",
-          "--alpha", "0.03", "--min-alpha", "0.002", "--min-count", "1", "--json"])
+    main(
+        [
+            "train",
+            "word2vec",
+            str(corpus),
+            "--size",
+            "6",
+            "--iter",
+            "2",
+            "--threads",
+            "1",
+            "--alpha",
+            "0.03",
+            "--min-alpha",
+            "0.002",
+            "--min-count",
+            "1",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["output"] == str(tmp_path / "c.wsv") and data["format"] == "native"
     m = Word2Vec.load(tmp_path / "c.wsv")
     assert (m.vector_size, m.epochs, m.workers, m.alpha, m.min_alpha) == (6, 2, 1, 0.03, 0.002)
-    main(["train", "word2vec", str(corpus), "--dim", "5", "--epochs", "1", "--workers", "1",
-          "--lr", "0.02", "--min-lr", "0.001", "--min-count", "1", "-o",
-          str(tmp_path / "v.vec"), "--json"])
+    main(
+        [
+            "train",
+            "word2vec",
+            str(corpus),
+            "--dim",
+            "5",
+            "--epochs",
+            "1",
+            "--workers",
+            "1",
+            "--lr",
+            "0.02",
+            "--min-lr",
+            "0.001",
+            "--min-count",
+            "1",
+            "-o",
+            str(tmp_path / "v.vec"),
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["format"] == "fasttext" and data["dimension"] == 5
     assert (tmp_path / "v.vec").read_text().split("\n", 1)[0] == "18 5"
@@ -137,14 +177,51 @@ def test_word2vec_aliases_set_the_parameters(tmp_path, capsys):
 def test_glove_aliases_set_the_parameters(tmp_path, capsys):
     corpus = _corpus(tmp_path)
     out = tmp_path / "g.wsv"
-    main(["train", "glove", str(corpus), "-o", str(out), "--size", "4", "--iter", "2",
-          "--threads", "1", "--eta", "0.1", "--weight-exponent", "0.5", "--min-count", "1",
-          "--json"])
+    main(
+        [
+            "train",
+            "glove",
+            str(corpus),
+            "-o",
+            str(out),
+            "--size",
+            "4",
+            "--iter",
+            "2",
+            "--threads",
+            "1",
+            "--eta",
+            "0.1",
+            "--weight-exponent",
+            "0.5",
+            "--min-count",
+            "1",
+            "--json",
+        ]
+    )
     capsys.readouterr()
     g = GloVe.load(out)
     assert (g.vector_size, g.epochs, g.workers, g.learning_rate, g.alpha) == (4, 2, 1, 0.1, 0.5)
-    main(["train", "glove", str(corpus), "-o", str(out), "--vector-size", "3", "--epochs", "1",
-          "--lr", "0.2", "--learning-rate", "0.2", "--min-count", "1", "--json"])
+    main(
+        [
+            "train",
+            "glove",
+            str(corpus),
+            "-o",
+            str(out),
+            "--vector-size",
+            "3",
+            "--epochs",
+            "1",
+            "--lr",
+            "0.2",
+            "--learning-rate",
+            "0.2",
+            "--min-count",
+            "1",
+            "--json",
+        ]
+    )
     capsys.readouterr()
     assert GloVe.load(out).learning_rate == 0.2 and GloVe.load(out).vector_size == 3
 
@@ -152,8 +229,26 @@ def test_glove_aliases_set_the_parameters(tmp_path, capsys):
 def test_valuevec_aliases_set_the_parameters(tmp_path, capsys):
     csv = tmp_path / "t.csv"
     pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv(csv, index=False)
-    main(["train", "valuevec", str(csv), "--word", "w", "--value", "v", "--size", "4",
-          "--iter", "20", "--threads", "1", "--lr", "0.1", "--json"])
+    main(
+        [
+            "train",
+            "valuevec",
+            str(csv),
+            "--word",
+            "w",
+            "--value",
+            "v",
+            "--size",
+            "4",
+            "--iter",
+            "20",
+            "--threads",
+            "1",
+            "--lr",
+            "0.1",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["output"] == str(tmp_path / "t.wsv")
     vv = ValueVec.load(tmp_path / "t.wsv")

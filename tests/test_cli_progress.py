@@ -10,8 +10,12 @@ from wordspace.cli._common import make_progress, progress_info
 
 # the fields each trainer reports (its progress callback, as the train commands pass them)
 FIELDS = {
-    "word2vec cbow": {"epoch": "12/15", "words_per_sec": 1_234_567, "alpha": 0.0241234,
-                      "loss": 12.345678},
+    "word2vec cbow": {
+        "epoch": "12/15",
+        "words_per_sec": 1_234_567,
+        "alpha": 0.0241234,
+        "loss": 12.345678,
+    },
     "glove": {"epoch": "15/15", "loss": 0.012345678},
     "valuevec": {"loss": 0.0123456, "alpha": 0.05},
     "analogies": {},
@@ -62,9 +66,27 @@ def test_a_real_run_at_80_columns(tmp_path):
     lines = [" ".join(f"a{(i * 7 + j) % 9}" for j in range(10)) for i in range(300)]
     corpus.write_text("\n".join(lines) + "\n")
     env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": os.pathsep.join(sys.path)}
-    r = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", str(corpus),
-                        "--min-count", "1", "--epochs", "2", "--workers", "1", "--loss"],
-                       capture_output=True, text=True, env=env, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wordspace.cli",
+            "train",
+            "word2vec",
+            str(corpus),
+            "--min-count",
+            "1",
+            "--epochs",
+            "2",
+            "--workers",
+            "1",
+            "--loss",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     err = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(err) == 1 and err[0].startswith("word2vec cbow") and len(err[0]) <= 80, err

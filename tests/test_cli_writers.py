@@ -27,17 +27,19 @@ def run(capsys, *args):
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize("fmt, name, first_line", [
-    ("native", "o.wsv", None),
-    ("word2vec", "o.txt", "24 6"),
-    ("word2vec-binary", "o.bin", "24 6"),
-    ("glove", "o.txt", None),
-    ("fasttext", "o.vec", "24 6"),
-])
+@pytest.mark.parametrize(
+    "fmt, name, first_line",
+    [
+        ("native", "o.wsv", None),
+        ("word2vec", "o.txt", "24 6"),
+        ("word2vec-binary", "o.bin", "24 6"),
+        ("glove", "o.txt", None),
+        ("fasttext", "o.vec", "24 6"),
+    ],
+)
 def test_convert_every_format_round_trips(work, capsys, fmt, name, first_line):
     src = ws.load("vectors.txt")
-    data = json.loads(run(capsys, "convert", "vectors.txt", "-o", name, "--format", fmt,
-                          "--json"))
+    data = json.loads(run(capsys, "convert", "vectors.txt", "-o", name, "--format", fmt, "--json"))
     assert data["format"] == fmt and data["dst"] == name
     back = ws.load(name)
     assert back.index_to_key == src.index_to_key
@@ -48,14 +50,17 @@ def test_convert_every_format_round_trips(work, capsys, fmt, name, first_line):
         assert (work / name).read_text().split(" ", 1)[0] == "king"
 
 
-@pytest.mark.parametrize("args, expected, fmt", [
-    ([], "vectors.wsv", "native"),
-    (["--format", "word2vec-binary"], "vectors.bin", "word2vec-binary"),
-    (["--format", "fasttext"], "vectors.vec", "fasttext"),
-    (["--to", "native"], "vectors.wsv", "native"),
-    (["-o", "x.vec"], "x.vec", "fasttext"),
-    (["y.bin"], "y.bin", "word2vec-binary"),
-])
+@pytest.mark.parametrize(
+    "args, expected, fmt",
+    [
+        ([], "vectors.wsv", "native"),
+        (["--format", "word2vec-binary"], "vectors.bin", "word2vec-binary"),
+        (["--format", "fasttext"], "vectors.vec", "fasttext"),
+        (["--to", "native"], "vectors.wsv", "native"),
+        (["-o", "x.vec"], "x.vec", "fasttext"),
+        (["y.bin"], "y.bin", "word2vec-binary"),
+    ],
+)
 def test_convert_output_and_format_defaults(work, capsys, args, expected, fmt):
     data = json.loads(run(capsys, "convert", "vectors.txt", *args, "--json"))
     assert data["dst"] == expected and data["format"] == fmt
@@ -70,42 +75,78 @@ def test_convert_may_replace_its_own_model(work, capsys):
 
 def test_plot_output_defaults_next_to_the_input(work, capsys):
     run(capsys, "convert", "vectors.txt", "m.wsv")
-    out = json.loads(run(capsys, "plot", "heatmap", "m.wsv", "--words", "king,queen,man",
-                         "--json"))
+    out = json.loads(run(capsys, "plot", "heatmap", "m.wsv", "--words", "king,queen,man", "--json"))
     assert out["output"] == "m.heatmap.png" and (work / "m.heatmap.png").exists()
-    out = json.loads(run(capsys, "plot", "heatmap", "m.wsv", "--words", "king,queen,man",
-                         "--format", "svg", "--pixels", "300x200", "--json"))
+    out = json.loads(
+        run(
+            capsys,
+            "plot",
+            "heatmap",
+            "m.wsv",
+            "--words",
+            "king,queen,man",
+            "--format",
+            "svg",
+            "--pixels",
+            "300x200",
+            "--json",
+        )
+    )
     assert out["output"] == "m.heatmap.svg" and (out["width"], out["height"]) == (300, 200)
     assert (work / "m.heatmap.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_export_projector_output_defaults_next_to_the_input(work, capsys):
-    data = json.loads(run(capsys, "export", "projector", "vectors.txt", "--limit", "3",
-                          "--json"))
+    data = json.loads(run(capsys, "export", "projector", "vectors.txt", "--limit", "3", "--json"))
     assert data["vectors"] == str(Path("vectors-projector", "vectors.tsv"))
     assert len((work / "vectors-projector" / "vectors.tsv").read_text().splitlines()) == 3
     run(capsys, "export", "projector", "vectors.txt", "-o", "p", "--limit", "2")
     assert len((work / "p" / "metadata.tsv").read_text().splitlines()) == 2
 
 
-@pytest.mark.parametrize("name, fmt, read", [
-    ("c.csv", None, pd.read_csv),
-    ("c.tsv", None, lambda p: pd.read_csv(p, sep="\t")),
-    ("c.json", None, pd.read_json),
-    ("c.txt", "tsv", lambda p: pd.read_csv(p, sep="\t")),
-])
+@pytest.mark.parametrize(
+    "name, fmt, read",
+    [
+        ("c.csv", None, pd.read_csv),
+        ("c.tsv", None, lambda p: pd.read_csv(p, sep="\t")),
+        ("c.json", None, pd.read_json),
+        ("c.txt", "tsv", lambda p: pd.read_csv(p, sep="\t")),
+    ],
+)
 def test_datasets_formats(work, capsys, name, fmt, read):
-    run(capsys, "datasets", "color-spectrum", "-n", "12", "-o", name,
-        *(["--format", fmt] if fmt else []))
+    run(
+        capsys,
+        "datasets",
+        "color-spectrum",
+        "-n",
+        "12",
+        "-o",
+        name,
+        *(["--format", fmt] if fmt else []),
+    )
     df = read(work / name)
     assert list(df.columns) == ["keyword", "estimated_value"] and len(df) == 12
 
 
 def test_train_valuevec_writes_any_format(work, capsys):
-    pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv("t.csv",
-                                                                             index=False)
-    data = json.loads(run(capsys, "train", "valuevec", "t.csv", "--word", "w", "--value", "v",
-                          "--epochs", "20", "--format", "word2vec", "--json"))
+    pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv("t.csv", index=False)
+    data = json.loads(
+        run(
+            capsys,
+            "train",
+            "valuevec",
+            "t.csv",
+            "--word",
+            "w",
+            "--value",
+            "v",
+            "--epochs",
+            "20",
+            "--format",
+            "word2vec",
+            "--json",
+        )
+    )
     assert data["output"] == "t.txt" and data["format"] == "word2vec"
     wv = ws.load(work / "t.txt")
     assert len(wv) == 12 and wv.vector_size == 15

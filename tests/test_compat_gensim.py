@@ -45,8 +45,9 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def model(corpus):
-    return Word2Vec(corpus, vector_size=16, window=3, min_count=1, sg=1, epochs=10, workers=1,
-                    seed=3, sample=0)
+    return Word2Vec(
+        corpus, vector_size=16, window=3, min_count=1, sg=1, epochs=10, workers=1, seed=3, sample=0
+    )
 
 
 # ----------------------------------------------------------------- the issue's failing lines
@@ -106,8 +107,11 @@ def test_build_vocab_then_train_and_get_vecattr(corpus):
 
 def test_evaluate_word_pairs_is_indexable_like_gensim(tmp_path, model):
     pairs = tmp_path / "pairs.tsv"
-    pairs.write_text("# w1\tw2\tscore\ncat\tdog\t9\ncat\tcar\t1\nbus\ttruck\t8\n"
-                     "horse\tplane\t2\ncow\tsheep\t7\nfoo\tbar\t5\n", encoding="utf-8")
+    pairs.write_text(
+        "# w1\tw2\tscore\ncat\tdog\t9\ncat\tcar\t1\nbus\ttruck\t8\n"
+        "horse\tplane\t2\ncow\tsheep\t7\nfoo\tbar\t5\n",
+        encoding="utf-8",
+    )
     res = model.wv.evaluate_word_pairs(str(pairs))
     spearman = res[1][0]
     assert isinstance(res, tuple) and len(res) == 3
@@ -119,8 +123,9 @@ def test_evaluate_word_pairs_is_indexable_like_gensim(tmp_path, model):
 
 def test_evaluate_word_analogies_returns_score_and_sections(tmp_path, model):
     q = tmp_path / "q.txt"
-    q.write_text(": family\ncat dog cow sheep\ncar bus train truck\ncat dog zzz yyy\n",
-                 encoding="utf-8")
+    q.write_text(
+        ": family\ncat dog cow sheep\ncar bus train truck\ncat dog zzz yyy\n", encoding="utf-8"
+    )
     score, sections = model.wv.evaluate_word_analogies(str(q))
     assert sections[-1]["section"] == "Total accuracy"
     n = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
@@ -146,11 +151,24 @@ def test_callbacks_receive_the_model_in_gensim_order(corpus):
         def on_train_end(self, model):
             seen.append(("train_end", model.wv is not None))
 
-    Word2Vec(corpus, vector_size=8, min_count=1, epochs=2, workers=1, compute_loss=True,
-             callbacks=[Recorder()])
+    Word2Vec(
+        corpus,
+        vector_size=8,
+        min_count=1,
+        epochs=2,
+        workers=1,
+        compute_loss=True,
+        callbacks=[Recorder()],
+    )
     kinds = [k for k, _ in seen]
-    assert kinds == ["train_begin", "epoch_begin", "epoch_end", "epoch_begin", "epoch_end",
-                     "train_end"]
+    assert kinds == [
+        "train_begin",
+        "epoch_begin",
+        "epoch_end",
+        "epoch_begin",
+        "epoch_end",
+        "train_end",
+    ]
     assert seen[0][1] == "Word2Vec" and seen[1][1] == 0 and seen[3][1] == 1
     loss1, loss2 = seen[2][1], seen[4][1]
     assert 0 < loss1 < loss2  # cumulative within one train() call, as gensim
@@ -340,8 +358,9 @@ def test_keyedvectors_queries(model):
 
 
 def test_unit_normalize_all_and_init_sims(model):
-    kv = KeyedVectors._from_vectors(ws.WordVectors(model.wv.index_to_key,
-                                                   model.wv.vectors.copy(), writeable=True))
+    kv = KeyedVectors._from_vectors(
+        ws.WordVectors(model.wv.index_to_key, model.wv.vectors.copy(), writeable=True)
+    )
     with pytest.warns(DeprecationWarning):
         kv.init_sims(replace=True)
     np.testing.assert_allclose(np.linalg.norm(kv.vectors, axis=1), 1, rtol=1e-5)
@@ -357,7 +376,8 @@ def test_word2vec_format_with_fvocab_round_trip(tmp_path, model):
     bin_path = tmp_path / "v.bin"
     model.wv.save_word2vec_format(str(bin_path), binary=True)
     np.testing.assert_array_equal(
-        KeyedVectors.load_word2vec_format(str(bin_path), binary=True).vectors, model.wv.vectors)
+        KeyedVectors.load_word2vec_format(str(bin_path), binary=True).vectors, model.wv.vectors
+    )
     with pytest.raises(UnsupportedError, match="Doc2Vec"):
         model.wv.save_word2vec_format(str(vec), prefix="*dt_")
     with pytest.raises(UnsupportedError, match="UTF-8"):
@@ -368,8 +388,7 @@ def test_intersect_word2vec_format(tmp_path, model):
     other = ws.WordVectors(["cat", "zebra"], np.ones((2, 16), np.float32))
     path = tmp_path / "o.txt"
     other.save_word2vec_format(path)
-    kv = KeyedVectors._from_vectors(ws.WordVectors(model.wv.index_to_key,
-                                                   model.wv.vectors.copy()))
+    kv = KeyedVectors._from_vectors(ws.WordVectors(model.wv.index_to_key, model.wv.vectors.copy()))
     with pytest.warns(CompatWarning, match="lockf"):
         kv.intersect_word2vec_format(str(path))
     np.testing.assert_array_equal(kv["cat"], np.ones(16))
@@ -386,8 +405,9 @@ def test_keyedvectors_save_load(tmp_path, model):
 
 # -------------------------------------------------------------------------------- FastText
 def test_fasttext_compat(tmp_path, corpus):
-    m = FastText(corpus, vector_size=8, min_count=1, min_n=2, max_n=4, bucket=500, workers=1,
-                 epochs=2)
+    m = FastText(
+        corpus, vector_size=8, min_count=1, min_n=2, max_n=4, bucket=500, workers=1, epochs=2
+    )
     assert isinstance(m.wv, FastTextKeyedVectors)
     assert m.wv.min_n == 2 and m.wv.max_n == 4 and m.wv.vectors_ngrams.shape == (500, 8)
     assert "caat" in m.wv and "caat" not in m.wv.key_to_index  # any word with n-grams
@@ -401,8 +421,9 @@ def test_fasttext_compat(tmp_path, corpus):
     assert isinstance(kv, FastTextKeyedVectors)
     with pytest.raises(UnsupportedError, match="word_ngrams"):
         FastText(word_ngrams=2)
-    native = ws.FastText(vector_size=8, min_count=1, minn=2, maxn=4, bucket=500, workers=1,
-                         epochs=2).fit(corpus)
+    native = ws.FastText(
+        vector_size=8, min_count=1, minn=2, maxn=4, bucket=500, workers=1, epochs=2
+    ).fit(corpus)
     np.testing.assert_array_equal(native.wv.vectors, m.wv.vectors)
 
 
@@ -427,8 +448,9 @@ def test_model_with_callbacks_saves_and_loads(tmp_path, corpus):
     class Noop(CallbackAny2Vec):
         pass
 
-    m = Word2Vec(corpus, vector_size=8, min_count=1, callbacks=[Noop()],
-                 trim_rule=lambda w, c, mc: 0)
+    m = Word2Vec(
+        corpus, vector_size=8, min_count=1, callbacks=[Noop()], trim_rule=lambda w, c, mc: 0
+    )
     m.save(str(tmp_path / "m"))
     back = Word2Vec.load(str(tmp_path / "m"))
     assert back.callbacks == () and back.trim_rule is None  # objects are not saved (no pickle)
@@ -439,51 +461,172 @@ def test_model_with_callbacks_saves_and_loads(tmp_path, corpus):
 # ------------------------------------------------------------- gensim 4.4's public names
 # dir() of gensim 4.4's classes (public names), recorded with gensim's venv.
 GENSIM_KV_PUBLIC = (
-    "add_lifecycle_event", "add_vector", "add_vectors", "allocate_vecattrs", "closer_than",
-    "cosine_similarities", "distance", "distances", "doesnt_match", "evaluate_word_analogies",
-    "evaluate_word_pairs", "fill_norms", "get_index", "get_mean_vector", "get_normed_vectors",
-    "get_vecattr", "get_vector", "has_index_for", "index2entity", "index2word", "init_sims",
-    "intersect_word2vec_format", "load", "load_word2vec_format", "log_accuracy",
-    "log_evaluate_word_pairs", "most_similar", "most_similar_cosmul", "most_similar_to_given",
-    "n_similarity", "rank", "rank_by_centrality", "relative_cosine_similarity", "resize_vectors",
-    "save", "save_word2vec_format", "set_vecattr", "similar_by_key", "similar_by_vector",
-    "similar_by_word", "similarity", "similarity_unseen_docs", "sort_by_descending_frequency",
-    "unit_normalize_all", "vectors_for_all", "vectors_norm", "vocab", "wmdistance", "word_vec",
+    "add_lifecycle_event",
+    "add_vector",
+    "add_vectors",
+    "allocate_vecattrs",
+    "closer_than",
+    "cosine_similarities",
+    "distance",
+    "distances",
+    "doesnt_match",
+    "evaluate_word_analogies",
+    "evaluate_word_pairs",
+    "fill_norms",
+    "get_index",
+    "get_mean_vector",
+    "get_normed_vectors",
+    "get_vecattr",
+    "get_vector",
+    "has_index_for",
+    "index2entity",
+    "index2word",
+    "init_sims",
+    "intersect_word2vec_format",
+    "load",
+    "load_word2vec_format",
+    "log_accuracy",
+    "log_evaluate_word_pairs",
+    "most_similar",
+    "most_similar_cosmul",
+    "most_similar_to_given",
+    "n_similarity",
+    "rank",
+    "rank_by_centrality",
+    "relative_cosine_similarity",
+    "resize_vectors",
+    "save",
+    "save_word2vec_format",
+    "set_vecattr",
+    "similar_by_key",
+    "similar_by_vector",
+    "similar_by_word",
+    "similarity",
+    "similarity_unseen_docs",
+    "sort_by_descending_frequency",
+    "unit_normalize_all",
+    "vectors_for_all",
+    "vectors_norm",
+    "vocab",
+    "wmdistance",
+    "word_vec",
     "words_closer_than",
 )
 GENSIM_W2V_PUBLIC = (
-    "add_lifecycle_event", "add_null_word", "build_vocab", "build_vocab_from_freq",
-    "create_binary_tree", "estimate_memory", "get_latest_training_loss", "init_sims",
-    "init_weights", "load", "make_cum_table", "predict_output_word", "prepare_vocab",
-    "prepare_weights", "reset_from", "save", "scan_vocab", "score", "seeded_vector", "train",
+    "add_lifecycle_event",
+    "add_null_word",
+    "build_vocab",
+    "build_vocab_from_freq",
+    "create_binary_tree",
+    "estimate_memory",
+    "get_latest_training_loss",
+    "init_sims",
+    "init_weights",
+    "load",
+    "make_cum_table",
+    "predict_output_word",
+    "prepare_vocab",
+    "prepare_weights",
+    "reset_from",
+    "save",
+    "scan_vocab",
+    "score",
+    "seeded_vector",
+    "train",
     "update_weights",
 )
 GENSIM_FT_PUBLIC = (
-    "add_lifecycle_event", "add_null_word", "build_vocab", "build_vocab_from_freq",
-    "create_binary_tree", "estimate_memory", "get_latest_training_loss", "init_sims",
-    "init_weights", "load", "load_binary_data", "load_fasttext_format", "make_cum_table",
-    "predict_output_word", "prepare_vocab", "prepare_weights", "reset_from", "save", "scan_vocab",
-    "score", "seeded_vector", "train", "update_weights",
+    "add_lifecycle_event",
+    "add_null_word",
+    "build_vocab",
+    "build_vocab_from_freq",
+    "create_binary_tree",
+    "estimate_memory",
+    "get_latest_training_loss",
+    "init_sims",
+    "init_weights",
+    "load",
+    "load_binary_data",
+    "load_fasttext_format",
+    "make_cum_table",
+    "predict_output_word",
+    "prepare_vocab",
+    "prepare_weights",
+    "reset_from",
+    "save",
+    "scan_vocab",
+    "score",
+    "seeded_vector",
+    "train",
+    "update_weights",
 )
 GENSIM_FTKV_PUBLIC = (
-    "add_lifecycle_event", "add_vector", "add_vectors", "adjust_vectors", "allocate_vecattrs",
-    "closer_than", "cosine_similarities", "distance", "distances", "doesnt_match",
-    "evaluate_word_analogies", "evaluate_word_pairs", "fill_norms", "get_index", "get_mean_vector",
-    "get_normed_vectors", "get_sentence_vector", "get_vecattr", "get_vector", "has_index_for",
-    "index2entity", "index2word", "init_post_load", "init_sims", "intersect_word2vec_format",
-    "load", "load_word2vec_format", "log_accuracy", "log_evaluate_word_pairs", "most_similar",
-    "most_similar_cosmul", "most_similar_to_given", "n_similarity", "rank", "rank_by_centrality",
-    "recalc_char_ngram_buckets", "relative_cosine_similarity", "resize_vectors", "save",
-    "save_word2vec_format", "set_vecattr", "similar_by_key", "similar_by_vector",
-    "similar_by_word", "similarity", "similarity_unseen_docs", "sort_by_descending_frequency",
-    "unit_normalize_all", "vectors_for_all", "vectors_norm", "vocab", "wmdistance", "word_vec",
+    "add_lifecycle_event",
+    "add_vector",
+    "add_vectors",
+    "adjust_vectors",
+    "allocate_vecattrs",
+    "closer_than",
+    "cosine_similarities",
+    "distance",
+    "distances",
+    "doesnt_match",
+    "evaluate_word_analogies",
+    "evaluate_word_pairs",
+    "fill_norms",
+    "get_index",
+    "get_mean_vector",
+    "get_normed_vectors",
+    "get_sentence_vector",
+    "get_vecattr",
+    "get_vector",
+    "has_index_for",
+    "index2entity",
+    "index2word",
+    "init_post_load",
+    "init_sims",
+    "intersect_word2vec_format",
+    "load",
+    "load_word2vec_format",
+    "log_accuracy",
+    "log_evaluate_word_pairs",
+    "most_similar",
+    "most_similar_cosmul",
+    "most_similar_to_given",
+    "n_similarity",
+    "rank",
+    "rank_by_centrality",
+    "recalc_char_ngram_buckets",
+    "relative_cosine_similarity",
+    "resize_vectors",
+    "save",
+    "save_word2vec_format",
+    "set_vecattr",
+    "similar_by_key",
+    "similar_by_vector",
+    "similar_by_word",
+    "similarity",
+    "similarity_unseen_docs",
+    "sort_by_descending_frequency",
+    "unit_normalize_all",
+    "vectors_for_all",
+    "vectors_norm",
+    "vocab",
+    "wmdistance",
+    "word_vec",
     "words_closer_than",
 )
 
 
-@pytest.mark.parametrize("cls_name, names", [
-    ("KeyedVectors", GENSIM_KV_PUBLIC), ("FastTextKeyedVectors", GENSIM_FTKV_PUBLIC),
-    ("Word2Vec", GENSIM_W2V_PUBLIC), ("FastText", GENSIM_FT_PUBLIC)])
+@pytest.mark.parametrize(
+    "cls_name, names",
+    [
+        ("KeyedVectors", GENSIM_KV_PUBLIC),
+        ("FastTextKeyedVectors", GENSIM_FTKV_PUBLIC),
+        ("Word2Vec", GENSIM_W2V_PUBLIC),
+        ("FastText", GENSIM_FT_PUBLIC),
+    ],
+)
 def test_every_public_gensim_name_answers(cls_name, names, corpus):
     """Each name of gensim 4.4's class exists here, or raises a typed error saying why."""
     if cls_name == "Word2Vec":

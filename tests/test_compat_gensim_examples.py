@@ -51,8 +51,8 @@ def test_word2vec_module_example_train_save_load_continue():
     with pytest.warns(UserWarning, match="nothing was trained"):  # gensim only logs this
         model.train([["hello", "world"]], total_examples=1, epochs=1)
 
-    vector = model.wv['computer']  # get numpy vector of a word
-    sims = model.wv.most_similar('computer', topn=10)  # get other similar words
+    vector = model.wv["computer"]  # get numpy vector of a word
+    sims = model.wv.most_similar("computer", topn=10)  # get other similar words
 
     assert vector.shape == (100,) and vector.dtype == np.float32
     assert len(sims) == 10 and all(isinstance(w, str) and -1 <= s <= 1 for w, s in sims)
@@ -72,9 +72,9 @@ def test_word2vec_module_example_keyedvectors_save_mmap():
     word_vectors.save("word2vec.wordvectors")
 
     # Load back with memory-mapping = read-only, shared across processes.
-    wv = KeyedVectors.load("word2vec.wordvectors", mmap='r')
+    wv = KeyedVectors.load("word2vec.wordvectors", mmap="r")
 
-    vector = wv['computer']  # Get numpy vector of a word
+    vector = wv["computer"]  # Get numpy vector of a word
 
     assert isinstance(wv, KeyedVectors)
     np.testing.assert_array_equal(vector, model.wv["computer"])
@@ -86,7 +86,7 @@ def test_word2vec_module_example_load_word2vec_format():
     from wordspace.compat.gensim.test.utils import datapath
 
     # Load a word2vec model stored in the C *text* format.
-    wv_from_text = KeyedVectors.load_word2vec_format(datapath('word2vec_pre_kv_c'), binary=False)
+    wv_from_text = KeyedVectors.load_word2vec_format(datapath("word2vec_pre_kv_c"), binary=False)
     # Load a word2vec model stored in the C *binary* format.
     wv_from_bin = KeyedVectors.load_word2vec_format(datapath("euclidean_vectors.bin"), binary=True)
 
@@ -109,6 +109,7 @@ def test_word2vec_module_example_del_model_keeps_wv():
 
 def test_word2vec_docstring_class_example():
     from wordspace.compat.gensim.models import Word2Vec
+
     sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]]
     model = Word2Vec(sentences, min_count=1)
 
@@ -119,11 +120,14 @@ def test_word2vec_docstring_class_example():
 
 def test_word2vec_docstring_build_vocab_then_train():
     from wordspace.compat.gensim.models import Word2Vec
+
     sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]]
 
     model = Word2Vec(min_count=1)
     model.build_vocab(sentences)  # prepare the model vocabulary
-    model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)  # train word vectors
+    model.train(
+        sentences, total_examples=model.corpus_count, epochs=model.epochs
+    )  # train word vectors
 
     result = model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
     assert isinstance(result, tuple) and result[1] == 6 * model.epochs  # raw words read
@@ -134,7 +138,8 @@ def test_word2vec_docstring_build_vocab_then_train():
 def test_word2vec_linesentence_example():
     from wordspace.compat.gensim.models.word2vec import LineSentence
     from wordspace.compat.gensim.test.utils import datapath
-    sentences = LineSentence(datapath('lee_background.cor'))
+
+    sentences = LineSentence(datapath("lee_background.cor"))
     for sentence in sentences:  # noqa: B007 - as in gensim's example
         pass
 
@@ -157,8 +162,8 @@ def test_keyedvectors_module_example_train_on_lee(lee_model):
     model, word_vectors = lee_model
     from wordspace.compat.gensim.models import KeyedVectors
 
-    word_vectors.save('vectors.kv')
-    reloaded_word_vectors = KeyedVectors.load('vectors.kv')
+    word_vectors.save("vectors.kv")
+    reloaded_word_vectors = KeyedVectors.load("vectors.kv")
 
     assert word_vectors.vector_size == 24
     assert reloaded_word_vectors.index_to_key == word_vectors.index_to_key
@@ -172,8 +177,12 @@ def test_keyedvectors_module_example_c_formats():
     from wordspace.compat.gensim.models import KeyedVectors
     from wordspace.compat.gensim.test.utils import datapath
 
-    wv_from_text = KeyedVectors.load_word2vec_format(datapath('word2vec_pre_kv_c'), binary=False)  # C text format
-    wv_from_bin = KeyedVectors.load_word2vec_format(datapath("euclidean_vectors.bin"), binary=True)  # C bin format
+    wv_from_text = KeyedVectors.load_word2vec_format(
+        datapath("word2vec_pre_kv_c"), binary=False
+    )  # C text format
+    wv_from_bin = KeyedVectors.load_word2vec_format(
+        datapath("euclidean_vectors.bin"), binary=True
+    )  # C bin format
 
     shared = wv_from_text.index_to_key[:100]
     assert all(w in wv_from_bin for w in shared)  # both from the same corpus's top words
@@ -182,16 +191,18 @@ def test_keyedvectors_module_example_c_formats():
 def test_keyedvectors_module_example_queries(offline_glove, capsys):
     import wordspace.compat.gensim.downloader as api
 
-    word_vectors = api.load("glove-wiki-gigaword-100")  # load pre-trained word-vectors from gensim-data
+    word_vectors = api.load(
+        "glove-wiki-gigaword-100"
+    )  # load pre-trained word-vectors from gensim-data
 
     # Check the "most similar words", using the default "cosine similarity" measure.
-    result = word_vectors.most_similar(positive=['woman', 'king'], negative=['man'])
+    result = word_vectors.most_similar(positive=["woman", "king"], negative=["man"])
     most_similar_key, similarity = result[0]  # look at the first match
     print(f"{most_similar_key}: {similarity:.4f}")
     assert most_similar_key == "queen"
 
     # Use a different similarity measure: "cosmul".
-    result = word_vectors.most_similar_cosmul(positive=['woman', 'king'], negative=['man'])
+    result = word_vectors.most_similar_cosmul(positive=["woman", "king"], negative=["man"])
     most_similar_key, similarity = result[0]  # look at the first match
     print(f"{most_similar_key}: {similarity:.4f}")
     assert most_similar_key == "queen"
@@ -199,7 +210,7 @@ def test_keyedvectors_module_example_queries(offline_glove, capsys):
     print(word_vectors.doesnt_match("breakfast cereal dinner lunch".split()))
     assert capsys.readouterr().out.splitlines()[-1] == "cereal"
 
-    similarity = word_vectors.similarity('woman', 'man')
+    similarity = word_vectors.similarity("woman", "man")
     assert similarity > 0.8
 
     result = word_vectors.similar_by_word("cat")
@@ -207,26 +218,26 @@ def test_keyedvectors_module_example_queries(offline_glove, capsys):
     print(f"{most_similar_key}: {similarity:.4f}")
     assert most_similar_key == "dog"
 
-    sentence_obama = 'Obama speaks to the media in Illinois'.lower().split()
-    sentence_president = 'The president greets the press in Chicago'.lower().split()
+    sentence_obama = "Obama speaks to the media in Illinois".lower().split()
+    sentence_president = "The president greets the press in Chicago".lower().split()
 
     similarity = word_vectors.wmdistance(sentence_obama, sentence_president)
     print(f"{similarity:.4f}")
-    unrelated = 'bananas grow on tall green plants'.split()
+    unrelated = "bananas grow on tall green plants".split()
     assert 0 < similarity < word_vectors.wmdistance(sentence_obama, unrelated)
 
     distance = word_vectors.distance("media", "media")
     print(f"{distance:.1f}")
     assert capsys.readouterr().out.splitlines()[-1] == "0.0"
 
-    similarity = word_vectors.n_similarity(['sushi', 'shop'], ['japanese', 'restaurant'])
+    similarity = word_vectors.n_similarity(["sushi", "shop"], ["japanese", "restaurant"])
     print(f"{similarity:.4f}")
     assert 0.5 < similarity < 1
 
-    vector = word_vectors['computer']  # numpy vector of a word
+    vector = word_vectors["computer"]  # numpy vector of a word
     assert vector.shape == (50,)  # (100,) with the 100-d model
 
-    vector = word_vectors.wv.get_vector('office', norm=True)
+    vector = word_vectors.wv.get_vector("office", norm=True)
     assert vector.shape == (50,)
     assert abs(float(np.linalg.norm(vector)) - 1) < 1e-5
 
@@ -235,9 +246,9 @@ def test_keyedvectors_module_example_evaluation(lee_model):
     model, _ = lee_model
     from wordspace.compat.gensim.test.utils import datapath
 
-    similarities = model.wv.evaluate_word_pairs(datapath('wordsim353.tsv'))
+    similarities = model.wv.evaluate_word_pairs(datapath("wordsim353.tsv"))
 
-    analogy_scores = model.wv.evaluate_word_analogies(datapath('questions-words.txt'))
+    analogy_scores = model.wv.evaluate_word_analogies(datapath("questions-words.txt"))
 
     (pearson, p_pearson), spearman, oov_ratio = similarities
     assert -1 <= pearson <= 1 and 0 <= p_pearson <= 1
@@ -256,12 +267,14 @@ def test_keyedvectors_vectors_for_all_fasttext_example():
     from wordspace.compat.gensim.models import FastText
     from wordspace.compat.gensim.test.utils import datapath, common_texts
 
-    model_corpus_file = datapath('lee_background.cor')  # train word vectors on some corpus
+    model_corpus_file = datapath("lee_background.cor")  # train word vectors on some corpus
     model = FastText(corpus_file=model_corpus_file, vector_size=20, min_count=1)
     corpus = common_texts  # infer word vectors for words from another corpus
     word_counts = Counter(itertools.chain.from_iterable(corpus))  # count words in your corpus
     words_by_freq = (k for k, v in word_counts.most_common())
-    word_vectors = model.wv.vectors_for_all(words_by_freq)  # create word-vectors for words in your corpus
+    word_vectors = model.wv.vectors_for_all(
+        words_by_freq
+    )  # create word-vectors for words in your corpus
 
     assert len(word_vectors) == len(word_counts)  # every word gets a vector via its n-grams
     assert word_vectors.index_to_key[0] == "system"  # most frequent first

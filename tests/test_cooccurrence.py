@@ -47,8 +47,9 @@ def sentences():
 def test_counts_match_brute_force(sentences, symmetric, distance_weighting, window):
     V, sents = sentences
     ids, starts = flat(sents)
-    X = cooccurrence_matrix(ids, starts, V, window=window, symmetric=symmetric,
-                            distance_weighting=distance_weighting)
+    X = cooccurrence_matrix(
+        ids, starts, V, window=window, symmetric=symmetric, distance_weighting=distance_weighting
+    )
     assert sp.isspmatrix_csr(X) and X.dtype == np.float32 and X.shape == (V, V)
     assert X.has_sorted_indices and (X.data > 0).all()
     ref = brute_force(sents, V, window, symmetric, distance_weighting)
@@ -83,8 +84,9 @@ def test_chunked_counting_equals_one_chunk():
     ids, starts = flat(sents)
     one = cooccurrence_matrix(ids, starts, V, window=5, memory=4.0)
     blocks = []
-    tiny = cooccurrence_matrix(ids, starts, V, window=5, memory=1e-9,
-                               progress=lambda d, t, **kw: blocks.append((d, t)))
+    tiny = cooccurrence_matrix(
+        ids, starts, V, window=5, memory=1e-9, progress=lambda d, t, **kw: blocks.append((d, t))
+    )
     assert len(blocks) > 5 and blocks[-1][0] == blocks[-1][1]  # really counted in blocks
     assert (one.indptr == tiny.indptr).all() and (one.indices == tiny.indices).all()
     assert (one.data == tiny.data).all()  # bit-identical: rows never span blocks
@@ -132,8 +134,13 @@ def test_load_rejects_bad_files(tmp_path):
     with pytest.raises(FormatError):
         load_cooccurrence(junk)
     out = tmp_path / "o.npz"
-    np.savez(out, row=np.array([0, 9]), col=np.array([0, 0]), data=np.ones(2, np.float32),
-             shape=np.array([2, 2]))
+    np.savez(
+        out,
+        row=np.array([0, 9]),
+        col=np.array([0, 0]),
+        data=np.ones(2, np.float32),
+        shape=np.array([2, 2]),
+    )
     with pytest.raises(FormatError, match="outside"):
         load_cooccurrence(out)
     with pytest.raises(ParameterError, match=".npz"):

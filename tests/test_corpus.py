@@ -21,8 +21,9 @@ def test_file_lines_are_sentences(tmp_path):
     assert list(Corpus(p, lowercase=True))[1] == ["on", "the", "mat"]
 
 
-@pytest.mark.parametrize("opener,suffix", [(gzip.open, ".gz"), (bz2.open, ".bz2"),
-                                           (lzma.open, ".xz")])
+@pytest.mark.parametrize(
+    "opener,suffix", [(gzip.open, ".gz"), (bz2.open, ".bz2"), (lzma.open, ".xz")]
+)
 def test_compressed(tmp_path, opener, suffix):
     p = tmp_path / f"c.txt{suffix}"
     with opener(p, "wt") as f:
@@ -47,8 +48,9 @@ def test_long_line_cut_without_block_artifacts(tmp_path, monkeypatch):
 
 def test_scan_and_to_ids_match_iteration(tmp_path):
     rng = np.random.default_rng(0)
-    lines = [" ".join(f"t{int(x)}" for x in rng.zipf(1.5, rng.integers(0, 30)) % 50)
-             for _ in range(200)]
+    lines = [
+        " ".join(f"t{int(x)}" for x in rng.zipf(1.5, rng.integers(0, 30)) % 50) for _ in range(200)
+    ]
     p = tmp_path / "z.txt"
     p.write_text("\n".join(lines) + "\n")
     c = Corpus(p, max_sentence_length=7)
@@ -67,7 +69,8 @@ def test_scan_and_to_ids_match_iteration(tmp_path):
 
     naive = Counter(t for s in c for t in s)
     assert {w: int(n) for w, n in zip(v.index_to_key, v.counts, strict=True)} == {
-        w: n for w, n in naive.items() if n >= 3}
+        w: n for w, n in naive.items() if n >= 3
+    }
 
 
 def test_iterable_source_and_errors():
@@ -110,20 +113,26 @@ def test_normalize_option(tmp_path):
 
 
 # ------------------------------------------------------------------ damaged compressed files
-COMPRESSORS = [(gzip.compress, ".gz", "gzip"), (bz2.compress, ".bz2", "bzip2"),
-               (lzma.compress, ".xz", "xz")]
+COMPRESSORS = [
+    (gzip.compress, ".gz", "gzip"),
+    (bz2.compress, ".bz2", "bzip2"),
+    (lzma.compress, ".xz", "xz"),
+]
 
 
 def _big_text() -> str:
     rng = np.random.default_rng(0)
-    return "\n".join(" ".join(f"w{int(x)}" for x in rng.integers(0, 5000, 20))
-                     for _ in range(4000)) + "\n"
+    return (
+        "\n".join(" ".join(f"w{int(x)}" for x in rng.integers(0, 5000, 20)) for _ in range(4000))
+        + "\n"
+    )
 
 
 @pytest.mark.parametrize("compress,suffix,name", COMPRESSORS)
 @pytest.mark.parametrize("keep", [0.5, 0.98])
-def test_truncated_compressed_corpus_is_corpus_error(tmp_path, monkeypatch, compress, suffix,
-                                                     name, keep):
+def test_truncated_compressed_corpus_is_corpus_error(
+    tmp_path, monkeypatch, compress, suffix, name, keep
+):
     import wordspace.text.corpus as cm
 
     monkeypatch.setattr(cm, "BLOCK_SIZE", 4096)  # the damage is met mid-pass, after blocks
@@ -188,7 +197,9 @@ def test_training_on_a_truncated_corpus_is_corpus_error(tmp_path, compress, suff
     data = compress(_big_text().encode())
     p = tmp_path / f"c.txt{suffix}"
     p.write_bytes(data[: len(data) // 2])
-    for model in (Word2Vec(vector_size=8, epochs=1, min_count=1, workers=1),
-                  GloVe(vector_size=8, epochs=1, min_count=1, workers=1)):
+    for model in (
+        Word2Vec(vector_size=8, epochs=1, min_count=1, workers=1),
+        GloVe(vector_size=8, epochs=1, min_count=1, workers=1),
+    ):
         with pytest.raises(CorpusError, match=f"truncated or corrupt {name}"):
             model.fit(str(p))

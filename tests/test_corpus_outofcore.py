@@ -17,8 +17,9 @@ from wordspace.text.corpus import release_pages
 
 def _lines(n=300, seed=1):
     rng = np.random.default_rng(seed)
-    return [" ".join(f"t{int(x)}" for x in rng.zipf(1.4, rng.integers(0, 25)) % 80)
-            for _ in range(n)]
+    return [
+        " ".join(f"t{int(x)}" for x in rng.zipf(1.4, rng.integers(0, 25)) % 80) for _ in range(n)
+    ]
 
 
 def _same_scan(a, b):
@@ -131,8 +132,7 @@ def test_word2vec_trains_the_same_model_out_of_core(tmp_path, monkeypatch):
     monkeypatch.setattr(w2v, "_RELEASE_WORDS", 300)  # pages are given back during training
     p = tmp_path / "c.txt"
     p.write_text("\n".join(_lines(400, seed=3)) + "\n")
-    kw = dict(vector_size=8, window=2, min_count=2, epochs=2, workers=1, seed=5,
-              batch_words=200)
+    kw = dict(vector_size=8, window=2, min_count=2, epochs=2, workers=1, seed=5, batch_words=200)
     m1 = Word2Vec(**kw).fit(Corpus(p))
     m2 = Word2Vec(**kw).fit(Corpus(p, out_of_core=True, tmp_dir=tmp_path))
     assert m1.wv.index_to_key == m2.wv.index_to_key

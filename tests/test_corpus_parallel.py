@@ -19,13 +19,15 @@ def _same(a, b):
 
 def _words(n, seed=0):
     rng = np.random.default_rng(seed)
-    return [f"w{int(z)}" + "x" * int(k) for z, k in zip(rng.zipf(1.3, n) % 500,
-                                                       rng.integers(0, 9, n), strict=True)]
+    return [
+        f"w{int(z)}" + "x" * int(k)
+        for z, k in zip(rng.zipf(1.3, n) % 500, rng.integers(0, 9, n), strict=True)
+    ]
 
 
 def _texts():
     w = _words(3000)
-    lines = [" ".join(w[i:i + 13]) for i in range(0, 1500, 13)]
+    lines = [" ".join(w[i : i + 13]) for i in range(0, 1500, 13)]
     return {
         # cuts land inside words (word lengths vary), lines of 13 tokens
         "lines": "\n".join(lines) + "\n",
@@ -57,7 +59,7 @@ def test_parallel_scan_equals_one_thread(tmp_path, monkeypatch, name, workers, l
     assert ranges is not None and len(ranges) >= 2  # the parallel path is the one tested
     data = p.read_bytes()
     for _a, b in ranges[:-1]:
-        assert data[b - 1:b].decode().isspace()  # every range ends just after whitespace
+        assert data[b - 1 : b].decode().isspace()  # every range ends just after whitespace
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
     assert all(r[1] == s[0] for r, s in zip(ranges, ranges[1:], strict=False))
     base = one._scan_ascii()

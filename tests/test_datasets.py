@@ -12,8 +12,9 @@ def test_color_spectrum_reproduces_the_article_table():
     df = datasets.color_spectrum(n_colors=30, seed=42)
     assert list(df.columns) == ["keyword", "estimated_value"]
     assert df["keyword"].tolist() == [w for w, _ in ARTICLE_COLORS]
-    np.testing.assert_allclose(df["estimated_value"].to_numpy(),
-                               [v for _, v in ARTICLE_COLORS], atol=5e-7)
+    np.testing.assert_allclose(
+        df["estimated_value"].to_numpy(), [v for _, v in ARTICLE_COLORS], atol=5e-7
+    )
 
 
 def test_color_spectrum_uses_and_advances_a_given_random_stream():

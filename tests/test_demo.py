@@ -86,7 +86,8 @@ def test_demo_end_to_end(tmp_path, monkeypatch, capsys):
     assert "nearest to crimson (730 nm)" in text and "nm" in text
     assert "wordspace explore" in text and str(out) in text
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["mine.txt", "brown.wsv", "colours.wsv", *d.REPORT_FILES])
+        ["mine.txt", "brown.wsv", "colours.wsv", *d.REPORT_FILES]
+    )
     assert (out / "mine.txt").read_text() == "keep me"
     import wordspace as ws
 

@@ -82,8 +82,12 @@ def topic_shards(tmp_path_factory):
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                      dashboard_address=None) as cluster, Client(cluster) as c:
+    with (
+        LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as c,
+    ):
         yield c
 
 
@@ -103,12 +107,15 @@ def _topic_gap(wv) -> tuple[float, float]:
 
 # ------------------------------------------------------------------ without a cluster
 def test_import_wordspace_does_not_import_dask():
-    code = ("import sys, wordspace, wordspace.text.corpus, wordspace.text.vocab; "
-            "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) "
-            "for m in sys.modules))")
+    code = (
+        "import sys, wordspace, wordspace.text.corpus, wordspace.text.vocab; "
+        "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) "
+        "for m in sys.modules))"
+    )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -118,8 +125,9 @@ def test_corpus_from_files(shards, tmp_path):
     assert c.files == files and not c.is_file
     assert "6 files" in c.name
     together = tmp_path / "all.txt"
-    together.write_text("".join(
-        gzip.open(p, "rt").read() if p.suffix == ".gz" else p.read_text() for p in files))
+    together.write_text(
+        "".join(gzip.open(p, "rt").read() if p.suffix == ".gz" else p.read_text() for p in files)
+    )
     assert list(c) == list(ws.Corpus(together))
     assert ws.Corpus.from_files(shards).files == files  # a folder
     assert ws.Corpus.from_files(files[::-1]).files == files[::-1]  # a list keeps its order
@@ -149,10 +157,17 @@ def test_local_engine_is_exact(shards):
 
 @pytest.mark.parametrize("merge", ["sum", "average", "touched", "bmuf", "frequency", "scaled"])
 def test_simulated_workers_separate_topics(topic_shards, merge):
-    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
-                    alpha=0.05, seed=3)
-    fit_word2vec(m, ws.Corpus.from_files(str(topic_shards / "*")), None, n_parts=4,
-                 sync_words=1000, merge=merge)
+    m = ws.Word2Vec(
+        vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1, alpha=0.05, seed=3
+    )
+    fit_word2vec(
+        m,
+        ws.Corpus.from_files(str(topic_shards / "*")),
+        None,
+        n_parts=4,
+        sync_words=1000,
+        merge=merge,
+    )
     assert m.sync_stats_["parts"] == 4 and m.sync_stats_["rounds"] >= 3 * 6
     within, across = _topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
@@ -165,16 +180,29 @@ def test_merges_of_two_parts():
     def results(W):
         rows = np.array([0, 1])
         e = (np.zeros(0, np.int64), np.zeros((0, 2), np.float32))
-        return [(rows, W[0][rows] + d, *e, *e, 1, 1, 0.0, 0.1)
-                for d in (np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3]]))]
+        return [
+            (rows, W[0][rows] + d, *e, *e, 1, 1, 0.0, 0.1)
+            for d in (np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3]]))
+        ]
 
     def merged(merge, rounds=1, lr_scale=1.0, block_momentum=None):
-        W = [np.zeros((2, 2), np.float32), np.zeros((1, 2), np.float32),
-             np.zeros((1, 2), np.float32)]
+        W = [
+            np.zeros((2, 2), np.float32),
+            np.zeros((1, 2), np.float32),
+            np.zeros((1, 2), np.float32),
+        ]
         momentum: list = [None, None, None]
         for _ in range(rounds):
-            _merge(W, results(W), merge, {"bytes_gathered": 0}, momentum,
-                   np.array([0.5, 40.0]), lr_scale, block_momentum)
+            _merge(
+                W,
+                results(W),
+                merge,
+                {"bytes_gathered": 0},
+                momentum,
+                np.array([0.5, 40.0]),
+                lr_scale,
+                block_momentum,
+            )
         return W[0]
 
     np.testing.assert_allclose(merged("sum"), [[4, 0], [4, 4]])
@@ -187,8 +215,9 @@ def test_merges_of_two_parts():
     # lr_scale 2: bmuf's momentum 1 - 2/K = 0, so two rounds of the mean
     np.testing.assert_allclose(merged("bmuf", rounds=2, lr_scale=2.0), [[4, 0], [4, 4]])
     # any merge takes block momentum: frequency's step (4, then 2) plus 0.5 of the last
-    np.testing.assert_allclose(merged("frequency", rounds=2, block_momentum=0.5),
-                               [[4 + 6, 0], [2 + 3, 2 + 3]])
+    np.testing.assert_allclose(
+        merged("frequency", rounds=2, block_momentum=0.5), [[4 + 6, 0], [2 + 3, 2 + 3]]
+    )
     # scaled at lr_scale 2: the rare row's divisor 2 * 0.5 clipped to [2, K], i.e. 2
     np.testing.assert_allclose(merged("scaled", lr_scale=2.0), [[2, 0], [2, 2]])
     np.testing.assert_allclose(merged("scaled", lr_scale=1.0), [[4, 0], [2, 2]])
@@ -198,7 +227,13 @@ def test_round_spans_ramp_up_in_the_first_epoch():
     from wordspace.distributed._word2vec import _round_span
 
     assert [_round_span(r, 0, 100, 10) for r in range(6)] == [
-        (0, 10), (10, 30), (30, 70), (70, 150), (150, 250), (250, 350)]
+        (0, 10),
+        (10, 30),
+        (30, 70),
+        (70, 150),
+        (150, 250),
+        (250, 350),
+    ]
     assert _round_span(2, 1, 100, 10) == (200, 300)  # later epochs: sync_words a round
     assert _round_span(2, 0, 100, None) == (200, 300)
 
@@ -209,8 +244,9 @@ def test_exact_weights_do_not_depend_on_order():
     ids = rng.integers(0, 30, size=4000).astype(np.int32)
     starts = np.array([0, 1500, 4000])
     X = cooccurrence_matrix(ids, starts, 30, window=9)
-    Y = cooccurrence_matrix(np.concatenate([ids[1500:], ids[:1500]]),
-                            np.array([0, 2500, 4000]), 30, window=9)
+    Y = cooccurrence_matrix(
+        np.concatenate([ids[1500:], ids[:1500]]), np.array([0, 2500, 4000]), 30, window=9
+    )
     assert np.array_equal(X.indptr, Y.indptr) and np.array_equal(X.data, Y.data)
 
 
@@ -219,8 +255,19 @@ def test_cli_unreachable_scheduler(shards, tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(connect, "TIMEOUT", 1.0)
     with pytest.raises(SystemExit) as e:
-        main(["train", "word2vec", str(shards / "*"), "--scheduler", "tcp://127.0.0.1:9",
-              "-o", str(tmp_path / "m.wsv"), "--min-count", "1"])
+        main(
+            [
+                "train",
+                "word2vec",
+                str(shards / "*"),
+                "--scheduler",
+                "tcp://127.0.0.1:9",
+                "-o",
+                str(tmp_path / "m.wsv"),
+                "--min-count",
+                "1",
+            ]
+        )
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert "could not reach the Dask scheduler" in err and "Traceback" not in err
@@ -248,8 +295,10 @@ def test_bad_arguments(shards):
 def test_vocabulary_exact_on_cluster(client, shards):
     c = ws.Corpus.from_files(str(shards / "*"))
     for mc in (1, 3):
-        _same_vocab(ws.Vocabulary.build(c, min_count=mc, client=client),
-                    ws.Vocabulary.build(c, min_count=mc))
+        _same_vocab(
+            ws.Vocabulary.build(c, min_count=mc, client=client),
+            ws.Vocabulary.build(c, min_count=mc),
+        )
     with pytest.raises(ParameterError, match="client must be a dask.distributed.Client"):
         ws.Vocabulary.build(c, client="tcp://nowhere:8786")
 
@@ -268,8 +317,17 @@ def test_glove_cooccurrence_exact_on_cluster(client, shards):
 
 
 def test_word2vec_separates_planted_topics_on_cluster(client, topic_shards):
-    m = ws.Word2Vec(vector_size=16, window=3, min_count=1, epochs=4, sample=0, workers=1,
-                    negative=5, alpha=0.05, seed=3)
+    m = ws.Word2Vec(
+        vector_size=16,
+        window=3,
+        min_count=1,
+        epochs=4,
+        sample=0,
+        workers=1,
+        negative=5,
+        alpha=0.05,
+        seed=3,
+    )
     m.fit(ws.Corpus.from_files(str(topic_shards / "*")), client=client, sync_words=3000)
     st = m.sync_stats_
     assert st["parts"] == 2 and st["rounds"] == 4 * 4 and st["bytes_gathered"] > 0
@@ -284,8 +342,11 @@ def test_valuevec_records_from_dask_dataframe(client):
     import pandas as pd
 
     rng = np.random.default_rng(1)
-    good, bad, plain = ["luxury", "view", "penthouse"], ["cheap", "tiny", "noisy"], \
-        ["room", "flat", "city", "near", "center", "quiet"]
+    good, bad, plain = (
+        ["luxury", "view", "penthouse"],
+        ["cheap", "tiny", "noisy"],
+        ["room", "flat", "city", "near", "center", "quiet"],
+    )
     texts, prices = [], []
     for _ in range(400):
         g = int(rng.integers(3))
@@ -295,7 +356,8 @@ def test_valuevec_records_from_dask_dataframe(client):
     df = pd.DataFrame({"title": texts, "price": prices})
     one = ws.ValueVec(min_count=5, epochs=2, seed=1).fit(df, text="title", value="price")
     dist = ws.ValueVec(min_count=5, epochs=2, seed=1).fit(
-        dd.from_pandas(df, npartitions=3), text="title", value="price", client=client)
+        dd.from_pandas(df, npartitions=3), text="title", value="price", client=client
+    )
     a, b = one.word_values_, dist.word_values_
     assert list(a["word"]) == list(b["word"])
     np.testing.assert_array_equal(a["count"].to_numpy(), b["count"].to_numpy())
@@ -307,15 +369,52 @@ def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
     addr = client.scheduler.address
     pattern = str(topic_shards / "*.txt")
     out = tmp_path / "m.wsv"
-    main(["train", "word2vec", pattern, "--scheduler", addr, "--sync-words", "4000", "-o",
-          str(out), "--dim", "8", "--min-count", "1", "--epochs", "1", "--workers", "1",
-          "--json"])
+    main(
+        [
+            "train",
+            "word2vec",
+            pattern,
+            "--scheduler",
+            addr,
+            "--sync-words",
+            "4000",
+            "-o",
+            str(out),
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["vocabulary"] == 20 and data["corpus_words"] == 4 * 500 * 12
     assert ws.Word2Vec.load(out).epochs_trained_ == 1
     g = tmp_path / "g.txt"
-    main(["train", "glove", pattern, "--scheduler", addr, "-o", str(g), "--dim", "4",
-          "--min-count", "1", "--epochs", "1", "--workers", "1", "--json"])
+    main(
+        [
+            "train",
+            "glove",
+            pattern,
+            "--scheduler",
+            addr,
+            "-o",
+            str(g),
+            "--dim",
+            "4",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
     assert json.loads(capsys.readouterr().out)["vocabulary"] == 20
 
 
@@ -381,6 +480,11 @@ def test_killed_worker_does_not_fail_the_fit(topic_shards, tmp_path):
     script = tmp_path / "killed_worker.py"
     script.write_text(_KILLED_WORKER)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    r = subprocess.run([sys.executable, str(script), str(topic_shards)], capture_output=True,
-                       text=True, env=env, timeout=180)
+    r = subprocess.run(
+        [sys.executable, str(script), str(topic_shards)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
     assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout + r.stderr[-3000:]

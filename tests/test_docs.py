@@ -28,11 +28,33 @@ def _pages() -> list[Path]:
 
 def test_site_builds_strictly_offline(tmp_path):
     pytest.importorskip("mkdocs")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1",
-           "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                        "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "NO_MKDOCS_2_WARNING": "1",
+        "no_proxy": "*",
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "site"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "site" / "index.html").is_file()
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
@@ -46,16 +68,18 @@ def test_every_public_name_has_an_api_entry():
 
     api = (DOCS / "api.md").read_text(encoding="utf-8")
     entries = set(re.findall(r"^::: wordspace\.([\w.]+)", api, re.M))
-    missing = [n for n in ws.__all__ if n not in {"__version__", "KNOWN_MODELS"}
-               and n not in entries]
+    missing = [
+        n for n in ws.__all__ if n not in {"__version__", "KNOWN_MODELS"} and n not in entries
+    ]
     assert not missing, f"add '::: wordspace.NAME' entries to docs/api.md for {missing}"
 
 
 def test_every_page_is_in_the_nav():
     import yaml
 
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
-        "!!python", ""))["nav"]
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", ""))[
+        "nav"
+    ]
 
     def walk(x):
         if isinstance(x, str):
@@ -87,10 +111,13 @@ def _workdir(tmp: Path) -> None:
     ws.datasets.color_spectrum(30, seed=42).to_csv(tmp / "colors.csv", index=False)
     rec = ws.datasets.topic_records(n_topics=5, words_per_topic=12, n_records=600, seed=1)
     rec.assign(name=rec["text"], price=np.exp(1 + rec["value"] / 10).round(2)).to_csv(
-        tmp / "listings.csv", index=False)
+        tmp / "listings.csv", index=False
+    )
     (tmp / "my-analogies.txt").write_text(
         ": capitals\nathens greece berlin germany\nparis france rome italy\n"
-        ": family\nboy girl brother sister\nking queen man woman\n", encoding="utf-8")
+        ": family\nboy girl brother sister\nking queen man woman\n",
+        encoding="utf-8",
+    )
     # a small GloVe-format text file of real vectors (analogies need real geometry)
     wv = ws.load("glove-wiki-gigaword-50", limit=20000)
     wv.save_word2vec_format(tmp / "glove.6B.50d.txt", write_header=False)
@@ -125,7 +152,7 @@ def test_page_examples_run(page, workdir, tmp_path, monkeypatch):
     for m in BLOCK.finditer(text):
         if m.group("skip"):
             continue
-        line = text[:m.start()].count("\n") + 2
+        line = text[: m.start()].count("\n") + 2
         code = compile(m.group("code"), f"{page.relative_to(ROOT)}:{line}", "exec")
         exec(code, ns)  # noqa: S102  (our own documentation's examples)
 
@@ -137,7 +164,10 @@ def test_design_page_lists_every_module():
     missing = []
     for p in sorted(pkg.rglob("*.py")):
         rel = p.relative_to(pkg)
-        if rel.parts[0] in {"cli", "compat", "kernels"} or rel.name in {"__init__.py", "__main__.py"}:
+        if rel.parts[0] in {"cli", "compat", "kernels"} or rel.name in {
+            "__init__.py",
+            "__main__.py",
+        }:
             continue
         if len(rel.parts) == 1:
             if f"`{rel}`" not in design:
@@ -159,8 +189,12 @@ def test_version_has_one_source():
     from wordspace._version import __version__
 
     assert ws.__version__ == __version__
-    out = subprocess.run([sys.executable, "-m", "wordspace", "--version"], capture_output=True,
-                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    out = subprocess.run(
+        [sys.executable, "-m", "wordspace", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert out.stdout.strip() == f"wordspace {__version__}"
     import json
     from importlib.metadata import distribution

@@ -39,10 +39,16 @@ def _instance(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
-@pytest.mark.parametrize("check", [check_get_params_invariance, check_set_params,
-                                   check_no_attributes_set_in_init,
-                                   check_parameters_default_constructible],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_get_params_invariance,
+        check_set_params,
+        check_no_attributes_set_in_init,
+        check_parameters_default_constructible,
+    ],
+    ids=lambda f: f.__name__,
+)
 def test_sklearn_checks(cls, check):
     check(cls.__name__, _instance(cls))
 
@@ -53,7 +59,8 @@ def test_clone_round_trip_and_contract(cls):
     assert issubclass(cls, Estimator)
     params = est.get_params(deep=False)
     assert sorted(params) == sorted(
-        p for p in inspect.signature(cls.__init__).parameters if p != "self")
+        p for p in inspect.signature(cls.__init__).parameters if p != "self"
+    )
     first = next(k for k in params if k not in ("wv", "tokenizer", "callbacks"))
     est.set_params(**{first: params[first]})
     twin = clone(est)
@@ -75,16 +82,19 @@ def test_clone_round_trip_and_contract(cls):
             est.save("never-written.wsv")
 
 
-@pytest.mark.parametrize("cls, bad, match", [
-    (ws.Word2Vec, {"vector_size": 0}, "vector_size must be a positive integer"),
-    (ws.Word2Vec, {"min_alpha": 1.0}, r"min_alpha must be a number in \[0, alpha=0.025\]"),
-    (ws.Word2Vec, {"negative": 0, "hs": 0}, "leaves nothing to train"),
-    (ws.GloVe, {"alpha": 2.0}, r"alpha must be in \(0, 1\]"),
-    (ws.GloVe, {"output": "both"}, "output must be one of sum, word, concat"),
-    (ws.ValueVec, {"method": "sgd"}, "method must be one of"),
-    (ws.ValueVec, {"duplicates": "first"}, "duplicates must be 'mean', 'median', 'error'"),
-    (ws.SIF, {"n_components": 99}, "n_components=99 exceeds the vector size 8"),
-])
+@pytest.mark.parametrize(
+    "cls, bad, match",
+    [
+        (ws.Word2Vec, {"vector_size": 0}, "vector_size must be a positive integer"),
+        (ws.Word2Vec, {"min_alpha": 1.0}, r"min_alpha must be a number in \[0, alpha=0.025\]"),
+        (ws.Word2Vec, {"negative": 0, "hs": 0}, "leaves nothing to train"),
+        (ws.GloVe, {"alpha": 2.0}, r"alpha must be in \(0, 1\]"),
+        (ws.GloVe, {"output": "both"}, "output must be one of sum, word, concat"),
+        (ws.ValueVec, {"method": "sgd"}, "method must be one of"),
+        (ws.ValueVec, {"duplicates": "first"}, "duplicates must be 'mean', 'median', 'error'"),
+        (ws.SIF, {"n_components": 99}, "n_components=99 exceeds the vector size 8"),
+    ],
+)
 def test_constraints_table_messages(cls, bad, match):
     est = _instance(cls).set_params(**bad)
     with pytest.raises(ws.ParameterError, match=match):
@@ -100,8 +110,9 @@ def test_sif_in_pipeline_and_grid_search():
         pool = range(0, 30) if label else range(30, 60)
         docs.append(" ".join(_word(int(rng.choice(list(pool)))) for _ in range(6)))
         y.append(label)
-    pipe = Pipeline([("sif", ws.SIF(wv=wv, n_components=0)),
-                     ("clf", LogisticRegression(max_iter=500))])
+    pipe = Pipeline(
+        [("sif", ws.SIF(wv=wv, n_components=0)), ("clf", LogisticRegression(max_iter=500))]
+    )
     grid = GridSearchCV(pipe, {"sif__a": [1e-3, 1e-2], "sif__n_components": [0, 1]}, cv=2)
     grid.fit(docs, y)
     assert set(grid.best_params_) == {"sif__a", "sif__n_components"}

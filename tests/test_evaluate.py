@@ -100,8 +100,11 @@ def test_case_variant_of_question_word_is_skipped_as_answer(tmp_path):
     # excluded by index (KING maps to 'king' in the case-folded vocabulary) but gensim skips
     # any candidate whose uppercased form is a question word, so 'queen' is predicted.
     wv = make_wv()
-    target = wv.get_vector("woman", norm=True) + wv.get_vector("king", norm=True) - wv.get_vector(
-        "man", norm=True)
+    target = (
+        wv.get_vector("woman", norm=True)
+        + wv.get_vector("king", norm=True)
+        - wv.get_vector("man", norm=True)
+    )
     wv2 = make_wv({"KING": target})
     p = write(tmp_path, "q.txt", ": s\nman woman king queen\n")
     assert evaluate_word_analogies(wv2, p).score == 1.0
@@ -111,8 +114,11 @@ def test_case_variant_of_question_word_is_skipped_as_answer(tmp_path):
 
 def test_restrict_vocab(tmp_path):
     wv = make_wv()
-    target = wv.get_vector("woman", norm=True) + wv.get_vector("king", norm=True) - wv.get_vector(
-        "man", norm=True)
+    target = (
+        wv.get_vector("woman", norm=True)
+        + wv.get_vector("king", norm=True)
+        - wv.get_vector("man", norm=True)
+    )
     # a word beyond the first 9 that beats 'queen' when the whole vocabulary is searched
     wv2 = make_wv({"queenly": target})
     p = write(tmp_path, "q.txt", ": s\nman woman king queen\nman woman king queenly\n")
@@ -136,8 +142,9 @@ def _reference_analogies(wv, questions, restrict_vocab, method):
             out.append(None)
             continue
         ia, ib, ic = ok[a], ok[b], ok[c]
-        ua, ub, uc = (wv.get_vector(wv.index_to_key[i], norm=True).astype(np.float64)
-                      for i in (ia, ib, ic))
+        ua, ub, uc = (
+            wv.get_vector(wv.index_to_key[i], norm=True).astype(np.float64) for i in (ia, ib, ic)
+        )
         if method == "3cosadd":
             m = ub + uc - ua
             d = unit @ (m / np.linalg.norm(m))
@@ -161,8 +168,13 @@ def test_batched_equals_reference_on_random_vectors(tmp_path, method):
     wv = WordVectors(keys, rng.standard_normal((n, d)).astype(np.float32))
     qs = [tuple(f"w{i}" for i in rng.integers(0, 320, size=4)) for _ in range(150)]
     # make some answers reachable: expected = the reference's own best guess for a few
-    text = ": a\n" + "\n".join(" ".join(q) for q in qs[:80]) + "\n: b\n" + "\n".join(
-        " ".join(q) for q in qs[80:]) + "\n"
+    text = (
+        ": a\n"
+        + "\n".join(" ".join(q) for q in qs[:80])
+        + "\n: b\n"
+        + "\n".join(" ".join(q) for q in qs[80:])
+        + "\n"
+    )
     p = write(tmp_path, "q.txt", text)
     for rv in (None, 200):
         lim = n if rv is None else rv
@@ -229,8 +241,10 @@ def test_bad_files(tmp_path):
 def test_bundled_analogies_parse():
     p = datapath("questions-words.txt")
     assert p.exists() and (p.parent / "questions-words.LICENSE").exists()
-    wv = WordVectors(["athens", "greece", "baghdad", "iraq", "zzz"],
-                     np.array([E[1], E[2], E[3] + E[1], E[3] + E[2], E[0]]))
+    wv = WordVectors(
+        ["athens", "greece", "baghdad", "iraq", "zzz"],
+        np.array([E[1], E[2], E[3] + E[1], E[3] + E[2], E[0]]),
+    )
     r = wv.evaluate_word_analogies()  # bundled file
     assert r.n_questions == 19544
     assert len(r.sections) == 15 and r.sections[-1]["section"] == "Total accuracy"
@@ -259,8 +273,13 @@ def test_word_pairs_semantics(tmp_path):
     p = write(tmp_path, "pairs.tsv", PAIRS)
     res = wv.evaluate_word_pairs(p)
     pearson, spearman, oov = res  # unpacks like gensim
-    pairs = [("man", "woman", 8.0), ("king", "queen", 9.0), ("man", "table", 1.0),
-             ("boy", "girl", 7.5), ("queen", "table", 2.0)]
+    pairs = [
+        ("man", "woman", 8.0),
+        ("king", "queen", 9.0),
+        ("man", "table", 1.0),
+        ("boy", "girl", 7.5),
+        ("queen", "table", 2.0),
+    ]
     model = [wv.similarity(a, b) for a, b, _ in pairs]
     gold = [g for *_, g in pairs]
     assert pearson[0] == pytest.approx(stats.pearsonr(gold, model)[0], abs=1e-6)
@@ -272,7 +291,8 @@ def test_word_pairs_semantics(tmp_path):
     assert res.oov_ratio == pytest.approx(100 / 6)
     assert res.model[-2] == 0.0 and len(res.gold) == 6
     assert res.spearman[0] == pytest.approx(
-        stats.spearmanr(gold[:4] + [5.0] + gold[4:], model[:4] + [0.0] + model[4:])[0])
+        stats.spearmanr(gold[:4] + [5.0] + gold[4:], model[:4] + [0.0] + model[4:])[0]
+    )
     # case sensitive: 'Boy'/'GIRL' become OOV
     res = evaluate_word_pairs(wv, p, case_insensitive=False)
     assert res.n_oov == 2
@@ -289,8 +309,10 @@ def test_word_pairs_nothing_valid(tmp_path):
 
 
 def test_bundled_wordsim():
-    wv = WordVectors(["tiger", "cat", "love", "sex", "zzz"],
-                     np.array([E[3] + E[2], E[3] + 0.5 * E[2], E[1], -E[1], E[0]]))
+    wv = WordVectors(
+        ["tiger", "cat", "love", "sex", "zzz"],
+        np.array([E[3] + E[2], E[3] + 0.5 * E[2], E[1], -E[1], E[0]]),
+    )
     res = wv.evaluate_word_pairs()
     assert res.n_pairs == 353
     assert res.n_oov == 353 - 3  # love-sex, tiger-cat, tiger-tiger

@@ -16,8 +16,13 @@ SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
 def test_the_examples_are_numbered_steps():
     names = [p.name for p in SCRIPTS]
-    assert names[:5] == ["01_train_word2vec.py", "02_queries.py", "03_compare_texts.py",
-                         "04_valuevec_colours.py", "05_maps.py"]
+    assert names[:5] == [
+        "01_train_word2vec.py",
+        "02_queries.py",
+        "03_compare_texts.py",
+        "04_valuevec_colours.py",
+        "05_maps.py",
+    ]
     for p in SCRIPTS:  # a few lines each, with a docstring saying what it does
         src = p.read_text()
         assert src.startswith('"""') and len(src.splitlines()) <= 20, p.name

@@ -66,8 +66,9 @@ def test_neighbors_match_most_similar(client, wv):
     data = r.json()
     expect = wv.most_similar("dog3", topn=5)
     assert [x["word"] for x in data["neighbors"]] == [w for w, _ in expect]
-    np.testing.assert_allclose([x["cosine"] for x in data["neighbors"]], [s for _, s in expect],
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        [x["cosine"] for x in data["neighbors"]], [s for _, s in expect], atol=1e-6
+    )
     assert all(x["word"].startswith("dog") for x in data["neighbors"])
     assert data["neighbors"][0]["value"] == pytest.approx(wv.values[expect[0][0]])
     assert data["value"] == pytest.approx(wv.values["dog3"])
@@ -91,8 +92,11 @@ def test_analogy(client):
 
 def test_similarity(client, wv):
     data = client.get("/api/similarity", params={"w1": "red1", "w2": "car2"}).json()
-    assert data == {"w1": "red1", "w2": "car2",
-                    "cosine": pytest.approx(wv.similarity("red1", "car2"), abs=1e-6)}
+    assert data == {
+        "w1": "red1",
+        "w2": "car2",
+        "cosine": pytest.approx(wv.similarity("red1", "car2"), abs=1e-6),
+    }
 
 
 def test_map_points(client, wv):
@@ -108,10 +112,12 @@ def test_map_points(client, wv):
 
 
 def test_unknown_word_is_a_404_json_error(client):
-    for url, params in (("/api/neighbors", {"word": "kingg"}),
-                        ("/api/analogy", {"a": "king", "b": "mann", "c": "woman"}),
-                        ("/api/similarity", {"w1": "red1", "w2": "blue"}),
-                        ("/api/map", {"word": "kingg"})):
+    for url, params in (
+        ("/api/neighbors", {"word": "kingg"}),
+        ("/api/analogy", {"a": "king", "b": "mann", "c": "woman"}),
+        ("/api/similarity", {"w1": "red1", "w2": "blue"}),
+        ("/api/map", {"word": "kingg"}),
+    ):
         r = client.get(url, params=params)
         assert r.status_code == 404, url
         assert r.headers["content-type"].startswith("application/json")
@@ -207,12 +213,14 @@ def test_nonfinite_model_never_answers_500_and_sends_valid_json(broken_client):
     good, bad = ["red1", "dog2", "car1", "king", "man", "red5", "car2"], ["red3", "dog4", "queen"]
     requests = [("/api/info", {}), ("/api/nothing", {})]
     for w in good + bad:
-        requests += [("/api/neighbors", {"word": w, "n": 200}),
-                     ("/api/map", {"word": w, "n": 200}),
-                     ("/api/similarity", {"w1": w, "w2": "red1"}),
-                     ("/api/similarity", {"w1": "red3", "w2": w}),
-                     ("/api/analogy", {"a": w, "b": "man", "c": "woman", "n": 200}),
-                     ("/api/analogy", {"a": "king", "b": w, "c": "woman", "n": 5})]
+        requests += [
+            ("/api/neighbors", {"word": w, "n": 200}),
+            ("/api/map", {"word": w, "n": 200}),
+            ("/api/similarity", {"w1": w, "w2": "red1"}),
+            ("/api/similarity", {"w1": "red3", "w2": w}),
+            ("/api/analogy", {"a": w, "b": "man", "c": "woman", "n": 200}),
+            ("/api/analogy", {"a": "king", "b": w, "c": "woman", "n": 5}),
+        ]
     for url, params in requests:
         r = c.get(url, params=params)
         assert r.status_code in (200, 400, 404), (url, params, r.status_code, r.text)

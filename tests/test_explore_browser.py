@@ -45,8 +45,9 @@ def server(wv):
     from wordspace.viz.explore import create_app
 
     port = _free_port()
-    config = uvicorn.Config(create_app(wv), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
+    config = uvicorn.Config(
+        create_app(wv), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -67,11 +68,19 @@ def browser(tmp_path_factory):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
@@ -107,7 +116,8 @@ def test_search_a_word_shows_its_neighbours(server, browser, wv):
     inked = browser.execute_script(
         "const c = document.getElementById('map');"
         "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;")
+        "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;"
+    )
     assert inked > 500
 
     # hovering a point shows its label and cosine; clicking it explores that word
@@ -117,9 +127,11 @@ def test_search_a_word_shows_its_neighbours(server, browser, wv):
     word3, x, y, w, h = browser.execute_script(
         "const p = mapView.points[3]; const [x, y] = mapView.toScreen(p);"
         "const r = document.getElementById('map').getBoundingClientRect();"
-        "return [p.word, x, y, r.width, r.height];")
+        "return [p.word, x, y, r.width, r.height];"
+    )
     ActionChains(browser).move_to_element_with_offset(
-        canvas, int(round(x - w / 2)), int(round(y - h / 2))).perform()
+        canvas, int(round(x - w / 2)), int(round(y - h / 2))
+    ).perform()
     tip = browser.find_element(By.ID, "tooltip")
     wait.until(lambda d: tip.is_displayed())
     assert tip.text.startswith(word3 + " · cosine")
@@ -144,11 +156,13 @@ def test_search_a_word_shows_its_neighbours(server, browser, wv):
     browser.find_element(By.CSS_SELECTOR, "#analogy-form button").click()
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#analogy-results li a"))
     first = browser.find_element(By.CSS_SELECTOR, "#analogy-results li a").text
-    assert first == wv.most_similar(positive=["paris", "germany"], negative=["france"],
-                                    topn=1)[0][0]
+    assert (
+        first == wv.most_similar(positive=["paris", "germany"], negative=["france"], topn=1)[0][0]
+    )
     assert not msg.is_displayed()
 
     # no request left the machine: every resource came from the local server
     urls = browser.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name);")
+        "return performance.getEntriesByType('resource').map(e => e.name);"
+    )
     assert urls and all(u.startswith(server) for u in urls)

@@ -33,8 +33,18 @@ def _stems(n_sent=500, seed=0, length=10):
     return out, a, b
 
 
-SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, epochs=5, workers=1, seed=3,
-             minn=3, maxn=5, bucket=3000)
+SMALL = dict(
+    vector_size=16,
+    window=3,
+    min_count=1,
+    sample=0,
+    epochs=5,
+    workers=1,
+    seed=3,
+    minn=3,
+    maxn=5,
+    bucket=3000,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +53,20 @@ def sg_model():
     return FastText(**SMALL, sg=1).fit(sents)
 
 
-@pytest.mark.parametrize("arch", [dict(sg=1), dict(sg=0), dict(sg=1, hs=1, negative=0),
-                                  dict(sg=0, cbow_mean=0, alpha=0.01)])
+@pytest.mark.parametrize(
+    "arch",
+    [dict(sg=1), dict(sg=0), dict(sg=1, hs=1, negative=0), dict(sg=0, cbow_mean=0, alpha=0.01)],
+)
 def test_unseen_and_misspelt_words_land_near_their_stem(arch):
     sents, a, b = _stems()
     wv = FastText(**{**SMALL, **arch}).fit(sents).wv
     assert isinstance(wv, SubwordVectors) and len(wv) == 32
-    for oov, group in [("blorfy", "blorf"), ("blorfinq", "blorf"), ("quaxtes", "quaxt"),
-                       ("quaxtinng", "quaxt")]:
+    for oov, group in [
+        ("blorfy", "blorf"),
+        ("blorfinq", "blorf"),
+        ("quaxtes", "quaxt"),
+        ("quaxtinng", "quaxt"),
+    ]:
         assert oov not in wv.key_to_index and oov in wv
         top = [k for k, _ in wv.most_similar(oov, topn=5)]
         assert set(top) <= set(a if group == "blorf" else b), (oov, top)
@@ -129,8 +145,17 @@ def test_reproducible_with_one_worker():
 
 def test_threads_train_every_word_and_schedule():
     sents, _, _ = _stems(300)
-    m = FastText(**{**SMALL, "workers": 2, "epochs": 3, "alpha": 0.05, "min_alpha": 0.001,
-                    "batch_words": 100, "sg": 1}).fit(sents)
+    m = FastText(
+        **{
+            **SMALL,
+            "workers": 2,
+            "epochs": 3,
+            "alpha": 0.05,
+            "min_alpha": 0.001,
+            "batch_words": 100,
+            "sg": 1,
+        }
+    ).fit(sents)
     assert [s["words"] for s in m.epoch_stats_] == [3000] * 3
     assert [s["trained_words"] for s in m.epoch_stats_] == [3000] * 3
     assert m.epoch_stats_[-1]["alpha_end"] == pytest.approx(0.001, rel=1e-5)
@@ -158,12 +183,20 @@ def test_loss_decreases():
     assert len(m.loss_history_) == 4 and m.loss_history_[-1] < m.loss_history_[0]
 
 
-@pytest.mark.parametrize("kw,msg", [
-    (dict(minn=4, maxn=3), "minn=4 is larger than maxn=3"), (dict(minn=-1), "minn"),
-    (dict(maxn=2.5), "maxn"), (dict(bucket=0), "bucket"), (dict(bucket=2**31), "bucket"),
-    (dict(minn=0, maxn=3), "minn must be at least 1"), (dict(window=0), "window"),
-    (dict(negative=0, hs=0), "negative=0 with hs=0"), (dict(sg=2), "sg must be 0"),
-])
+@pytest.mark.parametrize(
+    "kw,msg",
+    [
+        (dict(minn=4, maxn=3), "minn=4 is larger than maxn=3"),
+        (dict(minn=-1), "minn"),
+        (dict(maxn=2.5), "maxn"),
+        (dict(bucket=0), "bucket"),
+        (dict(bucket=2**31), "bucket"),
+        (dict(minn=0, maxn=3), "minn must be at least 1"),
+        (dict(window=0), "window"),
+        (dict(negative=0, hs=0), "negative=0 with hs=0"),
+        (dict(sg=2), "sg must be 0"),
+    ],
+)
 def test_invalid_parameters_fail_before_any_work(kw, msg):
     with pytest.raises(ParameterError, match=msg):
         FastText(**kw).fit("/nonexistent/corpus.txt")
@@ -209,8 +242,11 @@ def test_subword_vectors_native_round_trip(tmp_path, sg_model):
     arrays, meta = native.read_native(tmp_path / "v.wsv")
     assert meta["subwords"] == {"minn": 3, "maxn": 5, "bucket": 3000, "hash": "fasttext-fnv1a"}
     plain, rest = native.vectors_from_native(arrays, meta, tmp_path / "v.wsv")
-    back = plain if isinstance(plain, SubwordVectors) else SubwordVectors.from_native(
-        plain, rest, meta)
+    back = (
+        plain
+        if isinstance(plain, SubwordVectors)
+        else SubwordVectors.from_native(plain, rest, meta)
+    )
     assert back.index_to_key == wv.index_to_key
     np.testing.assert_array_equal(back["blorfy"], wv["blorfy"])
     np.testing.assert_array_equal(back.vectors, wv.vectors)
@@ -239,8 +275,9 @@ def test_update_extends_vocabulary(sg_model):
     n = len(m.wv)
     i = m.wv.key_to_index["zorbix"]
     rows = ngram_rows("zorbix", 3, 5, 3000)
-    np.testing.assert_allclose(m.wv["zorbix"], np.vstack([m.wi_[i], m.wi_[n + rows]]).mean(0),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        m.wv["zorbix"], np.vstack([m.wi_[i], m.wi_[n + rows]]).mean(0), rtol=1e-5, atol=1e-7
+    )
 
 
 def test_ngram_settings_cannot_change_after_training():

@@ -51,9 +51,10 @@ def test_model_from_the_official_tool_continues_training(tmp_path):
 
 
 def test_our_bin_round_trips(tmp_path):
-    sents = [["naïve", "café", "cat", "cats", "dog"][i % 5:] + ["the"] for i in range(200)]
-    m = FastText(vector_size=8, min_count=1, minn=2, maxn=4, bucket=50, epochs=2, workers=1,
-                 sg=1, sample=0).fit(sents)
+    sents = [["naïve", "café", "cat", "cats", "dog"][i % 5 :] + ["the"] for i in range(200)]
+    m = FastText(
+        vector_size=8, min_count=1, minn=2, maxn=4, bucket=50, epochs=2, workers=1, sg=1, sample=0
+    ).fit(sents)
     m.save_facebook_model(tmp_path / "m.bin")
     wv = load_facebook_vectors(tmp_path / "m.bin")
     assert wv.index_to_key == m.wv.index_to_key
@@ -64,15 +65,16 @@ def test_our_bin_round_trips(tmp_path):
     assert back.get_params()["minn"] == 2 and back.window == m.window
     # from SubwordVectors (no output weights): the same input vectors
     save_facebook_model(m.wv, tmp_path / "v.bin")
-    np.testing.assert_array_equal(load_facebook_vectors(tmp_path / "v.bin").vectors,
-                                  m.wv.vectors)
+    np.testing.assert_array_equal(load_facebook_vectors(tmp_path / "v.bin").vectors, m.wv.vectors)
     # without the words' own rows: they are recovered from the vectors
     sv = m.wv
-    bare = SubwordVectors(sv.index_to_key, sv.vectors, sv.vectors_ngrams, minn=2, maxn=4,
-                          bucket=50, counts=sv.counts)
+    bare = SubwordVectors(
+        sv.index_to_key, sv.vectors, sv.vectors_ngrams, minn=2, maxn=4, bucket=50, counts=sv.counts
+    )
     save_facebook_model(bare, tmp_path / "b.bin")
-    np.testing.assert_allclose(load_facebook_vectors(tmp_path / "b.bin").vectors, sv.vectors,
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        load_facebook_vectors(tmp_path / "b.bin").vectors, sv.vectors, rtol=1e-5, atol=1e-6
+    )
     # .vec: the vocabulary's vectors as word2vec text
     m.wv.save_word2vec_format(tmp_path / "m.vec")
     vec = WordVectors.load_word2vec_format(tmp_path / "m.vec")
@@ -97,8 +99,15 @@ def _offsets(data: bytes) -> dict[str, int]:
     pos = 92
     for _ in range(size):
         pos = data.index(b"\0", pos) + 1 + 9
-    return {"dim": 8, "bucket": 8 + 4 * 8, "size": 64, "prune": 84, "quant": pos,
-            "input_rows": pos + 1, "version": 4}
+    return {
+        "dim": 8,
+        "bucket": 8 + 4 * 8,
+        "size": 64,
+        "prune": 84,
+        "quant": pos,
+        "input_rows": pos + 1,
+        "version": 4,
+    }
 
 
 def _forge(tmp_path, data: bytes, at: int, fmt: str, value) -> Path:
@@ -118,16 +127,19 @@ def test_every_truncation_raises_format_error(tmp_path):
             load_facebook_vectors(p)
 
 
-@pytest.mark.parametrize("field,fmt,value,msg", [
-    ("size", "<i", 2**31 - 1, "does not add up"),
-    ("dim", "<i", 0, "dim=0"),
-    ("dim", "<i", 5, "has 4 columns but the header says dim=5"),
-    ("bucket", "<i", 2**30, r"expected 1,073,741,8\d\d \(words \+ buckets"),
-    ("version", "<i", 13, "version 13"),
-    ("prune", "<q", 5, "quantised models are not supported"),
-    ("quant", "<B", 1, r"quantised fastText model \(\.ftz\)"),
-    ("input_rows", "<q", 2**40, "input matrix has"),
-])
+@pytest.mark.parametrize(
+    "field,fmt,value,msg",
+    [
+        ("size", "<i", 2**31 - 1, "does not add up"),
+        ("dim", "<i", 0, "dim=0"),
+        ("dim", "<i", 5, "has 4 columns but the header says dim=5"),
+        ("bucket", "<i", 2**30, r"expected 1,073,741,8\d\d \(words \+ buckets"),
+        ("version", "<i", 13, "version 13"),
+        ("prune", "<q", 5, "quantised models are not supported"),
+        ("quant", "<B", 1, r"quantised fastText model \(\.ftz\)"),
+        ("input_rows", "<q", 2**40, "input matrix has"),
+    ],
+)
 def test_forged_headers_raise_format_error(tmp_path, field, fmt, value, msg):
     data = TINY.read_bytes()
     p = _forge(tmp_path, data, _offsets(data)[field], fmt, value)

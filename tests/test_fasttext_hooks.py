@@ -15,8 +15,9 @@ def test_load_dispatches_bin_and_native_subwords(tmp_path):
     assert detect_format(TINY) == "fasttext-bin"
     wv = ws.load(TINY)
     assert isinstance(wv, ws.SubwordVectors) and wv["naïf"].shape == (4,)
-    m = ws.FastText(vector_size=8, min_count=1, minn=2, maxn=4, bucket=50, epochs=1,
-                    workers=1).fit([["cat", "cats", "dog"]] * 20)
+    m = ws.FastText(vector_size=8, min_count=1, minn=2, maxn=4, bucket=50, epochs=1, workers=1).fit(
+        [["cat", "cats", "dog"]] * 20
+    )
     m.save(tmp_path / "m.wsv")
     m.wv.save(tmp_path / "v.wsv")
     for f in ("m.wsv", "v.wsv"):
@@ -33,33 +34,97 @@ def test_cli_trains_fasttext_and_answers_oov(tmp_path, capsys):
     from wordspace.cli import main
 
     c = tmp_path / "c.txt"
-    c.write_text("\n".join(" ".join(f"blorf{(i + j) % 5} c{j % 4}" for j in range(8))
-                           for i in range(200)) + "\n")
+    c.write_text(
+        "\n".join(" ".join(f"blorf{(i + j) % 5} c{j % 4}" for j in range(8)) for i in range(200))
+        + "\n"
+    )
     out = tmp_path / "m.wsv"
-    main(["train", "fasttext", str(c), "-o", str(out), "--dim", "8", "--min-count", "1",
-          "--epochs", "2", "--workers", "1", "--minn", "3", "--maxn", "5", "--bucket", "500",
-          "--sg", "--json"])
+    main(
+        [
+            "train",
+            "fasttext",
+            str(c),
+            "-o",
+            str(out),
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--epochs",
+            "2",
+            "--workers",
+            "1",
+            "--minn",
+            "3",
+            "--maxn",
+            "5",
+            "--bucket",
+            "500",
+            "--sg",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["vocabulary"] == 9 and (data["minn"], data["maxn"], data["bucket"]) == (3, 5, 500)
     m = ws.FastText.load(out)
     assert m.wv.vector_size == 8 and "blorfzz" in m.wv
     main(["similar", str(out), "blorfzz", "--json"])
     assert "blorf" in capsys.readouterr().out
-    main(["train", "fasttext", str(c), "-o", str(tmp_path / "m.bin"), "--dim", "4",
-          "--min-count", "1", "--epochs", "1", "--bucket", "100", "--json"])
+    main(
+        [
+            "train",
+            "fasttext",
+            str(c),
+            "-o",
+            str(tmp_path / "m.bin"),
+            "--dim",
+            "4",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--bucket",
+            "100",
+            "--json",
+        ]
+    )
     capsys.readouterr()
     assert isinstance(ws.load(tmp_path / "m.bin"), ws.SubwordVectors)
     with pytest.raises(SystemExit) as e:
-        main(["train", "fasttext", str(c), "-o", str(tmp_path / "x.wsv"), "--minn", "5",
-              "--maxn", "3"])
+        main(
+            [
+                "train",
+                "fasttext",
+                str(c),
+                "-o",
+                str(tmp_path / "x.wsv"),
+                "--minn",
+                "5",
+                "--maxn",
+                "3",
+            ]
+        )
     assert e.value.code == 2 and "--minn=5 is larger than --maxn=3" in capsys.readouterr().err
 
 
 def test_text_similarity_and_wmd_use_oov_words():
     pytest.importorskip("ot")
     sents = [["blorfa", "blorfe", "c1", "c2"], ["quaxta", "quaxte", "d1", "d2"]] * 100
-    wv = ws.FastText(vector_size=16, min_count=1, minn=3, maxn=5, bucket=500, epochs=5,
-                     workers=1, sg=1, sample=0).fit(sents).wv
+    wv = (
+        ws.FastText(
+            vector_size=16,
+            min_count=1,
+            minn=3,
+            maxn=5,
+            bucket=500,
+            epochs=5,
+            workers=1,
+            sg=1,
+            sample=0,
+        )
+        .fit(sents)
+        .wv
+    )
     # "blorfo" and "quaxto" are not in the vocabulary: scored from their n-grams
     assert ws.oov_tokens(wv, ["blorfo", "zz"]) == []  # every word has n-grams of 3-5
     near = ws.text_similarity(wv, ["blorfo", "c1"], ["blorfa", "c2"])
@@ -74,8 +139,9 @@ def test_text_similarity_and_wmd_use_oov_words():
 
 def _two_topics():
     sents = [["blorfa", "blorfe", "blorfi", "cat"], ["quaxta", "quaxte", "quaxti", "dog"]] * 100
-    return ws.FastText(vector_size=16, min_count=1, minn=3, maxn=5, bucket=2000, epochs=5,
-                       sg=1, workers=1, seed=3).fit(sents)
+    return ws.FastText(
+        vector_size=16, min_count=1, minn=3, maxn=5, bucket=2000, epochs=5, sg=1, workers=1, seed=3
+    ).fit(sents)
 
 
 def test_rank_documents_and_sif_use_oov_words():

@@ -67,8 +67,23 @@ def test_ngrams_cut_on_characters_with_markers():
 # the official fastText 0.9.2's get_subwords ids, model with 9670 words, bucket=97, minn=2,
 # maxn=4 (ids are 9670 + hash % 97)
 OFFICIAL = {
-    "naïve": [9734, 9682, 9685, 9714, 9715, 9724, 9682, 9764, 9745, 9742, 9711, 9692, 9753,
-              9716, 9690],
+    "naïve": [
+        9734,
+        9682,
+        9685,
+        9714,
+        9715,
+        9724,
+        9682,
+        9764,
+        9745,
+        9742,
+        9711,
+        9692,
+        9753,
+        9716,
+        9690,
+    ],
     "日本": [9673, 9723, 9705, 9763, 9747, 9683],
 }
 
@@ -84,7 +99,7 @@ def test_subword_table_csr():
     words = ["the", "</s>", "naïve"]
     ptr, idx = subword_table(words, 2, 4, 97)
     assert ptr.dtype == np.int64 and idx.dtype == np.int32
-    rows = [idx[ptr[k]:ptr[k + 1]].tolist() for k in range(3)]
+    rows = [idx[ptr[k] : ptr[k + 1]].tolist() for k in range(3)]
     assert rows[0] == [0] + (ngram_rows("the", 2, 4, 97) + 3).tolist()
     assert rows[1] == [1]  # end of sentence: no n-grams
     assert rows[2] == [2] + (ngram_rows("naïve", 2, 4, 97) + 3).tolist()
@@ -105,7 +120,7 @@ def test_compose_vectors_is_the_mean_of_rows():
     out = np.empty((3, 4), np.float32)
     compose_vectors(wi, ptr, idx, out)
     for k in range(3):
-        np.testing.assert_allclose(out[k], wi[idx[ptr[k]:ptr[k + 1]]].mean(0), rtol=1e-6)
+        np.testing.assert_allclose(out[k], wi[idx[ptr[k] : ptr[k + 1]]].mean(0), rtol=1e-6)
 
 
 # ------------------------------------------------------------------ update kernels
@@ -165,13 +180,13 @@ def test_skipgram_update_against_numpy(model, use_neg, use_hs):
     n_negs = np.array([2, 1, 2], np.int64)
     # reference in float64
     rwi, rwo, rs1 = (a.astype(np.float64) for a in (wi, wo, syn1))
-    rows = idx[ptr[word]:ptr[word + 1]]
+    rows = idx[ptr[word] : ptr[word + 1]]
     h = rwi[rows].mean(0)
     work = np.zeros(6)
     loss_ref = 0.0
     for t, ng, k in zip(targets, negs, n_negs, strict=True):
         if use_hs:
-            w, ls = _ref_hs(h, rs1, codes[t][:lens[t]], points[t][:lens[t]], alpha)
+            w, ls = _ref_hs(h, rs1, codes[t][: lens[t]], points[t][: lens[t]], alpha)
             work += w
             loss_ref += ls
         if use_neg:
@@ -180,9 +195,27 @@ def test_skipgram_update_against_numpy(model, use_neg, use_hs):
             loss_ref += ls
     for r in rows:  # repeats get the gradient once per occurrence
         rwi[r] += work
-    loss = sg_update(wi, wo, syn1, ptr, idx, word, targets, 3, negs, n_negs, codes, points,
-                     lens, np.float32(alpha), np.zeros(6, np.float32), np.zeros(6, np.float32),
-                     use_neg, use_hs, True)
+    loss = sg_update(
+        wi,
+        wo,
+        syn1,
+        ptr,
+        idx,
+        word,
+        targets,
+        3,
+        negs,
+        n_negs,
+        codes,
+        points,
+        lens,
+        np.float32(alpha),
+        np.zeros(6, np.float32),
+        np.zeros(6, np.float32),
+        use_neg,
+        use_hs,
+        True,
+    )
     np.testing.assert_allclose(wi, rwi, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(wo, rwo, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1, rs1, rtol=1e-5, atol=1e-6)
@@ -197,14 +230,14 @@ def test_cbow_update_against_numpy(model, cbow_mean, use_neg, use_hs):
     ctx = np.array([0, 1, 3], np.int32)
     negs = np.array([4, 1], np.int32)
     rwi, rwo, rs1 = (a.astype(np.float64) for a in (wi, wo, syn1))
-    rows = np.concatenate([idx[ptr[c]:ptr[c + 1]] for c in ctx])
+    rows = np.concatenate([idx[ptr[c] : ptr[c + 1]] for c in ctx])
     h = rwi[rows].sum(0)
     if cbow_mean:
         h = h / len(rows)
     work = np.zeros(6)
     loss_ref = 0.0
     if use_hs:
-        w, loss_ref = _ref_hs(h, rs1, codes[word][:lens[word]], points[word][:lens[word]], alpha)
+        w, loss_ref = _ref_hs(h, rs1, codes[word][: lens[word]], points[word][: lens[word]], alpha)
         work += w
     if use_neg:
         w, ls = _ref_ns(h, rwo, word, negs, alpha)
@@ -214,9 +247,28 @@ def test_cbow_update_against_numpy(model, cbow_mean, use_neg, use_hs):
         work /= len(rows)
     for r in rows:
         rwi[r] += work
-    loss = cbow_update(wi, wo, syn1, ptr, idx, ctx, 3, word, negs, 2, codes[word], points[word],
-                       lens[word], np.float32(alpha), np.zeros(6, np.float32),
-                       np.zeros(6, np.float32), cbow_mean, use_neg, use_hs, True)
+    loss = cbow_update(
+        wi,
+        wo,
+        syn1,
+        ptr,
+        idx,
+        ctx,
+        3,
+        word,
+        negs,
+        2,
+        codes[word],
+        points[word],
+        lens[word],
+        np.float32(alpha),
+        np.zeros(6, np.float32),
+        np.zeros(6, np.float32),
+        cbow_mean,
+        use_neg,
+        use_hs,
+        True,
+    )
     np.testing.assert_allclose(wi, rwi, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(wo, rwo, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1, rs1, rtol=1e-5, atol=1e-6)
@@ -243,7 +295,7 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
         for _ in range(negative):
             r1 = _lcg(r)
             r = _lcg(r1)
-            i = (((r1 >> 32) * n_noise) >> 32)
+            i = ((r1 >> 32) * n_noise) >> 32
             u = (r >> 16) & 0xFFFFFFFF
             t = i if u < thr[i] else int(alias[i])
             if t != avoid:
@@ -251,16 +303,17 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
         return out
 
     for s in range(len(starts) - 1):
-        sent = list(ids[starts[s]:starts[s + 1]])
+        sent = list(ids[starts[s] : starts[s + 1]])
         for _ in sent:
             r = _lcg(r)  # the subsampling draw (sample=0 keeps every word)
         for i, w in enumerate(sent):
-            ctx = [sent[j] for j in range(max(0, i - window), min(len(sent), i + window + 1))
-                   if j != i]
+            ctx = [
+                sent[j] for j in range(max(0, i - window), min(len(sent), i + window + 1)) if j != i
+            ]
             if not ctx:
                 continue
             if sg:
-                rows = idx[ptr[w]:ptr[w + 1]]
+                rows = idx[ptr[w] : ptr[w + 1]]
                 h = wi[rows].mean(0)
                 work = np.zeros_like(h)
                 for c in ctx:
@@ -268,7 +321,7 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
                 for q in rows:
                     wi[q] += work
             else:
-                rows = np.concatenate([idx[ptr[c]:ptr[c + 1]] for c in ctx])
+                rows = np.concatenate([idx[ptr[c] : ptr[c + 1]] for c in ctx])
                 h = wi[rows].mean(0)
                 work = _ref_ns(h, wo, w, draw(w), alpha)[0]
                 for q in rows:
@@ -293,9 +346,33 @@ def test_train_job_against_numpy(sg):
     alpha, seed = 0.05, 12345
     ref_wi, ref_wo = _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, 3, 2, alpha, seed)
     dummy = np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32)
-    seen, trained, _, _ = train_job(ids, starts, 0, 4, wi, wo, np.zeros((5, 5), np.float32),
-                                    ptr, idx, keep, thr, alias, *dummy, sg, False, 3, 1, 2,
-                                    False, alpha, 0.0, 0, 1.0, np.uint64(seed), False)
+    seen, trained, _, _ = train_job(
+        ids,
+        starts,
+        0,
+        4,
+        wi,
+        wo,
+        np.zeros((5, 5), np.float32),
+        ptr,
+        idx,
+        keep,
+        thr,
+        alias,
+        *dummy,
+        sg,
+        False,
+        3,
+        1,
+        2,
+        False,
+        alpha,
+        0.0,
+        0,
+        1.0,
+        np.uint64(seed),
+        False,
+    )
     assert seen == trained == 40
     np.testing.assert_allclose(wi, ref_wi, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(wo, ref_wo, rtol=1e-4, atol=1e-5)

@@ -23,8 +23,11 @@ from wordspace.text.cooccurrence import cooccurrence_matrix
 
 def _wv(n=5, d=3, seed=0):
     rng = np.random.default_rng(seed)
-    return WordVectors([f"w{i}" for i in range(n)], rng.standard_normal((n, d)).astype(np.float32),
-                       counts=np.arange(n, 0, -1) * 10)
+    return WordVectors(
+        [f"w{i}" for i in range(n)],
+        rng.standard_normal((n, d)).astype(np.float32),
+        counts=np.arange(n, 0, -1) * 10,
+    )
 
 
 # --------------------------------------------------------------- class 1: no deletion
@@ -61,8 +64,12 @@ def test_model_folder_is_overwritten_but_foreign_files_stay(tmp_path):
     np.testing.assert_array_equal(back.vectors, small.vectors)
     assert (d / "notes.txt").read_text() == "mine"
     assert not (d / "syn1neg.npy").exists()
-    assert sorted(p.name for p in d.iterdir()) == ["counts.npy", "meta.json", "notes.txt",
-                                                   "vectors.npy"]
+    assert sorted(p.name for p in d.iterdir()) == [
+        "counts.npy",
+        "meta.json",
+        "notes.txt",
+        "vectors.npy",
+    ]
 
 
 def test_check_output_rules(tmp_path):
@@ -98,8 +105,9 @@ def test_check_output_unwritable_folder(tmp_path, monkeypatch):
     ro = tmp_path / "ro"
     ro.mkdir()
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(ro.resolve())
-                        else real_access(p, mode))
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if str(p) == str(ro.resolve()) else real_access(p, mode)
+    )
     with pytest.raises(OutputPathError, match="permission denied"):
         FL.check_output(ro / "m.wsv")
 
@@ -164,6 +172,7 @@ def _save_and_die(model_dir, new, kill_at):
                 if calls[0] == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
                 return fn(*a, **k)
+
             return inner
 
         os.replace = wrap(os.replace)
@@ -204,16 +213,21 @@ def test_directory_save_survives_kill_9_at_every_step(tmp_path):
         third = _wv(3, 3, seed=2)
         third.save(d)
         assert ws.load(d).index_to_key == third.index_to_key
-        assert sorted(p.name for p in d.iterdir()) == ["counts.npy", "meta.json", "mine.txt",
-                                                       "vectors.npy"]
+        assert sorted(p.name for p in d.iterdir()) == [
+            "counts.npy",
+            "meta.json",
+            "mine.txt",
+            "vectors.npy",
+        ]
         if not died:
             break
     assert killed_somewhere and seen == {"old", "new"} and kill_at > 4
 
 
 # ------------------------------------------------------ class 6: compressed inputs
-@pytest.mark.parametrize("suffix,opener", [(".gz", gzip.open), (".bz2", bz2.open),
-                                           (".xz", lzma.open)])
+@pytest.mark.parametrize(
+    "suffix,opener", [(".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open)]
+)
 def test_truncated_compressed_files_raise_format_error(tmp_path, suffix, opener):
     p = tmp_path / f"v.txt{suffix}"
     _wv(200, 5).save_word2vec_format(p)

@@ -38,8 +38,10 @@ def test_round_trip_all_formats_and_compressions(small, tmp_path, kind, suffix):
     back = ws.load(p)  # detected
     assert back.index_to_key == small.index_to_key
     np.testing.assert_allclose(back.vectors, small.vectors, rtol=1e-7, atol=1e-7)
-    assert back.meta["source_format"] == {"text": "word2vec-text", "binary": "word2vec-binary",
-                                          "glove": "glove-text"}[kind]
+    assert (
+        back.meta["source_format"]
+        == {"text": "word2vec-text", "binary": "word2vec-binary", "glove": "glove-text"}[kind]
+    )
 
 
 def test_text_layout(small, tmp_path):
@@ -52,12 +54,7 @@ def test_text_layout(small, tmp_path):
 
 def test_text_quirks_crlf_trailing_spaces_multiword_and_limit(tmp_path):
     p = tmp_path / "quirky.txt"
-    p.write_bytes(
-        b"3   2 \r\n"
-        b"new york 1.0 2.0\r\n"
-        b"paris 3.5  -4e-1   \r\n"
-        b"x\t5 6\r\n"
-    )
+    p.write_bytes(b"3   2 \r\nnew york 1.0 2.0\r\nparis 3.5  -4e-1   \r\nx\t5 6\r\n")
     wv = ws.load(p)
     assert wv.index_to_key == ["new york", "paris", "x"]
     np.testing.assert_allclose(wv.vectors, [[1, 2], [3.5, -0.4], [5, 6]])
@@ -66,7 +63,20 @@ def test_text_quirks_crlf_trailing_spaces_multiword_and_limit(tmp_path):
 
 
 def test_numbers_parse_exactly(tmp_path):
-    nums = ["9999999999999999999", "18446744073709551617", "0.1", "-2.5e-3", "1E5", "3.4028235e38", "1e-45", "nan", "-inf", "+7", "123456789012345678901234", "0.000000000000000000000001"]
+    nums = [
+        "9999999999999999999",
+        "18446744073709551617",
+        "0.1",
+        "-2.5e-3",
+        "1E5",
+        "3.4028235e38",
+        "1e-45",
+        "nan",
+        "-inf",
+        "+7",
+        "123456789012345678901234",
+        "0.000000000000000000000001",
+    ]
     p = tmp_path / "n.txt"
     p.write_text(f"1 {len(nums)}\nw " + " ".join(nums) + "\n")
     with pytest.warns(RuntimeWarning, match="1 of 1 vectors hold NaN or infinity"):
@@ -93,8 +103,9 @@ def test_fasttext_vec_is_detected(tmp_path):
 def test_binary_written_without_newlines_and_with_limit(small, tmp_path):
     # some writers omit the newline after each vector; gensim and the C tool accept both
     p = tmp_path / "nonl.bin"
-    body = b"".join(w.encode() + b" " + small.vectors[i].tobytes()
-                    for i, w in enumerate(small.index_to_key))
+    body = b"".join(
+        w.encode() + b" " + small.vectors[i].tobytes() for i, w in enumerate(small.index_to_key)
+    )
     p.write_bytes(b"5 3\n" + body)
     wv = ws.load(p)
     assert wv.index_to_key == small.index_to_key
@@ -111,7 +122,10 @@ def test_truncated_binary(small, tmp_path):
     with pytest.raises(FormatError, match=r"truncated in the vector of word 5"):
         ws.load(p)
     p.write_bytes(data.replace(b"5 3\n", b"7 3\n", 1))
-    with pytest.raises(FormatError, match=r"header says 7 words of 3 float32 but the 90 bytes after it hold at most 6"):
+    with pytest.raises(
+        FormatError,
+        match=r"header says 7 words of 3 float32 but the 90 bytes after it hold at most 6",
+    ):
         ws.load(p)
 
 

@@ -35,9 +35,17 @@ _ENV = int(os.environ.get("WORDSPACE_FUZZ_EXAMPLES", "0") or 0)
 
 
 def _settings(n: int):
-    return settings(max_examples=_ENV or n, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=_ENV or n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
 
 
 _SECONDS = 10.0  # one load of a file of a few hundred bytes; generous for slow CI
@@ -63,8 +71,9 @@ def _check_memory(rss0):
 
 
 # ------------------------------------------------------------------ the reference parser
-_NUM = re.compile(rb"[+-]?(?:nan|inf|infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\Z",
-                  re.IGNORECASE)
+_NUM = re.compile(
+    rb"[+-]?(?:nan|inf|infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\Z", re.IGNORECASE
+)
 _HDR = re.compile(rb"[ \t\r\v\f]*([0-9]{1,19})[ \t\r\v\f]+([0-9]{1,19})[ \t\r\v\f]*\Z")
 _SP = b" \t\r\v\f"
 
@@ -180,24 +189,42 @@ _VOCAB_NO_SPACE = st.sampled_from(["the", "of", "Köln", "naïve", "a", "x1", "�
 def vectors(draw, spaces=True):
     n = draw(st.integers(1, 6))
     d = draw(st.integers(1, 4))
-    words = draw(st.lists(_VOCAB if spaces else _VOCAB_NO_SPACE, min_size=n, max_size=n,
-                          unique=True))
-    vals = draw(st.lists(st.floats(-1e6, 1e6, width=32, allow_subnormal=True),
-                         min_size=n * d, max_size=n * d))
+    words = draw(
+        st.lists(_VOCAB if spaces else _VOCAB_NO_SPACE, min_size=n, max_size=n, unique=True)
+    )
+    vals = draw(
+        st.lists(
+            st.floats(-1e6, 1e6, width=32, allow_subnormal=True), min_size=n * d, max_size=n * d
+        )
+    )
     return WordVectors(words, np.array(vals, np.float32).reshape(n, d))
 
 
 _JUNK = st.binary(min_size=0, max_size=12) | st.sampled_from(
-    [b"1 2", b"0 0", b"99999999999999999999 3", b"1000000000000 4", b"3 1000000000000",
-     b"nan", b"-inf", b"1e999", b" ", b"\t", b"\r", b"\x00", b"\xff\xfe", b"PK\x03\x04"])
+    [
+        b"1 2",
+        b"0 0",
+        b"99999999999999999999 3",
+        b"1000000000000 4",
+        b"3 1000000000000",
+        b"nan",
+        b"-inf",
+        b"1e999",
+        b" ",
+        b"\t",
+        b"\r",
+        b"\x00",
+        b"\xff\xfe",
+        b"PK\x03\x04",
+    ]
+)
 
 
 @st.composite
 def mutated(draw, data: bytes):
     """Apply one to three mutations: truncate, flip, insert/delete a line, forge a header."""
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["truncate", "flip", "insert", "delete", "header",
-                                     "splice"]))
+        kind = draw(st.sampled_from(["truncate", "flip", "insert", "delete", "header", "splice"]))
         if kind == "truncate":
             data = data[: draw(st.integers(0, max(len(data) - 1, 0)))]
         elif kind == "flip" and data:
@@ -236,8 +263,11 @@ def _load_or_error(fn):
         assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak0 < _RSS_GROWTH_KIB
 
 
-_TEXT_KINDS = {"word2vec-text": ("v.txt", True), "fasttext-vec": ("v.vec", True),
-               "glove-text": ("v.txt", False)}
+_TEXT_KINDS = {
+    "word2vec-text": ("v.txt", True),
+    "fasttext-vec": ("v.vec", True),
+    "glove-text": ("v.txt", False),
+}
 
 
 @pytest.mark.parametrize("kind", list(_TEXT_KINDS))
@@ -301,9 +331,13 @@ def test_fuzz_compressed_text(tmp_path, rss0, data):
 
 def _native_files(tmp_path: Path, layout: str) -> tuple[Path, WordVectors]:
     rng = np.random.default_rng(0)
-    wv = WordVectors(["a", "b", "Köln"], rng.standard_normal((3, 2)).astype(np.float32),
-                     counts=[3, 2, 1], extras={"values": np.array([0.5, 1.5, 2.5])},
-                     meta={"source": "fuzz"})
+    wv = WordVectors(
+        ["a", "b", "Köln"],
+        rng.standard_normal((3, 2)).astype(np.float32),
+        counts=[3, 2, 1],
+        extras={"values": np.array([0.5, 1.5, 2.5])},
+        meta={"source": "fuzz"},
+    )
     p = Path(tempfile.mkdtemp(dir=tmp_path)) / f"m-{layout}"
     wv.save(p, layout=layout)
     return p, wv
@@ -366,8 +400,9 @@ def test_fuzz_cooccurrence(tmp_path, rss0, data):
     X = cooccurrence_matrix(np.array([0, 1, 2, 1, 0, 2, 2], np.int32), None, 3, window=2)
     p = tmp_path / "c.npz"
     compressed = data.draw(st.booleans())
-    save_cooccurrence(p, X, words=["a", "b", "c"], counts=[1, 2, 3], meta={"window": 2},
-                      compressed=compressed)
+    save_cooccurrence(
+        p, X, words=["a", "b", "c"], counts=[1, 2, 3], meta={"window": 2}, compressed=compressed
+    )
     raw = data.draw(mutated(p.read_bytes()))
     p.write_bytes(raw)
     got = _load_or_error(lambda: load_cooccurrence(p))
@@ -383,8 +418,26 @@ def test_fuzz_cooccurrence(tmp_path, rss0, data):
 
 # ------------------------------------------------------------------ writer round trips
 _ANY_WORD = st.text(st.characters(codec=None, exclude_categories=()), min_size=0, max_size=8) | (
-    st.sampled_from(["route 66", "a nan", " x", "x ", "a\nb", "new york", "1", "0", "\t",
-                     "a\x00b", "\x1f", "\udc80", "inf", "1 2", "q\x0bq"]))
+    st.sampled_from(
+        [
+            "route 66",
+            "a nan",
+            " x",
+            "x ",
+            "a\nb",
+            "new york",
+            "1",
+            "0",
+            "\t",
+            "a\x00b",
+            "\x1f",
+            "\udc80",
+            "inf",
+            "1 2",
+            "q\x0bq",
+        ]
+    )
+)
 _ANY_FLOAT = st.floats(width=32, allow_nan=True, allow_infinity=True, allow_subnormal=True)
 
 
@@ -410,8 +463,10 @@ _WRITERS = {
     "native-dir": ("m.d", lambda wv, p: wv.save(p, layout="dir")),
     "word2vec-text": ("v.txt", lambda wv, p: wv.save_word2vec_format(p, precision=9)),
     "word2vec-binary": ("v.bin", lambda wv, p: wv.save_word2vec_format(p, binary=True)),
-    "glove-text": ("g.txt", lambda wv, p: wv.save_word2vec_format(p, write_header=False,
-                                                                   precision=9)),
+    "glove-text": (
+        "g.txt",
+        lambda wv, p: wv.save_word2vec_format(p, write_header=False, precision=9),
+    ),
     "fasttext-vec": ("v.vec", lambda wv, p: wv.save_word2vec_format(p, precision=9)),
 }
 

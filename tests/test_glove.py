@@ -31,8 +31,9 @@ def planted_corpus(n_sent=400, seed=0, noise=0.15):
 @pytest.fixture(scope="module")
 def fitted():
     sents, topics = planted_corpus()
-    g = GloVe(vector_size=10, window=3, min_count=1, epochs=30, x_max=10, workers=1,
-              seed=3).fit(sents)
+    g = GloVe(vector_size=10, window=3, min_count=1, epochs=30, x_max=10, workers=1, seed=3).fit(
+        sents
+    )
     return g, sents, topics
 
 
@@ -95,11 +96,14 @@ def test_one_worker_is_reproducible_and_seed_matters():
 
 def test_two_workers_train_everything():
     sents, topics = planted_corpus(300)
-    g = GloVe(vector_size=10, window=3, min_count=1, epochs=25, x_max=10, workers=2,
-              seed=3).fit(sents)
+    g = GloVe(vector_size=10, window=3, min_count=1, epochs=25, x_max=10, workers=2, seed=3).fit(
+        sents
+    )
     assert g.loss_history_[-1] < 0.5 * g.loss_history_[0]
-    assert np.mean([g.wv.similarity("a0", f"a{i}") for i in range(1, 8)]) > np.mean(
-        [g.wv.similarity("a0", f"b{i}") for i in range(8)]) + 0.5
+    assert (
+        np.mean([g.wv.similarity("a0", f"a{i}") for i in range(1, 8)])
+        > np.mean([g.wv.similarity("a0", f"b{i}") for i in range(8)]) + 0.5
+    )
 
 
 def test_reuse_cooccurrence_matrix_and_file(tmp_path):
@@ -148,21 +152,24 @@ def test_save_load_and_text_export(tmp_path, fitted):
         GloVe.load(tmp_path / "plain.wsv")
 
 
-@pytest.mark.parametrize("kw, match", [
-    ({"x_max": 0}, "x_max"),
-    ({"x_max": -1.0}, "x_max"),
-    ({"alpha": 0}, "alpha"),
-    ({"alpha": 1.5}, "alpha"),
-    ({"learning_rate": 0}, "learning_rate"),
-    ({"vector_size": 0}, "vector_size"),
-    ({"window": 0}, "window"),
-    ({"epochs": 0}, "epochs"),
-    ({"workers": 0}, "workers"),
-    ({"memory": -2}, "memory"),
-    ({"output": "both"}, "output"),
-    ({"symmetric": "yes"}, "symmetric"),
-    ({"min_count": 2.5}, "min_count"),
-])
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        ({"x_max": 0}, "x_max"),
+        ({"x_max": -1.0}, "x_max"),
+        ({"alpha": 0}, "alpha"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"vector_size": 0}, "vector_size"),
+        ({"window": 0}, "window"),
+        ({"epochs": 0}, "epochs"),
+        ({"workers": 0}, "workers"),
+        ({"memory": -2}, "memory"),
+        ({"output": "both"}, "output"),
+        ({"symmetric": "yes"}, "symmetric"),
+        ({"min_count": 2.5}, "min_count"),
+    ],
+)
 def test_bad_parameters_fail_before_any_work(kw, match, tmp_path):
     # the path does not exist: a parameter error must come first
     with pytest.raises(ParameterError, match=match):
@@ -192,7 +199,8 @@ def test_progress_is_reported():
     sents, _ = planted_corpus(60)
     seen = []
     GloVe(vector_size=4, window=2, min_count=1, epochs=2, workers=2).fit(
-        sents, progress=lambda d, t, **kw: seen.append((d, t, kw)))
+        sents, progress=lambda d, t, **kw: seen.append((d, t, kw))
+    )
     stages = {kw["stage"] for _, _, kw in seen}
     assert stages == {"counting", "training"}
     d, t, kw = seen[-1]
@@ -220,8 +228,9 @@ def test_matrix_counts_vocabulary_words_only_as_cooccur_does():
 def test_diverging_learning_rate_raises():
     sents, _ = planted_corpus(60)
     with pytest.raises(TrainingDivergedError, match=r"epoch 1: .*lower learning_rate \(now"):
-        GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1,
-              learning_rate=1e30).fit(sents)
+        GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, learning_rate=1e30).fit(
+            sents
+        )
     m = GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, learning_rate=10.0)
     with pytest.raises(TrainingDivergedError):
         m.fit(sents)
@@ -324,8 +333,14 @@ def test_spilled_matrix_goes_to_wordspace_tmp(monkeypatch, tmp_path):
     monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
     monkeypatch.setenv("WORDSPACE_TMP", str(tmp_path))
     seen = []
-    GloVe(vector_size=4, window=2, min_count=1, epochs=1, workers=1, seed=1,
-          callbacks=[lambda model, epoch: seen.append(sorted(p.name for p in tmp_path.iterdir()))]
-          ).fit(sents)
+    GloVe(
+        vector_size=4,
+        window=2,
+        min_count=1,
+        epochs=1,
+        workers=1,
+        seed=1,
+        callbacks=[lambda model, epoch: seen.append(sorted(p.name for p in tmp_path.iterdir()))],
+    ).fit(sents)
     assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].startswith("wordspace-glove-")
     assert list(tmp_path.iterdir()) == []

@@ -62,8 +62,22 @@ def _run(rec_i, rec_f, W, C, GW, GC, dim, eta, clip, lo=0, hi=None, seg_hi=0, se
     hi = len(rec_i) if hi is None else hi
     out = np.zeros(2)
     state = np.array([seed], np.uint64)
-    k.train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, np.float32(eta),
-                    np.float32(clip), state, out)
+    k.train_records(
+        rec_i,
+        rec_f,
+        lo,
+        hi,
+        seg_hi,
+        W,
+        C,
+        GW,
+        GC,
+        dim,
+        np.float32(eta),
+        np.float32(clip),
+        state,
+        out,
+    )
     return out
 
 
@@ -132,14 +146,15 @@ def test_loss_matches_numpy():
     diff = (Wd[rows, :dim] * Cd[cols, :dim]).sum(1) + Wd[rows, dim] + Cd[cols, dim] - np.log(vals)
     f = np.minimum(1.0, (vals.astype(np.float64) / x_max) ** alpha)
     expected = 0.5 * (f * diff**2).sum()
-    assert k.glove_loss(rows, cols, vals, W, C, dim, x_max, alpha) == pytest.approx(expected,
-                                                                                    rel=1e-5)
+    assert k.glove_loss(rows, cols, vals, W, C, dim, x_max, alpha) == pytest.approx(
+        expected, rel=1e-5
+    )
     # the cost the training kernel reports is the loss before each record's own update
     rec_i, rec_f = _records(rows[:1], cols[:1], vals[:1], x_max, alpha)
-    out = _run(rec_i, rec_f, W.copy(), C.copy(), np.ones_like(W), np.ones_like(C), dim, 0.05,
-               100.0)
+    out = _run(rec_i, rec_f, W.copy(), C.copy(), np.ones_like(W), np.ones_like(C), dim, 0.05, 100.0)
     assert out[0] == pytest.approx(
-        k.glove_loss(rows[:1], cols[:1], vals[:1], W, C, dim, x_max, alpha), rel=1e-5)
+        k.glove_loss(rows[:1], cols[:1], vals[:1], W, C, dim, x_max, alpha), rel=1e-5
+    )
 
 
 def test_fused_shuffle_trains_a_permutation_in_final_order():
@@ -155,8 +170,9 @@ def test_fused_shuffle_trains_a_permutation_in_final_order():
     _run(rec_i, rec_f, W, C, GW, GC, dim, eta, 100.0, lo=0, hi=17, seg_hi=40, seed=9)
     out = np.zeros(2)
     state = np.array([77], np.uint64)
-    k.train_records(rec_i, rec_f, 17, 40, 40, W, C, GW, GC, dim, np.float32(eta),
-                    np.float32(100.0), state, out)
+    k.train_records(
+        rec_i, rec_f, 17, 40, 40, W, C, GW, GC, dim, np.float32(eta), np.float32(100.0), state, out
+    )
     after = [tuple(r) for r in rec_i.tolist()]
     assert set(after) == before and len(after) == 40
     assert after != original  # the order changed
@@ -208,6 +224,14 @@ def test_fill_records_from_csr():
     # a slice of rows at a time (rows 1..2 only): the same records, rows numbered from row0
     part = np.empty((2, 4), np.int32)
     lo = X.indptr[1]
-    k.fill_records((X.indptr[1:] - lo).astype(np.int64), X.indices[lo:], X.data[lo:], 100.0,
-                   0.5, part, part.view(np.float32), 1)
+    k.fill_records(
+        (X.indptr[1:] - lo).astype(np.int64),
+        X.indices[lo:],
+        X.data[lo:],
+        100.0,
+        0.5,
+        part,
+        part.view(np.float32),
+        1,
+    )
     assert (part == rec_i[1:]).all()

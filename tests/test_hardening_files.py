@@ -71,8 +71,10 @@ def test_truncated_wsv_says_so(tmp_path):
 
 
 # ------------------------------------------------------------- class 4: declared sizes
-@pytest.mark.parametrize("header", [b"1000000000000 4\n", b"2 1000000000000\n",
-                                    b"9999999999999999999 9999999999999999999\n"])
+@pytest.mark.parametrize(
+    "header",
+    [b"1000000000000 4\n", b"2 1000000000000\n", b"9999999999999999999 9999999999999999999\n"],
+)
 @pytest.mark.parametrize("binary", [False, True])
 def test_huge_headers_fail_before_allocating(tmp_path, header, binary):
     p = tmp_path / "v"
@@ -111,18 +113,24 @@ def test_forged_npy_shape_in_wsv_and_npz(tmp_path):
     c = tmp_path / "c.npz"
     with zipfile.ZipFile(c, "w") as z:
         for name in ("row", "col"):
-            z.writestr(f"{name}.npy", _npy_bytes({"descr": "<i4", "fortran_order": False,
-                                                  "shape": (10**13,)}))
-        z.writestr("data.npy", _npy_bytes({"descr": "<f4", "fortran_order": False,
-                                           "shape": (0,)}))
+            z.writestr(
+                f"{name}.npy",
+                _npy_bytes({"descr": "<i4", "fortran_order": False, "shape": (10**13,)}),
+            )
+        z.writestr("data.npy", _npy_bytes({"descr": "<f4", "fortran_order": False, "shape": (0,)}))
     with pytest.raises(FormatError, match="declares shape"):
         ws.load_cooccurrence(c)
 
 
 def test_forged_cooccurrence_matrix_shape(tmp_path):
     c = tmp_path / "c.npz"
-    np.savez(c, row=np.zeros(0, np.int32), col=np.zeros(0, np.int32),
-             data=np.zeros(0, np.float32), shape=np.array([2**31 - 2, 2**31 - 2]))
+    np.savez(
+        c,
+        row=np.zeros(0, np.int32),
+        col=np.zeros(0, np.int32),
+        data=np.zeros(0, np.float32),
+        shape=np.array([2**31 - 2, 2**31 - 2]),
+    )
     with pytest.raises(FormatError, match="far more rows"):
         ws.load_cooccurrence(c)
 
@@ -131,8 +139,15 @@ def test_forged_cooccurrence_matrix_shape(tmp_path):
 def test_deflated_bomb_is_refused_within_bounded_memory(tmp_path):
     n, d = 4, 3
     wv = _wv(n, d)
-    meta = {"format": "wordspace", "format_version": 1, "kind": "word_vectors", "count": n,
-            "vector_size": d, "index_to_key": wv.index_to_key, "arrays": ["vectors"]}
+    meta = {
+        "format": "wordspace",
+        "format_version": 1,
+        "kind": "word_vectors",
+        "count": n,
+        "vector_size": d,
+        "index_to_key": wv.index_to_key,
+        "arrays": ["vectors"],
+    }
     bomb_size = 1 << 30  # 1 GiB of zeros compresses to about 1 MB
     p = tmp_path / "bomb.wsv"
     header = _npy_bytes({"descr": "<f4", "fortran_order": False, "shape": (bomb_size // 4,)})
@@ -189,30 +204,41 @@ def _with_meta(tmp_path, change, layout="zip"):
     return p
 
 
-@pytest.mark.parametrize("change,field", [
-    (lambda m: m.update(index_to_key="abcd"), "index_to_key"),
-    (lambda m: m.update(index_to_key=None), "index_to_key"),
-    (lambda m: m.update(index_to_key=["a", "b", "a", "c"]), r"index_to_key\[2\]"),
-    (lambda m: m.update(index_to_key=["a", 1, "b", "c"]), r"index_to_key\[1\]"),
-    (lambda m: m.update(format_version="1"), "format_version"),
-    (lambda m: m.update(format_version=None), "format_version"),
-    (lambda m: m.update(format_version=0), "format_version"),
-    (lambda m: m.pop("format_version"), "format_version"),
-    (lambda m: m.update(arrays=["vectors", "../../outside/secret"]), r"arrays\[1\]"),
-    (lambda m: m.update(arrays=["vectors", "vectors"]), r"arrays\[1\]"),
-    (lambda m: m.update(arrays="vectors"), "arrays"),
-    (lambda m: m.update(count=-1), "count"),
-    (lambda m: m.update(count=True), "count"),
-    (lambda m: m.update(count=7), "count"),
-    (lambda m: m.update(vector_size="3"), "vector_size"),
-    (lambda m: m.update(provenance=[]), "provenance"),
-    (lambda m: m.update(provenance={"tokenizer": {"lowercase": "yes", "normalize": True}}),
-     "provenance.tokenizer.lowercase"),
-    (lambda m: m.update(provenance={"tokenizer": {"lowercase": True}}),
-     "provenance.tokenizer.normalize"),
-    (lambda m: m.update(provenance={"tokenizer": {"lowercase": True, "normalize": False,
-                                                  "x": 1}}), "provenance.tokenizer"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        (lambda m: m.update(index_to_key="abcd"), "index_to_key"),
+        (lambda m: m.update(index_to_key=None), "index_to_key"),
+        (lambda m: m.update(index_to_key=["a", "b", "a", "c"]), r"index_to_key\[2\]"),
+        (lambda m: m.update(index_to_key=["a", 1, "b", "c"]), r"index_to_key\[1\]"),
+        (lambda m: m.update(format_version="1"), "format_version"),
+        (lambda m: m.update(format_version=None), "format_version"),
+        (lambda m: m.update(format_version=0), "format_version"),
+        (lambda m: m.pop("format_version"), "format_version"),
+        (lambda m: m.update(arrays=["vectors", "../../outside/secret"]), r"arrays\[1\]"),
+        (lambda m: m.update(arrays=["vectors", "vectors"]), r"arrays\[1\]"),
+        (lambda m: m.update(arrays="vectors"), "arrays"),
+        (lambda m: m.update(count=-1), "count"),
+        (lambda m: m.update(count=True), "count"),
+        (lambda m: m.update(count=7), "count"),
+        (lambda m: m.update(vector_size="3"), "vector_size"),
+        (lambda m: m.update(provenance=[]), "provenance"),
+        (
+            lambda m: m.update(provenance={"tokenizer": {"lowercase": "yes", "normalize": True}}),
+            "provenance.tokenizer.lowercase",
+        ),
+        (
+            lambda m: m.update(provenance={"tokenizer": {"lowercase": True}}),
+            "provenance.tokenizer.normalize",
+        ),
+        (
+            lambda m: m.update(
+                provenance={"tokenizer": {"lowercase": True, "normalize": False, "x": 1}}
+            ),
+            "provenance.tokenizer",
+        ),
+    ],
+)
 @pytest.mark.parametrize("layout", ["zip", "dir"])
 def test_meta_schema_names_the_field(tmp_path, change, field, layout):
     p = _with_meta(tmp_path, change, layout)
@@ -221,8 +247,11 @@ def test_meta_schema_names_the_field(tmp_path, change, field, layout):
 
 
 def test_tokenizer_provenance_round_trips(tmp_path):
-    wv = WordVectors(["Paris", "London"], np.eye(2, dtype=np.float32),
-                     meta={"tokenizer": {"lowercase": False, "normalize": True}})
+    wv = WordVectors(
+        ["Paris", "London"],
+        np.eye(2, dtype=np.float32),
+        meta={"tokenizer": {"lowercase": False, "normalize": True}},
+    )
     for layout in ("zip", "dir"):
         p = tmp_path / f"t-{layout}"
         wv.save(p, layout=layout)
@@ -240,9 +269,9 @@ def test_non_real_dtypes_are_refused(tmp_path, dtype):
     with zipfile.ZipFile(p) as z:
         members = {i.filename: z.read(i) for i in z.infolist()}
     dt = np.dtype(dtype)
-    members["vectors.npy"] = _npy_bytes({"descr": np.lib.format.dtype_to_descr(dt),
-                                         "fortran_order": False, "shape": (4, 3)}) + b"\0" * (
-        12 * max(dt.itemsize, 1))
+    members["vectors.npy"] = _npy_bytes(
+        {"descr": np.lib.format.dtype_to_descr(dt), "fortran_order": False, "shape": (4, 3)}
+    ) + b"\0" * (12 * max(dt.itemsize, 1))
     with zipfile.ZipFile(p, "w") as z:
         for name, data in members.items():
             z.writestr(name, data)
@@ -261,12 +290,25 @@ def test_arrays_outside_the_model_are_never_read(tmp_path):
 
 
 # ------------------------------------------------------------------- class 10: writers
-@pytest.mark.parametrize("word,fmt", [
-    ("two\nlines", "text"), ("two\nlines", "binary"), ("two\nlines", "glove"),
-    ("route 66", "text"), ("route 66", "glove"), ("a nan", "text"), ("x -1e5", "glove"),
-    ("trailing ", "text"), (" leading", "glove"), ("tab\t", "text"),
-    ("new york", "binary"), ("", "text"), ("bad\udc80", "text"), ("bad\udc80", "binary"),
-])
+@pytest.mark.parametrize(
+    "word,fmt",
+    [
+        ("two\nlines", "text"),
+        ("two\nlines", "binary"),
+        ("two\nlines", "glove"),
+        ("route 66", "text"),
+        ("route 66", "glove"),
+        ("a nan", "text"),
+        ("x -1e5", "glove"),
+        ("trailing ", "text"),
+        (" leading", "glove"),
+        ("tab\t", "text"),
+        ("new york", "binary"),
+        ("", "text"),
+        ("bad\udc80", "text"),
+        ("bad\udc80", "binary"),
+    ],
+)
 def test_writers_refuse_words_their_readers_would_change(tmp_path, word, fmt):
     wv = WordVectors(["ok", word], np.ones((2, 2), np.float32))
     p = tmp_path / "v"
@@ -288,8 +330,14 @@ def test_words_that_do_round_trip(tmp_path):
 
 def test_writer_parameters_are_checked(tmp_path):
     wv = _wv()
-    for kwargs in ({"limit": -1}, {"precision": -1}, {"precision": 0}, {"precision": 2.5},
-                   {"precision": 18}, {"limit": 1.5}):
+    for kwargs in (
+        {"limit": -1},
+        {"precision": -1},
+        {"precision": 0},
+        {"precision": 2.5},
+        {"precision": 18},
+        {"limit": 1.5},
+    ):
         with pytest.raises(ParameterError):
             wv.save_word2vec_format(tmp_path / "v.txt", **kwargs)
     assert not (tmp_path / "v.txt").exists()

@@ -43,26 +43,34 @@ def test_topn_beyond_the_vocabulary_gives_every_other_word(wv):
             continue
         words = [w for w, _ in got]
         assert len(words) == len(set(words)), name
-        query = {"most_similar": 1, "similar_by_word": 1, "similar_by_vector": 0,
-                 "most_similar_cosmul 1 term": 1}.get(name, 3)
+        query = {
+            "most_similar": 1,
+            "similar_by_word": 1,
+            "similar_by_vector": 0,
+            "most_similar_cosmul 1 term": 1,
+        }.get(name, 3)
         assert len(words) == 30 - query, name
     assert [len(x) for x in wv.most_similar_many(["w1", "w2"], topn=1000)] == [29, 29]
     assert len(wv.most_similar_many(["w1"], topn=1000, restrict_vocab=5)[0]) == 4
 
 
 def test_query_words_are_checked_even_when_topn_is_zero(wv):
-    for call in (lambda: wv.most_similar("zzz", topn=0),
-                 lambda: wv.most_similar_cosmul(["zzz"], topn=0),
-                 lambda: wv.most_similar_many(["w1", "zzz"], topn=0)):
+    for call in (
+        lambda: wv.most_similar("zzz", topn=0),
+        lambda: wv.most_similar_cosmul(["zzz"], topn=0),
+        lambda: wv.most_similar_many(["w1", "zzz"], topn=0),
+    ):
         with pytest.raises(OutOfVocabularyError):
             call()
 
 
 @pytest.mark.parametrize("limit", [0, -1])
 def test_restrict_vocab_must_be_positive(wv, limit):
-    for call in (lambda: wv.most_similar("w1", restrict_vocab=limit),
-                 lambda: wv.most_similar_cosmul(["w1"], restrict_vocab=limit),
-                 lambda: wv.most_similar_many(["w1"], restrict_vocab=limit)):
+    for call in (
+        lambda: wv.most_similar("w1", restrict_vocab=limit),
+        lambda: wv.most_similar_cosmul(["w1"], restrict_vocab=limit),
+        lambda: wv.most_similar_many(["w1"], restrict_vocab=limit),
+    ):
         with pytest.raises(ParameterError, match="restrict_vocab"):
             call()
 

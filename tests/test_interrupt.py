@@ -20,8 +20,9 @@ from wordspace.errors import ParameterError
 from wordspace.io.native import read_native
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-LINE = re.compile(r"^interrupted at epoch (\d+) of (\d+) \((\d+) % of the (\w+)\); (.*)$",
-                  re.MULTILINE)
+LINE = re.compile(
+    r"^interrupted at epoch (\d+) of (\d+) \((\d+) % of the (\w+)\); (.*)$", re.MULTILINE
+)
 
 
 @pytest.fixture
@@ -42,9 +43,14 @@ def _env():
 
 
 def _start(args, cwd):
-    return subprocess.Popen([sys.executable, "-m", "wordspace.cli", *args], cwd=cwd,
-                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wordspace.cli", *args],
+        cwd=cwd,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _when_exists(path, proc, timeout=120):
@@ -67,8 +73,7 @@ def _finish(proc, timeout=60):
 
 
 def _previous_model(path):
-    Word2Vec(vector_size=4, min_count=1, epochs=1, workers=1).fit([["old", "model"]] * 5) \
-        .save(path)
+    Word2Vec(vector_size=4, min_count=1, epochs=1, workers=1).fit([["old", "model"]] * 5).save(path)
     return path.read_bytes()
 
 
@@ -78,9 +83,25 @@ def test_signal_stops_training_and_writes_nothing(tmp_path, corpus, sig, code, m
     out = tmp_path / "model.wsv"
     before = _previous_model(out)
     ck = tmp_path / "model.ckpt"
-    proc = _start(["train", "word2vec", corpus, "-o", str(out), "--epochs", "500",
-                   "--workers", "1", "--min-count", "1", "--checkpoint-every", "0.1s",
-                   "--json"], tmp_path)
+    proc = _start(
+        [
+            "train",
+            "word2vec",
+            corpus,
+            "-o",
+            str(out),
+            "--epochs",
+            "500",
+            "--workers",
+            "1",
+            "--min-count",
+            "1",
+            "--checkpoint-every",
+            "0.1s",
+            "--json",
+        ],
+        tmp_path,
+    )
     _when_exists(ck, proc)  # training has started
     time.sleep(moment)
     assert proc.poll() is None
@@ -101,9 +122,27 @@ def test_signal_stops_training_and_writes_nothing(tmp_path, corpus, sig, code, m
 def test_on_interrupt_save_writes_a_partial_model(tmp_path, corpus):
     out = tmp_path / "partial.wsv"
     ck = tmp_path / "partial.ckpt"
-    proc = _start(["train", "word2vec", corpus, "-o", str(out), "--epochs", "500",
-                   "--workers", "2", "--min-count", "1", "--checkpoint-every", "0.2s",
-                   "--on-interrupt", "save", "--json"], tmp_path)
+    proc = _start(
+        [
+            "train",
+            "word2vec",
+            corpus,
+            "-o",
+            str(out),
+            "--epochs",
+            "500",
+            "--workers",
+            "2",
+            "--min-count",
+            "1",
+            "--checkpoint-every",
+            "0.2s",
+            "--on-interrupt",
+            "save",
+            "--json",
+        ],
+        tmp_path,
+    )
     _when_exists(ck, proc)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
@@ -117,32 +156,41 @@ def test_on_interrupt_save_writes_a_partial_model(tmp_path, corpus):
     assert training["epochs"] == 500 and training["unit"] == "words"
     assert 0 < training["done"] < training["total"] and 0 < training["alpha"] < 0.05
     assert training["epoch"] == int(m.group(1))
-    info = subprocess.run([sys.executable, "-m", "wordspace.cli", "info", str(out), "--json"],
-                          env=_env(), capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        [sys.executable, "-m", "wordspace.cli", "info", str(out), "--json"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(info.stdout)
     assert data["complete"] is False and data["training"]["epochs"] == 500
     assert "partially trained" in info.stderr  # the reader's warning
-    table = subprocess.run([sys.executable, "-m", "wordspace.cli", "info", str(out)],
-                           env=_env(), capture_output=True, text=True, check=True)
+    table = subprocess.run(
+        [sys.executable, "-m", "wordspace.cli", "info", str(out)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "partial" in table.stdout and "not a finished model" in table.stdout
 
 
 def test_on_interrupt_save_needs_the_native_format(tmp_path, corpus, capsys):
     with pytest.raises(SystemExit) as e:
-        main(["train", "word2vec", corpus, "-o", str(tmp_path / "v.txt"),
-              "--on-interrupt", "save"])
+        main(["train", "word2vec", corpus, "-o", str(tmp_path / "v.txt"), "--on-interrupt", "save"])
     assert e.value.code == 2
     assert "only the native format" in capsys.readouterr().err
     assert not (tmp_path / "v.txt").exists()
     with pytest.raises(SystemExit) as e:
-        main(["train", "word2vec", corpus, "-o", str(tmp_path / "m.wsv"),
-              "--on-interrupt", "keep"])
+        main(["train", "word2vec", corpus, "-o", str(tmp_path / "m.wsv"), "--on-interrupt", "keep"])
     assert e.value.code == 2
 
 
 def test_second_signal_exits_at_once(tmp_path):
     script = tmp_path / "slow_cleanup.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {SRC!r})
         from wordspace.cli._common import interruptible
@@ -153,7 +201,8 @@ def test_second_signal_exits_at_once(tmp_path):
             except KeyboardInterrupt:
                 print("cleaning up", s["signum"], flush=True)
                 time.sleep(60)  # a slow cleanup: the second Ctrl-C must not wait for it
-    """))
+    """)
+    )
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
@@ -172,29 +221,75 @@ def test_second_signal_exits_at_once(tmp_path):
 
 def test_cli_resume_ends_where_the_uninterrupted_run_ends(tmp_path, corpus):
     # long enough (about 2 s here) that the signal always lands during training
-    common = ["--epochs", "40", "--workers", "1", "--min-count", "1", "--vector-size", "40",
-              "--json"]
+    common = [
+        "--epochs",
+        "40",
+        "--workers",
+        "1",
+        "--min-count",
+        "1",
+        "--vector-size",
+        "40",
+        "--json",
+    ]
     a = tmp_path / "a.wsv"
-    done = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", corpus,
-                           "-o", str(a), *common], env=_env(), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "wordspace.cli", "train", "word2vec", corpus, "-o", str(a), *common],
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     b = tmp_path / "b.wsv"
     ck = tmp_path / "b.ckpt"
-    proc = _start(["train", "word2vec", corpus, "-o", str(b), "--checkpoint-every", "0.1",
-                   *common], tmp_path)
+    proc = _start(
+        ["train", "word2vec", corpus, "-o", str(b), "--checkpoint-every", "0.1", *common], tmp_path
+    )
     _when_exists(ck, proc)
     proc.send_signal(signal.SIGTERM)
     _, stderr = _finish(proc)
     assert proc.returncode == 143, stderr
     assert not b.exists()
     # other options than the checkpoint's: refused, naming the difference
-    bad = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", corpus,
-                          "-o", str(b), "--resume", str(ck), "--window", "3", *common],
-                         env=_env(), capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wordspace.cli",
+            "train",
+            "word2vec",
+            corpus,
+            "-o",
+            str(b),
+            "--resume",
+            str(ck),
+            "--window",
+            "3",
+            *common,
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "window=5 in the checkpoint, 3 here" in bad.stderr
-    again = subprocess.run([sys.executable, "-m", "wordspace.cli", "train", "word2vec", corpus,
-                            "-o", str(b), "--resume", str(ck), *common], env=_env(),
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wordspace.cli",
+            "train",
+            "word2vec",
+            corpus,
+            "-o",
+            str(b),
+            "--resume",
+            str(ck),
+            *common,
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 0, again.stderr
     va, vb = read_native(a)[0], read_native(b)[0]
     assert np.array_equal(va["vectors"], vb["vectors"])

@@ -18,8 +18,26 @@ def _lcg(x):
     return (x * 25214903917 + 11) & _MASK
 
 
-def _ref_job(ids, starts, syn0, syn1neg, keep_int, thr, alias, sg, negative, cbow_mean, window,
-             shrink, alpha0, span, gpos0, denom, seed, shared):
+def _ref_job(
+    ids,
+    starts,
+    syn0,
+    syn1neg,
+    keep_int,
+    thr,
+    alias,
+    sg,
+    negative,
+    cbow_mean,
+    window,
+    shrink,
+    alpha0,
+    span,
+    gpos0,
+    denom,
+    seed,
+    shared,
+):
     syn0 = syn0.astype(np.float64)
     syn1neg = syn1neg.astype(np.float64)
     nr = seed
@@ -78,8 +96,9 @@ def _ref_job(ids, starts, syn0, syn1neg, keep_int, thr, alias, sg, negative, cbo
     return syn0, syn1neg, trained
 
 
-@pytest.mark.parametrize("sg,shared,cbow_mean", [(1, False, 1), (1, True, 1), (0, False, 1),
-                                                 (0, False, 0)])
+@pytest.mark.parametrize(
+    "sg,shared,cbow_mean", [(1, False, 1), (1, True, 1), (0, False, 1), (0, False, 0)]
+)
 def test_train_job_matches_reference(sg, shared, cbow_mean):
     rng = np.random.default_rng(3)
     V, D, window, negative = 12, 8, 3, 5
@@ -93,15 +112,42 @@ def test_train_job_matches_reference(sg, shared, cbow_mean):
     keep_int[:3] = 2**32 - 1
     thr = rng.integers(0, 2**32, V).astype(np.int64)
     alias = rng.integers(0, V, V).astype(np.int32)
-    codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                           np.zeros(1, np.int32))
+    codes, points, lens = (
+        np.zeros((1, 1), np.uint8),
+        np.zeros((1, 1), np.int32),
+        np.zeros(1, np.int32),
+    )
     args = (sg, negative, cbow_mean, window, True, 0.05, 0.04, 7, 200.0, 12345, shared)
     ref0, ref1, trained = _ref_job(ids, starts, syn0, syn1neg, keep_int, thr, alias, *args)
     a, b = syn0.copy(), syn1neg.copy()
     seen, got_trained, _, _ = train_job(
-        ids, starts, 0, len(starts) - 1, a, b, syn1, keep_int, thr, alias, codes, points, lens,
-        sg, False, negative, cbow_mean, window, True, 0.05, 0.04, 7, 200.0, np.uint64(12345),
-        False, shared)
+        ids,
+        starts,
+        0,
+        len(starts) - 1,
+        a,
+        b,
+        syn1,
+        keep_int,
+        thr,
+        alias,
+        codes,
+        points,
+        lens,
+        sg,
+        False,
+        negative,
+        cbow_mean,
+        window,
+        True,
+        0.05,
+        0.04,
+        7,
+        200.0,
+        np.uint64(12345),
+        False,
+        shared,
+    )
     assert seen == len(ids)
     assert got_trained == trained and 0 < trained < len(ids)
     assert not np.allclose(a, syn0)  # it trained

@@ -37,18 +37,21 @@ def _outputs(cell) -> dict[str, object]:
 def executed():
     from nbformat.v4 import new_code_cell, new_notebook
 
-    nb = new_notebook(cells=[
-        new_code_cell(SETUP),
-        new_code_cell("wv"),
-        new_code_cell("ws.plot.map(wv, top=20, figsize=(4, 3), dpi=50)"),
-        new_code_cell("ws.Word2Vec(vector_size=5)"),
-        new_code_cell("ws.report(wv, words=['king', 'queen', 'kign'])"),
-        new_code_cell("import sys; print('matplotlib.pyplot' in sys.modules)"),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(SETUP),
+            new_code_cell("wv"),
+            new_code_cell("ws.plot.map(wv, top=20, figsize=(4, 3), dpi=50)"),
+            new_code_cell("ws.Word2Vec(vector_size=5)"),
+            new_code_cell("ws.report(wv, words=['king', 'queen', 'kign'])"),
+            new_code_cell("import sys; print('matplotlib.pyplot' in sys.modules)"),
+        ]
+    )
     # the kernel imports the same wordspace as this test (a source tree or an install)
     src = os.path.dirname(os.path.dirname(wordspace.__file__))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])
+    )
     env.pop("MPLBACKEND", None)
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=180)
     client.execute(env=env)

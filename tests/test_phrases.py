@@ -17,8 +17,7 @@ from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases, learn_phras
 
 
 # ------------------------------------------------------------------------- the reference
-def ref_default(worda_count, wordb_count, bigram_count, len_vocab, min_count,
-                corpus_word_count):
+def ref_default(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
     return (bigram_count - min_count) / float(worda_count * wordb_count) * len_vocab
 
 
@@ -30,8 +29,16 @@ def ref_npmi(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpu
     return math.log(pab / (pa * pb)) / -math.log(pab)
 
 
-def ref_learn(sentences, *, min_count=5, threshold=10.0, scoring="default", connector_words=(),
-              max_vocab_size=40_000_000, delimiter="_"):
+def ref_learn(
+    sentences,
+    *,
+    min_count=5,
+    threshold=10.0,
+    scoring="default",
+    connector_words=(),
+    max_vocab_size=40_000_000,
+    delimiter="_",
+):
     """gensim's Phrases._learn_vocab + export_phrases, from the formulas."""
     score = {"default": ref_default, "npmi": ref_npmi}[scoring]
     conn = frozenset(connector_words)
@@ -95,8 +102,15 @@ def synthetic(seed=0, n=400, vocab=30, conn=("of", "the", "a"), extra=()):
     """Sentences with planted collocations among random words and connectors."""
     rng = random.Random(seed)
     words = [f"w{i}" for i in range(vocab)] + list(extra)
-    planted = [["new", "york"], ["bank", "of", "america"], ["eye", "of", "the", "beholder"],
-               ["los", "angeles"], ["new", "york", "city"], ["new"], ["city"]]
+    planted = [
+        ["new", "york"],
+        ["bank", "of", "america"],
+        ["eye", "of", "the", "beholder"],
+        ["los", "angeles"],
+        ["new", "york", "city"],
+        ["new"],
+        ["city"],
+    ]
     out = []
     for _ in range(n):
         s = []
@@ -113,14 +127,17 @@ def synthetic(seed=0, n=400, vocab=30, conn=("of", "the", "a"), extra=()):
 
 
 # ------------------------------------------------------------------------------- fitting
-@pytest.mark.parametrize("settings", [
-    dict(min_count=2, threshold=1.0),
-    dict(min_count=3, threshold=5.0, connector_words=("of", "the", "a")),
-    dict(min_count=1, threshold=0.2, scoring="npmi", connector_words=("of", "the", "a")),
-    dict(min_count=5, threshold=-0.5, scoring="npmi"),
-    dict(min_count=1, threshold=0.5, connector_words=("of", "the", "a"), max_vocab_size=400),
-    dict(min_count=2, threshold=2.0, delimiter="--", connector_words=("of",)),
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(min_count=2, threshold=1.0),
+        dict(min_count=3, threshold=5.0, connector_words=("of", "the", "a")),
+        dict(min_count=1, threshold=0.2, scoring="npmi", connector_words=("of", "the", "a")),
+        dict(min_count=5, threshold=-0.5, scoring="npmi"),
+        dict(min_count=1, threshold=0.5, connector_words=("of", "the", "a"), max_vocab_size=400),
+        dict(min_count=2, threshold=2.0, delimiter="--", connector_words=("of",)),
+    ],
+)
 def test_phrase_set_and_scores_equal_gensims_reference(settings):
     sents = synthetic(seed=3)
     ph = Phrases(**settings).fit(sents)
@@ -170,8 +187,10 @@ def test_second_pass_finds_trigrams_like_gensim():
     expected = [s for s in expected if s]
     assert list(c) == expected
     sc = c.scan()
-    got = [[sc.types[i] for i in sc.raw_ids[a:b]]
-           for a, b in itertools.pairwise(sc.sentence_starts.tolist())]
+    got = [
+        [sc.types[i] for i in sc.raw_ids[a:b]]
+        for a, b in itertools.pairwise(sc.sentence_starts.tolist())
+    ]
     assert got == expected
     assert sc.counts.sum() == len(sc.raw_ids)
 
@@ -203,9 +222,18 @@ def test_connector_words_join_inside_never_at_the_ends():
     ph = Phrases(min_count=1, threshold=0.01, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sents)
     assert set(ph.phrasegrams_) == {"bank_of_america"}
     assert ph.transform(["the", "bank", "of", "america", "of", "the"]) == [
-        "the", "bank_of_america", "of", "the"]
+        "the",
+        "bank_of_america",
+        "of",
+        "the",
+    ]
     assert ph.transform(["of", "bank", "of", "the", "america"]) == [
-        "of", "bank", "of", "the", "america"]
+        "of",
+        "bank",
+        "of",
+        "the",
+        "america",
+    ]
 
 
 def test_custom_scorer_equals_builtin():
@@ -224,7 +252,9 @@ def test_transform_matches_reference_and_gensim_style_indexing():
         assert ph.transform(s) == ref_apply(s, ph.phrasegrams_, kw["connector_words"])
     assert ph[["new", "york"]] == ["new_york"]
     assert ph.transform([["new", "york"], ["los", "angeles", "x"]]) == [
-        ["new_york"], ["los_angeles", "x"]]
+        ["new_york"],
+        ["los_angeles", "x"],
+    ]
     with pytest.raises(ParameterError, match="list of tokens"):
         ph.transform("new york")
 
@@ -249,18 +279,21 @@ def test_estimator_contract():
         ph.transform(["a"])
 
 
-@pytest.mark.parametrize("kw, match", [
-    (dict(min_count=0), "min_count"),
-    (dict(threshold=0.0), "threshold"),
-    (dict(threshold=-3.0), "threshold"),
-    (dict(threshold=float("nan")), "threshold"),
-    (dict(scoring="npmi", threshold=1.5), "threshold"),
-    (dict(scoring="pmi"), "scoring"),
-    (dict(scoring=lambda a, b: 1.0), "scoring"),
-    (dict(connector_words="the"), "connector_words"),
-    (dict(max_vocab_size=0), "max_vocab_size"),
-    (dict(delimiter=""), "delimiter"),
-])
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(min_count=0), "min_count"),
+        (dict(threshold=0.0), "threshold"),
+        (dict(threshold=-3.0), "threshold"),
+        (dict(threshold=float("nan")), "threshold"),
+        (dict(scoring="npmi", threshold=1.5), "threshold"),
+        (dict(scoring="pmi"), "scoring"),
+        (dict(scoring=lambda a, b: 1.0), "scoring"),
+        (dict(connector_words="the"), "connector_words"),
+        (dict(max_vocab_size=0), "max_vocab_size"),
+        (dict(delimiter=""), "delimiter"),
+    ],
+)
 def test_bad_parameters(kw, match):
     with pytest.raises(ParameterError, match=match):
         Phrases(**kw).fit([["a", "b"]])
@@ -284,8 +317,9 @@ def test_only_connectors_find_nothing():
 # -------------------------------------------------------------------------------- files
 def test_export_load_round_trip(tmp_path):
     sents = synthetic(seed=1)
-    ph = Phrases(min_count=2, threshold=1.0, scoring="default",
-                 connector_words=ENGLISH_CONNECTOR_WORDS).fit(sents)
+    ph = Phrases(
+        min_count=2, threshold=1.0, scoring="default", connector_words=ENGLISH_CONNECTOR_WORDS
+    ).fit(sents)
     path = tmp_path / "phrases.json"
     ph.export(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -307,17 +341,20 @@ def test_custom_scorer_export_loads_frozen(tmp_path):
         back.fit([["a", "b"]])
 
 
-@pytest.mark.parametrize("content", [
-    b"not json at all",
-    b"\xff\xfe",
-    b"[1, 2]",
-    b'{"format": "something-else"}',
-    b'{"format": "wordspace-phrases", "version": 99}',
-    b'{"format": "wordspace-phrases", "version": 1, "params": {}, "connector_words": [], '
-    b'"phrases": [["a_b", "x", 1.0]]}',
-    b'{"format": "wordspace-phrases", "version": 1, "params": {"threshold": -5}, '
-    b'"connector_words": [], "phrases": []}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json at all",
+        b"\xff\xfe",
+        b"[1, 2]",
+        b'{"format": "something-else"}',
+        b'{"format": "wordspace-phrases", "version": 99}',
+        b'{"format": "wordspace-phrases", "version": 1, "params": {}, "connector_words": [], '
+        b'"phrases": [["a_b", "x", 1.0]]}',
+        b'{"format": "wordspace-phrases", "version": 1, "params": {"threshold": -5}, '
+        b'"connector_words": [], "phrases": []}',
+    ],
+)
 def test_a_file_that_is_not_a_phrases_file(tmp_path, content):
     p = tmp_path / "bad.json"
     p.write_bytes(content)
@@ -352,7 +389,8 @@ def test_word2vec_trains_on_joined_tokens_and_answers_queries_with_spaces():
     ph = Phrases(min_count=5, threshold=1.0).fit(sents)
     assert set(ph.phrasegrams_) == {"new_york"}
     m = ws.Word2Vec(vector_size=16, min_count=1, epochs=1, workers=1, seed=1).fit(
-        ws.Corpus(sents, phrases=ph))
+        ws.Corpus(sents, phrases=ph)
+    )
     wv = m.wv
     assert "new_york" in wv.key_to_index and "new" not in wv.key_to_index
     assert "new york" in wv
@@ -388,8 +426,7 @@ def test_kernel_counts_against_a_counter():
                 prev, between = t, []
             elif prev is not None:
                 between.append(t)
-    got = {(int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c,
-                                                                          strict=True)}
+    got = {(int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c, strict=True)}
     assert got == dict(want)
 
 
@@ -414,8 +451,10 @@ def test_counting_by_sorting_equals_the_hash_table():
         seqs = [()]
         for s in range(1, len(par)):
             seqs.append(seqs[par[s]] + (int(last[s]),))
-        return {(int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c,
-                                                                              strict=True)}
+        return {
+            (int(x), seqs[int(s)], int(y)): int(n) for x, s, y, n in zip(a, sq, b, c, strict=True)
+        }
+
     assert table(a, sq, b, c, par, last) == table(a2, sq2, b2, c2, par2, last2)
     # too many connector sequences for the bits left: the caller falls back to the table
     assert not candidate_keys(raw, starts, is_conn, n_types, 31)[4]
@@ -439,8 +478,11 @@ def test_phrase_tokenizer_phrases_valuevec_records():
     from wordspace.text.tokenizer import Tokenizer
 
     rng = random.Random(1)
-    fill = [a + b for a in "bcdfgh" for b in ("ax", "ex", "ox", "ux", "ix", "ab", "eb", "ob",
-                                                  "ub", "ib")]  # letters only: normalize keeps them
+    fill = [
+        a + b
+        for a in "bcdfgh"
+        for b in ("ax", "ex", "ox", "ux", "ix", "ab", "eb", "ob", "ub", "ib")
+    ]  # letters only: normalize keeps them
     texts, prices = [], []
     for _ in range(600):
         kind = rng.random()

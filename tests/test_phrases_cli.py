@@ -18,8 +18,9 @@ def _corpus(tmp_path, n=1500):
     for _ in range(n):
         s = [rng.choice(words) for _ in range(8)]
         i = rng.randrange(8)
-        s[i:i] = rng.choice([["new", "york", "city"], ["bank", "of", "america"], ["new", "york"],
-                             ["new"], ["city"]])
+        s[i:i] = rng.choice(
+            [["new", "york", "city"], ["bank", "of", "america"], ["new", "york"], ["new"], ["city"]]
+        )
         lines.append(" ".join(s))
     p = tmp_path / "c.txt"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -29,8 +30,21 @@ def _corpus(tmp_path, n=1500):
 def test_phrases_writes_the_joined_corpus_and_tables(tmp_path, capsys):
     src = _corpus(tmp_path)
     out = tmp_path / "joined.txt"
-    main(["phrases", str(src), "-o", str(out), "--passes", "2", "--threshold", "1",
-          "--export", str(tmp_path / "p.json"), "--json"])
+    main(
+        [
+            "phrases",
+            str(src),
+            "-o",
+            str(out),
+            "--passes",
+            "2",
+            "--threshold",
+            "1",
+            "--export",
+            str(tmp_path / "p.json"),
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert [p["phrases"] for p in data["passes"]][0] >= 2
     text = out.read_text(encoding="utf-8")
@@ -66,8 +80,26 @@ def test_phrases_bad_input_is_one_line(tmp_path, capsys):
 def test_train_word2vec_with_phrases(tmp_path, capsys):
     src = _corpus(tmp_path)
     out = tmp_path / "m.wsv"
-    main(["train", "word2vec", str(src), "-o", str(out), "--phrases", "2", "--dim", "8",
-          "--min-count", "1", "--epochs", "1", "--workers", "1", "--json"])
+    main(
+        [
+            "train",
+            "word2vec",
+            str(src),
+            "-o",
+            str(out),
+            "--phrases",
+            "2",
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
     json.loads(capsys.readouterr().out)
     wv = ws.load(out)
     assert "new_york_city" in wv.key_to_index and "bank_of_america" in wv.key_to_index
@@ -78,15 +110,35 @@ def test_train_word2vec_with_phrases(tmp_path, capsys):
     assert e.value.code == 2 and "--phrases" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command,extra", [
-    ("glove", ["--epochs", "2", "--window", "3"]),
-    ("fasttext", ["--epochs", "1", "--minn", "3", "--maxn", "4", "--bucket", "1000"]),
-])
+@pytest.mark.parametrize(
+    "command,extra",
+    [
+        ("glove", ["--epochs", "2", "--window", "3"]),
+        ("fasttext", ["--epochs", "1", "--minn", "3", "--maxn", "4", "--bucket", "1000"]),
+    ],
+)
 def test_train_glove_and_fasttext_with_phrases(tmp_path, capsys, command, extra):
     src = _corpus(tmp_path)
     out = tmp_path / "m.wsv"
-    main(["train", command, str(src), "-o", str(out), "--phrases", "2", "--dim", "8",
-          "--min-count", "1", "--workers", "1", *extra, "--json"])
+    main(
+        [
+            "train",
+            command,
+            str(src),
+            "-o",
+            str(out),
+            "--phrases",
+            "2",
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--workers",
+            "1",
+            *extra,
+            "--json",
+        ]
+    )
     json.loads(capsys.readouterr().out)
     wv = ws.load(out)
     assert "new_york_city" in wv.key_to_index and "bank_of_america" in wv.key_to_index
@@ -99,12 +151,38 @@ def test_train_glove_and_fasttext_with_phrases(tmp_path, capsys, command, extra)
 def test_train_glove_phrases_refuses_a_cooccurrence_file(tmp_path, capsys):
     src = _corpus(tmp_path, n=50)
     co = tmp_path / "co.npz"
-    main(["train", "glove", str(src), "-o", str(tmp_path / "g.wsv"), "--dim", "4",
-          "--min-count", "1", "--epochs", "1", "--save-cooccurrence", str(co), "--json"])
+    main(
+        [
+            "train",
+            "glove",
+            str(src),
+            "-o",
+            str(tmp_path / "g.wsv"),
+            "--dim",
+            "4",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--save-cooccurrence",
+            str(co),
+            "--json",
+        ]
+    )
     capsys.readouterr()
     with pytest.raises(SystemExit) as e:
-        main(["train", "glove", "--cooccurrence", str(co), "-o", str(tmp_path / "h.wsv"),
-              "--phrases", "1"])
+        main(
+            [
+                "train",
+                "glove",
+                "--cooccurrence",
+                str(co),
+                "-o",
+                str(tmp_path / "h.wsv"),
+                "--phrases",
+                "1",
+            ]
+        )
     err = capsys.readouterr().err
     assert e.value.code == 2 and "--phrases" in err and "--cooccurrence" in err
     assert not (tmp_path / "h.wsv").exists()
@@ -121,9 +199,11 @@ def test_models_record_the_phrase_delimiter(tmp_path, trainer):
     ph = ws.Phrases(min_count=5, threshold=1.0, delimiter="+").fit(sents)
     corpus = ws.Corpus(src, phrases=[ph])
     kw = dict(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
-    est = {"word2vec": lambda: ws.Word2Vec(**kw),
-           "fasttext": lambda: ws.FastText(**kw, minn=3, maxn=4, bucket=1000),
-           "glove": lambda: ws.GloVe(**kw, window=3)}[trainer]()
+    est = {
+        "word2vec": lambda: ws.Word2Vec(**kw),
+        "fasttext": lambda: ws.FastText(**kw, minn=3, maxn=4, bucket=1000),
+        "glove": lambda: ws.GloVe(**kw, window=3),
+    }[trainer]()
     wv = est.fit(corpus).wv
     assert wv.meta["phrases"] == {"delimiter": "+", "passes": 1}
     assert "new+york" in wv.key_to_index and "new york" in wv

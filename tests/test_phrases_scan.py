@@ -17,7 +17,10 @@ TEXTS = [
     "tabs\tand\x0bvertical\x0cfeed\x1cfile\x1dgroup\x1erecord\x1funit end",
     "no final newline",
     "Mixed CASE Words mixed case words\nCASE",
-    " ".join(f"w{i % 37}" for i in range(2500)) + "\n" + "x y\n" + " ".join("z" * 3 for _ in range(999)),
+    " ".join(f"w{i % 37}" for i in range(2500))
+    + "\n"
+    + "x y\n"
+    + " ".join("z" * 3 for _ in range(999)),
     "averyveryveryverylongtokenthatstraddlesblocks " * 40,
     "\n\n\n",
     "",
@@ -44,8 +47,9 @@ def test_ascii_scan_equals_the_unicode_path(tmp_path, monkeypatch, i, lowercase,
     _same(fast, c._scan_tokens())
     sents = list(c)
     starts = fast.sentence_starts.tolist()
-    assert [[fast.types[t] for t in fast.raw_ids[a:b]] for a, b in zip(starts, starts[1:],
-                                                                      strict=False)] == sents
+    assert [
+        [fast.types[t] for t in fast.raw_ids[a:b]] for a, b in zip(starts, starts[1:], strict=False)
+    ] == sents
 
 
 def test_non_ascii_falls_back_to_the_unicode_path(tmp_path):

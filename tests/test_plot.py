@@ -74,16 +74,27 @@ def wv_plain():
 def _boxes(fig):
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
-    return np.array([t.get_window_extent(renderer).extents for t in ax.texts
-                     if t.get_transform() is ax.transData])
+    return np.array(
+        [
+            t.get_window_extent(renderer).extents
+            for t in ax.texts
+            if t.get_transform() is ax.transData
+        ]
+    )
 
 
 def _overlapping_pairs(b: np.ndarray) -> int:
     n = 0
     for i in range(len(b)):
-        o = b[i + 1:]
-        n += int(np.sum((o[:, 0] < b[i, 2] - 0.5) & (o[:, 2] > b[i, 0] + 0.5)
-                        & (o[:, 1] < b[i, 3] - 0.5) & (o[:, 3] > b[i, 1] + 0.5)))
+        o = b[i + 1 :]
+        n += int(
+            np.sum(
+                (o[:, 0] < b[i, 2] - 0.5)
+                & (o[:, 2] > b[i, 0] + 0.5)
+                & (o[:, 1] < b[i, 3] - 0.5)
+                & (o[:, 3] > b[i, 1] + 0.5)
+            )
+        )
     return n
 
 
@@ -107,8 +118,9 @@ def test_map_pca_separates_the_groups(wv):
 
 
 def test_map_tsne_and_clusters(wv, tmp_path):
-    fig = plot.map(wv, top=90, method="tsne", color_by="cluster", n_clusters=3, seed=1,
-                   figsize=(5, 5), dpi=60)
+    fig = plot.map(
+        wv, top=90, method="tsne", color_by="cluster", n_clusters=3, seed=1, figsize=(5, 5), dpi=60
+    )
     assert_drawn(plot.save(fig, tmp_path / "t.png"), (300, 300))
     # KMeans colours: three distinct point colours
     cols = fig.axes[0].collections[0].get_facecolors()
@@ -128,9 +140,12 @@ def test_map_color_by_value_has_colour_bar(wv, tmp_path):
 
 
 def test_map_color_by_value_greys_out_words_without_a_value(wv):
-    part = ws.WordVectors(wv.index_to_key, wv.vectors, counts=wv.counts,
-                          extras={"values": np.where(np.arange(len(wv)) % 2 == 0,
-                                                     wv.extras["values"], np.nan)})
+    part = ws.WordVectors(
+        wv.index_to_key,
+        wv.vectors,
+        counts=wv.counts,
+        extras={"values": np.where(np.arange(len(wv)) % 2 == 0, wv.extras["values"], np.nan)},
+    )
     fig = plot.map(part, top=40, color_by="value")
     grey, coloured = fig.axes[0].collections
     assert len(grey.get_offsets()) == 20 and len(coloured.get_offsets()) == 20
@@ -258,8 +273,9 @@ def test_save_formats_by_extension(wv, tmp_path):
     fig = plot.similarity_heatmap(wv, ["king", "queen", "man"])
     plot.save(fig, tmp_path / "h.svg")
     plot.save(fig, tmp_path / "h.pdf")
-    assert (tmp_path / "h.svg").read_text()[:200].find("<svg") >= 0 or \
-        "<svg" in (tmp_path / "h.svg").read_text()[:2000]
+    assert (tmp_path / "h.svg").read_text()[:200].find("<svg") >= 0 or "<svg" in (
+        tmp_path / "h.svg"
+    ).read_text()[:2000]
     assert (tmp_path / "h.pdf").read_bytes()[:4] == b"%PDF"
     with pytest.raises(ParameterError, match=r"\.png, \.svg or \.pdf"):
         plot.save(fig, tmp_path / "h.gif")
@@ -268,9 +284,11 @@ def test_save_formats_by_extension(wv, tmp_path):
 
 
 def test_import_wordspace_does_not_import_matplotlib():
-    code = ("import sys, wordspace as ws; bad = [m for m in ('matplotlib', 'sklearn', 'fastapi') "
-            "if m in sys.modules]; assert not bad, bad; ws.plot; "
-            "assert 'matplotlib' not in sys.modules")
+    code = (
+        "import sys, wordspace as ws; bad = [m for m in ('matplotlib', 'sklearn', 'fastapi') "
+        "if m in sys.modules]; assert not bad, bad; ws.plot; "
+        "assert 'matplotlib' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -292,31 +310,65 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
     wv.save(model)
     plain = tmp_path / "p.wsv"
     wv_plain.save(plain)
-    code, out, _ = _cli(["plot", "map", str(model), "-o", str(tmp_path / "m.png"),
-                         "--color-by", "value", "--top", "80", "--pixels", "400x300", "--json"],
-                        capsys)
+    code, out, _ = _cli(
+        [
+            "plot",
+            "map",
+            str(model),
+            "-o",
+            str(tmp_path / "m.png"),
+            "--color-by",
+            "value",
+            "--top",
+            "80",
+            "--pixels",
+            "400x300",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, out
-    assert json.loads(out) == {"output": str(tmp_path / "m.png"), "width": 400, "height": 300,
-                               "method": "pca"}
+    assert json.loads(out) == {
+        "output": str(tmp_path / "m.png"),
+        "width": 400,
+        "height": 300,
+        "method": "pca",
+    }
     assert_drawn(tmp_path / "m.png", (400, 300))
 
     words = tmp_path / "words.txt"
     words.write_text("# a themed list\nking queen\nman\nwoman\n")
-    code, out, _ = _cli(["plot", "map", str(plain), "-o", str(tmp_path / "w.svg"),
-                         "--words", str(words)], capsys)
+    code, out, _ = _cli(
+        ["plot", "map", str(plain), "-o", str(tmp_path / "w.svg"), "--words", str(words)], capsys
+    )
     assert code == 0 and (tmp_path / "w.svg").exists()
 
-    code, _, err = _cli(["plot", "map", str(plain), "-o", str(tmp_path / "x.png"),
-                         "--color-by", "value"], capsys)
+    code, _, err = _cli(
+        ["plot", "map", str(plain), "-o", str(tmp_path / "x.png"), "--color-by", "value"], capsys
+    )
     assert code == 2 and "per-word values" in err and not (tmp_path / "x.png").exists()
 
-    code, _, _ = _cli(["plot", "heatmap", str(model), "-o", str(tmp_path / "h.png"),
-                       "--words", "king,queen,man,woman", "--pixels", "500x400"], capsys)
+    code, _, _ = _cli(
+        [
+            "plot",
+            "heatmap",
+            str(model),
+            "-o",
+            str(tmp_path / "h.png"),
+            "--words",
+            "king,queen,man,woman",
+            "--pixels",
+            "500x400",
+        ],
+        capsys,
+    )
     assert code == 0
     assert_drawn(tmp_path / "h.png", (500, 400))
 
-    code, _, _ = _cli(["plot", "analogy", str(model), "king", "man", "woman",
-                       "-o", str(tmp_path / "a.pdf")], capsys)
+    code, _, _ = _cli(
+        ["plot", "analogy", str(model), "king", "man", "woman", "-o", str(tmp_path / "a.pdf")],
+        capsys,
+    )
     assert code == 0 and (tmp_path / "a.pdf").read_bytes()[:4] == b"%PDF"
 
     hist = tmp_path / "h.json"
@@ -325,20 +377,36 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
     assert code == 0
     assert_drawn(tmp_path / "c.png", (800, 450))
 
-    trained = ws.WordVectors(wv.index_to_key, wv.vectors,
-                             meta={"trainer": "glove", "loss_history": [0.2, 0.1, 0.08]})
+    trained = ws.WordVectors(
+        wv.index_to_key, wv.vectors, meta={"trainer": "glove", "loss_history": [0.2, 0.1, 0.08]}
+    )
     trained.save(tmp_path / "t.wsv")
-    code, out, _ = _cli(["plot", "curve", str(tmp_path / "t.wsv"), "-o", str(tmp_path / "t.png"),
-                         "--pixels", "600x300", "--json"], capsys)
+    code, out, _ = _cli(
+        [
+            "plot",
+            "curve",
+            str(tmp_path / "t.wsv"),
+            "-o",
+            str(tmp_path / "t.png"),
+            "--pixels",
+            "600x300",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, out
     assert_drawn(tmp_path / "t.png", (600, 300))
 
-    code, _, err = _cli(["plot", "heatmap", str(model), "-o", str(tmp_path / "h.gif"),
-                         "--words", "king,queen"], capsys)
+    code, _, err = _cli(
+        ["plot", "heatmap", str(model), "-o", str(tmp_path / "h.gif"), "--words", "king,queen"],
+        capsys,
+    )
     assert code == 2 and ".png, .svg or .pdf" in err
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        code, _, err = _cli(["plot", "heatmap", str(model), "-o", str(tmp_path / "o.png"),
-                             "--words", "king,kingg"], capsys)
+        code, _, err = _cli(
+            ["plot", "heatmap", str(model), "-o", str(tmp_path / "o.png"), "--words", "king,kingg"],
+            capsys,
+        )
     assert code == 2 and "'kingg' is not in the vocabulary" in err

@@ -154,9 +154,12 @@ def test_cli_queries_use_the_cache_unless_no_cache(home, tmp_path, monkeypatch, 
     assert code == 0, err
     assert parses.calls == 1 and len(_entries(home)) == 1
     expected = json.loads(out)
-    for cmd in (["similar", src, "king", "-n", "2", "--json"], ["info", src, "--json"],
-                ["similarity", src, "king", "queen", "--json"],
-                ["analogy", src, "king", "man", "woman", "--json"]):
+    for cmd in (
+        ["similar", src, "king", "-n", "2", "--json"],
+        ["info", src, "--json"],
+        ["similarity", src, "king", "queen", "--json"],
+        ["analogy", src, "king", "man", "woman", "--json"],
+    ):
         code, out, err = run(capsys, *cmd)
         assert code == 0, err
     assert parses.calls == 1  # every later query used the native copy

@@ -61,14 +61,16 @@ def test_models_info(home, capsys):
     assert code == 2 and "not a model of the catalogue" in err
 
 
-def test_models_download_then_query_offline_then_remove(home, server, monkeypatch, tmp_path,
-                                                        capsys):
+def test_models_download_then_query_offline_then_remove(
+    home, server, monkeypatch, tmp_path, capsys
+):
     fx = make_fixture("glove-twitter-25", tmp_path / "fx")
     use_fixture(monkeypatch, fx)
     server.serve(fx)
     monkeypatch.delenv("WORDSPACE_OFFLINE")
-    code, out, err = run(capsys, "models", "download", "glove-twitter-25", "--base-url",
-                         server.base_url, "--json")
+    code, out, err = run(
+        capsys, "models", "download", "glove-twitter-25", "--base-url", server.base_url, "--json"
+    )
     assert code == 0, err
     path = json.loads(out)["glove-twitter-25"]
     assert path == str(home / "models" / "glove-twitter-25.wsv")
@@ -76,7 +78,8 @@ def test_models_download_then_query_offline_then_remove(home, server, monkeypatc
     code, out, err = run(capsys, "similar", "glove-twitter-25", "king", "-n", "3", "--json")
     assert code == 0, err
     assert [r["word"] for r in json.loads(out)["king"]] == [
-        w for w, _ in fx.wv.most_similar("king", topn=3)]
+        w for w, _ in fx.wv.most_similar("king", topn=3)
+    ]
     code, out, _ = run(capsys, "info", "glove-twitter-25", "--json")
     assert json.loads(out)["format"] == "word2vec-text" and json.loads(out)["words"] == 200
     code, out, _ = run(capsys, "models", "--json")
@@ -89,25 +92,25 @@ def test_models_download_then_query_offline_then_remove(home, server, monkeypatc
     assert server.gets(fx.url_path) == [None]
 
 
-def test_a_query_by_name_downloads_with_a_progress_bar(home, server, monkeypatch, tmp_path,
-                                                       capsys):
+def test_a_query_by_name_downloads_with_a_progress_bar(home, server, monkeypatch, tmp_path, capsys):
     fx = make_fixture("word2vec-google-news-300", tmp_path / "fx")
     use_fixture(monkeypatch, fx)
     server.serve(fx)
     monkeypatch.delenv("WORDSPACE_OFFLINE")
     monkeypatch.setenv("WORDSPACE_BASE_URL", server.base_url)
-    code, out, err = run(capsys, "similarity", "word2vec-google-news-300", "king", "queen",
-                         "--json")
+    code, out, err = run(
+        capsys, "similarity", "word2vec-google-news-300", "king", "queen", "--json"
+    )
     assert code == 0, err
-    assert json.loads(out)["cosine"] == pytest.approx(fx.wv.similarity("king", "queen"),
-                                                      abs=1e-6)
+    assert json.loads(out)["cosine"] == pytest.approx(fx.wv.similarity("king", "queen"), abs=1e-6)
     assert "download" in err and "100%" in err
 
 
 def test_download_errors_are_one_line(home, server, monkeypatch, capsys):
     monkeypatch.delenv("WORDSPACE_OFFLINE")
-    code, _, err = run(capsys, "models", "download", "glove-twitter-50", "--base-url",
-                       server.base_url)
+    code, _, err = run(
+        capsys, "models", "download", "glove-twitter-50", "--base-url", server.base_url
+    )
     assert code == 2 and "answered HTTP 404" in err and "Traceback" not in err
     code, _, err = run(capsys, "models", "download", "nope")
     assert code == 2 and "not a model of the catalogue" in err

@@ -54,22 +54,35 @@ def _same(wv, fx, exact=False):
 
 
 def test_the_catalogue_is_gensim_datas():
-    names = {"glove-wiki-gigaword-50", "glove-wiki-gigaword-100", "glove-wiki-gigaword-200",
-             "glove-wiki-gigaword-300", "glove-twitter-25", "glove-twitter-50",
-             "glove-twitter-100", "glove-twitter-200", "word2vec-google-news-300",
-             "fasttext-wiki-news-subwords-300", "conceptnet-numberbatch-17-06-300",
-             "word2vec-ruscorpora-300"}
+    names = {
+        "glove-wiki-gigaword-50",
+        "glove-wiki-gigaword-100",
+        "glove-wiki-gigaword-200",
+        "glove-wiki-gigaword-300",
+        "glove-twitter-25",
+        "glove-twitter-50",
+        "glove-twitter-100",
+        "glove-twitter-200",
+        "word2vec-google-news-300",
+        "fasttext-wiki-news-subwords-300",
+        "conceptnet-numberbatch-17-06-300",
+        "word2vec-ruscorpora-300",
+    }
     assert set(pretrained.CATALOGUE) == names and ws.KNOWN_MODELS is pretrained.CATALOGUE
     for name, m in pretrained.CATALOGUE.items():
         assert len(m.md5) == 32 and int(m.md5, 16) >= 0
         assert m.file_size > 1_000_000 and m.num_records > 100_000 and m.description
         assert m.file_name == f"{name}.gz" and m.dimension == int(name.rsplit("-", 1)[1])
     g = pretrained.CATALOGUE["word2vec-google-news-300"]
-    assert (g.md5, g.file_size, g.num_records) == ("a5e5354d40acb95f9ec66d5977d140ef",
-                                                   1743563840, 3_000_000)
+    assert (g.md5, g.file_size, g.num_records) == (
+        "a5e5354d40acb95f9ec66d5977d140ef",
+        1743563840,
+        3_000_000,
+    )
     assert g.url(pretrained.DEFAULT_BASE_URL) == (
         "https://github.com/RaRe-Technologies/gensim-data/releases/download/"
-        "word2vec-google-news-300/word2vec-google-news-300.gz")
+        "word2vec-google-news-300/word2vec-google-news-300.gz"
+    )
 
 
 def test_info_records(home):
@@ -106,8 +119,15 @@ def test_fresh_download_converts_once_then_memory_maps(home, server, monkeypatch
     assert pretrained.info("glove-twitter-25")["cached"]
 
 
-@pytest.mark.parametrize("name", ["word2vec-google-news-300", "fasttext-wiki-news-subwords-300",
-                                  "conceptnet-numberbatch-17-06-300", "word2vec-ruscorpora-300"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "word2vec-google-news-300",
+        "fasttext-wiki-news-subwords-300",
+        "conceptnet-numberbatch-17-06-300",
+        "word2vec-ruscorpora-300",
+    ],
+)
 def test_every_gensim_data_format(home, server, monkeypatch, tmp_path, name):
     fx = _served(server, monkeypatch, tmp_path, name)
     assert fx.data[:2] == b"\x1f\x8b"  # gzip, as gensim-data's files
@@ -126,8 +146,9 @@ def test_resume_after_a_dropped_connection(home, server, monkeypatch, tmp_path):
     assert server.gets(fx.url_path) == [None, "bytes=5000-"]
 
 
-def test_a_download_that_keeps_dropping_is_resumed_by_the_next_run(home, server, monkeypatch,
-                                                                   tmp_path):
+def test_a_download_that_keeps_dropping_is_resumed_by_the_next_run(
+    home, server, monkeypatch, tmp_path
+):
     fx = _served(server, monkeypatch, tmp_path)
     server.drop_at[fx.url_path] = 7000
     with pytest.raises(ws.DownloadError, match="run again to resume"):
@@ -183,8 +204,9 @@ def test_a_bad_checksum_deletes_the_file_and_raises(home, server, monkeypatch, t
     _same(ws.load("glove-twitter-25"), fx)
 
 
-def test_a_damaged_partial_file_fails_the_checksum_then_recovers(home, server, monkeypatch,
-                                                                 tmp_path):
+def test_a_damaged_partial_file_fails_the_checksum_then_recovers(
+    home, server, monkeypatch, tmp_path
+):
     fx = _served(server, monkeypatch, tmp_path)
     (home / "downloads").mkdir(parents=True)
     part = home / "downloads" / "glove-twitter-25.gz.part"
@@ -228,8 +250,9 @@ def test_offline_mode_forbids_the_network(home, server, monkeypatch, tmp_path):
     assert len(server.requests) == 1
 
 
-def test_offline_a_file_copied_into_downloads_is_verified_and_used(home, server, monkeypatch,
-                                                                   tmp_path):
+def test_offline_a_file_copied_into_downloads_is_verified_and_used(
+    home, server, monkeypatch, tmp_path
+):
     fx = _served(server, monkeypatch, tmp_path)
     monkeypatch.setenv("WORDSPACE_OFFLINE", "1")
     (home / "downloads").mkdir(parents=True)
@@ -272,8 +295,7 @@ def test_wordspace_home_is_honoured(home, monkeypatch, tmp_path):
     monkeypatch.delenv("WORDSPACE_HOME")
     import platformdirs
 
-    assert pretrained.cache_dir() == Path(platformdirs.user_cache_dir("wordspace",
-                                                                      appauthor=False))
+    assert pretrained.cache_dir() == Path(platformdirs.user_cache_dir("wordspace", appauthor=False))
 
 
 def test_an_unwritable_home_is_a_clear_error(home, monkeypatch, tmp_path, server):
@@ -325,14 +347,17 @@ def test_two_processes_loading_the_same_name(home, server, monkeypatch, tmp_path
     env = {**os.environ, "PYTHONPATH": SRC}
     env.pop("WORDSPACE_OFFLINE", None)
     args = [sys.executable, "-c", _LOADER, fx.name, fx.md5, str(len(fx.data))]
-    procs = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
     assert outs[0][0] == outs[1][0] and outs[0][0].split()[0] == "60"
-    assert float(outs[0][0].split()[1]) == pytest.approx(float(np.abs(fx.wv.vectors).sum()),
-                                                         rel=1e-6)
+    assert float(outs[0][0].split()[1]) == pytest.approx(
+        float(np.abs(fx.wv.vectors).sum()), rel=1e-6
+    )
     assert server.gets(fx.url_path) == [None]  # one download; the other process waited
     assert [p.name for p in (home / "models").iterdir()] == [f"{fx.name}.wsv"]
 

@@ -17,15 +17,18 @@ def _wv(values: bool, counts: bool = True) -> ws.WordVectors:
     words = ["alpha", "beta", "gamma", "tab\tword", "line\nbreak", "ünïcode"]
     vecs = rng.normal(size=(len(words), 5)).astype(np.float32)
     extras = {"values": np.array([1.5, -2.0, 3.25, 0.0, 1e-3, 7.0])} if values else None
-    return ws.WordVectors(words, vecs, counts=[60, 50, 40, 30, 20, 10] if counts else None,
-                          extras=extras)
+    return ws.WordVectors(
+        words, vecs, counts=[60, 50, 40, 30, 20, 10] if counts else None, extras=extras
+    )
 
 
 def test_vectors_round_trip_and_metadata_columns(tmp_path):
     wv = _wv(values=True)
     out = export_projector(wv, tmp_path / "proj")
-    assert out == {"vectors": tmp_path / "proj" / "vectors.tsv",
-                   "metadata": tmp_path / "proj" / "metadata.tsv"}
+    assert out == {
+        "vectors": tmp_path / "proj" / "vectors.tsv",
+        "metadata": tmp_path / "proj" / "metadata.tsv",
+    }
     back = np.loadtxt(out["vectors"], delimiter="\t", dtype=np.float64)
     assert back.shape == (6, 5)
     np.testing.assert_allclose(back, wv.vectors, rtol=1e-5, atol=1e-6)

@@ -30,10 +30,17 @@ def make_wv(values: bool = False, n_per: int = 12, dim: int = 12, seed: int = 0)
             words.append(f"{name}{i}")
             vecs.append(centers[g] + rng.normal(size=dim))
     man, king, gender = (rng.normal(size=dim) * s for s in (3, 3, 2))
-    for w, v in (("king", king), ("man", man), ("woman", man + gender),
-                 ("queen", king + gender), ("red", centers[0]), ("car", centers[2]),
-                 ("a", rng.normal(size=dim)), ("the", rng.normal(size=dim)),
-                 ("and", rng.normal(size=dim))):
+    for w, v in (
+        ("king", king),
+        ("man", man),
+        ("woman", man + gender),
+        ("queen", king + gender),
+        ("red", centers[0]),
+        ("car", centers[2]),
+        ("a", rng.normal(size=dim)),
+        ("the", rng.normal(size=dim)),
+        ("and", rng.normal(size=dim)),
+    ):
         words.append(w)
         vecs.append(v)
     vecs = np.array(vecs, dtype=np.float32)
@@ -51,8 +58,11 @@ def sections_of(html: str) -> list[str]:
 
 def resource_urls(html: str) -> list[str]:
     """Every reference the browser would fetch: src=, href=, url(), @import, srcset."""
-    pats = [r'\b(?:src|href|srcset|poster|data|action)\s*=\s*["\']?([^"\'\s>]+)',
-            r'url\(\s*["\']?([^"\')]+)', r'@import\s+["\']?([^"\';\s]+)']
+    pats = [
+        r'\b(?:src|href|srcset|poster|data|action)\s*=\s*["\']?([^"\'\s>]+)',
+        r'url\(\s*["\']?([^"\')]+)',
+        r'@import\s+["\']?([^"\';\s]+)',
+    ]
     return [m for p in pats for m in re.findall(p, html, flags=re.I)]
 
 
@@ -64,8 +74,13 @@ def wv():
 @pytest.fixture(scope="module")
 def rep(wv):
     calls = []
-    r = ws.report(wv, words=["king", "queen", "man", "woman", "red0", "kign", "zzz"],
-                  texts=TEXTS, analogies=True, progress=lambda *a: calls.append(a))
+    r = ws.report(
+        wv,
+        words=["king", "queen", "man", "woman", "red0", "kign", "zzz"],
+        texts=TEXTS,
+        analogies=True,
+        progress=lambda *a: calls.append(a),
+    )
     r.calls = calls
     return r
 
@@ -85,8 +100,9 @@ def test_progress_reports_each_section_then_done(rep):
 
 def test_sections_that_do_not_apply_say_why(rep):
     assert set(rep.skipped) == {"values", "training", "wordsim"}
-    assert rep.skipped["wordsim"] == ("WordSim353: only 2 of 353 pairs have both words in the "
-                                      "vocabulary")
+    assert rep.skipped["wordsim"] == (
+        "WordSim353: only 2 of 353 pairs have both words in the vocabulary"
+    )
     assert "ValueVec" in rep.skipped["values"]
     assert "not trained by wordspace" in rep.skipped["training"]
     assert "Skipped: these vectors carry no per-word values" in rep.to_html()
@@ -134,8 +150,9 @@ def test_analogies_examples_and_benchmark(rep):
     # the benchmark ran: two Google questions (family: king queen man woman ...) are
     # answerable in this vocabulary, and the exact analogy gets both right
     assert "Google analogy test set" in body
-    assert ('<td>Total accuracy</td><td class="n">2</td><td class="n">2</td>'
-            '<td class="n">100.0%</td>') in body
+    assert (
+        '<td>Total accuracy</td><td class="n">2</td><td class="n">2</td><td class="n">100.0%</td>'
+    ) in body
     r = ws.report(make_wv(), analogies=False)
     assert "Benchmark not run" in r.section("analogies").body
 
@@ -193,8 +210,9 @@ def test_value_model_gets_the_value_section():
 
 def test_trained_model_gets_parameters_and_curve(tmp_path):
     sents = [[f"w{(i * 7 + j) % 30}" for j in range(12)] for i in range(60)]
-    m = ws.Word2Vec(vector_size=10, min_count=1, epochs=3, compute_loss=True, workers=1,
-                    seed=1).fit(sents)
+    m = ws.Word2Vec(
+        vector_size=10, min_count=1, epochs=3, compute_loss=True, workers=1, seed=1
+    ).fit(sents)
     r = ws.report(m)
     body = r.section("training").body
     assert "Word2Vec" in body and "compute_loss" in body and "Training curve" in body
@@ -266,11 +284,13 @@ def test_cli_report(capsys, tmp_path, model_file):
     words = tmp_path / "words.txt"
     words.write_text("king queen\nman # a comment\nwoman kign\n", encoding="utf-8")
     texts = tmp_path / "pairs.tsv"
-    texts.write_text("# pairs\nthe red car\ta red car\nking and queen\tman and unicorn\n",
-                     encoding="utf-8")
+    texts.write_text(
+        "# pairs\nthe red car\ta red car\nking and queen\tman and unicorn\n", encoding="utf-8"
+    )
     out = tmp_path / "r.html"
-    code, stdout, err = run(capsys, "report", model_file, "-o", out, "--words", words,
-                            "--texts", texts, "--json")
+    code, stdout, err = run(
+        capsys, "report", model_file, "-o", out, "--words", words, "--texts", texts, "--json"
+    )
     assert code == 0, err
     d = json.loads(stdout)
     assert d["output"] == str(out) and d["pdf"] is None

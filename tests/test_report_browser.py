@@ -33,11 +33,19 @@ def browser(tmp_path_factory):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1200,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
@@ -48,8 +56,12 @@ def browser(tmp_path_factory):
 def test_report_opens_with_every_section_and_its_pictures(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    path = ws.report(make_wv(values=True), words=["king", "queen", "man", "woman", "kign"],
-                     texts=TEXTS, name="a value model").save(tmp_path / "report.html")
+    path = ws.report(
+        make_wv(values=True),
+        words=["king", "queen", "man", "woman", "kign"],
+        texts=TEXTS,
+        name="a value model",
+    ).save(tmp_path / "report.html")
     browser.get("file://" + os.path.abspath(path))
     assert browser.title == "a value model · wordspace report"
     headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section > h2")]
@@ -63,7 +75,8 @@ def test_report_opens_with_every_section_and_its_pictures(browser, tmp_path):
         assert browser.execute_script("return arguments[0].naturalWidth", img) > 100
     # the page asked for nothing but itself: one navigation, no other resource
     entries = browser.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)")
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
     assert [e for e in entries if not e.startswith("data:")] == []
     shot = tmp_path / "report.png"
     assert browser.save_screenshot(str(shot))

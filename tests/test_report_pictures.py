@@ -23,9 +23,13 @@ def value_wv(n: int = 60, counts: bool = False, seed: int = 0) -> ws.WordVectors
     vals = np.linspace(3.0, 6.0, n)
     vecs = rng.normal(size=(n, 8)).astype(np.float32)
     c = rng.permutation(np.arange(1, n + 1) * 10) if counts else None
-    return ws.WordVectors(words, vecs, counts=c, extras={"values": vals},
-                          meta={"trainer": "valuevec", "value_name": "price",
-                                "value_transform": "log"})
+    return ws.WordVectors(
+        words,
+        vecs,
+        counts=c,
+        extras={"values": vals},
+        meta={"trainer": "valuevec", "value_name": "price", "value_transform": "log"},
+    )
 
 
 def _colorbar(fig):
@@ -77,7 +81,8 @@ def test_value_label_reads_the_name_and_transform():
 def test_valuevec_saves_the_values_name_and_transform(tmp_path):
     df = ws.datasets.color_spectrum(30)
     m = ws.ValueVec(epochs=20, seed=1, value_transform="log").fit(
-        df, word="keyword", value="estimated_value")
+        df, word="keyword", value="estimated_value"
+    )
     m.save(tmp_path / "c.wsv")
     wv = ws.load(tmp_path / "c.wsv")
     assert wv.meta["value_name"] == "estimated_value" and wv.meta["value_transform"] == "log"
@@ -95,12 +100,17 @@ def test_valuevec_saves_the_values_name_and_transform(tmp_path):
 SENTS = [[f"w{(i * 7 + j) % 30}" for j in range(12)] for i in range(60)]
 
 
-@pytest.mark.parametrize("make", [
-    lambda: ws.Word2Vec(vector_size=8, min_count=1, epochs=3, compute_loss=True, workers=1),
-    lambda: ws.FastText(vector_size=8, min_count=1, epochs=3, compute_loss=True, workers=1,
-                        bucket=1000),
-    lambda: ws.GloVe(vector_size=8, min_count=1, epochs=3, workers=1),
-], ids=["word2vec", "fasttext", "glove"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ws.Word2Vec(vector_size=8, min_count=1, epochs=3, compute_loss=True, workers=1),
+        lambda: ws.FastText(
+            vector_size=8, min_count=1, epochs=3, compute_loss=True, workers=1, bucket=1000
+        ),
+        lambda: ws.GloVe(vector_size=8, min_count=1, epochs=3, workers=1),
+    ],
+    ids=["word2vec", "fasttext", "glove"],
+)
 def test_training_curve_from_a_saved_model(make, tmp_path, capsys):
     m = make().fit(SENTS)
     m.save(tmp_path / "m.wsv")
@@ -134,9 +144,11 @@ def test_no_curve_says_why(tmp_path, capsys):
 
 def test_figures_have_a_png_repr_for_notebooks():
     wv = value_wv()
-    for fig in (plot.map(wv, top=10, figsize=(4, 3), dpi=50),
-                plot.similarity_heatmap(wv, ["w01", "w02", "w03"], figsize=(4, 3), dpi=50),
-                plot.training_curve([3.0, 2.0, 1.0], figsize=(4, 3), dpi=50)):
+    for fig in (
+        plot.map(wv, top=10, figsize=(4, 3), dpi=50),
+        plot.similarity_heatmap(wv, ["w01", "w02", "w03"], figsize=(4, 3), dpi=50),
+        plot.training_curve([3.0, 2.0, 1.0], figsize=(4, 3), dpi=50),
+    ):
         png = fig._repr_png_()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         assert int.from_bytes(png[16:20], "big") == 200
@@ -176,8 +188,9 @@ def test_projector_limit_on_a_value_model_spreads_over_the_values(tmp_path, caps
 
     wv = value_wv(n=61)
     export_projector(wv, tmp_path, limit=4)
-    vals = [float(x.split("\t")[1]) for x in
-            (tmp_path / "metadata.tsv").read_text().splitlines()[1:]]
+    vals = [
+        float(x.split("\t")[1]) for x in (tmp_path / "metadata.tsv").read_text().splitlines()[1:]
+    ]
     assert vals == pytest.approx([3.0, 4.0, 5.0, 6.0])
     model = tmp_path / "v.wsv"
     wv.save(model)
@@ -197,9 +210,12 @@ def test_explorer_title_and_examples_come_from_the_model():
     assert info["value_name"] == "price (log)"
     vals = [wv.extras["values"][wv.key_to_index[w]] for w in info["examples"]]
     assert min(vals) == 3.0 and max(vals) == 6.0
-    trained = ws.WordVectors(["king", "happy", "cheap", "luxury", "flat"], np.eye(5),
-                             extras={"values": np.arange(5.0)},
-                             meta={"trainer": "valuevec"})
+    trained = ws.WordVectors(
+        ["king", "happy", "cheap", "luxury", "flat"],
+        np.eye(5),
+        extras={"values": np.arange(5.0)},
+        meta={"trainer": "valuevec"},
+    )
     info = TestClient(create_app(trained)).get("/api/info").json()
     assert info["title"] == "valuevec model"
     assert info["examples"] == ["king", "happy", "cheap", "luxury", "flat"]  # by value

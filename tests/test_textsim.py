@@ -91,8 +91,24 @@ def test_wmd_equals_gensim_formulation_on_random_docs():
 
 def words_wv() -> WordVectors:
     rng = np.random.default_rng(3)
-    words = ["cat", "dog", "the", "sat", "on", "mat", "cafe", "au", "lait", "car",
-             "c", "a", "t", "d", "o", "g"]
+    words = [
+        "cat",
+        "dog",
+        "the",
+        "sat",
+        "on",
+        "mat",
+        "cafe",
+        "au",
+        "lait",
+        "car",
+        "c",
+        "a",
+        "t",
+        "d",
+        "o",
+        "g",
+    ]
     return WordVectors(words, rng.standard_normal((len(words), 6)))
 
 
@@ -202,8 +218,10 @@ def test_rank_documents_wmd_equals_brute_force():
     keys = [f"w{i}" for i in range(80)]
     wv = WordVectors(keys, rng.standard_normal((80, 5)))
     q = [f"w{i}" for i in rng.integers(0, 80, size=4)]  # token lists (digits would be
-    docs = [[f"w{i}" for i in rng.integers(0, 85, size=rng.integers(1, 7))]  # normalised away)
-            for _ in range(200)]
+    docs = [
+        [f"w{i}" for i in rng.integers(0, 85, size=rng.integers(1, 7))]  # normalised away)
+        for _ in range(200)
+    ]
     docs[17] = ["zzz"]  # no known word
     docs[30] = list(q)  # identical: distance 0
     with pytest.warns(UserWarning):
@@ -251,12 +269,14 @@ def test_cli_compare_and_rank(tmp_path, capsys):
     assert "cosine" in capsys.readouterr().out
     (tmp_path / "q.txt").write_text("the cat\non the mat\n")
     (tmp_path / "d.txt").write_text("the dog sat\ncafe au lait\nthe cat sat on the mat\n")
-    main(["rank", str(model), str(tmp_path / "q.txt"), str(tmp_path / "d.txt"), "-n", "2",
-          "--json"])
+    main(
+        ["rank", str(model), str(tmp_path / "q.txt"), str(tmp_path / "d.txt"), "-n", "2", "--json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert len(out["results"]) == 2 and out["results"][0]["line"] == 3
-    main(["rank", str(model), "the cat on the mat", str(tmp_path / "d.txt"), "-n", "2",
-          "--json"])  # the query as a string: the same ranking
+    main(
+        ["rank", str(model), "the cat on the mat", str(tmp_path / "d.txt"), "-n", "2", "--json"]
+    )  # the query as a string: the same ranking
     assert json.loads(capsys.readouterr().out)["results"] == out["results"]
     main(["rank", str(model), "the cat " * 200, str(tmp_path / "d.txt"), "--json"])
     assert json.loads(capsys.readouterr().out)["results"][0]["line"] == 3  # too long for a path
@@ -283,9 +303,21 @@ def test_cli_compare_sif_with_corpus(tmp_path, capsys):
     wv.save(model)
     corpus = tmp_path / "c.txt"
     corpus.write_text("the cat sat on the mat\nthe dog sat\ncafe au lait\n")
-    main(["compare", str(model), "the cat", "the dog", "--method", "sif", "--corpus",
-          str(corpus), "--json"])
+    main(
+        [
+            "compare",
+            str(model),
+            "the cat",
+            "the dog",
+            "--method",
+            "sif",
+            "--corpus",
+            str(corpus),
+            "--json",
+        ]
+    )
     out = json.loads(capsys.readouterr().out)
     sif = SIF(wv).fit(["the cat sat on the mat", "the dog sat", "cafe au lait"])
     assert out["cosine"] == pytest.approx(
-        text_similarity(wv, "the cat", "the dog", "sif", sif=sif), abs=1e-6)
+        text_similarity(wv, "the cat", "the dog", "sif", sif=sif), abs=1e-6
+    )

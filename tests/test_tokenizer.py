@@ -54,13 +54,16 @@ def test_queries_without_recorded_tokenizer_match_the_vocabulary(cased):
     s = text_similarity(wv, "Paris", "London")
     assert math.isfinite(s) and s == pytest.approx(_cos(wv[paris], wv[london]), abs=1e-6)
     assert wv.text_similarity("PARIS!", "london.") == pytest.approx(s, abs=1e-6)
-    np.testing.assert_allclose(mean_vector(wv, "Paris, the café"),
-                               (wv[paris] + wv["the"] + wv["Café" if cased else "café"]) / 3,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        mean_vector(wv, "Paris, the café"),
+        (wv[paris] + wv["the"] + wv["Café" if cased else "café"]) / 3,
+        atol=1e-6,
+    )
     assert oov_tokens(wv, "Paris and Zürich 2024") == ["and", "zurich"]
     assert wv.oov_tokens("Paris and Zürich") == ["and", "zurich"]
     assert wv.wmdistance("Paris", "the Paris") == pytest.approx(
-        wv.wmdistance([paris], ["the", paris]))
+        wv.wmdistance([paris], ["the", paris])
+    )
     ranked = wv.rank_documents("Paris", ["Berlin", "Paris", "nothing"], "mean", 1)
     assert ranked[0].index == 1 and ranked[0].score == pytest.approx(1.0, abs=1e-6)
 
@@ -72,7 +75,10 @@ def test_accents_match_either_spelling():
     assert tokenize_for_vocabulary("Café", set()) == ["cafe"]
     assert tokenize_for_vocabulary("paris PARIS Paris", {"Paris"}) == ["Paris"] * 3
     assert tokenize_for_vocabulary("APPLE Apple apple", {"Apple", "apple"}) == [
-        "apple", "Apple", "apple"]
+        "apple",
+        "Apple",
+        "apple",
+    ]
     assert tokenize_for_vocabulary("ÉCOLE", {"École"}) == ["École"]
     assert tokenize_for_vocabulary("Cafe\u0301 s'il", {"café"}) == ["café", "s", "il"]
     # unknown words come out as the normalising tokenizer writes them
@@ -91,15 +97,18 @@ def test_recorded_tokenizer_is_used_and_explicit_one_wins():
     low = cities(False, meta={"tokenizer": {"lowercase": True, "normalize": False}})
     assert low.tokenizer == Tokenizer(lowercase=True)
     assert low.text_similarity("PARIS", "London") == pytest.approx(
-        _cos(low["paris"], low["london"]), abs=1e-6)
+        _cos(low["paris"], low["london"]), abs=1e-6
+    )
     assert low.oov_tokens("Café, London") == ["café,"]
+
     # an explicit tokenizer wins over the recorded one
     def capitalised(t):
         return [w.capitalize() for w in t.split()]
 
     assert plain.oov_tokens("paris london", tokenizer=capitalised) == []
     assert plain.text_similarity("paris", "london", tokenizer=capitalised) == pytest.approx(
-        _cos(plain["Paris"], plain["London"]), abs=1e-6)
+        _cos(plain["Paris"], plain["London"]), abs=1e-6
+    )
 
 
 def test_malformed_recorded_tokenizer_is_a_format_error():

@@ -53,8 +53,7 @@ def reference(mat: np.ndarray, rows, k: int, limit: int | None = None):
 def test_topk_neighbors_matches_reference(n, k, limit, batch_size, block, workers):
     mat = tied_unit_rows(n)
     rows = np.array([0, 1, n // 2, n - 1, 5, 5], dtype=np.int64)  # a repeated query too
-    got = topk_neighbors(mat, rows, k, limit, batch_size=batch_size, block=block,
-                         workers=workers)
+    got = topk_neighbors(mat, rows, k, limit, batch_size=batch_size, block=block, workers=workers)
     want = reference(mat, rows, k, limit)
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_array_equal(got[1], want[1])
@@ -130,8 +129,10 @@ def test_most_similar_many_is_brute_force_order_with_ties():
         got = wv.most_similar_many(queries, topn=topn, restrict_vocab=restrict)
         k = max(0, min(topn, restrict or len(wv)))
         want_i, want_s = reference(mat, [wv.get_index(q) for q in queries], k, restrict)
-        want = [[(words[i], float(s)) for i, s in zip(wi, ws_, strict=True) if i >= 0]
-                for wi, ws_ in zip(want_i, want_s, strict=True)]
+        want = [
+            [(words[i], float(s)) for i, s in zip(wi, ws_, strict=True) if i >= 0]
+            for wi, ws_ in zip(want_i, want_s, strict=True)
+        ]
         assert got == want
         assert got == [wv.most_similar(q, topn=topn, restrict_vocab=restrict) for q in queries]
 
@@ -144,8 +145,9 @@ def _tie_matrix(rng, n=300, d=6):
     return m
 
 
-@pytest.mark.parametrize("k,limit", [(1, 300), (10, 300), (25, 120), (299, 300), (400, 300),
-                                     (5, 3), (0, 300)])
+@pytest.mark.parametrize(
+    "k,limit", [(1, 300), (10, 300), (25, 120), (299, 300), (400, 300), (5, 3), (0, 300)]
+)
 def test_numpy_single_query_matches_the_fused_kernel(k, limit):
     from wordspace.kernels.topk import topk_dot
     from wordspace.vectors import keyed as vectors
@@ -185,8 +187,7 @@ def test_cli_similar_answers_without_numba(tmp_path):
         "m = sys.modules.get('wordspace.kernels.topk')\n"
         "print('FUSED', m is not None and bool(m.topk_dot.signatures))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert lines[-1] == "FUSED False"

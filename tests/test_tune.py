@@ -50,9 +50,16 @@ W2V = dict(vector_size=8, window=3, min_count=1, sample=0, epochs=3, workers=1, 
 def test_word2vec_study_end_to_end(tmp_path):
     corpus, files = _topic_corpus(tmp_path)
     seen = []
-    res = ws.tune(ws.Word2Vec(**W2V), str(corpus), metric="analogy+sim", eval_data=files,
-                  space={"window": (1, 4), "alpha": (0.005, 0.1, "log")}, n_trials=3, seed=5,
-                  progress=lambda done, total, **info: seen.append((done, total, info)))
+    res = ws.tune(
+        ws.Word2Vec(**W2V),
+        str(corpus),
+        metric="analogy+sim",
+        eval_data=files,
+        space={"window": (1, 4), "alpha": (0.005, 0.1, "log")},
+        n_trials=3,
+        seed=5,
+        progress=lambda done, total, **info: seen.append((done, total, info)),
+    )
     df = res.trials_
     assert len(df) == 3 and list(df["state"]) == ["COMPLETE"] * 3
     assert {"dev", "test", "seconds", "seed", "params_window", "params_alpha"} <= set(df)
@@ -84,15 +91,23 @@ def test_dev_and_test_halves_are_disjoint_and_cover_the_file(tmp_path):
         task.close()
     dev, test = (set(x.splitlines()) for x in parts["sim"])
     assert not dev & test and len(dev) + len(test) == sum(
-        1 for line in files["sim"].read_text().splitlines() if not line.startswith("#"))
+        1 for line in files["sim"].read_text().splitlines() if not line.startswith("#")
+    )
     assert not task.tmp.exists()
 
 
 def test_resume_from_sqlite(tmp_path):
     corpus, files = _topic_corpus(tmp_path)
     db = f"sqlite:///{tmp_path / 'tune.db'}"
-    common = dict(metric="sim", eval_data=files, space={"window": (1, 4)}, seed=2,
-                  storage=db, study_name="s", pruner="none")
+    common = dict(
+        metric="sim",
+        eval_data=files,
+        space={"window": (1, 4)},
+        seed=2,
+        storage=db,
+        study_name="s",
+        pruner="none",
+    )
     first = ws.tune(ws.Word2Vec(**W2V), str(corpus), n_trials=2, **common)
     assert len(first.trials_) == 2
     first_dev = first.trials_["dev"].tolist()
@@ -117,10 +132,13 @@ class _PruneAt:
             raise optuna.TrialPruned(f"epoch {epoch}")
 
 
-@pytest.mark.parametrize("make", [
-    lambda cb: ws.Word2Vec(**{**W2V, "workers": 2, "epochs": 4}, callbacks=[cb]),
-    lambda cb: ws.GloVe(vector_size=8, min_count=1, epochs=4, workers=2, callbacks=[cb]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda cb: ws.Word2Vec(**{**W2V, "workers": 2, "epochs": 4}, callbacks=[cb]),
+        lambda cb: ws.GloVe(vector_size=8, min_count=1, epochs=4, workers=2, callbacks=[cb]),
+    ],
+)
 def test_trial_pruned_leaves_fit_cleanly_threaded(tmp_path, make):
     corpus, _ = _topic_corpus(tmp_path, 100)
     cb = _PruneAt(2)
@@ -157,9 +175,15 @@ def test_valuevec_callbacks_protocol(colours):
 def test_pruning_fires_on_a_planted_bad_configuration(colours):
     good = {"alpha": 0.05}
     bad = {"alpha": 1e-7}  # the vectors barely move from their random start
-    res = ws.tune(ws.ValueVec(epochs=200, patience=None, workers=1), colours, fit_kwargs=KW,
-                  space={"alpha": (1e-7, 0.5, "log")}, enqueue=[good] * 4 + [bad],
-                  n_trials=5, seed=0)
+    res = ws.tune(
+        ws.ValueVec(epochs=200, patience=None, workers=1),
+        colours,
+        fit_kwargs=KW,
+        space={"alpha": (1e-7, 0.5, "log")},
+        enqueue=[good] * 4 + [bad],
+        n_trials=5,
+        seed=0,
+    )
     df = res.trials_
     assert list(df["state"]) == ["COMPLETE"] * 4 + ["PRUNED"]
     pruned = res.study.trials[4]
@@ -178,12 +202,23 @@ def _direct_score(colours, split, params, half):
     kw = vv._pair_kwargs()
     pairs = ValuePairs.from_values(colours, **KW, seed=vv.seed, **kw)
     held = {frozenset(p) for h in ("dev", "test") for p in split[f"{h}_pairs"]}
-    keep = np.array([frozenset((pairs.words[c], pairs.words[x])) not in held
-                     for c, x in zip(pairs.center, pairs.context, strict=True)])
+    keep = np.array(
+        [
+            frozenset((pairs.words[c], pairs.words[x])) not in held
+            for c, x in zip(pairs.center, pairs.context, strict=True)
+        ]
+    )
     import dataclasses
 
-    vv.fit(dataclasses.replace(pairs, center=pairs.center[keep], context=pairs.context[keep],
-                               label=pairs.label[keep], negative=pairs.negative[keep]))
+    vv.fit(
+        dataclasses.replace(
+            pairs,
+            center=pairs.center[keep],
+            context=pairs.context[keep],
+            label=pairs.label[keep],
+            negative=pairs.negative[keep],
+        )
+    )
     value = dict(zip(colours["keyword"], colours["estimated_value"], strict=True))
     cos = [vv.wv.similarity(a, b) for a, b in split[f"{half}_pairs"]]
     gap = [-abs(value[a] - value[b]) for a, b in split[f"{half}_pairs"]]
@@ -192,8 +227,15 @@ def _direct_score(colours, split, params, half):
 
 def test_grid_reproduces_direct_fits_of_the_article_configurations(colours):
     grid = {"vector_size": [10, 15], "alpha": [0.05, 0.1]}
-    res = ws.tune(ws.ValueVec.article(epochs=2000, workers=1), colours, fit_kwargs=KW,
-                  space=grid, sampler="grid", seed=4, pruner="none")
+    res = ws.tune(
+        ws.ValueVec.article(epochs=2000, workers=1),
+        colours,
+        fit_kwargs=KW,
+        space=grid,
+        sampler="grid",
+        seed=4,
+        pruner="none",
+    )
     df = res.trials_
     assert len(df) == 4 and df["state"].eq("COMPLETE").all()
     got = {(r.params_vector_size, r.params_alpha) for r in df.itertuples()}
@@ -203,18 +245,32 @@ def test_grid_reproduces_direct_fits_of_the_article_configurations(colours):
     for cfg in ({"vector_size": 15, "alpha": 0.05}, {"vector_size": 10, "alpha": 0.1}):
         row = df[(df.params_vector_size == cfg["vector_size"]) & (df.params_alpha == cfg["alpha"])]
         params = {**cfg, "epochs": 2000}
-        assert row["dev"].item() == pytest.approx(_direct_score(colours, split, params, "dev"),
-                                                  abs=1e-12)
-        assert row["test"].item() == pytest.approx(_direct_score(colours, split, params, "test"),
-                                                   abs=1e-12)
+        assert row["dev"].item() == pytest.approx(
+            _direct_score(colours, split, params, "dev"), abs=1e-12
+        )
+        assert row["test"].item() == pytest.approx(
+            _direct_score(colours, split, params, "test"), abs=1e-12
+        )
 
 
 def test_tuned_valuevec_beats_the_article_on_held_out_alignment(colours):
-    article = ws.tune(ws.ValueVec.article(**ARTICLE_BEST, workers=1), colours, fit_kwargs=KW,
-                      space={"vector_size": [15]}, sampler="grid", seed=1, pruner="none")
-    tuned = ws.tune(ws.ValueVec(workers=1), colours, fit_kwargs=KW, n_trials=8, seed=1,
-                    space={"vector_size": (4, 32), "alpha": (1e-3, 0.3, "log"),
-                           "epochs": (20, 400, "log")})
+    article = ws.tune(
+        ws.ValueVec.article(**ARTICLE_BEST, workers=1),
+        colours,
+        fit_kwargs=KW,
+        space={"vector_size": [15]},
+        sampler="grid",
+        seed=1,
+        pruner="none",
+    )
+    tuned = ws.tune(
+        ws.ValueVec(workers=1),
+        colours,
+        fit_kwargs=KW,
+        n_trials=8,
+        seed=1,
+        space={"vector_size": (4, 32), "alpha": (1e-3, 0.3, "log"), "epochs": (20, 400, "log")},
+    )
     assert article.split_ == tuned.split_  # the same held-out pairs
     a_dev, a_test = article.best_score_, article.best_test_score_
     assert tuned.best_score_ > a_dev + 0.05
@@ -226,25 +282,44 @@ def test_custom_metric_callable_and_direction(colours):
     def spread(est):
         return float(np.std(est.wv.vectors))
 
-    res = ws.tune(ws.ValueVec(epochs=20, workers=1), colours, fit_kwargs=KW, metric=spread,
-                  space={"alpha": [0.01, 0.1]}, sampler="grid", direction="minimize",
-                  pruner="none")
+    res = ws.tune(
+        ws.ValueVec(epochs=20, workers=1),
+        colours,
+        fit_kwargs=KW,
+        metric=spread,
+        space={"alpha": [0.01, 0.1]},
+        sampler="grid",
+        direction="minimize",
+        pruner="none",
+    )
     df = res.trials_
     assert res.direction == "minimize" and res.metric == "spread"
     assert res.best_score_ == df["dev"].min() and df["test"].isna().all()
     with pytest.raises(ParameterError, match="must return a number"):
-        ws.tune(ws.ValueVec(epochs=5, workers=1), colours, fit_kwargs=KW,
-                metric=lambda e: "high", space={"alpha": [0.1]}, sampler="grid")
+        ws.tune(
+            ws.ValueVec(epochs=5, workers=1),
+            colours,
+            fit_kwargs=KW,
+            metric=lambda e: "high",
+            space={"alpha": [0.1]},
+            sampler="grid",
+        )
 
 
 def test_joint_valuevec_hides_values():
     df = ws.datasets.topic_records(n_records=600, seed=0)
     est = ws.ValueVec(semantic_weight=0.8, epochs=10, text_epochs=2, workers=1, min_count=3)
-    res = ws.tune(est, df, fit_kwargs=dict(text="text", value="value"), n_trials=2, seed=0,
-                  space={"semantic_weight": (0.5, 0.9)}, pruner="none")
+    res = ws.tune(
+        est,
+        df,
+        fit_kwargs=dict(text="text", value="value"),
+        n_trials=2,
+        seed=0,
+        space={"semantic_weight": (0.5, 0.9)},
+        pruner="none",
+    )
     split = res.split_
-    assert split["kind"] == "value_words" and not set(split["dev_words"]) & set(
-        split["test_words"])
+    assert split["kind"] == "value_words" and not set(split["dev_words"]) & set(split["test_words"])
     best = res.best_estimator_
     trained = set(best.pairs_.words)
     assert not trained & (set(split["dev_words"]) | set(split["test_words"]))
@@ -252,17 +327,20 @@ def test_joint_valuevec_hides_values():
 
 
 # ------------------------------------------------------------------------------ errors
-@pytest.mark.parametrize("space, match", [
-    ({"nope": (1, 2)}, "not a parameter"),
-    ({"alpha": (0.5, 0.1)}, "low must be below high"),
-    ({"alpha": (0.0, 0.1, "log")}, "log range needs low > 0"),
-    ({"alpha": (0.01, 0.1, "ln")}, "may only be 'log'"),
-    ({"alpha": []}, "empty list"),
-    ({"alpha": 0.1}, "must be \\(low, high\\)"),
-    ({"alpha": (True, 2)}, "bounds must be finite numbers"),
-    ({}, "non-empty dict"),
-    ({"callbacks": [()]}, "not a parameter"),
-])
+@pytest.mark.parametrize(
+    "space, match",
+    [
+        ({"nope": (1, 2)}, "not a parameter"),
+        ({"alpha": (0.5, 0.1)}, "low must be below high"),
+        ({"alpha": (0.0, 0.1, "log")}, "log range needs low > 0"),
+        ({"alpha": (0.01, 0.1, "ln")}, "may only be 'log'"),
+        ({"alpha": []}, "empty list"),
+        ({"alpha": 0.1}, "must be \\(low, high\\)"),
+        ({"alpha": (True, 2)}, "bounds must be finite numbers"),
+        ({}, "non-empty dict"),
+        ({"callbacks": [()]}, "not a parameter"),
+    ],
+)
 def test_bad_spaces_are_parameter_errors(colours, space, match):
     with pytest.raises(ParameterError, match=match):
         ws.tune(ws.ValueVec(workers=1), colours, fit_kwargs=KW, space=space, n_trials=1)

@@ -17,9 +17,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _mypy() -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
-         "--no-color-output", "--no-error-summary", "--show-error-codes"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--no-color-output",
+            "--no-error-summary",
+            "--show-error-codes",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
         env={**os.environ, "MYPY_FORCE_COLOR": "0"},
     )
 
@@ -29,7 +40,8 @@ def test_mypy_is_clean_on_src():
     errors = [line for line in r.stdout.splitlines() if ": error:" in line]
     assert r.returncode == 0 and not errors, (
         f"mypy found {len(errors)} error(s) in src/ (exit {r.returncode}):\n"
-        + "\n".join(errors or [r.stdout, r.stderr]))
+        + "\n".join(errors or [r.stdout, r.stderr])
+    )
 
 
 def test_every_type_ignore_says_why():

@@ -46,12 +46,19 @@ def reference_pairs(words, values, rng, window=2, negatives=3, frac=0.25, unique
 def test_article_pairs_are_reproduced_exactly():
     rng = random.Random(42)
     df = datasets.color_spectrum(30, 42, rng=rng)
-    pairs = ValuePairs.from_values(df, word="keyword", value="estimated_value",
-                                   window=2, negatives=3, seed=rng)
+    pairs = ValuePairs.from_values(
+        df, word="keyword", value="estimated_value", window=2, negatives=3, seed=rng
+    )
     frame = pairs.to_frame()
     assert len(frame) == ARTICLE_N_PAIRS
-    assert list(frame.columns) == ["center_word", "context_word", "label", "center_value",
-                                   "context_value", "pair_type"]
+    assert list(frame.columns) == [
+        "center_word",
+        "context_word",
+        "label",
+        "center_value",
+        "context_value",
+        "pair_type",
+    ]
     for idx, cw, xw, label, cv, xv, kind in ARTICLE_PAIRS:
         row = frame.iloc[idx]
         assert (row.center_word, row.context_word, row.pair_type) == (cw, xw, kind), idx
@@ -62,18 +69,27 @@ def test_article_pairs_are_reproduced_exactly():
 
 @pytest.mark.parametrize(
     "n,window,negatives,unique",
-    [(30, 2, 3, False), (7, 1, 4, False), (200, 3, 3, False), (64, 2, 9, False),
-     (500, 2, 40, False), (30, 2, 3, True), (9, 2, 6, True), (300, 1, 4, True), (40, 0, 1, False),
-     (25, 3, 0, False)],
+    [
+        (30, 2, 3, False),
+        (7, 1, 4, False),
+        (200, 3, 3, False),
+        (64, 2, 9, False),
+        (500, 2, 40, False),
+        (30, 2, 3, True),
+        (9, 2, 6, True),
+        (300, 1, 4, True),
+        (40, 0, 1, False),
+        (25, 3, 0, False),
+    ],
 )
-def test_pairs_match_the_row_by_row_reference_and_continue_the_stream(n, window, negatives,
-                                                                       unique):
+def test_pairs_match_the_row_by_row_reference_and_continue_the_stream(n, window, negatives, unique):
     g = np.random.default_rng(n + negatives)
     values = g.normal(size=n).tolist()
     words = [f"w{i}" for i in range(n)]
     ours_rng, ref_rng = random.Random(5), random.Random(5)
-    pairs = ValuePairs.from_values(words, values, window=window, negatives=negatives,
-                                   unique_negatives=unique, seed=ours_rng)
+    pairs = ValuePairs.from_values(
+        words, values, window=window, negatives=negatives, unique_negatives=unique, seed=ours_rng
+    )
     ref_words, rows = reference_pairs(words, values, ref_rng, window, negatives, unique=unique)
     assert pairs.words == ref_words
     assert len(pairs) == len(rows)
@@ -100,16 +116,25 @@ def test_pairs_dtypes_seeds_and_scale():
     assert not np.array_equal(a.context, c.context)
     assert a.words[0] == "w49" and a.normalized[0] == 1.0 and a.normalized[-1] == 0.0
     assert a.label.min() >= 0 and a.label.max() <= 1
-    big = ValuePairs.from_values({f"x{i}": float(i % 977) + i * 1e-6 for i in range(200_000)},
-                                 seed=1)
+    big = ValuePairs.from_values(
+        {f"x{i}": float(i % 977) + i * 1e-6 for i in range(200_000)}, seed=1
+    )
     assert len(big) == 200_000 * 7 - 6  # 4 positives (fewer at the ends) + 3 negatives
 
 
 def test_penalty_parameters():
     words, values = ["a", "b", "c", "d"], [0.0, 0.1, 0.5, 1.0]
-    p = ValuePairs.from_values(words, values, window=1, negatives=1, positive_scale=1.0,
-                               positive_penalty="linear", negative_penalty="quadratic",
-                               negative_scale=1.0, seed=0)
+    p = ValuePairs.from_values(
+        words,
+        values,
+        window=1,
+        negatives=1,
+        positive_scale=1.0,
+        positive_penalty="linear",
+        negative_penalty="quadratic",
+        negative_scale=1.0,
+        seed=0,
+    )
     f = p.to_frame()
     pos = f[f.pair_type == "positive"]
     np.testing.assert_allclose(pos.label, 1 - (pos.center_value - pos.context_value).abs())
@@ -220,8 +245,9 @@ def test_records_shrunk_mean_and_min_count():
     two = records_to_word_values(texts, values, prior_weight=0.0, min_count=2)
     assert set(two["word"]) == {"cheap", "flat", "luxury", "room"}
     assert two.set_index("word").loc["flat", "value"] == pytest.approx(110.0)
-    logged = records_to_word_values(texts, values, min_count=1, value_transform="log",
-                                    prior_weight=0.0)
+    logged = records_to_word_values(
+        texts, values, min_count=1, value_transform="log", prior_weight=0.0
+    )
     assert logged.set_index("word").loc["villa", "value"] == pytest.approx(np.log(400))
     with pytest.raises(ws.ValueDataError, match="min_count=9"):
         records_to_word_values(texts, values, min_count=9)

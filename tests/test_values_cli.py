@@ -25,9 +25,25 @@ def records(tmp_path_factory):
 
 def test_predict_value_from_a_saved_joint_model(records, tmp_path, capsys):
     model = tmp_path / "joint.wsv"
-    run(capsys, "train", "valuevec", str(records), "--text", "text", "--value", "value",
-        "--value-transform", "log", "--semantic-weight", "0.8", "--epochs", "20",
-        "-o", str(model), "--json")
+    run(
+        capsys,
+        "train",
+        "valuevec",
+        str(records),
+        "--text",
+        "text",
+        "--value",
+        "value",
+        "--value-transform",
+        "log",
+        "--semantic-weight",
+        "0.8",
+        "--epochs",
+        "20",
+        "-o",
+        str(model),
+        "--json",
+    )
     out = json.loads(run(capsys, "predict-value", str(model), "tawa", "tfwa", "--json"))
     assert out["value_transform"] == "log"
     low, high = out["predictions"]
@@ -41,22 +57,44 @@ def test_predict_value_from_a_saved_joint_model(records, tmp_path, capsys):
 
 
 def test_value_holdout_beats_predicting_the_mean(records, capsys):
-    res = json.loads(run(capsys, "value-holdout", str(records), "--text", "text", "--value",
-                         "value", "--value-transform", "log", "--epochs", "20", "--seed", "1",
-                         "--json"))
+    res = json.loads(
+        run(
+            capsys,
+            "value-holdout",
+            str(records),
+            "--text",
+            "text",
+            "--value",
+            "value",
+            "--value-transform",
+            "log",
+            "--epochs",
+            "20",
+            "--seed",
+            "1",
+            "--json",
+        )
+    )
     assert res["n_test"] + res["n_train"] == 130
     assert res["spearman"] > 0.9
     assert res["mae"] < 0.2 * res["mean"]["mae"]
     assert {"spearman", "mae", "n_test"} <= set(res["word2vec"])
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["predict-value", "missing.wsv", "x"], "missing.wsv"),
-    (["value-holdout", "REC", "--text", "text", "--value", "value", "--test-size", "1.5"],
-     "--test-size"),
-    (["value-holdout", "REC", "--text", "text", "--value", "value", "--predictor", "svm"],
-     "--predictor"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["predict-value", "missing.wsv", "x"], "missing.wsv"),
+        (
+            ["value-holdout", "REC", "--text", "text", "--value", "value", "--test-size", "1.5"],
+            "--test-size",
+        ),
+        (
+            ["value-holdout", "REC", "--text", "text", "--value", "value", "--predictor", "svm"],
+            "--predictor",
+        ),
+    ],
+)
 def test_errors_are_one_line_exit_2(records, capsys, argv, message):
     argv = [str(records) if a == "REC" else a for a in argv]
     with pytest.raises(SystemExit) as e:

@@ -66,8 +66,21 @@ def test_averaged_step_matches_the_per_pair_reference(seed):
     c_ptr, c_order = csr(center, 5)
     x_ptr, x_order = csr(context, 5)
     new_main, new_ctx = np.empty_like(main), np.empty_like(ctx)
-    averaged_step(main, ctx, center, context, label, sims, 0.3, c_ptr, c_order, x_ptr, x_order,
-                  new_main, new_ctx)
+    averaged_step(
+        main,
+        ctx,
+        center,
+        context,
+        label,
+        sims,
+        0.3,
+        c_ptr,
+        c_order,
+        x_ptr,
+        x_order,
+        new_main,
+        new_ctx,
+    )
     ref_main, ref_ctx = reference_averaged_epoch(main, ctx, center, context, label, 0.3)
     np.testing.assert_allclose(new_main, ref_main, atol=2e-6)
     np.testing.assert_allclose(new_ctx, ref_ctx, atol=2e-6)
@@ -98,16 +111,22 @@ def test_adam_epoch_matches_a_numpy_reference():
             tm.add(c)
             tc.add(x)
         a = lr * np.sqrt(1 - b2**step) / (1 - b1**step)
-        for w, g, m, v, rows in ((rm, gm, state["mm"], state["vm"], tm),
-                                 (rc, gc, state["mc"], state["vc"], tc)):
+        for w, g, m, v, rows in (
+            (rm, gm, state["mm"], state["vm"], tm),
+            (rc, gc, state["mc"], state["vc"], tc),
+        ):
             for r in rows:
                 m[r] = b1 * m[r] + (1 - b1) * g[r]
                 v[r] = b2 * v[r] + (1 - b2) * g[r] ** 2
                 w[r] -= a * m[r] / (np.sqrt(v[r]) + eps)
                 w[r] /= np.linalg.norm(w[r])
     z = [np.zeros((5, 3, main.shape[1]), np.float32) for _ in range(2)]
-    stamps = [np.zeros(5, np.int64), np.zeros(5, np.int64), np.empty(5, np.int64),
-              np.empty(5, np.int64)]
+    stamps = [
+        np.zeros(5, np.int64),
+        np.zeros(5, np.int64),
+        np.empty(5, np.int64),
+        np.empty(5, np.int64),
+    ]
     m_, c_ = main.copy(), ctx.copy()
     n = adam_epoch(m_, c_, center, context, label, order, bs, lr, b1, b2, eps, *z, *stamps, 0)
     assert n == step
@@ -125,21 +144,29 @@ def test_fit_equals_the_reference_training_loop():
     main = unit(g.standard_normal((p.n_words, 6), dtype=np.float32))
     ctx = unit(g.standard_normal((p.n_words, 6), dtype=np.float32))
     for _ in range(4):
-        main, ctx = reference_averaged_epoch(main, ctx, p.center, p.context,
-                                             p.label.astype(np.float32), 0.2)
+        main, ctx = reference_averaged_epoch(
+            main, ctx, p.center, p.context, p.label.astype(np.float32), 0.2
+        )
     final = unit(main.astype(np.float64) + ctx)
     np.testing.assert_allclose(vv.wv.vectors, final, atol=1e-5)
     assert vv.wv.index_to_key == p.words and len(vv.loss_history_) == 4
     sims = np.einsum("ij,ij->i", main[p.center], ctx[p.context])
-    assert vv.loss_history_[-1] == pytest.approx(np.mean(np.abs((sims + 1) / 2 - p.label)),
-                                                 abs=1e-5)
+    assert vv.loss_history_[-1] == pytest.approx(
+        np.mean(np.abs((sims + 1) / 2 - p.label)), abs=1e-5
+    )
 
 
 @pytest.mark.parametrize("method", ["averaged", "adam"])
 def test_seeded_and_independent_of_workers(method):
     df = datasets.color_spectrum(30, seed=42)
-    kw = dict(vector_size=8, epochs=60, method=method, batch_size=16, seed=5,
-              alpha=0.05 if method == "averaged" else 0.02)
+    kw = dict(
+        vector_size=8,
+        epochs=60,
+        method=method,
+        batch_size=16,
+        seed=5,
+        alpha=0.05 if method == "averaged" else 0.02,
+    )
     a = ws.ValueVec(workers=1, **kw).fit(df, word="keyword", value="estimated_value")
     b = ws.ValueVec(workers=2, **kw).fit(df, word="keyword", value="estimated_value")
     c = ws.ValueVec(**{**kw, "seed": 6}).fit(df, word="keyword", value="estimated_value")
@@ -167,8 +194,9 @@ def test_learns_the_colour_order():
 
 def test_early_stopping_and_history():
     df = datasets.color_spectrum(30, seed=42)
-    vv = ws.ValueVec(vector_size=4, epochs=5000, alpha=0.5, patience=2, seed=0,
-                     method="adam", batch_size=256)
+    vv = ws.ValueVec(
+        vector_size=4, epochs=5000, alpha=0.5, patience=2, seed=0, method="adam", batch_size=256
+    )
     vv.fit(df, word="keyword", value="estimated_value")
     assert vv.stopped_early_ and vv.epochs_trained_ < 5000
     assert vv.epochs_trained_ % 10 == 0 and len(vv.loss_history_) == vv.epochs_trained_
@@ -178,8 +206,11 @@ def test_early_stopping_and_history():
     assert checks[-1] >= best_before and checks[-2] >= best_before
     seen = []
     ws.ValueVec(vector_size=4, epochs=7, patience=None, seed=0).fit(
-        df, word="keyword", value="estimated_value",
-        progress=lambda done, total, **f: seen.append((done, total, sorted(f))))
+        df,
+        word="keyword",
+        value="estimated_value",
+        progress=lambda done, total, **f: seen.append((done, total, sorted(f))),
+    )
     assert seen[-1] == (7, 7, ["alpha", "loss"]) and len(seen) == 7
 
 
@@ -213,7 +244,8 @@ def test_fit_from_records():
     assert set(top) == set(dear)
     assert set(vv.word_values_.tail(4)["word"]) == set(cheap)
     assert vv.wv.values["villa"] == pytest.approx(
-        vv.word_values_.set_index("word").loc["villa", "value"])
+        vv.word_values_.set_index("word").loc["villa", "value"]
+    )
     assert vv.wv.counts[vv.wv.get_index("villa")] > 50
     assert vv.wv.similarity("villa", "penthouse") > vv.wv.similarity("villa", "hostel")
     with pytest.raises(ws.ParameterError, match="not both"):
@@ -222,8 +254,13 @@ def test_fit_from_records():
 
 def test_save_load_roundtrip(tmp_path):
     df = datasets.color_spectrum(20, seed=3)
-    vv = ws.ValueVec(vector_size=5, epochs=30, seed=2, value_transform="log",
-                     tokenizer=ws.Tokenizer(lowercase=True))
+    vv = ws.ValueVec(
+        vector_size=5,
+        epochs=30,
+        seed=2,
+        value_transform="log",
+        tokenizer=ws.Tokenizer(lowercase=True),
+    )
     vv.fit(df, word="keyword", value="estimated_value")
     path = tmp_path / "colors.wsv"
     vv.save(path)
@@ -244,13 +281,21 @@ def test_save_load_roundtrip(tmp_path):
         ws.ValueVec.load(tmp_path / "plain.wsv")
 
 
-@pytest.mark.parametrize("params,match", [
-    ({"method": "sgd"}, "method"), ({"epochs": 0}, "epochs"), ({"alpha": -1.0}, "alpha"),
-    ({"vector_size": 2.5}, "vector_size"), ({"patience": 0}, "patience"),
-    ({"duplicates": "first"}, "duplicates"), ({"value_transform": "sqrt"}, "value_transform"),
-    ({"window": 0, "negatives": 0}, "no pairs"), ({"seed": "x"}, "seed"),
-    ({"min_distance": 0}, "min_distance"),
-])
+@pytest.mark.parametrize(
+    "params,match",
+    [
+        ({"method": "sgd"}, "method"),
+        ({"epochs": 0}, "epochs"),
+        ({"alpha": -1.0}, "alpha"),
+        ({"vector_size": 2.5}, "vector_size"),
+        ({"patience": 0}, "patience"),
+        ({"duplicates": "first"}, "duplicates"),
+        ({"value_transform": "sqrt"}, "value_transform"),
+        ({"window": 0, "negatives": 0}, "no pairs"),
+        ({"seed": "x"}, "seed"),
+        ({"min_distance": 0}, "min_distance"),
+    ],
+)
 def test_parameters_are_checked_before_any_work(params, match):
     with pytest.raises(ws.ParameterError, match=match):
         ws.ValueVec(**params).fit("/no/such/file.csv", word="a", value="b")
@@ -263,8 +308,9 @@ def test_unfitted_model():
 
 def test_adam_on_a_large_vocabulary_uses_block_shuffling_and_learns():
     data = datasets.mixture_values(20_000, seed=3)  # >= 16384 words: block-shuffled epochs
-    kw = dict(vector_size=8, epochs=4, method="adam", alpha=0.02, batch_size=512, seed=1,
-              patience=None)
+    kw = dict(
+        vector_size=8, epochs=4, method="adam", alpha=0.02, batch_size=512, seed=1, patience=None
+    )
     a = ws.ValueVec(workers=1, **kw).fit(data, word="word", value="value")
     b = ws.ValueVec(workers=2, **kw).fit(data, word="word", value="value")
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)

@@ -36,8 +36,12 @@ def test_defaults_order_the_article_colours(objective):
 
 def test_defaults_follow_the_value_on_records():
     g = np.random.default_rng(1)
-    tiers = {w: float(i) for i, w in enumerate(
-        ["bunk", "hostel", "room", "studio", "flat", "loft", "house", "villa", "palace"])}
+    tiers = {
+        w: float(i)
+        for i, w in enumerate(
+            ["bunk", "hostel", "room", "studio", "flat", "loft", "house", "villa", "palace"]
+        )
+    }
     filler = ["near", "the", "quiet", "sunny", "centre", "with", "view"]
     rows = []
     for _ in range(3000):
@@ -85,8 +89,15 @@ def test_auto_alpha_depends_on_method_and_vocabulary():
 
 def test_arc_labels_are_the_half_circle():
     df = datasets.color_spectrum(30, seed=42)
-    p = ValuePairs.from_values(df, **COLOURS, positive_penalty="arc", negative_penalty="arc",
-                               positive_scale=1.0, negative_scale=1.0, seed=0)
+    p = ValuePairs.from_values(
+        df,
+        **COLOURS,
+        positive_penalty="arc",
+        negative_penalty="arc",
+        positive_scale=1.0,
+        negative_scale=1.0,
+        seed=0,
+    )
     diff = np.abs(p.normalized[p.center] - p.normalized[p.context])
     np.testing.assert_allclose(p.label, (1 + np.cos(np.pi * diff)) / 2, atol=1e-12)
 
@@ -104,10 +115,12 @@ def test_records_under_log_drop_non_positive_values_with_a_warning():
         warnings.simplefilter("error")
         with pytest.warns(UserWarning, match="dropped 1 of 43 records whose 'price' is <= -1"):
             ws.ValueVec(value_transform="log1p", epochs=5, min_count=2).fit(
-                df, text="name", value="price")
+                df, text="name", value="price"
+            )
     with pytest.raises(ws.ValueDataError, match="all 2 values"):
         ws.ValueVec(value_transform="log").fit(
-            pd.DataFrame({"t": ["a b", "c"], "v": [0.0, -1.0]}), text="t", value="v")
+            pd.DataFrame({"t": ["a b", "c"], "v": [0.0, -1.0]}), text="t", value="v"
+        )
     with pytest.raises(ws.ValueDataError, match="needs positive values"):  # tables still raise
         ws.ValueVec(value_transform="log").fit({"a": 0.0, "b": 1.0, "c": 2.0})
 
@@ -123,8 +136,10 @@ def test_cosent_kernel_matches_the_numpy_reference(seed):
         loss = cosent_grad(s, y, lam, out)
         assert loss == pytest.approx(cosent_reference(s, y, lam), rel=1e-9)
         h = 1e-5
-        num = [(cosent_reference(s + h * e, y, lam) - cosent_reference(s - h * e, y, lam))
-               / (2 * h) for e in np.eye(b)]
+        num = [
+            (cosent_reference(s + h * e, y, lam) - cosent_reference(s - h * e, y, lam)) / (2 * h)
+            for e in np.eye(b)
+        ]
         np.testing.assert_allclose(out, num, rtol=1e-4, atol=1e-6)
     flat = np.empty(3)
     assert cosent_grad(s[:3], np.ones(3, np.float32), 20.0, flat) == 0 and not flat.any()
@@ -147,10 +162,30 @@ def small_problem(seed=4, n=6, pairs=30, d=5):
 def run_objective(main, ctx, center, context, label, order, bs, lr, objective, scale):
     n, d = main.shape
     st = [np.zeros((n, 3, d), np.float32) for _ in range(2)]
-    stamps = [np.zeros(n, np.int64), np.zeros(n, np.int64), np.empty(n, np.int64),
-              np.empty(n, np.int64)]
-    return adam_epoch_objective(main, ctx, center, context, label, order, bs, lr, 0.9, 0.999,
-                                1e-8, *st, *stamps, 0, objective, scale)
+    stamps = [
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+    ]
+    return adam_epoch_objective(
+        main,
+        ctx,
+        center,
+        context,
+        label,
+        order,
+        bs,
+        lr,
+        0.9,
+        0.999,
+        1e-8,
+        *st,
+        *stamps,
+        0,
+        objective,
+        scale,
+    )
 
 
 def test_adam_with_the_mse_objective_is_the_mse_kernel():
@@ -160,8 +195,12 @@ def test_adam_with_the_mse_objective_is_the_mse_kernel():
     run_objective(m1, c1, *args[2:], 7, 0.05, MSE, 0.0)
     n, d = m2.shape
     st = [np.zeros((n, 3, d), np.float32) for _ in range(2)]
-    stamps = [np.zeros(n, np.int64), np.zeros(n, np.int64), np.empty(n, np.int64),
-              np.empty(n, np.int64)]
+    stamps = [
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+    ]
     adam_epoch(m2, c2, *args[2:], 7, 0.05, 0.9, 0.999, 1e-8, *st, *stamps, 0)
     np.testing.assert_allclose(m1, m2, atol=1e-6)
     np.testing.assert_allclose(c1, c2, atol=1e-6)
@@ -175,21 +214,28 @@ def test_adam_cosent_epoch_matches_a_numpy_reference():
     mom = {k: np.zeros_like(rm) for k in ("mm", "vm", "mc", "vc")}
     losses = []
     for step, lo in enumerate(range(0, len(order), bs), start=1):
-        batch = order[lo:lo + bs]
+        batch = order[lo : lo + bs]
         s = np.array([rm[center[p]] @ rc[context[p]] for p in batch])
         y = label[batch].astype(np.float64)
         losses.append(cosent_reference(s, y, lam))
         h = 1e-6
-        dl = np.array([(cosent_reference(s + h * e, y, lam) - cosent_reference(s - h * e, y, lam))
-                       / (2 * h) for e in np.eye(len(batch))])
+        dl = np.array(
+            [
+                (cosent_reference(s + h * e, y, lam) - cosent_reference(s - h * e, y, lam))
+                / (2 * h)
+                for e in np.eye(len(batch))
+            ]
+        )
         gm, gc = np.zeros_like(rm), np.zeros_like(rc)
         for q, p in enumerate(batch):
             u, v = rm[center[p]], rc[context[p]]
             gm[center[p]] += dl[q] * (v - s[q] * u)
             gc[context[p]] += dl[q] * (u - s[q] * v)
         a = lr * np.sqrt(1 - b2**step) / (1 - b1**step)
-        for w, gr, m, v, rows in ((rm, gm, mom["mm"], mom["vm"], set(center[batch])),
-                                  (rc, gc, mom["mc"], mom["vc"], set(context[batch]))):
+        for w, gr, m, v, rows in (
+            (rm, gm, mom["mm"], mom["vm"], set(center[batch])),
+            (rc, gc, mom["mc"], mom["vc"], set(context[batch])),
+        ):
             for r in rows:
                 m[r] = b1 * m[r] + (1 - b1) * gr[r]
                 v[r] = b2 * v[r] + (1 - b2) * gr[r] ** 2

@@ -14,12 +14,11 @@ def cosent_ref(s, y, lam):
     return np.log1p(np.exp(d[y[:, None] > y[None, :]]).sum())
 
 
-def value_sgd_reference(w, rows, center, context, label, order, lo, hi, bs, lr, objective,
-                        lam):
+def value_sgd_reference(w, rows, center, context, label, order, lo, hi, bs, lr, objective, lam):
     """The joint value step written plainly in float64."""
     w = w.astype(np.float64)
     for b0 in range(lo, hi, bs):
-        batch = order[b0:min(hi, b0 + bs)]
+        batch = order[b0 : min(hi, b0 + bs)]
         ri, rj = rows[center[batch]], rows[context[batch]]
         ni = np.linalg.norm(w[ri], axis=1)
         nj = np.linalg.norm(w[rj], axis=1)
@@ -30,8 +29,12 @@ def value_sgd_reference(w, rows, center, context, label, order, lo, hi, bs, lr, 
             g = (s + 1) / 2 - y
         else:
             h = 1e-6
-            g = np.array([(cosent_ref(s + h * e, y, lam) - cosent_ref(s - h * e, y, lam)) / (2 * h)
-                          for e in np.eye(len(s))])
+            g = np.array(
+                [
+                    (cosent_ref(s + h * e, y, lam) - cosent_ref(s - h * e, y, lam)) / (2 * h)
+                    for e in np.eye(len(s))
+                ]
+            )
         before = {r: np.linalg.norm(w[r]) for r in np.concatenate([ri, rj])}
         step = np.zeros_like(w)
         for q in range(len(batch)):
@@ -53,14 +56,14 @@ def test_joint_value_kernel_matches_the_numpy_reference(objective):
     context[context == center] = (context[context == center] + 1) % 6
     label = g.random(25).astype(np.float32)
     order = g.permutation(25).astype(np.int64)
-    ref = value_sgd_reference(w, rows, center, context, label, order, 3, 22, 6, 0.3, objective,
-                              5.0)
+    ref = value_sgd_reference(w, rows, center, context, label, order, 3, 22, 6, 0.3, objective, 5.0)
     out = w.copy()
     value_sgd(out, rows, center, context, label, order, 3, 22, 6, 0.3, objective, 5.0)
     np.testing.assert_allclose(out, ref, atol=2e-5)
     np.testing.assert_array_equal(out[[2, 4, 7]], w[[2, 4, 7]])  # rows without values
-    np.testing.assert_allclose(np.linalg.norm(out, axis=1), np.linalg.norm(w, axis=1),
-                               rtol=1e-5)  # value steps rotate, skip-gram owns the norms
+    np.testing.assert_allclose(
+        np.linalg.norm(out, axis=1), np.linalg.norm(w, axis=1), rtol=1e-5
+    )  # value steps rotate, skip-gram owns the norms
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +72,14 @@ def topics():
 
 
 def test_held_out_words_get_their_topic_value_back(topics):
-    r = ws.evaluate.value_holdout(ws.ValueVec(semantic_weight=0.8), topics, text="text",
-                                  value="value", seed=1, return_models=True)
+    r = ws.evaluate.value_holdout(
+        ws.ValueVec(semantic_weight=0.8),
+        topics,
+        text="text",
+        value="value",
+        seed=1,
+        return_models=True,
+    )
     joint, plain = r.pop("models")
     assert r["n_test"] == 26 and r["n_train"] == 104
     assert r["spearman"] > 0.9
@@ -120,7 +129,8 @@ def test_joint_from_a_word_table_and_an_external_corpus(topics, tmp_path):
     corpus_file = tmp_path / "corpus.txt"
     corpus_file.write_text("\n".join(topics["text"]) + "\n")
     from_path = ws.ValueVec(semantic_weight=0.7, epochs=20, seed=4).fit(
-        word_values, corpus=corpus_file)
+        word_values, corpus=corpus_file
+    )
     assert sorted(from_path.wv.index_to_key) == sorted(vv.wv.index_to_key)
 
 
@@ -195,8 +205,7 @@ def test_joint_defaults_block_and_value_passes_keep_pace_with_the_text(topics):
     tokens = int(vv.wv.counts.sum())
     want = -(-tokens * vv.text_epochs // len(vv.pairs_))
     assert want > 5 and vv.value_epochs_ == want
-    more = ws.ValueVec(semantic_weight=0.8, epochs=want + 3).fit(topics, text="text",
-                                                                 value="value")
+    more = ws.ValueVec(semantic_weight=0.8, epochs=want + 3).fit(topics, text="text", value="value")
     assert more.value_epochs_ == want + 3  # epochs is the floor
     cos = ws.ValueVec(semantic_weight=0.8, objective="cosent", epochs=5)
     cos.fit(topics, text="text", value="value")

@@ -19,9 +19,26 @@ def test_datasets_train_similar(tmp_path, capsys):
     assert df["keyword"].tolist() == [w for w, _ in ARTICLE_COLORS]
     model = tmp_path / "colors.wsv"
     pairs = tmp_path / "pairs.csv"
-    out = run(capsys, "train", "valuevec", str(csv), "--word", "keyword", "--value",
-              "estimated_value", "-o", str(model), "--dim", "8", "--epochs", "200",
-              "--pairs-out", str(pairs), "--article", "--json")
+    out = run(
+        capsys,
+        "train",
+        "valuevec",
+        str(csv),
+        "--word",
+        "keyword",
+        "--value",
+        "estimated_value",
+        "-o",
+        str(model),
+        "--dim",
+        "8",
+        "--epochs",
+        "200",
+        "--pairs-out",
+        str(pairs),
+        "--article",
+        "--json",
+    )
     res = json.loads(out)
     assert res["words"] == 30 and res["pairs"] == 204 and res["epochs_trained"] == 200
     assert res["alignment"]["spearman"] > 0.5
@@ -31,24 +48,78 @@ def test_datasets_train_similar(tmp_path, capsys):
     near = json.loads(run(capsys, "similar", str(model), "crimson", "-n", "3", "--json"))
     assert near["crimson"][0]["word"] in {"light-crimson", "deep-crimson", "bright-crimson"}
     # the defaults (no tuning) align far better than the article's settings
-    res = json.loads(run(capsys, "train", "valuevec", str(csv), "--word", "keyword", "--value",
-                         "estimated_value", "-o", str(tmp_path / "d.wsv"), "--json"))
+    res = json.loads(
+        run(
+            capsys,
+            "train",
+            "valuevec",
+            str(csv),
+            "--word",
+            "keyword",
+            "--value",
+            "estimated_value",
+            "-o",
+            str(tmp_path / "d.wsv"),
+            "--json",
+        )
+    )
     assert res["alignment"]["spearman"] >= 0.95
 
 
 def test_records_with_where_and_errors(tmp_path, capsys):
-    rows = [("cheap bunk room", 20), ("cheap shared room", 25), ("luxury villa pool", 400),
-            ("luxury penthouse", 350), ("room near beach", 0), ("villa pool beach", 300)] * 3
+    rows = [
+        ("cheap bunk room", 20),
+        ("cheap shared room", 25),
+        ("luxury villa pool", 400),
+        ("luxury penthouse", 350),
+        ("room near beach", 0),
+        ("villa pool beach", 300),
+    ] * 3
     f = tmp_path / "listings.csv"
     pd.DataFrame(rows, columns=["title", "price"]).to_csv(f, index=False)
-    main(["train", "valuevec", str(f), "--text", "title", "--value", "price",
-          "--value-transform", "log", "--min-count", "3", "--epochs", "50",
-          "-o", str(tmp_path / "p0.wsv")])
+    main(
+        [
+            "train",
+            "valuevec",
+            str(f),
+            "--text",
+            "title",
+            "--value",
+            "price",
+            "--value-transform",
+            "log",
+            "--min-count",
+            "3",
+            "--epochs",
+            "50",
+            "-o",
+            str(tmp_path / "p0.wsv"),
+        ]
+    )
     assert "warning: value_transform='log': dropped 3 of 18 records" in capsys.readouterr().err
-    res = json.loads(run(capsys, "train", "valuevec", str(f), "--text", "title", "--value",
-                         "price", "--where", "price > 0", "--value-transform", "log",
-                         "--min-count", "3", "--epochs", "50", "-o", str(tmp_path / "p.wsv"),
-                         "--json"))
+    res = json.loads(
+        run(
+            capsys,
+            "train",
+            "valuevec",
+            str(f),
+            "--text",
+            "title",
+            "--value",
+            "price",
+            "--where",
+            "price > 0",
+            "--value-transform",
+            "log",
+            "--min-count",
+            "3",
+            "--epochs",
+            "50",
+            "-o",
+            str(tmp_path / "p.wsv"),
+            "--json",
+        )
+    )
     assert res["highest"][0]["word"] in {"villa", "luxury", "pool", "penthouse"}
     with pytest.raises(SystemExit):
         main(["train", "valuevec", str(f), "--value", "price", "-o", str(tmp_path / "x.wsv")])

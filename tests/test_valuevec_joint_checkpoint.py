@@ -20,8 +20,9 @@ from wordspace.io.native import PartialModelWarning, read_native
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 
 # 2,500 records of 12 words: 30,000 tokens, 3 text jobs per pass (10,000 words each)
-P = dict(semantic_weight=0.7, vector_size=12, epochs=6, text_epochs=3, min_count=2,
-         workers=1, seed=7)
+P = dict(
+    semantic_weight=0.7, vector_size=12, epochs=6, text_epochs=3, min_count=2, workers=1, seed=7
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +61,9 @@ def _same(a, b):
 
 
 @pytest.mark.parametrize("stop, epoch, job", [(6, 1, 2), (4, 1, 0)])
-def test_interrupted_joint_fit_resumes_bit_for_bit(tmp_path, monkeypatch, records, reference,
-                                                   stop, epoch, job):
+def test_interrupted_joint_fit_resumes_bit_for_bit(
+    tmp_path, monkeypatch, records, reference, stop, epoch, job
+):
     ck = tmp_path / "joint.ckpt"
     m = ValueVec(**P, checkpoint_path=str(ck), checkpoint_every=1e-9)
     stopper = StopAtJob(monkeypatch, stop)
@@ -107,7 +109,8 @@ def test_joint_resume_refuses_other_parameters_and_other_data(tmp_path, monkeypa
     stopper = StopAtJob(monkeypatch, 5)
     with pytest.raises(KeyboardInterrupt):
         ValueVec(**P, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(
-            records, text="text", value="value")
+            records, text="text", value="value"
+        )
     monkeypatch.setattr(w2v_kernels, "train_job", stopper.real)
     with pytest.raises(CheckpointError, match="text_window=5 in the checkpoint, 3 here"):
         ValueVec.resume(ck, text_window=3)
@@ -134,7 +137,8 @@ def test_joint_resume_with_two_workers_finishes(tmp_path, monkeypatch, records, 
     stopper = StopAtJob(monkeypatch, 5)
     with pytest.raises(KeyboardInterrupt):
         ValueVec(**P, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(
-            records, text="text", value="value")
+            records, text="text", value="value"
+        )
     monkeypatch.setattr(w2v_kernels, "train_job", stopper.real)
     r = ValueVec.resume(ck, workers=2).fit(records, text="text", value="value")
     assert r.training_complete_ and r.epochs_trained_ == 3
@@ -156,10 +160,12 @@ def test_checkpoints_without_interrupt_leave_the_result_unchanged(tmp_path, reco
 def test_kill9_and_resume_joint_is_bit_for_bit(tmp_path):
     path = tmp_path / "records.csv"
     datasets.topic_records(n_topics=5, words_per_topic=12, n_records=4000, seed=4).to_csv(
-        path, index=False)
+        path, index=False
+    )
     params = dict(P, text_epochs=40, epochs=20, vector_size=24)
-    r, ref = _kill9_then_resume(tmp_path, "valuevec", ValueVec, params, str(path),
-                                {"text": "text", "value": "value"})
+    r, ref = _kill9_then_resume(
+        tmp_path, "valuevec", ValueVec, params, str(path), {"text": "text", "value": "value"}
+    )
     _same(r, ref)
 
 
@@ -168,17 +174,41 @@ def _cli(args, cwd, **kw):
     env = dict(os.environ)
     env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
     env["COLUMNS"] = "200"
-    return subprocess.Popen([sys.executable, "-m", "wordspace.cli", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wordspace.cli", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def test_cli_joint_interrupt_and_resume(tmp_path):
     data = tmp_path / "records.csv"
     datasets.topic_records(n_topics=5, words_per_topic=12, n_records=3000, seed=4).to_csv(
-        data, index=False)
-    common = ["--text", "text", "--value", "value", "--semantic-weight", "0.7",
-              "--text-epochs", "40", "--epochs", "20", "--min-count", "2", "--workers", "1",
-              "--vector-size", "16", "--json"]
+        data, index=False
+    )
+    common = [
+        "--text",
+        "text",
+        "--value",
+        "value",
+        "--semantic-weight",
+        "0.7",
+        "--text-epochs",
+        "40",
+        "--epochs",
+        "20",
+        "--min-count",
+        "2",
+        "--workers",
+        "1",
+        "--vector-size",
+        "16",
+        "--json",
+    ]
     a = tmp_path / "a.wsv"
     done = _cli(["train", "valuevec", str(data), "-o", str(a), *common], tmp_path)
     out, err = done.communicate(timeout=300)
@@ -187,8 +217,10 @@ def test_cli_joint_interrupt_and_resume(tmp_path):
     before = b"an older file the interrupted run must leave alone"
     b.write_bytes(before)
     ck = tmp_path / "b.ckpt"
-    proc = _cli(["train", "valuevec", str(data), "-o", str(b), "--checkpoint-every", "0.1s",
-                 *common], tmp_path)
+    proc = _cli(
+        ["train", "valuevec", str(data), "-o", str(b), "--checkpoint-every", "0.1s", *common],
+        tmp_path,
+    )
     try:
         deadline = time.monotonic() + 120
         while not ck.exists():
@@ -205,12 +237,26 @@ def test_cli_joint_interrupt_and_resume(tmp_path):
     assert "% of the text); nothing saved" in err and f"--resume {ck}" in err
     assert out == "" and b.read_bytes() == before
     assert read_native(ck)[1]["complete"] is False
-    bad = _cli(["train", "valuevec", str(data), "-o", str(b), "--resume", str(ck), *common,
-                "--text-window", "3"], tmp_path)
+    bad = _cli(
+        [
+            "train",
+            "valuevec",
+            str(data),
+            "-o",
+            str(b),
+            "--resume",
+            str(ck),
+            *common,
+            "--text-window",
+            "3",
+        ],
+        tmp_path,
+    )
     _, err = bad.communicate(timeout=120)
     assert bad.returncode == 2 and "--text-window=5 in the checkpoint, 3 here" in err
-    again = _cli(["train", "valuevec", str(data), "-o", str(b), "--resume", str(ck), *common],
-                 tmp_path)
+    again = _cli(
+        ["train", "valuevec", str(data), "-o", str(b), "--resume", str(ck), *common], tmp_path
+    )
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     va, (vb, mb) = read_native(a)[0], read_native(b)
@@ -227,9 +273,12 @@ def test_partial_fit_continues_on_more_records(records, reference):
     m = ValueVec(**P).fit(records, text="text", value="value")
     before = m.syn0_.copy()
     old = m.word_values_.set_index("word")
-    with pytest.warns(UserWarning, match=r"keeps the vocabulary of fit\(\): 1 of the "
-                                         r"\d+ distinct words of the text \(6 of [\d,]+ "
-                                         "tokens\\) are not in it"):
+    with pytest.warns(
+        UserWarning,
+        match=r"keeps the vocabulary of fit\(\): 1 of the "
+        r"\d+ distinct words of the text \(6 of [\d,]+ "
+        "tokens\\) are not in it",
+    ):
         m.partial_fit(more, text="text", value="value")
     assert m.training_complete_ and m.epochs_trained_ == 6 and len(m.loss_history_) == 6
     np.testing.assert_array_equal(m.loss_history_[:3], reference.loss_history_)
@@ -239,8 +288,9 @@ def test_partial_fit_continues_on_more_records(records, reference):
     # values merged: count-weighted means of the two tables
     from wordspace.train.valuevec.values import records_to_word_values
 
-    new = records_to_word_values(more["text"].tolist(), more["value"], min_count=2,
-                                 prior_weight=10.0).set_index("word")
+    new = records_to_word_values(
+        more["text"].tolist(), more["value"], min_count=2, prior_weight=10.0
+    ).set_index("word")
     merged = m.word_values_.set_index("word")
     w = "tawa"
     n0, n1 = old.loc[w, "count"], new.loc[w, "count"]
@@ -254,8 +304,9 @@ def test_partial_fit_continues_on_more_records(records, reference):
 def test_partial_fit_on_text_only_keeps_the_values(records):
     m = ValueVec(**P).fit(records, text="text", value="value")
     pairs, wvals = m.pairs_, m.word_values_.copy()
-    texts = datasets.topic_records(n_topics=5, words_per_topic=12, n_records=800,
-                                   seed=5)["text"].tolist()
+    texts = datasets.topic_records(n_topics=5, words_per_topic=12, n_records=800, seed=5)[
+        "text"
+    ].tolist()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # every word is known: no warning
         m.partial_fit(corpus=texts)
@@ -263,8 +314,7 @@ def test_partial_fit_on_text_only_keeps_the_values(records):
     assert m.epochs_trained_ == 6
 
 
-def test_partial_fit_after_load_and_after_resume_is_bit_for_bit(tmp_path, monkeypatch,
-                                                                 records):
+def test_partial_fit_after_load_and_after_resume_is_bit_for_bit(tmp_path, monkeypatch, records):
     more = datasets.topic_records(n_topics=5, words_per_topic=12, n_records=2500, seed=9)
     m = ValueVec(**P).fit(records, text="text", value="value")
     m.save(tmp_path / "m.wsv")

@@ -164,8 +164,9 @@ def test_oov_error_names_the_casing_that_exists():
     wv = WordVectors(["King", "London", "the", "kin"], np.eye(4, dtype=np.float32))
     with pytest.raises(OutOfVocabularyError) as exc:
         wv.most_similar("king")
-    assert str(exc.value) == ("'king' is not in the vocabulary (4 words), but 'King' is: "
-                              "lookups are case-sensitive")
+    assert str(exc.value) == (
+        "'king' is not in the vocabulary (4 words), but 'King' is: lookups are case-sensitive"
+    )
     assert exc.value.case_variants == ["King"] and exc.value.suggestions[0] == "King"
     with pytest.raises(OutOfVocabularyError, match="but 'London' is"):
         wv.similarity("LONDON", "the")

@@ -74,8 +74,10 @@ def test_neighbours_skip_nonfinite_rows(pair, word):
 
 def test_full_score_arrays_mark_nonfinite_rows_nan(pair):
     wv, _ = pair
-    for scores in (wv.most_similar("g0w1", topn=None),
-                   wv.most_similar_cosmul(["g0w1"], ["g1w1"], topn=None)):
+    for scores in (
+        wv.most_similar("g0w1", topn=None),
+        wv.most_similar_cosmul(["g0w1"], ["g1w1"], topn=None),
+    ):
         assert set(np.flatnonzero(np.isnan(scores))) == set(wv.nonfinite_rows.tolist())
 
 
@@ -130,8 +132,12 @@ def test_value_alignment_leaves_nonfinite_rows_out(pair):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(2, 40), st.integers(1, 6),
-       st.lists(st.sampled_from([np.nan, np.inf, -np.inf, 1e30, -3e38]), max_size=12))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 40),
+    st.integers(1, 6),
+    st.lists(st.sampled_from([np.nan, np.inf, -np.inf, 1e30, -3e38]), max_size=12),
+)
 def test_random_damage_never_reaches_a_result(seed, n, d, damage):
     rng = np.random.default_rng(seed)
     vecs = rng.standard_normal((n, d)).astype(np.float32)
@@ -144,8 +150,11 @@ def test_random_damage_never_reaches_a_result(seed, n, d, damage):
     unit = wv.get_normed_vectors()
     assert np.isfinite(unit[good]).all()
     for q in good[:3]:
-        for res in (wv.most_similar(f"w{q}", topn=n), wv.most_similar_many([f"w{q}"], topn=n)[0],
-                    wv.most_similar_cosmul([f"w{q}"], topn=n)):
+        for res in (
+            wv.most_similar(f"w{q}", topn=n),
+            wv.most_similar_many([f"w{q}"], topn=n)[0],
+            wv.most_similar_cosmul([f"w{q}"], topn=n),
+        ):
             idx = [wv.get_index(w) for w, _ in res]
             assert sorted(idx) == [i for i in good if i != q]
             assert all(np.isfinite(s) for _, s in res)

@@ -18,8 +18,9 @@ def test_order_counts_min_count():
     assert v.counts.dtype == np.int64 and v.counts.tolist() == [10, 6, 6, 3, 2, 1]
     v3 = Vocabulary.build([["a"] * 10 + ["b"] * 6 + ["d"] * 3 + ["e"] * 2], min_count=3)
     assert v3.index_to_key == ["a", "b", "d"] and v3.total_words == 21
-    assert Vocabulary.build([["x", "y", "y", "z", "z", "z"]], min_count=1,
-                            max_vocab_size=2).index_to_key == ["z", "y"]
+    assert Vocabulary.build(
+        [["x", "y", "y", "z", "z", "z"]], min_count=1, max_vocab_size=2
+    ).index_to_key == ["z", "y"]
     # max_final_vocab drops a whole count class (b and c tie at 6)
     vf = Vocabulary.from_counts({"a": 10, "b": 6, "c": 6, "d": 3}, min_count=1, max_final_vocab=2)
     assert vf.index_to_key == ["a"] and vf.min_count == 7
@@ -49,10 +50,9 @@ def test_noise_distribution():
     t = v.noise_distribution(0.75)
     assert t[-1] == NOISE_TABLE_DOMAIN and np.all(np.diff(t) > 0)
     probs = np.diff(np.concatenate([[0], t])) / t[-1]
-    w = v.counts ** 0.75
+    w = v.counts**0.75
     np.testing.assert_allclose(probs, w / w.sum(), rtol=1e-6)
-    draws = np.searchsorted(t, np.random.default_rng(0).integers(0, t[-1], 200_000),
-                            side="right")
+    draws = np.searchsorted(t, np.random.default_rng(0).integers(0, t[-1], 200_000), side="right")
     np.testing.assert_allclose(np.bincount(draws, minlength=6) / 200_000, w / w.sum(), atol=0.005)
     uni = np.diff(np.concatenate([[0], v.noise_distribution(0.0)]))
     assert uni.max() - uni.min() <= 1
@@ -101,5 +101,5 @@ def test_noise_alias_table_is_exact():
     # probability of each outcome implied by the table
     p = thr / 2.0**32 / n
     np.add.at(p, alias, (1 - thr / 2.0**32) / n)
-    w = v.counts ** 0.75
+    w = v.counts**0.75
     np.testing.assert_allclose(p, w / w.sum(), rtol=1e-6, atol=1e-12)

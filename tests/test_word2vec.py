@@ -28,10 +28,17 @@ def _topics(n_sent=400, seed=0, length=12):
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, epochs=5, workers=1, seed=3)
 
 
-@pytest.mark.parametrize("arch", [
-    dict(sg=1), dict(sg=0), dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=3),
-    dict(sg=1, shared_negatives=True), dict(sg=0, cbow_mean=0, alpha=0.01),
-])
+@pytest.mark.parametrize(
+    "arch",
+    [
+        dict(sg=1),
+        dict(sg=0),
+        dict(sg=1, hs=1, negative=0),
+        dict(sg=0, hs=1, negative=3),
+        dict(sg=1, shared_negatives=True),
+        dict(sg=0, cbow_mean=0, alpha=0.01),
+    ],
+)
 def test_planted_topics_are_separated(arch):
     sents, a, b = _topics()
     m = Word2Vec(**{**SMALL, **arch}).fit(sents)
@@ -61,8 +68,16 @@ def test_reproducible_with_one_worker():
 
 def test_every_epoch_trains_whole_corpus_and_lr_ends_at_min_alpha():
     sents, _, _ = _topics(300)
-    m = Word2Vec(**{**SMALL, "workers": 2, "epochs": 4, "alpha": 0.05, "min_alpha": 0.001,
-                    "batch_words": 100}).fit(sents)
+    m = Word2Vec(
+        **{
+            **SMALL,
+            "workers": 2,
+            "epochs": 4,
+            "alpha": 0.05,
+            "min_alpha": 0.001,
+            "batch_words": 100,
+        }
+    ).fit(sents)
     assert [s["words"] for s in m.epoch_stats_] == [300 * 12] * 4
     assert [s["trained_words"] for s in m.epoch_stats_] == [300 * 12] * 4  # sample=0
     assert m.epoch_stats_[-1]["alpha_end"] == pytest.approx(0.001, rel=1e-5)
@@ -94,22 +109,39 @@ def test_loss_decreases_and_callbacks():
         def on_epoch_end(self, model):
             seen.append(model.epochs_trained_)
 
-    m = Word2Vec(**{**SMALL, "compute_loss": True, "epochs": 4,
-                    "callbacks": [CB(), lambda model, e: seen.append(-e)]}).fit(sents)
+    m = Word2Vec(
+        **{
+            **SMALL,
+            "compute_loss": True,
+            "epochs": 4,
+            "callbacks": [CB(), lambda model, e: seen.append(-e)],
+        }
+    ).fit(sents)
     assert len(m.loss_history_) == 4 and m.loss_history_[-1] < m.loss_history_[0]
     assert m.get_latest_training_loss() == m.loss_history_[-1]
     assert seen == [1, -1, 2, -2, 3, -3, 4, -4]
     assert all(isinstance(x, float) for x in m.loss_history_)
 
 
-@pytest.mark.parametrize("kw,msg", [
-    (dict(window=-1), "window"), (dict(window=0), "window"), (dict(sg=2), "sg must be 0"),
-    (dict(negative=0, hs=0), "negative=0 with hs=0"), (dict(vector_size=0), "vector_size"),
-    (dict(min_count=0), "min_count"), (dict(sample=-1), "sample"), (dict(alpha=0), "alpha"),
-    (dict(min_alpha=1.0), "min_alpha"), (dict(epochs=0), "epochs"), (dict(workers=0), "workers"),
-    (dict(hs=0.5), "hs"), (dict(callbacks=[3]), "callback"),
-    (dict(shared_negatives=1), "shared_negatives"),
-])
+@pytest.mark.parametrize(
+    "kw,msg",
+    [
+        (dict(window=-1), "window"),
+        (dict(window=0), "window"),
+        (dict(sg=2), "sg must be 0"),
+        (dict(negative=0, hs=0), "negative=0 with hs=0"),
+        (dict(vector_size=0), "vector_size"),
+        (dict(min_count=0), "min_count"),
+        (dict(sample=-1), "sample"),
+        (dict(alpha=0), "alpha"),
+        (dict(min_alpha=1.0), "min_alpha"),
+        (dict(epochs=0), "epochs"),
+        (dict(workers=0), "workers"),
+        (dict(hs=0.5), "hs"),
+        (dict(callbacks=[3]), "callback"),
+        (dict(shared_negatives=1), "shared_negatives"),
+    ],
+)
 def test_invalid_parameters_fail_before_any_work(kw, msg):
     # the corpus path does not exist: validation must come first
     with pytest.raises(ParameterError, match=msg):

@@ -67,8 +67,24 @@ def test_skipgram_negative_sampling(weights):
     syn0_ref[ctx] += work_ref
     work = np.zeros(5, np.float32)
     nothing = np.zeros(1, np.uint8), np.zeros(1, np.int32)
-    loss = sg_update(syn0, syn1neg, syn1, ctx, word, negs, 3, nothing[0], nothing[1], 0,
-                     np.float32(alpha), np.zeros(5, np.float32), work, True, False, True)
+    loss = sg_update(
+        syn0,
+        syn1neg,
+        syn1,
+        ctx,
+        word,
+        negs,
+        3,
+        nothing[0],
+        nothing[1],
+        0,
+        np.float32(alpha),
+        np.zeros(5, np.float32),
+        work,
+        True,
+        False,
+        True,
+    )
     np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1neg, syn1neg_ref, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(loss_ref, rel=1e-5)
@@ -85,8 +101,24 @@ def test_skipgram_hierarchical_softmax_and_both(weights):
     syn0_ref = syn0.astype(np.float64).copy()
     syn0_ref[ctx] += w_hs + w_ns
     work = np.zeros(5, np.float32)
-    loss = sg_update(syn0, syn1neg, syn1, ctx, word, negs, 2, code, point, 3,
-                     np.float32(alpha), np.zeros(5, np.float32), work, True, True, True)
+    loss = sg_update(
+        syn0,
+        syn1neg,
+        syn1,
+        ctx,
+        word,
+        negs,
+        2,
+        code,
+        point,
+        3,
+        np.float32(alpha),
+        np.zeros(5, np.float32),
+        work,
+        True,
+        True,
+        True,
+    )
     np.testing.assert_allclose(syn1, syn1_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1neg, syn1neg_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)
@@ -110,8 +142,26 @@ def test_cbow_negative_sampling(weights, cbow_mean):
     neu1 = np.zeros(5, np.float32)
     work = np.zeros(5, np.float32)
     nothing = np.zeros(1, np.uint8), np.zeros(1, np.int32)
-    loss = cbow_update(syn0, syn1neg, syn1, ctx, 4, word, negs, 2, nothing[0], nothing[1], 0,
-                       np.float32(alpha), neu1, work, cbow_mean, True, False, True)
+    loss = cbow_update(
+        syn0,
+        syn1neg,
+        syn1,
+        ctx,
+        4,
+        word,
+        negs,
+        2,
+        nothing[0],
+        nothing[1],
+        0,
+        np.float32(alpha),
+        neu1,
+        work,
+        cbow_mean,
+        True,
+        False,
+        True,
+    )
     np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1neg, syn1neg_ref, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(loss_ref, rel=1e-5)

@@ -33,9 +33,23 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 def build_site(dest: Path) -> None:
     """``mkdocs build --strict`` of this tree into ``dest``, offline."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                    "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(dest),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -57,10 +71,19 @@ def browser(profile: str, width: int, height: int):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
@@ -71,13 +94,17 @@ def _settle(driver) -> None:
     """Wait until the page's images have loaded (the walkthrough's figures)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
-        "return document.readyState === 'complete' && "
-        "Array.from(document.images).every(i => i.complete)"))
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script(
+            "return document.readyState === 'complete' && "
+            "Array.from(document.images).every(i => i.complete)"
+        )
+    )
 
 
-def shoot(url: str, png: Path, *, width: int, height: int, full: bool = False,
-          max_height: int = 3600) -> tuple[int, int]:
+def shoot(
+    url: str, png: Path, *, width: int, height: int, full: bool = False, max_height: int = 3600
+) -> tuple[int, int]:
     """Screenshot ``url`` into ``png``: the first ``height`` pixels, or with ``full`` the whole
     page (at most ``max_height``). Returns the image size."""
     from PIL import Image
@@ -109,13 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-site", default=None, help="build the site here and keep it")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=900)
-    ap.add_argument("--max-height", type=int, default=3600,
-                    help="cap of the walkthrough's whole-page capture, in pixels")
+    ap.add_argument(
+        "--max-height",
+        type=int,
+        default=3600,
+        help="cap of the walkthrough's whole-page capture, in pixels",
+    )
     args = ap.parse_args(argv)
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
     if missing:
-        print(f"needs {' and '.join(missing)} (apt-get install chromium chromium-driver)",
-              file=sys.stderr)
+        print(
+            f"needs {' and '.join(missing)} (apt-get install chromium chromium-driver)",
+            file=sys.stderr,
+        )
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -124,10 +157,18 @@ def main(argv: list[str] | None = None) -> int:
         build_site(site)
         httpd, base = serve(site)
         try:
-            for name, path, full in (("site_home.png", "/", False),
-                                     ("site_walkthrough.png", "/walkthrough/", True)):
-                w, h = shoot(base + path, out / name, width=args.width, height=args.height,
-                             full=full, max_height=args.max_height)
+            for name, path, full in (
+                ("site_home.png", "/", False),
+                ("site_walkthrough.png", "/walkthrough/", True),
+            ):
+                w, h = shoot(
+                    base + path,
+                    out / name,
+                    width=args.width,
+                    height=args.height,
+                    full=full,
+                    max_height=args.max_height,
+                )
                 print(f"{out / name}: {w}x{h}")
         finally:
             httpd.shutdown()

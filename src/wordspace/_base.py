@@ -29,9 +29,25 @@ import numpy as np
 from wordspace._html import estimator_html, short_repr
 from wordspace.errors import ParameterError, TrainingDivergedError
 
-__all__ = ["Estimator", "Rule", "is_int", "is_num", "is_finite_num", "is_bool", "mix_seed",
-           "check_finite", "integer", "number", "boolean", "choice", "rule", "callbacks_rule",
-           "validate_params", "CALLBACK_HOOKS", "jsonable"]
+__all__ = [
+    "Estimator",
+    "Rule",
+    "is_int",
+    "is_num",
+    "is_finite_num",
+    "is_bool",
+    "mix_seed",
+    "check_finite",
+    "integer",
+    "number",
+    "boolean",
+    "choice",
+    "rule",
+    "callbacks_rule",
+    "validate_params",
+    "CALLBACK_HOOKS",
+    "jsonable",
+]
 
 E = TypeVar("E", bound="Estimator")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,8 +85,14 @@ def is_bool(x: Any) -> bool:
     return isinstance(x, bool | np.bool_)
 
 
-def check_finite(arrays: Mapping[str, np.ndarray], *, where: str, fix: str,
-                 loss: float | None = None, max_loss: float | None = None) -> None:
+def check_finite(
+    arrays: Mapping[str, np.ndarray],
+    *,
+    where: str,
+    fix: str,
+    loss: float | None = None,
+    max_loss: float | None = None,
+) -> None:
     """Raise :class:`TrainingDivergedError` when ``loss`` or any array holds NaN or inf.
 
     One float64 sum per array (no temporary of the array's size): a NaN or inf anywhere makes
@@ -110,17 +132,23 @@ class Rule:
                 raise ParameterError(self.message.format(name=name, value=value, **params))
 
 
-def integer(*names: str, min: int = 1, optional: bool = False,
-            message: str | None = None) -> Rule:
+def integer(*names: str, min: int = 1, optional: bool = False, message: str | None = None) -> Rule:
     """An integer >= ``min`` (or None when ``optional``)."""
     none = " or None" if optional else ""
     msg = message or f"{{name}} must be an integer >= {min}{none}, got {{value!r}}"
     return Rule(names, lambda v, p: (optional and v is None) or (is_int(v) and v >= min), msg)
 
 
-def number(*names: str, low: float = -math.inf, high: float = math.inf,
-           low_open: bool = True, high_open: bool = True, message: str | None = None) -> Rule:
+def number(
+    *names: str,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = True,
+    high_open: bool = True,
+    message: str | None = None,
+) -> Rule:
     """A finite number in the interval (open ends by default)."""
+
     def ok(v: Any, p: Mapping[str, Any]) -> bool:
         if not is_finite_num(v):
             return False
@@ -142,8 +170,7 @@ def choice(*names: str, options: tuple[Any, ...], message: str | None = None) ->
     def ok(v: Any, p: Mapping[str, Any]) -> bool:
         return isinstance(v, str | int | type(None)) and not isinstance(v, float) and v in options
 
-    msg = message or ("{name} must be one of " + ", ".join(map(repr, options))
-                      + "; got {value!r}")
+    msg = message or ("{name} must be one of " + ", ".join(map(repr, options)) + "; got {value!r}")
     return Rule(names, ok, msg)
 
 
@@ -156,15 +183,21 @@ CALLBACK_HOOKS = ("on_epoch_end", "on_epoch_begin", "on_train_begin", "on_train_
 
 
 def _callbacks_ok(v: Any, p: Any) -> bool:
-    return (isinstance(v, Sequence) and not isinstance(v, str)
-            and all(callable(cb) or any(hasattr(cb, m) for m in CALLBACK_HOOKS) for cb in v))
+    return (
+        isinstance(v, Sequence)
+        and not isinstance(v, str)
+        and all(callable(cb) or any(hasattr(cb, m) for m in CALLBACK_HOOKS) for cb in v)
+    )
 
 
 def callbacks_rule() -> Rule:
     """The ``callbacks`` parameter: a list of hook objects or ``f(model, epoch)`` functions."""
-    return rule("callbacks", ok=_callbacks_ok,
-                message="callbacks must be a list or tuple of callables or objects with "
-                        "on_epoch_end() and the like; got {value!r}")
+    return rule(
+        "callbacks",
+        ok=_callbacks_ok,
+        message="callbacks must be a list or tuple of callables or objects with "
+        "on_epoch_end() and the like; got {value!r}",
+    )
 
 
 # ------------------------------------------------------------------------------- the base
@@ -173,6 +206,7 @@ def validate_params(*rules: Rule) -> Callable[[F], F]:
     before each call, as scikit-learn's ``validate_params`` does: a :class:`ParameterError`
     names the argument, the value and what is allowed. Arguments left at their defaults are
     checked too."""
+
     def deco(fn: F) -> F:
         sig = inspect.signature(fn)
 
@@ -232,7 +266,8 @@ class Estimator:
             if name not in valid:
                 raise ParameterError(
                     f"unknown parameter {name!r} for {type(self).__name__}; valid: "
-                    + ", ".join(valid))
+                    + ", ".join(valid)
+                )
             if sep:
                 nested.setdefault(name, {})[sub] = value
             else:
@@ -317,7 +352,8 @@ class Estimator:
     def _check_fitted(self, action: str = "use it") -> None:
         if not self.is_fitted:
             raise ParameterError(
-                f"this {type(self).__name__} is not fitted yet; call fit() before you {action}")
+                f"this {type(self).__name__} is not fitted yet; call fit() before you {action}"
+            )
 
 
 def jsonable(v: Any) -> Any:
@@ -340,6 +376,3 @@ def jsonable(v: Any) -> Any:
     if isinstance(v, str | int | float | bool | type(None)):
         return v
     return repr(v)
-
-
-

@@ -87,8 +87,7 @@ _DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
 class _Guarded(io.RawIOBase):
     """A decompressing stream whose errors become the caller's typed error with the path."""
 
-    def __init__(self, raw: io.BufferedIOBase, path: Path, kind: str,
-                 error: type[WordspaceError]):
+    def __init__(self, raw: io.BufferedIOBase, path: Path, kind: str, error: type[WordspaceError]):
         super().__init__()
         self._raw = raw
         self._path = path
@@ -118,7 +117,9 @@ class _Guarded(io.RawIOBase):
             super().close()
 
 
-def open_binary(path: str | os.PathLike[str], *, error: type[WordspaceError] = FormatError) -> IO[bytes]:
+def open_binary(
+    path: str | os.PathLike[str], *, error: type[WordspaceError] = FormatError
+) -> IO[bytes]:
     """Open a file for reading bytes, decompressing .gz/.bz2/.xz transparently.
 
     Compression is detected by the magic bytes; a name ending in ``.gz``/``.bz2``/``.xz``

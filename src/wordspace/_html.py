@@ -27,8 +27,7 @@ def num(x: Any, digits: int = 3) -> str:
     return f"{v:,.{digits}f}"
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]],
-          numeric: Sequence[int] = ()) -> str:
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
     """An HTML table; ``rows`` hold HTML already (escape text first); ``numeric`` columns
     align right."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -60,8 +59,11 @@ def estimator_html(est: Any) -> str:
     params = est.get_params(deep=False)
     rows = [(k, f"<code>{escape(short_repr(v))}</code>") for k, v in sorted(params.items())]
     fitted = bool(getattr(est, "is_fitted", False))
-    parts = [f"<div><b>{escape(type(est).__name__)}</b> · "
-             + ("fitted" if fitted else "not fitted") + kv(rows)]
+    parts = [
+        f"<div><b>{escape(type(est).__name__)}</b> · "
+        + ("fitted" if fitted else "not fitted")
+        + kv(rows)
+    ]
     if fitted:
         fit_rows: list[tuple[str, Any]] = []
         wv = getattr(est, "wv", None)

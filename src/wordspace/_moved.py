@@ -43,7 +43,7 @@ def new_path(old: str) -> str | None:
         return MOVED[old]
     for prefix, target in MOVED.items():
         if old.startswith(prefix + "."):
-            return target + old[len(prefix):]
+            return target + old[len(prefix) :]
     return None
 
 
@@ -52,9 +52,12 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        warnings.warn(f"{spec.name} moved to {self.target}; import it from there "
-                      "(the old path goes away in the next minor version)",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"{spec.name} moved to {self.target}; import it from there "
+            "(the old path goes away in the next minor version)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         module = importlib.import_module(self.target)
         self._spec = module.__spec__
         return module
@@ -65,8 +68,9 @@ class _AliasLoader(importlib.abc.Loader):
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname: str, path: object = None,
-                  target: object = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
         new = new_path(fullname) if fullname.startswith("wordspace.") else None
         if new is None:
             return None

@@ -18,22 +18,37 @@ from wordspace.errors import ParameterError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["color_spectrum", "mixture_values", "topic_records", "BASE_COLORS",
-           "COLOR_MODIFIERS"]
+__all__ = ["color_spectrum", "mixture_values", "topic_records", "BASE_COLORS", "COLOR_MODIFIERS"]
 
 #: base colours and their wavelength (nm), in spectrum order
 BASE_COLORS: dict[str, float] = {
-    "violet": 380, "indigo": 420, "blue": 460, "cyan": 490, "teal": 510, "green": 530,
-    "chartreuse": 560, "yellow": 580, "gold": 600, "orange": 620, "red": 680, "crimson": 730,
+    "violet": 380,
+    "indigo": 420,
+    "blue": 460,
+    "cyan": 490,
+    "teal": 510,
+    "green": 530,
+    "chartreuse": 560,
+    "yellow": 580,
+    "gold": 600,
+    "orange": 620,
+    "red": 680,
+    "crimson": 730,
 }
 #: modifiers and the wavelength shift (nm) they apply
 COLOR_MODIFIERS: dict[str, float] = {
-    "light": -10, "dark": +10, "vivid": -5, "pale": -15, "deep": +15, "bright": -8,
+    "light": -10,
+    "dark": +10,
+    "vivid": -5,
+    "pale": -15,
+    "deep": +15,
+    "bright": -8,
 }
 
 
-def color_spectrum(n_colors: int = 30, seed: int = 42, *,
-                   rng: random.Random | None = None) -> pd.DataFrame:
+def color_spectrum(
+    n_colors: int = 30, seed: int = 42, *, rng: random.Random | None = None
+) -> pd.DataFrame:
     """The article's colour table: ``keyword`` and ``estimated_value`` (wavelength, nm).
 
     The 12 base colours come first, then ``modifier-base`` names drawn with
@@ -53,11 +68,14 @@ def color_spectrum(n_colors: int = 30, seed: int = 42, *,
     import pandas as pd
 
     max_colors = len(BASE_COLORS) * (1 + len(COLOR_MODIFIERS))
-    if isinstance(n_colors, bool) or not isinstance(n_colors, int | np.integer) or not (
-        1 <= n_colors <= max_colors
+    if (
+        isinstance(n_colors, bool)
+        or not isinstance(n_colors, int | np.integer)
+        or not (1 <= n_colors <= max_colors)
     ):
         raise ParameterError(
-            f"n_colors must be an integer from 1 to {max_colors}, got {n_colors!r}")
+            f"n_colors must be an integer from 1 to {max_colors}, got {n_colors!r}"
+        )
     r = rng if rng is not None else random.Random(seed)
     noise = np.random.RandomState(seed)
     bases = list(BASE_COLORS)
@@ -83,8 +101,9 @@ def color_spectrum(n_colors: int = 30, seed: int = 42, *,
     return df.sort_values("estimated_value", kind="stable").reset_index(drop=True)
 
 
-def mixture_values(n_words: int = 1_000_000, n_components: int = 5, seed: int = 0,
-                   *, prefix: str = "w") -> pd.DataFrame:
+def mixture_values(
+    n_words: int = 1_000_000, n_components: int = 5, seed: int = 0, *, prefix: str = "w"
+) -> pd.DataFrame:
     """``n_words`` synthetic words (``w0000000`` ...) with values from a Gaussian mixture.
 
     Component means are uniform in [0, 100], standard deviations in [1, 8], weights from a
@@ -106,8 +125,14 @@ def mixture_values(n_words: int = 1_000_000, n_components: int = 5, seed: int = 
     return pd.DataFrame({"word": words, "value": values, "component": comp.astype(np.int32)})
 
 
-def topic_records(n_topics: int = 6, words_per_topic: int = 20, n_records: int = 3000,
-                  length: int = 12, n_common: int = 10, seed: int = 0) -> pd.DataFrame:
+def topic_records(
+    n_topics: int = 6,
+    words_per_topic: int = 20,
+    n_records: int = 3000,
+    length: int = 12,
+    n_common: int = 10,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Records on planted topics: ``text`` and ``value``.
 
     Topic ``k`` has words ``t<k>w<j>`` (numbers written in letters, ``a`` = 0, so that the
@@ -118,8 +143,13 @@ def topic_records(n_topics: int = 6, words_per_topic: int = 20, n_records: int =
     hidden can get it back from its neighbours. From ``numpy.random.default_rng(seed)``."""
     import pandas as pd
 
-    for name, x in (("n_topics", n_topics), ("words_per_topic", words_per_topic),
-                    ("n_records", n_records), ("length", length), ("n_common", n_common)):
+    for name, x in (
+        ("n_topics", n_topics),
+        ("words_per_topic", words_per_topic),
+        ("n_records", n_records),
+        ("length", length),
+        ("n_common", n_common),
+    ):
         if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < 1:
             raise ParameterError(f"{name} must be a positive integer, got {x!r}")
     if n_topics < 2:
@@ -132,8 +162,14 @@ def topic_records(n_topics: int = 6, words_per_topic: int = 20, n_records: int =
     texts = []
     for r in range(n_records):
         k = topic[r]
-        texts.append(" ".join(f"t{_letters(k)}w{_letters(tw[r, i])}" if from_topic[r, i]
-                              else f"c{_letters(cw[r, i])}" for i in range(length)))
+        texts.append(
+            " ".join(
+                f"t{_letters(k)}w{_letters(tw[r, i])}"
+                if from_topic[r, i]
+                else f"c{_letters(cw[r, i])}"
+                for i in range(length)
+            )
+        )
     values = 10.0 * topic + g.normal(0, 1, n_records)
     return pd.DataFrame({"text": texts, "value": values, "topic": topic.astype(np.int32)})
 

@@ -30,9 +30,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from wordspace.vectors.keyed import WordVectors
 
 __all__ = [
-    "WORD2VEC_SETTINGS", "NEIGHBOUR_WORDS", "ANALOGY", "MATRIX_WORDS", "TEXTS",
-    "REPORT_FILES", "train_word2vec", "evaluate", "neighbours", "analogy",
-    "similarity_matrix", "compare_texts", "train_colours", "colour_neighbours",
+    "WORD2VEC_SETTINGS",
+    "NEIGHBOUR_WORDS",
+    "ANALOGY",
+    "MATRIX_WORDS",
+    "TEXTS",
+    "REPORT_FILES",
+    "train_word2vec",
+    "evaluate",
+    "neighbours",
+    "analogy",
+    "similarity_matrix",
+    "compare_texts",
+    "train_colours",
+    "colour_neighbours",
 ]
 
 #: word2vec settings for the embedded Brown corpus (1.16M tokens, lowercased), chosen by
@@ -42,8 +53,15 @@ __all__ = [
 #: negatives, at twice the time); min_count 3 or sample 1e-4 did worse. Analogy accuracy is
 #: 3-7% for all (only a third of Google's questions are in this small vocabulary; CBOW leads).
 WORD2VEC_SETTINGS: dict[str, Any] = {
-    "sg": 1, "alpha": 0.025, "vector_size": 100, "window": 10, "min_count": 5, "negative": 5,
-    "epochs": 10, "shared_negatives": True, "seed": 1,
+    "sg": 1,
+    "alpha": 0.025,
+    "vector_size": 100,
+    "window": 10,
+    "min_count": 5,
+    "negative": 5,
+    "epochs": 10,
+    "shared_negatives": True,
+    "seed": 1,
 }
 #: words whose neighbours the demo prints (all frequent in the Brown corpus)
 NEIGHBOUR_WORDS = ("money", "church", "music", "husband", "army")
@@ -51,15 +69,18 @@ NEIGHBOUR_WORDS = ("money", "church", "music", "husband", "army")
 ANALOGY = ("his", "he", "she")
 MATRIX_WORDS = ("money", "dollars", "church", "religion", "wife", "husband")
 #: (text 1, text 2, an unrelated text): related texts that share no content word
-TEXTS = ("the president spoke to the press in washington",
-         "the governor talked to reporters in the capital",
-         "she played the piano at the concert")
+TEXTS = (
+    "the president spoke to the press in washington",
+    "the governor talked to reporters in the capital",
+    "she played the piano at the concert",
+)
 #: the files :func:`_write_report` writes (and no others)
 REPORT_FILES = ("word2vec_report.html", "colours_report.html")
 
 
-def train_word2vec(*, epochs: int | None = None, workers: int = 2,
-                   progress: Callable[..., None] | None = None) -> Word2Vec:
+def train_word2vec(
+    *, epochs: int | None = None, workers: int = 2, progress: Callable[..., None] | None = None
+) -> Word2Vec:
     """Word2vec on the embedded, lowercased Brown corpus with :data:`WORD2VEC_SETTINGS`
     (``epochs`` overrides theirs)."""
     from wordspace.text.corpus import embedded_corpus
@@ -78,22 +99,30 @@ def evaluate(wv: WordVectors) -> dict[str, float]:
 
     a = evaluate_word_analogies(wv, restrict_vocab=30000)
     p = evaluate_word_pairs(wv)
-    return {"analogy": a.score, "analogy_oov_ratio": a.oov_ratio,
-            "ws353": float(p.spearman[0]), "ws353_oov_ratio": p.oov_ratio}
+    return {
+        "analogy": a.score,
+        "analogy_oov_ratio": a.oov_ratio,
+        "ws353": float(p.spearman[0]),
+        "ws353_oov_ratio": p.oov_ratio,
+    }
 
 
-def neighbours(wv: WordVectors, words: Sequence[str] = NEIGHBOUR_WORDS,
-               topn: int = 5) -> dict[str, list[tuple[str, float]]]:
+def neighbours(
+    wv: WordVectors, words: Sequence[str] = NEIGHBOUR_WORDS, topn: int = 5
+) -> dict[str, list[tuple[str, float]]]:
     """The ``topn`` nearest words (cosine) of each word."""
     # an int topn gives a list of (word, cosine) pairs
     return {w: cast("list[tuple[str, float]]", wv.most_similar(w, topn=topn)) for w in words}
 
 
-def analogy(wv: WordVectors, a: str = ANALOGY[0], b: str = ANALOGY[1], c: str = ANALOGY[2],
-            topn: int = 3) -> list[tuple[str, float]]:
+def analogy(
+    wv: WordVectors, a: str = ANALOGY[0], b: str = ANALOGY[1], c: str = ANALOGY[2], topn: int = 3
+) -> list[tuple[str, float]]:
     """``a − b + c`` (3CosAdd): *his − he + she ≈ her*."""
-    return cast("list[tuple[str, float]]",  # an int topn gives a list
-                wv.most_similar(positive=[a, c], negative=[b], topn=topn))
+    return cast(
+        "list[tuple[str, float]]",  # an int topn gives a list
+        wv.most_similar(positive=[a, c], negative=[b], topn=topn),
+    )
 
 
 def similarity_matrix(wv: WordVectors, words: Sequence[str] = MATRIX_WORDS) -> pd.DataFrame:
@@ -115,15 +144,17 @@ def compare_texts(wv: WordVectors, text1: str, text2: str) -> dict[str, float | 
     return {"mean_cosine": text_similarity(wv, text1, text2, "mean"), "wmd": wmd}
 
 
-def train_colours(*, epochs: int | None = None,
-                  progress: Callable[..., None] | None = None) -> ValueVec:
+def train_colours(
+    *, epochs: int | None = None, progress: Callable[..., None] | None = None
+) -> ValueVec:
     """ValueVec (default settings) on the article's 30 colours and their wavelengths."""
     from wordspace.datasets import color_spectrum
     from wordspace.train.valuevec.model import ValueVec
 
     vv = ValueVec() if epochs is None else ValueVec(epochs=epochs)
-    return vv.fit(color_spectrum(30, 42), word="keyword", value="estimated_value",
-                  progress=progress)
+    return vv.fit(
+        color_spectrum(30, 42), word="keyword", value="estimated_value", progress=progress
+    )
 
 
 def colour_neighbours(vv: ValueVec, word: str = "crimson", topn: int = 5) -> pd.DataFrame:
@@ -139,8 +170,12 @@ def plot_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("matplotlib", "sklearn"))
 
 
-def _write_report(outdir: str | os.PathLike[str], wv: WordVectors, vv: ValueVec,
-                  progress: Callable[..., None] | None = None) -> list[Path]:
+def _write_report(
+    outdir: str | os.PathLike[str],
+    wv: WordVectors,
+    vv: ValueVec,
+    progress: Callable[..., None] | None = None,
+) -> list[Path]:
     """The HTML reports of the two spaces in ``outdir`` (created if needed), as
     :data:`REPORT_FILES`: the word2vec model (coverage, neighbours and heatmap of
     :data:`NEIGHBOUR_WORDS` and :data:`MATRIX_WORDS`, a map, WordSim353, the demo's texts by
@@ -164,8 +199,13 @@ def _write_report(outdir: str | os.PathLike[str], wv: WordVectors, vv: ValueVec,
     words = [w for w in words if w in wv]
     texts = [(TEXTS[0], TEXTS[1]), (TEXTS[0], TEXTS[2])]
     reports = [
-        report(wv, words=words, texts=texts, name="word2vec on the Brown corpus (demo)",
-               progress=progress),
+        report(
+            wv,
+            words=words,
+            texts=texts,
+            name="word2vec on the Brown corpus (demo)",
+            progress=progress,
+        ),
         report(vv, name="ValueVec on the article's colours (demo)", progress=progress),
     ]
     for r, t in zip(reports, targets, strict=True):

@@ -31,17 +31,25 @@ class WordspaceError(Exception):
 class OutOfVocabularyError(WordspaceError, KeyError):
     """A word is not in the vocabulary. Also a :class:`KeyError`, as dict users expect."""
 
-    def __init__(self, word: str, vocab_size: int, suggestions: Sequence[str] = (),
-                 case_variants: Sequence[str] = ()):
+    def __init__(
+        self,
+        word: str,
+        vocab_size: int,
+        suggestions: Sequence[str] = (),
+        case_variants: Sequence[str] = (),
+    ):
         self.word = word
         self.vocab_size = vocab_size
         self.suggestions = list(suggestions)
         self.case_variants = list(case_variants)  # the same word in another casing
         msg = f"{word!r} is not in the vocabulary ({vocab_size:,} words)"
         if self.case_variants:
-            msg += (", but " + " and ".join(repr(s) for s in self.case_variants[:3])
-                    + (" is" if len(self.case_variants) == 1 else " are")
-                    + ": lookups are case-sensitive")
+            msg += (
+                ", but "
+                + " and ".join(repr(s) for s in self.case_variants[:3])
+                + (" is" if len(self.case_variants) == 1 else " are")
+                + ": lookups are case-sensitive"
+            )
         elif self.suggestions:
             msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions[:3]) + "?"
         super().__init__(msg)
@@ -108,9 +116,7 @@ def close_matches(word: str, candidates: Sequence[str], n: int = 3) -> list[str]
         return []
     first = word[0].lower()
     lw = len(word)
-    pool = [
-        c for c in candidates if c and c[0].lower() == first and abs(len(c) - lw) <= 3
-    ]
+    pool = [c for c in candidates if c and c[0].lower() == first and abs(len(c) - lw) <= 3]
     if len(pool) > 50_000:
         pool = pool[:50_000]
     return difflib.get_close_matches(word, pool, n=n, cutoff=0.5)

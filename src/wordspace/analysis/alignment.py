@@ -27,8 +27,10 @@ def _values_for(wv: WordVectors, values: Any) -> tuple[np.ndarray, np.ndarray]:
     unit = wv.get_normed_vectors()
     if values is None:
         if "values" not in wv.extras:
-            raise ParameterError("these vectors have no values attached; pass values= "
-                                 "(a {word: value} mapping or an array aligned with the words)")
+            raise ParameterError(
+                "these vectors have no values attached; pass values= "
+                "(a {word: value} mapping or an array aligned with the words)"
+            )
         vals = np.asarray(wv.extras["values"], dtype=np.float64)
         ok = np.isfinite(vals)  # joint models hold NaN for words without a value
         return (unit, vals) if ok.all() else (unit[ok], vals[ok])
@@ -43,8 +45,9 @@ def _values_for(wv: WordVectors, values: Any) -> tuple[np.ndarray, np.ndarray]:
         return unit[np.asarray(idx, dtype=np.int64)], np.asarray(given, dtype=np.float64)
     vals = np.asarray(values, dtype=np.float64)
     if vals.shape != (len(wv),):
-        raise ParameterError(f"values must have one entry per word ({len(wv):,}), "
-                             f"got shape {vals.shape}")
+        raise ParameterError(
+            f"values must have one entry per word ({len(wv):,}), got shape {vals.shape}"
+        )
     return unit, vals
 
 
@@ -82,8 +85,11 @@ def value_alignment(
     unit, vals = _values_for(wv, values)
     finite_rows = np.isfinite(unit).all(axis=1)
     if not finite_rows.all():
-        warnings.warn(f"{int((~finite_rows).sum()):,} vectors hold NaN or infinite numbers; "
-                      "their words are left out of the alignment", stacklevel=2)
+        warnings.warn(
+            f"{int((~finite_rows).sum()):,} vectors hold NaN or infinite numbers; "
+            "their words are left out of the alignment",
+            stacklevel=2,
+        )
         unit, vals = unit[finite_rows], vals[finite_rows]
     n = len(vals)
     if n < 3:

@@ -124,21 +124,37 @@ class AnalogyResult:
         plain dicts)."""
         import pandas as pd
 
-        return pd.DataFrame(self._rows(),
-                            columns=["section", "correct", "incorrect", "total", "accuracy"])
+        return pd.DataFrame(
+            self._rows(), columns=["section", "correct", "incorrect", "total", "accuracy"]
+        )
 
     def _rows(self) -> list[dict[str, Any]]:
         rows = []
         for s in self.sections:
             c, i = len(s["correct"]), len(s["incorrect"])
-            rows.append({"section": s["section"], "correct": c, "incorrect": i, "total": c + i,
-                         "accuracy": c / (c + i) if c + i else 0.0})
+            rows.append(
+                {
+                    "section": s["section"],
+                    "correct": c,
+                    "incorrect": i,
+                    "total": c + i,
+                    "accuracy": c / (c + i) if c + i else 0.0,
+                }
+            )
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "method": self.method, "restrict_vocab": self.restrict_vocab,
-                "accuracy": self.score, "questions": self.n_questions, "oov": self.n_oov,
-                "oov_ratio": self.oov_ratio, "seconds": self.seconds, "sections": self._rows()}
+        return {
+            "path": self.path,
+            "method": self.method,
+            "restrict_vocab": self.restrict_vocab,
+            "accuracy": self.score,
+            "questions": self.n_questions,
+            "oov": self.n_oov,
+            "oov_ratio": self.oov_ratio,
+            "seconds": self.seconds,
+            "sections": self._rows(),
+        }
 
 
 def _read_analogies(path: Path, case_insensitive: bool) -> tuple[list[str], list[tuple]]:
@@ -255,8 +271,7 @@ def evaluate_word_analogies(
     names, questions = _read_analogies(p, case_insensitive)
     if not questions:
         raise FormatError(f"{p}: no analogy questions found (lines of four words)")
-    logger.info("Evaluating word analogies for top %s words in the model on %s",
-                restrict_vocab, p)
+    logger.info("Evaluating word analogies for top %s words in the model on %s", restrict_vocab, p)
 
     sections: list[dict[str, Any]] = [{"section": n, "correct": [], "incorrect": []} for n in names]
     valid_pos: list[int] = []
@@ -271,8 +286,11 @@ def evaluate_word_analogies(
         rows.append((ok_vocab[a], ok_vocab[b], ok_vocab[c]))
     q = np.array(rows, dtype=np.int64).reshape(-1, 3)
     k = 8  # 5 answers + up to 3 excluded question words
-    cand = (_analogy_candidates(wv, q, limit, method, k, block, progress)
-            if len(q) else np.zeros((0, k), dtype=np.int64))
+    cand = (
+        _analogy_candidates(wv, q, limit, method, k, block, progress)
+        if len(q)
+        else np.zeros((0, k), dtype=np.int64)
+    )
 
     keys = wv.index_to_key
     verdict: dict[int, bool] = {}
@@ -307,10 +325,17 @@ def evaluate_word_analogies(
             logger.info("%s: %.1f%% (%i/%i)", s["section"], 100.0 * c_ / (c_ + i_), c_, c_ + i_)
     oov_ratio = 100.0 * oov / len(questions)
     logger.info("Quadruplets with out-of-vocabulary words: %.1f%%", oov_ratio)
-    return AnalogyResult(score=score, sections=sections, oov_ratio=oov_ratio,
-                         n_questions=len(questions), n_oov=oov, method=method,
-                         restrict_vocab=restrict_vocab, path=str(p),
-                         seconds=time.perf_counter() - t0)
+    return AnalogyResult(
+        score=score,
+        sections=sections,
+        oov_ratio=oov_ratio,
+        n_questions=len(questions),
+        n_oov=oov,
+        method=method,
+        restrict_vocab=restrict_vocab,
+        path=str(p),
+        seconds=time.perf_counter() - t0,
+    )
 
 
 # ------------------------------------------------------------------------------ word pairs
@@ -340,9 +365,16 @@ class WordPairsResult:
         return 3
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "pearson": self.pearson[0], "pearson_p": self.pearson[1],
-                "spearman": self.spearman[0], "spearman_p": self.spearman[1],
-                "oov_ratio": self.oov_ratio, "pairs": self.n_pairs, "oov": self.n_oov}
+        return {
+            "path": self.path,
+            "pearson": self.pearson[0],
+            "pearson_p": self.pearson[1],
+            "spearman": self.spearman[0],
+            "spearman_p": self.spearman[1],
+            "oov_ratio": self.oov_ratio,
+            "pairs": self.n_pairs,
+            "oov": self.n_oov,
+        }
 
 
 def evaluate_word_pairs(
@@ -407,11 +439,20 @@ def evaluate_word_pairs(
     res = WordPairsResult(
         pearson=(float(pearson[0]), float(pearson[1])),
         spearman=(float(spearman[0]), float(spearman[1])),
-        oov_ratio=oov_ratio, n_pairs=n_used + (0 if dummy4unknown else oov), n_oov=oov,
-        path=str(p), gold=gold, model=model,
+        oov_ratio=oov_ratio,
+        n_pairs=n_used + (0 if dummy4unknown else oov),
+        n_oov=oov,
+        path=str(p),
+        gold=gold,
+        model=model,
     )
-    logger.info("Pearson %.4f, Spearman %.4f, OOV %.1f%% on %s", res.pearson[0],
-                res.spearman[0], oov_ratio, p)
+    logger.info(
+        "Pearson %.4f, Spearman %.4f, OOV %.1f%% on %s",
+        res.pearson[0],
+        res.spearman[0],
+        oov_ratio,
+        p,
+    )
     if math.isnan(res.pearson[0]):
         logger.warning("correlation is undefined (constant similarities) on %s", p)
     return res
@@ -461,7 +502,8 @@ def value_holdout(
         raise ParameterError(
             "value_holdout needs an estimator that gives every word of the text a vector: "
             "a ValueVec with semantic_weight set (e.g. ValueVec(semantic_weight=0.5)); with "
-            "semantic_weight=None the hidden words would have no vector at all")
+            "semantic_weight=None the hidden words would have no vector at all"
+        )
     if not (isinstance(test_size, float) and 0 < test_size < 1):
         raise ParameterError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
     t0 = time.perf_counter()
@@ -470,10 +512,15 @@ def value_holdout(
     tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
     has = df[val].notna().to_numpy()
     wvals = records_to_word_values(
-        df[key][has].tolist(), df[val][has], tokenizer=tok,
-        prior_weight=float(estimator.prior_weight), min_count=int(estimator.min_count),
-        value_transform=estimator.value_transform, column=val,
-        tokens=[t for t, h in zip(tokens, has, strict=True) if h])
+        df[key][has].tolist(),
+        df[val][has],
+        tokenizer=tok,
+        prior_weight=float(estimator.prior_weight),
+        min_count=int(estimator.min_count),
+        value_transform=estimator.value_transform,
+        column=val,
+        tokens=[t for t, h in zip(tokens, has, strict=True) if h],
+    )
     words = wvals["word"].to_numpy(dtype=object)
     vals = wvals["value"].to_numpy(np.float64)
     g = np.random.default_rng(seed)
@@ -481,15 +528,17 @@ def value_holdout(
     if len(words) - n_test < 3:
         raise ParameterError(
             f"only {len(words)} words have values: too few to hide {n_test} and train on the "
-            "rest; give more records or lower min_count")
+            "rest; give more records or lower min_count"
+        )
     perm = g.permutation(len(words))
     test, train = perm[:n_test], perm[n_test:]
     train_values = dict(zip(words[train].tolist(), vals[train].tolist(), strict=True))
     params = estimator.get_params(deep=False)
 
     def fit(weight: float | None) -> Any:
-        est = type(estimator)(**{**params, "semantic_weight": weight,
-                                 "value_transform": None})  # values are transformed already
+        est = type(estimator)(
+            **{**params, "semantic_weight": weight, "value_transform": None}
+        )  # values are transformed already
         return est.fit(train_values, corpus=tokens)
 
     def score(model: Any) -> dict[str, Any]:
@@ -498,8 +547,7 @@ def value_holdout(
         truth = vals[test][known]
         pred = model.predict_value(tw, predictor=predictor)
         rho = float(spearmanr(pred, truth).statistic) if len(tw) > 2 else math.nan
-        return {"spearman": rho, "mae": float(np.mean(np.abs(pred - truth))),
-                "n_test": len(tw)}
+        return {"spearman": rho, "mae": float(np.mean(np.abs(pred - truth))), "n_test": len(tw)}
 
     joint = fit(params["semantic_weight"])
     out: dict[str, Any] = score(joint)
@@ -510,8 +558,10 @@ def value_holdout(
     if baselines:
         plain = fit(1.0)
         out["word2vec"] = score(plain)
-        out["mean"] = {"spearman": None,
-                       "mae": float(np.mean(np.abs(vals[test] - vals[train].mean())))}
+        out["mean"] = {
+            "spearman": None,
+            "mae": float(np.mean(np.abs(vals[test] - vals[train].mean()))),
+        }
         models.append(plain)
     out["seconds"] = time.perf_counter() - t0
     if return_models:

@@ -109,8 +109,9 @@ def doc_tokens(doc: Doc, tokenizer: Tokenize | None = None) -> list[str]:
     return tokens
 
 
-def _token_rows(wv: WordVectors, docs: list[list[str]]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _token_rows(
+    wv: WordVectors, docs: list[list[str]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``(rows, ids, starts, n_extra)``: the row ids of each document's tokens that have a
     vector (document ``g``'s are ``ids[starts[g]:starts[g + 1]]``) in ``rows``, which is
     ``wv.vectors`` followed by ``n_extra`` vectors of words outside the vocabulary (for
@@ -134,8 +135,7 @@ def _token_rows(wv: WordVectors, docs: list[list[str]]
     rows = wv.vectors
     if extra:
         rows = np.vstack([rows, np.vstack([wv.get_vector(t) for t in extra])])
-    return (rows, np.asarray(ids, dtype=np.int64), np.asarray(starts, dtype=np.int64),
-            len(extra))
+    return (rows, np.asarray(ids, dtype=np.int64), np.asarray(starts, dtype=np.int64), len(extra))
 
 
 def _split(wv: WordVectors, tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -168,8 +168,9 @@ def _weights_for(tokens: list[str], weights) -> np.ndarray:
     return w
 
 
-def _mean(wv: WordVectors, doc: Doc, weights, pre_normalize: bool, tokenizer
-          ) -> tuple[np.ndarray | None, list[str]]:
+def _mean(
+    wv: WordVectors, doc: Doc, weights, pre_normalize: bool, tokenizer
+) -> tuple[np.ndarray | None, list[str]]:
     tokens = doc_tokens(doc, query_tokenizer(wv, tokenizer))
     w = _weights_for(tokens, weights)
     oov = wv.missing(tokens)
@@ -233,13 +234,17 @@ def text_similarity(
     if method == "wmd":
         return wmdistance(wv, doc1, doc2, tokenizer=tokenizer)
     if method == "sif":
-        model = sif if sif is not None else SIF(
-            wv, n_components=0, tokenizer=query_tokenizer(wv, tokenizer)).fit([])
+        model = (
+            sif
+            if sif is not None
+            else SIF(wv, n_components=0, tokenizer=query_tokenizer(wv, tokenizer)).fit([])
+        )
         m = model.transform([doc1, doc2])
         empty = [not np.any(r) for r in m]
         if any(empty):
-            warnings.warn("a document has no word in the vocabulary; similarity is nan",
-                          stacklevel=2)
+            warnings.warn(
+                "a document has no word in the vocabulary; similarity is nan", stacklevel=2
+            )
             return float("nan")
         return _cos(m[0], m[1])
     v1, _ = _mean(wv, doc1, None, False, tokenizer)
@@ -278,12 +283,21 @@ class SIF(Estimator):
     _constraints = (
         number("a", low=0, message="a must be a positive number (typically 1e-3), got {value!r}"),
         integer("n_components", min=0),
-        rule("wv", ok=lambda v, p: _is_word_vectors(v),
-             message="SIF needs word vectors: SIF(wv=...) with a WordVectors, got {value!r}"),
-        rule("n_components", ok=lambda v, p: v <= p["wv"].vector_size,
-             message="n_components={value} exceeds the vector size {wv.vector_size}"),
-        rule("tokenizer", ok=lambda v, p: v is None or callable(v),
-             message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
+        rule(
+            "wv",
+            ok=lambda v, p: _is_word_vectors(v),
+            message="SIF needs word vectors: SIF(wv=...) with a WordVectors, got {value!r}",
+        ),
+        rule(
+            "n_components",
+            ok=lambda v, p: v <= p["wv"].vector_size,
+            message="n_components={value} exceeds the vector size {wv.vector_size}",
+        ),
+        rule(
+            "tokenizer",
+            ok=lambda v, p: v is None or callable(v),
+            message="tokenizer must be callable (text -> list of tokens), got {value!r}",
+        ),
     )
 
     wv: WordVectors  # set by __init__ (may be None until fit checks it)
@@ -419,8 +433,9 @@ def wmdistance(
     k2, o2 = _split(wv, t2)
     oov = (wv.missing(o1), wv.missing(o2))
     if o1 or o2:
-        logger.info("Removed %d and %d OOV words from document 1 and 2 (respectively).",
-                    len(o1), len(o2))
+        logger.info(
+            "Removed %d and %d OOV words from document 1 and 2 (respectively).", len(o1), len(o2)
+        )
 
     def out(d: float):
         return (d, oov) if return_oov else d
@@ -428,7 +443,8 @@ def wmdistance(
     if not k1 or not k2:
         warnings.warn(
             "at least one of the documents had no words that were in the vocabulary; "
-            "the distance is inf", stacklevel=2,
+            "the distance is inf",
+            stacklevel=2,
         )
         return out(float("inf"))
     if len(set(k1) | set(k2)) == 1:
@@ -461,12 +477,16 @@ def _encode_docs(wv: WordVectors, docs: list[list[str]]):
             ids.extend(c.keys())
             wts.extend(v / n for v in c.values())
         ptr.append(len(ids))
-    return (np.array(ptr, dtype=np.int64), np.array(ids, dtype=np.int64),
-            np.array(wts, dtype=np.float64))
+    return (
+        np.array(ptr, dtype=np.int64),
+        np.array(ids, dtype=np.int64),
+        np.array(wts, dtype=np.float64),
+    )
 
 
-def _rwmd(cost_q_u: np.ndarray, qw: np.ndarray, pos: np.ndarray, w: np.ndarray,
-          ptr: np.ndarray) -> np.ndarray:
+def _rwmd(
+    cost_q_u: np.ndarray, qw: np.ndarray, pos: np.ndarray, w: np.ndarray, ptr: np.ndarray
+) -> np.ndarray:
     """Relaxed WMD (Kusner et al. 2015) of the query against every non-empty document:
     max of the two one-sided relaxations, each a lower bound of the exact WMD."""
     nd = len(ptr) - 1
@@ -530,8 +550,9 @@ def rank_documents(
     norms = np.linalg.norm(mat, axis=1)
     qn = float(np.linalg.norm(qv))
     if qn == 0:
-        warnings.warn("the query has no word in the vocabulary; every similarity is nan",
-                      stacklevel=2)
+        warnings.warn(
+            "the query has no word in the vocabulary; every similarity is nan", stacklevel=2
+        )
         return [Ranked(i, float("nan")) for i in range(k)]
     with np.errstate(invalid="ignore", divide="ignore"):
         sims = (mat.astype(np.float64) @ qv.astype(np.float64)) / (norms * qn)
@@ -547,8 +568,9 @@ def _rank_wmd(wv, query, doc_list, k, norm, tokenizer, progress) -> list[Ranked]
     nd = len(doc_list)
     qk, _ = _split(wv, doc_tokens(query, tokenizer))
     if not qk:
-        warnings.warn("the query has no word in the vocabulary; every distance is inf",
-                      stacklevel=2)
+        warnings.warn(
+            "the query has no word in the vocabulary; every distance is inf", stacklevel=2
+        )
         return [Ranked(i, float("inf")) for i in range(k)]
     qids, qw = _nbow(wv, qk)
     ptr, ids, w = _encode_docs(wv, [doc_tokens(d, tokenizer) for d in doc_list])
@@ -580,8 +602,9 @@ def _rank_wmd(wv, query, doc_list, k, norm, tokenizer, progress) -> list[Ranked]
             heapq.heapreplace(heap, item)
         if progress is not None and solved % 256 == 0:
             progress(solved, nd)
-    logger.info("rank_documents: exact WMD solved for %d of %d documents (RWMD pruning)",
-                solved, nd)
+    logger.info(
+        "rank_documents: exact WMD solved for %d of %d documents (RWMD pruning)", solved, nd
+    )
     best = sorted(((-nd_, -ni) for nd_, ni in heap))
     out = [Ranked(int(i), float(dd)) for dd, i in best]
     if len(out) < k:  # documents with no known word (infinite distance) come last

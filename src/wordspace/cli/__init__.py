@@ -44,6 +44,7 @@ _COMPRESSED_HINT = "is a compressed input (.gz/.bz2/.xz) truncated or corrupt?"
 @contextmanager
 def _warnings_as_lines(console) -> Iterator[None]:
     """Warnings as one ``warning: ...`` line each, without Python's source-line echo."""
+
     def show(message, category, filename, lineno, file=None, line=None):
         report(console, str(message), prefix="warning")
 
@@ -104,12 +105,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         import zlib
 
         bad_compression = isinstance(e, gzip.BadGzipFile | lzma.LZMAError | zlib.error)
-        report(err, f"{type(e).__name__}: {e}" if not str(e) else str(e),
-               _COMPRESSED_HINT if bad_compression else None)
+        report(
+            err,
+            f"{type(e).__name__}: {e}" if not str(e) else str(e),
+            _COMPRESSED_HINT if bad_compression else None,
+        )
         sys.exit(2)
     except MemoryError:
-        report(err, "out of memory", "use a smaller input (--limit, --min-count, --memory ...) "
-               "or a machine with more memory")
+        report(
+            err,
+            "out of memory",
+            "use a smaller input (--limit, --min-count, --memory ...) "
+            "or a machine with more memory",
+        )
         sys.exit(2)
     except SystemExit:
         raise
@@ -122,8 +130,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(2)
         if debug:
             traceback.print_exc(file=sys.stderr)
-        report(err, f"{type(e).__name__}: {e}" + ("" if debug else "  (--debug shows the "
-                                                  "traceback)"), prefix="internal error")
+        report(
+            err,
+            f"{type(e).__name__}: {e}" + ("" if debug else "  (--debug shows the traceback)"),
+            prefix="internal error",
+        )
         sys.exit(1)
 
 

@@ -39,17 +39,25 @@ class _Consoles:
 io = _Consoles()
 
 JsonOpt = Annotated[bool, typer.Option("--json/--no-json", help="Print JSON instead of a table.")]
-CacheOpt = Annotated[bool, typer.Option(
-    "--cache/--no-cache",
-    help="Keep a native copy of a text/binary vector file in wordspace's cache and use it "
-    "while the file is unchanged (--no-cache: parse the file every time).")]
+CacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Keep a native copy of a text/binary vector file in wordspace's cache and use it "
+        "while the file is unchanged (--no-cache: parse the file every time).",
+    ),
+]
 
 
 def epilog(*examples: str) -> str:
     """The ``--help`` epilog: runnable example command lines (``\\b``: click keeps the lines
     as they are instead of re-wrapping them)."""
-    return "\b\nExample" + ("s" if len(examples) > 1 else "") + ":\n" + "\n".join(
-        f"  $ {e}" for e in examples)
+    return (
+        "\b\nExample"
+        + ("s" if len(examples) > 1 else "")
+        + ":\n"
+        + "\n".join(f"  $ {e}" for e in examples)
+    )
 
 
 # ------------------------------------------------------------------------------- output
@@ -83,7 +91,9 @@ def fmt_num(x: float | None, spec: str = ".4f") -> str:
     return format(x, spec) if math.isfinite(x) else str(x)
 
 
-def neighbours_table(title: str, rows: list[tuple[str, float]], value_name: str = "cosine") -> Table:
+def neighbours_table(
+    title: str, rows: list[tuple[str, float]], value_name: str = "cosine"
+) -> Table:
     t = Table(title=title)
     t.add_column("#", justify="right", style="dim")
     t.add_column("word", style="bold")
@@ -132,15 +142,25 @@ def make_progress(console: Console) -> Progress:
         TaskProgressColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(compact=True),
-        TextColumn("{task.fields[info]}", markup=False,
-                   table_column=Column(no_wrap=True, overflow="ellipsis")),
-        console=console, transient=False, expand=False,
+        TextColumn(
+            "{task.fields[info]}",
+            markup=False,
+            table_column=Column(no_wrap=True, overflow="ellipsis"),
+        ),
+        console=console,
+        transient=False,
+        expand=False,
     )
 
 
 @contextmanager
-def progress_bar(description: str, total: float | None = None, *, enabled: bool = True,
-                 console: Console | None = None) -> Iterator[Callable[..., None]]:
+def progress_bar(
+    description: str,
+    total: float | None = None,
+    *,
+    enabled: bool = True,
+    console: Console | None = None,
+) -> Iterator[Callable[..., None]]:
     """Yield ``update(done, total=None, **fields)`` for the trainers' progress callbacks.
 
     The bar appears at the first update, so work that fails before reporting progress (a
@@ -207,8 +227,13 @@ def signature_default(cls: type[Any], name: str) -> Any:
 # ------------------------------------------------------------------------------ outputs
 COMPRESSION = (".gz", ".bz2", ".xz")
 VECTOR_FORMATS = ("native", "word2vec", "word2vec-binary", "glove", "fasttext")
-_EXT = {"native": ".wsv", "word2vec": ".txt", "word2vec-binary": ".bin", "glove": ".txt",
-        "fasttext": ".vec"}
+_EXT = {
+    "native": ".wsv",
+    "word2vec": ".txt",
+    "word2vec-binary": ".bin",
+    "glove": ".txt",
+    "fasttext": ".vec",
+}
 
 
 def _bare_name(path: str) -> str:
@@ -222,8 +247,9 @@ def vector_format(fmt: str | None, output: str, option: str = "--format") -> str
     """The vector format to write: ``--format``, else judged by the output's extension."""
     if fmt is not None:
         if fmt not in VECTOR_FORMATS:
-            raise ParameterError(f"{option} must be one of {', '.join(VECTOR_FORMATS)}; "
-                                 f"got {fmt!r}")
+            raise ParameterError(
+                f"{option} must be one of {', '.join(VECTOR_FORMATS)}; got {fmt!r}"
+            )
         return fmt
     name = _bare_name(output)
     if name.endswith((".wsv", ".zip")) or Path(output).is_dir():
@@ -249,15 +275,21 @@ def default_output(source: str | None, suffix: str, fallback: str) -> str:
     return str(p.with_name(stem + suffix))
 
 
-def vector_output(source: str | None, output: str | None, fmt: str | None, fallback_stem: str,
-                  option: str = "--format") -> tuple[str, str]:
+def vector_output(
+    source: str | None,
+    output: str | None,
+    fmt: str | None,
+    fallback_stem: str,
+    option: str = "--format",
+) -> tuple[str, str]:
     """(output path, format) for a command that writes word vectors."""
     if output is None:
         f = vector_format(fmt, "", option) if fmt is not None else "native"
         output = default_output(source, _EXT[f], fallback_stem + _EXT[f])
         if source is not None and Path(output).resolve() == Path(source).resolve():
-            raise ParameterError(f"the default output {output!r} is the input itself; "
-                                 "give -o/--output")
+            raise ParameterError(
+                f"the default output {output!r} is the input itself; give -o/--output"
+            )
         return output, f
     return output, vector_format(fmt, output, option)
 
@@ -281,23 +313,41 @@ def write_vectors(obj: Any, output: str, fmt: str) -> None:
         obj.save(output)
         return
     wv = getattr(obj, "wv", obj)  # a trainer's vectors, or WordVectors themselves
-    wv.save_word2vec_format(output, binary=fmt == "word2vec-binary",
-                                write_header=fmt != "glove")
+    wv.save_word2vec_format(output, binary=fmt == "word2vec-binary", write_header=fmt != "glove")
 
 
 # ------------------------------------------------------------------------- long runs
 ON_INTERRUPT = ("discard", "save")
-CheckpointEveryOpt = Annotated[str | None, typer.Option(
-    "--checkpoint-every", help="Write a checkpoint of the whole training state this often: "
-    "seconds (600, 90s) or 10m, 1h (default 10m when --checkpoint-path is given).")]
-CheckpointPathOpt = Annotated[str | None, typer.Option(
-    "--checkpoint-path", help="Checkpoint file (default: the output's name with .ckpt).")]
-ResumeOpt = Annotated[str | None, typer.Option(
-    "--resume", help="Continue the training saved in this checkpoint (same corpus and "
-    "options; it goes on being updated).")]
-OnInterruptOpt = Annotated[str, typer.Option(
-    "--on-interrupt", help="On Ctrl-C or SIGTERM: discard (write nothing) or save the partial "
-    "model, marked partial in its metadata (native format only).")]
+CheckpointEveryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--checkpoint-every",
+        help="Write a checkpoint of the whole training state this often: "
+        "seconds (600, 90s) or 10m, 1h (default 10m when --checkpoint-path is given).",
+    ),
+]
+CheckpointPathOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--checkpoint-path", help="Checkpoint file (default: the output's name with .ckpt)."
+    ),
+]
+ResumeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resume",
+        help="Continue the training saved in this checkpoint (same corpus and "
+        "options; it goes on being updated).",
+    ),
+]
+OnInterruptOpt = Annotated[
+    str,
+    typer.Option(
+        "--on-interrupt",
+        help="On Ctrl-C or SIGTERM: discard (write nothing) or save the partial "
+        "model, marked partial in its metadata (native format only).",
+    ),
+]
 
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
@@ -308,23 +358,33 @@ def parse_duration(text: str, option: str = "--checkpoint-every") -> float:
 
     m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", str(text).lower())
     if m is None or m.group(2) not in _UNITS or float(m.group(1)) * _UNITS[m.group(2)] <= 0:
-        raise ParameterError(f"{option} must be a duration such as 600 (seconds), 90s, 10m or "
-                             f"1h, got {text!r}")
+        raise ParameterError(
+            f"{option} must be a duration such as 600 (seconds), 90s, 10m or 1h, got {text!r}"
+        )
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def long_run_params(*, every: str | None, path: str | None, resume: str | None,
-                    on_interrupt: str, output: str, fmt: str) -> dict[str, Any]:
+def long_run_params(
+    *,
+    every: str | None,
+    path: str | None,
+    resume: str | None,
+    on_interrupt: str,
+    output: str,
+    fmt: str,
+) -> dict[str, Any]:
     """``checkpoint_every``/``checkpoint_path`` for the estimator, checked before any work:
     ``--on-interrupt`` is known (``save`` needs a native output, the only format that can
     say the model is partial); the checkpoint does not overwrite the output."""
     if on_interrupt not in ON_INTERRUPT:
-        raise ParameterError(f"--on-interrupt must be one of {', '.join(ON_INTERRUPT)}; "
-                             f"got {on_interrupt!r}")
+        raise ParameterError(
+            f"--on-interrupt must be one of {', '.join(ON_INTERRUPT)}; got {on_interrupt!r}"
+        )
     if on_interrupt == "save" and fmt != "native":
         raise ParameterError(
             f"--on-interrupt save writes a model marked partial, which only the native format "
-            f"(.wsv) can say; got --format {fmt}: write a .wsv or leave --on-interrupt out")
+            f"(.wsv) can say; got --format {fmt}: write a .wsv or leave --on-interrupt out"
+        )
     seconds = parse_duration(every) if every is not None else None
     if resume is not None:
         need_file(resume, "--resume")
@@ -332,8 +392,9 @@ def long_run_params(*, every: str | None, path: str | None, resume: str | None,
         path = resume if resume is not None else str(Path(output).with_suffix(".ckpt"))
     if path is not None:
         if Path(path).resolve() == Path(output).resolve():
-            raise ParameterError(f"--checkpoint-path {path!r} is the output itself; give "
-                                 "another file")
+            raise ParameterError(
+                f"--checkpoint-path {path!r} is the output itself; give another file"
+            )
         check_output(path, layout="zip")
     return {"checkpoint_every": seconds, "checkpoint_path": path}
 
@@ -363,6 +424,7 @@ def interruptible() -> Iterator[dict[str, Any]]:
             if state["signum"] is not None:
                 raise KeyboardInterrupt
             callback(*args, **kwargs)
+
         return watched
 
     state: dict[str, Any] = {"signum": None, "watch": watch}
@@ -389,8 +451,15 @@ def interruptible() -> Iterator[dict[str, Any]]:
             signal.signal(s, h)
 
 
-def stop_interrupted(model: Any, signum: int | None, *, out: str, fmt: str, on_interrupt: str,
-                     checkpoint: str | None = None) -> None:
+def stop_interrupted(
+    model: Any,
+    signum: int | None,
+    *,
+    out: str,
+    fmt: str,
+    on_interrupt: str,
+    checkpoint: str | None = None,
+) -> None:
     """After an interrupted ``fit``: one line (``interrupted at epoch 1 of 5 (6 % of the
     words); nothing saved``), the partial model written only with ``--on-interrupt save``,
     and exit 130 (SIGINT) or 143 (SIGTERM)."""
@@ -411,8 +480,7 @@ def stop_interrupted(model: Any, signum: int | None, *, out: str, fmt: str, on_i
         tail = f"partial model saved to {out}"
     if checkpoint is not None and Path(checkpoint).is_file():
         tail += f"; the last checkpoint is {checkpoint} (--resume {checkpoint} continues)"
-    io.err.print(f"interrupted {where}; {tail}", highlight=False, markup=False,
-                 soft_wrap=True)
+    io.err.print(f"interrupted {where}; {tail}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(128 + (signum if signum is not None else signal.SIGINT))
 
 

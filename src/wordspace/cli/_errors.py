@@ -24,8 +24,14 @@ except ImportError:  # pragma: no cover
 
 from wordspace.cli.options import TRAIN_OPTIONS
 
-__all__ = ["click_exceptions", "invoked_command", "option_names", "report", "translate",
-           "usage_hint"]
+__all__ = [
+    "click_exceptions",
+    "invoked_command",
+    "option_names",
+    "report",
+    "translate",
+    "usage_hint",
+]
 
 
 #: library parameter names that differ from the option's name, per command
@@ -43,8 +49,9 @@ LIBRARY_NAMES: dict[tuple[str, ...], dict[str, str]] = {
 
 #: options that were renamed, per command: the hint printed when the old name is used
 RENAMED: dict[tuple[str, ...], dict[str, str]] = {
-    ("train", "glove"): {"--alpha": "GloVe's weighting exponent is now --weight-exponent; the "
-                                    "learning rate is --lr"},
+    ("train", "glove"): {
+        "--alpha": "GloVe's weighting exponent is now --weight-exponent; the learning rate is --lr"
+    },
 }
 
 
@@ -129,8 +136,10 @@ def one_line(text: str) -> str:
 
 def report(console, message: str, hint: str | None = None, *, prefix: str = "error") -> None:
     """Print ``error: message`` (and a hint line) with no markup interpretation."""
-    console.print(f"[bold red]{prefix}:[/bold red] {escape(one_line(message))}",
-                  soft_wrap=True, highlight=False)
+    console.print(
+        f"[bold red]{prefix}:[/bold red] {escape(one_line(message))}",
+        soft_wrap=True,
+        highlight=False,
+    )
     if hint:
-        console.print(f"[dim]hint:[/dim] {escape(one_line(hint))}", soft_wrap=True,
-                      highlight=False)
+        console.print(f"[dim]hint:[/dim] {escape(one_line(hint))}", soft_wrap=True, highlight=False)

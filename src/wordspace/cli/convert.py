@@ -21,17 +21,26 @@ from wordspace.cli._common import (
 )
 from wordspace.errors import ParameterError
 
-FORMAT_HELP = (f"{' | '.join(VECTOR_FORMATS)} (glove: text without header; fasttext: .vec "
-               "text). Default: by the output's extension (.wsv native, .bin binary, .vec "
-               "fasttext, .txt word2vec).")
+FORMAT_HELP = (
+    f"{' | '.join(VECTOR_FORMATS)} (glove: text without header; fasttext: .vec "
+    "text). Default: by the output's extension (.wsv native, .bin binary, .vec "
+    "fasttext, .txt word2vec)."
+)
 
 
-@app.command(epilog=epilog("wordspace convert vectors.txt vectors.wsv",
-                           "wordspace convert model.wsv --format fasttext"))
+@app.command(
+    epilog=epilog(
+        "wordspace convert vectors.txt vectors.wsv", "wordspace convert model.wsv --format fasttext"
+    )
+)
 def convert(
     src: Annotated[str, typer.Argument(help="Input vectors (any format) or model name.")],
-    dst: Annotated[str | None, typer.Argument(
-        help="Output path (same as -o; default: next to the input, named by --format).")] = None,
+    dst: Annotated[
+        str | None,
+        typer.Argument(
+            help="Output path (same as -o; default: next to the input, named by --format)."
+        ),
+    ] = None,
     output: Annotated[str | None, typer.Option("-o", "--output", help="Output path.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
     to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
@@ -51,11 +60,11 @@ def convert(
     wv = load(src, mmap=False, cache=False) if limit is None else _load_limited(src, limit)
     write_vectors(wv, out, f)
     if as_json:
-        emit_json({"src": src, "dst": out, "format": f, "words": len(wv),
-                   "dimension": wv.vector_size})
+        emit_json(
+            {"src": src, "dst": out, "format": f, "words": len(wv), "dimension": wv.vector_size}
+        )
     else:
-        io.out.print(f"wrote {len(wv):,} × {wv.vector_size} vectors to {out} ({f})",
-                     markup=False)
+        io.out.print(f"wrote {len(wv):,} × {wv.vector_size} vectors to {out} ({f})", markup=False)
 
 
 def _load_limited(src: str, limit: int):

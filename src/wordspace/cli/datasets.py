@@ -13,17 +13,22 @@ from wordspace.errors import ParameterError
 TABLE_FORMATS = ("csv", "tsv", "json")
 
 
-@datasets_app.command("color-spectrum", epilog=epilog(
-    "wordspace datasets color-spectrum -n 30 -o spectrum.csv"))
+@datasets_app.command(
+    "color-spectrum", epilog=epilog("wordspace datasets color-spectrum -n 30 -o spectrum.csv")
+)
 def datasets_color_spectrum(
     n: Annotated[int, typer.Option("--n", "-n", help="Number of colours (1 to 84).")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of both random streams.")] = 42,
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Write the table here (else print).")
     ] = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv | tsv | json (records); default: by the output's extension, "
-        "else csv.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv | tsv | json (records); default: by the output's extension, else csv.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The ValueVec article's colour table: colour names and wavelengths (nm)."""

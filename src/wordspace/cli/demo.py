@@ -51,9 +51,15 @@ def _matrix_table(m) -> Table:
 
 @app.command(epilog=epilog("wordspace demo", "wordspace demo --out /tmp/demo"))
 def demo(
-    out: Annotated[str, typer.Option("--out", "-o", help="Folder for the report (created if "
-                                     "needed; only the demo's own files are written).")
-                   ] = DEFAULT_OUT,
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the report (created if "
+            "needed; only the demo's own files are written).",
+        ),
+    ] = DEFAULT_OUT,
 ) -> None:
     """Train word2vec and ValueVec on data shipped with wordspace, query both, draw a report.
 
@@ -76,18 +82,22 @@ def demo(
     io.out.print(
         f"skip-gram, dim {s['vector_size']}, window {s['window']}, {model.epochs} epoch"
         f"{'s' if model.epochs > 1 else ''}: {len(wv):,} words in {model.train_seconds_:.1f} s"
-        + ("  [yellow](WORDSPACE_DEMO_FAST)[/yellow]" if fast else ""))
+        + ("  [yellow](WORDSPACE_DEMO_FAST)[/yellow]" if fast else "")
+    )
     io.out.print(
         f"WordSim353 Spearman [bold]{ev['ws353']:.3f}[/bold], analogy accuracy "
         f"[bold]{ev['analogy']:.3f}[/bold] on the {100 - ev['analogy_oov_ratio']:.0f}% of "
-        "Google's questions in its vocabulary")
+        "Google's questions in its vocabulary"
+    )
 
     _step(2, "queries")
     io.out.print(_neighbour_table(d.neighbours(wv)))
     a, b, c = d.ANALOGY
     best = d.analogy(wv)
-    io.out.print(f"analogy  {a} − {b} + {c} ≈ [bold]{escape(best[0][0])}[/bold]  "
-                 f"[dim]({', '.join(f'{k} {v:.2f}' for k, v in best)})[/dim]")
+    io.out.print(
+        f"analogy  {a} − {b} + {c} ≈ [bold]{escape(best[0][0])}[/bold]  "
+        f"[dim]({', '.join(f'{k} {v:.2f}' for k, v in best)})[/dim]"
+    )
     io.out.print(_matrix_table(d.similarity_matrix(wv)))
     t1, t2, t3 = d.TEXTS
     r12, r13 = d.compare_texts(wv, t1, t2), d.compare_texts(wv, t1, t3)
@@ -100,8 +110,9 @@ def demo(
     io.out.print(t)
     io.out.print("[dim]cosine: higher is closer; Word Mover's Distance: lower is closer[/dim]")
     if r12["wmd"] is None:
-        io.out.print("WMD skipped: it needs the [wmd] extra (pip install 'wordspace[wmd]')",
-                     markup=False)
+        io.out.print(
+            "WMD skipped: it needs the [wmd] extra (pip install 'wordspace[wmd]')", markup=False
+        )
 
     _step(3, "ValueVec: the article's 30 colours, placed by wavelength")
     with progress_bar("valuevec") as update:
@@ -110,16 +121,17 @@ def demo(
 
     al = value_alignment(vv.wv)
     nb = d.colour_neighbours(vv)
-    t = Table(title=f"nearest to crimson ({vv.wv.values['crimson']:.0f} nm)",
-              title_justify="left")
+    t = Table(title=f"nearest to crimson ({vv.wv.values['crimson']:.0f} nm)", title_justify="left")
     t.add_column("colour", style="bold")
     t.add_column("cosine", justify="right")
     t.add_column("wavelength", justify="right")
     for row in nb.itertuples():
         t.add_row(escape(row.word), f"{row.cosine:.3f}", f"{row.wavelength_nm:.0f} nm")
-    io.out.print(f"{len(vv.wv)} colours, {vv.epochs_trained_} epochs in "
-                 f"{vv.train_seconds_:.2f} s; cosine follows wavelength (Spearman "
-                 f"[bold]{al['spearman']:.3f}[/bold])")
+    io.out.print(
+        f"{len(vv.wv)} colours, {vv.epochs_trained_} epochs in "
+        f"{vv.train_seconds_:.2f} s; cosine follows wavelength (Spearman "
+        f"[bold]{al['spearman']:.3f}[/bold])"
+    )
     io.out.print(t)
 
     _step(4, "report")
@@ -128,18 +140,31 @@ def demo(
     vv.wv.save(models[1])
     io.out.print(f"saved the models: {escape(models[0])}, {escape(models[1])}")
     written = d._write_report(out, wv, vv)
-    io.out.print(f"wrote {len(written)} reports to [bold]{escape(os.path.abspath(out))}"
-                 f"{os.sep}[/bold]: " + ", ".join(escape(p.name) for p in written)
-                 + " (open them in a browser)")
+    io.out.print(
+        f"wrote {len(written)} reports to [bold]{escape(os.path.abspath(out))}"
+        f"{os.sep}[/bold]: "
+        + ", ".join(escape(p.name) for p in written)
+        + " (open them in a browser)"
+    )
     if not d.plot_available():
-        io.out.print("the reports have no pictures: maps need the [plot] extra "
-                     "(pip install 'wordspace[plot]')", markup=False)
+        io.out.print(
+            "the reports have no pictures: maps need the [plot] extra "
+            "(pip install 'wordspace[plot]')",
+            markup=False,
+        )
     io.out.print()
-    io.out.print(Rule(f"[bold]done in {time.perf_counter() - t_start:.0f} s — now on your own "
-                      "data", align="left", style="dim"))
+    io.out.print(
+        Rule(
+            f"[bold]done in {time.perf_counter() - t_start:.0f} s — now on your own data",
+            align="left",
+            style="dim",
+        )
+    )
     brown = escape(models[0])
-    io.out.print(f"  [bold cyan]wordspace explore {brown}[/bold cyan]  "
-                 "[dim]# browse the demo's space in a local page[/dim]")
+    io.out.print(
+        f"  [bold cyan]wordspace explore {brown}[/bold cyan]  "
+        "[dim]# browse the demo's space in a local page[/dim]"
+    )
     for cmd, what in (
         ("wordspace train word2vec corpus.txt -o model.wsv --sg --window 10 --epochs 10", ""),
         ("wordspace similar model.wsv money -n 10", ""),
@@ -147,5 +172,7 @@ def demo(
         ("wordspace train valuevec prices.csv --word name --value price -o values.wsv", ""),
         ("wordspace plot map values.wsv -o values.png --color-by value", ""),
     ):
-        io.out.print(f"  [bold cyan]{escape(cmd)}[/bold cyan]"
-                     + (f"  [dim]# {escape(what)}[/dim]" if what else ""))
+        io.out.print(
+            f"  [bold cyan]{escape(cmd)}[/bold cyan]"
+            + (f"  [dim]# {escape(what)}[/dim]" if what else "")
+        )

@@ -27,34 +27,49 @@ from wordspace.errors import ParameterError
 TEXT_METHODS = ("wmd", "mean", "sif")
 
 
-@app.command("eval", epilog=epilog("wordspace eval model.wsv --no-pairs",
-                                   "wordspace eval model.wsv --analogies questions.txt "
-                                   "--pairs pairs.tsv"))
+@app.command(
+    "eval",
+    epilog=epilog(
+        "wordspace eval model.wsv --no-pairs",
+        "wordspace eval model.wsv --analogies questions.txt --pairs pairs.tsv",
+    ),
+)
 def eval_(
     path: ModelArg,
     analogies: Annotated[
-        str | None, typer.Option(help="Analogy file (': section' + 'a b c d' lines); "
-                                 "default: the bundled Google questions-words.txt.")
+        str | None,
+        typer.Option(
+            help="Analogy file (': section' + 'a b c d' lines); "
+            "default: the bundled Google questions-words.txt."
+        ),
     ] = None,
     pairs: Annotated[
-        str | None, typer.Option(help="Word-pair file (word1<TAB>word2<TAB>score); "
-                                 "default: the bundled WordSim353.")
+        str | None,
+        typer.Option(
+            help="Word-pair file (word1<TAB>word2<TAB>score); default: the bundled WordSim353."
+        ),
     ] = None,
     restrict_vocab: Annotated[
         int, typer.Option(help="Use only the N most frequent words (as gensim).")
     ] = 300000,
     method: Annotated[str, typer.Option(help="3cosadd or 3cosmul.")] = "3cosadd",
     case_sensitive: Annotated[
-        bool, typer.Option("--case-sensitive/--case-insensitive",
-                           help="Compare words as written (gensim: case_insensitive=False) "
-                           "or uppercased.")
+        bool,
+        typer.Option(
+            "--case-sensitive/--case-insensitive",
+            help="Compare words as written (gensim: case_insensitive=False) or uppercased.",
+        ),
     ] = False,
     dummy4unknown: Annotated[
-        bool, typer.Option("--dummy4unknown/--skip-unknown",
-                           help="Count OOV questions as wrong / pairs as 0, or skip them.")
+        bool,
+        typer.Option(
+            "--dummy4unknown/--skip-unknown",
+            help="Count OOV questions as wrong / pairs as 0, or skip them.",
+        ),
     ] = False,
-    skip_analogies: Annotated[bool, typer.Option("--no-analogies",
-                                                 help="Skip the analogy test.")] = False,
+    skip_analogies: Annotated[
+        bool, typer.Option("--no-analogies", help="Skip the analogy test.")
+    ] = False,
     skip_pairs: Annotated[bool, typer.Option("--no-pairs", help="Skip the word pairs.")] = False,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
@@ -63,8 +78,9 @@ def eval_(
     from wordspace.analysis.evaluate import evaluate_word_analogies, evaluate_word_pairs
 
     if method not in ANALOGY_METHODS:
-        raise ParameterError(f"--method must be one of {', '.join(ANALOGY_METHODS)}; "
-                             f"got {method!r}")
+        raise ParameterError(
+            f"--method must be one of {', '.join(ANALOGY_METHODS)}; got {method!r}"
+        )
     need_file(analogies, "--analogies")
     need_file(pairs, "--pairs")
     wv = load(path, cache=cache)
@@ -73,21 +89,34 @@ def eval_(
     if not skip_analogies:
         with progress_bar("analogies", enabled=not as_json) as update:
             res_a = evaluate_word_analogies(
-                wv, analogies, restrict_vocab=restrict_vocab,
-                case_insensitive=not case_sensitive, dummy4unknown=dummy4unknown,
-                method=method, progress=update)
+                wv,
+                analogies,
+                restrict_vocab=restrict_vocab,
+                case_insensitive=not case_sensitive,
+                dummy4unknown=dummy4unknown,
+                method=method,
+                progress=update,
+            )
         out["analogies"] = res_a.to_dict()
     if not skip_pairs:
-        res_p = evaluate_word_pairs(wv, pairs, restrict_vocab=restrict_vocab,
-                                    case_insensitive=not case_sensitive,
-                                    dummy4unknown=dummy4unknown)
+        res_p = evaluate_word_pairs(
+            wv,
+            pairs,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=not case_sensitive,
+            dummy4unknown=dummy4unknown,
+        )
         out["pairs"] = res_p.to_dict()
     if as_json:
         emit_json(out)
         return
     if res_a is not None:
-        t = Table(title=escape(f"analogies: {Path(res_a.path).name}  ({res_a.method}, "
-                               f"restrict_vocab={restrict_vocab:,})"))
+        t = Table(
+            title=escape(
+                f"analogies: {Path(res_a.path).name}  ({res_a.method}, "
+                f"restrict_vocab={restrict_vocab:,})"
+            )
+        )
         t.add_column("section")
         t.add_column("correct", justify="right")
         t.add_column("questions", justify="right")
@@ -95,12 +124,20 @@ def eval_(
         rows = res_a.summary().to_dict("records")
         for i, row in enumerate(rows):
             style = "bold" if i == len(rows) - 1 else None
-            t.add_row(escape(row["section"]), f"{row['correct']:,}", f"{row['total']:,}",
-                      fmt_num(row["accuracy"]), style=style, end_section=i == len(rows) - 2)
-        t.caption = (f"{res_a.n_oov:,} of {res_a.n_questions:,} questions "
-                     f"({res_a.oov_ratio:.1f}%) had out-of-vocabulary words"
-                     f"{' (counted wrong)' if dummy4unknown else ' (skipped)'}; "
-                     f"{res_a.seconds:.2f} s")
+            t.add_row(
+                escape(row["section"]),
+                f"{row['correct']:,}",
+                f"{row['total']:,}",
+                fmt_num(row["accuracy"]),
+                style=style,
+                end_section=i == len(rows) - 2,
+            )
+        t.caption = (
+            f"{res_a.n_oov:,} of {res_a.n_questions:,} questions "
+            f"({res_a.oov_ratio:.1f}%) had out-of-vocabulary words"
+            f"{' (counted wrong)' if dummy4unknown else ' (skipped)'}; "
+            f"{res_a.seconds:.2f} s"
+        )
         io.out.print(t)
     if res_p is not None:
         t = Table(title=escape(f"word pairs: {Path(res_p.path).name}"))
@@ -108,8 +145,12 @@ def eval_(
         t.add_column("Spearman", justify="right")
         t.add_column("pairs", justify="right")
         t.add_column("OOV", justify="right")
-        t.add_row(fmt_num(res_p.pearson[0]), fmt_num(res_p.spearman[0]), f"{res_p.n_pairs:,}",
-                  f"{res_p.n_oov:,} ({res_p.oov_ratio:.1f}%)")
+        t.add_row(
+            fmt_num(res_p.pearson[0]),
+            fmt_num(res_p.spearman[0]),
+            f"{res_p.n_pairs:,}",
+            f"{res_p.n_oov:,} ({res_p.oov_ratio:.1f}%)",
+        )
         io.out.print(t)
 
 
@@ -121,25 +162,26 @@ def _read_lines(path: str) -> list[str]:
         with open(path, encoding="utf-8") as f:
             return [line.rstrip("\r\n") for line in f]
     except UnicodeDecodeError as e:
-        raise CorpusError(f"{path}: not UTF-8 text (byte {e.start}); convert it to UTF-8"
-                          ) from None
+        raise CorpusError(f"{path}: not UTF-8 text (byte {e.start}); convert it to UTF-8") from None
 
 
 def _check_text_method(method: str) -> None:
     if method not in TEXT_METHODS:
-        raise ParameterError(f"--method must be one of {', '.join(TEXT_METHODS)}; "
-                             f"got {method!r}")
+        raise ParameterError(f"--method must be one of {', '.join(TEXT_METHODS)}; got {method!r}")
 
 
-@app.command(epilog=epilog("wordspace compare model.wsv \"the cat sat\" \"a dog sat\""))
+@app.command(epilog=epilog('wordspace compare model.wsv "the cat sat" "a dog sat"'))
 def compare(
     path: ModelArg,
     text1: Annotated[str, typer.Argument(help="First text (normalised and tokenised).")],
     text2: Annotated[str, typer.Argument(help="Second text.")],
     method: Annotated[str, typer.Option(help="wmd (distance), mean or sif (cosine).")] = "wmd",
     corpus: Annotated[
-        str | None, typer.Option(help="For sif: sentences (one per line) to fit the common "
-                                 "component on; without it only the SIF weights are used.")
+        str | None,
+        typer.Option(
+            help="For sif: sentences (one per line) to fit the common "
+            "component on; without it only the SIF weights are used."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
@@ -158,8 +200,16 @@ def compare(
     oov1, oov2 = wv.oov_tokens(text1), wv.oov_tokens(text2)
     kind = "distance" if method == "wmd" else "cosine"
     if as_json:
-        emit_json({"method": method, kind: score, "tokens1": doc_tokens(text1, tok),
-                   "tokens2": doc_tokens(text2, tok), "oov1": oov1, "oov2": oov2})
+        emit_json(
+            {
+                "method": method,
+                kind: score,
+                "tokens1": doc_tokens(text1, tok),
+                "tokens2": doc_tokens(text2, tok),
+                "oov1": oov1,
+                "oov2": oov2,
+            }
+        )
         return
     t = Table(title=f"{method} {kind}", show_header=False)
     t.add_column("", style="bold")
@@ -167,13 +217,12 @@ def compare(
     t.add_row("text 1", escape(" ".join(doc_tokens(text1, tok))))
     t.add_row("text 2", escape(" ".join(doc_tokens(text2, tok))))
     if oov1 or oov2:
-        t.add_row("dropped (OOV)",
-                  escape(f"{', '.join(oov1) or '-'}  |  {', '.join(oov2) or '-'}"))
+        t.add_row("dropped (OOV)", escape(f"{', '.join(oov1) or '-'}  |  {', '.join(oov2) or '-'}"))
     t.add_row(kind, f"[bold]{fmt_num(score)}[/bold]")
     io.out.print(t)
 
 
-@app.command(epilog=epilog("wordspace rank model.wsv \"cheap room near the beach\" docs.txt -n 5"))
+@app.command(epilog=epilog('wordspace rank model.wsv "cheap room near the beach" docs.txt -n 5'))
 def rank(
     path: ModelArg,
     query: Annotated[str, typer.Argument(help="The query text, or a file holding it.")],
@@ -201,9 +250,17 @@ def rank(
     secs = time.perf_counter() - t0
     kind = "distance" if method == "wmd" else "cosine"
     if as_json:
-        emit_json({"method": method, "documents": len(docs), "seconds": secs,
-                   "results": [{"rank": i, "line": r.index + 1, kind: r.score,
-                                "text": docs[r.index]} for i, r in enumerate(ranked, 1)]})
+        emit_json(
+            {
+                "method": method,
+                "documents": len(docs),
+                "seconds": secs,
+                "results": [
+                    {"rank": i, "line": r.index + 1, kind: r.score, "text": docs[r.index]}
+                    for i, r in enumerate(ranked, 1)
+                ],
+            }
+        )
         return
     t = Table(title=f"{len(docs):,} documents ranked by {method} {kind} ({secs:.2f} s)")
     t.add_column("#", justify="right", style="dim")
@@ -224,4 +281,12 @@ def _looks_like_file(arg: str) -> bool:
     except (OSError, ValueError):  # too long for a file name, a NUL byte ...: text
         return False
     return len(arg.split()) == 1 and Path(arg).suffix.lower() in (
-        ".txt", ".text", ".md", ".csv", ".tsv", ".gz", ".bz2", ".xz")
+        ".txt",
+        ".text",
+        ".md",
+        ".csv",
+        ".tsv",
+        ".gz",
+        ".bz2",
+        ".xz",
+    )

@@ -22,19 +22,27 @@ from wordspace.cli.query import ModelArg, RestrictOpt
 from wordspace.errors import ParameterError
 
 
-@export_app.command("projector", epilog=epilog("wordspace export projector model.wsv -o out "
-                                               "--limit 10000"))
+@export_app.command(
+    "projector", epilog=epilog("wordspace export projector model.wsv -o out --limit 10000")
+)
 def export_projector_cmd(
     path: ModelArg,
-    directory: Annotated[str | None, typer.Argument(
-        help="Output folder (same as -o; default: next to the input, <name>-projector).")
+    directory: Annotated[
+        str | None,
+        typer.Argument(
+            help="Output folder (same as -o; default: next to the input, <name>-projector)."
+        ),
     ] = None,
     output: Annotated[str | None, typer.Option("-o", "--output", help="Output folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="tsv (the only format the projector "
-                                     "reads).")] = "tsv",
-    limit: Annotated[int, typer.Option(
-        help="Export N words: the most frequent (by count), or for value models without counts "
-        "N spread over the values. Give a number above the vocabulary size for all.")
+    fmt: Annotated[
+        str, typer.Option("--format", help="tsv (the only format the projector reads).")
+    ] = "tsv",
+    limit: Annotated[
+        int,
+        typer.Option(
+            help="Export N words: the most frequent (by count), or for value models without counts "
+            "N spread over the values. Give a number above the vocabulary size for all."
+        ),
     ] = 10_000,
     as_json: JsonOpt = False,
 ) -> None:
@@ -62,13 +70,21 @@ def export_projector_cmd(
     written = export_projector(wv, out_dir, limit=limit)
     n = min(limit, len(wv))
     if as_json:
-        emit_json({"vectors": str(written["vectors"]), "metadata": str(written["metadata"]),
-                   "words": n, "dimension": wv.vector_size})
+        emit_json(
+            {
+                "vectors": str(written["vectors"]),
+                "metadata": str(written["metadata"]),
+                "words": n,
+                "dimension": wv.vector_size,
+            }
+        )
     else:
         of = f" of {len(wv):,} (--limit {limit:,})" if n < len(wv) else ""
-        io.out.print(f"wrote {n:,}{of} vectors to {written['vectors']} and "
-                     f"{written['metadata']}; load both at https://projector.tensorflow.org",
-                     markup=False)
+        io.out.print(
+            f"wrote {n:,}{of} vectors to {written['vectors']} and "
+            f"{written['metadata']}; load both at https://projector.tensorflow.org",
+            markup=False,
+        )
 
 
 @app.command(epilog=epilog("wordspace explore model.wsv --port 8765"))
@@ -87,10 +103,19 @@ def explore(
         raise ParameterError(f"--port must be in 0..65535, got {port}")
     wv = load(path)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        report(io.err, f"listening on {host}: other machines can reach this explorer",
-               prefix="warning")
+        report(
+            io.err, f"listening on {host}: other machines can reach this explorer", prefix="warning"
+        )
     shown = f"[{host}]" if ":" in host else host
-    io.out.print(f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  "
-                 "(Ctrl-C stops)", markup=False)
-    serve(wv, host=host, port=port, restrict_vocab=restrict_vocab, log_level="warning",
-          title=Path(path).name)
+    io.out.print(
+        f"exploring {path} ({len(wv):,} words) at http://{shown}:{port}/  (Ctrl-C stops)",
+        markup=False,
+    )
+    serve(
+        wv,
+        host=host,
+        port=port,
+        restrict_vocab=restrict_vocab,
+        log_level="warning",
+        title=Path(path).name,
+    )

@@ -14,9 +14,14 @@ from wordspace.cli._common import JsonOpt, emit_json, epilog, io, progress_bar
 from wordspace.errors import ParameterError
 
 NameArg = Annotated[str, typer.Argument(help="A model of the catalogue (see: wordspace models).")]
-BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="Download from this mirror of gensim-data's files "
-    "({base-url}/{name}/{name}.gz); default $WORDSPACE_BASE_URL, else gensim-data on GitHub.")]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Download from this mirror of gensim-data's files "
+        "({base-url}/{name}/{name}.gz); default $WORDSPACE_BASE_URL, else gensim-data on GitHub.",
+    ),
+]
 
 
 def _mb(n: int) -> str:
@@ -38,9 +43,16 @@ def _list(as_json: bool) -> None:
     if as_json:
         emit_json(recs)
         return
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True,
-              caption=escape(f"from: an installed package, the cache ({pretrained.cache_dir()}) or "
-                             "the web; more: wordspace models info NAME"))
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        caption=escape(
+            f"from: an installed package, the cache ({pretrained.cache_dir()}) or "
+            "the web; more: wordspace models info NAME"
+        ),
+    )
     t.add_column("name", style="bold", no_wrap=True, min_width=32)
     t.add_column("dim", justify="right", no_wrap=True, min_width=3)
     t.add_column("words", justify="right", no_wrap=True, min_width=9)
@@ -49,8 +61,14 @@ def _list(as_json: bool) -> None:
     t.add_column("from", no_wrap=True)
     for r in recs:
         lic = r["license"] if not r["license"].startswith("http") else "see info"
-        t.add_row(r["name"], str(r["dimension"]), f"{r['num_records']:,}",
-                  f"{r['file_size'] / 1e6:,.0f}", escape(lic), _where(r, short=True))
+        t.add_row(
+            r["name"],
+            str(r["dimension"]),
+            f"{r['num_records']:,}",
+            f"{r['file_size'] / 1e6:,.0f}",
+            escape(lic),
+            _where(r, short=True),
+        )
     io.out.print(t)
 
 
@@ -84,8 +102,19 @@ def info_(name: NameArg, as_json: JsonOpt = False) -> None:
     t = Table(title=escape(name), show_header=False)
     t.add_column("", style="bold")
     t.add_column("")
-    for key in ("description", "base_dataset", "license", "license_url", "dimension",
-                "num_records", "file_size", "format", "url", "md5", "preprocessing"):
+    for key in (
+        "description",
+        "base_dataset",
+        "license",
+        "license_url",
+        "dimension",
+        "num_records",
+        "file_size",
+        "format",
+        "url",
+        "md5",
+        "preprocessing",
+    ):
         value = rec[key]
         if key in ("num_records",):
             value = f"{value:,}"
@@ -100,9 +129,14 @@ def info_(name: NameArg, as_json: JsonOpt = False) -> None:
     io.out.print(t)
 
 
-@models_app.command("download", epilog=epilog("wordspace models download glove-twitter-25",
-                                              "WORDSPACE_BASE_URL=https://mirror.example/gd "
-                                              "wordspace models download word2vec-google-news-300"))
+@models_app.command(
+    "download",
+    epilog=epilog(
+        "wordspace models download glove-twitter-25",
+        "WORDSPACE_BASE_URL=https://mirror.example/gd "
+        "wordspace models download word2vec-google-news-300",
+    ),
+)
 def download(
     names: Annotated[list[str], typer.Argument(help="One or more models of the catalogue.")],
     base_url: BaseUrlOpt = None,
@@ -134,9 +168,15 @@ def cache(as_json: JsonOpt = False) -> None:
     home = pretrained.cache_dir()
     entries = pretrained.cache_entries()
     if as_json:
-        emit_json({"cache_dir": str(home),
-                   "entries": [{"kind": e.kind, "name": e.name, "path": str(e.path),
-                                "size": e.size} for e in entries]})
+        emit_json(
+            {
+                "cache_dir": str(home),
+                "entries": [
+                    {"kind": e.kind, "name": e.name, "path": str(e.path), "size": e.size}
+                    for e in entries
+                ],
+            }
+        )
         return
     t = Table(title=escape(f"wordspace cache: {home}"))
     t.add_column("kind")
@@ -172,8 +212,9 @@ def remove(
 
     for name in names:
         if name not in pretrained.CATALOGUE:
-            raise ParameterError(f"{name!r} is not a model of the catalogue (see: wordspace "
-                                 "models)")
+            raise ParameterError(
+                f"{name!r} is not a model of the catalogue (see: wordspace models)"
+            )
     removed = [str(p) for name in names for p in pretrained.clear_cache(name)]
     if as_json:
         emit_json({"removed": removed})

@@ -125,8 +125,18 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     "word2vec": ("--output", "--format", "--json"),
     "fasttext": ("--output", "--format", "--json"),
     "glove": ("--output", "--format", "--json", "--cooccurrence", "--save-cooccurrence"),
-    "valuevec": ("--output", "--format", "--json", "--word", "--value", "--text", "--where",
-                 "--pairs-out", "--corpus", "--article"),
+    "valuevec": (
+        "--output",
+        "--format",
+        "--json",
+        "--word",
+        "--value",
+        "--text",
+        "--where",
+        "--pairs-out",
+        "--corpus",
+        "--article",
+    ),
 }
 # fit() arguments, not estimator parameters: where the work runs (wordspace.distributed)
 TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words")
@@ -148,8 +158,9 @@ def estimator_class(command: str) -> type:
     from wordspace.train.valuevec.model import ValueVec
     from wordspace.train.word2vec import Word2Vec
 
-    return {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe,
-            "valuevec": ValueVec}[command]
+    return {"word2vec": Word2Vec, "fasttext": FastText, "glove": GloVe, "valuevec": ValueVec}[
+        command
+    ]
 
 
 def param_to_option(command: str) -> dict[str, str]:

@@ -24,13 +24,23 @@ from wordspace.errors import FormatError, ParameterError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
-OutOpt = Annotated[str | None, typer.Option(
-    "-o", "--output", help="Image file: .png, .svg or .pdf (default: next to the input, "
-    "e.g. model.map.png).")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", help="png | svg | pdf (default: by the output's extension, else png).")]
-PixelsOpt = Annotated[str | None, typer.Option(
-    "--pixels", help="Image size in pixels, WIDTHxHEIGHT (e.g. 1200x900).")]
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Image file: .png, .svg or .pdf (default: next to the input, e.g. model.map.png).",
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="png | svg | pdf (default: by the output's extension, else png)."
+    ),
+]
+PixelsOpt = Annotated[
+    str | None, typer.Option("--pixels", help="Image size in pixels, WIDTHxHEIGHT (e.g. 1200x900).")
+]
 DpiOpt = Annotated[float, typer.Option(help="Dots per inch (PNG resolution).")]
 
 
@@ -45,8 +55,10 @@ def _output(source: str, kind: str, output: str | None, fmt: str | None) -> str:
         output = default_output(source, f".{kind}{ext}", Path(source).name + f".{kind}{ext}")
     ext = plot.image_format(output)
     if fmt is not None and ext != fmt:
-        raise ParameterError(f"--format {fmt} does not match the output {output!r}; "
-                             f"name it .{fmt} or leave --format out")
+        raise ParameterError(
+            f"--format {fmt} does not match the output {output!r}; "
+            f"name it .{fmt} or leave --format out"
+        )
     check_output(output, layout="file")
     return output
 
@@ -111,15 +123,20 @@ def plot_map(
         str | None, typer.Option(help="Words to map: a file, or a,b,c (default: --top).")
     ] = None,
     color_by: Annotated[str | None, typer.Option(help="value | cluster | none")] = None,
-    top: Annotated[int, typer.Option(
-        help="Map N words: the most frequent, or for value models without counts N spread "
-        "over the values (the title says which).")] = 300,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="Map N words: the most frequent, or for value models without counts N spread "
+            "over the values (the title says which)."
+        ),
+    ] = 300,
     clusters: Annotated[int, typer.Option(help="KMeans clusters for --color-by cluster.")] = 8,
     cmap: Annotated[
         str | None, typer.Option(help="matplotlib colour map (e.g. viridis, rainbow, tab10).")
     ] = None,
-    annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
-                                           help="Label the points.")] = True,
+    annotate: Annotated[
+        bool, typer.Option("--annotate/--no-annotate", help="Label the points.")
+    ] = True,
     seed: Annotated[int, typer.Option(help="Seed for t-SNE, UMAP and KMeans.")] = 0,
     title: Annotated[str | None, typer.Option(help="Figure title.")] = None,
     pixels: PixelsOpt = None,
@@ -135,14 +152,27 @@ def plot_map(
     wv = load(path, cache=cache)
     if color_by in ("none", ""):
         color_by = None
-    fig = plot.map(wv, words=_word_list(words), method=method, color_by=color_by, top=top,
-                   annotate=annotate, seed=seed, figsize=figsize, dpi=dpi, n_clusters=clusters,
-                   cmap=cmap, title=title)
+    fig = plot.map(
+        wv,
+        words=_word_list(words),
+        method=method,
+        color_by=color_by,
+        top=top,
+        annotate=annotate,
+        seed=seed,
+        figsize=figsize,
+        dpi=dpi,
+        n_clusters=clusters,
+        cmap=cmap,
+        title=title,
+    )
     _saved(output, fig, as_json, method=method)
 
 
-@plot_app.command("heatmap", epilog=epilog(
-    "wordspace plot heatmap model.wsv --words king,queen,man,woman -o heatmap.svg"))
+@plot_app.command(
+    "heatmap",
+    epilog=epilog("wordspace plot heatmap model.wsv --words king,queen,man,woman -o heatmap.svg"),
+)
 def plot_heatmap(
     path: ModelArg,
     words: Annotated[str, typer.Option(help="Words: a file, or a,b,c.")],
@@ -167,8 +197,9 @@ def plot_heatmap(
     _saved(output, fig, as_json)
 
 
-@plot_app.command("analogy", epilog=epilog(
-    "wordspace plot analogy model.wsv king man woman -o analogy.png"))
+@plot_app.command(
+    "analogy", epilog=epilog("wordspace plot analogy model.wsv king man woman -o analogy.png")
+)
 def plot_analogy(
     path: ModelArg,
     a: Annotated[str, typer.Argument(help="a in a − b + c (e.g. king)")],
@@ -176,8 +207,9 @@ def plot_analogy(
     c: Annotated[str, typer.Argument(help="c (e.g. woman)")],
     output: OutOpt = None,
     fmt: FormatOpt = None,
-    n: Annotated[int, typer.Option("-n", "--topn",
-                                   help="Neighbours of each word drawn in grey.")] = 6,
+    n: Annotated[
+        int, typer.Option("-n", "--topn", help="Neighbours of each word drawn in grey.")
+    ] = 6,
     pixels: PixelsOpt = None,
     dpi: DpiOpt = 100.0,
     as_json: JsonOpt = False,
@@ -195,9 +227,13 @@ def plot_analogy(
 
 @plot_app.command("curve", epilog=epilog("wordspace plot curve model.wsv -o curve.png --logy"))
 def plot_curve(
-    path: Annotated[str, typer.Argument(
-        help="A saved model (.wsv) whose metadata holds per-epoch histories "
-             "(loss_history ...), or a JSON file {\"loss_history\": [...]}.")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="A saved model (.wsv) whose metadata holds per-epoch histories "
+            '(loss_history ...), or a JSON file {"loss_history": [...]}.'
+        ),
+    ],
     output: OutOpt = None,
     fmt: FormatOpt = None,
     logy: Annotated[bool, typer.Option("--logy/--no-logy", help="Logarithmic y axis.")] = False,

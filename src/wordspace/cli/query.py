@@ -32,8 +32,7 @@ RestrictOpt = Annotated[
 
 
 @app.command(epilog=epilog("wordspace info model.wsv --json"))
-def info(path: ModelArg, as_json: JsonOpt = False,
-         cache: CacheOpt = True) -> None:
+def info(path: ModelArg, as_json: JsonOpt = False, cache: CacheOpt = True) -> None:
     """Vocabulary size, dimension, format and a summary of the vector norms."""
     from wordspace.io.formats import detect_format
 
@@ -69,15 +68,20 @@ def info(path: ModelArg, as_json: JsonOpt = False,
     if wv.extras:
         t.add_row("extra arrays", escape(", ".join(sorted(wv.extras))))
     t.add_row(
-        "norms", f"min {fmt_num(ns['min'], '.3f')}  median {fmt_num(ns['median'], '.3f')}  "
-        f"mean {fmt_num(ns['mean'], '.3f')}  max {fmt_num(ns['max'], '.3f')}  zero {ns['zero']}"
+        "norms",
+        f"min {fmt_num(ns['min'], '.3f')}  median {fmt_num(ns['median'], '.3f')}  "
+        f"mean {fmt_num(ns['mean'], '.3f')}  max {fmt_num(ns['max'], '.3f')}  zero {ns['zero']}",
     )
     t.add_row("first words", escape(" ".join(wv.index_to_key[:10])))
     if partial:
         from wordspace.io.native import partial_summary
 
-        t.add_row("[red]training[/red]", "[bold red]partial[/bold red] [red]("
-                  + escape(partial_summary(data["training"])) + "): not a finished model[/red]")
+        t.add_row(
+            "[red]training[/red]",
+            "[bold red]partial[/bold red] [red]("
+            + escape(partial_summary(data["training"]))
+            + "): not a finished model[/red]",
+        )
     io.out.print(t)
 
 
@@ -136,14 +140,20 @@ def analogy(
     wv = load(path, cache=cache)
     if method == "3cosadd":
         with one_shot_queries():
-            r = wv.most_similar(positive=[a, c], negative=[b], topn=n,
-                                restrict_vocab=restrict_vocab)
+            r = wv.most_similar(
+                positive=[a, c], negative=[b], topn=n, restrict_vocab=restrict_vocab
+            )
     else:
-        r = wv.most_similar_cosmul(positive=[a, c], negative=[b], topn=n,
-                                   restrict_vocab=restrict_vocab)
+        r = wv.most_similar_cosmul(
+            positive=[a, c], negative=[b], topn=n, restrict_vocab=restrict_vocab
+        )
     if as_json:
-        emit_json({"query": {"a": a, "b": b, "c": c, "method": method},
-                   "results": [{"word": k, "score": s} for k, s in r]})
+        emit_json(
+            {
+                "query": {"a": a, "b": b, "c": c, "method": method},
+                "results": [{"word": k, "score": s} for k, s in r],
+            }
+        )
         return
     io.out.print(neighbours_table(escape(f"{a} − {b} + {c}  ({method})"), r, "score"))
 
@@ -164,8 +174,9 @@ def similarity(
         if as_json:
             emit_json({"word1": words[0], "word2": words[1], "cosine": s})
         else:
-            io.out.print(f"cosine({escape(words[0])}, {escape(words[1])}) = "
-                         f"[bold]{fmt_num(s)}[/bold]")
+            io.out.print(
+                f"cosine({escape(words[0])}, {escape(words[1])}) = [bold]{fmt_num(s)}[/bold]"
+            )
         return
     m = wv.similarity_matrix(words)
     if as_json:

@@ -56,7 +56,8 @@ def read_text_pairs(path: str) -> list[tuple[str, str]]:
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
             raise ParameterError(
                 f"--texts {path!r} line {i}: expected two texts separated by one tab, got "
-                f"{len(parts)} field(s)")
+                f"{len(parts)} field(s)"
+            )
         pairs.append((parts[0].strip(), parts[1].strip()))
     if not pairs:
         raise ParameterError(f"--texts {path!r} holds no text pairs (text<TAB>text per line)")
@@ -68,47 +69,78 @@ def html_to_pdf(chromium: str, html_path: str, pdf_path: str, *, timeout: float 
     from wordspace._files import atomic_path
 
     with atomic_path(pdf_path) as tmp, tempfile.TemporaryDirectory() as profile:
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-               "--no-first-run", "--disable-background-networking", "--disable-sync",
-               "--disable-component-update", f"--user-data-dir={profile}",
-               "--no-pdf-header-footer", f"--print-to-pdf={tmp}",
-               Path(html_path).resolve().as_uri()]
+        cmd = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--disable-component-update",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            Path(html_path).resolve().as_uri(),
+        ]
         try:
             res = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise ParameterError(f"Chromium did not print the PDF within {timeout:.0f}s; "
-                                 "the HTML report is written") from None
+            raise ParameterError(
+                f"Chromium did not print the PDF within {timeout:.0f}s; the HTML report is written"
+            ) from None
         if res.returncode != 0 or not os.path.exists(tmp) or os.path.getsize(tmp) == 0:
             tail = res.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            raise ParameterError(f"Chromium could not print the PDF ({tail[0][:200]}); the "
-                                 "HTML report is written")
+            raise ParameterError(
+                f"Chromium could not print the PDF ({tail[0][:200]}); the HTML report is written"
+            )
 
 
-@app.command("report", epilog=epilog(
-    "wordspace report model.wsv -o report.html --words king,queen,kingg --analogies",
-    "wordspace report model.wsv --pairs pairs.tsv"))
+@app.command(
+    "report",
+    epilog=epilog(
+        "wordspace report model.wsv -o report.html --words king,queen,kingg --analogies",
+        "wordspace report model.wsv --pairs pairs.tsv",
+    ),
+)
 def report_cmd(
     path: ModelArg,
-    output: Annotated[str | None, typer.Option(
-        "-o", "--output", help="The HTML file (default: next to the input, "
-        "<name>.report.html).")] = None,
-    words: Annotated[str | None, typer.Option(
-        help="Words to check and draw: a file (one per line or space separated), or a,b,c.")
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o", "--output", help="The HTML file (default: next to the input, <name>.report.html)."
+        ),
     ] = None,
-    texts: Annotated[str | None, typer.Option(
-        help="Text pairs to compare: a file with text<TAB>text on each line.")] = None,
-    analogies: Annotated[bool, typer.Option(
-        "--analogies/--no-analogies",
-        help="Run the Google analogy benchmark (bundled questions-words.txt).")] = False,
-    pairs: Annotated[str | None, typer.Option(
-        help="A word-pairs file (word1<TAB>word2<TAB>score) besides WordSim353.")] = None,
-    title: Annotated[str | None, typer.Option(help="Report title (default: the model's "
-                                              "name).")] = None,
+    words: Annotated[
+        str | None,
+        typer.Option(
+            help="Words to check and draw: a file (one per line or space separated), or a,b,c."
+        ),
+    ] = None,
+    texts: Annotated[
+        str | None,
+        typer.Option(help="Text pairs to compare: a file with text<TAB>text on each line."),
+    ] = None,
+    analogies: Annotated[
+        bool,
+        typer.Option(
+            "--analogies/--no-analogies",
+            help="Run the Google analogy benchmark (bundled questions-words.txt).",
+        ),
+    ] = False,
+    pairs: Annotated[
+        str | None,
+        typer.Option(help="A word-pairs file (word1<TAB>word2<TAB>score) besides WordSim353."),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="Report title (default: the model's name).")
+    ] = None,
     topn: Annotated[int, typer.Option("-n", "--topn", help="Neighbours per word.")] = 8,
     restrict_vocab: RestrictOpt = 30000,
     seed: Annotated[int, typer.Option(help="Seed for t-SNE.")] = 0,
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf",
-                                      help="Also print a PDF with headless Chromium.")] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF with headless Chromium.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """One self-contained HTML report: summary, coverage, neighbours, analogies, similarity,
@@ -135,24 +167,42 @@ def report_cmd(
     if pdf_path is not None:
         chromium = find_chromium()
         if chromium is None:
-            raise ParameterError("--pdf needs Chromium or Chrome (e.g. apt-get install "
-                                 "chromium); the HTML report itself needs nothing: drop --pdf")
+            raise ParameterError(
+                "--pdf needs Chromium or Chrome (e.g. apt-get install "
+                "chromium); the HTML report itself needs nothing: drop --pdf"
+            )
         check_output(pdf_path, layout="file")
     wv = load(path)
     with progress_bar("report", total=10, enabled=not as_json) as update:
-        rep = report(wv, words=word_list, texts=text_pairs, analogies=analogies, pairs=pairs,
-                     name=title or (Path(path).name if Path(path).exists() else path),
-                     topn=topn, restrict_vocab=restrict_vocab, seed=seed,
-                     progress=lambda done, total, stage: update(done, total, section=stage))
+        rep = report(
+            wv,
+            words=word_list,
+            texts=text_pairs,
+            analogies=analogies,
+            pairs=pairs,
+            name=title or (Path(path).name if Path(path).exists() else path),
+            topn=topn,
+            restrict_vocab=restrict_vocab,
+            seed=seed,
+            progress=lambda done, total, stage: update(done, total, section=stage),
+        )
     rep.save(output)
     if pdf_path is not None and chromium is not None:
         html_to_pdf(chromium, output, pdf_path)
     if as_json:
-        emit_json({"output": output, "pdf": pdf_path,
-                   "sections": [s.id for s in rep.sections if s.skipped is None],
-                   "skipped": rep.skipped})
+        emit_json(
+            {
+                "output": output,
+                "pdf": pdf_path,
+                "sections": [s.id for s in rep.sections if s.skipped is None],
+                "skipped": rep.skipped,
+            }
+        )
         return
-    io.out.print(f"wrote {output} ({os.path.getsize(output):,} bytes)"
-                 + (f" and {pdf_path}" if pdf_path else ""), markup=False)
+    io.out.print(
+        f"wrote {output} ({os.path.getsize(output):,} bytes)"
+        + (f" and {pdf_path}" if pdf_path else ""),
+        markup=False,
+    )
     for sid, why in rep.skipped.items():
         io.out.print(f"  skipped {sid}: {why}", markup=False)

@@ -41,20 +41,27 @@ def _back(value: float, transform: Any) -> float | None:
 
 def _check_predictor(predictor: str | None) -> None:
     if predictor is not None and predictor not in PREDICTORS:
-        raise ParameterError(f"--predictor must be one of {', '.join(PREDICTORS)}; "
-                             f"got {predictor!r}")
+        raise ParameterError(
+            f"--predictor must be one of {', '.join(PREDICTORS)}; got {predictor!r}"
+        )
 
 
-@app.command("predict-value", epilog=epilog(
-    "wordspace predict-value values.wsv crimson light-gold",
-    "wordspace predict-value values.wsv crimson --predictor ridge --json"))
+@app.command(
+    "predict-value",
+    epilog=epilog(
+        "wordspace predict-value values.wsv crimson light-gold",
+        "wordspace predict-value values.wsv crimson --predictor ridge --json",
+    ),
+)
 def predict_value(
     model: Annotated[str, typer.Argument(help="A saved ValueVec model (.wsv).")],
     words: Annotated[list[str], typer.Argument(help="Words whose value to predict.")],
-    predictor: Annotated[str | None, typer.Option(
-        help="knn or ridge (default: the model's).")] = None,
-    n_neighbors: Annotated[int | None, typer.Option(
-        help="knn: valued neighbours to average (default: the model's).")] = None,
+    predictor: Annotated[
+        str | None, typer.Option(help="knn or ridge (default: the model's).")
+    ] = None,
+    n_neighbors: Annotated[
+        int | None, typer.Option(help="knn: valued neighbours to average (default: the model's).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Predict words' values from their valued neighbours, including words never given one.
@@ -67,32 +74,50 @@ def predict_value(
         raise ParameterError(f"--n-neighbors must be >= 1, got {n_neighbors}")
     need_file(model, "MODEL")
     vv = ValueVec.load(model)
-    pred = np.atleast_1d(vv.predict_value(list(words), predictor=predictor,
-                                          n_neighbors=n_neighbors))
+    pred = np.atleast_1d(
+        vv.predict_value(list(words), predictor=predictor, n_neighbors=n_neighbors)
+    )
     given = dict(zip(vv.pairs_.words, map(float, vv.pairs_.values), strict=True))
     transform = vv.value_transform
     rows: list[dict[str, Any]] = []
     for w, p in zip(words, pred, strict=True):
         g = given.get(w)
-        rows.append({"word": w, "predicted": float(p), "given": g,
-                     "predicted_original": _back(float(p), transform),
-                     "given_original": None if g is None else _back(g, transform)})
+        rows.append(
+            {
+                "word": w,
+                "predicted": float(p),
+                "given": g,
+                "predicted_original": _back(float(p), transform),
+                "given_original": None if g is None else _back(g, transform),
+            }
+        )
     if as_json:
-        emit_json({"model": model, "predictor": predictor or vv.predictor,
-                   "value_transform": transform if isinstance(transform, str | None) else "custom",
-                   "predictions": rows})
+        emit_json(
+            {
+                "model": model,
+                "predictor": predictor or vv.predictor,
+                "value_transform": transform if isinstance(transform, str | None) else "custom",
+                "predictions": rows,
+            }
+        )
         return
     scale = f" ({transform})" if isinstance(transform, str) else ""
-    t = Table(title=escape(f"predicted values: {model}  "
-                           f"({predictor or vv.predictor}, training scale{scale})"))
+    t = Table(
+        title=escape(
+            f"predicted values: {model}  ({predictor or vv.predictor}, training scale{scale})"
+        )
+    )
     t.add_column("word")
     t.add_column("predicted", justify="right")
     t.add_column("given", justify="right")
     if isinstance(transform, str):
         t.add_column("predicted (original scale)", justify="right")
     for r in rows:
-        cells = [escape(r["word"]), fmt_num(r["predicted"]),
-                 "-" if r["given"] is None else fmt_num(r["given"])]
+        cells = [
+            escape(r["word"]),
+            fmt_num(r["predicted"]),
+            "-" if r["given"] is None else fmt_num(r["given"]),
+        ]
         if isinstance(transform, str):
             cells.append(fmt_num(r["predicted_original"], ",.2f"))
         t.add_row(*cells)
@@ -103,35 +128,53 @@ def predict_value(
 D = ValueVec
 
 
-@app.command("value-holdout", epilog=epilog(
-    "wordspace value-holdout listings.csv --text name --value price --value-transform log"))
+@app.command(
+    "value-holdout",
+    epilog=epilog(
+        "wordspace value-holdout listings.csv --text name --value price --value-transform log"
+    ),
+)
 def value_holdout(
     data: Annotated[str, typer.Argument(help="CSV / TSV / Parquet table of records.")],
     text: Annotated[str, typer.Option(help="Column of texts.")],
     value: Annotated[str, typer.Option(help="Column of values.")],
-    semantic_weight: Annotated[float, typer.Option(
-        help="Weight of skip-gram on the text (0..1) against the value pairs.")] = 0.8,
-    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")
-                               ] = signature_default(D, "value_transform"),
-    min_count: Annotated[int, typer.Option(help="Keep words in >= N records.")
-                         ] = signature_default(D, "min_count"),
-    vector_size: Annotated[int, typer.Option(*VECTOR_SIZE, help="Vector dimension.")
-                           ] = signature_default(D, "vector_size"),
-    epochs: Annotated[int, typer.Option(*EPOCHS, help="Maximum epochs of the value pairs.")
-                      ] = signature_default(D, "epochs"),
-    text_epochs: Annotated[int, typer.Option(help="Passes over the text.")
-                           ] = signature_default(D, "text_epochs"),
-    predictor: Annotated[str, typer.Option(help="knn or ridge.")
-                         ] = signature_default(D, "predictor"),
-    test_size: Annotated[float, typer.Option(help="Share of valued words whose value is "
-                                             "hidden.")] = 0.2,
-    baselines: Annotated[bool, typer.Option(
-        "--baselines/--no-baselines",
-        help="Also score plain word2vec + the same predictor, and predict-the-mean.")] = True,
-    where: Annotated[str | None, typer.Option(
-        help="Keep rows matching a pandas query, e.g. 'price > 0'.")] = None,
-    workers: Annotated[int | None, typer.Option(*WORKERS, help="Threads (default: all).")
-                       ] = signature_default(D, "workers"),
+    semantic_weight: Annotated[
+        float, typer.Option(help="Weight of skip-gram on the text (0..1) against the value pairs.")
+    ] = 0.8,
+    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")] = signature_default(
+        D, "value_transform"
+    ),
+    min_count: Annotated[int, typer.Option(help="Keep words in >= N records.")] = signature_default(
+        D, "min_count"
+    ),
+    vector_size: Annotated[
+        int, typer.Option(*VECTOR_SIZE, help="Vector dimension.")
+    ] = signature_default(D, "vector_size"),
+    epochs: Annotated[
+        int, typer.Option(*EPOCHS, help="Maximum epochs of the value pairs.")
+    ] = signature_default(D, "epochs"),
+    text_epochs: Annotated[int, typer.Option(help="Passes over the text.")] = signature_default(
+        D, "text_epochs"
+    ),
+    predictor: Annotated[str, typer.Option(help="knn or ridge.")] = signature_default(
+        D, "predictor"
+    ),
+    test_size: Annotated[
+        float, typer.Option(help="Share of valued words whose value is hidden.")
+    ] = 0.2,
+    baselines: Annotated[
+        bool,
+        typer.Option(
+            "--baselines/--no-baselines",
+            help="Also score plain word2vec + the same predictor, and predict-the-mean.",
+        ),
+    ] = True,
+    where: Annotated[
+        str | None, typer.Option(help="Keep rows matching a pandas query, e.g. 'price > 0'.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(*WORKERS, help="Threads (default: all).")
+    ] = signature_default(D, "workers"),
     seed: Annotated[int, typer.Option(help="Random seed (split and training).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -143,9 +186,17 @@ def value_holdout(
     _check_predictor(predictor)
     if not 0.0 < test_size < 1.0:
         raise ParameterError(f"--test-size must be between 0 and 1 (exclusive), got {test_size}")
-    vv = ValueVec(semantic_weight=semantic_weight, value_transform=value_transform,
-                  min_count=min_count, vector_size=vector_size, epochs=epochs,
-                  text_epochs=text_epochs, predictor=predictor, workers=workers, seed=seed)
+    vv = ValueVec(
+        semantic_weight=semantic_weight,
+        value_transform=value_transform,
+        min_count=min_count,
+        vector_size=vector_size,
+        epochs=epochs,
+        text_epochs=text_epochs,
+        predictor=predictor,
+        workers=workers,
+        seed=seed,
+    )
     vv._validate()
     need_file(data, "DATA")
     df = read_table(data)
@@ -154,23 +205,32 @@ def value_holdout(
             df = df.query(where)
         except Exception as e:  # pandas raises many kinds here
             raise ParameterError(f"--where {where!r} failed: {e}") from None
-    res = holdout(vv, df, text=text, value=value, test_size=test_size, seed=seed,
-                  baselines=baselines)
+    res = holdout(
+        vv, df, text=text, value=value, test_size=test_size, seed=seed, baselines=baselines
+    )
     if as_json:
         emit_json({"data": data, **res})
         return
-    t = Table(title=escape(f"held-out values: {data}  ({res['n_test']:,} hidden of "
-                           f"{res['n_train'] + res['n_test']:,} valued words)"))
+    t = Table(
+        title=escape(
+            f"held-out values: {data}  ({res['n_test']:,} hidden of "
+            f"{res['n_train'] + res['n_test']:,} valued words)"
+        )
+    )
     t.add_column("model")
     t.add_column("Spearman", justify="right")
     t.add_column("MAE", justify="right")
-    t.add_row(f"joint (semantic_weight={semantic_weight:g})", fmt_num(res["spearman"]),
-              fmt_num(res["mae"]))
-    for name, label in (("word2vec", "plain word2vec + same predictor"),
-                        ("mean", "predict the mean")):
+    t.add_row(
+        f"joint (semantic_weight={semantic_weight:g})",
+        fmt_num(res["spearman"]),
+        fmt_num(res["mae"]),
+    )
+    for name, label in (
+        ("word2vec", "plain word2vec + same predictor"),
+        ("mean", "predict the mean"),
+    ):
         b = res.get(name)
         if isinstance(b, dict):
             t.add_row(label, fmt_num(b.get("spearman")), fmt_num(b.get("mae")))
-    t.caption = (f"training-word alignment {fmt_num(res.get('alignment'))}; "
-                 f"{res['seconds']:.1f} s")
+    t.caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
     io.out.print(t)

@@ -30,8 +30,14 @@ from __future__ import annotations
 from wordspace.distributed._engine import require_dask
 from wordspace.distributed._vocab import build_vocabulary
 
-__all__ = ["build_vocabulary", "cooccurrence", "fit_glove_counts", "fit_valuevec",
-           "fit_word2vec", "require_dask"]
+__all__ = [
+    "build_vocabulary",
+    "cooccurrence",
+    "fit_glove_counts",
+    "fit_valuevec",
+    "fit_word2vec",
+    "require_dask",
+]
 
 
 def __getattr__(name: str):

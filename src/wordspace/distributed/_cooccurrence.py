@@ -42,8 +42,9 @@ def load_ids(spec: dict[str, Any], words: list[str]) -> tuple[np.ndarray, np.nda
     return open_partition(spec).to_ids(vocab)
 
 
-def row_hist(part: tuple[np.ndarray, np.ndarray], V: int, window: int,
-             symmetric: bool) -> np.ndarray:
+def row_hist(
+    part: tuple[np.ndarray, np.ndarray], V: int, window: int, symmetric: bool
+) -> np.ndarray:
     from wordspace.kernels import glove as k
 
     hist = np.zeros(V, dtype=np.int64)
@@ -51,9 +52,15 @@ def row_hist(part: tuple[np.ndarray, np.ndarray], V: int, window: int,
     return hist
 
 
-def count_partials(part: tuple[np.ndarray, np.ndarray], V: int, window: int, symmetric: bool,
-                   weights: np.ndarray, ranges: list[tuple[int, int]],
-                   memory: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def count_partials(
+    part: tuple[np.ndarray, np.ndarray],
+    V: int,
+    window: int,
+    symmetric: bool,
+    weights: np.ndarray,
+    ranges: list[tuple[int, int]],
+    memory: float,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """One file's co-occurrences as one CSR piece ``(indptr, indices, float64 sums)`` per row
     range (runs on a worker; the code buffer stays within half of ``memory`` GiB)."""
     from wordspace.kernels import glove as k
@@ -77,9 +84,13 @@ def count_partials(part: tuple[np.ndarray, np.ndarray], V: int, window: int, sym
         blocks = _row_blocks(hist, r0, r1, cap)
         _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done)
         np.cumsum(indptr, out=indptr)
-        out.append((indptr,
-                    np.concatenate(pi) if pi else np.zeros(0, np.int32),
-                    np.concatenate(pd) if pd else np.zeros(0, np.float64)))
+        out.append(
+            (
+                indptr,
+                np.concatenate(pi) if pi else np.zeros(0, np.int32),
+                np.concatenate(pd) if pd else np.zeros(0, np.float64),
+            )
+        )
     return out
 
 
@@ -87,8 +98,9 @@ def pick(items: list, i: int):
     return items[i]
 
 
-def sum_range(pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]], r0: int, r1: int,
-              V: int, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sum_range(
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]], r0: int, r1: int, V: int, scale: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Add one row range's partials of every file (exact in float64) -> float32 CSR piece."""
     import scipy.sparse as sp
 
@@ -101,14 +113,25 @@ def sum_range(pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]], r0: int, 
     assert total is not None
     total.sum_duplicates()
     total.sort_indices()
-    return (total.indptr.astype(np.int64), total.indices.astype(np.int32),
-            _finish(total.data, scale))
+    return (
+        total.indptr.astype(np.int64),
+        total.indices.astype(np.int32),
+        _finish(total.data, scale),
+    )
 
 
-def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
-                 symmetric: bool = True, distance_weighting: bool = True,
-                 memory: float = 4.0, n_ranges: int | None = None,
-                 stats: dict[str, Any] | None = None):
+def cooccurrence(
+    corpus: Any,
+    vocab: Any,
+    client: Any,
+    *,
+    window: int = 10,
+    symmetric: bool = True,
+    distance_weighting: bool = True,
+    memory: float = 4.0,
+    n_ranges: int | None = None,
+    stats: dict[str, Any] | None = None,
+):
     """The co-occurrence matrix of ``corpus`` (a corpus of files) over ``vocab``, counted on
     the cluster of ``client`` (``None``: in this process). Equals
     ``cooccurrence_matrix(*corpus.to_ids(vocab), len(vocab), ...)`` exactly when the distance
@@ -126,26 +149,27 @@ def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
     if not k.codes_fit(V, window):
         raise ParameterError(
             f"a vocabulary of {V:,} words with window {window} is too large to count "
-            "(pair codes need more than 31 bits); raise min_count or lower window")
+            "(pair codes need more than 31 bits); raise min_count or lower window"
+        )
     specs = partition_specs(corpus)
     t0 = time.perf_counter()
     words = engine.put(list(vocab.index_to_key))
     parts = [engine.submit(load_ids, s, words) for s in specs]
-    hists = engine.gather([engine.submit(row_hist, p, V, window, bool(symmetric))
-                           for p in parts])
+    hists = engine.gather([engine.submit(row_hist, p, V, window, bool(symmetric)) for p in parts])
     hist: np.ndarray = np.zeros(V, np.int64)
     for h in hists:
         hist += h
     n_pairs = int(hist.sum())
     _, dbits = k.code_bits(V, window)
-    weights, scale = _weights(window, bool(distance_weighting), dbits,
-                              int(hist.max(initial=0)))
+    weights, scale = _weights(window, bool(distance_weighting), dbits, int(hist.max(initial=0)))
     if n_ranges is None:
         budget = max(float(memory) * _GIB * 0.5, 1.0)
         n_ranges = max(engine.n_workers, math.ceil(n_pairs * 12 / budget))
     ranges = _row_blocks(hist, 0, V, max(math.ceil(n_pairs / max(int(n_ranges), 1)), 1))
-    partials = [engine.submit(count_partials, p, V, window, bool(symmetric), weights, ranges,
-                              float(memory)) for p in parts]
+    partials = [
+        engine.submit(count_partials, p, V, window, bool(symmetric), weights, ranges, float(memory))
+        for p in parts
+    ]
     reduced = []
     for i, (r0, r1) in enumerate(ranges):
         pieces = [engine.submit(pick, f, i) for f in partials]
@@ -164,37 +188,59 @@ def cooccurrence(corpus: Any, vocab: Any, client: Any, *, window: int = 10,
     X.has_sorted_indices = True
     secs = time.perf_counter() - t0
     if stats is not None:
-        stats.update(files=len(specs), row_ranges=len(ranges), pairs=n_pairs,
-                     exact=bool(scale != 1.0 or not distance_weighting), seconds=secs)
-    logger.info("distributed co-occurrence: %d files, %d row ranges, %d pair codes -> %d "
-                "non-zeros in %.1fs", len(specs), len(ranges), n_pairs, X.nnz, secs)
+        stats.update(
+            files=len(specs),
+            row_ranges=len(ranges),
+            pairs=n_pairs,
+            exact=bool(scale != 1.0 or not distance_weighting),
+            seconds=secs,
+        )
+    logger.info(
+        "distributed co-occurrence: %d files, %d row ranges, %d pair codes -> %d "
+        "non-zeros in %.1fs",
+        len(specs),
+        len(ranges),
+        n_pairs,
+        X.nnz,
+        secs,
+    )
     return X
 
 
-def fit_glove_counts(model: Any, corpus: Any, client: Any,
-                     progress: Any = None) -> tuple[Any, Any]:
+def fit_glove_counts(model: Any, corpus: Any, client: Any, progress: Any = None) -> tuple[Any, Any]:
     """``(vocab, matrix)`` for :meth:`GloVe.fit` with ``client=``: both counted on the
     cluster; sets the model's ``tokenizer_`` and timings."""
     from wordspace.distributed._engine import as_files_corpus
     from wordspace.distributed._vocab import build_vocabulary
     from wordspace.errors import CorpusError
 
-    corpus = as_files_corpus(corpus, lowercase=bool(model.lowercase),
-                             max_sentence_length=int(model.max_sentence_length))
+    corpus = as_files_corpus(
+        corpus, lowercase=bool(model.lowercase), max_sentence_length=int(model.max_sentence_length)
+    )
     model.tokenizer_ = corpus.tokenizer
     t0 = time.perf_counter()
-    vocab = build_vocabulary(corpus, client, min_count=model.min_count,
-                             max_vocab_size=model.max_vocab_size,
-                             max_final_vocab=model.max_final_vocab)
+    vocab = build_vocabulary(
+        corpus,
+        client,
+        min_count=model.min_count,
+        max_vocab_size=model.max_vocab_size,
+        max_final_vocab=model.max_final_vocab,
+    )
     model.vocab_seconds_ = time.perf_counter() - t0
     if progress is not None:
         progress(0, 1, stage="counting")
     t1 = time.perf_counter()
     stats: dict[str, Any] = {}
-    X = cooccurrence(corpus, vocab, client, window=int(model.window),
-                     symmetric=bool(model.symmetric),
-                     distance_weighting=bool(model.distance_weighting),
-                     memory=float(model.memory), stats=stats)
+    X = cooccurrence(
+        corpus,
+        vocab,
+        client,
+        window=int(model.window),
+        symmetric=bool(model.symmetric),
+        distance_weighting=bool(model.distance_weighting),
+        memory=float(model.memory),
+        stats=stats,
+    )
     model.cooccurrence_seconds_ = time.perf_counter() - t1
     model.distributed_stats_ = stats
     if progress is not None:
@@ -202,5 +248,6 @@ def fit_glove_counts(model: Any, corpus: Any, client: Any,
     if X.nnz == 0:
         raise CorpusError(
             f"{corpus.name} has no co-occurring words (every sentence has fewer than two "
-            "words of the vocabulary); use longer sentences or lower min_count")
+            "words of the vocabulary); use longer sentences or lower min_count"
+        )
     return vocab, X

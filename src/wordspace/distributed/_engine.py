@@ -14,8 +14,14 @@ from typing import Any
 
 from wordspace.errors import MissingDependencyError, ParameterError
 
-__all__ = ["DaskEngine", "LocalEngine", "engine_for", "require_dask", "partition_specs",
-           "open_partition"]
+__all__ = [
+    "DaskEngine",
+    "LocalEngine",
+    "engine_for",
+    "require_dask",
+    "partition_specs",
+    "open_partition",
+]
 
 
 def require_dask():
@@ -24,7 +30,8 @@ def require_dask():
         import distributed
     except ImportError:  # pragma: no cover - the dev extra installs it
         raise MissingDependencyError(
-            "distributed training needs Dask: pip install 'wordspace[dask]'") from None
+            "distributed training needs Dask: pip install 'wordspace[dask]'"
+        ) from None
     return distributed
 
 
@@ -87,7 +94,8 @@ class DaskEngine:
         distributed = require_dask()
         if not isinstance(client, distributed.Client):
             raise ParameterError(
-                f"client must be a dask.distributed.Client, got {type(client).__name__}")
+                f"client must be a dask.distributed.Client, got {type(client).__name__}"
+            )
         self.client = client
         workers = client.scheduler_info().get("workers", {})
         if not workers:
@@ -143,18 +151,32 @@ def partition_specs(corpus: Any) -> list[dict[str, Any]]:
     if not files:
         raise ParameterError(
             "client= needs a corpus of files that the workers can read (a path, or "
-            "Corpus.from_files('shards/*.txt.gz')); an in-memory corpus stays on one machine")
-    return [{"path": str(Path(p).absolute()), "lowercase": corpus.lowercase,
-             "normalize": corpus.normalize, "max_sentence_length": corpus.max_sentence_length,
-             "errors": corpus.errors, "size": os.path.getsize(p)} for p in files]
+            "Corpus.from_files('shards/*.txt.gz')); an in-memory corpus stays on one machine"
+        )
+    return [
+        {
+            "path": str(Path(p).absolute()),
+            "lowercase": corpus.lowercase,
+            "normalize": corpus.normalize,
+            "max_sentence_length": corpus.max_sentence_length,
+            "errors": corpus.errors,
+            "size": os.path.getsize(p),
+        }
+        for p in files
+    ]
 
 
 def open_partition(spec: dict[str, Any]):
     """The :class:`~wordspace.Corpus` of one partition (on a worker)."""
     from wordspace.text.corpus import Corpus
 
-    return Corpus(spec["path"], lowercase=spec["lowercase"], normalize=spec["normalize"],
-                  max_sentence_length=spec["max_sentence_length"], errors=spec["errors"])
+    return Corpus(
+        spec["path"],
+        lowercase=spec["lowercase"],
+        normalize=spec["normalize"],
+        max_sentence_length=spec["max_sentence_length"],
+        errors=spec["errors"],
+    )
 
 
 def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length: int = 10000):
@@ -167,13 +189,17 @@ def as_files_corpus(corpus: Any, *, lowercase: bool = False, max_sentence_length
     if isinstance(corpus, str | os.PathLike) and Path(corpus).is_file():
         return Corpus(corpus, lowercase=lowercase, max_sentence_length=max_sentence_length)
     if isinstance(corpus, str | os.PathLike) or (
-            isinstance(corpus, list | tuple) and corpus
-            and all(isinstance(p, str | os.PathLike) for p in corpus)):
-        return Corpus.from_files(corpus, lowercase=lowercase,
-                                 max_sentence_length=max_sentence_length)
+        isinstance(corpus, list | tuple)
+        and corpus
+        and all(isinstance(p, str | os.PathLike) for p in corpus)
+    ):
+        return Corpus.from_files(
+            corpus, lowercase=lowercase, max_sentence_length=max_sentence_length
+        )
     raise ParameterError(
         "client= needs a corpus of files: a path, a glob pattern, a list of paths or "
-        f"Corpus.from_files(...); got {type(corpus).__name__}")
+        f"Corpus.from_files(...); got {type(corpus).__name__}"
+    )
 
 
 class connect:
@@ -198,7 +224,8 @@ class connect:
             raise ParameterError(
                 f"could not reach the Dask scheduler at {self.address!r} ({e}); start one "
                 "with 'dask scheduler' and workers with 'dask worker ADDRESS', or check "
-                "the address") from None
+                "the address"
+            ) from None
         return self.client
 
     def __exit__(self, *exc: Any) -> None:

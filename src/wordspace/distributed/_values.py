@@ -49,11 +49,15 @@ def partition_stats(pdf, text: str, value: str, tokenizer, transform):
     pword = pair % max(nw, 1)
     sums = np.bincount(pword, weights=v[pair // max(nw, 1)], minlength=nw)
     cnt = np.bincount(pword, minlength=nw)
-    table = pd.DataFrame({"word": np.asarray(uniques, dtype=object).astype(str),
-                          "sum": sums.astype(np.float64), "n": cnt.astype(np.int64)})
+    table = pd.DataFrame(
+        {
+            "word": np.asarray(uniques, dtype=object).astype(str),
+            "sum": sums.astype(np.float64),
+            "n": cnt.astype(np.int64),
+        }
+    )
     has = lens > 0
-    return table.groupby("word").sum(), [float(v[has].sum()), int(has.sum()), dropped,
-                                         int(v.size)]
+    return table.groupby("word").sum(), [float(v[has].sum()), int(has.sum()), dropped, int(v.size)]
 
 
 def add_tables(a, b):
@@ -63,9 +67,17 @@ def add_tables(a, b):
     return pd.concat([a, b]).groupby(level=0).sum()
 
 
-def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
-                       prior_weight: float = 10.0, min_count: int = 5,
-                       value_transform: Any = None):
+def record_word_values(
+    ddf,
+    *,
+    text: str,
+    value: str,
+    client: Any,
+    tokenizer,
+    prior_weight: float = 10.0,
+    min_count: int = 5,
+    value_transform: Any = None,
+):
     """``(word, value, count)`` like :func:`~wordspace.train.valuevec.values.records_to_word_values`, from
     a ``dask.dataframe`` (or a pandas DataFrame, split over the workers) on ``client``."""
     import dask.dataframe as dd
@@ -81,17 +93,21 @@ def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
         ddf = dd.from_pandas(ddf, npartitions=max(engine.n_workers, 1))
     if not isinstance(ddf, dd.DataFrame):
         raise ParameterError(
-            f"with client=, X must be a dask or pandas DataFrame, got {type(ddf).__name__}")
+            f"with client=, X must be a dask or pandas DataFrame, got {type(ddf).__name__}"
+        )
     for col, role in ((text, "text"), (value, "value")):
         if col is None or col not in ddf.columns:
-            raise ParameterError(f"the {role} column {col!r} is not in the table; its columns:"
-                                 f" {', '.join(map(repr, map(str, ddf.columns)))}")
+            raise ParameterError(
+                f"the {role} column {col!r} is not in the table; its columns:"
+                f" {', '.join(map(repr, map(str, ddf.columns)))}"
+            )
     if prior_weight < 0 or not np.isfinite(prior_weight):
         raise ParameterError(f"prior_weight must be >= 0, got {prior_weight!r}")
     client = engine.client
     frames = client.compute(ddf.to_delayed())  # the partitions, on the workers
-    stats = [engine.submit(partition_stats, f, text, value, tokenizer, value_transform)
-             for f in frames]
+    stats = [
+        engine.submit(partition_stats, f, text, value, tokenizer, value_transform) for f in frames
+    ]
     tables = [engine.submit(pick, st, 0) for st in stats]
     table = engine.gather([tree_reduce(engine, tables, add_tables)])[0]
     recs = engine.gather([engine.submit(pick, st, 1) for st in stats])
@@ -102,10 +118,14 @@ def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
         if rows == 0:
             raise ValueDataError(
                 f"value_transform={value_transform!r}: all {dropped:,} values of {value!r} are "
-                "outside its domain; choose another transform (or none)")
-        warnings.warn(f"value_transform={value_transform!r}: dropped {dropped:,} of "
-                      f"{dropped + rows:,} records (the transform is undefined there)",
-                      UserWarning, stacklevel=3)
+                "outside its domain; choose another transform (or none)"
+            )
+        warnings.warn(
+            f"value_transform={value_transform!r}: dropped {dropped:,} of "
+            f"{dropped + rows:,} records (the transform is undefined there)",
+            UserWarning,
+            stacklevel=3,
+        )
     if recs[:, 1].sum() == 0:
         raise ValueDataError("no record has any token; check the text column")
     m = float(recs[:, 0].sum() / recs[:, 1].sum())
@@ -117,19 +137,38 @@ def record_word_values(ddf, *, text: str, value: str, client: Any, tokenizer,
     if keep.size < 3:
         raise ValueDataError(
             f"only {keep.size} word(s) occur in at least min_count={min_count} records "
-            f"(largest count {int(cnt.max(initial=0))}); lower min_count or give more records")
-    out = pd.DataFrame({"word": np.asarray(table.index, dtype=object)[keep].astype(str),
-                        "value": shrunk[keep], "count": cnt[keep]})
+            f"(largest count {int(cnt.max(initial=0))}); lower min_count or give more records"
+        )
+    out = pd.DataFrame(
+        {
+            "word": np.asarray(table.index, dtype=object)[keep].astype(str),
+            "value": shrunk[keep],
+            "count": cnt[keep],
+        }
+    )
     out = out.sort_values(["value", "word"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
     _check_spread(list(out["word"]), out["value"].to_numpy())
-    logger.info("distributed word values: %d of %d words in >= %d records (global mean %.4g)",
-                len(out), len(table), min_count, m)
+    logger.info(
+        "distributed word values: %d of %d words in >= %d records (global mean %.4g)",
+        len(out),
+        len(table),
+        min_count,
+        m,
+    )
     return out
 
 
-def fit_valuevec(model: Any, X: Any, *, text: str | None, value: str | None, client: Any,
-                 word: str | None = None, progress: Any = None) -> Any:
+def fit_valuevec(
+    model: Any,
+    X: Any,
+    *,
+    text: str | None,
+    value: str | None,
+    client: Any,
+    word: str | None = None,
+    progress: Any = None,
+) -> Any:
     """:meth:`ValueVec.fit` on records with ``client=``: word statistics on the cluster, pair
     building and training here."""
     from wordspace.text.tokenizer import Tokenizer
@@ -139,16 +178,27 @@ def fit_valuevec(model: Any, X: Any, *, text: str | None, value: str | None, cli
     if text is None or value is None or word is not None:
         raise ParameterError("with client=, fit records: fit(ddf, text=..., value=...)")
     if model.semantic_weight is not None:
-        raise ParameterError("semantic_weight (joint training on text) is not distributed; "
-                             "leave it None with client=")
-    wvals = record_word_values(X, text=text, value=value, client=client,
-                               tokenizer=model.tokenizer or Tokenizer(normalize=True),
-                               prior_weight=float(model.prior_weight),
-                               min_count=int(model.min_count),
-                               value_transform=model.value_transform)
+        raise ParameterError(
+            "semantic_weight (joint training on text) is not distributed; "
+            "leave it None with client="
+        )
+    wvals = record_word_values(
+        X,
+        text=text,
+        value=value,
+        client=client,
+        tokenizer=model.tokenizer or Tokenizer(normalize=True),
+        prior_weight=float(model.prior_weight),
+        min_count=int(model.min_count),
+        value_transform=model.value_transform,
+    )
     model.word_values_ = wvals
-    pairs = ValuePairs._from_table(wvals["word"].tolist(), wvals["value"].to_numpy(np.float64),
-                                   _as_random(model.seed), **model._pair_kwargs())
+    pairs = ValuePairs._from_table(
+        wvals["word"].tolist(),
+        wvals["value"].to_numpy(np.float64),
+        _as_random(model.seed),
+        **model._pair_kwargs(),
+    )
     model.pairs_ = pairs
     model.epochs_trained_ = 0
     model.loss_history_ = np.zeros(0, dtype=np.float64)

@@ -44,14 +44,16 @@ def count_partition(spec: dict[str, Any]) -> tuple[list[str], np.ndarray]:
         ids = np.fromiter(map(get, toks), dtype=np.int32, count=len(toks))
         n = len(idx)
         if n > counts.shape[0]:
-            counts = np.concatenate([counts, np.zeros(max(n, 2 * counts.shape[0])
-                                                      - counts.shape[0], np.int64)])
+            counts = np.concatenate(
+                [counts, np.zeros(max(n, 2 * counts.shape[0]) - counts.shape[0], np.int64)]
+            )
         counts[:n] += np.bincount(ids, minlength=n)
     return list(idx), counts[: len(idx)].copy()
 
 
-def merge_counts(a: tuple[list[str], np.ndarray],
-                 b: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]:
+def merge_counts(
+    a: tuple[list[str], np.ndarray], b: tuple[list[str], np.ndarray]
+) -> tuple[list[str], np.ndarray]:
     """Counts of ``a`` followed by ``b`` (``a`` holds the earlier files)."""
     ta, ca = a
     tb, cb = b
@@ -74,17 +76,22 @@ def merge_counts(a: tuple[list[str], np.ndarray],
 def tree_reduce(engine, futures: list, fn) -> Any:
     """Reduce ``futures`` pairwise, neighbours only (order kept), on the engine."""
     while len(futures) > 1:
-        nxt = [engine.submit(fn, futures[i], futures[i + 1])
-               for i in range(0, len(futures) - 1, 2)]
+        nxt = [engine.submit(fn, futures[i], futures[i + 1]) for i in range(0, len(futures) - 1, 2)]
         if len(futures) % 2:
             nxt.append(futures[-1])
         futures = nxt
     return futures[0]
 
 
-def build_vocabulary(corpus: Any, client: Any, *, min_count: int = 5,
-                     max_vocab_size: int | None = None, max_final_vocab: int | None = None,
-                     lowercase: bool = False):
+def build_vocabulary(
+    corpus: Any,
+    client: Any,
+    *,
+    min_count: int = 5,
+    max_vocab_size: int | None = None,
+    max_final_vocab: int | None = None,
+    lowercase: bool = False,
+):
     """:meth:`Vocabulary.build` on a Dask cluster (``client``; ``None``: in this process).
     ``corpus``: a :class:`~wordspace.Corpus`, a glob pattern, a folder or a list of paths."""
     from wordspace.text.vocab import Vocabulary
@@ -95,6 +102,11 @@ def build_vocabulary(corpus: Any, client: Any, *, min_count: int = 5,
     parts = [engine.submit(count_partition, s) for s in specs]
     types, counts = engine.gather([tree_reduce(engine, parts, merge_counts)])[0]
     logger.info("distributed vocabulary: %d files, %d types", len(specs), len(types))
-    return Vocabulary.from_counts(types, counts, min_count=min_count,
-                                  max_vocab_size=max_vocab_size,
-                                  max_final_vocab=max_final_vocab, source=corpus.name)
+    return Vocabulary.from_counts(
+        types,
+        counts,
+        min_count=min_count,
+        max_vocab_size=max_vocab_size,
+        max_final_vocab=max_final_vocab,
+        source=corpus.name,
+    )

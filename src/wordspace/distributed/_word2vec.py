@@ -115,7 +115,7 @@ def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.nda
         heads = starts[:-1]
         s0 = int(np.searchsorted(heads, a, side="left"))
         s1 = int(np.searchsorted(heads, b, side="left"))
-        all_ids.append(ids[starts[s0]:starts[s1]])
+        all_ids.append(ids[starts[s0] : starts[s1]])
         all_lens.append(np.diff(starts[s0 : s1 + 1]))
     ids = np.ascontiguousarray(np.concatenate(all_ids)) if all_ids else np.zeros(0, np.int32)
     lens = np.concatenate(all_lens) if all_lens else np.zeros(0, np.int64)
@@ -129,9 +129,19 @@ def part_size(part: tuple[np.ndarray, np.ndarray]) -> int:
 
 
 # ------------------------------------------------------------------------------ rounds
-def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tuple,
-               w0: int, w1: int, schedule: tuple, seed: tuple[int, int, int], workers: int,
-               batch_words: int, compute_loss: bool, shared: bool) -> tuple:
+def train_part(
+    part: tuple[np.ndarray, np.ndarray],
+    weights: tuple,
+    tables: tuple,
+    w0: int,
+    w1: int,
+    schedule: tuple,
+    seed: tuple[int, int, int],
+    workers: int,
+    batch_words: int,
+    compute_loss: bool,
+    shared: bool,
+) -> tuple:
     """Train the sentences of ``part`` starting in words ``[w0, w1)`` from ``weights``
     (copied) and return the changed rows with their new values: ``(rows0, syn0[rows0],
     rows1, syn1neg[rows1], rows2, syn1[rows2], words_seen, words_trained, loss,
@@ -150,16 +160,38 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
     s1 = int(np.searchsorted(heads, w1, side="left"))
     alpha0, span, gpos, denom = schedule
     first = int(starts[s0])
-    bounds = np.unique(np.concatenate([
-        [s0], np.searchsorted(heads, np.arange(first + batch_words, int(starts[s1]),
-                                               batch_words)), [s1]])).astype(np.int64)
+    bounds = np.unique(
+        np.concatenate(
+            [
+                [s0],
+                np.searchsorted(
+                    heads, np.arange(first + batch_words, int(starts[s1]), batch_words)
+                ),
+                [s1],
+            ]
+        )
+    ).astype(np.int64)
     jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
     def run(j: int):
         a, b = jobs[j]
-        args = (ids, starts, a, b, syn0, syn1neg, syn1, *tables, alpha0, span,
-                gpos + int(starts[a]) - first, denom,
-                np.uint64(mix_seed(seed[0], seed[1], seed[2] + j)), compute_loss, shared)
+        args = (
+            ids,
+            starts,
+            a,
+            b,
+            syn0,
+            syn1neg,
+            syn1,
+            *tables,
+            alpha0,
+            span,
+            gpos + int(starts[a]) - first,
+            denom,
+            np.uint64(mix_seed(seed[0], seed[1], seed[2] + j)),
+            compute_loss,
+            shared,
+        )
         return train_job(*args)
 
     if workers > 1 and len(jobs) > 1:
@@ -172,8 +204,11 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
     loss = float(sum(float(r[2]) for r in results))
     last = float(results[-1][3]) if results else float(alpha0)
     out: list[Any] = []
-    for new, old, used in ((syn0, base[0], True), (syn1neg, base[1], negative > 0),
-                           (syn1, base[2], hs)):
+    for new, old, used in (
+        (syn0, base[0], True),
+        (syn1neg, base[1], negative > 0),
+        (syn1, base[2], hs),
+    ):
         if not used:
             out += [np.zeros(0, np.int64), np.zeros((0, old.shape[1]), np.float32)]
             continue
@@ -182,14 +217,16 @@ def train_part(part: tuple[np.ndarray, np.ndarray], weights: tuple, tables: tupl
     return (*out, seen, trained, loss, last)
 
 
-def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
-           sync_start: Any = None) -> None:
+def _check(
+    sync_words: Any, merge: Any, n_parts: Any, max_retries: Any, sync_start: Any = None
+) -> None:
     from wordspace._base import is_int
 
     if not is_int(sync_words) or sync_words < 1:
         raise ParameterError(
             f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 20_000), got {sync_words!r}")
+            f"synchronisations, e.g. 20_000), got {sync_words!r}"
+        )
     if merge not in MERGES:
         raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
     if n_parts is not None and (not is_int(n_parts) or n_parts < 1):
@@ -199,15 +236,24 @@ def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any,
     if sync_start is not None and (not is_int(sync_start) or sync_start < 1):
         raise ParameterError(
             f"sync_start must be a positive integer (words of the first round, doubling up "
-            f"to sync_words) or None, got {sync_start!r}")
+            f"to sync_words) or None, got {sync_start!r}"
+        )
 
 
-def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
-                 sync_words: int | None = SYNC_WORDS, merge: str = "frequency",
-                 n_parts: int | None = None, max_retries: int = 3,
-                 lr_scale: float | str = "auto", sync_start: int | None = None,
-                 block_momentum: float | None = None,
-                 progress: Any = None) -> Any:
+def fit_word2vec(
+    model: Any,
+    corpus: Any,
+    client: Any = None,
+    *,
+    sync_words: int | None = SYNC_WORDS,
+    merge: str = "frequency",
+    n_parts: int | None = None,
+    max_retries: int = 3,
+    lr_scale: float | str = "auto",
+    sync_start: int | None = None,
+    block_momentum: float | None = None,
+    progress: Any = None,
+) -> Any:
     """Train ``model`` (a :class:`~wordspace.Word2Vec`) data-parallel on ``corpus`` (files).
 
     ``client``: a ``dask.distributed.Client`` (one part per worker by default), or ``None``
@@ -236,21 +282,31 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     if sync_words is None:
         sync_words = 2**62
     _check(sync_words, merge, n_parts, max_retries, sync_start)
-    if not (lr_scale == "auto" or (isinstance(lr_scale, int | float)
-                                   and not isinstance(lr_scale, bool) and lr_scale > 0)):
+    if not (
+        lr_scale == "auto"
+        or (isinstance(lr_scale, int | float) and not isinstance(lr_scale, bool) and lr_scale > 0)
+    ):
         raise ParameterError(f"lr_scale must be a number > 0 or 'auto', got {lr_scale!r}")
     if block_momentum is not None and not (
-            isinstance(block_momentum, int | float) and not isinstance(block_momentum, bool)
-            and 0.0 <= block_momentum < 1.0):
+        isinstance(block_momentum, int | float)
+        and not isinstance(block_momentum, bool)
+        and 0.0 <= block_momentum < 1.0
+    ):
         raise ParameterError(
-            f"block_momentum must be a number in [0, 1) or None, got {block_momentum!r}")
+            f"block_momentum must be a number in [0, 1) or None, got {block_momentum!r}"
+        )
     engine = engine_for(client, n_parts)
-    corpus = as_files_corpus(corpus, lowercase=bool(model.lowercase),
-                             max_sentence_length=int(model.max_sentence_length))
+    corpus = as_files_corpus(
+        corpus, lowercase=bool(model.lowercase), max_sentence_length=int(model.max_sentence_length)
+    )
     t0 = time.perf_counter()
-    vocab = build_vocabulary(corpus, engine, min_count=model.min_count,
-                             max_vocab_size=model.max_vocab_size,
-                             max_final_vocab=model.max_final_vocab)
+    vocab = build_vocabulary(
+        corpus,
+        engine,
+        min_count=model.min_count,
+        max_vocab_size=model.max_vocab_size,
+        max_final_vocab=model.max_final_vocab,
+    )
     model._init_weights(vocab)
     model.tokenizer_ = corpus.tokenizer
     specs = partition_specs(corpus)
@@ -265,8 +321,13 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
     tables = engine.put(model._tables())
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = (max(1.0, len(parts) ** 0.5) if merge in ("frequency", "scaled")
-                    else max(1.0, len(parts) / 2) if merge == "average" else 1.0)
+        lr_scale = (
+            max(1.0, len(parts) ** 0.5)
+            if merge in ("frequency", "scaled")
+            else max(1.0, len(parts) / 2)
+            if merge == "average"
+            else 1.0
+        )
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     S = int(sync_words)
@@ -278,16 +339,33 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     momentum: list[np.ndarray | None] = [None, None, None]  # merge="bmuf": block momentum
     # merge="frequency": a row's expected occurrences in one part's round (its divisor)
     expected = np.asarray(vocab.counts, np.float64) * (min(S, int(sizes.max())) / max(N, 1))
-    stats = {"parts": len(parts), "part_words": sizes.tolist(), "sync_words": int(min(S, sizes.max())),
-             "merge": merge, "lr_scale": lr_scale, "sync_start": sync_start,
-             "block_momentum": block_momentum, "rounds": 0, "bytes_broadcast": 0,
-             "bytes_gathered": 0,
-             "sync_seconds": 0.0, "retries": 0}
-    check = {"the vectors": model.syn0_,
-             "the output weights": model.syn1neg_ if neg else model.syn1_}
+    stats = {
+        "parts": len(parts),
+        "part_words": sizes.tolist(),
+        "sync_words": int(min(S, sizes.max())),
+        "merge": merge,
+        "lr_scale": lr_scale,
+        "sync_start": sync_start,
+        "block_momentum": block_momentum,
+        "rounds": 0,
+        "bytes_broadcast": 0,
+        "bytes_gathered": 0,
+        "sync_seconds": 0.0,
+        "retries": 0,
+    }
+    check = {
+        "the vectors": model.syn0_,
+        "the output weights": model.syn1neg_ if neg else model.syn1_,
+    }
     model._call_callbacks("on_train_begin")
-    logger.info("data-parallel word2vec: %d words in %d parts, sync every %d words, "
-                "merge=%s, %d epochs", N, len(parts), min(S, N), merge, epochs)
+    logger.info(
+        "data-parallel word2vec: %d words in %d parts, sync every %d words, merge=%s, %d epochs",
+        N,
+        len(parts),
+        min(S, N),
+        merge,
+        epochs,
+    )
     done_total = 0
     t_train = time.perf_counter()
     for e in range(epochs):
@@ -306,9 +384,21 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
             # a word at offset i of its round stands near G + K i: alpha0 - K span (G/K + i)
             K_r = len(active)
             sched = (alpha0 * lr_scale, span * K_r * lr_scale, G // K_r, denom)
-            results = _round(engine, parts, active, W, tables, r, (w0, w1), sched,
-                             (int(model.seed), int(model.epochs_trained_)), model, stats,
-                             max_retries, lambda k: engine.submit(load_part, plan[k], words))
+            results = _round(
+                engine,
+                parts,
+                active,
+                W,
+                tables,
+                r,
+                (w0, w1),
+                sched,
+                (int(model.seed), int(model.epochs_trained_)),
+                model,
+                stats,
+                max_retries,
+                lambda k: engine.submit(load_part, plan[k], words),
+            )
             ts = time.perf_counter()
             _merge(W, results, merge, stats, momentum, expected, lr_scale, block_momentum)
             for res in results:
@@ -322,23 +412,36 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
             r += 1
             if progress is not None:
                 el = time.perf_counter() - t_train
-                info = {"epoch": f"{e + 1}/{epochs}", "alpha": last_alpha, "round": r,
-                        "words_per_sec": int(done_total / el) if el > 0 else 0}
+                info = {
+                    "epoch": f"{e + 1}/{epochs}",
+                    "alpha": last_alpha,
+                    "round": r,
+                    "words_per_sec": int(done_total / el) if el > 0 else 0,
+                }
                 if model.compute_loss:
                     info["loss"] = loss / max(trained, 1)
                 progress(done_total, N * epochs, **info)
         secs = time.perf_counter() - te
         model.epochs_trained_ += 1
-        st = {"epoch": model.epochs_trained_, "words": seen, "trained_words": trained,
-              "seconds": secs, "words_per_sec": seen / secs if secs > 0 else 0.0,
-              "alpha_end": last_alpha, "rounds": r}
+        st = {
+            "epoch": model.epochs_trained_,
+            "words": seen,
+            "trained_words": trained,
+            "seconds": secs,
+            "words_per_sec": seen / secs if secs > 0 else 0.0,
+            "alpha_end": last_alpha,
+            "rounds": r,
+        }
         if model.compute_loss:
             st["loss"] = loss
             model.loss_history_.append(loss)
         model.epoch_stats_.append(st)
-        check_finite(check, where=f"epoch {model.epochs_trained_}",
-                     loss=loss if model.compute_loss else None,
-                     fix=f"lower alpha (now {model.alpha}) or sync_words (now {S})")
+        check_finite(
+            check,
+            where=f"epoch {model.epochs_trained_}",
+            loss=loss if model.compute_loss else None,
+            fix=f"lower alpha (now {model.alpha}) or sync_words (now {S})",
+        )
         model._make_wv()
         model._call_callbacks("on_epoch_end", epoch=model.epochs_trained_)
     model.train_seconds_ = time.perf_counter() - t_train
@@ -349,10 +452,16 @@ def fit_word2vec(model: Any, corpus: Any, client: Any = None, *,
     return model
 
 
-def _merge(W: list[np.ndarray], results: list[tuple], merge: str, stats: dict,
-           momentum: list[np.ndarray | None] | None = None,
-           expected: np.ndarray | None = None, lr_scale: float = 1.0,
-           block_momentum: float | None = None) -> None:
+def _merge(
+    W: list[np.ndarray],
+    results: list[tuple],
+    merge: str,
+    stats: dict,
+    momentum: list[np.ndarray | None] | None = None,
+    expected: np.ndarray | None = None,
+    lr_scale: float = 1.0,
+    block_momentum: float | None = None,
+) -> None:
     """Add the workers' changes to ``W`` (in place): their sum, or their mean over the parts
     of the round. With one part the new rows are taken as they are (bit for bit)."""
     if len(results) == 1:
@@ -417,8 +526,9 @@ def _round_span(r: int, e: int, S: int, start: int | None) -> tuple[int, int]:
     return w0, w0 + step
 
 
-def _round(engine, parts, active, W, tables, r, span, sched, seed, model, stats, max_retries,
-           reload):
+def _round(
+    engine, parts, active, W, tables, r, span, sched, seed, model, stats, max_retries, reload
+):
     """One synchronisation round: broadcast ``W``, train every active part, gather deltas.
     A failure that Dask did not absorb re-runs the round from ``W`` (the last synchronised
     weights), up to ``max_retries`` times."""
@@ -426,15 +536,31 @@ def _round(engine, parts, active, W, tables, r, span, sched, seed, model, stats,
         try:
             ts = time.perf_counter()
             d = W[0].shape[1]
-            sent = (W[0], W[1] if model.negative > 0 else np.zeros((1, d), np.float32),
-                    W[2] if model.hs else np.zeros((1, d), np.float32))
+            sent = (
+                W[0],
+                W[1] if model.negative > 0 else np.zeros((1, d), np.float32),
+                W[2] if model.hs else np.zeros((1, d), np.float32),
+            )
             wf = engine.put(sent)  # from the driver's copy; Dask can make it again
             stats["bytes_broadcast"] += sum(a.nbytes for a in sent) * engine.n_workers
             stats["sync_seconds"] += time.perf_counter() - ts
-            futs = [engine.submit(train_part, parts[k], wf, tables, span[0], span[1], sched,
-                                  (*seed, (r * len(parts) + k) << 24), int(model.workers), int(model.batch_words),
-                                  bool(model.compute_loss), bool(model.shared_negatives))
-                    for k in active]
+            futs = [
+                engine.submit(
+                    train_part,
+                    parts[k],
+                    wf,
+                    tables,
+                    span[0],
+                    span[1],
+                    sched,
+                    (*seed, (r * len(parts) + k) << 24),
+                    int(model.workers),
+                    int(model.batch_words),
+                    bool(model.compute_loss),
+                    bool(model.shared_negatives),
+                )
+                for k in active
+            ]
             return engine.gather(futs)
         except WordspaceError:
             raise
@@ -443,8 +569,12 @@ def _round(engine, parts, active, W, tables, r, span, sched, seed, model, stats,
                 raise
             stats["retries"] += 1
             engine.refresh(parts, reload)  # parts whose data Dask could not recover
-            logger.warning("round %d failed (%s: %s); retrying from the last synchronised "
-                           "weights (%d/%d)", r, type(exc).__name__, exc, attempt + 1,
-                           max_retries)
+            logger.warning(
+                "round %d failed (%s: %s); retrying from the last synchronised weights (%d/%d)",
+                r,
+                type(exc).__name__,
+                exc,
+                attempt + 1,
+                max_retries,
+            )
     raise AssertionError("unreachable")  # pragma: no cover
-

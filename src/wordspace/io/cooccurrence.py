@@ -82,21 +82,30 @@ def load_cooccurrence(path: str | os.PathLike):
             f"{p} is not a co-occurrence file: those are .npz archives written by "
             f"save_cooccurrence (the CLI's --save-cooccurrence); this is {_what_is(p)}"
         )
-    z = read_npz(p, ("row", "col", "data", "shape", "words", "counts", "meta"),
-                 kinds="biufU", inflate_factor=16)
+    z = read_npz(
+        p,
+        ("row", "col", "data", "shape", "words", "counts", "meta"),
+        kinds="biufU",
+        inflate_factor=16,
+    )
     missing = {"row", "col", "data", "shape"} - set(z)
     if missing:
         raise FormatError(f"{p} is not a co-occurrence file (missing {sorted(missing)})")
     row, col, data, shape = z["row"], z["col"], z["data"], z["shape"]
     for name, arr, kinds in (("row", row, "iu"), ("col", col, "iu"), ("data", data, "iuf")):
         if arr.ndim != 1 or arr.dtype.kind not in kinds:
-            raise FormatError(f"{p}: {name} must be a 1-D numeric array, got {arr.dtype} "
-                              f"of shape {arr.shape}")
-    if shape.shape != (2,) or shape.dtype.kind not in "iu" or not (
-        len(row) == len(col) == len(data)
+            raise FormatError(
+                f"{p}: {name} must be a 1-D numeric array, got {arr.dtype} of shape {arr.shape}"
+            )
+    if (
+        shape.shape != (2,)
+        or shape.dtype.kind not in "iu"
+        or not (len(row) == len(col) == len(data))
     ):
-        raise FormatError(f"{p}: inconsistent co-occurrence arrays (shape {shape.tolist()!r}, "
-                          f"{len(row)}/{len(col)}/{len(data)} row/col/data entries)")
+        raise FormatError(
+            f"{p}: inconsistent co-occurrence arrays (shape {shape.tolist()!r}, "
+            f"{len(row)}/{len(col)}/{len(data)} row/col/data entries)"
+        )
     nr, nc = int(shape[0]), int(shape[1])
     words = None
     if "words" in z:

@@ -33,13 +33,24 @@ import numpy as np
 from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.subword import SubwordVectors, subword_table
 
-__all__ = ["load_facebook_vectors", "save_facebook_model",
-           "is_facebook_bin", "FASTTEXT_MAGIC"]
+__all__ = ["load_facebook_vectors", "save_facebook_model", "is_facebook_bin", "FASTTEXT_MAGIC"]
 
 FASTTEXT_MAGIC = 793712314
 FASTTEXT_VERSION = 12
-_ARG_NAMES = ("dim", "ws", "epoch", "minCount", "neg", "wordNgrams", "loss", "model", "bucket",
-              "minn", "maxn", "lrUpdateRate")
+_ARG_NAMES = (
+    "dim",
+    "ws",
+    "epoch",
+    "minCount",
+    "neg",
+    "wordNgrams",
+    "loss",
+    "model",
+    "bucket",
+    "minn",
+    "maxn",
+    "lrUpdateRate",
+)
 _LOSS = {1: "hs", 2: "ns", 3: "softmax", 4: "ova"}
 _MODEL = {1: "cbow", 2: "sg", 3: "supervised"}
 _ENTRY_MIN = 10  # one byte of word at least... plus NUL, int64 count, int8 type (>= 10 bytes)
@@ -71,7 +82,8 @@ class _Reader:
         if n < 0 or n > self.left():
             raise FormatError(
                 f"{self.path} is truncated or corrupt: {what} needs {n:,} bytes at byte "
-                f"{self.pos:,}, but the file has {self.left():,} left")
+                f"{self.pos:,}, but the file has {self.left():,} left"
+            )
 
     def unpack(self, fmt: str, what: str) -> tuple:
         n = struct.calcsize(fmt)
@@ -80,18 +92,23 @@ class _Reader:
         self.pos += n
         return out
 
-    def matrix(self, what: str, rows_expected: int | None, dim: int, *,
-               copy: bool = True) -> np.ndarray:
+    def matrix(
+        self, what: str, rows_expected: int | None, dim: int, *, copy: bool = True
+    ) -> np.ndarray:
         rows, cols = self.unpack("<qq", f"the {what} matrix's shape")
         if rows < 0 or cols < 0:
-            raise FormatError(f"{self.path}: the {what} matrix has a negative shape "
-                              f"{rows} x {cols}")
+            raise FormatError(
+                f"{self.path}: the {what} matrix has a negative shape {rows} x {cols}"
+            )
         if cols != dim:
-            raise FormatError(f"{self.path}: the {what} matrix has {cols} columns but the "
-                              f"header says dim={dim}")
+            raise FormatError(
+                f"{self.path}: the {what} matrix has {cols} columns but the header says dim={dim}"
+            )
         if rows_expected is not None and rows != rows_expected:
-            raise FormatError(f"{self.path}: the {what} matrix has {rows:,} rows; expected "
-                              f"{rows_expected:,} (words + buckets as declared in the header)")
+            raise FormatError(
+                f"{self.path}: the {what} matrix has {rows:,} rows; expected "
+                f"{rows_expected:,} (words + buckets as declared in the header)"
+            )
         self.need(rows * cols * 4, f"the {what} matrix ({rows:,} x {cols} float32)")
         view = np.frombuffer(self.buf, dtype="<f4", count=rows * cols, offset=self.pos)
         self.pos += rows * cols * 4
@@ -121,17 +138,26 @@ def _read(path: str | os.PathLike, *, want_output: bool):
 def _parse(r: _Reader, want_output: bool):
     p = r.path
     magic, version = r.unpack("<ii", "the magic number and version")
-    if bytes(r.buf[:2]) == b"\x1f\x8b" or bytes(r.buf[:3]) in (b"BZh",) or bytes(
-            r.buf[:6]) == b"\xfd7zXZ\x00":
-        raise FormatError(f"{p} is compressed; decompress it first (a fastText .bin is read "
-                          "by mapping the file into memory)")
+    if (
+        bytes(r.buf[:2]) == b"\x1f\x8b"
+        or bytes(r.buf[:3]) in (b"BZh",)
+        or bytes(r.buf[:6]) == b"\xfd7zXZ\x00"
+    ):
+        raise FormatError(
+            f"{p} is compressed; decompress it first (a fastText .bin is read "
+            "by mapping the file into memory)"
+        )
     if magic != FASTTEXT_MAGIC:
-        raise FormatError(f"{p} is not a fastText .bin model (magic number {magic:#x}, "
-                          f"expected {FASTTEXT_MAGIC:#x}); for .vec text files use "
-                          "load_word2vec_format")
+        raise FormatError(
+            f"{p} is not a fastText .bin model (magic number {magic:#x}, "
+            f"expected {FASTTEXT_MAGIC:#x}); for .vec text files use "
+            "load_word2vec_format"
+        )
     if version not in (11, 12):
-        raise FormatError(f"{p} has fastText format version {version}; this reader knows "
-                          "versions 11 and 12 (fastText 0.2 to 0.9)")
+        raise FormatError(
+            f"{p} has fastText format version {version}; this reader knows "
+            "versions 11 and 12 (fastText 0.2 to 0.9)"
+        )
     vals = r.unpack("<12i", "the training arguments")
     args: dict[str, Any] = dict(zip(_ARG_NAMES, vals, strict=True))
     (args["t"],) = r.unpack("<d", "the training argument t")
@@ -141,16 +167,21 @@ def _parse(r: _Reader, want_output: bool):
     if dim <= 0 or dim > 1_000_000:
         raise FormatError(f"{p}: the header's dim={dim} is not a plausible vector size")
     if bucket < 0 or minn < 0 or maxn < 0 or (maxn and minn > maxn):
-        raise FormatError(f"{p}: the header's n-gram settings are invalid (bucket={bucket}, "
-                          f"minn={minn}, maxn={maxn})")
+        raise FormatError(
+            f"{p}: the header's n-gram settings are invalid (bucket={bucket}, "
+            f"minn={minn}, maxn={maxn})"
+        )
     if args["loss"] not in _LOSS or args["model"] not in _MODEL:
-        raise FormatError(f"{p}: the header's loss={args['loss']} or model={args['model']} "
-                          "is unknown")
+        raise FormatError(
+            f"{p}: the header's loss={args['loss']} or model={args['model']} is unknown"
+        )
     size, nwords, nlabels = r.unpack("<iii", "the dictionary sizes")
     ntokens, prune = r.unpack("<qq", "the dictionary's token count")
     if min(size, nwords, nlabels) < 0 or nwords + nlabels != size:
-        raise FormatError(f"{p}: the dictionary declares {size} entries = {nwords} words + "
-                          f"{nlabels} labels, which does not add up")
+        raise FormatError(
+            f"{p}: the dictionary declares {size} entries = {nwords} words + "
+            f"{nlabels} labels, which does not add up"
+        )
     r.need(size * _ENTRY_MIN, f"the dictionary's {size:,} entries")
     buf = r.buf
     raw: list[bytes] = []
@@ -159,34 +190,40 @@ def _parse(r: _Reader, want_output: bool):
     for k in range(size):
         end = buf.find(b"\0", r.pos)
         if end < 0:
-            raise FormatError(f"{p} is truncated: dictionary entry {k:,} of {size:,} has no "
-                              "terminating NUL byte")
-        raw.append(buf[r.pos:end])
+            raise FormatError(
+                f"{p} is truncated: dictionary entry {k:,} of {size:,} has no terminating NUL byte"
+            )
+        raw.append(buf[r.pos : end])
         r.pos = end + 1
         counts[k], types[k] = r.unpack("<qb", f"the count of dictionary entry {k:,}")
     if size and (types.min() < 0 or types.max() > 1):
-        raise FormatError(f"{p}: a dictionary entry has type {int(types.max())} (0 word, "
-                          "1 label)")
+        raise FormatError(f"{p}: a dictionary entry has type {int(types.max())} (0 word, 1 label)")
     if size and (types[:nwords] != 0).any():
-        raise FormatError(f"{p}: the dictionary's first {nwords} entries must be words "
-                          "(labels come after them)")
+        raise FormatError(
+            f"{p}: the dictionary's first {nwords} entries must be words (labels come after them)"
+        )
     if int((types == 0).sum()) != nwords:
-        raise FormatError(f"{p}: the dictionary holds {int((types == 0).sum())} words but the "
-                          f"header declares {nwords}")
+        raise FormatError(
+            f"{p}: the dictionary holds {int((types == 0).sum())} words but the "
+            f"header declares {nwords}"
+        )
     if prune > 0:
-        raise FormatError(f"{p} has a pruned dictionary ({prune} kept n-grams), as written by "
-                          "fastText quantize; quantised models are not supported: use the "
-                          "unquantised .bin")
+        raise FormatError(
+            f"{p} has a pruned dictionary ({prune} kept n-grams), as written by "
+            "fastText quantize; quantised models are not supported: use the "
+            "unquantised .bin"
+        )
     (quant,) = r.unpack("<B", "the input matrix's quantisation flag")
     if quant:
-        raise FormatError(f"{p} is a quantised fastText model (.ftz): its matrices are "
-                          "product-quantised; use the unquantised .bin model instead")
+        raise FormatError(
+            f"{p} is a quantised fastText model (.ftz): its matrices are "
+            "product-quantised; use the unquantised .bin model instead"
+        )
     wi = r.matrix("input", nwords + bucket, dim)
     out = None
     (qout,) = r.unpack("<B", "the output matrix's quantisation flag")
     if qout:
-        raise FormatError(f"{p} has a quantised output matrix; quantised models are not "
-                          "supported")
+        raise FormatError(f"{p} has a quantised output matrix; quantised models are not supported")
     expect_out = nlabels if args["model"] == 3 else nwords
     if want_output:
         out = r.matrix("output", expect_out, dim)
@@ -197,13 +234,21 @@ def _parse(r: _Reader, want_output: bool):
         r.need(rows * cols * 4, f"the output matrix ({rows:,} x {cols} float32)")
         r.pos += rows * cols * 4
     if r.left():
-        raise FormatError(f"{p} has {r.left():,} unexpected bytes after the output matrix "
-                          "(not a fastText .bin, or corrupt)")
+        raise FormatError(
+            f"{p} has {r.left():,} unexpected bytes after the output matrix "
+            "(not a fastText .bin, or corrupt)"
+        )
     word_mask = types == 0
     words_raw = [w for w, t in zip(raw, types.tolist(), strict=True) if t == 0]
-    info = {"args": args, "version": version, "ntokens": int(ntokens), "nlabels": nlabels,
-            "labels": [w.decode("utf-8", "replace") for w, t in
-                       zip(raw, types.tolist(), strict=True) if t == 1]}
+    info = {
+        "args": args,
+        "version": version,
+        "ntokens": int(ntokens),
+        "nlabels": nlabels,
+        "labels": [
+            w.decode("utf-8", "replace") for w, t in zip(raw, types.tolist(), strict=True) if t == 1
+        ],
+    }
     return words_raw, counts[word_mask], wi, out, info
 
 
@@ -225,11 +270,23 @@ def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
     p = Path(path)
     raw, counts, wi, _, info = _read(p, want_output=False)
     args = info["args"]
-    meta = {"source": str(p), "format": "fasttext-bin", "fasttext_args": args,
-            "fasttext_version": info["version"], "total_words": info["ntokens"]}
+    meta = {
+        "source": str(p),
+        "format": "fasttext-bin",
+        "fasttext_args": args,
+        "fasttext_version": info["version"],
+        "total_words": info["ntokens"],
+    }
     return SubwordVectors.from_input_matrix(
-        _keys(raw, p), wi, minn=args["minn"], maxn=args["maxn"], bucket=args["bucket"],
-        counts=counts, meta=meta, raw_words=raw)
+        _keys(raw, p),
+        wi,
+        minn=args["minn"],
+        maxn=args["maxn"],
+        bucket=args["bucket"],
+        counts=counts,
+        meta=meta,
+        raw_words=raw,
+    )
 
 
 def read_bin(path: str | os.PathLike, *, want_output: bool = True) -> dict[str, Any]:
@@ -239,8 +296,14 @@ def read_bin(path: str | os.PathLike, *, want_output: bool = True) -> dict[str, 
     a model from it is the trainer's business (:func:`wordspace.train.fasttext.load_facebook_model`)."""
     p = Path(path)
     raw, counts, wi, out, info = _read(p, want_output=want_output)
-    return {"keys": _keys(raw, p), "raw": raw, "counts": counts, "input": wi, "output": out,
-            "info": info}
+    return {
+        "keys": _keys(raw, p),
+        "raw": raw,
+        "counts": counts,
+        "input": wi,
+        "output": out,
+        "info": info,
+    }
 
 
 def save_facebook_model(model_or_wv: Any, path: str | os.PathLike) -> None:
@@ -259,9 +322,20 @@ def save_facebook_model(model_or_wv: Any, path: str | os.PathLike) -> None:
     elif isinstance(model_or_wv, SubwordVectors):
         wv = model_or_wv
         n = len(wv)
-        args = {"dim": wv.vector_size, "ws": 5, "epoch": 5, "minCount": 1, "neg": 5,
-                "wordNgrams": 1, "loss": 2, "model": 2, "bucket": wv.bucket, "minn": wv.minn,
-                "maxn": wv.maxn, "lrUpdateRate": 100}
+        args = {
+            "dim": wv.vector_size,
+            "ws": 5,
+            "epoch": 5,
+            "minCount": 1,
+            "neg": 5,
+            "wordNgrams": 1,
+            "loss": 2,
+            "model": 2,
+            "bucket": wv.bucket,
+            "minn": wv.minn,
+            "maxn": wv.maxn,
+            "lrUpdateRate": 100,
+        }
         ftargs = wv.meta.get("fasttext_args")
         if isinstance(ftargs, dict):
             for k in ("ws", "epoch", "minCount", "neg", "loss", "model", "lrUpdateRate"):
@@ -273,16 +347,21 @@ def save_facebook_model(model_or_wv: Any, path: str | os.PathLike) -> None:
         parts = [vocab_rows, wv.vectors_ngrams]
         out = np.zeros((n, wv.vector_size), np.float32)
     else:
-        raise ParameterError(f"save_facebook_model needs a FastText model or SubwordVectors, "
-                             f"got {type(model_or_wv).__name__}")
-    counts = (np.asarray(wv.counts, dtype=np.int64) if wv.counts is not None
-              else np.ones(n, np.int64))
+        raise ParameterError(
+            f"save_facebook_model needs a FastText model or SubwordVectors, "
+            f"got {type(model_or_wv).__name__}"
+        )
+    counts = (
+        np.asarray(wv.counts, dtype=np.int64) if wv.counts is not None else np.ones(n, np.int64)
+    )
     entries = []
     for w, c in zip(wv.index_to_key, counts.tolist(), strict=True):
         b = w.encode("utf-8", "surrogateescape")
         if b"\0" in b or not b:
-            raise ParameterError(f"the word {w!r} cannot be stored in a fastText .bin (empty "
-                                 "or containing a NUL character)")
+            raise ParameterError(
+                f"the word {w!r} cannot be stored in a fastText .bin (empty "
+                "or containing a NUL character)"
+            )
         entries.append(b + b"\0" + struct.pack("<qb", int(c), 0))
     target = Path(path)
     with atomic_path(target) as tmp:
@@ -309,7 +388,7 @@ def _write_rows(f, a: np.ndarray, block: int = 65536) -> None:
         f.write(a.data.cast("B"))
         return
     for s in range(0, a.shape[0], block):
-        f.write(np.ascontiguousarray(a[s:s + block], dtype="<f4").tobytes())
+        f.write(np.ascontiguousarray(a[s : s + block], dtype="<f4").tobytes())
 
 
 def _own_rows(wv: SubwordVectors) -> np.ndarray:
@@ -319,8 +398,6 @@ def _own_rows(wv: SubwordVectors) -> np.ndarray:
     own = np.empty_like(np.asarray(wv.vectors, dtype=np.float32))
     ng = np.asarray(wv.vectors_ngrams, dtype=np.float32)
     for k in range(n):
-        rows = idx[ptr[k] + 1:ptr[k + 1]] - n
+        rows = idx[ptr[k] + 1 : ptr[k + 1]] - n
         own[k] = wv.vectors[k] * np.float32(len(rows) + 1) - ng[rows].sum(0)
     return own
-
-

@@ -48,8 +48,9 @@ logger = logging.getLogger(__name__)
 
 
 # a number as the parse kernel reads it (ASCII digits only; no '_' as Python's float allows)
-_NUMBER = re.compile(rb"[+-]?(?:nan|inf|infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\Z",
-                     re.IGNORECASE)
+_NUMBER = re.compile(
+    rb"[+-]?(?:nan|inf|infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\Z", re.IGNORECASE
+)
 _HEADER = re.compile(rb"[ \t\r\v\f]*([0-9]{1,19})[ \t\r\v\f]+([0-9]{1,19})[ \t\r\v\f]*\n?\Z")
 # bytes that never occur in a text vector file: C0 controls other than whitespace, DEL
 _NON_TEXT = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
@@ -149,8 +150,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if len(rows) > 1 and not complete:
         rows = rows[:-1]  # the last may be cut off by the sample
     text_rows = all(_is_text_row(r, header[1]) for r in rows[:64] if r.strip())
-    if not text_rows and (_NON_TEXT.search(rest) or not _is_utf8_prefix(rest)
-                          or _is_binary_prefix(rest, *header, complete)):
+    if not text_rows and (
+        _NON_TEXT.search(rest)
+        or not _is_utf8_prefix(rest)
+        or _is_binary_prefix(rest, *header, complete)
+    ):
         return "word2vec-binary"
     name = p.name.lower()
     for comp in (".gz", ".bz2", ".xz"):
@@ -170,7 +174,7 @@ def _is_binary_prefix(data: bytes, count: int, dim: int, complete: bool) -> bool
         end = sp + 1 + 4 * dim
         if end > len(data):
             return not complete and n > 0
-        pos = end + (data[end:end + 1] == b"\n")
+        pos = end + (data[end : end + 1] == b"\n")
         n += 1
     if n == count:
         return not complete or pos == len(data)  # nothing may follow the last record
@@ -208,8 +212,9 @@ def load_word2vec_format(
     decode them anyway, as gensim's option of the same name).
     """
     p = Path(path)
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer)
-                              or limit < 0):
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 0
+    ):
         raise ParameterError(f"limit must be an integer >= 0, got {limit!r}")
     if unicode_errors not in ("strict", "replace", "ignore"):
         raise ParameterError(
@@ -235,8 +240,11 @@ def load_word2vec_format(
         first_line = 1 if no_header else 2
         for i, k in enumerate(keys):
             if k in seen:
-                where = (f"records {seen[k] + 1} and {i + 1}" if binary else
-                         f"lines {seen[k] + first_line} and {i + first_line}")
+                where = (
+                    f"records {seen[k] + 1} and {i + 1}"
+                    if binary
+                    else f"lines {seen[k] + first_line} and {i + first_line}"
+                )
                 raise FormatError(f"{p}: duplicate word {k!r} at {where}; words must be unique")
             seen[k] = i
     fmt_name = "word2vec-binary" if binary else ("glove-text" if no_header else "word2vec-text")
@@ -294,16 +302,16 @@ def _read_text(
         expected_n, dim = header
         lineno0 = 2
         data = b"".join(islice(f, limit)) if limit is not None else f.read()
-        _check_dim(dim, len(data), expected_n if limit is None else min(limit, expected_n),
-                   path)
+        _check_dim(dim, len(data), expected_n if limit is None else min(limit, expected_n), path)
         if 2 * dim + 1 > len(data):  # no row fits: nothing to parse
             if data.strip():
                 raise FormatError(
-                    f"{path}:2: the header says 0 words but the file has more lines; fix "
-                    "the header"
+                    f"{path}:2: the header says 0 words but the file has more lines; fix the header"
                 )
             return [], np.empty((0, dim), dtype=np.float32)
-    want = expected_n if limit is None else (limit if expected_n is None else min(limit, expected_n))
+    want = (
+        expected_n if limit is None else (limit if expected_n is None else min(limit, expected_n))
+    )
     keys, vecs = _parse_block(data, dim, want, expected_n, path, lineno0, unicode_errors)
     n = len(keys)
     if expected_n is not None and n < (want or 0):
@@ -315,7 +323,12 @@ def _read_text(
 
 
 def _parse_block(
-    data: bytes, dim: int, want: int | None, declared: int | None, path: Path, lineno0: int,
+    data: bytes,
+    dim: int,
+    want: int | None,
+    declared: int | None,
+    path: Path,
+    lineno0: int,
     unicode_errors: str,
 ) -> tuple[list[str], np.ndarray]:
     """Parse the vector lines of ``data``: at most ``want`` of them (all when None)."""
@@ -391,8 +404,9 @@ def _read_binary(
     _check_dim(dim, size, n, path)
     if n == 0 and dim > size:
         if limit is None and data.strip():
-            raise FormatError(f"{path}: the header says 0 words but more data follows; fix "
-                              "the header")
+            raise FormatError(
+                f"{path}: the header says 0 words but more data follows; fix the header"
+            )
         return [], np.empty((0, dim), dtype=np.float32)
     rowbytes = 4 * dim
     header_len = len(first)
@@ -463,8 +477,10 @@ def _check_words(keys: list[str], *, binary: bool, glove: bool) -> list[bytes]:
                 why = "is not encodable as UTF-8 (it holds a lone surrogate)"
             else:
                 if not binary and _ends_in_number(b):
-                    why = ("has a last token that is a number, which a reader takes for part "
-                           "of the vector")
+                    why = (
+                        "has a last token that is a number, which a reader takes for part "
+                        "of the vector"
+                    )
         if why is not None:
             raise FormatError(
                 f"word #{i} {k[:40]!r} {why}, so it cannot be written to the {fmt} format "
@@ -497,12 +513,15 @@ def save_word2vec_format(
     """
     if binary and not write_header:
         raise ParameterError("the binary format always has a header")
-    if isinstance(precision, bool) or not isinstance(precision, int | np.integer) or not (
-        1 <= precision <= 17
+    if (
+        isinstance(precision, bool)
+        or not isinstance(precision, int | np.integer)
+        or not (1 <= precision <= 17)
     ):
         raise ParameterError(f"precision must be an integer from 1 to 17 digits, got {precision!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer)
-                              or limit < 0):
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 0
+    ):
         raise ParameterError(f"limit must be an integer >= 0 (or None for all), got {limit!r}")
     n = len(wv) if limit is None else min(int(limit), len(wv))
     if wv.vector_size < 1:
@@ -524,17 +543,18 @@ def save_word2vec_format(
             for s in range(0, n, step):
                 block = vecs[s : s + step]
                 if binary:
-                    out.write(b"".join(
-                        k + b" " + row.tobytes() + b"\n"
-                        for k, row in zip(keys[s : s + step], block, strict=True)
-                    ))
+                    out.write(
+                        b"".join(
+                            k + b" " + row.tobytes() + b"\n"
+                            for k, row in zip(keys[s : s + step], block, strict=True)
+                        )
+                    )
                 else:
                     buf = io.StringIO()
                     np.savetxt(buf, block, fmt=fmt, delimiter=" ")
                     rows = buf.getvalue().encode("ascii").split(b"\n")
                     text = b"".join(
-                        k + b" " + r + b"\n"
-                        for k, r in zip(keys[s : s + step], rows, strict=False)
+                        k + b" " + r + b"\n" for k, r in zip(keys[s : s + step], rows, strict=False)
                     )
                     head = text.split(b"\n", 1)[0]
                     if glove and s == 0 and _parse_header(head) is not None:

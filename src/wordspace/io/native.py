@@ -57,6 +57,7 @@ _META_INFLATE_LIMIT = 32 << 20
 _INFLATE_SLACK = 64 << 20
 _NPY_HEADER_LIMIT = 1 << 16
 
+
 class PartialModelWarning(UserWarning):
     """A model file holds a partially trained model (``complete: false`` in its metadata): an
     interrupted run saved on purpose, or a checkpoint."""
@@ -118,8 +119,10 @@ def check_meta(meta: Any, where: str) -> None:
     seen_arrays: set[str] = set()
     for i, a in enumerate(arrays):
         if not isinstance(a, str) or not _PLAIN_NAME.match(a):
-            raise bad(f"arrays[{i}]", f"must be a plain identifier (letters, digits, _), got "
-                                      f"{str(a)[:60]!r}")
+            raise bad(
+                f"arrays[{i}]",
+                f"must be a plain identifier (letters, digits, _), got {str(a)[:60]!r}",
+            )
         if a in seen_arrays:
             raise bad(f"arrays[{i}]", f"repeats the array name {a!r}")
         seen_arrays.add(a)
@@ -144,8 +147,11 @@ def check_meta(meta: Any, where: str) -> None:
             first: dict[str, int] = {}
             for i, k in enumerate(keys):
                 if first.setdefault(k, i) != i:
-                    raise bad(f"index_to_key[{i}]", f"repeats the word {k[:40]!r} of "
-                                                    f"index_to_key[{first[k]}]; words must be unique")
+                    raise bad(
+                        f"index_to_key[{i}]",
+                        f"repeats the word {k[:40]!r} of "
+                        f"index_to_key[{first[k]}]; words must be unique",
+                    )
         if "count" in meta and meta["count"] != len(keys):
             raise bad("count", f"is {meta['count']:,} but index_to_key lists {len(keys):,} words")
     if "provenance" in meta:
@@ -158,12 +164,16 @@ def check_meta(meta: Any, where: str) -> None:
                 raise bad("provenance.tokenizer", f"must be an object, got a {type(tok).__name__}")
             unknown = sorted(set(tok) - {"lowercase", "normalize"})
             if unknown:
-                raise bad("provenance.tokenizer", f"has unknown settings {unknown}; known: "
-                                                  "'lowercase', 'normalize'")
+                raise bad(
+                    "provenance.tokenizer",
+                    f"has unknown settings {unknown}; known: 'lowercase', 'normalize'",
+                )
             for key in ("lowercase", "normalize"):
                 if not isinstance(tok.get(key), bool):
-                    raise bad(f"provenance.tokenizer.{key}",
-                              f"must be true or false, got {str(tok.get(key))[:40]!r}")
+                    raise bad(
+                        f"provenance.tokenizer.{key}",
+                        f"must be true or false, got {str(tok.get(key))[:40]!r}",
+                    )
 
 
 def _check_array_for_write(name: str, arr: Any) -> np.ndarray:
@@ -233,8 +243,17 @@ def write_native(
                         np.lib.format.write_array(member, arr, allow_pickle=False)
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-               OSError, ValueError, IndexError, OverflowError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+    IndexError,
+    OverflowError,
+)
 
 
 def read_native(
@@ -257,8 +276,7 @@ def read_native(
         if isinstance(e, FormatError | ParameterError):
             raise
         raise FormatError(
-            f"{p}: the archive is corrupt ({type(e).__name__}: {e}); save or copy the model "
-            "again"
+            f"{p}: the archive is corrupt ({type(e).__name__}: {e}); save or copy the model again"
         ) from None
 
 
@@ -314,26 +332,44 @@ def _read_npy_header(
         raise FormatError(f"{where}: the .npy header is truncated")
     try:
         d = ast.literal_eval(raw.decode(encoding))
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError,
-            UnicodeDecodeError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError, UnicodeDecodeError):
         raise FormatError(f"{where}: the .npy header is unreadable") from None
     if not isinstance(d, dict) or set(d) != {"descr", "fortran_order", "shape"}:
         raise FormatError(f"{where}: the .npy header lacks descr/fortran_order/shape")
     shape, fortran = d["shape"], d["fortran_order"]
-    if (not isinstance(shape, tuple) or not all(_is_int(s) and s >= 0 for s in shape)
-            or len(shape) > 32):
+    if (
+        not isinstance(shape, tuple)
+        or not all(_is_int(s) and s >= 0 for s in shape)
+        or len(shape) > 32
+    ):
         raise FormatError(f"{where}: the .npy shape {str(shape)[:60]} is not a tuple of sizes")
     if not isinstance(fortran, bool):
         raise FormatError(f"{where}: the .npy header's fortran_order is not true/false")
     try:
         dtype = np.lib.format.descr_to_dtype(d["descr"])
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, SyntaxError,
-            RecursionError, OverflowError):
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+        RecursionError,
+        OverflowError,
+    ):
         raise FormatError(f"{where}: the .npy dtype {str(d['descr'])[:60]} is unreadable") from None
-    if (dtype.hasobject or dtype.kind not in kinds or dtype.fields is not None
-            or dtype.subdtype is not None or dtype.itemsize == 0):
-        what = "a real numeric type (bool, integer or float)" if kinds == "biuf" else (
-            f"of the kinds {kinds!r}")
+    if (
+        dtype.hasobject
+        or dtype.kind not in kinds
+        or dtype.fields is not None
+        or dtype.subdtype is not None
+        or dtype.itemsize == 0
+    ):
+        what = (
+            "a real numeric type (bool, integer or float)"
+            if kinds == "biuf"
+            else (f"of the kinds {kinds!r}")
+        )
         raise FormatError(f"{where}: dtype {str(dtype)[:60]} is not {what}; refusing to load it")
     return shape, fortran, dtype, 6 + 2 + size_bytes + hlen
 
@@ -348,8 +384,9 @@ def _declared_bytes(shape: tuple[int, ...], dtype: np.dtype, limit: int, where: 
     return nbytes
 
 
-def _read_exact(fh: IO[bytes], shape: tuple[int, ...], fortran: bool, dtype: np.dtype,
-                nbytes: int, where: str) -> np.ndarray:
+def _read_exact(
+    fh: IO[bytes], shape: tuple[int, ...], fortran: bool, dtype: np.dtype, nbytes: int, where: str
+) -> np.ndarray:
     try:
         arr = np.empty(math.prod(shape), dtype=dtype)
     except MemoryError:
@@ -375,15 +412,19 @@ def _load_npy_file(f: Path, mmap: bool) -> np.ndarray:
         shape, fortran, dtype, hlen = _read_npy_header(fh, str(f))
         nbytes = _declared_bytes(shape, dtype, size - hlen, str(f))
         if mmap and nbytes:
-            return np.memmap(f, dtype=dtype, mode="r", offset=hlen, shape=shape,
-                             order="F" if fortran else "C")
+            return np.memmap(
+                f, dtype=dtype, mode="r", offset=hlen, shape=shape, order="F" if fortran else "C"
+            )
         return _read_exact(fh, shape, fortran, dtype, nbytes, str(f))
 
 
 def _member_limit(p: Path, info: zipfile.ZipInfo, archive_size: int, budget: list[int]) -> int:
     """The most bytes ``info`` may inflate to; compressed members draw on ``budget``."""
     if info.compress_type == zipfile.ZIP_STORED:
-        if info.file_size != info.compress_size or info.header_offset + info.file_size > archive_size:
+        if (
+            info.file_size != info.compress_size
+            or info.header_offset + info.file_size > archive_size
+        ):
             raise FormatError(f"{p}: {info.filename} extends beyond the archive: it is truncated")
         return info.file_size
     if info.file_size > budget[0]:
@@ -433,7 +474,10 @@ def _read_zip(p: Path, mmap: bool) -> tuple[dict[str, np.ndarray], dict[str, Any
 
 
 def read_npz(
-    path: str | os.PathLike[str], names: tuple[str, ...], *, kinds: str = "biuf",
+    path: str | os.PathLike[str],
+    names: tuple[str, ...],
+    *,
+    kinds: str = "biuf",
     inflate_factor: int = 1,
 ) -> dict[str, np.ndarray]:
     """Read the members ``NAME.npy`` (for ``names`` present) of an ``.npz`` archive, safely.
@@ -483,13 +527,24 @@ def _mmap_member(p: Path, info: zipfile.ZipInfo, where: str) -> np.ndarray:
         raise FormatError(f"{where} is truncated")
     if nbytes == 0:
         return np.empty(shape, dtype=dtype)
-    return np.memmap(p, dtype=dtype, mode="r", offset=data_start + hlen, shape=shape,
-                     order="F" if fortran else "C")
+    return np.memmap(
+        p,
+        dtype=dtype,
+        mode="r",
+        offset=data_start + hlen,
+        shape=shape,
+        order="F" if fortran else "C",
+    )
 
 
-def save_native(wv: WordVectors, path: str | os.PathLike[str], *, layout: str | None = None,
-                extra_arrays: Mapping[str, np.ndarray] | None = None,
-                extra_meta: Mapping[str, Any] | None = None) -> None:
+def save_native(
+    wv: WordVectors,
+    path: str | os.PathLike[str],
+    *,
+    layout: str | None = None,
+    extra_arrays: Mapping[str, np.ndarray] | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
+) -> None:
     """Save a :class:`WordVectors` (and optionally a trainer's extra arrays) natively."""
     arrays: dict[str, np.ndarray] = {"vectors": np.asarray(wv.vectors, dtype=np.float32)}
     if wv.counts is not None:
@@ -541,7 +596,9 @@ def vectors_from_native(
             f"{path}: counts.npy must hold one integer per word ({len(keys):,}), got "
             f"{counts.dtype} of shape {counts.shape}"
         )
-    extras = {k.removeprefix("extra_"): arrays.pop(k) for k in list(arrays) if k.startswith("extra_")}
+    extras = {
+        k.removeprefix("extra_"): arrays.pop(k) for k in list(arrays) if k.startswith("extra_")
+    }
     for name, arr in extras.items():
         if arr.ndim < 1 or arr.shape[0] != len(keys):
             raise FormatError(
@@ -553,8 +610,12 @@ def vectors_from_native(
     if meta.get("complete") is False:  # a partial model (interrupted run or checkpoint)
         training = meta.get("training", {})
         provenance = {**provenance, "complete": False, "training": training}
-        warnings.warn(f"{path} holds a partially trained model ({partial_summary(training)}"
-                      "); its vectors are not final", PartialModelWarning, stacklevel=3)
+        warnings.warn(
+            f"{path} holds a partially trained model ({partial_summary(training)}"
+            "); its vectors are not final",
+            PartialModelWarning,
+            stacklevel=3,
+        )
     wv = WordVectors(keys, vecs, counts=counts, extras=extras, meta=provenance)
     if "subwords" in meta:  # a fastText model: n-gram vectors answer out-of-vocabulary words
         from wordspace.vectors.subword import SubwordVectors

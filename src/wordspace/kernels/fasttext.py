@@ -50,8 +50,16 @@ from wordspace.kernels.word2vec import (
     _neg_update,
 )
 
-__all__ = ["ft_hash", "word_ngrams", "build_subwords", "sg_update", "cbow_update",
-           "train_job", "compose_vectors", "mean_rows"]
+__all__ = [
+    "ft_hash",
+    "word_ngrams",
+    "build_subwords",
+    "sg_update",
+    "cbow_update",
+    "train_job",
+    "compose_vectors",
+    "mean_rows",
+]
 
 _FNV_OFFSET = np.uint64(2166136261)
 _FNV_PRIME = np.uint64(16777619)
@@ -114,13 +122,16 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
     """
     n = offsets.shape[0] - 1
     ptr = np.zeros(n + 1, dtype=np.int64)
-    scratch = np.empty(max(1, (np.int64(np.max(offsets[1:] - offsets[:-1])) if n else 1)
-                       * max(maxn, 1)), dtype=np.int64)
+    scratch = np.empty(
+        max(1, (np.int64(np.max(offsets[1:] - offsets[:-1])) if n else 1) * max(maxn, 1)),
+        dtype=np.int64,
+    )
     for k in range(n):
         c = 1 if with_word else 0
         if not no_ngrams[k]:
-            c += word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords,
-                             scratch, 0)
+            c += word_ngrams(
+                buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, 0
+            )
         ptr[k + 1] = ptr[k] + c
     idx = np.empty(ptr[n], dtype=np.int32)
     for k in range(n):
@@ -129,8 +140,7 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
             idx[p] = k
             p += 1
         if not no_ngrams[k]:
-            m = word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords,
-                            scratch, 0)
+            m = word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, 0)
             for t in range(m):
                 idx[p + t] = scratch[t]
     return ptr, idx
@@ -199,8 +209,27 @@ def compose_vectors(wi, sub_ptr, sub_idx, out):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, targets, n_targets, negs, n_negs,
-              codes, points, codelens, alpha, h, work, use_neg, use_hs, compute_loss):
+def sg_update(
+    wi,
+    wo,
+    syn1,
+    sub_ptr,
+    sub_idx,
+    word,
+    targets,
+    n_targets,
+    negs,
+    n_negs,
+    codes,
+    points,
+    codelens,
+    alpha,
+    h,
+    work,
+    use_neg,
+    use_hs,
+    compute_loss,
+):
     """Skip-gram for one centre ``word``: its hidden vector predicts ``targets[:n_targets]``
     (negatives of target ``t`` in ``negs[t, :n_negs[t]]``); the input gradient is summed over
     the targets and added to each subword row once. Returns the loss."""
@@ -216,8 +245,9 @@ def sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, targets, n_targets, negs, n_
     for t in range(n_targets):
         target = targets[t]
         if use_hs:
-            loss += _hs_update(h, syn1, codes[target], points[target], codelens[target], alpha,
-                               work, compute_loss)
+            loss += _hs_update(
+                h, syn1, codes[target], points[target], codelens[target], alpha, work, compute_loss
+            )
         if use_neg:
             loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, work, compute_loss)
     _add_rows(wi, sub_ptr, sub_idx, word, work)
@@ -225,8 +255,28 @@ def sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, targets, n_targets, negs, n_
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs, n_negs, code, point,
-                length, alpha, h, work, cbow_mean, use_neg, use_hs, compute_loss):
+def cbow_update(
+    wi,
+    wo,
+    syn1,
+    sub_ptr,
+    sub_idx,
+    ctx,
+    n_ctx,
+    word,
+    negs,
+    n_negs,
+    code,
+    point,
+    length,
+    alpha,
+    h,
+    work,
+    cbow_mean,
+    use_neg,
+    use_hs,
+    compute_loss,
+):
     """CBOW: the mean (or sum) of every subword row of the context words ``ctx[:n_ctx]``
     predicts ``word``; the gradient goes to each of those rows (divided by their number only
     when summing). Returns the loss."""
@@ -257,9 +307,35 @@ def cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs, n_negs, 
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_int, noise_thr,
-              noise_alias, codes, points, codelens, sg, use_hs, negative, cbow_mean, window,
-              shrink, alpha0, alpha_span, gpos0, denom, seed, compute_loss):
+def train_job(
+    ids,
+    starts,
+    s_begin,
+    s_end,
+    wi,
+    wo,
+    syn1,
+    sub_ptr,
+    sub_idx,
+    keep_int,
+    noise_thr,
+    noise_alias,
+    codes,
+    points,
+    codelens,
+    sg,
+    use_hs,
+    negative,
+    cbow_mean,
+    window,
+    shrink,
+    alpha0,
+    alpha_span,
+    gpos0,
+    denom,
+    seed,
+    compute_loss,
+):
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each), as
     ``kernels.word2vec.train_job`` (same subsampling, window, schedule and random numbers).
 
@@ -327,14 +403,33 @@ def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_
             if sg:
                 if use_neg:
                     for t in range(n_ctx):
-                        k, next_random = _draw_negatives(noise_thr, noise_alias, negative,
-                                                         ctx[t], negs[t], next_random)
+                        k, next_random = _draw_negatives(
+                            noise_thr, noise_alias, negative, ctx[t], negs[t], next_random
+                        )
                         n_negs[t] = k
                         for q in range(k):
                             prefetch_row(wo, negs[t, q])
-                loss += sg_update(wi, wo, syn1, sub_ptr, sub_idx, word, ctx, n_ctx, negs,
-                                  n_negs, codes, points, codelens, alpha, h, work, use_neg,
-                                  use_hs, compute_loss)
+                loss += sg_update(
+                    wi,
+                    wo,
+                    syn1,
+                    sub_ptr,
+                    sub_idx,
+                    word,
+                    ctx,
+                    n_ctx,
+                    negs,
+                    n_negs,
+                    codes,
+                    points,
+                    codelens,
+                    alpha,
+                    h,
+                    work,
+                    use_neg,
+                    use_hs,
+                    compute_loss,
+                )
             else:
                 if use_hs:
                     code = codes[word]
@@ -346,13 +441,33 @@ def train_job(ids, starts, s_begin, s_end, wi, wo, syn1, sub_ptr, sub_idx, keep_
                     length = 0
                 k = 0
                 if use_neg:
-                    k, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
-                                                     negs[0], next_random)
+                    k, next_random = _draw_negatives(
+                        noise_thr, noise_alias, negative, word, negs[0], next_random
+                    )
                     for q in range(k):
                         prefetch_row(wo, negs[0, q])
-                loss += cbow_update(wi, wo, syn1, sub_ptr, sub_idx, ctx, n_ctx, word, negs[0],
-                                    k, code, point, length, alpha, h, work, cbow_mean, use_neg,
-                                    use_hs, compute_loss)
+                loss += cbow_update(
+                    wi,
+                    wo,
+                    syn1,
+                    sub_ptr,
+                    sub_idx,
+                    ctx,
+                    n_ctx,
+                    word,
+                    negs[0],
+                    k,
+                    code,
+                    point,
+                    length,
+                    alpha,
+                    h,
+                    work,
+                    cbow_mean,
+                    use_neg,
+                    use_hs,
+                    compute_loss,
+                )
     last = starts[s_end] - 1 - base
     if last < 0:
         last = 0

@@ -45,8 +45,10 @@ def _prefetch(typingctx, arr, i, k):
     def codegen(context, builder, signature, args):
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
-        idx = [context.cast(builder, args[1], signature.args[1], types.intp),
-               context.cast(builder, args[2], signature.args[2], types.intp)]
+        idx = [
+            context.cast(builder, args[1], signature.args[1], types.intp),
+            context.cast(builder, args[2], signature.args[2], types.intp),
+        ]
         ptr = cgutils.get_item_pointer(context, builder, aryty, ary, idx, wraparound=False)
         i8p = builder.bitcast(ptr, ir.IntType(8).as_pointer())
         i32 = ir.IntType(32)
@@ -130,8 +132,9 @@ def count_row_entries(codes, seg, r0, r1, dbits, mark, nnz_row):
 
 
 @njit(cache=True, nogil=True)
-def reduce_rows(codes, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, indices,
-                data, scale):
+def reduce_rows(
+    codes, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, indices, data, scale
+):
     """Sum the weights of each row's codes per column into CSR arrays.
 
     Row ``r``'s entries go to ``indices/data[out_ptr[r - r0]:]`` with sorted columns;
@@ -249,8 +252,7 @@ def shuffle_records(rec_i, lo, hi, state):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")
-def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_clip, state,
-                  out):
+def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_clip, state, out):
     """One AdaGrad step per record ``t`` in ``[lo, hi)``, in fused Fisher-Yates order.
 
     Before record ``t`` is trained, a uniformly chosen record of ``[t, seg_hi)`` is swapped

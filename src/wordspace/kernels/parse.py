@@ -31,8 +31,13 @@ def _is_space(c):
 @njit(cache=True, nogil=True, inline="always")
 def _is_inity(buf, i):
     """buf[i:i+5] is "inity" (any case): the rest of "infinity"."""
-    return ((buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (buf[i + 2] | 32) == 105
-            and (buf[i + 3] | 32) == 116 and (buf[i + 4] | 32) == 121)
+    return (
+        (buf[i] | 32) == 105
+        and (buf[i + 1] | 32) == 110
+        and (buf[i + 2] | 32) == 105
+        and (buf[i + 3] | 32) == 116
+        and (buf[i + 4] | 32) == 121
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -50,9 +55,12 @@ def _parse_number(buf, s, e, pow10):
         n = e - i
         if n == 3 and (buf[i] | 32) == 110 and (buf[i + 1] | 32) == 97 and (buf[i + 2] | 32) == 110:
             return np.nan, True
-        if (n == 3 or n == 8) and (buf[i] | 32) == 105 and (buf[i + 1] | 32) == 110 and (
-            buf[i + 2] | 32
-        ) == 102:
+        if (
+            (n == 3 or n == 8)
+            and (buf[i] | 32) == 105
+            and (buf[i + 1] | 32) == 110
+            and (buf[i + 2] | 32) == 102
+        ):
             if n == 8 and not _is_inity(buf, i + 3):
                 return 0.0, False
             return (-np.inf if neg else np.inf), True

@@ -40,8 +40,14 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["count_phrases", "candidate_keys", "count_sorted", "score_keys", "apply_phrases",
-           "build_table"]
+__all__ = [
+    "count_phrases",
+    "candidate_keys",
+    "count_sorted",
+    "score_keys",
+    "apply_phrases",
+    "build_table",
+]
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)

@@ -68,22 +68,38 @@ def _retable(tab, offs, store, n_types, size):
 
 
 @njit(cache=True, nogil=True)
-def _run(buf, i, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends,
-         n_ends):
+def _run(buf, i, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends):
     """The hot loop, from byte ``i``. Returns ``(status, i, n_types, n_ids, n_ends)``; status 2:
     a new token needs a larger table/store (grow, then call again from ``i``). No array is
     reassigned here: that would cost reference counting on every token."""
     mask = tab.shape[0] // 2 - 1
     if lower:  # two compiled copies of the loop, each with the test on ``lower`` folded
-        return _run_body(buf, i, eof, True, is_ws, tab, mask, store, offs, counts, n_types, ids,
-                         n_ids, ends, n_ends)
-    return _run_body(buf, i, eof, False, is_ws, tab, mask, store, offs, counts, n_types, ids,
-                     n_ids, ends, n_ends)
+        return _run_body(
+            buf,
+            i,
+            eof,
+            True,
+            is_ws,
+            tab,
+            mask,
+            store,
+            offs,
+            counts,
+            n_types,
+            ids,
+            n_ids,
+            ends,
+            n_ends,
+        )
+    return _run_body(
+        buf, i, eof, False, is_ws, tab, mask, store, offs, counts, n_types, ids, n_ids, ends, n_ends
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _run_body(buf, i, eof, lower, is_ws, tab, mask, store, offs, counts, n_types, ids, n_ids,
-              ends, n_ends):
+def _run_body(
+    buf, i, eof, lower, is_ws, tab, mask, store, offs, counts, n_types, ids, n_ids, ends, n_ends
+):
     n = buf.shape[0]
     while i < n:
         c = buf[i]
@@ -133,8 +149,12 @@ def _run_body(buf, i, eof, lower, is_ws, tab, mask, store, offs, counts, n_types
             s = (s + 1) & mask
         if found == -1:
             o = offs[n_types]
-            if (2 * (n_types + 1) > mask + 1 or o + length > store.shape[0]
-                    or n_types + 2 > offs.shape[0] or n_types + 1 > counts.shape[0]):
+            if (
+                2 * (n_types + 1) > mask + 1
+                or o + length > store.shape[0]
+                or n_types + 2 > offs.shape[0]
+                or n_types + 1 > counts.shape[0]
+            ):
                 return 2, i, n_types, n_ids, n_ends
             found = n_types
             tab[2 * s] = hi
@@ -155,8 +175,9 @@ def _run_body(buf, i, eof, lower, is_ws, tab, mask, store, offs, counts, n_types
 
 
 @njit(cache=True, nogil=True)
-def tokenize_ascii(buf, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends,
-                   n_ends):
+def tokenize_ascii(
+    buf, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends
+):
     """Tokenise ``buf`` (uint8). Returns ``(status, consumed, tab, store, offs, counts,
     n_types, ids, n_ids, ends, n_ends)``; arrays may be reallocated (grown).
 
@@ -173,8 +194,9 @@ def tokenize_ascii(buf, eof, lower, is_ws, tab, store, offs, counts, n_types, id
     ends = _grow1(ends, n_ends + lines + 1)
     i = 0
     while True:
-        status, i, n_types, n_ids, n_ends = _run(buf, i, eof, lower, is_ws, tab, store, offs,
-                                                 counts, n_types, ids, n_ids, ends, n_ends)
+        status, i, n_types, n_ids, n_ends = _run(
+            buf, i, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends
+        )
         if status != 2:
             return status, i, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends
         if 2 * (n_types + 1) > tab.shape[0] // 2:
@@ -219,8 +241,12 @@ def merge_types(tab, store, offs, counts, n_types, store_b, offs_b, counts_b, n_
             if found != -1:
                 break
             o = offs[n_types]
-            if (2 * (n_types + 1) > mask + 1 or o + length > store.shape[0]
-                    or n_types + 2 > offs.shape[0] or n_types + 1 > counts.shape[0]):
+            if (
+                2 * (n_types + 1) > mask + 1
+                or o + length > store.shape[0]
+                or n_types + 2 > offs.shape[0]
+                or n_types + 1 > counts.shape[0]
+            ):
                 if 2 * (n_types + 1) > mask + 1:
                     tab = _retable(tab, offs, store, n_types, tab.shape[0])
                 store = _grow1(store, o + length + 1)

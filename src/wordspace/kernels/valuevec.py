@@ -96,8 +96,9 @@ def build_pairs(n, window, md, n_rand, with_far, unique, setsize, buf):
     counts = np.empty(n, dtype=np.int64)
     total = 0
     for i in range(n):
-        npos, far, a, b, m_eff, ex0, ex1, ns = _row_layout(i, n, window, md, n_rand,
-                                                          with_far, unique)
+        npos, far, a, b, m_eff, ex0, ex1, ns = _row_layout(
+            i, n, window, md, n_rand, with_far, unique
+        )
         c = npos + ns + (1 if far >= 0 else 0)
         counts[i] = c
         total += c
@@ -109,8 +110,9 @@ def build_pairs(n, window, md, n_rand, with_far, unique, setsize, buf):
     pos = 0
     o = 0
     for i in range(n):
-        npos, far, a, b, m_eff, ex0, ex1, ns = _row_layout(i, n, window, md, n_rand,
-                                                          with_far, unique)
+        npos, far, a, b, m_eff, ex0, ex1, ns = _row_layout(
+            i, n, window, md, n_rand, with_far, unique
+        )
         for j in range(1, window + 1):
             if i - j >= 0:
                 center[o] = i
@@ -225,8 +227,9 @@ def pair_cosines_serial(main, ctx, center, context, label, sims, nchunks):
 
 
 @njit(cache=True, nogil=True)
-def averaged_step(main, ctx, center, context, label, sims, lr,
-                  c_ptr, c_order, x_ptr, x_order, new_main, new_ctx):
+def averaged_step(
+    main, ctx, center, context, label, sims, lr, c_ptr, c_order, x_ptr, x_order, new_main, new_ctx
+):
     """One epoch of the article's update, from the cosines ``sims`` of the current state.
 
     Per pair: ``e = 0.5 * ((s + 1)/2 - label)``; ``Δu = -lr·e·(v - s·u)`` for the center's
@@ -298,8 +301,26 @@ def _adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, beta2, eps,
-               state_main, state_ctx, stamp_main, stamp_ctx, touched_main, touched_ctx, step0):
+def adam_epoch(
+    main,
+    ctx,
+    center,
+    context,
+    label,
+    order,
+    batch_size,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    state_main,
+    state_ctx,
+    stamp_main,
+    stamp_ctx,
+    touched_main,
+    touched_ctx,
+    step0,
+):
     """One epoch of mini-batch Adam on the mapped-cosine squared error, in ``order``.
 
     Loss per batch: ``mean(((s + 1)/2 - label)²)`` with ``s = u·v`` for unit rows; its
@@ -343,7 +364,7 @@ def adam_epoch(main, ctx, center, context, label, order, batch_size, lr, beta1, 
             for j in range(d):
                 gm[j] += g * (v[j] - s * u[j])
                 gc[j] += g * (u[j] - s * v[j])
-        a = np.float32(lr * np.sqrt(1.0 - beta2 ** step) / (1.0 - beta1 ** step))
+        a = np.float32(lr * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step))
         _adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
         _adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
     return step

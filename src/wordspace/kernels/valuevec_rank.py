@@ -145,9 +145,28 @@ def _adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def adam_epoch_objective(main, ctx, center, context, label, order, batch_size, lr, beta1,
-                         beta2, eps, state_main, state_ctx, stamp_main, stamp_ctx,
-                         touched_main, touched_ctx, step0, objective, scale):
+def adam_epoch_objective(
+    main,
+    ctx,
+    center,
+    context,
+    label,
+    order,
+    batch_size,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    state_main,
+    state_ctx,
+    stamp_main,
+    stamp_ctx,
+    touched_main,
+    touched_ctx,
+    step0,
+    objective,
+    scale,
+):
     """One epoch of mini-batch sparse Adam (as ``kernels.valuevec.adam_epoch``) on unit rows,
     with ``dL/ds`` per pair from ``objective`` (``MSE``: mean squared error of the mapped
     cosine; ``COSENT``: the batch's CoSENT loss with scale ``scale``). The gradient of a pair
@@ -191,15 +210,14 @@ def adam_epoch_objective(main, ctx, center, context, label, order, batch_size, l
             for j in range(d):
                 gm[j] += gp * (v[j] - sp * u[j])
                 gc[j] += gp * (u[j] - sp * v[j])
-        a = np.float32(lr * np.sqrt(1.0 - beta2 ** step) / (1.0 - beta1 ** step))
+        a = np.float32(lr * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step))
         _adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
         _adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
     return step, total / max(batches, 1)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, objective,
-              scale):
+def value_sgd(w, rows, center, context, label, order, lo, hi, batch_size, lr, objective, scale):
     """The value half of joint training: steps on the *directions* of unnormalised rows.
 
     Pairs ``order[lo:hi]`` in batches of ``batch_size``; pair ``p`` links rows

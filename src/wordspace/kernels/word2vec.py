@@ -42,8 +42,9 @@ EXP_TABLE_SIZE = 4096
 _SIG_MAX = np.float32(8.0)
 _SIG_SCALE = np.float32(EXP_TABLE_SIZE / 16.0)
 # sigmoid at the centres of EXP_TABLE_SIZE bins over [-8, 8): max error 5e-4
-_SIG_TABLE = (1.0 / (1.0 + np.exp(-((np.arange(EXP_TABLE_SIZE) + 0.5) / EXP_TABLE_SIZE * 16.0
-                                    - 8.0)))).astype(np.float32)
+_SIG_TABLE = (
+    1.0 / (1.0 + np.exp(-((np.arange(EXP_TABLE_SIZE) + 0.5) / EXP_TABLE_SIZE * 16.0 - 8.0)))
+).astype(np.float32)
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -129,18 +130,68 @@ def _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def sg_update(syn0, syn1neg, syn1, ctx, word, negs, n_negs, code, point, length,
-              alpha, l1, work, use_neg, use_hs, compute_loss):
+def sg_update(
+    syn0,
+    syn1neg,
+    syn1,
+    ctx,
+    word,
+    negs,
+    n_negs,
+    code,
+    point,
+    length,
+    alpha,
+    l1,
+    work,
+    use_neg,
+    use_hs,
+    compute_loss,
+):
     """Skip-gram: input vector of context word ``ctx`` predicts ``word``. Returns the loss.
 
     ``l1`` and ``work`` are scratch vectors of length ``vector_size``."""
-    return _sg_pair(syn0, syn1neg, syn1, ctx, word, negs, 0, n_negs, code, point, length,
-                    alpha, l1, work, use_neg, use_hs, compute_loss)
+    return _sg_pair(
+        syn0,
+        syn1neg,
+        syn1,
+        ctx,
+        word,
+        negs,
+        0,
+        n_negs,
+        code,
+        point,
+        length,
+        alpha,
+        l1,
+        work,
+        use_neg,
+        use_hs,
+        compute_loss,
+    )
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _sg_pair(syn0, syn1neg, syn1, ctx, word, negs, off, n_negs, code, point, length,
-             alpha, l1, work, use_neg, use_hs, compute_loss):
+def _sg_pair(
+    syn0,
+    syn1neg,
+    syn1,
+    ctx,
+    word,
+    negs,
+    off,
+    n_negs,
+    code,
+    point,
+    length,
+    alpha,
+    l1,
+    work,
+    use_neg,
+    use_hs,
+    compute_loss,
+):
     """``sg_update`` with the noise words at ``negs[off:off + n_negs]``."""
     size = syn0.shape[1]
     for d in range(size):
@@ -150,16 +201,33 @@ def _sg_pair(syn0, syn1neg, syn1, ctx, word, negs, off, n_negs, code, point, len
     if use_hs:
         loss += _hs_update(l1, syn1, code, point, length, alpha, work, compute_loss)
     if use_neg:
-        loss += _neg_update_at(l1, syn1neg, word, negs, off, n_negs, alpha, work,
-                               compute_loss)
+        loss += _neg_update_at(l1, syn1neg, word, negs, off, n_negs, alpha, work, compute_loss)
     for d in range(size):
         syn0[ctx, d] += work[d]
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def cbow_update(syn0, syn1neg, syn1, ctx_ids, n_ctx, word, negs, n_negs, code, point,
-                length, alpha, neu1, work, cbow_mean, use_neg, use_hs, compute_loss):
+def cbow_update(
+    syn0,
+    syn1neg,
+    syn1,
+    ctx_ids,
+    n_ctx,
+    word,
+    negs,
+    n_negs,
+    code,
+    point,
+    length,
+    alpha,
+    neu1,
+    work,
+    cbow_mean,
+    use_neg,
+    use_hs,
+    compute_loss,
+):
     """CBOW: the sum (or mean) of the context words' input vectors predicts ``word``; the
     input gradient goes to every context word (divided by their number when summing, as
     gensim does). Returns the loss."""
@@ -227,9 +295,34 @@ def _draw_negatives_at(thr, alias, negative, word, negs, off, next_random):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_thr, noise_alias,
-              codes, points, codelens, sg, use_hs, negative, cbow_mean, window, shrink,
-              alpha0, alpha_span, gpos0, denom, seed, compute_loss, shared_negatives):
+def train_job(
+    ids,
+    starts,
+    s_begin,
+    s_end,
+    syn0,
+    syn1neg,
+    syn1,
+    keep_int,
+    noise_thr,
+    noise_alias,
+    codes,
+    points,
+    codelens,
+    sg,
+    use_hs,
+    negative,
+    cbow_mean,
+    window,
+    shrink,
+    alpha0,
+    alpha_span,
+    gpos0,
+    denom,
+    seed,
+    compute_loss,
+    shared_negatives,
+):
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each).
 
     ``keep_int[w]``: subsampling threshold (keep when >= a uniform 32-bit draw).
@@ -315,24 +408,59 @@ def train_job(ids, starts, s_begin, s_end, syn0, syn1neg, syn1, keep_int, noise_
                 # pair: nothing else draws in between), so their rows can be prefetched
                 n_draws = 1 if shared_negatives else n_ctx
                 for m in range(n_draws):
-                    cnt, next_random = _draw_negatives_at(noise_thr, noise_alias, negative,
-                                                          word, negs, m * negative, next_random)
+                    cnt, next_random = _draw_negatives_at(
+                        noise_thr, noise_alias, negative, word, negs, m * negative, next_random
+                    )
                     n_negs_of[m] = cnt
                     for k in range(cnt):
                         _prefetch_row(syn1neg, negs[m * negative + k])
                 for m in range(n_ctx):
                     q = 0 if shared_negatives else m
-                    loss += _sg_pair(syn0, syn1neg, syn1, ctx[m], word, negs, q * negative,
-                                     n_negs_of[q], code, point, length, alpha, neu1, work,
-                                     use_neg, use_hs, compute_loss)
+                    loss += _sg_pair(
+                        syn0,
+                        syn1neg,
+                        syn1,
+                        ctx[m],
+                        word,
+                        negs,
+                        q * negative,
+                        n_negs_of[q],
+                        code,
+                        point,
+                        length,
+                        alpha,
+                        neu1,
+                        work,
+                        use_neg,
+                        use_hs,
+                        compute_loss,
+                    )
             else:
-                n_negs, next_random = _draw_negatives(noise_thr, noise_alias, negative, word,
-                                                      negs, next_random)
+                n_negs, next_random = _draw_negatives(
+                    noise_thr, noise_alias, negative, word, negs, next_random
+                )
                 for k in range(n_negs):
                     _prefetch_row(syn1neg, negs[k])
-                loss += cbow_update(syn0, syn1neg, syn1, ctx, n_ctx, word, negs, n_negs, code,
-                                    point, length, alpha, neu1, work, cbow_mean, use_neg,
-                                    use_hs, compute_loss)
+                loss += cbow_update(
+                    syn0,
+                    syn1neg,
+                    syn1,
+                    ctx,
+                    n_ctx,
+                    word,
+                    negs,
+                    n_negs,
+                    code,
+                    point,
+                    length,
+                    alpha,
+                    neu1,
+                    work,
+                    cbow_mean,
+                    use_neg,
+                    use_hs,
+                    compute_loss,
+                )
     # the schedule's rate at the job's last word (whether or not subsampling kept it)
     last = starts[s_end] - 1 - base
     if last < 0:

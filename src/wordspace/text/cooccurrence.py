@@ -101,8 +101,12 @@ def cooccurrence_matrix(
     cap = _block_cap(memory, total)
     blocks = _row_blocks(hist, 0, V, cap)
     if len(blocks) > 16:
-        logger.warning("memory=%s GiB: counting in %d row blocks, one corpus pass each; "
-                       "a larger memory budget is faster", memory, len(blocks))
+        logger.warning(
+            "memory=%s GiB: counting in %d row blocks, one corpus pass each; "
+            "a larger memory budget is faster",
+            memory,
+            len(blocks),
+        )
     indptr = np.zeros(V + 1, dtype=np.int64)
     # the CSR arrays grow block by block in place (realloc), so that the output is never
     # held twice (no list of pieces to concatenate); each block is reduced straight into
@@ -114,8 +118,20 @@ def cooccurrence_matrix(
         if progress is not None:
             progress(bi + 1, len(blocks), rows=r1, pairs=total)
 
-    _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done,
-                  alloc=out.extend, scale=scale)
+    _count_blocks(
+        ids,
+        starts,
+        V,
+        window,
+        symmetric,
+        dbits,
+        weights,
+        hist,
+        blocks,
+        done,
+        alloc=out.extend,
+        scale=scale,
+    )
     np.cumsum(indptr, out=indptr)
     indices, data = out.indices, out.data
     del out
@@ -123,8 +139,14 @@ def cooccurrence_matrix(
         indptr = indptr.astype(np.int32)
     X = sp.csr_matrix((data, indices, indptr), shape=(V, V), copy=False)
     X.has_sorted_indices = True
-    logger.info("co-occurrence: %d tokens, %d pair codes in %d block(s) -> %d non-zeros "
-                "in %.1fs", n, total, len(blocks), X.nnz, time.perf_counter() - t0)
+    logger.info(
+        "co-occurrence: %d tokens, %d pair codes in %d block(s) -> %d non-zeros in %.1fs",
+        n,
+        total,
+        len(blocks),
+        X.nnz,
+        time.perf_counter() - t0,
+    )
     return X
 
 
@@ -153,8 +175,9 @@ class _GrowingCSR:
 _EXACT = float(2**53)
 
 
-def _weights(window: int, distance_weighting: bool, dbits: int,
-             max_pairs: int) -> tuple[np.ndarray, float]:
+def _weights(
+    window: int, distance_weighting: bool, dbits: int, max_pairs: int
+) -> tuple[np.ndarray, float]:
     """``(weights by distance - 1, scale)``: codes add ``weights[d - 1]``; a sum divided by
     ``scale`` is the co-occurrence value. ``max_pairs`` bounds the pairs of one entry: with
     ``scale * max_pairs`` below 2**53 the sums are exact integers (``scale > 1``); otherwise
@@ -193,8 +216,9 @@ def _row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[i
     return blocks
 
 
-def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done,
-                  alloc=None, scale=1.0):
+def _count_blocks(
+    ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done, alloc=None, scale=1.0
+):
     """Count the rows of each block of ``blocks`` (one corpus pass each) and hand
     ``done(block_index, r0, r1, nnz_per_row, indices, data)`` each block's CSR pieces
     (columns sorted). ``alloc(nb)`` gives the ``(indices, data)`` arrays of ``nb`` entries
@@ -203,12 +227,12 @@ def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, block
     from wordspace.kernels import glove as k
 
     if alloc is None:
+
         def alloc(nb: int) -> tuple[np.ndarray, np.ndarray]:
             return np.empty(nb, dtype=np.int32), np.empty(nb, dtype=np.float64)
 
     cum = np.cumsum(hist)
-    biggest = max((int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks),
-                  default=0)
+    biggest = max((int(cum[b - 1]) - (int(cum[a - 1]) if a else 0) for a, b in blocks), default=0)
     buf = np.empty(max(biggest, 1), dtype=np.int32)
     mark = np.full(V, -1, dtype=np.int32)
     acc = np.zeros(V, dtype=np.float64)
@@ -225,8 +249,21 @@ def _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, block
         out_ptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
         np.cumsum(nnz_row, out=out_ptr[1:])
         ind_b, dat_b = alloc(nb)
-        k.reduce_rows(buf, seg, r0, r1, dbits, weights, mark, acc, touched, out_ptr, ind_b,
-                      dat_b, float(scale))
+        k.reduce_rows(
+            buf,
+            seg,
+            r0,
+            r1,
+            dbits,
+            weights,
+            mark,
+            acc,
+            touched,
+            out_ptr,
+            ind_b,
+            dat_b,
+            float(scale),
+        )
         mark.fill(-1)
         done(bi, r0, r1, nnz_row, ind_b, dat_b)
         del ind_b, dat_b  # alloc may reallocate the arrays these view

@@ -151,14 +151,16 @@ class Corpus:
             raise ParameterError(
                 f"max_sentence_length must be a positive integer, got {max_sentence_length!r}"
             )
-        if workers is not None and (isinstance(workers, bool)
-                                    or not isinstance(workers, int | np.integer) or workers < 1):
+        if workers is not None and (
+            isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1
+        ):
             raise ParameterError(f"workers must be a positive integer or None, got {workers!r}")
         if out_of_core is not None and not isinstance(out_of_core, bool):
             raise ParameterError(f"out_of_core must be True, False or None, got {out_of_core!r}")
         if tmp_dir is not None and not Path(tmp_dir).is_dir():
-            raise ParameterError(f"tmp_dir {str(tmp_dir)!r} is not a folder; create it or pass "
-                                 "another one")
+            raise ParameterError(
+                f"tmp_dir {str(tmp_dir)!r} is not a folder; create it or pass another one"
+            )
         if isinstance(source, Corpus):
             if phrases is None:
                 phrases = source.phrases
@@ -220,13 +222,11 @@ class Corpus:
 
     def __repr__(self) -> str:
         ph = f", phrases={len(self.phrases)} passes" if self.phrases else ""
-        return (f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize}"
-                f"{ph})")
+        return f"Corpus({self.name}, lowercase={self.lowercase}, normalize={self.normalize}{ph})"
 
     # ------------------------------------------------------------------ many files
     @classmethod
-    def from_files(cls, files: str | os.PathLike | Iterable[str | os.PathLike],
-                   **kwargs) -> Corpus:
+    def from_files(cls, files: str | os.PathLike | Iterable[str | os.PathLike], **kwargs) -> Corpus:
         """A corpus of many files read one after the other (each file ends a sentence).
 
         ``files``: a glob pattern (``"shards/*.txt.gz"``, sorted by name; ``**`` recurses), a
@@ -412,21 +412,27 @@ class Corpus:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(len(ranges)) as ex:
-                parts = list(ex.map(lambda r: self._ascii_part(self._range_blocks(*r), disk),
-                                    ranges))
+                parts = list(
+                    ex.map(lambda r: self._ascii_part(self._range_blocks(*r), disk), ranges)
+                )
         if any(p is None for p in parts):
             logger.debug("%s is not ASCII: reading it with the Unicode tokenizer", self.name)
             return None
         first = parts[0]
         assert first is not None
-        tab, store, offs, counts, n_types = (first["tab"], first["store"], first["offs"],
-                                             first["counts"], first["n_types"])
+        tab, store, offs, counts, n_types = (
+            first["tab"],
+            first["store"],
+            first["offs"],
+            first["counts"],
+            first["n_types"],
+        )
         remaps = [None]
         for p in parts[1:]:
             assert p is not None
             remap, tab, store, offs, counts, n_types = merge_types(
-                tab, store, offs, counts, n_types, p["store"], p["offs"], p["counts"],
-                p["n_types"])
+                tab, store, offs, counts, n_types, p["store"], p["offs"], p["counts"], p["n_types"]
+            )
             remaps.append(remap)
         sizes = [p["n_ids"] for p in parts]  # type: ignore[index]  # None was ruled out
         n_ids = int(sum(sizes))
@@ -442,9 +448,9 @@ class Corpus:
             for p, size, remap in zip(parts, sizes, remaps, strict=True):
                 ids = p["ids"]  # type: ignore[index]  # None was ruled out
                 if remap is None:
-                    raw[base:base + size] = ids
+                    raw[base : base + size] = ids
                 else:
-                    remap_ids(raw[base:base + size], ids, remap)
+                    remap_ids(raw[base : base + size], ids, remap)
                 p["ids"] = None  # type: ignore[index]  # (frees it)
                 base += size
         else:
@@ -459,12 +465,18 @@ class Corpus:
         del parts
         o = offs[: n_types + 1].tolist()
         text = store[: o[-1]].tobytes().decode("ascii")
-        types = [text[o[i]:o[i + 1]] for i in range(n_types)]
+        types = [text[o[i] : o[i + 1]] for i in range(n_types)]
         starts = line_sentences(ends, n_ids, self.max_sentence_length)
         counts = counts[:n_types].copy()
-        logger.info("scanned %s: %d tokens, %d types, %d sentences (%d threads%s)", self.name,
-                    n_ids, n_types, len(starts) - 1, 1 if ranges is None else len(ranges),
-                    ", ids on disk" if disk else "")
+        logger.info(
+            "scanned %s: %d tokens, %d types, %d sentences (%d threads%s)",
+            self.name,
+            n_ids,
+            n_types,
+            len(starts) - 1,
+            1 if ranges is None else len(ranges),
+            ", ids on disk" if disk else "",
+        )
         return CorpusScan(types, counts, raw, starts)
 
     def _byte_ranges(self) -> list[tuple[int, int]] | None:
@@ -536,9 +548,23 @@ class Corpus:
                 if not data:
                     break
                 buf = np.frombuffer(data, dtype=np.uint8)
-                (status, used, tab, store, offs, counts, n_types, ids, n_ids, ends,
-                 n_ends) = tokenize_ascii(buf, eof, self.lowercase, WS_BYTES, tab, store, offs,
-                                          counts, n_types, ids, n_ids, ends, n_ends)
+                (status, used, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends) = (
+                    tokenize_ascii(
+                        buf,
+                        eof,
+                        self.lowercase,
+                        WS_BYTES,
+                        tab,
+                        store,
+                        offs,
+                        counts,
+                        n_types,
+                        ids,
+                        n_ids,
+                        ends,
+                        n_ends,
+                    )
+                )
                 if status:
                     if spill is not None:
                         spill.close()
@@ -561,9 +587,17 @@ class Corpus:
             if spill is not None:
                 spill.close()
             raise
-        return {"tab": tab, "store": store, "offs": offs, "counts": counts, "n_types": n_types,
-                "ids": ids[:n_ids] if spill is None else None, "n_ids": written + n_ids,
-                "ends": ends[:n_ends].copy(), "file": spill}
+        return {
+            "tab": tab,
+            "store": store,
+            "offs": offs,
+            "counts": counts,
+            "n_types": n_types,
+            "ids": ids[:n_ids] if spill is None else None,
+            "n_ids": written + n_ids,
+            "ends": ends[:n_ends].copy(),
+            "file": spill,
+        }
 
     def _scan_tokens(self) -> CorpusScan:
         idx = _Index()
@@ -607,8 +641,13 @@ class Corpus:
                 spill.close()
             raise
         result = CorpusScan(types, counts, raw, np.asarray(starts, dtype=np.int64))
-        logger.info("scanned %s: %d tokens, %d types, %d sentences", self.name, pos,
-                    len(types), len(starts) - 1)
+        logger.info(
+            "scanned %s: %d tokens, %d types, %d sentences",
+            self.name,
+            pos,
+            len(types),
+            len(starts) - 1,
+        )
         return result
 
     def clear_cache(self) -> None:
@@ -626,8 +665,7 @@ class Corpus:
         """
         sc = self.scan()
         k2i = vocab.key_to_index
-        remap = np.fromiter((k2i.get(t, -1) for t in sc.types), dtype=np.int32,
-                            count=len(sc.types))
+        remap = np.fromiter((k2i.get(t, -1) for t in sc.types), dtype=np.int32, count=len(sc.types))
         if _mapped(sc.raw_ids) is not None or self._on_disk():
             return _to_ids_on_disk(sc, remap, self.tmp_dir)
         mapped = remap[sc.raw_ids] if len(sc.types) else sc.raw_ids.copy()
@@ -645,8 +683,9 @@ class Corpus:
         return ids, starts
 
 
-def _to_ids_on_disk(sc: CorpusScan, remap: np.ndarray,
-                    tmp_dir: str | os.PathLike | None) -> tuple[np.ndarray, np.ndarray]:
+def _to_ids_on_disk(
+    sc: CorpusScan, remap: np.ndarray, tmp_dir: str | os.PathLike | None
+) -> tuple[np.ndarray, np.ndarray]:
     """:meth:`Corpus.to_ids` in chunks of ``SPILL_TOKENS``: vocabulary ids appended to an id
     file, the raw ids' pages given back as they are passed; the same result."""
     raw = sc.raw_ids
@@ -682,8 +721,7 @@ def _to_ids_on_disk(sc: CorpusScan, remap: np.ndarray,
     return ids, starts
 
 
-def _spill(spill: _IdFile, parts: list[np.ndarray], counts: np.ndarray,
-           n_types: int) -> np.ndarray:
+def _spill(spill: _IdFile, parts: list[np.ndarray], counts: np.ndarray, n_types: int) -> np.ndarray:
     """Append ``parts`` to ``spill`` (emptying it) and return ``counts`` plus theirs."""
     if not parts:
         return np.concatenate([counts, np.zeros(n_types - len(counts), np.int64)])
@@ -706,8 +744,11 @@ class _IdFile:
     def __init__(self, tmp_dir: str | os.PathLike | None = None) -> None:
         import weakref
 
-        folder = tmp_dir if tmp_dir is not None else (os.environ.get("WORDSPACE_TMP")
-                                                      or tempfile.gettempdir())
+        folder = (
+            tmp_dir
+            if tmp_dir is not None
+            else (os.environ.get("WORDSPACE_TMP") or tempfile.gettempdir())
+        )
         fd, path = tempfile.mkstemp(prefix="wordspace-ids-", suffix=".int32", dir=folder)
         self._fh = os.fdopen(fd, "w+b")
         self.n = 0
@@ -798,8 +839,9 @@ class _Files:
             if p.is_dir():
                 paths = sorted(q for q in p.iterdir() if q.is_file())
             elif glob.has_magic(spec):
-                paths = [Path(q) for q in sorted(glob.glob(spec, recursive=True))
-                         if Path(q).is_file()]
+                paths = [
+                    Path(q) for q in sorted(glob.glob(spec, recursive=True)) if Path(q).is_file()
+                ]
             else:
                 paths = [p]
         else:
@@ -838,7 +880,8 @@ def as_phrase_list(phrases: Any) -> list:
     except TypeError:
         raise ParameterError(
             f"phrases must be a fitted Phrases, a path written by Phrases.export, or a list of "
-            f"them; got {type(phrases).__name__}") from None
+            f"them; got {type(phrases).__name__}"
+        ) from None
     out = []
     for ph in items:
         if isinstance(ph, str | os.PathLike):
@@ -846,20 +889,32 @@ def as_phrase_list(phrases: Any) -> list:
         if not isinstance(ph, Phrases):
             raise ParameterError(
                 f"phrases must be fitted Phrases (or paths of exported ones); got a "
-                f"{type(ph).__name__}")
+                f"{type(ph).__name__}"
+            )
         if not ph.is_fitted:
             raise ParameterError("phrases: a Phrases is not fitted yet; call fit() on it first")
         out.append(ph)
     return out
 
 
-def as_corpus(source, *, lowercase: bool = False, max_sentence_length: int = 10000,
-              errors: str = "strict", normalize: bool = False) -> Corpus:
+def as_corpus(
+    source,
+    *,
+    lowercase: bool = False,
+    max_sentence_length: int = 10000,
+    errors: str = "strict",
+    normalize: bool = False,
+) -> Corpus:
     """``source`` if it is a :class:`Corpus` already, else ``Corpus(source, ...)``."""
     if isinstance(source, Corpus):
         return source
-    return Corpus(source, lowercase=lowercase, max_sentence_length=max_sentence_length,
-                  errors=errors, normalize=normalize)
+    return Corpus(
+        source,
+        lowercase=lowercase,
+        max_sentence_length=max_sentence_length,
+        errors=errors,
+        normalize=normalize,
+    )
 
 
 _EMBEDDED = {"brown": "brown.txt.xz"}

@@ -64,22 +64,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from wordspace.text.corpus import CorpusScan
 
-__all__ = ["Phrases", "PhraseTokenizer", "ENGLISH_CONNECTOR_WORDS", "learn_phrases",
-           "FORMAT_NAME"]
+__all__ = ["Phrases", "PhraseTokenizer", "ENGLISH_CONNECTOR_WORDS", "learn_phrases", "FORMAT_NAME"]
 
 logger = logging.getLogger(__name__)
 
 #: gensim 4's connector words for English: articles, some prepositions, some conjunctions
 ENGLISH_CONNECTOR_WORDS: frozenset[str] = frozenset(
-    " a an the "
-    " for of with without at from to in on by "
-    " and or ".split()
+    " a an the  for of with without at from to in on by  and or ".split()
 )
 
 FORMAT_NAME = "wordspace-phrases"
 _FORMAT_VERSION = 1
-_SCORER_ARGS = ("worda_count", "wordb_count", "bigram_count", "len_vocab", "min_count",
-                "corpus_word_count")
+_SCORER_ARGS = (
+    "worda_count",
+    "wordb_count",
+    "bigram_count",
+    "len_vocab",
+    "min_count",
+    "corpus_word_count",
+)
 
 
 def _scoring_ok(v: Any, p: Any) -> bool:
@@ -154,18 +157,31 @@ class Phrases(Estimator):
 
     _constraints: ClassVar[tuple[Rule, ...]] = (
         integer("min_count", min=1),
-        Rule(("scoring",), _scoring_ok,
-             "scoring must be 'default', 'npmi' or a callable taking the keyword arguments "
-             + ", ".join(_SCORER_ARGS) + "; got {value!r}"),
-        Rule(("threshold",), _threshold_ok,
-             "threshold must be a finite number, > 0 for scoring='default' and in [-1, 1] for "
-             "scoring='npmi'; got {value!r} (scoring={scoring!r})"),
-        Rule(("connector_words",), _connectors_ok,
-             "connector_words must be a collection of non-empty strings (e.g. "
-             "wordspace.text.phrases.ENGLISH_CONNECTOR_WORDS), got {value!r}"),
+        Rule(
+            ("scoring",),
+            _scoring_ok,
+            "scoring must be 'default', 'npmi' or a callable taking the keyword arguments "
+            + ", ".join(_SCORER_ARGS)
+            + "; got {value!r}",
+        ),
+        Rule(
+            ("threshold",),
+            _threshold_ok,
+            "threshold must be a finite number, > 0 for scoring='default' and in [-1, 1] for "
+            "scoring='npmi'; got {value!r} (scoring={scoring!r})",
+        ),
+        Rule(
+            ("connector_words",),
+            _connectors_ok,
+            "connector_words must be a collection of non-empty strings (e.g. "
+            "wordspace.text.phrases.ENGLISH_CONNECTOR_WORDS), got {value!r}",
+        ),
         integer("max_vocab_size", min=1, optional=True),
-        Rule(("delimiter",), lambda v, p: isinstance(v, str) and v != "" and not v.isspace(),
-             "delimiter must be a non-empty string that is not whitespace, got {value!r}"),
+        Rule(
+            ("delimiter",),
+            lambda v, p: isinstance(v, str) and v != "" and not v.isspace(),
+            "delimiter must be a non-empty string that is not whitespace, got {value!r}",
+        ),
     )
 
     def __init__(
@@ -196,8 +212,9 @@ class Phrases(Estimator):
         import pandas as pd
 
         self._check_fitted("read phrases_")
-        return pd.DataFrame({"phrase": list(self._phrases), "count": self._counts,
-                             "score": self._scores})
+        return pd.DataFrame(
+            {"phrase": list(self._phrases), "count": self._counts, "score": self._scores}
+        )
 
     def __len__(self) -> int:
         self._check_fitted("take its len()")
@@ -238,13 +255,13 @@ class Phrases(Estimator):
         conn = frozenset(self.connector_words)
         is_conn = np.zeros(max(n_types, 1), dtype=np.bool_)
         if conn:
-            is_conn[:n_types] = np.fromiter((t in conn for t in types), dtype=np.bool_,
-                                            count=n_types)
+            is_conn[:n_types] = np.fromiter(
+                (t in conn for t in types), dtype=np.bool_, count=n_types
+            )
         mvs = -1 if self.max_vocab_size is None else int(self.max_vocab_size)
         counted = _count_by_sorting(sc, is_conn, n_types, mvs)
         if counted is None:  # gensim's pruning is needed: count in a hash table, pruning
-            counted = count_phrases(sc.raw_ids, sc.sentence_starts, is_conn, n_types, mvs,
-                                    1 << 16)
+            counted = count_phrases(sc.raw_ids, sc.sentence_starts, is_conn, n_types, mvs, 1 << 16)
         uni, a, sq, b, cab, seq_parent, seq_last, min_reduce = counted
         total = sc.total_words
         seqs = _seq_tuples(seq_parent, seq_last)
@@ -289,12 +306,15 @@ class Phrases(Estimator):
         if callable(self.scoring):
             scores = self._custom_scores(uni[ka], uni[kb], kc, len_vocab, total)
         else:
-            scores = score_keys(uni, ka, kb, kc, self.scoring == "npmi",
-                                int(self.min_count), len_vocab, total)
+            scores = score_keys(
+                uni, ka, kb, kc, self.scoring == "npmi", int(self.min_count), len_vocab, total
+            )
         thr = float(self.threshold)
         good = np.flatnonzero(scores > thr)
-        phrases = [_join(types, x, seqs[q], y, delim) for x, q, y in
-                   zip(ka[good].tolist(), ks[good].tolist(), kb[good].tolist(), strict=True)]
+        phrases = [
+            _join(types, x, seqs[q], y, delim)
+            for x, q, y in zip(ka[good].tolist(), ks[good].tolist(), kb[good].tolist(), strict=True)
+        ]
         counts = kc[good].tolist()
         score_list = scores[good].tolist()
         # merged strings are scored by splitting at the delimiter (gensim's export_phrases)
@@ -315,26 +335,50 @@ class Phrases(Estimator):
         self.corpus_word_count_ = int(total)
         self.len_vocab_ = int(len_vocab)
         self.min_reduce_ = int(min_reduce)
-        self._set_table(phrases, np.asarray(counts, dtype=np.int64),
-                        np.asarray(score_list, dtype=np.float64))
-        logger.info("phrases of %s: %d of %d candidates score > %s (%d tokens, %d keys)",
-                    name, len(phrases), len(cab), self.threshold, total, len_vocab)
+        self._set_table(
+            phrases, np.asarray(counts, dtype=np.int64), np.asarray(score_list, dtype=np.float64)
+        )
+        logger.info(
+            "phrases of %s: %d of %d candidates score > %s (%d tokens, %d keys)",
+            name,
+            len(phrases),
+            len(cab),
+            self.threshold,
+            total,
+            len_vocab,
+        )
         return self
 
     def _score_one(self, ca: int, cb: int, cab: int, len_vocab: int, total: int) -> float:
         if callable(self.scoring):
-            return float(self.scoring(worda_count=ca, wordb_count=cb, bigram_count=cab,
-                                      len_vocab=len_vocab, min_count=self.min_count,
-                                      corpus_word_count=total))
+            return float(
+                self.scoring(
+                    worda_count=ca,
+                    wordb_count=cb,
+                    bigram_count=cab,
+                    len_vocab=len_vocab,
+                    min_count=self.min_count,
+                    corpus_word_count=total,
+                )
+            )
         from wordspace.kernels.phrases import score_keys
 
-        return float(score_keys(np.array([ca, cb], dtype=np.int64),
-                                np.array([0], dtype=np.int32), np.array([1], dtype=np.int32),
-                                np.array([cab], dtype=np.int64), self.scoring == "npmi",
-                                int(self.min_count), len_vocab, total)[0])
+        return float(
+            score_keys(
+                np.array([ca, cb], dtype=np.int64),
+                np.array([0], dtype=np.int32),
+                np.array([1], dtype=np.int32),
+                np.array([cab], dtype=np.int64),
+                self.scoring == "npmi",
+                int(self.min_count),
+                len_vocab,
+                total,
+            )[0]
+        )
 
-    def _custom_scores(self, ca: np.ndarray, cb: np.ndarray, cab: np.ndarray, len_vocab: int,
-                       total: int) -> np.ndarray:
+    def _custom_scores(
+        self, ca: np.ndarray, cb: np.ndarray, cab: np.ndarray, len_vocab: int, total: int
+    ) -> np.ndarray:
         f = self.scoring
         assert callable(f)  # called only for a custom scorer
         out = np.empty(len(cab), dtype=np.float64)
@@ -343,14 +387,21 @@ class Phrases(Estimator):
             if x <= 0 or y <= 0 or z <= 0:
                 out[i] = -math.inf
                 continue
-            v = f(worda_count=x, wordb_count=y, bigram_count=z, len_vocab=len_vocab,
-                  min_count=mc, corpus_word_count=total)
+            v = f(
+                worda_count=x,
+                wordb_count=y,
+                bigram_count=z,
+                len_vocab=len_vocab,
+                min_count=mc,
+                corpus_word_count=total,
+            )
             try:
                 out[i] = float(v)
             except (TypeError, ValueError):
                 raise ParameterError(
                     f"the scoring function returned {v!r} (a {type(v).__name__}); it must "
-                    "return a number") from None
+                    "return a number"
+                ) from None
         return out
 
     # ------------------------------------------------------------------ transform
@@ -390,8 +441,7 @@ class Phrases(Estimator):
         sentence of a corpus (a list of token lists -> a list of token lists)."""
         self._check_fitted("transform text")
         if isinstance(X, str):
-            raise ParameterError("transform takes a list of tokens (e.g. text.split()), not a "
-                                 "str")
+            raise ParameterError("transform takes a list of tokens (e.g. text.split()), not a str")
         X = list(X)
         if all(isinstance(t, str) for t in X):
             return [t for t, _ in self.analyze_sentence(X)]
@@ -433,8 +483,13 @@ class Phrases(Estimator):
                 parts = phrase.split(delim)
                 found = [index.get(p) for p in parts]
                 ids = [i for i in found if i is not None]
-                if (len(ids) < 2 or len(ids) != len(found) or is_conn[ids[0]]
-                        or is_conn[ids[-1]] or not all(is_conn[i] for i in ids[1:-1])):
+                if (
+                    len(ids) < 2
+                    or len(ids) != len(found)
+                    or is_conn[ids[0]]
+                    or is_conn[ids[-1]]
+                    or not all(is_conn[i] for i in ids[1:-1])
+                ):
                     continue
                 segs = [ids]
             if not segs:
@@ -456,11 +511,15 @@ class Phrases(Estimator):
                 p_out.append(out)
         pa = np.asarray(p_a, dtype=np.int64)
         pb = np.asarray(p_b, dtype=np.int64)
-        ptab = build_table((pa << 32) | pb, np.asarray(p_s, dtype=np.int64),
-                                 np.asarray(p_out, dtype=np.int64))
+        ptab = build_table(
+            (pa << 32) | pb, np.asarray(p_s, dtype=np.int64), np.asarray(p_out, dtype=np.int64)
+        )
         tk = np.array(list(trie), dtype=np.int64).reshape(-1, 2)
-        ttab = build_table(np.ascontiguousarray(tk[:, 0]), np.ascontiguousarray(tk[:, 1]),
-                                 np.asarray(list(trie.values()), dtype=np.int64))
+        ttab = build_table(
+            np.ascontiguousarray(tk[:, 0]),
+            np.ascontiguousarray(tk[:, 1]),
+            np.asarray(list(trie.values()), dtype=np.int64),
+        )
         raw = sc.raw_ids
         out_ids = raw if inplace else np.empty_like(raw)
         out_starts = np.empty_like(sc.sentence_starts)
@@ -484,9 +543,12 @@ class Phrases(Estimator):
             "connector_words": sorted(self._connectors),
             "corpus_word_count": self.corpus_word_count_,
             "len_vocab": self.len_vocab_,
-            "phrases": [[p, int(c), float(s)] for p, c, s in
-                        zip(self._phrases, self._counts.tolist(), self._scores.tolist(),
-                            strict=True)],
+            "phrases": [
+                [p, int(c), float(s)]
+                for p, c, s in zip(
+                    self._phrases, self._counts.tolist(), self._scores.tolist(), strict=True
+                )
+            ],
         }
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         with atomic_path(path) as tmp:
@@ -501,26 +563,31 @@ class Phrases(Estimator):
         if not p.exists():
             raise FileNotFoundError(f"{p}: no such file")
         if p.is_dir():
-            raise FormatError(f"{p} is a directory, not a phrases file (written by "
-                              "Phrases.export)")
+            raise FormatError(f"{p} is a directory, not a phrases file (written by Phrases.export)")
         try:
             doc = json.loads(p.read_bytes().decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            raise FormatError(f"{p} is not a phrases file (not JSON); write one with "
-                              "Phrases.export() or `wordspace phrases`") from None
+            raise FormatError(
+                f"{p} is not a phrases file (not JSON); write one with "
+                "Phrases.export() or `wordspace phrases`"
+            ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-            raise FormatError(f"{p} is not a phrases file (no \"format\": \"{FORMAT_NAME}\"); "
-                              "write one with Phrases.export() or `wordspace phrases`")
+            raise FormatError(
+                f'{p} is not a phrases file (no "format": "{FORMAT_NAME}"); '
+                "write one with Phrases.export() or `wordspace phrases`"
+            )
         if doc.get("version") != _FORMAT_VERSION:
-            raise FormatError(f"{p}: phrases file version {doc.get('version')!r} is not "
-                              f"supported (this wordspace reads version {_FORMAT_VERSION})")
+            raise FormatError(
+                f"{p}: phrases file version {doc.get('version')!r} is not "
+                f"supported (this wordspace reads version {_FORMAT_VERSION})"
+            )
         params = doc.get("params")
         rows = doc.get("phrases")
         conn = doc.get("connector_words")
-        if not isinstance(params, dict) or not isinstance(rows, list) or not isinstance(
-                conn, list):
-            raise FormatError(f"{p}: a phrases file needs \"params\", \"connector_words\" and "
-                              "\"phrases\"")
+        if not isinstance(params, dict) or not isinstance(rows, list) or not isinstance(conn, list):
+            raise FormatError(
+                f'{p}: a phrases file needs "params", "connector_words" and "phrases"'
+            )
         kwargs = cls._params_from_config(params)
         if params.get("scoring") == "custom":
             kwargs["scoring"] = "custom"
@@ -535,17 +602,22 @@ class Phrases(Estimator):
             raise FormatError(f"{p}: connector_words must be a list of non-empty strings")
         phrases, counts, scores = [], [], []
         for i, row in enumerate(rows):
-            if (not isinstance(row, list) or len(row) != 3 or not isinstance(row[0], str)
-                    or not is_int(row[1]) or not is_finite_num(row[2])):
-                raise FormatError(f"{p}: phrase #{i} must be [phrase, count, score], got "
-                                  f"{row!r}")
+            if (
+                not isinstance(row, list)
+                or len(row) != 3
+                or not isinstance(row[0], str)
+                or not is_int(row[1])
+                or not is_finite_num(row[2])
+            ):
+                raise FormatError(f"{p}: phrase #{i} must be [phrase, count, score], got {row!r}")
             phrases.append(row[0])
             counts.append(row[1])
             scores.append(row[2])
         model.corpus_word_count_ = int(doc.get("corpus_word_count", 0) or 0)
         model.len_vocab_ = int(doc.get("len_vocab", 0) or 0)
-        model._set_table(phrases, np.asarray(counts, dtype=np.int64),
-                         np.asarray(scores, dtype=np.float64))
+        model._set_table(
+            phrases, np.asarray(counts, dtype=np.int64), np.asarray(scores, dtype=np.float64)
+        )
         return model
 
 
@@ -573,10 +645,12 @@ class PhraseTokenizer:
         if not self.phrases:
             raise ParameterError("PhraseTokenizer needs at least one fitted Phrases")
         if base is not None and not callable(base):
-            raise ParameterError(f"base must be a tokenizer (text -> list of tokens), got "
-                                 f"{type(base).__name__}")
-        self.base: Callable[[str], list[str]] = base if base is not None else Tokenizer(
-            normalize=True)
+            raise ParameterError(
+                f"base must be a tokenizer (text -> list of tokens), got {type(base).__name__}"
+            )
+        self.base: Callable[[str], list[str]] = (
+            base if base is not None else Tokenizer(normalize=True)
+        )
 
     def __call__(self, text: str) -> list[str]:
         tokens = list(self.base(text))
@@ -625,8 +699,9 @@ def _count_by_sorting(sc: CorpusScan, is_conn: np.ndarray, n_types: int, mvs: in
     bits = max(1, (n_types - 1).bit_length())
     if 63 - 2 * bits < 4:
         return None
-    uni, keys, seq_parent, seq_last, ok = candidate_keys(sc.raw_ids, sc.sentence_starts,
-                                                         is_conn, n_types, bits)
+    uni, keys, seq_parent, seq_last, ok = candidate_keys(
+        sc.raw_ids, sc.sentence_starts, is_conn, n_types, bits
+    )
     if not ok:
         return None
     keys.sort()
@@ -652,8 +727,13 @@ def _join(types: list[str], a: int, seq: tuple[int, ...], b: int, delim: str) ->
     return delim.join([types[a], *(types[c] for c in seq), types[b]])
 
 
-def _plain_key(s: str, delim: str, index: dict[str, int], is_conn: np.ndarray,
-               seq_ids: dict[tuple[int, ...], int]) -> tuple[int, int, int] | None:
+def _plain_key(
+    s: str,
+    delim: str,
+    index: dict[str, int],
+    is_conn: np.ndarray,
+    seq_ids: dict[tuple[int, ...], int],
+) -> tuple[int, int, int] | None:
     """The candidate key whose parts hold no delimiter and whose joined string is ``s``."""
     parts = s.split(delim)
     if len(parts) < 2:
@@ -668,8 +748,9 @@ def _plain_key(s: str, delim: str, index: dict[str, int], is_conn: np.ndarray,
     return ids[0], seq, ids[-1]
 
 
-def _segmentations(phrase: str, delim: str, index: dict[str, int],
-                   is_conn: np.ndarray) -> Iterator[list[int]]:
+def _segmentations(
+    phrase: str, delim: str, index: dict[str, int], is_conn: np.ndarray
+) -> Iterator[list[int]]:
     """Every way to read ``phrase`` as tokens ``a, connectors..., b`` of ``index`` (tokens may
     hold the delimiter themselves)."""
     parts = phrase.split(delim)

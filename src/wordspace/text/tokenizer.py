@@ -96,11 +96,13 @@ class Tokenizer:
     def from_dict(cls, d: Any, *, where: str = "tokenizer") -> Tokenizer:
         """The tokenizer recorded as ``{"lowercase": bool, "normalize": bool}``; a
         :class:`FormatError` naming ``where`` for anything else."""
-        if not isinstance(d, Mapping) or set(d) - {"lowercase", "normalize"} or not all(
-            isinstance(v, bool) for v in d.values()
+        if (
+            not isinstance(d, Mapping)
+            or set(d) - {"lowercase", "normalize"}
+            or not all(isinstance(v, bool) for v in d.values())
         ):
             raise FormatError(
-                f"{where} must be an object {{\"lowercase\": true|false, \"normalize\": "
+                f'{where} must be an object {{"lowercase": true|false, "normalize": '
                 f"true|false}}, got {d!r}"
             )
         return cls(lowercase=d.get("lowercase", False), normalize=d.get("normalize", False))
@@ -118,12 +120,19 @@ def tokenize_for_vocabulary(text: str, vocabulary: Container[str]) -> list[str]:
     :func:`normalize_text` writes it (lowercase, no accents), as an unknown token.
     """
     out: list[str] = []
-    for tok in normalize_text(unicodedata.normalize("NFC", text), lowercase=False,
-                              strip_accents=False).split():
+    for tok in normalize_text(
+        unicodedata.normalize("NFC", text), lowercase=False, strip_accents=False
+    ).split():
         bare = _strip_accents(tok)
-        found = next((form for base in ((tok, bare) if bare != tok else (tok,))
-                      for form in (base, base.lower(), base.capitalize())
-                      if form in vocabulary), None)
+        found = next(
+            (
+                form
+                for base in ((tok, bare) if bare != tok else (tok,))
+                for form in (base, base.lower(), base.capitalize())
+                if form in vocabulary
+            ),
+            None,
+        )
         if found is not None:
             out.append(found)
         else:

@@ -38,8 +38,14 @@ class Vocabulary:
     one), ``total_words`` (all corpus tokens, including dropped words).
     """
 
-    def __init__(self, words: Sequence[str], counts: Sequence[int] | np.ndarray,
-                 *, min_count: int = 1, total_words: int | None = None):
+    def __init__(
+        self,
+        words: Sequence[str],
+        counts: Sequence[int] | np.ndarray,
+        *,
+        min_count: int = 1,
+        total_words: int | None = None,
+    ):
         words = list(words)
         counts = np.asarray(counts, dtype=np.int64)
         if counts.shape != (len(words),):
@@ -83,15 +89,25 @@ class Vocabulary:
         if client is not None:
             from wordspace.distributed._vocab import build_vocabulary
 
-            return build_vocabulary(corpus, client, lowercase=lowercase,
-                                    min_count=min_count, max_vocab_size=max_vocab_size,
-                                    max_final_vocab=max_final_vocab)
+            return build_vocabulary(
+                corpus,
+                client,
+                lowercase=lowercase,
+                min_count=min_count,
+                max_vocab_size=max_vocab_size,
+                max_final_vocab=max_final_vocab,
+            )
 
         corpus = as_corpus(corpus, lowercase=lowercase)
         sc = corpus.scan()
-        return cls.from_counts(sc.types, sc.counts, min_count=min_count,
-                               max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab,
-                               source=corpus.name)
+        return cls.from_counts(
+            sc.types,
+            sc.counts,
+            min_count=min_count,
+            max_vocab_size=max_vocab_size,
+            max_final_vocab=max_final_vocab,
+            source=corpus.name,
+        )
 
     @classmethod
     def from_counts(
@@ -133,8 +149,14 @@ class Vocabulary:
             )
         keep = order[:n_keep]
         vocab = cls([words[i] for i in keep], counts[keep], min_count=eff_min, total_words=total)
-        logger.info("vocabulary: %d of %d words kept (min_count=%d), %d of %d tokens",
-                    n_keep, len(words), eff_min, int(vocab.counts.sum()), total)
+        logger.info(
+            "vocabulary: %d of %d words kept (min_count=%d), %d of %d tokens",
+            n_keep,
+            len(words),
+            eff_min,
+            int(vocab.counts.sum()),
+            total,
+        )
         return vocab
 
     def extended(self, other: Vocabulary) -> Vocabulary:
@@ -150,9 +172,12 @@ class Vocabulary:
                 extra_c.append(c)
             else:
                 counts[i] += c
-        return Vocabulary(words + extra_w, np.concatenate([counts, np.asarray(extra_c, np.int64)]),
-                          min_count=min(self.min_count, other.min_count),
-                          total_words=self.total_words + other.total_words)
+        return Vocabulary(
+            words + extra_w,
+            np.concatenate([counts, np.asarray(extra_c, np.int64)]),
+            min_count=min(self.min_count, other.min_count),
+            total_words=self.total_words + other.total_words,
+        )
 
     # ------------------------------------------------------------------ basics
     def __len__(self) -> int:
@@ -234,8 +259,7 @@ class Vocabulary:
         """
         n = len(self)
         if n == 1:
-            return (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                    np.zeros(1, np.int32))
+            return (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32))
         heap = [(int(c), i) for i, c in enumerate(self.counts.tolist())]
         heapq.heapify(heap)
         parent = np.zeros(2 * n - 1, dtype=np.int64)

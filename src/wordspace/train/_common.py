@@ -17,7 +17,6 @@ with ``complete: false`` in its metadata, and every reader warns about it.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import time
 import warnings
@@ -57,19 +56,26 @@ E = TypeVar("E", bound="Trainer")
 #: seconds between checkpoints when only ``checkpoint_path`` is given
 DEFAULT_CHECKPOINT_EVERY = 600.0
 #: parameters a resumed run may change: they do not change what is computed
-RESUME_FREE = frozenset({"workers", "checkpoint_every", "checkpoint_path", "callbacks",
-                         "memory"})
+RESUME_FREE = frozenset({"workers", "checkpoint_every", "checkpoint_path", "callbacks", "memory"})
 
 CHECKPOINT_RULES = (
-    rule("checkpoint_every", ok=lambda v, p: v is None or (is_finite_num(v) and v > 0),
-         message="checkpoint_every must be None or a number of seconds > 0 (600 is usual), "
-                 "got {value!r}"),
-    rule("checkpoint_path", ok=lambda v, p: v is None or isinstance(v, str | os.PathLike),
-         message="checkpoint_path must be None or the path of the checkpoint file, "
-                 "got {value!r}"),
-    rule("checkpoint_every", ok=lambda v, p: v is None or p["checkpoint_path"] is not None,
-         message="checkpoint_every={value!r} needs checkpoint_path, the file to write the "
-                 "checkpoints to (e.g. checkpoint_path='model.ckpt')"),
+    rule(
+        "checkpoint_every",
+        ok=lambda v, p: v is None or (is_finite_num(v) and v > 0),
+        message="checkpoint_every must be None or a number of seconds > 0 (600 is usual), "
+        "got {value!r}",
+    ),
+    rule(
+        "checkpoint_path",
+        ok=lambda v, p: v is None or isinstance(v, str | os.PathLike),
+        message="checkpoint_path must be None or the path of the checkpoint file, got {value!r}",
+    ),
+    rule(
+        "checkpoint_every",
+        ok=lambda v, p: v is None or p["checkpoint_path"] is not None,
+        message="checkpoint_every={value!r} needs checkpoint_path, the file to write the "
+        "checkpoints to (e.g. checkpoint_path='model.ckpt')",
+    ),
 )
 
 
@@ -99,8 +105,9 @@ class Checkpointer:
     def due(self) -> bool:
         return self.path is not None and time.monotonic() - self.last >= self.every
 
-    def write(self, est: Trainer, position: dict[str, Any],
-              arrays: Mapping[str, np.ndarray]) -> None:
+    def write(
+        self, est: Trainer, position: dict[str, Any], arrays: Mapping[str, np.ndarray]
+    ) -> None:
         """Write ``est``'s checkpoint: its saved model (marked partial) + ``arrays`` (the
         optimiser state, stored as ``ckpt_NAME``) + ``position`` (JSON)."""
         assert self.path is not None
@@ -134,6 +141,7 @@ class Trainer(Estimator):
     _resume_from: dict[str, Any] | None
 
     if TYPE_CHECKING:
+
         def _make_wv(self) -> None:
             """Compose ``wv`` from the trained weights (every trainer defines it)."""
 
@@ -142,8 +150,9 @@ class Trainer(Estimator):
         """The learned arrays and JSON state to save besides ``wv`` and the parameters."""
         raise NotImplementedError
 
-    def _set_state(self, wv: Any, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self, wv: Any, arrays: dict[str, np.ndarray], state: dict[str, Any], path: str | os.PathLike
+    ) -> None:
         """Restore what :meth:`_get_state` returned (raise FormatError on a mismatch)."""
         raise NotImplementedError
 
@@ -157,17 +166,31 @@ class Trainer(Estimator):
         self._check_fitted("save()")
         self._write_model(path, layout=layout)
 
-    def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
-                     extra_arrays: Mapping[str, np.ndarray] | None = None,
-                     extra_meta: Mapping[str, Any] | None = None) -> None:
+    def _write_model(
+        self,
+        path: str | os.PathLike,
+        *,
+        layout: str | None = None,
+        extra_arrays: Mapping[str, np.ndarray] | None = None,
+        extra_meta: Mapping[str, Any] | None = None,
+    ) -> None:
         """What :meth:`save` writes (and a checkpoint, with its extra arrays and meta)."""
         from wordspace.io.native import save_native
 
         arrays, state = self._get_state()
         section = {"config": self._config(), **state}
-        save_native(self.wv, path, layout=layout, extra_arrays={**arrays, **(extra_arrays or {})},
-                    extra_meta={"model": self._model_kind, self._state_key: section,
-                                **self._partial_meta(), **(extra_meta or {})})
+        save_native(
+            self.wv,
+            path,
+            layout=layout,
+            extra_arrays={**arrays, **(extra_arrays or {})},
+            extra_meta={
+                "model": self._model_kind,
+                self._state_key: section,
+                **self._partial_meta(),
+                **(extra_meta or {}),
+            },
+        )
 
     # ------------------------------------------------------------------ partial models
     @property
@@ -187,18 +210,25 @@ class Trainer(Estimator):
         return {"complete": False, "training": dict(getattr(self, "training_progress_", {}))}
 
     # ------------------------------------------------------------------ checkpoints
-    def _write_checkpoint(self, path: str | os.PathLike, position: Mapping[str, Any],
-                          arrays: Mapping[str, np.ndarray]) -> None:
+    def _write_checkpoint(
+        self, path: str | os.PathLike, position: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+    ) -> None:
         self._make_wv()
         complete = getattr(self, "training_complete_", None)
         progress = getattr(self, "training_progress_", None)
         self._mark_progress(False, **position.get("progress", {}))
         try:
-            section = {"params": self._resume_params(), "position": dict(position),
-                       **getattr(self, "_fingerprints", {})}
-            self._write_model(path, layout="zip",
-                              extra_arrays={f"ckpt_{k}": v for k, v in arrays.items()},
-                              extra_meta={"checkpoint": _jsonable(section)})
+            section = {
+                "params": self._resume_params(),
+                "position": dict(position),
+                **getattr(self, "_fingerprints", {}),
+            }
+            self._write_model(
+                path,
+                layout="zip",
+                extra_arrays={f"ckpt_{k}": v for k, v in arrays.items()},
+                extra_meta={"checkpoint": _jsonable(section)},
+            )
         finally:
             if complete is None:
                 del self.training_complete_, self.training_progress_
@@ -231,29 +261,36 @@ class Trainer(Estimator):
         ck = meta.get("checkpoint")
         kind = meta.get("model")
         if kind != cls._model_kind:
-            what = (f"a {str(kind).removesuffix('_model')} model" if isinstance(kind, str)
-                    else "plain word vectors")
+            what = (
+                f"a {str(kind).removesuffix('_model')} model"
+                if isinstance(kind, str)
+                else "plain word vectors"
+            )
             raise CheckpointError(f"{where} holds {what}, not a {cls.__name__} checkpoint")
         if not isinstance(ck, dict) or not isinstance(ck.get("position"), dict):
             raise CheckpointError(
                 f"{where} is a saved {cls.__name__} model, not a checkpoint; continue it with "
-                f"{cls.__name__}.load(path).partial_fit(...)")
+                f"{cls.__name__}.load(path).partial_fit(...)"
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = cls._from_native(arrays, meta, path)
         mine = model._resume_params()
-        diffs = [f"{k}={mine.get(k)!r} in the checkpoint, {_jsonable(v)!r} here"
-                 for k, v in sorted(params.items())
-                 if k not in RESUME_FREE and k in mine and _jsonable(v) != mine.get(k)]
+        diffs = [
+            f"{k}={mine.get(k)!r} in the checkpoint, {_jsonable(v)!r} here"
+            for k, v in sorted(params.items())
+            if k not in RESUME_FREE and k in mine and _jsonable(v) != mine.get(k)
+        ]
         if diffs:
-            raise CheckpointError(f"{where} was made with other parameters: "
-                                  + "; ".join(diffs)
-                                  + "; resume with the checkpoint's parameters or start afresh")
+            raise CheckpointError(
+                f"{where} was made with other parameters: "
+                + "; ".join(diffs)
+                + "; resume with the checkpoint's parameters or start afresh"
+            )
         if "checkpoint_path" not in params and hasattr(model, "checkpoint_path"):
             params["checkpoint_path"] = where
         model.set_params(**params)
-        ck_arrays = {k.removeprefix("ckpt_"): v for k, v in arrays.items()
-                     if k.startswith("ckpt_")}
+        ck_arrays = {k.removeprefix("ckpt_"): v for k, v in arrays.items() if k.startswith("ckpt_")}
         model._resume_from = {"path": where, "arrays": ck_arrays, **ck}
         return model
 
@@ -265,11 +302,15 @@ class Trainer(Estimator):
             return None
         mine = self._resume_params()
         theirs = ck.get("params", {})
-        diffs = [f"{k}={theirs.get(k)!r} in the checkpoint, {mine.get(k)!r} now"
-                 for k in sorted(set(mine) | set(theirs)) if mine.get(k) != theirs.get(k)]
+        diffs = [
+            f"{k}={theirs.get(k)!r} in the checkpoint, {mine.get(k)!r} now"
+            for k in sorted(set(mine) | set(theirs))
+            if mine.get(k) != theirs.get(k)
+        ]
         if diffs:
-            raise CheckpointError(f"{ck['path']} was made with other parameters: "
-                                  + "; ".join(diffs))
+            raise CheckpointError(
+                f"{ck['path']} was made with other parameters: " + "; ".join(diffs)
+            )
         return ck
 
     def _check_resume_data(self, ck: Mapping[str, Any], **found: Any) -> None:
@@ -280,13 +321,18 @@ class Trainer(Estimator):
             if then is None or _jsonable(now) == then:
                 continue
             if isinstance(now, dict) and isinstance(then, dict):
-                parts = [f"{k} {then.get(k)!r} in the checkpoint, {now.get(k)!r} here"
-                         for k in sorted(set(now) | set(then)) if now.get(k) != then.get(k)]
+                parts = [
+                    f"{k} {then.get(k)!r} in the checkpoint, {now.get(k)!r} here"
+                    for k in sorted(set(now) | set(then))
+                    if now.get(k) != then.get(k)
+                ]
             else:
                 parts = [f"{then!r} in the checkpoint, {now!r} here"]
             raise CheckpointError(
                 f"{ck['path']} was made on other data: the {key} differs ("
-                + "; ".join(parts) + "); resume on the same corpus")
+                + "; ".join(parts)
+                + "); resume on the same corpus"
+            )
         self._fingerprints = {k: _jsonable(v) for k, v in found.items()}
 
     def _set_fingerprints(self, **found: Any) -> None:
@@ -304,15 +350,17 @@ class Trainer(Estimator):
         return cls._from_native(arrays, meta, path)
 
     @classmethod
-    def _from_native(cls: type[E], arrays: dict[str, np.ndarray], meta: dict[str, Any],
-                     path: str | os.PathLike) -> E:
+    def _from_native(
+        cls: type[E], arrays: dict[str, np.ndarray], meta: dict[str, Any], path: str | os.PathLike
+    ) -> E:
         from wordspace.io.native import vectors_from_native
 
         section = meta.get(cls._state_key)
         if not isinstance(section, dict) or meta.get("model", cls._model_kind) != cls._model_kind:
             raise FormatError(
                 f"{path} holds word vectors, not a {cls.__name__} model; load it with "
-                "wordspace.load() or WordVectors.load()")
+                "wordspace.load() or WordVectors.load()"
+            )
         wv, rest = vectors_from_native(arrays, meta, path)
         config = section.get("config", section.get("params", {}))
         if not isinstance(config, dict):
@@ -328,22 +376,25 @@ class Trainer(Estimator):
         return model
 
 
-
 def vocab_state(vocab: Any) -> dict[str, Any]:
     """What a saved model keeps of its :class:`~wordspace.text.vocab.Vocabulary` besides ``wv``."""
     return {"min_count_effective": int(vocab.min_count), "total_words": vocab.total_words}
 
 
-def restore_vocab(wv: Any, state: Mapping[str, Any], min_count: int,
-                  path: str | os.PathLike) -> Any:
+def restore_vocab(
+    wv: Any, state: Mapping[str, Any], min_count: int, path: str | os.PathLike
+) -> Any:
     """The :class:`~wordspace.text.vocab.Vocabulary` of a loaded model (words and counts of ``wv``)."""
     from wordspace.text.vocab import Vocabulary
 
     if wv.counts is None:
         raise FormatError(f"{path}: the model has no word counts")
-    return Vocabulary(wv.index_to_key, wv.counts,
-                      min_count=state.get("min_count_effective", min_count),
-                      total_words=state.get("total_words"))
+    return Vocabulary(
+        wv.index_to_key,
+        wv.counts,
+        min_count=state.get("min_count_effective", min_count),
+        total_words=state.get("total_words"),
+    )
 
 
 def phrases_record(corpus: Any) -> dict[str, Any] | None:

@@ -55,19 +55,34 @@ def _drop(rules, name):
 
 
 _CONSTRAINTS = _drop(_W2V_CONSTRAINTS, "shared_negatives") + (
-    integer("minn", "maxn", min=0,
-            message="{name} must be an integer >= 0 (n-gram length in characters), "
-                    "got {value!r}"),
-    rule("minn", ok=lambda v, p: p["maxn"] == 0 or v <= p["maxn"],
-         message="minn={value!r} is larger than maxn={maxn!r}; use minn <= maxn "
-                 "(3 and 6 are usual; maxn=0 turns n-grams off)"),
-    rule("minn", ok=lambda v, p: p["maxn"] == 0 or v >= 1,
-         message="minn must be at least 1 when maxn > 0, got {value!r}"),
-    integer("bucket", min=1,
-            message="bucket must be a positive integer (number of n-gram hash rows; "
-                    "2,000,000 is usual), got {value!r}"),
-    rule("bucket", ok=lambda v, p: v < _MAX_ROWS - 100_000_000,
-         message="bucket={value!r} is too large; it must stay below 2,000,000,000"),
+    integer(
+        "minn",
+        "maxn",
+        min=0,
+        message="{name} must be an integer >= 0 (n-gram length in characters), got {value!r}",
+    ),
+    rule(
+        "minn",
+        ok=lambda v, p: p["maxn"] == 0 or v <= p["maxn"],
+        message="minn={value!r} is larger than maxn={maxn!r}; use minn <= maxn "
+        "(3 and 6 are usual; maxn=0 turns n-grams off)",
+    ),
+    rule(
+        "minn",
+        ok=lambda v, p: p["maxn"] == 0 or v >= 1,
+        message="minn must be at least 1 when maxn > 0, got {value!r}",
+    ),
+    integer(
+        "bucket",
+        min=1,
+        message="bucket must be a positive integer (number of n-gram hash rows; "
+        "2,000,000 is usual), got {value!r}",
+    ),
+    rule(
+        "bucket",
+        ok=lambda v, p: v < _MAX_ROWS - 100_000_000,
+        message="bucket={value!r} is too large; it must stay below 2,000,000,000",
+    ),
 )
 
 
@@ -183,8 +198,7 @@ class FastText(Word2Vec):
         n, d = len(vocab), self.vector_size
         b = self._buckets()
         if n + b > _MAX_ROWS:
-            raise ParameterError(f"{n:,} words + bucket={b:,} rows exceed 2**31-1; "
-                                 "lower bucket")
+            raise ParameterError(f"{n:,} words + bucket={b:,} rows exceed 2**31-1; lower bucket")
         self.wi_ = None  # type: ignore[assignment]  # allocated by _train, after the scan
         self.wv = None  # type: ignore[assignment]  # composed by _make_wv after training
         self.syn1neg_ = np.zeros((n, d), dtype=np.float32)
@@ -203,11 +217,13 @@ class FastText(Word2Vec):
             extra = _init_vectors(rng, n - old, d)
             self.wi_ = np.ascontiguousarray(np.vstack([self.wi_[:old], extra, self.wi_[old:]]))
             self.syn1neg_ = np.ascontiguousarray(
-                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)]))
+                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)])
+            )
             rows = max(n - 1, 1) - self.syn1_.shape[0]
             if rows > 0:
                 self.syn1_ = np.ascontiguousarray(
-                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)]))
+                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)])
+                )
         self.vocab_ = vocab
         self._subwords = None
         logger.info("vocabulary extended from %d to %d words", old, n)
@@ -217,15 +233,21 @@ class FastText(Word2Vec):
         subwords = getattr(self, "_subwords", None)
         if subwords is None:
             t0 = time.perf_counter()
-            subwords = self._subwords = subword_table(self.vocab_.index_to_key, int(self.minn),
-                                                      int(self.maxn), self.bucket_)
-            logger.info("subwords of %d words: %d rows in %.1fs", len(self.vocab_),
-                        len(subwords[1]), time.perf_counter() - t0)
+            subwords = self._subwords = subword_table(
+                self.vocab_.index_to_key, int(self.minn), int(self.maxn), self.bucket_
+            )
+            logger.info(
+                "subwords of %d words: %d rows in %.1fs",
+                len(self.vocab_),
+                len(subwords[1]),
+                time.perf_counter() - t0,
+            )
         return subwords
 
     # ------------------------------------------------------------------ training
-    def _train(self, ids: np.ndarray, starts: np.ndarray,
-               progress: Callable[..., None] | None) -> None:
+    def _train(
+        self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None
+    ) -> None:
         from wordspace.kernels import fasttext as kft
         from wordspace.kernels import word2vec as kw2v
 
@@ -236,64 +258,101 @@ class FastText(Word2Vec):
         if self.wi_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
-                f"{self.wi_.shape[1]} dimensions; vector_size cannot change after training")
+                f"{self.wi_.shape[1]} dimensions; vector_size cannot change after training"
+            )
         if (self._buckets() != self.bucket_) or (
-                getattr(self, "_trained_ngrams", None) not in (None, (self.minn, self.maxn))):
+            getattr(self, "_trained_ngrams", None) not in (None, (self.minn, self.maxn))
+        ):
             raise ParameterError(
                 f"minn/maxn/bucket cannot change after training (the model has "
                 f"{self.bucket_:,} buckets for n-grams of {self._trained_ngrams}); "
-                "train a new model")
+                "train a new model"
+            )
         self._trained_ngrams = (int(self.minn), int(self.maxn))
         common = self._tables()
         compute_loss = bool(self.compute_loss)
         if self.maxn == 0:  # no n-grams: word2vec's kernel on the word rows
+
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
                 rest = (*common, *schedule, seed, compute_loss, False)
-                return kw2v.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                      *rest)
+                return kw2v.train_job(
+                    ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_, *rest
+                )
         else:
             sub_ptr, sub_idx = self._subword_csr()
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
                 rest = (*common, *schedule, seed, compute_loss)
-                return kft.train_job(ids, starts, s0, s1, self.wi_, self.syn1neg_, self.syn1_,
-                                     sub_ptr, sub_idx, *rest)
+                return kft.train_job(
+                    ids,
+                    starts,
+                    s0,
+                    s1,
+                    self.wi_,
+                    self.syn1neg_,
+                    self.syn1_,
+                    sub_ptr,
+                    sub_idx,
+                    *rest,
+                )
 
-        self._run_epochs(ids, starts, job, {"the input vectors": self.wi_}, progress,
-                         f"fastText {'skip-gram' if self.sg else 'CBOW'} (n-grams "
-                         f"{self.minn}-{self.maxn} in {self.bucket_:,} buckets)")
+        self._run_epochs(
+            ids,
+            starts,
+            job,
+            {"the input vectors": self.wi_},
+            progress,
+            f"fastText {'skip-gram' if self.sg else 'CBOW'} (n-grams "
+            f"{self.minn}-{self.maxn} in {self.bucket_:,} buckets)",
+        )
 
     def _make_wv(self) -> None:
         from wordspace.kernels.fasttext import compose_vectors
 
         n = len(self.vocab_)
-        meta = {"trainer": "fasttext", "params": self._config(),
-                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
-                "epochs_trained": getattr(self, "epochs_trained_", 0),
-                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
+        meta = {
+            "trainer": "fasttext",
+            "params": self._config(),
+            "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
+            "epochs_trained": getattr(self, "epochs_trained_", 0),
+            "tokenizer": self.tokenizer_.to_dict(),
+            **phrases_meta(self),
+        }
         if self.maxn == 0:
             vecs = self.wi_[:n]
         else:
             ptr, idx = self._subword_csr()
             vecs = np.empty((n, self.wi_.shape[1]), dtype=np.float32)
             compose_vectors(self.wi_, ptr, idx, vecs)
-        self.wv = SubwordVectors(self.vocab_.index_to_key, vecs, self.wi_[n:],
-                                 minn=int(self.minn) if self.maxn else 0, maxn=int(self.maxn),
-                                 bucket=self.bucket_, counts=self.vocab_.counts, meta=meta,
-                                 vectors_vocab=self.wi_[:n])
+        self.wv = SubwordVectors(
+            self.vocab_.index_to_key,
+            vecs,
+            self.wi_[n:],
+            minn=int(self.minn) if self.maxn else 0,
+            maxn=int(self.maxn),
+            bucket=self.bucket_,
+            counts=self.vocab_.counts,
+            meta=meta,
+            vectors_vocab=self.wi_[:n],
+        )
 
     def get_wv(self, vectors: str = "input") -> SubwordVectors:
         """A copy of ``wv`` that shares no memory with the model (``vectors="input"`` only)."""
         self._check_fitted("get_wv()")
         if vectors != "input":
-            raise ParameterError(f"FastText.get_wv supports vectors='input' only, got "
-                                 f"{vectors!r}")
+            raise ParameterError(f"FastText.get_wv supports vectors='input' only, got {vectors!r}")
         wv = self.wv
-        return SubwordVectors(wv.index_to_key, wv.vectors.copy(), wv.vectors_ngrams.copy(),
-                              minn=wv.minn, maxn=wv.maxn, bucket=wv.bucket, counts=wv.counts,
-                              meta=dict(wv.meta),
-                              vectors_vocab=None if wv.vectors_vocab is None
-                              else wv.vectors_vocab.copy())
+        return SubwordVectors(
+            wv.index_to_key,
+            wv.vectors.copy(),
+            wv.vectors_ngrams.copy(),
+            minn=wv.minn,
+            maxn=wv.maxn,
+            bucket=wv.bucket,
+            counts=wv.counts,
+            meta=dict(wv.meta),
+            vectors_vocab=None if wv.vectors_vocab is None else wv.vectors_vocab.copy(),
+        )
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -303,9 +362,12 @@ class FastText(Word2Vec):
             arrays["syn1neg"] = self.syn1neg_
         if self.hs:
             arrays["syn1"] = self.syn1_
-        state = {"epochs_trained": self.epochs_trained_, **vocab_state(self.vocab_),
-                 "loss_history": list(map(float, self.loss_history_)),
-                 "epoch_stats": self.epoch_stats_}
+        state = {
+            "epochs_trained": self.epochs_trained_,
+            **vocab_state(self.vocab_),
+            "loss_history": list(map(float, self.loss_history_)),
+            "epoch_stats": self.epoch_stats_,
+        }
         return arrays, state
 
     def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
@@ -314,19 +376,32 @@ class FastText(Word2Vec):
         self._check_fitted("save()")
         self._write_model(path, layout=layout)
 
-    def _write_model(self, path: str | os.PathLike, *, layout: str | None = None,
-                     extra_arrays: Mapping[str, np.ndarray] | None = None,
-                     extra_meta: Mapping[str, Any] | None = None) -> None:
+    def _write_model(
+        self,
+        path: str | os.PathLike,
+        *,
+        layout: str | None = None,
+        extra_arrays: Mapping[str, np.ndarray] | None = None,
+        extra_meta: Mapping[str, Any] | None = None,
+    ) -> None:
         from wordspace.io.native import save_native
 
         arrays, state = self._get_state()
         _, sub_meta = self.wv.native_parts()
         section = {"config": self._config(), **state}
-        save_native(self.wv, path, layout=layout,
-                                extra_arrays={**arrays, **(extra_arrays or {})},
-                                extra_meta={**sub_meta, "model": self._model_kind,
-                                            self._state_key: section, **self._partial_meta(),
-                                            **(extra_meta or {})})
+        save_native(
+            self.wv,
+            path,
+            layout=layout,
+            extra_arrays={**arrays, **(extra_arrays or {})},
+            extra_meta={
+                **sub_meta,
+                "model": self._model_kind,
+                self._state_key: section,
+                **self._partial_meta(),
+                **(extra_meta or {}),
+            },
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, mmap: bool = False) -> FastText:
@@ -335,39 +410,52 @@ class FastText(Word2Vec):
         of the n-gram rows in memory (``mmap`` is accepted for the common signature)."""
         return super().load(path, mmap=True)
 
-    def _set_state(self, wv, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self, wv, arrays: dict[str, np.ndarray], state: dict[str, Any], path: str | os.PathLike
+    ) -> None:
         if not isinstance(wv, SubwordVectors):
             if "vectors_ngrams" not in arrays:
-                raise FormatError(f"{path}: the FastText model lacks its n-gram vectors "
-                                  "(vectors_ngrams.npy)")
+                raise FormatError(
+                    f"{path}: the FastText model lacks its n-gram vectors (vectors_ngrams.npy)"
+                )
             ng = arrays.pop("vectors_ngrams")
             vv = arrays.pop("vectors_vocab", None)
         else:
             ng, vv = wv.vectors_ngrams, wv.vectors_vocab
         n, d = wv.vectors.shape
         if vv is None:
-            raise FormatError(f"{path}: the FastText model lacks its words' own rows "
-                              "(vectors_vocab.npy); it can be queried with wordspace.load() "
-                              "but not trained further")
+            raise FormatError(
+                f"{path}: the FastText model lacks its words' own rows "
+                "(vectors_vocab.npy); it can be queried with wordspace.load() "
+                "but not trained further"
+            )
         if np.shape(vv) != (n, d) or np.ndim(ng) != 2 or (len(ng) and np.shape(ng)[1] != d):
-            raise FormatError(f"{path}: the n-gram or word rows do not match the vectors' "
-                              f"shape {n}x{d}")
+            raise FormatError(
+                f"{path}: the n-gram or word rows do not match the vectors' shape {n}x{d}"
+            )
         self.vocab_ = restore_vocab(wv, state, self.min_count, path)
         self.vocab_.counts = np.array(self.vocab_.counts, dtype=np.int64)  # not the mapping
         self.wi_ = np.empty((n + len(ng), d), dtype=np.float32)
         self.wi_[:n] = vv
         self.wi_[n:] = ng
         if self.bucket_ != self._buckets():
-            raise FormatError(f"{path}: {self.bucket_} n-gram rows but the saved parameters "
-                              f"say bucket={self.bucket}, maxn={self.maxn}")
+            raise FormatError(
+                f"{path}: {self.bucket_} n-gram rows but the saved parameters "
+                f"say bucket={self.bucket}, maxn={self.maxn}"
+            )
         self._trained_ngrams = (int(self.minn), int(self.maxn))
         syn1neg = arrays.get("syn1neg")
-        self.syn1neg_ = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
-                         else np.zeros((n, d), np.float32))
+        self.syn1neg_ = (
+            np.array(syn1neg, dtype=np.float32, order="C")
+            if syn1neg is not None
+            else np.zeros((n, d), np.float32)
+        )
         syn1 = arrays.get("syn1")
-        self.syn1_ = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
-                      else np.zeros((max(n - 1, 1), d), np.float32))
+        self.syn1_ = (
+            np.array(syn1, dtype=np.float32, order="C")
+            if syn1 is not None
+            else np.zeros((max(n - 1, 1), d), np.float32)
+        )
         if self.syn1neg_.shape != (n, d) or self.syn1_.shape != (max(n - 1, 1), d):
             raise FormatError(f"{path}: output weights do not match the vectors' shape {n}x{d}")
         self.epochs_trained_ = int(state.get("epochs_trained", 0))
@@ -389,18 +477,28 @@ class FastText(Word2Vec):
         self._check_fitted("save_facebook_model()")
         save_facebook_model(self, path)
 
-    def _facebook_parts(self) -> tuple[Any, dict[str, int], float, int, list[np.ndarray],
-                                       np.ndarray]:
+    def _facebook_parts(
+        self,
+    ) -> tuple[Any, dict[str, int], float, int, list[np.ndarray], np.ndarray]:
         """What a Facebook ``.bin`` holds of this model: ``(wv, args, t, ntokens, input
         matrices, output matrix)`` (read by :func:`wordspace.io.fasttext_bin.save_facebook_model`)."""
         self._check_fitted("save_facebook_model()")
         wv = self.wv
         n = len(wv)
-        args = {"dim": wv.vector_size, "ws": int(self.window), "epoch": int(self.epochs),
-                "minCount": int(self.min_count), "neg": int(self.negative), "wordNgrams": 1,
-                "loss": 1 if (self.hs and not self.negative) else 2,
-                "model": 2 if self.sg else 1, "bucket": self.bucket_, "minn": wv.minn,
-                "maxn": wv.maxn, "lrUpdateRate": 100}
+        args = {
+            "dim": wv.vector_size,
+            "ws": int(self.window),
+            "epoch": int(self.epochs),
+            "minCount": int(self.min_count),
+            "neg": int(self.negative),
+            "wordNgrams": 1,
+            "loss": 1 if (self.hs and not self.negative) else 2,
+            "model": 2 if self.sg else 1,
+            "bucket": self.bucket_,
+            "minn": wv.minn,
+            "maxn": wv.maxn,
+            "lrUpdateRate": 100,
+        }
         if args["loss"] == 1:
             out = np.zeros((n, wv.vector_size), np.float32)
             out[: self.syn1_.shape[0]] = self.syn1_[:n]
@@ -416,27 +514,42 @@ def load_facebook_model(path: str | os.PathLike):
 
     p = Path(path)
     parsed = read_bin(p, want_output=True)
-    raw, counts, wi, out, info = (parsed["raw"], parsed["counts"], parsed["input"],
-                                  parsed["output"], parsed["info"])
+    raw, counts, wi, out, info = (
+        parsed["raw"],
+        parsed["counts"],
+        parsed["input"],
+        parsed["output"],
+        parsed["info"],
+    )
     args = info["args"]
     if args["model"] == 3:
-        raise FormatError(f"{p} is a supervised (classification) fastText model; "
-                          "load its word vectors with load_facebook_vectors")
+        raise FormatError(
+            f"{p} is a supervised (classification) fastText model; "
+            "load its word vectors with load_facebook_vectors"
+        )
     keys = parsed["keys"]
     n, d = wi.shape[0] - args["bucket"], args["dim"]
     hs = args["loss"] == 1
-    model = FastText(vector_size=d, window=args["ws"], min_count=max(1, args["minCount"]),
-                     sg=1 if args["model"] == 2 else 0, hs=int(hs),
-                     negative=0 if hs else max(1, args["neg"]),
-                     sample=float(args["t"]), epochs=max(1, args["epoch"]),
-                     minn=args["minn"] if args["maxn"] else 0, maxn=args["maxn"],
-                     bucket=max(1, args["bucket"]), seed=1)
-    model.vocab_ = Vocabulary(keys, counts, min_count=max(1, args["minCount"]),
-                              total_words=info["ntokens"])
+    model = FastText(
+        vector_size=d,
+        window=args["ws"],
+        min_count=max(1, args["minCount"]),
+        sg=1 if args["model"] == 2 else 0,
+        hs=int(hs),
+        negative=0 if hs else max(1, args["neg"]),
+        sample=float(args["t"]),
+        epochs=max(1, args["epoch"]),
+        minn=args["minn"] if args["maxn"] else 0,
+        maxn=args["maxn"],
+        bucket=max(1, args["bucket"]),
+        seed=1,
+    )
+    model.vocab_ = Vocabulary(
+        keys, counts, min_count=max(1, args["minCount"]), total_words=info["ntokens"]
+    )
     model.wi_ = wi
     model.syn1neg_ = out if not hs else np.zeros((n, d), np.float32)
-    model.syn1_ = out[: max(n - 1, 1)].copy() if hs else np.zeros((max(n - 1, 1), d),
-                                                                    np.float32)
+    model.syn1_ = out[: max(n - 1, 1)].copy() if hs else np.zeros((max(n - 1, 1), d), np.float32)
     model.epochs_trained_ = 0
     model.loss_history_ = []
     model.epoch_stats_ = []

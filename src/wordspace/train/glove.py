@@ -59,13 +59,17 @@ _CONSTRAINTS = (
     integer("vector_size", "window", "min_count", "epochs", "workers"),
     integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
     number("x_max", low=0, message="x_max must be a number > 0, got {value!r}"),
-    number("alpha", low=0, high=1, high_open=False,
-           message="alpha must be in (0, 1], got {value!r}"),
+    number(
+        "alpha", low=0, high=1, high_open=False, message="alpha must be in (0, 1], got {value!r}"
+    ),
     number("learning_rate", low=0, message="learning_rate must be a number > 0, got {value!r}"),
     number("grad_clip", low=0, message="grad_clip must be a number > 0, got {value!r}"),
     number("memory", low=0, message="memory must be a number of GiB > 0, got {value!r}"),
-    choice("output", options=_OUTPUTS,
-           message="output must be one of " + ", ".join(_OUTPUTS) + "; got {value!r}"),
+    choice(
+        "output",
+        options=_OUTPUTS,
+        message="output must be one of " + ", ".join(_OUTPUTS) + "; got {value!r}",
+    ),
     boolean("symmetric", "distance_weighting", "lowercase"),
     integer("max_vocab_size", "max_final_vocab", optional=True),
     integer("max_sentence_length"),
@@ -83,18 +87,20 @@ _SPILL_BYTES = 64 << 20
 _FILL_SLICE = 1 << 22  # non-zeros read back from the spilled matrix at a time
 
 
-
-
-
-
-
-
-def _fill(model: GloVe, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, row0: int,
-          rec_i: np.ndarray, rec_f: np.ndarray) -> None:
+def _fill(
+    model: GloVe,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    row0: int,
+    rec_i: np.ndarray,
+    rec_f: np.ndarray,
+) -> None:
     from wordspace.kernels import glove as k
 
-    k.fill_records(indptr, indices, data, float(model.x_max), float(model.alpha), rec_i, rec_f,
-                   row0)
+    k.fill_records(
+        indptr, indices, data, float(model.x_max), float(model.alpha), rec_i, rec_f, row0
+    )
 
 
 class _SpilledMatrix:
@@ -104,7 +110,8 @@ class _SpilledMatrix:
 
     def __init__(self, X) -> None:
         self._dir = tempfile.TemporaryDirectory(  # where the corpus's id files go too
-            prefix="wordspace-glove-", dir=os.environ.get("WORDSPACE_TMP") or None)
+            prefix="wordspace-glove-", dir=os.environ.get("WORDSPACE_TMP") or None
+        )
         self.shape = X.shape
         self.indptr = X.indptr
         self.sorted = bool(X.has_sorted_indices)
@@ -132,9 +139,13 @@ class _SpilledMatrix:
                 r1 = int(np.searchsorted(indptr, p0 + size, side="right")) - 1
                 r1 = min(max(r1, r0 + 1), n)
                 m = int(indptr[r1]) - p0
-                yield (r0, p0, indptr[r0 : r1 + 1] - p0,
-                       np.fromfile(fi, dtype=self.dtypes[0], count=m),
-                       np.fromfile(fd, dtype=self.dtypes[1], count=m))
+                yield (
+                    r0,
+                    p0,
+                    indptr[r0 : r1 + 1] - p0,
+                    np.fromfile(fi, dtype=self.dtypes[0], count=m),
+                    np.fromfile(fd, dtype=self.dtypes[1], count=m),
+                )
                 r0 = r1
 
     def load(self):
@@ -143,8 +154,10 @@ class _SpilledMatrix:
         indices = np.fromfile(self._path("indices"), dtype=self.dtypes[0])
         data = np.fromfile(self._path("data"), dtype=self.dtypes[1])
         if indices.shape[0] != int(self.indptr[-1]) or data.shape[0] != indices.shape[0]:
-            raise FormatError(f"the co-occurrence matrix kept in {self._dir.name} during "
-                              "training was changed or truncated")
+            raise FormatError(
+                f"the co-occurrence matrix kept in {self._dir.name} during "
+                "training was changed or truncated"
+            )
         X = sp.csr_matrix((data, indices, self.indptr), shape=self.shape, copy=False)
         X.has_sorted_indices = self.sorted
         return X
@@ -277,8 +290,14 @@ class GloVe(Trainer):
         """The vocabulary (``vocab_``)."""
         return self.vocab_
 
-    def fit(self, corpus=None, cooccurrence=None, *,
-            progress: Callable[..., None] | None = None, client=None) -> GloVe:
+    def fit(
+        self,
+        corpus=None,
+        cooccurrence=None,
+        *,
+        progress: Callable[..., None] | None = None,
+        client=None,
+    ) -> GloVe:
         """Count co-occurrences in ``corpus`` and train fresh vectors; returns ``self``.
 
         ``corpus``: a path, a :class:`~wordspace.text.corpus.Corpus` or a re-iterable of token
@@ -305,17 +324,20 @@ class GloVe(Trainer):
             return self._fit_resumed(resume, corpus, cooccurrence, progress)
         if client is not None and cooccurrence is None:
             from wordspace.distributed import fit_glove_counts
+
             self.vocab_, self.cooccurrence_ = fit_glove_counts(self, corpus, client, progress)
         else:
             self.vocab_, self.cooccurrence_ = self._count(corpus, cooccurrence, None, progress)
         self._init_weights()
-        self._set_fingerprints(vocabulary=vocab_fingerprint(self.vocab_.index_to_key,
-                                                            self.vocab_.counts))
+        self._set_fingerprints(
+            vocabulary=vocab_fingerprint(self.vocab_.index_to_key, self.vocab_.counts)
+        )
         self._train(progress)
         return self
 
-    def _fit_resumed(self, resume: dict[str, Any], corpus, cooccurrence,
-                     progress: Callable[..., None] | None) -> GloVe:
+    def _fit_resumed(
+        self, resume: dict[str, Any], corpus, cooccurrence, progress: Callable[..., None] | None
+    ) -> GloVe:
         """Continue a checkpoint: the vocabulary of ``corpus`` (or of the co-occurrence file)
         must be the checkpoint's; the shuffled records come from the checkpoint (no count)."""
         from wordspace.io.cooccurrence import load_cooccurrence
@@ -323,12 +345,14 @@ class GloVe(Trainer):
 
         t0 = time.perf_counter()
         if corpus is not None:
-            corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
-                                   max_sentence_length=self.max_sentence_length)
+            corpus_obj = as_corpus(
+                corpus, lowercase=self.lowercase, max_sentence_length=self.max_sentence_length
+            )
             self.tokenizer_ = corpus_obj.tokenizer
             self.phrases_meta_ = phrases_record(corpus_obj)
-            vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
-                                     self.max_final_vocab)
+            vocab = Vocabulary.build(
+                corpus_obj, self.min_count, self.max_vocab_size, self.max_final_vocab
+            )
             found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
         elif isinstance(cooccurrence, str | os.PathLike):
             _, words, counts, _ = load_cooccurrence(cooccurrence)
@@ -336,8 +360,9 @@ class GloVe(Trainer):
                 raise ParameterError(f"{cooccurrence} holds no vocabulary; resume on the corpus")
             found = vocab_fingerprint(list(words), counts)
         else:
-            raise ParameterError("resume on the corpus (or co-occurrence file) the checkpoint "
-                                 "was made on")
+            raise ParameterError(
+                "resume on the corpus (or co-occurrence file) the checkpoint was made on"
+            )
         self._check_resume_data(resume, vocabulary=found)
         self.vocab_seconds_ = time.perf_counter() - t0
         self.cooccurrence_seconds_ = 0.0
@@ -349,15 +374,17 @@ class GloVe(Trainer):
                 raise FormatError(f"{resume['path']}: the checkpoint lacks ckpt_{name}.npy")
         self._GW, self._GC = _aligned((n, D), 1.0), _aligned((n, D), 1.0)
         if arrays["gw"].shape != (n, D) or arrays["gc"].shape != (n, D):
-            raise FormatError(f"{resume['path']}: AdaGrad's accumulators do not match the "
-                              f"vectors ({n} x {D})")
+            raise FormatError(
+                f"{resume['path']}: AdaGrad's accumulators do not match the vectors ({n} x {D})"
+            )
         self._GW[:], self._GC[:] = arrays["gw"], arrays["gc"]
         self._end_resume()
         self._train(progress, resume=resume)
         return self
 
-    def partial_fit(self, corpus=None, cooccurrence=None, *,
-                    progress: Callable[..., None] | None = None) -> GloVe:
+    def partial_fit(
+        self, corpus=None, cooccurrence=None, *, progress: Callable[..., None] | None = None
+    ) -> GloVe:
         """Continue training the current vectors for ``epochs`` more passes.
 
         On the co-occurrences of ``corpus`` counted over the model's vocabulary (other words
@@ -372,22 +399,26 @@ class GloVe(Trainer):
         self._end_resume()
         if corpus is None and cooccurrence is None:
             if getattr(self, "cooccurrence_", None) is None:
-                raise ParameterError("this model keeps no co-occurrence matrix (it was loaded); "
-                                     "give the corpus or co-occurrence file to continue on")
+                raise ParameterError(
+                    "this model keeps no co-occurrence matrix (it was loaded); "
+                    "give the corpus or co-occurrence file to continue on"
+                )
         else:
             _, self.cooccurrence_ = self._count(corpus, cooccurrence, self.vocab_, progress)
         if self._W.shape[1] != _padded(int(self.vector_size)):
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
-                f"{self.word_vectors_.shape[1]} dimensions; it cannot change after training")
+                f"{self.word_vectors_.shape[1]} dimensions; it cannot change after training"
+            )
         if self._GW is None:
             n, D = self._W.shape
             self._GW, self._GC = _aligned((n, D), 1.0), _aligned((n, D), 1.0)
         self._train(progress)
         return self
 
-    def _count(self, corpus, cooccurrence, vocab: Vocabulary | None,
-               progress: Callable[..., None] | None) -> tuple[Vocabulary, Any]:
+    def _count(
+        self, corpus, cooccurrence, vocab: Vocabulary | None, progress: Callable[..., None] | None
+    ) -> tuple[Vocabulary, Any]:
         """The vocabulary (``vocab`` when given) and co-occurrence matrix to train on."""
         import scipy.sparse as sp
 
@@ -401,38 +432,45 @@ class GloVe(Trainer):
             if not isinstance(cooccurrence, str | os.PathLike):
                 raise ParameterError(
                     "cooccurrence must be a scipy.sparse matrix or the path of a file written "
-                    f"by save_cooccurrence, got {type(cooccurrence).__name__}")
+                    f"by save_cooccurrence, got {type(cooccurrence).__name__}"
+                )
             matrix, words, counts, meta = load_cooccurrence(cooccurrence)
             if words is None:
                 if corpus is None and vocab is None:
                     raise ParameterError(
                         f"{cooccurrence} holds no vocabulary; pass the corpus it was counted "
-                        "on as well")
+                        "on as well"
+                    )
             else:
                 if corpus is not None:
                     raise ParameterError(
-                        f"{cooccurrence} holds its own vocabulary; leave corpus out")
+                        f"{cooccurrence} holds its own vocabulary; leave corpus out"
+                    )
                 if vocab is not None:
                     if list(words) != vocab.index_to_key:
                         raise ParameterError(
                             f"{cooccurrence} was counted over another vocabulary than this "
-                            "model's; continue on a corpus or a matrix of the same words")
+                            "model's; continue on a corpus or a matrix of the same words"
+                        )
                 else:
                     if counts is None:
                         counts = np.zeros(len(words), dtype=np.int64)
-                    vocab = Vocabulary(words, counts,
-                                       min_count=int(meta.get("min_count", self.min_count)))
+                    vocab = Vocabulary(
+                        words, counts, min_count=int(meta.get("min_count", self.min_count))
+                    )
         elif cooccurrence is not None:
             matrix = cooccurrence
         corpus_obj = None
         if corpus is not None:
-            corpus_obj = as_corpus(corpus, lowercase=self.lowercase,
-                                   max_sentence_length=self.max_sentence_length)
+            corpus_obj = as_corpus(
+                corpus, lowercase=self.lowercase, max_sentence_length=self.max_sentence_length
+            )
             self.tokenizer_ = corpus_obj.tokenizer
             self.phrases_meta_ = phrases_record(corpus_obj)
             if vocab is None:
-                vocab = Vocabulary.build(corpus_obj, self.min_count, self.max_vocab_size,
-                                         self.max_final_vocab)
+                vocab = Vocabulary.build(
+                    corpus_obj, self.min_count, self.max_vocab_size, self.max_final_vocab
+                )
         elif not hasattr(self, "tokenizer_"):
             self.tokenizer_ = Tokenizer(lowercase=bool(self.lowercase))
         assert vocab is not None
@@ -450,18 +488,27 @@ class GloVe(Trainer):
         t1 = time.perf_counter()
         cb = None
         if progress is not None:
+
             def cb(done: int, total: int, **info: Any) -> None:
                 progress(done, total, stage="counting")
+
         matrix = cooccurrence_matrix(
-            ids, starts, len(vocab), window=int(self.window), symmetric=bool(self.symmetric),
-            distance_weighting=bool(self.distance_weighting), memory=float(self.memory),
-            progress=cb)
+            ids,
+            starts,
+            len(vocab),
+            window=int(self.window),
+            symmetric=bool(self.symmetric),
+            distance_weighting=bool(self.distance_weighting),
+            memory=float(self.memory),
+            progress=cb,
+        )
         del ids, starts
         self.cooccurrence_seconds_ = time.perf_counter() - t1
         if matrix.nnz == 0:
             raise CorpusError(
                 f"{corpus_obj.name} has no co-occurring words (every sentence has fewer "
-                "than two words of the vocabulary); use longer sentences or lower min_count")
+                "than two words of the vocabulary); use longer sentences or lower min_count"
+            )
         return vocab, matrix
 
     @staticmethod
@@ -471,7 +518,8 @@ class GloVe(Trainer):
         if matrix.shape != (n, n):
             raise ParameterError(
                 f"the co-occurrence matrix has shape {matrix.shape} but the vocabulary has "
-                f"{n:,} words; count it with the same corpus and min_count")
+                f"{n:,} words; count it with the same corpus and min_count"
+            )
         X = sp.csr_matrix(matrix, dtype=np.float32)
         X.sort_indices()
         if X.nnz and not np.all(np.isfinite(X.data)):
@@ -496,17 +544,19 @@ class GloVe(Trainer):
         rec_i = np.empty((nnz, k.RECORD_WIDTH), dtype=np.int32)
         rec_f = rec_i.view(np.float32)
         if nnz * (X.indices.itemsize + X.data.itemsize) < _SPILL_BYTES:
-            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
-                  rec_f)
+            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i, rec_f)
             return rec_i, None
         try:
             spill = _SpilledMatrix(X)
         except OSError as e:
-            logger.warning("could not keep the co-occurrence matrix in a temporary folder while "
-                           "training (%s); it stays in memory (%.0f MB more); set TMPDIR to a "
-                           "writable folder with room", e, X.nnz * 8 / 1e6)
-            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i,
-                  rec_f)
+            logger.warning(
+                "could not keep the co-occurrence matrix in a temporary folder while "
+                "training (%s); it stays in memory (%.0f MB more); set TMPDIR to a "
+                "writable folder with room",
+                e,
+                X.nnz * 8 / 1e6,
+            )
+            _fill(self, np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, 0, rec_i, rec_f)
             return rec_i, None
         self.cooccurrence_ = X = None  # the records take its place in memory
         try:
@@ -543,35 +593,45 @@ class GloVe(Trainer):
         self.loss_history_: list[float] = []
         self.epoch_stats_: list[dict[str, Any]] = []
 
-    def _train(self, progress: Callable[..., None] | None,
-               resume: dict[str, Any] | None = None) -> None:
+    def _train(
+        self, progress: Callable[..., None] | None, resume: dict[str, Any] | None = None
+    ) -> None:
         from wordspace.kernels import glove as k
 
         t_train = time.perf_counter()
         if resume is not None:
             rec_i = np.ascontiguousarray(resume["arrays"]["records"], dtype=np.int32)
             if rec_i.ndim != 2 or rec_i.shape[1] != k.RECORD_WIDTH:
-                raise FormatError(f"{resume['path']}: ckpt_records.npy has shape "
-                                  f"{rec_i.shape}, not (n, {k.RECORD_WIDTH})")
+                raise FormatError(
+                    f"{resume['path']}: ckpt_records.npy has shape "
+                    f"{rec_i.shape}, not (n, {k.RECORD_WIDTH})"
+                )
             self._train_records(rec_i, progress, t_train, resume["position"])
             self._end_training(t_train)
             return
         if self.cooccurrence_.nnz >= 1 << 32:
-            raise ParameterError(f"{self.cooccurrence_.nnz:,} non-zeros: more than this "
-                                 "trainer handles (2**32)")
+            raise ParameterError(
+                f"{self.cooccurrence_.nnz:,} non-zeros: more than this trainer handles (2**32)"
+            )
         rec_i, spill = self._records()
         try:
             # one global shuffle, so that every thread's fixed share is a random sample
-            k.shuffle_records(rec_i, 0, rec_i.shape[0],
-                              np.array([_mix(self.seed, -1)], dtype=np.uint64))
+            k.shuffle_records(
+                rec_i, 0, rec_i.shape[0], np.array([_mix(self.seed, -1)], dtype=np.uint64)
+            )
             self._train_records(rec_i, progress, t_train, None)
         finally:
             del rec_i  # the records are gone once training returns: the matrix takes their place
             self._unspill(spill)
         self._end_training(t_train)
 
-    def _train_records(self, rec_i: np.ndarray, progress: Callable[..., None] | None,
-                       t_train: float, pos: dict[str, Any] | None) -> None:
+    def _train_records(
+        self,
+        rec_i: np.ndarray,
+        progress: Callable[..., None] | None,
+        t_train: float,
+        pos: dict[str, Any] | None,
+    ) -> None:
         """Train on the (globally shuffled) records ``rec_i``; ``pos``: where a checkpoint
         stopped (None: from the start)."""
         from wordspace.kernels import glove as k
@@ -595,13 +655,18 @@ class GloVe(Trainer):
         if pos is not None:
             first, e0 = int(pos["first"]), int(pos["epoch"])
         done_lock = threading.Lock()
-        done = [nnz * e0 + (0 if pos is None else
-                            sum(th["p"] - bounds[t] for t, th in enumerate(pos["threads"])))]
+        done = [
+            nnz * e0
+            + (
+                0
+                if pos is None
+                else sum(th["p"] - bounds[t] for t, th in enumerate(pos["threads"]))
+            )
+        ]
         stop = threading.Event()  # set on an exception (e.g. Ctrl-C): threads quit early
         pause = threading.Event()  # set for a checkpoint: threads stop between pieces
         ckpt = Checkpointer(self)
-        logger.info("training GloVe on %d non-zeros x %d epochs, %d workers", nnz, epochs,
-                    workers)
+        logger.info("training GloVe on %d non-zeros x %d epochs, %d workers", nnz, epochs, workers)
 
         def run(e: int, t: int, p: int, state: np.ndarray, out: np.ndarray):
             hi = bounds[t + 1]
@@ -614,19 +679,35 @@ class GloVe(Trainer):
             return p, state, out
 
         def fresh(e: int) -> list:
-            return [(bounds[t], np.array([_mix(self.seed, first + e, t)], dtype=np.uint64),
-                     np.zeros(2, dtype=np.float64)) for t in range(workers)]
+            return [
+                (
+                    bounds[t],
+                    np.array([_mix(self.seed, first + e, t)], dtype=np.uint64),
+                    np.zeros(2, dtype=np.float64),
+                )
+                for t in range(workers)
+            ]
 
         def position(e: int, threads: list) -> dict[str, Any]:
-            return {"first": first, "epoch": e, "done": done[0],
-                    "threads": [{"p": int(p), "state": int(st[0]), "out": [float(x) for x in o]}
-                                for p, st, o in threads],
-                    "progress": {"epoch": e + 1, "epochs": epochs, "done": done[0],
-                                 "total": total, "unit": "records"}}
+            return {
+                "first": first,
+                "epoch": e,
+                "done": done[0],
+                "threads": [
+                    {"p": int(p), "state": int(st[0]), "out": [float(x) for x in o]}
+                    for p, st, o in threads
+                ],
+                "progress": {
+                    "epoch": e + 1,
+                    "epochs": epochs,
+                    "done": done[0],
+                    "total": total,
+                    "unit": "records",
+                },
+            }
 
         def checkpoint(e: int, threads: list) -> None:
-            ckpt.write(self, position(e, threads),
-                       {"gw": GW, "gc": GC, "records": rec_i})
+            ckpt.write(self, position(e, threads), {"gw": GW, "gc": GC, "records": rec_i})
 
         # threads even for one worker, so that the caller's thread can report progress
         pool = ThreadPoolExecutor(workers, thread_name_prefix="glove")
@@ -639,18 +720,26 @@ class GloVe(Trainer):
                 self._call_callbacks("on_epoch_begin")
                 te = time.perf_counter()
                 if e == e0 and pos is not None:
-                    threads = [(int(th["p"]), np.array([th["state"]], dtype=np.uint64),
-                                np.array(th["out"], dtype=np.float64)) for th in pos["threads"]]
+                    threads = [
+                        (
+                            int(th["p"]),
+                            np.array([th["state"]], dtype=np.uint64),
+                            np.array(th["out"], dtype=np.float64),
+                        )
+                        for th in pos["threads"]
+                    ]
                 else:
                     threads = fresh(e)
                 while True:
-                    futs = {t: pool.submit(run, e, t, *threads[t]) for t in range(workers)
-                            if threads[t][0] < bounds[t + 1]}
+                    futs = {
+                        t: pool.submit(run, e, t, *threads[t])
+                        for t in range(workers)
+                        if threads[t][0] < bounds[t + 1]
+                    }
                     while not all(f.done() for f in futs.values()):
                         wait(list(futs.values()), timeout=0.25)
                         if progress is not None:
-                            self._report(progress, done[0], total, e, epochs, last_loss,
-                                         t_train)
+                            self._report(progress, done[0], total, e, epochs, last_loss, t_train)
                         if ckpt.due():
                             pause.set()
                     for t, f in futs.items():
@@ -668,18 +757,27 @@ class GloVe(Trainer):
                 secs = time.perf_counter() - te
                 last_loss = cost / nnz
                 self.loss_history_.append(last_loss)
-                check_finite({"the word vectors": W, "the context vectors": C},
-                             loss=last_loss, max_loss=_MAX_LOSS,
-                             where=f"epoch {first + e + 1}",
-                             fix=f"lower learning_rate (now {self.learning_rate}; 0.05 is "
-                                 "usual) or grad_clip")
-                self.epoch_stats_.append({"epoch": first + e + 1, "loss": last_loss,
-                                          "seconds": secs,
-                                          "records_per_sec": nnz / secs if secs > 0 else 0.0,
-                                          "skipped": skipped})
+                check_finite(
+                    {"the word vectors": W, "the context vectors": C},
+                    loss=last_loss,
+                    max_loss=_MAX_LOSS,
+                    where=f"epoch {first + e + 1}",
+                    fix=f"lower learning_rate (now {self.learning_rate}; 0.05 is "
+                    "usual) or grad_clip",
+                )
+                self.epoch_stats_.append(
+                    {
+                        "epoch": first + e + 1,
+                        "loss": last_loss,
+                        "seconds": secs,
+                        "records_per_sec": nnz / secs if secs > 0 else 0.0,
+                        "skipped": skipped,
+                    }
+                )
                 if skipped:
-                    logger.warning("epoch %d: %d records skipped (non-finite error)", e + 1,
-                                   skipped)
+                    logger.warning(
+                        "epoch %d: %d records skipped (non-finite error)", e + 1, skipped
+                    )
                 logger.info("epoch %d: loss %.6f in %.1fs", first + e + 1, last_loss, secs)
                 if progress is not None:
                     self._report(progress, done[0], total, e, epochs, last_loss, t_train)
@@ -695,14 +793,16 @@ class GloVe(Trainer):
             elif isinstance(exc, KeyboardInterrupt):
                 pool.shutdown(wait=True, cancel_futures=True)
                 self.train_seconds_ = time.perf_counter() - t_train
-                self._mark_progress(False, epoch=e + 1, epochs=epochs, done=done[0],
-                                    total=total, unit="records")
+                self._mark_progress(
+                    False, epoch=e + 1, epochs=epochs, done=done[0], total=total, unit="records"
+                )
                 self._make_wv()
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        self._mark_progress(True, epoch=epochs, epochs=epochs, done=done[0], total=total,
-                            unit="records")
+        self._mark_progress(
+            True, epoch=epochs, epochs=epochs, done=done[0], total=total, unit="records"
+        )
 
     def _end_training(self, t_train: float) -> None:
         self.train_seconds_ = time.perf_counter() - t_train
@@ -710,11 +810,15 @@ class GloVe(Trainer):
         self._call_callbacks("on_train_end")
 
     @staticmethod
-    def _report(progress, done: int, total: int, e: int, epochs: int, loss: float,
-                t_train: float) -> None:
+    def _report(
+        progress, done: int, total: int, e: int, epochs: int, loss: float, t_train: float
+    ) -> None:
         el = time.perf_counter() - t_train
-        info: dict[str, Any] = {"stage": "training", "epoch": f"{e + 1}/{epochs}",
-                                "records_per_sec": int(done / el) if el > 0 else 0}
+        info: dict[str, Any] = {
+            "stage": "training",
+            "epoch": f"{e + 1}/{epochs}",
+            "records_per_sec": int(done / el) if el > 0 else 0,
+        }
         if loss == loss:
             info["loss"] = loss
         progress(done, total, **info)
@@ -745,12 +849,17 @@ class GloVe(Trainer):
         return Wv + Cv
 
     def _make_wv(self) -> None:
-        meta = {"trainer": "glove", "params": self._config(),
-                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
-                "epochs_trained": len(getattr(self, "loss_history_", [])),
-                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
-        self.wv = WordVectors(self.vocab_.index_to_key, self._output_vectors(),
-                              counts=self.vocab_.counts, meta=meta)
+        meta = {
+            "trainer": "glove",
+            "params": self._config(),
+            "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
+            "epochs_trained": len(getattr(self, "loss_history_", [])),
+            "tokenizer": self.tokenizer_.to_dict(),
+            **phrases_meta(self),
+        }
+        self.wv = WordVectors(
+            self.vocab_.index_to_key, self._output_vectors(), counts=self.vocab_.counts, meta=meta
+        )
 
     # ------------------------------------------------------------------ persistence
     def save_cooccurrence(self, path: str | os.PathLike, *, compressed: bool = False) -> None:
@@ -760,24 +869,41 @@ class GloVe(Trainer):
 
         if getattr(self, "cooccurrence_", None) is None:
             raise ParameterError("no co-occurrence matrix yet; call fit() first")
-        save_cooccurrence(path, self.cooccurrence_, self.vocab_.index_to_key, self.vocab_.counts,
-                          {"window": int(self.window), "symmetric": bool(self.symmetric),
-                           "distance_weighting": bool(self.distance_weighting),
-                           "min_count": int(self.vocab_.min_count)},
-                          compressed=compressed)
+        save_cooccurrence(
+            path,
+            self.cooccurrence_,
+            self.vocab_.index_to_key,
+            self.vocab_.counts,
+            {
+                "window": int(self.window),
+                "symmetric": bool(self.symmetric),
+                "distance_weighting": bool(self.distance_weighting),
+                "min_count": int(self.vocab_.min_count),
+            },
+            compressed=compressed,
+        )
 
     def _get_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-        arrays = {"word_vectors": np.ascontiguousarray(self.word_vectors_),
-                  "context_vectors": np.ascontiguousarray(self.context_vectors_),
-                  "word_biases": np.ascontiguousarray(self.word_biases_),
-                  "context_biases": np.ascontiguousarray(self.context_biases_)}
-        state = {**vocab_state(self.vocab_),
-                 "loss_history": [float(x) for x in self.loss_history_],
-                 "epoch_stats": self.epoch_stats_}
+        arrays = {
+            "word_vectors": np.ascontiguousarray(self.word_vectors_),
+            "context_vectors": np.ascontiguousarray(self.context_vectors_),
+            "word_biases": np.ascontiguousarray(self.word_biases_),
+            "context_biases": np.ascontiguousarray(self.context_biases_),
+        }
+        state = {
+            **vocab_state(self.vocab_),
+            "loss_history": [float(x) for x in self.loss_history_],
+            "epoch_stats": self.epoch_stats_,
+        }
         return arrays, state
 
-    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self,
+        wv: WordVectors,
+        arrays: dict[str, np.ndarray],
+        state: dict[str, Any],
+        path: str | os.PathLike,
+    ) -> None:
         """Vectors, biases, vocabulary and history (not the co-occurrence matrix: keep that
         with :meth:`save_cooccurrence`; nor AdaGrad's sums: ``partial_fit`` restarts them)."""
         self.vocab_ = restore_vocab(wv, state, self.min_count, path)
@@ -800,8 +926,9 @@ class GloVe(Trainer):
         self.phrases_meta_ = wv.meta.get("phrases")
         self.wv = wv
 
-    def save_word2vec_format(self, path: str | os.PathLike, *, binary: bool = False,
-                             write_header: bool = True) -> None:
+    def save_word2vec_format(
+        self, path: str | os.PathLike, *, binary: bool = False, write_header: bool = True
+    ) -> None:
         """Write ``wv`` in word2vec text/binary format (``write_header=False``: GloVe text)."""
         self._check_fitted("save_word2vec_format()")
         assert self.wv is not None  # _check_fitted raised otherwise

@@ -60,25 +60,50 @@ _CONSTRAINTS = (
     rule("sg", ok=_zero_one, message="sg must be 0 (CBOW) or 1 (skip-gram), got {value!r}"),
     rule("hs", ok=_zero_one, message="hs must be 0 or 1, got {value!r}"),
     integer("negative", min=0),
-    rule("negative", ok=lambda v, p: v > 0 or p["hs"] == 1,
-         message="negative=0 with hs=0 leaves nothing to train; set negative > 0 (e.g. 5) "
-                 "or hs=1"),
+    rule(
+        "negative",
+        ok=lambda v, p: v > 0 or p["hs"] == 1,
+        message="negative=0 with hs=0 leaves nothing to train; set negative > 0 (e.g. 5) or hs=1",
+    ),
     number("ns_exponent", message="ns_exponent must be a finite number, got {value!r}"),
     rule("cbow_mean", ok=_zero_one, message="cbow_mean must be 0 or 1, got {value!r}"),
-    number("sample", low=0, high=1, low_open=False,
-           message="sample must be a number in [0, 1), got {value!r} (1e-3 to 1e-5 are usual)"),
-    number("alpha", low=0, high=10,
-           message="alpha must be a positive number below 10 (0.025 is usual), got {value!r}"),
-    number("min_alpha", low=0, low_open=False,
-           message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}"),
-    rule("min_alpha", ok=lambda v, p: v <= p["alpha"],
-         message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}"),
+    number(
+        "sample",
+        low=0,
+        high=1,
+        low_open=False,
+        message="sample must be a number in [0, 1), got {value!r} (1e-3 to 1e-5 are usual)",
+    ),
+    number(
+        "alpha",
+        low=0,
+        high=10,
+        message="alpha must be a positive number below 10 (0.025 is usual), got {value!r}",
+    ),
+    number(
+        "min_alpha",
+        low=0,
+        low_open=False,
+        message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}",
+    ),
+    rule(
+        "min_alpha",
+        ok=lambda v, p: v <= p["alpha"],
+        message="min_alpha must be a number in [0, alpha={alpha!r}], got {value!r}",
+    ),
     integer("epochs", "workers"),
     integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
-    integer("max_vocab_size", "max_final_vocab", optional=True,
-            message="{name} must be a positive integer or None, got {value!r}"),
-    integer("batch_words", "max_sentence_length",
-            message="{name} must be a positive integer, got {value!r}"),
+    integer(
+        "max_vocab_size",
+        "max_final_vocab",
+        optional=True,
+        message="{name} must be a positive integer or None, got {value!r}",
+    ),
+    integer(
+        "batch_words",
+        "max_sentence_length",
+        message="{name} must be a positive integer, got {value!r}",
+    ),
     boolean("shrink_windows", "compute_loss", "sorted_vocab", "lowercase", "shared_negatives"),
     callbacks_rule(),
     *CHECKPOINT_RULES,
@@ -92,10 +117,6 @@ def _init_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     v -= np.float32(1.0)
     v /= np.float32(d)
     return v
-
-
-
-
 
 
 class Word2Vec(Trainer):
@@ -234,9 +255,15 @@ class Word2Vec(Trainer):
         """Hierarchical-softmax output weights (``syn1_``; gensim's name)."""
         return self.syn1_
 
-    def fit(self, corpus, y: Any = None, *,
-            progress: Callable[..., None] | None = None, client=None,
-            sync_words: int | None = None) -> Word2Vec:
+    def fit(
+        self,
+        corpus,
+        y: Any = None,
+        *,
+        progress: Callable[..., None] | None = None,
+        client=None,
+        sync_words: int | None = None,
+    ) -> Word2Vec:
         """Train a fresh model on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of
         token lists): build the vocabulary, initialise the vectors, train ``epochs`` passes.
 
@@ -250,16 +277,21 @@ class Word2Vec(Trainer):
         """
         if client is not None:
             from wordspace.distributed import fit_word2vec
-            return fit_word2vec(self, corpus, client, progress=progress,
-                                **({} if sync_words is None else {"sync_words": sync_words}))
+
+            return fit_word2vec(
+                self,
+                corpus,
+                client,
+                progress=progress,
+                **({} if sync_words is None else {"sync_words": sync_words}),
+            )
         if sync_words is not None:
             raise ParameterError("sync_words needs client= (a dask.distributed.Client)")
         self._validate()
         resume = self._take_resume()
         corpus = self._as_corpus(corpus)
         t0 = time.perf_counter()
-        vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
-                                 self.max_final_vocab)
+        vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size, self.max_final_vocab)
         found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
         if resume is None:
             self._init_weights(vocab)
@@ -269,8 +301,9 @@ class Word2Vec(Trainer):
             self.vocab_ = vocab
         return self._fit_ids(corpus, t0, progress, resume)
 
-    def partial_fit(self, corpus, update: bool = False, *,
-                    progress: Callable[..., None] | None = None) -> Word2Vec:
+    def partial_fit(
+        self, corpus, update: bool = False, *, progress: Callable[..., None] | None = None
+    ) -> Word2Vec:
         """Continue training a fitted (or loaded) model on ``corpus`` for ``epochs`` passes.
 
         ``update=False``: words outside the vocabulary are ignored. ``update=True``: the new
@@ -283,25 +316,34 @@ class Word2Vec(Trainer):
         if not self.is_fitted:
             if update:
                 raise ParameterError(
-                    "update=True needs a trained model; call fit() without it first")
+                    "update=True needs a trained model; call fit() without it first"
+                )
             return self.fit(corpus, progress=progress)
         corpus = self._as_corpus(corpus)
         t0 = time.perf_counter()
         if update:
-            new = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
-                                   self.max_final_vocab)
+            new = Vocabulary.build(
+                corpus, self.min_count, self.max_vocab_size, self.max_final_vocab
+            )
             self._extend_weights(self.vocab_.extended(new))
         self._end_resume()
-        self._set_fingerprints(vocabulary=vocab_fingerprint(self.vocab_.index_to_key,
-                                                            self.vocab_.counts))
+        self._set_fingerprints(
+            vocabulary=vocab_fingerprint(self.vocab_.index_to_key, self.vocab_.counts)
+        )
         return self._fit_ids(corpus, t0, progress)
 
     def _as_corpus(self, corpus):
-        return as_corpus(corpus, lowercase=self.lowercase,
-                         max_sentence_length=self.max_sentence_length)
+        return as_corpus(
+            corpus, lowercase=self.lowercase, max_sentence_length=self.max_sentence_length
+        )
 
-    def _fit_ids(self, corpus, t0: float, progress: Callable[..., None] | None,
-                 resume: dict[str, Any] | None = None) -> Word2Vec:
+    def _fit_ids(
+        self,
+        corpus,
+        t0: float,
+        progress: Callable[..., None] | None,
+        resume: dict[str, Any] | None = None,
+    ) -> Word2Vec:
         ids, starts = corpus.to_ids(self.vocab_)
         corpus.clear_cache()
         self.vocab_seconds_ = time.perf_counter() - t0
@@ -311,8 +353,9 @@ class Word2Vec(Trainer):
         self.phrases_meta_ = phrases_record(corpus)
         size = {"words": int(len(ids)), "sentences": int(len(starts) - 1)}
         if resume is not None:
-            self._check_resume_data(resume, vocabulary=self._fingerprints["vocabulary"],
-                                    corpus=size)
+            self._check_resume_data(
+                resume, vocabulary=self._fingerprints["vocabulary"], corpus=size
+            )
         else:
             self._fingerprints["corpus"] = size
         self._resume_position = resume
@@ -344,16 +387,19 @@ class Word2Vec(Trainer):
             extra = _init_vectors(rng, n - old, d)
             self.syn0_ = np.ascontiguousarray(np.vstack([self.syn0_, extra]))
             self.syn1neg_ = np.ascontiguousarray(
-                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)]))
+                np.vstack([self.syn1neg_, np.zeros((n - old, d), np.float32)])
+            )
             rows = max(n - 1, 1) - self.syn1_.shape[0]
             if rows > 0:
                 self.syn1_ = np.ascontiguousarray(
-                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)]))
+                    np.vstack([self.syn1_, np.zeros((rows, d), np.float32)])
+                )
         self.vocab_ = vocab
         logger.info("vocabulary extended from %d to %d words", old, n)
 
-    def _train(self, ids: np.ndarray, starts: np.ndarray,
-               progress: Callable[..., None] | None) -> None:
+    def _train(
+        self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None
+    ) -> None:
         from wordspace.kernels import word2vec as kernels
 
         # a numba dispatcher: its call signature is not visible to type checkers
@@ -361,17 +407,23 @@ class Word2Vec(Trainer):
         if self.syn0_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
-                f"{self.syn0_.shape[1]} dimensions; vector_size cannot change after training")
+                f"{self.syn0_.shape[1]} dimensions; vector_size cannot change after training"
+            )
         args = (self.syn0_, self.syn1neg_, self.syn1_, *self._tables())
         compute_loss = bool(self.compute_loss)
         shared = bool(self.shared_negatives)
 
         def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-            return train_job(ids, starts, s0, s1, *args, *schedule, seed,
-                             compute_loss, shared)
+            return train_job(ids, starts, s0, s1, *args, *schedule, seed, compute_loss, shared)
 
-        self._run_epochs(ids, starts, job, {"the vectors": self.syn0_}, progress,
-                         "skip-gram" if self.sg else "CBOW")
+        self._run_epochs(
+            ids,
+            starts,
+            job,
+            {"the vectors": self.syn0_},
+            progress,
+            "skip-gram" if self.sg else "CBOW",
+        )
 
     def _tables(self) -> tuple:
         """The kernels' read-only inputs besides the weights: subsampling thresholds, the
@@ -380,21 +432,43 @@ class Word2Vec(Trainer):
         use_neg = self.negative > 0
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
-        noise_thr, noise_alias = (vocab.noise_alias(float(self.ns_exponent)) if use_neg
-                                  else (np.ones(1, np.int64), np.zeros(1, np.int32)))
+        noise_thr, noise_alias = (
+            vocab.noise_alias(float(self.ns_exponent))
+            if use_neg
+            else (np.ones(1, np.int64), np.zeros(1, np.int32))
+        )
         if self.hs:
             codes, points, lens = vocab.huffman()
         else:
-            codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                                   np.zeros(1, np.int32))
-        return (keep_int, noise_thr, noise_alias, codes, points, lens, int(self.sg),
-                bool(self.hs), int(self.negative), int(self.cbow_mean), int(self.window),
-                bool(self.shrink_windows))
+            codes, points, lens = (
+                np.zeros((1, 1), np.uint8),
+                np.zeros((1, 1), np.int32),
+                np.zeros(1, np.int32),
+            )
+        return (
+            keep_int,
+            noise_thr,
+            noise_alias,
+            codes,
+            points,
+            lens,
+            int(self.sg),
+            bool(self.hs),
+            int(self.negative),
+            int(self.cbow_mean),
+            int(self.window),
+            bool(self.shrink_windows),
+        )
 
-    def _run_epochs(self, ids: np.ndarray, starts: np.ndarray,
-                    job: Callable[[int, int, tuple, np.uint64], tuple[int, int, float, float]],
-                    inputs: dict[str, np.ndarray], progress: Callable[..., None] | None,
-                    what: str) -> None:
+    def _run_epochs(
+        self,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        job: Callable[[int, int, tuple, np.uint64], tuple[int, int, float, float]],
+        inputs: dict[str, np.ndarray],
+        progress: Callable[..., None] | None,
+        what: str,
+    ) -> None:
         """Train ``epochs`` passes: cut the corpus into jobs of about ``batch_words`` words,
         run ``job(s0, s1, schedule, seed)`` over them (``workers`` threads, results in order),
         report progress, keep the per-epoch statistics and check for divergence.
@@ -405,9 +479,15 @@ class Word2Vec(Trainer):
         """
         n_words = int(len(ids))
         n_sent = len(starts) - 1
-        bounds = np.unique(np.concatenate([
-            [0], np.searchsorted(starts, np.arange(self.batch_words, n_words, self.batch_words)),
-            [n_sent]])).astype(np.int64)
+        bounds = np.unique(
+            np.concatenate(
+                [
+                    [0],
+                    np.searchsorted(starts, np.arange(self.batch_words, n_words, self.batch_words)),
+                    [n_sent],
+                ]
+            )
+        ).astype(np.int64)
         jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
         epochs = int(self.epochs)
         total = n_words * epochs
@@ -416,8 +496,7 @@ class Word2Vec(Trainer):
         span = float(self.alpha - self.min_alpha)
         base_epoch = self.epochs_trained_
         compute_loss = bool(self.compute_loss)
-        check = {**inputs, "the output weights": self.syn1neg_ if self.negative > 0
-                 else self.syn1_}
+        check = {**inputs, "the output weights": self.syn1neg_ if self.negative > 0 else self.syn1_}
         # where to start: a fresh run, or the position saved in a checkpoint (a job boundary)
         resume = getattr(self, "_resume_position", None)
         self._resume_position = None
@@ -430,18 +509,31 @@ class Word2Vec(Trainer):
             part = {k: type(v)(pos["partial"][k]) for k, v in part.items()}
         ckpt = Checkpointer(self)
         self._call_callbacks("on_train_begin")
-        logger.info("training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
-                    what, n_words, epochs, len(jobs), self.workers)
+        logger.info(
+            "training %s on %d words x %d epochs, %d jobs/epoch, %d workers",
+            what,
+            n_words,
+            epochs,
+            len(jobs),
+            self.workers,
+        )
 
         def run(e: int, j: int) -> tuple[int, int, float, float]:
             s0, s1 = jobs[j]
             gpos = e * n_words + int(starts[s0])
-            return job(s0, s1, (alpha0, span, gpos, denom),
-                       np.uint64(_mix(self.seed, base_epoch + e, j)))
+            return job(
+                s0, s1, (alpha0, span, gpos, denom), np.uint64(_mix(self.seed, base_epoch + e, j))
+            )
 
         def where(e: int, al: float) -> dict[str, Any]:
-            return {"epoch": e + 1, "epochs": epochs, "done": done_total, "total": total,
-                    "unit": "words", "alpha": float(al)}
+            return {
+                "epoch": e + 1,
+                "epochs": epochs,
+                "done": done_total,
+                "total": total,
+                "unit": "words",
+                "alpha": float(al),
+            }
 
         t_train = time.perf_counter()
         pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
@@ -464,8 +556,9 @@ class Word2Vec(Trainer):
                     else:
                         # at most 2 jobs per worker in flight (bounded queue, ordered results);
                         # when a checkpoint is due, the queue drains to a job boundary
-                        results = _ordered_map(pool, run, e, j, len(jobs), 2 * self.workers,
-                                               ckpt.due)
+                        results = _ordered_map(
+                            pool, run, e, j, len(jobs), 2 * self.workers, ckpt.due
+                        )
                     for ws, wt, ls, al in results:
                         seen += ws
                         trained += wt
@@ -480,41 +573,77 @@ class Word2Vec(Trainer):
                             released = passed
                         if progress is not None:
                             el = time.perf_counter() - t_train
-                            info = {"epoch": f"{e + 1}/{epochs}",
-                                    "words_per_sec": int(done_total / el) if el > 0 else 0,
-                                    "alpha": float(al)}
+                            info = {
+                                "epoch": f"{e + 1}/{epochs}",
+                                "words_per_sec": int(done_total / el) if el > 0 else 0,
+                                "alpha": float(al),
+                            }
                             if compute_loss:
                                 info["loss"] = loss / max(trained, 1)
                             progress(done_total, total, **info)
                         if pool is None and ckpt.due():
                             break
                     if j < len(jobs) and ckpt.due():
-                        ckpt.write(self, {
-                            "base_epoch": base_epoch, "epoch": e, "job": j, "done": done_total,
-                            "partial": {"seen": seen, "trained": trained, "loss": loss,
-                                        "seconds": time.perf_counter() - te},
-                            "progress": where(e, al)}, {})
+                        ckpt.write(
+                            self,
+                            {
+                                "base_epoch": base_epoch,
+                                "epoch": e,
+                                "job": j,
+                                "done": done_total,
+                                "partial": {
+                                    "seen": seen,
+                                    "trained": trained,
+                                    "loss": loss,
+                                    "seconds": time.perf_counter() - te,
+                                },
+                                "progress": where(e, al),
+                            },
+                            {},
+                        )
                 secs = time.perf_counter() - te
                 self.epochs_trained_ += 1
-                stats = {"epoch": self.epochs_trained_, "words": seen, "trained_words": trained,
-                         "seconds": secs, "words_per_sec": seen / secs if secs > 0 else 0.0,
-                         "alpha_end": last_alpha}
+                stats = {
+                    "epoch": self.epochs_trained_,
+                    "words": seen,
+                    "trained_words": trained,
+                    "seconds": secs,
+                    "words_per_sec": seen / secs if secs > 0 else 0.0,
+                    "alpha_end": last_alpha,
+                }
                 if compute_loss:
                     stats["loss"] = loss
                     self.loss_history_.append(loss)
                 self.epoch_stats_.append(stats)
-                check_finite(check, where=f"epoch {self.epochs_trained_}",
-                             loss=loss if compute_loss else None,
-                             fix=f"lower alpha (now {self.alpha}; 0.025 is usual)")
-                logger.info("epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
-                            self.epochs_trained_, seen, secs, stats["words_per_sec"], last_alpha)
+                check_finite(
+                    check,
+                    where=f"epoch {self.epochs_trained_}",
+                    loss=loss if compute_loss else None,
+                    fix=f"lower alpha (now {self.alpha}; 0.025 is usual)",
+                )
+                logger.info(
+                    "epoch %d: %d words in %.1fs (%.0f words/s), alpha %.6f",
+                    self.epochs_trained_,
+                    seen,
+                    secs,
+                    stats["words_per_sec"],
+                    last_alpha,
+                )
                 self._make_wv()
                 self._call_callbacks("on_epoch_end", epoch=self.epochs_trained_)
                 if e + 1 < epochs and ckpt.due():
-                    ckpt.write(self, {
-                        "base_epoch": base_epoch, "epoch": e + 1, "job": 0, "done": done_total,
-                        "partial": {"seen": 0, "trained": 0, "loss": 0.0, "seconds": 0.0},
-                        "progress": where(e + 1, last_alpha)}, {})
+                    ckpt.write(
+                        self,
+                        {
+                            "base_epoch": base_epoch,
+                            "epoch": e + 1,
+                            "job": 0,
+                            "done": done_total,
+                            "partial": {"seen": 0, "trained": 0, "loss": 0.0, "seconds": 0.0},
+                            "progress": where(e + 1, last_alpha),
+                        },
+                        {},
+                    )
         except KeyboardInterrupt:
             if pool is not None:  # the jobs in flight end first: the weights stay consistent
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -531,12 +660,17 @@ class Word2Vec(Trainer):
         self._call_callbacks("on_train_end")
 
     def _make_wv(self) -> None:
-        meta = {"trainer": "word2vec", "params": self._config(),
-                "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
-                "epochs_trained": getattr(self, "epochs_trained_", 0),
-                "tokenizer": self.tokenizer_.to_dict(), **phrases_meta(self)}
-        self.wv = WordVectors(self.vocab_.index_to_key, self.syn0_, counts=self.vocab_.counts,
-                              meta=meta)
+        meta = {
+            "trainer": "word2vec",
+            "params": self._config(),
+            "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
+            "epochs_trained": getattr(self, "epochs_trained_", 0),
+            "tokenizer": self.tokenizer_.to_dict(),
+            **phrases_meta(self),
+        }
+        self.wv = WordVectors(
+            self.vocab_.index_to_key, self.syn0_, counts=self.vocab_.counts, meta=meta
+        )
 
     def get_wv(self, vectors: str = "input") -> WordVectors:
         """The trained vectors: ``"input"`` (``model.wv``, as word2vec and gensim) or
@@ -564,22 +698,36 @@ class Word2Vec(Trainer):
         arrays = {"syn1neg": self.syn1neg_}
         if self.hs:
             arrays["syn1"] = self.syn1_
-        state = {"epochs_trained": self.epochs_trained_, **vocab_state(self.vocab_),
-                 "loss_history": list(map(float, self.loss_history_)),
-                 "epoch_stats": self.epoch_stats_}
+        state = {
+            "epochs_trained": self.epochs_trained_,
+            **vocab_state(self.vocab_),
+            "loss_history": list(map(float, self.loss_history_)),
+            "epoch_stats": self.epoch_stats_,
+        }
         return arrays, state
 
-    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self,
+        wv: WordVectors,
+        arrays: dict[str, np.ndarray],
+        state: dict[str, Any],
+        path: str | os.PathLike,
+    ) -> None:
         self.vocab_ = restore_vocab(wv, state, self.min_count, path)
         n, d = wv.vectors.shape
         self.syn0_ = np.array(wv.vectors, dtype=np.float32, order="C")
         syn1neg = arrays.get("syn1neg")
-        self.syn1neg_ = (np.array(syn1neg, dtype=np.float32, order="C") if syn1neg is not None
-                         else np.zeros((n, d), np.float32))
+        self.syn1neg_ = (
+            np.array(syn1neg, dtype=np.float32, order="C")
+            if syn1neg is not None
+            else np.zeros((n, d), np.float32)
+        )
         syn1 = arrays.get("syn1")
-        self.syn1_ = (np.array(syn1, dtype=np.float32, order="C") if syn1 is not None
-                      else np.zeros((max(n - 1, 1), d), np.float32))
+        self.syn1_ = (
+            np.array(syn1, dtype=np.float32, order="C")
+            if syn1 is not None
+            else np.zeros((max(n - 1, 1), d), np.float32)
+        )
         if self.syn1neg_.shape != (n, d) or self.syn1_.shape != (max(n - 1, 1), d):
             raise FormatError(f"{path}: output weights do not match the vectors' shape {n}x{d}")
         self.epochs_trained_ = int(state.get("epochs_trained", 0))
@@ -596,8 +744,15 @@ class Word2Vec(Trainer):
         self.wv.save_word2vec_format(path, binary=binary)
 
 
-def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, first: int, n_jobs: int,
-                 in_flight: int, hold: Callable[[], bool] = lambda: False):
+def _ordered_map(
+    pool: ThreadPoolExecutor,
+    fn,
+    e: int,
+    first: int,
+    n_jobs: int,
+    in_flight: int,
+    hold: Callable[[], bool] = lambda: False,
+):
     """Yield ``fn(e, j)`` for ``j`` from ``first`` in order, keeping ``in_flight`` calls
     submitted; once ``hold()`` is true no more are submitted (the generator ends when the
     submitted ones are done: a job boundary, for a checkpoint)."""
@@ -614,4 +769,3 @@ def _ordered_map(pool: ThreadPoolExecutor, fn, e: int, first: int, n_jobs: int,
             q.append(pool.submit(fn, e, nxt))
             nxt += 1
         yield r
-

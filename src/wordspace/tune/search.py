@@ -92,25 +92,47 @@ __all__ = ["tune", "TuneResult", "DEFAULT_SPACES", "DEFAULT_METRICS"]
 logger = logging.getLogger(__name__)
 
 _W2V_SPACE: dict[str, Any] = {
-    "sg": [0, 1], "window": (2, 10), "negative": (2, 20), "sample": (1e-5, 1e-2, "log"),
-    "alpha": (0.005, 0.1, "log"), "epochs": (1, 10),
+    "sg": [0, 1],
+    "window": (2, 10),
+    "negative": (2, 20),
+    "sample": (1e-5, 1e-2, "log"),
+    "alpha": (0.005, 0.1, "log"),
+    "epochs": (1, 10),
 }
 #: the documented default search space of each estimator (``"ValueVec-joint"``: ValueVec
 #: with ``semantic_weight`` set)
 DEFAULT_SPACES: dict[str, dict[str, Any]] = {
     "Word2Vec": _W2V_SPACE,
     "FastText": dict(_W2V_SPACE),
-    "GloVe": {"window": (2, 15), "x_max": (10.0, 200.0, "log"), "alpha": (0.5, 1.0),
-              "learning_rate": (0.01, 0.2, "log"), "epochs": (5, 30)},
-    "ValueVec": {"vector_size": (4, 64), "alpha": (1e-3, 0.5, "log"),
-                 "epochs": (20, 2000, "log"), "window": (1, 5), "negatives": (2, 30)},
-    "ValueVec-joint": {"semantic_weight": (0.3, 0.95), "text_alpha": (0.005, 0.1, "log"),
-                       "alpha": (0.1, 30.0, "log"), "text_epochs": (1, 10)},
+    "GloVe": {
+        "window": (2, 15),
+        "x_max": (10.0, 200.0, "log"),
+        "alpha": (0.5, 1.0),
+        "learning_rate": (0.01, 0.2, "log"),
+        "epochs": (5, 30),
+    },
+    "ValueVec": {
+        "vector_size": (4, 64),
+        "alpha": (1e-3, 0.5, "log"),
+        "epochs": (20, 2000, "log"),
+        "window": (1, 5),
+        "negatives": (2, 30),
+    },
+    "ValueVec-joint": {
+        "semantic_weight": (0.3, 0.95),
+        "text_alpha": (0.005, 0.1, "log"),
+        "alpha": (0.1, 30.0, "log"),
+        "text_epochs": (1, 10),
+    },
 }
 #: the default metric of each estimator
-DEFAULT_METRICS = {"Word2Vec": "analogy+ws353", "FastText": "analogy+ws353",
-                   "GloVe": "analogy+ws353", "ValueVec": "value_alignment",
-                   "ValueVec-joint": "value_spearman"}
+DEFAULT_METRICS = {
+    "Word2Vec": "analogy+ws353",
+    "FastText": "analogy+ws353",
+    "GloVe": "analogy+ws353",
+    "ValueVec": "value_alignment",
+    "ValueVec-joint": "value_spearman",
+}
 _SAMPLERS = ("tpe", "grid", "random")
 _PRUNERS = ("median", "none")
 _MAX_EVAL_PAIRS = 200_000
@@ -156,53 +178,67 @@ def _check_space(space: Any, names: Sequence[str], sampler: str) -> Callable[[An
     """Validate ``space`` and return ``suggest(trial) -> params``."""
     if callable(space):
         if sampler == "grid":
-            raise ParameterError("sampler='grid' needs the space as a dict of lists of values "
-                                 "({'vector_size': [10, 50, 100], ...}), not a function")
+            raise ParameterError(
+                "sampler='grid' needs the space as a dict of lists of values "
+                "({'vector_size': [10, 50, 100], ...}), not a function"
+            )
 
         def from_function(trial: Any) -> dict:
             params = space(trial)
             if not isinstance(params, Mapping):
-                raise ParameterError(f"the space function must return a dict of parameters, "
-                                     f"got {type(params).__name__}")
+                raise ParameterError(
+                    f"the space function must return a dict of parameters, "
+                    f"got {type(params).__name__}"
+                )
             _check_names(params, names)
             return dict(params)
+
         return from_function
     if not isinstance(space, Mapping) or not space:
         raise ParameterError(
             "space must be a non-empty dict {parameter: (low, high) | (low, high, 'log') | "
-            f"[choices]}} or a function trial -> dict; got {space!r}")
+            f"[choices]}} or a function trial -> dict; got {space!r}"
+        )
     _check_names(space, names)
     specs: dict[str, tuple] = {}
     for name, spec in space.items():
         if isinstance(spec, list):
             if not spec:
-                raise ParameterError(f"space[{name!r}] is an empty list: give at least one "
-                                     "value")
+                raise ParameterError(f"space[{name!r}] is an empty list: give at least one value")
             bad = [v for v in spec if not isinstance(v, str | int | float | bool | type(None))]
             if bad:
-                raise ParameterError(f"space[{name!r}]: choices must be numbers, strings, "
-                                     f"booleans or None, got {bad[0]!r}")
+                raise ParameterError(
+                    f"space[{name!r}]: choices must be numbers, strings, "
+                    f"booleans or None, got {bad[0]!r}"
+                )
             specs[name] = ("choice", spec)
             continue
         if sampler == "grid":
-            raise ParameterError(f"sampler='grid' needs a list of values for every parameter; "
-                                 f"space[{name!r}] is {spec!r}")
+            raise ParameterError(
+                f"sampler='grid' needs a list of values for every parameter; "
+                f"space[{name!r}] is {spec!r}"
+            )
         if not isinstance(spec, tuple) or len(spec) not in (2, 3):
             raise ParameterError(
                 f"space[{name!r}] must be (low, high), (low, high, 'log') or a list of "
-                f"choices; got {spec!r}")
+                f"choices; got {spec!r}"
+            )
         low, high = spec[0], spec[1]
         log = len(spec) == 3
         if log and spec[2] != "log":
-            raise ParameterError(f"space[{name!r}]: the third entry may only be 'log', got "
-                                 f"{spec[2]!r}")
+            raise ParameterError(
+                f"space[{name!r}]: the third entry may only be 'log', got {spec[2]!r}"
+            )
         for v in (low, high):
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise ParameterError(f"space[{name!r}]: bounds must be finite numbers, got "
-                                     f"{spec!r}")
+                raise ParameterError(
+                    f"space[{name!r}]: bounds must be finite numbers, got {spec!r}"
+                )
         if not low < high:
-            raise ParameterError(f"space[{name!r}]: low must be below high, got {spec!r}; "
-                                 "for a fixed value give a one-element list")
+            raise ParameterError(
+                f"space[{name!r}]: low must be below high, got {spec!r}; "
+                "for a fixed value give a one-element list"
+            )
         if log and low <= 0:
             raise ParameterError(f"space[{name!r}]: a log range needs low > 0, got {spec!r}")
         integer = isinstance(low, int) and isinstance(high, int)
@@ -218,14 +254,17 @@ def _check_space(space: Any, names: Sequence[str], sampler: str) -> Callable[[An
             else:
                 out[name] = trial.suggest_float(name, float(arg[0]), float(arg[1]), log=arg[2])
         return out
+
     return suggest
 
 
 def _check_names(params: Mapping[str, Any], names: Sequence[str]) -> None:
     for name in params:
         if name not in names or name == "callbacks":
-            raise ParameterError(f"space: {name!r} is not a parameter that can be tuned; "
-                                 "valid: " + ", ".join(n for n in names if n != "callbacks"))
+            raise ParameterError(
+                f"space: {name!r} is not a parameter that can be tuned; "
+                "valid: " + ", ".join(n for n in names if n != "callbacks")
+            )
 
 
 # -------------------------------------------------------------------------------- tasks
@@ -295,18 +334,25 @@ def _quiet_undefined(record: logging.LogRecord) -> bool:
 class _WordTask(_Task):
     """Analogy sections and word-pair files, each cut into a dev and a test half."""
 
-    def __init__(self, metric: str, data: Any, fit_kwargs: dict, eval_data: Mapping[str, Any],
-                 seed: int, restrict_vocab: int | None):
+    def __init__(
+        self,
+        metric: str,
+        data: Any,
+        fit_kwargs: dict,
+        eval_data: Mapping[str, Any],
+        seed: int,
+        restrict_vocab: int | None,
+    ):
         from wordspace.analysis.evaluate import datapath
 
         self.data, self.fit_kwargs, self.metric = data, fit_kwargs, metric
         self.restrict_vocab = restrict_vocab
         names = [m.strip() for m in metric.split("+")]
         if not names or any(not m for m in names) or len(set(names)) != len(names):
-            raise ParameterError(f"metric {metric!r}: give names joined by '+', each once, "
-                                 "e.g. 'analogy+ws353'")
-        defaults = {"analogy": datapath("questions-words.txt"),
-                    "ws353": datapath("wordsim353.tsv")}
+            raise ParameterError(
+                f"metric {metric!r}: give names joined by '+', each once, e.g. 'analogy+ws353'"
+            )
+        defaults = {"analogy": datapath("questions-words.txt"), "ws353": datapath("wordsim353.tsv")}
         self.tmp = Path(tempfile.mkdtemp(prefix="wordspace-tune-"))
         self.parts: list[tuple[str, str, Path, Path]] = []  # (name, kind, dev, test)
         files: dict[str, Any] = {}
@@ -317,22 +363,29 @@ class _WordTask(_Task):
                     raise ParameterError(
                         f"metric {name!r} needs a file: eval_data={{{name!r}: path}} (a "
                         "word-pair file like SimLex-999, or an analogy file for names "
-                        "starting with 'analogy'); built in: analogy, ws353")
+                        "starting with 'analogy'); built in: analogy, ws353"
+                    )
                 path = Path(path)
                 if not path.is_file():
                     raise ParameterError(f"eval_data[{name!r}]: {str(path)!r} is not a file")
                 kind = "analogy" if name.startswith("analogy") else "pairs"
                 rng = np.random.default_rng([int(seed), i])
                 dev, test, info = (_split_analogies if kind == "analogy" else _split_pairs)(
-                    path, rng, self.tmp / f"{i}")
+                    path, rng, self.tmp / f"{i}"
+                )
                 info.update(path=str(path), sha256=_sha256(path), kind=kind)
                 files[name] = info
                 self.parts.append((name, kind, dev, test))
         except BaseException:
             self.close()
             raise
-        self.split = {"kind": "word", "seed": int(seed), "metric": metric,
-                      "restrict_vocab": restrict_vocab, "files": files}
+        self.split = {
+            "kind": "word",
+            "seed": int(seed),
+            "metric": metric,
+            "restrict_vocab": restrict_vocab,
+            "files": files,
+        }
         if isinstance(data, str | os.PathLike) and Path(data).is_file():
             st = Path(data).stat()  # a resumed study must train on the same corpus
             self.split["data"] = {"path": str(Path(data).resolve()), "bytes": st.st_size}
@@ -355,13 +408,15 @@ class _WordTask(_Task):
         for name, kind, dev, test in self.parts:
             path = dev if half == "dev" else test
             if kind == "analogy":
-                v = evaluate_word_analogies(wv, path, restrict_vocab=self.restrict_vocab,
-                                            dummy4unknown=True).score
+                v = evaluate_word_analogies(
+                    wv, path, restrict_vocab=self.restrict_vocab, dummy4unknown=True
+                ).score
             else:
                 with warnings.catch_warnings():  # all pairs unknown: constant, NaN below
                     warnings.simplefilter("ignore")
-                    v = evaluate_word_pairs(wv, path, restrict_vocab=self.restrict_vocab,
-                                            dummy4unknown=True).spearman[0]
+                    v = evaluate_word_pairs(
+                        wv, path, restrict_vocab=self.restrict_vocab, dummy4unknown=True
+                    ).spearman[0]
             out[name] = float(v) if math.isfinite(v) else 0.0  # constant similarities: none
         return out
 
@@ -415,8 +470,10 @@ def _split_pairs(path: Path, rng: np.random.Generator, stem: Path):
                 continue
             rows.append("\t".join(parts))
     if len(rows) < 6:
-        raise FormatError(f"{path}: {len(rows)} word pairs (word1<TAB>word2<TAB>score lines); "
-                          "at least 6 are needed to split into dev and test halves")
+        raise FormatError(
+            f"{path}: {len(rows)} word pairs (word1<TAB>word2<TAB>score lines); "
+            "at least 6 are needed to split into dev and test halves"
+        )
     d, t = _halves(len(rows), rng)
     dev, test = stem.with_suffix(".dev.tsv"), stem.with_suffix(".test.tsv")
     dev.write_text("\n".join(rows[i] for i in d) + "\n", encoding="utf8")
@@ -433,8 +490,10 @@ class _ValueTask(_Task):
         from wordspace.train.valuevec.values import ValuePairs
 
         if isinstance(data, ValuePairs):
-            raise ParameterError("tune ValueVec on a word-value table (or records), not on "
-                                 "prebuilt ValuePairs: each trial builds its own pairs")
+            raise ParameterError(
+                "tune ValueVec on a word-value table (or records), not on "
+                "prebuilt ValuePairs: each trial builds its own pairs"
+            )
         self.data, self.fit_kwargs = data, dict(fit_kwargs)
         probe = _clone(base)
         pairs = probe._build_pairs(data, **self.fit_kwargs)
@@ -459,15 +518,24 @@ class _ValueTask(_Task):
         self.index = {w: k for k, w in enumerate(words)}
         self.pairs = {"dev": (i[d], j[d]), "test": (i[t], j[t])}
         self.held = np.unique(i.astype(np.int64) * n + j)
-        digest = hashlib.sha256("\n".join(f"{w}\t{v!r}" for w, v in
-                                          zip(words, values.tolist(), strict=True)).encode())
-        self.split = {"kind": "value_pairs", "seed": int(seed), "holdout": float(holdout),
-                      "n_words": n, "n_dev": int(len(d)), "n_test": int(len(t)),
-                      "words_sha256": digest.hexdigest()}
+        digest = hashlib.sha256(
+            "\n".join(f"{w}\t{v!r}" for w, v in zip(words, values.tolist(), strict=True)).encode()
+        )
+        self.split = {
+            "kind": "value_pairs",
+            "seed": int(seed),
+            "holdout": float(holdout),
+            "n_words": n,
+            "n_dev": int(len(d)),
+            "n_test": int(len(t)),
+            "words_sha256": digest.hexdigest(),
+        }
         if len(i) <= 5000:
             for half, sel in (("dev", d), ("test", t)):
-                self.split[f"{half}_pairs"] = [[words[a], words[b]] for a, b in
-                                               zip(i[sel].tolist(), j[sel].tolist(), strict=True)]
+                self.split[f"{half}_pairs"] = [
+                    [words[a], words[b]]
+                    for a, b in zip(i[sel].tolist(), j[sel].tolist(), strict=True)
+                ]
 
     def training_pairs(self, est: Any) -> Any:
         """The pairs ``est`` builds from the data, less those held out."""
@@ -478,15 +546,21 @@ class _ValueTask(_Task):
         try:
             gid = np.array([self.index[w] for w in pairs.words], dtype=np.int64)
         except KeyError as e:
-            raise ParameterError(f"a trial's pairs hold the word {e.args[0]!r} the split does "
-                                 "not know: tune no parameter that changes the word list "
-                                 "(min_count, duplicates ...)") from None
+            raise ParameterError(
+                f"a trial's pairs hold the word {e.args[0]!r} the split does "
+                "not know: tune no parameter that changes the word list "
+                "(min_count, duplicates ...)"
+            ) from None
         a, b = gid[pairs.center], gid[pairs.context]
         key = np.minimum(a, b) * n + np.maximum(a, b)
         keep = ~np.isin(key, self.held)
         return dataclasses.replace(
-            pairs, center=pairs.center[keep], context=pairs.context[keep],
-            label=pairs.label[keep], negative=pairs.negative[keep])
+            pairs,
+            center=pairs.center[keep],
+            context=pairs.context[keep],
+            label=pairs.label[keep],
+            negative=pairs.negative[keep],
+        )
 
     def fit(self, est: Any) -> None:
         est.fit(self.training_pairs(est))
@@ -511,14 +585,17 @@ class _ValueTask(_Task):
 class _JointTask(_Task):
     """Joint ValueVec: a share of the valued words has its value hidden (dev and test)."""
 
-    def __init__(self, base: Any, data: Any, fit_kwargs: dict, metric: str, holdout: float,
-                 seed: int):
+    def __init__(
+        self, base: Any, data: Any, fit_kwargs: dict, metric: str, holdout: float, seed: int
+    ):
         from wordspace.text.tokenizer import Tokenizer
         from wordspace.train.valuevec.values import as_frame, records_to_word_values
 
         if metric not in ("value_spearman", "value_mae"):
-            raise ParameterError(f"metric for joint ValueVec must be 'value_spearman' or "
-                                 f"'value_mae' (or a function), got {metric!r}")
+            raise ParameterError(
+                f"metric for joint ValueVec must be 'value_spearman' or "
+                f"'value_mae' (or a function), got {metric!r}"
+            )
         self.metric = metric
         self.direction = "minimize" if metric == "value_mae" else "maximize"
         kw = dict(fit_kwargs)
@@ -526,31 +603,44 @@ class _JointTask(_Task):
         if text is None or value is None or kw:
             raise ParameterError(
                 "tuning a joint ValueVec (semantic_weight set) needs records: "
-                "fit_kwargs=dict(text=<text column>, value=<value column>) and nothing else")
+                "fit_kwargs=dict(text=<text column>, value=<value column>) and nothing else"
+            )
         df, key, val = as_frame(data, text=text, value=value)
         tok = base.tokenizer or Tokenizer(normalize=True)
         self.tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
         has = df[val].notna().to_numpy()
         wvals = records_to_word_values(
-            df[key][has].tolist(), df[val][has], tokenizer=tok,
-            prior_weight=float(base.prior_weight), min_count=int(base.min_count),
-            value_transform=base.value_transform, column=val,
-            tokens=[t for t, h in zip(self.tokens, has, strict=True) if h])
+            df[key][has].tolist(),
+            df[val][has],
+            tokenizer=tok,
+            prior_weight=float(base.prior_weight),
+            min_count=int(base.min_count),
+            value_transform=base.value_transform,
+            column=val,
+            tokens=[t for t, h in zip(self.tokens, has, strict=True) if h],
+        )
         words = wvals["word"].to_numpy(dtype=object)
         vals = wvals["value"].to_numpy(np.float64)
         rng = np.random.default_rng([int(seed), 11])
         n_out = max(2, int(round(holdout * len(words))))
         if len(words) - n_out < 3:
-            raise ParameterError(f"only {len(words)} words have values: too few to hide "
-                                 f"{n_out} and train on the rest; give more records")
+            raise ParameterError(
+                f"only {len(words)} words have values: too few to hide "
+                f"{n_out} and train on the rest; give more records"
+            )
         perm = rng.permutation(len(words))
         out, train = perm[:n_out], perm[n_out:]
         d, t = _halves(n_out, rng)
         self.train_values = dict(zip(words[train].tolist(), vals[train].tolist(), strict=True))
         self.held = {"dev": (words[out[d]], vals[out[d]]), "test": (words[out[t]], vals[out[t]])}
-        self.split = {"kind": "value_words", "seed": int(seed), "holdout": float(holdout),
-                      "n_words": len(words), "dev_words": words[out[d]].tolist(),
-                      "test_words": words[out[t]].tolist()}
+        self.split = {
+            "kind": "value_words",
+            "seed": int(seed),
+            "holdout": float(holdout),
+            "n_words": len(words),
+            "dev_words": words[out[d]].tolist(),
+            "test_words": words[out[t]].tolist(),
+        }
 
     def fit(self, est: Any) -> None:
         est.set_params(value_transform=None)  # the values are transformed already
@@ -604,9 +694,10 @@ class TuneResult:
         try:
             return self.study.best_trial
         except ValueError:
-            raise ParameterError("no trial finished: nothing to pick (raise n_trials or "
-                                 "timeout, or look at trials_ for failed and pruned ones)"
-                                 ) from None
+            raise ParameterError(
+                "no trial finished: nothing to pick (raise n_trials or "
+                "timeout, or look at trials_ for failed and pruned ones)"
+            ) from None
 
     @property
     def best_params_(self) -> dict[str, Any]:
@@ -646,16 +737,21 @@ class TuneResult:
 
         rows = []
         for t in self.study.trials:
-            row = {"number": t.number, "state": t.state.name,
-                   "dev": (t.value if t.value is not None and t.state.name == "COMPLETE"
-                           else math.nan),  # a pruned trial's value is only its last report
-                   "test": t.user_attrs.get("test", math.nan),
-                   "seconds": t.user_attrs.get("seconds", math.nan),
-                   "seed": t.user_attrs.get("seed")}
+            row = {
+                "number": t.number,
+                "state": t.state.name,
+                "dev": (
+                    t.value if t.value is not None and t.state.name == "COMPLETE" else math.nan
+                ),  # a pruned trial's value is only its last report
+                "test": t.user_attrs.get("test", math.nan),
+                "seconds": t.user_attrs.get("seconds", math.nan),
+                "seed": t.user_attrs.get("seed"),
+            }
             row.update({f"params_{k}": v for k, v in t.params.items()})
             rows.append(row)
-        return pd.DataFrame(rows, columns=None if rows else
-                            ["number", "state", "dev", "test", "seconds", "seed"])
+        return pd.DataFrame(
+            rows, columns=None if rows else ["number", "state", "dev", "test", "seconds", "seed"]
+        )
 
     def plots(self, folder: str | os.PathLike, *, fmt: str = "png") -> list[str]:
         """Write ``history.<fmt>`` (every finished trial's dev and test score, and the best
@@ -679,10 +775,17 @@ class TuneResult:
         pick = np.maximum.accumulate if self.direction == "maximize" else np.minimum.accumulate
         ax.scatter(x, dev, s=18, label="dev (tuned on)", color="#1f77b4", zorder=3)
         if any(math.isfinite(v) for v in test):
-            ax.scatter(x, test, s=18, marker="x", label="test (held out)", color="#d62728",
-                       zorder=3)
-        ax.step(x, pick(np.asarray(dev)), where="post", color="#1f77b4", alpha=0.6,
-                label="best dev so far")
+            ax.scatter(
+                x, test, s=18, marker="x", label="test (held out)", color="#d62728", zorder=3
+            )
+        ax.step(
+            x,
+            pick(np.asarray(dev)),
+            where="post",
+            color="#1f77b4",
+            alpha=0.6,
+            label="best dev so far",
+        )
         ax.set_xlabel("trial")
         ax.set_ylabel(self.metric)
         ax.set_title(f"optimisation history ({len(done)} finished trials)")
@@ -730,8 +833,7 @@ class _Reporter:
             return
         self.trial.report(v, int(epoch))
         if self.trial.should_prune():
-            raise optuna.TrialPruned(f"pruned at epoch {epoch} (dev {self.task.metric} "
-                                     f"{v:.4g})")
+            raise optuna.TrialPruned(f"pruned at epoch {epoch} (dev {self.task.metric} {v:.4g})")
 
 
 def _epochs(est: Any) -> int:
@@ -744,16 +846,18 @@ def _make_sampler(optuna: Any, sampler: Any, space: Any, seed: int):
     if not isinstance(sampler, str):
         if isinstance(sampler, optuna.samplers.BaseSampler):
             return sampler
-        raise ParameterError(f"sampler must be one of {_SAMPLERS} or an optuna sampler, got "
-                             f"{sampler!r}")
+        raise ParameterError(
+            f"sampler must be one of {_SAMPLERS} or an optuna sampler, got {sampler!r}"
+        )
     if sampler == "tpe":
         return optuna.samplers.TPESampler(seed=seed)
     if sampler == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if sampler == "grid":
         return optuna.samplers.GridSampler({k: list(v) for k, v in space.items()}, seed=seed)
-    raise ParameterError(f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna "
-                         f"sampler, got {sampler!r}")
+    raise ParameterError(
+        f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna sampler, got {sampler!r}"
+    )
 
 
 def _make_pruner(optuna: Any, pruner: Any):
@@ -763,34 +867,47 @@ def _make_pruner(optuna: Any, pruner: Any):
         return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0)
     if isinstance(pruner, optuna.pruners.BasePruner):
         return pruner
-    raise ParameterError(f"pruner must be 'median', 'none' or an optuna pruner, got "
-                         f"{pruner!r}")
+    raise ParameterError(f"pruner must be 'median', 'none' or an optuna pruner, got {pruner!r}")
 
 
-def _make_task(estimator: Any, data: Any, fit_kwargs: dict, metric: Any, direction: str | None,
-               holdout: float, seed: int, eval_data: Mapping[str, Any],
-               restrict_vocab: int | None) -> _Task:
+def _make_task(
+    estimator: Any,
+    data: Any,
+    fit_kwargs: dict,
+    metric: Any,
+    direction: str | None,
+    holdout: float,
+    seed: int,
+    eval_data: Mapping[str, Any],
+    restrict_vocab: int | None,
+) -> _Task:
     kind = _kind(estimator)
     if callable(metric):
         if direction not in (None, "maximize", "minimize"):
-            raise ParameterError(f"direction must be 'maximize' or 'minimize', got "
-                                 f"{direction!r}")
+            raise ParameterError(f"direction must be 'maximize' or 'minimize', got {direction!r}")
         return _CallableTask(metric, data, fit_kwargs, direction or "maximize")
     if direction is not None:
-        raise ParameterError("direction is only for a metric function: the named metrics "
-                             "know theirs")
+        raise ParameterError(
+            "direction is only for a metric function: the named metrics know theirs"
+        )
     if kind not in DEFAULT_METRICS:
-        raise ParameterError(f"tune knows Word2Vec, FastText, GloVe and ValueVec; for a "
-                             f"{type(estimator).__name__} give metric as a function "
-                             "metric(estimator) -> float")
+        raise ParameterError(
+            f"tune knows Word2Vec, FastText, GloVe and ValueVec; for a "
+            f"{type(estimator).__name__} give metric as a function "
+            "metric(estimator) -> float"
+        )
     metric = DEFAULT_METRICS[kind] if metric is None else metric
     if not isinstance(metric, str):
-        raise ParameterError(f"metric must be a name like {DEFAULT_METRICS[kind]!r} or a "
-                             f"function estimator -> float, got {metric!r}")
+        raise ParameterError(
+            f"metric must be a name like {DEFAULT_METRICS[kind]!r} or a "
+            f"function estimator -> float, got {metric!r}"
+        )
     if kind == "ValueVec":
         if metric != "value_alignment":
-            raise ParameterError(f"metric for a values-only ValueVec must be "
-                                 f"'value_alignment' (or a function), got {metric!r}")
+            raise ParameterError(
+                f"metric for a values-only ValueVec must be "
+                f"'value_alignment' (or a function), got {metric!r}"
+            )
         return _ValueTask(estimator, data, fit_kwargs, holdout, seed)
     if kind == "ValueVec-joint":
         return _JointTask(estimator, data, fit_kwargs, metric, holdout, seed)
@@ -859,8 +976,10 @@ def tune(
     from wordspace._base import Estimator
 
     if not isinstance(estimator, Estimator):
-        raise ParameterError(f"estimator must be a wordspace estimator (Word2Vec(), "
-                             f"ValueVec() ...), got {type(estimator).__name__}")
+        raise ParameterError(
+            f"estimator must be a wordspace estimator (Word2Vec(), "
+            f"ValueVec() ...), got {type(estimator).__name__}"
+        )
     estimator._validate()
     fit_kwargs = dict(fit_kwargs or {})
     if "progress" in fit_kwargs:
@@ -868,21 +987,24 @@ def tune(
     for name, v in (("n_trials", n_trials), ("n_jobs", n_jobs)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
             raise ParameterError(f"{name} must be a positive integer, got {v!r}")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
-                                or not timeout > 0):
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
+    ):
         raise ParameterError(f"timeout must be a positive number of seconds, got {timeout!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ParameterError(f"seed must be an integer, got {seed!r}")
     if not (isinstance(holdout, float) and 0 < holdout < 1):
         raise ParameterError(f"holdout must be a fraction in (0, 1), got {holdout!r}")
     if isinstance(sampler, str) and sampler not in _SAMPLERS:
-        raise ParameterError(f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna "
-                             f"sampler, got {sampler!r}")
+        raise ParameterError(
+            f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna sampler, got {sampler!r}"
+        )
     kind = _kind(estimator)
     if space is None:
         if kind not in DEFAULT_SPACES:
-            raise ParameterError(f"no default search space for {type(estimator).__name__}: "
-                                 "give space=")
+            raise ParameterError(
+                f"no default search space for {type(estimator).__name__}: give space="
+            )
         space = DEFAULT_SPACES[kind]
         if sampler == "grid":
             raise ParameterError("sampler='grid' needs space= as a dict of lists of values")
@@ -898,16 +1020,29 @@ def tune(
             n_trials = math.prod(len(v) for v in space.values())
         else:
             n_trials = 20
-    task = _make_task(estimator, data, fit_kwargs, metric, direction, holdout, int(seed),
-                      dict(eval_data or {}), restrict_vocab)
+    task = _make_task(
+        estimator,
+        data,
+        fit_kwargs,
+        metric,
+        direction,
+        holdout,
+        int(seed),
+        dict(eval_data or {}),
+        restrict_vocab,
+    )
     best: dict[str, Any] = {}
     verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our progress, not Optuna's log
     try:
         study = optuna.create_study(
-            storage=storage, study_name=study_name or f"wordspace-{type(estimator).__name__}",
-            sampler=sampler_obj, pruner=pruner_obj, direction=task.direction,
-            load_if_exists=True)
+            storage=storage,
+            study_name=study_name or f"wordspace-{type(estimator).__name__}",
+            sampler=sampler_obj,
+            pruner=pruner_obj,
+            direction=task.direction,
+            load_if_exists=True,
+        )
         saved = study.user_attrs.get(_SPLIT_KEY)
         if saved is None:
             study.set_user_attr(_SPLIT_KEY, task.split)
@@ -916,7 +1051,8 @@ def tune(
             raise ParameterError(
                 f"study {study.study_name!r} in {storage} was made with another split or "
                 "other data (seed, files, metric or words differ); give the same ones, or "
-                "another study_name")
+                "another study_name"
+            )
         for params in enqueue:
             study.enqueue_trial(dict(params))
         reporting = not isinstance(pruner_obj, optuna.pruners.NopPruner)
@@ -944,8 +1080,9 @@ def tune(
                 trial.set_user_attr("dev_parts", dev_parts)
                 trial.set_user_attr("test_parts", test_parts)
             if math.isfinite(dev):
-                better = (not best or (dev > best["dev"] if task.direction == "maximize"
-                                       else dev < best["dev"]))
+                better = not best or (
+                    dev > best["dev"] if task.direction == "maximize" else dev < best["dev"]
+                )
                 if better:
                     best.update(number=trial.number, model=est, dev=dev)
             return dev
@@ -961,11 +1098,18 @@ def tune(
             done = len([t for t in study.trials if t.state.is_finished()])
             progress(done, n_trials, **info)
 
-        study.optimize(objective, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs,
-                       catch=(TrainingDivergedError,), callbacks=[report])
+        study.optimize(
+            objective,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=(TrainingDivergedError,),
+            callbacks=[report],
+        )
     finally:
         optuna.logging.set_verbosity(verbosity)
         task.close()  # the temporary dev/test files; refitting needs only the data
-    result = TuneResult(study, estimator, task, {k: best[k] for k in ("number", "model")}
-                        if best else {})
+    result = TuneResult(
+        study, estimator, task, {k: best[k] for k in ("number", "model")} if best else {}
+    )
     return result

@@ -36,7 +36,6 @@ def value_label(wv: WordVectors) -> str:
     return name
 
 
-
 def model_name(wv: WordVectors, name: str | None) -> str:
     """``name``, else the model's source file name from its metadata, else its class."""
     if name:
@@ -52,13 +51,16 @@ def model_name(wv: WordVectors, name: str | None) -> str:
 
 def vectors_html(wv: WordVectors) -> str:
     """A small HTML summary of word vectors (size, dimensions, norms, provenance)."""
-    rows: list[tuple[str, Any]] = [
-        ("words", f"{len(wv):,}"), ("dimensions", f"{wv.vector_size:,}")]
+    rows: list[tuple[str, Any]] = [("words", f"{len(wv):,}"), ("dimensions", f"{wv.vector_size:,}")]
     if len(wv):
         ns = wv.norms_summary()
-        rows.append(("vector norms", f"min {ns['min']:.3g} · median {ns['median']:.3g} · "
-                                     f"max {ns['max']:.3g}"
-                     + (f" · {ns['zero']:,} zero" if ns["zero"] else "")))
+        rows.append(
+            (
+                "vector norms",
+                f"min {ns['min']:.3g} · median {ns['median']:.3g} · "
+                f"max {ns['max']:.3g}" + (f" · {ns['zero']:,} zero" if ns["zero"] else ""),
+            )
+        )
         first = ", ".join(_e(w) for w in wv.index_to_key[:8])
         rows.append(("first words", first + (" …" if len(wv) > 8 else "")))
     if wv.counts is not None and len(wv):
@@ -70,9 +72,12 @@ def vectors_html(wv: WordVectors) -> str:
         v = v[np.isfinite(v)]
         if len(v):
             rows.append((value_label(wv), f"{v.min():.4g} … {v.max():.4g}"))
-    for key, label in (("source", "source"), ("source_format", "format"),
-                       ("trainer", "trainer"), ("epochs_trained", "epochs trained")):
+    for key, label in (
+        ("source", "source"),
+        ("source_format", "format"),
+        ("trainer", "trainer"),
+        ("epochs_trained", "epochs trained"),
+    ):
         if key in wv.meta:
             rows.append((label, _e(wv.meta[key])))
-    return (f"<div><b>{_e(type(wv).__name__)}</b> · {_e(model_name(wv, None))}"
-            f"{_kv(rows)}</div>")
+    return f"<div><b>{_e(type(wv).__name__)}</b> · {_e(model_name(wv, None))}{_kv(rows)}</div>"

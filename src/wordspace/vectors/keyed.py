@@ -41,9 +41,7 @@ def _as_list(x: KeyOrKeys) -> list:
         return []
     if isinstance(x, str | np.ndarray):
         return [x]
-    if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) and not isinstance(
-        x[1], str
-    ):
+    if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) and not isinstance(x[1], str):
         return [x]  # a single (word, weight) pair
     return list(x)
 
@@ -245,9 +243,11 @@ class WordVectors:
 
     def _oov(self, key: object) -> OutOfVocabularyError:
         word = str(key)
-        cased = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(),
-                                           word.title()))
-                 if v != word and v in self.key_to_index]
+        cased = [
+            v
+            for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word.title()))
+            if v != word and v in self.key_to_index
+        ]
         close = [c for c in close_matches(word, self.index_to_key) if c not in cased]
         return OutOfVocabularyError(word, len(self), cased + close, case_variants=cased)
 
@@ -372,8 +372,10 @@ class WordVectors:
     def __getitem__(self, key_or_keys: str | Sequence[str]) -> np.ndarray:
         if isinstance(key_or_keys, str):
             return self.get_vector(key_or_keys)
-        return np.vstack([self.get_vector(k) for k in key_or_keys]) if len(key_or_keys) else (
-            np.zeros((0, self.vector_size), dtype=np.float32)
+        return (
+            np.vstack([self.get_vector(k) for k in key_or_keys])
+            if len(key_or_keys)
+            else (np.zeros((0, self.vector_size), dtype=np.float32))
         )
 
     def get_mean_vector(
@@ -482,9 +484,7 @@ class WordVectors:
             raise ParameterError(f"restrict_vocab must be positive, got {restrict_vocab}")
         return min(int(restrict_vocab), n)
 
-    def _top(
-        self, scores: np.ndarray, topn: int, exclude: set[int]
-    ) -> list[tuple[str, float]]:
+    def _top(self, scores: np.ndarray, topn: int, exclude: set[int]) -> list[tuple[str, float]]:
         """The ``topn`` best scores, skipping ``exclude`` and NaN scores (sorted last)."""
         k = min(topn + len(exclude), scores.shape[0])
         if topn <= 0 or k <= 0:
@@ -518,8 +518,9 @@ class WordVectors:
         ``[]``. ``restrict_vocab=N`` searches only the first N words.
         """
         keys, weights, exclude = self._split_terms(positive, negative)
-        mean = self.get_mean_vector(keys, weights, pre_normalize=True, post_normalize=True,
-                                    ignore_missing=False)
+        mean = self.get_mean_vector(
+            keys, weights, pre_normalize=True, post_normalize=True, ignore_missing=False
+        )
         self._require_finite_query(keys, mean)
         limit = self._limit(restrict_vocab)
         unit = self.get_normed_vectors()
@@ -529,8 +530,11 @@ class WordVectors:
         if topn <= 0:
             return []
         idx, sc = _top_one(unit, mean.astype(np.float32), topn + len(exclude), limit)
-        out = [(self.index_to_key[i], float(s)) for i, s in zip(idx, sc, strict=True)
-               if i >= 0 and int(i) not in exclude]
+        out = [
+            (self.index_to_key[i], float(s))
+            for i, s in zip(idx, sc, strict=True)
+            if i >= 0 and int(i) not in exclude
+        ]
         return out[:topn]
 
     def most_similar_cosmul(
@@ -596,15 +600,18 @@ class WordVectors:
         k = min(int(topn), limit)
         best_i, best_s = topk_neighbors(unit, idx, k, limit, batch_size=batch_size)
         keys = self.index_to_key
-        return [[(keys[i], float(x)) for i, x in zip(bi, bs, strict=True) if i >= 0]
-                for bi, bs in zip(best_i.tolist(), best_s.tolist(), strict=True)]
+        return [
+            [(keys[i], float(x)) for i, x in zip(bi, bs, strict=True) if i >= 0]
+            for bi, bs in zip(best_i.tolist(), best_s.tolist(), strict=True)
+        ]
 
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]] | np.ndarray:
         """The words closest to a raw vector (nothing excluded)."""
-        return self.most_similar(positive=[np.asarray(vector)], topn=topn,
-                                 restrict_vocab=restrict_vocab)
+        return self.most_similar(
+            positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab
+        )
 
     def similar_by_word(
         self, word: str, topn: int | None = 10, restrict_vocab: int | None = None
@@ -662,8 +669,11 @@ class WordVectors:
             bad = set(self.nonfinite_rows.tolist())
             broken = [w for w in used if self.key_to_index[w] in bad]
             if broken:
-                warnings.warn(f"vectors for words {broken} hold NaN or infinite numbers, "
-                              "ignoring these words", stacklevel=2)
+                warnings.warn(
+                    f"vectors for words {broken} hold NaN or infinite numbers, "
+                    "ignoring these words",
+                    stacklevel=2,
+                )
                 used = [w for w in used if self.key_to_index[w] not in bad]
         if not used:
             raise ParameterError("cannot select a word from an empty list (no known words)")
@@ -747,8 +757,9 @@ class WordVectors:
         """Write the word2vec text or binary format (``write_header=False``: GloVe text)."""
         from wordspace.io.formats import save_word2vec_format
 
-        save_word2vec_format(self, path, binary=binary, write_header=write_header,
-                             precision=precision, limit=limit)
+        save_word2vec_format(
+            self, path, binary=binary, write_header=write_header, precision=precision, limit=limit
+        )
 
     @classmethod
     def load_word2vec_format(
@@ -766,8 +777,9 @@ class WordVectors:
         """
         from wordspace.io.formats import load_word2vec_format
 
-        return load_word2vec_format(path, binary=binary, no_header=no_header, limit=limit,
-                                    unicode_errors=unicode_errors)
+        return load_word2vec_format(
+            path, binary=binary, no_header=no_header, limit=limit, unicode_errors=unicode_errors
+        )
 
     # ------------------------------------------- evaluation and text similarity (delegating)
     def evaluate_word_analogies(
@@ -787,9 +799,15 @@ class WordVectors:
         """
         from wordspace.analysis.evaluate import evaluate_word_analogies
 
-        return evaluate_word_analogies(self, path, restrict_vocab=restrict_vocab,
-                                       case_insensitive=case_insensitive,
-                                       dummy4unknown=dummy4unknown, method=method, **kwargs)
+        return evaluate_word_analogies(
+            self,
+            path,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
+            method=method,
+            **kwargs,
+        )
 
     def evaluate_word_pairs(
         self,
@@ -805,10 +823,16 @@ class WordVectors:
         :func:`wordspace.analysis.evaluate.evaluate_word_pairs` (``path=None``: bundled WordSim353)."""
         from wordspace.analysis.evaluate import evaluate_word_pairs
 
-        return evaluate_word_pairs(self, path, delimiter=delimiter, encoding=encoding,
-                                   restrict_vocab=restrict_vocab,
-                                   case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
-                                   **kwargs)
+        return evaluate_word_pairs(
+            self,
+            path,
+            delimiter=delimiter,
+            encoding=encoding,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
+            **kwargs,
+        )
 
     def oov_tokens(self, text: str | Sequence[str], **kwargs: Any) -> list[str]:
         """Tokens of ``text`` (a string is normalised and tokenised) not in the vocabulary;
@@ -824,7 +848,10 @@ class WordVectors:
         return mean_vector(self, text, weights, **kwargs)
 
     def text_similarity(
-        self, text1: str | Sequence[str], text2: str | Sequence[str], method: str = "mean",
+        self,
+        text1: str | Sequence[str],
+        text2: str | Sequence[str],
+        method: str = "mean",
         **kwargs: Any,
     ) -> float:
         """Similarity of two texts (``mean``/``sif`` cosine, or ``wmd`` distance); see
@@ -834,7 +861,10 @@ class WordVectors:
         return text_similarity(self, text1, text2, method, **kwargs)
 
     def wmdistance(
-        self, document1: str | Sequence[str], document2: str | Sequence[str], norm: bool = True,
+        self,
+        document1: str | Sequence[str],
+        document2: str | Sequence[str],
+        norm: bool = True,
         **kwargs: Any,
     ):
         """Word Mover's Distance (gensim's semantics; strings are normalised and tokenised);
@@ -844,8 +874,12 @@ class WordVectors:
         return wmdistance(self, document1, document2, norm, **kwargs)
 
     def rank_documents(
-        self, query: str | Sequence[str], docs: Iterable[str | Sequence[str]],
-        method: str = "wmd", topn: int | None = 10, **kwargs: Any,
+        self,
+        query: str | Sequence[str],
+        docs: Iterable[str | Sequence[str]],
+        method: str = "wmd",
+        topn: int | None = 10,
+        **kwargs: Any,
     ):
         """Rank documents against a query (``wmd`` with RWMD pruning, ``mean`` or ``sif``);
         see :func:`wordspace.analysis.textsim.rank_documents`."""

@@ -33,8 +33,10 @@ META_KEY = "subwords"
 
 def encode_marked(words: Sequence[str] | Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """``("<" + word + ">")`` of each word as UTF-8 bytes, concatenated: ``(buf, offsets)``."""
-    parts = [b"<" + (w if isinstance(w, bytes) else w.encode("utf-8", "surrogateescape"))
-             + b">" for w in words]
+    parts = [
+        b"<" + (w if isinstance(w, bytes) else w.encode("utf-8", "surrogateescape")) + b">"
+        for w in words
+    ]
     lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
@@ -42,18 +44,21 @@ def encode_marked(words: Sequence[str] | Sequence[bytes]) -> tuple[np.ndarray, n
     return buf, offsets
 
 
-def subword_table(words: Sequence[str] | Sequence[bytes], minn: int, maxn: int,
-                  bucket: int) -> tuple[np.ndarray, np.ndarray]:
+def subword_table(
+    words: Sequence[str] | Sequence[bytes], minn: int, maxn: int, bucket: int
+) -> tuple[np.ndarray, np.ndarray]:
     """CSR subword rows of vocabulary words, as fastText's ``Dictionary::initNgrams``: row
     ``k`` lists ``k`` itself, then ``len(words) + hash % bucket`` for each n-gram (none for
     ``</s>``)."""
     from wordspace.kernels.fasttext import build_subwords
 
     buf, offsets = encode_marked(words)
-    no_ngrams = np.fromiter((w in (EOS, EOS.encode()) for w in words), dtype=np.bool_,
-                            count=len(words))
-    return build_subwords(buf, offsets, no_ngrams, True, int(minn), int(maxn), int(bucket),
-                          len(words))
+    no_ngrams = np.fromiter(
+        (w in (EOS, EOS.encode()) for w in words), dtype=np.bool_, count=len(words)
+    )
+    return build_subwords(
+        buf, offsets, no_ngrams, True, int(minn), int(maxn), int(bucket), len(words)
+    )
 
 
 def ngram_rows(word: str, minn: int, maxn: int, bucket: int) -> np.ndarray:
@@ -78,7 +83,7 @@ def ngrams(word: str, minn: int, maxn: int) -> list[str]:
                 break
             if n == 1 and (i == 0 or i + n == len(marked)):
                 continue
-            out.append(marked[i:i + n])
+            out.append(marked[i : i + n])
     return out
 
 
@@ -100,14 +105,24 @@ class SubwordVectors(WordVectors):
         to write the model back as a Facebook ``.bin`` or continue training.
     """
 
-    def __init__(self, keys: Sequence[str], vectors: np.ndarray, vectors_ngrams: np.ndarray, *,
-                 minn: int, maxn: int, bucket: int,
-                 counts: np.ndarray | Sequence[int] | None = None,
-                 extras: Mapping[str, np.ndarray] | None = None,
-                 meta: Mapping[str, Any] | None = None,
-                 vectors_vocab: np.ndarray | None = None, writeable: bool = False):
-        super().__init__(keys, vectors, counts=counts, extras=extras, meta=meta,
-                         writeable=writeable)
+    def __init__(
+        self,
+        keys: Sequence[str],
+        vectors: np.ndarray,
+        vectors_ngrams: np.ndarray,
+        *,
+        minn: int,
+        maxn: int,
+        bucket: int,
+        counts: np.ndarray | Sequence[int] | None = None,
+        extras: Mapping[str, np.ndarray] | None = None,
+        meta: Mapping[str, Any] | None = None,
+        vectors_vocab: np.ndarray | None = None,
+        writeable: bool = False,
+    ):
+        super().__init__(
+            keys, vectors, counts=counts, extras=extras, meta=meta, writeable=writeable
+        )
         for name, v in (("minn", minn), ("maxn", maxn), ("bucket", bucket)):
             if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 0:
                 raise FormatError(f"{name} must be an integer >= 0, got {v!r}")
@@ -116,17 +131,22 @@ class SubwordVectors(WordVectors):
         ng = np.asarray(vectors_ngrams)
         if ng.dtype.kind != "f":
             raise FormatError(f"the n-gram vectors hold {ng.dtype}, not floating-point numbers")
-        if ng.ndim != 2 or ng.shape[0] != int(bucket) or (
-                ng.shape[0] and ng.shape[1] != self.vector_size):
+        if (
+            ng.ndim != 2
+            or ng.shape[0] != int(bucket)
+            or (ng.shape[0] and ng.shape[1] != self.vector_size)
+        ):
             raise FormatError(
                 f"the n-gram vectors have shape {ng.shape}; expected ({bucket}, "
-                f"{self.vector_size}) for bucket={bucket}")
-        self.vectors_ngrams: np.ndarray = ng if ng.shape[0] else np.zeros(
-            (0, self.vector_size), np.float32)
+                f"{self.vector_size}) for bucket={bucket}"
+            )
+        self.vectors_ngrams: np.ndarray = (
+            ng if ng.shape[0] else np.zeros((0, self.vector_size), np.float32)
+        )
         if vectors_vocab is not None and np.shape(vectors_vocab) != self.vectors.shape:
             raise FormatError(
-                f"vectors_vocab has shape {np.shape(vectors_vocab)}; expected "
-                f"{self.vectors.shape}")
+                f"vectors_vocab has shape {np.shape(vectors_vocab)}; expected {self.vectors.shape}"
+            )
         self.vectors_vocab: np.ndarray | None = vectors_vocab
         self.minn = int(minn)
         self.maxn = int(maxn)
@@ -134,8 +154,10 @@ class SubwordVectors(WordVectors):
 
     # ------------------------------------------------------------------ basics
     def __repr__(self) -> str:
-        return (f"SubwordVectors({len(self):,} words x {self.vector_size} dims, "
-                f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)")
+        return (
+            f"SubwordVectors({len(self):,} words x {self.vector_size} dims, "
+            f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)"
+        )
 
     def ngram_rows(self, word: str) -> np.ndarray:
         """Rows of :attr:`vectors_ngrams` that make up ``word`` (repeats kept)."""
@@ -154,8 +176,10 @@ class SubwordVectors(WordVectors):
         rows = self.ngram_rows(key)
         if rows.size == 0:
             err = self._oov(key)
-            err.args = (f"{err}; nor has it character n-grams of length {self.minn}-"
-                        f"{self.maxn} to build a vector from",)
+            err.args = (
+                f"{err}; nor has it character n-grams of length {self.minn}-"
+                f"{self.maxn} to build a vector from",
+            )
             raise err
         out = np.empty(self.vector_size, dtype=np.float32)
         mean_rows(np.asarray(self.vectors_ngrams), rows, out)
@@ -181,8 +205,12 @@ class SubwordVectors(WordVectors):
             return terms
         if isinstance(terms, str):
             return terms if terms in self.key_to_index else self._oov_vector(terms)
-        if (isinstance(terms, tuple) and len(terms) == 2 and isinstance(terms[0], str)
-                and not isinstance(terms[1], str)):
+        if (
+            isinstance(terms, tuple)
+            and len(terms) == 2
+            and isinstance(terms[0], str)
+            and not isinstance(terms[1], str)
+        ):
             return [self._resolve_one(terms)]
         return [self._resolve_one(t) for t in terms]
 
@@ -193,8 +221,14 @@ class SubwordVectors(WordVectors):
             return (t[0], t[1]) if t[0] in self.key_to_index else (self._oov_vector(t[0]), t[1])
         return t
 
-    def get_mean_vector(self, keys, weights=None, pre_normalize: bool = True,
-                        post_normalize: bool = False, ignore_missing: bool = True) -> np.ndarray:
+    def get_mean_vector(
+        self,
+        keys,
+        weights=None,
+        pre_normalize: bool = True,
+        post_normalize: bool = False,
+        ignore_missing: bool = True,
+    ) -> np.ndarray:
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
             keys = list(keys)
         resolved = []
@@ -205,24 +239,38 @@ class SubwordVectors(WordVectors):
                     continue
                 k = self._oov_vector(k)
             resolved.append(k)
-        return super().get_mean_vector(resolved, weights, pre_normalize=pre_normalize,
-                                       post_normalize=post_normalize,
-                                       ignore_missing=ignore_missing)
+        return super().get_mean_vector(
+            resolved,
+            weights,
+            pre_normalize=pre_normalize,
+            post_normalize=post_normalize,
+            ignore_missing=ignore_missing,
+        )
 
     def _split_terms(self, positive, negative):
         return super()._split_terms(self._resolve(positive), self._resolve(negative))
 
-    def most_similar(self, positive=None, negative=None, topn: int | None = 10,
-                     restrict_vocab: int | None = None):
+    def most_similar(
+        self, positive=None, negative=None, topn: int | None = 10, restrict_vocab: int | None = None
+    ):
         """As :meth:`WordVectors.most_similar`; words outside the vocabulary are queried by
         their n-gram vectors (and, not being vocabulary words, are not excluded)."""
-        return super().most_similar(self._resolve(positive), self._resolve(negative),
-                                    topn=topn, restrict_vocab=restrict_vocab)
+        return super().most_similar(
+            self._resolve(positive),
+            self._resolve(negative),
+            topn=topn,
+            restrict_vocab=restrict_vocab,
+        )
 
-    def most_similar_cosmul(self, positive=None, negative=None, topn: int | None = 10,
-                            restrict_vocab: int | None = None):
-        return super().most_similar_cosmul(self._resolve(positive), self._resolve(negative),
-                                           topn=topn, restrict_vocab=restrict_vocab)
+    def most_similar_cosmul(
+        self, positive=None, negative=None, topn: int | None = 10, restrict_vocab: int | None = None
+    ):
+        return super().most_similar_cosmul(
+            self._resolve(positive),
+            self._resolve(negative),
+            topn=topn,
+            restrict_vocab=restrict_vocab,
+        )
 
     def distances(self, word_or_vector, other_words: Sequence[str] = ()) -> np.ndarray:
         if isinstance(word_or_vector, str):
@@ -238,8 +286,10 @@ class SubwordVectors(WordVectors):
         """The word furthest from the mean of the others (words without any vector ignored)."""
         used = [w for w in words if w in self]
         if len(used) != len(words):
-            warnings.warn(f"no vectors for words {[w for w in words if w not in self]}, "
-                          "ignoring them", stacklevel=2)
+            warnings.warn(
+                f"no vectors for words {[w for w in words if w not in self]}, ignoring them",
+                stacklevel=2,
+            )
         if not used:
             raise ParameterError("cannot select a word from an empty list (no known words)")
         vecs = np.vstack([self.get_vector(w, norm=True) for w in used])
@@ -256,13 +306,19 @@ class SubwordVectors(WordVectors):
             return [], np.zeros((0, self.vector_size), dtype=np.float32)
         return kept, np.vstack([self.get_vector(t, norm=norm) for t in kept])
 
-    def most_similar_many(self, words: Sequence[str], topn: int = 10,
-                          restrict_vocab: int | None = None, batch_size: int = 256):
+    def most_similar_many(
+        self,
+        words: Sequence[str],
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+        batch_size: int = 256,
+    ):
         """As :meth:`WordVectors.most_similar_many`; out-of-vocabulary words are queried by
         their n-gram vectors."""
         if all(w in self.key_to_index for w in words):
-            return super().most_similar_many(words, topn=topn, restrict_vocab=restrict_vocab,
-                                             batch_size=batch_size)
+            return super().most_similar_many(
+                words, topn=topn, restrict_vocab=restrict_vocab, batch_size=batch_size
+            )
         return [self.most_similar(w, topn=topn, restrict_vocab=restrict_vocab) for w in words]
 
     def missing(self, words) -> list[str]:
@@ -279,8 +335,9 @@ class SubwordVectors(WordVectors):
     def plain(self) -> WordVectors:
         """The vocabulary's vectors without the n-grams (a :class:`WordVectors` sharing the
         arrays)."""
-        return WordVectors(self.index_to_key, self.vectors, counts=self.counts,
-                           extras=self.extras, meta=self.meta)
+        return WordVectors(
+            self.index_to_key, self.vectors, counts=self.counts, extras=self.extras, meta=self.meta
+        )
 
     # ------------------------------------------------------------------ native format
     def native_parts(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -288,8 +345,14 @@ class SubwordVectors(WordVectors):
         arrays = {"vectors_ngrams": self.vectors_ngrams}
         if self.vectors_vocab is not None:
             arrays["vectors_vocab"] = self.vectors_vocab
-        meta = {META_KEY: {"minn": self.minn, "maxn": self.maxn, "bucket": self.bucket,
-                           "hash": "fasttext-fnv1a"}}
+        meta = {
+            META_KEY: {
+                "minn": self.minn,
+                "maxn": self.maxn,
+                "bucket": self.bucket,
+                "hash": "fasttext-fnv1a",
+            }
+        }
         return arrays, meta
 
     def save(self, path: str | os.PathLike, *, layout: str | None = None) -> None:
@@ -297,12 +360,16 @@ class SubwordVectors(WordVectors):
         arrays, meta = self.native_parts()
         from wordspace.io.native import save_native  # facade: SubwordVectors.save
 
-        save_native(self, path, layout=layout, extra_arrays=arrays,
-                                extra_meta=meta)
+        save_native(self, path, layout=layout, extra_arrays=arrays, extra_meta=meta)
 
     @classmethod
-    def from_native(cls, wv: WordVectors, arrays: dict[str, np.ndarray], meta: Mapping[str, Any],
-                    path: str | os.PathLike = "<model>") -> SubwordVectors:
+    def from_native(
+        cls,
+        wv: WordVectors,
+        arrays: dict[str, np.ndarray],
+        meta: Mapping[str, Any],
+        path: str | os.PathLike = "<model>",
+    ) -> SubwordVectors:
         """The SubwordVectors of a native model whose ``meta.json`` has a ``subwords`` entry:
         ``wv`` as built by ``formats.vectors_from_native``; the arrays used are removed from
         ``arrays``."""
@@ -314,18 +381,37 @@ class SubwordVectors(WordVectors):
         except KeyError as e:
             raise FormatError(f"{path}: meta.json's '{META_KEY}' lacks {e.args[0]!r}") from None
         if "vectors_ngrams" not in arrays:
-            raise FormatError(f"{path}: meta.json says the model has subwords, but "
-                              "vectors_ngrams.npy is missing")
+            raise FormatError(
+                f"{path}: meta.json says the model has subwords, but vectors_ngrams.npy is missing"
+            )
         ng = arrays.pop("vectors_ngrams")
         vocab_rows = arrays.pop("vectors_vocab", None)
-        return cls(wv.index_to_key, wv.vectors, ng, minn=minn, maxn=maxn, bucket=bucket,
-                   counts=wv.counts, extras=wv.extras, meta=wv.meta, vectors_vocab=vocab_rows)
+        return cls(
+            wv.index_to_key,
+            wv.vectors,
+            ng,
+            minn=minn,
+            maxn=maxn,
+            bucket=bucket,
+            counts=wv.counts,
+            extras=wv.extras,
+            meta=wv.meta,
+            vectors_vocab=vocab_rows,
+        )
 
     @classmethod
-    def from_input_matrix(cls, keys: Sequence[str], input_matrix: np.ndarray, *, minn: int,
-                          maxn: int, bucket: int, counts: np.ndarray | None = None,
-                          meta: Mapping[str, Any] | None = None,
-                          raw_words: Sequence[bytes] | None = None) -> SubwordVectors:
+    def from_input_matrix(
+        cls,
+        keys: Sequence[str],
+        input_matrix: np.ndarray,
+        *,
+        minn: int,
+        maxn: int,
+        bucket: int,
+        counts: np.ndarray | None = None,
+        meta: Mapping[str, Any] | None = None,
+        raw_words: Sequence[bytes] | None = None,
+    ) -> SubwordVectors:
         """From fastText's input matrix (``len(keys) + bucket`` rows: words, then buckets):
         each word's vector is the mean of its subword rows, as the official tool computes it.
         The result's ``vectors_vocab`` / ``vectors_ngrams`` are views of ``input_matrix``.
@@ -335,11 +421,21 @@ class SubwordVectors(WordVectors):
         n = len(keys)
         wi = np.asarray(input_matrix)
         if wi.ndim != 2 or wi.shape[0] != n + bucket:
-            raise FormatError(f"the input matrix has shape {wi.shape}; expected "
-                              f"({n} words + {bucket} buckets, dim)")
-        ptr, idx = subword_table(raw_words if raw_words is not None else keys, minn, maxn,
-                                 bucket)
+            raise FormatError(
+                f"the input matrix has shape {wi.shape}; expected "
+                f"({n} words + {bucket} buckets, dim)"
+            )
+        ptr, idx = subword_table(raw_words if raw_words is not None else keys, minn, maxn, bucket)
         vecs = np.empty((n, wi.shape[1]), dtype=np.float32)
         compose_vectors(wi, ptr, idx, vecs)
-        return cls(keys, vecs, wi[n:], minn=minn, maxn=maxn, bucket=bucket, counts=counts,
-                   meta=meta, vectors_vocab=wi[:n])
+        return cls(
+            keys,
+            vecs,
+            wi[n:],
+            minn=minn,
+            maxn=maxn,
+            bucket=bucket,
+            counts=counts,
+            meta=meta,
+            vectors_vocab=wi[:n],
+        )

@@ -104,7 +104,9 @@ def _figure_of(ax: Axes) -> Figure:
 
 
 def _figure_and_axes(
-    ax: Axes | None, figsize: tuple[float, float], dpi: float,
+    ax: Axes | None,
+    figsize: tuple[float, float],
+    dpi: float,
     layout: Literal["constrained", "compressed", "tight", "none"] | None = None,
 ) -> tuple[Figure, Axes]:
     if ax is not None:
@@ -252,9 +254,7 @@ def _select_words_how(
             )
             chosen = [w for w in chosen if w in wv.key_to_index]
     if len(chosen) < 3:
-        raise ParameterError(
-            f"a map needs at least 3 words in the vocabulary, got {len(chosen)}"
-        )
+        raise ParameterError(f"a map needs at least 3 words in the vocabulary, got {len(chosen)}")
     return chosen, what
 
 
@@ -293,15 +293,22 @@ def project(
             raise ParameterError(
                 f"perplexity ({perp}) must be smaller than the number of words ({n})"
             )
-        tsne = TSNE(n_components=2, perplexity=perp, init="pca", random_state=seed,
-                    metric="cosine", learning_rate="auto")
+        tsne = TSNE(
+            n_components=2,
+            perplexity=perp,
+            init="pca",
+            random_state=seed,
+            metric="cosine",
+            learning_rate="auto",
+        )
         return tsne.fit_transform(x.astype(np.float32)).astype(np.float64)
     try:
         import umap
     except ImportError:
         raise MissingDependencyError("umap-learn", "umap", "UMAP maps") from None
-    reducer = umap.UMAP(n_components=2, n_neighbors=max(2, min(15, n - 1)), metric="cosine",
-                        random_state=seed)
+    reducer = umap.UMAP(
+        n_components=2, n_neighbors=max(2, min(15, n - 1)), metric="cosine", random_state=seed
+    )
     return np.asarray(reducer.fit_transform(x), dtype=np.float64)
 
 
@@ -347,9 +354,16 @@ def place_labels(
     idxs = list(order) if order is not None else list(range(len(labels)))
     colors = [color] * len(labels) if isinstance(color, str) else list(color)
     # (dx sign, dy sign, horizontal alignment, vertical alignment); right of the point first
-    spots = [(1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
-             (-1, -1, "right", "top"), (0, 1, "center", "bottom"), (0, -1, "center", "top"),
-             (1, 0, "left", "center"), (-1, 0, "right", "center")]
+    spots = [
+        (1, 1, "left", "bottom"),
+        (1, -1, "left", "top"),
+        (-1, 1, "right", "bottom"),
+        (-1, -1, "right", "top"),
+        (0, 1, "center", "bottom"),
+        (0, -1, "center", "top"),
+        (1, 0, "left", "center"),
+        (-1, 0, "right", "center"),
+    ]
     inv = ax.transData.inverted()
     _, lp_h, lp_d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
     for i in idxs:
@@ -362,8 +376,12 @@ def place_labels(
         tries = spots
         if away_from is not None:
             cx, cy = ax.transData.transform(np.asarray(away_from, dtype=np.float64))
-            tries = sorted(spots, key=lambda sp: -(sp[0] * (px - cx) + sp[1] * (py - cy))
-                           / (abs(sp[0]) + abs(sp[1])) ** 0.5)
+            tries = sorted(
+                spots,
+                key=lambda sp: (
+                    -(sp[0] * (px - cx) + sp[1] * (py - cy)) / (abs(sp[0]) + abs(sp[1])) ** 0.5
+                ),
+            )
         for k, (sx, sy, ha, va) in enumerate(tries):
             last = force and k == len(tries) - 1
             if last:
@@ -375,12 +393,18 @@ def place_labels(
                 if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
                     continue
                 if len(placed) and np.any(
-                    (placed[:, 0] < box[2]) & (placed[:, 2] > box[0])
-                    & (placed[:, 1] < box[3]) & (placed[:, 3] > box[1])
+                    (placed[:, 0] < box[2])
+                    & (placed[:, 2] > box[0])
+                    & (placed[:, 1] < box[3])
+                    & (placed[:, 3] > box[1])
                 ):
                     continue
-                hit = ((dots[:, 0] < box[2]) & (dots[:, 2] > box[0])
-                       & (dots[:, 1] < box[3]) & (dots[:, 3] > box[1]))
+                hit = (
+                    (dots[:, 0] < box[2])
+                    & (dots[:, 2] > box[0])
+                    & (dots[:, 1] < box[3])
+                    & (dots[:, 3] > box[1])
+                )
                 hit[i] = False
                 if hit.any():
                     continue
@@ -388,8 +412,17 @@ def place_labels(
             ax_x = px + sx * gap if sx != 0 else px
             ax_y = py + sy * gap * 0.6 if sy != 0 else py
             tx, ty = inv.transform((ax_x, ax_y))
-            ax.text(tx, ty, text, fontsize=fontsize, ha=ha, va=va, color=colors[i],
-                    clip_on=True, **text_kw)
+            ax.text(
+                tx,
+                ty,
+                text,
+                fontsize=fontsize,
+                ha=ha,
+                va=va,
+                color=colors[i],
+                clip_on=True,
+                **text_kw,
+            )
             chosen.append(int(i))
             break
     return chosen
@@ -409,8 +442,6 @@ def _style_map_axes(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color("#bbbbbb")
-
-
 
 
 # ------------------------------------------------------------------------------ map
@@ -474,8 +505,9 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
     fig, ax = _figure_and_axes(ax, figsize, dpi)
     own_axes = len(fig.axes) == 1
     if own_axes:
-        fig.subplots_adjust(left=0.03, right=0.97 if color_by != "value" else 0.93,
-                            bottom=0.03, top=0.93)
+        fig.subplots_adjust(
+            left=0.03, right=0.97 if color_by != "value" else 0.93, bottom=0.03, top=0.93
+        )
     n = len(chosen)
     size = float(np.clip(2400.0 / n, 8.0, 60.0))
     label_colors: list[str] | str = "#222222"
@@ -485,16 +517,32 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
         if not ok.any():
             raise ParameterError("none of the mapped words has a finite value to colour by")
         if not ok.all():  # words without a value (NaN): light grey, under the coloured ones
-            ax.scatter(xy[~ok, 0], xy[~ok, 1], c="#d0d0d0", s=size, linewidths=0, zorder=1,
-                       label="no value")
+            ax.scatter(
+                xy[~ok, 0],
+                xy[~ok, 1],
+                c="#d0d0d0",
+                s=size,
+                linewidths=0,
+                zorder=1,
+                label="no value",
+            )
             ax.legend(loc="lower right", fontsize=8, frameon=False)
         # the scale spans the model's whole value range, not only the mapped words'
         allv = np.asarray(wv.extras["values"], dtype=np.float64)
         allv = allv[np.isfinite(allv)]
         vmin, vmax = float(allv.min()), float(allv.max())
-        sc = ax.scatter(xy[ok, 0], xy[ok, 1], c=vals[ok], cmap=cmap or "viridis", s=size * 1.6,
-                        edgecolors="#555555", linewidths=0.3, zorder=2, vmin=vmin,
-                        vmax=vmax if vmax > vmin else vmin + 1.0)
+        sc = ax.scatter(
+            xy[ok, 0],
+            xy[ok, 1],
+            c=vals[ok],
+            cmap=cmap or "viridis",
+            s=size * 1.6,
+            edgecolors="#555555",
+            linewidths=0.3,
+            zorder=2,
+            vmin=vmin,
+            vmax=vmax if vmax > vmin else vmin + 1.0,
+        )
         cb = fig.colorbar(sc, ax=ax, fraction=0.04, pad=0.01)
         cb.set_label(value_label(wv))
     elif color_by == "cluster":
@@ -508,15 +556,24 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
 
         palette = colormaps[cmap or ("tab10" if k <= 10 else "tab20")]
         cols = [palette(int(c) % palette.N) for c in labels]
-        ax.scatter(xy[:, 0], xy[:, 1], c=cols, s=size, edgecolors="white", linewidths=0.4,
-                   zorder=2)
+        ax.scatter(xy[:, 0], xy[:, 1], c=cols, s=size, edgecolors="white", linewidths=0.4, zorder=2)
         from matplotlib.colors import to_hex
 
-        label_colors = [to_hex((c[0] * 0.7, c[1] * 0.7, c[2] * 0.7))  # darker, readable text
-                        for c in cols]
+        label_colors = [
+            to_hex((c[0] * 0.7, c[1] * 0.7, c[2] * 0.7))  # darker, readable text
+            for c in cols
+        ]
     else:
-        ax.scatter(xy[:, 0], xy[:, 1], c=_POINT, s=size, alpha=0.8, edgecolors="white",
-                   linewidths=0.4, zorder=2)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            c=_POINT,
+            s=size,
+            alpha=0.8,
+            edgecolors="white",
+            linewidths=0.4,
+            zorder=2,
+        )
     _fit_limits(ax, xy)
     _style_map_axes(ax)
     if title is None:
@@ -531,12 +588,27 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
         if fontsize is None:
             fontsize = 10.0 if n <= 60 else 9.0 if n <= 150 else 8.0
         marker_pt = np.sqrt(size * (1.6 if color_by == "value" else 1.0)) / 2.0
-        shown = place_labels(ax, xy, chosen, fontsize=fontsize, max_labels=max_labels,
-                             color=label_colors, gap_pt=max(3.0, marker_pt + 1.0),
-                             marker_px=max(2.5, marker_pt * fig.dpi / 72.0))
+        shown = place_labels(
+            ax,
+            xy,
+            chosen,
+            fontsize=fontsize,
+            max_labels=max_labels,
+            color=label_colors,
+            gap_pt=max(3.0, marker_pt + 1.0),
+            marker_px=max(2.5, marker_pt * fig.dpi / 72.0),
+        )
         if len(shown) < n:
-            ax.text(1.0, -0.01, f"{len(shown):,} of {n:,} labelled (others would overlap)",
-                    transform=ax.transAxes, ha="right", va="top", fontsize=7, color="#888888")
+            ax.text(
+                1.0,
+                -0.01,
+                f"{len(shown):,} of {n:,} labelled (others would overlap)",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                color="#888888",
+            )
     return fig
 
 
@@ -580,8 +652,15 @@ def similarity_heatmap(
     if annotate:
         for i in range(n):
             for j in range(n):
-                ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center",
-                        fontsize=max(5.0, fs - 2), color="white" if abs(m[i, j]) > 0.6 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{m[i, j]:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=max(5.0, fs - 2),
+                    color="white" if abs(m[i, j]) > 0.6 else "black",
+                )
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
     cb.set_label("cosine similarity")
     ax.set_title(title or "Cosine similarity", fontsize=12, loc="left")
@@ -626,30 +705,40 @@ def no_curve_reason(model: Any) -> str:
     """Why ``model`` has no training curve, in one sentence with the fix."""
     meta = getattr(model, "meta", None)
     if isinstance(model, Mapping | list | tuple | np.ndarray):
-        return "the data holds no per-epoch history (e.g. {\"loss_history\": [...]})"
+        return 'the data holds no per-epoch history (e.g. {"loss_history": [...]})'
     if meta is None:  # an estimator
         kind = type(model).__name__
         if not getattr(model, "is_fitted", False):
-            return (f"this {kind} has no per-epoch history to plot: it is not fitted yet; call "
-                    "fit() first")
+            return (
+                f"this {kind} has no per-epoch history to plot: it is not fitted yet; call "
+                "fit() first"
+            )
         params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
         if params.get("compute_loss") is False:
-            return (f"this {kind} was trained without compute_loss=True, so it has no loss "
-                    "curve; train it with compute_loss=True (CLI: --compute-loss)")
+            return (
+                f"this {kind} was trained without compute_loss=True, so it has no loss "
+                "curve; train it with compute_loss=True (CLI: --compute-loss)"
+            )
         return f"this {kind} recorded no per-epoch history"
     trainer = meta.get("trainer") if isinstance(meta, Mapping) else None
     if not trainer:
         src = meta.get("source") if isinstance(meta, Mapping) else None
         where = f" ({src})" if src else ""
-        return (f"these vectors{where} were not trained by wordspace, so they carry no "
-                "training curve; only models trained and saved by wordspace (.wsv) have one")
+        return (
+            f"these vectors{where} were not trained by wordspace, so they carry no "
+            "training curve; only models trained and saved by wordspace (.wsv) have one"
+        )
     params = meta.get("params") if isinstance(meta.get("params"), Mapping) else {}
     if params.get("compute_loss") is False:
-        return (f"this {trainer} model was trained without compute_loss, so it has no loss "
-                "curve; retrain with compute_loss=True (CLI: --compute-loss)")
+        return (
+            f"this {trainer} model was trained without compute_loss, so it has no loss "
+            "curve; retrain with compute_loss=True (CLI: --compute-loss)"
+        )
     if "loss_history" not in meta:
-        return (f"this {trainer} model was saved without its loss history (by an older "
-                "wordspace); retrain and save it to plot its curve")
+        return (
+            f"this {trainer} model was saved without its loss history (by an older "
+            "wordspace); retrain and save it to plot its curve"
+        )
     return f"this {trainer} model recorded no per-epoch history"
 
 
@@ -703,8 +792,9 @@ def training_curve(
     axes[-1].set_xlabel("epoch")
     plain = isinstance(model, Mapping | list | tuple | np.ndarray)
     trainer = "" if plain else type(model).__name__
-    axes[0].set_title(title or (f"{trainer} training" if trainer else "Training curve"),
-                      fontsize=12, loc="left")
+    axes[0].set_title(
+        title or (f"{trainer} training" if trainer else "Training curve"), fontsize=12, loc="left"
+    )
     return fig
 
 
@@ -750,8 +840,11 @@ def analogy(
                         break
     unit = wv.get_normed_vectors()
     qv = np.asarray(unit[[wv.key_to_index[w] for w in quad]], dtype=np.float64)
-    hv = (np.asarray(unit[[wv.key_to_index[w] for w in hood]], dtype=np.float64)
-          if hood else np.zeros((0, qv.shape[1])))
+    hv = (
+        np.asarray(unit[[wv.key_to_index[w] for w in hood]], dtype=np.float64)
+        if hood
+        else np.zeros((0, qv.shape[1]))
+    )
     target = qv[0] - qv[1] + qv[2]
     target /= np.linalg.norm(target) or 1.0
     allv = np.vstack([qv, hv, target[None, :]])
@@ -776,14 +869,39 @@ def analogy(
     arrow = dict(arrowstyle="-|>", lw=2.0, shrinkA=6, shrinkB=6, mutation_scale=14)
     ax.annotate("", xy=pa, xytext=pb, arrowprops={**arrow, "color": "#2c7fb8"}, zorder=3)
     ax.annotate("", xy=pd, xytext=pc, arrowprops={**arrow, "color": "#2c7fb8"}, zorder=3)
-    ax.annotate("", xy=pc, xytext=pb, arrowprops={**arrow, "color": "#e08214", "ls": "--",
-                                                    "lw": 1.4}, zorder=3)
-    ax.annotate("", xy=pd, xytext=pa, arrowprops={**arrow, "color": "#e08214", "ls": "--",
-                                                    "lw": 1.4}, zorder=3)
-    ax.scatter(xy[:4, 0], xy[:4, 1], s=70, c=["#2c7fb8", "#2c7fb8", "#e08214", _HIGHLIGHT],
-               edgecolors="white", linewidths=1.0, zorder=4)
-    ax.scatter([pt[0]], [pt[1]], marker="*", s=160, c=_HIGHLIGHT, edgecolors="white",
-               linewidths=0.6, zorder=5)
+    ax.annotate(
+        "",
+        xy=pc,
+        xytext=pb,
+        arrowprops={**arrow, "color": "#e08214", "ls": "--", "lw": 1.4},
+        zorder=3,
+    )
+    ax.annotate(
+        "",
+        xy=pd,
+        xytext=pa,
+        arrowprops={**arrow, "color": "#e08214", "ls": "--", "lw": 1.4},
+        zorder=3,
+    )
+    ax.scatter(
+        xy[:4, 0],
+        xy[:4, 1],
+        s=70,
+        c=["#2c7fb8", "#2c7fb8", "#e08214", _HIGHLIGHT],
+        edgecolors="white",
+        linewidths=1.0,
+        zorder=4,
+    )
+    ax.scatter(
+        [pt[0]],
+        [pt[1]],
+        marker="*",
+        s=160,
+        c=_HIGHLIGHT,
+        edgecolors="white",
+        linewidths=0.6,
+        zorder=5,
+    )
     _fit_limits(ax, xy, margin=0.12)
     _style_map_axes(ax)
     expr = f"{a} − {b} + {c}"
@@ -793,8 +911,18 @@ def analogy(
     pts = np.vstack([xy[:4], pt[None, :], ph])
     order = list(range(len(labels)))
     cols = ["#17415f", "#17415f", "#8c4a05", _HIGHLIGHT, _HIGHLIGHT] + ["#777777"] * len(hood)
-    place_labels(ax, pts, labels, fontsize=9.5, order=order[:5], color=cols, fontweight="bold",
-                 away_from=xy[:4].mean(axis=0), marker_px=5.0, force=True)
+    place_labels(
+        ax,
+        pts,
+        labels,
+        fontsize=9.5,
+        order=order[:5],
+        color=cols,
+        fontweight="bold",
+        away_from=xy[:4].mean(axis=0),
+        marker_px=5.0,
+        force=True,
+    )
     # neighbour labels must also avoid the bold ones: place all, but skip re-drawing the 5
     _place_rest(ax, pts, labels, cols)
     return fig
@@ -821,8 +949,12 @@ def _place_rest(ax: Axes, pts: np.ndarray, labels: list[str], cols: list[str]) -
             box = np.array([left - 1, disp[i, 1] - h / 2 - 1, left + w + 1, disp[i, 1] + h / 2 + 1])
             if box[0] < bbox.x0 or box[2] > bbox.x1 or box[1] < bbox.y0 or box[3] > bbox.y1:
                 continue
-            if len(taken) and np.any((taken[:, 0] < box[2]) & (taken[:, 2] > box[0])
-                                     & (taken[:, 1] < box[3]) & (taken[:, 3] > box[1])):
+            if len(taken) and np.any(
+                (taken[:, 0] < box[2])
+                & (taken[:, 2] > box[0])
+                & (taken[:, 1] < box[3])
+                & (taken[:, 3] > box[1])
+            ):
                 continue
             tx, ty = inv.transform((disp[i, 0] + sx * gap, disp[i, 1]))
             ax.text(tx, ty, labels[i], fontsize=7.5, ha=ha, va="center", color=cols[i])

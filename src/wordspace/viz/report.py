@@ -106,8 +106,11 @@ class ReportSection:
     seconds: float = 0.0
 
     def html(self) -> str:
-        inner = (f'<p class="skip">Skipped: {html.escape(self.skipped)}</p>'
-                 if self.skipped is not None else self.body)
+        inner = (
+            f'<p class="skip">Skipped: {html.escape(self.skipped)}</p>'
+            if self.skipped is not None
+            else self.body
+        )
         return f'<section id="{self.id}">\n<h2>{html.escape(self.title)}</h2>\n{inner}\n</section>'
 
 
@@ -123,7 +126,9 @@ class Report:
         for s in self.sections:
             if s.id == id:
                 return s
-        raise ParameterError(f"no section {id!r}; sections: {', '.join(s.id for s in self.sections)}")
+        raise ParameterError(
+            f"no section {id!r}; sections: {', '.join(s.id for s in self.sections)}"
+        )
 
     @property
     def skipped(self) -> dict[str, str]:
@@ -132,13 +137,16 @@ class Report:
 
     def to_html(self) -> str:
         """The whole report as one HTML document (everything inline)."""
-        nav = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a>'
-                      + (' <span class="small">(skipped)</span>' if s.skipped else "")
-                      + "</li>" for s in self.sections)
+        nav = "".join(
+            f'<li><a href="#{s.id}">{html.escape(s.title)}</a>'
+            + (' <span class="small">(skipped)</span>' if s.skipped else "")
+            + "</li>"
+            for s in self.sections
+        )
         body = "\n".join(s.html() for s in self.sections)
         return (
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
             f"<title>{html.escape(self.title)} · wordspace report</title>\n"
             f"<style>{_CSS}</style></head>\n<body>\n"
             f"<h1>{html.escape(self.title)}</h1>\n"
@@ -198,7 +206,7 @@ def example_words(wv: WordVectors, n: int = 8) -> list[str]:
             return sample_words(wv, n, how="spread")[0]
         except ParameterError:
             pass
-    pool = [w for w in wv.index_to_key[: 5000] if w.isalpha() and len(w) > 2]
+    pool = [w for w in wv.index_to_key[:5000] if w.isalpha() and len(w) > 2]
     start = 100 if len(pool) > 100 + n * 10 else 0
     pool = pool[start:] or pool
     if len(pool) <= n:
@@ -219,9 +227,19 @@ def _in_vocab(wv: WordVectors, words: Sequence[str]) -> list[str]:
 
 # ---------------------------------------------------------------------------- the builder
 class _Builder:
-    def __init__(self, wv: WordVectors, estimator: Any, *, words: list[str], texts: list[tuple[str, str]],
-                 analogies: bool, pairs: str | os.PathLike[str] | None, topn: int,
-                 restrict_vocab: int | None, seed: int):
+    def __init__(
+        self,
+        wv: WordVectors,
+        estimator: Any,
+        *,
+        words: list[str],
+        texts: list[tuple[str, str]],
+        analogies: bool,
+        pairs: str | os.PathLike[str] | None,
+        topn: int,
+        restrict_vocab: int | None,
+        seed: int,
+    ):
         self.wv = wv
         self.est = estimator
         self.words = words
@@ -238,12 +256,21 @@ class _Builder:
     def model(self) -> str:
         wv = self.wv
         out = [vectors_html(wv)]
-        prov = {k: v for k, v in wv.meta.items()
-                if k not in ("params", "tokenizer", "loss_history") and not isinstance(v, dict)}
+        prov = {
+            k: v
+            for k, v in wv.meta.items()
+            if k not in ("params", "tokenizer", "loss_history") and not isinstance(v, dict)
+        }
         if prov:
             out.append("<h3>Provenance</h3>")
-            out.append(_kv([(k, _e(short_repr(v) if not isinstance(v, str) else v))
-                            for k, v in sorted(prov.items())]))
+            out.append(
+                _kv(
+                    [
+                        (k, _e(short_repr(v) if not isinstance(v, str) else v))
+                        for k, v in sorted(prov.items())
+                    ]
+                )
+            )
         return "\n".join(out)
 
     # 2 ------------------------------------------------------------------------------
@@ -256,15 +283,24 @@ class _Builder:
         wv = self.wv
         out = []
         if self.words:
-            missing = [w for w in dict.fromkeys(self.words) if w not in wv.key_to_index
-                       and w.lower() not in wv.key_to_index]
+            missing = [
+                w
+                for w in dict.fromkeys(self.words)
+                if w not in wv.key_to_index and w.lower() not in wv.key_to_index
+            ]
             n = len(dict.fromkeys(self.words))
-            out.append(f"<h3>Words</h3><p><b>{n - len(missing):,} of {n:,}</b> given words "
-                       f"are in the vocabulary ({100.0 * (n - len(missing)) / n:.1f}%).</p>")
+            out.append(
+                f"<h3>Words</h3><p><b>{n - len(missing):,} of {n:,}</b> given words "
+                f"are in the vocabulary ({100.0 * (n - len(missing)) / n:.1f}%).</p>"
+            )
             if missing:
-                rows = [(f'<span class="oov">{_e(w)}</span>',
-                         _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
-                        for w in missing[:200]]
+                rows = [
+                    (
+                        f'<span class="oov">{_e(w)}</span>',
+                        _e(", ".join(close_matches(w, wv.index_to_key)) or "–"),
+                    )
+                    for w in missing[:200]
+                ]
                 out.append(_table(("not in the vocabulary", "close matches"), rows))
         if self.texts:
             tok = query_tokenizer(wv)
@@ -279,14 +315,26 @@ class _Builder:
                     else:
                         oov[t] = oov.get(t, 0) + 1
             share = 100.0 * known / total if total else 0.0
-            out.append(f"<h3>Texts</h3><p><b>{known:,} of {total:,}</b> tokens in {len(docs):,} "
-                       f"texts are in the vocabulary ({share:.1f}%).</p>")
+            out.append(
+                f"<h3>Texts</h3><p><b>{known:,} of {total:,}</b> tokens in {len(docs):,} "
+                f"texts are in the vocabulary ({share:.1f}%).</p>"
+            )
             if oov:
-                counted = [(f'<span class="oov">{_e(w)}</span>', f"{c:,}",
-                            _e(", ".join(close_matches(w, wv.index_to_key)) or "–"))
-                           for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]]
-                out.append(_table(("token not in the vocabulary", "times", "close matches"),
-                                  counted, numeric=(1,)))
+                counted = [
+                    (
+                        f'<span class="oov">{_e(w)}</span>',
+                        f"{c:,}",
+                        _e(", ".join(close_matches(w, wv.index_to_key)) or "–"),
+                    )
+                    for w, c in sorted(oov.items(), key=lambda kv: -kv[1])[:200]
+                ]
+                out.append(
+                    _table(
+                        ("token not in the vocabulary", "times", "close matches"),
+                        counted,
+                        numeric=(1,),
+                    )
+                )
         return "\n".join(out)
 
     # 3 ------------------------------------------------------------------------------
@@ -306,14 +354,17 @@ class _Builder:
         rows = []
         for w, nb in zip(qs, res, strict=True):
             if vals is not None:
-                cells = ", ".join(f"{_e(x)} <span class='small'>{s:.2f} · "
-                                  f"{vals[wv.key_to_index[x]]:.3g}</span>" for x, s in nb)
+                cells = ", ".join(
+                    f"{_e(x)} <span class='small'>{s:.2f} · {vals[wv.key_to_index[x]]:.3g}</span>"
+                    for x, s in nb
+                )
             else:
                 cells = ", ".join(f"{_e(x)} <span class='small'>{s:.2f}</span>" for x, s in nb)
             rows.append((f"<b>{_e(w)}</b>", cells))
         note = " (cosine · value)" if vals is not None else " (cosine)"
-        return (f"<p>The {k} nearest words of {what}{note}.</p>"
-                + _table(("word", "nearest neighbours"), rows))
+        return f"<p>The {k} nearest words of {what}{note}.</p>" + _table(
+            ("word", "nearest neighbours"), rows
+        )
 
     # 4 ------------------------------------------------------------------------------
     def analogies_section(self) -> str | None:
@@ -326,43 +377,69 @@ class _Builder:
         if examples:
             rows = []
             for a, b, c, expected in examples:
-                best = wv.most_similar(positive=[a, c], negative=[b], topn=3,
-                                       restrict_vocab=self.restrict_vocab)
+                best = wv.most_similar(
+                    positive=[a, c], negative=[b], topn=3, restrict_vocab=self.restrict_vocab
+                )
                 got = ", ".join(f"{_e(w)} <span class='small'>{s:.2f}</span>" for w, s in best)
                 ok = bool(best) and best[0][0] == expected
                 mark = '<span class="ok">✓</span>' if ok else '<span class="oov">✗</span>'
                 rows.append((f"{_e(a)} − {_e(b)} + {_e(c)}", _e(expected), got, mark))
-            out.append("<h3>Examples</h3>" + _table(("question", "expected", "best answers", ""),
-                                                    rows))
+            out.append(
+                "<h3>Examples</h3>" + _table(("question", "expected", "best answers", ""), rows)
+            )
             a, b, c, _ = examples[0]
-            out.append(_figure(lambda: plot.analogy(wv, a, b, c, figsize=(7.5, 6.0), dpi=90,
-                                                    restrict_vocab=self.restrict_vocab),
-                               f"{a} − {b} + {c}"))
+            out.append(
+                _figure(
+                    lambda: plot.analogy(
+                        wv, a, b, c, figsize=(7.5, 6.0), dpi=90, restrict_vocab=self.restrict_vocab
+                    ),
+                    f"{a} − {b} + {c}",
+                )
+            )
         if self.analogies:
             r = evaluate_word_analogies(wv, restrict_vocab=self.restrict_vocab)
             if r.n_questions - r.n_oov <= 0:
-                out.append("<h3>Benchmark</h3><p class='skip'>Benchmark skipped: none of the "
-                           "questions of questions-words.txt has all its words in the "
-                           "vocabulary</p>")
+                out.append(
+                    "<h3>Benchmark</h3><p class='skip'>Benchmark skipped: none of the "
+                    "questions of questions-words.txt has all its words in the "
+                    "vocabulary</p>"
+                )
             else:
-                rows = [(_e(s["section"]), f"{s['correct']:,}", f"{s['total']:,}",
-                         f"{100 * s['accuracy']:.1f}%") for s in r.summary().to_dict("records")]
-                lim = ("all words" if r.restrict_vocab is None
-                       else f"the first {r.restrict_vocab:,} words")
-                out.append(f"<h3>Benchmark</h3><p>Google analogy test set "
-                           f"(questions-words.txt, 3CosAdd within {lim}): accuracy "
-                           f"<b>{100 * r.score:.1f}%</b>; {r.oov_ratio:.1f}% of the "
-                           f"{r.n_questions:,} questions skipped (a word outside the "
-                           f"vocabulary).</p>"
-                           + _table(("section", "correct", "answered", "accuracy"), rows,
-                                    numeric=(1, 2, 3)))
+                rows = [
+                    (
+                        _e(s["section"]),
+                        f"{s['correct']:,}",
+                        f"{s['total']:,}",
+                        f"{100 * s['accuracy']:.1f}%",
+                    )
+                    for s in r.summary().to_dict("records")
+                ]
+                lim = (
+                    "all words"
+                    if r.restrict_vocab is None
+                    else f"the first {r.restrict_vocab:,} words"
+                )
+                out.append(
+                    f"<h3>Benchmark</h3><p>Google analogy test set "
+                    f"(questions-words.txt, 3CosAdd within {lim}): accuracy "
+                    f"<b>{100 * r.score:.1f}%</b>; {r.oov_ratio:.1f}% of the "
+                    f"{r.n_questions:,} questions skipped (a word outside the "
+                    f"vocabulary).</p>"
+                    + _table(
+                        ("section", "correct", "answered", "accuracy"), rows, numeric=(1, 2, 3)
+                    )
+                )
         elif examples:
-            out.append("<p class='small'>Benchmark not run: pass analogies=True "
-                       "(CLI --analogies) for the Google analogy test set.</p>")
+            out.append(
+                "<p class='small'>Benchmark not run: pass analogies=True "
+                "(CLI --analogies) for the Google analogy test set.</p>"
+            )
         if not out:
-            return ("none of the example analogies (king − man + woman …) has all its words in "
-                    "the vocabulary, and the benchmark was not asked for (analogies=True, CLI "
-                    "--analogies)")
+            return (
+                "none of the example analogies (king − man + woman …) has all its words in "
+                "the vocabulary, and the benchmark was not asked for (analogies=True, CLI "
+                "--analogies)"
+            )
         return "\n".join(out)
 
     # 5 ------------------------------------------------------------------------------
@@ -382,19 +459,30 @@ class _Builder:
                 continue
             used = r.n_pairs - r.n_oov if hasattr(r, "n_oov") else r.n_pairs
             if used < 3 or not math.isfinite(r.spearman[0]):
-                notes.append(f"{label}: only {max(used, 0)} of {r.n_pairs} pairs have both "
-                             "words in the vocabulary")
+                notes.append(
+                    f"{label}: only {max(used, 0)} of {r.n_pairs} pairs have both "
+                    "words in the vocabulary"
+                )
                 continue
-            rows.append((_e(label), _num(r.pearson[0]), _num(r.spearman[0]), f"{used:,}",
-                         f"{r.oov_ratio:.1f}%"))
+            rows.append(
+                (
+                    _e(label),
+                    _num(r.pearson[0]),
+                    _num(r.spearman[0]),
+                    f"{used:,}",
+                    f"{r.oov_ratio:.1f}%",
+                )
+            )
         if not rows:
             return "; ".join(notes) or "no word-pair data"
-        out = _table(("pairs", "Pearson r", "Spearman ρ", "pairs used", "out of vocabulary"),
-                     rows, numeric=(1, 2, 3, 4))
+        out = _table(
+            ("pairs", "Pearson r", "Spearman ρ", "pairs used", "out of vocabulary"),
+            rows,
+            numeric=(1, 2, 3, 4),
+        )
         if notes:
             out += "".join(f"<p class='skip'>{_e(n)}</p>" for n in notes)
-        return ("<p>Correlation of cosine similarity with human similarity judgements.</p>"
-                + out)
+        return "<p>Correlation of cosine similarity with human similarity judgements.</p>" + out
 
     # 6 ------------------------------------------------------------------------------
     def heatmap(self) -> str | None:
@@ -403,9 +491,9 @@ class _Builder:
         words, what = self._query_words(20)
         if len(words) < 2:
             return "fewer than 2 words to compare"
-        return (f"<p>Cosine similarity between {what}.</p>"
-                + _figure(lambda: plot.similarity_heatmap(self.wv, words, dpi=80),
-                          "similarity matrix"))
+        return f"<p>Cosine similarity between {what}.</p>" + _figure(
+            lambda: plot.similarity_heatmap(self.wv, words, dpi=80), "similarity matrix"
+        )
 
     # 7 ------------------------------------------------------------------------------
     def map_section(self) -> str | None:
@@ -427,19 +515,41 @@ class _Builder:
             return "fewer than 3 words to map"
         color_by = "value" if self.has_values else None
         out = [f"<p>{len(words):,} words: {_e(what)}.</p>"]
-        out.append(_figure(lambda: plot.map(wv, words=words, color_by=color_by, seed=self.seed,
-                                            figsize=(11.0, 8.0), dpi=80,
-                                            title=f"PCA map of {len(words):,} words"),
-                           "PCA map"))
+        out.append(
+            _figure(
+                lambda: plot.map(
+                    wv,
+                    words=words,
+                    color_by=color_by,
+                    seed=self.seed,
+                    figsize=(11.0, 8.0),
+                    dpi=80,
+                    title=f"PCA map of {len(words):,} words",
+                ),
+                "PCA map",
+            )
+        )
         if len(words) >= 50:
-            out.append(_figure(lambda: plot.map(wv, words=words, method="tsne",
-                                                color_by=color_by, seed=self.seed,
-                                                figsize=(11.0, 8.0), dpi=80,
-                                                title=f"t-SNE map of {len(words):,} words"),
-                               "t-SNE map"))
+            out.append(
+                _figure(
+                    lambda: plot.map(
+                        wv,
+                        words=words,
+                        method="tsne",
+                        color_by=color_by,
+                        seed=self.seed,
+                        figsize=(11.0, 8.0),
+                        dpi=80,
+                        title=f"t-SNE map of {len(words):,} words",
+                    ),
+                    "t-SNE map",
+                )
+            )
         else:
-            out.append(f"<p class='small'>t-SNE map skipped: {len(words)} words are too few "
-                       "for t-SNE to show clusters (it needs some 50).</p>")
+            out.append(
+                f"<p class='small'>t-SNE map skipped: {len(words)} words are too few "
+                "for t-SNE to show clusters (it needs some 50).</p>"
+            )
         return "\n".join(out)
 
     # 8 ------------------------------------------------------------------------------
@@ -465,24 +575,39 @@ class _Builder:
                 cos = text_similarity(wv, a, b)
                 d = wmdistance(wv, a, b) if wmd_reason is None else float("nan")
             rows.append((a, b, cos, d))
-        order = sorted(range(len(rows)),
-                       key=lambda i: -rows[i][2] if math.isfinite(rows[i][2]) else math.inf)
+        order = sorted(
+            range(len(rows)), key=lambda i: -rows[i][2] if math.isfinite(rows[i][2]) else math.inf
+        )
         wmd_rank: dict[int, int] = {}
         if wmd_reason is None:
-            by = sorted(range(len(rows)),
-                        key=lambda i: rows[i][3] if math.isfinite(rows[i][3]) else math.inf)
+            by = sorted(
+                range(len(rows)),
+                key=lambda i: rows[i][3] if math.isfinite(rows[i][3]) else math.inf,
+            )
             wmd_rank = {i: r + 1 for r, i in enumerate(by)}
         table = []
         for r, i in enumerate(order):
             a, b, cos, d = rows[i]
-            table.append((f"{r + 1}", _e(a), _e(b), _num(cos),
-                          _num(d) if wmd_reason is None else "–",
-                          f"{wmd_rank[i]}" if wmd_reason is None else "–"))
-        out = ("<p>Pairs ranked by the cosine of their mean word vectors (higher: more "
-               "similar); Word Mover's Distance beside it (lower: more similar) with its own "
-               "rank.</p>"
-               + _table(("rank", "text A", "text B", "mean-vector cosine", "WMD", "WMD rank"),
-                        table, numeric=(0, 3, 4, 5)))
+            table.append(
+                (
+                    f"{r + 1}",
+                    _e(a),
+                    _e(b),
+                    _num(cos),
+                    _num(d) if wmd_reason is None else "–",
+                    f"{wmd_rank[i]}" if wmd_reason is None else "–",
+                )
+            )
+        out = (
+            "<p>Pairs ranked by the cosine of their mean word vectors (higher: more "
+            "similar); Word Mover's Distance beside it (lower: more similar) with its own "
+            "rank.</p>"
+            + _table(
+                ("rank", "text A", "text B", "mean-vector cosine", "WMD", "WMD rank"),
+                table,
+                numeric=(0, 3, 4, 5),
+            )
+        )
         if wmd_reason is not None:
             out += f"<p class='skip'>WMD skipped: {_e(wmd_reason)}</p>"
         return out
@@ -500,17 +625,38 @@ class _Builder:
         fin = np.flatnonzero(np.isfinite(vals))
         out = []
         if len(fin) >= 3:
-            out.append(_figure(lambda: plot.map(wv, top=min(300, len(fin)), color_by="value",
-                                                seed=self.seed, figsize=(11.0, 8.0), dpi=80),
-                               "value map"))
+            out.append(
+                _figure(
+                    lambda: plot.map(
+                        wv,
+                        top=min(300, len(fin)),
+                        color_by="value",
+                        seed=self.seed,
+                        figsize=(11.0, 8.0),
+                        dpi=80,
+                    ),
+                    "value map",
+                )
+            )
         try:
             al = value_alignment(wv, seed=self.seed)
-            out.append("<h3>Alignment</h3>" + _kv([
-                ("Spearman ρ (cosine vs −|Δ value|)", _num(al["spearman"])),
-                ("|ρ| of the first principal component with the value", _num(al["pc1_spearman"])),
-                (f"k-NN error of the normalised value (k={al['k']})",
-                 f"{_num(al['knn_mae'])} (predicting the mean: {_num(al['knn_mae_baseline'])})"),
-                ("words / pairs", f"{al['n_words']:,} / {al['n_pairs']:,}")]))
+            out.append(
+                "<h3>Alignment</h3>"
+                + _kv(
+                    [
+                        ("Spearman ρ (cosine vs −|Δ value|)", _num(al["spearman"])),
+                        (
+                            "|ρ| of the first principal component with the value",
+                            _num(al["pc1_spearman"]),
+                        ),
+                        (
+                            f"k-NN error of the normalised value (k={al['k']})",
+                            f"{_num(al['knn_mae'])} (predicting the mean: {_num(al['knn_mae_baseline'])})",
+                        ),
+                        ("words / pairs", f"{al['n_words']:,} / {al['n_pairs']:,}"),
+                    ]
+                )
+            )
         except WordspaceError as e:
             out.append(f"<p class='skip'>Alignment skipped: {_e(e)}</p>")
         if len(fin):
@@ -518,10 +664,13 @@ class _Builder:
             k = min(15, len(srt))
             hi = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[::-1][:k]]
             lo = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[:k]]
-            out.append(f"<h3>Highest and lowest {_e(label)}</h3>"
-                       "<div style='display:flex;gap:40px;flex-wrap:wrap'>"
-                       + _table(("highest", label), hi, numeric=(1,))
-                       + _table(("lowest", label), lo, numeric=(1,)) + "</div>")
+            out.append(
+                f"<h3>Highest and lowest {_e(label)}</h3>"
+                "<div style='display:flex;gap:40px;flex-wrap:wrap'>"
+                + _table(("highest", label), hi, numeric=(1,))
+                + _table(("lowest", label), lo, numeric=(1,))
+                + "</div>"
+            )
         return "\n".join(out)
 
     # 10 -----------------------------------------------------------------------------
@@ -530,24 +679,29 @@ class _Builder:
 
         wv = self.wv
         source: Any = self.est if self.est is not None else wv
-        params = (self.est.get_params(deep=False) if self.est is not None
-                  else wv.meta.get("params"))
-        trainer = (type(self.est).__name__ if self.est is not None else wv.meta.get("trainer"))
+        params = self.est.get_params(deep=False) if self.est is not None else wv.meta.get("params")
+        trainer = type(self.est).__name__ if self.est is not None else wv.meta.get("trainer")
         if not trainer:
             return "these vectors were not trained by wordspace (no trainer or parameters saved)"
-        out = [f"<p>Trained by <b>{_e(trainer)}</b>"
-               + (f", {_e(wv.meta['epochs_trained'])} epochs" if "epochs_trained" in wv.meta
-                  else "") + ".</p>"]
+        out = [
+            f"<p>Trained by <b>{_e(trainer)}</b>"
+            + (f", {_e(wv.meta['epochs_trained'])} epochs" if "epochs_trained" in wv.meta else "")
+            + ".</p>"
+        ]
         if isinstance(params, Mapping) and params:
-            out.append("<h3>Parameters</h3>"
-                       + _kv([(k, f"<code>{_e(short_repr(v))}</code>")
-                              for k, v in sorted(params.items())]))
+            out.append(
+                "<h3>Parameters</h3>"
+                + _kv([(k, f"<code>{_e(short_repr(v))}</code>") for k, v in sorted(params.items())])
+            )
         if plot._histories(source):
-            out.append("<h3>Training curve</h3>"
-                       + _figure(lambda: plot.training_curve(source, dpi=80), "training curve"))
+            out.append(
+                "<h3>Training curve</h3>"
+                + _figure(lambda: plot.training_curve(source, dpi=80), "training curve")
+            )
         else:
-            out.append(f"<p class='skip'>Training curve skipped: "
-                       f"{_e(plot.no_curve_reason(source))}</p>")
+            out.append(
+                f"<p class='skip'>Training curve skipped: {_e(plot.no_curve_reason(source))}</p>"
+            )
         return "\n".join(out)
 
 
@@ -558,10 +712,15 @@ def _as_pairs(texts: Any) -> list[tuple[str, str]]:
         raise ParameterError("texts must be a list of (text_a, text_b) pairs, not one string")
     out = []
     for i, t in enumerate(texts):
-        if isinstance(t, str) or not isinstance(t, Sequence) or len(t) != 2 or not all(
-                isinstance(x, str) for x in t):
+        if (
+            isinstance(t, str)
+            or not isinstance(t, Sequence)
+            or len(t) != 2
+            or not all(isinstance(x, str) for x in t)
+        ):
             raise ParameterError(
-                f"texts[{i}] must be a pair of strings (text_a, text_b), got {short_repr(t)}")
+                f"texts[{i}] must be a pair of strings (text_a, text_b), got {short_repr(t)}"
+            )
         out.append((t[0], t[1]))
     return out
 
@@ -613,36 +772,54 @@ def report(
         wv = model
     elif hasattr(model, "get_params") and hasattr(model, "is_fitted"):
         if not model.is_fitted:
-            raise ParameterError(f"this {type(model).__name__} is not fitted yet; call fit() "
-                                 "before making a report")
+            raise ParameterError(
+                f"this {type(model).__name__} is not fitted yet; call fit() before making a report"
+            )
         est, wv = model, model.wv
     else:
-        raise ParameterError(f"report() needs WordVectors or a fitted trainer, got "
-                             f"{type(model).__name__}")
+        raise ParameterError(
+            f"report() needs WordVectors or a fitted trainer, got {type(model).__name__}"
+        )
     if words is not None and isinstance(words, str):
         raise ParameterError("words must be a list of words, not one string")
     if isinstance(topn, bool) or not isinstance(topn, int) or topn < 1:
         raise ParameterError(f"topn must be a positive integer, got {topn!r}")
-    if restrict_vocab is not None and (isinstance(restrict_vocab, bool)
-                                       or not isinstance(restrict_vocab, int)
-                                       or restrict_vocab < 1):
-        raise ParameterError(f"restrict_vocab must be a positive integer or None, got "
-                             f"{restrict_vocab!r}")
+    if restrict_vocab is not None and (
+        isinstance(restrict_vocab, bool)
+        or not isinstance(restrict_vocab, int)
+        or restrict_vocab < 1
+    ):
+        raise ParameterError(
+            f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}"
+        )
     if pairs is not None and not os.path.isfile(pairs):
         raise ParameterError(f"pairs file {os.fspath(pairs)!r} does not exist")
     if len(wv) == 0:
         raise ParameterError("these vectors have no words to report on")
-    b = _Builder(wv, est, words=list(words or []), texts=_as_pairs(texts),
-                 analogies=bool(analogies), pairs=pairs, topn=topn,
-                 restrict_vocab=restrict_vocab, seed=seed)
+    b = _Builder(
+        wv,
+        est,
+        words=list(words or []),
+        texts=_as_pairs(texts),
+        analogies=bool(analogies),
+        pairs=pairs,
+        topn=topn,
+        restrict_vocab=restrict_vocab,
+        seed=seed,
+    )
     steps: dict[str, Callable[[], str | None]] = {
-        "model": b.model, "coverage": b.coverage, "neighbours": b.neighbours,
-        "analogies": b.analogies_section, "wordsim": b.wordsim, "heatmap": b.heatmap,
-        "map": b.map_section, "texts": b.texts_section, "values": b.values,
+        "model": b.model,
+        "coverage": b.coverage,
+        "neighbours": b.neighbours,
+        "analogies": b.analogies_section,
+        "wordsim": b.wordsim,
+        "heatmap": b.heatmap,
+        "map": b.map_section,
+        "texts": b.texts_section,
+        "values": b.values,
         "training": b.training,
     }
-    rep = Report(title=model_name(wv, name),
-                 created=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    rep = Report(title=model_name(wv, name), created=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
     total = len(SECTIONS)
     for i, (sid, title) in enumerate(SECTIONS):
         if progress is not None:

@@ -22,13 +22,14 @@ def load(name: str, return_path: bool = False) -> Any:
     from wordspace.compat.gensim.models.keyedvectors import as_keyed_vectors
 
     if return_path:
-        raise UnsupportedError("return_path=True is not supported: wordspace keeps models in "
-                               "its own cache format; load them by name")
+        raise UnsupportedError(
+            "return_path=True is not supported: wordspace keeps models in "
+            "its own cache format; load them by name"
+        )
     return as_keyed_vectors(wordspace.load(name))
 
 
-def info(name: str | None = None, show_only_latest: bool = True,
-         name_only: bool = False) -> Any:
+def info(name: str | None = None, show_only_latest: bool = True, name_only: bool = False) -> Any:
     """gensim's catalogue shape: ``{"models": {name: {...}}, "corpora": {}}`` (or one
     model's entry, or the names with ``name_only=True``)."""
     from wordspace.io import pretrained
@@ -42,13 +43,16 @@ def info(name: str | None = None, show_only_latest: bool = True,
             got = None
         models = dict(got.get("models", got)) if isinstance(got, dict) else {}
     if not models:
-        models = {n: {"description": getattr(spec, "description", "")}
-                  for n, spec in pretrained.KNOWN_MODELS.items()}
+        models = {
+            n: {"description": getattr(spec, "description", "")}
+            for n, spec in pretrained.KNOWN_MODELS.items()
+        }
     if name_only:
         return {"models": list(models), "corpora": []}
     if name is not None:
         if name not in models:
-            raise UnsupportedError(f"{name!r} is not a known model; known: "
-                                   + ", ".join(sorted(models)))
+            raise UnsupportedError(
+                f"{name!r} is not a known model; known: " + ", ".join(sorted(models))
+            )
         return models[name]
     return {"models": models, "corpora": {}}

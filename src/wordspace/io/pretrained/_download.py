@@ -40,8 +40,7 @@ _CHUNK = 1 << 20
 #: seconds to wait before the n-th retry of a dropped download: n times this
 RETRY_BACKOFF_S = 1.0
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
-_READ_ERRORS = (http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout,
-                OSError)
+_READ_ERRORS = (http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout, OSError)
 
 
 def is_offline() -> bool:
@@ -109,11 +108,15 @@ def fetch(
     """
     scheme = url.split(":", 1)[0].lower()
     if scheme not in ("http", "https", "file"):
-        raise DownloadError(f"cannot download {url}: only https://, http:// and file:// URLs "
-                            "are supported; check the base URL (WORDSPACE_BASE_URL)")
+        raise DownloadError(
+            f"cannot download {url}: only https://, http:// and file:// URLs "
+            "are supported; check the base URL (WORDSPACE_BASE_URL)"
+        )
     if is_offline():
-        raise DownloadError(f"{OFFLINE_ENV} is set, so {url} is not downloaded; unset it (or "
-                            "set it to 0) to allow the download")
+        raise DownloadError(
+            f"{OFFLINE_ENV} is set, so {url} is not downloaded; unset it (or "
+            "set it to 0) to allow the download"
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = _Part(dest.with_name(dest.name + ".part"))
     if part.have:
@@ -130,8 +133,9 @@ def fetch(
                     f"the download of {url} stopped ({e.why}) {failures} times; "
                     f"{part.have:,} bytes are kept in {part.path}: run again to resume"
                 ) from None
-            logger.warning("download of %s stopped (%s) at byte %d; resuming", url, e.why,
-                           part.have)
+            logger.warning(
+                "download of %s stopped (%s) at byte %d; resuming", url, e.why, part.have
+            )
             time.sleep(RETRY_BACKOFF_S * failures)
     got = part.md5.hexdigest()
     if md5 is not None and got != md5.lower():
@@ -157,9 +161,11 @@ def _open(url: str, have: int, timeout: float) -> Any:  # the response, or None
         if e.code == 416 and have:
             return None  # the part already holds everything (or more): start over
         reason = f" {e.reason}" if e.reason else ""
-        hint = (": the server (or mirror) has no such file; check the base URL "
-                "(WORDSPACE_BASE_URL)" if e.code in (403, 404, 410) else
-                ": try again later, or use a mirror (WORDSPACE_BASE_URL)")
+        hint = (
+            ": the server (or mirror) has no such file; check the base URL (WORDSPACE_BASE_URL)"
+            if e.code in (403, 404, 410)
+            else ": try again later, or use a mirror (WORDSPACE_BASE_URL)"
+        )
         raise DownloadError(f"{url} answered HTTP {e.code}{reason}{hint}") from None
     except urllib.error.URLError as e:
         raise DownloadError(
@@ -170,8 +176,15 @@ def _open(url: str, have: int, timeout: float) -> Any:  # the response, or None
         raise _Dropped(f"{type(e).__name__}: {e}") from None
 
 
-def _transfer(url: str, part: _Part, size: int | None, progress: Callable[..., None] | None,
-              timeout: float, *, again: bool = True) -> None:
+def _transfer(
+    url: str,
+    part: _Part,
+    size: int | None,
+    progress: Callable[..., None] | None,
+    timeout: float,
+    *,
+    again: bool = True,
+) -> None:
     """One request: append what arrives to the part file; return when it is complete."""
     resp = _open(url, part.have, timeout)
     if resp is None:  # 416: the part is not a prefix of this file
@@ -191,8 +204,10 @@ def _transfer(url: str, part: _Part, size: int | None, progress: Callable[..., N
             if start != part.have:  # not the range asked for: start over, once
                 part.restart()
                 if not again:
-                    raise DownloadError(f"{url} answers a byte range other than the one asked "
-                                        "for; try again later, or use a mirror")
+                    raise DownloadError(
+                        f"{url} answers a byte range other than the one asked "
+                        "for; try again later, or use a mirror"
+                    )
                 resp.close()
                 _transfer(url, part, size, progress, timeout, again=False)
                 return

@@ -72,8 +72,12 @@ _METHODS = ("averaged", "adam")
 
 
 def _positive(v: Any, p: Any) -> bool:
-    return bool(isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-                and math.isfinite(v) and v > 0)
+    return bool(
+        isinstance(v, int | float | np.integer | np.floating)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and v > 0
+    )
 
 
 _OBJECTIVES = ("auto", "mse", "cosent")
@@ -85,74 +89,139 @@ def _alpha_ok(v: Any, p: Any) -> bool:
 
 
 def _weight_ok(v: Any, p: Any) -> bool:
-    return v is None or bool(isinstance(v, int | float | np.integer | np.floating)
-                             and not isinstance(v, bool) and 0 <= v <= 1)
+    return v is None or bool(
+        isinstance(v, int | float | np.integer | np.floating)
+        and not isinstance(v, bool)
+        and 0 <= v <= 1
+    )
 
 
 def _value_size_ok(v: Any, p: Any) -> bool:
     if isinstance(v, str):
         return v == "auto"
     d = p["vector_size"]
-    return bool(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 1
-                and (not isinstance(d, int | np.integer) or v <= d))
+    return bool(
+        isinstance(v, int | np.integer)
+        and not isinstance(v, bool)
+        and v >= 1
+        and (not isinstance(d, int | np.integer) or v <= d)
+    )
 
 
 _CONSTRAINTS = (
     integer("vector_size", "epochs", "batch_size", "min_count"),
     integer("window", "negatives", min=0),
-    rule("window", ok=lambda v, p: v > 0 or p["negatives"] > 0,
-         message="window and negatives are both 0: there would be no pairs"),
-    rule("alpha", ok=_alpha_ok,
-         message="alpha must be 'auto' or a positive number, got {value!r}"),
-    choice("method", options=_METHODS,
-           message=f"method must be one of {_METHODS}; got {{value!r}}"),
-    choice("objective", options=_OBJECTIVES,
-           message=f"objective must be one of {_OBJECTIVES}; got {{value!r}}"),
-    rule("objective", ok=lambda v, p: (v != "cosent" or p["method"] == "adam"
-                                       or p["semantic_weight"] is not None),
-         message="objective='cosent' ranks pairs within mini-batches: it needs "
-                 "method='adam' (method is {method!r})"),
-    number("cosent_scale", low=0, high=200,
-           message="cosent_scale must be a number in (0, 200), got {value!r} (20 is usual)"),
-    integer("patience", "workers", optional=True,
-            message="{name} must be an integer >= 1 or None, got {value!r}"),
-    number("min_distance", low=0, high=1,
-           message="min_distance must be in (0, 1), got {value!r}"),
-    rule("positive_scale", "negative_scale", ok=_positive,
-         message="{name} must be a positive number, got {value!r}"),
-    number("prior_weight", low=0, low_open=False,
-           message="prior_weight must be a positive number, got {value!r}"),
-    rule("positive_penalty", "negative_penalty",
-         ok=lambda v, p: callable(v) or (isinstance(v, str) and v in _PENALTIES),
-         message="{name} must be " + ", ".join(map(repr, _PENALTIES))
-                 + " or a function; got {value!r}"),
-    choice("duplicates", options=_DUPLICATES,
-           message="duplicates must be " + ", ".join(map(repr, _DUPLICATES)) + "; got {value!r}"),
-    rule("value_transform",
-         ok=lambda v, p: v is None or callable(v) or (isinstance(v, str) and v in _TRANSFORMS),
-         message="value_transform must be None, " + ", ".join(map(repr, _TRANSFORMS))
-                 + " or a function; got {value!r}"),
-    rule("tokenizer", ok=lambda v, p: v is None or callable(v),
-         message="tokenizer must be callable (text -> list of tokens), got {value!r}"),
-    rule("semantic_weight", ok=_weight_ok,
-         message="semantic_weight must be None (values only) or a number in [0, 1] "
-                 "(1: plain word2vec on the text), got {value!r}"),
-    rule("value_size", ok=_value_size_ok,
-         message="value_size must be 'auto' or an integer in [1, vector_size] "
-                 "(vector_size is {vector_size!r}), got {value!r}"),
+    rule(
+        "window",
+        ok=lambda v, p: v > 0 or p["negatives"] > 0,
+        message="window and negatives are both 0: there would be no pairs",
+    ),
+    rule("alpha", ok=_alpha_ok, message="alpha must be 'auto' or a positive number, got {value!r}"),
+    choice(
+        "method", options=_METHODS, message=f"method must be one of {_METHODS}; got {{value!r}}"
+    ),
+    choice(
+        "objective",
+        options=_OBJECTIVES,
+        message=f"objective must be one of {_OBJECTIVES}; got {{value!r}}",
+    ),
+    rule(
+        "objective",
+        ok=lambda v, p: v != "cosent" or p["method"] == "adam" or p["semantic_weight"] is not None,
+        message="objective='cosent' ranks pairs within mini-batches: it needs "
+        "method='adam' (method is {method!r})",
+    ),
+    number(
+        "cosent_scale",
+        low=0,
+        high=200,
+        message="cosent_scale must be a number in (0, 200), got {value!r} (20 is usual)",
+    ),
+    integer(
+        "patience",
+        "workers",
+        optional=True,
+        message="{name} must be an integer >= 1 or None, got {value!r}",
+    ),
+    number("min_distance", low=0, high=1, message="min_distance must be in (0, 1), got {value!r}"),
+    rule(
+        "positive_scale",
+        "negative_scale",
+        ok=_positive,
+        message="{name} must be a positive number, got {value!r}",
+    ),
+    number(
+        "prior_weight",
+        low=0,
+        low_open=False,
+        message="prior_weight must be a positive number, got {value!r}",
+    ),
+    rule(
+        "positive_penalty",
+        "negative_penalty",
+        ok=lambda v, p: callable(v) or (isinstance(v, str) and v in _PENALTIES),
+        message="{name} must be "
+        + ", ".join(map(repr, _PENALTIES))
+        + " or a function; got {value!r}",
+    ),
+    choice(
+        "duplicates",
+        options=_DUPLICATES,
+        message="duplicates must be " + ", ".join(map(repr, _DUPLICATES)) + "; got {value!r}",
+    ),
+    rule(
+        "value_transform",
+        ok=lambda v, p: v is None or callable(v) or (isinstance(v, str) and v in _TRANSFORMS),
+        message="value_transform must be None, "
+        + ", ".join(map(repr, _TRANSFORMS))
+        + " or a function; got {value!r}",
+    ),
+    rule(
+        "tokenizer",
+        ok=lambda v, p: v is None or callable(v),
+        message="tokenizer must be callable (text -> list of tokens), got {value!r}",
+    ),
+    rule(
+        "semantic_weight",
+        ok=_weight_ok,
+        message="semantic_weight must be None (values only) or a number in [0, 1] "
+        "(1: plain word2vec on the text), got {value!r}",
+    ),
+    rule(
+        "value_size",
+        ok=_value_size_ok,
+        message="value_size must be 'auto' or an integer in [1, vector_size] "
+        "(vector_size is {vector_size!r}), got {value!r}",
+    ),
     integer("text_window", "text_negatives", "text_epochs"),
-    number("text_alpha", low=0, high=10,
-           message="text_alpha must be a positive number below 10 (0.025 is usual), "
-                   "got {value!r}"),
-    number("sample", low=0, high=1, low_open=False,
-           message="sample must be a number in [0, 1), got {value!r} (1e-3 is usual)"),
-    choice("predictor", options=_PREDICTORS,
-           message=f"predictor must be one of {_PREDICTORS}; got {{value!r}}"),
+    number(
+        "text_alpha",
+        low=0,
+        high=10,
+        message="text_alpha must be a positive number below 10 (0.025 is usual), got {value!r}",
+    ),
+    number(
+        "sample",
+        low=0,
+        high=1,
+        low_open=False,
+        message="sample must be a number in [0, 1), got {value!r} (1e-3 is usual)",
+    ),
+    choice(
+        "predictor",
+        options=_PREDICTORS,
+        message=f"predictor must be one of {_PREDICTORS}; got {{value!r}}",
+    ),
     integer("n_neighbors"),
-    number("ridge_alpha", low=0, low_open=False,
-           message="ridge_alpha must be a number >= 0, got {value!r}"),
-    integer("seed", min=0, optional=True,
-            message="seed must be an int >= 0 or None, got {value!r}"),
+    number(
+        "ridge_alpha",
+        low=0,
+        low_open=False,
+        message="ridge_alpha must be a number >= 0, got {value!r}",
+    ),
+    integer(
+        "seed", min=0, optional=True, message="seed must be an int >= 0 or None, got {value!r}"
+    ),
     callbacks_rule(),
     *CHECKPOINT_RULES,
 )
@@ -398,10 +467,19 @@ class ValueVec(Trainer):
 
     #: the ValueVec article's construction and update (see :meth:`article`)
     ARTICLE: ClassVar[dict[str, Any]] = {
-        "vector_size": 15, "window": 2, "negatives": 3, "epochs": 1000, "alpha": 0.05,
-        "method": "averaged", "objective": "mse", "min_distance": 0.25,
-        "positive_scale": 2.0, "negative_scale": 3.0, "positive_penalty": "quadratic",
-        "negative_penalty": "linear", "unique_negatives": False,
+        "vector_size": 15,
+        "window": 2,
+        "negatives": 3,
+        "epochs": 1000,
+        "alpha": 0.05,
+        "method": "averaged",
+        "objective": "mse",
+        "min_distance": 0.25,
+        "positive_scale": 2.0,
+        "negative_scale": 3.0,
+        "positive_penalty": "quadratic",
+        "negative_penalty": "linear",
+        "unique_negatives": False,
     }
 
     @classmethod
@@ -437,7 +515,8 @@ class ValueVec(Trainer):
 
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
-            "window": int(self.window), "negatives": int(self.negatives),
+            "window": int(self.window),
+            "negatives": int(self.negatives),
             "min_distance": float(self.min_distance),
             "positive_scale": float(self.positive_scale),
             "negative_scale": float(self.negative_scale),
@@ -475,28 +554,45 @@ class ValueVec(Trainer):
         """
         if client is not None:
             from wordspace.distributed import fit_valuevec
-            return fit_valuevec(self, X, text=text, value=value, client=client, word=word,
-                                progress=progress)
+
+            return fit_valuevec(
+                self, X, text=text, value=value, client=client, word=word, progress=progress
+            )
         self._validate()
         resume = self._take_resume()
         self.value_name_ = value if value is not None else _series_name(y)
         if self.semantic_weight is not None:
-            return self._fit_joint(X, y, word=word, value=value, text=text, corpus=corpus,
-                                   progress=progress, resume=resume)
+            return self._fit_joint(
+                X,
+                y,
+                word=word,
+                value=value,
+                text=text,
+                corpus=corpus,
+                progress=progress,
+                resume=resume,
+            )
         if corpus is not None:
             raise ParameterError(
                 "corpus= trains meaning and value together: set semantic_weight (a number in "
-                "[0, 1], e.g. 0.5) to use it, or drop corpus=")
+                "[0, 1], e.g. 0.5) to use it, or drop corpus="
+            )
         t0 = time.perf_counter()
         init = None
         if resume is not None:
             init = (self.main_vectors_, self.context_vectors_)
         pairs = self._build_pairs(X, y, word=word, value=value, text=text)
         self.pairs_ = pairs
-        logger.info("ValueVec: %d words, %d pairs (%.2fs)", pairs.n_words, len(pairs),
-                    time.perf_counter() - t0)
-        found = {"vocabulary": vocab_fingerprint(list(pairs.words), None),
-                 "pairs": _pairs_fingerprint(pairs)}
+        logger.info(
+            "ValueVec: %d words, %d pairs (%.2fs)",
+            pairs.n_words,
+            len(pairs),
+            time.perf_counter() - t0,
+        )
+        found = {
+            "vocabulary": vocab_fingerprint(list(pairs.words), None),
+            "pairs": _pairs_fingerprint(pairs),
+        }
         self.vocab_ = None
         if resume is not None:
             self._check_resume_data(resume, **found)
@@ -515,8 +611,9 @@ class ValueVec(Trainer):
         """True when the vectors were trained on text and values together."""
         return getattr(self, "vocab_", None) is not None
 
-    def _joint_data(self, X: Any, y: Any, *, word: str | None, value: str | None,
-                    text: str | None, corpus: Any) -> tuple[pd.DataFrame | None, Any]:
+    def _joint_data(
+        self, X: Any, y: Any, *, word: str | None, value: str | None, text: str | None, corpus: Any
+    ) -> tuple[pd.DataFrame | None, Any]:
         """The word-value table (None when ``X`` is None) and the text corpus of joint
         training: the records' ``text`` column, or ``corpus``."""
         from wordspace.text.corpus import Corpus, as_corpus
@@ -524,29 +621,46 @@ class ValueVec(Trainer):
         if isinstance(X, ValuePairs):
             raise ParameterError(
                 "joint training (semantic_weight set) builds its pairs from the words of the "
-                "text: give a word-value table or records, not ValuePairs")
+                "text: give a word-value table or records, not ValuePairs"
+            )
         tok = self.tokenizer or Tokenizer(normalize=True)
         rec_tokens = None
         wvals = None
         if text is not None:
             if word is not None:
-                raise ParameterError("give either word= (a word-value table) or text= "
-                                     "(records), not both")
+                raise ParameterError(
+                    "give either word= (a word-value table) or text= (records), not both"
+                )
             df, key, val = as_frame(X, y, text=text, value=value)
             rec_tokens = [tok(t) if isinstance(t, str) else [] for t in df[key].tolist()]
             # a record without a value still has text: it trains the meaning half only
             has = df[val].notna().to_numpy()
             if not has.all():
-                logger.info("%d of %d records have no %r: their text trains meaning only",
-                            int((~has).sum()), len(has), val)
+                logger.info(
+                    "%d of %d records have no %r: their text trains meaning only",
+                    int((~has).sum()),
+                    len(has),
+                    val,
+                )
             wvals = records_to_word_values(
-                df[key][has].tolist(), df[val][has], tokenizer=tok,
-                prior_weight=float(self.prior_weight), min_count=int(self.min_count),
-                value_transform=self.value_transform, column=val,
-                tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h])
+                df[key][has].tolist(),
+                df[val][has],
+                tokenizer=tok,
+                prior_weight=float(self.prior_weight),
+                min_count=int(self.min_count),
+                value_transform=self.value_transform,
+                column=val,
+                tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h],
+            )
         elif X is not None:
-            wvals = word_value_table(X, y, word=word, value=value, duplicates=self.duplicates,
-                                     value_transform=self.value_transform)
+            wvals = word_value_table(
+                X,
+                y,
+                word=word,
+                value=value,
+                duplicates=self.duplicates,
+                value_transform=self.value_transform,
+            )
         if corpus is not None:
             if isinstance(corpus, str | os.PathLike):
                 corp = as_corpus(corpus, normalize=self.tokenizer is None)
@@ -560,7 +674,8 @@ class ValueVec(Trainer):
             raise ParameterError(
                 "semantic_weight trains on text as well as values: fit records "
                 "(fit(df, text=..., value=...)) or pass corpus= (a path or a list of texts); "
-                "or set semantic_weight=None for values only")
+                "or set semantic_weight=None for values only"
+            )
         return wvals, corp
 
     def _set_joint_pairs(self, wvals: pd.DataFrame, vocab: Vocabulary) -> None:
@@ -570,17 +685,31 @@ class ValueVec(Trainer):
         if int(inside.sum()) < 3:
             raise ValueDataError(
                 f"only {int(inside.sum())} of the {len(wvals):,} words with values occur in "
-                f"the text at least min_count={self.min_count} times; joint training needs 3")
+                f"the text at least min_count={self.min_count} times; joint training needs 3"
+            )
         self.word_values_ = wvals
         kept = wvals[inside]
-        pairs = ValuePairs._from_table(kept["word"].tolist(), kept["value"].to_numpy(np.float64),
-                                       _as_random(self.seed), **self._pair_kwargs())
+        pairs = ValuePairs._from_table(
+            kept["word"].tolist(),
+            kept["value"].to_numpy(np.float64),
+            _as_random(self.seed),
+            **self._pair_kwargs(),
+        )
         self.pairs_ = pairs
         self.value_rows_ = np.array([vocab.key_to_index[w] for w in pairs.words], np.int64)
 
-    def _fit_joint(self, X: Any, y: Any, *, word: str | None, value: str | None,
-                   text: str | None, corpus: Any, progress: Callable[..., None] | None,
-                   resume: dict[str, Any] | None = None) -> ValueVec:
+    def _fit_joint(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        word: str | None,
+        value: str | None,
+        text: str | None,
+        corpus: Any,
+        progress: Callable[..., None] | None,
+        resume: dict[str, Any] | None = None,
+    ) -> ValueVec:
         from wordspace.text.vocab import Vocabulary
         from wordspace.train.word2vec import _init_vectors
 
@@ -588,7 +717,8 @@ class ValueVec(Trainer):
         if resume is not None and resume["position"].get("continued"):
             raise CheckpointError(
                 f"{resume['path']} was written by partial_fit: continue it with "
-                "ValueVec.resume(path).partial_fit(...) on the same data")
+                "ValueVec.resume(path).partial_fit(...) on the same data"
+            )
         wvals, corp = self._joint_data(X, y, word=word, value=value, text=text, corpus=corpus)
         assert wvals is not None  # fit always has X
         vocab = Vocabulary.build(corp, int(self.min_count))
@@ -597,26 +727,36 @@ class ValueVec(Trainer):
         if len(ids) == 0:
             raise ValueDataError(
                 f"no word of the text occurs min_count={self.min_count} times; lower min_count "
-                "or give more text")
-        found = {"vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
-                 "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
-                 "values": _values_fingerprint(wvals)}
+                "or give more text"
+            )
+        found = {
+            "vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
+            "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
+            "values": _values_fingerprint(wvals),
+        }
         if resume is not None:  # before anything of the checkpoint's model is replaced
             self._check_resume_data(resume, **found)
         self._set_joint_pairs(wvals, vocab)
         pairs = self.pairs_
         self.vocab_ = vocab
-        logger.info("ValueVec (joint): %d words in the text, %d with values, %d pairs, "
-                    "%d tokens (%.2fs)", len(vocab), pairs.n_words, len(pairs), len(ids),
-                    time.perf_counter() - t0)
+        logger.info(
+            "ValueVec (joint): %d words in the text, %d with values, %d pairs, %d tokens (%.2fs)",
+            len(vocab),
+            pairs.n_words,
+            len(pairs),
+            len(ids),
+            time.perf_counter() - t0,
+        )
         n, d = len(vocab), int(self.vector_size)
         if resume is not None:
             self._check_resume_data(resume, pairs=_pairs_fingerprint(pairs), **found)
             self._end_resume()
             self._resume_position = resume
             if self.syn0_.shape != (n, d) or self.syn1neg_.shape != (n, d):
-                raise CheckpointError(f"{resume['path']}: the checkpoint's vectors do not "
-                                      f"match its vocabulary ({n:,} words, {d} dimensions)")
+                raise CheckpointError(
+                    f"{resume['path']}: the checkpoint's vectors do not "
+                    f"match its vocabulary ({n:,} words, {d} dimensions)"
+                )
         else:
             self._set_fingerprints(pairs=_pairs_fingerprint(pairs), **found)
             self.syn0_ = _init_vectors(np.random.default_rng(self.seed), n, d)
@@ -625,9 +765,15 @@ class ValueVec(Trainer):
             self.loss_history_ = np.zeros(0, dtype=np.float64)
         return self._run_joint(ids, starts, progress, base=0)
 
-    def _run_joint(self, ids: np.ndarray, starts: np.ndarray,
-                   progress: Callable[..., None] | None, *, base: int,
-                   continued: bool = False) -> ValueVec:
+    def _run_joint(
+        self,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        progress: Callable[..., None] | None,
+        *,
+        base: int,
+        continued: bool = False,
+    ) -> ValueVec:
         t1 = time.perf_counter()
         try:
             self._train_joint(ids, starts, progress, base=base, continued=continued)
@@ -638,9 +784,15 @@ class ValueVec(Trainer):
         self._make_joint_wv()
         return self
 
-    def _train_joint(self, ids: np.ndarray, starts: np.ndarray,
-                     progress: Callable[..., None] | None, *, base: int = 0,
-                     continued: bool = False) -> None:
+    def _train_joint(
+        self,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        progress: Callable[..., None] | None,
+        *,
+        base: int = 0,
+        continued: bool = False,
+    ) -> None:
         """Train ``syn0_``/``syn1neg_`` for ``text_epochs`` passes over the text (ids), with
         ``epochs`` passes over the value pairs spread over them. ``base``: the text passes
         trained before (partial_fit): the random streams go on from there. Checkpoints at
@@ -661,21 +813,44 @@ class ValueVec(Trainer):
         keep = vocab.keep_probabilities(float(self.sample))
         keep_int = np.minimum(np.floor(keep * 2.0**32), 2.0**32 - 1).astype(np.int64)
         noise_thr, noise_alias = vocab.noise_alias(0.75)
-        codes, points, lens = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                               np.zeros(1, np.int32))
+        codes, points, lens = (
+            np.zeros((1, 1), np.uint8),
+            np.zeros((1, 1), np.int32),
+            np.zeros(1, np.int32),
+        )
         n_words = int(len(ids))
         n_sent = len(starts) - 1
         batch_words = 10000
-        bounds = np.unique(np.concatenate([
-            [0], np.searchsorted(starts, np.arange(batch_words, n_words, batch_words)),
-            [n_sent]])).astype(np.int64)
+        bounds = np.unique(
+            np.concatenate(
+                [
+                    [0],
+                    np.searchsorted(starts, np.arange(batch_words, n_words, batch_words)),
+                    [n_sent],
+                ]
+            )
+        ).astype(np.int64)
         jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
         text_epochs = int(self.text_epochs)
         denom = float(max(n_words * text_epochs - 1, 1))
         alpha0 = w * float(self.text_alpha)
-        args = (syn0, syn1neg, np.zeros((1, d), np.float32), keep_int, noise_thr, noise_alias,
-                codes, points, lens, 1, False, int(self.text_negatives), 1,
-                int(self.text_window), True)
+        args = (
+            syn0,
+            syn1neg,
+            np.zeros((1, d), np.float32),
+            keep_int,
+            noise_thr,
+            noise_alias,
+            codes,
+            points,
+            lens,
+            1,
+            False,
+            int(self.text_negatives),
+            1,
+            int(self.text_window),
+            True,
+        )
         lr_v = (1.0 - w) * self._alpha(pairs.n_words)
         self.alpha_ = lr_v
         self.objective_ = self._objective()
@@ -687,8 +862,9 @@ class ValueVec(Trainer):
         n_pairs = len(center)
         passes = int(self.epochs)
         if alpha0 > 0:  # keep pace with the text (see _JOINT_VALUE_PACE)
-            passes = max(passes, math.ceil(_JOINT_VALUE_PACE * n_words * text_epochs
-                                           / max(n_pairs, 1)))
+            passes = max(
+                passes, math.ceil(_JOINT_VALUE_PACE * n_words * text_epochs / max(n_pairs, 1))
+            )
         self.value_epochs_ = passes if lr_v > 0 else 0
         total_value = passes * n_pairs if lr_v > 0 else 0
         seed = 0 if self.seed is None else int(self.seed)
@@ -709,27 +885,44 @@ class ValueVec(Trainer):
         if resume is not None:
             pos = resume["position"]
             if int(pos["base"]) != base or int(pos["jobs"]) != len(jobs):
-                raise CheckpointError(f"{resume['path']} was made on other data: the text is "
-                                      "cut into other jobs; resume on the same corpus")
+                raise CheckpointError(
+                    f"{resume['path']} was made on other data: the text is "
+                    "cut into other jobs; resume on the same corpus"
+                )
             e0, j0, done = int(pos["epoch"]), int(pos["job"]), int(pos["done"])
             vpos, cur, spent = int(pos["vpos"]), int(pos["cur"]), float(pos["seconds"])
             vgen.bit_generator.state = pos["vgen"]
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)
                 if order.shape != (n_pairs,):
-                    raise CheckpointError(f"{resume['path']}: ckpt_value_order.npy has shape "
-                                          f"{order.shape}, not ({n_pairs},)")
+                    raise CheckpointError(
+                        f"{resume['path']}: ckpt_value_order.npy has shape "
+                        f"{order.shape}, not ({n_pairs},)"
+                    )
             history = [float(x) for x in np.asarray(self.loss_history_)[base:]]
             if len(history) != e0:
-                raise CheckpointError(f"{resume['path']}: the loss history holds "
-                                      f"{len(history)} text epochs, not {e0}")
+                raise CheckpointError(
+                    f"{resume['path']}: the loss history holds {len(history)} text epochs, not {e0}"
+                )
         ckpt = Checkpointer(self)
         t_start = time.perf_counter() - spent
 
         def run(e: int, j: int) -> None:
             s0, s1 = jobs[j]
-            train_job(ids, starts, s0, s1, *args, alpha0, alpha0, e * n_words + int(starts[s0]),
-                      denom, np.uint64(mix_seed(self.seed or 0, base + e, j)), False, False)
+            train_job(
+                ids,
+                starts,
+                s0,
+                s1,
+                *args,
+                alpha0,
+                alpha0,
+                e * n_words + int(starts[s0]),
+                denom,
+                np.uint64(mix_seed(self.seed or 0, base + e, j)),
+                False,
+                False,
+            )
 
         def keep_state() -> None:  # the state reached, as the model's
             self.loss_history_ = np.concatenate([prev, np.asarray(history, np.float64)])
@@ -738,16 +931,33 @@ class ValueVec(Trainer):
             self.train_seconds_ = time.perf_counter() - t_start
 
         def where(e: int) -> dict[str, Any]:
-            return {"epoch": min(e + 1, text_epochs), "epochs": text_epochs, "done": done,
-                    "total": n_jobs_total, "unit": "text"}
+            return {
+                "epoch": min(e + 1, text_epochs),
+                "epochs": text_epochs,
+                "done": done,
+                "total": n_jobs_total,
+                "unit": "text",
+            }
 
         def checkpoint(e: int, j: int) -> None:
             keep_state()
-            ckpt.write(self, {"base": base, "continued": continued, "epoch": e, "job": j,
-                              "jobs": len(jobs), "done": done, "vpos": vpos, "cur": cur,
-                              "vgen": vgen.bit_generator.state,
-                              "seconds": time.perf_counter() - t_start, "progress": where(e)},
-                       {"value_order": order})
+            ckpt.write(
+                self,
+                {
+                    "base": base,
+                    "continued": continued,
+                    "epoch": e,
+                    "job": j,
+                    "jobs": len(jobs),
+                    "done": done,
+                    "vpos": vpos,
+                    "cur": cur,
+                    "vgen": vgen.bit_generator.state,
+                    "seconds": time.perf_counter() - t_start,
+                    "progress": where(e),
+                },
+                {"value_order": order},
+            )
 
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
         e = e0
@@ -773,19 +983,33 @@ class ValueVec(Trainer):
                             cur = k
                         hi = min(n_pairs, off + (target - vpos))
                         lr_now = lr_v * max(1.0 - vpos / total_value, 1e-4)
-                        value_sgd(vblock, self.value_rows_, center, context, label, order, off, hi,
-                                  int(self.batch_size), lr_now, objective,
-                                  float(self.cosent_scale))
+                        value_sgd(
+                            vblock,
+                            self.value_rows_,
+                            center,
+                            context,
+                            label,
+                            order,
+                            off,
+                            hi,
+                            int(self.batch_size),
+                            lr_now,
+                            objective,
+                            float(self.cosent_scale),
+                        )
                         vpos += hi - off
                     if group.stop < len(jobs) and ckpt.due():
                         checkpoint(e, group.stop)
                 unit = _unit_rows(vblock[self.value_rows_])
                 err = float(pair_cosines_serial(unit, unit, center, context, label, sims, 64))
                 history.append(err)
-                check_finite({"the vectors": syn0, "the output weights": syn1neg},
-                             loss=err, where=f"text epoch {base + e + 1}",
-                             fix=f"lower text_alpha (now {self.text_alpha}) or alpha "
-                                 f"(now {lr_v / max(1.0 - w, 1e-12):g})")
+                check_finite(
+                    {"the vectors": syn0, "the output weights": syn1neg},
+                    loss=err,
+                    where=f"text epoch {base + e + 1}",
+                    fix=f"lower text_alpha (now {self.text_alpha}) or alpha "
+                    f"(now {lr_v / max(1.0 - w, 1e-12):g})",
+                )
                 if progress is not None:
                     progress(e + 1, total=text_epochs, loss=err, alpha=lr_v)
                 self.epoch_loss_ = err
@@ -813,44 +1037,83 @@ class ValueVec(Trainer):
         vals = np.full(len(vocab), np.nan)
         vals[self.value_rows_] = self.pairs_.values
         self.wv = WordVectors(
-            vocab.index_to_key, self.syn0_, counts=vocab.counts, extras={"values": vals},
-            meta={"trainer": "valuevec", "params": self._config(), "joint": True,
-                  "pairs": len(self.pairs_), "epochs_trained": self.epochs_trained_,
-                  **self._meta_extra()},
+            vocab.index_to_key,
+            self.syn0_,
+            counts=vocab.counts,
+            extras={"values": vals},
+            meta={
+                "trainer": "valuevec",
+                "params": self._config(),
+                "joint": True,
+                "pairs": len(self.pairs_),
+                "epochs_trained": self.epochs_trained_,
+                **self._meta_extra(),
+            },
         )
 
-    def _build_pairs(self, X: Any, y: Any = None, *, word: str | None = None,
-                  value: str | None = None, text: str | None = None) -> ValuePairs:
+    def _build_pairs(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        word: str | None = None,
+        value: str | None = None,
+        text: str | None = None,
+    ) -> ValuePairs:
         """Validate the data and build the pairs (sets ``word_values_`` and ``pairs_``)."""
         rng = _as_random(self.seed)
         if isinstance(X, ValuePairs):
             pairs = X
-            self.word_values_ = _frame({"word": pairs.words, "value": pairs.values,
-                                        "count": np.ones(pairs.n_words, dtype=np.int64)})
+            self.word_values_ = _frame(
+                {
+                    "word": pairs.words,
+                    "value": pairs.values,
+                    "count": np.ones(pairs.n_words, dtype=np.int64),
+                }
+            )
         else:
             if text is not None:
                 if word is not None:
-                    raise ParameterError("give either word= (a word-value table) or text= "
-                                         "(records), not both")
+                    raise ParameterError(
+                        "give either word= (a word-value table) or text= (records), not both"
+                    )
                 df, key, val = as_frame(X, y, text=text, value=value)
                 wvals = records_to_word_values(
-                    df[key].tolist(), df[val], tokenizer=self.tokenizer,
-                    prior_weight=float(self.prior_weight), min_count=int(self.min_count),
-                    value_transform=self.value_transform, column=val,
+                    df[key].tolist(),
+                    df[val],
+                    tokenizer=self.tokenizer,
+                    prior_weight=float(self.prior_weight),
+                    min_count=int(self.min_count),
+                    value_transform=self.value_transform,
+                    column=val,
                 )
             else:
-                wvals = word_value_table(X, y, word=word, value=value,
-                                         duplicates=self.duplicates,
-                                         value_transform=self.value_transform)
+                wvals = word_value_table(
+                    X,
+                    y,
+                    word=word,
+                    value=value,
+                    duplicates=self.duplicates,
+                    value_transform=self.value_transform,
+                )
             self.word_values_ = wvals
-            pairs = ValuePairs._from_table(wvals["word"].tolist(),
-                                           wvals["value"].to_numpy(np.float64), rng,
-                                           **self._pair_kwargs())
+            pairs = ValuePairs._from_table(
+                wvals["word"].tolist(),
+                wvals["value"].to_numpy(np.float64),
+                rng,
+                **self._pair_kwargs(),
+            )
         self.pairs_ = pairs
         return pairs
 
-    def partial_fit(self, X: Any = None, y: Any = None, *,
-                    progress: Callable[..., None] | None = None, **fit_kw: Any) -> ValueVec:
+    def partial_fit(
+        self,
+        X: Any = None,
+        y: Any = None,
+        *,
+        progress: Callable[..., None] | None = None,
+        **fit_kw: Any,
+    ) -> ValueVec:
         """Continue training the current vectors for up to ``epochs`` more passes.
 
         Values-only models: with no data, on the fitted pairs; with data (as :meth:`fit`
@@ -893,16 +1156,31 @@ class ValueVec(Trainer):
                 raise ParameterError(
                     f"partial_fit continues on the same words: the new data has {len(words):,} "
                     f"words, {len(set(words) - set(old)):,} of them new, and lacks "
-                    f"{len(set(old) - set(words)):,}; call fit() to start afresh")
+                    f"{len(set(old) - set(words)):,}; call fit() to start afresh"
+                )
             order = np.array([old[w] for w in words], dtype=np.int64)
             main, ctx = main[order], ctx[order]
-        self._fit_pairs(self.pairs_, (np.array(main, dtype=np.float32, order="C"),
-                                      np.array(ctx, dtype=np.float32, order="C")), progress)
+        self._fit_pairs(
+            self.pairs_,
+            (
+                np.array(main, dtype=np.float32, order="C"),
+                np.array(ctx, dtype=np.float32, order="C"),
+            ),
+            progress,
+        )
         return self
 
-    def _partial_fit_joint(self, X: Any, y: Any, *, progress: Callable[..., None] | None,
-                           word: str | None = None, value: str | None = None,
-                           text: str | None = None, corpus: Any = None) -> ValueVec:
+    def _partial_fit_joint(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        progress: Callable[..., None] | None,
+        word: str | None = None,
+        value: str | None = None,
+        text: str | None = None,
+        corpus: Any = None,
+    ) -> ValueVec:
         vocab = self.vocab_
         assert vocab is not None  # a joint model
         ck = getattr(self, "_resume_from", None)
@@ -913,18 +1191,21 @@ class ValueVec(Trainer):
             raise ParameterError(
                 "this model was trained on text and values together: partial_fit needs "
                 "semantic_weight (None now); set it back, e.g. to the model's "
-                f"{self.wv.meta.get('params', {}).get('semantic_weight')!r}")
+                f"{self.wv.meta.get('params', {}).get('semantic_weight')!r}"
+            )
         d = int(self.vector_size)
         if self.syn0_.shape[1] != d:
             raise ParameterError(
                 f"vector_size={d} but the model's vectors have {self.syn0_.shape[1]} "
-                "dimensions; vector_size cannot change after training")
+                "dimensions; vector_size cannot change after training"
+            )
         if X is None and corpus is None:
             raise ParameterError(
                 "a joint model continues on more text, which partial_fit needs (the text of "
                 "fit() is not kept with the model): give records (partial_fit(df, text=..., "
                 "value=...)) or corpus= (a path or a list of texts), with or without a "
-                "word-value table")
+                "word-value table"
+            )
         t0 = time.perf_counter()
         wvals, corp = self._joint_data(X, y, word=word, value=value, text=text, corpus=corpus)
         scan = corp.scan()
@@ -935,25 +1216,33 @@ class ValueVec(Trainer):
         if len(ids) == 0:
             raise ValueDataError(
                 f"none of the {n_tokens:,} words of the text is in the model's vocabulary "
-                f"({len(vocab):,} words, fixed at fit()); fit() again to train on new words")
+                f"({len(vocab):,} words, fixed at fit()); fit() again to train on new words"
+            )
         skipped = []
         if unknown_types:
-            skipped.append(f"{unknown_types:,} of the {len(scan.types):,} distinct words of "
-                           f"the text ({n_tokens - len(ids):,} of {n_tokens:,} tokens)")
+            skipped.append(
+                f"{unknown_types:,} of the {len(scan.types):,} distinct words of "
+                f"the text ({n_tokens - len(ids):,} of {n_tokens:,} tokens)"
+            )
         if wvals is not None:
             out = int((~wvals["word"].isin(vocab.key_to_index)).sum())
             if out:
                 skipped.append(f"{out:,} of the {len(wvals):,} words with values")
         if skipped:
             warnings.warn(
-                "partial_fit keeps the vocabulary of fit(): " + " and ".join(skipped)
+                "partial_fit keeps the vocabulary of fit(): "
+                + " and ".join(skipped)
                 + " are not in it and are skipped; fit() again to take new words in",
-                stacklevel=3)
+                stacklevel=3,
+            )
         base = int(self.epochs_trained_)
-        found = {"vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
-                 "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
-                 "values": (_values_fingerprint(wvals) if wvals is not None
-                            else {"size": 0, "hash": ""})}
+        found = {
+            "vocabulary": vocab_fingerprint(vocab.index_to_key, vocab.counts),
+            "corpus": {"words": int(len(ids)), "sentences": int(len(starts) - 1)},
+            "values": (
+                _values_fingerprint(wvals) if wvals is not None else {"size": 0, "hash": ""}
+            ),
+        }
         if resume is not None:
             self._check_resume_data(resume, **found)
             base = int(resume["position"]["base"])
@@ -967,13 +1256,22 @@ class ValueVec(Trainer):
             self.value_name_ = value if value is not None else _series_name(y)
         self.syn0_ = np.ascontiguousarray(self.syn0_, dtype=np.float32)
         self.syn1neg_ = np.ascontiguousarray(self.syn1neg_, dtype=np.float32)
-        logger.info("ValueVec (joint) partial_fit: %d tokens of the vocabulary, %d words with "
-                    "values, %d pairs (%.2fs)", len(ids), self.pairs_.n_words, len(self.pairs_),
-                    time.perf_counter() - t0)
+        logger.info(
+            "ValueVec (joint) partial_fit: %d tokens of the vocabulary, %d words with "
+            "values, %d pairs (%.2fs)",
+            len(ids),
+            self.pairs_.n_words,
+            len(self.pairs_),
+            time.perf_counter() - t0,
+        )
         return self._run_joint(ids, starts, progress, base=base, continued=True)
 
-    def _fit_pairs(self, pairs: ValuePairs, init: tuple[np.ndarray, np.ndarray] | None,
-                   progress: Callable[..., None] | None) -> None:
+    def _fit_pairs(
+        self,
+        pairs: ValuePairs,
+        init: tuple[np.ndarray, np.ndarray] | None,
+        progress: Callable[..., None] | None,
+    ) -> None:
         t1 = time.perf_counter()
         try:
             self._train(pairs, progress, init)
@@ -986,9 +1284,11 @@ class ValueVec(Trainer):
     def _meta_extra(self) -> dict[str, Any]:
         """The loss history, and the values' name and transform for plots ("price (log)")."""
         tr = self.value_transform
-        return {"loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
-                "value_name": getattr(self, "value_name_", None),
-                "value_transform": tr if tr is None or isinstance(tr, str) else "custom"}
+        return {
+            "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
+            "value_name": getattr(self, "value_name_", None),
+            "value_transform": tr if tr is None or isinstance(tr, str) else "custom",
+        }
 
     def _make_wv(self) -> None:
         if self.is_joint:
@@ -1001,15 +1301,25 @@ class ValueVec(Trainer):
         nrm = np.linalg.norm(final, axis=1, keepdims=True)
         final = final / np.where(nrm > 0, nrm, 1).astype(np.float32)
         self.wv = WordVectors(
-            pairs.words, final.astype(np.float32), counts=counts,
+            pairs.words,
+            final.astype(np.float32),
+            counts=counts,
             extras={"values": np.asarray(pairs.values, dtype=np.float64)},
-            meta={"trainer": "valuevec", "params": self._config(),
-                  "pairs": len(pairs), "epochs_trained": self.epochs_trained_,
-                  **self._meta_extra()},
+            meta={
+                "trainer": "valuevec",
+                "params": self._config(),
+                "pairs": len(pairs),
+                "epochs_trained": self.epochs_trained_,
+                **self._meta_extra(),
+            },
         )
 
-    def _train(self, pairs: ValuePairs, progress: Callable[..., None] | None,
-               init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def _train(
+        self,
+        pairs: ValuePairs,
+        progress: Callable[..., None] | None,
+        init: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         import numba
 
         from wordspace.kernels.valuevec import (
@@ -1029,7 +1339,8 @@ class ValueVec(Trainer):
             first = int(pos["first"])
         prev = np.asarray(self.loss_history_, np.float64)[:first]
         gen = np.random.default_rng(
-            self.seed if self.seed is None or first == 0 else [int(self.seed), first])
+            self.seed if self.seed is None or first == 0 else [int(self.seed), first]
+        )
         if pos is not None:
             gen.bit_generator.state = pos["gen"]
         if init is None:
@@ -1040,7 +1351,8 @@ class ValueVec(Trainer):
             if main.shape != (nw, d):
                 raise ParameterError(
                     f"vector_size={d} but the model's vectors have {main.shape[1]} dimensions; "
-                    "vector_size cannot change after training")
+                    "vector_size cannot change after training"
+                )
         center = np.ascontiguousarray(pairs.center, dtype=np.int32)
         context = np.ascontiguousarray(pairs.context, dtype=np.int32)
         label = np.ascontiguousarray(pairs.label, dtype=np.float32)
@@ -1073,9 +1385,14 @@ class ValueVec(Trainer):
             self.train_seconds_ = time.perf_counter() - t_start
 
         def where(epoch: int) -> dict[str, Any]:
-            return {"epoch": min(epoch + 1, epochs), "epochs": epochs,
-                    "done": epoch * n_pairs, "total": epochs * n_pairs, "unit": "pairs",
-                    "alpha": lr}
+            return {
+                "epoch": min(epoch + 1, epochs),
+                "epochs": epochs,
+                "done": epoch * n_pairs,
+                "total": epochs * n_pairs,
+                "unit": "pairs",
+                "alpha": lr,
+            }
 
         epoch = e0
         old_threads = numba.get_num_threads()
@@ -1103,11 +1420,17 @@ class ValueVec(Trainer):
                 step = 0
                 if pos is not None and resume is not None:
                     arrs = resume["arrays"]
-                    for name, a in (("adam_main", state_main), ("adam_ctx", state_ctx),
-                                    ("stamp_main", stamp_main), ("stamp_ctx", stamp_ctx)):
+                    for name, a in (
+                        ("adam_main", state_main),
+                        ("adam_ctx", state_ctx),
+                        ("stamp_main", stamp_main),
+                        ("stamp_ctx", stamp_ctx),
+                    ):
                         if name not in arrs or arrs[name].shape != a.shape:
-                            raise ParameterError(f"{resume['path']}: the checkpoint's "
-                                                 f"ckpt_{name}.npy is missing or misshapen")
+                            raise ParameterError(
+                                f"{resume['path']}: the checkpoint's "
+                                f"ckpt_{name}.npy is missing or misshapen"
+                            )
                         a[:] = arrs[name]
                     step = int(pos["step"])
                 # Shuffle blocks of consecutive centers (their pairs, in order) rather than
@@ -1122,8 +1445,21 @@ class ValueVec(Trainer):
             for epoch in range(e0, epochs):
                 self._call_callbacks("on_epoch_begin")
                 if self.method == "averaged":
-                    averaged_step(main, ctx, center, context, label, sims, lr,
-                                  c_ptr, c_order, x_ptr, x_order, new_main, new_ctx)
+                    averaged_step(
+                        main,
+                        ctx,
+                        center,
+                        context,
+                        label,
+                        sims,
+                        lr,
+                        c_ptr,
+                        c_order,
+                        x_ptr,
+                        x_order,
+                        new_main,
+                        new_ctx,
+                    )
                     main, new_main = new_main, main
                     ctx, new_ctx = new_ctx, ctx
                 else:
@@ -1138,24 +1474,60 @@ class ValueVec(Trainer):
                         order = by_center[pos]
                     if cosent:
                         step, batch_loss = adam_epoch_objective(
-                            main, ctx, center, context, label, order, int(self.batch_size),
-                            lr, b1, b2, eps, state_main, state_ctx, stamp_main, stamp_ctx,
-                            touched_main, touched_ctx, step, COSENT, float(self.cosent_scale))
+                            main,
+                            ctx,
+                            center,
+                            context,
+                            label,
+                            order,
+                            int(self.batch_size),
+                            lr,
+                            b1,
+                            b2,
+                            eps,
+                            state_main,
+                            state_ctx,
+                            stamp_main,
+                            stamp_ctx,
+                            touched_main,
+                            touched_ctx,
+                            step,
+                            COSENT,
+                            float(self.cosent_scale),
+                        )
                     else:
-                        step = adam_epoch(main, ctx, center, context, label, order,
-                                          int(self.batch_size), lr, b1, b2, eps,
-                                          state_main, state_ctx, stamp_main, stamp_ctx,
-                                          touched_main, touched_ctx, step)
+                        step = adam_epoch(
+                            main,
+                            ctx,
+                            center,
+                            context,
+                            label,
+                            order,
+                            int(self.batch_size),
+                            lr,
+                            b1,
+                            b2,
+                            eps,
+                            state_main,
+                            state_ctx,
+                            stamp_main,
+                            stamp_ctx,
+                            touched_main,
+                            touched_ctx,
+                            step,
+                        )
                 if cosent:
                     err = float(batch_loss)
                 else:
                     err = float(pair_cosines(main, ctx, center, context, label, sims, _CHUNKS))
                 history.append(err)
                 if not math.isfinite(err):
-                    check_finite({"the main vectors": main, "the context vectors": ctx},
-                                 loss=err, where=f"epoch {first + epoch + 1}",
-                                 fix=f"lower alpha (now {lr:g}; 'auto' picks "
-                                     f"{self._auto_alpha_text(nw)})")
+                    check_finite(
+                        {"the main vectors": main, "the context vectors": ctx},
+                        loss=err,
+                        where=f"epoch {first + epoch + 1}",
+                        fix=f"lower alpha (now {lr:g}; 'auto' picks {self._auto_alpha_text(nw)})",
+                    )
                 if progress is not None:
                     progress(epoch + 1, total=int(self.epochs), loss=err, alpha=lr)
                 if self.callbacks:
@@ -1170,19 +1542,36 @@ class ValueVec(Trainer):
                         bad += 1
                         if bad >= int(self.patience):
                             stopped = True
-                            logger.info("early stopping at epoch %d (error %.5f, best %.5f)",
-                                        epoch + 1, err, best)
+                            logger.info(
+                                "early stopping at epoch %d (error %.5f, best %.5f)",
+                                epoch + 1,
+                                err,
+                                best,
+                            )
                             break
                 if epoch + 1 < epochs and ckpt.due():
                     keep(False)
                     arrays: dict[str, np.ndarray] = {}
                     if self.method != "averaged":
-                        arrays = {"adam_main": state_main, "adam_ctx": state_ctx,
-                                  "stamp_main": stamp_main, "stamp_ctx": stamp_ctx}
-                    ckpt.write(self, {"first": first, "epoch": epoch + 1,
-                                      "step": int(step) if self.method != "averaged" else 0,
-                                      "best": best, "bad": bad, "gen": gen.bit_generator.state,
-                                      "progress": where(epoch + 1)}, arrays)
+                        arrays = {
+                            "adam_main": state_main,
+                            "adam_ctx": state_ctx,
+                            "stamp_main": stamp_main,
+                            "stamp_ctx": stamp_ctx,
+                        }
+                    ckpt.write(
+                        self,
+                        {
+                            "first": first,
+                            "epoch": epoch + 1,
+                            "step": int(step) if self.method != "averaged" else 0,
+                            "best": best,
+                            "bad": bad,
+                            "gen": gen.bit_generator.state,
+                            "progress": where(epoch + 1),
+                        },
+                        arrays,
+                    )
         except KeyboardInterrupt:
             keep(False)
             self._mark_progress(False, **where(epoch))
@@ -1219,15 +1608,23 @@ class ValueVec(Trainer):
         if self.is_joint:
             from wordspace.train._common import vocab_state
 
-            arrays.update(syn1neg=self.syn1neg_, value_rows=self.value_rows_,
-                          pair_values=np.asarray(p.values, np.float64))
+            arrays.update(
+                syn1neg=self.syn1neg_,
+                value_rows=self.value_rows_,
+                pair_values=np.asarray(p.values, np.float64),
+            )
             state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
         else:
             arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
         return arrays, state
 
-    def _set_state(self, wv: WordVectors, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self,
+        wv: WordVectors,
+        arrays: dict[str, np.ndarray],
+        state: dict[str, Any],
+        path: str | os.PathLike,
+    ) -> None:
         self.wv = wv
         self.value_name_ = wv.meta.get("value_name")
         joint = bool(state.get("joint", False))
@@ -1248,18 +1645,22 @@ class ValueVec(Trainer):
             pair_values = np.asarray(wv.extras["values"])
         self.loss_history_ = np.asarray(arrays["loss_history"])
         self.pairs_ = ValuePairs(
-            words=pair_words, values=pair_values,
+            words=pair_words,
+            values=pair_values,
             normalized=np.asarray(arrays["normalized_values"]),
             center=np.asarray(arrays["pair_center"]),
             context=np.asarray(arrays["pair_context"]),
-            label=np.asarray(arrays["pair_label"]), negative=np.asarray(arrays["pair_negative"]),
+            label=np.asarray(arrays["pair_label"]),
+            negative=np.asarray(arrays["pair_negative"]),
             params=dict(state.get("pair_params", {})),
         )
-        self.word_values_ = _frame({
-            "word": list(state["word_value_words"]),
-            "value": np.asarray(arrays["word_value_values"]),
-            "count": np.asarray(arrays["word_value_counts"]),
-        })
+        self.word_values_ = _frame(
+            {
+                "word": list(state["word_value_words"]),
+                "value": np.asarray(arrays["word_value_values"]),
+                "count": np.asarray(arrays["word_value_counts"]),
+            }
+        )
         self.epochs_trained_ = int(state.get("epochs_trained", len(self.loss_history_)))
         self.stopped_early_ = bool(state.get("stopped_early", False))
         self.alpha_ = float(state.get("alpha", self._alpha(len(wv))))
@@ -1297,8 +1698,12 @@ class ValueVec(Trainer):
         if not self.is_joint:
             return self.wv
         part = np.ascontiguousarray(self.wv.vectors[:, self._value_slice()])
-        return WordVectors(self.wv.index_to_key, part, counts=self.wv.counts,
-                           extras={"values": self.wv.extras["values"]})
+        return WordVectors(
+            self.wv.index_to_key,
+            part,
+            counts=self.wv.counts,
+            extras={"values": self.wv.extras["values"]},
+        )
 
     # ------------------------------------------------------------------ prediction
     def _valued(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1307,8 +1712,9 @@ class ValueVec(Trainer):
             return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
         return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
 
-    def predict_value(self, words: str | Any, *, predictor: str | None = None,
-                      n_neighbors: int | None = None) -> float | np.ndarray:
+    def predict_value(
+        self, words: str | Any, *, predictor: str | None = None, n_neighbors: int | None = None
+    ) -> float | np.ndarray:
         """Predict the value of any word with a vector, from the words that have values.
 
         ``predictor`` (default: the ``predictor`` parameter, ``"knn"``): ``"knn"`` is the
@@ -1356,17 +1762,18 @@ class ValueVec(Trainer):
             pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
             for t in np.flatnonzero(self_hit.any(axis=1)).tolist():  # valued: leave one out
                 keep = ~self_hit[t]
-                pred[t] = _ridge_predict(ref[keep], vals[keep], q[t:t + 1],
-                                         float(self.ridge_alpha))[0]
+                pred[t] = _ridge_predict(
+                    ref[keep], vals[keep], q[t : t + 1], float(self.ridge_alpha)
+                )[0]
         return float(pred[0]) if single else pred
+
 
 def _pairs_fingerprint(pairs: ValuePairs) -> dict[str, Any]:
     """Number and hash of the pairs (centers, contexts, labels)."""
     import hashlib
 
     h = hashlib.blake2b(digest_size=16)
-    for a, dt in ((pairs.center, np.int64), (pairs.context, np.int64),
-                  (pairs.label, np.float64)):
+    for a, dt in ((pairs.center, np.int64), (pairs.context, np.int64), (pairs.label, np.float64)):
         h.update(np.ascontiguousarray(np.asarray(a, dtype=dt)).tobytes())
     return {"count": len(pairs), "hash": h.hexdigest()}
 
@@ -1387,14 +1794,19 @@ def _merge_values(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     of its values and the sum of its counts; sorted by value, highest first."""
     import pandas as pd
 
-    both = pd.concat([old[["word", "value", "count"]], new[["word", "value", "count"]]],
-                     ignore_index=True)
+    both = pd.concat(
+        [old[["word", "value", "count"]], new[["word", "value", "count"]]], ignore_index=True
+    )
     counts = both["count"].to_numpy(np.float64)
     both = both.assign(weighted=both["value"].to_numpy(np.float64) * counts, weight=counts)
     sums = both.groupby("word", sort=False)[["weighted", "weight", "count"]].sum()
-    out = pd.DataFrame({"word": sums.index.tolist(),
-                        "value": (sums["weighted"] / sums["weight"]).to_numpy(np.float64),
-                        "count": sums["count"].to_numpy(np.int64)})
+    out = pd.DataFrame(
+        {
+            "word": sums.index.tolist(),
+            "value": (sums["weighted"] / sums["weight"]).to_numpy(np.float64),
+            "count": sums["count"].to_numpy(np.int64),
+        }
+    )
     out = out.sort_values("value", ascending=False, kind="stable")
     return out.reset_index(drop=True)
 

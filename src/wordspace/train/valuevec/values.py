@@ -82,8 +82,14 @@ def _column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
     return df[name]
 
 
-def as_frame(data: Any, y: Any = None, *, word: str | None = None, value: str | None = None,
-             text: str | None = None) -> tuple[pd.DataFrame, str, str]:
+def as_frame(
+    data: Any,
+    y: Any = None,
+    *,
+    word: str | None = None,
+    value: str | None = None,
+    text: str | None = None,
+) -> tuple[pd.DataFrame, str, str]:
     """Normalise the accepted inputs to ``(frame, key column, value column)``.
 
     ``data`` may be a DataFrame, a CSV/TSV/Parquet path, a ``{word: value}`` mapping, or a
@@ -128,8 +134,12 @@ def as_frame(data: Any, y: Any = None, *, word: str | None = None, value: str | 
 
 
 # --------------------------------------------------------------------------- validation
-def transform_values(values: np.ndarray, transform: str | Callable | None,
-                     labels: Sequence[Any] | None = None, column: str = "value") -> np.ndarray:
+def transform_values(
+    values: np.ndarray,
+    transform: str | Callable | None,
+    labels: Sequence[Any] | None = None,
+    column: str = "value",
+) -> np.ndarray:
     """Apply ``value_transform``: None, ``"log"`` (values > 0), ``"log1p"`` (values > -1) or a
     callable on the array. Raises :class:`ValueDataError` naming rows the transform cannot take."""
     v = np.asarray(values, dtype=np.float64)
@@ -191,10 +201,14 @@ def _transformable(v: np.ndarray, transform: Any, column: str) -> np.ndarray | N
     if bad == v.size:
         raise ValueDataError(
             f"value_transform={transform!r}: all {bad:,} values of {column!r} are {what}; "
-            "choose another transform (or none)")
+            "choose another transform (or none)"
+        )
     warnings.warn(
         f"value_transform={transform!r}: dropped {bad:,} of {v.size:,} records whose "
-        f"{column!r} is {what} (the transform is undefined there)", UserWarning, stacklevel=3)
+        f"{column!r} is {what} (the transform is undefined there)",
+        UserWarning,
+        stacklevel=3,
+    )
     return np.flatnonzero(ok)
 
 
@@ -291,8 +305,13 @@ def word_value_table(
         )
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
         agg = g.mean() if duplicates == "mean" else g.median()
-    out = pd.DataFrame({"word": agg.index.astype(str), "value": agg.to_numpy(np.float64),
-                        "count": counts.to_numpy(np.int64)})
+    out = pd.DataFrame(
+        {
+            "word": agg.index.astype(str),
+            "value": agg.to_numpy(np.float64),
+            "count": counts.to_numpy(np.int64),
+        }
+    )
     _check_spread(list(out["word"]), out["value"].to_numpy())
     return out
 
@@ -368,13 +387,24 @@ def records_to_word_values(
             f"only {keep.size} word(s) occur in at least min_count={min_count} records "
             f"(largest count {int(cnt.max())}); lower min_count or give more records"
         )
-    out = pd.DataFrame({"word": np.asarray(uniques, dtype=object)[keep].astype(str),
-                        "value": shrunk[keep], "count": cnt[keep].astype(np.int64)})
+    out = pd.DataFrame(
+        {
+            "word": np.asarray(uniques, dtype=object)[keep].astype(str),
+            "value": shrunk[keep],
+            "count": cnt[keep].astype(np.int64),
+        }
+    )
     out = out.sort_values(["value", "word"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
     _check_spread(list(out["word"]), out["value"].to_numpy())
-    logger.info("word values: %d of %d words in >= %d of %d records (global mean %.4g)",
-                len(out), nw, min_count, n, m)
+    logger.info(
+        "word values: %d of %d words in >= %d of %d records (global mean %.4g)",
+        len(out),
+        nw,
+        min_count,
+        n,
+        m,
+    )
     return out
 
 
@@ -391,8 +421,7 @@ def _penalty(kind: str | Callable, scale: float, diff: np.ndarray, name: str) ->
         return np.maximum(0.0, 1.0 - (diff * scale) ** 2)
     if kind == "linear":
         return np.maximum(0.0, 1.0 - diff * scale)
-    raise ParameterError(f"{name} must be 'arc', 'quadratic', 'linear' or a function; "
-                         f"got {kind!r}")
+    raise ParameterError(f"{name} must be 'arc', 'quadratic', 'linear' or a function; got {kind!r}")
 
 
 def _as_random(seed: int | random.Random | None) -> random.Random:
@@ -415,22 +444,26 @@ def _sample_setsize(k: int) -> int:
     return setsize
 
 
-def _build_with_python_stream(n: int, window: int, md: int, n_rand: int, with_far: bool,
-                              unique: bool, rng: random.Random):
+def _build_with_python_stream(
+    n: int, window: int, md: int, n_rand: int, with_far: bool, unique: bool, rng: random.Random
+):
     """Run the pair kernel on ``rng``'s Mersenne-Twister stream and advance ``rng`` by what
     it consumed, so later draws continue the same stream."""
     from wordspace.kernels.valuevec import build_pairs
 
     version, internal, gauss_next = rng.getstate()
-    init: Any = {"bit_generator": "MT19937",  # numpy's state dict (a TypedDict in its stubs)
-            "state": {"key": np.array(internal[:624], dtype=np.uint32), "pos": int(internal[624])}}
+    init: Any = {
+        "bit_generator": "MT19937",  # numpy's state dict (a TypedDict in its stubs)
+        "state": {"key": np.array(internal[:624], dtype=np.uint32), "pos": int(internal[624])},
+    }
     size = n * max(n_rand, 1) * 3 + 4096
     while True:
         bg = np.random.MT19937()
         bg.state = init
         buf = bg.random_raw(size).astype(np.uint32) if n_rand > 0 else np.zeros(0, np.uint32)
         center, context, negative, used = build_pairs(
-            n, window, md, n_rand, with_far, unique, _sample_setsize(n_rand), buf)
+            n, window, md, n_rand, with_far, unique, _sample_setsize(n_rand), buf
+        )
         if used >= 0:
             break
         size *= 4
@@ -470,8 +503,10 @@ class ValuePairs:
         return len(self.words)
 
     def __repr__(self) -> str:
-        return (f"ValuePairs({len(self):,} pairs over {self.n_words:,} words, "
-                f"{int(self.negative.sum()):,} negative)")
+        return (
+            f"ValuePairs({len(self):,} pairs over {self.n_words:,} words, "
+            f"{int(self.negative.sum()):,} negative)"
+        )
 
     @classmethod
     def from_values(
@@ -523,31 +558,51 @@ class ValuePairs:
             raise ParameterError(
                 f"min_distance is a fraction of the vocabulary in (0, 1), got {min_distance!r}"
             )
-        for sname, sx in (("positive_scale", positive_scale),
-                          ("negative_scale", negative_scale)):
+        for sname, sx in (("positive_scale", positive_scale), ("negative_scale", negative_scale)):
             if not (math.isfinite(float(sx)) and float(sx) > 0):
                 raise ParameterError(f"{sname} must be a positive number, got {sx!r}")
-        for pname, px in (("positive_penalty", positive_penalty),
-                          ("negative_penalty", negative_penalty)):
+        for pname, px in (
+            ("positive_penalty", positive_penalty),
+            ("negative_penalty", negative_penalty),
+        ):
             if not callable(px) and px not in _PENALTIES:
                 raise ParameterError(
-                    f"{pname} must be 'arc', 'quadratic', 'linear' or a function; got {px!r}")
+                    f"{pname} must be 'arc', 'quadratic', 'linear' or a function; got {px!r}"
+                )
         rng = _as_random(seed)
-        table = word_value_table(data, y, word=word, value=value, duplicates=duplicates,
-                                 value_transform=value_transform)
+        table = word_value_table(
+            data, y, word=word, value=value, duplicates=duplicates, value_transform=value_transform
+        )
         return cls._from_table(
-            table["word"].tolist(), table["value"].to_numpy(np.float64), rng,
-            window=int(window), negatives=int(negatives), min_distance=float(min_distance),
-            positive_scale=float(positive_scale), negative_scale=float(negative_scale),
-            positive_penalty=positive_penalty, negative_penalty=negative_penalty,
+            table["word"].tolist(),
+            table["value"].to_numpy(np.float64),
+            rng,
+            window=int(window),
+            negatives=int(negatives),
+            min_distance=float(min_distance),
+            positive_scale=float(positive_scale),
+            negative_scale=float(negative_scale),
+            positive_penalty=positive_penalty,
+            negative_penalty=negative_penalty,
             unique_negatives=bool(unique_negatives),
         )
 
     @classmethod
-    def _from_table(cls, words: list[str], values: np.ndarray, rng: random.Random, *,
-                    window: int, negatives: int, min_distance: float, positive_scale: float,
-                    negative_scale: float, positive_penalty: str | Callable,
-                    negative_penalty: str | Callable, unique_negatives: bool) -> ValuePairs:
+    def _from_table(
+        cls,
+        words: list[str],
+        values: np.ndarray,
+        rng: random.Random,
+        *,
+        window: int,
+        negatives: int,
+        min_distance: float,
+        positive_scale: float,
+        negative_scale: float,
+        positive_penalty: str | Callable,
+        negative_penalty: str | Callable,
+        unique_negatives: bool,
+    ) -> ValuePairs:
         _check_spread(words, values)
         order = np.argsort(-values, kind="stable")
         vals = values[order]
@@ -556,23 +611,34 @@ class ValuePairs:
         n = len(vals)
         md = max(1, int(n * min_distance))
         center, context, negative = _build_with_python_stream(
-            n, window, md, max(0, negatives - 1), negatives > 0, unique_negatives, rng)
+            n, window, md, max(0, negatives - 1), negatives > 0, unique_negatives, rng
+        )
         diff = np.abs(norm[center] - norm[context])
         label = np.empty(len(center), dtype=np.float64)
         pos = ~negative
         label[pos] = _penalty(positive_penalty, positive_scale, diff[pos], "positive_penalty")
-        label[negative] = _penalty(negative_penalty, negative_scale, diff[negative],
-                                   "negative_penalty")
+        label[negative] = _penalty(
+            negative_penalty, negative_scale, diff[negative], "negative_penalty"
+        )
         params = {
-            "window": window, "negatives": negatives, "min_distance": min_distance,
-            "positive_scale": positive_scale, "negative_scale": negative_scale,
+            "window": window,
+            "negatives": negatives,
+            "min_distance": min_distance,
+            "positive_scale": positive_scale,
+            "negative_scale": negative_scale,
             "positive_penalty": positive_penalty if isinstance(positive_penalty, str) else "custom",
             "negative_penalty": negative_penalty if isinstance(negative_penalty, str) else "custom",
             "unique_negatives": unique_negatives,
         }
         return cls(
-            words=[words[i] for i in order], values=vals, normalized=norm,
-            center=center, context=context, label=label, negative=negative, params=params,
+            words=[words[i] for i in order],
+            values=vals,
+            normalized=norm,
+            center=center,
+            context=context,
+            label=label,
+            negative=negative,
+            params=params,
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -581,11 +647,13 @@ class ValuePairs:
         import pandas as pd
 
         words = np.asarray(self.words, dtype=object)
-        return pd.DataFrame({
-            "center_word": words[self.center],
-            "context_word": words[self.context],
-            "label": self.label,
-            "center_value": self.normalized[self.center],
-            "context_value": self.normalized[self.context],
-            "pair_type": np.where(self.negative, "negative", "positive").astype(object),
-        })
+        return pd.DataFrame(
+            {
+                "center_word": words[self.center],
+                "context_word": words[self.context],
+                "label": self.label,
+                "center_value": self.normalized[self.center],
+                "context_value": self.normalized[self.context],
+                "pair_type": np.where(self.negative, "negative", "positive").astype(object),
+            }
+        )

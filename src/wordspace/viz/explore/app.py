@@ -33,12 +33,26 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_N = 200
 # The page loads nothing from elsewhere; the policy makes sure of it.
-_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
-_EXAMPLES = ("king", "paris", "music", "river", "doctor", "computer", "red", "happy", "wine",
-             "football", "cheap", "luxury")
+_EXAMPLES = (
+    "king",
+    "paris",
+    "music",
+    "river",
+    "doctor",
+    "computer",
+    "red",
+    "happy",
+    "wine",
+    "football",
+    "cheap",
+    "luxury",
+)
 
 
 def _num(x: Any, digits: int | None = None) -> float | None:
@@ -65,8 +79,9 @@ class _Model:
     def __init__(self, wv: WordVectors, restrict_vocab: int | None, title: str | None):
         self.wv = wv
         self.restrict_vocab = restrict_vocab
-        self.values = (np.asarray(wv.extras["values"], dtype=np.float64)
-                       if "values" in wv.extras else None)
+        self.values = (
+            np.asarray(wv.extras["values"], dtype=np.float64) if "values" in wv.extras else None
+        )
         wv.fill_norms()  # once, before requests arrive from several threads
         from wordspace.vectors._display import model_name as _model_name
 
@@ -111,8 +126,7 @@ class _Model:
 
         # words the model knows well: the curated ones where a general-purpose model has
         # them; a value model's words spread over its values (not "king" for prices)
-        examples = ([] if self.values is not None
-                    else [w for w in _EXAMPLES if w in wv.key_to_index])
+        examples = [] if self.values is not None else [w for w in _EXAMPLES if w in wv.key_to_index]
         if len(examples) < 4:
             examples = example_words(wv, 12)
         value_name = None
@@ -140,8 +154,9 @@ class _Model:
 
     def analogy(self, a: str, b: str, c: str, n: int) -> dict[str, Any]:
         a, b, c = self.word(a, "a"), self.word(b, "b"), self.word(c, "c")
-        res = self.wv.most_similar(positive=[a, c], negative=[b], topn=n,
-                                   restrict_vocab=self.restrict_vocab)
+        res = self.wv.most_similar(
+            positive=[a, c], negative=[b], topn=n, restrict_vocab=self.restrict_vocab
+        )
         return {"a": a, "b": b, "c": c, "results": [self.row(k, s, "score") for k, s in res]}
 
     def similarity(self, w1: str, w2: str) -> dict[str, Any]:
@@ -193,8 +208,13 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
     if restrict_vocab is not None and int(restrict_vocab) <= 0:
         raise ParameterError(f"restrict_vocab must be positive, got {restrict_vocab}")
     model = _Model(wv, restrict_vocab, title)
-    app = FastAPI(title="wordspace explorer", docs_url=None, redoc_url=None, openapi_url=None,
-                  default_response_class=JSONResponse)
+    app = FastAPI(
+        title="wordspace explorer",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        default_response_class=JSONResponse,
+    )
     app.state.model = model
 
     @app.exception_handler(OutOfVocabularyError)
@@ -242,8 +262,12 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
         return model.neighbors(word, n)
 
     @app.get("/api/analogy")
-    def analogy(a: str = Query(..., max_length=200), b: str = Query(..., max_length=200),
-                c: str = Query(..., max_length=200), n: int = N):
+    def analogy(
+        a: str = Query(..., max_length=200),
+        b: str = Query(..., max_length=200),
+        c: str = Query(..., max_length=200),
+        n: int = N,
+    ):
         return model.analogy(a, b, c, n)
 
     @app.get("/api/similarity")
@@ -251,8 +275,9 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
         return model.similarity(w1, w2)
 
     @app.get("/api/map")
-    def neighbourhood_map(word: str = Query(..., max_length=200),
-                          n: int = Query(40, ge=2, le=MAX_N)):
+    def neighbourhood_map(
+        word: str = Query(..., max_length=200), n: int = Query(40, ge=2, le=MAX_N)
+    ):
         return model.map(word, n)
 
     @app.get("/api/{rest:path}", include_in_schema=False)

@@ -7,5 +7,12 @@ from wordspace.compat.gensim.models.fasttext import FastText, FastTextKeyedVecto
 from wordspace.compat.gensim.models.keyedvectors import KeyedVectors
 from wordspace.compat.gensim.models.word2vec import LineSentence, PathLineSentences, Word2Vec
 
-__all__ = ["Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "LineSentence",
-           "PathLineSentences", "CallbackAny2Vec"]
+__all__ = [
+    "Word2Vec",
+    "KeyedVectors",
+    "FastText",
+    "FastTextKeyedVectors",
+    "LineSentence",
+    "PathLineSentences",
+    "CallbackAny2Vec",
+]

@@ -38,9 +38,19 @@ _DATA = ("sentences", "corpus_file")
 
 
 #: gensim's internal steps of build_vocab()/train(), which wordspace does inside them
-_INTERNAL = ("add_null_word", "create_binary_tree", "init_weights", "make_cum_table",
-             "prepare_vocab", "prepare_weights", "reset_from", "scan_vocab", "seeded_vector",
-             "update_weights", "load_binary_data")
+_INTERNAL = (
+    "add_null_word",
+    "create_binary_tree",
+    "init_weights",
+    "make_cum_table",
+    "prepare_vocab",
+    "prepare_weights",
+    "reset_from",
+    "scan_vocab",
+    "seeded_vector",
+    "update_weights",
+    "load_binary_data",
+)
 
 
 def _unsupported(name: str) -> Callable[..., Any]:
@@ -49,7 +59,8 @@ def _unsupported(name: str) -> Callable[..., Any]:
             f"{name}() is one of gensim's internal vocabulary/weight steps; wordspace does "
             "them inside build_vocab() and train() (vocabulary, Huffman tree and noise table "
             "are built from the counts there): call build_vocab(corpus) or "
-            "build_vocab(corpus, update=True) instead")
+            "build_vocab(corpus, update=True) instead"
+        )
 
     method.__name__ = name
     return method
@@ -75,8 +86,9 @@ class GensimTrainer(_TrainerBase):
             return _unsupported(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO,
-                            **event: Any) -> None:
+    def add_lifecycle_event(
+        self, event_name: str, log_level: int = logging.INFO, **event: Any
+    ) -> None:
         """Record an event in ``lifecycle_events`` (gensim's ``SaveLoad`` bookkeeping)."""
         event = {**event, "event": event_name}
         self.__dict__.setdefault("lifecycle_events", []).append(event)
@@ -124,59 +136,85 @@ class GensimTrainer(_TrainerBase):
         if self.null_word not in (0, 1, False, True):
             raise ParameterError(f"null_word must be 0 or 1, got {self.null_word!r}")
         if self.null_word:
-            warnings.warn("null_word=1 is ignored: it adds a '\\0' padding key used only by "
-                          "gensim's Doc2Vec dm_concat mode", CompatWarning, stacklevel=3)
+            warnings.warn(
+                "null_word=1 is ignored: it adds a '\\0' padding key used only by "
+                "gensim's Doc2Vec dm_concat mode",
+                CompatWarning,
+                stacklevel=3,
+            )
         if self.hashfxn is not hash:
-            warnings.warn("hashfxn is ignored: initial vectors come from numpy's generator "
-                          "seeded with seed (results are reproducible with workers=1)",
-                          CompatWarning, stacklevel=3)
+            warnings.warn(
+                "hashfxn is ignored: initial vectors come from numpy's generator "
+                "seeded with seed (results are reproducible with workers=1)",
+                CompatWarning,
+                stacklevel=3,
+            )
         if self.max_vocab_size is not None:
-            warnings.warn(f"max_vocab_size={self.max_vocab_size} caps the final vocabulary "
-                          "(the most frequent words; counts stay exact) instead of pruning "
-                          "rare words while counting as gensim does", CompatWarning,
-                          stacklevel=3)
+            warnings.warn(
+                f"max_vocab_size={self.max_vocab_size} caps the final vocabulary "
+                "(the most frequent words; counts stay exact) instead of pruning "
+                "rare words while counting as gensim does",
+                CompatWarning,
+                stacklevel=3,
+            )
         if self.sorted_vocab in (0, False):
-            warnings.warn("sorted_vocab=0 is ignored: the vocabulary is always sorted by "
-                          "descending frequency", CompatWarning, stacklevel=3)
+            warnings.warn(
+                "sorted_vocab=0 is ignored: the vocabulary is always sorted by "
+                "descending frequency",
+                CompatWarning,
+                stacklevel=3,
+            )
         self._validate()
         if sentences is not None or corpus_file is not None:
             self._check_corpus_sanity(sentences, corpus_file)
             self._cached_corpus = (None, None)  # the scan of build_vocab serves train
             try:
-                self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file,
-                                 trim_rule=self.trim_rule)
-                self.train(corpus_iterable=sentences, corpus_file=corpus_file,
-                           total_examples=self.corpus_count,
-                           total_words=self.corpus_total_words, epochs=self.epochs,
-                           start_alpha=self.alpha, end_alpha=self.min_alpha,
-                           compute_loss=self.compute_loss, callbacks=self.callbacks)
+                self.build_vocab(
+                    corpus_iterable=sentences, corpus_file=corpus_file, trim_rule=self.trim_rule
+                )
+                self.train(
+                    corpus_iterable=sentences,
+                    corpus_file=corpus_file,
+                    total_examples=self.corpus_count,
+                    total_words=self.corpus_total_words,
+                    epochs=self.epochs,
+                    start_alpha=self.alpha,
+                    end_alpha=self.min_alpha,
+                    compute_loss=self.compute_loss,
+                    callbacks=self.callbacks,
+                )
             finally:
                 self._cached_corpus = None
         elif self.trim_rule is not None:
-            logger.warning("The rule, if given, is only used to prune vocabulary during "
-                           "build_vocab() and is not stored as part of the model.")
+            logger.warning(
+                "The rule, if given, is only used to prune vocabulary during "
+                "build_vocab() and is not stored as part of the model."
+            )
 
     # ------------------------------------------------------------------ corpus
     @staticmethod
-    def _check_corpus_sanity(corpus_iterable: Any = None, corpus_file: Any = None,
-                             passes: int = 1) -> None:
+    def _check_corpus_sanity(
+        corpus_iterable: Any = None, corpus_file: Any = None, passes: int = 1
+    ) -> None:
         if corpus_iterable is None and corpus_file is None:
             raise ParameterError("give either corpus_iterable (sentences) or corpus_file")
         if corpus_iterable is not None and corpus_file is not None:
-            raise ParameterError("give either corpus_iterable (sentences) or corpus_file, "
-                                 "not both")
+            raise ParameterError("give either corpus_iterable (sentences) or corpus_file, not both")
         if corpus_file is not None and not isinstance(corpus_file, str | os.PathLike):
-            raise ParameterError(f"corpus_file must be a path (str), got "
-                                 f"{type(corpus_file).__name__}")
+            raise ParameterError(
+                f"corpus_file must be a path (str), got {type(corpus_file).__name__}"
+            )
         if corpus_iterable is not None:
             if isinstance(corpus_iterable, str | bytes):
                 raise ParameterError(
                     "sentences must be an iterable of token lists, not a string; for a file "
-                    "use corpus_file=path (or LineSentence(path))")
+                    "use corpus_file=path (or LineSentence(path))"
+                )
             if iter(corpus_iterable) is corpus_iterable and passes > 1:
                 raise CorpusError(
                     "The argument sentences is a one-shot iterator (a generator); training "
-                    "reads it several times: pass a list, or an object whose __iter__ restarts")
+                    "reads it several times: pass a list, or an object whose __iter__ restarts"
+                )
 
     def _corpus(self, corpus_iterable: Any, corpus_file: Any) -> Corpus:
         source = corpus_file if corpus_file is not None else corpus_iterable
@@ -197,8 +235,9 @@ class GensimTrainer(_TrainerBase):
         return Corpus(source, lowercase=self.lowercase, max_sentence_length=int(max_len))
 
     # ------------------------------------------------------------------ vocabulary
-    def _vocab_from_counts(self, words: list[str], counts: np.ndarray, trim_rule: Any,
-                           source: str) -> Vocabulary:
+    def _vocab_from_counts(
+        self, words: list[str], counts: np.ndarray, trim_rule: Any, source: str
+    ) -> Vocabulary:
         min_count = int(self.min_count)
         if trim_rule is not None:
             keep_words, keep_counts = [], []
@@ -210,21 +249,36 @@ class GensimTrainer(_TrainerBase):
             if not keep_words:
                 raise CorpusError(f"{source}: trim_rule and min_count={min_count} left no words")
             total = int(np.sum(counts))
-            vocab = Vocabulary.from_counts(keep_words, keep_counts, min_count=1,
-                                           max_vocab_size=self.max_vocab_size,
-                                           max_final_vocab=self.max_final_vocab, source=source)
+            vocab = Vocabulary.from_counts(
+                keep_words,
+                keep_counts,
+                min_count=1,
+                max_vocab_size=self.max_vocab_size,
+                max_final_vocab=self.max_final_vocab,
+                source=source,
+            )
             vocab.total_words = total
             vocab.min_count = max(vocab.min_count, min_count)
             return vocab
-        return Vocabulary.from_counts(words, counts, min_count=min_count,
-                                      max_vocab_size=self.max_vocab_size,
-                                      max_final_vocab=self.max_final_vocab, source=source)
+        return Vocabulary.from_counts(
+            words,
+            counts,
+            min_count=min_count,
+            max_vocab_size=self.max_vocab_size,
+            max_final_vocab=self.max_final_vocab,
+            source=source,
+        )
 
-    def build_vocab(self, corpus_iterable: Iterable[list[str]] | None = None,
-                    corpus_file: str | os.PathLike | None = None, update: bool = False,
-                    progress_per: int = 10000, keep_raw_vocab: bool = False,
-                    trim_rule: Callable[[str, int, int], int] | None = None,
-                    **kwargs: Any) -> None:
+    def build_vocab(
+        self,
+        corpus_iterable: Iterable[list[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        update: bool = False,
+        progress_per: int = 10000,
+        keep_raw_vocab: bool = False,
+        trim_rule: Callable[[str, int, int], int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Count the corpus's words and build the vocabulary (and fresh vectors); with
         ``update=True`` add the new words to a trained model's vocabulary instead."""
         self._validate()
@@ -233,15 +287,20 @@ class GensimTrainer(_TrainerBase):
         sc = corpus.scan()
         self.corpus_count = int(len(sc.sentence_starts) - 1)
         self.corpus_total_words = int(sc.total_words)
-        self.raw_vocab = (dict(zip(sc.types, sc.counts.tolist(), strict=True))
-                          if keep_raw_vocab else None)
+        self.raw_vocab = (
+            dict(zip(sc.types, sc.counts.tolist(), strict=True)) if keep_raw_vocab else None
+        )
         vocab = self._vocab_from_counts(list(sc.types), sc.counts, trim_rule, corpus.name)
         self._install_vocab(vocab, update, corpus.tokenizer)
 
-    def build_vocab_from_freq(self, word_freq: Mapping[str, int], keep_raw_vocab: bool = False,
-                              corpus_count: int | None = None,
-                              trim_rule: Callable[[str, int, int], int] | None = None,
-                              update: bool = False) -> None:
+    def build_vocab_from_freq(
+        self,
+        word_freq: Mapping[str, int],
+        keep_raw_vocab: bool = False,
+        corpus_count: int | None = None,
+        trim_rule: Callable[[str, int, int], int] | None = None,
+        update: bool = False,
+    ) -> None:
         """Build the vocabulary from a ``{word: count}`` mapping instead of a corpus."""
         from wordspace.text.tokenizer import Tokenizer
 
@@ -249,8 +308,7 @@ class GensimTrainer(_TrainerBase):
         if not isinstance(word_freq, Mapping) or not word_freq:
             raise ParameterError("word_freq must be a non-empty {word: count} mapping")
         words = list(word_freq)
-        counts = np.fromiter((int(word_freq[w]) for w in words), dtype=np.int64,
-                             count=len(words))
+        counts = np.fromiter((int(word_freq[w]) for w in words), dtype=np.int64, count=len(words))
         self.corpus_count = int(corpus_count) if corpus_count else 0
         self.corpus_total_words = int(counts.sum())
         self.raw_vocab = dict(word_freq) if keep_raw_vocab else None
@@ -263,7 +321,8 @@ class GensimTrainer(_TrainerBase):
                 raise ParameterError(
                     "You cannot do an online vocabulary-update of a model which has no prior "
                     "vocabulary. First build the vocabulary of your model with a corpus before "
-                    "doing an online update.")
+                    "doing an online update."
+                )
             self._extend_weights(self.vocab_.extended(vocab))
         else:
             self._init_weights(vocab)
@@ -276,13 +335,22 @@ class GensimTrainer(_TrainerBase):
         """Input weights exist right after build_vocab (gensim's ``model.wv`` does)."""
 
     # ------------------------------------------------------------------ training
-    def train(self, corpus_iterable: Iterable[list[str]] | None = None,
-              corpus_file: str | os.PathLike | None = None, total_examples: int | None = None,
-              total_words: int | None = None, epochs: int | None = None,
-              start_alpha: float | None = None, end_alpha: float | None = None,
-              word_count: int = 0, queue_factor: int = 2, report_delay: float = 1.0,
-              compute_loss: bool = False, callbacks: Iterable[Any] = (),
-              **kwargs: Any) -> tuple[int, int]:
+    def train(
+        self,
+        corpus_iterable: Iterable[list[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        total_examples: int | None = None,
+        total_words: int | None = None,
+        epochs: int | None = None,
+        start_alpha: float | None = None,
+        end_alpha: float | None = None,
+        word_count: int = 0,
+        queue_factor: int = 2,
+        report_delay: float = 1.0,
+        compute_loss: bool = False,
+        callbacks: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> tuple[int, int]:
         """Train ``epochs`` passes over the corpus, the learning rate decaying linearly from
         ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default ``min_alpha``).
 
@@ -292,18 +360,22 @@ class GensimTrainer(_TrainerBase):
         ``report_delay`` steer gensim's job queue and logging and have no effect here.
         """
         if not self.is_fitted:
-            raise ParameterError("you must first build vocabulary before training the model "
-                                 "(call build_vocab(sentences) first)")
+            raise ParameterError(
+                "you must first build vocabulary before training the model "
+                "(call build_vocab(sentences) first)"
+            )
         self._check_corpus_sanity(corpus_iterable, corpus_file)
         if epochs is None or (isinstance(epochs, int) and epochs <= 0):
-            raise ParameterError("You must specify an explicit epochs count. The usual value "
-                                 "is epochs=model.epochs.")
+            raise ParameterError(
+                "You must specify an explicit epochs count. The usual value is epochs=model.epochs."
+            )
         if corpus_iterable is not None and total_examples is None and total_words is None:
             raise ParameterError(
                 "You must specify either total_examples or total_words, for proper "
                 "learning-rate and progress calculations. If you've just built the vocabulary "
                 "using the same corpus, using the count cached in the model is sufficient: "
-                "total_examples=model.corpus_count.")
+                "total_examples=model.corpus_count."
+            )
         self.alpha = start_alpha or self.alpha
         self.min_alpha = end_alpha or self.min_alpha
         self.epochs = epochs
@@ -317,9 +389,12 @@ class GensimTrainer(_TrainerBase):
             ids, starts = corpus.to_ids(self.vocab_)
             raw = int(corpus.scan().total_words)
             if len(ids) == 0:
-                warnings.warn(f"{corpus.name} has no words of the vocabulary: nothing was "
-                              "trained (add them with build_vocab(..., update=True))",
-                              CompatWarning, stacklevel=2)
+                warnings.warn(
+                    f"{corpus.name} has no words of the vocabulary: nothing was "
+                    "trained (add them with build_vocab(..., update=True))",
+                    CompatWarning,
+                    stacklevel=2,
+                )
                 return 0, raw * int(epochs)
             self.tokenizer_ = corpus.tokenizer
             n_stats = len(self.epoch_stats_)
@@ -356,20 +431,23 @@ class GensimTrainer(_TrainerBase):
         self.wv = as_keyed_vectors(self.wv)
 
     # ------------------------------------------------------------------ other gensim methods
-    def predict_output_word(self, context_words_list: Iterable[str],
-                            topn: int = 10) -> list[tuple[str, float]] | None:
+    def predict_output_word(
+        self, context_words_list: Iterable[str], topn: int = 10
+    ) -> list[tuple[str, float]] | None:
         """The ``topn`` most probable centre words given context words (negative sampling
         output layer, as gensim); None when no context word is known."""
         if not self.negative:
             raise UnsupportedError(
                 "We have currently only implemented predict_output_word for the negative "
                 "sampling scheme, so you need to have run word2vec with negative > 0 for "
-                "this to work.")
+                "this to work."
+            )
         self._check_fitted("predict_output_word()")
         idx = [self.wv.get_index(w) for w in context_words_list if w in self.wv.key_to_index]
         if not idx:
-            logger.warning("All the input context words are out-of-vocabulary for the "
-                           "current model.")
+            logger.warning(
+                "All the input context words are out-of-vocabulary for the current model."
+            )
             return None
         l1 = np.sum(self.wv.vectors[idx], axis=0, dtype=np.float64)
         if self.cbow_mean:
@@ -381,11 +459,14 @@ class GensimTrainer(_TrainerBase):
         return [(self.wv.index_to_key[i], float(prob[i])) for i in top]
 
     def score(self, *args: Any, **kwargs: Any):
-        raise UnsupportedError("score() (log-probability of sentences under hierarchical "
-                               "softmax, Taddy 2015) is not implemented in wordspace")
+        raise UnsupportedError(
+            "score() (log-probability of sentences under hierarchical "
+            "softmax, Taddy 2015) is not implemented in wordspace"
+        )
 
-    def estimate_memory(self, vocab_size: int | None = None,
-                        report: dict | None = None) -> dict[str, int]:
+    def estimate_memory(
+        self, vocab_size: int | None = None, report: dict | None = None
+    ) -> dict[str, int]:
         """Rough memory use in bytes (gensim's estimate for the same parts)."""
         vocab_size = vocab_size or (len(self.vocab_) if self.is_fitted else 0)
         report = dict(report or {})
@@ -406,22 +487,35 @@ class GensimTrainer(_TrainerBase):
 
     def __str__(self) -> str:
         n = len(self.wv.index_to_key) if self.wv is not None else 0
-        return (f"{type(self).__name__}<vocab={n}, vector_size={self.vector_size}, "
-                f"alpha={self.alpha}>")
+        return (
+            f"{type(self).__name__}<vocab={n}, vector_size={self.vector_size}, alpha={self.alpha}>"
+        )
 
     # ------------------------------------------------------------------ persistence
-    def save(self, fname_or_handle: str | os.PathLike, *args: Any,  # type: ignore[override]  # gensim's signature
-             layout: str | None = None, **kwargs: Any) -> None:
+    def save(  # type: ignore[override]  # gensim's signature
+        self,
+        fname_or_handle: str | os.PathLike,
+        *args: Any,
+        layout: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Save the whole model in wordspace's native format (no pickle); :meth:`load`
         restores it and training can continue. gensim's pickling options have no effect."""
         if not isinstance(fname_or_handle, str | os.PathLike):
-            raise UnsupportedError("save() needs a path: the native format is a zip or folder "
-                                   "written atomically, not a stream into an open handle")
+            raise UnsupportedError(
+                "save() needs a path: the native format is a zip or folder "
+                "written atomically, not a stream into an open handle"
+            )
         super().save(fname_or_handle, layout=layout)
 
     @classmethod
-    def load(cls, fname: str | os.PathLike, *args: Any, mmap: Any = None,  # type: ignore[override]  # gensim's signature
-             **kwargs: Any):
+    def load(  # type: ignore[override]  # gensim's signature
+        cls,
+        fname: str | os.PathLike,
+        *args: Any,
+        mmap: Any = None,
+        **kwargs: Any,
+    ):
         """Load a model written by :meth:`save` (``mmap`` accepted for gensim's signature)."""
         refuse_pickle(fname, f"{cls.__name__} model")
         model = super().load(fname, mmap=mmap in ("r", True))
@@ -430,8 +524,9 @@ class GensimTrainer(_TrainerBase):
         model.effective_min_count = model.vocab_.min_count
         return model
 
-    def _set_state(self, wv: Any, arrays: dict[str, np.ndarray], state: dict[str, Any],
-                   path: str | os.PathLike) -> None:
+    def _set_state(
+        self, wv: Any, arrays: dict[str, np.ndarray], state: dict[str, Any], path: str | os.PathLike
+    ) -> None:
         super()._set_state(wv, arrays, state, path)
         self.running_training_loss = float(sum(state.get("loss_history", [])[-1:]) or 0.0)
         if not math.isfinite(self.running_training_loss):

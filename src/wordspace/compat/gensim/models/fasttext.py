@@ -23,8 +23,13 @@ from wordspace.train.fasttext import FastText as _FastText
 from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
 
-__all__ = ["FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
-           "save_facebook_model"]
+__all__ = [
+    "FastText",
+    "FastTextKeyedVectors",
+    "load_facebook_model",
+    "load_facebook_vectors",
+    "save_facebook_model",
+]
 
 
 class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # gensim's most_similar signature
@@ -32,17 +37,34 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # 
     ``most_similar``, ``similarity`` ... also answer for words outside the vocabulary (the mean
     of their character n-gram vectors); ``word in wv`` is True for any word with n-grams."""
 
-    def __init__(self, vector_size: int, min_n: int, max_n: int, bucket: int, count: int = 0,
-                 dtype: Any = REAL):
+    def __init__(
+        self,
+        vector_size: int,
+        min_n: int,
+        max_n: int,
+        bucket: int,
+        count: int = 0,
+        dtype: Any = REAL,
+    ):
         if not is_int(vector_size) or vector_size < 1:
             raise ParameterError(f"vector_size must be a positive integer, got {vector_size!r}")
         if np.dtype(dtype) != np.float32:
-            warnings.warn(f"dtype={np.dtype(dtype)} is ignored: wordspace keeps vectors as "
-                          "float32", CompatWarning, stacklevel=2)
+            warnings.warn(
+                f"dtype={np.dtype(dtype)} is ignored: wordspace keeps vectors as float32",
+                CompatWarning,
+                stacklevel=2,
+            )
         d = int(vector_size)
-        SubwordVectors.__init__(self, [], np.zeros((0, d), np.float32),
-                                np.zeros((int(bucket), d), np.float32), minn=min_n, maxn=max_n,
-                                bucket=bucket, writeable=True)
+        SubwordVectors.__init__(
+            self,
+            [],
+            np.zeros((0, d), np.float32),
+            np.zeros((int(bucket), d), np.float32),
+            minn=min_n,
+            maxn=max_n,
+            bucket=bucket,
+            writeable=True,
+        )
 
     @property
     def min_n(self) -> int:
@@ -61,15 +83,19 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # 
         to adjust."""
 
     def init_post_load(self, fb_vectors: Any) -> None:
-        raise UnsupportedError("init_post_load() is gensim's internal step of reading a "
-                               "Facebook .bin; use load_facebook_vectors(path)")
+        raise UnsupportedError(
+            "init_post_load() is gensim's internal step of reading a "
+            "Facebook .bin; use load_facebook_vectors(path)"
+        )
 
     def recalc_char_ngram_buckets(self) -> None:
         """n-gram rows are computed from the words on demand; nothing to recalculate."""
 
     def __repr__(self) -> str:
-        return (f"FastTextKeyedVectors({len(self):,} keys x {self.vector_size} dims, "
-                f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)")
+        return (
+            f"FastTextKeyedVectors({len(self):,} keys x {self.vector_size} dims, "
+            f"n-grams {self.minn}-{self.maxn} in {self.bucket:,} buckets)"
+        )
 
 
 class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save/load signatures
@@ -150,9 +176,11 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
         self.max_sentence_length = max_sentence_length
         self.wi_ = None  # type: ignore[assignment]  # allocated once the vocabulary is built
         if word_ngrams != 1:
-            raise UnsupportedError(f"word_ngrams={word_ngrams!r} is not supported: only 1 (as "
-                                   "in gensim, which ignores other values for unsupervised "
-                                   "training)")
+            raise UnsupportedError(
+                f"word_ngrams={word_ngrams!r} is not supported: only 1 (as "
+                "in gensim, which ignores other values for unsupervised "
+                "training)"
+            )
         self._init_gensim(sentences, corpus_file)
 
     # wordspace's trainer reads minn/maxn; gensim calls them min_n/max_n
@@ -173,11 +201,13 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
             self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
 
     @classmethod
-    def load_fasttext_format(cls, model_file: str | os.PathLike,
-                             encoding: str = "utf8") -> FastText:
+    def load_fasttext_format(
+        cls, model_file: str | os.PathLike, encoding: str = "utf8"
+    ) -> FastText:
         """Deprecated in gensim 4 too: :func:`load_facebook_model`."""
-        warnings.warn("use load_facebook_model (as gensim 4 says)", DeprecationWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "use load_facebook_model (as gensim 4 says)", DeprecationWarning, stacklevel=2
+        )
         return load_facebook_model(model_file, encoding=encoding)
 
     def save_facebook_model(self, path: str | os.PathLike) -> None:
@@ -187,10 +217,20 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
 
 def _adopt(model: _FastText) -> FastText:
     """A gensim-style FastText holding a wordspace FastText's state."""
-    out = FastText(vector_size=model.vector_size, window=model.window,
-                   min_count=model.min_count, sg=model.sg, hs=model.hs,
-                   negative=model.negative, sample=model.sample, epochs=model.epochs,
-                   min_n=model.minn, max_n=model.maxn, bucket=model.bucket, seed=model.seed)
+    out = FastText(
+        vector_size=model.vector_size,
+        window=model.window,
+        min_count=model.min_count,
+        sg=model.sg,
+        hs=model.hs,
+        negative=model.negative,
+        sample=model.sample,
+        epochs=model.epochs,
+        min_n=model.minn,
+        max_n=model.maxn,
+        bucket=model.bucket,
+        seed=model.seed,
+    )
     for k, v in vars(model).items():
         if k.endswith("_") or k in ("_subwords", "_trained_ngrams"):
             setattr(out, k, v)
@@ -206,8 +246,7 @@ def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> Fas
     return _adopt(_load(path))
 
 
-def load_facebook_vectors(path: str | os.PathLike,
-                          encoding: str = "utf-8") -> FastTextKeyedVectors:
+def load_facebook_vectors(path: str | os.PathLike, encoding: str = "utf-8") -> FastTextKeyedVectors:
     """The :class:`FastTextKeyedVectors` of an official fastText ``.bin``."""
     from wordspace.io.fasttext_bin import load_facebook_vectors as _load
 
@@ -215,19 +254,24 @@ def load_facebook_vectors(path: str | os.PathLike,
     return FastTextKeyedVectors._from_vectors(_load(path))
 
 
-def save_facebook_model(model: Any, path: str | os.PathLike, encoding: str = "utf-8",
-                        lr_update_rate: int = 100, word_ngrams: int = 1) -> None:
+def save_facebook_model(
+    model: Any,
+    path: str | os.PathLike,
+    encoding: str = "utf-8",
+    lr_update_rate: int = 100,
+    word_ngrams: int = 1,
+) -> None:
     """Write a model (or its subword vectors) as an official fastText ``.bin``."""
     from wordspace.io.fasttext_bin import save_facebook_model as _save
 
     _utf8(encoding)
     if word_ngrams != 1:
-        raise UnsupportedError("word_ngrams must be 1 (unsupervised models have no word "
-                               "n-grams)")
+        raise UnsupportedError("word_ngrams must be 1 (unsupervised models have no word n-grams)")
     _save(model, path)
 
 
 def _utf8(encoding: str) -> None:
     if encoding.replace("-", "").lower() != "utf8":
-        raise UnsupportedError(f"encoding={encoding!r} is not supported: fastText .bin words "
-                               "are UTF-8")
+        raise UnsupportedError(
+            f"encoding={encoding!r} is not supported: fastText .bin words are UTF-8"
+        )

@@ -39,17 +39,17 @@ REAL = np.float32
 
 _REMOVED = {
     "vocab": "The vocab attribute was removed from KeyedVector in Gensim 4.0.0. Use "
-             "KeyedVector's .key_to_index dict, .index_to_key list, and methods "
-             ".get_vecattr(key, attr) and .set_vecattr(key, attr, new_val) instead.",
+    "KeyedVector's .key_to_index dict, .index_to_key list, and methods "
+    ".get_vecattr(key, attr) and .set_vecattr(key, attr, new_val) instead.",
     "index2word": "The index2word attribute has been replaced by index_to_key since Gensim "
-                  "4.0.0. See https://github.com/RaRe-Technologies/gensim/wiki/Migrating-from-"
-                  "Gensim-3.x-to-4",
+    "4.0.0. See https://github.com/RaRe-Technologies/gensim/wiki/Migrating-from-"
+    "Gensim-3.x-to-4",
     "index2entity": "The index2entity attribute has been replaced by index_to_key since Gensim "
-                    "4.0.0. See https://github.com/RaRe-Technologies/gensim/wiki/Migrating-from-"
-                    "Gensim-3.x-to-4",
+    "4.0.0. See https://github.com/RaRe-Technologies/gensim/wiki/Migrating-from-"
+    "Gensim-3.x-to-4",
     "vectors_norm": "The `.vectors_norm` attribute is computed dynamically since Gensim 4.0.0. "
-                    "Use `.get_normed_vectors()` instead. See https://github.com/RaRe-"
-                    "Technologies/gensim/wiki/Migrating-from-Gensim-3.x-to-4",
+    "Use `.get_normed_vectors()` instead. See https://github.com/RaRe-"
+    "Technologies/gensim/wiki/Migrating-from-Gensim-3.x-to-4",
 }
 
 
@@ -77,7 +77,8 @@ def refuse_pickle(path: str | os.PathLike, what: str) -> None:
             f"{path} is a Python pickle (a {what} saved by gensim); wordspace never unpickles "
             "files, as loading a pickle can run arbitrary code. In gensim, export the vectors "
             "with model.wv.save_word2vec_format('vectors.bin', binary=True) and load that "
-            "with KeyedVectors.load_word2vec_format('vectors.bin', binary=True)")
+            "with KeyedVectors.load_word2vec_format('vectors.bin', binary=True)"
+        )
 
 
 def _mmap_flag(mmap: Any) -> bool:
@@ -112,9 +113,14 @@ class _GensimKV(_KVBase):
         obj.meta = dict(wv.meta)
         v = wv.vectors
         base = v.base
-        if (not v.flags.writeable and type(base) is np.ndarray and base.flags.writeable
-                and base.shape == v.shape and base.dtype == v.dtype
-                and base.flags.c_contiguous):
+        if (
+            not v.flags.writeable
+            and type(base) is np.ndarray
+            and base.flags.writeable
+            and base.shape == v.shape
+            and base.dtype == v.dtype
+            and base.flags.c_contiguous
+        ):
             obj.vectors = base  # the trainer's own array: model.wv.vectors is the weights
         return obj
 
@@ -123,8 +129,9 @@ class _GensimKV(_KVBase):
             raise RemovedAttributeError(_REMOVED[name])
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO,
-                            **event: Any) -> None:
+    def add_lifecycle_event(
+        self, event_name: str, log_level: int = logging.INFO, **event: Any
+    ) -> None:
         """Record an event in ``lifecycle_events`` (gensim's ``SaveLoad`` bookkeeping)."""
         event = {**event, "event": event_name}
         self.__dict__.setdefault("lifecycle_events", []).append(event)
@@ -163,8 +170,11 @@ class _GensimKV(_KVBase):
     def __getitem__(self, key_or_keys: Any) -> np.ndarray:
         if isinstance(key_or_keys, str) or is_int(key_or_keys):
             return self.get_vector(key_or_keys)
-        return np.vstack([self.get_vector(k) for k in key_or_keys]) if len(key_or_keys) else (
-            np.zeros((0, self.vector_size), dtype=np.float32))
+        return (
+            np.vstack([self.get_vector(k) for k in key_or_keys])
+            if len(key_or_keys)
+            else (np.zeros((0, self.vector_size), dtype=np.float32))
+        )
 
     def word_vec(self, *args: Any, **kwargs: Any) -> np.ndarray:
         """Deprecated in gensim 4 too: use :meth:`get_vector`."""
@@ -178,8 +188,9 @@ class _GensimKV(_KVBase):
         out.update(self.extras)
         return out
 
-    def allocate_vecattrs(self, attrs: Iterable[str] | None = None,
-                          types: Iterable[Any] | None = None) -> None:
+    def allocate_vecattrs(
+        self, attrs: Iterable[str] | None = None, types: Iterable[Any] | None = None
+    ) -> None:
         """Make sure each attribute in ``attrs`` has one slot per key (new slots hold 0)."""
         attrs = list(attrs or [])
         types = list(types or [int] * len(attrs))
@@ -215,8 +226,10 @@ class _GensimKV(_KVBase):
         arrays = self.expandos
         if attr not in arrays:
             have = ", ".join(sorted(arrays)) or "none"
-            raise VecattrError(f"no key has the attribute {attr!r} (attributes: {have}); set it "
-                               "with set_vecattr(key, attr, value)")
+            raise VecattrError(
+                f"no key has the attribute {attr!r} (attributes: {have}); set it "
+                "with set_vecattr(key, attr, value)"
+            )
         return arrays[attr][index]
 
     def resize_vectors(self, seed: int = 0) -> None:
@@ -224,8 +237,9 @@ class _GensimKV(_KVBase):
         n, have = len(self.index_to_key), len(self.vectors)
         if n > have:
             rng = np.random.default_rng(seed)
-            extra = ((rng.random((n - have, self.vector_size), dtype=np.float32) * 2 - 1)
-                     / np.float32(self.vector_size))
+            extra = (
+                rng.random((n - have, self.vector_size), dtype=np.float32) * 2 - 1
+            ) / np.float32(self.vector_size)
             self.vectors = np.ascontiguousarray(np.vstack([self.vectors, extra]))
         elif n < have:
             self.vectors = np.ascontiguousarray(self.vectors[:n])
@@ -236,14 +250,18 @@ class _GensimKV(_KVBase):
         """Add one key and its vector (an existing key keeps its vector, as in gensim);
         returns its index."""
         if key in self.key_to_index:
-            warnings.warn(f"Key {key!r} already exists, not adding it", CompatWarning,
-                          stacklevel=2)
+            warnings.warn(f"Key {key!r} already exists, not adding it", CompatWarning, stacklevel=2)
             return self.key_to_index[key]
         self.add_vectors([key], np.asarray(vector).reshape(1, -1))
         return self.key_to_index[key]
 
-    def add_vectors(self, keys: Any, weights: Any, extras: Mapping[str, Any] | None = None,
-                    replace: bool = False) -> None:
+    def add_vectors(
+        self,
+        keys: Any,
+        weights: Any,
+        extras: Mapping[str, Any] | None = None,
+        replace: bool = False,
+    ) -> None:
         """Append keys and their vectors; existing keys keep their vector unless ``replace``.
         ``extras``: per-key attributes of the new keys, by name."""
         if isinstance(keys, str | int | np.integer):
@@ -254,11 +272,14 @@ class _GensimKV(_KVBase):
         if weights.ndim != 2 or weights.shape != (len(keys), self.vector_size):
             raise ParameterError(
                 f"{len(keys)} keys need a ({len(keys)}, {self.vector_size}) array of vectors, "
-                f"got shape {weights.shape}")
+                f"got shape {weights.shape}"
+            )
         for k in keys:
             if not isinstance(k, str):
-                raise ParameterError(f"keys must be strings here, got {type(k).__name__} "
-                                     f"{k!r}; wordspace vectors are keyed by words")
+                raise ParameterError(
+                    f"keys must be strings here, got {type(k).__name__} "
+                    f"{k!r}; wordspace vectors are keyed by words"
+                )
         extras = {k: np.asarray(v) for k, v in (extras or {}).items()}
         in_vocab = np.array([k in self.key_to_index for k in keys], dtype=bool)
         new_keys, seen = [], set()
@@ -300,8 +321,10 @@ class _GensimKV(_KVBase):
         if not len(self):
             return
         if self.counts is None:
-            raise ParameterError("these vectors have no counts to sort by; set them with "
-                                 "set_vecattr(key, 'count', n)")
+            raise ParameterError(
+                "these vectors have no counts to sort by; set them with "
+                "set_vecattr(key, 'count', n)"
+            )
         indices = np.arange(len(self.counts))
         order = np.lexsort((-indices, -self.counts))
         self.index_to_key = [self.index_to_key[i] for i in order]
@@ -312,21 +335,29 @@ class _GensimKV(_KVBase):
         self._reset_norms()
 
     # ------------------------------------------------------------------ similarity
-    def most_similar(self, positive: Any = None, negative: Any = None, topn: int | None = 10,  # type: ignore[override]  # gensim 4's signature, by design
-                     clip_start: int = 0, clip_end: int | None = None,
-                     restrict_vocab: int | None = None, indexer: Any = None):
+    def most_similar(  # type: ignore[override]  # gensim 4's signature, by design
+        self,
+        positive: Any = None,
+        negative: Any = None,
+        topn: int | None = 10,
+        clip_start: int = 0,
+        clip_end: int | None = None,
+        restrict_vocab: int | None = None,
+        indexer: Any = None,
+    ):
         """gensim's ``most_similar``: ``[(key, cosine), ...]`` (``topn=None``: every score).
         ``clip_start``/``clip_end`` limit the search to that range of indices."""
         if indexer is not None:
             raise UnsupportedError(
                 "indexer= (gensim's Annoy/NMSLIB approximate indexes) is not supported: "
-                "wordspace's exact top-k search is compiled and batched; drop indexer=")
+                "wordspace's exact top-k search is compiled and batched; drop indexer="
+            )
         if clip_end is None and restrict_vocab is not None:
             clip_end = restrict_vocab
         if not clip_start:
             return super().most_similar(positive, negative, topn=topn, restrict_vocab=clip_end)
         scores = super().most_similar(positive, negative, topn=None, restrict_vocab=clip_end)
-        scores = np.asarray(scores)[int(clip_start):]
+        scores = np.asarray(scores)[int(clip_start) :]
         if topn is None:
             return scores
         if int(topn) <= 0:
@@ -356,8 +387,7 @@ class _GensimKV(_KVBase):
                     out.append(t)
         return out
 
-    def similar_by_key(self, key: str, topn: int | None = 10,
-                       restrict_vocab: int | None = None):
+    def similar_by_key(self, key: str, topn: int | None = 10, restrict_vocab: int | None = None):
         """The keys most similar to ``key``."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
@@ -380,8 +410,10 @@ class _GensimKV(_KVBase):
         self.fill_norms()
         used = [w for w in words if w in self]
         if len(used) != len(words):
-            logger.warning("vectors for words %s are not present in the model, ignoring "
-                           "these words", set(words) - set(used))
+            logger.warning(
+                "vectors for words %s are not present in the model, ignoring these words",
+                set(words) - set(used),
+            )
         if not used:
             raise ParameterError("cannot select a word from an empty list (no known words)")
         vectors = np.vstack([self.get_vector(w, norm=use_norm) for w in used]).astype(REAL)
@@ -402,21 +434,28 @@ class _GensimKV(_KVBase):
         (Leeuwenberg et al. 2016), as gensim."""
         sims = self.similar_by_word(wa, topn)
         if not sims:
-            raise ParameterError("cannot compute a relative cosine similarity without any "
-                                 "similar words (topn must be >= 1)")
+            raise ParameterError(
+                "cannot compute a relative cosine similarity without any "
+                "similar words (topn must be >= 1)"
+            )
         return float(self.similarity(wa, wb)) / sum(s for _, s in sims)
 
     def similarity_unseen_docs(self, *args: Any, **kwargs: Any):
-        raise UnsupportedError("similarity_unseen_docs is Doc2Vec's; gensim's KeyedVectors "
-                               "raises NotImplementedError too. Use text_similarity() or "
-                               "wmdistance()")
+        raise UnsupportedError(
+            "similarity_unseen_docs is Doc2Vec's; gensim's KeyedVectors "
+            "raises NotImplementedError too. Use text_similarity() or "
+            "wmdistance()"
+        )
 
     # ------------------------------------------------------------------ norms
     def init_sims(self, replace: bool = False) -> None:
         """Deprecated in gensim 4: :meth:`fill_norms` (``replace=True``:
         :meth:`unit_normalize_all`)."""
-        warnings.warn("init_sims() is deprecated (as in gensim 4): use fill_norms() or "
-                      "unit_normalize_all()", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "init_sims() is deprecated (as in gensim 4): use fill_norms() or unit_normalize_all()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         self.fill_norms()
         if replace:
             self.unit_normalize_all()
@@ -432,22 +471,38 @@ class _GensimKV(_KVBase):
         self.fill_norms(force=True)
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate_word_pairs(self, pairs: str | os.PathLike, delimiter: str = "\t",  # type: ignore[override]  # gensim 4's signature, by design
-                            encoding: str = "utf8", restrict_vocab: int = 300000,
-                            case_insensitive: bool = True, dummy4unknown: bool = False):
+    def evaluate_word_pairs(  # type: ignore[override]  # gensim 4's signature, by design
+        self,
+        pairs: str | os.PathLike,
+        delimiter: str = "\t",
+        encoding: str = "utf8",
+        restrict_vocab: int = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+    ):
         """gensim's return shape: ``((pearson, pvalue), (spearman, pvalue), oov_ratio)``,
         ``oov_ratio`` in percent. Same figures as gensim on the same vectors."""
         from wordspace.analysis.evaluate import evaluate_word_pairs
 
-        r = evaluate_word_pairs(self, pairs, delimiter=delimiter, encoding=encoding,
-                                restrict_vocab=restrict_vocab,
-                                case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
+        r = evaluate_word_pairs(
+            self,
+            pairs,
+            delimiter=delimiter,
+            encoding=encoding,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
+        )
         return (CorrelationResult(*r.pearson), CorrelationResult(*r.spearman), r.oov_ratio)
 
-    def evaluate_word_analogies(self, analogies: str | os.PathLike,  # type: ignore[override]  # gensim 4's signature, by design
-                                restrict_vocab: int = 300000, case_insensitive: bool = True,
-                                dummy4unknown: bool = False,
-                                similarity_function: str = "most_similar"):
+    def evaluate_word_analogies(  # type: ignore[override]  # gensim 4's signature, by design
+        self,
+        analogies: str | os.PathLike,
+        restrict_vocab: int = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+        similarity_function: str = "most_similar",
+    ):
         """gensim's return shape: ``(score, sections)``, ``sections`` a list of
         ``{"section", "correct", "incorrect"}`` dicts ending with ``"Total accuracy"``."""
         from wordspace.analysis.evaluate import evaluate_word_analogies
@@ -456,11 +511,16 @@ class _GensimKV(_KVBase):
         if similarity_function not in methods:
             raise UnsupportedError(
                 f"similarity_function={similarity_function!r} is not supported: use "
-                "'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul)")
-        r = evaluate_word_analogies(self, analogies, restrict_vocab=restrict_vocab,
-                                    case_insensitive=case_insensitive,
-                                    dummy4unknown=dummy4unknown,
-                                    method=methods[similarity_function])
+                "'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul)"
+            )
+        r = evaluate_word_analogies(
+            self,
+            analogies,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
+            method=methods[similarity_function],
+        )
         return r.score, r.sections
 
     @staticmethod
@@ -469,28 +529,39 @@ class _GensimKV(_KVBase):
         if correct + incorrect == 0:
             return None
         score = correct / (correct + incorrect)
-        logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * score, correct,
-                    correct + incorrect)
+        logger.info(
+            "%s: %.1f%% (%i/%i)", section["section"], 100.0 * score, correct, correct + incorrect
+        )
         return score
 
     @staticmethod
     def log_evaluate_word_pairs(pearson: Any, spearman: Any, oov: float, pairs: Any) -> None:
         logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
-        logger.info("Spearman rank-order correlation coefficient against %s: %.4f", pairs,
-                    spearman[0])
+        logger.info(
+            "Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0]
+        )
         logger.info("Pairs with unknown words ratio: %.1f%%", oov)
 
     # ------------------------------------------------------------------ files
-    def save(self, fname_or_handle: str | os.PathLike, separately: Any = None,
-             sep_limit: int = 10 * 1024**2, ignore: Any = frozenset(), pickle_protocol: int = 4,
-             *, layout: str | None = None) -> None:
+    def save(
+        self,
+        fname_or_handle: str | os.PathLike,
+        separately: Any = None,
+        sep_limit: int = 10 * 1024**2,
+        ignore: Any = frozenset(),
+        pickle_protocol: int = 4,
+        *,
+        layout: str | None = None,
+    ) -> None:
         """Save in wordspace's native format (``vectors.npy`` + ``meta.json`` in one zip, no
         pickle); :meth:`load` reads it, memory-mapped with ``mmap='r'``. ``separately``,
         ``sep_limit``, ``ignore`` and ``pickle_protocol`` only steer gensim's pickling and
         have no effect here."""
         if not isinstance(fname_or_handle, str | os.PathLike):
-            raise UnsupportedError("save() needs a path: the native format is a zip or folder "
-                                   "written atomically, not a stream into an open handle")
+            raise UnsupportedError(
+                "save() needs a path: the native format is a zip or folder "
+                "written atomically, not a stream into an open handle"
+            )
         super().save(fname_or_handle, layout=layout)
 
     @classmethod
@@ -503,17 +574,25 @@ class _GensimKV(_KVBase):
         wv = load_native(fname, mmap=_mmap_flag(mmap))
         return as_keyed_vectors(wv)
 
-    def save_word2vec_format(self, fname: str | os.PathLike, fvocab: str | None = None,  # type: ignore[override]  # gensim 4's signature, by design
-                             binary: bool = False, total_vec: int | None = None,
-                             write_header: bool = True, prefix: str = "", append: bool = False,
-                             sort_attr: str = "count") -> None:
+    def save_word2vec_format(  # type: ignore[override]  # gensim 4's signature, by design
+        self,
+        fname: str | os.PathLike,
+        fvocab: str | None = None,
+        binary: bool = False,
+        total_vec: int | None = None,
+        write_header: bool = True,
+        prefix: str = "",
+        append: bool = False,
+        sort_attr: str = "count",
+    ) -> None:
         """Write the word2vec text (or ``binary``) format, as gensim: keys sorted by
         ``sort_attr`` (descending) when the vectors have it; ``fvocab``: also write
         ``word count`` lines there."""
         if prefix or append or total_vec is not None:
             raise UnsupportedError(
                 "prefix=, append= and total_vec= serve gensim's Doc2Vec (writing document and "
-                "word vectors into one file); they are not supported: write one file per set")
+                "word vectors into one file); they are not supported: write one file per set"
+            )
         out: WordVectors = self
         attr = self.expandos.get(sort_attr)
         if attr is not None and len(self):
@@ -525,16 +604,26 @@ class _GensimKV(_KVBase):
 
             counts = out.counts if out.counts is not None else np.zeros(len(out), np.int64)
             with atomic_path(fvocab) as tmp:
-                tmp.write_text("".join(f"{w} {int(c)}\n" for w, c in
-                                       zip(out.index_to_key, counts, strict=True)),
-                               encoding="utf-8")
+                tmp.write_text(
+                    "".join(
+                        f"{w} {int(c)}\n" for w, c in zip(out.index_to_key, counts, strict=True)
+                    ),
+                    encoding="utf-8",
+                )
         WordVectors.save_word2vec_format(out, fname, binary=binary, write_header=write_header)
 
     @classmethod
-    def load_word2vec_format(cls, fname: str | os.PathLike, fvocab: str | None = None,  # type: ignore[override]  # gensim 4's signature, by design
-                             binary: bool = False, encoding: str = "utf8",
-                             unicode_errors: str = "strict", limit: int | None = None,
-                             datatype: Any = REAL, no_header: bool = False):
+    def load_word2vec_format(  # type: ignore[override]  # gensim 4's signature, by design
+        cls,
+        fname: str | os.PathLike,
+        fvocab: str | None = None,
+        binary: bool = False,
+        encoding: str = "utf8",
+        unicode_errors: str = "strict",
+        limit: int | None = None,
+        datatype: Any = REAL,
+        no_header: bool = False,
+    ):
         """Read the word2vec text/binary format (or GloVe text with ``no_header=True``).
 
         As gensim: keys without a count from ``fvocab`` get ``count = vocab_size - index``.
@@ -542,37 +631,60 @@ class _GensimKV(_KVBase):
         from wordspace.io.formats import load_word2vec_format
 
         if encoding.replace("-", "").lower() != "utf8":
-            raise UnsupportedError(f"encoding={encoding!r} is not supported: word vector files "
-                                   "are read as UTF-8; re-encode the file (iconv)")
+            raise UnsupportedError(
+                f"encoding={encoding!r} is not supported: word vector files "
+                "are read as UTF-8; re-encode the file (iconv)"
+            )
         if np.dtype(datatype) != np.float32:
-            warnings.warn(f"datatype={np.dtype(datatype)} is ignored: wordspace keeps vectors "
-                          "as float32", CompatWarning, stacklevel=2)
-        wv = load_word2vec_format(fname, binary=bool(binary), no_header=bool(no_header),
-                                  limit=limit, unicode_errors=unicode_errors)
+            warnings.warn(
+                f"datatype={np.dtype(datatype)} is ignored: wordspace keeps vectors as float32",
+                CompatWarning,
+                stacklevel=2,
+            )
+        wv = load_word2vec_format(
+            fname,
+            binary=bool(binary),
+            no_header=bool(no_header),
+            limit=limit,
+            unicode_errors=unicode_errors,
+        )
         n = len(wv)
         counts = np.arange(n, 0, -1, dtype=np.int64)
         if fvocab is not None:
             given = _read_fvocab(fvocab)
-            counts = np.array([given.get(w, n - i) for i, w in enumerate(wv.index_to_key)],
-                              dtype=np.int64)
+            counts = np.array(
+                [given.get(w, n - i) for i, w in enumerate(wv.index_to_key)], dtype=np.int64
+            )
         kv = cls._from_vectors(wv)
         kv.counts = counts
         return kv
 
-    def intersect_word2vec_format(self, fname: str | os.PathLike, lockf: float = 0.0,
-                                  binary: bool = False, encoding: str = "utf8",
-                                  unicode_errors: str = "strict") -> None:
+    def intersect_word2vec_format(
+        self,
+        fname: str | os.PathLike,
+        lockf: float = 0.0,
+        binary: bool = False,
+        encoding: str = "utf8",
+        unicode_errors: str = "strict",
+    ) -> None:
         """Replace the vectors of keys that also appear in ``fname`` by the file's vectors.
         No new keys are added. ``lockf`` (freezing imported vectors during training) is not
         supported: they keep training (a warning says so when ``lockf != 1``)."""
         if lockf != 1.0:
-            warnings.warn("lockf is not supported: imported vectors are not frozen and keep "
-                          "training like the others", CompatWarning, stacklevel=2)
-        other = type(self).load_word2vec_format(fname, binary=binary, encoding=encoding,
-                                                unicode_errors=unicode_errors)
+            warnings.warn(
+                "lockf is not supported: imported vectors are not frozen and keep "
+                "training like the others",
+                CompatWarning,
+                stacklevel=2,
+            )
+        other = type(self).load_word2vec_format(
+            fname, binary=binary, encoding=encoding, unicode_errors=unicode_errors
+        )
         if other.vector_size != self.vector_size:
-            raise ParameterError(f"incompatible vector size {other.vector_size} in file {fname}"
-                                 f" (these vectors have {self.vector_size})")
+            raise ParameterError(
+                f"incompatible vector size {other.vector_size} in file {fname}"
+                f" (these vectors have {self.vector_size})"
+            )
         if not self.vectors.flags.writeable:
             self.vectors = np.array(self.vectors)
         hits = 0
@@ -584,8 +696,9 @@ class _GensimKV(_KVBase):
         logger.info("merged %d vectors into %s matrix from %s", hits, self.vectors.shape, fname)
         self._reset_norms()
 
-    def vectors_for_all(self, keys: Iterable[str], allow_inference: bool = True,
-                        copy_vecattrs: bool = False) -> KeyedVectors:
+    def vectors_for_all(
+        self, keys: Iterable[str], allow_inference: bool = True, copy_vecattrs: bool = False
+    ) -> KeyedVectors:
         """A new :class:`KeyedVectors` with the vectors of ``keys`` (deduplicated, in order;
         keys without a vector are left out; with subwords, unseen words are inferred)."""
         vocab, seen = [], set()
@@ -594,8 +707,11 @@ class _GensimKV(_KVBase):
                 seen.add(key)
                 if key in (self if allow_inference else self.key_to_index):
                     vocab.append(key)
-        vecs = (np.vstack([self.get_vector(k) for k in vocab]) if vocab
-                else np.zeros((0, self.vector_size), np.float32))
+        vecs = (
+            np.vstack([self.get_vector(k) for k in vocab])
+            if vocab
+            else np.zeros((0, self.vector_size), np.float32)
+        )
         kv = KeyedVectors._from_vectors(WordVectors(vocab, vecs))
         kv.counts = np.arange(len(vocab), 0, -1, dtype=np.int64)  # as gensim's _add_word_to_kv
         if copy_vecattrs:
@@ -630,17 +746,20 @@ class KeyedVectors(_GensimKV, WordVectors):
     keys added; vectors are always float32.
     """
 
-    def __init__(self, vector_size: int, count: int = 0, dtype: Any = REAL,
-                 mapfile_path: str | None = None):
+    def __init__(
+        self, vector_size: int, count: int = 0, dtype: Any = REAL, mapfile_path: str | None = None
+    ):
         if not is_int(vector_size) or vector_size < 1:
             raise ParameterError(f"vector_size must be a positive integer, got {vector_size!r}")
         if not is_int(count) or count < 0:
             raise ParameterError(f"count must be an integer >= 0, got {count!r}")
         if np.dtype(dtype) != np.float32:
-            warnings.warn(f"dtype={np.dtype(dtype)} is ignored: wordspace keeps vectors as "
-                          "float32", CompatWarning, stacklevel=2)
-        WordVectors.__init__(self, [], np.zeros((0, int(vector_size)), np.float32),
-                             writeable=True)
+            warnings.warn(
+                f"dtype={np.dtype(dtype)} is ignored: wordspace keeps vectors as float32",
+                CompatWarning,
+                stacklevel=2,
+            )
+        WordVectors.__init__(self, [], np.zeros((0, int(vector_size)), np.float32), writeable=True)
         self.mapfile_path = mapfile_path
 
     def __repr__(self) -> str:
@@ -665,4 +784,3 @@ def as_keyed_vectors(wv: WordVectors) -> Any:
 
         return FastTextKeyedVectors._from_vectors(wv)
     return KeyedVectors._from_vectors(wv)
-

@@ -105,11 +105,17 @@ class LineSentence:
     ``corpus_file=`` is); iterating it yields the token lists.
     """
 
-    def __init__(self, source: str | os.PathLike, max_sentence_length: int = MAX_WORDS_IN_BATCH,
-                 limit: int | None = None):
+    def __init__(
+        self,
+        source: str | os.PathLike,
+        max_sentence_length: int = MAX_WORDS_IN_BATCH,
+        limit: int | None = None,
+    ):
         if not isinstance(source, str | os.PathLike):
-            raise ParameterError("LineSentence needs a path here (open file objects are not "
-                                 "supported); pass the file's name")
+            raise ParameterError(
+                "LineSentence needs a path here (open file objects are not "
+                "supported); pass the file's name"
+            )
         if not Path(source).is_file():
             raise FileNotFoundError(f"{source}: no such file")
         self.source = source
@@ -123,14 +129,18 @@ class LineSentence:
                     break
                 toks = line.split()
                 for i in range(0, len(toks), self.max_sentence_length):
-                    yield toks[i:i + self.max_sentence_length]
+                    yield toks[i : i + self.max_sentence_length]
 
 
 class PathLineSentences:
     """Like :class:`LineSentence` over every file of a directory (in name order)."""
 
-    def __init__(self, source: str | os.PathLike, max_sentence_length: int = MAX_WORDS_IN_BATCH,
-                 limit: int | None = None):
+    def __init__(
+        self,
+        source: str | os.PathLike,
+        max_sentence_length: int = MAX_WORDS_IN_BATCH,
+        limit: int | None = None,
+    ):
         p = Path(source)
         if p.is_file():
             self.files = [p]

@@ -30,8 +30,14 @@ import numpy as np
 
 from wordspace.errors import ParameterError
 
-__all__ = ["common_texts", "datapath", "get_tmpfile", "temporary_file",
-           "simple_preprocess", "module_path"]
+__all__ = [
+    "common_texts",
+    "datapath",
+    "get_tmpfile",
+    "temporary_file",
+    "simple_preprocess",
+    "module_path",
+]
 
 common_texts = [
     ["human", "interface", "computer"],
@@ -63,16 +69,20 @@ def _cache_dir() -> Path:
 module_path = str(_cache_dir())
 
 
-def simple_preprocess(doc: str, deacc: bool = False, min_len: int = 2,
-                      max_len: int = 15) -> list[str]:
+def simple_preprocess(
+    doc: str, deacc: bool = False, min_len: int = 2, max_len: int = 15
+) -> list[str]:
     """gensim's ``simple_preprocess``: lowercase alphabetic tokens of ``min_len`` to
     ``max_len`` characters (``deacc``: strip accents first)."""
     if deacc:
         from wordspace.text.tokenizer import normalize_text
 
         doc = normalize_text(doc)
-    return [m.group() for m in _ALPHABETIC.finditer(doc.lower())
-            if min_len <= len(m.group()) <= max_len and not m.group().startswith("_")]
+    return [
+        m.group()
+        for m in _ALPHABETIC.finditer(doc.lower())
+        if min_len <= len(m.group()) <= max_len and not m.group().startswith("_")
+    ]
 
 
 def get_tmpfile(suffix: str) -> str:
@@ -97,8 +107,10 @@ def datapath(fname: str) -> str:
 
         return str(bundled(fname))
     if fname not in _GENERATED:
-        raise ParameterError(f"no example data file {fname!r} here; known: "
-                             + ", ".join(sorted(_BUNDLED | _GENERATED)))
+        raise ParameterError(
+            f"no example data file {fname!r} here; known: "
+            + ", ".join(sorted(_BUNDLED | _GENERATED))
+        )
     path = _cache_dir() / fname
     if not path.exists():
         _generate(fname, path)
@@ -115,7 +127,7 @@ def _brown_documents(n_docs: int = 300, per_doc: int = 4) -> list[str]:
             lines.append(line.strip())
             if len(lines) >= n_docs * per_doc:
                 break
-    return [" ".join(lines[i:i + per_doc]) for i in range(0, len(lines), per_doc)]
+    return [" ".join(lines[i : i + per_doc]) for i in range(0, len(lines), per_doc)]
 
 
 def _generate(fname: str, path: Path) -> None:
