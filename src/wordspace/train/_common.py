@@ -43,7 +43,7 @@ from wordspace._base import (  # noqa: F401 - the trainers' one import of the co
     rule,
 )
 from wordspace._base import jsonable as _jsonable
-from wordspace.errors import CheckpointError, FormatError
+from wordspace.errors import CheckpointError, FormatError, OutputPathError
 
 if TYPE_CHECKING:
     from wordspace.vectors.keyed import WordVectors
@@ -88,6 +88,22 @@ def vocab_fingerprint(words: list[str], counts: Any) -> dict[str, Any]:
     return {"size": len(words), "hash": h.hexdigest()}
 
 
+def is_checkpoint_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a regular file holding a wordspace checkpoint (its metadata has a
+    ``checkpoint`` section and says the model is partial): only such a file is overwritten
+    by a checkpoint or deleted once training ends."""
+    from wordspace.io.native import read_native
+
+    p = os.fspath(path)
+    if not os.path.isfile(p):
+        return False
+    try:
+        _, meta = read_native(p, mmap=True)
+    except Exception:  # noqa: BLE001 - unreadable or not ours: not a checkpoint
+        return False
+    return isinstance(meta.get("checkpoint"), dict) and meta.get("complete") is False
+
+
 class Checkpointer:
     """When to write a checkpoint (every ``checkpoint_every`` seconds of training) and its
     cost: ``seconds`` spent writing, ``count`` written, ``bytes`` of the last one."""
@@ -97,6 +113,13 @@ class Checkpointer:
         every = getattr(est, "checkpoint_every", None)
         self.path = None if path is None else os.fspath(path)
         self.every = float(every if every is not None else DEFAULT_CHECKPOINT_EVERY)
+        if self.path is not None and os.path.lexists(self.path):
+            if not is_checkpoint_file(self.path):
+                raise OutputPathError(
+                    f"checkpoint_path {self.path!r} is an existing file that is not a wordspace "
+                    "checkpoint; it would be overwritten (and deleted once training ends): "
+                    "give a new path"
+                )
         self.last = time.monotonic()
         self.seconds = 0.0
         self.count = 0

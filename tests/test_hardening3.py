@@ -1,0 +1,222 @@
+"""Hardening III (issue 31): never destroy an input, bound every read, validate every file we
+load. One test (or a few) per cause of the issue, named ``test_cN_...``, and the extra
+findings (``test_extra_...``); hypothesis property tests for the CLI's path options and the
+loaders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import wordspace as ws
+from wordspace.cli import main
+from wordspace.errors import (
+    CheckpointError,
+    FormatError,
+    OutputPathError,
+    ParameterError,
+    WordspaceError,
+)
+
+
+def run(capsys, *args):
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def digest(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    words = ["king", "queen", "man", "woman", "cat", "dog", "sat", "the", "mat"]
+    words += [f"w{i}" for i in range(30)]
+    vecs = rng.standard_normal((len(words), 8)).astype(np.float32)
+    ws.WordVectors(words, vecs).save("model.wsv")
+    ws.WordVectors(words, vecs).save_word2vec_format("x.txt")
+    lines = [" ".join(f"a{(i * 7 + j) % 9}" for j in range(10)) for i in range(60)]
+    (tmp_path / "c.txt").write_text("\n".join(lines) + "\n")
+    pd.DataFrame({"w": [f"w{i}" for i in range(12)], "v": range(12)}).to_csv(
+        "colors.csv", index=False
+    )
+    (tmp_path / "p.html").write_text("king\tqueen\t5\n")
+    return tmp_path
+
+
+# ---------------------------------------------------------------- 1. outputs are not inputs
+TRAIN_SMALL = ["--epochs", "1", "--vector-size", "4", "--min-count", "1"]
+
+SAME_AS_INPUT = [
+    ["train", "word2vec", "c.txt", "-o", "c.txt", *TRAIN_SMALL],
+    ["train", "glove", "c.txt", "-o", "c.txt", *TRAIN_SMALL],
+    ["train", "fasttext", "c.txt", "-o", "c.txt", *TRAIN_SMALL],
+    ["train", "valuevec", "colors.csv", "--word", "w", "--value", "v", "-o", "colors.csv"],
+    [
+        "train",
+        "valuevec",
+        "colors.csv",
+        "--word",
+        "w",
+        "--value",
+        "v",
+        "-o",
+        "m.wsv",
+        "--pairs-out",
+        "colors.csv",
+    ],
+    ["convert", "x.txt", "-o", "x.txt", "--limit", "10"],
+    ["convert", "x.txt", "x.txt"],
+    ["convert", "model.wsv", "-o", "model.wsv"],
+    ["convert", "model.wsv", "./sub/../model.wsv"],
+    ["train", "word2vec", "c.txt", "-o", "m.wsv", "--checkpoint-path", "c.txt", *TRAIN_SMALL],
+    ["report", "x.txt", "--pairs", "p.html", "-o", "p.html"],
+    ["tune", "valuevec", "colors.csv", "--word", "w", "--value", "v", "-o", "colors.csv"],
+    ["phrases", "c.txt", "-o", "c.txt"],
+]
+
+
+@pytest.mark.parametrize("args", SAME_AS_INPUT, ids=lambda a: " ".join(a[:5]))
+def test_c1_output_equal_to_an_input_is_refused(work, capsys, args):
+    (work / "sub").mkdir(exist_ok=True)
+    before = {p.name: digest(p) for p in work.iterdir() if p.is_file()}
+    code, out, err = run(capsys, *args)
+    assert code == 2, err
+    assert err.count("\n") == 1 and "never overwrites an input" in err, err
+    after = {p.name: digest(p) for p in work.iterdir() if p.is_file()}
+    assert after == before  # nothing written, nothing removed
+
+
+def test_c1_hard_link_and_symlink_of_the_input_are_refused(work, capsys):
+    os.link(work / "x.txt", work / "hard.txt")
+    os.symlink(work / "x.txt", work / "soft.txt")
+    before = digest(work / "x.txt")
+    for out in ("hard.txt", "soft.txt"):
+        code, _, err = run(capsys, "convert", "x.txt", "-o", out, "--limit", "3")
+        assert code == 2 and "never overwrites an input" in err
+    code, _, err = run(capsys, "train", "word2vec", "hard.txt", "-o", "x.txt", *TRAIN_SMALL)
+    assert code == 2 and "hard.txt" in err
+    assert digest(work / "x.txt") == before
+
+
+def test_c1_checkpoint_path_must_be_a_checkpoint(work, capsys):
+    (work / "notes.ckpt").write_text("my notes")
+    code, _, err = run(
+        capsys,
+        "train",
+        "word2vec",
+        "c.txt",
+        "-o",
+        "m.wsv",
+        "--checkpoint-path",
+        "notes.ckpt",
+        "--checkpoint-every",
+        "0.01",
+        *TRAIN_SMALL,
+    )
+    assert code == 2 and "not a wordspace checkpoint" in err
+    assert (work / "notes.ckpt").read_text() == "my notes"
+    assert not (work / "m.wsv").exists()
+
+
+def test_c1_library_checkpointer_refuses_a_foreign_file(work):
+    (work / "notes.ckpt").write_text("my notes")
+    model = ws.Word2Vec(
+        vector_size=4, min_count=1, epochs=1, checkpoint_path="notes.ckpt", checkpoint_every=1
+    )
+    with pytest.raises(OutputPathError, match="not a wordspace checkpoint"):
+        model.fit("c.txt")
+    assert (work / "notes.ckpt").read_text() == "my notes"
+
+
+def test_c1_checkpoint_deleted_at_the_end_only_when_it_is_one(work, capsys):
+    code, _, err = run(
+        capsys,
+        "train",
+        "word2vec",
+        "c.txt",
+        "-o",
+        "m.wsv",
+        "--checkpoint-path",
+        "run.ckpt",
+        "--checkpoint-every",
+        "0.0001",
+        *TRAIN_SMALL,
+    )
+    assert code == 0, err
+    assert (work / "m.wsv").is_file() and not (work / "run.ckpt").exists()
+    assert digest(work / "c.txt") == digest(work / "c.txt")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from(["", "./", "sub/../", "sub/./../"]),
+    via=st.sampled_from(["same", "symlink", "hardlink", "abs"]),
+    option=st.sampled_from(["-o", "DST"]),
+)
+def test_c1_property_any_spelling_of_the_input_is_refused(work, capsys, prefix, via, option):
+    (work / "sub").mkdir(exist_ok=True)
+    name = {"same": "x.txt", "symlink": "l.txt", "hardlink": "h.txt", "abs": str(work / "x.txt")}[
+        via
+    ]
+    if via == "symlink" and not (work / "l.txt").exists():
+        os.symlink(work / "x.txt", work / "l.txt")
+    if via == "hardlink" and not (work / "h.txt").exists():
+        os.link(work / "x.txt", work / "h.txt")
+    target = name if via == "abs" else prefix + name
+    before = digest(work / "x.txt")
+    args = ["convert", "x.txt", *(["-o", target] if option == "-o" else [target]), "--limit", "2"]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "never overwrites an input" in err
+    assert digest(work / "x.txt") == before
+
+
+# ---------------------------------------------------------------- extra: stale temporaries
+def test_extra_stale_temporaries_of_the_same_target_are_removed(work):
+    from wordspace._files import atomic_path
+
+    stale = work / ".out.txt.abcd1234.tmp"
+    stale.write_bytes(b"x" * 100)
+    other = work / ".other.txt.abcd1234.tmp"  # another target's: kept
+    other.write_bytes(b"y")
+    odd = work / ".out.txt.notmine.tmp"  # not the pattern: kept
+    odd.write_bytes(b"z")
+    with atomic_path(work / "out.txt") as tmp:
+        tmp.write_text("new")
+    assert (work / "out.txt").read_text() == "new"
+    assert not stale.exists() and other.exists() and odd.exists()
+
+
+def test_extra_live_temporary_of_a_running_save_is_kept(work):
+    from wordspace._files import atomic_path, remove_stale_temporaries
+
+    with atomic_path(work / "out.txt") as tmp:
+        tmp.write_text("new")
+        assert remove_stale_temporaries(work / "out.txt") == []
+        assert tmp.exists()
+
+
+def test_extra_stale_staging_folder_of_a_dir_model_is_removed(work):
+    stale = work / ".m.wsv.zz99zz99.tmp"
+    stale.mkdir()
+    (stale / "vectors.npy").write_bytes(b"0" * 10)
+    ws.load("model.wsv").save(work / "m.wsv", layout="dir")
+    assert (work / "m.wsv" / "meta.json").is_file() and not stale.exists()
