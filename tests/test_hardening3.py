@@ -220,3 +220,155 @@ def test_extra_stale_staging_folder_of_a_dir_model_is_removed(work):
     (stale / "vectors.npy").write_bytes(b"0" * 10)
     ws.load("model.wsv").save(work / "m.wsv", layout="dir")
     assert (work / "m.wsv" / "meta.json").is_file() and not stale.exists()
+
+
+# ---------------------------------------------------------------- 2. checkpoints validated
+class StopAfter:
+    def __init__(self, n):
+        self.n, self.calls = n, 0
+
+    def __call__(self, *a, **info):
+        self.calls += 1
+        if self.calls == self.n:
+            raise KeyboardInterrupt
+
+
+def _sentences(n=400, vocab=60, length=20, seed=0):
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(vocab)]
+    return [[words[k] for k in rng.zipf(1.3, length) % vocab] for _ in range(n)]
+
+
+W2V = dict(vector_size=8, min_count=1, epochs=2, workers=1, seed=3, batch_words=400)
+
+
+def _rewrite(path, change_meta=None, change_arrays=None):
+    """Rewrite the zip checkpoint ``path`` with its meta.json (and arrays) changed."""
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    meta = json.loads(members["meta.json"])
+    if change_meta is not None:
+        change_meta(meta)
+    members["meta.json"] = json.dumps(meta).encode()
+    if change_arrays is not None:
+        import io
+
+        for name, arr in change_arrays.items():
+            buf = io.BytesIO()
+            np.save(buf, arr)
+            members[f"{name}.npy"] = buf.getvalue()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+
+
+@pytest.fixture(scope="module")
+def w2v_checkpoint(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ck")
+    sents = _sentences()
+    ck = d / "m.ckpt"
+    m = ws.Word2Vec(**W2V, checkpoint_path=str(ck), checkpoint_every=1e-9)
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(sents, progress=StopAfter(3))
+    return ck, sents
+
+
+BAD_POSITIONS = [
+    ("epoch", 99, "epoch must be in"),
+    ("epoch", -1, "epoch must be in"),
+    ("epoch", "x", "epoch must be an integer"),
+    ("epoch", True, "epoch must be an integer"),
+    ("epoch", 1.5, "epoch must be an integer"),
+    ("epoch", 1, "epoch"),
+    ("job", 10**9, "job must be in"),
+    ("done", -5, "done must be in"),
+    ("done", None, "done must be an integer"),
+    ("base_epoch", 7, "base_epoch must be in"),
+]
+
+
+@pytest.mark.parametrize("field, value, message", BAD_POSITIONS)
+def test_c2_checkpoint_position_is_validated(w2v_checkpoint, tmp_path, field, value, message):
+    src, sents = w2v_checkpoint
+    ck = tmp_path / "m.ckpt"
+    ck.write_bytes(src.read_bytes())
+
+    def change(meta):
+        meta["checkpoint"]["position"][field] = value
+
+    _rewrite(ck, change)
+    with pytest.raises(CheckpointError, match=message) as e:
+        ws.Word2Vec.resume(ck).fit(sents)
+    assert str(ck) in str(e.value) and "checkpoint.position" in str(e.value)
+
+
+def test_c2_untouched_checkpoint_still_resumes(w2v_checkpoint, tmp_path):
+    src, sents = w2v_checkpoint
+    ck = tmp_path / "m.ckpt"
+    ck.write_bytes(src.read_bytes())
+    r = ws.Word2Vec.resume(ck).fit(sents)
+    ref = ws.Word2Vec(**W2V).fit(sents)
+    assert r.epochs_trained_ == 2 and np.array_equal(r.syn0_, ref.syn0_)
+
+
+def test_c2_checkpoint_with_nan_arrays_names_the_file(w2v_checkpoint, tmp_path):
+    src, sents = w2v_checkpoint
+    ck = tmp_path / "m.ckpt"
+    ck.write_bytes(src.read_bytes())
+    with zipfile.ZipFile(ck) as z:
+        import io
+
+        syn = np.load(io.BytesIO(z.read("syn1neg.npy")))
+    syn[0, 0] = np.nan
+    _rewrite(ck, change_arrays={"syn1neg": syn})
+    with pytest.raises(CheckpointError, match="non-finite") as e:
+        ws.Word2Vec.resume(ck)
+    assert str(ck) in str(e.value) and "syn1neg" in str(e.value)
+
+
+def test_c2_invalid_parameter_in_a_checkpoint_names_the_file(w2v_checkpoint, tmp_path):
+    src, _ = w2v_checkpoint
+    ck = tmp_path / "m.ckpt"
+    ck.write_bytes(src.read_bytes())
+
+    def change(meta):
+        meta["word2vec"]["config"]["window"] = -3
+
+    _rewrite(ck, change)
+    with pytest.raises(CheckpointError, match="window") as e:
+        ws.Word2Vec.resume(ck)
+    assert str(ck) in str(e.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    field=st.sampled_from(["epoch", "job", "done", "base_epoch"]),
+    value=st.one_of(
+        st.integers(min_value=-(10**12), max_value=10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=5),
+        st.none(),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+    ),
+)
+def test_c2_property_checkpoint_position_never_reaches_a_bare_error(
+    w2v_checkpoint, tmp_path_factory, field, value
+):
+    src, sents = w2v_checkpoint
+    ck = tmp_path_factory.mktemp("p") / "m.ckpt"
+    ck.write_bytes(src.read_bytes())
+    orig = json.loads(zipfile.ZipFile(src).read("meta.json"))["checkpoint"]["position"][field]
+
+    def change(meta):
+        meta["checkpoint"]["position"][field] = value
+
+    _rewrite(ck, change)
+    try:
+        r = ws.Word2Vec.resume(ck).fit(sents)
+    except CheckpointError as e:
+        assert str(ck) in str(e)
+    else:  # only a value equal to the original (or one in range) may train
+        assert r.training_complete_ and r.epochs_trained_ == 2
+        assert isinstance(value, int) and not isinstance(value, bool)
+        assert field in ("job", "done") or value == orig

@@ -6,7 +6,7 @@ for checkpoints) naming the file and the field, before anything uses the value.
 ``Fields(doc, where="model.ckpt", section="checkpoint.position")`` reads one JSON object:
 ``f.int("epoch", lo=0, hi=epochs - 1)``, ``f.num("threshold", finite=True)``,
 ``f.str("scoring")``, ``f.obj("partial")`` (a nested :class:`Fields`). A bool is never an int
-here, a float with a fraction is never an int, NaN and infinities are refused unless asked for.
+here, nor is a float (not even 2.0), NaN and infinities are refused unless asked for.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ def check_int(
 ) -> int:
     """``value`` as an int when it is an integer (a bool is not) in ``[lo, hi]``."""
     ok = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
-    if not ok and isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        ok = True
     if not ok:
         raise error(f"{_where(where)}{name} must be an integer, got {_short(value)}; {fix}")
     v = int(value)

@@ -43,7 +43,8 @@ from wordspace._base import (  # noqa: F401 - the trainers' one import of the co
     rule,
 )
 from wordspace._base import jsonable as _jsonable
-from wordspace.errors import CheckpointError, FormatError, OutputPathError
+from wordspace._schema import Fields, check_finite_arrays
+from wordspace.errors import CheckpointError, FormatError, OutputPathError, ParameterError
 
 if TYPE_CHECKING:
     from wordspace.vectors.keyed import WordVectors
@@ -86,6 +87,25 @@ def vocab_fingerprint(words: list[str], counts: Any) -> dict[str, Any]:
     if counts is not None:
         h.update(np.ascontiguousarray(np.asarray(counts, dtype=np.int64)).tobytes())
     return {"size": len(words), "hash": h.hexdigest()}
+
+
+#: what a checkpoint error says to do
+CHECKPOINT_FIX = (
+    "the checkpoint is damaged or was not written by this run: resume from another "
+    "checkpoint or start afresh"
+)
+
+
+def position_fields(resume: Mapping[str, Any]) -> Fields:
+    """The checkpoint's ``position`` with typed access: every failure is a
+    :class:`~wordspace.errors.CheckpointError` naming the file and the field."""
+    return Fields(
+        resume.get("position"),
+        where=resume.get("path"),
+        section="checkpoint.position",
+        error=CheckpointError,
+        fix=CHECKPOINT_FIX,
+    )
 
 
 def is_checkpoint_file(path: str | os.PathLike) -> bool:
@@ -290,14 +310,36 @@ class Trainer(Estimator):
                 else "plain word vectors"
             )
             raise CheckpointError(f"{where} holds {what}, not a {cls.__name__} checkpoint")
-        if not isinstance(ck, dict) or not isinstance(ck.get("position"), dict):
+        if not isinstance(ck, dict) or "position" not in ck:
             raise CheckpointError(
                 f"{where} is a saved {cls.__name__} model, not a checkpoint; continue it with "
                 f"{cls.__name__}.load(path).partial_fit(...)"
             )
+        fields = Fields(
+            ck, where=where, section="checkpoint", error=CheckpointError, fix=CHECKPOINT_FIX
+        )
+        fields.obj("position")
+        if "params" in ck:
+            fields.obj("params")
+        check_finite_arrays(arrays, where=where, error=CheckpointError, fix=CHECKPOINT_FIX)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = cls._from_native(arrays, meta, path)
+            try:
+                model = cls._from_native(arrays, meta, path)
+            except (FormatError, CheckpointError):
+                raise
+            except (ParameterError, TypeError, ValueError) as e:
+                raise CheckpointError(
+                    f"{where}: the checkpoint's model cannot be restored ({e}); {CHECKPOINT_FIX}"
+                ) from None
+        try:
+            model._validate()
+        except CheckpointError:
+            raise
+        except ParameterError as e:
+            raise CheckpointError(
+                f"{where}: the checkpoint holds an invalid parameter: {e}; {CHECKPOINT_FIX}"
+            ) from None
         mine = model._resume_params()
         diffs = [
             f"{k}={mine.get(k)!r} in the checkpoint, {_jsonable(v)!r} here"

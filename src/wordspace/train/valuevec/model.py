@@ -35,6 +35,7 @@ from wordspace.errors import (
 )
 from wordspace.text.tokenizer import Tokenizer
 from wordspace.train._common import (
+    CHECKPOINT_FIX,
     CHECKPOINT_RULES,
     Checkpointer,
     Trainer,
@@ -44,6 +45,7 @@ from wordspace.train._common import (
     choice,
     integer,
     number,
+    position_fields,
     rule,
     vocab_fingerprint,
 )
@@ -883,15 +885,25 @@ class ValueVec(Trainer):
         resume = getattr(self, "_resume_position", None)
         self._resume_position = None
         if resume is not None:
-            pos = resume["position"]
-            if int(pos["base"]) != base or int(pos["jobs"]) != len(jobs):
+            f = position_fields(resume)
+            if f.int("base", lo=0) != base or f.int("jobs", lo=0) != len(jobs):
                 raise CheckpointError(
                     f"{resume['path']} was made on other data: the text is "
                     "cut into other jobs; resume on the same corpus"
                 )
-            e0, j0, done = int(pos["epoch"]), int(pos["job"]), int(pos["done"])
-            vpos, cur, spent = int(pos["vpos"]), int(pos["cur"]), float(pos["seconds"])
-            vgen.bit_generator.state = pos["vgen"]
+            e0 = f.int("epoch", lo=0, hi=max(text_epochs - 1, 0))
+            j0 = f.int("job", lo=0, hi=max(len(jobs) - 1, 0))
+            done = f.int("done", lo=0, hi=n_jobs_total)
+            vpos = f.int("vpos", lo=0, hi=total_value)
+            cur = f.int("cur", lo=-1, hi=max(passes - 1, -1))
+            spent = f.num("seconds", lo=0.0)
+            try:
+                vgen.bit_generator.state = f.obj("vgen").doc
+            except (TypeError, ValueError, KeyError) as e:
+                raise CheckpointError(
+                    f"{resume['path']}: checkpoint.position.vgen is not a random generator "
+                    f"state ({e}); {CHECKPOINT_FIX}"
+                ) from None
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)
                 if order.shape != (n_pairs,):
@@ -1336,13 +1348,28 @@ class ValueVec(Trainer):
         self._resume_position = None
         pos = None if resume is None else resume["position"]
         if pos is not None:
-            first = int(pos["first"])
+            assert resume is not None
+            f = position_fields(resume)
+            first = f.int("first", lo=0, hi=len(self.loss_history_))
+            f.int("epoch", lo=0, hi=max(int(self.epochs) - 1, 0))
+            f.int("bad", lo=0)
+            f.num("best", finite=False)
+            if "step" in pos:
+                f.int("step", lo=0)
+            if not isinstance(pos.get("gen"), dict):
+                f.obj("gen")
         prev = np.asarray(self.loss_history_, np.float64)[:first]
         gen = np.random.default_rng(
             self.seed if self.seed is None or first == 0 else [int(self.seed), first]
         )
         if pos is not None:
-            gen.bit_generator.state = pos["gen"]
+            try:
+                gen.bit_generator.state = pos["gen"]
+            except (TypeError, ValueError, KeyError) as e:
+                raise CheckpointError(
+                    f"{resume['path']}: checkpoint.position.gen is not a random generator "
+                    f"state ({e}); {CHECKPOINT_FIX}"
+                ) from None
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
             ctx = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
