@@ -21,10 +21,7 @@ import wordspace as ws
 from wordspace.cli import main
 from wordspace.errors import (
     CheckpointError,
-    FormatError,
     OutputPathError,
-    ParameterError,
-    WordspaceError,
 )
 
 
