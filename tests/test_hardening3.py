@@ -21,7 +21,10 @@ import wordspace as ws
 from wordspace.cli import main
 from wordspace.errors import (
     CheckpointError,
+    FormatError,
     OutputPathError,
+    ParameterError,
+    WordspaceError,
 )
 
 
@@ -369,3 +372,64 @@ def test_c2_property_checkpoint_position_never_reaches_a_bare_error(
         assert r.training_complete_ and r.epochs_trained_ == 2
         assert isinstance(value, int) and not isinstance(value, bool)
         assert field in ("job", "done") or value == orig
+
+
+# ---------------------------------------------------------------- 9. lookup keys
+@pytest.fixture(scope="module")
+def ft_model():
+    return ws.FastText(
+        vector_size=6, min_count=1, epochs=1, bucket=200, minn=2, maxn=3, seed=1
+    ).fit([["the", "cat", "sat"], ["the", "dog", "sat"]] * 20)
+
+
+def test_c9_surrogate_keys_are_absent_not_unicode_errors(work, ft_model):
+    wv = ws.load("model.wsv")
+    with pytest.raises(ws.OutOfVocabularyError):
+        wv["\ud800x"]
+    assert "\ud800x" not in wv
+    assert "\ud800x" not in ft_model.wv and "\ud800" not in ft_model.wv
+    with pytest.raises(ws.OutOfVocabularyError):
+        ft_model.wv["\ud800"]
+    # a word with n-grams is still built from them
+    assert "\ud800x" in ft_model.wv or ft_model.wv["catx"].shape == (6,)
+
+
+@pytest.mark.parametrize("key", [123, None, 1.5, b"the", bytearray(b"the")])
+def test_c9_non_str_keys_are_typed_errors(work, ft_model, key):
+    wv = ws.load("model.wsv")
+    for vectors in (wv, ft_model.wv):
+        with pytest.raises(ParameterError, match="looked up by str"):
+            vectors[key]
+        with pytest.raises(ParameterError, match="looked up by str"):
+            vectors.get_index(key)
+        assert (key in vectors) is False
+    assert ["the"] not in wv  # unhashable: absent, not a TypeError
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.one_of(st.text(max_size=6), st.binary(max_size=4), st.integers(), st.none()))
+def test_c9_property_lookup_gives_a_vector_or_a_typed_error(ft_model, key):
+    for vectors in (ft_model.wv,):
+        assert isinstance(key in vectors, bool)
+        try:
+            v = vectors[key]
+        except WordspaceError as e:
+            assert isinstance(e, ws.OutOfVocabularyError | ParameterError)
+        else:
+            assert isinstance(key, str) and v.shape == (6,)
+
+
+# ---------------------------------------------------------------- 12. CLI ranges
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["similar", "model.wsv", "king", "-n", "0"],
+        ["similar", "model.wsv", "king", "-n", "-5"],
+        ["analogy", "model.wsv", "king", "man", "woman", "-n", "0"],
+        ["rank", "model.wsv", "the cat", "c.txt", "-n", "0"],
+    ],
+)
+def test_c12_topn_below_one_is_refused(work, capsys, args):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert "--topn must be at least 1" in err and err.count("\n") == 1

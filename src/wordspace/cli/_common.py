@@ -220,6 +220,12 @@ def need_file(path: str | None, what: str) -> None:
         raise ParameterError(f"{what} {path!r} is a folder; give a file")
 
 
+def check_topn(n: int, option: str = "--topn") -> None:
+    """Refuse a count of results below 1 (``-n 0`` would print an empty table)."""
+    if n < 1:
+        raise ParameterError(f"{option} must be at least 1, got {n}")
+
+
 def signature_default(cls: type[Any], name: str) -> Any:
     """The default of an estimator's parameter (so the CLI's defaults cannot drift)."""
     return inspect.signature(cls.__init__).parameters[name].default
