@@ -13,6 +13,7 @@ from wordspace.cli._app import app
 from wordspace.cli._common import (
     CacheOpt,
     JsonOpt,
+    check_topn,
     emit_json,
     epilog,
     fmt_num,
@@ -238,6 +239,7 @@ def rank(
     from wordspace.analysis.textsim import rank_documents
 
     _check_text_method(method)
+    check_topn(n)
     if _looks_like_file(query):
         need_file(query, "QUERY")
     need_file(docs_file, "DOCS_FILE")

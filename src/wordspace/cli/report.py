@@ -151,10 +151,8 @@ def report_cmd(
         output = default_output(path, ".report.html", Path(path).name + ".report.html")
     if not output.lower().endswith((".html", ".htm")):
         raise ParameterError(f"-o/--output must be an .html file, got {output!r}")
-    parent = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(parent):
-        raise ParameterError(f"the folder {parent!r} does not exist; create it first")
-    check_output(output, layout="file")
+    inputs = {"MODEL": path, "--words": words, "--texts": texts, "--pairs": pairs}
+    check_output(output, layout="file", inputs=inputs)
     if topn < 1:
         raise ParameterError(f"--topn must be at least 1, got {topn}")
     if restrict_vocab is not None and restrict_vocab < 1:
@@ -171,7 +169,7 @@ def report_cmd(
                 "--pdf needs Chromium or Chrome (e.g. apt-get install "
                 "chromium); the HTML report itself needs nothing: drop --pdf"
             )
-        check_output(pdf_path, layout="file")
+        check_output(pdf_path, layout="file", inputs=inputs, option="the PDF")
     wv = load(path)
     with progress_bar("report", total=10, enabled=not as_json) as update:
         rep = report(

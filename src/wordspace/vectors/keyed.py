@@ -201,6 +201,8 @@ class WordVectors:
         return len(self.index_to_key)
 
     def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):  # keys are str: anything else is simply absent
+            return False
         return key in self.key_to_index or self._phrase_key(key) is not None
 
     def _phrase_key(self, key: object) -> str | None:
@@ -230,7 +232,9 @@ class WordVectors:
         return key in self.key_to_index
 
     def get_index(self, key: str, default: int | None = None) -> int:
-        """Index of ``key``; raises :class:`OutOfVocabularyError` unless ``default`` is given."""
+        """Index of ``key``; raises :class:`OutOfVocabularyError` unless ``default`` is given
+        (:class:`ParameterError` when ``key`` is not a str)."""
+        _check_key(key)
         idx = self.key_to_index.get(key)
         if idx is not None:
             return idx
@@ -372,6 +376,10 @@ class WordVectors:
     def __getitem__(self, key_or_keys: str | Sequence[str]) -> np.ndarray:
         if isinstance(key_or_keys, str):
             return self.get_vector(key_or_keys)
+        if isinstance(key_or_keys, bytes | bytearray | memoryview) or not hasattr(
+            key_or_keys, "__len__"
+        ):
+            _check_key(key_or_keys)
         return (
             np.vstack([self.get_vector(k) for k in key_or_keys])
             if len(key_or_keys)
@@ -886,3 +894,19 @@ class WordVectors:
         from wordspace.analysis.textsim import rank_documents
 
         return rank_documents(self, query, docs, method, topn, **kwargs)
+
+
+def _check_key(key: object) -> None:
+    """Keys are str: anything else (an int, None, bytes) is a :class:`ParameterError`
+    saying so, never a bare ``TypeError`` or a lookup of something else."""
+    if isinstance(key, str):
+        return
+    if isinstance(key, bytes | bytearray | memoryview):
+        raise ParameterError(
+            f"words are looked up by str, got the bytes {bytes(key)[:40]!r}; decode them "
+            "first, e.g. key.decode('utf-8')"
+        )
+    raise ParameterError(
+        f"words are looked up by str, got {type(key).__name__} {str(key)[:40]!r}; give a word "
+        "(or a list of words)"
+    )

@@ -15,7 +15,13 @@ import numpy as np
 
 from wordspace.errors import CheckpointError, ParameterError, TrainingDivergedError, ValueDataError
 from wordspace.text.tokenizer import Tokenizer
-from wordspace.train._common import Checkpointer, check_finite, vocab_fingerprint
+from wordspace.train._common import (
+    CHECKPOINT_FIX,
+    Checkpointer,
+    check_finite,
+    position_fields,
+    vocab_fingerprint,
+)
 from wordspace.train.valuevec._core import _JOINT_VALUE_PACE, _series_name, _unit_rows
 from wordspace.train.valuevec.pairs import _merge_values, _pairs_fingerprint, _values_fingerprint
 from wordspace.train.valuevec.predict import _PredictPart
@@ -311,15 +317,25 @@ class _JointPart(_PredictPart):
         resume = getattr(self, "_resume_position", None)
         self._resume_position = None
         if resume is not None:
-            pos = resume["position"]
-            if int(pos["base"]) != base or int(pos["jobs"]) != len(jobs):
+            f = position_fields(resume)
+            if f.int("base", lo=0) != base or f.int("jobs", lo=0) != len(jobs):
                 raise CheckpointError(
                     f"{resume['path']} was made on other data: the text is "
                     "cut into other jobs; resume on the same corpus"
                 )
-            e0, j0, done = int(pos["epoch"]), int(pos["job"]), int(pos["done"])
-            vpos, cur, spent = int(pos["vpos"]), int(pos["cur"]), float(pos["seconds"])
-            vgen.bit_generator.state = pos["vgen"]
+            e0 = f.int("epoch", lo=0, hi=max(text_epochs - 1, 0))
+            j0 = f.int("job", lo=0, hi=max(len(jobs) - 1, 0))
+            done = f.int("done", lo=0, hi=n_jobs_total)
+            vpos = f.int("vpos", lo=0, hi=total_value)
+            cur = f.int("cur", lo=-1, hi=max(passes - 1, -1))
+            spent = f.num("seconds", lo=0.0)
+            try:
+                vgen.bit_generator.state = f.obj("vgen").doc
+            except (TypeError, ValueError, KeyError) as e:
+                raise CheckpointError(
+                    f"{resume['path']}: checkpoint.position.vgen is not a random generator "
+                    f"state ({e}); {CHECKPOINT_FIX}"
+                ) from None
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)
                 if order.shape != (n_pairs,):

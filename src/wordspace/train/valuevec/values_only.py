@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from wordspace.errors import ParameterError, TrainingDivergedError
-from wordspace.train._common import Checkpointer, check_finite
+from wordspace.errors import CheckpointError, ParameterError, TrainingDivergedError
+from wordspace.train._common import CHECKPOINT_FIX, Checkpointer, check_finite, position_fields
 from wordspace.train.valuevec._core import (
     _ADAM,
     _ADAM_BLOCK,
@@ -93,13 +93,28 @@ class _ValuesOnlyPart(_JointPart):
         self._resume_position = None
         pos = None if resume is None else resume["position"]
         if pos is not None:
-            first = int(pos["first"])
+            assert resume is not None
+            f = position_fields(resume)
+            first = f.int("first", lo=0, hi=len(self.loss_history_))
+            f.int("epoch", lo=0, hi=max(int(self.epochs) - 1, 0))
+            f.int("bad", lo=0)
+            f.num("best", finite=False)
+            if "step" in pos:
+                f.int("step", lo=0)
+            if not isinstance(pos.get("gen"), dict):
+                f.obj("gen")
         prev = np.asarray(self.loss_history_, np.float64)[:first]
         gen = np.random.default_rng(
             self.seed if self.seed is None or first == 0 else [int(self.seed), first]
         )
         if pos is not None:
-            gen.bit_generator.state = pos["gen"]
+            try:
+                gen.bit_generator.state = pos["gen"]
+            except (TypeError, ValueError, KeyError) as e:
+                raise CheckpointError(
+                    f"{resume['path']}: checkpoint.position.gen is not a random generator "
+                    f"state ({e}); {CHECKPOINT_FIX}"
+                ) from None
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
             ctx = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
