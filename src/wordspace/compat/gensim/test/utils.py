@@ -101,7 +101,12 @@ def temporary_file(name: str = "") -> Iterator[str]:
 
 
 def datapath(fname: str) -> str:
-    """Path of one of the example data files (see the module docstring)."""
+    """Path of one of the example data files (see the module docstring). A file of that name in
+    ``$WORDSPACE_GENSIM_TEST_DATA`` wins: pointed at gensim's own ``gensim/test/test_data/``
+    (as ``tools/gensim_suite.py`` does), this is gensim's ``datapath``."""
+    env = os.environ.get("WORDSPACE_GENSIM_TEST_DATA")
+    if env and os.path.exists(os.path.join(env, fname)):
+        return os.path.join(env, fname)
     if fname in _BUNDLED:
         from wordspace.analysis.evaluate import datapath as bundled
 
