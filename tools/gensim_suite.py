@@ -199,8 +199,9 @@ def run_pytest(work: Path, python: str, target: str, timeout: float, extra: list
     pkg = work / "gensim_tests"
     junit = work / "junit.xml"
     env = dict(os.environ)
+    # absolute: pytest runs in the work folder
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(work)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        [str(work)] + [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     )
     env["WORDSPACE_GENSIM_TEST_DATA"] = str(pkg / "test_data")
     env.setdefault("PYTHONHASHSEED", "0")
@@ -218,7 +219,8 @@ def run_pytest(work: Path, python: str, target: str, timeout: float, extra: list
     }
     tests: list[dict] = []
     for case in ET.parse(junit).getroot().iter("testcase"):
-        f = _file_of(case.get("classname", "") or case.get("file", ""))
+        # a collection error has no classname: the module is the test's name
+        f = _file_of(case.get("classname") or case.get("name", ""))
         row = per_file.setdefault(
             f, {"collected": 0, "passed": 0, "failed": 0, "skipped": 0, "pickle": 0, "time_s": 0.0}
         )
