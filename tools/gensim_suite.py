@@ -195,7 +195,9 @@ def _file_of(classname: str) -> str:
     return parts[-1]
 
 
-def run_pytest(work: Path, python: str, target: str, timeout: float, extra: list[str]) -> dict:
+def run_pytest(
+    work: Path, python: str, target: str, timeout: float, extra: list[str], files: tuple[str, ...] = FILES
+) -> dict:
     pkg = work / "gensim_tests"
     junit = work / "junit.xml"
     env = dict(os.environ)
@@ -207,7 +209,7 @@ def run_pytest(work: Path, python: str, target: str, timeout: float, extra: list
     env.setdefault("PYTHONHASHSEED", "0")
     cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(work),
            f"--junitxml={junit}", "-o", "junit_family=xunit1"]
-    cmd += extra + [str(pkg / f) for f in FILES]
+    cmd += extra + [str(pkg / f) for f in files]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - t0
@@ -215,7 +217,7 @@ def run_pytest(work: Path, python: str, target: str, timeout: float, extra: list
         raise RuntimeError(f"pytest wrote no report:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     per_file: dict[str, dict] = {
         f: {"collected": 0, "passed": 0, "failed": 0, "skipped": 0, "pickle": 0, "time_s": 0.0}
-        for f in FILES
+        for f in files
     }
     tests: list[dict] = []
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -272,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target", choices=("compat", "gensim"), default="compat")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     ap.add_argument("--timeout", type=float, default=1800.0)
+    ap.add_argument("--files", nargs="+", choices=FILES, default=list(FILES), help="run only these files")
     ap.add_argument("--failures", action="store_true", help="list every failing test")
     ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = ap.parse_args(argv)
@@ -287,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="gensim-suite-"))
     work.mkdir(parents=True, exist_ok=True)
     extract(archive, work, rewrite=args.target == "compat")
-    summary = run_pytest(work, args.python, args.target, args.timeout, args.pytest_args)
+    summary = run_pytest(work, args.python, args.target, args.timeout, args.pytest_args, tuple(args.files))
     print(table(summary))
     if args.failures:
         for t in summary["tests"]:
