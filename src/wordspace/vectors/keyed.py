@@ -385,13 +385,17 @@ class WordVectors:
         pre_normalize: bool = True,
         post_normalize: bool = False,
         ignore_missing: bool = True,
+        *,
+        divide_by: str = "weights",
     ) -> np.ndarray:
         """Weighted mean of the vectors of ``keys`` (words or raw vectors), as in gensim.
 
         Missing words are skipped when ``ignore_missing`` (the default) and raise
         :class:`OutOfVocabularyError` otherwise. Raises :class:`ParameterError` when nothing
-        is left to average. The sum of the weighted vectors is divided by the number of keys
-        used. This is the library's one mean-vector computation (the text similarity functions
+        is left to average. The sum of the weighted vectors is divided by the sum of the absolute
+        weights of the keys used (a plain mean without weights), as gensim does;
+        ``divide_by="count"`` divides by the number of keys used instead (the weighted sum per
+        word of :func:`wordspace.analysis.textsim.mean_vector`). This is the library's one mean-vector computation (the text similarity functions
         call it).
         """
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
@@ -436,9 +440,11 @@ class WordVectors:
             )
         if rows:
             stacked = np.vstack([np.asarray(mat[np.asarray(idx, dtype=np.int64)]), *rows])
-            mean = mean_rows(stacked, np.arange(len(used)), w[used], np.array([0, len(used)]))
+            mean = mean_rows(
+                stacked, np.arange(len(used)), w[used], np.array([0, len(used)]), divide_by
+            )
         else:
-            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]))
+            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]), divide_by)
         mean = mean[0]
         return _unit(mean).astype(np.float32) if post_normalize else mean
 

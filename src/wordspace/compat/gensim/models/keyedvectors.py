@@ -31,7 +31,13 @@ from wordspace.errors import ParameterError
 from wordspace.vectors.keyed import WordVectors
 from wordspace.vectors.subword import SubwordVectors
 
-__all__ = ["KeyedVectors", "CorrelationResult", "REAL", "Word2VecKeyedVectors"]
+__all__ = [
+    "KeyedVectors",
+    "CorrelationResult",
+    "REAL",
+    "Word2VecKeyedVectors",
+    "pseudorandom_weak_vector",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,19 @@ _REMOVED = {
     "Use `.get_normed_vectors()` instead. See https://github.com/RaRe-"
     "Technologies/gensim/wiki/Migrating-from-Gensim-3.x-to-4",
 }
+
+
+_default_prng = np.random.default_rng()
+
+
+def pseudorandom_weak_vector(size: int, seed_string: str | None = None, hashfxn: Any = hash) -> np.ndarray:
+    """A small random float32 vector (uniform in ``[-0.5, 0.5) / size``), as gensim's:
+    reproducible from ``hashfxn(seed_string)`` when ``seed_string`` is given."""
+    if seed_string:
+        once = np.random.Generator(np.random.SFC64(hashfxn(seed_string) & 0xFFFFFFFF))
+    else:
+        once = _default_prng
+    return ((once.random(size).astype(REAL) - 0.5) / size).astype(REAL)
 
 
 class CorrelationResult(NamedTuple):
@@ -721,6 +740,28 @@ class _GensimKV(_KVBase):
                     if i is not None:
                         kv.set_vecattr(k, attr, arr[i])
         return kv
+
+
+def _load_word2vec_format(
+    cls: Any,
+    fname: str | os.PathLike,
+    fvocab: str | None = None,
+    binary: bool = False,
+    encoding: str = "utf8",
+    unicode_errors: str = "strict",
+    limit: int | None = None,
+    datatype: Any = REAL,
+    no_header: bool = False,
+    binary_chunk_size: int = 100 * 1024,
+) -> Any:
+    """gensim's module-level loader: ``cls.load_word2vec_format`` (``binary_chunk_size`` only
+    tunes gensim's reader and is accepted for its signature)."""
+    if not is_int(binary_chunk_size) or binary_chunk_size < 1:
+        raise ParameterError(f"binary_chunk_size must be a positive integer, got {binary_chunk_size!r}")
+    return cls.load_word2vec_format(
+        fname, fvocab=fvocab, binary=binary, encoding=encoding, unicode_errors=unicode_errors,
+        limit=limit, datatype=datatype, no_header=no_header,
+    )
 
 
 def _read_fvocab(path: str | os.PathLike) -> dict[str, int]:
