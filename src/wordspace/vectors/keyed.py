@@ -39,6 +39,8 @@ KeyOrKeys = str | np.ndarray | Sequence[Any] | None
 def _as_list(x: KeyOrKeys) -> list:
     if x is None:
         return []
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        return list(x)  # a matrix: each row is one query vector, as gensim
     if isinstance(x, str | np.ndarray):
         return [x]
     if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) and not isinstance(x[1], str):
@@ -757,7 +759,7 @@ class WordVectors:
         *,
         binary: bool = False,
         write_header: bool = True,
-        precision: int = 8,
+        precision: int = 9,
         limit: int | None = None,
     ) -> None:
         """Write the word2vec text or binary format (``write_header=False``: GloVe text)."""

@@ -23,11 +23,13 @@ import numpy as np
 from wordspace._base import is_int
 from wordspace.compat.gensim._errors import (
     CompatWarning,
+    DecodingError,
+    gensim_error,
     RemovedAttributeError,
     UnsupportedError,
     VecattrError,
 )
-from wordspace.errors import ParameterError
+from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
 from wordspace.vectors.subword import SubwordVectors
 
@@ -410,6 +412,18 @@ class _GensimKV(_KVBase):
         """The keys most similar to ``key``."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
+    def similarity(self, w1: Any, w2: Any) -> float:
+        """Cosine similarity of two keys; exactly 1 for a key with itself (as gensim)."""
+        if isinstance(w1, str) and w1 == w2 and w1 in self.key_to_index:
+            v = self.get_vector(w1)
+            if np.all(np.isfinite(v)) and np.any(v):
+                return 1.0
+        return super().similarity(w1, w2)
+
+    def distance(self, w1: Any, w2: Any) -> float:
+        """Cosine distance, ``1 - similarity`` (exactly 0 for a key with itself)."""
+        return 1.0 - self.similarity(w1, w2)
+
     def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
         """Cosine between the means of two key sets; unknown keys are skipped, as in gensim
         4.4 (``ZeroDivisionError`` when a list is empty, as gensim)."""
@@ -660,17 +674,20 @@ class _GensimKV(_KVBase):
                 CompatWarning,
                 stacklevel=2,
             )
-        wv = load_word2vec_format(
-            fname,
-            binary=bool(binary),
-            no_header=bool(no_header),
-            limit=limit,
-            unicode_errors=unicode_errors,
-        )
+        try:
+            wv = load_word2vec_format(
+                fname,
+                binary=bool(binary),
+                no_header=bool(no_header),
+                limit=limit,
+                unicode_errors=unicode_errors,
+            )
+        except FormatError as e:
+            raise gensim_error(e) from None
         n = len(wv)
         counts = np.arange(n, 0, -1, dtype=np.int64)
         if fvocab is not None:
-            given = _read_fvocab(fvocab)
+            given = _read_fvocab(fvocab, unicode_errors)
             counts = np.array(
                 [given.get(w, n - i) for i, w in enumerate(wv.index_to_key)], dtype=np.int64
             )
@@ -764,12 +781,18 @@ def _load_word2vec_format(
     )
 
 
-def _read_fvocab(path: str | os.PathLike) -> dict[str, int]:
-    from wordspace.errors import FormatError
-
+def _read_fvocab(path: str | os.PathLike, unicode_errors: str = "strict") -> dict[str, int]:
     out: dict[str, int] = {}
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8", errors=unicode_errors)
+            except UnicodeDecodeError as e:
+                raise DecodingError(
+                    f"{path}, line {n}: {raw!r} is not valid UTF-8 ({e.reason} at byte "
+                    f"{e.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway",
+                    e,
+                ) from None
             parts = line.rstrip("\n").rsplit(" ", 1)
             if len(parts) != 2 or not parts[1].strip().lstrip("-").isdigit():
                 raise FormatError(f"{path}, line {n}: expected 'word count', got {line!r}")
