@@ -84,8 +84,9 @@ def _pip_download(cache: Path, binary: bool) -> Path:
     if proc.returncode != 0:
         if any(m in out for m in _NETWORK_MARKERS):
             raise RegistryUnreachable(
-                "the package registry cannot be reached (pip download gensim==%s failed: %s)"
-                % (VERSION, out.strip().splitlines()[-1] if out.strip() else "no output")
+                "the package registry cannot be reached (pip download gensim=={} failed: {})".format(
+                    VERSION, out.strip().splitlines()[-1] if out.strip() else "no output"
+                )
             )
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{out}")
     return _cached(cache, binary) or _fail(f"pip download left no gensim {VERSION} in {cache}")
@@ -152,10 +153,14 @@ _IMPORT = re.compile(r"^(\s*)import gensim(\.[\w.]+)?\s*$", re.M)
 def rewrite_imports(source: str) -> str:
     """gensim's imports to ``wordspace.compat.gensim``'s (only import statements change)."""
     source = re.sub(
-        r"^(\s*)from gensim\.test\.(test_\w+) import ", r"\1from gensim_tests.\2 import ", source,
+        r"^(\s*)from gensim\.test\.(test_\w+) import ",
+        r"\1from gensim_tests.\2 import ",
+        source,
         flags=re.M,
     )
-    source = _FROM.sub(lambda m: f"{m.group(1)}from wordspace.compat.gensim{m.group(2) or ''} import ", source)
+    source = _FROM.sub(
+        lambda m: f"{m.group(1)}from wordspace.compat.gensim{m.group(2) or ''} import ", source
+    )
 
     def plain(m: re.Match) -> str:
         mod = "wordspace.compat.gensim" + (m.group(2) or "")
@@ -181,7 +186,12 @@ def extract(archive: _Archive, work: Path, rewrite: bool) -> Path:
         if rewrite:
             text = rewrite_imports(text)
         else:  # the real gensim: only the sibling test modules are the local copies
-            text = re.sub(r"^(\s*)from gensim\.test\.(test_\w+) import ", r"\1from gensim_tests.\2 import ", text, flags=re.M)
+            text = re.sub(
+                r"^(\s*)from gensim\.test\.(test_\w+) import ",
+                r"\1from gensim_tests.\2 import ",
+                text,
+                flags=re.M,
+            )
         (pkg / f).write_text(text, encoding="utf-8")
     return pkg
 
@@ -196,7 +206,12 @@ def _file_of(classname: str) -> str:
 
 
 def run_pytest(
-    work: Path, python: str, target: str, timeout: float, extra: list[str], files: tuple[str, ...] = FILES
+    work: Path,
+    python: str,
+    target: str,
+    timeout: float,
+    extra: list[str],
+    files: tuple[str, ...] = FILES,
 ) -> dict:
     pkg = work / "gensim_tests"
     junit = work / "junit.xml"
@@ -207,8 +222,19 @@ def run_pytest(
     )
     env["WORDSPACE_GENSIM_TEST_DATA"] = str(pkg / "test_data")
     env.setdefault("PYTHONHASHSEED", "0")
-    cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(work),
-           f"--junitxml={junit}", "-o", "junit_family=xunit1"]
+    cmd = [
+        python,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(work),
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+    ]
     cmd += extra + [str(pkg / f) for f in files]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout)
@@ -239,17 +265,31 @@ def run_pytest(
         pickle = status == "failed" and PICKLE_MARKER in message
         row[status] += 1
         row["pickle"] += pickle
-        tests.append({
-            "file": f, "id": f"{case.get('classname')}::{case.get('name')}", "status": status,
-            "pickle": pickle, "time_s": float(case.get("time", 0) or 0),
-            "message": message.strip().splitlines()[0][:300] if message.strip() else "",
-        })
-    totals = {k: sum(r[k] for r in per_file.values()) for k in ("collected", "passed", "failed", "skipped", "pickle")}
+        tests.append(
+            {
+                "file": f,
+                "id": f"{case.get('classname')}::{case.get('name')}",
+                "status": status,
+                "pickle": pickle,
+                "time_s": float(case.get("time", 0) or 0),
+                "message": message.strip().splitlines()[0][:300] if message.strip() else "",
+            }
+        )
+    totals = {
+        k: sum(r[k] for r in per_file.values())
+        for k in ("collected", "passed", "failed", "skipped", "pickle")
+    }
     considered = totals["collected"] - totals["skipped"] - totals["pickle"]
     totals["pass_rate_without_pickle"] = totals["passed"] / considered if considered else 0.0
     return {
-        "gensim_version": VERSION, "target": target, "python": python, "wall_s": wall,
-        "pytest_exit": proc.returncode, "files": per_file, "totals": totals, "tests": tests,
+        "gensim_version": VERSION,
+        "target": target,
+        "python": python,
+        "wall_s": wall,
+        "pytest_exit": proc.returncode,
+        "files": per_file,
+        "totals": totals,
+        "tests": tests,
         "pytest_tail": proc.stdout[-3000:],
     }
 
@@ -258,23 +298,33 @@ def table(summary: dict) -> str:
     head = f"{'file':<22}{'collected':>10}{'passed':>8}{'failed':>8}{'skipped':>9}{'pickle':>8}{'time s':>9}"
     lines = [f"gensim {VERSION} suite against {summary['target']}", head, "-" * len(head)]
     for f, r in summary["files"].items():
-        lines.append(f"{f:<22}{r['collected']:>10}{r['passed']:>8}{r['failed']:>8}{r['skipped']:>9}{r['pickle']:>8}{r['time_s']:>9.1f}")
+        lines.append(
+            f"{f:<22}{r['collected']:>10}{r['passed']:>8}{r['failed']:>8}{r['skipped']:>9}{r['pickle']:>8}{r['time_s']:>9.1f}"
+        )
     t = summary["totals"]
     lines.append("-" * len(head))
-    lines.append(f"{'total':<22}{t['collected']:>10}{t['passed']:>8}{t['failed']:>8}{t['skipped']:>9}{t['pickle']:>8}{summary['wall_s']:>9.1f}")
-    lines.append(f"pass rate of the tests that do not load a gensim pickle (skips excluded): {t['pass_rate_without_pickle']:.1%}")
+    lines.append(
+        f"{'total':<22}{t['collected']:>10}{t['passed']:>8}{t['failed']:>8}{t['skipped']:>9}{t['pickle']:>8}{summary['wall_s']:>9.1f}"
+    )
+    lines.append(
+        f"pass rate of the tests that do not load a gensim pickle (skips excluded): {t['pass_rate_without_pickle']:.1%}"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cache", type=Path, default=default_cache(), help="where the gensim download is kept")
+    ap.add_argument(
+        "--cache", type=Path, default=default_cache(), help="where the gensim download is kept"
+    )
     ap.add_argument("--work", type=Path, help="work folder (default: a new temporary folder)")
     ap.add_argument("--json", type=Path, help="write the JSON summary here")
     ap.add_argument("--target", choices=("compat", "gensim"), default="compat")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     ap.add_argument("--timeout", type=float, default=1800.0)
-    ap.add_argument("--files", nargs="+", choices=FILES, default=list(FILES), help="run only these files")
+    ap.add_argument(
+        "--files", nargs="+", choices=FILES, default=list(FILES), help="run only these files"
+    )
     ap.add_argument("--failures", action="store_true", help="list every failing test")
     ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = ap.parse_args(argv)
@@ -290,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="gensim-suite-"))
     work.mkdir(parents=True, exist_ok=True)
     extract(archive, work, rewrite=args.target == "compat")
-    summary = run_pytest(work, args.python, args.target, args.timeout, args.pytest_args, tuple(args.files))
+    summary = run_pytest(
+        work, args.python, args.target, args.timeout, args.pytest_args, tuple(args.files)
+    )
     print(table(summary))
     if args.failures:
         for t in summary["tests"]:

@@ -75,7 +75,13 @@ class CorpusDecodingError(CorpusError, UnicodeDecodeError):
         return self.message
 
 
-_TRUNCATION_WORDS = ("truncated", "ends before", "ends after", "ends in the middle", "unexpected end")
+_TRUNCATION_WORDS = (
+    "truncated",
+    "ends before",
+    "ends after",
+    "ends in the middle",
+    "unexpected end",
+)
 
 
 def gensim_error(exc: BaseException) -> BaseException:

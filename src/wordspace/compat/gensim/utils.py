@@ -122,28 +122,41 @@ def simple_preprocess(
 _OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
-def open(uri: Any, mode: str = "r", buffering: int = -1, encoding: str | None = None,
-         errors: str | None = None, newline: str | None = None, **kwargs: Any) -> Any:
+def open(
+    uri: Any,
+    mode: str = "r",
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    **kwargs: Any,
+) -> Any:
     """Open a local path, (de)compressing by its suffix (``.gz``, ``.bz2``, ``.xz``), as
     gensim's ``utils.open`` (smart_open) does for local files. Remote URIs are not supported."""
     if kwargs.get("transport_params"):
-        raise ParameterError("transport_params (remote files) are not supported; download the file first")
+        raise ParameterError(
+            "transport_params (remote files) are not supported; download the file first"
+        )
     if hasattr(uri, "read") or hasattr(uri, "write"):
         return uri  # an open file object, as smart_open accepts
     name = str(uri)
     if "://" in name and not name.startswith("file://"):
         raise ParameterError(f"{name}: remote URIs are not supported here; download the file first")
-    name = name[len("file://"):] if name.startswith("file://") else name
+    name = name[len("file://") :] if name.startswith("file://") else name
     opener = next((o for s, o in _OPENERS.items() if name.endswith(s)), None)
     if opener is None:
-        return builtins.open(name, mode, buffering, encoding=encoding, errors=errors, newline=newline)
+        return builtins.open(
+            name, mode, buffering, encoding=encoding, errors=errors, newline=newline
+        )
     if "b" in mode:
         return opener(name, mode)
     mode = mode if "t" in mode else mode + "t"
     return opener(name, mode, encoding=encoding, errors=errors, newline=newline)
 
 
-def keep_vocab_item(word: str, count: int, min_count: int, trim_rule: Callable | None = None) -> bool:
+def keep_vocab_item(
+    word: str, count: int, min_count: int, trim_rule: Callable | None = None
+) -> bool:
     """Whether ``word`` seen ``count`` times stays: ``trim_rule`` decides, else ``count >= min_count``."""
     default = count >= min_count
     if trim_rule is None:
@@ -163,8 +176,13 @@ def prune_vocab(vocab: dict, min_reduce: int, trim_rule: Callable | None = None)
     for word in list(vocab):
         if not keep_vocab_item(word, vocab[word], min_reduce, trim_rule):
             removed += vocab.pop(word)
-    logger.info("pruned out %i tokens with count <%i (before %i, after %i)",
-                removed, min_reduce, len(vocab), len(vocab))
+    logger.info(
+        "pruned out %i tokens with count <%i (before %i, after %i)",
+        removed,
+        min_reduce,
+        len(vocab),
+        len(vocab),
+    )
     return removed
 
 
@@ -189,8 +207,11 @@ class RepeatCorpus:
 
 def check_output(stdout: Any = subprocess.PIPE, *popenargs: Any, **kwargs: Any) -> bytes:
     """``subprocess.check_output`` with gensim's signature."""
-    return subprocess.check_output(*popenargs, stdout=stdout, **kwargs) if popenargs else \
-        subprocess.check_output(kwargs.pop("args"), stdout=stdout, **kwargs)
+    return (
+        subprocess.check_output(*popenargs, stdout=stdout, **kwargs)
+        if popenargs
+        else subprocess.check_output(kwargs.pop("args"), stdout=stdout, **kwargs)
+    )
 
 
 def is_corpus(obj: Any) -> tuple[bool, Any]:

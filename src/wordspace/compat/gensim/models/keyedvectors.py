@@ -24,10 +24,10 @@ from wordspace._base import is_int
 from wordspace.compat.gensim._errors import (
     CompatWarning,
     DecodingError,
-    gensim_error,
     RemovedAttributeError,
     UnsupportedError,
     VecattrError,
+    gensim_error,
 )
 from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
@@ -64,7 +64,9 @@ _REMOVED = {
 _default_prng = np.random.default_rng()
 
 
-def pseudorandom_weak_vector(size: int, seed_string: str | None = None, hashfxn: Any = hash) -> np.ndarray:
+def pseudorandom_weak_vector(
+    size: int, seed_string: str | None = None, hashfxn: Any = hash
+) -> np.ndarray:
     """A small random float32 vector (uniform in ``[-0.5, 0.5) / size``), as gensim's:
     reproducible from ``hashfxn(seed_string)`` when ``seed_string`` is given."""
     if seed_string:
@@ -774,10 +776,18 @@ def _load_word2vec_format(
     """gensim's module-level loader: ``cls.load_word2vec_format`` (``binary_chunk_size`` only
     tunes gensim's reader and is accepted for its signature)."""
     if not is_int(binary_chunk_size) or binary_chunk_size < 1:
-        raise ParameterError(f"binary_chunk_size must be a positive integer, got {binary_chunk_size!r}")
+        raise ParameterError(
+            f"binary_chunk_size must be a positive integer, got {binary_chunk_size!r}"
+        )
     return cls.load_word2vec_format(
-        fname, fvocab=fvocab, binary=binary, encoding=encoding, unicode_errors=unicode_errors,
-        limit=limit, datatype=datatype, no_header=no_header,
+        fname,
+        fvocab=fvocab,
+        binary=binary,
+        encoding=encoding,
+        unicode_errors=unicode_errors,
+        limit=limit,
+        datatype=datatype,
+        no_header=no_header,
     )
 
 

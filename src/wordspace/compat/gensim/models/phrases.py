@@ -55,7 +55,9 @@ _SCORER_ARGS = (
 )
 
 
-def original_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
+def original_scorer(
+    worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count
+):
     """Mikolov et al.'s score: ``(count(ab) - min_count) / (count(a) * count(b)) * len_vocab``."""
     denom = worda_count * wordb_count
     if denom == 0:
@@ -176,7 +178,9 @@ class _PhrasesTransformation:
             with open(fname, encoding="utf-8") as f:
                 doc = json.load(f)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise FormatError(f"{fname} is not a phrases file saved by wordspace's compat ({e})") from None
+            raise FormatError(
+                f"{fname} is not a phrases file saved by wordspace's compat ({e})"
+            ) from None
         if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
             raise FormatError(f"{fname} is not a phrases file saved by wordspace's compat")
         scoring = _scoring_from_name(doc["scoring"], fname)
@@ -191,10 +195,16 @@ class _PhrasesTransformation:
             obj.progress_per = doc["progress_per"]
             obj.corpus_word_count = doc["corpus_word_count"]
         obj.connector_words = frozenset(doc["connector_words"])
-        obj.threshold, obj.min_count, obj.delimiter = doc["threshold"], doc["min_count"], doc["delimiter"]
+        obj.threshold, obj.min_count, obj.delimiter = (
+            doc["threshold"],
+            doc["min_count"],
+            doc["delimiter"],
+        )
         obj.scoring = scoring
         if not isinstance(obj, cls):
-            raise FormatError(f"{fname} holds a {doc['class']}, not a {cls.__name__}; load it with {doc['class']}.load")
+            raise FormatError(
+                f"{fname} holds a {doc['class']}, not a {cls.__name__}; load it with {doc['class']}.load"
+            )
         return obj
 
 
@@ -241,15 +251,23 @@ class Phrases(_PhrasesTransformation):
         if min_count <= 0:
             raise ParameterError(f"min_count should be at least 1 (got {min_count})")
         if threshold <= 0 and scoring == "default":
-            raise ParameterError(f"threshold should be positive for default scoring (got {threshold})")
+            raise ParameterError(
+                f"threshold should be positive for default scoring (got {threshold})"
+            )
         if scoring == "npmi" and not -1 <= threshold <= 1:
-            raise ParameterError(f"threshold should be between -1 and 1 for npmi scoring (got {threshold})")
+            raise ParameterError(
+                f"threshold should be between -1 and 1 for npmi scoring (got {threshold})"
+            )
         if isinstance(scoring, str):
             if scoring not in _SCORERS:
-                raise ParameterError(f"unknown scoring method string {scoring!r}; use 'default', 'npmi' or a function")
+                raise ParameterError(
+                    f"unknown scoring method string {scoring!r}; use 'default', 'npmi' or a function"
+                )
             scoring = _SCORERS[scoring]
         if not callable(scoring):
-            raise ParameterError(f"scoring must be 'default', 'npmi' or a function, not {type(scoring).__name__}")
+            raise ParameterError(
+                f"scoring must be 'default', 'npmi' or a function, not {type(scoring).__name__}"
+            )
         try:
             params = inspect.signature(scoring).parameters
         except (TypeError, ValueError):
@@ -270,8 +288,10 @@ class Phrases(_PhrasesTransformation):
             self.add_vocab(sentences)
 
     def __str__(self) -> str:
-        return (f"{type(self).__name__}<{len(self.vocab)} vocab, min_count={self.min_count}, "
-                f"threshold={self.threshold}, max_vocab_size={self.max_vocab_size}>")
+        return (
+            f"{type(self).__name__}<{len(self.vocab)} vocab, min_count={self.min_count}, "
+            f"threshold={self.threshold}, max_vocab_size={self.max_vocab_size}>"
+        )
 
     def _learn_vocab(self, sentences: Iterable[Iterable[str]]) -> tuple[int, dict[str, int], int]:
         vocab: dict[str, int] = {}
@@ -279,7 +299,12 @@ class Phrases(_PhrasesTransformation):
         conn, delim = self.connector_words, self.delimiter
         for n, sentence in enumerate(sentences):
             if n % self.progress_per == 0:
-                logger.info("PROGRESS: at sentence #%i, processed %i words and %i word types", n, total, len(vocab))
+                logger.info(
+                    "PROGRESS: at sentence #%i, processed %i words and %i word types",
+                    n,
+                    total,
+                    len(vocab),
+                )
             start: str | None = None
             between: list[str] = []
             for word in sentence:
@@ -295,8 +320,12 @@ class Phrases(_PhrasesTransformation):
             if len(vocab) > self.max_vocab_size:
                 prune_vocab(vocab, min_reduce)
                 min_reduce += 1
-        logger.info("collected %i token types (unigram + bigrams) from a corpus of %i words and %i sentences",
-                    len(vocab), total, n + 1)
+        logger.info(
+            "collected %i token types (unigram + bigrams) from a corpus of %i words and %i sentences",
+            len(vocab),
+            total,
+            n + 1,
+        )
         return min_reduce, vocab, total
 
     def add_vocab(self, sentences: Iterable[Iterable[str]]) -> None:
@@ -325,8 +354,11 @@ class Phrases(_PhrasesTransformation):
         if count_ab <= 0:
             return None, None
         score = self.scoring(
-            worda_count=count_a, wordb_count=count_b, bigram_count=count_ab,
-            len_vocab=len(self.vocab), min_count=self.min_count,
+            worda_count=count_a,
+            wordb_count=count_b,
+            bigram_count=count_ab,
+            len_vocab=len(self.vocab),
+            min_count=self.min_count,
             corpus_word_count=self.corpus_word_count,
         )
         if score <= self.threshold:
@@ -351,9 +383,13 @@ class Phrases(_PhrasesTransformation):
 
     def _state(self) -> dict[str, Any]:
         return {
-            "vocab": self.vocab, "min_count": self.min_count, "threshold": self.threshold,
-            "max_vocab_size": self.max_vocab_size, "delimiter": self.delimiter,
-            "progress_per": self.progress_per, "min_reduce": self.min_reduce,
+            "vocab": self.vocab,
+            "min_count": self.min_count,
+            "threshold": self.threshold,
+            "max_vocab_size": self.max_vocab_size,
+            "delimiter": self.delimiter,
+            "progress_per": self.progress_per,
+            "min_reduce": self.min_reduce,
             "corpus_word_count": self.corpus_word_count,
         }
 
@@ -372,8 +408,10 @@ class FrozenPhrases(_PhrasesTransformation):
         logger.info("FrozenPhrases lifecycle event: %i phrases", len(self.phrasegrams))
 
     def __str__(self) -> str:
-        return (f"{type(self).__name__}<{len(self.phrasegrams)} phrases, "
-                f"min_count={self.min_count}, threshold={self.threshold}>")
+        return (
+            f"{type(self).__name__}<{len(self.phrasegrams)} phrases, "
+            f"min_count={self.min_count}, threshold={self.threshold}>"
+        )
 
     def score_candidate(self, word_a: str, word_b: str, in_between: list[str]) -> tuple[Any, Any]:
         phrase = self.delimiter.join([word_a, *in_between, word_b])
@@ -383,8 +421,12 @@ class FrozenPhrases(_PhrasesTransformation):
         return None, None
 
     def _state(self) -> dict[str, Any]:
-        return {"phrasegrams": self.phrasegrams, "min_count": self.min_count,
-                "threshold": self.threshold, "delimiter": self.delimiter}
+        return {
+            "phrasegrams": self.phrasegrams,
+            "min_count": self.min_count,
+            "threshold": self.threshold,
+            "delimiter": self.delimiter,
+        }
 
 
 Phraser = FrozenPhrases
