@@ -176,7 +176,10 @@ def _mean(
     oov = wv.missing(tokens)
     if len(oov) == len(set(tokens)):
         return None, oov
-    return wv.get_mean_vector(tokens, w, pre_normalize=pre_normalize, ignore_missing=True), oov
+    mean = wv.get_mean_vector(
+        tokens, w, pre_normalize=pre_normalize, ignore_missing=True, divide_by="count"
+    )
+    return mean, oov
 
 
 def mean_vector(

@@ -39,6 +39,8 @@ KeyOrKeys = str | np.ndarray | Sequence[Any] | None
 def _as_list(x: KeyOrKeys) -> list:
     if x is None:
         return []
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        return list(x)  # a matrix: each row is one query vector, as gensim
     if isinstance(x, str | np.ndarray):
         return [x]
     if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) and not isinstance(x[1], str):
@@ -393,13 +395,17 @@ class WordVectors:
         pre_normalize: bool = True,
         post_normalize: bool = False,
         ignore_missing: bool = True,
+        *,
+        divide_by: str = "weights",
     ) -> np.ndarray:
         """Weighted mean of the vectors of ``keys`` (words or raw vectors), as in gensim.
 
         Missing words are skipped when ``ignore_missing`` (the default) and raise
         :class:`OutOfVocabularyError` otherwise. Raises :class:`ParameterError` when nothing
-        is left to average. The sum of the weighted vectors is divided by the number of keys
-        used. This is the library's one mean-vector computation (the text similarity functions
+        is left to average. The sum of the weighted vectors is divided by the sum of the absolute
+        weights of the keys used (a plain mean without weights), as gensim does;
+        ``divide_by="count"`` divides by the number of keys used instead (the weighted sum per
+        word of :func:`wordspace.analysis.textsim.mean_vector`). This is the library's one mean-vector computation (the text similarity functions
         call it).
         """
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
@@ -444,9 +450,11 @@ class WordVectors:
             )
         if rows:
             stacked = np.vstack([np.asarray(mat[np.asarray(idx, dtype=np.int64)]), *rows])
-            mean = mean_rows(stacked, np.arange(len(used)), w[used], np.array([0, len(used)]))
+            mean = mean_rows(
+                stacked, np.arange(len(used)), w[used], np.array([0, len(used)]), divide_by
+            )
         else:
-            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]))
+            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]), divide_by)
         mean = mean[0]
         return _unit(mean).astype(np.float32) if post_normalize else mean
 
@@ -759,7 +767,7 @@ class WordVectors:
         *,
         binary: bool = False,
         write_header: bool = True,
-        precision: int = 8,
+        precision: int = 9,
         limit: int | None = None,
     ) -> None:
         """Write the word2vec text or binary format (``write_header=False``: GloVe text)."""

@@ -233,6 +233,8 @@ class SubwordVectors(WordVectors):
         pre_normalize: bool = True,
         post_normalize: bool = False,
         ignore_missing: bool = True,
+        *,
+        divide_by: str = "weights",
     ) -> np.ndarray:
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
             keys = list(keys)
@@ -250,6 +252,7 @@ class SubwordVectors(WordVectors):
             pre_normalize=pre_normalize,
             post_normalize=post_normalize,
             ignore_missing=ignore_missing,
+            divide_by=divide_by,
         )
 
     def _split_terms(self, positive, negative):
