@@ -23,7 +23,7 @@ the associations are computed once (one matrix product) and the permutations onl
 Words not in the vocabulary are looked up as written, then lowercased (pretrained vocabularies
 such as GloVe 6B are lowercase: "Adam" is ``adam``); those still missing are dropped from their
 set **and reported** in :attr:`WEATResult.missing` (and logged). A set left with no word raises
-:class:`~wordspace.errors.OutOfVocabularyError`.
+:class:`~wordspace.errors.ParameterError` naming the set.
 
 :func:`caliskan_tests` gives the paper's ten tests (bundled ``weat_caliskan2017.json``, with its
 source and licence note) and the paper's published GloVe figures; :func:`weat_caliskan` runs
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wordspace.errors import OutOfVocabularyError, ParameterError
+from wordspace.errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from wordspace.vectors.keyed import WordVectors
@@ -185,7 +185,7 @@ def weat(
                 ", ".join(missing[k]),
             )
         if not ids[k]:
-            raise OutOfVocabularyError(
+            raise ParameterError(
                 f"WEAT{' ' + name if name else ''}: no word of set {k} is in the vocabulary "
                 f"({', '.join(map(repr, ws[:5]))}{', ...' if len(ws) > 5 else ''}); "
                 "give words the model knows"
@@ -314,7 +314,7 @@ def weat_caliskan(
                 ddof=ddof,
                 name=t.id,
             )
-        except (OutOfVocabularyError, ParameterError) as e:
+        except ParameterError as e:
             out.append(f"{t.id}: {e}")
             continue
         out.append(
