@@ -175,6 +175,13 @@ def weat(
     missing: dict[str, list[str]] = {}
     for k, ws in sets.items():
         words[k], ids[k], missing[k] = _lookup(wv, ws)
+        if not ids[k]:
+            raise ParameterError(
+                f"WEAT{' ' + name if name else ''}: no word of set {k} is in the vocabulary "
+                f"({', '.join(map(repr, ws[:5]))}{', ...' if len(ws) > 5 else ''}); "
+                "give words the model knows"
+            )
+    for k, ws in sets.items():
         if missing[k]:
             logger.warning(
                 "WEAT%s: %d of %d words of set %s are not in the vocabulary: %s",
@@ -183,12 +190,6 @@ def weat(
                 len(ws),
                 k,
                 ", ".join(missing[k]),
-            )
-        if not ids[k]:
-            raise ParameterError(
-                f"WEAT{' ' + name if name else ''}: no word of set {k} is in the vocabulary "
-                f"({', '.join(map(repr, ws[:5]))}{', ...' if len(ws) > 5 else ''}); "
-                "give words the model knows"
             )
     if len(ids["X"]) + len(ids["Y"]) < 2:
         raise ParameterError("WEAT needs at least two target words in X and Y together")
