@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wordspace.errors import MissingDependencyError, ParameterError, ValueDataError
+from wordspace._optional import require
+from wordspace.errors import ParameterError, ValueDataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,10 +59,8 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None) -> pd.DataFra
     for comp in (".gz", ".bz2", ".xz", ".zip", ".zst"):
         name = name.removesuffix(comp)
     if name.endswith((".parquet", ".pq")):
-        try:
-            return pd.read_parquet(p)
-        except ImportError:
-            raise MissingDependencyError("pyarrow", "parquet", "reading Parquet files") from None
+        require("pyarrow", extra="parquet", purpose="reading Parquet files")
+        return pd.read_parquet(p)
     if sep is None:
         sep = "\t" if name.endswith((".tsv", ".tab")) else ","
     return pd.read_csv(p, sep=sep)
