@@ -281,12 +281,9 @@ def download(
 
 
 def _verify(path: Path, md5: str) -> None:
-    import hashlib
+    from wordspace._files import file_hash
 
-    from wordspace.io.pretrained._download import _hash_file
-
-    h = hashlib.md5()
-    _hash_file(path, h)
+    h = file_hash(path, "md5")
     if h.hexdigest() != md5:
         raise ChecksumError(
             f"{path}: its MD5 is {h.hexdigest()}, the catalogue's is {md5}; the file is left "
