@@ -170,7 +170,7 @@ def test_word2vec_aliases_set_the_parameters(tmp_path, capsys):
         ]
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["format"] == "fasttext" and data["dimension"] == 5
+    assert data["format"] == "fasttext-vec" and data["dimension"] == 5
     assert (tmp_path / "v.vec").read_text().split("\n", 1)[0] == "18 5"
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import wordspace as ws
 from wordspace.cli import main
+from wordspace.io.formats import format_name
 
 
 @pytest.fixture()
@@ -40,7 +41,8 @@ def run(capsys, *args):
 def test_convert_every_format_round_trips(work, capsys, fmt, name, first_line):
     src = ws.load("vectors.txt")
     data = json.loads(run(capsys, "convert", "vectors.txt", "-o", name, "--format", fmt, "--json"))
-    assert data["format"] == fmt and data["dst"] == name
+    # the JSON names the format by its one name (wordspace.io.formats.FORMATS)
+    assert data["format"] == format_name(fmt) and data["dst"] == name
     back = ws.load(name)
     assert back.index_to_key == src.index_to_key
     np.testing.assert_allclose(back.vectors, src.vectors, rtol=1e-6)
@@ -55,9 +57,9 @@ def test_convert_every_format_round_trips(work, capsys, fmt, name, first_line):
     [
         ([], "vectors.wsv", "native"),
         (["--format", "word2vec-binary"], "vectors.bin", "word2vec-binary"),
-        (["--format", "fasttext"], "vectors.vec", "fasttext"),
+        (["--format", "fasttext"], "vectors.vec", "fasttext-vec"),
         (["--to", "native"], "vectors.wsv", "native"),
-        (["-o", "x.vec"], "x.vec", "fasttext"),
+        (["-o", "x.vec"], "x.vec", "fasttext-vec"),
         (["y.bin"], "y.bin", "word2vec-binary"),
     ],
 )
@@ -147,6 +149,6 @@ def test_train_valuevec_writes_any_format(work, capsys):
             "--json",
         )
     )
-    assert data["output"] == "t.txt" and data["format"] == "word2vec"
+    assert data["output"] == "t.txt" and data["format"] == "word2vec-text"
     wv = ws.load(work / "t.txt")
     assert len(wv) == 12 and wv.vector_size == 15

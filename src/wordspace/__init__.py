@@ -44,6 +44,7 @@ from wordspace.errors import (
 from wordspace.io import pretrained
 from wordspace.io.cooccurrence import load_cooccurrence, save_cooccurrence
 from wordspace.io.pretrained import KNOWN_MODELS, load
+from wordspace.io.save import save
 from wordspace.text.cooccurrence import cooccurrence_matrix
 from wordspace.text.corpus import Corpus
 from wordspace.text.phrases import Phrases, PhraseTokenizer
@@ -65,6 +66,7 @@ __all__ = [
     "WordVectors",
     "SubwordVectors",
     "load",
+    "save",
     "KNOWN_MODELS",
     "pretrained",
     # text

@@ -541,3 +541,14 @@ def finish_commit(model: Path) -> None:
             child.unlink()
     with contextlib.suppress(OSError):
         commit.rmdir()
+
+
+# --------------------------------------------------------------------------- digests
+def file_hash(path: str | os.PathLike[str], algorithm: str = "sha256") -> Any:
+    """The one file digest: the ``algorithm`` hash (``"sha256"``, ``"md5"``, ...) of a file's
+    bytes, read in blocks, as a ``hashlib`` object (``.hexdigest()``; ``.update()`` goes on,
+    as a resumed download does)."""
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, algorithm)

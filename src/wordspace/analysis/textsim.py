@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from wordspace._base import Estimator, integer, number, rule
-from wordspace.errors import MissingDependencyError, ParameterError
+from wordspace._optional import require
+from wordspace.errors import ParameterError
 from wordspace.kernels.rows import mean_rows
 from wordspace.text.tokenizer import Tokenizer, tokenize_for_vocabulary
 
@@ -388,10 +389,9 @@ class SIF(Estimator):
 
 # -------------------------------------------------------------------------------------- WMD
 def _emd2() -> Callable[..., Any]:
-    try:
-        from ot import emd2
-    except ImportError:
-        raise MissingDependencyError("pot", "wmd", "Word Mover's Distance") from None
+    emd2: Callable[..., Any] = require(
+        "ot", extra="wmd", purpose="Word Mover's Distance", package="pot"
+    ).emd2
     return emd2
 
 

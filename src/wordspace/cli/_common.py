@@ -23,6 +23,7 @@ from rich.table import Column, Table
 
 from wordspace._files import check_not_input, is_same_or_inside
 from wordspace.errors import OutputPathError, ParameterError
+from wordspace.io.formats import EXTENSIONS, FORMATS, format_for_path, format_name
 
 
 class _Consoles:
@@ -233,41 +234,22 @@ def signature_default(cls: type[Any], name: str) -> Any:
 
 # ------------------------------------------------------------------------------ outputs
 COMPRESSION = (".gz", ".bz2", ".xz")
-VECTOR_FORMATS = ("native", "word2vec", "word2vec-binary", "glove", "fasttext")
-_EXT = {
-    "native": ".wsv",
-    "word2vec": ".txt",
-    "word2vec-binary": ".bin",
-    "glove": ".txt",
-    "fasttext": ".vec",
-}
-
-
-def _bare_name(path: str) -> str:
-    low = path.lower()
-    for comp in COMPRESSION:
-        low = low.removesuffix(comp)
-    return low
+# the one set of format names (wordspace.io.formats.FORMATS; the short names word2vec, glove,
+# fasttext are aliases); fasttext-bin is written by `train fasttext` only
+VECTOR_FORMATS = tuple(f for f in FORMATS if f != "fasttext-bin")
+_EXT = EXTENSIONS
 
 
 def vector_format(fmt: str | None, output: str, option: str = "--format") -> str:
     """The vector format to write: ``--format``, else judged by the output's extension."""
     if fmt is not None:
-        if fmt not in VECTOR_FORMATS:
+        f = format_name(fmt, option)
+        if f not in VECTOR_FORMATS:
             raise ParameterError(
                 f"{option} must be one of {', '.join(VECTOR_FORMATS)}; got {fmt!r}"
             )
-        return fmt
-    name = _bare_name(output)
-    if name.endswith((".wsv", ".zip")) or Path(output).is_dir():
-        return "native"
-    if name.endswith(".bin"):
-        return "word2vec-binary"
-    if name.endswith(".vec"):
-        return "fasttext"
-    if name.endswith(".txt"):
-        return "word2vec"
-    return "native"
+        return f
+    return format_for_path(output)
 
 
 def default_output(source: str | None, suffix: str, fallback: str) -> str:
@@ -326,11 +308,9 @@ def check_output(
 
 def write_vectors(obj: Any, output: str, fmt: str) -> None:
     """Save a model (``save``) or its vectors (``save_word2vec_format``) in ``fmt``."""
-    if fmt == "native":
-        obj.save(output)
-        return
-    wv = getattr(obj, "wv", obj)  # a trainer's vectors, or WordVectors themselves
-    wv.save_word2vec_format(output, binary=fmt == "word2vec-binary", write_header=fmt != "glove")
+    from wordspace.io.save import save
+
+    save(obj, output, fmt)
 
 
 # ------------------------------------------------------------------------- long runs

@@ -22,9 +22,9 @@ from wordspace.cli._common import (
 from wordspace.errors import ParameterError
 
 FORMAT_HELP = (
-    f"{' | '.join(VECTOR_FORMATS)} (glove: text without header; fasttext: .vec "
-    "text). Default: by the output's extension (.wsv native, .bin binary, .vec "
-    "fasttext, .txt word2vec)."
+    f"{' | '.join(VECTOR_FORMATS)} (also word2vec, glove, fasttext: the same; glove-text: "
+    "text without header; fasttext-vec: .vec text). Default: by the output's extension "
+    "(.wsv native, .bin word2vec-binary, .vec fasttext-vec, .txt word2vec-text)."
 )
 
 

@@ -64,12 +64,12 @@ def count_partials(
     """One file's co-occurrences as one CSR piece ``(indptr, indices, float64 sums)`` per row
     range (runs on a worker; the code buffer stays within half of ``memory`` GiB)."""
     from wordspace.kernels import glove as k
-    from wordspace.text.cooccurrence import _BUFFER_SHARE, _MIN_BUFFER, _count_blocks, _row_blocks
+    from wordspace.text.cooccurrence import buffer_codes, count_blocks, row_blocks
 
     ids, starts = part
     _, dbits = k.code_bits(V, window)
     hist = row_hist(part, V, window, symmetric)
-    cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+    cap = buffer_codes(memory)
     out = []
     for r0, r1 in ranges:
         indptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -81,8 +81,8 @@ def count_partials(
             pi.append(ind_b)
             pd.append(dat_b)
 
-        blocks = _row_blocks(hist, r0, r1, cap)
-        _count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done)
+        blocks = row_blocks(hist, r0, r1, cap)
+        count_blocks(ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done)
         np.cumsum(indptr, out=indptr)
         out.append(
             (
@@ -104,7 +104,7 @@ def sum_range(
     """Add one row range's partials of every file (exact in float64) -> float32 CSR piece."""
     import scipy.sparse as sp
 
-    from wordspace.text.cooccurrence import _finish
+    from wordspace.text.cooccurrence import finish_sums
 
     total = None
     for indptr, ind, dat in pieces:
@@ -116,7 +116,7 @@ def sum_range(
     return (
         total.indptr.astype(np.int64),
         total.indices.astype(np.int32),
-        _finish(total.data, scale),
+        finish_sums(total.data, scale),
     )
 
 
@@ -141,7 +141,7 @@ def cooccurrence(
 
     from wordspace.errors import ParameterError
     from wordspace.kernels import glove as k
-    from wordspace.text.cooccurrence import _row_blocks, _weights
+    from wordspace.text.cooccurrence import distance_weights, row_blocks
 
     engine = engine_for(client)
     V = len(vocab)
@@ -161,11 +161,13 @@ def cooccurrence(
         hist += h
     n_pairs = int(hist.sum())
     _, dbits = k.code_bits(V, window)
-    weights, scale = _weights(window, bool(distance_weighting), dbits, int(hist.max(initial=0)))
+    weights, scale = distance_weights(
+        window, bool(distance_weighting), dbits, int(hist.max(initial=0))
+    )
     if n_ranges is None:
         budget = max(float(memory) * _GIB * 0.5, 1.0)
         n_ranges = max(engine.n_workers, math.ceil(n_pairs * 12 / budget))
-    ranges = _row_blocks(hist, 0, V, max(math.ceil(n_pairs / max(int(n_ranges), 1)), 1))
+    ranges = row_blocks(hist, 0, V, max(math.ceil(n_pairs / max(int(n_ranges), 1)), 1))
     partials = [
         engine.submit(count_partials, p, V, window, bool(symmetric), weights, ranges, float(memory))
         for p in parts

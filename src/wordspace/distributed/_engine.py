@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from wordspace.errors import MissingDependencyError, ParameterError
+from wordspace._optional import require
+from wordspace.errors import ParameterError
 
 __all__ = [
     "DaskEngine",
@@ -26,13 +27,7 @@ __all__ = [
 
 def require_dask():
     """Import ``distributed`` or raise :class:`MissingDependencyError` naming the extra."""
-    try:
-        import distributed
-    except ImportError:  # pragma: no cover - the dev extra installs it
-        raise MissingDependencyError(
-            "distributed training needs Dask: pip install 'wordspace[dask]'"
-        ) from None
-    return distributed
+    return require("distributed", extra="dask", purpose="distributed training", package="dask")
 
 
 class _Done:

@@ -30,9 +30,9 @@ def partition_stats(pdf, text: str, value: str, tokenizer, transform):
 
     import pandas as pd
 
-    from wordspace.train.valuevec.values import _numeric, transform_values
+    from wordspace.train.valuevec.values import numeric_column, transform_values
 
-    v = _numeric(pdf[value], value)
+    v = numeric_column(pdf[value], value)
     dropped = 0
     if transform in ("log", "log1p"):
         ok = v > 0 if transform == "log" else v > -1
@@ -86,7 +86,7 @@ def record_word_values(
     from wordspace.distributed._cooccurrence import pick
     from wordspace.distributed._engine import engine_for
     from wordspace.distributed._vocab import tree_reduce
-    from wordspace.train.valuevec.values import _check_spread
+    from wordspace.train.valuevec.values import check_spread
 
     engine = engine_for(client)
     if isinstance(ddf, pd.DataFrame):
@@ -148,7 +148,7 @@ def record_word_values(
     )
     out = out.sort_values(["value", "word"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
-    _check_spread(list(out["word"]), out["value"].to_numpy())
+    check_spread(list(out["word"]), out["value"].to_numpy())
     logger.info(
         "distributed word values: %d of %d words in >= %d records (global mean %.4g)",
         len(out),
@@ -172,7 +172,7 @@ def fit_valuevec(
     """:meth:`ValueVec.fit` on records with ``client=``: word statistics on the cluster, pair
     building and training here."""
     from wordspace.text.tokenizer import Tokenizer
-    from wordspace.train.valuevec.values import ValuePairs, _as_random
+    from wordspace.train.valuevec.values import ValuePairs, as_random
 
     model._validate()
     if text is None or value is None or word is not None:
@@ -193,10 +193,10 @@ def fit_valuevec(
         value_transform=model.value_transform,
     )
     model.word_values_ = wvals
-    pairs = ValuePairs._from_table(
+    pairs = ValuePairs.from_table(
         wvals["word"].tolist(),
         wvals["value"].to_numpy(np.float64),
-        _as_random(model.seed),
+        as_random(model.seed),
         **model._pair_kwargs(),
     )
     model.pairs_ = pairs

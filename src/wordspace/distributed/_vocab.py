@@ -32,10 +32,10 @@ def count_partition(spec: dict[str, Any]) -> tuple[list[str], np.ndarray]:
     """``(types, counts)`` of one file (runs on a worker). Tokens become ids through a C-level
     ``map`` over a dict and are counted with ``np.bincount``; Python runs per line and per new
     type only, as in :meth:`Corpus.scan` (but without keeping the ids)."""
-    from wordspace.text.corpus import _Index
+    from wordspace.text.corpus import TokenIndex
 
     corpus = open_partition(spec)
-    idx = _Index()
+    idx = TokenIndex()
     get = idx.__getitem__
     counts = np.zeros(1024, dtype=np.int64)
     for toks, _ in corpus._pieces():

@@ -272,7 +272,7 @@ def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
     args = info["args"]
     meta = {
         "source": str(p),
-        "format": "fasttext-bin",
+        "source_format": "fasttext-bin",
         "fasttext_args": args,
         "fasttext_version": info["version"],
         "total_words": info["ntokens"],

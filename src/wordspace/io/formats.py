@@ -37,6 +37,10 @@ from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
 
 __all__ = [
+    "FORMATS",
+    "FORMAT_ALIASES",
+    "format_name",
+    "format_for_path",
     "detect_format",
     "load_word2vec_format",
     "save_word2vec_format",
@@ -45,6 +49,59 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The one set of format names: what :func:`detect_format` returns, what
+#: ``meta["source_format"]`` of loaded vectors holds, what :func:`wordspace.save` and the CLI's
+#: ``--format`` take.
+FORMATS = (
+    "native",
+    "word2vec-text",
+    "word2vec-binary",
+    "glove-text",
+    "fasttext-vec",
+    "fasttext-bin",
+)
+#: Short names the CLI has always taken for the same formats (still accepted everywhere).
+FORMAT_ALIASES = {"word2vec": "word2vec-text", "glove": "glove-text", "fasttext": "fasttext-vec"}
+#: The file name ending each format is written with by default.
+EXTENSIONS = {
+    "native": ".wsv",
+    "word2vec-text": ".txt",
+    "word2vec-binary": ".bin",
+    "glove-text": ".txt",
+    "fasttext-vec": ".vec",
+    "fasttext-bin": ".bin",
+}
+
+
+def format_name(name: str, option: str = "format") -> str:
+    """The format's name in :data:`FORMATS` (an alias of :data:`FORMAT_ALIASES` is taken);
+    :class:`ParameterError` naming ``option`` for anything else."""
+    fmt = FORMAT_ALIASES.get(name, name) if isinstance(name, str) else name
+    if fmt not in FORMATS:
+        aliases = ", ".join(f"{a} = {c}" for a, c in FORMAT_ALIASES.items())
+        raise ParameterError(
+            f"{option} must be one of {', '.join(FORMATS)} (or {aliases}); got {name!r}"
+        )
+    return str(fmt)
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """The format a file is written in when none is named, judged by its name: a directory,
+    ``.wsv`` or ``.zip`` native, ``.bin`` word2vec-binary, ``.vec`` fasttext-vec, ``.txt``
+    word2vec-text (a compression suffix is looked through); anything else native."""
+    name = os.fspath(path).lower()
+    for comp in (".gz", ".bz2", ".xz"):
+        name = name.removesuffix(comp)
+    if name.endswith((".wsv", ".zip")) or Path(path).is_dir():
+        return "native"
+    if name.endswith(".bin"):
+        return "word2vec-binary"
+    if name.endswith(".vec"):
+        return "fasttext-vec"
+    if name.endswith(".txt"):
+        return "word2vec-text"
+    return "native"
 
 
 # a number as the parse kernel reads it (ASCII digits only; no '_' as Python's float allows)
@@ -156,10 +213,15 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         or _is_binary_prefix(rest, *header, complete)
     ):
         return "word2vec-binary"
-    name = p.name.lower()
+    return "fasttext-vec" if _bare_name(p).endswith(".vec") else "word2vec-text"
+
+
+def _bare_name(path: str | os.PathLike[str]) -> str:
+    """The file name, lower case, without a compression suffix."""
+    name = Path(path).name.lower()
     for comp in (".gz", ".bz2", ".xz"):
         name = name.removesuffix(comp)
-    return "fasttext-vec" if name.endswith(".vec") else "word2vec-text"
+    return name
 
 
 def _is_binary_prefix(data: bytes, count: int, dim: int, complete: bool) -> bool:
@@ -248,6 +310,8 @@ def load_word2vec_format(
                 raise FormatError(f"{p}: duplicate word {k!r} at {where}; words must be unique")
             seen[k] = i
     fmt_name = "word2vec-binary" if binary else ("glove-text" if no_header else "word2vec-text")
+    if fmt_name == "word2vec-text" and _bare_name(p).endswith(".vec"):
+        fmt_name = "fasttext-vec"  # as detect_format names it
     _warn_nonfinite(vecs, str(p))
     return WordVectors(keys, vecs, meta={"source": str(p), "source_format": fmt_name})
 

@@ -271,7 +271,7 @@ def _averaged_side(own, other, partner, sims, label, lr, ptr, order, out):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
+def adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
     """Adam step for rows ``rows[:nt]`` (distinct) of ``w``; ``state[r]`` holds that row's
     first moment, second moment and accumulated gradient (zeroed here)."""
     d = w.shape[1]
@@ -365,6 +365,6 @@ def adam_epoch(
                 gm[j] += g * (v[j] - s * u[j])
                 gc[j] += g * (u[j] - s * v[j])
         a = np.float32(lr * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step))
-        _adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
-        _adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
+        adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
+        adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
     return step

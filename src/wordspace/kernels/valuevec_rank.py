@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from wordspace.kernels.valuevec import adam_rows
+
 MSE = 0
 COSENT = 1
 
@@ -117,34 +119,6 @@ def _objective_grad(s, y, bsz, objective, scale, g):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _adam_rows(rows, nt, w, state, a, beta1, beta2, eps):
-    d = w.shape[1]
-    b1 = np.float32(beta1)
-    b2 = np.float32(beta2)
-    c1 = np.float32(1.0 - beta1)
-    c2 = np.float32(1.0 - beta2)
-    e = np.float32(eps)
-    for t in range(nt):
-        r = rows[t]
-        st = state[r]
-        wr = w[r]
-        nrm = np.float32(0.0)
-        for j in range(d):
-            gj = st[2, j]
-            mj = b1 * st[0, j] + c1 * gj
-            vj = b2 * st[1, j] + c2 * gj * gj
-            st[0, j] = mj
-            st[1, j] = vj
-            st[2, j] = 0.0
-            x = wr[j] - a * mj / (np.sqrt(vj) + e)
-            wr[j] = x
-            nrm += x * x
-        nrm = np.float32(1.0) / np.sqrt(nrm) if nrm > 0 else np.float32(1.0)
-        for j in range(d):
-            wr[j] *= nrm
-
-
-@njit(cache=True, nogil=True, fastmath=True)
 def adam_epoch_objective(
     main,
     ctx,
@@ -211,8 +185,8 @@ def adam_epoch_objective(
                 gm[j] += gp * (v[j] - sp * u[j])
                 gc[j] += gp * (u[j] - sp * v[j])
         a = np.float32(lr * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step))
-        _adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
-        _adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
+        adam_rows(touched_main, nt_m, main, state_main, a, beta1, beta2, eps)
+        adam_rows(touched_ctx, nt_c, ctx, state_ctx, a, beta1, beta2, eps)
     return step, total / max(batches, 1)
 
 

@@ -97,9 +97,9 @@ def cooccurrence_matrix(
     hist = np.zeros(V, dtype=np.int64)
     k.row_emissions(ids, starts, window, bool(symmetric), hist)
     total = int(hist.sum())
-    weights, scale = _weights(window, distance_weighting, dbits, int(hist.max(initial=0)))
+    weights, scale = distance_weights(window, distance_weighting, dbits, int(hist.max(initial=0)))
     cap = _block_cap(memory, total)
-    blocks = _row_blocks(hist, 0, V, cap)
+    blocks = row_blocks(hist, 0, V, cap)
     if len(blocks) > 16:
         logger.warning(
             "memory=%s GiB: counting in %d row blocks, one corpus pass each; "
@@ -118,7 +118,7 @@ def cooccurrence_matrix(
         if progress is not None:
             progress(bi + 1, len(blocks), rows=r1, pairs=total)
 
-    _count_blocks(
+    count_blocks(
         ids,
         starts,
         V,
@@ -175,7 +175,7 @@ class _GrowingCSR:
 _EXACT = float(2**53)
 
 
-def _weights(
+def distance_weights(
     window: int, distance_weighting: bool, dbits: int, max_pairs: int
 ) -> tuple[np.ndarray, float]:
     """``(weights by distance - 1, scale)``: codes add ``weights[d - 1]``; a sum divided by
@@ -195,14 +195,14 @@ def _weights(
     return weights, 1.0
 
 
-def _finish(data: np.ndarray, scale: float) -> np.ndarray:
+def finish_sums(data: np.ndarray, scale: float) -> np.ndarray:
     """float64 sums -> float32 values (divided by ``scale``)."""
     if scale != 1.0:
         data = data / scale
     return data.astype(np.float32)
 
 
-def _row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
+def row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[int, int]]:
     """Rows ``[r0, r1)`` cut into blocks whose codes (``hist`` per row) fit ``cap`` (a single
     row larger than ``cap`` gets a block of its own)."""
     cum = np.cumsum(hist)
@@ -216,7 +216,7 @@ def _row_blocks(hist: npt.ArrayLike, r0: int, r1: int, cap: int) -> list[tuple[i
     return blocks
 
 
-def _count_blocks(
+def count_blocks(
     ids, starts, V, window, symmetric, dbits, weights, hist, blocks, done, alloc=None, scale=1.0
 ):
     """Count the rows of each block of ``blocks`` (one corpus pass each) and hand
@@ -269,10 +269,16 @@ def _count_blocks(
         del ind_b, dat_b  # alloc may reallocate the arrays these view
 
 
+def buffer_codes(memory: float) -> int:
+    """Codes the code buffer may hold within ``_BUFFER_SHARE`` of ``memory`` GiB (4 bytes a
+    code; at least ``_MIN_BUFFER``)."""
+    return max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+
+
 def _block_cap(memory: float, total: int) -> int:
     """Codes per row block: within ``_BUFFER_SHARE`` of the ``memory`` budget, and at most
     a ``_MIN_BLOCKS``-th of all ``total`` codes once there are more than ``_ONE_BLOCK``."""
-    cap = max(int(memory * _GIB * _BUFFER_SHARE) // 4, _MIN_BUFFER)
+    cap = buffer_codes(memory)
     if total > _ONE_BLOCK:
         cap = min(cap, max(-(-total // _MIN_BLOCKS), _ONE_BLOCK))
     return cap

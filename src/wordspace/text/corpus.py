@@ -68,7 +68,7 @@ _WS_BYTES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 _ERRORS = ("strict", "replace", "ignore")
 
 
-class _Index(dict):
+class TokenIndex(dict):
     """token -> raw id, assigning the next id to a new token (only new tokens reach Python)."""
 
     def __missing__(self, key: str) -> int:
@@ -600,7 +600,7 @@ class Corpus:
         }
 
     def _scan_tokens(self) -> CorpusScan:
-        idx = _Index()
+        idx = TokenIndex()
         get = idx.__getitem__
         parts: list[np.ndarray] = []
         starts: list[int] = []

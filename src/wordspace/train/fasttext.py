@@ -557,5 +557,5 @@ def load_facebook_model(path: str | os.PathLike):
     model._trained_ngrams = (model.minn, model.maxn)
     model.tokenizer_ = Tokenizer(lowercase=False)
     model._make_wv()
-    model.wv.meta.update({"source": str(p), "format": "fasttext-bin", "fasttext_args": args})
+    model.wv.meta.update({"source": str(p), "source_format": "fasttext-bin", "fasttext_args": args})
     return model

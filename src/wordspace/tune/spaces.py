@@ -7,7 +7,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from wordspace.errors import MissingDependencyError, ParameterError
+from wordspace._optional import require
+from wordspace.errors import ParameterError
 
 _W2V_SPACE: dict[str, Any] = {
     "sg": [0, 1],
@@ -202,8 +203,4 @@ def _make_pruner(optuna: Any, pruner: Any):
 
 
 def _optuna():
-    try:
-        import optuna
-    except ImportError:
-        raise MissingDependencyError("optuna", "tune", "hyper-parameter search") from None
-    return optuna
+    return require("optuna", extra="tune", purpose="hyper-parameter search")

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from wordspace._files import file_hash
 from wordspace.errors import ParameterError
 from wordspace.tune.spaces import DEFAULT_METRICS, _clone, _kind
 
@@ -23,14 +24,6 @@ _MAX_EVAL_PAIRS = 200_000
 
 
 _SPLIT_KEY = "wordspace_split"
-
-
-def _sha256(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _halves(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +138,7 @@ class _WordTask(_Task):
                 dev, test, info = (_split_analogies if kind == "analogy" else _split_pairs)(
                     path, rng, self.tmp / f"{i}"
                 )
-                info.update(path=str(path), sha256=_sha256(path), kind=kind)
+                info.update(path=str(path), sha256=file_hash(path, "sha256").hexdigest(), kind=kind)
                 files[name] = info
                 self.parts.append((name, kind, dev, test))
         except BaseException:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
-from wordspace.errors import MissingDependencyError, ParameterError
+from wordspace._optional import require
+from wordspace.errors import ParameterError
 from wordspace.vectors._display import value_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,11 +59,7 @@ _HIGHLIGHT = "#c0392b"
 
 # --------------------------------------------------------------------------- helpers
 def _matplotlib():
-    try:
-        import matplotlib
-    except ImportError:
-        raise MissingDependencyError("matplotlib", "plot", "plots") from None
-    return matplotlib
+    return require("matplotlib", extra="plot", purpose="plots")
 
 
 def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
@@ -284,10 +281,9 @@ def project(
         out[:, :k] = xc @ (vt[:k].T * signs)
         return out
     if method == "tsne":
-        try:
-            from sklearn.manifold import TSNE
-        except ImportError:
-            raise MissingDependencyError("scikit-learn", "plot", "t-SNE maps") from None
+        TSNE = require(
+            "sklearn.manifold", extra="plot", purpose="t-SNE maps", package="scikit-learn"
+        ).TSNE
         perp = perplexity if perplexity is not None else max(2.0, min(30.0, (n - 1) / 3.0))
         if perp >= n:
             raise ParameterError(
@@ -302,10 +298,7 @@ def project(
             learning_rate="auto",
         )
         return tsne.fit_transform(x.astype(np.float32)).astype(np.float64)
-    try:
-        import umap
-    except ImportError:
-        raise MissingDependencyError("umap-learn", "umap", "UMAP maps") from None
+    umap = require("umap", extra="umap", purpose="UMAP maps", package="umap-learn")
     reducer = umap.UMAP(
         n_components=2, n_neighbors=max(2, min(15, n - 1)), metric="cosine", random_state=seed
     )
@@ -546,10 +539,9 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
         cb = fig.colorbar(sc, ax=ax, fraction=0.04, pad=0.01)
         cb.set_label(value_label(wv))
     elif color_by == "cluster":
-        try:
-            from sklearn.cluster import KMeans
-        except ImportError:
-            raise MissingDependencyError("scikit-learn", "plot", "cluster colours") from None
+        KMeans = require(
+            "sklearn.cluster", extra="plot", purpose="cluster colours", package="scikit-learn"
+        ).KMeans
         k = min(int(n_clusters), n)
         labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(unit)
         from matplotlib import colormaps

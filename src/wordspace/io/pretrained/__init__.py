@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
+from wordspace._optional import require
 from wordspace.errors import (
     ChecksumError,
     DownloadError,
     FormatError,
-    MissingDependencyError,
     ParameterError,
     WordspaceError,
 )
@@ -281,12 +281,9 @@ def download(
 
 
 def _verify(path: Path, md5: str) -> None:
-    import hashlib
+    from wordspace._files import file_hash
 
-    from wordspace.io.pretrained._download import _hash_file
-
-    h = hashlib.md5()
-    _hash_file(path, h)
+    h = file_hash(path, "md5")
     if h.hexdigest() != md5:
         raise ChecksumError(
             f"{path}: its MD5 is {h.hexdigest()}, the catalogue's is {md5}; the file is left "
@@ -346,10 +343,9 @@ def _load_packaged(
     except ImportError:
         logger.info("%s is not installed; looking for %s in the cache", spec.pip_name, model.name)
         return None
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependencyError("pyarrow", spec.extra, f"the model {model.name!r}") from None
+    pq = require(
+        "pyarrow.parquet", extra=spec.extra, purpose=f"the model {model.name!r}", package="pyarrow"
+    )
     assert mod.__file__ is not None  # a regular package: it ships the vector files
     root = Path(mod.__file__).parent
     vec_path, idx_path = root / spec.vectors_file, root / spec.index_file

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from wordspace._files import file_hash
 from wordspace.errors import ChecksumError, DownloadError
 
 __all__ = ["fetch", "file_lock", "is_offline", "OFFLINE_ENV"]
@@ -64,10 +65,8 @@ class _Part:
         self.md5 = hashlib.md5()
         self.have = 0
         if path.exists():
-            with open(path, "rb") as f:
-                while chunk := f.read(_CHUNK):
-                    self.md5.update(chunk)
-                    self.have += len(chunk)
+            self.md5 = file_hash(path, "md5")
+            self.have = path.stat().st_size
 
     def restart(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -79,15 +78,6 @@ def _user_agent() -> str:
     from wordspace._version import __version__
 
     return f"wordspace/{__version__} (+urllib)"
-
-
-def _hash_file(path: Path, h: Any) -> int:  # a hashlib object
-    n = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-            n += len(chunk)
-    return n
 
 
 def fetch(

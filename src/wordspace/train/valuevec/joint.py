@@ -27,8 +27,8 @@ from wordspace.train.valuevec.pairs import _merge_values, _pairs_fingerprint, _v
 from wordspace.train.valuevec.predict import _PredictPart
 from wordspace.train.valuevec.values import (
     ValuePairs,
-    _as_random,
     as_frame,
+    as_random,
     records_to_word_values,
     word_value_table,
 )
@@ -123,10 +123,10 @@ class _JointPart(_PredictPart):
             )
         self.word_values_ = wvals
         kept = wvals[inside]
-        pairs = ValuePairs._from_table(
+        pairs = ValuePairs.from_table(
             kept["word"].tolist(),
             kept["value"].to_numpy(np.float64),
-            _as_random(self.seed),
+            as_random(self.seed),
             **self._pair_kwargs(),
         )
         self.pairs_ = pairs

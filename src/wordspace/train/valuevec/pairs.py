@@ -11,8 +11,8 @@ from wordspace.errors import ParameterError
 from wordspace.train.valuevec._core import _frame, _ValueVecBase
 from wordspace.train.valuevec.values import (
     ValuePairs,
-    _as_random,
     as_frame,
+    as_random,
     records_to_word_values,
     word_value_table,
 )
@@ -34,7 +34,7 @@ class _PairsPart(_ValueVecBase):
         text: str | None = None,
     ) -> ValuePairs:
         """Validate the data and build the pairs (sets ``word_values_`` and ``pairs_``)."""
-        rng = _as_random(self.seed)
+        rng = as_random(self.seed)
         if isinstance(X, ValuePairs):
             pairs = X
             self.word_values_ = _frame(
@@ -70,7 +70,7 @@ class _PairsPart(_ValueVecBase):
                     value_transform=self.value_transform,
                 )
             self.word_values_ = wvals
-            pairs = ValuePairs._from_table(
+            pairs = ValuePairs.from_table(
                 wvals["word"].tolist(),
                 wvals["value"].to_numpy(np.float64),
                 rng,

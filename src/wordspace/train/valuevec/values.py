@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wordspace.errors import MissingDependencyError, ParameterError, ValueDataError
+from wordspace._optional import require
+from wordspace.errors import ParameterError, ValueDataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,10 +59,8 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None) -> pd.DataFra
     for comp in (".gz", ".bz2", ".xz", ".zip", ".zst"):
         name = name.removesuffix(comp)
     if name.endswith((".parquet", ".pq")):
-        try:
-            return pd.read_parquet(p)
-        except ImportError:
-            raise MissingDependencyError("pyarrow", "parquet", "reading Parquet files") from None
+        require("pyarrow", extra="parquet", purpose="reading Parquet files")
+        return pd.read_parquet(p)
     if sep is None:
         sep = "\t" if name.endswith((".tsv", ".tab")) else ","
     return pd.read_csv(p, sep=sep)
@@ -212,7 +211,7 @@ def _transformable(v: np.ndarray, transform: Any, column: str) -> np.ndarray | N
     return np.flatnonzero(ok)
 
 
-def _numeric(series: pd.Series, column: str) -> np.ndarray:
+def numeric_column(series: pd.Series, column: str) -> np.ndarray:
     import pandas as pd
 
     v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -226,7 +225,7 @@ def _numeric(series: pd.Series, column: str) -> np.ndarray:
     return v
 
 
-def _check_spread(words: Sequence[str], values: np.ndarray) -> None:
+def check_spread(words: Sequence[str], values: np.ndarray) -> None:
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raise ValueDataError(
@@ -278,7 +277,7 @@ def word_value_table(
         raise ParameterError(f"duplicates must be one of {_DUPLICATES}; got {duplicates!r}")
     df, key, val = as_frame(data, y, word=word, value=value)
     raw_words = df[key]
-    v = _numeric(df[val], val)
+    v = numeric_column(df[val], val)
     v = transform_values(v, value_transform, list(df.index), val)
     missing = raw_words.isna().to_numpy()
     words = raw_words.astype(str).str.strip().to_numpy(dtype=object)
@@ -312,7 +311,7 @@ def word_value_table(
             "count": counts.to_numpy(np.int64),
         }
     )
-    _check_spread(list(out["word"]), out["value"].to_numpy())
+    check_spread(list(out["word"]), out["value"].to_numpy())
     return out
 
 
@@ -352,7 +351,7 @@ def records_to_word_values(
     else:
         lab = list(labels) if labels is not None else list(range(len(values)))
         ser = pd.Series(np.asarray(values, dtype=object), index=lab)
-    v = _numeric(ser, column)
+    v = numeric_column(ser, column)
     texts = list(texts) if tokens is None else list(tokens)
     if len(texts) != len(v):
         raise ValueDataError(f"{len(texts):,} texts but {len(v):,} values; they must match")
@@ -396,7 +395,7 @@ def records_to_word_values(
     )
     out = out.sort_values(["value", "word"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
-    _check_spread(list(out["word"]), out["value"].to_numpy())
+    check_spread(list(out["word"]), out["value"].to_numpy())
     logger.info(
         "word values: %d of %d words in >= %d of %d records (global mean %.4g)",
         len(out),
@@ -424,7 +423,7 @@ def _penalty(kind: str | Callable, scale: float, diff: np.ndarray, name: str) ->
     raise ParameterError(f"{name} must be 'arc', 'quadratic', 'linear' or a function; got {kind!r}")
 
 
-def _as_random(seed: int | random.Random | None) -> random.Random:
+def as_random(seed: int | random.Random | None) -> random.Random:
     if isinstance(seed, random.Random):
         if type(seed) is not random.Random:
             raise ParameterError("seed must be an int or a plain random.Random instance")
@@ -569,11 +568,11 @@ class ValuePairs:
                 raise ParameterError(
                     f"{pname} must be 'arc', 'quadratic', 'linear' or a function; got {px!r}"
                 )
-        rng = _as_random(seed)
+        rng = as_random(seed)
         table = word_value_table(
             data, y, word=word, value=value, duplicates=duplicates, value_transform=value_transform
         )
-        return cls._from_table(
+        return cls.from_table(
             table["word"].tolist(),
             table["value"].to_numpy(np.float64),
             rng,
@@ -588,7 +587,7 @@ class ValuePairs:
         )
 
     @classmethod
-    def _from_table(
+    def from_table(
         cls,
         words: list[str],
         values: np.ndarray,
@@ -603,7 +602,7 @@ class ValuePairs:
         negative_penalty: str | Callable,
         unique_negatives: bool,
     ) -> ValuePairs:
-        _check_spread(words, values)
+        check_spread(words, values)
         order = np.argsort(-values, kind="stable")
         vals = values[order]
         vmin, vmax = float(values.min()), float(values.max())

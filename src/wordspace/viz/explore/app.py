@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wordspace._optional import require
 from wordspace.errors import (
-    MissingDependencyError,
     OutOfVocabularyError,
     ParameterError,
     WordspaceError,
@@ -190,14 +190,12 @@ def create_app(wv: WordVectors, *, restrict_vocab: int | None = None, title: str
 
     ``restrict_vocab`` limits neighbour searches to the N most frequent words.
     """
-    try:
-        from fastapi import FastAPI, Query, Request
-        from fastapi.exceptions import RequestValidationError
-        from fastapi.responses import FileResponse
-        from fastapi.responses import JSONResponse as _JSONResponse
-        from fastapi.staticfiles import StaticFiles
-    except ImportError:
-        raise MissingDependencyError("fastapi", "explore", "the explorer") from None
+    require("fastapi", extra="explore", purpose="the explorer")
+    from fastapi import FastAPI, Query, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import FileResponse
+    from fastapi.responses import JSONResponse as _JSONResponse
+    from fastapi.staticfiles import StaticFiles
 
     class JSONResponse(_JSONResponse):
         """JSON with null for non-finite numbers (the default would fail on NaN: a 500)."""
@@ -298,10 +296,7 @@ def serve(
     log_level: str = "warning",
 ) -> None:
     """Run the explorer with uvicorn (blocks until Ctrl-C)."""
-    try:
-        import uvicorn
-    except ImportError:
-        raise MissingDependencyError("uvicorn", "explore", "the explorer") from None
+    uvicorn = require("uvicorn", extra="explore", purpose="the explorer")
     if not 0 <= int(port) <= 65535:
         raise ParameterError(f"port must be between 0 and 65535, got {port}")
     app = create_app(wv, restrict_vocab=restrict_vocab, title=title)
