@@ -433,3 +433,60 @@ def test_c12_topn_below_one_is_refused(work, capsys, args):
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert "--topn must be at least 1" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- 4. '$' in words
+@pytest.fixture()
+def dollar_model(tmp_path):
+    rng = np.random.default_rng(1)
+    words = ["$5", "$10", "a$b$", "\\$x$", "US$", "king", "queen", "man", "woman"]
+    words += [f"w{i}" for i in range(20)]
+    path = tmp_path / "dollars.wsv"
+    ws.WordVectors(words, rng.standard_normal((len(words), 6)).astype(np.float32)).save(path)
+    return path
+
+
+def test_c4_words_with_dollars_draw_in_every_picture(dollar_model, tmp_path, capsys):
+    from wordspace.viz import plot
+
+    wv = ws.load(dollar_model)
+    words = ["$5", "$10", "a$b$", "\\$x$", "US$", "king"]
+    for fig in (
+        plot.map(wv, words=words, method="pca"),
+        plot.similarity_heatmap(wv, words, title="$ and $"),
+        plot.analogy(wv, "$5", "$10", "a$b$"),
+    ):
+        png = plot.to_png(fig)
+        assert png.startswith(b"\x89PNG")
+        texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        assert not any(t.count("$") - t.count("\\$") for t in texts)  # no math is parsed
+    code, _, err = run(
+        capsys,
+        "plot",
+        "heatmap",
+        dollar_model,
+        "--words",
+        ",".join(words),
+        "-o",
+        tmp_path / "h.png",
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "plot", "map", dollar_model, "--words", ",".join(words), "-o", tmp_path / "m.png"
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "report", dollar_model, "--words", ",".join(words), "-o", tmp_path / "r.html"
+    )
+    assert code == 0, err
+    assert "$10" in (tmp_path / "r.html").read_text()
+
+
+def test_c4_plain_text_draws_the_characters_as_given():
+    from matplotlib.text import Text
+
+    from wordspace.viz.plot import plain_text
+
+    for word in ["$5 and $10", "a$b$", "\\$x$", "$$", "plain"]:
+        shown, ismath = Text(0, 0, plain_text(word))._preprocess_math(plain_text(word))
+        assert ismath is False and shown == word
