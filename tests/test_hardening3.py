@@ -490,3 +490,19 @@ def test_c4_plain_text_draws_the_characters_as_given():
     for word in ["$5 and $10", "a$b$", "\\$x$", "$$", "plain"]:
         shown, ismath = Text(0, 0, plain_text(word))._preprocess_math(plain_text(word))
         assert ismath is False and shown == word
+
+
+# ---------------------------------------------------------------- 6. report on a NaN model
+@pytest.mark.parametrize("rows", ["all", "some"])
+def test_c6_report_on_a_nan_model_skips_the_map_with_a_reason(tmp_path, capsys, rows):
+    words = [f"w{i}" for i in range(30)]
+    v = np.random.default_rng(0).standard_normal((30, 5)).astype(np.float32)
+    v[: 30 if rows == "all" else 10] = np.nan
+    ws.WordVectors(words, v).save(tmp_path / "nan.wsv")
+    code, _, err = run(capsys, "report", tmp_path / "nan.wsv", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    assert "internal error" not in err
+    html = (tmp_path / "r.html").read_text()
+    assert "Picture skipped" in html and "NaN or infinity" in html
+    code, _, err = run(capsys, "plot", "map", tmp_path / "nan.wsv", "-o", tmp_path / "m.png")
+    assert code == 2 and "NaN or infinity" in err and not (tmp_path / "m.png").exists()

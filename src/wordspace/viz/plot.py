@@ -279,6 +279,13 @@ def project(
     x = np.asarray(vectors, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 3:
         raise ParameterError(f"need at least 3 vectors to project, got shape {x.shape}")
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        raise ParameterError(
+            f"{int(bad.sum()):,} of the {x.shape[0]:,} vectors to project hold NaN or infinity "
+            f"(the first is row {int(np.argmax(bad))}); a map needs finite vectors: leave those "
+            "words out or fix the model"
+        )
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x = x / np.where(norms > 0, norms, 1.0)
     n = x.shape[0]
