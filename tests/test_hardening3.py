@@ -506,3 +506,95 @@ def test_c6_report_on_a_nan_model_skips_the_map_with_a_reason(tmp_path, capsys, 
     assert "Picture skipped" in html and "NaN or infinity" in html
     code, _, err = run(capsys, "plot", "map", tmp_path / "nan.wsv", "-o", tmp_path / "m.png")
     assert code == 2 and "NaN or infinity" in err and not (tmp_path / "m.png").exists()
+
+
+# ---------------------------------------------------------------- 7. Phrases.load validates
+@pytest.fixture(scope="module")
+def phrases_doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ph") / "p.json"
+    ws.Phrases(min_count=1, threshold=1.0).fit([["new", "york", "is", "big"]] * 5).export(path)
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count={}), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count=float("inf")), "corpus_word_count"),
+        (lambda d: d.update(len_vocab=-1), "len_vocab must be in"),
+        (lambda d: d["params"].update(scoring="custom", threshold=float("nan")), "threshold"),
+        (lambda d: d["params"].update(scoring="custom", min_count=-5), "min_count"),
+        (lambda d: d["params"].update(min_count={"a": 1}), "min_count"),
+        (lambda d: d["phrases"].append(["x_y", -3, 1.0]), "phrase #"),
+        (lambda d: d["phrases"].append(d["phrases"][0]), "listed twice"),
+    ],
+)
+def test_c7_phrases_load_validates_every_field(phrases_doc, tmp_path, change, message):
+    doc = json.loads(json.dumps(phrases_doc))
+    change(doc)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))  # Python writes Infinity/NaN as JSON allows it to
+    with pytest.raises(FormatError, match=message) as e:
+        ws.Phrases.load(path)
+    assert str(path) in str(e.value)
+
+
+def test_c7_custom_scoring_with_valid_fields_loads(phrases_doc, tmp_path):
+    doc = json.loads(json.dumps(phrases_doc))
+    doc["params"]["scoring"] = "custom"
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    ph = ws.Phrases.load(path)
+    assert ph.transform(["new", "york"]) == ["new_york"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    where=st.sampled_from(
+        [
+            "corpus_word_count",
+            "len_vocab",
+            "params.min_count",
+            "params.threshold",
+            "params.scoring",
+            "params.delimiter",
+            "params.max_vocab_size",
+            "connector_words",
+            "phrases",
+            "phrases.0",
+            "version",
+        ]
+    ),
+    value=JSON_VALUES,
+)
+def test_c7_property_phrases_load_is_a_model_or_a_format_error(
+    phrases_doc, tmp_path_factory, where, value
+):
+    doc = json.loads(json.dumps(phrases_doc))
+    parts = where.split(".")
+    target = doc
+    for part in parts[:-1]:
+        target = target[part]
+    if isinstance(target, list):
+        target[int(parts[-1])] = value
+    else:
+        target[parts[-1]] = value
+    path = tmp_path_factory.mktemp("p") / "p.json"
+    path.write_text(json.dumps(doc))
+    try:
+        ph = ws.Phrases.load(path)
+    except FormatError as e:
+        assert str(path) in str(e)
+    else:
+        ph.transform(["new", "york", "is", "big"])
+        assert ph.corpus_word_count_ >= 0 and ph.len_vocab_ >= 0
