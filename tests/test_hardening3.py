@@ -598,3 +598,62 @@ def test_c7_property_phrases_load_is_a_model_or_a_format_error(
     else:
         ph.transform(["new", "york", "is", "big"])
         assert ph.corpus_word_count_ >= 0 and ph.len_vocab_ >= 0
+
+
+# ---------------------------------------------------------------- 5. undecodable, empty inputs
+@pytest.fixture()
+def binary_file(work):
+    path = work / "ft.bin"
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def test_c5_eval_pairs_on_a_binary_file(work, capsys, binary_file):
+    code, _, err = run(capsys, "eval", "model.wsv", "--pairs", binary_file)
+    assert code == 2 and "is not utf8 text" in err and "ft.bin" in err
+    with pytest.raises(FormatError, match="ft.bin: line"):
+        ws.load("model.wsv").evaluate_word_pairs(binary_file)
+
+
+def test_c5_report_pairs_on_a_binary_file_skips_the_section(work, capsys, binary_file):
+    code, _, err = run(capsys, "report", "model.wsv", "--pairs", binary_file, "-o", "r.html")
+    assert code == 0 and "internal error" not in err
+    assert "is not utf8 text" in (work / "r.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (bytes(range(256)) * 8, "binary file"),
+        (b"", "is empty"),
+        (b"\xff\xfe,a\n1,2\n", "not UTF-8"),
+    ],
+)
+def test_c5_train_valuevec_on_a_binary_or_empty_table(work, capsys, content, message):
+    (work / "t.csv").write_bytes(content)
+    code, _, err = run(capsys, "train", "valuevec", "t.csv", "--word", "w", "--value", "v")
+    assert code == 2 and message in err and "t.csv" in err, err
+    assert err.count("\n") == 1
+
+
+def test_c5_compat_fvocab_with_invalid_utf8(work):
+    from wordspace.compat.gensim.models import KeyedVectors
+
+    (work / "vocab.txt").write_bytes(b"king 5\n\xff\xfe 3\n")
+    with pytest.raises(FormatError, match="vocab.txt, line 2: not UTF-8"):
+        KeyedVectors.load_word2vec_format("x.txt", fvocab="vocab.txt")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=200))
+def test_c5_property_pairs_files_give_a_result_or_a_format_error(work, data):
+    (work / "pairs.bin").write_bytes(data)
+    wv = ws.load("model.wsv")
+    try:
+        res = wv.evaluate_word_pairs(work / "pairs.bin")
+    except FormatError as e:
+        assert "pairs.bin" in str(e)
+    else:
+        assert res is not None

@@ -727,8 +727,15 @@ def _read_fvocab(path: str | os.PathLike) -> dict[str, int]:
     from wordspace.errors import FormatError
 
     out: dict[str, int] = {}
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise FormatError(
+                    f"{path}, line {n}: not UTF-8 ({e.reason} at byte {e.start}); the vocabulary "
+                    "file must be UTF-8 'word count' lines"
+                ) from None
             parts = line.rstrip("\n").rsplit(" ", 1)
             if len(parts) != 2 or not parts[1].strip().lstrip("-").isdigit():
                 raise FormatError(f"{path}, line {n}: expected 'word count', got {line!r}")
