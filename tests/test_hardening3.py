@@ -657,3 +657,36 @@ def test_c5_property_pairs_files_give_a_result_or_a_format_error(work, data):
         assert "pairs.bin" in str(e)
     else:
         assert res is not None
+
+
+# ---------------------------------------------------------------- 11. models clear
+@pytest.mark.parametrize("folder", ["downloads", "models", "files"])
+def test_c11_models_clear_does_not_follow_a_symlinked_folder(tmp_path, monkeypatch, capsys, folder):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("WORDSPACE_HOME", str(home))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    names = {
+        "downloads": ["glove-wiki-gigaword-50.gz", "glove-wiki-gigaword-50.gz.part"],
+        "models": ["glove-wiki-gigaword-50.wsv"],
+        "files": ["0123456789abcdef0123456789abcdef.wsv"],
+    }[folder]
+    for n in names:
+        (mine / n).write_text("user data")
+    os.symlink(mine, home / folder)
+    code, _, err = run(capsys, "models", "clear")
+    assert code == 0, err
+    for n in names:
+        assert (mine / n).read_text() == "user data"
+
+
+def test_c11_models_clear_still_clears_its_own_files(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    (home / "downloads").mkdir(parents=True)
+    monkeypatch.setenv("WORDSPACE_HOME", str(home))
+    part = home / "downloads" / "glove-wiki-gigaword-50.gz.part"
+    part.write_bytes(b"x" * 10)
+    code, _, err = run(capsys, "models", "clear")
+    assert code == 0, err
+    assert not part.exists()
