@@ -6,6 +6,7 @@ loaders."""
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import os
 import zipfile
@@ -690,3 +691,62 @@ def test_c11_models_clear_still_clears_its_own_files(tmp_path, monkeypatch, caps
     code, _, err = run(capsys, "models", "clear")
     assert code == 0, err
     assert not part.exists()
+
+
+# ---------------------------------------------------------------- 3. tune --storage
+TUNE = ["tune", "valuevec", "colors.csv", "--word", "w", "--value", "v", "--trials", "1"]
+
+
+@pytest.mark.parametrize(
+    "storage, message",
+    [
+        ("sqlite:///nofolder/t.db", "does not exist"),
+        ("sqlite:///notdb.db", "is not an SQLite database"),
+        ("sqlite:///afolder", "is a folder"),
+        ("bogus://x", "cannot be opened"),
+        ("postgresql://u@localhost/db", "needs a database driver"),
+        ("tune.db", "sqlite:///tune.db"),
+    ],
+)
+def test_c3_tune_storage_values_are_one_line_errors(work, capsys, storage, message):
+    pytest.importorskip("optuna")
+    (work / "notdb.db").write_text("hello")
+    (work / "afolder").mkdir()
+    code, out, err = run(capsys, *TUNE, "--storage", storage, "-o", "best.wsv")
+    assert code == 2, err
+    assert message in err and "internal error" not in err and err.count("\n") == 1, err
+    assert (work / "notdb.db").read_text() == "hello"
+    assert not (work / "best.wsv").exists()
+
+
+def test_c3_read_only_storage_folder_is_refused(work, monkeypatch):
+    from wordspace.tune import search
+
+    (work / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        search.os, "access", lambda p, m: False if str(p).endswith("ro") else real(p, m)
+    )
+    with pytest.raises(ParameterError, match="cannot write in the folder"):
+        search.check_storage("sqlite:///ro/t.db")
+
+
+def test_extra_tune_never_takes_an_inf_metric_as_best(work):
+    pytest.importorskip("optuna")
+    colours = ws.datasets.color_spectrum()
+
+    def metric(est):
+        return math.inf if est.alpha > 0.05 else 0.5
+
+    res = ws.tune(
+        ws.ValueVec(epochs=5, workers=1),
+        colours,
+        fit_kwargs={"word": "keyword", "value": "estimated_value"},
+        metric=metric,
+        space={"alpha": [0.01, 0.1]},
+        sampler="grid",
+        pruner="none",
+    )
+    assert res.best_params_ == {"alpha": 0.01} and res.best_score_ == 0.5
+    states = res.trials_.set_index("params_alpha")["state"]
+    assert states[0.1] == "FAIL" and states[0.01] == "COMPLETE"
