@@ -750,3 +750,99 @@ def test_extra_tune_never_takes_an_inf_metric_as_best(work):
     assert res.best_params_ == {"alpha": 0.01} and res.best_score_ == 0.5
     states = res.trials_.set_index("params_alpha")["state"]
     assert states[0.1] == "FAIL" and states[0.01] == "COMPLETE"
+
+
+# ---------------------------------------------------------------- 8. fastText .bin
+@pytest.fixture(scope="module")
+def ft_bin(tmp_path_factory):
+    from wordspace.io.fasttext_bin import save_facebook_model
+
+    d = tmp_path_factory.mktemp("ftbin")
+    odd = b"caf\xe9".decode("utf-8", "surrogateescape")  # Latin-1 bytes, not UTF-8
+    sents = [["the", "cat", odd, "sat"], ["the", "dog", "sat", odd]] * 20
+    model = ws.FastText(
+        vector_size=4, min_count=1, epochs=1, bucket=50, minn=2, maxn=3, seed=1, workers=1
+    ).fit(sents)
+    path = d / "ft.bin"
+    save_facebook_model(model, path)
+    return path, odd
+
+
+def _matrix_offset(path, wi):
+    data = path.read_bytes()
+    off = data.find(np.ascontiguousarray(wi[0], dtype="<f4").tobytes())
+    assert off > 0
+    return off
+
+
+def test_c8_non_utf8_words_round_trip_load_save_load(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors, read_bin, save_facebook_model
+
+    path, odd = ft_bin
+    wv = load_facebook_vectors(path)
+    assert odd in wv.key_to_index
+    save_facebook_model(wv, tmp_path / "again.bin")
+    first, second = read_bin(path), read_bin(tmp_path / "again.bin")
+    assert first["raw"] == second["raw"] and b"caf\xe9" in second["raw"]
+    assert first["keys"] == second["keys"]
+    np.testing.assert_array_equal(first["input"], second["input"])
+
+
+def test_c8_negative_counts_are_refused(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors
+
+    path, _ = ft_bin
+    data = bytearray(path.read_bytes())
+    at = data.find(b"the\x00") + 4
+    data[at : at + 8] = np.int64(-5).tobytes()
+    bad = tmp_path / "neg.bin"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="count -5") as e:
+        load_facebook_vectors(bad)
+    assert "neg.bin" in str(e.value)
+
+
+def test_c8_nan_rows_warn_and_inf_ngrams_blame_the_file(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors, read_bin
+
+    path, _ = ft_bin
+    info = read_bin(path)
+    wi, nwords = info["input"], len(info["keys"])
+    off = _matrix_offset(path, wi)
+    data = bytearray(path.read_bytes())
+    dim = wi.shape[1]
+    start = off + nwords * dim * 4
+    data[start : start + (wi.shape[0] - nwords) * dim * 4] = np.full(
+        (wi.shape[0] - nwords) * dim, np.inf, "<f4"
+    ).tobytes()
+    bad = tmp_path / "inf.bin"
+    bad.write_bytes(bytes(data))
+    with pytest.warns(RuntimeWarning, match="hold NaN or infinity"):
+        wv = load_facebook_vectors(bad)
+    with pytest.raises(FormatError, match="non-finite n-gram vectors") as e:
+        wv.most_similar("zebra")
+    assert "inf.bin" in str(e.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pos=st.integers(min_value=0, max_value=10**6), byte=st.integers(0, 255))
+def test_c8_property_a_damaged_bin_loads_or_is_a_format_error(ft_bin, tmp_path_factory, pos, byte):
+    from wordspace.io.fasttext_bin import load_facebook_vectors
+
+    path, _ = ft_bin
+    data = bytearray(path.read_bytes())
+    data[pos % len(data)] = byte
+    bad = tmp_path_factory.mktemp("b") / "x.bin"
+    bad.write_bytes(bytes(data))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            wv = load_facebook_vectors(bad)
+        except FormatError as e:
+            assert "x.bin" in str(e)
+        else:
+            assert (wv.counts >= 0).all()
+    # the only warning a damaged file may give is the non-finite rows one, naming it
+    assert all("x.bin" in str(w.message) and "NaN or infinity" in str(w.message) for w in seen)
