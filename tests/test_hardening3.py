@@ -846,3 +846,78 @@ def test_c8_property_a_damaged_bin_loads_or_is_a_format_error(ft_bin, tmp_path_f
             assert (wv.counts >= 0).all()
     # the only warning a damaged file may give is the non-finite rows one, naming it
     assert all("x.bin" in str(w.message) and "NaN or infinity" in str(w.message) for w in seen)
+
+
+# ---------------------------------------------------------------- 10. bounded downloads
+@pytest.fixture()
+def hostile_server():
+    """127.0.0.1 only: /endless sends bytes for ever, /trickle one byte every 0.2 s,
+    /liar announces more than the catalogue's size."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            if self.path == "/liar":
+                self.send_header("Content-Length", str(10**9))
+            self.end_headers()
+            try:
+                if self.path == "/endless":
+                    for _ in range(10_000):  # 640 MB at most, never reached
+                        self.wfile.write(b"x" * 65536)
+                elif self.path in ("/trickle", "/liar"):
+                    for _ in range(200):
+                        self.wfile.write(b"y")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_c10_a_download_is_bounded_by_the_catalogue_size(hostile_server, tmp_path, monkeypatch):
+    from wordspace.io.pretrained._download import fetch
+
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    dest = tmp_path / "m.gz"
+    with pytest.raises(ws.errors.DownloadError, match="sent more than the catalogue") as e:
+        fetch(f"{hostile_server}/endless", dest, md5=None, size=100_000, retries=0)
+    assert "m.gz" not in os.listdir(tmp_path) and not (tmp_path / "m.gz.part").exists()
+    assert "100,000" in str(e.value)
+    with pytest.raises(ws.errors.DownloadError, match="announces"):
+        fetch(f"{hostile_server}/liar", dest, md5=None, size=100_000, retries=0)
+
+
+def test_c10_a_trickling_download_has_an_overall_deadline(hostile_server, tmp_path, monkeypatch):
+    import time
+
+    from wordspace.io.pretrained._download import fetch
+
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    t0 = time.monotonic()
+    with pytest.raises(ws.errors.DownloadError, match="did not finish within") as e:
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None, deadline=1.0)
+    assert time.monotonic() - t0 < 5  # the per-read timeout (60 s) never fired
+    assert "WORDSPACE_DOWNLOAD_DEADLINE" in str(e.value)
+    monkeypatch.setenv("WORDSPACE_DOWNLOAD_DEADLINE", "0.5")
+    # the part kept is resumed; this server ignores Range, and the warning says so
+    with (
+        pytest.warns(RuntimeWarning, match="does not resume downloads: starting again from byte 0"),
+        pytest.raises(ws.errors.DownloadError, match="within 0 s|within 1 s"),
+    ):
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None)
+    monkeypatch.setenv("WORDSPACE_DOWNLOAD_DEADLINE", "soon")
+    with pytest.raises(ws.errors.DownloadError, match="must be a number of seconds"):
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None)
