@@ -6,6 +6,7 @@ loaders."""
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import os
 import zipfile
@@ -433,3 +434,490 @@ def test_c12_topn_below_one_is_refused(work, capsys, args):
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert "--topn must be at least 1" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- 4. '$' in words
+@pytest.fixture()
+def dollar_model(tmp_path):
+    rng = np.random.default_rng(1)
+    words = ["$5", "$10", "a$b$", "\\$x$", "US$", "king", "queen", "man", "woman"]
+    words += [f"w{i}" for i in range(20)]
+    path = tmp_path / "dollars.wsv"
+    ws.WordVectors(words, rng.standard_normal((len(words), 6)).astype(np.float32)).save(path)
+    return path
+
+
+def test_c4_words_with_dollars_draw_in_every_picture(dollar_model, tmp_path, capsys):
+    from wordspace.viz import plot
+
+    wv = ws.load(dollar_model)
+    words = ["$5", "$10", "a$b$", "\\$x$", "US$", "king"]
+    for fig in (
+        plot.map(wv, words=words, method="pca"),
+        plot.similarity_heatmap(wv, words, title="$ and $"),
+        plot.analogy(wv, "$5", "$10", "a$b$"),
+    ):
+        png = plot.to_png(fig)
+        assert png.startswith(b"\x89PNG")
+        texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        assert not any(t.count("$") - t.count("\\$") for t in texts)  # no math is parsed
+    code, _, err = run(
+        capsys,
+        "plot",
+        "heatmap",
+        dollar_model,
+        "--words",
+        ",".join(words),
+        "-o",
+        tmp_path / "h.png",
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "plot", "map", dollar_model, "--words", ",".join(words), "-o", tmp_path / "m.png"
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "report", dollar_model, "--words", ",".join(words), "-o", tmp_path / "r.html"
+    )
+    assert code == 0, err
+    assert "$10" in (tmp_path / "r.html").read_text()
+
+
+def test_c4_plain_text_draws_the_characters_as_given():
+    from matplotlib.text import Text
+
+    from wordspace.viz.plot import plain_text
+
+    for word in ["$5 and $10", "a$b$", "\\$x$", "$$", "plain"]:
+        shown, ismath = Text(0, 0, plain_text(word))._preprocess_math(plain_text(word))
+        assert ismath is False and shown == word
+
+
+# ---------------------------------------------------------------- 6. report on a NaN model
+@pytest.mark.parametrize("rows", ["all", "some"])
+def test_c6_report_on_a_nan_model_skips_the_map_with_a_reason(tmp_path, capsys, rows):
+    words = [f"w{i}" for i in range(30)]
+    v = np.random.default_rng(0).standard_normal((30, 5)).astype(np.float32)
+    v[: 30 if rows == "all" else 10] = np.nan
+    ws.WordVectors(words, v).save(tmp_path / "nan.wsv")
+    code, _, err = run(capsys, "report", tmp_path / "nan.wsv", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    assert "internal error" not in err
+    html = (tmp_path / "r.html").read_text()
+    assert "Picture skipped" in html and "NaN or infinity" in html
+    code, _, err = run(capsys, "plot", "map", tmp_path / "nan.wsv", "-o", tmp_path / "m.png")
+    assert code == 2 and "NaN or infinity" in err and not (tmp_path / "m.png").exists()
+
+
+# ---------------------------------------------------------------- 7. Phrases.load validates
+@pytest.fixture(scope="module")
+def phrases_doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ph") / "p.json"
+    ws.Phrases(min_count=1, threshold=1.0).fit([["new", "york", "is", "big"]] * 5).export(path)
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count={}), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count=float("inf")), "corpus_word_count"),
+        (lambda d: d.update(len_vocab=-1), "len_vocab must be in"),
+        (lambda d: d["params"].update(scoring="custom", threshold=float("nan")), "threshold"),
+        (lambda d: d["params"].update(scoring="custom", min_count=-5), "min_count"),
+        (lambda d: d["params"].update(min_count={"a": 1}), "min_count"),
+        (lambda d: d["phrases"].append(["x_y", -3, 1.0]), "phrase #"),
+        (lambda d: d["phrases"].append(d["phrases"][0]), "listed twice"),
+    ],
+)
+def test_c7_phrases_load_validates_every_field(phrases_doc, tmp_path, change, message):
+    doc = json.loads(json.dumps(phrases_doc))
+    change(doc)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))  # Python writes Infinity/NaN as JSON allows it to
+    with pytest.raises(FormatError, match=message) as e:
+        ws.Phrases.load(path)
+    assert str(path) in str(e.value)
+
+
+def test_c7_custom_scoring_with_valid_fields_loads(phrases_doc, tmp_path):
+    doc = json.loads(json.dumps(phrases_doc))
+    doc["params"]["scoring"] = "custom"
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    ph = ws.Phrases.load(path)
+    assert ph.transform(["new", "york"]) == ["new_york"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    where=st.sampled_from(
+        [
+            "corpus_word_count",
+            "len_vocab",
+            "params.min_count",
+            "params.threshold",
+            "params.scoring",
+            "params.delimiter",
+            "params.max_vocab_size",
+            "connector_words",
+            "phrases",
+            "phrases.0",
+            "version",
+        ]
+    ),
+    value=JSON_VALUES,
+)
+def test_c7_property_phrases_load_is_a_model_or_a_format_error(
+    phrases_doc, tmp_path_factory, where, value
+):
+    doc = json.loads(json.dumps(phrases_doc))
+    parts = where.split(".")
+    target = doc
+    for part in parts[:-1]:
+        target = target[part]
+    if isinstance(target, list):
+        target[int(parts[-1])] = value
+    else:
+        target[parts[-1]] = value
+    path = tmp_path_factory.mktemp("p") / "p.json"
+    path.write_text(json.dumps(doc))
+    try:
+        ph = ws.Phrases.load(path)
+    except FormatError as e:
+        assert str(path) in str(e)
+    else:
+        ph.transform(["new", "york", "is", "big"])
+        assert ph.corpus_word_count_ >= 0 and ph.len_vocab_ >= 0
+
+
+# ---------------------------------------------------------------- 5. undecodable, empty inputs
+@pytest.fixture()
+def binary_file(work):
+    path = work / "ft.bin"
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def test_c5_eval_pairs_on_a_binary_file(work, capsys, binary_file):
+    code, _, err = run(capsys, "eval", "model.wsv", "--pairs", binary_file)
+    assert code == 2 and "is not utf8 text" in err and "ft.bin" in err
+    with pytest.raises(FormatError, match="ft.bin: line"):
+        ws.load("model.wsv").evaluate_word_pairs(binary_file)
+
+
+def test_c5_report_pairs_on_a_binary_file_skips_the_section(work, capsys, binary_file):
+    code, _, err = run(capsys, "report", "model.wsv", "--pairs", binary_file, "-o", "r.html")
+    assert code == 0 and "internal error" not in err
+    assert "is not utf8 text" in (work / "r.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (bytes(range(256)) * 8, "binary file"),
+        (b"", "is empty"),
+        (b"\xff\xfe,a\n1,2\n", "not UTF-8"),
+    ],
+)
+def test_c5_train_valuevec_on_a_binary_or_empty_table(work, capsys, content, message):
+    (work / "t.csv").write_bytes(content)
+    code, _, err = run(capsys, "train", "valuevec", "t.csv", "--word", "w", "--value", "v")
+    assert code == 2 and message in err and "t.csv" in err, err
+    assert err.count("\n") == 1
+
+
+def test_c5_compat_fvocab_with_invalid_utf8(work):
+    from wordspace.compat.gensim.models import KeyedVectors
+
+    (work / "vocab.txt").write_bytes(b"king 5\n\xff\xfe 3\n")
+    with pytest.raises(FormatError, match="vocab.txt, line 2: not UTF-8"):
+        KeyedVectors.load_word2vec_format("x.txt", fvocab="vocab.txt")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=200))
+def test_c5_property_pairs_files_give_a_result_or_a_format_error(work, data):
+    (work / "pairs.bin").write_bytes(data)
+    wv = ws.load("model.wsv")
+    try:
+        res = wv.evaluate_word_pairs(work / "pairs.bin")
+    except FormatError as e:
+        assert "pairs.bin" in str(e)
+    else:
+        assert res is not None
+
+
+# ---------------------------------------------------------------- 11. models clear
+@pytest.mark.parametrize("folder", ["downloads", "models", "files"])
+def test_c11_models_clear_does_not_follow_a_symlinked_folder(tmp_path, monkeypatch, capsys, folder):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("WORDSPACE_HOME", str(home))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    names = {
+        "downloads": ["glove-wiki-gigaword-50.gz", "glove-wiki-gigaword-50.gz.part"],
+        "models": ["glove-wiki-gigaword-50.wsv"],
+        "files": ["0123456789abcdef0123456789abcdef.wsv"],
+    }[folder]
+    for n in names:
+        (mine / n).write_text("user data")
+    os.symlink(mine, home / folder)
+    code, _, err = run(capsys, "models", "clear")
+    assert code == 0, err
+    for n in names:
+        assert (mine / n).read_text() == "user data"
+
+
+def test_c11_models_clear_still_clears_its_own_files(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    (home / "downloads").mkdir(parents=True)
+    monkeypatch.setenv("WORDSPACE_HOME", str(home))
+    part = home / "downloads" / "glove-wiki-gigaword-50.gz.part"
+    part.write_bytes(b"x" * 10)
+    code, _, err = run(capsys, "models", "clear")
+    assert code == 0, err
+    assert not part.exists()
+
+
+# ---------------------------------------------------------------- 3. tune --storage
+TUNE = ["tune", "valuevec", "colors.csv", "--word", "w", "--value", "v", "--trials", "1"]
+
+
+@pytest.mark.parametrize(
+    "storage, message",
+    [
+        ("sqlite:///nofolder/t.db", "does not exist"),
+        ("sqlite:///notdb.db", "is not an SQLite database"),
+        ("sqlite:///afolder", "is a folder"),
+        ("bogus://x", "cannot be opened"),
+        ("postgresql://u@localhost/db", "needs a database driver"),
+        ("tune.db", "sqlite:///tune.db"),
+    ],
+)
+def test_c3_tune_storage_values_are_one_line_errors(work, capsys, storage, message):
+    pytest.importorskip("optuna")
+    (work / "notdb.db").write_text("hello")
+    (work / "afolder").mkdir()
+    code, out, err = run(capsys, *TUNE, "--storage", storage, "-o", "best.wsv")
+    assert code == 2, err
+    assert message in err and "internal error" not in err and err.count("\n") == 1, err
+    assert (work / "notdb.db").read_text() == "hello"
+    assert not (work / "best.wsv").exists()
+
+
+def test_c3_read_only_storage_folder_is_refused(work, monkeypatch):
+    from wordspace.tune import search
+
+    (work / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        search.os, "access", lambda p, m: False if str(p).endswith("ro") else real(p, m)
+    )
+    with pytest.raises(ParameterError, match="cannot write in the folder"):
+        search.check_storage("sqlite:///ro/t.db")
+
+
+def test_extra_tune_never_takes_an_inf_metric_as_best(work):
+    pytest.importorskip("optuna")
+    colours = ws.datasets.color_spectrum()
+
+    def metric(est):
+        return math.inf if est.alpha > 0.05 else 0.5
+
+    res = ws.tune(
+        ws.ValueVec(epochs=5, workers=1),
+        colours,
+        fit_kwargs={"word": "keyword", "value": "estimated_value"},
+        metric=metric,
+        space={"alpha": [0.01, 0.1]},
+        sampler="grid",
+        pruner="none",
+    )
+    assert res.best_params_ == {"alpha": 0.01} and res.best_score_ == 0.5
+    states = res.trials_.set_index("params_alpha")["state"]
+    assert states[0.1] == "FAIL" and states[0.01] == "COMPLETE"
+
+
+# ---------------------------------------------------------------- 8. fastText .bin
+@pytest.fixture(scope="module")
+def ft_bin(tmp_path_factory):
+    from wordspace.io.fasttext_bin import save_facebook_model
+
+    d = tmp_path_factory.mktemp("ftbin")
+    odd = b"caf\xe9".decode("utf-8", "surrogateescape")  # Latin-1 bytes, not UTF-8
+    sents = [["the", "cat", odd, "sat"], ["the", "dog", "sat", odd]] * 20
+    model = ws.FastText(
+        vector_size=4, min_count=1, epochs=1, bucket=50, minn=2, maxn=3, seed=1, workers=1
+    ).fit(sents)
+    path = d / "ft.bin"
+    save_facebook_model(model, path)
+    return path, odd
+
+
+def _matrix_offset(path, wi):
+    data = path.read_bytes()
+    off = data.find(np.ascontiguousarray(wi[0], dtype="<f4").tobytes())
+    assert off > 0
+    return off
+
+
+def test_c8_non_utf8_words_round_trip_load_save_load(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors, read_bin, save_facebook_model
+
+    path, odd = ft_bin
+    wv = load_facebook_vectors(path)
+    assert odd in wv.key_to_index
+    save_facebook_model(wv, tmp_path / "again.bin")
+    first, second = read_bin(path), read_bin(tmp_path / "again.bin")
+    assert first["raw"] == second["raw"] and b"caf\xe9" in second["raw"]
+    assert first["keys"] == second["keys"]
+    np.testing.assert_array_equal(first["input"], second["input"])
+
+
+def test_c8_negative_counts_are_refused(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors
+
+    path, _ = ft_bin
+    data = bytearray(path.read_bytes())
+    at = data.find(b"the\x00") + 4
+    data[at : at + 8] = np.int64(-5).tobytes()
+    bad = tmp_path / "neg.bin"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="count -5") as e:
+        load_facebook_vectors(bad)
+    assert "neg.bin" in str(e.value)
+
+
+def test_c8_nan_rows_warn_and_inf_ngrams_blame_the_file(ft_bin, tmp_path):
+    from wordspace.io.fasttext_bin import load_facebook_vectors, read_bin
+
+    path, _ = ft_bin
+    info = read_bin(path)
+    wi, nwords = info["input"], len(info["keys"])
+    off = _matrix_offset(path, wi)
+    data = bytearray(path.read_bytes())
+    dim = wi.shape[1]
+    start = off + nwords * dim * 4
+    data[start : start + (wi.shape[0] - nwords) * dim * 4] = np.full(
+        (wi.shape[0] - nwords) * dim, np.inf, "<f4"
+    ).tobytes()
+    bad = tmp_path / "inf.bin"
+    bad.write_bytes(bytes(data))
+    with pytest.warns(RuntimeWarning, match="hold NaN or infinity"):
+        wv = load_facebook_vectors(bad)
+    with pytest.raises(FormatError, match="non-finite n-gram vectors") as e:
+        wv.most_similar("zebra")
+    assert "inf.bin" in str(e.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pos=st.integers(min_value=0, max_value=10**6), byte=st.integers(0, 255))
+def test_c8_property_a_damaged_bin_loads_or_is_a_format_error(ft_bin, tmp_path_factory, pos, byte):
+    from wordspace.io.fasttext_bin import load_facebook_vectors
+
+    path, _ = ft_bin
+    data = bytearray(path.read_bytes())
+    data[pos % len(data)] = byte
+    bad = tmp_path_factory.mktemp("b") / "x.bin"
+    bad.write_bytes(bytes(data))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            wv = load_facebook_vectors(bad)
+        except FormatError as e:
+            assert "x.bin" in str(e)
+        else:
+            assert (wv.counts >= 0).all()
+    # the only warning a damaged file may give is the non-finite rows one, naming it
+    assert all("x.bin" in str(w.message) and "NaN or infinity" in str(w.message) for w in seen)
+
+
+# ---------------------------------------------------------------- 10. bounded downloads
+@pytest.fixture()
+def hostile_server():
+    """127.0.0.1 only: /endless sends bytes for ever, /trickle one byte every 0.2 s,
+    /liar announces more than the catalogue's size."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            if self.path == "/liar":
+                self.send_header("Content-Length", str(10**9))
+            self.end_headers()
+            try:
+                if self.path == "/endless":
+                    for _ in range(10_000):  # 640 MB at most, never reached
+                        self.wfile.write(b"x" * 65536)
+                elif self.path in ("/trickle", "/liar"):
+                    for _ in range(200):
+                        self.wfile.write(b"y")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_c10_a_download_is_bounded_by_the_catalogue_size(hostile_server, tmp_path, monkeypatch):
+    from wordspace.io.pretrained._download import fetch
+
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    dest = tmp_path / "m.gz"
+    with pytest.raises(ws.errors.DownloadError, match="sent more than the catalogue") as e:
+        fetch(f"{hostile_server}/endless", dest, md5=None, size=100_000, retries=0)
+    assert "m.gz" not in os.listdir(tmp_path) and not (tmp_path / "m.gz.part").exists()
+    assert "100,000" in str(e.value)
+    with pytest.raises(ws.errors.DownloadError, match="announces"):
+        fetch(f"{hostile_server}/liar", dest, md5=None, size=100_000, retries=0)
+
+
+def test_c10_a_trickling_download_has_an_overall_deadline(hostile_server, tmp_path, monkeypatch):
+    import time
+
+    from wordspace.io.pretrained._download import fetch
+
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    t0 = time.monotonic()
+    with pytest.raises(ws.errors.DownloadError, match="did not finish within") as e:
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None, deadline=1.0)
+    assert time.monotonic() - t0 < 5  # the per-read timeout (60 s) never fired
+    assert "WORDSPACE_DOWNLOAD_DEADLINE" in str(e.value)
+    monkeypatch.setenv("WORDSPACE_DOWNLOAD_DEADLINE", "0.5")
+    # the part kept is resumed; this server ignores Range, and the warning says so
+    with (
+        pytest.warns(RuntimeWarning, match="does not resume downloads: starting again from byte 0"),
+        pytest.raises(ws.errors.DownloadError, match="within 0 s|within 1 s"),
+    ):
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None)
+    monkeypatch.setenv("WORDSPACE_DOWNLOAD_DEADLINE", "soon")
+    with pytest.raises(ws.errors.DownloadError, match="must be a number of seconds"):
+        fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None)

@@ -381,6 +381,27 @@ class WordPairsResult:
         }
 
 
+def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    """``(line_no, line)`` of a text file, decoded one line at a time: a line that is not
+    ``encoding`` text (a binary file given as pairs) is a :class:`FormatError` naming it."""
+    import codecs
+
+    codecs.lookup(encoding)  # LookupError for an unknown name, before anything is read
+
+    def lines() -> Iterator[tuple[int, str]]:
+        with open(path, "rb") as fin:
+            for line_no, raw in enumerate(fin):
+                try:
+                    yield line_no, raw.decode(encoding)
+                except UnicodeDecodeError as e:
+                    raise FormatError(
+                        f"{path}: line {line_no + 1} is not {encoding} text ({e.reason} at "
+                        f"byte {e.start}); give a text file of word1<TAB>word2<TAB>score lines"
+                    ) from None
+
+    return lines()
+
+
 def evaluate_word_pairs(
     wv: WordVectors,
     path: str | PathLike | None = None,
@@ -409,27 +430,30 @@ def evaluate_word_pairs(
     gold: list[float] = []
     model: list[float] = []
     oov = 0
-    with open(p, encoding=encoding) as fin:
-        for line_no, line in enumerate(fin):
-            if not line or line.startswith("#"):
-                continue
-            try:
-                parts = line.split(delimiter)
-                if case_insensitive:
-                    parts = [w.upper() for w in parts]
-                a, b, sim_s = parts
-                sim = float(sim_s)
-            except (ValueError, TypeError):
-                logger.info("Skipping invalid line #%d in %s", line_no, p)
-                continue
-            if a not in ok_vocab or b not in ok_vocab:
-                oov += 1
-                if dummy4unknown:
-                    model.append(0.0)
-                    gold.append(sim)
-                continue
-            gold.append(sim)
-            model.append(float(np.dot(unit[ok_vocab[a]], unit[ok_vocab[b]])))
+    try:
+        lines = _text_lines(p, encoding)
+    except LookupError:
+        raise ParameterError(f"encoding {encoding!r} is not a known text encoding") from None
+    for line_no, line in lines:
+        if not line or line.startswith("#"):
+            continue
+        try:
+            parts = line.split(delimiter)
+            if case_insensitive:
+                parts = [w.upper() for w in parts]
+            a, b, sim_s = parts
+            sim = float(sim_s)
+        except (ValueError, TypeError):
+            logger.info("Skipping invalid line #%d in %s", line_no, p)
+            continue
+        if a not in ok_vocab or b not in ok_vocab:
+            oov += 1
+            if dummy4unknown:
+                model.append(0.0)
+                gold.append(sim)
+            continue
+        gold.append(sim)
+        model.append(float(np.dot(unit[ok_vocab[a]], unit[ok_vocab[b]])))
     if not gold:
         raise FormatError(
             f"no valid similarity judgements in {p}: either the format is wrong (expected "

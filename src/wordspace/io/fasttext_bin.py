@@ -30,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from wordspace._schema import check_int
 from wordspace.errors import FormatError, ParameterError
+from wordspace.io.formats import _warn_nonfinite
 from wordspace.vectors.subword import SubwordVectors, subword_table
 
 __all__ = ["load_facebook_vectors", "save_facebook_model", "is_facebook_bin", "FASTTEXT_MAGIC"]
@@ -196,6 +198,13 @@ def _parse(r: _Reader, want_output: bool):
         raw.append(buf[r.pos : end])
         r.pos = end + 1
         counts[k], types[k] = r.unpack("<qb", f"the count of dictionary entry {k:,}")
+    check_int(ntokens, "the dictionary's token count (ntokens)", where=p, lo=0)
+    if size and counts.min() < 0:
+        k = int(np.argmax(counts < 0))
+        raise FormatError(
+            f"{p}: dictionary entry {k:,} ({_show(raw[k])}) has the count {int(counts[k]):,}; "
+            "counts must be >= 0 (the file is corrupt)"
+        )
     if size and (types.min() < 0 or types.max() > 1):
         raise FormatError(f"{p}: a dictionary entry has type {int(types.max())} (0 word, 1 label)")
     if size and (types[:nwords] != 0).any():
@@ -246,14 +255,25 @@ def _parse(r: _Reader, want_output: bool):
         "ntokens": int(ntokens),
         "nlabels": nlabels,
         "labels": [
-            w.decode("utf-8", "replace") for w, t in zip(raw, types.tolist(), strict=True) if t == 1
+            w.decode("utf-8", WORD_ERRORS)
+            for w, t in zip(raw, types.tolist(), strict=True)
+            if t == 1
         ],
     }
     return words_raw, counts[word_mask], wi, out, info
 
 
+#: how words are decoded and encoded: bytes that are not UTF-8 become lone surrogates and are
+#: written back as the same bytes, so a load -> save -> load round trip keeps every word
+WORD_ERRORS = "surrogateescape"
+
+
+def _show(word: bytes) -> str:
+    return repr(word.decode("utf-8", WORD_ERRORS)[:40])
+
+
 def _keys(raw: list[bytes], path: Path) -> list[str]:
-    keys = [w.decode("utf-8", "replace") for w in raw]
+    keys = [w.decode("utf-8", WORD_ERRORS) for w in raw]
     if len(set(keys)) != len(keys):
         seen: set[str] = set()
         for i, k in enumerate(keys):
@@ -269,6 +289,7 @@ def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
     ``get_word_vector`` (gensim's name for this function)."""
     p = Path(path)
     raw, counts, wi, _, info = _read(p, want_output=False)
+    _warn_nonfinite(wi, f"{p} (input matrix: word rows, then n-gram rows)")
     args = info["args"]
     meta = {
         "source": str(p),
@@ -296,6 +317,7 @@ def read_bin(path: str | os.PathLike, *, want_output: bool = True) -> dict[str, 
     a model from it is the trainer's business (:func:`wordspace.train.fasttext.load_facebook_model`)."""
     p = Path(path)
     raw, counts, wi, out, info = _read(p, want_output=want_output)
+    _warn_nonfinite(wi, f"{p} (input matrix: word rows, then n-gram rows)")
     return {
         "keys": _keys(raw, p),
         "raw": raw,
@@ -356,7 +378,13 @@ def save_facebook_model(model_or_wv: Any, path: str | os.PathLike) -> None:
     )
     entries = []
     for w, c in zip(wv.index_to_key, counts.tolist(), strict=True):
-        b = w.encode("utf-8", "surrogateescape")
+        try:
+            b = w.encode("utf-8", WORD_ERRORS)
+        except UnicodeEncodeError:
+            raise ParameterError(
+                f"the word {w!r} holds a lone surrogate that is not an undecodable byte; it "
+                "cannot be stored in a fastText .bin: drop or fix it"
+            ) from None
         if b"\0" in b or not b:
             raise ParameterError(
                 f"the word {w!r} cannot be stored in a fastText .bin (empty "

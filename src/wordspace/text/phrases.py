@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from wordspace._base import Estimator, Rule, integer, is_finite_num, is_int
+from wordspace._schema import Fields
 from wordspace.errors import CorpusError, FormatError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -588,37 +589,62 @@ class Phrases(Estimator):
             raise FormatError(
                 f'{p}: a phrases file needs "params", "connector_words" and "phrases"'
             )
-        kwargs = cls._params_from_config(params)
-        if params.get("scoring") == "custom":
-            kwargs["scoring"] = "custom"
-        kwargs["connector_words"] = frozenset(conn)
-        model = cls(**kwargs)
-        if params.get("scoring") != "custom":
-            try:
-                model._validate()
-            except ParameterError as e:
-                raise FormatError(f"{p}: {e}") from None
-        elif not _connectors_ok(conn, {}):
+        fields = Fields(doc, where=p, fix=_LOAD_FIX)
+        custom = params.get("scoring") == "custom"
+        if not _connectors_ok(conn, {}):
             raise FormatError(f"{p}: connector_words must be a list of non-empty strings")
+        kwargs = cls._params_from_config(params)
+        kwargs["connector_words"] = frozenset(conn)
+        try:  # every parameter checked, a custom scorer's threshold included
+            cls(
+                **{
+                    **kwargs,
+                    "scoring": _saved_scorer if custom else kwargs.get("scoring", "default"),
+                }
+            )._validate()
+        except ParameterError as e:
+            raise FormatError(f"{p}: {e}; {_LOAD_FIX}") from None
+        except TypeError as e:
+            raise FormatError(
+                f"{p}: the params are not {cls.__name__}'s ({e}); {_LOAD_FIX}"
+            ) from None
+        if custom:
+            kwargs["scoring"] = "custom"
+        model = cls(**kwargs)
         phrases, counts, scores = [], [], []
         for i, row in enumerate(rows):
             if (
                 not isinstance(row, list)
                 or len(row) != 3
                 or not isinstance(row[0], str)
+                or not row[0]
                 or not is_int(row[1])
+                or row[1] < 0
                 or not is_finite_num(row[2])
             ):
-                raise FormatError(f"{p}: phrase #{i} must be [phrase, count, score], got {row!r}")
+                raise FormatError(
+                    f"{p}: phrase #{i} must be [phrase, count >= 0, finite score], got "
+                    f"{str(row)[:80]}"
+                )
             phrases.append(row[0])
             counts.append(row[1])
             scores.append(row[2])
-        model.corpus_word_count_ = int(doc.get("corpus_word_count", 0) or 0)
-        model.len_vocab_ = int(doc.get("len_vocab", 0) or 0)
+        if len(set(phrases)) != len(phrases):
+            raise FormatError(f"{p}: a phrase is listed twice; {_LOAD_FIX}")
+        model.corpus_word_count_ = fields.int("corpus_word_count", lo=0, hi=2**63 - 1, default=0)
+        model.len_vocab_ = fields.int("len_vocab", lo=0, hi=2**63 - 1, default=0)
         model._set_table(
             phrases, np.asarray(counts, dtype=np.int64), np.asarray(scores, dtype=np.float64)
         )
         return model
+
+
+_LOAD_FIX = "export the phrases again with Phrases.export() or `wordspace phrases --export`"
+
+
+def _saved_scorer(**kwargs: Any) -> float:  # pragma: no cover - never called
+    """Stands for a custom scorer while a loaded file's other parameters are checked."""
+    return 0.0
 
 
 class PhraseTokenizer:

@@ -48,7 +48,19 @@ class TuneResult:
 
     def _best_trial(self):
         try:
-            return self.study.best_trial
+            trial = self.study.best_trial
+            if math.isfinite(trial.value):
+                return trial
+            # a study from elsewhere may hold a non-finite value: the best finite one
+            done = [
+                t
+                for t in self.study.trials
+                if t.state.name == "COMPLETE" and t.value is not None and math.isfinite(t.value)
+            ]
+            if not done:
+                raise ValueError
+            pick = max if self.direction == "maximize" else min
+            return pick(done, key=lambda t: t.value)
         except ValueError:
             raise ParameterError(
                 "no trial finished: nothing to pick (raise n_trials or "

@@ -73,11 +73,12 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from wordspace.errors import ParameterError, TrainingDivergedError
+from wordspace.errors import ParameterError, TrainingDivergedError, WordspaceError
 from wordspace.tune.result import TuneResult, _Reporter
 from wordspace.tune.spaces import (
     _SAMPLERS,
@@ -98,6 +99,86 @@ __all__ = ["tune", "TuneResult", "DEFAULT_SPACES", "DEFAULT_METRICS"]
 
 
 logger = logging.getLogger(__name__)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_storage(storage: Any) -> None:
+    """Refuse an Optuna storage that cannot work, before any trial: not a URL (a plain
+    ``tune.db``), an SQLite file in a missing or read-only folder, a file that is not an
+    SQLite database. Unknown schemes and missing drivers are refused when the study opens
+    (:func:`_create_study`)."""
+    if storage is None:
+        return
+    if not isinstance(storage, str):
+        if hasattr(storage, "get_all_studies"):  # an optuna storage object
+            return
+        raise ParameterError(
+            f"storage must be a database URL such as sqlite:///tune.db, got {storage!r}"
+        )
+    if "://" not in storage:
+        raise ParameterError(
+            f"storage must be a database URL such as sqlite:///tune.db, got {storage!r}; for "
+            f"a file write sqlite:///{storage}"
+        )
+    if not storage.startswith("sqlite:///"):
+        return
+    path = storage.removeprefix("sqlite:///").split("?", 1)[0]
+    if path in ("", ":memory:"):
+        return
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise ParameterError(
+            f"storage {storage!r}: the folder {str(folder)!r} does not exist; create it first"
+        )
+    if p.is_dir():
+        raise ParameterError(f"storage {storage!r}: {path} is a folder; give a database file")
+    if p.exists():
+        if not p.is_file():
+            raise ParameterError(
+                f"storage {storage!r}: {path} is not a regular file; give a database file"
+            )
+        with open(p, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+        if head and head != _SQLITE_MAGIC:
+            raise ParameterError(
+                f"storage {storage!r}: {path} is not an SQLite database; give a new file name "
+                "or a database written by an earlier tune"
+            )
+        if not os.access(p, os.R_OK | os.W_OK):
+            raise ParameterError(f"storage {storage!r}: {path} cannot be read and written")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ParameterError(
+            f"storage {storage!r}: cannot write in the folder {str(folder)!r} (SQLite keeps its "
+            "journal beside the database); choose a writable folder"
+        )
+
+
+def _create_study(optuna: Any, storage: Any, **kwargs: Any) -> Any:
+    """``optuna.create_study`` with the storage's failures as :class:`ParameterError`."""
+    check_storage(storage)
+    try:
+        return optuna.create_study(storage=storage, **kwargs)
+    except ImportError as e:
+        scheme = str(storage).split("://", 1)[0]
+        raise ParameterError(
+            f"storage {storage!r} needs a database driver for {scheme} that is not installed "
+            f"({e}); install it (e.g. psycopg2-binary for postgresql, pymysql for mysql) or "
+            "use sqlite:///tune.db"
+        ) from None
+    except WordspaceError:
+        raise
+    except Exception as e:  # noqa: BLE001 - SQLAlchemy and drivers raise many kinds
+        mod = type(e).__module__
+        if not (mod.startswith(("sqlalchemy", "optuna", "sqlite3")) or isinstance(e, OSError)):
+            raise
+        first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+        raise ParameterError(
+            f"storage {storage!r} cannot be opened ({type(e).__name__}: {first}); give a "
+            "database URL that works, such as sqlite:///tune.db"
+        ) from None
 
 
 def tune(
@@ -185,6 +266,7 @@ def tune(
         raise ParameterError(
             f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna sampler, got {sampler!r}"
         )
+    check_storage(storage)
     kind = _kind(estimator)
     if space is None:
         if kind not in DEFAULT_SPACES:
@@ -221,8 +303,9 @@ def tune(
     verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our progress, not Optuna's log
     try:
-        study = optuna.create_study(
-            storage=storage,
+        study = _create_study(
+            optuna,
+            storage,
             study_name=study_name or f"wordspace-{type(estimator).__name__}",
             sampler=sampler_obj,
             pruner=pruner_obj,
@@ -265,12 +348,16 @@ def tune(
             if dev_parts:
                 trial.set_user_attr("dev_parts", dev_parts)
                 trial.set_user_attr("test_parts", test_parts)
-            if math.isfinite(dev):
-                better = not best or (
-                    dev > best["dev"] if task.direction == "maximize" else dev < best["dev"]
+            if not math.isfinite(dev):  # never a best trial: the trial fails
+                raise TrainingDivergedError(
+                    f"trial {trial.number}: the dev score ({task.metric}) is {dev}, not a "
+                    "finite number; the trial counts as failed"
                 )
-                if better:
-                    best.update(number=trial.number, model=est, dev=dev)
+            better = not best or (
+                dev > best["dev"] if task.direction == "maximize" else dev < best["dev"]
+            )
+            if better:
+                best.update(number=trial.number, model=est, dev=dev)
             return dev
 
         def report(study: Any, trial: Any) -> None:

@@ -209,7 +209,7 @@ class SubwordVectors(WordVectors):
         if isinstance(terms, np.ndarray):
             return terms
         if isinstance(terms, str):
-            return terms if terms in self.key_to_index else self._oov_vector(terms)
+            return terms if terms in self.key_to_index else self._query_oov(terms)
         if (
             isinstance(terms, tuple)
             and len(terms) == 2
@@ -221,10 +221,24 @@ class SubwordVectors(WordVectors):
 
     def _resolve_one(self, t: Any) -> Any:
         if isinstance(t, str):
-            return t if t in self.key_to_index else self._oov_vector(t)
+            return t if t in self.key_to_index else self._query_oov(t)
         if isinstance(t, tuple) and len(t) == 2 and isinstance(t[0], str):
-            return (t[0], t[1]) if t[0] in self.key_to_index else (self._oov_vector(t[0]), t[1])
+            return (t[0], t[1]) if t[0] in self.key_to_index else (self._query_oov(t[0]), t[1])
         return t
+
+    def _query_oov(self, key: str) -> np.ndarray:
+        """The n-gram vector of an out-of-vocabulary query word; one built from non-finite
+        n-gram rows is the model file's fault, and the error says so."""
+        v = self._oov_vector(key)
+        if not np.isfinite(v).all():
+            src = self.meta.get("source")
+            where = f"the model {src}" if isinstance(src, str) else "the model"
+            raise FormatError(
+                f"{key!r} is not in the vocabulary, and the mean of its character n-gram rows "
+                f"holds NaN or infinity: {where} has non-finite n-gram vectors (it is damaged); "
+                "re-download or retrain it"
+            )
+        return v
 
     def get_mean_vector(
         self,

@@ -58,6 +58,15 @@ _HIGHLIGHT = "#c0392b"
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def plain_text(text: object) -> str:
+    """``text`` drawn as it is: matplotlib reads a string holding two ``$`` as math
+    (``"$5 and $10"`` fails to parse, ``"a$b$"`` draws italics), so every ``$`` is escaped;
+    matplotlib draws ``\\$`` as ``$``. Every word, label and title we draw goes through it."""
+    return str(text).replace("$", r"\$")
+
+
 def _matplotlib():
     return require("matplotlib", extra="plot", purpose="plots")
 
@@ -267,6 +276,13 @@ def project(
     x = np.asarray(vectors, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 3:
         raise ParameterError(f"need at least 3 vectors to project, got shape {x.shape}")
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        raise ParameterError(
+            f"{int(bad.sum()):,} of the {x.shape[0]:,} vectors to project hold NaN or infinity "
+            f"(the first is row {int(np.argmax(bad))}); a map needs finite vectors: leave those "
+            "words out or fix the model"
+        )
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x = x / np.where(norms > 0, norms, 1.0)
     n = x.shape[0]
@@ -408,7 +424,7 @@ def place_labels(
             ax.text(
                 tx,
                 ty,
-                text,
+                plain_text(text),
                 fontsize=fontsize,
                 ha=ha,
                 va=va,
@@ -575,7 +591,7 @@ def map(  # ws.plot.map reads well; the builtin map is not used in this module
             title += f", coloured by {value_label(wv)}"
         elif color_by == "cluster":
             title += f", {min(int(n_clusters), n)} KMeans clusters"
-    ax.set_title(title, fontsize=13, loc="left")
+    ax.set_title(plain_text(title), fontsize=13, loc="left")
     if annotate:
         if fontsize is None:
             fontsize = 10.0 if n <= 60 else 9.0 if n <= 150 else 8.0
@@ -634,8 +650,9 @@ def similarity_heatmap(
     fig, ax = _figure_and_axes(ax, figsize, dpi, layout="constrained")
     im = ax.imshow(m, cmap=cmap, vmin=-1.0, vmax=1.0)
     fs = float(np.clip(160.0 / n, 6.0, 11.0))
-    ax.set_xticks(range(n), words, rotation=60, ha="right", rotation_mode="anchor", fontsize=fs)
-    ax.set_yticks(range(n), words, fontsize=fs)
+    shown = [plain_text(w) for w in words]
+    ax.set_xticks(range(n), shown, rotation=60, ha="right", rotation_mode="anchor", fontsize=fs)
+    ax.set_yticks(range(n), shown, fontsize=fs)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -655,7 +672,7 @@ def similarity_heatmap(
                 )
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
     cb.set_label("cosine similarity")
-    ax.set_title(title or "Cosine similarity", fontsize=12, loc="left")
+    ax.set_title(plain_text(title or "Cosine similarity"), fontsize=12, loc="left")
     return fig
 
 
@@ -773,7 +790,7 @@ def training_curve(
         y = hist[name]
         x = np.arange(1, len(y) + 1)
         a.plot(x, y, marker="o" if len(y) <= 50 else None, ms=4, color=_POINT, lw=1.8)
-        a.set_ylabel(_history_title(name))
+        a.set_ylabel(plain_text(_history_title(name)))
         a.grid(True, color="#e5e5e5", lw=0.8)
         a.spines["top"].set_visible(False)
         a.spines["right"].set_visible(False)
@@ -785,7 +802,9 @@ def training_curve(
     plain = isinstance(model, Mapping | list | tuple | np.ndarray)
     trainer = "" if plain else type(model).__name__
     axes[0].set_title(
-        title or (f"{trainer} training" if trainer else "Training curve"), fontsize=12, loc="left"
+        plain_text(title or (f"{trainer} training" if trainer else "Training curve")),
+        fontsize=12,
+        loc="left",
     )
     return fig
 
@@ -897,7 +916,9 @@ def analogy(
     _fit_limits(ax, xy, margin=0.12)
     _style_map_axes(ax)
     expr = f"{a} − {b} + {c}"
-    ax.set_title(title or f"{expr} ≈ {d}   (cosine {score:.3f})", fontsize=12, loc="left")
+    ax.set_title(
+        plain_text(title or f"{expr} ≈ {d}   (cosine {score:.3f})"), fontsize=12, loc="left"
+    )
     # the four words and the target star first, in bold, then neighbours where they fit
     labels = [a, b, c, d, expr, *hood]
     pts = np.vstack([xy[:4], pt[None, :], ph])
@@ -949,6 +970,6 @@ def _place_rest(ax: Axes, pts: np.ndarray, labels: list[str], cols: list[str]) -
             ):
                 continue
             tx, ty = inv.transform((disp[i, 0] + sx * gap, disp[i, 1]))
-            ax.text(tx, ty, labels[i], fontsize=7.5, ha=ha, va="center", color=cols[i])
+            ax.text(tx, ty, plain_text(labels[i]), fontsize=7.5, ha=ha, va="center", color=cols[i])
             taken = np.vstack([taken, box])
             break

@@ -75,20 +75,33 @@ def cache_entries(home: Path | None = None) -> list[CacheEntry]:
     home = cache_dir() if home is None else home
     out: list[CacheEntry] = []
     models = home / "models"
+    downloads = home / "downloads"
     for name in sorted(CATALOGUE):
         for p, kind in (
             (models / f"{name}.wsv", "model"),
-            (home / "downloads" / (CATALOGUE[name].file_name + ".part"), "download"),
-            (home / "downloads" / CATALOGUE[name].file_name, "download"),
+            (downloads / (CATALOGUE[name].file_name + ".part"), "download"),
+            (downloads / CATALOGUE[name].file_name, "download"),
         ):
-            if p.is_file() and not p.is_symlink():
+            if _own_folder(p.parent, home) and p.is_file() and not p.is_symlink():
                 out.append(CacheEntry(kind, name, p, p.stat().st_size))
     files = home / "files"
-    if files.is_dir():
+    if _own_folder(files, home) and files.is_dir():
         for p in sorted(files.iterdir()):
             if _KEY.match(p.name) and p.is_file() and not p.is_symlink():
                 out.append(CacheEntry("file", _source_of(p), p, p.stat().st_size))
     return out
+
+
+def _own_folder(folder: Path, home: Path) -> bool:
+    """Whether ``folder`` (``home/models``, ``home/downloads``, ``home/files``) is a real
+    folder of the cache: not a symbolic link (nor under one) that leads outside it, so that
+    listing and clearing the cache never reach a user's files elsewhere."""
+    if folder.is_symlink():
+        return False
+    try:
+        return Path(os.path.realpath(folder)).parent == Path(os.path.realpath(home))
+    except OSError:
+        return False
 
 
 def _source_of(entry: Path) -> str:

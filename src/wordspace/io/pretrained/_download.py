@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import http.client
 import logging
+import math
 import os
 import re
 import socket
@@ -25,6 +26,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -42,6 +44,37 @@ _CHUNK = 1 << 20
 RETRY_BACKOFF_S = 1.0
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 _READ_ERRORS = (http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout, OSError)
+#: a download may exceed the catalogue's size by this fraction (plus 1 MiB) before it stops
+SIZE_MARGIN = 0.05
+#: environment variable: the overall time limit of one download, in seconds
+DEADLINE_ENV = "WORDSPACE_DOWNLOAD_DEADLINE"
+#: the default limit: this many seconds, plus the file's size at this many bytes per second
+DEADLINE_BASE_S = 1800.0
+DEADLINE_MIN_RATE = 100_000.0
+
+
+def size_limit(size: int | None) -> int | None:
+    """The most bytes a download of a file of ``size`` bytes (the catalogue's) may bring."""
+    if size is None or size <= 0:
+        return None
+    return int(size + max(size * SIZE_MARGIN, 1 << 20))
+
+
+def default_deadline(size: int | None) -> float:
+    """Seconds one download may take in all (``WORDSPACE_DOWNLOAD_DEADLINE`` overrides)."""
+    text = os.environ.get(DEADLINE_ENV, "").strip()
+    if text:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise DownloadError(
+                f"{DEADLINE_ENV} must be a number of seconds > 0, got {text!r}; unset it for "
+                "the default"
+            )
+        return value
+    return DEADLINE_BASE_S + (size or 0) / DEADLINE_MIN_RATE
 
 
 def is_offline() -> bool:
@@ -55,6 +88,10 @@ class _Dropped(Exception):
     def __init__(self, why: str):
         super().__init__(why)
         self.why = why
+
+
+class _Late(Exception):
+    """The download's overall deadline passed (the part file keeps what arrived)."""
 
 
 class _Part:
@@ -89,12 +126,18 @@ def fetch(
     progress: Callable[..., None] | None = None,
     retries: int = 3,
     timeout: float = 60.0,
+    deadline: float | None = None,
 ) -> Path:
     """Download ``url`` to ``dest`` (resuming ``dest.part``), verify its MD5, move it in place.
 
     ``progress(done_bytes, total_bytes)`` is called as bytes arrive (``total_bytes`` None when
     the server does not say). Raises :class:`DownloadError` (HTTP error, unreachable host,
     connection dropped ``retries + 1`` times) or :class:`ChecksumError`.
+
+    Bounded: ``size`` (the catalogue's) caps what is accepted (:data:`SIZE_MARGIN` more at
+    most: a server that sends more is refused and the part deleted), and the whole download,
+    retries included, must end within ``deadline`` seconds (default
+    :func:`default_deadline`; ``timeout`` is the limit of one network read).
     """
     scheme = url.split(":", 1)[0].lower()
     if scheme not in ("http", "https", "file"):
@@ -109,13 +152,20 @@ def fetch(
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = _Part(dest.with_name(dest.name + ".part"))
+    limit = size_limit(size)
+    if limit is not None and part.have > limit:  # not a part of this file: start over
+        part.restart()
     if part.have:
         logger.info("resuming %s at byte %d", url, part.have)
+    seconds = default_deadline(size) if deadline is None else float(deadline)
+    ends = time.monotonic() + seconds
     failures = 0
     while True:
         try:
-            _transfer(url, part, size, progress, timeout)
+            _transfer(url, part, size, progress, timeout, ends=ends, limit=limit)
             break
+        except _Late:
+            _too_slow(url, part, seconds)
         except _Dropped as e:
             failures += 1
             if failures > retries:
@@ -123,10 +173,15 @@ def fetch(
                     f"the download of {url} stopped ({e.why}) {failures} times; "
                     f"{part.have:,} bytes are kept in {part.path}: run again to resume"
                 ) from None
-            logger.warning(
-                "download of %s stopped (%s) at byte %d; resuming", url, e.why, part.have
+            warnings.warn(
+                f"the download of {url} stopped ({e.why}) after {part.have:,} bytes; "
+                f"retrying ({failures} of {retries})",
+                RuntimeWarning,
+                stacklevel=2,
             )
             time.sleep(RETRY_BACKOFF_S * failures)
+            if time.monotonic() >= ends:
+                _too_slow(url, part, seconds)
     got = part.md5.hexdigest()
     if md5 is not None and got != md5.lower():
         part.path.unlink(missing_ok=True)
@@ -137,6 +192,14 @@ def fetch(
         )
     os.replace(part.path, dest)
     return dest
+
+
+def _too_slow(url: str, part: _Part, seconds: float) -> None:
+    raise DownloadError(
+        f"the download of {url} did not finish within {seconds:,.0f} s ({part.have:,} bytes "
+        f"came, kept in {part.path}); run again to resume, or raise the limit with "
+        f"{DEADLINE_ENV}=SECONDS"
+    )
 
 
 def _open(url: str, have: int, timeout: float) -> Any:  # the response, or None
@@ -174,13 +237,15 @@ def _transfer(
     timeout: float,
     *,
     again: bool = True,
+    ends: float = math.inf,
+    limit: int | None = None,
 ) -> None:
     """One request: append what arrives to the part file; return when it is complete."""
     resp = _open(url, part.have, timeout)
     if resp is None:  # 416: the part is not a prefix of this file
         part.restart()
         if again:
-            _transfer(url, part, size, progress, timeout, again=False)
+            _transfer(url, part, size, progress, timeout, again=False, ends=ends, limit=limit)
             return
         raise DownloadError(f"{url} refuses the byte range requested; try again later")
     with contextlib.closing(resp):
@@ -199,22 +264,43 @@ def _transfer(
                         "for; try again later, or use a mirror"
                     )
                 resp.close()
-                _transfer(url, part, size, progress, timeout, again=False)
+                _transfer(url, part, size, progress, timeout, again=False, ends=ends, limit=limit)
                 return
         elif part.have:  # 200: the server ignored the Range header and sends it all
-            logger.info("%s does not resume downloads; starting over", url)
+            warnings.warn(
+                f"{url} does not resume downloads: starting again from byte 0 "
+                f"({part.have:,} bytes were already here)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
             part.restart()
         total = start + expected if expected is not None else size
+        if limit is not None and total is not None and total > limit:
+            raise DownloadError(
+                f"{url} announces {total:,} bytes but the catalogue's file has {size:,}; "
+                "nothing was kept: check the mirror (WORDSPACE_BASE_URL)"
+            )
+        read = getattr(resp, "read1", None) or resp.read  # read1: returns what one read got
         with open(part.path, "ab") as out:
             if progress is not None:
                 progress(part.have, total)
             while True:
+                if time.monotonic() >= ends:
+                    raise _Late
                 try:
-                    chunk = resp.read(_CHUNK)
+                    chunk = read(_CHUNK)
                 except _READ_ERRORS as e:
                     raise _Dropped(f"{type(e).__name__}: {e}") from None
                 if not chunk:
                     break
+                if limit is not None and part.have + len(chunk) > limit:
+                    out.close()
+                    part.restart()
+                    raise DownloadError(
+                        f"{url} sent more than the catalogue's {size:,} bytes (over "
+                        f"{limit:,}); the partial file was deleted: check the mirror "
+                        "(WORDSPACE_BASE_URL)"
+                    )
                 out.write(chunk)
                 part.md5.update(chunk)
                 part.have += len(chunk)

@@ -63,7 +63,33 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None) -> pd.DataFra
         return pd.read_parquet(p)
     if sep is None:
         sep = "\t" if name.endswith((".tsv", ".tab")) else ","
-    return pd.read_csv(p, sep=sep)
+    if p.is_dir():
+        raise ValueDataError(f"{p} is a folder; give a CSV, TSV or Parquet file")
+    compressed = name != p.name.lower()
+    if not compressed:
+        with open(p, "rb") as fh:
+            head = fh.read(8192)
+        if b"\0" in head:
+            raise ValueDataError(
+                f"{p} is a binary file, not a CSV/TSV table (it holds NUL bytes); give a text "
+                "table whose first row names its columns"
+            )
+    try:
+        return pd.read_csv(p, sep=sep)
+    except UnicodeDecodeError as e:
+        raise ValueDataError(
+            f"{p} is not UTF-8 text ({e.reason} at byte {e.start}); give a UTF-8 CSV/TSV table "
+            "(re-save it as UTF-8)"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ValueDataError(
+            f"{p} is empty (no header row, no data); give a table whose first row names its columns"
+        ) from None
+    except pd.errors.ParserError as e:
+        raise ValueDataError(
+            f"{p} is not a well-formed {'TSV' if sep == chr(9) else 'CSV'} table "
+            f"({str(e).strip().splitlines()[-1][:160]}); fix the rows (a .tsv or .tab name is read as tab-separated)"
+        ) from None
 
 
 def _rows(labels: Sequence[Any], limit: int = 8) -> str:
