@@ -57,7 +57,7 @@ class TruncatedFileError(FormatError, EOFError):
     gensim raises."""
 
 
-class CorpusTypeError(ParameterError, TypeError):
+class CorpusTypeError(CorpusError, TypeError):
     """A corpus of the wrong type (a string instead of an iterable of token lists, ...).
     Also a :class:`TypeError`, as gensim raises."""
 

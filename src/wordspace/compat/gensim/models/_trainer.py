@@ -223,7 +223,11 @@ class GensimTrainer(_TrainerBase):
             return cached[1]
         from wordspace.compat.gensim.models.word2vec import LineSentence
 
-        if isinstance(source, LineSentence) and source.limit is None:  # the fast file reader
+        if (  # a whole file by name: the fast file reader
+            isinstance(source, LineSentence)
+            and source.limit is None
+            and isinstance(source.source, str | os.PathLike)
+        ):
             corpus = self._as_corpus_with(source.source, source.max_sentence_length)
         else:
             corpus = self._as_corpus_with(source, self.max_sentence_length)
