@@ -293,7 +293,9 @@ class Word2Vec(Trainer):
         resume = self._take_resume()
         corpus = self._as_corpus(corpus)
         t0 = time.perf_counter()
-        vocab = Vocabulary.build(corpus, max(1, self.min_count), self.max_vocab_size, self.max_final_vocab)
+        vocab = Vocabulary.build(
+            corpus, max(1, self.min_count), self.max_vocab_size, self.max_final_vocab
+        )
         found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
         if resume is None:
             self._init_weights(vocab)

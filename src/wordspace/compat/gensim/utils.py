@@ -149,7 +149,9 @@ def open(
             return builtins.open(name, mode, buffering)
         return opener(name, mode)
     if opener is None:
-        return builtins.open(name, mode, buffering, encoding=encoding, errors=errors, newline=newline)
+        return builtins.open(
+            name, mode, buffering, encoding=encoding, errors=errors, newline=newline
+        )
     mode = mode if "t" in mode else mode + "t"
     return opener(name, mode, encoding=encoding, errors=errors, newline=newline)
 

@@ -19,15 +19,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace._base import is_int
+from wordspace.compat.gensim._errors import (
+    CompatWarning,
+    CorpusTypeError,
+    EmptyVocabularyError,
+    ModelStateError,
+    UnsupportedError,
+    WrongModelError,
+    classonly,
+)
 from wordspace.compat.gensim.models.keyedvectors import _GensimKV, as_keyed_vectors, refuse_pickle
-from wordspace.errors import CorpusError, ParameterError, TrainingDivergedError
+from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
 from wordspace.text.corpus import Corpus
 from wordspace.text.vocab import Vocabulary
 
 __all__ = ["GensimTrainer", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "MAX_WORDS_IN_BATCH"]
 
 logger = logging.getLogger(__name__)
+#: gensim's own warnings go to gensim's logger names, so logging set up for gensim sees them
+gensim_logger = logging.getLogger("gensim.models.word2vec")
 
 #: gensim.utils' trim_rule answers
 RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
@@ -45,7 +56,6 @@ _INTERNAL = (
     "make_cum_table",
     "prepare_vocab",
     "prepare_weights",
-    "reset_from",
     "scan_vocab",
     "seeded_vector",
     "update_weights",
@@ -165,6 +175,11 @@ class GensimTrainer(_TrainerBase):
                 stacklevel=3,
             )
         self._validate()
+        if self.hs and self.negative:
+            gensim_logger.warning(
+                "Both hierarchical softmax and negative sampling are activated. This is probably "
+                "a mistake. You should set either 'hs=0' or 'negative=0' to disable one of them. "
+            )
         if sentences is not None or corpus_file is not None:
             self._check_corpus_sanity(sentences, corpus_file)
             self._cached_corpus = (None, None)  # the scan of build_vocab serves train
@@ -242,7 +257,7 @@ class GensimTrainer(_TrainerBase):
     def _vocab_from_counts(
         self, words: list[str], counts: np.ndarray, trim_rule: Any, source: str
     ) -> Vocabulary:
-        min_count = int(self.min_count)
+        min_count = max(1, int(self.min_count))  # 0 keeps every word, as 1 does for counts >= 1
         if trim_rule is not None:
             keep_words, keep_counts = [], []
             for w, c in zip(words, np.asarray(counts).tolist(), strict=True):
@@ -288,14 +303,24 @@ class GensimTrainer(_TrainerBase):
         self._validate()
         self._check_corpus_sanity(corpus_iterable, corpus_file)
         corpus = self._corpus(corpus_iterable, corpus_file)
-        sc = corpus.scan()
-        self.corpus_count = int(len(sc.sentence_starts) - 1)
-        self.corpus_total_words = int(sc.total_words)
-        self.raw_vocab = (
-            dict(zip(sc.types, sc.counts.tolist(), strict=True)) if keep_raw_vocab else None
-        )
-        vocab = self._vocab_from_counts(list(sc.types), sc.counts, trim_rule, corpus.name)
+        try:
+            sc = corpus.scan()
+            self.corpus_count = int(len(sc.sentence_starts) - 1)
+            self.corpus_total_words = int(sc.total_words)
+            self.raw_vocab = (
+                dict(zip(sc.types, sc.counts.tolist(), strict=True)) if keep_raw_vocab else None
+            )
+            vocab = self._vocab_from_counts(list(sc.types), sc.counts, trim_rule, corpus.name)
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
         self._install_vocab(vocab, update, corpus.tokenizer)
+
+    def reset_from(self, other_model: Any) -> None:
+        """Take ``other_model``'s vocabulary (and fresh weights for it), as gensim."""
+        other_model._check_fitted("reset_from()")
+        self.corpus_count = other_model.corpus_count
+        self.corpus_total_words = other_model.corpus_total_words
+        self._install_vocab(other_model.vocab_, False, other_model.tokenizer_)
 
     def build_vocab_from_freq(
         self,
@@ -382,6 +407,8 @@ class GensimTrainer(_TrainerBase):
             )
         self.alpha = start_alpha or self.alpha
         self.min_alpha = end_alpha or self.min_alpha
+        if self.alpha > self.min_alpha_yet_reached:
+            gensim_logger.warning("Effective 'alpha' higher than previous training cycles")
         self.epochs = epochs
         self.compute_loss = bool(compute_loss)
         self._validate()
@@ -402,12 +429,16 @@ class GensimTrainer(_TrainerBase):
                 return 0, raw * int(epochs)
             self.tokenizer_ = corpus.tokenizer
             n_stats = len(self.epoch_stats_)
+            locks = self._locks()
+            frozen = self._freeze(locks)
             try:
                 self._train(ids, starts, None)
             except TrainingDivergedError:
                 self.wv = None  # type: ignore[assignment]  # the weights are garbage: no vectors
                 raise
+            self._thaw(frozen)
             self._make_wv()
+            self._restore_locks(locks)
         finally:
             self.callbacks = saved_callbacks
             self._cached_corpus = None
@@ -417,6 +448,64 @@ class GensimTrainer(_TrainerBase):
         self.total_train_time += time.perf_counter() - t0
         self.min_alpha_yet_reached = float(self.min_alpha)
         return (int(sum(s["trained_words"] for s in new)), int(sum(s["words"] for s in new)))
+
+    # ------------------------------------------------------------------ vectors_lockf
+    _LOCK_ATTRS = ("vectors_lockf",)
+
+    def _locks(self) -> dict[str, np.ndarray]:
+        """The lock factors set on ``wv`` (gensim's ``vectors_lockf``: 1 trains, 0 freezes)."""
+        out = {}
+        for attr in self._LOCK_ATTRS:
+            val = getattr(self.wv, attr, None) if self.wv is not None else None
+            if val is not None:
+                out[attr] = np.asarray(val, dtype=np.float32)
+        return out
+
+    def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
+        """The input matrix and the first row that ``attr``'s factors apply to."""
+        return self.syn0_, 0
+
+    def _freeze(
+        self, locks: dict[str, np.ndarray]
+    ) -> list[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
+        """Copies of the rows whose lock factor is not 1, to put back after training."""
+        frozen = []
+        for attr, lockf in locks.items():
+            if lockf.size == 1 and lockf[0] == 1:
+                continue
+            mat, first = self._input_rows(attr)
+            n = mat.shape[0] - first if attr != "vectors_lockf" else len(self.vocab_)
+            f = np.broadcast_to(lockf, (n,)) if lockf.size == 1 else lockf
+            if f.shape != (n,):
+                raise ParameterError(
+                    f"wv.{attr} has {f.size} factors for {n} vectors; give one per vector "
+                    "(or a single value)"
+                )
+            rows = np.flatnonzero(f != 1) + first
+            frozen.append((mat, rows, mat[rows].copy(), f[rows - first]))
+        return frozen
+
+    @staticmethod
+    def _thaw(frozen: list) -> None:
+        # a factor f scales the training's change of the row: exact for 0 (frozen) and 1
+        for mat, rows, before, f in frozen:
+            mat[rows] = before + f[:, None] * (mat[rows] - before)
+
+    def _restore_locks(self, locks: dict[str, np.ndarray]) -> None:
+        for attr, val in locks.items():
+            setattr(self.wv, attr, val)
+
+    @property
+    def syn1(self) -> np.ndarray | None:
+        """Hierarchical-softmax output weights with gensim's shape: one row per word (the
+        Huffman tree's V-1 inner nodes, then gensim's unused last row of zeros). A copy."""
+        syn1 = getattr(self, "syn1_", None)
+        if syn1 is None or not self.hs:
+            return None
+        n = len(self.vocab_)
+        out = np.zeros((n, syn1.shape[1]), dtype=np.float32)
+        out[: min(n, syn1.shape[0])] = syn1[:n]
+        return out
 
     def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
         if hook == "on_train_begin":
@@ -433,6 +522,10 @@ class GensimTrainer(_TrainerBase):
     def _make_wv(self) -> None:
         super()._make_wv()
         self.wv = as_keyed_vectors(self.wv)
+        for attr in self._LOCK_ATTRS:  # gensim's default: one factor 1 for every vector
+            setattr(self.wv, attr, np.ones(1, dtype=np.float32))
+        if self.hs:  # Huffman code/point through get_vecattr, computed on first use
+            self.wv._huffman_source = self.vocab_
 
     # ------------------------------------------------------------------ other gensim methods
     def predict_output_word(
@@ -441,13 +534,23 @@ class GensimTrainer(_TrainerBase):
         """The ``topn`` most probable centre words given context words (negative sampling
         output layer, as gensim); None when no context word is known."""
         if not self.negative:
-            raise UnsupportedError(
+            raise ModelStateError(
                 "We have currently only implemented predict_output_word for the negative "
                 "sampling scheme, so you need to have run word2vec with negative > 0 for "
                 "this to work."
             )
-        self._check_fitted("predict_output_word()")
-        idx = [self.wv.get_index(w) for w in context_words_list if w in self.wv.key_to_index]
+        if getattr(self, "syn1neg_", None) is None or self.wv is None:
+            raise ModelStateError(
+                "Parameters required for predicting the output words not found: this model "
+                "has no output weights (vectors loaded from a file cannot predict); train it, "
+                "or load a model saved with save()"
+            )
+        n = len(self.wv.index_to_key)
+        idx = [
+            int(w) if is_int(w) and 0 <= int(w) < n else self.wv.key_to_index[w]
+            for w in context_words_list
+            if (is_int(w) and 0 <= int(w) < n) or (isinstance(w, str) and w in self.wv.key_to_index)
+        ]
         if not idx:
             logger.warning(
                 "All the input context words are out-of-vocabulary for the current model."
@@ -512,7 +615,7 @@ class GensimTrainer(_TrainerBase):
             )
         super().save(fname_or_handle, layout=layout)
 
-    @classmethod
+    @classonly
     def load(  # type: ignore[override]  # gensim's signature
         cls,
         fname: str | os.PathLike,
@@ -522,7 +625,12 @@ class GensimTrainer(_TrainerBase):
     ):
         """Load a model written by :meth:`save` (``mmap`` accepted for gensim's signature)."""
         refuse_pickle(fname, f"{cls.__name__} model")
-        model = super().load(fname, mmap=mmap in ("r", True))
+        try:
+            model = super().load(fname, mmap=mmap in ("r", True))
+        except FormatError as e:
+            if "holds word vectors" in str(e):
+                raise WrongModelError(str(e)) from None
+            raise
         model._cached_corpus = None
         model.corpus_total_words = int(model.vocab_.total_words)
         model.effective_min_count = model.vocab_.min_count
@@ -535,3 +643,13 @@ class GensimTrainer(_TrainerBase):
         self.running_training_loss = float(sum(state.get("loss_history", [])[-1:]) or 0.0)
         if not math.isfinite(self.running_training_loss):
             self.running_training_loss = 0.0
+
+
+def _gensim_corpus_error(e: CorpusError) -> CorpusError:
+    """A corpus error as the type gensim raises for it (also a TypeError / RuntimeError)."""
+    msg = str(e)
+    if "sentences must be" in msg or "tokens must be str" in msg:
+        return CorpusTypeError(msg)
+    if "no tokens" in msg or "left no words" in msg or "is empty" in msg:
+        return EmptyVocabularyError(msg)
+    return e

@@ -195,6 +195,12 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
     def _wordspace_aliases(self) -> dict[str, Any]:
         return {"minn": self.min_n, "maxn": self.max_n}
 
+    _LOCK_ATTRS = ("vectors_lockf", "vectors_ngrams_lockf")
+
+    def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
+        # wi_ holds the word rows, then the n-gram buckets
+        return self.wi_, (len(self.vocab_) if attr == "vectors_ngrams_lockf" else 0)
+
     def _allocate_weights(self) -> None:
         if self.wi_ is None:  # the same draw the trainer makes, so results do not change
             rng = np.random.default_rng(self.seed)
