@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wordspace.errors import CorpusError, FormatError, ParameterError, WordspaceError
+from wordspace.errors import CorpusError, FormatError, WordspaceError
 
 __all__ = [
     "UnsupportedError",

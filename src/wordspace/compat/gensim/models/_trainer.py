@@ -54,9 +54,7 @@ _INTERNAL = (
     "create_binary_tree",
     "init_weights",
     "make_cum_table",
-    "prepare_vocab",
     "prepare_weights",
-    "scan_vocab",
     "seeded_vector",
     "update_weights",
     "load_binary_data",
@@ -156,14 +154,6 @@ class GensimTrainer(_TrainerBase):
             warnings.warn(
                 "hashfxn is ignored: initial vectors come from numpy's generator "
                 "seeded with seed (results are reproducible with workers=1)",
-                CompatWarning,
-                stacklevel=3,
-            )
-        if self.max_vocab_size is not None:
-            warnings.warn(
-                f"max_vocab_size={self.max_vocab_size} caps the final vocabulary "
-                "(the most frequent words; counts stay exact) instead of pruning "
-                "rare words while counting as gensim does",
                 CompatWarning,
                 stacklevel=3,
             )
@@ -272,7 +262,7 @@ class GensimTrainer(_TrainerBase):
                 keep_words,
                 keep_counts,
                 min_count=1,
-                max_vocab_size=self.max_vocab_size,
+                max_vocab_size=None,  # pruned while counting (_count), as gensim
                 max_final_vocab=self.max_final_vocab,
                 source=source,
             )
@@ -283,7 +273,7 @@ class GensimTrainer(_TrainerBase):
             words,
             counts,
             min_count=min_count,
-            max_vocab_size=self.max_vocab_size,
+            max_vocab_size=None,  # pruned while counting (_count), as gensim
             max_final_vocab=self.max_final_vocab,
             source=source,
         )
@@ -302,18 +292,129 @@ class GensimTrainer(_TrainerBase):
         ``update=True`` add the new words to a trained model's vocabulary instead."""
         self._validate()
         self._check_corpus_sanity(corpus_iterable, corpus_file)
+        words, counts, tokenizer, name = self._count(corpus_iterable, corpus_file, trim_rule)
+        self.raw_vocab = dict(zip(words, counts.tolist(), strict=True)) if keep_raw_vocab else None
+        try:
+            vocab = self._vocab_from_counts(words, counts, trim_rule, name)
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
+        self._install_vocab(vocab, update, tokenizer)
+
+    def _count(
+        self, corpus_iterable: Any, corpus_file: Any, trim_rule: Any
+    ) -> tuple[list[str], np.ndarray, Any, str]:
+        """Count the corpus: ``(words, counts, tokenizer, name)``; sets ``corpus_count`` and
+        ``corpus_total_words``. With ``max_vocab_size``, rare words are pruned while counting
+        at the same points of the stream as gensim (so the counts are gensim's)."""
         corpus = self._corpus(corpus_iterable, corpus_file)
         try:
             sc = corpus.scan()
-            self.corpus_count = int(len(sc.sentence_starts) - 1)
-            self.corpus_total_words = int(sc.total_words)
-            self.raw_vocab = (
-                dict(zip(sc.types, sc.counts.tolist(), strict=True)) if keep_raw_vocab else None
-            )
-            vocab = self._vocab_from_counts(list(sc.types), sc.counts, trim_rule, corpus.name)
         except CorpusError as e:
             raise _gensim_corpus_error(e) from None
-        self._install_vocab(vocab, update, corpus.tokenizer)
+        self.corpus_count = int(len(sc.sentence_starts) - 1)
+        self.corpus_total_words = int(sc.total_words)
+        if self.max_vocab_size is None:
+            return list(sc.types), sc.counts, corpus.tokenizer, corpus.name
+        from wordspace.compat.gensim.utils import prune_vocab
+
+        raw: dict[str, int] = {}
+        min_reduce = 1
+        limit = int(self.max_vocab_size)
+        for sentence in corpus:
+            for word in sentence:
+                raw[word] = raw.get(word, 0) + 1
+            if len(raw) > limit:
+                prune_vocab(raw, min_reduce, trim_rule=trim_rule)
+                min_reduce += 1
+        words = list(raw)
+        return (
+            words,
+            np.array([raw[w] for w in words], dtype=np.int64),
+            corpus.tokenizer,
+            corpus.name,
+        )
+
+    def scan_vocab(
+        self,
+        corpus_iterable: Any = None,
+        corpus_file: Any = None,
+        progress_per: int = 10000,
+        workers: int | None = None,
+        trim_rule: Any = None,
+    ) -> tuple[int, int]:
+        """Count the corpus into ``raw_vocab``: ``(total_words, corpus_count)``, as gensim's
+        first step of :meth:`build_vocab` (:meth:`prepare_vocab` is the second)."""
+        self._validate()
+        self._check_corpus_sanity(corpus_iterable, corpus_file)
+        words, counts, tokenizer, _ = self._count(corpus_iterable, corpus_file, trim_rule)
+        self.raw_vocab = dict(zip(words, counts.tolist(), strict=True))
+        self._scan_tokenizer = tokenizer
+        return self.corpus_total_words, self.corpus_count
+
+    def prepare_vocab(
+        self,
+        update: bool = False,
+        keep_raw_vocab: bool = False,
+        trim_rule: Any = None,
+        min_count: int | None = None,
+        sample: float | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Build the vocabulary from ``raw_vocab`` (gensim's second step of
+        :meth:`build_vocab`) and report gensim's figures: ``drop_unique``,
+        ``retain_total``, ``num_retained_words``, ``downsample_unique``,
+        ``downsample_total``. ``dry_run=True`` only reports."""
+        if not self.raw_vocab:
+            raise ModelStateError("no raw vocabulary: call scan_vocab(corpus) first")
+        min_count = max(1, int(min_count if min_count is not None else self.min_count))
+        sample = self.sample if sample is None else sample
+        raw = self.raw_vocab
+        eff = min_count
+        if self.max_final_vocab is not None:
+            ordered = sorted(raw.values(), reverse=True)
+            calc = ordered[self.max_final_vocab] + 1 if self.max_final_vocab < len(ordered) else 1
+            eff = max(calc, min_count)
+        kept = {w: c for w, c in raw.items() if c >= eff}
+        retain_total = sum(kept.values())
+        downsample_total = float(retain_total)
+        downsample_unique = 0
+        if sample and retain_total:
+            threshold = sample * retain_total if sample < 1.0 else int(sample * (3 + 5**0.5) / 2)
+            downsample_total = 0.0
+            for c in kept.values():
+                p = min(((c / threshold) ** 0.5 + 1) * (threshold / c), 1.0)
+                downsample_unique += p < 1.0
+                downsample_total += p * c
+        report = {
+            "drop_unique": len(raw) - len(kept),
+            "retain_total": retain_total,
+            "downsample_unique": int(downsample_unique),
+            "downsample_total": int(downsample_total),
+            "num_retained_words": len(kept),
+        }
+        if dry_run:
+            return report
+        self.effective_min_count = eff
+        words = list(raw)
+        counts = np.array([raw[w] for w in words], dtype=np.int64)
+        saved = self.min_count
+        self.min_count = eff
+        try:
+            vocab = self._vocab_from_counts(words, counts, trim_rule, "raw_vocab")
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
+        finally:
+            self.min_count = saved
+        tokenizer = self.__dict__.get("_scan_tokenizer")
+        if tokenizer is None:
+            from wordspace.text.tokenizer import Tokenizer
+
+            tokenizer = Tokenizer(lowercase=bool(self.lowercase))
+        self._install_vocab(vocab, update, tokenizer)
+        self.effective_min_count = eff
+        if not keep_raw_vocab:
+            self.raw_vocab = None
+        return report
 
     def reset_from(self, other_model: Any) -> None:
         """Take ``other_model``'s vocabulary (and fresh weights for it), as gensim."""
