@@ -511,13 +511,14 @@ class FastText(Word2Vec):
         return wv, args, float(self.sample), int(self.vocab_.total_words), [self.wi_], out
 
 
-def load_facebook_model(path: str | os.PathLike):
+def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8"):
     """A :class:`~wordspace.train.fasttext.FastText` model from a Facebook ``.bin`` (input
-    and output weights, vocabulary, parameters), ready for queries or ``partial_fit``."""
+    and output weights, vocabulary, parameters), ready for queries or ``partial_fit``.
+    ``encoding``: of the words in the file (UTF-8 unless written from text in another one)."""
     from wordspace.io.fasttext_bin import read_bin, subword_table
 
     p = Path(path)
-    parsed = read_bin(p, want_output=True)
+    parsed = read_bin(p, want_output=True, encoding=encoding)
     raw, counts, wi, out, info = (
         parsed["raw"],
         parsed["counts"],
@@ -545,7 +546,7 @@ def load_facebook_model(path: str | os.PathLike):
         epochs=max(1, args["epoch"]),
         minn=args["minn"] if args["maxn"] else 0,
         maxn=args["maxn"],
-        bucket=max(1, args["bucket"]),
+        bucket=args["bucket"],
         seed=1,
     )
     model.vocab_ = Vocabulary(

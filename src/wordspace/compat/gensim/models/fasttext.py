@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from wordspace._base import is_int
-from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError, gensim_error
 from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
 from wordspace.compat.gensim.models.keyedvectors import REAL, _GensimKV
-from wordspace.errors import ParameterError
+from wordspace.errors import FormatError, ParameterError
 from wordspace.train.fasttext import FastText as _FastText
 from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
@@ -220,6 +220,16 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
         """Write the official fastText ``.bin``."""
         save_facebook_model(self, path)
 
+    def _facebook_parts(self) -> tuple:
+        # gensim writes loss=hs (and the hierarchical-softmax output) whenever hs=1, with
+        # neg kept, so hs=1, negative=5 comes back as such (wordspace writes ns then)
+        wv, args, t, ntokens, parts, out = super()._facebook_parts()
+        if self.hs and self.negative:
+            args = {**args, "loss": 1}
+            out = np.zeros((len(wv), wv.vector_size), np.float32)
+            out[: self.syn1_.shape[0]] = self.syn1_[: len(wv)]
+        return wv, args, t, ntokens, parts, out
+
 
 def _adopt(model: _FastText) -> FastText:
     """A gensim-style FastText holding a wordspace FastText's state."""
@@ -245,19 +255,32 @@ def _adopt(model: _FastText) -> FastText:
 
 
 def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> FastText:
-    """A trainable :class:`FastText` from an official fastText ``.bin``."""
+    """A trainable :class:`FastText` from an official fastText ``.bin`` (any version fastText
+    wrote; ``encoding``: of its words). As gensim, a model with the hierarchical-softmax loss
+    keeps the file's ``neg`` as ``negative``."""
     from wordspace.train.fasttext import load_facebook_model as _load
 
-    _utf8(encoding)
-    return _adopt(_load(path))
+    try:
+        core = _load(path, encoding=encoding)
+    except FormatError as e:
+        raise gensim_error(e) from None
+    args = core.wv.meta.get("fasttext_args") or {}
+    model = _adopt(core)
+    if args.get("loss") == 1 and int(args.get("neg", 0)) > 0:
+        model.negative = int(args["neg"])
+        if getattr(model, "syn1neg_", None) is None:
+            model.syn1neg_ = np.zeros((len(model.vocab_), model.vector_size), np.float32)
+    return model
 
 
 def load_facebook_vectors(path: str | os.PathLike, encoding: str = "utf-8") -> FastTextKeyedVectors:
     """The :class:`FastTextKeyedVectors` of an official fastText ``.bin``."""
     from wordspace.io.fasttext_bin import load_facebook_vectors as _load
 
-    _utf8(encoding)
-    return FastTextKeyedVectors._from_vectors(_load(path))
+    try:
+        return FastTextKeyedVectors._from_vectors(_load(path, encoding=encoding))
+    except FormatError as e:
+        raise gensim_error(e) from None
 
 
 def save_facebook_model(
