@@ -24,6 +24,7 @@ from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
 
 __all__ = [
+    "_unpack",
     "FastText",
     "FastTextKeyedVectors",
     "load_facebook_model",
@@ -251,6 +252,22 @@ def _adopt(model: _FastText) -> FastText:
         if k.endswith("_") or k in ("_subwords", "_trained_ngrams"):
             setattr(out, k, v)
     out._make_wv()
+    return out
+
+
+def _unpack(
+    m: np.ndarray, num_rows: int, hash2index: dict[int, int], seed: int = 1, fill: Any = None
+) -> np.ndarray:
+    """gensim's ``_unpack``: a ``num_rows``-row matrix where row ``h`` is ``m``'s row
+    ``hash2index[h]`` (old gensim models stored only the n-gram rows in use); the new rows
+    are drawn uniformly in +-1/columns (``fill``: given instead)."""
+    rows, cols = m.shape
+    if fill is None:
+        rng = np.random.default_rng(seed=seed)
+        fill = rng.uniform(-1.0 / cols, 1.0 / cols, (num_rows - rows, cols)).astype(m.dtype)
+    out = np.concatenate([m, np.asarray(fill, dtype=m.dtype)])
+    for h, i in hash2index.items():
+        out[h] = m[i]
     return out
 
 
