@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wordspace.errors import CorpusError, FormatError, WordspaceError
+from wordspace.errors import CorpusError, FormatError, ParameterError, WordspaceError
 
 __all__ = [
     "UnsupportedError",
@@ -63,7 +63,7 @@ class TruncatedFileError(FormatError, EOFError):
     gensim raises."""
 
 
-class CorpusTypeError(CorpusError, TypeError):
+class CorpusTypeError(CorpusError, ParameterError, TypeError):
     """A corpus of the wrong type (a string instead of an iterable of token lists, ...).
     Also a :class:`TypeError`, as gensim raises."""
 

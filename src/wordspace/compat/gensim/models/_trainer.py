@@ -202,11 +202,18 @@ class GensimTrainer(_TrainerBase):
         corpus_iterable: Any = None, corpus_file: Any = None, passes: int = 1
     ) -> None:
         if corpus_iterable is None and corpus_file is None:
-            raise ParameterError("give either corpus_iterable (sentences) or corpus_file")
+            raise CorpusTypeError("give either corpus_iterable (sentences) or corpus_file")
         if corpus_iterable is not None and corpus_file is not None:
-            raise ParameterError("give either corpus_iterable (sentences) or corpus_file, not both")
+            raise CorpusTypeError(
+                "give either corpus_iterable (sentences) or corpus_file, not both"
+            )
+        if corpus_iterable is not None and not hasattr(corpus_iterable, "__iter__"):
+            raise CorpusTypeError(
+                "corpus_iterable must be an iterable of token lists, not "
+                f"{type(corpus_iterable).__name__}"
+            )
         if corpus_file is not None and not isinstance(corpus_file, str | os.PathLike):
-            raise ParameterError(
+            raise CorpusTypeError(
                 f"corpus_file must be a path (str), got {type(corpus_file).__name__}"
             )
         if corpus_iterable is not None:
@@ -575,7 +582,11 @@ class GensimTrainer(_TrainerBase):
             if lockf.size == 1 and lockf[0] == 1:
                 continue
             mat, first = self._input_rows(attr)
-            n = mat.shape[0] - first if attr != "vectors_lockf" else len(self.vocab_)
+            n = (
+                len(self.vocab_)
+                if attr in ("vectors_lockf", "vectors_vocab_lockf")
+                else mat.shape[0] - first
+            )
             f = np.broadcast_to(lockf, (n,)) if lockf.size == 1 else lockf
             if f.shape != (n,):
                 raise ParameterError(
@@ -595,6 +606,17 @@ class GensimTrainer(_TrainerBase):
     def _restore_locks(self, locks: dict[str, np.ndarray]) -> None:
         for attr, val in locks.items():
             setattr(self.wv, attr, val)
+
+    @property
+    def cum_table(self) -> np.ndarray | None:
+        """gensim's negative-sampling table: cumulative ``count ** ns_exponent``, scaled to
+        ``2**31 - 1`` (uint32, one entry per word). wordspace samples from an alias table of
+        the same distribution; this is its cumulative form, computed on demand."""
+        if not self.is_fitted:
+            return None
+        p = np.asarray(self.vocab_.counts, dtype=np.float64) ** float(self.ns_exponent)
+        cum = np.cumsum(p)
+        return np.round(cum / cum[-1] * (2**31 - 1)).astype(np.uint32)
 
     @property
     def syn1(self) -> np.ndarray | None:

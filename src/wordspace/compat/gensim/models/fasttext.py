@@ -7,6 +7,7 @@ answers for any string through its character n-grams. ``load_facebook_model``,
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,8 @@ from wordspace.errors import FormatError, ParameterError
 from wordspace.train.fasttext import FastText as _FastText
 from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "_unpack",
@@ -67,9 +70,25 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # 
             writeable=True,
         )
 
+    #: n-grams are hashed as fastText does (gensim 3.8+'s compatible hash), always
+    compatible_hash = True
+
     @property
     def min_n(self) -> int:
         return self.minn
+
+    def get_vector(self, key: Any, norm: bool = False) -> np.ndarray:
+        """The key's vector; a word outside the vocabulary without any n-gram (``''``) gets the
+        origin (zeros), as gensim, with a warning logged."""
+        if (
+            isinstance(key, str)
+            and key not in self.key_to_index
+            and self.bucket
+            and self.ngram_rows(key).size == 0
+        ):
+            logger.warning("could not extract any ngrams from %r, returning origin vector", key)
+            return np.zeros(self.vector_size, dtype=np.float32)
+        return super().get_vector(key, norm=norm)
 
     @property
     def max_n(self) -> int:
@@ -196,11 +215,36 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
     def _wordspace_aliases(self) -> dict[str, Any]:
         return {"minn": self.min_n, "maxn": self.max_n}
 
-    _LOCK_ATTRS = ("vectors_lockf", "vectors_ngrams_lockf")
+    _LOCK_ATTRS = ("vectors_vocab_lockf", "vectors_ngrams_lockf")
 
     def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
         # wi_ holds the word rows, then the n-gram buckets
         return self.wi_, (len(self.vocab_) if attr == "vectors_ngrams_lockf" else 0)
+
+    def estimate_memory(
+        self, vocab_size: int | None = None, report: dict | None = None
+    ) -> dict[str, int]:
+        """gensim's estimate (bytes): ``vocab``, ``syn0_vocab``, ``syn1``/``syn1neg``,
+        ``syn0_ngrams``, ``buckets_word`` (the n-gram lists of the words), ``total``."""
+        from wordspace.compat.gensim.models.fasttext_inner import compute_ngrams_bytes
+
+        n = len(self.wv) if self.wv is not None else int(vocab_size or 0)
+        vec = int(self.vector_size) * 4
+        report = dict(report or {})
+        report["vocab"] = n * (700 if self.hs else 500)
+        report["syn0_vocab"] = n * vec
+        if self.hs:
+            report["syn1"] = n * vec
+        if self.negative:
+            report["syn1neg"] = n * vec
+        bucket = self.wv.bucket if self.wv is not None else self._buckets()
+        if bucket:
+            report["syn0_ngrams"] = bucket * vec
+            words = self.wv.index_to_key if self.wv is not None else []
+            num_ngrams = sum(len(compute_ngrams_bytes(w, self.min_n, self.max_n)) for w in words)
+            report["buckets_word"] = 64 + 100 * n + 4 * num_ngrams
+        report["total"] = sum(report.values())
+        return report
 
     def _allocate_weights(self) -> None:
         if self.wi_ is None:  # the same draw the trainer makes, so results do not change
@@ -280,6 +324,11 @@ def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> Fas
     try:
         core = _load(path, encoding=encoding)
     except FormatError as e:
+        if "supervised" in str(e):
+            raise UnsupportedError(
+                f"{e}; supervised fastText models are not supported by load_facebook_model, "
+                "as in gensim"
+            ) from None
         raise gensim_error(e) from None
     args = core.wv.meta.get("fasttext_args") or {}
     model = _adopt(core)
