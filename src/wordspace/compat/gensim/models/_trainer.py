@@ -92,6 +92,11 @@ class GensimTrainer(_TrainerBase):
     def __getattr__(self, name: str) -> Any:  # only for names not found normally
         if name in _INTERNAL:
             return _unsupported(name)
+        if name == "load":  # the classonly descriptor refused an instance
+            raise AttributeError(
+                f"{type(self).__name__}.load() loads a new model: call it on the class "
+                f"({type(self).__name__}.load(path)), not on an instance"
+            )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def add_lifecycle_event(
