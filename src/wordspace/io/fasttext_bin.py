@@ -149,20 +149,18 @@ def _parse(r: _Reader, want_output: bool):
             f"{p} is compressed; decompress it first (a fastText .bin is read "
             "by mapping the file into memory)"
         )
-    if magic != FASTTEXT_MAGIC:
-        raise FormatError(
-            f"{p} is not a fastText .bin model (magic number {magic:#x}, "
-            f"expected {FASTTEXT_MAGIC:#x}); for .vec text files use "
-            "load_word2vec_format"
-        )
-    if version not in (11, 12):
-        raise FormatError(
-            f"{p} has fastText format version {version}; this reader knows "
-            "versions 11 and 12 (fastText 0.2 to 0.9)"
-        )
-    vals = r.unpack("<12i", "the training arguments")
-    args: dict[str, Any] = dict(zip(_ARG_NAMES, vals, strict=True))
-    (args["t"],) = r.unpack("<d", "the training argument t")
+    if magic == FASTTEXT_MAGIC:
+        if version not in (11, 12):
+            raise FormatError(
+                f"{p} has fastText format version {version}; this reader knows versions 11 "
+                "and 12 (fastText 0.2 to 0.9) and the files written before the magic number"
+            )
+        vals = r.unpack("<12i", "the training arguments")
+        args: dict[str, Any] = dict(zip(_ARG_NAMES, vals, strict=True))
+        (args["t"],) = r.unpack("<d", "the training argument t")
+    else:
+        args = _old_header(r, magic, version)
+        version = 0  # fastText before format versions: no magic, version or quantisation flags
     if version == 11 and args["model"] == 3:
         args["maxn"] = 0  # as fastText: old supervised models have no character n-grams
     dim, bucket, minn, maxn = args["dim"], args["bucket"], args["minn"], args["maxn"]
@@ -178,7 +176,10 @@ def _parse(r: _Reader, want_output: bool):
             f"{p}: the header's loss={args['loss']} or model={args['model']} is unknown"
         )
     size, nwords, nlabels = r.unpack("<iii", "the dictionary sizes")
-    ntokens, prune = r.unpack("<qq", "the dictionary's token count")
+    if version:
+        ntokens, prune = r.unpack("<qq", "the dictionary's token count")
+    else:  # the old layout has no pruned-index size
+        (ntokens,), prune = r.unpack("<q", "the dictionary's token count"), 0
     if min(size, nwords, nlabels) < 0 or nwords + nlabels != size:
         raise FormatError(
             f"{p}: the dictionary declares {size} entries = {nwords} words + "
@@ -222,7 +223,7 @@ def _parse(r: _Reader, want_output: bool):
             "fastText quantize; quantised models are not supported: use the "
             "unquantised .bin"
         )
-    (quant,) = r.unpack("<B", "the input matrix's quantisation flag")
+    (quant,) = r.unpack("<B", "the input matrix's quantisation flag") if version else (0,)
     if quant:
         raise FormatError(
             f"{p} is a quantised fastText model (.ftz): its matrices are "
@@ -230,7 +231,7 @@ def _parse(r: _Reader, want_output: bool):
         )
     wi = r.matrix("input", nwords + bucket, dim)
     out = None
-    (qout,) = r.unpack("<B", "the output matrix's quantisation flag")
+    (qout,) = r.unpack("<B", "the output matrix's quantisation flag") if version else (0,)
     if qout:
         raise FormatError(f"{p} has a quantised output matrix; quantised models are not supported")
     expect_out = nlabels if args["model"] == 3 else nwords
@@ -272,8 +273,27 @@ def _show(word: bytes) -> str:
     return repr(word.decode("utf-8", WORD_ERRORS)[:40])
 
 
-def _keys(raw: list[bytes], path: Path) -> list[str]:
-    keys = [w.decode("utf-8", WORD_ERRORS) for w in raw]
+def _old_header(r: _Reader, dim: int, ws: int) -> dict[str, Any]:
+    """The arguments of a file written before fastText had a magic number (2016-2017, such as
+    gensim's ``lee_fasttext.bin``): the file starts with them, ``dim`` and ``ws`` first."""
+    p = r.path
+    not_bin = FormatError(
+        f"{p} is not a fastText .bin model (it starts neither with the magic number "
+        f"{FASTTEXT_MAGIC:#x} nor with the arguments of the older layout); for .vec text files "
+        "use load_word2vec_format"
+    )
+    if not (0 < dim <= 1_000_000 and 0 < ws <= 100_000) or r.left() < 10 * 4 + 8:
+        raise not_bin
+    vals = (dim, ws, *r.unpack("<10i", "the training arguments"))
+    args: dict[str, Any] = dict(zip(_ARG_NAMES, vals, strict=True))
+    (args["t"],) = r.unpack("<d", "the training argument t")
+    if args["loss"] not in _LOSS or args["model"] not in _MODEL or args["epoch"] < 0:
+        raise not_bin
+    return args
+
+
+def _keys(raw: list[bytes], path: Path, encoding: str = "utf-8") -> list[str]:
+    keys = [w.decode(encoding, WORD_ERRORS) for w in raw]
     if len(set(keys)) != len(keys):
         seen: set[str] = set()
         for i, k in enumerate(keys):
@@ -283,10 +303,11 @@ def _keys(raw: list[bytes], path: Path) -> list[str]:
     return keys
 
 
-def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
+def load_facebook_vectors(path: str | os.PathLike, encoding: str = "utf-8") -> SubwordVectors:
     """Word vectors of a Facebook fastText ``.bin`` model, n-grams included: the vectors of
     vocabulary words and of any other string equal the official tool's
-    ``get_word_vector`` (gensim's name for this function)."""
+    ``get_word_vector`` (gensim's name for this function). ``encoding``: of the words in the
+    file (UTF-8 unless it was written from text in another encoding, such as cp852)."""
     p = Path(path)
     raw, counts, wi, _, info = _read(p, want_output=False)
     _warn_nonfinite(wi, f"{p} (input matrix: word rows, then n-gram rows)")
@@ -299,7 +320,7 @@ def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
         "total_words": info["ntokens"],
     }
     return SubwordVectors.from_input_matrix(
-        _keys(raw, p),
+        _keys(raw, p, _encoding(encoding)),
         wi,
         minn=args["minn"],
         maxn=args["maxn"],
@@ -310,7 +331,20 @@ def load_facebook_vectors(path: str | os.PathLike) -> SubwordVectors:
     )
 
 
-def read_bin(path: str | os.PathLike, *, want_output: bool = True) -> dict[str, Any]:
+def _encoding(encoding: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except (LookupError, TypeError):
+        raise ParameterError(
+            f"unknown encoding {encoding!r}; give a Python codec name such as 'utf-8' or 'cp852'"
+        ) from None
+
+
+def read_bin(
+    path: str | os.PathLike, *, want_output: bool = True, encoding: str = "utf-8"
+) -> dict[str, Any]:
     """Parse a Facebook ``.bin``: ``keys`` (the words as str), ``raw`` (as stored), ``counts``,
     ``input`` (the input matrix: word rows then n-gram buckets), ``output`` (None unless
     ``want_output``) and ``info`` (``args``, ``version``, ``ntokens``). A pure parser: building
@@ -319,7 +353,7 @@ def read_bin(path: str | os.PathLike, *, want_output: bool = True) -> dict[str, 
     raw, counts, wi, out, info = _read(p, want_output=want_output)
     _warn_nonfinite(wi, f"{p} (input matrix: word rows, then n-gram rows)")
     return {
-        "keys": _keys(raw, p),
+        "keys": _keys(raw, p, _encoding(encoding)),
         "raw": raw,
         "counts": counts,
         "input": wi,

@@ -74,9 +74,9 @@ _CONSTRAINTS = _drop(_W2V_CONSTRAINTS, "shared_negatives") + (
     ),
     integer(
         "bucket",
-        min=1,
-        message="bucket must be a positive integer (number of n-gram hash rows; "
-        "2,000,000 is usual), got {value!r}",
+        min=0,
+        message="bucket must be an integer >= 0 (number of n-gram hash rows; 2,000,000 is "
+        "usual; 0: no n-grams, as maxn=0), got {value!r}",
     ),
     rule(
         "bucket",
@@ -185,11 +185,15 @@ class FastText(Word2Vec):
 
     @property
     def bucket_(self) -> int:
-        """Hash rows in use: ``bucket``, or 0 when ``maxn=0`` (as fastText)."""
+        """Hash rows in use: ``bucket``, or 0 when ``maxn=0`` or ``bucket=0`` (as fastText)."""
         return int(self.wi_.shape[0] - len(self.vocab_))
 
     def _buckets(self) -> int:
-        return 0 if self.maxn == 0 else int(self.bucket)
+        return 0 if self._no_ngrams() else int(self.bucket)
+
+    def _no_ngrams(self) -> bool:
+        """``maxn=0`` or ``bucket=0``: fastText without n-grams (word2vec on the word rows)."""
+        return self.maxn == 0 or self.bucket == 0
 
     def _init_weights(self, vocab: Vocabulary) -> None:
         # the input matrix (the model's bulk) is allocated by _train, once the corpus has
@@ -271,7 +275,7 @@ class FastText(Word2Vec):
         self._trained_ngrams = (int(self.minn), int(self.maxn))
         common = self._tables()
         compute_loss = bool(self.compute_loss)
-        if self.maxn == 0:  # no n-grams: word2vec's kernel on the word rows
+        if self._no_ngrams():  # no n-grams: word2vec's kernel on the word rows
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
                 rest = (*common, *schedule, seed, compute_loss, False)
@@ -318,7 +322,7 @@ class FastText(Word2Vec):
             "tokenizer": self.tokenizer_.to_dict(),
             **phrases_meta(self),
         }
-        if self.maxn == 0:
+        if self._no_ngrams():
             vecs = self.wi_[:n]
         else:
             ptr, idx = self._subword_csr()
@@ -328,8 +332,8 @@ class FastText(Word2Vec):
             self.vocab_.index_to_key,
             vecs,
             self.wi_[n:],
-            minn=int(self.minn) if self.maxn else 0,
-            maxn=int(self.maxn),
+            minn=0 if self._no_ngrams() else int(self.minn),
+            maxn=0 if self._no_ngrams() else int(self.maxn),
             bucket=self.bucket_,
             counts=self.vocab_.counts,
             meta=meta,
@@ -507,13 +511,14 @@ class FastText(Word2Vec):
         return wv, args, float(self.sample), int(self.vocab_.total_words), [self.wi_], out
 
 
-def load_facebook_model(path: str | os.PathLike):
+def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8"):
     """A :class:`~wordspace.train.fasttext.FastText` model from a Facebook ``.bin`` (input
-    and output weights, vocabulary, parameters), ready for queries or ``partial_fit``."""
+    and output weights, vocabulary, parameters), ready for queries or ``partial_fit``.
+    ``encoding``: of the words in the file (UTF-8 unless written from text in another one)."""
     from wordspace.io.fasttext_bin import read_bin, subword_table
 
     p = Path(path)
-    parsed = read_bin(p, want_output=True)
+    parsed = read_bin(p, want_output=True, encoding=encoding)
     raw, counts, wi, out, info = (
         parsed["raw"],
         parsed["counts"],
@@ -541,7 +546,7 @@ def load_facebook_model(path: str | os.PathLike):
         epochs=max(1, args["epoch"]),
         minn=args["minn"] if args["maxn"] else 0,
         maxn=args["maxn"],
-        bucket=max(1, args["bucket"]),
+        bucket=args["bucket"],
         seed=1,
     )
     model.vocab_ = Vocabulary(

@@ -64,7 +64,9 @@ def _zero_one(v: Any, p: Any) -> bool:
 
 _CONSTRAINTS = (
     integer("vector_size", message="vector_size must be a positive integer, got {value!r}"),
-    integer("window", "min_count"),
+    integer("window"),
+    # 0 is gensim's "keep every word": the same as 1 for a corpus (every word is seen once)
+    integer("min_count", min=0),
     rule("sg", ok=_zero_one, message="sg must be 0 (CBOW) or 1 (skip-gram), got {value!r}"),
     rule("hs", ok=_zero_one, message="hs must be 0 or 1, got {value!r}"),
     integer("negative", min=0),
@@ -299,7 +301,9 @@ class Word2Vec(Trainer):
         resume = self._take_resume()
         corpus = self._as_corpus(corpus)
         t0 = time.perf_counter()
-        vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab_size, self.max_final_vocab)
+        vocab = Vocabulary.build(
+            corpus, max(1, self.min_count), self.max_vocab_size, self.max_final_vocab
+        )
         found = vocab_fingerprint(vocab.index_to_key, vocab.counts)
         if resume is None:
             self._init_weights(vocab)
@@ -331,7 +335,7 @@ class Word2Vec(Trainer):
         t0 = time.perf_counter()
         if update:
             new = Vocabulary.build(
-                corpus, self.min_count, self.max_vocab_size, self.max_final_vocab
+                corpus, max(1, self.min_count), self.max_vocab_size, self.max_final_vocab
             )
             self._extend_weights(self.vocab_.extended(new))
         self._end_resume()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wordspace.errors import CorpusError, FormatError, ParameterError, WordspaceError
 
 __all__ = [
@@ -13,6 +15,10 @@ __all__ = [
     "TruncatedFileError",
     "CorpusTypeError",
     "gensim_error",
+    "ModelStateError",
+    "EmptyVocabularyError",
+    "WrongModelError",
+    "classonly",
 ]
 
 
@@ -57,7 +63,7 @@ class TruncatedFileError(FormatError, EOFError):
     gensim raises."""
 
 
-class CorpusTypeError(ParameterError, TypeError):
+class CorpusTypeError(CorpusError, ParameterError, TypeError):
     """A corpus of the wrong type (a string instead of an iterable of token lists, ...).
     Also a :class:`TypeError`, as gensim raises."""
 
@@ -94,3 +100,35 @@ def gensim_error(exc: BaseException) -> BaseException:
         if any(w in str(exc).lower() for w in _TRUNCATION_WORDS):
             return TruncatedFileError(str(exc))
     return exc
+
+
+class ModelStateError(WordspaceError, RuntimeError):
+    """The model lacks what the call needs (no vocabulary yet, no output weights); the message
+    says what to do first. Also a :class:`RuntimeError`, as gensim raises."""
+
+
+class EmptyVocabularyError(CorpusError, RuntimeError):
+    """No word of the corpus is left for the vocabulary (empty corpus, or ``min_count`` too
+    high). Also a :class:`RuntimeError`, as gensim raises."""
+
+
+class WrongModelError(FormatError, AttributeError):
+    """A saved file holds another kind of model (word vectors where a Word2Vec model was
+    expected). Also an :class:`AttributeError`, as gensim raises."""
+
+
+class classonly:  # noqa: N801  # a descriptor used like classmethod
+    """A classmethod that refuses to be called on an instance (gensim's ``load``): reading it
+    from an instance raises :class:`AttributeError`, as in gensim."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is not None:
+            raise AttributeError(
+                f"{cls.__name__}.load() loads a new model: call it on the class "
+                f"({cls.__name__}.load(path)), not on an instance"
+            )
+        return self.func.__get__(cls, cls)

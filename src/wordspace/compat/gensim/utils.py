@@ -144,12 +144,14 @@ def open(
         raise ParameterError(f"{name}: remote URIs are not supported here; download the file first")
     name = name[len("file://") :] if name.startswith("file://") else name
     opener = next((o for s, o in _OPENERS.items() if name.endswith(s)), None)
+    if "b" in mode:  # encoding, errors and newline are for text modes (smart_open ignores them)
+        if opener is None:
+            return builtins.open(name, mode, buffering)
+        return opener(name, mode)
     if opener is None:
         return builtins.open(
             name, mode, buffering, encoding=encoding, errors=errors, newline=newline
         )
-    if "b" in mode:
-        return opener(name, mode)
     mode = mode if "t" in mode else mode + "t"
     return opener(name, mode, encoding=encoding, errors=errors, newline=newline)
 
@@ -206,12 +208,15 @@ class RepeatCorpus:
 
 
 def check_output(stdout: Any = subprocess.PIPE, *popenargs: Any, **kwargs: Any) -> bytes:
-    """``subprocess.check_output`` with gensim's signature."""
-    return (
-        subprocess.check_output(*popenargs, stdout=stdout, **kwargs)
-        if popenargs
-        else subprocess.check_output(kwargs.pop("args"), stdout=stdout, **kwargs)
-    )
+    """Run a command and return its output; a non-zero exit raises
+    :class:`subprocess.CalledProcessError` (gensim's signature: ``check_output(args=[...])``)."""
+    process = subprocess.Popen(*popenargs, stdout=stdout, **kwargs)
+    output, _ = process.communicate()
+    retcode = process.poll()
+    if retcode:
+        cmd = kwargs.get("args", popenargs[0] if popenargs else None)
+        raise subprocess.CalledProcessError(retcode, cmd, output=output)
+    return output
 
 
 def is_corpus(obj: Any) -> tuple[bool, Any]:

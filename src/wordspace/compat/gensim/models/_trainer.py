@@ -19,15 +19,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace._base import is_int
+from wordspace.compat.gensim._errors import (
+    CompatWarning,
+    CorpusTypeError,
+    EmptyVocabularyError,
+    ModelStateError,
+    UnsupportedError,
+    WrongModelError,
+    classonly,
+)
 from wordspace.compat.gensim.models.keyedvectors import _GensimKV, as_keyed_vectors, refuse_pickle
-from wordspace.errors import CorpusError, ParameterError, TrainingDivergedError
+from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
 from wordspace.text.corpus import Corpus
 from wordspace.text.vocab import Vocabulary
 
 __all__ = ["GensimTrainer", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "MAX_WORDS_IN_BATCH"]
 
 logger = logging.getLogger(__name__)
+#: gensim's own warnings go to gensim's logger names, so logging set up for gensim sees them
+gensim_logger = logging.getLogger("gensim.models.word2vec")
 
 #: gensim.utils' trim_rule answers
 RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
@@ -43,10 +54,7 @@ _INTERNAL = (
     "create_binary_tree",
     "init_weights",
     "make_cum_table",
-    "prepare_vocab",
     "prepare_weights",
-    "reset_from",
-    "scan_vocab",
     "seeded_vector",
     "update_weights",
     "load_binary_data",
@@ -84,6 +92,11 @@ class GensimTrainer(_TrainerBase):
     def __getattr__(self, name: str) -> Any:  # only for names not found normally
         if name in _INTERNAL:
             return _unsupported(name)
+        if name == "load":  # the classonly descriptor refused an instance
+            raise AttributeError(
+                f"{type(self).__name__}.load() loads a new model: call it on the class "
+                f"({type(self).__name__}.load(path)), not on an instance"
+            )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def add_lifecycle_event(
@@ -149,14 +162,6 @@ class GensimTrainer(_TrainerBase):
                 CompatWarning,
                 stacklevel=3,
             )
-        if self.max_vocab_size is not None:
-            warnings.warn(
-                f"max_vocab_size={self.max_vocab_size} caps the final vocabulary "
-                "(the most frequent words; counts stay exact) instead of pruning "
-                "rare words while counting as gensim does",
-                CompatWarning,
-                stacklevel=3,
-            )
         if self.sorted_vocab in (0, False):
             warnings.warn(
                 "sorted_vocab=0 is ignored: the vocabulary is always sorted by "
@@ -165,6 +170,11 @@ class GensimTrainer(_TrainerBase):
                 stacklevel=3,
             )
         self._validate()
+        if self.hs and self.negative:
+            gensim_logger.warning(
+                "Both hierarchical softmax and negative sampling are activated. This is probably "
+                "a mistake. You should set either 'hs=0' or 'negative=0' to disable one of them. "
+            )
         if sentences is not None or corpus_file is not None:
             self._check_corpus_sanity(sentences, corpus_file)
             self._cached_corpus = (None, None)  # the scan of build_vocab serves train
@@ -197,11 +207,18 @@ class GensimTrainer(_TrainerBase):
         corpus_iterable: Any = None, corpus_file: Any = None, passes: int = 1
     ) -> None:
         if corpus_iterable is None and corpus_file is None:
-            raise ParameterError("give either corpus_iterable (sentences) or corpus_file")
+            raise CorpusTypeError("give either corpus_iterable (sentences) or corpus_file")
         if corpus_iterable is not None and corpus_file is not None:
-            raise ParameterError("give either corpus_iterable (sentences) or corpus_file, not both")
+            raise CorpusTypeError(
+                "give either corpus_iterable (sentences) or corpus_file, not both"
+            )
+        if corpus_iterable is not None and not hasattr(corpus_iterable, "__iter__"):
+            raise CorpusTypeError(
+                "corpus_iterable must be an iterable of token lists, not "
+                f"{type(corpus_iterable).__name__}"
+            )
         if corpus_file is not None and not isinstance(corpus_file, str | os.PathLike):
-            raise ParameterError(
+            raise CorpusTypeError(
                 f"corpus_file must be a path (str), got {type(corpus_file).__name__}"
             )
         if corpus_iterable is not None:
@@ -223,7 +240,11 @@ class GensimTrainer(_TrainerBase):
             return cached[1]
         from wordspace.compat.gensim.models.word2vec import LineSentence
 
-        if isinstance(source, LineSentence) and source.limit is None:  # the fast file reader
+        if (  # a whole file by name: the fast file reader
+            isinstance(source, LineSentence)
+            and source.limit is None
+            and isinstance(source.source, str | os.PathLike)
+        ):
             corpus = self._as_corpus_with(source.source, source.max_sentence_length)
         else:
             corpus = self._as_corpus_with(source, self.max_sentence_length)
@@ -238,7 +259,7 @@ class GensimTrainer(_TrainerBase):
     def _vocab_from_counts(
         self, words: list[str], counts: np.ndarray, trim_rule: Any, source: str
     ) -> Vocabulary:
-        min_count = int(self.min_count)
+        min_count = max(1, int(self.min_count))  # 0 keeps every word, as 1 does for counts >= 1
         if trim_rule is not None:
             keep_words, keep_counts = [], []
             for w, c in zip(words, np.asarray(counts).tolist(), strict=True):
@@ -253,7 +274,7 @@ class GensimTrainer(_TrainerBase):
                 keep_words,
                 keep_counts,
                 min_count=1,
-                max_vocab_size=self.max_vocab_size,
+                max_vocab_size=None,  # pruned while counting (_count), as gensim
                 max_final_vocab=self.max_final_vocab,
                 source=source,
             )
@@ -264,7 +285,7 @@ class GensimTrainer(_TrainerBase):
             words,
             counts,
             min_count=min_count,
-            max_vocab_size=self.max_vocab_size,
+            max_vocab_size=None,  # pruned while counting (_count), as gensim
             max_final_vocab=self.max_final_vocab,
             source=source,
         )
@@ -283,15 +304,136 @@ class GensimTrainer(_TrainerBase):
         ``update=True`` add the new words to a trained model's vocabulary instead."""
         self._validate()
         self._check_corpus_sanity(corpus_iterable, corpus_file)
+        words, counts, tokenizer, name = self._count(corpus_iterable, corpus_file, trim_rule)
+        self.raw_vocab = dict(zip(words, counts.tolist(), strict=True)) if keep_raw_vocab else None
+        try:
+            vocab = self._vocab_from_counts(words, counts, trim_rule, name)
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
+        self._install_vocab(vocab, update, tokenizer)
+
+    def _count(
+        self, corpus_iterable: Any, corpus_file: Any, trim_rule: Any
+    ) -> tuple[list[str], np.ndarray, Any, str]:
+        """Count the corpus: ``(words, counts, tokenizer, name)``; sets ``corpus_count`` and
+        ``corpus_total_words``. With ``max_vocab_size``, rare words are pruned while counting
+        at the same points of the stream as gensim (so the counts are gensim's)."""
         corpus = self._corpus(corpus_iterable, corpus_file)
-        sc = corpus.scan()
+        try:
+            sc = corpus.scan()
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
         self.corpus_count = int(len(sc.sentence_starts) - 1)
         self.corpus_total_words = int(sc.total_words)
-        self.raw_vocab = (
-            dict(zip(sc.types, sc.counts.tolist(), strict=True)) if keep_raw_vocab else None
+        if self.max_vocab_size is None:
+            return list(sc.types), sc.counts, corpus.tokenizer, corpus.name
+        from wordspace.compat.gensim.utils import prune_vocab
+
+        raw: dict[str, int] = {}
+        min_reduce = 1
+        limit = int(self.max_vocab_size)
+        for sentence in corpus:
+            for word in sentence:
+                raw[word] = raw.get(word, 0) + 1
+            if len(raw) > limit:
+                prune_vocab(raw, min_reduce, trim_rule=trim_rule)
+                min_reduce += 1
+        words = list(raw)
+        return (
+            words,
+            np.array([raw[w] for w in words], dtype=np.int64),
+            corpus.tokenizer,
+            corpus.name,
         )
-        vocab = self._vocab_from_counts(list(sc.types), sc.counts, trim_rule, corpus.name)
-        self._install_vocab(vocab, update, corpus.tokenizer)
+
+    def scan_vocab(
+        self,
+        corpus_iterable: Any = None,
+        corpus_file: Any = None,
+        progress_per: int = 10000,
+        workers: int | None = None,
+        trim_rule: Any = None,
+    ) -> tuple[int, int]:
+        """Count the corpus into ``raw_vocab``: ``(total_words, corpus_count)``, as gensim's
+        first step of :meth:`build_vocab` (:meth:`prepare_vocab` is the second)."""
+        self._validate()
+        self._check_corpus_sanity(corpus_iterable, corpus_file)
+        words, counts, tokenizer, _ = self._count(corpus_iterable, corpus_file, trim_rule)
+        self.raw_vocab = dict(zip(words, counts.tolist(), strict=True))
+        self._scan_tokenizer = tokenizer
+        return self.corpus_total_words, self.corpus_count
+
+    def prepare_vocab(
+        self,
+        update: bool = False,
+        keep_raw_vocab: bool = False,
+        trim_rule: Any = None,
+        min_count: int | None = None,
+        sample: float | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Build the vocabulary from ``raw_vocab`` (gensim's second step of
+        :meth:`build_vocab`) and report gensim's figures: ``drop_unique``,
+        ``retain_total``, ``num_retained_words``, ``downsample_unique``,
+        ``downsample_total``. ``dry_run=True`` only reports."""
+        if not self.raw_vocab:
+            raise ModelStateError("no raw vocabulary: call scan_vocab(corpus) first")
+        min_count = max(1, int(min_count if min_count is not None else self.min_count))
+        sample = self.sample if sample is None else sample
+        raw = self.raw_vocab
+        eff = min_count
+        if self.max_final_vocab is not None:
+            ordered = sorted(raw.values(), reverse=True)
+            calc = ordered[self.max_final_vocab] + 1 if self.max_final_vocab < len(ordered) else 1
+            eff = max(calc, min_count)
+        kept = {w: c for w, c in raw.items() if c >= eff}
+        retain_total = sum(kept.values())
+        downsample_total = float(retain_total)
+        downsample_unique = 0
+        if sample and retain_total:
+            threshold = sample * retain_total if sample < 1.0 else int(sample * (3 + 5**0.5) / 2)
+            downsample_total = 0.0
+            for c in kept.values():
+                p = min(((c / threshold) ** 0.5 + 1) * (threshold / c), 1.0)
+                downsample_unique += p < 1.0
+                downsample_total += p * c
+        report = {
+            "drop_unique": len(raw) - len(kept),
+            "retain_total": retain_total,
+            "downsample_unique": int(downsample_unique),
+            "downsample_total": int(downsample_total),
+            "num_retained_words": len(kept),
+        }
+        if dry_run:
+            return report
+        self.effective_min_count = eff
+        words = list(raw)
+        counts = np.array([raw[w] for w in words], dtype=np.int64)
+        saved = self.min_count
+        self.min_count = eff
+        try:
+            vocab = self._vocab_from_counts(words, counts, trim_rule, "raw_vocab")
+        except CorpusError as e:
+            raise _gensim_corpus_error(e) from None
+        finally:
+            self.min_count = saved
+        tokenizer = self.__dict__.get("_scan_tokenizer")
+        if tokenizer is None:
+            from wordspace.text.tokenizer import Tokenizer
+
+            tokenizer = Tokenizer(lowercase=bool(self.lowercase))
+        self._install_vocab(vocab, update, tokenizer)
+        self.effective_min_count = eff
+        if not keep_raw_vocab:
+            self.raw_vocab = None
+        return report
+
+    def reset_from(self, other_model: Any) -> None:
+        """Take ``other_model``'s vocabulary (and fresh weights for it), as gensim."""
+        other_model._check_fitted("reset_from()")
+        self.corpus_count = other_model.corpus_count
+        self.corpus_total_words = other_model.corpus_total_words
+        self._install_vocab(other_model.vocab_, False, other_model.tokenizer_)
 
     def build_vocab_from_freq(
         self,
@@ -378,6 +520,8 @@ class GensimTrainer(_TrainerBase):
             )
         self.alpha = start_alpha or self.alpha
         self.min_alpha = end_alpha or self.min_alpha
+        if self.alpha > self.min_alpha_yet_reached:
+            gensim_logger.warning("Effective 'alpha' higher than previous training cycles")
         self.epochs = epochs
         self.compute_loss = bool(compute_loss)
         self._validate()
@@ -398,12 +542,16 @@ class GensimTrainer(_TrainerBase):
                 return 0, raw * int(epochs)
             self.tokenizer_ = corpus.tokenizer
             n_stats = len(self.epoch_stats_)
+            locks = self._locks()
+            frozen = self._freeze(locks)
             try:
                 self._train(ids, starts, None)
             except TrainingDivergedError:
                 self.wv = None  # type: ignore[assignment]  # the weights are garbage: no vectors
                 raise
+            self._thaw(frozen)
             self._make_wv()
+            self._restore_locks(locks)
         finally:
             self.callbacks = saved_callbacks
             self._cached_corpus = None
@@ -413,6 +561,79 @@ class GensimTrainer(_TrainerBase):
         self.total_train_time += time.perf_counter() - t0
         self.min_alpha_yet_reached = float(self.min_alpha)
         return (int(sum(s["trained_words"] for s in new)), int(sum(s["words"] for s in new)))
+
+    # ------------------------------------------------------------------ vectors_lockf
+    _LOCK_ATTRS = ("vectors_lockf",)
+
+    def _locks(self) -> dict[str, np.ndarray]:
+        """The lock factors set on ``wv`` (gensim's ``vectors_lockf``: 1 trains, 0 freezes)."""
+        out = {}
+        for attr in self._LOCK_ATTRS:
+            val = getattr(self.wv, attr, None) if self.wv is not None else None
+            if val is not None:
+                out[attr] = np.asarray(val, dtype=np.float32)
+        return out
+
+    def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
+        """The input matrix and the first row that ``attr``'s factors apply to."""
+        return self.syn0_, 0
+
+    def _freeze(
+        self, locks: dict[str, np.ndarray]
+    ) -> list[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
+        """Copies of the rows whose lock factor is not 1, to put back after training."""
+        frozen = []
+        for attr, lockf in locks.items():
+            if lockf.size == 1 and lockf[0] == 1:
+                continue
+            mat, first = self._input_rows(attr)
+            n = (
+                len(self.vocab_)
+                if attr in ("vectors_lockf", "vectors_vocab_lockf")
+                else mat.shape[0] - first
+            )
+            f = np.broadcast_to(lockf, (n,)) if lockf.size == 1 else lockf
+            if f.shape != (n,):
+                raise ParameterError(
+                    f"wv.{attr} has {f.size} factors for {n} vectors; give one per vector "
+                    "(or a single value)"
+                )
+            rows = np.flatnonzero(f != 1) + first
+            frozen.append((mat, rows, mat[rows].copy(), f[rows - first]))
+        return frozen
+
+    @staticmethod
+    def _thaw(frozen: list) -> None:
+        # a factor f scales the training's change of the row: exact for 0 (frozen) and 1
+        for mat, rows, before, f in frozen:
+            mat[rows] = before + f[:, None] * (mat[rows] - before)
+
+    def _restore_locks(self, locks: dict[str, np.ndarray]) -> None:
+        for attr, val in locks.items():
+            setattr(self.wv, attr, val)
+
+    @property
+    def cum_table(self) -> np.ndarray | None:
+        """gensim's negative-sampling table: cumulative ``count ** ns_exponent``, scaled to
+        ``2**31 - 1`` (uint32, one entry per word). wordspace samples from an alias table of
+        the same distribution; this is its cumulative form, computed on demand."""
+        if not self.is_fitted:
+            return None
+        p = np.asarray(self.vocab_.counts, dtype=np.float64) ** float(self.ns_exponent)
+        cum = np.cumsum(p)
+        return np.round(cum / cum[-1] * (2**31 - 1)).astype(np.uint32)
+
+    @property
+    def syn1(self) -> np.ndarray | None:
+        """Hierarchical-softmax output weights with gensim's shape: one row per word (the
+        Huffman tree's V-1 inner nodes, then gensim's unused last row of zeros). A copy."""
+        syn1 = getattr(self, "syn1_", None)
+        if syn1 is None or not self.hs:
+            return None
+        n = len(self.vocab_)
+        out = np.zeros((n, syn1.shape[1]), dtype=np.float32)
+        out[: min(n, syn1.shape[0])] = syn1[:n]
+        return out
 
     def _call_callbacks(self, hook: str, epoch: int | None = None) -> None:
         if hook == "on_train_begin":
@@ -429,6 +650,10 @@ class GensimTrainer(_TrainerBase):
     def _make_wv(self) -> None:
         super()._make_wv()
         self.wv = as_keyed_vectors(self.wv)
+        for attr in self._LOCK_ATTRS:  # gensim's default: one factor 1 for every vector
+            setattr(self.wv, attr, np.ones(1, dtype=np.float32))
+        if self.hs:  # Huffman code/point through get_vecattr, computed on first use
+            self.wv._huffman_source = self.vocab_
 
     # ------------------------------------------------------------------ other gensim methods
     def predict_output_word(
@@ -437,13 +662,23 @@ class GensimTrainer(_TrainerBase):
         """The ``topn`` most probable centre words given context words (negative sampling
         output layer, as gensim); None when no context word is known."""
         if not self.negative:
-            raise UnsupportedError(
+            raise ModelStateError(
                 "We have currently only implemented predict_output_word for the negative "
                 "sampling scheme, so you need to have run word2vec with negative > 0 for "
                 "this to work."
             )
-        self._check_fitted("predict_output_word()")
-        idx = [self.wv.get_index(w) for w in context_words_list if w in self.wv.key_to_index]
+        if getattr(self, "syn1neg_", None) is None or self.wv is None:
+            raise ModelStateError(
+                "Parameters required for predicting the output words not found: this model "
+                "has no output weights (vectors loaded from a file cannot predict); train it, "
+                "or load a model saved with save()"
+            )
+        n = len(self.wv.index_to_key)
+        idx = [
+            int(w) if is_int(w) and 0 <= int(w) < n else self.wv.key_to_index[w]
+            for w in context_words_list
+            if (is_int(w) and 0 <= int(w) < n) or (isinstance(w, str) and w in self.wv.key_to_index)
+        ]
         if not idx:
             logger.warning(
                 "All the input context words are out-of-vocabulary for the current model."
@@ -508,7 +743,7 @@ class GensimTrainer(_TrainerBase):
             )
         super().save(fname_or_handle, layout=layout)
 
-    @classmethod
+    @classonly
     def load(  # type: ignore[override]  # gensim's signature
         cls,
         fname: str | os.PathLike,
@@ -518,7 +753,12 @@ class GensimTrainer(_TrainerBase):
     ):
         """Load a model written by :meth:`save` (``mmap`` accepted for gensim's signature)."""
         refuse_pickle(fname, f"{cls.__name__} model")
-        model = super().load(fname, mmap=mmap in ("r", True))
+        try:
+            model = super().load(fname, mmap=mmap in ("r", True))
+        except FormatError as e:
+            if "holds word vectors" in str(e):
+                raise WrongModelError(str(e)) from None
+            raise
         model._cached_corpus = None
         model.corpus_total_words = int(model.vocab_.total_words)
         model.effective_min_count = model.vocab_.min_count
@@ -531,3 +771,13 @@ class GensimTrainer(_TrainerBase):
         self.running_training_loss = float(sum(state.get("loss_history", [])[-1:]) or 0.0)
         if not math.isfinite(self.running_training_loss):
             self.running_training_loss = 0.0
+
+
+def _gensim_corpus_error(e: CorpusError) -> CorpusError:
+    """A corpus error as the type gensim raises for it (also a TypeError / RuntimeError)."""
+    msg = str(e)
+    if "sentences must be" in msg or "tokens must be str" in msg:
+        return CorpusTypeError(msg)
+    if "no tokens" in msg or "left no words" in msg or "is empty" in msg:
+        return EmptyVocabularyError(msg)
+    return e

@@ -7,6 +7,7 @@ answers for any string through its character n-grams. ``load_facebook_model``,
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -15,15 +16,18 @@ from typing import Any
 import numpy as np
 
 from wordspace._base import is_int
-from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError
+from wordspace.compat.gensim._errors import CompatWarning, UnsupportedError, gensim_error
 from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
 from wordspace.compat.gensim.models.keyedvectors import REAL, _GensimKV
-from wordspace.errors import ParameterError
+from wordspace.errors import FormatError, ParameterError
 from wordspace.train.fasttext import FastText as _FastText
 from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
+    "_unpack",
     "FastText",
     "FastTextKeyedVectors",
     "load_facebook_model",
@@ -66,9 +70,25 @@ class FastTextKeyedVectors(_GensimKV, SubwordVectors):  # type: ignore[misc]  # 
             writeable=True,
         )
 
+    #: n-grams are hashed as fastText does (gensim 3.8+'s compatible hash), always
+    compatible_hash = True
+
     @property
     def min_n(self) -> int:
         return self.minn
+
+    def get_vector(self, key: Any, norm: bool = False) -> np.ndarray:
+        """The key's vector; a word outside the vocabulary without any n-gram (``''``) gets the
+        origin (zeros), as gensim, with a warning logged."""
+        if (
+            isinstance(key, str)
+            and key not in self.key_to_index
+            and self.bucket
+            and self.ngram_rows(key).size == 0
+        ):
+            logger.warning("could not extract any ngrams from %r, returning origin vector", key)
+            return np.zeros(self.vector_size, dtype=np.float32)
+        return super().get_vector(key, norm=norm)
 
     @property
     def max_n(self) -> int:
@@ -195,6 +215,37 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
     def _wordspace_aliases(self) -> dict[str, Any]:
         return {"minn": self.min_n, "maxn": self.max_n}
 
+    _LOCK_ATTRS = ("vectors_vocab_lockf", "vectors_ngrams_lockf")
+
+    def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
+        # wi_ holds the word rows, then the n-gram buckets
+        return self.wi_, (len(self.vocab_) if attr == "vectors_ngrams_lockf" else 0)
+
+    def estimate_memory(
+        self, vocab_size: int | None = None, report: dict | None = None
+    ) -> dict[str, int]:
+        """gensim's estimate (bytes): ``vocab``, ``syn0_vocab``, ``syn1``/``syn1neg``,
+        ``syn0_ngrams``, ``buckets_word`` (the n-gram lists of the words), ``total``."""
+        from wordspace.compat.gensim.models.fasttext_inner import compute_ngrams_bytes
+
+        n = len(self.wv) if self.wv is not None else int(vocab_size or 0)
+        vec = int(self.vector_size) * 4
+        report = dict(report or {})
+        report["vocab"] = n * (700 if self.hs else 500)
+        report["syn0_vocab"] = n * vec
+        if self.hs:
+            report["syn1"] = n * vec
+        if self.negative:
+            report["syn1neg"] = n * vec
+        bucket = self.wv.bucket if self.wv is not None else self._buckets()
+        if bucket:
+            report["syn0_ngrams"] = bucket * vec
+            words = self.wv.index_to_key if self.wv is not None else []
+            num_ngrams = sum(len(compute_ngrams_bytes(w, self.min_n, self.max_n)) for w in words)
+            report["buckets_word"] = 64 + 100 * n + 4 * num_ngrams
+        report["total"] = sum(report.values())
+        return report
+
     def _allocate_weights(self) -> None:
         if self.wi_ is None:  # the same draw the trainer makes, so results do not change
             rng = np.random.default_rng(self.seed)
@@ -213,6 +264,16 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
     def save_facebook_model(self, path: str | os.PathLike) -> None:
         """Write the official fastText ``.bin``."""
         save_facebook_model(self, path)
+
+    def _facebook_parts(self) -> tuple:
+        # gensim writes loss=hs (and the hierarchical-softmax output) whenever hs=1, with
+        # neg kept, so hs=1, negative=5 comes back as such (wordspace writes ns then)
+        wv, args, t, ntokens, parts, out = super()._facebook_parts()
+        if self.hs and self.negative:
+            args = {**args, "loss": 1}
+            out = np.zeros((len(wv), wv.vector_size), np.float32)
+            out[: self.syn1_.shape[0]] = self.syn1_[: len(wv)]
+        return wv, args, t, ntokens, parts, out
 
 
 def _adopt(model: _FastText) -> FastText:
@@ -238,20 +299,54 @@ def _adopt(model: _FastText) -> FastText:
     return out
 
 
+def _unpack(
+    m: np.ndarray, num_rows: int, hash2index: dict[int, int], seed: int = 1, fill: Any = None
+) -> np.ndarray:
+    """gensim's ``_unpack``: a ``num_rows``-row matrix where row ``h`` is ``m``'s row
+    ``hash2index[h]`` (old gensim models stored only the n-gram rows in use); the new rows
+    are drawn uniformly in +-1/columns (``fill``: given instead)."""
+    rows, cols = m.shape
+    if fill is None:
+        rng = np.random.default_rng(seed=seed)
+        fill = rng.uniform(-1.0 / cols, 1.0 / cols, (num_rows - rows, cols)).astype(m.dtype)
+    out = np.concatenate([m, np.asarray(fill, dtype=m.dtype)])
+    for h, i in hash2index.items():
+        out[h] = m[i]
+    return out
+
+
 def load_facebook_model(path: str | os.PathLike, encoding: str = "utf-8") -> FastText:
-    """A trainable :class:`FastText` from an official fastText ``.bin``."""
+    """A trainable :class:`FastText` from an official fastText ``.bin`` (any version fastText
+    wrote; ``encoding``: of its words). As gensim, a model with the hierarchical-softmax loss
+    keeps the file's ``neg`` as ``negative``."""
     from wordspace.train.fasttext import load_facebook_model as _load
 
-    _utf8(encoding)
-    return _adopt(_load(path))
+    try:
+        core = _load(path, encoding=encoding)
+    except FormatError as e:
+        if "supervised" in str(e):
+            raise UnsupportedError(
+                f"{e}; supervised fastText models are not supported by load_facebook_model, "
+                "as in gensim"
+            ) from None
+        raise gensim_error(e) from None
+    args = core.wv.meta.get("fasttext_args") or {}
+    model = _adopt(core)
+    if args.get("loss") == 1 and int(args.get("neg", 0)) > 0:
+        model.negative = int(args["neg"])
+        if getattr(model, "syn1neg_", None) is None:
+            model.syn1neg_ = np.zeros((len(model.vocab_), model.vector_size), np.float32)
+    return model
 
 
 def load_facebook_vectors(path: str | os.PathLike, encoding: str = "utf-8") -> FastTextKeyedVectors:
     """The :class:`FastTextKeyedVectors` of an official fastText ``.bin``."""
     from wordspace.io.fasttext_bin import load_facebook_vectors as _load
 
-    _utf8(encoding)
-    return FastTextKeyedVectors._from_vectors(_load(path))
+    try:
+        return FastTextKeyedVectors._from_vectors(_load(path, encoding=encoding))
+    except FormatError as e:
+        raise gensim_error(e) from None
 
 
 def save_facebook_model(

@@ -247,6 +247,17 @@ class _GensimKV(_KVBase):
         """Attribute ``attr`` of ``key`` (``"count"``: its corpus frequency)."""
         index = self.get_index(key)
         arrays = self.expandos
+        if attr in ("code", "point") and attr not in arrays:
+            vocab = self.__dict__.get("_huffman_source")
+            if vocab is not None and len(vocab) == len(self.index_to_key):
+                cached = self.__dict__.get("_huffman_cache")
+                if cached is None or cached[0] is not vocab:
+                    cached = self.__dict__["_huffman_cache"] = (vocab, *vocab.huffman())
+                _, codes, points, lengths = cached
+                n = int(lengths[index])
+                if attr == "code":
+                    return np.asarray(codes[index, :n], dtype=np.uint8)
+                return np.asarray(points[index, :n], dtype=np.uint32)
         if attr not in arrays:
             have = ", ".join(sorted(arrays)) or "none"
             raise VecattrError(

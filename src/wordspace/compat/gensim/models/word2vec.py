@@ -12,13 +12,16 @@ treated (see docs/porting_from_gensim.md).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from wordspace.compat.gensim._errors import CorpusTypeError
 from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTrainer
-from wordspace.errors import ParameterError
+from wordspace.compat.gensim.utils import open as gensim_open
+from wordspace.compat.gensim.utils import to_unicode
 from wordspace.train.word2vec import Word2Vec as _Word2Vec
 
 __all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]
@@ -101,39 +104,47 @@ class LineSentence:
     """Sentences from a text file: one line = one sentence, tokens split on whitespace, lines
     longer than ``max_sentence_length`` cut into pieces (gensim's ``LineSentence``).
 
-    Passed to :class:`Word2Vec` it is read by wordspace's fast file reader (as
-    ``corpus_file=`` is); iterating it yields the token lists.
+    ``source`` is a path (``.gz``/``.bz2``/``.xz`` are decompressed) or an open file object
+    (read from its start on every pass). Passed to :class:`Word2Vec`, a path is read by
+    wordspace's fast file reader (as ``corpus_file=`` is); iterating yields the token lists.
     """
 
     def __init__(
         self,
-        source: str | os.PathLike,
+        source: Any,
         max_sentence_length: int = MAX_WORDS_IN_BATCH,
         limit: int | None = None,
     ):
-        if not isinstance(source, str | os.PathLike):
-            raise ParameterError(
-                "LineSentence needs a path here (open file objects are not "
-                "supported); pass the file's name"
+        if isinstance(source, str | os.PathLike):
+            if not Path(source).is_file():
+                raise FileNotFoundError(f"{source}: no such file")
+        elif not hasattr(source, "read"):
+            raise CorpusTypeError(
+                f"LineSentence needs a path or an open file, not {type(source).__name__}"
             )
-        if not Path(source).is_file():
-            raise FileNotFoundError(f"{source}: no such file")
         self.source = source
         self.max_sentence_length = int(max_sentence_length)
         self.limit = limit
 
+    def _lines(self) -> Iterator[bytes | str]:
+        if hasattr(self.source, "read"):
+            if hasattr(self.source, "seek"):
+                self.source.seek(0)
+            yield from itertools.islice(self.source, self.limit)
+        else:
+            with gensim_open(self.source, "rb") as fh:
+                yield from itertools.islice(fh, self.limit)
+
     def __iter__(self) -> Iterator[list[str]]:
-        with open(self.source, encoding="utf-8") as fh:
-            for n, line in enumerate(fh):
-                if self.limit is not None and n >= self.limit:
-                    break
-                toks = line.split()
-                for i in range(0, len(toks), self.max_sentence_length):
-                    yield toks[i : i + self.max_sentence_length]
+        for line in self._lines():
+            toks = to_unicode(line).split()
+            for i in range(0, len(toks), self.max_sentence_length):
+                yield toks[i : i + self.max_sentence_length]
 
 
 class PathLineSentences:
-    """Like :class:`LineSentence` over every file of a directory (in name order)."""
+    """Like :class:`LineSentence` over every file of a directory (in name order;
+    compressed files are decompressed by their suffix)."""
 
     def __init__(
         self,
@@ -143,14 +154,19 @@ class PathLineSentences:
     ):
         p = Path(source)
         if p.is_file():
-            self.files = [p]
+            self.input_files = [str(p)]
         elif p.is_dir():
-            self.files = sorted(f for f in p.iterdir() if f.is_file())
+            self.input_files = sorted(str(f) for f in p.iterdir() if f.is_file())
         else:
             raise FileNotFoundError(f"{source}: no such file or directory")
+        self.source = str(source)
         self.max_sentence_length = int(max_sentence_length)
         self.limit = limit
 
+    @property
+    def files(self) -> list[Path]:
+        return [Path(f) for f in self.input_files]
+
     def __iter__(self) -> Iterator[list[str]]:
-        for f in self.files:
-            yield from LineSentence(f, self.max_sentence_length, limit=self.limit or None)
+        for f in self.input_files:
+            yield from LineSentence(f, self.max_sentence_length, limit=self.limit)

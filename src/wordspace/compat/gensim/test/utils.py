@@ -89,8 +89,11 @@ def datapath(fname: str) -> str:
     ``$WORDSPACE_GENSIM_TEST_DATA`` wins: pointed at gensim's own ``gensim/test/test_data/``
     (as ``tools/gensim_suite.py`` does), this is gensim's ``datapath``."""
     env = os.environ.get("WORDSPACE_GENSIM_TEST_DATA")
-    if env and os.path.exists(os.path.join(env, fname)):
-        return os.path.join(env, fname)
+    if env and os.path.isdir(os.path.dirname(os.path.join(env, fname))):
+        # as gensim's: a name pattern ('old_w2v_models/w2v_{}.mdl') is filled in by the caller
+        path = os.path.join(env, fname)
+        if os.path.exists(path) or fname not in _BUNDLED | _GENERATED:
+            return path
     if fname in _BUNDLED:
         from wordspace.analysis.evaluate import datapath as bundled
 
