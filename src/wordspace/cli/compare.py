@@ -52,7 +52,7 @@ def _corpus(path: str | None) -> list[str] | None:
     "compare",
     epilog=epilog(
         'wordspace compare model.wsv "the cat sat" "a dog sat"',
-        "wordspace compare model.wsv --texts pairs.tsv --methods tfidf,mean,sif,wmd",
+        'wordspace compare model.wsv "the cat sat" "a dog sat" --methods tfidf,mean --corpus docs.txt',
         'wordspace compare model.wsv "a cheap flat" "an inexpensive apartment" --methods all',
     ),
 )
