@@ -227,9 +227,9 @@ def _p_value(
         hits = 0
         it = combinations(range(n), nx)
         while True:
-            block = np.fromiter(
-                (i for c in _take(it, chunk) for i in c), dtype=np.int64
-            ).reshape(-1, nx)
+            block = np.fromiter((i for c in _take(it, chunk) for i in c), dtype=np.int64).reshape(
+                -1, nx
+            )
             if not len(block):
                 break
             stat = 2.0 * s[block].sum(axis=1) - total
