@@ -32,6 +32,7 @@ them all.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -318,7 +319,5 @@ def weat_caliskan(
         except ParameterError as e:
             out.append(f"{t.id}: {e}")
             continue
-        out.append(
-            WEATResult(**{**r.__dict__, "published": t.published})  # type: ignore[arg-type]
-        )
+        out.append(dataclasses.replace(r, published=dict(t.published)))
     return out

@@ -779,8 +779,8 @@ def _texts_compare(b: _Builder) -> str | None:
             [
                 (
                     _TEXT_LABEL[m],
-                    _e(" | ".join(res.pairs[res.most_similar(m)])),
-                    _e(" | ".join(res.pairs[res.least_similar(m)])),
+                    _e(" | ".join(map(str, res.pairs[res.most_similar(m)]))),
+                    _e(" | ".join(map(str, res.pairs[res.least_similar(m)]))),
                 )
                 for m in res.scores
             ],
