@@ -4,8 +4,8 @@ mean word2vec, SIF (word2vec) and mean GloVe 6B 50d; accuracy and seconds in one
 Data: the Large Movie Review Dataset v1.0 (Maas et al. 2011) as one TSV
 (``split, label, id, rating, text``; ``split`` train/test as given, ``label`` pos/neg/unsup).
 To bound the time, ``--n`` reviews are drawn per split (balanced, seeded; 0: all 25,000).
-word2vec (skip-gram, 100 dimensions) is trained here on the train split's texts (labels
-unused) plus ``--unsup`` unlabelled reviews; its training time is reported apart. Every
+word2vec (skip-gram, 100 dimensions, 3 epochs) is trained here on the sampled training reviews
+(labels unused) plus ``--unsup`` unlabelled reviews; its training time is reported apart. Every
 representation sees the same tokens (:data:`wordspace.analysis.textsim.DEFAULT_TOKENIZER`).
 
     python examples/applied/classify_imdb.py --data ../shared/data/values/imdb_reviews.tsv.gz
