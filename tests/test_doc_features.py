@@ -102,3 +102,50 @@ def test_bad_input_is_a_typed_error():
         embed([""], "tfidf")
     with pytest.raises(ParameterError, match="not fitted|fit"):
         DocEmbedder("mean", wv=wv).transform(["goal"])
+
+
+def _load_example(name: str):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "applied" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.slow
+def test_the_applied_examples_run_on_small_files(tmp_path):
+    """The IMDB and wine examples on files of their formats with planted topics: the
+    representations must find them (accuracy, adjusted Rand index)."""
+    import csv
+    import gzip
+
+    glove = tmp_path / "g.wsv"
+    topics_wv().save(glove)
+    texts, y = docs(120, 4)
+    with gzip.open(tmp_path / "imdb.tsv.gz", "wt", encoding="utf-8") as f:
+        f.write("split\tlabel\tid\trating\ttext\n")
+        for i, (t, lab) in enumerate(zip(texts, y, strict=True)):
+            split = "train" if i < 60 else "test"
+            f.write(f"{split}\t{'pos' if lab else 'neg'}\t{i}\t{8 if lab else 2}\t{t}\n")
+        f.write(f"train\tunsup\t999\t0\t{texts[0]}\n")
+    imdb = _load_example("classify_imdb")
+    res = imdb.run(str(tmp_path / "imdb.tsv.gz"), n=40, glove=str(glove), epochs=2, workers=1)
+    assert res["n_train"] == 40 and res["n_test"] == 40
+    names = [r["representation"] for r in res["rows"]]
+    assert names[:4] == ["TF-IDF", "mean word2vec", "SIF word2vec", "mean GloVe 6B 50d"]
+    acc = {r["representation"]: r["accuracy"] for r in res["rows"]}
+    assert acc["TF-IDF"] >= 0.9 and acc["mean GloVe 6B 50d"] >= 0.9
+    with open(tmp_path / "wine.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["num", "description", "variety"])
+        for i, (t, lab) in enumerate(zip(texts, y, strict=True)):
+            w.writerow([i, t, "Riesling" if lab else "Nebbiolo"])
+        w.writerow([999, "the a and", "Red Blend"])  # blends are left out
+    wine = _load_example("cluster_wine")
+    res = wine.run(str(tmp_path / "wine.csv"), k=2, glove=str(glove), epochs=2, workers=1)
+    assert sorted(res["varieties"]) == ["Nebbiolo", "Riesling"] and res["n_docs"] == 120
+    ari = {r["representation"]: r["ari"] for r in res["rows"]}
+    assert ari["mean GloVe 6B 50d"] > 0.8 and ari["TF-IDF"] > 0.5

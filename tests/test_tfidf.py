@@ -74,7 +74,14 @@ def test_all_methods_side_by_side_equal_each_method_alone():
         assert res.most_similar(m) == 3
     assert res.ranking("wmd")[0] == 3 and res.scores["wmd"][3] == pytest.approx(0.0, abs=1e-9)
     rows = res.rows()
-    assert rows[1]["a"] == "a cheap flat" and set(rows[1]) == {"a", "b", "tfidf", "mean", "sif", "wmd"}
+    assert rows[1]["a"] == "a cheap flat" and set(rows[1]) == {
+        "a",
+        "b",
+        "tfidf",
+        "mean",
+        "sif",
+        "wmd",
+    }
 
 
 def test_background_corpus_sets_the_idf():
@@ -139,7 +146,16 @@ def test_cli_compare_table(tmp_path, capsys):
         for m in out["methods"]:
             assert row[m] == pytest.approx(float(ref.scores[m][i]), abs=1e-9)
     assert out["extremes"]["wmd"]["most_similar"] == 3
-    main(["compare", str(path), "a cheap flat", "an inexpensive apartment", "--methods", "tfidf,mean"])
+    main(
+        [
+            "compare",
+            str(path),
+            "a cheap flat",
+            "an inexpensive apartment",
+            "--methods",
+            "tfidf,mean",
+        ]
+    )
     text = capsys.readouterr().out
     assert "TF-IDF cosine" in text and "mean cosine" in text and "most similar #1" in text
     main(["compare", str(path), "the cat", "the cat sat", "--method", "tfidf", "--json"])

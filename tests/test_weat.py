@@ -49,9 +49,7 @@ def reference(wv, x, y, a, b):
     d = (np.mean([s(w) for w in x]) - np.mean([s(w) for w in y])) / np.std([s(w) for w in allw])
     obs = stat(x, y)
     parts = list(itertools.combinations(allw, len(x)))
-    hits = sum(
-        stat(list(p), [w for w in allw if w not in p]) >= obs - 1e-12 for p in parts
-    )
+    hits = sum(stat(list(p), [w for w in allw if w not in p]) >= obs - 1e-12 for p in parts)
     return float(d), hits / len(parts), obs
 
 
@@ -154,7 +152,9 @@ def test_weat_caliskan_reports_a_test_it_cannot_run():
     t = caliskan_tests()[5]  # career-family
     words = t.X + t.Y + t.A + t.B
     rng = np.random.default_rng(0)
-    wv = WordVectors([w.lower() for w in words], rng.normal(size=(len(words), 5)).astype(np.float32))
+    wv = WordVectors(
+        [w.lower() for w in words], rng.normal(size=(len(words), 5)).astype(np.float32)
+    )
     out = weat_caliskan(wv)
     assert len(out) == 10
     ok = [r for r in out if not isinstance(r, str)]

@@ -32,6 +32,7 @@ them all.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -227,9 +228,9 @@ def _p_value(
         hits = 0
         it = combinations(range(n), nx)
         while True:
-            block = np.fromiter(
-                (i for c in _take(it, chunk) for i in c), dtype=np.int64
-            ).reshape(-1, nx)
+            block = np.fromiter((i for c in _take(it, chunk) for i in c), dtype=np.int64).reshape(
+                -1, nx
+            )
             if not len(block):
                 break
             stat = 2.0 * s[block].sum(axis=1) - total
@@ -318,7 +319,5 @@ def weat_caliskan(
         except ParameterError as e:
             out.append(f"{t.id}: {e}")
             continue
-        out.append(
-            WEATResult(**{**r.__dict__, "published": t.published})  # type: ignore[arg-type]
-        )
+        out.append(dataclasses.replace(r, published=dict(t.published)))
     return out

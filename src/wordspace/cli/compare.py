@@ -52,13 +52,15 @@ def _corpus(path: str | None) -> list[str] | None:
     "compare",
     epilog=epilog(
         'wordspace compare model.wsv "the cat sat" "a dog sat"',
-        "wordspace compare model.wsv --texts pairs.tsv --methods tfidf,mean,sif,wmd",
+        'wordspace compare model.wsv "the cat sat" "a dog sat" --methods tfidf,mean --corpus docs.txt',
         'wordspace compare model.wsv "a cheap flat" "an inexpensive apartment" --methods all',
     ),
 )
 def compare_cmd(
     path: ModelArg,
-    text1: Annotated[str | None, typer.Argument(help="First text (normalised and tokenised).")] = None,
+    text1: Annotated[
+        str | None, typer.Argument(help="First text (normalised and tokenised).")
+    ] = None,
     text2: Annotated[str | None, typer.Argument(help="Second text.")] = None,
     method: Annotated[
         str | None,
@@ -127,7 +129,9 @@ def _one(path, text1, text2, method, corpus, as_json, cache) -> None:
     if method == "tfidf":
         from wordspace.analysis.textsim import compare
 
-        score = float(compare([(text1, text2)], wv, methods=("tfidf",), background=docs).scores["tfidf"][0])
+        score = float(
+            compare([(text1, text2)], wv, methods=("tfidf",), background=docs).scores["tfidf"][0]
+        )
     else:
         sif = SIF(wv).fit(docs) if method == "sif" and docs is not None else None
         score = text_similarity(wv, text1, text2, method, sif=sif)
@@ -197,7 +201,10 @@ def _table(path, pairs, method_list, corpus, as_json, cache) -> None:
         t.add_column(_LABEL[m], justify="right")
     for i, (a, b) in enumerate(res.pairs):
         t.add_row(
-            str(i + 1), escape(str(a)), escape(str(b)), *(fmt_num(res.scores[m][i]) for m in res.scores)
+            str(i + 1),
+            escape(str(a)),
+            escape(str(b)),
+            *(fmt_num(res.scores[m][i]) for m in res.scores),
         )
     io.out.print(t)
     io.out.print(f"TF-IDF and SIF fitted on {res.fitted_on}", markup=False)

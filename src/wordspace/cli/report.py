@@ -116,7 +116,7 @@ def _command_line(path: str, **opts) -> str:
     epilog=epilog(
         "wordspace report model.wsv -o report.html --words king,queen,kingg --analogies",
         "wordspace report model.wsv --pairs pairs.tsv",
-        "wordspace report model.wsv --texts pairs.tsv --notebook",
+        "wordspace report model.wsv --words king,queen --notebook",
     ),
 )
 def report_cmd(
@@ -217,7 +217,7 @@ def report_cmd(
         notebook=notebook,
     )
     wv = load(path)
-    with progress_bar("report", total=10, enabled=not as_json) as update:
+    with progress_bar("report", total=12, enabled=not as_json) as update:
         rep = report(
             wv,
             words=word_list,

@@ -57,7 +57,15 @@ from wordspace.vectors._display import model_name, vectors_html
 if TYPE_CHECKING:  # pragma: no cover
     from wordspace.vectors.keyed import WordVectors
 
-__all__ = ["report", "Report", "ReportSection", "SECTIONS", "write_notebook", "fingerprint", "versions"]
+__all__ = [
+    "report",
+    "Report",
+    "ReportSection",
+    "SECTIONS",
+    "write_notebook",
+    "fingerprint",
+    "versions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -718,7 +726,6 @@ class _Builder:
         return "\n".join(out)
 
 
-
 # ------------------------------------------------- text methods, bias, provenance (issue 35)
 _TEXT_LABEL = {"tfidf": "TF-IDF cosine", "mean": "mean cosine", "sif": "SIF cosine", "wmd": "WMD"}
 
@@ -772,8 +779,8 @@ def _texts_compare(b: _Builder) -> str | None:
             [
                 (
                     _TEXT_LABEL[m],
-                    _e(" | ".join(res.pairs[res.most_similar(m)])),
-                    _e(" | ".join(res.pairs[res.least_similar(m)])),
+                    _e(" | ".join(map(str, res.pairs[res.most_similar(m)]))),
+                    _e(" | ".join(map(str, res.pairs[res.least_similar(m)]))),
                 )
                 for m in res.scores
             ],
@@ -881,7 +888,10 @@ def _provenance(b: _Builder) -> str | None:
         data.append((f"text pairs ({len(b.texts)}, SHA-256)", f"<code>{digest}</code>"))
     if b.pairs is not None:
         data.append(
-            (f"pairs file {_e(os.path.basename(b.pairs))} (SHA-256)", f"<code>{_file_sha256(b.pairs)}</code>")
+            (
+                f"pairs file {_e(os.path.basename(b.pairs))} (SHA-256)",
+                f"<code>{_file_sha256(b.pairs)}</code>",
+            )
         )
     params = {k: v for k, v in b.params.items() if k != "texts"}
     return "\n".join(
@@ -1099,8 +1109,14 @@ def report(
             raise ParameterError(
                 f"unknown section(s) {', '.join(map(repr, bad))}; sections: {', '.join(known_ids)}"
             )
-    if isinstance(weat_permutations, bool) or not isinstance(weat_permutations, int) or weat_permutations < 1:
-        raise ParameterError(f"weat_permutations must be a positive integer, got {weat_permutations!r}")
+    if (
+        isinstance(weat_permutations, bool)
+        or not isinstance(weat_permutations, int)
+        or weat_permutations < 1
+    ):
+        raise ParameterError(
+            f"weat_permutations must be a positive integer, got {weat_permutations!r}"
+        )
     b = _Builder(
         wv,
         est,
@@ -1138,9 +1154,10 @@ def report(
         "seed": seed,
         "weat_permutations": weat_permutations,
     }
-    b.command = command or _python_command({k: v for k, v in b.params.items() if k != "texts"} | (
-        {"texts": f"<{len(b.texts)} pairs>"} if b.texts else {}
-    ))
+    b.command = command or _python_command(
+        {k: v for k, v in b.params.items() if k != "texts"}
+        | ({"texts": f"<{len(b.texts)} pairs>"} if b.texts else {})
+    )
     rep = Report(title=model_name(wv, name), created=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
     chosen = [(sid, t) for sid, t in SECTIONS if sections is None or sid in sections]
     rep.params = b.params
