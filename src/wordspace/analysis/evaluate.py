@@ -118,6 +118,12 @@ class AnalogyResult:
     def accuracy(self) -> float:
         return self.score
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the accuracy and a table of the sections."""
+        from wordspace._html import analogy_html
+
+        return analogy_html(self)
+
     def summary(self) -> pd.DataFrame:
         """One row per section (the last is ``"Total accuracy"``), as a DataFrame with the
         columns section, correct, incorrect, total, accuracy (``.to_dict("records")`` gives
@@ -360,6 +366,12 @@ class WordPairsResult:
 
     def __getitem__(self, i: int | slice) -> Any:  # gensim's result[1][0] is the Spearman
         return tuple(self)[i]
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the two correlations and the pairs used."""
+        from wordspace._html import word_pairs_html
+
+        return word_pairs_html(self)
 
     def __len__(self) -> int:
         return 3

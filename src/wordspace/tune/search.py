@@ -690,6 +690,12 @@ class TuneResult:
         self.direction = task.direction
         self.split_ = dict(study.user_attrs.get(_SPLIT_KEY, task.split))
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the best trial, its scores and parameters, and the trials."""
+        from wordspace._html import tune_html
+
+        return tune_html(self)
+
     def _best_trial(self):
         try:
             return self.study.best_trial
