@@ -717,7 +717,7 @@ def no_curve_reason(model: Any) -> str:
         if params.get("compute_loss") is False:
             return (
                 f"this {kind} was trained without compute_loss=True, so it has no loss "
-                "curve; train it with compute_loss=True (CLI: --compute-loss)"
+                "curve; train it with compute_loss=True (CLI: --loss)"
             )
         return f"this {kind} recorded no per-epoch history"
     trainer = meta.get("trainer") if isinstance(meta, Mapping) else None
@@ -732,7 +732,7 @@ def no_curve_reason(model: Any) -> str:
     if params.get("compute_loss") is False:
         return (
             f"this {trainer} model was trained without compute_loss, so it has no loss "
-            "curve; retrain with compute_loss=True (CLI: --compute-loss)"
+            "curve; retrain with compute_loss=True (CLI: --loss)"
         )
     if "loss_history" not in meta:
         return (
