@@ -203,7 +203,16 @@ def test_value_model_gets_the_value_section():
     hi_table = body.split("highest")[1]
     assert f"<td>{top}</td>" in hi_table.split("</table>")[0]
     assert f"<td>{low}</td>" in body.split("lowest")[-1]
-    assert "data:image/png;base64" in body
+    # the Map section already colours these words by value: the same map is not drawn twice
+    assert "data:image/png;base64" not in body and "href='#map'" in body
+    assert r.section("map").body.count("data:image/png;base64") >= 1
+    # with words given, the map shows them and their neighbours: the value map is another one
+    given = ws.report(wv, words=["king", "queen"], name="prices").section("values").body
+    assert "data:image/png;base64" in given
+    # values with sensible precision: 3 significant digits of the largest
+    cell = hi_table.split('<td class="n">')[1].split("<")[0]
+    d = ws._html.decimals(vals)
+    assert cell == f"{vals[int(np.argmax(vals))]:,.{d}f}"
     # neighbours of a value model show each neighbour's value, examples spread over values
     assert "cosine · value" in r.section("neighbours").body
 
@@ -319,3 +328,21 @@ def test_cli_report_user_errors(capsys, tmp_path, model_file, monkeypatch):
     code, _, err = run(capsys, "report", model_file, "-o", tmp_path / "r.html", "--pdf")
     assert code == 2 and "--pdf needs Chromium" in err
     assert not (tmp_path / "r.html").exists()  # refused before any work
+
+
+def test_provenance_does_not_repeat_the_model_table():
+    wv = make_wv()
+    wv.meta.update(trainer="word2vec", epochs_trained=5, source="m.wsv", corpus="brown")
+    body = ws.report(wv).section("model").body
+    assert body.count("epochs trained") + body.count("epochs_trained") == 1
+    assert body.count("<b>trainer</b>") == 1
+    assert "corpus" in body.split("Provenance")[1]  # what the table above does not show
+
+
+def test_decimals_follow_the_magnitude():
+    from wordspace._html import decimals
+
+    assert decimals([380.5, 749.9]) == 0  # wavelengths in nm
+    assert decimals([1.5, 9.2]) == 2  # ratings
+    assert decimals([0.01, 0.52]) == 3
+    assert decimals([np.nan]) == 0

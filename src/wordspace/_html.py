@@ -15,6 +15,7 @@ __all__ = [
     "kv",
     "short_repr",
     "estimator_html",
+    "decimals",
     "analogy_html",
     "word_pairs_html",
     "tune_html",
@@ -35,6 +36,18 @@ def num(x: Any, digits: int = 3) -> str:
     if not math.isfinite(v):
         return "–"
     return f"{v:,.{digits}f}"
+
+
+def decimals(values: Any, significant: int = 3) -> int:
+    """Decimals that show ``significant`` digits of the largest magnitude among ``values``
+    (wavelengths 380-750: 0; ratings 1-10: 2; fractions: 3), between 0 and 6."""
+    import numpy as np
+
+    v = np.abs(np.asarray(values, dtype=np.float64))
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return 0
+    return int(min(6, max(0, significant - 1 - math.floor(math.log10(float(v.max()))))))
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:

@@ -793,6 +793,9 @@ class TuneResult:
             label="best dev so far",
         )
         ax.set_xlabel("trial")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # trials are numbered, not 0.5
         ax.set_ylabel(self.metric)
         ax.set_title(f"optimisation history ({len(done)} finished trials)")
         ax.legend(loc="best", fontsize=8)

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wordspace._html import decimals as _decimals
 from wordspace._html import escape as _e
 from wordspace._html import kv as _kv
 from wordspace._html import num as _num
@@ -256,10 +257,11 @@ class _Builder:
     def model(self) -> str:
         wv = self.wv
         out = [vectors_html(wv)]
+        shown = ("source", "source_format", "trainer", "epochs_trained")  # in the table above
         prov = {
             k: v
             for k, v in wv.meta.items()
-            if k not in ("params", "tokenizer", "loss_history") and not isinstance(v, dict)
+            if k not in ("params", "tokenizer", "loss_history", *shown) and not isinstance(v, dict)
         }
         if prov:
             out.append("<h3>Provenance</h3>")
@@ -624,7 +626,10 @@ class _Builder:
         vals = np.asarray(wv.extras["values"], dtype=np.float64)
         fin = np.flatnonzero(np.isfinite(vals))
         out = []
-        if len(fin) >= 3:
+        if len(fin) >= 3 and not self.known:
+            # the Map section already drew these words coloured by value: not the same map twice
+            out.append(f"<p>The <a href='#map'>map</a> above colours the words by {_e(label)}.</p>")
+        elif len(fin) >= 3:
             out.append(
                 _figure(
                     lambda: plot.map(
@@ -662,8 +667,9 @@ class _Builder:
         if len(fin):
             srt = fin[np.argsort(vals[fin], kind="stable")]
             k = min(15, len(srt))
-            hi = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[::-1][:k]]
-            lo = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[:k]]
+            d = _decimals(vals[fin])  # wavelengths 380-750 nm: no decimals
+            hi = [(_e(wv.index_to_key[i]), _num(vals[i], d)) for i in srt[::-1][:k]]
+            lo = [(_e(wv.index_to_key[i]), _num(vals[i], d)) for i in srt[:k]]
             out.append(
                 f"<h3>Highest and lowest {_e(label)}</h3>"
                 "<div style='display:flex;gap:40px;flex-wrap:wrap'>"
