@@ -346,3 +346,24 @@ def test_decimals_follow_the_magnitude():
     assert decimals([1.5, 9.2]) == 2  # ratings
     assert decimals([0.01, 0.52]) == 3
     assert decimals([np.nan]) == 0
+
+
+def test_example_analogies_shown_are_those_the_model_gets_right():
+    """A model that answers one candidate right and another wrong shows the right one and
+    says how many of the candidates it got right."""
+    from wordspace.viz.report import EXAMPLE_ANALOGIES
+
+    wv = make_wv()  # king − man + woman = queen exactly
+    words = list(wv.index_to_key)
+    rng = np.random.default_rng(5)
+    extra = ["his", "he", "she", "her"]  # random vectors: his − he + she is not her
+    vecs = np.vstack([wv.vectors, rng.normal(size=(4, wv.vector_size))]).astype(np.float32)
+    wv2 = ws.WordVectors(words + extra, vecs)
+    assert wv2.most_similar(positive=["his", "she"], negative=["he"], topn=1)[0][0] != "her"
+    body = ws.report(wv2).section("analogies").body
+    in_vocab = [q for q in EXAMPLE_ANALOGIES if all(w in wv2 for w in q)]
+    assert len(in_vocab) >= 2
+    assert f"1 of the {len(in_vocab)} example analogies" in body
+    assert "shown: those it gets right" in body
+    assert "king − man + woman" in body and "his − he + she" not in body
+    assert '<span class="oov">✗</span>' not in body
