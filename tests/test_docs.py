@@ -26,8 +26,20 @@ def _pages() -> list[Path]:
     return sorted(p for p in DOCS.rglob("*.md"))
 
 
-def test_site_builds_strictly_offline(tmp_path):
-    pytest.importorskip("mkdocs")
+RAW_MARKUP = re.compile(r":(?:py:)?(?:class|meth|func|attr|mod|data|exc|obj):`|``")
+
+
+def _visible_text(html: str) -> str:
+    """The page's prose: code blocks, inline code, scripts and tags removed."""
+    for tag in ("pre", "code", "script", "style"):
+        html = re.sub(rf"<{tag}\b.*?</{tag}>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    """``mkdocs build --strict`` without ``-q``: its full log, and the site."""
+    out = tmp_path_factory.mktemp("site")
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
@@ -43,11 +55,10 @@ def test_site_builds_strictly_offline(tmp_path):
             "mkdocs",
             "build",
             "--strict",
-            "-q",
             "-f",
             str(ROOT / "mkdocs.yml"),
             "-d",
-            str(tmp_path / "site"),
+            str(out / "site"),
         ],
         cwd=ROOT,
         env=env,
@@ -55,12 +66,39 @@ def test_site_builds_strictly_offline(tmp_path):
         text=True,
         timeout=300,
     )
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert (tmp_path / "site" / "index.html").is_file()
-    api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
+    return r, out / "site"
+
+
+def test_site_builds_strictly_offline(built_site):
+    r, site = built_site
+    log = r.stdout + r.stderr
+    assert r.returncode == 0, log
+    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert not warnings, "the docs build warned:\n" + "\n".join(warnings)
+    assert (site / "index.html").is_file()
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
     assert "class</code>" in api or "doc-class" in api  # mkdocstrings rendered the classes
-    cli = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
+    cli = (site / "cli" / "index.html").read_text(encoding="utf-8")
     assert "wordspace train word2vec" in cli and "--vector-size" in cli
+
+
+def test_api_reference_has_no_raw_sphinx_markup(built_site):
+    """Roles (:class:`X`) and reST literals (``x``) render as links and code, not as text."""
+    r, site = built_site
+    assert r.returncode == 0, r.stdout + r.stderr
+    raw = []
+    for page in sorted(site.rglob("*.html")):
+        text = _visible_text(page.read_text(encoding="utf-8"))
+        for m in RAW_MARKUP.finditer(text):
+            snippet = text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
+            raw.append(f"{page.relative_to(site)}: ...{snippet}...")
+    assert not raw, f"{len(raw)} raw roles or double back-ticks:\n" + "\n".join(raw[:20])
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    # the roles became links: WordVectors is referenced from other entries' docstrings
+    assert api.count('href="#wordspace.WordVectors"') >= 5
+    # and a stray single back-tick (an unbalanced code span) shows as text nowhere
+    stray = [m.start() for m in re.finditer("`", _visible_text(api))]
+    assert not stray, _visible_text(api)[stray[0] - 80 : stray[0] + 80]
 
 
 def test_every_public_name_has_an_api_entry():

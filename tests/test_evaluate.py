@@ -354,3 +354,20 @@ def test_gensim_keyword_names(tmp_path):
     assert wv.evaluate_word_pairs(pairs=pr).n_oov == 1
     with pytest.raises(ParameterError, match="not both"):
         evaluate_word_pairs(wv, pr, pairs=pr)
+
+
+def test_word_pairs_messages_name_the_problem(tmp_path):
+    """The bundled benchmark is named, not its install path; OOV and format are told apart."""
+    colours = WordVectors(["crimson", "scarlet"], np.eye(2, dtype=np.float32))
+    with pytest.raises(FormatError) as e:
+        evaluate_word_pairs(colours)
+    msg = str(e.value)
+    assert (
+        "the bundled WordSim353" in msg
+        and "site-packages" not in msg
+        and "wordspace/data" not in msg
+    )
+    assert "all 353 pairs read have a word outside the vocabulary of 2 words" in msg
+    assert "'\\t'" not in msg
+    with pytest.raises(FormatError, match="no line has the form word1<TAB>word2<TAB>score"):
+        evaluate_word_pairs(make_wv(), write(tmp_path, "p.tsv", "foo bar 2\n"))

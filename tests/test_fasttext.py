@@ -302,3 +302,19 @@ def test_partial_fit_update_after_loading_a_bin(tmp_path):
     back.partial_fit([["zorbix", "blorfa"]] * 10, update=True)
     assert back.wv.has_index_for("zorbix") and len(back.wv) == 33
     assert np.isfinite(back.wi_).all()
+
+
+def test_bucket_default_scales_with_the_vocabulary():
+    """bucket=None: min(2M, max(100k, 10 x vocabulary)) rows, kept by partial_fit."""
+    from wordspace.train.fasttext import auto_bucket
+
+    assert auto_bucket(10) == 100_000
+    assert auto_bucket(50_000) == 500_000
+    assert auto_bucket(1_000_000) == 2_000_000
+    sents = [["alpha", "beta", "gamma", "delta"]] * 20
+    ft = FastText(vector_size=4, min_count=1, epochs=1, workers=1).fit(sents)
+    assert ft.bucket is None and ft.bucket_ == 100_000 == ft.wv.bucket
+    assert ft.wi_.shape[0] == len(ft.wv) + 100_000
+    ft.partial_fit([["alpha", "epsilon"]] * 10)
+    assert ft.bucket_ == 100_000
+    assert FastText(vector_size=4, min_count=1, epochs=1, bucket=777).fit(sents).bucket_ == 777

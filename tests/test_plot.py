@@ -410,3 +410,32 @@ def test_cli_plot_commands(wv, wv_plain, tmp_path, capsys):
             capsys,
         )
     assert code == 2 and "'kingg' is not in the vocabulary" in err
+
+
+@pytest.mark.parametrize("n", [5, 18, 30])
+@pytest.mark.parametrize("figsize", [None, (6, 5)])
+def test_heatmap_labels_are_never_cut(n, figsize):
+    """Long labels (the demo's report cut 'september' to 'eptember'): every tick label, the
+    title and the colorbar lie inside the figure, at any number of words."""
+    pytest.importorskip("matplotlib")
+    longest = ["light-goldenrod-yellow", "september", "dark-chartreuse", "medium-sea-green"]
+    words = (longest + [f"word{i}" for i in range(n)])[:n]
+    rng = np.random.default_rng(0)
+    wv = ws.WordVectors(words, rng.normal(size=(n, 8)).astype(np.float32))
+    fig = plot.similarity_heatmap(wv, words, figsize=figsize, dpi=50)
+    r = fig.canvas.get_renderer()
+    fig.draw(r)
+    W, H = fig.bbox.width, fig.bbox.height
+    texts = [t for a in fig.axes for t in a.get_xticklabels() + a.get_yticklabels()]
+    texts += [fig.axes[0].title, fig.axes[1].yaxis.label]
+    for t in texts:
+        if not t.get_text():
+            continue
+        b = t.get_window_extent(r)
+        assert b.x0 >= -0.5 and b.y0 >= -0.5 and b.x1 <= W + 0.5 and b.y1 <= H + 0.5, (
+            t.get_text(),
+            b,
+            (W, H),
+        )
+    if figsize is not None:
+        assert tuple(fig.get_size_inches()) == figsize

@@ -205,7 +205,16 @@ def test_value_model_gets_the_value_section():
     hi_table = body.split("highest")[1]
     assert f"<td>{top}</td>" in hi_table.split("</table>")[0]
     assert f"<td>{low}</td>" in body.split("lowest")[-1]
-    assert "data:image/png;base64" in body
+    # the Map section already colours these words by value: the same map is not drawn twice
+    assert "data:image/png;base64" not in body and "href='#map'" in body
+    assert r.section("map").body.count("data:image/png;base64") >= 1
+    # with words given, the map shows them and their neighbours: the value map is another one
+    given = ws.report(wv, words=["king", "queen"], name="prices").section("values").body
+    assert "data:image/png;base64" in given
+    # values with sensible precision: 3 significant digits of the largest
+    cell = hi_table.split('<td class="n">')[1].split("<")[0]
+    d = ws._html.decimals(vals)
+    assert cell == f"{vals[int(np.argmax(vals))]:,.{d}f}"
     # neighbours of a value model show each neighbour's value, examples spread over values
     assert "cosine · value" in r.section("neighbours").body
 
@@ -321,3 +330,42 @@ def test_cli_report_user_errors(capsys, tmp_path, model_file, monkeypatch):
     code, _, err = run(capsys, "report", model_file, "-o", tmp_path / "r.html", "--pdf")
     assert code == 2 and "--pdf needs Chromium" in err
     assert not (tmp_path / "r.html").exists()  # refused before any work
+
+
+def test_provenance_does_not_repeat_the_model_table():
+    wv = make_wv()
+    wv.meta.update(trainer="word2vec", epochs_trained=5, source="m.wsv", corpus="brown")
+    body = ws.report(wv).section("model").body
+    assert body.count("epochs trained") + body.count("epochs_trained") == 1
+    assert body.count("<b>trainer</b>") == 1
+    assert "corpus" in body.split("Provenance")[1]  # what the table above does not show
+
+
+def test_decimals_follow_the_magnitude():
+    from wordspace._html import decimals
+
+    assert decimals([380.5, 749.9]) == 0  # wavelengths in nm
+    assert decimals([1.5, 9.2]) == 2  # ratings
+    assert decimals([0.01, 0.52]) == 3
+    assert decimals([np.nan]) == 0
+
+
+def test_example_analogies_shown_are_those_the_model_gets_right():
+    """A model that answers one candidate right and another wrong shows the right one and
+    says how many of the candidates it got right."""
+    from wordspace.viz.report import EXAMPLE_ANALOGIES
+
+    wv = make_wv()  # king − man + woman = queen exactly
+    words = list(wv.index_to_key)
+    rng = np.random.default_rng(5)
+    extra = ["his", "he", "she", "her"]  # random vectors: his − he + she is not her
+    vecs = np.vstack([wv.vectors, rng.normal(size=(4, wv.vector_size))]).astype(np.float32)
+    wv2 = ws.WordVectors(words + extra, vecs)
+    assert wv2.most_similar(positive=["his", "she"], negative=["he"], topn=1)[0][0] != "her"
+    body = ws.report(wv2).section("analogies").body
+    in_vocab = [q for q in EXAMPLE_ANALOGIES if all(w in wv2 for w in q)]
+    assert len(in_vocab) >= 2
+    assert f"1 of the {len(in_vocab)} example analogies" in body
+    assert "shown: those it gets right" in body
+    assert "king − man + woman" in body and "his − he + she" not in body
+    assert '<span class="oov">✗</span>' not in body

@@ -134,7 +134,13 @@ def test_no_curve_says_why(tmp_path, capsys):
     except SystemExit as e:
         assert e.code == 2
     err = capsys.readouterr().err
-    assert "trained without compute_loss" in err and "--compute-loss" in err
+    assert "trained without compute_loss" in err and "(CLI: --loss)" in err
+    # the option the message names exists
+    try:
+        main(["train", "word2vec", "--help"])
+    except SystemExit as e:
+        assert e.code == 0
+    assert "--loss" in capsys.readouterr().out
     plain = ws.WordVectors(["a", "b", "c"], np.eye(3), meta={"source": "glove.txt"})
     with pytest.raises(ParameterError, match=r"\(glove.txt\) were not trained by wordspace"):
         plot.training_curve(plain)

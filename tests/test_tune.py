@@ -377,3 +377,27 @@ def test_bad_metrics_and_settings_are_parameter_errors(colours, tmp_path):
         ws.tune(vv, colours, fit_kwargs=KW, space=lambda t: [1], n_trials=1)
     with pytest.raises(ParameterError, match="alpha must be"):  # a value the model refuses
         ws.tune(vv, colours, fit_kwargs=KW, space={"alpha": [-1.0]}, sampler="grid")
+
+
+def test_history_plot_ticks_are_whole_trials(colours, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from wordspace.viz import plot
+
+    figs = []
+    real_save = plot.save
+    monkeypatch.setattr(
+        plot, "save", lambda fig, path, **kw: figs.append(fig) or real_save(fig, path, **kw)
+    )
+    res = ws.tune(
+        ws.ValueVec(epochs=20, patience=None, workers=1),
+        colours,
+        fit_kwargs=KW,
+        space={"alpha": (0.01, 0.1, "log")},
+        n_trials=3,
+        seed=0,
+    )
+    res.plots(tmp_path)
+    ax = figs[0].axes[0]
+    figs[0].canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks

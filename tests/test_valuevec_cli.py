@@ -123,3 +123,33 @@ def test_records_with_where_and_errors(tmp_path, capsys):
     assert res["highest"][0]["word"] in {"villa", "luxury", "pool", "penthouse"}
     with pytest.raises(SystemExit):
         main(["train", "valuevec", str(f), "--value", "price", "-o", str(tmp_path / "x.wsv")])
+
+
+def test_records_min_count_says_what_it_kept(tmp_path, capsys):
+    """--min-count on a small table drops most words: the summary says how many it kept."""
+    import wordspace as ws
+
+    rec = ws.datasets.topic_records(n_topics=5, words_per_topic=12, n_records=50, seed=1)
+    rec.to_csv(tmp_path / "r.csv", index=False)
+    base = [str(tmp_path / "r.csv"), "--text", "text", "--value", "value", "--epochs", "20"]
+    out = run(
+        capsys, "train", "valuevec", *base, "--min-count", "10", "-o", str(tmp_path / "a.wsv")
+    )
+    kept = len(ws.load(tmp_path / "a.wsv"))
+    seen = len({w for t in rec["text"] for w in t.split()})
+    assert f"{kept} of {seen} (in ≥ 10 of 50 records; --min-count)" in out
+    assert kept < seen
+    res = json.loads(
+        run(
+            capsys,
+            "train",
+            "valuevec",
+            *base,
+            "--min-count",
+            "2",
+            "-o",
+            str(tmp_path / "b.wsv"),
+            "--json",
+        )
+    )
+    assert res["words_seen"] == seen and res["records"] == 50 and res["words"] > kept

@@ -8,7 +8,18 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["escape", "num", "table", "kv", "short_repr", "estimator_html"]
+__all__ = [
+    "escape",
+    "num",
+    "table",
+    "kv",
+    "short_repr",
+    "estimator_html",
+    "decimals",
+    "analogy_html",
+    "word_pairs_html",
+    "tune_html",
+]
 
 
 def escape(x: Any) -> str:
@@ -25,6 +36,18 @@ def num(x: Any, digits: int = 3) -> str:
     if not math.isfinite(v):
         return "–"
     return f"{v:,.{digits}f}"
+
+
+def decimals(values: Any, significant: int = 3) -> int:
+    """Decimals that show ``significant`` digits of the largest magnitude among ``values``
+    (wavelengths 380-750: 0; ratings 1-10: 2; fractions: 3), between 0 and 6."""
+    import numpy as np
+
+    v = np.abs(np.asarray(values, dtype=np.float64))
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return 0
+    return int(min(6, max(0, significant - 1 - math.floor(math.log10(float(v.max()))))))
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
@@ -66,7 +89,9 @@ def estimator_html(est: Any) -> str:
     ]
     if fitted:
         fit_rows: list[tuple[str, Any]] = []
-        wv = getattr(est, "wv", None)
+        # learned vectors only: an estimator that takes ``wv`` as a parameter (SIF) did not
+        # train them
+        wv = None if "wv" in params else getattr(est, "wv", None)
         if wv is not None:
             fit_rows.append(("vocabulary", f"{len(wv):,} words × {wv.vector_size} dimensions"))
         hist = getattr(est, "loss_history_", None)
@@ -81,3 +106,84 @@ def estimator_html(est: Any) -> str:
         if fit_rows:
             parts.append("<b>fitted</b>" + kv(fit_rows))
     return "".join(parts) + "</div>"
+
+
+def _file_name(path: Any) -> str:
+    """The last part of a path (a result shows where its data came from, not the install)."""
+    text = str(path or "")
+    return text.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def analogy_html(res: Any) -> str:
+    """An analogy benchmark's result (``AnalogyResult``): accuracy, questions, sections."""
+    head = (
+        f"<div><b>AnalogyResult</b> · {escape(_file_name(res.path)) or 'analogies'} · "
+        f"accuracy <b>{num(res.score)}</b>"
+    )
+    rows = [
+        ("method", escape(res.method)),
+        (
+            "questions",
+            f"{res.n_questions:,} ({res.n_oov:,} skipped: out of vocabulary, "
+            f"{num(res.oov_ratio, 1)} %)",
+        ),
+    ]
+    body = [
+        (escape(r["section"]), f"{r['correct']:,}", f"{r['total']:,}", num(r["accuracy"]))
+        for r in res._rows()
+    ]
+    return (
+        head
+        + kv(rows)
+        + table(("section", "correct", "total", "accuracy"), body, numeric=(1, 2, 3))
+        + "</div>"
+    )
+
+
+def word_pairs_html(res: Any) -> str:
+    """A word-pair benchmark's result (``WordPairsResult``): the two correlations."""
+    rows = [
+        ("Spearman", f"{num(res.spearman[0])} (p = {float(res.spearman[1]):.2g})"),
+        ("Pearson", f"{num(res.pearson[0])} (p = {float(res.pearson[1]):.2g})"),
+        (
+            "pairs",
+            f"{res.n_pairs:,} ({res.n_oov:,} skipped: out of vocabulary, "
+            f"{num(res.oov_ratio, 1)} %)",
+        ),
+    ]
+    name = escape(_file_name(res.path)) or "word pairs"
+    return f"<div><b>WordPairsResult</b> · {name}{kv(rows)}</div>"
+
+
+def tune_html(res: Any, max_trials: int = 20) -> str:
+    """A hyper-parameter search's result (``TuneResult``): the best trial and the trials."""
+    df = res.trials_
+    done = int((df["state"] == "COMPLETE").sum()) if len(df) else 0
+    head = (
+        f"<div><b>TuneResult</b> · {len(df):,} trials ({done:,} complete) · "
+        f"{escape(res.metric)} ({escape(res.direction)})"
+    )
+    rows: list[tuple[str, Any]] = []
+    if done:
+        rows = [
+            ("best trial", escape(res._best_trial().number)),
+            ("best dev score", num(res.best_score_)),
+            ("its test score", num(res.best_test_score_)),
+            ("best parameters", "<code>" + escape(short_repr(res.best_params_, 200)) + "</code>"),
+        ]
+    cols = [
+        c
+        for c in df.columns
+        if c in {"number", "state", "dev", "test", "seconds"} or str(c).startswith("params_")
+    ]
+    body = []
+    for _, r in df[cols].head(max_trials).iterrows():
+        body.append([num(v) if isinstance(v, float) else escape(v) for v in r.tolist()])
+    more = (
+        f"<p>… {len(df) - max_trials:,} more in <code>trials_</code></p>"
+        if len(df) > max_trials
+        else ""
+    )
+    heads = [str(c).removeprefix("params_") for c in cols]
+    numeric = [i for i, c in enumerate(cols) if c != "state"]
+    return head + kv(rows) + table(heads, body, numeric=numeric) + more + "</div>"

@@ -122,6 +122,12 @@ class AnalogyResult:
     def accuracy(self) -> float:
         return self.score
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the accuracy and a table of the sections."""
+        from wordspace._html import analogy_html
+
+        return analogy_html(self)
+
     def summary(self) -> pd.DataFrame:
         """One row per section (the last is ``"Total accuracy"``), as a DataFrame with the
         columns section, correct, incorrect, total, accuracy (``.to_dict("records")`` gives
@@ -365,6 +371,12 @@ class WordPairsResult:
     def __getitem__(self, i: int | slice) -> Any:  # gensim's result[1][0] is the Spearman
         return tuple(self)[i]
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the two correlations and the pairs used."""
+        from wordspace._html import word_pairs_html
+
+        return word_pairs_html(self)
+
     def __len__(self) -> int:
         return 3
 
@@ -455,10 +467,19 @@ def evaluate_word_pairs(
         gold.append(sim)
         model.append(float(np.dot(unit[ok_vocab[a]], unit[ok_vocab[b]])))
     if not gold:
+        # name the bundled file by what it is, not by its install path
+        name = "the bundled WordSim353" if path is None else str(p)
+        if oov:
+            limit = f" (restrict_vocab={restrict_vocab:,})" if restrict_vocab else ""
+            raise FormatError(
+                f"no valid similarity judgements in {name}: all {oov:,} pairs read have a word "
+                f"outside the vocabulary of {len(ok_vocab):,} words{limit}; these vectors do "
+                "not cover the benchmark's words (a value model or a small vocabulary)"
+            )
+        sep = {"\t": "<TAB>", " ": "<space>"}.get(delimiter, delimiter)
         raise FormatError(
-            f"no valid similarity judgements in {p}: either the format is wrong (expected "
-            f"word1{delimiter!r}word2{delimiter!r}score lines) or every pair is out of the "
-            f"vocabulary of {len(wv):,} words"
+            f"no valid similarity judgements in {name}: no line has the form "
+            f"word1{sep}word2{sep}score; check the file or pass delimiter="
         )
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)

@@ -332,6 +332,19 @@ class SIF(Estimator):
     def is_fitted(self) -> bool:
         return hasattr(self, "word_weights_")
 
+    def _html_rows(self) -> list[tuple[str, str]]:
+        """Jupyter's display of a fitted SIF (``estimator_html``)."""
+        return [
+            ("vectors", f"{len(self.wv):,} words × {self.wv.vector_size} dimensions"),
+            (
+                "word probabilities",
+                "from the counts"
+                if self.weights_source_ == "counts"
+                else "Zipf's law (the vectors have no counts)",
+            ),
+            ("components removed", f"{len(self.components_)}"),
+        ]
+
     def _word_weights(self) -> tuple[np.ndarray, str]:
         n = len(self.wv)
         if self.wv.counts is not None and self.wv.counts.sum() > 0:

@@ -79,7 +79,11 @@ def train_fasttext(
         int, typer.Option(help="Longest character n-gram (0: no n-grams).")
     ] = signature_default(D, "maxn"),
     bucket: Annotated[
-        int, typer.Option(help="Hash rows for n-grams (memory: bucket x dim x 4 bytes).")
+        int | None,
+        typer.Option(
+            help="Hash rows for n-grams (memory: bucket x dim x 4 bytes). Default: 10 per "
+            "vocabulary word, 100,000 to 2,000,000 (fastText's fixed default: 2000000)."
+        ),
     ] = signature_default(D, "bucket"),
     sample: Annotated[
         float, typer.Option("--sample", "-t", help="Subsampling threshold (0: off).")

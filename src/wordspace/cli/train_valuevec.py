@@ -310,10 +310,12 @@ def train_valuevec(
             vv.pairs_.to_frame().to_csv(tmp, index=False)
     al = vv.alignment()
     wvals = vv.word_values_.sort_values("value", ascending=False)
+    kept = dict(vv.word_values_.attrs) if text is not None else {}
     result = {
         "output": out,
         "format": fmt,
         "words": len(vv.wv),
+        **({"words_seen": kept["words_seen"], "records": kept["records"]} if kept else {}),
         "pairs": len(vv.pairs_),
         "epochs_trained": vv.epochs_trained_,
         "stopped_early": vv.stopped_early_,
@@ -330,6 +332,12 @@ def train_valuevec(
     t.add_column("", style="bold")
     t.add_column("", justify="right")
     t.add_row("words / pairs", f"{len(vv.wv):,} / {len(vv.pairs_):,}")
+    if kept:  # records: say what --min-count kept
+        t.add_row(
+            "words kept",
+            f"{len(vv.word_values_):,} of {kept['words_seen']:,} "
+            f"(in ≥ {kept['min_count']:,} of {kept['records']:,} records; --min-count)",
+        )
     t.add_row("epochs", f"{vv.epochs_trained_:,}" + (" (early stop)" if vv.stopped_early_ else ""))
     t.add_row("seconds", f"{seconds:.2f}")
     t.add_row("mean |mapped cos − label|", fmt_num(result["final_error"]))

@@ -207,6 +207,19 @@ class Phrases(Estimator):
     def is_fitted(self) -> bool:
         return getattr(self, "phrasegrams_", None) is not None
 
+    def _html_rows(self) -> list[tuple[str, str]]:
+        """Jupyter's display of a fitted model (``estimator_html``): the phrases found."""
+        from wordspace._html import escape, num
+
+        top = self.phrases_.head(5)
+        shown = ", ".join(
+            f"{escape(p)} ({num(sc, 2)})" for p, sc in zip(top["phrase"], top["score"], strict=True)
+        )
+        return [
+            ("phrases", f"{len(self.phrases_):,}" + (f": {shown}" if shown else "")),
+            ("tokens counted", f"{int(self.corpus_word_count_):,}"),
+        ]
+
     @property
     def phrases_(self) -> pd.DataFrame:
         """The phrases as a DataFrame: ``phrase``, ``count``, ``score``, best first."""

@@ -75,15 +75,27 @@ _CONSTRAINTS = _drop(_W2V_CONSTRAINTS, "shared_negatives") + (
     integer(
         "bucket",
         min=0,
-        message="bucket must be an integer >= 0 (number of n-gram hash rows; 2,000,000 is "
-        "usual; 0: no n-grams, as maxn=0), got {value!r}",
+        optional=True,
+        message="bucket must be an integer >= 0 (number of n-gram hash rows; 0: no n-grams, "
+        "as maxn=0; None: scaled to the vocabulary), got {value!r}",
     ),
     rule(
         "bucket",
-        ok=lambda v, p: v < _MAX_ROWS - 100_000_000,
+        ok=lambda v, p: v is None or v < _MAX_ROWS - 100_000_000,
         message="bucket={value!r} is too large; it must stay below 2,000,000,000",
     ),
 )
+
+
+#: ``bucket=None`` (the default): ten hash rows per vocabulary word, at least 100,000 and at most
+#: fastText's 2,000,000 (documented in FastText's docstring and docs/howto/fasttext.md)
+AUTO_BUCKET_PER_WORD, AUTO_BUCKET_MIN, AUTO_BUCKET_MAX = 10, 100_000, 2_000_000
+
+
+def auto_bucket(n_words: int) -> int:
+    """The number of n-gram hash rows ``bucket=None`` gives a vocabulary of ``n_words``:
+    ``min(2,000,000, max(100,000, 10 * n_words))``."""
+    return int(min(AUTO_BUCKET_MAX, max(AUTO_BUCKET_MIN, AUTO_BUCKET_PER_WORD * int(n_words))))
 
 
 class FastText(Word2Vec):
@@ -95,7 +107,10 @@ class FastText(Word2Vec):
     tool's names for the n-grams: ``minn``, ``maxn`` (n-gram lengths in characters, the
     ``<``/``>`` word boundary markers included; ``maxn=0``: no n-grams, plain word2vec) and
     ``bucket`` (hash rows; the n-gram matrix is ``bucket x vector_size`` float32: 800 MB for
-    2M x 100, so lower it for small corpora).
+    2M x 100). ``bucket=None`` (the default) scales it to the corpus once the vocabulary is
+    known: ``min(2,000,000, max(100,000, 10 x vocabulary))`` rows (a 50,000-word vocabulary
+    gets 500,000 rows, 200 MB at 100 dimensions); give ``bucket=2_000_000`` for fastText's and
+    gensim's fixed default. The rows used are ``bucket_`` after ``fit``.
 
     Interrupts, checkpoints and :meth:`resume` work as for :class:`Word2Vec`
     (``checkpoint_every``, ``checkpoint_path``).
@@ -135,7 +150,7 @@ class FastText(Word2Vec):
         seed: int = 1,
         minn: int = 3,
         maxn: int = 6,
-        bucket: int = 2_000_000,
+        bucket: int | None = None,
         max_vocab_size: int | None = None,
         max_final_vocab: int | None = None,
         shrink_windows: bool = True,
@@ -189,7 +204,15 @@ class FastText(Word2Vec):
         return int(self.wi_.shape[0] - len(self.vocab_))
 
     def _buckets(self) -> int:
-        return 0 if self._no_ngrams() else int(self.bucket)
+        """Hash rows for the n-grams: 0 without n-grams; ``bucket`` when given; else the rows
+        the trained model has, or :func:`auto_bucket` of the vocabulary before training."""
+        if self._no_ngrams():
+            return 0
+        if self.bucket is not None:
+            return int(self.bucket)
+        if getattr(self, "wi_", None) is not None:
+            return self.bucket_
+        return auto_bucket(len(self.vocab_))
 
     def _no_ngrams(self) -> bool:
         """``maxn=0`` or ``bucket=0``: fastText without n-grams (word2vec on the word rows)."""
@@ -199,6 +222,7 @@ class FastText(Word2Vec):
         # the input matrix (the model's bulk) is allocated by _train, once the corpus has
         # been turned into ids and the scan's temporary arrays are freed: a lower peak
         self.vocab_ = vocab
+        self.wi_ = None  # type: ignore[assignment]  # a fresh fit: bucket=None scales anew
         n, d = len(vocab), self.vector_size
         b = self._buckets()
         if n + b > _MAX_ROWS:

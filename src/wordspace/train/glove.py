@@ -214,20 +214,21 @@ class GloVe(Trainer):
     max_vocab_size, max_final_vocab: caps on the vocabulary (see ``Vocabulary.from_counts``).
     lowercase: lowercase tokens when reading a path.
     max_sentence_length: longer lines are cut into pieces of this many tokens.
-    callbacks: as :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/
-        on_epoch_end/on_train_end(model)`` or functions ``f(model, epoch)`` called after each
-        epoch (``wv`` and ``loss_history_`` are then current).
+    callbacks: as :class:`Word2Vec`'s: objects with any of ``on_train_begin``,
+        ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` (called with the model) or
+        functions ``f(model, epoch)`` called after each epoch (``wv`` and ``loss_history_``
+        are then current).
     checkpoint_every, checkpoint_path: write the whole training state (vectors, biases,
         AdaGrad's accumulators, the shuffled records, each thread's position and random
         state) to ``checkpoint_path`` every ``checkpoint_every`` seconds (default 600 when only
         the path is given); :meth:`resume` continues from it, without counting again.
 
+    Notes
+    -----
     Interrupting ``fit`` (``KeyboardInterrupt``) stops the threads within a piece of
     records and re-raises; the model keeps the weights reached, marked partial
     (``training_complete_`` False, ``training_progress_``).
 
-    Notes
-    -----
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``cooccurrence_`` (``scipy.sparse.csr_matrix``, float32, rows and
     columns in vocabulary order), ``word_vectors_``, ``context_vectors_``, ``word_biases_``,

@@ -169,13 +169,13 @@ class Word2Vec(Trainer):
         :meth:`resume` continues from it (see ``wordspace.train._common``). The file is left
         in place when training ends (delete it once the model is saved).
 
+    Notes
+    -----
     Interrupting ``fit`` (``KeyboardInterrupt``) stops the threads within a job, keeps the
     weights reached and re-raises: the model is then usable but partial
     (``training_complete_`` False; ``training_progress_`` says the epoch, words done and
     learning rate), and saves marked ``complete: false``.
 
-    Notes
-    -----
     Attributes after ``fit``: ``wv`` (:class:`WordVectors` with counts), ``vocab``
     (:class:`Vocabulary`), ``syn1neg``/``syn1`` (output weights), ``loss_history_`` (loss per
     epoch, when ``compute_loss``), ``epoch_stats_`` (words, seconds, words/s, final learning

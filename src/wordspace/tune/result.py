@@ -46,6 +46,12 @@ class TuneResult:
         self.direction = task.direction
         self.split_ = dict(study.user_attrs.get(_SPLIT_KEY, task.split))
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the best trial, its scores and parameters, and the trials."""
+        from wordspace._html import tune_html
+
+        return tune_html(self)
+
     def _best_trial(self):
         try:
             trial = self.study.best_trial
@@ -155,6 +161,9 @@ class TuneResult:
             label="best dev so far",
         )
         ax.set_xlabel("trial")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # trials are numbered, not 0.5
         ax.set_ylabel(self.metric)
         ax.set_title(f"optimisation history ({len(done)} finished trials)")
         ax.legend(loc="best", fontsize=8)

@@ -643,17 +643,22 @@ def similarity_heatmap(
         wv.get_index(w)  # OutOfVocabularyError with suggestions
     m = wv.similarity_matrix(words).to_numpy()
     n = len(words)
-    if figsize is None:
-        side = float(np.clip(1.5 + 0.45 * n, 4.0, 16.0))
-        figsize = (side + 1.2, side)
-    figsize = _check_figsize(figsize)
-    fig, ax = _figure_and_axes(ax, figsize, dpi, layout="constrained")
+    given = _check_figsize(figsize) if figsize is not None else None
+    own = ax is None
+    if own:  # laid out below from the measured labels
+        fig = _new_figure(given or (6.0, 6.0), dpi)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    else:
+        fig = _figure_of(ax)
     im = ax.imshow(m, cmap=cmap, vmin=-1.0, vmax=1.0)
     fs = float(np.clip(160.0 / n, 6.0, 11.0))
     shown = [plain_text(w) for w in words]
     ax.set_xticks(range(n), shown, rotation=60, ha="right", rotation_mode="anchor", fontsize=fs)
     ax.set_yticks(range(n), shown, fontsize=fs)
     ax.tick_params(length=0)
+    cax = None
+    if own:
+        cax = _heatmap_layout(fig, ax, n, given)
     for s in ax.spines.values():
         s.set_visible(False)
     if annotate is None:
@@ -670,10 +675,40 @@ def similarity_heatmap(
                     fontsize=max(5.0, fs - 2),
                     color="white" if abs(m[i, j]) > 0.6 else "black",
                 )
-    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
+    if cax is not None:
+        cb = fig.colorbar(im, cax=cax)
+    else:
+        cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
     cb.set_label("cosine similarity")
     ax.set_title(plain_text(title or "Cosine similarity"), fontsize=12, loc="left")
     return fig
+
+
+def _heatmap_layout(fig: Figure, ax: Axes, n: int, figsize: tuple[float, float] | None) -> Axes:
+    """Size and place a heatmap's axes from its measured tick labels, so that no label is cut
+    (a constrained layout cannot shrink an equal-aspect image enough for long rotated labels).
+    Returns the colorbar's axes. With ``figsize`` given the figure keeps that size and the
+    matrix gets what the labels leave; else the matrix gets about 0.45 in a word."""
+    dpi = fig.dpi
+    r = _renderer(fig)
+    y_w = max((t.get_window_extent(r).width for t in ax.get_yticklabels()), default=0.0) / dpi
+    x_h = max((t.get_window_extent(r).height for t in ax.get_xticklabels()), default=0.0) / dpi
+    pad, tick_pad, title_h = 0.15, 0.12, 0.45
+    cb_gap, cb_w, cb_text = 0.2, 0.22, 1.0  # the colorbar, its tick labels and its label
+    left = pad + y_w + tick_pad
+    bottom = pad + x_h + tick_pad
+    right = cb_gap + cb_w + cb_text + pad
+    if figsize is None:
+        side = float(np.clip(1.5 + 0.45 * n, 4.0, 16.0))
+        width, height = left + side + right, bottom + side + title_h
+        fig.set_size_inches(width, height)
+    else:
+        width, height = figsize
+        side = max(min(width - left - right, height - bottom - title_h), 0.5)
+    ax.set_position((left / width, bottom / height, side / width, side / height))
+    return fig.add_axes(
+        ((left + side + cb_gap) / width, bottom / height, cb_w / width, side / height)
+    )
 
 
 # -------------------------------------------------------------------- training curve
@@ -726,7 +761,7 @@ def no_curve_reason(model: Any) -> str:
         if params.get("compute_loss") is False:
             return (
                 f"this {kind} was trained without compute_loss=True, so it has no loss "
-                "curve; train it with compute_loss=True (CLI: --compute-loss)"
+                "curve; train it with compute_loss=True (CLI: --loss)"
             )
         return f"this {kind} recorded no per-epoch history"
     trainer = meta.get("trainer") if isinstance(meta, Mapping) else None
@@ -741,7 +776,7 @@ def no_curve_reason(model: Any) -> str:
     if params.get("compute_loss") is False:
         return (
             f"this {trainer} model was trained without compute_loss, so it has no loss "
-            "curve; retrain with compute_loss=True (CLI: --compute-loss)"
+            "curve; retrain with compute_loss=True (CLI: --loss)"
         )
     if "loss_history" not in meta:
         return (

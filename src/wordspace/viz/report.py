@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wordspace._html import decimals as _decimals
 from wordspace._html import escape as _e
 from wordspace._html import kv as _kv
 from wordspace._html import num as _num
@@ -85,7 +86,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("provenance", "Reproducibility"),
 )
 
-#: worked analogy examples, used when all four words are in the vocabulary
+#: candidate analogy examples (a − b + c = d), tried when all four words are in the vocabulary;
+#: the report shows those the model answers right (and says how many of the candidates that is)
 EXAMPLE_ANALOGIES = (
     ("king", "man", "woman", "queen"),
     ("paris", "france", "italy", "rome"),
@@ -93,7 +95,19 @@ EXAMPLE_ANALOGIES = (
     ("bigger", "big", "small", "smaller"),
     ("walking", "walk", "swim", "swimming"),
     ("sister", "brother", "uncle", "aunt"),
+    ("his", "he", "she", "her"),
+    ("him", "he", "she", "her"),
+    ("men", "man", "woman", "women"),
+    ("father", "man", "woman", "mother"),
+    ("boys", "boy", "girl", "girls"),
+    ("went", "go", "come", "came"),
+    ("london", "england", "france", "paris"),
+    ("good", "better", "bad", "worse"),
+    ("cars", "car", "house", "houses"),
+    ("days", "day", "year", "years"),
 )
+#: at most this many examples are shown
+N_EXAMPLES = 6
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;
@@ -277,10 +291,11 @@ class _Builder:
     def model(self) -> str:
         wv = self.wv
         out = [vectors_html(wv)]
+        shown = ("source", "source_format", "trainer", "epochs_trained")  # in the table above
         prov = {
             k: v
             for k, v in wv.meta.items()
-            if k not in ("params", "tokenizer", "loss_history") and not isinstance(v, dict)
+            if k not in ("params", "tokenizer", "loss_history", *shown) and not isinstance(v, dict)
         }
         if prov:
             out.append("<h3>Provenance</h3>")
@@ -396,19 +411,33 @@ class _Builder:
         out = []
         examples = [q for q in EXAMPLE_ANALOGIES if all(x in wv.key_to_index for x in q)]
         if examples:
-            rows = []
+            answered = []
             for a, b, c, expected in examples:
                 best = wv.most_similar(
                     positive=[a, c], negative=[b], topn=3, restrict_vocab=self.restrict_vocab
                 )
+                answered.append(((a, b, c, expected), best, bool(best) and best[0][0] == expected))
+            right = [x for x in answered if x[2]]
+            # the examples a reader sees are ones the model gets right, and the page says so
+            shown = (right or answered)[:N_EXAMPLES]
+            rows = []
+            for (a, b, c, expected), best, ok in shown:
                 got = ", ".join(f"{_e(w)} <span class='small'>{s:.2f}</span>" for w, s in best)
-                ok = bool(best) and best[0][0] == expected
                 mark = '<span class="ok">✓</span>' if ok else '<span class="oov">✗</span>'
                 rows.append((f"{_e(a)} − {_e(b)} + {_e(c)}", _e(expected), got, mark))
-            out.append(
-                "<h3>Examples</h3>" + _table(("question", "expected", "best answers", ""), rows)
+            which = (
+                f"shown: {'those' if len(right) <= N_EXAMPLES else f'{N_EXAMPLES} of those'} "
+                "it gets right"
+                if right
+                else f"it gets none right; shown: the first {len(shown)}, with its answers"
             )
-            a, b, c, _ = examples[0]
+            out.append(
+                "<h3>Examples</h3>"
+                f"<p>{len(right)} of the {len(examples)} example analogies whose words are in "
+                f"the vocabulary are answered right (first answer, 3CosAdd); {which}.</p>"
+                + _table(("question", "expected", "best answers", ""), rows)
+            )
+            a, b, c, _ = shown[0][0]
             out.append(
                 _figure(
                     lambda: plot.analogy(
@@ -645,7 +674,10 @@ class _Builder:
         vals = np.asarray(wv.extras["values"], dtype=np.float64)
         fin = np.flatnonzero(np.isfinite(vals))
         out = []
-        if len(fin) >= 3:
+        if len(fin) >= 3 and not self.known:
+            # the Map section already drew these words coloured by value: not the same map twice
+            out.append(f"<p>The <a href='#map'>map</a> above colours the words by {_e(label)}.</p>")
+        elif len(fin) >= 3:
             out.append(
                 _figure(
                     lambda: plot.map(
@@ -683,8 +715,9 @@ class _Builder:
         if len(fin):
             srt = fin[np.argsort(vals[fin], kind="stable")]
             k = min(15, len(srt))
-            hi = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[::-1][:k]]
-            lo = [(_e(wv.index_to_key[i]), _num(vals[i], 4)) for i in srt[:k]]
+            d = _decimals(vals[fin])  # wavelengths 380-750 nm: no decimals
+            hi = [(_e(wv.index_to_key[i]), _num(vals[i], d)) for i in srt[::-1][:k]]
+            lo = [(_e(wv.index_to_key[i]), _num(vals[i], d)) for i in srt[:k]]
             out.append(
                 f"<h3>Highest and lowest {_e(label)}</h3>"
                 "<div style='display:flex;gap:40px;flex-wrap:wrap'>"

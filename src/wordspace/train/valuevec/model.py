@@ -155,6 +155,8 @@ class ValueVec(_ValuesOnlyPart):
         a checkpoint of other data (text vocabulary, corpus size, word values, pairs) or
         other parameters is refused with :class:`~wordspace.errors.CheckpointError`.
 
+    Notes
+    -----
     Interrupting ``fit`` (``KeyboardInterrupt``) stops after the epoch under way (joint
     training: the text job under way) and re-raises; the model keeps the vectors reached,
     marked partial (``training_complete_`` False, ``training_progress_``).

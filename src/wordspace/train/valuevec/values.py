@@ -421,6 +421,8 @@ def records_to_word_values(
     )
     out = out.sort_values(["value", "word"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
+    # what min_count kept, for the CLI's summary ("kept 5 of 230 words")
+    out.attrs.update(records=int(n), words_seen=int(nw), min_count=int(min_count))
     check_spread(list(out["word"]), out["value"].to_numpy())
     logger.info(
         "word values: %d of %d words in >= %d of %d records (global mean %.4g)",
