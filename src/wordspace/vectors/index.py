@@ -131,42 +131,44 @@ def _insert(best_s, best_i, s, i, k):  # pragma: no cover - compiled
     best_i[j] = i
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=True)
-def _scan_f16(codes, q, m, nchunks):  # pragma: no cover - compiled
-    """Each chunk's ``m`` best approximate scores ``codes @ q`` (codes: float16 bits as uint16).
+@njit(cache=True, nogil=True, fastmath=True)
+def _f16_bits(src, dst):  # pragma: no cover - compiled
+    # float16 bits -> float32 bits / 2**112: sign to bit 31, exponent and mantissa shifted
+    # into place (a separate function: inlined into the scan, LLVM stops vectorising it)
+    for t in range(src.shape[0]):
+        h = np.uint32(src[t])
+        dst[t] = ((h & np.uint32(0x8000)) << np.uint32(16)) | (
+            (h & np.uint32(0x7FFF)) << np.uint32(13)
+        )
 
-    float16 -> float32 by bits: the exponent and mantissa shifted into place and scaled by
-    2**112 (which also gets subnormals and zero right), the sign or'ed in."""
-    n, d = codes.shape
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def _scan_f16(flat, d, q, m, nchunks, bufs, fbufs):  # pragma: no cover - compiled
+    """Each chunk's ``m`` best approximate scores (codes: the float16 matrix's bits as a flat
+    uint16 array; ``q`` pre-multiplied by 2**112, which turns the shifted bits into the
+    float16 values, subnormals and zero included, without ever making a float32 subnormal).
+    Rows are converted a block at a time into a per-chunk buffer that stays in cache."""
+    n = flat.shape[0] // d if d else 0
     cs = np.full((nchunks, m), -np.inf, dtype=np.float32)
     ci = np.full((nchunks, m), -1, dtype=np.int64)
     step = (n + nchunks - 1) // nchunks
-    blk = 64
+    blk = bufs.shape[1] // max(d, 1)
     for c in prange(nchunks):
         lo = c * step
         hi = min(n, lo + step)
+        buf = bufs[c]
+        fbuf = fbufs[c]
         bs = cs[c]
         bi = ci[c]
-        buf = np.empty(blk * d, dtype=np.uint32)
-        fbuf = buf.view(np.float32)
         for b0 in range(lo, hi, blk):
             b1 = min(hi, b0 + blk)
-            t = 0
-            for i in range(b0, b1):
-                for j in range(d):
-                    h = np.uint32(codes[i, j])
-                    buf[t] = ((h & np.uint32(0x8000)) << np.uint32(16)) | (
-                        (h & np.uint32(0x7FFF)) << np.uint32(13)
-                    )
-                    t += 1
-            t = 0
-            for i in range(b0, b1):
+            _f16_bits(flat[b0 * d : b1 * d], buf[: (b1 - b0) * d])
+            for r in range(b1 - b0):
                 s = np.float32(0.0)
                 for j in range(d):
-                    s += fbuf[t] * np.float32(5.192296858534828e33) * q[j]  # 2**112
-                    t += 1
+                    s += fbuf[r * d + j] * q[j]
                 if s > bs[m - 1]:
-                    _insert(bs, bi, s, i, m)
+                    _insert(bs, bi, s, b0 + r, m)
     return cs, ci
 
 
@@ -323,7 +325,9 @@ class WordIndex:
         nch = _nchunks()
         for _attempt in range(3):
             if self.method == "exact-f16":
-                ups, ci = _scan_f16(codes, q, m, nch)
+                bufs = np.empty((nch, 64 * max(d, 1)), dtype=np.uint32)
+                q112 = q * np.float32(2.0**112)
+                ups, ci = _scan_f16(codes.reshape(-1), d, q112, m, nch, bufs, bufs.view(np.float32))
                 # float16 rounding errs by <= 2**-11 |x| (normal) or 2**-25 (subnormal) a
                 # component, and sum |q_j x_j| <= 1 for unit vectors
                 e = np.float32(2.0**-11 * 1.001 + 2.0**-25 * float(np.abs(q).sum())) + slack

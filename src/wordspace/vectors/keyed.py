@@ -618,6 +618,8 @@ class WordVectors:
         limit = self._limit(restrict_vocab)
         k = min(int(topn), limit)
         index = self._search_index(indexer, exact, limit) if k > 0 else None
+        if getattr(index, "exact", False):
+            index = None  # batches are compute-bound: the float32 product is exact and faster
         if index is not None:
             if not hasattr(index, "search"):
                 raise ParameterError(
