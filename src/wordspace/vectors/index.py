@@ -245,7 +245,7 @@ class WordIndex:
         self._backend = backend
         self._keep = keep  # the memory map a viewed backend reads from
         self.stats = {"queries": 0, "widened": 0, "fallback": 0}
-        self._checked: weakref.ref[np.ndarray] | None = None
+        self._checked: tuple[weakref.ref[np.ndarray], ...] | None = None
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v}" for k, v in self.params.items())
@@ -269,12 +269,17 @@ class WordIndex:
             )
 
     def ensure(self, wv: WordVectors) -> None:
-        """:meth:`check` once per vectors array: a query pays for the fingerprint only when
-        ``wv.vectors`` is another array than the one last checked."""
-        if self._checked is not None and self._checked() is wv.vectors:
+        """:meth:`check` once per state of ``wv``: a query pays for the fingerprint only when
+        ``wv.vectors`` or its unit matrix is another array than at the last check (an edit
+        that queries can see replaces one or the other: in-place edits must refresh the unit
+        cache, ``wv.fill_norms(force=True)``, which makes a new one)."""
+        unit = wv.get_normed_vectors()
+        if self._checked is not None and all(
+            r() is a for r, a in zip(self._checked, (wv.vectors, unit), strict=True)
+        ):
             return
         self.check(wv)
-        self._checked = weakref.ref(wv.vectors)
+        self._checked = (weakref.ref(wv.vectors), weakref.ref(unit))
 
     # ------------------------------------------------------------------ search
     def search(
