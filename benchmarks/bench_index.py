@@ -134,8 +134,9 @@ def run_one(args) -> dict:
     elif b == "usearch-hnsw":
         from usearch.index import Index
 
-        ix = Index(ndim=d, metric="ip", dtype="f32", connectivity=M, expansion_add=EFC,
-                   expansion_search=EF)
+        ix = Index(
+            ndim=d, metric="ip", dtype="f32", connectivity=M, expansion_add=EFC, expansion_search=EF
+        )
         ix.add(np.arange(n), unit, threads=0)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
         ix.save(str(path))

@@ -72,7 +72,9 @@ def test_reduced_precision_equals_the_exact_top_k(method):
             untied += 1
     assert untied >= len(queries) - 10
     q = rng.standard_normal(40).astype(np.float32)
-    assert names(wv.similar_by_vector(q, topn=5)) == names(wv.similar_by_vector(q, exact=True, topn=5))
+    assert names(wv.similar_by_vector(q, topn=5)) == names(
+        wv.similar_by_vector(q, exact=True, topn=5)
+    )
     # the crowd of near-duplicates around w5 overflows the first candidate lists: the scan
     # widens them (or falls back to float32) rather than return a wrong answer
     assert ix.stats["widened"] + ix.stats["fallback"] > 0
@@ -86,10 +88,14 @@ def test_hnsw_recall_on_random_vectors():
     exact = wv.most_similar_many(queries, topn=10)
     wv.build_index("hnsw")
     got = wv.most_similar_many(queries, topn=10)
-    recall = np.mean([len(set(names(a)) & set(names(b))) / 10 for a, b in zip(got, exact, strict=True)])
+    recall = np.mean(
+        [len(set(names(a)) & set(names(b))) / 10 for a, b in zip(got, exact, strict=True)]
+    )
     assert recall >= 0.95
     single = [wv.most_similar(q, topn=10) for q in queries[:50]]
-    r1 = np.mean([len(set(names(a)) & set(names(b))) / 10 for a, b in zip(single, exact, strict=False)])
+    r1 = np.mean(
+        [len(set(names(a)) & set(names(b))) / 10 for a, b in zip(single, exact, strict=False)]
+    )
     assert r1 >= 0.95
     assert wv.most_similar_many(queries[:5], topn=10, exact=True) == exact[:5]
 

@@ -282,9 +282,7 @@ class WordIndex:
         self._checked = (weakref.ref(wv.vectors), weakref.ref(unit))
 
     # ------------------------------------------------------------------ search
-    def search(
-        self, wv: WordVectors, queries: np.ndarray, k: int
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, wv: WordVectors, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best rows for each unit query (``(m, d)``): indices and float32 cosines,
         ``(m, k)`` each, best first, -1 / -inf padding where fewer rows qualify."""
         q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
@@ -403,7 +401,7 @@ class WordIndex:
             f.write(b"\0" * (start - f.tell()))
             for (_, arr), rec in zip(blobs, head["blobs"], strict=True):
                 f.seek(start + rec["offset"])
-                f.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
+                np.ascontiguousarray(arr).tofile(f)
             f.truncate(start + offset)
 
 
@@ -458,7 +456,11 @@ def build_index(
         step = 65536
         for lo in range(0, len(rows), step):
             part = rows[lo : lo + step]
-            ix.add(part, np.ascontiguousarray(unit[part.astype(np.int64)]), threads=int(params.get("threads", 0)))
+            ix.add(
+                part,
+                np.ascontiguousarray(unit[part.astype(np.int64)]),
+                threads=int(params.get("threads", 0)),
+            )
             if progress is not None:
                 progress(min(lo + step, len(rows)), len(rows))
         return WordIndex("hnsw", p, fp, (n, d), {}, backend=ix)
@@ -539,7 +541,9 @@ def load_index(path: str | os.PathLike[str], *, mmap: bool = True) -> WordIndex:
         try:
             ix = Index.restore(blob if mmap else bytearray(blob.tobytes()), view=mmap)
         except Exception as e:  # the backend's own errors are untyped
-            raise FormatError(f"{p}: usearch cannot read the graph ({e}); rebuild the index") from None
+            raise FormatError(
+                f"{p}: usearch cannot read the graph ({e}); rebuild the index"
+            ) from None
         if ix is None or ix.ndim != shape[1]:
             raise FormatError(f"{p}: the hnsw graph does not match the header; rebuild the index")
         return WordIndex(method, params, fp, (shape[0], shape[1]), {}, backend=ix, keep=blob)

@@ -66,7 +66,9 @@ class AnnoyIndexer:
         """Write the index to ``fname`` (atomically; ``protocol`` is gensim's pickle
         protocol, ignored: nothing is pickled)."""
         if self.index is None:
-            raise ParameterError("nothing to save: build the index first (give model and num_trees)")
+            raise ParameterError(
+                "nothing to save: build the index first (give model and num_trees)"
+            )
         self.index.save(fname)
 
     def load(self, fname: str | os.PathLike[str]) -> None:
