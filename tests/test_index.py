@@ -275,3 +275,23 @@ def test_gensim_annoy_indexer(tmp_path, data):
     assert kv.most_similar("w30", topn=5, indexer=again) == res
     with pytest.raises(ParameterError, match="Only a Word2Vec"):
         AnnoyIndexer(object(), 10)
+
+
+def test_explorer_uses_the_index(data):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's note about httpx versions
+        from fastapi.testclient import TestClient
+
+    from wordspace.viz.explore import create_app
+
+    wv, _ = data
+    wv = ws.WordVectors(wv.index_to_key, wv.vectors)
+    ix = wv.build_index("exact-int8")
+    client = TestClient(create_app(wv))
+    assert client.get("/api/info").json()["index"] == "exact-int8"
+    before = ix.stats["queries"]
+    got = client.get("/api/neighbors", params={"word": "w7", "n": 5}).json()
+    assert ix.stats["queries"] == before + 1
+    assert [r["word"] for r in got["neighbors"]] == names(wv.most_similar("w7", topn=5, exact=True))
