@@ -311,13 +311,16 @@ class WordIndex:
                 out_s[r, : len(idx)] = sc
             self.stats["queries"] += m
             return out_i, out_s
+        bad = wv.nonfinite_rows
         for r in range(m):
-            idx, sc = self._exact_one(unit, q[r], k)
+            idx, sc = self._exact_one(unit, q[r], k, bad)
             out_i[r, : len(idx)] = idx
             out_s[r, : len(idx)] = sc
         return out_i, out_s
 
-    def _exact_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _exact_one(
+        self, unit: np.ndarray, q: np.ndarray, k: int, bad: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         self.stats["queries"] += 1
         n, d = self.shape
         # float32 summation of d products of size <= 1 errs by < d * 2**-23 (twice: the scan's
@@ -342,12 +345,16 @@ class WordIndex:
                 sc = self.arrays["scale"][np.maximum(ci, 0)]
                 lows = np.where(ci >= 0, ups - sc * np.float32(1.0001) * qabs - slack, -np.inf)
                 ups_adj = ups + slack
+            full = ci[:, -1] >= 0
+            if len(bad):  # rows holding NaN/inf (coded as zeros) are no candidates
+                drop = np.isin(ci, bad)
+                ci = np.where(drop, -1, ci)
+                lows = np.where(drop, -np.inf, lows)
             flat_low = lows.ravel()
             valid = ci.ravel() >= 0
             if valid.sum() < k:
-                break  # fewer qualifying rows than k (NaN rows): the scan below decides
+                break  # fewer candidates than k: the float32 scan below decides
             thr = np.partition(flat_low[valid], valid.sum() - k)[valid.sum() - k]
-            full = ci[:, -1] >= 0
             # a chunk whose m-th upper bound reaches the threshold may have dropped a row
             # that belongs in the top k
             if not np.any(full & (ups_adj[:, -1] >= thr)):
