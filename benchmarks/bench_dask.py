@@ -17,20 +17,20 @@ Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated w
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
 2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
 (``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
-single-machine model; ``--merges`` (default frequency), ``--lr-scale`` (default auto),
-``--sync-start`` and ``--momentum`` set the other options of ``fit_word2vec``.
+single-machine model; ``--merges`` (default frequency) and ``--lr-scale`` (default auto)
+set the other options of ``fit_word2vec``.
 Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
 Spearman, seconds, rounds, bytes per synchronisation.
 
 Usage:
     python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
         [--stages vocab,cooc,w2v] [--configs 2:100000,8:1000000,8:spark,...|default|none]
-        [--merges frequency,average] [--lr-scale auto] [--sync-start N] [--momentum M]
+        [--merges frequency,average] [--lr-scale auto]
         [--workers 2]
 Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
 Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
 The merges compared (~4 min): --mb 10 --stages '' --configs 8:20000 --merges
-frequency,average,touched
+frequency,average
 The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:20000,8:spark
 Prints JSON lines.
 """
@@ -172,8 +172,6 @@ def run_config(
     epochs: int,
     workers: int,
     lr_scale: str = "auto",
-    sync_start: int | None = None,
-    momentum: float | None = None,
 ) -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
@@ -198,12 +196,6 @@ def run_config(
             sync_words=None if spark else int(s),
             merge=merge,
             lr_scale=1.0 if spark else ls,
-            **(
-                {}
-                if sync_start is None
-                else {"sync_start": None if spark or sync_start <= 0 else sync_start}
-            ),
-            **({} if momentum is None or spark else {"block_momentum": momentum}),
         )
         st = m.sync_stats_
         out.update(
@@ -211,8 +203,6 @@ def run_config(
             merge=merge,
             lr_scale=st["lr_scale"],
             sync_words=st["sync_words"],
-            sync_start=st.get("sync_start"),
-            momentum=st.get("block_momentum"),
             rounds=st["rounds"],
             mb_per_sync=round(
                 (st["bytes_broadcast"] + st["bytes_gathered"]) / max(st["rounds"], 1) / 1e6, 2
@@ -262,25 +252,10 @@ def main() -> None:
         "--lr-scale",
         default="auto",
         help="learning-rate factor of the parts "
-        "(auto: the library's, sqrt(parts) with frequency and scaled, parts/2 with average; "
+        "(auto: the library's, sqrt(parts) with frequency, parts/2 with average; "
         "Spark-style runs always use 1)",
     )
-    ap.add_argument(
-        "--sync-start",
-        type=int,
-        default=None,
-        help="first round's words of "
-        "the first epoch (rounds double up to sync_words); default: the library's",
-    )
-    ap.add_argument(
-        "--momentum",
-        type=float,
-        default=None,
-        help="block momentum of the merge (default: the library's)",
-    )
-    ap.add_argument(
-        "--merges", default="frequency", help="any of frequency,average,sum,touched,scaled,bmuf"
-    )
+    ap.add_argument("--merges", default="frequency", help="any of frequency,average")
     a = ap.parse_args()
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":
@@ -326,8 +301,6 @@ def main() -> None:
                             a.epochs,
                             a.workers,
                             a.lr_scale,
-                            a.sync_start,
-                            a.momentum,
                         )
                     ),
                     flush=True,

@@ -81,7 +81,7 @@ def test_word2vec_study_end_to_end(tmp_path):
 
 
 def test_dev_and_test_halves_are_disjoint_and_cover_the_file(tmp_path):
-    from wordspace.tune.search import _WordTask
+    from wordspace.tune.tasks import _WordTask
 
     _, files = _topic_corpus(tmp_path)
     task = _WordTask("sim+analogy", None, {}, files, seed=1, restrict_vocab=None)

@@ -32,6 +32,7 @@ import io
 import json
 import lzma
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -295,6 +296,51 @@ def check_output(path: str | os.PathLike[str], *, layout: str | None = None) -> 
     )
 
 
+def _real(path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.realpath(os.path.abspath(os.fspath(path))))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def is_same_or_inside(output: str | os.PathLike[str], source: str | os.PathLike[str]) -> bool:
+    """Whether writing ``output`` could replace ``source``: the same path once resolved
+    (symbolic links followed), the same file under another name (a hard link), ``output``
+    inside the folder ``source``, or ``source`` inside the existing folder ``output``."""
+    out, src = _real(output), _real(source)
+    if out == src or _same_file(out, src):
+        return True
+    if src.is_dir() and src in out.parents:
+        return True
+    return out.is_dir() and out in src.parents
+
+
+def check_not_input(
+    output: str | os.PathLike[str] | None,
+    inputs: Any,
+    *,
+    option: str = "the output",
+) -> None:
+    """Refuse (:class:`OutputPathError`) an output path that is one of the inputs (see
+    :func:`is_same_or_inside`), before anything is written. ``inputs``: ``{label: path}``
+    (a None path is skipped)."""
+    if output is None:
+        return
+    for label, source in dict(inputs).items():
+        if source is None or os.fspath(source) == "":
+            continue
+        if is_same_or_inside(output, source):
+            raise OutputPathError(
+                f"{option} {os.fspath(output)!r} is the input {label} {os.fspath(source)!r} "
+                "(the same file once links are followed, or inside it); wordspace never "
+                "overwrites an input: give another output path"
+            )
+
+
 def _check_writable(folder: Path, given: Path) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputPathError(
@@ -315,8 +361,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     real = check_output(target, layout="file")
     parent = real.parent
     parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(real)
     fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=parent)
-    os.close(fd)
+    _lock(fd)  # held until the rename: a later save knows this one is alive
     tmp = Path(name)
     try:
         yield tmp
@@ -326,6 +373,77 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+#: how long a temporary file of a save may stay when its liveness cannot be tested (no flock)
+_STALE_AGE = 24 * 3600.0
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: stale files are judged by age
+        return
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether the temporary ``path`` belongs to no live save: nobody holds its lock (a
+    save holds it until its rename; ``kill -9`` releases it)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        import time
+
+        try:
+            return time.time() - os.lstat(path).st_mtime > _STALE_AGE
+        except OSError:
+            return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporaries (``.NAME.xxxxxxxx.tmp``, file or staged folder) that an
+    interrupted save of ``target`` left in ``target``'s folder, and only those: the name
+    must be the one :func:`atomic_path`/:func:`atomic_model_dir` give, the entry must not be
+    a symbolic link, and no live save may hold it. Returns what was removed."""
+    real = _real(target)
+    pattern = re.compile(r"\." + re.escape(real.name) + r"\.[A-Za-z0-9_]{8}\.tmp")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(real.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name) or entry.is_symlink():
+            continue
+        path = Path(entry.path)
+        if not _abandoned(path):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            elif entry.is_file(follow_symlinks=False):
+                path.unlink()
+            else:
+                continue
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager
@@ -353,7 +471,10 @@ def atomic_model_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
             raise
         finish_commit(real)
         return
+    remove_stale_temporaries(real)
     stage = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
+    stage_fd = os.open(stage, os.O_RDONLY)
+    _lock(stage_fd)  # held until the rename, as atomic_path's
     try:
         yield stage
         _check_staged(stage)
@@ -368,6 +489,8 @@ def atomic_model_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    finally:
+        os.close(stage_fd)
 
 
 def _check_staged(stage: Path) -> None:

@@ -41,6 +41,10 @@ __all__ = [
     "BUNDLED",
     "value_alignment",
     "value_holdout",
+    "weat",
+    "weat_caliskan",
+    "caliskan_tests",
+    "WEATResult",
 ]
 
 logger = logging.getLogger(__name__)
@@ -567,3 +571,12 @@ def value_holdout(
     if return_models:
         out["models"] = tuple(models)
     return out
+
+
+# WEAT lives in analysis/weat.py; ws.evaluate.weat is its documented name
+from wordspace.analysis.weat import (  # noqa: E402
+    WEATResult,
+    caliskan_tests,
+    weat,
+    weat_caliskan,
+)

@@ -21,7 +21,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Column, Table
 
-from wordspace.errors import ParameterError
+from wordspace._files import check_not_input, is_same_or_inside
+from wordspace.errors import OutputPathError, ParameterError
 
 
 class _Consoles:
@@ -219,6 +220,12 @@ def need_file(path: str | None, what: str) -> None:
         raise ParameterError(f"{what} {path!r} is a folder; give a file")
 
 
+def check_topn(n: int, option: str = "--topn") -> None:
+    """Refuse a count of results below 1 (``-n 0`` would print an empty table)."""
+    if n < 1:
+        raise ParameterError(f"{option} must be at least 1, got {n}")
+
+
 def signature_default(cls: type[Any], name: str) -> Any:
     """The default of an estimator's parameter (so the CLI's defaults cannot drift)."""
     return inspect.signature(cls.__init__).parameters[name].default
@@ -286,8 +293,8 @@ def vector_output(
     if output is None:
         f = vector_format(fmt, "", option) if fmt is not None else "native"
         output = default_output(source, _EXT[f], fallback_stem + _EXT[f])
-        if source is not None and Path(output).resolve() == Path(source).resolve():
-            raise ParameterError(
+        if source is not None and is_same_or_inside(output, source):
+            raise OutputPathError(
                 f"the default output {output!r} is the input itself; give -o/--output"
             )
         return output, f
@@ -300,10 +307,20 @@ def output_layout(output: str, fmt: str) -> str:
     return "file"
 
 
-def check_output(path: str | Path, layout: str = "file") -> None:
-    """Refuse an output path before any work (see :func:`wordspace._files.check_output`)."""
+def check_output(
+    path: str | Path,
+    layout: str = "file",
+    *,
+    inputs: Mapping[str, str | None] | None = None,
+    option: str = "-o/--output",
+) -> None:
+    """Refuse an output path before any work (see :func:`wordspace._files.check_output`),
+    and one that is any of ``inputs`` (``{CLI name: path}``), resolved, hard links included
+    (:func:`wordspace._files.check_not_input`): wordspace never overwrites an input."""
     from wordspace._files import check_output as _check
 
+    if inputs:
+        check_not_input(path, inputs, option=option)
     _check(path, layout=layout)
 
 
@@ -372,6 +389,7 @@ def long_run_params(
     on_interrupt: str,
     output: str,
     fmt: str,
+    inputs: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """``checkpoint_every``/``checkpoint_path`` for the estimator, checked before any work:
     ``--on-interrupt`` is known (``save`` needs a native output, the only format that can
@@ -391,12 +409,32 @@ def long_run_params(
     if path is None and (seconds is not None or resume is not None):
         path = resume if resume is not None else str(Path(output).with_suffix(".ckpt"))
     if path is not None:
-        if Path(path).resolve() == Path(output).resolve():
-            raise ParameterError(
+        if is_same_or_inside(path, output):
+            raise OutputPathError(
                 f"--checkpoint-path {path!r} is the output itself; give another file"
             )
-        check_output(path, layout="zip")
+        check_output(path, layout="zip", inputs=inputs, option="--checkpoint-path")
+        check_checkpoint_target(path, resume)
     return {"checkpoint_every": seconds, "checkpoint_path": path}
+
+
+def check_checkpoint_target(path: str, resume: str | None = None) -> None:
+    """The checkpoint file is written over and over and deleted at the end of the run: an
+    existing file there must be a wordspace checkpoint (recognised by its content), never
+    a file wordspace did not write."""
+    from wordspace.train._common import is_checkpoint_file
+
+    p = Path(path)
+    if not p.exists():
+        return
+    if resume is not None and is_same_or_inside(p, resume):
+        return
+    if not is_checkpoint_file(p):
+        raise OutputPathError(
+            f"--checkpoint-path {path!r} is an existing file that is not a wordspace "
+            "checkpoint; the checkpoint is rewritten during training and deleted at its end, "
+            "so wordspace will not use a file it did not write: give a new path"
+        )
 
 
 def resumed(model: Any, resume: str | None) -> Any:
@@ -488,13 +526,9 @@ def finish_checkpoints(model: Any) -> None:
     """Once the final model is saved, remove the checkpoint this run wrote or resumed from
     (it is superseded; wordspace wrote it)."""
     path = getattr(model, "checkpoint_path", None)
-    if path is None or not Path(path).is_file():
+    if path is None or not Path(path).is_file() or Path(path).is_symlink():
         return
-    from wordspace.io.native import read_native
+    from wordspace.train._common import is_checkpoint_file
 
-    try:
-        _, meta = read_native(path, mmap=True)
-    except Exception:  # noqa: BLE001 - not ours or unreadable: leave it
-        return
-    if isinstance(meta.get("checkpoint"), dict) and meta.get("complete") is False:
+    if is_checkpoint_file(path):
         Path(path).unlink()

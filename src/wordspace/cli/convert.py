@@ -56,7 +56,9 @@ def convert(
     out, f = vector_output(src, dst if dst is not None else output, fmt or to, src, option)
     if limit is not None and limit < 1:
         raise ParameterError(f"--limit must be an integer >= 1, got {limit}")
-    check_output(out, layout=output_layout(out, f))
+    check_output(
+        out, layout=output_layout(out, f), inputs={"SRC": src}, option="DST" if dst else "-o"
+    )
     wv = load(src, mmap=False, cache=False) if limit is None else _load_limited(src, limit)
     write_vectors(wv, out, f)
     if as_json:

@@ -1,4 +1,4 @@
-"""Evaluation and text similarity: eval, compare, rank."""
+"""Evaluation and text similarity: eval, rank (``compare`` is in ``cli/compare.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from wordspace.cli._app import app
 from wordspace.cli._common import (
     CacheOpt,
     JsonOpt,
+    check_topn,
     emit_json,
     epilog,
     fmt_num,
@@ -170,58 +171,6 @@ def _check_text_method(method: str) -> None:
         raise ParameterError(f"--method must be one of {', '.join(TEXT_METHODS)}; got {method!r}")
 
 
-@app.command(epilog=epilog('wordspace compare model.wsv "the cat sat" "a dog sat"'))
-def compare(
-    path: ModelArg,
-    text1: Annotated[str, typer.Argument(help="First text (normalised and tokenised).")],
-    text2: Annotated[str, typer.Argument(help="Second text.")],
-    method: Annotated[str, typer.Option(help="wmd (distance), mean or sif (cosine).")] = "wmd",
-    corpus: Annotated[
-        str | None,
-        typer.Option(
-            help="For sif: sentences (one per line) to fit the common "
-            "component on; without it only the SIF weights are used."
-        ),
-    ] = None,
-    as_json: JsonOpt = False,
-    cache: CacheOpt = True,
-) -> None:
-    """Compare two texts: Word Mover's Distance or cosine of mean / SIF vectors."""
-    from wordspace.analysis.textsim import SIF, doc_tokens, query_tokenizer, text_similarity
-
-    _check_text_method(method)
-    need_file(corpus, "--corpus")
-    wv = load(path, cache=cache)
-    tok = query_tokenizer(wv)
-    sif = None
-    if method == "sif" and corpus is not None:
-        sif = SIF(wv).fit([ln.strip() for ln in _read_lines(corpus) if ln.strip()])
-    score = text_similarity(wv, text1, text2, method, sif=sif)
-    oov1, oov2 = wv.oov_tokens(text1), wv.oov_tokens(text2)
-    kind = "distance" if method == "wmd" else "cosine"
-    if as_json:
-        emit_json(
-            {
-                "method": method,
-                kind: score,
-                "tokens1": doc_tokens(text1, tok),
-                "tokens2": doc_tokens(text2, tok),
-                "oov1": oov1,
-                "oov2": oov2,
-            }
-        )
-        return
-    t = Table(title=f"{method} {kind}", show_header=False)
-    t.add_column("", style="bold")
-    t.add_column("")
-    t.add_row("text 1", escape(" ".join(doc_tokens(text1, tok))))
-    t.add_row("text 2", escape(" ".join(doc_tokens(text2, tok))))
-    if oov1 or oov2:
-        t.add_row("dropped (OOV)", escape(f"{', '.join(oov1) or '-'}  |  {', '.join(oov2) or '-'}"))
-    t.add_row(kind, f"[bold]{fmt_num(score)}[/bold]")
-    io.out.print(t)
-
-
 @app.command(epilog=epilog('wordspace rank model.wsv "cheap room near the beach" docs.txt -n 5'))
 def rank(
     path: ModelArg,
@@ -238,6 +187,7 @@ def rank(
     from wordspace.analysis.textsim import rank_documents
 
     _check_text_method(method)
+    check_topn(n)
     if _looks_like_file(query):
         need_file(query, "QUERY")
     need_file(docs_file, "DOCS_FILE")

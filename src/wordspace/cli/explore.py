@@ -61,12 +61,12 @@ def export_projector_cmd(
         raise ParameterError(f"--limit must be an integer >= 1, got {limit}")
     d = Path(out_dir)
     if d.is_dir():
-        check_output(d / "vectors.tsv", layout="file")
-        check_output(d / "metadata.tsv", layout="file")
+        check_output(d / "vectors.tsv", layout="file", inputs={"MODEL": path})
+        check_output(d / "metadata.tsv", layout="file", inputs={"MODEL": path})
     elif d.exists():
         raise ParameterError(f"{out_dir!r} exists and is not a folder; give a folder")
     else:
-        check_output(d, layout="dir")
+        check_output(d, layout="dir", inputs={"MODEL": path})
     wv = load(path)
     written = export_projector(wv, out_dir, limit=limit)
     n = min(limit, len(wv))

@@ -179,12 +179,10 @@ def phrases(
         raise ParameterError(f"--top must be an integer >= 0, got {top}")
     need_file(corpus, "CORPUS")
     out = output if output is not None else str(Path(corpus).with_suffix("")) + ".phrases.txt"
-    if Path(out).resolve() == Path(corpus).resolve():
-        raise ParameterError("the output would replace the corpus; give another -o/--output")
-    check_output(out)
+    check_output(out, inputs={"CORPUS": corpus})
     exports = _export_paths(export, passes) if export is not None else []
     for p in exports:
-        check_output(p)
+        check_output(p, inputs={"CORPUS": corpus, "-o/--output": out}, option="--export")
     t0 = time.perf_counter()
     c = phrased_corpus(corpus, passes, lowercase=lowercase, **params)
     learn_s = time.perf_counter() - t0

@@ -59,7 +59,7 @@ def _output(source: str, kind: str, output: str | None, fmt: str | None) -> str:
             f"--format {fmt} does not match the output {output!r}; "
             f"name it .{fmt} or leave --format out"
         )
-    check_output(output, layout="file")
+    check_output(output, layout="file", inputs={"MODEL": source})
     return output
 
 

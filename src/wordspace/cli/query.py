@@ -15,6 +15,7 @@ from wordspace.cli._app import app
 from wordspace.cli._common import (
     CacheOpt,
     JsonOpt,
+    check_topn,
     emit_json,
     epilog,
     fmt_num,
@@ -112,6 +113,7 @@ def similar(
     cache: CacheOpt = True,
 ) -> None:
     """Nearest neighbours of words (cosine similarity; the model's index when it has one)."""
+    check_topn(n)
     wv = load_indexed(path, cache=cache, exact=exact, index=index)
     with one_shot_queries():
         results = {w: wv.most_similar(w, topn=n, restrict_vocab=restrict_vocab) for w in words}
@@ -142,6 +144,7 @@ def analogy(
     """Analogies: a − b + c (king man woman → queen)."""
     if method not in ANALOGY_METHODS:
         raise ParameterError(f"--method must be 3cosadd or 3cosmul, got {method!r}")
+    check_topn(n)
     wv = load_indexed(path, cache=cache, exact=exact or method != "3cosadd", index=index)
     if method == "3cosadd":
         with one_shot_queries():

@@ -96,11 +96,27 @@ def html_to_pdf(chromium: str, html_path: str, pdf_path: str, *, timeout: float 
             )
 
 
+def _command_line(path: str, **opts) -> str:
+    """The ``wordspace report`` command line that makes this report (for its provenance)."""
+    import shlex
+
+    parts = ["wordspace", "report", path]
+    for k, v in opts.items():
+        flag = "--" + k.replace("_", "-")
+        if isinstance(v, bool):
+            if v:
+                parts.append(flag)
+        elif v is not None:
+            parts += [flag, str(v)]
+    return shlex.join(parts)
+
+
 @app.command(
     "report",
     epilog=epilog(
         "wordspace report model.wsv -o report.html --words king,queen,kingg --analogies",
         "wordspace report model.wsv --pairs pairs.tsv",
+        "wordspace report model.wsv --texts pairs.tsv --notebook",
     ),
 )
 def report_cmd(
@@ -141,6 +157,17 @@ def report_cmd(
     pdf: Annotated[
         bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF with headless Chromium.")
     ] = False,
+    notebook: Annotated[
+        bool,
+        typer.Option(
+            "--notebook/--no-notebook",
+            help="Also write <output>.ipynb, whose cells recompute every section.",
+        ),
+    ] = False,
+    weat_permutations: Annotated[
+        int,
+        typer.Option(help="Random partitions per WEAT p-value where exact enumeration is too big."),
+    ] = 10_000,
     as_json: JsonOpt = False,
 ) -> None:
     """One self-contained HTML report: summary, coverage, neighbours, analogies, similarity,
@@ -151,10 +178,8 @@ def report_cmd(
         output = default_output(path, ".report.html", Path(path).name + ".report.html")
     if not output.lower().endswith((".html", ".htm")):
         raise ParameterError(f"-o/--output must be an .html file, got {output!r}")
-    parent = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(parent):
-        raise ParameterError(f"the folder {parent!r} does not exist; create it first")
-    check_output(output, layout="file")
+    inputs = {"MODEL": path, "--words": words, "--texts": texts, "--pairs": pairs}
+    check_output(output, layout="file", inputs=inputs)
     if topn < 1:
         raise ParameterError(f"--topn must be at least 1, got {topn}")
     if restrict_vocab is not None and restrict_vocab < 1:
@@ -171,7 +196,26 @@ def report_cmd(
                 "--pdf needs Chromium or Chrome (e.g. apt-get install "
                 "chromium); the HTML report itself needs nothing: drop --pdf"
             )
-        check_output(pdf_path, layout="file")
+        check_output(pdf_path, layout="file", inputs=inputs, option="the PDF")
+    nb_path = str(Path(output).with_suffix(".ipynb")) if notebook else None
+    if nb_path is not None:
+        check_output(nb_path, layout="file", inputs=inputs, option="the notebook")
+    if weat_permutations < 1:
+        raise ParameterError(f"--weat-permutations must be at least 1, got {weat_permutations}")
+    command = _command_line(
+        path,
+        output=output,
+        words=words,
+        texts=texts,
+        analogies=analogies,
+        pairs=pairs,
+        title=title,
+        topn=topn,
+        restrict_vocab=restrict_vocab,
+        seed=seed,
+        weat_permutations=weat_permutations,
+        notebook=notebook,
+    )
     wv = load(path)
     with progress_bar("report", total=10, enabled=not as_json) as update:
         rep = report(
@@ -185,8 +229,20 @@ def report_cmd(
             restrict_vocab=restrict_vocab,
             seed=seed,
             progress=lambda done, total, stage: update(done, total, section=stage),
+            weat_permutations=weat_permutations,
+            command=command,
         )
     rep.save(output)
+    if nb_path is not None:
+        from wordspace.viz.report import write_notebook
+
+        source = str(Path(path).resolve()) if Path(path).exists() else path
+        write_notebook(
+            nb_path,
+            model=source,
+            params={**rep.params, "command": command},
+            title=rep.title,
+        )
     if pdf_path is not None and chromium is not None:
         html_to_pdf(chromium, output, pdf_path)
     if as_json:
@@ -194,6 +250,7 @@ def report_cmd(
             {
                 "output": output,
                 "pdf": pdf_path,
+                "notebook": nb_path,
                 "sections": [s.id for s in rep.sections if s.skipped is None],
                 "skipped": rep.skipped,
             }
@@ -201,7 +258,8 @@ def report_cmd(
         return
     io.out.print(
         f"wrote {output} ({os.path.getsize(output):,} bytes)"
-        + (f" and {pdf_path}" if pdf_path else ""),
+        + (f" and {pdf_path}" if pdf_path else "")
+        + (f" and {nb_path}" if nb_path else ""),
         markup=False,
     )
     for sid, why in rep.skipped.items():

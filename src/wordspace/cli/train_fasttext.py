@@ -137,12 +137,13 @@ def train_fasttext(
     facebook = fmt == "fasttext-bin" or (
         fmt is None and output is not None and output.lower().endswith(".bin")
     )
+    inputs = {"CORPUS": corpus, "--resume": resume}
     if facebook:
         out, fmt = output or "model.bin", "fasttext-bin"
-        check_output(out, layout="file")
+        check_output(out, layout="file", inputs=inputs)
     else:
         out, fmt = vector_output(corpus, output, fmt, "brown")
-        check_output(out, layout=output_layout(out, fmt))
+        check_output(out, layout=output_layout(out, fmt), inputs=inputs)
     need_file(corpus, "CORPUS")
     model.set_params(
         **long_run_params(
@@ -152,6 +153,7 @@ def train_fasttext(
             on_interrupt=on_interrupt,
             output=out,
             fmt=fmt,
+            inputs={"CORPUS": corpus},
         )
     )
     model = resumed(model, resume)

@@ -151,9 +151,15 @@ def train_glove(
     if corpus is None and cooccurrence is None:
         raise ParameterError("give a CORPUS to train on (or --cooccurrence FILE.npz)")
     out, fmt = vector_output(corpus or cooccurrence, output, fmt, "glove")
-    check_output(out, layout=output_layout(out, fmt))
+    inputs = {"CORPUS": corpus, "--cooccurrence": cooccurrence, "--resume": resume}
+    check_output(out, layout=output_layout(out, fmt), inputs=inputs)
     if save_cooccurrence:
-        check_output(save_cooccurrence, layout="file")
+        check_output(
+            save_cooccurrence,
+            layout="file",
+            inputs={**inputs, "-o/--output": out},
+            option="--save-cooccurrence",
+        )
     if scheduler is None:
         need_file(corpus, "CORPUS")
     need_file(cooccurrence, "--cooccurrence")
@@ -175,6 +181,11 @@ def train_glove(
             on_interrupt=on_interrupt,
             output=out,
             fmt=fmt,
+            inputs={
+                "CORPUS": corpus,
+                "--cooccurrence": cooccurrence,
+                "--save-cooccurrence": save_cooccurrence,
+            },
         )
     )
     model = resumed(model, resume)

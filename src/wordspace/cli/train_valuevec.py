@@ -251,9 +251,12 @@ def train_valuevec(
     if corpus is not None:
         need_file(corpus, "--corpus")
     out, fmt = vector_output(data, output, fmt, "valuevec")
-    check_output(out, layout=output_layout(out, fmt))
+    inputs = {"DATA": data, "--corpus": corpus, "--resume": resume}
+    check_output(out, layout=output_layout(out, fmt), inputs=inputs)
     if pairs_out:
-        check_output(pairs_out, layout="file")
+        check_output(
+            pairs_out, layout="file", inputs={**inputs, "-o/--output": out}, option="--pairs-out"
+        )
     need_file(data, "DATA")
     vv.set_params(
         **long_run_params(
@@ -263,6 +266,7 @@ def train_valuevec(
             on_interrupt=on_interrupt,
             output=out,
             fmt=fmt,
+            inputs={"DATA": data, "--corpus": corpus, "--pairs-out": pairs_out},
         )
     )
     vv._validate()
@@ -300,7 +304,10 @@ def train_valuevec(
     write_vectors(vv, out, fmt)
     finish_checkpoints(vv)
     if pairs_out:
-        vv.pairs_.to_frame().to_csv(pairs_out, index=False)
+        from wordspace._files import atomic_path
+
+        with atomic_path(pairs_out) as tmp:
+            vv.pairs_.to_frame().to_csv(tmp, index=False)
     al = vv.alignment()
     wvals = vv.word_values_.sort_values("value", ascending=False)
     result = {

@@ -161,7 +161,8 @@ def train_word2vec(
     )
     model._validate()  # before reading anything or drawing a progress bar
     out, fmt = vector_output(corpus, output, fmt, "brown")
-    check_output(out, layout=output_layout(out, fmt))
+    inputs = {"CORPUS": corpus, "--resume": resume}
+    check_output(out, layout=output_layout(out, fmt), inputs=inputs)
     if scheduler is None:
         need_file(corpus, "CORPUS")
     model.set_params(
@@ -172,6 +173,7 @@ def train_word2vec(
             on_interrupt=on_interrupt,
             output=out,
             fmt=fmt,
+            inputs={"CORPUS": corpus},
         )
     )
     model = resumed(model, resume)

@@ -149,9 +149,18 @@ def _run(
     parsed = parse_space(space)
     out = output if output is not None else default_output(data, ".tuned.wsv", "tuned.wsv")
     fmt = vector_format(None, out, "--output")
-    check_output(out, layout=output_layout(out, fmt))
+    inputs: dict[str, str | None] = {"DATA": data}
+    inputs.update({f"--eval {k}=": v for k, v in (eval_data or {}).items()})
+    if storage is not None and storage.startswith("sqlite:///"):
+        inputs["--storage"] = storage.removeprefix("sqlite:///") or None
+    check_output(out, layout=output_layout(out, fmt), inputs=inputs)
     if plots is not None:
-        check_output(Path(plots) / "history.png")
+        for name in ("history.png", "importances.png"):
+            check_output(
+                Path(plots) / name,
+                inputs={**inputs, "-o/--output": out},
+                option="--plots",
+            )
     with progress_bar(f"tune {kind}", total=trials, enabled=not as_json) as update:
         res = tune(
             est,

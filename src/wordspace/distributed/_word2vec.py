@@ -15,27 +15,18 @@ Merging (``merge``):
   the word's expected occurrences in one part's round (from the vocabulary counts), clipped
   to ``[1, K]``: summed for words a part sees about once per round or less, averaged for
   words it sees K times or more (negative samples, which touch frequent output rows
-  everywhere, do not count as they do for ``"touched"``).
+  everywhere, do not count, as they would for a mean over the parts that touched a row).
 * ``"average"``: add the mean of the deltas over the parts of the round, which is
   averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
   Updates of a word seen by one worker only shrink by the number of parts, so training
   slows down as parts are added.
-* ``"sum"``: add every part's deltas. A row changed by one worker keeps its whole
-  update, a frequent row gets the updates of all workers -- what Hogwild threads sharing one
-  memory would do, with the staleness of one round. A hot row that every part has moved
-  most of the way to its local optimum then moves about K times too far: stable for K < 2.
-* ``"touched"``: add, for every row, the mean of the deltas of the parts that changed it.
-* ``"scaled"``: ``"frequency"`` with the divisor ``lr_scale * expected`` clipped to
-  ``[lr_scale, K]``, undoing the raised learning rate on rare rows.
-* ``"bmuf"``: ``"average"`` plus block momentum (Chen & Huo 2016): ``D = mu D + step;
-  W += D`` with ``mu = 1 - lr_scale / K`` (the paper's ``1 - 1/K`` at ``lr_scale=1``).
-  ``block_momentum`` adds the same momentum to any merge.
 
 Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
 analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
-round, 0.324 at 50k, 0.338-0.341 at 20k, the default), ``"average"`` 0.280 (100k), Spark-style averaging once per epoch 0.131;
-``"sum"`` diverges at 4 and 8 parts; ``"scaled"``, block momentum and the ``sync_start``
-ramp were no better.
+round, 0.324 at 50k, 0.338-0.341 at 20k, the default), ``"average"`` 0.280 (100k),
+Spark-style averaging once per epoch 0.131. The other merges measured there (``"sum"``,
+which diverges at 4 and 8 parts; ``"touched"``, ``"scaled"``, block momentum and ``"bmuf"``,
+the ``sync_start`` ramp) were no better and were removed in 0.3.
 
 With ``sync_words`` at least the part size there is one round per epoch: Spark-style
 averaging once per epoch (``merge="average"``).
@@ -75,7 +66,7 @@ __all__ = ["fit_word2vec", "plan_parts"]
 
 logger = logging.getLogger(__name__)
 
-MERGES = ("frequency", "average", "sum", "touched", "scaled", "bmuf")
+MERGES = ("frequency", "average")
 SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
 
 
@@ -217,9 +208,7 @@ def train_part(
     return (*out, seen, trained, loss, last)
 
 
-def _check(
-    sync_words: Any, merge: Any, n_parts: Any, max_retries: Any, sync_start: Any = None
-) -> None:
+def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any) -> None:
     from wordspace._base import is_int
 
     if not is_int(sync_words) or sync_words < 1:
@@ -233,11 +222,6 @@ def _check(
         raise ParameterError(f"n_parts must be a positive integer or None, got {n_parts!r}")
     if not is_int(max_retries) or max_retries < 0:
         raise ParameterError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-    if sync_start is not None and (not is_int(sync_start) or sync_start < 1):
-        raise ParameterError(
-            f"sync_start must be a positive integer (words of the first round, doubling up "
-            f"to sync_words) or None, got {sync_start!r}"
-        )
 
 
 def fit_word2vec(
@@ -250,8 +234,6 @@ def fit_word2vec(
     n_parts: int | None = None,
     max_retries: int = 3,
     lr_scale: float | str = "auto",
-    sync_start: int | None = None,
-    block_momentum: float | None = None,
     progress: Any = None,
 ) -> Any:
     """Train ``model`` (a :class:`~wordspace.Word2Vec`) data-parallel on ``corpus`` (files).
@@ -260,17 +242,13 @@ def fit_word2vec(
     to simulate ``n_parts`` workers in this process with the same rounds and merges.
     ``sync_words``: words each worker trains between synchronisations (``None``: a whole
     part, i.e. once per epoch). ``merge``: ``"frequency"`` (rare words' changes summed,
-    frequent words' averaged), ``"average"`` of the workers' changes, their ``"sum"``, the
-    mean over the parts that ``"touched"`` a row, ``"scaled"`` or block momentum
-    (``"bmuf"``) (see the module docs and docs/scaling.md for the measurements).
+    frequent words' averaged) or the ``"average"`` of the workers' changes (see the module
+    docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"`` and ``"scaled"``,
-    ``max(1, n_parts / 2)`` with ``"average"``, else 1 (on wiki100m with 8 parts and
-    ``"frequency"``, 3 beat 4 and 6 diverged).
-    ``sync_start``: the rounds of the first epoch start at this many words and double up to
-    ``sync_words`` (``None``: no ramp). ``block_momentum``: momentum in ``[0, 1)`` added to
-    the merge (``None``: ``1 - lr_scale / K`` for ``"bmuf"``, else none). Sets the usual
+    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"``, ``max(1, n_parts / 2)``
+    with ``"average"`` (on wiki100m with 8 parts and ``"frequency"``, 3 beat 4 and 6
+    diverged). Sets the usual
     fitted attributes plus ``sync_stats_`` (rounds, bytes and seconds of the
     synchronisations, retries).
     """
@@ -281,20 +259,12 @@ def fit_word2vec(
     model._validate()
     if sync_words is None:
         sync_words = 2**62
-    _check(sync_words, merge, n_parts, max_retries, sync_start)
+    _check(sync_words, merge, n_parts, max_retries)
     if not (
         lr_scale == "auto"
         or (isinstance(lr_scale, int | float) and not isinstance(lr_scale, bool) and lr_scale > 0)
     ):
         raise ParameterError(f"lr_scale must be a number > 0 or 'auto', got {lr_scale!r}")
-    if block_momentum is not None and not (
-        isinstance(block_momentum, int | float)
-        and not isinstance(block_momentum, bool)
-        and 0.0 <= block_momentum < 1.0
-    ):
-        raise ParameterError(
-            f"block_momentum must be a number in [0, 1) or None, got {block_momentum!r}"
-        )
     engine = engine_for(client, n_parts)
     corpus = as_files_corpus(
         corpus, lowercase=bool(model.lowercase), max_sentence_length=int(model.max_sentence_length)
@@ -321,13 +291,7 @@ def fit_word2vec(
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
     tables = engine.put(model._tables())
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = (
-            max(1.0, len(parts) ** 0.5)
-            if merge in ("frequency", "scaled")
-            else max(1.0, len(parts) / 2)
-            if merge == "average"
-            else 1.0
-        )
+        lr_scale = max(1.0, len(parts) ** 0.5) if merge == "frequency" else max(1.0, len(parts) / 2)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     S = int(sync_words)
@@ -336,7 +300,6 @@ def fit_word2vec(
     span = float(model.alpha - model.min_alpha)
     neg = int(model.negative) > 0
     W = [model.syn0_, model.syn1neg_, model.syn1_]
-    momentum: list[np.ndarray | None] = [None, None, None]  # merge="bmuf": block momentum
     # merge="frequency": a row's expected occurrences in one part's round (its divisor)
     expected = np.asarray(vocab.counts, np.float64) * (min(S, int(sizes.max())) / max(N, 1))
     stats = {
@@ -345,8 +308,6 @@ def fit_word2vec(
         "sync_words": int(min(S, sizes.max())),
         "merge": merge,
         "lr_scale": lr_scale,
-        "sync_start": sync_start,
-        "block_momentum": block_momentum,
         "rounds": 0,
         "bytes_broadcast": 0,
         "bytes_gathered": 0,
@@ -376,7 +337,7 @@ def fit_word2vec(
         last_alpha = alpha0
         r = 0
         while True:
-            w0, w1 = _round_span(r, e, S, sync_start)
+            w0, w1 = r * S, (r + 1) * S
             active = [k for k in range(len(parts)) if sizes[k] > w0]
             if not active:
                 break
@@ -400,7 +361,7 @@ def fit_word2vec(
                 lambda k: engine.submit(load_part, plan[k], words),
             )
             ts = time.perf_counter()
-            _merge(W, results, merge, stats, momentum, expected, lr_scale, block_momentum)
+            _merge(W, results, merge, stats, expected)
             for res in results:
                 seen += res[6]
                 trained += res[7]
@@ -457,13 +418,12 @@ def _merge(
     results: list[tuple],
     merge: str,
     stats: dict,
-    momentum: list[np.ndarray | None] | None = None,
     expected: np.ndarray | None = None,
-    lr_scale: float = 1.0,
-    block_momentum: float | None = None,
 ) -> None:
-    """Add the workers' changes to ``W`` (in place): their sum, or their mean over the parts
-    of the round. With one part the new rows are taken as they are (bit for bit)."""
+    """Add the workers' changes to ``W`` (in place): their mean over the parts of the round
+    (``"average"``), or their sum divided by each word's expected occurrences in one part's
+    round clipped to ``[1, K]`` (``"frequency"``). With one part the new rows are taken as
+    they are (bit for bit)."""
     if len(results) == 1:
         for a in range(3):
             rows, new = results[0][2 * a], results[0][2 * a + 1]
@@ -482,48 +442,15 @@ def _merge(
             cnt[rows] += 1
             stats["bytes_gathered"] += rows.nbytes + new.nbytes
         rows = np.flatnonzero(cnt)
-        if merge == "sum":
-            step = acc[rows]
-        elif merge in ("average", "bmuf"):
+        if merge == "average":
             step = acc[rows] * np.float32(1.0 / K)
-        elif merge == "touched":  # the mean over the parts that changed the row
-            step = acc[rows] / cnt[rows, None].astype(np.float32)
-        else:  # "frequency" / "scaled": sum for rare words, mean for frequent ones
+        else:  # "frequency": sum for rare words, mean for frequent ones
             if a < 2 and expected is not None:
-                e = expected[rows]
-                if merge == "scaled":  # undo lr_scale on rare rows: divide by s e in [s, K]
-                    e = e * lr_scale
-                div = np.clip(e, min(lr_scale, K) if merge == "scaled" else 1.0, K)
+                div = np.clip(expected[rows], 1.0, K)
             else:  # hs inner nodes: the parts that touched them
                 div = cnt[rows]
             step = acc[rows] / div.astype(np.float32)[:, None]
-        mu = block_momentum
-        if mu is None:  # "bmuf": 1 - 1/K at lr_scale 1 (Chen & Huo 2016)
-            mu = max(0.0, 1.0 - lr_scale / K) if merge == "bmuf" else 0.0
-        if mu <= 0.0:
-            W[a][rows] += step
-            continue
-        # block momentum: D = mu D + step; W += D (every row: D decays over the rounds)
-        assert momentum is not None
-        D = momentum[a]
-        if D is None:
-            D = momentum[a] = np.zeros_like(W[a])
-        D *= np.float32(mu)
-        D[rows] += step
-        W[a] += D
-
-
-def _round_span(r: int, e: int, S: int, start: int | None) -> tuple[int, int]:
-    """Words ``[w0, w1)`` of every part that round ``r`` of epoch ``e`` trains: ``S`` words
-    a round; with ``start``, the rounds of the first epoch begin at ``start`` words and
-    double up to ``S`` (``start, 2 start, 4 start, ...``)."""
-    if e > 0 or start is None or start >= S:
-        return r * S, (r + 1) * S
-    w0, step = 0, int(start)
-    for _ in range(r):
-        w0 += step
-        step = min(2 * step, S)
-    return w0, w0 + step
+        W[a][rows] += step
 
 
 def _round(

@@ -501,14 +501,15 @@ def save_word2vec_format(
     *,
     binary: bool = False,
     write_header: bool = True,
-    precision: int = 8,
+    precision: int = 9,
     limit: int | None = None,
 ) -> None:
     """Write word2vec text (header ``"N D"``), word2vec binary, or GloVe text
     (``write_header=False``). Compressed when the name ends in .gz/.bz2/.xz. Atomic.
 
-    ``precision`` is the number of significant digits of text formats (9 gives float32
-    values back exactly). Words the reader could not give back exactly are refused with a
+    ``precision`` is the number of significant digits of text formats: the default 9 gives
+    every float32 value back exactly (as gensim's ``repr`` and the C tool's readers expect);
+    fewer digits make smaller, lossy files. Words the reader could not give back exactly are refused with a
     :class:`FormatError` before anything is written.
     """
     if binary and not write_header:

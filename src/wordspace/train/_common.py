@@ -43,7 +43,8 @@ from wordspace._base import (  # noqa: F401 - the trainers' one import of the co
     rule,
 )
 from wordspace._base import jsonable as _jsonable
-from wordspace.errors import CheckpointError, FormatError
+from wordspace._schema import Fields, check_finite_arrays
+from wordspace.errors import CheckpointError, FormatError, OutputPathError, ParameterError
 
 if TYPE_CHECKING:
     from wordspace.vectors.keyed import WordVectors
@@ -88,6 +89,41 @@ def vocab_fingerprint(words: list[str], counts: Any) -> dict[str, Any]:
     return {"size": len(words), "hash": h.hexdigest()}
 
 
+#: what a checkpoint error says to do
+CHECKPOINT_FIX = (
+    "the checkpoint is damaged or was not written by this run: resume from another "
+    "checkpoint or start afresh"
+)
+
+
+def position_fields(resume: Mapping[str, Any]) -> Fields:
+    """The checkpoint's ``position`` with typed access: every failure is a
+    :class:`~wordspace.errors.CheckpointError` naming the file and the field."""
+    return Fields(
+        resume.get("position"),
+        where=resume.get("path"),
+        section="checkpoint.position",
+        error=CheckpointError,
+        fix=CHECKPOINT_FIX,
+    )
+
+
+def is_checkpoint_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a regular file holding a wordspace checkpoint (its metadata has a
+    ``checkpoint`` section and says the model is partial): only such a file is overwritten
+    by a checkpoint or deleted once training ends."""
+    from wordspace.io.native import read_native
+
+    p = os.fspath(path)
+    if not os.path.isfile(p):
+        return False
+    try:
+        _, meta = read_native(p, mmap=True)
+    except Exception:  # noqa: BLE001 - unreadable or not ours: not a checkpoint
+        return False
+    return isinstance(meta.get("checkpoint"), dict) and meta.get("complete") is False
+
+
 class Checkpointer:
     """When to write a checkpoint (every ``checkpoint_every`` seconds of training) and its
     cost: ``seconds`` spent writing, ``count`` written, ``bytes`` of the last one."""
@@ -97,6 +133,13 @@ class Checkpointer:
         every = getattr(est, "checkpoint_every", None)
         self.path = None if path is None else os.fspath(path)
         self.every = float(every if every is not None else DEFAULT_CHECKPOINT_EVERY)
+        if self.path is not None and os.path.lexists(self.path):
+            if not is_checkpoint_file(self.path):
+                raise OutputPathError(
+                    f"checkpoint_path {self.path!r} is an existing file that is not a wordspace "
+                    "checkpoint; it would be overwritten (and deleted once training ends): "
+                    "give a new path"
+                )
         self.last = time.monotonic()
         self.seconds = 0.0
         self.count = 0
@@ -267,14 +310,36 @@ class Trainer(Estimator):
                 else "plain word vectors"
             )
             raise CheckpointError(f"{where} holds {what}, not a {cls.__name__} checkpoint")
-        if not isinstance(ck, dict) or not isinstance(ck.get("position"), dict):
+        if not isinstance(ck, dict) or "position" not in ck:
             raise CheckpointError(
                 f"{where} is a saved {cls.__name__} model, not a checkpoint; continue it with "
                 f"{cls.__name__}.load(path).partial_fit(...)"
             )
+        fields = Fields(
+            ck, where=where, section="checkpoint", error=CheckpointError, fix=CHECKPOINT_FIX
+        )
+        fields.obj("position")
+        if "params" in ck:
+            fields.obj("params")
+        check_finite_arrays(arrays, where=where, error=CheckpointError, fix=CHECKPOINT_FIX)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = cls._from_native(arrays, meta, path)
+            try:
+                model = cls._from_native(arrays, meta, path)
+            except (FormatError, CheckpointError):
+                raise
+            except (ParameterError, TypeError, ValueError) as e:
+                raise CheckpointError(
+                    f"{where}: the checkpoint's model cannot be restored ({e}); {CHECKPOINT_FIX}"
+                ) from None
+        try:
+            model._validate()
+        except CheckpointError:
+            raise
+        except ParameterError as e:
+            raise CheckpointError(
+                f"{where}: the checkpoint holds an invalid parameter: {e}; {CHECKPOINT_FIX}"
+            ) from None
         mine = model._resume_params()
         diffs = [
             f"{k}={mine.get(k)!r} in the checkpoint, {_jsonable(v)!r} here"

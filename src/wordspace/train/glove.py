@@ -28,7 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from wordspace.errors import (
+    CheckpointError,
+    CorpusError,
+    FormatError,
+    ParameterError,
+    TrainingDivergedError,
+)
 from wordspace.text.tokenizer import Tokenizer
 from wordspace.text.vocab import Vocabulary
 from wordspace.train._common import (
@@ -606,7 +612,9 @@ class GloVe(Trainer):
                     f"{resume['path']}: ckpt_records.npy has shape "
                     f"{rec_i.shape}, not (n, {k.RECORD_WIDTH})"
                 )
-            self._train_records(rec_i, progress, t_train, resume["position"])
+            self._train_records(
+                rec_i, progress, t_train, {**resume["position"], "path": resume["path"]}
+            )
             self._end_training(t_train)
             return
         if self.cooccurrence_.nnz >= 1 << 32:
@@ -641,6 +649,7 @@ class GloVe(Trainer):
         self.nonzeros_ = int(nnz)
         workers = int(min(self.workers, max(nnz, 1)))
         if pos is not None:
+            pos = _checked_position(pos, nnz, int(self.epochs), len(self.loss_history_))
             workers = len(pos["threads"])  # each thread's share and stream are fixed
         bounds = [nnz * t // workers for t in range(workers + 1)]
         d = int(self.vector_size)
@@ -933,3 +942,60 @@ class GloVe(Trainer):
         self._check_fitted("save_word2vec_format()")
         assert self.wv is not None  # _check_fitted raised otherwise
         self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
+
+
+def _checked_position(resume_pos: Any, nnz: int, epochs: int, trained: int) -> dict[str, Any]:
+    """A GloVe checkpoint's position (``{"path", ...position}``), every field checked
+    against this run (:class:`~wordspace.errors.CheckpointError` names the file and field)."""
+    from wordspace._schema import Fields
+    from wordspace.train._common import CHECKPOINT_FIX
+
+    where = resume_pos.get("path")
+    f = Fields(
+        resume_pos,
+        where=where,
+        section="checkpoint.position",
+        error=CheckpointError,
+        fix=CHECKPOINT_FIX,
+    )
+    first = f.int("first", lo=0, hi=trained)
+    epoch = f.int("epoch", lo=0, hi=epochs - 1)
+    threads = f.list("threads")
+    workers = len(threads)
+    if not 1 <= workers <= max(nnz, 1):
+        raise CheckpointError(
+            f"{where}: checkpoint.position.threads lists {workers} threads for {nnz:,} "
+            f"records; {CHECKPOINT_FIX}"
+        )
+    bounds = [nnz * t // workers for t in range(workers + 1)]
+    out = []
+    for t, th in enumerate(threads):
+        g = Fields(
+            th,
+            where=where,
+            section=f"checkpoint.position.threads[{t}]",
+            error=CheckpointError,
+            fix=CHECKPOINT_FIX,
+        )
+        vals = g.list("out")
+        if len(vals) != 2:
+            raise CheckpointError(
+                f"{where}: checkpoint.position.threads[{t}].out must hold 2 numbers; "
+                f"{CHECKPOINT_FIX}"
+            )
+        for i, v in enumerate(vals):
+            Fields(
+                {"v": v},
+                where=where,
+                section=f"checkpoint.position.threads[{t}].out[{i}]",
+                error=CheckpointError,
+                fix=CHECKPOINT_FIX,
+            ).num("v")
+        out.append(
+            {
+                "p": g.int("p", lo=bounds[t], hi=bounds[t + 1]),
+                "state": g.int("state", lo=0, hi=2**64 - 1),
+                "out": vals,
+            }
+        )
+    return {**dict(resume_pos), "first": first, "epoch": epoch, "threads": out}

@@ -20,11 +20,18 @@ from typing import Any, cast
 
 import numpy as np
 
-from wordspace.errors import CorpusError, FormatError, ParameterError, TrainingDivergedError
+from wordspace.errors import (
+    CheckpointError,
+    CorpusError,
+    FormatError,
+    ParameterError,
+    TrainingDivergedError,
+)
 from wordspace.text.corpus import as_corpus, release_pages
 from wordspace.text.tokenizer import Tokenizer
 from wordspace.text.vocab import Vocabulary
 from wordspace.train._common import (
+    CHECKPOINT_FIX,
     CHECKPOINT_RULES,
     Checkpointer,
     Trainer,
@@ -35,6 +42,7 @@ from wordspace.train._common import (
     number,
     phrases_meta,
     phrases_record,
+    position_fields,
     restore_vocab,
     rule,
     vocab_fingerprint,
@@ -503,10 +511,24 @@ class Word2Vec(Trainer):
         e0 = j0 = done_total = 0
         part = {"seen": 0, "trained": 0, "loss": 0.0, "seconds": 0.0}
         if resume is not None:
-            pos = resume["position"]
-            base_epoch, e0, j0 = int(pos["base_epoch"]), int(pos["epoch"]), int(pos["job"])
-            done_total = int(pos["done"])
-            part = {k: type(v)(pos["partial"][k]) for k, v in part.items()}
+            pos = position_fields(resume)
+            base_epoch = pos.int("base_epoch", lo=0, hi=int(self.epochs_trained_))
+            e0 = pos.int("epoch", lo=0, hi=epochs - 1)
+            if base_epoch + e0 != int(self.epochs_trained_):
+                raise CheckpointError(
+                    f"{resume['path']}: checkpoint.position says epoch {e0} of a run that began "
+                    f"after {base_epoch} epoch(s), but the model has {self.epochs_trained_} "
+                    f"epoch(s) trained; {CHECKPOINT_FIX}"
+                )
+            j0 = pos.int("job", lo=0, hi=len(jobs) - 1)
+            done_total = pos.int("done", lo=0, hi=total)
+            partial = pos.obj("partial")
+            part = {
+                "seen": partial.int("seen", lo=0, hi=n_words),
+                "trained": partial.int("trained", lo=0, hi=n_words),
+                "loss": partial.num("loss", lo=0.0),
+                "seconds": partial.num("seconds", lo=0.0),
+            }
         ckpt = Checkpointer(self)
         self._call_callbacks("on_train_begin")
         logger.info(

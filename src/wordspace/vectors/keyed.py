@@ -39,6 +39,8 @@ KeyOrKeys = str | np.ndarray | Sequence[Any] | None
 def _as_list(x: KeyOrKeys) -> list:
     if x is None:
         return []
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        return list(x)  # a matrix: each row is one query vector, as gensim
     if isinstance(x, str | np.ndarray):
         return [x]
     if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) and not isinstance(x[1], str):
@@ -201,6 +203,8 @@ class WordVectors:
         return len(self.index_to_key)
 
     def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):  # keys are str: anything else is simply absent
+            return False
         return key in self.key_to_index or self._phrase_key(key) is not None
 
     def _phrase_key(self, key: object) -> str | None:
@@ -230,7 +234,9 @@ class WordVectors:
         return key in self.key_to_index
 
     def get_index(self, key: str, default: int | None = None) -> int:
-        """Index of ``key``; raises :class:`OutOfVocabularyError` unless ``default`` is given."""
+        """Index of ``key``; raises :class:`OutOfVocabularyError` unless ``default`` is given
+        (:class:`ParameterError` when ``key`` is not a str)."""
+        _check_key(key)
         idx = self.key_to_index.get(key)
         if idx is not None:
             return idx
@@ -372,6 +378,10 @@ class WordVectors:
     def __getitem__(self, key_or_keys: str | Sequence[str]) -> np.ndarray:
         if isinstance(key_or_keys, str):
             return self.get_vector(key_or_keys)
+        if isinstance(key_or_keys, bytes | bytearray | memoryview) or not hasattr(
+            key_or_keys, "__len__"
+        ):
+            _check_key(key_or_keys)
         return (
             np.vstack([self.get_vector(k) for k in key_or_keys])
             if len(key_or_keys)
@@ -385,13 +395,17 @@ class WordVectors:
         pre_normalize: bool = True,
         post_normalize: bool = False,
         ignore_missing: bool = True,
+        *,
+        divide_by: str = "weights",
     ) -> np.ndarray:
         """Weighted mean of the vectors of ``keys`` (words or raw vectors), as in gensim.
 
         Missing words are skipped when ``ignore_missing`` (the default) and raise
         :class:`OutOfVocabularyError` otherwise. Raises :class:`ParameterError` when nothing
-        is left to average. The sum of the weighted vectors is divided by the number of keys
-        used. This is the library's one mean-vector computation (the text similarity functions
+        is left to average. The sum of the weighted vectors is divided by the sum of the absolute
+        weights of the keys used (a plain mean without weights), as gensim does;
+        ``divide_by="count"`` divides by the number of keys used instead (the weighted sum per
+        word of :func:`wordspace.analysis.textsim.mean_vector`). This is the library's one mean-vector computation (the text similarity functions
         call it).
         """
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
@@ -436,9 +450,11 @@ class WordVectors:
             )
         if rows:
             stacked = np.vstack([np.asarray(mat[np.asarray(idx, dtype=np.int64)]), *rows])
-            mean = mean_rows(stacked, np.arange(len(used)), w[used], np.array([0, len(used)]))
+            mean = mean_rows(
+                stacked, np.arange(len(used)), w[used], np.array([0, len(used)]), divide_by
+            )
         else:
-            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]))
+            mean = mean_rows(mat, np.asarray(idx), w[used], np.array([0, len(used)]), divide_by)
         mean = mean[0]
         return _unit(mean).astype(np.float32) if post_normalize else mean
 
@@ -832,7 +848,7 @@ class WordVectors:
         *,
         binary: bool = False,
         write_header: bool = True,
-        precision: int = 8,
+        precision: int = 9,
         limit: int | None = None,
     ) -> None:
         """Write the word2vec text or binary format (``write_header=False``: GloVe text)."""
@@ -967,3 +983,19 @@ class WordVectors:
         from wordspace.analysis.textsim import rank_documents
 
         return rank_documents(self, query, docs, method, topn, **kwargs)
+
+
+def _check_key(key: object) -> None:
+    """Keys are str: anything else (an int, None, bytes) is a :class:`ParameterError`
+    saying so, never a bare ``TypeError`` or a lookup of something else."""
+    if isinstance(key, str):
+        return
+    if isinstance(key, bytes | bytearray | memoryview):
+        raise ParameterError(
+            f"words are looked up by str, got the bytes {bytes(key)[:40]!r}; decode them "
+            "first, e.g. key.decode('utf-8')"
+        )
+    raise ParameterError(
+        f"words are looked up by str, got {type(key).__name__} {str(key)[:40]!r}; give a word "
+        "(or a list of words)"
+    )

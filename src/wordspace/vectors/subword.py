@@ -67,7 +67,10 @@ def ngram_rows(word: str, minn: int, maxn: int, bucket: int) -> np.ndarray:
 
     if word == EOS or maxn <= 0 or bucket <= 0:
         return np.zeros(0, dtype=np.int64)
-    buf, offsets = encode_marked([word])
+    try:
+        buf, offsets = encode_marked([word])
+    except UnicodeEncodeError:  # a lone surrogate no file can hold: no n-grams, absent
+        return np.zeros(0, dtype=np.int64)
     out = np.empty(max(1, len(buf) * maxn), dtype=np.int64)
     n = word_ngrams(buf, 0, len(buf), int(minn), int(maxn), int(bucket), 0, out, 0)
     return out[:n]
@@ -164,15 +167,17 @@ class SubwordVectors(WordVectors):
         return ngram_rows(word, self.minn, self.maxn, self.bucket)
 
     def __contains__(self, key: object) -> bool:
-        if key in self.key_to_index:
-            return True
-        return isinstance(key, str) and self.ngram_rows(key).size > 0
+        if not isinstance(key, str):
+            return False
+        return key in self.key_to_index or self.ngram_rows(key).size > 0
 
     def _oov_vector(self, key: str) -> np.ndarray:
         from wordspace.kernels.fasttext import mean_rows
 
         if not isinstance(key, str):
-            raise self._oov(key)
+            from wordspace.vectors.keyed import _check_key
+
+            _check_key(key)
         rows = self.ngram_rows(key)
         if rows.size == 0:
             err = self._oov(key)
@@ -228,6 +233,8 @@ class SubwordVectors(WordVectors):
         pre_normalize: bool = True,
         post_normalize: bool = False,
         ignore_missing: bool = True,
+        *,
+        divide_by: str = "weights",
     ) -> np.ndarray:
         if isinstance(keys, np.ndarray) and keys.ndim == 2:
             keys = list(keys)
@@ -245,6 +252,7 @@ class SubwordVectors(WordVectors):
             pre_normalize=pre_normalize,
             post_normalize=post_normalize,
             ignore_missing=ignore_missing,
+            divide_by=divide_by,
         )
 
     def _split_terms(self, positive, negative):

@@ -10,6 +10,7 @@ docs/porting_from_gensim.md.
 
 from __future__ import annotations
 
+from wordspace.compat.gensim import utils
 from wordspace.compat.gensim._errors import (
     CompatWarning,
     RemovedAttributeError,
@@ -28,6 +29,7 @@ from wordspace.compat.gensim.models import (
 from wordspace.compat.gensim.models.keyedvectors import CorrelationResult, as_keyed_vectors
 
 __all__ = [
+    "utils",
     "Word2Vec",
     "KeyedVectors",
     "FastText",

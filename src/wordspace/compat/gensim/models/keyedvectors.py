@@ -23,15 +23,23 @@ import numpy as np
 from wordspace._base import is_int
 from wordspace.compat.gensim._errors import (
     CompatWarning,
+    DecodingError,
     RemovedAttributeError,
     UnsupportedError,
     VecattrError,
+    gensim_error,
 )
-from wordspace.errors import ParameterError
+from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
 from wordspace.vectors.subword import SubwordVectors
 
-__all__ = ["KeyedVectors", "CorrelationResult", "REAL", "Word2VecKeyedVectors"]
+__all__ = [
+    "KeyedVectors",
+    "CorrelationResult",
+    "REAL",
+    "Word2VecKeyedVectors",
+    "pseudorandom_weak_vector",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +59,21 @@ _REMOVED = {
     "Use `.get_normed_vectors()` instead. See https://github.com/RaRe-"
     "Technologies/gensim/wiki/Migrating-from-Gensim-3.x-to-4",
 }
+
+
+_default_prng = np.random.default_rng()
+
+
+def pseudorandom_weak_vector(
+    size: int, seed_string: str | None = None, hashfxn: Any = hash
+) -> np.ndarray:
+    """A small random float32 vector (uniform in ``[-0.5, 0.5) / size``), as gensim's:
+    reproducible from ``hashfxn(seed_string)`` when ``seed_string`` is given."""
+    if seed_string:
+        once = np.random.Generator(np.random.SFC64(hashfxn(seed_string) & 0xFFFFFFFF))
+    else:
+        once = _default_prng
+    return ((once.random(size).astype(REAL) - 0.5) / size).astype(REAL)
 
 
 class CorrelationResult(NamedTuple):
@@ -400,6 +423,18 @@ class _GensimKV(_KVBase):
         """The keys most similar to ``key``."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
+    def similarity(self, w1: Any, w2: Any) -> float:
+        """Cosine similarity of two keys; exactly 1 for a key with itself (as gensim)."""
+        if isinstance(w1, str) and w1 == w2 and w1 in self.key_to_index:
+            v = self.get_vector(w1)
+            if np.all(np.isfinite(v)) and np.any(v):
+                return 1.0
+        return super().similarity(w1, w2)
+
+    def distance(self, w1: Any, w2: Any) -> float:
+        """Cosine distance, ``1 - similarity`` (exactly 0 for a key with itself)."""
+        return 1.0 - self.similarity(w1, w2)
+
     def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
         """Cosine between the means of two key sets; unknown keys are skipped, as in gensim
         4.4 (``ZeroDivisionError`` when a list is empty, as gensim)."""
@@ -650,17 +685,20 @@ class _GensimKV(_KVBase):
                 CompatWarning,
                 stacklevel=2,
             )
-        wv = load_word2vec_format(
-            fname,
-            binary=bool(binary),
-            no_header=bool(no_header),
-            limit=limit,
-            unicode_errors=unicode_errors,
-        )
+        try:
+            wv = load_word2vec_format(
+                fname,
+                binary=bool(binary),
+                no_header=bool(no_header),
+                limit=limit,
+                unicode_errors=unicode_errors,
+            )
+        except FormatError as e:
+            raise gensim_error(e) from None
         n = len(wv)
         counts = np.arange(n, 0, -1, dtype=np.int64)
         if fvocab is not None:
-            given = _read_fvocab(fvocab)
+            given = _read_fvocab(fvocab, unicode_errors)
             counts = np.array(
                 [given.get(w, n - i) for i, w in enumerate(wv.index_to_key)], dtype=np.int64
             )
@@ -732,12 +770,48 @@ class _GensimKV(_KVBase):
         return kv
 
 
-def _read_fvocab(path: str | os.PathLike) -> dict[str, int]:
-    from wordspace.errors import FormatError
+def _load_word2vec_format(
+    cls: Any,
+    fname: str | os.PathLike,
+    fvocab: str | None = None,
+    binary: bool = False,
+    encoding: str = "utf8",
+    unicode_errors: str = "strict",
+    limit: int | None = None,
+    datatype: Any = REAL,
+    no_header: bool = False,
+    binary_chunk_size: int = 100 * 1024,
+) -> Any:
+    """gensim's module-level loader: ``cls.load_word2vec_format`` (``binary_chunk_size`` only
+    tunes gensim's reader and is accepted for its signature)."""
+    if not is_int(binary_chunk_size) or binary_chunk_size < 1:
+        raise ParameterError(
+            f"binary_chunk_size must be a positive integer, got {binary_chunk_size!r}"
+        )
+    return cls.load_word2vec_format(
+        fname,
+        fvocab=fvocab,
+        binary=binary,
+        encoding=encoding,
+        unicode_errors=unicode_errors,
+        limit=limit,
+        datatype=datatype,
+        no_header=no_header,
+    )
 
+
+def _read_fvocab(path: str | os.PathLike, unicode_errors: str = "strict") -> dict[str, int]:
     out: dict[str, int] = {}
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8", errors=unicode_errors)
+            except UnicodeDecodeError as e:
+                raise DecodingError(
+                    f"{path}, line {n}: {raw!r} is not valid UTF-8 ({e.reason} at byte "
+                    f"{e.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway",
+                    e,
+                ) from None
             parts = line.rstrip("\n").rsplit(" ", 1)
             if len(parts) != 2 or not parts[1].strip().lstrip("-").isdigit():
                 raise FormatError(f"{path}, line {n}: expected 'word count', got {line!r}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import lzma
 import os
-import re
 import shutil
 import tempfile
 from collections import Counter
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wordspace.compat.gensim.utils import simple_preprocess
 from wordspace.errors import ParameterError
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "temporary_file",
     "simple_preprocess",
     "module_path",
+    "LeeCorpus",
 ]
 
 common_texts = [
@@ -53,7 +54,6 @@ common_texts = [
 
 _BUNDLED = {"questions-words.txt", "wordsim353.tsv"}
 _GENERATED = {"lee_background.cor", "word2vec_pre_kv_c", "euclidean_vectors.bin"}
-_ALPHABETIC = re.compile(r"(((?![\d])\w)+)", re.UNICODE)
 _VERSION = "2"
 
 
@@ -67,22 +67,6 @@ def _cache_dir() -> Path:
 
 #: the folder holding the generated files (gensim's ``module_path`` points at its tests)
 module_path = str(_cache_dir())
-
-
-def simple_preprocess(
-    doc: str, deacc: bool = False, min_len: int = 2, max_len: int = 15
-) -> list[str]:
-    """gensim's ``simple_preprocess``: lowercase alphabetic tokens of ``min_len`` to
-    ``max_len`` characters (``deacc``: strip accents first)."""
-    if deacc:
-        from wordspace.text.tokenizer import normalize_text
-
-        doc = normalize_text(doc)
-    return [
-        m.group()
-        for m in _ALPHABETIC.finditer(doc.lower())
-        if min_len <= len(m.group()) <= max_len and not m.group().startswith("_")
-    ]
 
 
 def get_tmpfile(suffix: str) -> str:
@@ -101,7 +85,12 @@ def temporary_file(name: str = "") -> Iterator[str]:
 
 
 def datapath(fname: str) -> str:
-    """Path of one of the example data files (see the module docstring)."""
+    """Path of one of the example data files (see the module docstring). A file of that name in
+    ``$WORDSPACE_GENSIM_TEST_DATA`` wins: pointed at gensim's own ``gensim/test/test_data/``
+    (as ``tools/gensim_suite.py`` does), this is gensim's ``datapath``."""
+    env = os.environ.get("WORDSPACE_GENSIM_TEST_DATA")
+    if env and os.path.exists(os.path.join(env, fname)):
+        return os.path.join(env, fname)
     if fname in _BUNDLED:
         from wordspace.analysis.evaluate import datapath as bundled
 
@@ -146,6 +135,16 @@ def _generate(fname: str, path: Path) -> None:
     wv = WordVectors(words, rng.normal(size=(len(words), 10)).astype(np.float32))
     with atomic_path(path) as tmp:
         wv.save_word2vec_format(tmp, binary=fname.endswith(".bin"), precision=6)
+
+
+class LeeCorpus:
+    """The lines of ``datapath('lee_background.cor')``, each as ``simple_preprocess`` tokens
+    (re-iterable), as gensim's."""
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with open(datapath("lee_background.cor"), encoding="utf-8") as f:
+            for line in f:
+                yield simple_preprocess(line)
 
 
 def lee_corpus() -> list[list[str]]:
