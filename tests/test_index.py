@@ -82,9 +82,9 @@ def test_reduced_precision_equals_the_exact_top_k(method):
 
 def test_hnsw_recall_on_random_vectors():
     rng = np.random.default_rng(4)
-    x = rng.standard_normal((20000, 32)).astype(np.float32)
+    x = rng.standard_normal((8000, 32)).astype(np.float32)
     wv = ws.WordVectors([f"w{i}" for i in range(len(x))], x)
-    queries = [f"w{i}" for i in range(0, 20000, 100)]
+    queries = [f"w{i}" for i in range(0, 8000, 40)]
     exact = wv.most_similar_many(queries, topn=10)
     wv.build_index("hnsw")
     got = wv.most_similar_many(queries, topn=10)
