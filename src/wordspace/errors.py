@@ -21,6 +21,7 @@ __all__ = [
     "CheckpointError",
     "DownloadError",
     "ChecksumError",
+    "StaleIndexError",
 ]
 
 
@@ -84,6 +85,11 @@ class OutputPathError(WordspaceError, FileExistsError):
 
 class CheckpointError(ParameterError):
     """A checkpoint cannot be resumed here: another model, corpus or parameters (names which)."""
+
+
+class StaleIndexError(FormatError):
+    """A neighbour index was built for other vectors (the model changed after indexing):
+    rebuild it, or query with ``exact=True``."""
 
 
 class MissingDependencyError(WordspaceError, ImportError):

@@ -19,6 +19,7 @@ from wordspace.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     evaluate,
     explore,
+    index,
     models,
     phrases,
     plot,

@@ -18,6 +18,7 @@ from wordspace.cli._common import (
     load,
 )
 from wordspace.cli._errors import report
+from wordspace.cli.index import ExactOpt, IndexOpt, load_indexed
 from wordspace.cli.query import ModelArg, RestrictOpt
 from wordspace.errors import ParameterError
 
@@ -95,13 +96,15 @@ def explore(
         str, typer.Option(help="Address to bind (default: this machine only).")
     ] = "127.0.0.1",
     restrict_vocab: RestrictOpt = None,
+    exact: ExactOpt = False,
+    index: IndexOpt = None,
 ) -> None:
     """A local web page to explore a model: neighbours, analogies, similarity, map."""
     from wordspace.viz.explore.app import serve
 
     if not 0 <= port <= 65535:
         raise ParameterError(f"--port must be in 0..65535, got {port}")
-    wv = load(path)
+    wv = load_indexed(path, exact=exact, index=index)
     if host not in ("127.0.0.1", "localhost", "::1"):
         report(
             io.err, f"listening on {host}: other machines can reach this explorer", prefix="warning"

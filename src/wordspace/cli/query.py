@@ -23,6 +23,7 @@ from wordspace.cli._common import (
     load,
     neighbours_table,
 )
+from wordspace.cli.index import ExactOpt, IndexOpt, load_indexed
 from wordspace.errors import ParameterError
 
 ModelArg = Annotated[str, typer.Argument(help="Vector file (any format) or known model name.")]
@@ -106,12 +107,14 @@ def similar(
     words: Annotated[list[str], typer.Argument(help="One or more words (neighbours of each).")],
     n: TopnOpt = 10,
     restrict_vocab: RestrictOpt = None,
+    exact: ExactOpt = False,
+    index: IndexOpt = None,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
 ) -> None:
-    """Nearest neighbours of words (cosine similarity)."""
+    """Nearest neighbours of words (cosine similarity; the model's index when it has one)."""
     check_topn(n)
-    wv = load(path, cache=cache)
+    wv = load_indexed(path, cache=cache, exact=exact, index=index)
     with one_shot_queries():
         results = {w: wv.most_similar(w, topn=n, restrict_vocab=restrict_vocab) for w in words}
     if as_json:
@@ -133,6 +136,8 @@ def analogy(
     n: TopnOpt = 10,
     method: Annotated[str, typer.Option(help="3cosadd or 3cosmul.")] = "3cosadd",
     restrict_vocab: RestrictOpt = None,
+    exact: ExactOpt = False,
+    index: IndexOpt = None,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
 ) -> None:
@@ -140,7 +145,7 @@ def analogy(
     if method not in ANALOGY_METHODS:
         raise ParameterError(f"--method must be 3cosadd or 3cosmul, got {method!r}")
     check_topn(n)
-    wv = load(path, cache=cache)
+    wv = load_indexed(path, cache=cache, exact=exact or method != "3cosadd", index=index)
     if method == "3cosadd":
         with one_shot_queries():
             r = wv.most_similar(

@@ -525,6 +525,8 @@ class WordVectors:
         negative: KeyOrKeys = None,
         topn: int | None = 10,
         restrict_vocab: int | None = None,
+        indexer: Any = None,
+        exact: bool = False,
     ) -> list[tuple[str, float]] | np.ndarray:
         """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
 
@@ -532,6 +534,12 @@ class WordVectors:
         the result. ``topn=None`` returns the array of all similarities, as gensim does (NaN
         for vectors holding NaN/inf, which a list result never contains); ``topn <= 0`` gives
         ``[]``. ``restrict_vocab=N`` searches only the first N words.
+
+        A neighbour index answers when one is attached (:meth:`build_index`,
+        :meth:`attach_index`) or given as ``indexer`` (a :class:`~wordspace.vectors.index.WordIndex`,
+        or any object with gensim's ``indexer.most_similar(vector, topn)``, whose answer is
+        returned as is, as gensim does); ``exact=True``, ``restrict_vocab`` and ``topn=None``
+        scan every vector instead.
         """
         keys, weights, exclude = self._split_terms(positive, negative)
         mean = self.get_mean_vector(
@@ -545,7 +553,14 @@ class WordVectors:
         topn = int(topn)
         if topn <= 0:
             return []
-        idx, sc = _top_one(unit, mean.astype(np.float32), topn + len(exclude), limit)
+        index = self._search_index(indexer, exact, limit)
+        if index is not None and not hasattr(index, "search"):
+            return list(index.most_similar(mean, topn))  # gensim's indexer protocol
+        if index is not None:
+            bi, bs = index.search(self, mean[None, :], topn + len(exclude))
+            idx, sc = bi[0], bs[0]
+        else:
+            idx, sc = _top_one(unit, mean.astype(np.float32), topn + len(exclude), limit)
         out = [
             (self.index_to_key[i], float(s))
             for i, s in zip(idx, sc, strict=True)
@@ -600,12 +615,16 @@ class WordVectors:
         topn: int = 10,
         restrict_vocab: int | None = None,
         batch_size: int = 256,
+        indexer: Any = None,
+        exact: bool = False,
     ) -> list[list[tuple[str, float]]]:
         """Neighbours of many words at once (matrix products over batches of ``batch_size``).
 
         Equivalent to ``[wv.most_similar(w, topn=topn) for w in words]`` (best first,
         equal scores by index), much faster (:func:`wordspace.kernels.topk.topk_neighbors`);
-        ``topn <= 0`` gives empty lists.
+        ``topn <= 0`` gives empty lists. An attached index (or ``indexer``, a
+        :class:`~wordspace.vectors.index.WordIndex`) answers unless ``exact=True`` or
+        ``restrict_vocab`` is given, as in :meth:`most_similar`.
         """
         from wordspace.kernels.topk import topk_neighbors
 
@@ -614,7 +633,23 @@ class WordVectors:
         unit = self.get_normed_vectors()
         limit = self._limit(restrict_vocab)
         k = min(int(topn), limit)
-        best_i, best_s = topk_neighbors(unit, idx, k, limit, batch_size=batch_size)
+        index = self._search_index(indexer, exact, limit) if k > 0 else None
+        if getattr(index, "exact", False):
+            index = None  # batches are compute-bound: the float32 product is exact and faster
+        if index is not None:
+            if not hasattr(index, "search"):
+                raise ParameterError(
+                    "most_similar_many takes a wordspace index (wv.build_index(...)) as indexer"
+                )
+            found_i, found_s = index.search(self, unit[idx], k + 1)
+            best_i = np.full((len(idx), k), -1, dtype=np.int64)
+            best_s = np.full((len(idx), k), -np.inf, dtype=np.float32)
+            for r, (fi, fs) in enumerate(zip(found_i, found_s, strict=True)):
+                keep = (fi >= 0) & (fi != idx[r])
+                best_i[r, : min(k, int(keep.sum()))] = fi[keep][:k]
+                best_s[r, : min(k, int(keep.sum()))] = fs[keep][:k]
+        else:
+            best_i, best_s = topk_neighbors(unit, idx, k, limit, batch_size=batch_size)
         keys = self.index_to_key
         return [
             [(keys[i], float(x)) for i, x in zip(bi, bs, strict=True) if i >= 0]
@@ -622,12 +657,58 @@ class WordVectors:
         ]
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
+        self,
+        vector: np.ndarray,
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+        indexer: Any = None,
+        exact: bool = False,
     ) -> list[tuple[str, float]] | np.ndarray:
         """The words closest to a raw vector (nothing excluded)."""
         return self.most_similar(
-            positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab
+            positive=[np.asarray(vector)],
+            topn=topn,
+            restrict_vocab=restrict_vocab,
+            indexer=indexer,
+            exact=exact,
         )
+
+    # ------------------------------------------------------------ neighbour index
+    #: the attached neighbour index (:meth:`build_index`, :meth:`attach_index`), or None
+    index: Any = None
+
+    def build_index(self, method: str = "hnsw", *, progress: Any = None, **params: Any) -> Any:
+        """Build a neighbour index (``"hnsw"``: approximate, extra ``wordspace[index]``;
+        ``"exact-f16"``/``"exact-int8"``: exact results from a reduced-precision scan), attach
+        it and return it; see :mod:`wordspace.vectors.index`. Save it next to the model with
+        ``index.save(wordspace.vectors.index.index_path("model.wsv"))``."""
+        from wordspace.vectors.index import build_index
+
+        self.index = build_index(self, method, progress=progress, **params)
+        self.index.ensure(self)
+        return self.index
+
+    def attach_index(self, index: Any, *, mmap: bool = True) -> Any:
+        """Attach an index (a :class:`~wordspace.vectors.index.WordIndex` or the path of a
+        saved one, memory-mapped); raises :class:`~wordspace.errors.StaleIndexError` when it
+        was built for other vectors. ``None`` detaches."""
+        if index is not None and not hasattr(index, "search"):
+            from wordspace.vectors.index import load_index
+
+            index = load_index(index, mmap=mmap)
+        if index is not None:
+            index.ensure(self)
+        self.index = index
+        return index
+
+    def _search_index(self, indexer: Any, exact: bool, limit: int) -> Any:
+        """The index a query uses: none when ``exact`` or ``restrict_vocab`` cuts the search."""
+        index = self.index if indexer is None else indexer
+        if exact or index is None or limit < len(self):
+            return None
+        if hasattr(index, "ensure"):
+            index.ensure(self)
+        return index
 
     def similar_by_word(
         self, word: str, topn: int | None = 10, restrict_vocab: int | None = None

@@ -273,7 +273,13 @@ class SubwordVectors(WordVectors):
         return super()._split_terms(self._resolve(positive), self._resolve(negative))
 
     def most_similar(
-        self, positive=None, negative=None, topn: int | None = 10, restrict_vocab: int | None = None
+        self,
+        positive=None,
+        negative=None,
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+        indexer: Any = None,
+        exact: bool = False,
     ):
         """As :meth:`WordVectors.most_similar`; words outside the vocabulary are queried by
         their n-gram vectors (and, not being vocabulary words, are not excluded)."""
@@ -282,6 +288,8 @@ class SubwordVectors(WordVectors):
             self._resolve(negative),
             topn=topn,
             restrict_vocab=restrict_vocab,
+            indexer=indexer,
+            exact=exact,
         )
 
     def most_similar_cosmul(
@@ -334,14 +342,15 @@ class SubwordVectors(WordVectors):
         topn: int = 10,
         restrict_vocab: int | None = None,
         batch_size: int = 256,
+        indexer: Any = None,
+        exact: bool = False,
     ):
         """As :meth:`WordVectors.most_similar_many`; out-of-vocabulary words are queried by
         their n-gram vectors."""
+        kw = {"restrict_vocab": restrict_vocab, "indexer": indexer, "exact": exact}
         if all(w in self.key_to_index for w in words):
-            return super().most_similar_many(
-                words, topn=topn, restrict_vocab=restrict_vocab, batch_size=batch_size
-            )
-        return [self.most_similar(w, topn=topn, restrict_vocab=restrict_vocab) for w in words]
+            return super().most_similar_many(words, topn=topn, batch_size=batch_size, **kw)
+        return [self.most_similar(w, topn=topn, **kw) for w in words]
 
     def missing(self, words) -> list[str]:
         """Words (in order, without repeats) for which no vector can be built."""

@@ -142,6 +142,8 @@ class _Model:
             "value_range": self.value_range(),
             "examples": examples,
             "max_n": MAX_N,
+            # the neighbour index queries use (wordspace index MODEL), or None: exact scans
+            "index": getattr(wv.index, "method", None),
         }
 
     def neighbors(self, word: str, n: int) -> dict[str, Any]:

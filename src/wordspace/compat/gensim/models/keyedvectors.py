@@ -6,7 +6,7 @@ it) with gensim 4.4's method names, signatures and return shapes on top: per-key
 keys (``add_vector(s)``, ``kv[key] = vector``), ``evaluate_word_pairs`` returning
 ``((pearson, p), (spearman, p), oov_ratio)`` and ``evaluate_word_analogies`` returning
 ``(score, sections)`` as plain tuples, ``save``/``load`` in wordspace's native format (never
-pickle). What gensim offers only through pickle or through its ANN indexers raises
+pickle). What gensim offers only through pickle raises
 :class:`~wordspace.compat.gensim.UnsupportedError` saying why.
 """
 
@@ -380,14 +380,23 @@ class _GensimKV(_KVBase):
         indexer: Any = None,
     ):
         """gensim's ``most_similar``: ``[(key, cosine), ...]`` (``topn=None``: every score).
-        ``clip_start``/``clip_end`` limit the search to that range of indices."""
-        if indexer is not None:
-            raise UnsupportedError(
-                "indexer= (gensim's Annoy/NMSLIB approximate indexes) is not supported: "
-                "wordspace's exact top-k search is compiled and batched; drop indexer="
-            )
+        ``clip_start``/``clip_end`` limit the search to that range of indices. ``indexer``:
+        as gensim, ``indexer.most_similar(mean, topn)`` answers (query words included), e.g.
+        :class:`~wordspace.compat.gensim.similarities.annoy.AnnoyIndexer`."""
         if clip_end is None and restrict_vocab is not None:
             clip_end = restrict_vocab
+        if indexer is not None and isinstance(topn, int) and not hasattr(indexer, "most_similar"):
+            raise UnsupportedError(
+                f"indexer= must have gensim's most_similar(vector, num_neighbors), as "
+                f"wordspace.compat.gensim.similarities.annoy.AnnoyIndexer has; got "
+                f"{type(indexer).__name__}"
+            )
+        if indexer is not None and isinstance(topn, int):
+            keys, weights, _ = self._split_terms(positive, negative)
+            mean = self.get_mean_vector(
+                keys, weights, pre_normalize=True, post_normalize=True, ignore_missing=False
+            )
+            return indexer.most_similar(mean, topn)
         if not clip_start:
             return super().most_similar(positive, negative, topn=topn, restrict_vocab=clip_end)
         scores = super().most_similar(positive, negative, topn=None, restrict_vocab=clip_end)

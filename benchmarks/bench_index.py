@@ -1,0 +1,327 @@
+"""Neighbour indexes: recall and speed of every backend tried, against the exact search.
+
+Data (``--data``):
+
+- ``glove50``: GloVe 6B 50d, 400,000 x 50 (extra ``[glove50]``, ``ws.load("glove-wiki-gigaword-50")``).
+- ``synthetic``: ``--n`` x ``--dim`` float32 (the issue's size is 3,000,000 x 300) with the
+  clustered structure of real embeddings: ``--clusters`` centres drawn from a standard normal,
+  each row a centre (chosen with Zipf-like weights, so some clusters are dense) plus Gaussian
+  noise of standard deviation 0.6 times the centre's, plus a shared offset (real embeddings
+  share a common direction); rows are shuffled by a seeded generator, so a run is reproducible.
+
+The queries are ``--queries`` words drawn (seeded) from the vocabulary; a query word is not its
+own neighbour (as ``most_similar``). The exact top-10 (``most_similar_many(exact=True)``) is the
+ground truth. Each backend runs in its own process (so its peak RSS is its own) and prints one
+JSON line:
+
+- ``recall1``, ``recall10``: the share of the exact top-1 / top-10 found (single queries)
+- ``single_qps``, ``single_p50_ms``, ``single_p95_ms``: one query at a time
+- ``batch_qps``: all queries in one call (the backend's batch API, all threads)
+- ``build_s``: building the index (for IVF-PQ, training included); ``index_mb``: saved size
+- ``rss_data_mb``: peak RSS before building (data + unit matrix); ``peak_rss_mb``: after
+
+Backends: ``exact`` (wordspace's fused float32 scan; ``most_similar_many`` for batches),
+``ws-exact-f16``, ``ws-exact-int8``, ``ws-hnsw`` (wordspace's index through ``most_similar``,
+the user's path), and the libraries through their own APIs: ``usearch-hnsw``, ``faiss-hnsw``,
+``faiss-ivfpq``, ``hnswlib``, ``annoy``; ``gensim-annoy`` runs gensim 4.4's ``AnnoyIndexer``
+with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backends share
+``M=32, ef_construction=128, ef=128``.
+
+    python benchmarks/bench_index.py --data glove50 [--backends exact,ws-hnsw,...]
+    python benchmarks/bench_index.py --data synthetic --n 3000000 --dim 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ALL = [
+    "exact",
+    "ws-exact-f16",
+    "ws-exact-int8",
+    "ws-hnsw",
+    "usearch-hnsw",
+    "faiss-hnsw",
+    "faiss-ivfpq",
+    "hnswlib",
+    "annoy",
+]
+M, EFC, EF = 32, 128, 128
+
+
+def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((clusters, dim)).astype(np.float32)
+    w = 1.0 / np.arange(1, clusters + 1) ** 0.8
+    which = rng.choice(clusters, size=n, p=w / w.sum())
+    offset = rng.standard_normal(dim).astype(np.float32) * 0.5
+    out = np.empty((n, dim), dtype=np.float32)
+    step = 200_000
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        noise = rng.standard_normal((hi - lo, dim), dtype=np.float32) * np.float32(0.6)
+        out[lo:hi] = centres[which[lo:hi]] + noise + offset
+    return out
+
+
+def load_data(args):
+    import wordspace as ws
+    from wordspace.vectors.keyed import WordVectors
+
+    if args.data == "glove50":
+        return ws.load("glove-wiki-gigaword-50")
+    x = synthetic(args.n, args.dim, args.clusters)
+    return WordVectors([f"w{i}" for i in range(len(x))], x)
+
+
+def _rss() -> float:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _common import peak_rss_mb
+
+    return peak_rss_mb()
+
+
+def run_one(args) -> dict:
+    wv = load_data(args)
+    unit = wv.get_normed_vectors()
+    n, d = unit.shape
+    q_idx = np.load(args.queries_file)
+    truth = np.load(args.truth_file)
+    words = [wv.index_to_key[i] for i in q_idx]
+    qv = np.ascontiguousarray(unit[q_idx])
+    k = 10
+    rec: dict = {"bench": "index", "data": args.data, "n": n, "dim": d, "backend": args.one}
+    rec["rss_data_mb"] = round(_rss(), 1)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    path = tmp / "index"
+    search_one = None
+    search_batch = None
+    t0 = time.perf_counter()
+    b = args.one
+    if b == "exact":
+        wv.most_similar(words[0], topn=k)  # compile the kernel
+        t0 = time.perf_counter()
+
+        def search_one(i):  # noqa: F811
+            return [wv.key_to_index[w] for w, _ in wv.most_similar(words[i], topn=k, exact=True)]
+
+        def search_batch():
+            return wv.most_similar_many(words, topn=k, exact=True)
+
+    elif b.startswith("ws-"):
+        method = b[3:]
+        ix = wv.build_index(method)
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        ix.save(path)
+        wv.most_similar(words[0], topn=k)  # compile
+
+        def search_one(i):  # noqa: F811
+            return [wv.key_to_index[w] for w, _ in wv.most_similar(words[i], topn=k)]
+
+        def search_batch():
+            return wv.most_similar_many(words, topn=k)
+
+    elif b == "usearch-hnsw":
+        from usearch.index import Index
+
+        ix = Index(
+            ndim=d, metric="ip", dtype="f32", connectivity=M, expansion_add=EFC, expansion_search=EF
+        )
+        ix.add(np.arange(n), unit, threads=0)
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        ix.save(str(path))
+
+        def search_one(i):  # noqa: F811
+            return np.asarray(ix.search(qv[i], k + 1, threads=1).keys).tolist()
+
+        def search_batch():
+            return ix.search(qv, k + 1, threads=0).keys
+
+    elif b in ("faiss-hnsw", "faiss-ivfpq"):
+        import faiss
+
+        if b == "faiss-hnsw":
+            ix = faiss.IndexHNSWFlat(d, M, faiss.METRIC_INNER_PRODUCT)
+            ix.hnsw.efConstruction = EFC
+            ix.add(unit)
+            ix.hnsw.efSearch = EF
+        else:
+            nlist = int(4 * np.sqrt(n))
+            msub = next(m for m in (d // 2, d // 4, d // 5, 10, 5, 2, 1) if m and d % m == 0)
+            quant = faiss.IndexFlatIP(d)
+            base = faiss.IndexIVFPQ(quant, d, nlist, msub, 8, faiss.METRIC_INNER_PRODUCT)
+            rng = np.random.default_rng(1)
+            base.train(unit[rng.choice(n, size=min(n, 50 * nlist), replace=False)])
+            base.nprobe = 32
+            ix = faiss.IndexRefineFlat(base)  # re-ranks 4k candidates with the flat vectors
+            ix.k_factor = 4
+            ix.add(unit)
+            rec["params"] = {"nlist": nlist, "pq_m": msub, "nprobe": 32, "refine": 4}
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        faiss.write_index(ix, str(path))
+
+        def search_one(i):  # noqa: F811
+            return ix.search(qv[i : i + 1], k + 1)[1][0].tolist()
+
+        def search_batch():
+            return ix.search(qv, k + 1)[1]
+
+    elif b == "hnswlib":
+        import hnswlib
+
+        ix = hnswlib.Index(space="ip", dim=d)
+        ix.init_index(max_elements=n, ef_construction=EFC, M=M)
+        ix.add_items(unit, np.arange(n))
+        ix.set_ef(EF)
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        ix.save_index(str(path))
+
+        def search_one(i):  # noqa: F811
+            ix.set_num_threads(1)
+            return ix.knn_query(qv[i], k + 1)[0][0].tolist()
+
+        def search_batch():
+            ix.set_num_threads(os.cpu_count() or 1)
+            return ix.knn_query(qv, k + 1)[0]
+
+    elif b == "annoy":
+        from annoy import AnnoyIndex
+
+        trees = args.annoy_trees
+        ix = AnnoyIndex(d, "angular")
+        for i in range(n):
+            ix.add_item(i, unit[i])
+        ix.build(trees, n_jobs=-1)
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        rec["params"] = {"n_trees": trees, "search_k": args.annoy_search_k}
+        ix.save(str(path))
+
+        def search_one(i):  # noqa: F811
+            return ix.get_nns_by_vector(qv[i], k + 1, search_k=args.annoy_search_k)
+
+        def search_batch():
+            return [search_one(i) for i in range(len(qv))]
+
+    elif b == "gensim-annoy":
+        from gensim.models import KeyedVectors
+        from gensim.similarities.annoy import AnnoyIndexer
+
+        kv = KeyedVectors(d)
+        kv.add_vectors(wv.index_to_key, np.asarray(wv.vectors))
+        t0 = time.perf_counter()
+        ix = AnnoyIndexer(kv, args.annoy_trees)
+        rec["build_s"] = round(time.perf_counter() - t0, 2)
+        rec["params"] = {"num_trees": args.annoy_trees}
+        ix.save(str(path))
+
+        def search_one(i):  # noqa: F811
+            r = kv.most_similar(words[i], topn=k + 1, indexer=ix)
+            return [kv.key_to_index[w] for w, _ in r]
+
+        def search_batch():
+            return [search_one(i) for i in range(len(qv))]
+
+    else:
+        raise SystemExit(f"unknown backend {b}")
+    size = sum(f.stat().st_size for f in tmp.iterdir()) if path.exists() else 0
+    rec["index_mb"] = round(size / 2**20, 1)
+
+    def clean(row, i):
+        return [int(x) for x in row if int(x) >= 0 and int(x) != int(q_idx[i])][:k]
+
+    nsingle = len(words) if b not in ("exact",) else min(len(words), args.exact_single)
+    found, times = [], []
+    for i in range(len(words)):
+        t = time.perf_counter()
+        r = search_one(i)
+        if i < nsingle:
+            times.append(time.perf_counter() - t)
+        found.append(clean(r, i))
+    r1 = np.mean([bool(f) and f[0] == truth[i, 0] for i, f in enumerate(found)])
+    r10 = np.mean([len(set(f) & set(truth[i].tolist())) / k for i, f in enumerate(found)])
+    rec["recall1"], rec["recall10"] = round(float(r1), 4), round(float(r10), 4)
+    rec["single_qps"] = round(len(times) / sum(times), 1)
+    rec["single_p50_ms"] = round(1e3 * statistics.median(times), 3)
+    rec["single_p95_ms"] = round(1e3 * float(np.percentile(times, 95)), 3)
+    bt = []
+    for _ in range(3):
+        t = time.perf_counter()
+        search_batch()
+        bt.append(time.perf_counter() - t)
+    rec["batch_qps"] = round(len(words) / statistics.median(bt), 1)
+    if b.startswith("ws-exact"):
+        rec["stats"] = wv.index.stats
+    rec["peak_rss_mb"] = round(_rss(), 1)
+    for f in tmp.iterdir():
+        f.unlink()
+    tmp.rmdir()
+    return rec
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", choices=("glove50", "synthetic"), default="glove50")
+    ap.add_argument("--n", type=int, default=3_000_000)
+    ap.add_argument("--dim", type=int, default=300)
+    ap.add_argument("--clusters", type=int, default=2000)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--exact-single", type=int, default=300, help="single exact queries timed")
+    ap.add_argument("--backends", default=",".join(ALL))
+    ap.add_argument("--annoy-trees", type=int, default=100)
+    ap.add_argument("--annoy-search-k", type=int, default=-1)
+    ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
+    ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args)), flush=True)
+        return
+    wv = load_data(args)
+    rng = np.random.default_rng(7)
+    q_idx = np.sort(rng.choice(len(wv), size=min(args.queries, len(wv)), replace=False))
+    t = time.perf_counter()
+    res = wv.most_similar_many([wv.index_to_key[i] for i in q_idx], topn=10, exact=True)
+    print(json.dumps({"bench": "index-truth", "seconds": round(time.perf_counter() - t, 2)}))
+    truth = np.array([[wv.key_to_index[w] for w, _ in r] for r in res], dtype=np.int64)
+    del wv, res
+    tmp = Path(tempfile.mkdtemp(prefix="bench-index-q-"))
+    np.save(tmp / "q.npy", q_idx)
+    np.save(tmp / "t.npy", truth)
+    backends = args.backends.split(",")
+    if args.gensim_python:
+        backends.append("gensim-annoy")
+    passthrough = [
+        "--data", args.data, "--n", str(args.n), "--dim", str(args.dim),
+        "--clusters", str(args.clusters), "--exact-single", str(args.exact_single),
+        "--annoy-trees", str(args.annoy_trees), "--annoy-search-k", str(args.annoy_search_k),
+        "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
+    ]  # fmt: skip
+    for b in backends:
+        exe = args.gensim_python if b == "gensim-annoy" else sys.executable
+        out = subprocess.run(
+            [exe, __file__, "--one", b, *passthrough], capture_output=True, text=True
+        )
+        line = out.stdout.strip().splitlines()[-1:] if out.returncode == 0 else []
+        if line:
+            print(line[0], flush=True)
+        else:
+            err = (out.stderr.strip().splitlines() or ["?"])[-1]
+            print(json.dumps({"bench": "index", "backend": b, "error": err}), flush=True)
+    for f in tmp.iterdir():
+        f.unlink()
+    tmp.rmdir()
+
+
+if __name__ == "__main__":
+    main()
