@@ -14,6 +14,9 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
   word2vec baseline (the same engine and settings, λ = 1) with the same predictor,
   predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
+* ``defaults``: every table in ``values/`` fitted with ``ValueVec()`` at defaults (records:
+  text → value; IMDB's unrated reviews, rating 0, left out) — the transform
+  ``value_transform="auto"`` chose, and the alignment (``vv.alignment()``);
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
   joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
@@ -145,6 +148,47 @@ def records(names: list[str], data: Path, limit: int | None, out: Path | None) -
                 },
                 out,
             )
+
+
+DEFAULT_TABLES = (
+    ("airbnb_barcelona.csv", "name", "price"),
+    ("airbnb_dc.csv", "name", "price"),
+    ("car_prices.csv", "name", "selling_price"),
+    ("salaries.csv", "Job Title", "Salary"),
+    ("wine_reviews.csv", "description", "points"),
+    ("wine_reviews.csv", "description", "price"),
+    ("imdb_reviews.tsv.gz", "text", "rating"),
+)
+
+
+def defaults(data: Path, out: Path | None) -> None:
+    """Records at defaults on every value table: ``ValueVec().fit(df, text=, value=)``."""
+    import pandas as pd
+
+    import wordspace as ws
+
+    for fname, text, value in DEFAULT_TABLES:
+        df = pd.read_csv(data / "values" / fname, sep="\t" if ".tsv" in fname else ",")
+        if fname.startswith("imdb"):
+            df = df[df["rating"] > 0]  # 0 = unlabelled
+        df = df.dropna(subset=[value])
+        t = time.perf_counter()
+        vv = ws.ValueVec().fit(df, text=text, value=value)
+        emit(
+            {
+                "section": "defaults",
+                "table": fname,
+                "text": text,
+                "value": value,
+                "records": len(df),
+                "words": len(vv.wv),
+                "value_transform": vv.value_transform_,
+                "alignment": vv.alignment()["spearman"],
+                "epochs": vv.epochs_trained_,
+                "fit_seconds": time.perf_counter() - t,
+            },
+            out,
+        )
 
 
 def similarity(wv, data: Path) -> dict:
@@ -283,7 +327,7 @@ def main() -> None:
         "--sections",
         nargs="+",
         default=["colors", "records", "joint"],
-        choices=["colors", "records", "joint"],
+        choices=["colors", "records", "joint", "defaults"],
     )
     ap.add_argument(
         "--datasets", nargs="+", default=None, help="records: airbnb imdb wine; joint: imdb wine"
@@ -323,6 +367,8 @@ def main() -> None:
     args.seeds = [int(x) for x in args.seeds.split(",") if x]
     if "colors" in args.sections:
         colors(args.out)
+    if "defaults" in args.sections:
+        defaults(args.data, args.out)
     if "records" in args.sections:
         records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
     if "joint" in args.sections:

@@ -28,6 +28,31 @@ from wordspace.train.valuevec.model import ValueVec
 PREDICTORS = ("knn", "ridge")
 
 
+TRANSFORM_HELP = (
+    "auto (default: chosen from the values, see the model's metadata), none, log, log1p or rank."
+)
+VALUE_SIZE_HELP = "Joint training: dimensions the value loss acts on (auto: a third, rounded up)."
+
+
+def value_transform_option(v: str | None) -> str | None:
+    """``--value-transform``: ``none`` is no transform (the library's None)."""
+    if v is None or v.strip().lower() == "none":
+        return None
+    return v
+
+
+def value_size_option(v: str) -> int | str:
+    """``--value-size``: ``auto`` or a whole number."""
+    if v.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(v)
+    except ValueError:
+        raise ParameterError(
+            f"--value-size must be auto or a whole number of dimensions, got {v!r}"
+        ) from None
+
+
 def _back(value: float, transform: Any) -> float | None:
     """A value on the training scale back on the table's scale (None if unknown)."""
     if transform is None:
@@ -78,7 +103,7 @@ def predict_value(
         vv.predict_value(list(words), predictor=predictor, n_neighbors=n_neighbors)
     )
     given = dict(zip(vv.pairs_.words, map(float, vv.pairs_.values), strict=True))
-    transform = vv.value_transform
+    transform = getattr(vv, "value_transform_", None)
     rows: list[dict[str, Any]] = []
     for w, p in zip(words, pred, strict=True):
         g = given.get(w)
@@ -141,8 +166,11 @@ def value_holdout(
     semantic_weight: Annotated[
         float, typer.Option(help="Weight of skip-gram on the text (0..1) against the value pairs.")
     ] = 0.8,
-    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")] = signature_default(
+    value_transform: Annotated[str | None, typer.Option(help=TRANSFORM_HELP)] = signature_default(
         D, "value_transform"
+    ),
+    value_size: Annotated[str, typer.Option(help=VALUE_SIZE_HELP)] = signature_default(
+        D, "value_size"
     ),
     min_count: Annotated[int, typer.Option(help="Keep words in >= N records.")] = signature_default(
         D, "min_count"
@@ -188,7 +216,8 @@ def value_holdout(
         raise ParameterError(f"--test-size must be between 0 and 1 (exclusive), got {test_size}")
     vv = ValueVec(
         semantic_weight=semantic_weight,
-        value_transform=value_transform,
+        value_transform=value_transform_option(value_transform),
+        value_size=value_size_option(value_size),
         min_count=min_count,
         vector_size=vector_size,
         epochs=epochs,

@@ -76,7 +76,7 @@ class _JointPart(_PredictPart):
                 tokenizer=tok,
                 prior_weight=float(self.prior_weight),
                 min_count=int(self.min_count),
-                value_transform=self.value_transform,
+                value_transform=self._data_transform(),
                 column=val,
                 tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h],
             )
@@ -87,8 +87,10 @@ class _JointPart(_PredictPart):
                 word=word,
                 value=value,
                 duplicates=self.duplicates,
-                value_transform=self.value_transform,
+                value_transform=self._data_transform(),
             )
+        if wvals is not None:
+            self.value_transform_ = wvals.attrs.get("value_transform")
         if corpus is not None:
             if isinstance(corpus, str | os.PathLike):
                 corp = as_corpus(corpus, normalize=self.tokenizer is None)

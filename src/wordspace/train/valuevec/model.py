@@ -94,10 +94,16 @@ class ValueVec(_ValuesOnlyPart):
         ``patience`` checks without improvement. None: never.
     duplicates, value_transform:
         For word-value tables: how to combine repeated words (``"mean"``, ``"median"``,
-        ``"error"``), and an optional transform of the values (``"log"``, ``"log1p"``, a
-        function) applied before anything else. Records whose value the transform cannot
-        take (``<= 0`` for ``"log"``) are dropped with a warning naming how many; a word
-        table with such a value is an error.
+        ``"error"``), and the transform of the values applied before anything else:
+        ``"auto"`` (default), ``None``, ``"log"``, ``"log1p"``, ``"rank"`` (mid-rank
+        quantiles in (0, 1)) or a function. ``"auto"`` picks from the values themselves
+        (:func:`~wordspace.train.valuevec.values.choose_transform`): identity when the middle
+        90 % of the values fill at least a fifth of their range, else ``"log"`` (all values
+        > 0) or ``"log1p"`` (values ≥ 0, median ≥ 1) when that restores the fifth, else
+        ``"rank"``; the one applied is ``value_transform_`` and the saved model's
+        ``meta["value_transform"]`` (``partial_fit`` keeps it). Records whose value the
+        transform cannot take (``<= 0`` for ``"log"``) are dropped with a warning naming how
+        many; a word table with such a value is an error.
     min_count, prior_weight, tokenizer:
         For records (``fit(df, text=..., value=...)``): keep words in at least ``min_count``
         records; a word's value is ``(Σ v + k·mean) / (n + k)`` with ``k = prior_weight``;
@@ -194,7 +200,7 @@ class ValueVec(_ValuesOnlyPart):
         negative_penalty: str | Callable = "arc",
         unique_negatives: bool = False,
         duplicates: str = "mean",
-        value_transform: str | Callable | None = None,
+        value_transform: str | Callable | None = "auto",
         min_count: int = 5,
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
@@ -311,6 +317,7 @@ class ValueVec(_ValuesOnlyPart):
             )
         self._validate()
         resume = self._take_resume()
+        self.__dict__.pop("value_transform_", None)  # fit chooses afresh ("auto")
         self.value_name_ = value if value is not None else _series_name(y)
         if self.semantic_weight is not None:
             return self._fit_joint(

@@ -21,7 +21,7 @@ class _PersistencePart(_PairsPart):
 
     def _meta_extra(self) -> dict[str, Any]:
         """The loss history, and the values' name and transform for plots ("price (log)")."""
-        tr = self.value_transform
+        tr = self.__dict__.get("value_transform_", self.value_transform)
         return {
             "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
             "value_name": getattr(self, "value_name_", None),
@@ -71,6 +71,8 @@ class _PersistencePart(_PairsPart):
     ) -> None:
         self.wv = wv
         self.value_name_ = wv.meta.get("value_name")
+        tr = wv.meta.get("value_transform", self.value_transform)
+        self.value_transform_ = None if tr == "auto" else tr
         joint = bool(state.get("joint", False))
         if joint:
             from wordspace.train._common import restore_vocab

@@ -1,0 +1,140 @@
+"""ValueVec III: value_transform="auto", the CLI's value options, the semantic_weight=0 warning,
+and value_holdout's baselines."""
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import wordspace as ws
+from wordspace.cli import main
+from wordspace.train.valuevec.values import choose_transform, rank_quantiles, transform_values
+
+
+def listings(n=300, seed=0, zeros=0):
+    """Titles whose words say the price tier; prices log-normal with a long tail."""
+    g = np.random.default_rng(seed)
+    cheap, dear = ["hostel", "bunk", "shared", "basic"], ["villa", "penthouse", "luxury", "pool"]
+    neutral = ["room", "flat", "near", "beach", "centre", "quiet"]
+    rows = []
+    for i in range(n):
+        tier = int(g.integers(0, 2))
+        words = list(g.choice(cheap if tier == 0 else dear, 2)) + list(g.choice(neutral, 3))
+        price = (30 if tier == 0 else 300) * g.lognormal(0, 0.3)
+        if i < zeros:
+            price = 0.0
+        rows.append((" ".join(words), price))
+    rows.append(("villa pool luxury", 9999.0))  # the outlier that squeezes min-max
+    return pd.DataFrame(rows, columns=["title", "price"])
+
+
+# ------------------------------------------------------------------ the "auto" rule
+def test_auto_rule_picks_identity_log_log1p_and_rank():
+    g = np.random.default_rng(1)
+    assert choose_transform(g.uniform(1, 10, 1000)) is None  # ratings-like: spread kept
+    assert choose_transform(g.normal(0, 1, 1000)) is None  # symmetric, with negatives
+    heavy = g.lognormal(4, 1.2, 5000)
+    assert choose_transform(heavy) == "log"
+    assert choose_transform(np.r_[heavy, 0.0, 0.0]) == "log1p"  # a few free listings
+    # below zero and outliers dominate: only ranks spread the bulk
+    cauchy = g.standard_cauchy(5000)
+    assert choose_transform(cauchy) == "rank"
+    out = transform_values(cauchy, "auto")
+    np.testing.assert_allclose(out, transform_values(cauchy, "rank"))
+    assert 0 < out.min() and out.max() < 1
+
+
+def test_rank_transform_gives_mid_rank_quantiles_with_ties_shared():
+    v = np.array([5.0, 1.0, 5.0, 3.0])
+    got = rank_quantiles(v, np.sort(v))
+    # ranks 1..4, the two 5s share (3 + 4) / 2; quantile = (rank - 0.5) / n
+    np.testing.assert_allclose(got, [3.0 / 4, 0.5 / 4, 3.0 / 4, 1.5 / 4])
+    np.testing.assert_allclose(transform_values(v, "rank"), got)
+
+
+def test_auto_is_the_default_and_the_choice_is_reported_and_saved(tmp_path):
+    assert ws.ValueVec().get_params()["value_transform"] == "auto"
+    df = listings()
+    vv = ws.ValueVec(vector_size=6, epochs=40, seed=0, min_count=3)
+    vv.fit(df, text="title", value="price")
+    assert vv.value_transform_ == "log"
+    explicit = ws.ValueVec(vector_size=6, epochs=40, seed=0, min_count=3, value_transform="log")
+    explicit.fit(df, text="title", value="price")
+    pd.testing.assert_frame_equal(vv.word_values_, explicit.word_values_)
+    np.testing.assert_array_equal(vv.wv.vectors, explicit.wv.vectors)
+    path = tmp_path / "m.wsv"
+    vv.save(path)
+    back = ws.ValueVec.load(path)
+    assert back.wv.meta["value_transform"] == "log"
+    assert back.value_transform_ == "log"
+    assert back.get_params()["value_transform"] == "auto"
+    # zeros among the prices: log1p, nothing dropped, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = ws.ValueVec(vector_size=6, epochs=5, seed=0, min_count=3)
+        z.fit(listings(zeros=3), text="title", value="price")
+    assert z.value_transform_ == "log1p"
+    # a word-value table: the same rule
+    tab = ws.ValueVec(vector_size=4, epochs=5).fit(
+        {f"w{i}": float(v) for i, v in enumerate(np.random.default_rng(2).lognormal(3, 1.5, 400))}
+    )
+    assert tab.value_transform_ == "log"
+    plain = ws.ValueVec(vector_size=4, epochs=5, value_transform=None).fit(
+        {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}
+    )
+    assert plain.value_transform_ is None
+
+
+def test_partial_fit_keeps_the_transform_fit_chose():
+    vv = ws.ValueVec(vector_size=4, epochs=5, seed=0)
+    vals = {f"w{i}": float(v) for i, v in enumerate(np.random.default_rng(3).lognormal(3, 1.5, 60))}
+    vv.fit(vals)
+    assert vv.value_transform_ == "log"
+    before = vv.word_values_["value"].to_numpy().copy()
+    # the same words with values spread evenly: on its own "auto" would keep them as they are
+    even = {w: float(i + 1) for i, w in enumerate(vals)}
+    assert choose_transform(np.array(list(even.values()))) is None
+    vv.partial_fit(even)
+    assert vv.value_transform_ == "log"
+    np.testing.assert_allclose(
+        vv.word_values_.set_index("word").loc[list(even), "value"], np.log(list(even.values()))
+    )
+    assert not np.allclose(before, vv.word_values_["value"].to_numpy())
+
+
+def test_cli_applies_the_same_rule_and_reports_it(tmp_path, capsys):
+    csv = tmp_path / "l.csv"
+    listings().to_csv(csv, index=False)
+    args = ["--dim", "6", "--epochs", "40", "--seed", "0", "--min-count", "3", "--json"]
+    main(["train", "valuevec", str(csv), "--text", "title", "--value", "price", *args])
+    res = json.loads(capsys.readouterr().out)
+    assert res["value_transform"] == "log"
+    model = ws.ValueVec.load(res["output"])
+    py = ws.ValueVec(vector_size=6, epochs=40, seed=0, min_count=3).fit(
+        pd.read_csv(csv), text="title", value="price"
+    )
+    np.testing.assert_array_equal(model.wv.vectors, py.wv.vectors)
+    main(
+        ["train", "valuevec", str(csv), "--text", "title", "--value", "price", *args,
+         "--value-transform", "none", "-o", str(tmp_path / "n.wsv")]
+    )  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["value_transform"] is None
+
+
+def test_cli_value_size(tmp_path, capsys):
+    csv = tmp_path / "l.csv"
+    listings(120).to_csv(csv, index=False)
+    common = ["--text", "title", "--value", "price", "--min-count", "3", "--json"]
+    main(
+        ["train", "valuevec", str(csv), *common, "--semantic-weight", "0.5", "--dim", "8",
+         "--value-size", "2", "--epochs", "5", "--text-epochs", "1", "-o", str(tmp_path / "j.wsv")]
+    )  # fmt: skip
+    capsys.readouterr()
+    vv = ws.ValueVec.load(tmp_path / "j.wsv")
+    assert vv.value_size == 2 and vv.value_vectors().vector_size == 2
+    with pytest.raises(SystemExit) as e:
+        main(["train", "valuevec", str(csv), *common, "--value-size", "two"])
+    assert e.value.code == 2
+    assert "--value-size must be auto or a whole number" in capsys.readouterr().err
