@@ -138,3 +138,64 @@ def test_cli_value_size(tmp_path, capsys):
         main(["train", "valuevec", str(csv), *common, "--value-size", "two"])
     assert e.value.code == 2
     assert "--value-size must be auto or a whole number" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------- value_holdout's baselines
+@pytest.fixture(scope="module")
+def topics():
+    return ws.datasets.topic_records(n_topics=6, words_per_topic=20, n_records=2500, seed=3)
+
+
+def test_value_holdout_lists_every_plain_baseline_and_the_gain_against_the_strongest(topics):
+    est = ws.ValueVec(semantic_weight=0.8, vector_size=8, epochs=10, text_epochs=2)
+    r = ws.evaluate.value_holdout(est, topics, text="text", value="value", baseline_sizes=(12,))
+    got = {(b["model"], b["vector_size"], b["predictor"]) for b in r["baselines"]}
+    assert got == {
+        (m, d, p) for m in ("skip-gram", "cbow") for d in (8, 12) for p in ("knn", "ridge")
+    }
+    for b in r["baselines"]:
+        assert -1 <= b["spearman"] <= 1 and b["n_test"] == r["n_test"]
+    best = max(r["baselines"], key=lambda b: b["spearman"])
+    assert r["strongest"] == best
+    assert r["gain"] == pytest.approx(r["spearman"] - best["spearman"])
+    assert set(r["probes"]) == {"knn", "ridge"}
+    assert r["probes"][r["predictor"]] == {k: r[k] for k in ("spearman", "mae", "n_test")}
+    assert r["seed"] == est.seed == 42  # the estimator's seed by default
+    assert r["value_transform"] is None  # topic values are spread evenly
+    # the old same-predictor skip-gram entry is the matching baseline row
+    sg = [
+        b
+        for b in r["baselines"]
+        if (b["model"], b["vector_size"], b["predictor"]) == ("skip-gram", 8, r["predictor"])
+    ]
+    assert r["word2vec"]["spearman"] == pytest.approx(sg[0]["spearman"])
+
+
+def test_cli_and_python_value_holdout_share_the_default_seed(topics, tmp_path, capsys):
+    csv = tmp_path / "t.csv"
+    topics.to_csv(csv, index=False)
+    main(
+        ["value-holdout", str(csv), "--text", "text", "--value", "value", "--dim", "8",
+         "--epochs", "10", "--text-epochs", "2", "--no-baselines", "--json"]
+    )  # fmt: skip
+    cli = json.loads(capsys.readouterr().out)
+    est = ws.ValueVec(semantic_weight=0.8, vector_size=8, epochs=10, text_epochs=2)
+    py = ws.evaluate.value_holdout(
+        est, pd.read_csv(csv), text="text", value="value", baselines=False
+    )
+    assert cli["seed"] == py["seed"] == 42
+    assert cli["spearman"] == py["spearman"] and cli["mae"] == py["mae"]
+
+
+def test_semantic_weight_zero_warns_that_unvalued_words_are_noise(topics):
+    vals = ws.ValueVec(min_count=5).fit(topics, text="text", value="value").word_values_
+    half = dict(zip(vals["word"][::2], vals["value"][::2], strict=True))
+    corpus = topics["text"].tolist()
+    with pytest.warns(UserWarning, match="have no value and keep their random initial vectors"):
+        vv = ws.ValueVec(semantic_weight=0.0, epochs=5).fit(half, corpus=corpus)
+    unvalued = next(w for w in vv.wv.index_to_key if w not in half)
+    with pytest.warns(UserWarning, match="their predicted values are noise"):
+        vv.predict_value(unvalued)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # valued words: no warning
+        vv.predict_value(next(iter(half)))

@@ -194,7 +194,8 @@ def value_holdout(
         bool,
         typer.Option(
             "--baselines/--no-baselines",
-            help="Also score plain word2vec + the same predictor, and predict-the-mean.",
+            help="Also score plain skip-gram and CBOW (at --vector-size and 100) with k-NN "
+            "and ridge, and predict-the-mean.",
         ),
     ] = True,
     where: Annotated[
@@ -203,7 +204,9 @@ def value_holdout(
     workers: Annotated[
         int | None, typer.Option(*WORKERS, help="Threads (default: all).")
     ] = signature_default(D, "workers"),
-    seed: Annotated[int, typer.Option(help="Random seed (split and training).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (split and every model), as value_holdout's.")
+    ] = signature_default(D, "seed"),
     as_json: JsonOpt = False,
 ) -> None:
     """Hide a share of the words' values, train meaning + value on the rest, score the
@@ -250,16 +253,28 @@ def value_holdout(
     t.add_column("Spearman", justify="right")
     t.add_column("MAE", justify="right")
     t.add_row(
-        f"joint (semantic_weight={semantic_weight:g})",
+        f"joint (semantic_weight={semantic_weight:g}, dim {res['vector_size']}, "
+        f"{res['predictor']})",
         fmt_num(res["spearman"]),
         fmt_num(res["mae"]),
     )
-    for name, label in (
-        ("word2vec", "plain word2vec + same predictor"),
-        ("mean", "predict the mean"),
-    ):
-        b = res.get(name)
-        if isinstance(b, dict):
-            t.add_row(label, fmt_num(b.get("spearman")), fmt_num(b.get("mae")))
-    t.caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
+    for how, r in res["probes"].items():
+        if how != res["predictor"]:
+            t.add_row(f"joint, {how} probe", fmt_num(r["spearman"]), fmt_num(r["mae"]))
+    for b in res.get("baselines", []):
+        t.add_row(
+            f"plain {b['model']}, dim {b['vector_size']}, {b['predictor']}",
+            fmt_num(b["spearman"]),
+            fmt_num(b["mae"]),
+        )
+    if isinstance(res.get("mean"), dict):
+        t.add_row("predict the mean", "-", fmt_num(res["mean"]["mae"]))
+    caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
+    best = res.get("strongest")
+    if best:
+        caption = (
+            f"gain over the strongest baseline (plain {best['model']}, dim "
+            f"{best['vector_size']}, {best['predictor']}): {res['gain']:+.3f}; " + caption
+        )
+    t.caption = caption
     io.out.print(t)

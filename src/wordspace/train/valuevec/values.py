@@ -208,7 +208,11 @@ def _rank_in(ref: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def _resolve(values: np.ndarray, transform: Any) -> Any:
     """``"auto"`` replaced by the transform :func:`choose_transform` picks; others as given."""
-    return choose_transform(values) if isinstance(transform, str) and transform == "auto" else transform
+    return (
+        choose_transform(values)
+        if isinstance(transform, str) and transform == "auto"
+        else transform
+    )
 
 
 def transform_values(
