@@ -17,6 +17,10 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
 * ``defaults``: every table in ``values/`` fitted with ``ValueVec()`` at defaults (records:
   text → value; IMDB's unrated reviews, rating 0, left out) — the transform
   ``value_transform="auto"`` chose, and the alignment (``vv.alignment()``);
+* ``pretrained``: a value block on GloVe (``glove-wiki-gigaword-50``, the ``glove50`` extra)
+  from each value table's word values alone (records → shrunk means at defaults): 20 % of
+  the valued words that GloVe holds are hidden (``--seeds`` draws), ``ValueVec().fit(train,
+  vectors=glove)`` predicts them (k-NN and ridge), against k-NN and ridge on GloVe alone;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
   joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
@@ -191,6 +195,61 @@ def defaults(data: Path, out: Path | None) -> None:
         )
 
 
+def pretrained(data: Path, seeds: list[int], out: Path | None) -> None:
+    """A value block on GloVe-50 from word values alone, against probes on GloVe alone."""
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    import wordspace as ws
+    from wordspace.train.valuevec.probe import predict_from_vectors
+    from wordspace.train.valuevec.values import records_to_word_values
+
+    glove = ws.load("glove-wiki-gigaword-50")
+    unit = glove.get_normed_vectors()
+    for fname, text, value in DEFAULT_TABLES:
+        df = pd.read_csv(data / "values" / fname, sep="\t" if ".tsv" in fname else ",")
+        if fname.startswith("imdb"):
+            df = df[df["rating"] > 0]
+        df = df.dropna(subset=[value])
+        wvals = records_to_word_values(
+            df[text].tolist(), df[value], value_transform="auto", column=value
+        )
+        wvals = wvals[wvals["word"].isin(glove.key_to_index)].reset_index(drop=True)
+        words = wvals["word"].to_numpy(object)
+        vals = wvals["value"].to_numpy(np.float64)
+        for seed in seeds:
+            perm = np.random.default_rng(seed).permutation(len(words))
+            n_test = int(round(0.2 * len(words)))
+            test, train = perm[:n_test], perm[n_test:]
+            t = time.perf_counter()
+            vv = ws.ValueVec(value_transform=None, seed=42 + seed).fit(
+                dict(zip(words[train], vals[train], strict=True)), vectors=glove
+            )
+            fit_s = time.perf_counter() - t
+            rec = {
+                "section": "pretrained",
+                "table": fname,
+                "value": value,
+                "value_transform": wvals.attrs.get("value_transform"),
+                "seed": seed,
+                "words": len(words),
+                "n_test": n_test,
+                "alignment": vv.alignment()["spearman"],
+                "fit_seconds": fit_s,
+            }
+            for how in ("knn", "ridge"):
+                pred = vv.predict_value(list(words[test]), predictor=how)
+                rec[f"valuevec_{how}"] = float(spearmanr(pred, vals[test]).statistic)
+                rows = np.array([glove.key_to_index[w] for w in words[train]])
+                idx = np.array([glove.key_to_index[w] for w in words[test]])
+                base = predict_from_vectors(unit, rows, vals[train], idx, how, 10, 1.0)
+                rec[f"glove_{how}"] = float(spearmanr(base, vals[test]).statistic)
+            rec["gain"] = max(rec["valuevec_knn"], rec["valuevec_ridge"]) - max(
+                rec["glove_knn"], rec["glove_ridge"]
+            )
+            emit(rec, out)
+
+
 def similarity(wv, data: Path) -> dict:
     import wordspace as ws
 
@@ -327,7 +386,7 @@ def main() -> None:
         "--sections",
         nargs="+",
         default=["colors", "records", "joint"],
-        choices=["colors", "records", "joint", "defaults"],
+        choices=["colors", "records", "joint", "defaults", "pretrained"],
     )
     ap.add_argument(
         "--datasets", nargs="+", default=None, help="records: airbnb imdb wine; joint: imdb wine"
@@ -369,6 +428,8 @@ def main() -> None:
         colors(args.out)
     if "defaults" in args.sections:
         defaults(args.data, args.out)
+    if "pretrained" in args.sections:
+        pretrained(args.data, args.seeds, args.out)
     if "records" in args.sections:
         records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
     if "joint" in args.sections:

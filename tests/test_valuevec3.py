@@ -199,3 +199,59 @@ def test_semantic_weight_zero_warns_that_unvalued_words_are_noise(topics):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # valued words: no warning
         vv.predict_value(next(iter(half)))
+
+
+# ------------------------------------------------------------- on pretrained vectors
+def pretrained_space(n=300, d=12, seed=0):
+    """Pretrained-like vectors whose first axis carries a hidden value, the rest noise."""
+    g = np.random.default_rng(seed)
+    value = g.uniform(0, 10, n)
+    m = g.normal(0, 1, (n, d)).astype(np.float32)
+    m[:, 0] = (value - 5) / 2
+    words = [f"w{i}" for i in range(n)]
+    return ws.WordVectors(words, m), dict(zip(words, value, strict=True))
+
+
+def test_value_block_on_pretrained_vectors_reaches_unseen_words(tmp_path):
+    from scipy.stats import spearmanr
+
+    wv, value = pretrained_space()
+    given = {w: value[w] for w in list(value)[:150]}
+    unseen = list(value)[150:]
+    vv = ws.ValueVec(vector_size=6, epochs=30, seed=0).fit(given, vectors=wv)
+    assert vv.is_pretrained and not vv.is_joint
+    assert vv.wv.index_to_key == wv.index_to_key  # every pretrained word, same order
+    assert vv.wv.vector_size == 12 + 6 and vv.value_vectors().vector_size == 6
+    np.testing.assert_allclose(vv.wv.vectors[:, :12], wv.get_normed_vectors(), atol=1e-6)
+    assert np.isnan(vv.wv.extras["values"][150:]).all()
+    assert vv.alignment()["spearman"] > 0.9
+    truth = [value[w] for w in unseen]
+    for how in ("knn", "ridge"):
+        rho = spearmanr(vv.predict_value(unseen, predictor=how), truth).statistic
+        assert rho > 0.6, how
+    # unseen words' value blocks follow their pretrained place: the block alone ranks them
+    block = vv.value_vectors().get_normed_vectors()
+    hi = block[[vv.wv.key_to_index[w] for w in given if given[w] > 9]].mean(axis=0)
+    cos_hi = block[[vv.wv.key_to_index[w] for w in unseen]] @ hi
+    assert spearmanr(cos_hi, truth).statistic > 0.6
+    path = tmp_path / "p.wsv"
+    vv.save(path)
+    back = ws.ValueVec.load(path)
+    assert back.is_pretrained
+    np.testing.assert_array_equal(back.wv.vectors, vv.wv.vectors)
+    np.testing.assert_allclose(back.predict_value(unseen[:5]), vv.predict_value(unseen[:5]))
+
+
+def test_pretrained_vectors_bad_input_is_named():
+    wv, value = pretrained_space(50)
+    given = {w: value[w] for w in list(value)[:20]}
+    with pytest.raises(ws.ParameterError, match="leave semantic_weight"):
+        ws.ValueVec(semantic_weight=0.5).fit(given, vectors=wv)
+    with pytest.raises(ws.ParameterError, match="must be WordVectors"):
+        ws.ValueVec().fit(given, vectors="glove")
+    with pytest.raises(ws.ValueDataError, match="are in the pretrained vocabulary"):
+        ws.ValueVec().fit({"x": 1.0, "y": 2.0, "z": 3.0, "w1": 4.0}, vectors=wv)
+    with pytest.warns(UserWarning, match="1 of the 21 words with values are not in the"):
+        vv = ws.ValueVec(epochs=5).fit({**given, "nowhere": 1.0}, vectors=wv)
+    with pytest.raises(ws.ParameterError, match="partial_fit does not continue"):
+        vv.partial_fit()

@@ -208,7 +208,7 @@ class _ValueVecBase(Trainer):
     """What the parts of :class:`~wordspace.train.valuevec.model.ValueVec` share: the learned
     state's declarations and the values derived from the parameters. The parts, one module
     each, stack on it: ``pairs`` → ``persistence`` → ``predict`` → ``joint`` →
-    ``values_only`` → ``model``."""
+    ``values_only`` → ``pretrained`` → ``model``."""
 
     # the parameters (ValueVec.__init__ stores them; declared for type checkers)
     vector_size: int

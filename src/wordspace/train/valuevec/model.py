@@ -31,14 +31,14 @@ from wordspace.errors import ParameterError
 from wordspace.train._common import vocab_fingerprint
 from wordspace.train.valuevec._core import _CONSTRAINTS, _series_name
 from wordspace.train.valuevec.pairs import _pairs_fingerprint
-from wordspace.train.valuevec.values_only import _ValuesOnlyPart
+from wordspace.train.valuevec.pretrained import _PretrainedPart
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["ValueVec"]
 
 
-class ValueVec(_ValuesOnlyPart):
+class ValueVec(_PretrainedPart):
     """Train value-driven word embeddings (scikit-learn style: parameters here, data in fit).
 
     The defaults aim at a cosine that follows the value over the *whole* range: labels
@@ -292,6 +292,7 @@ class ValueVec(_ValuesOnlyPart):
         value: str | None = None,
         text: str | None = None,
         corpus: Any = None,
+        vectors: Any = None,
         progress: Callable[..., None] | None = None,
         client: Any = None,
     ) -> ValueVec:
@@ -306,6 +307,11 @@ class ValueVec(_ValuesOnlyPart):
         like the default tokenizer when ``tokenizer`` is None).
         ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch
         (joint training: after each pass over the text).
+        ``vectors``: pretrained :class:`WordVectors` (e.g. ``ws.load("glove-wiki-gigaword-50")``)
+        to add a value block to, from the table alone (no text): every pretrained word gets a
+        place in the value space through its pretrained vector (see
+        :mod:`~wordspace.train.valuevec.pretrained`); ``wv`` then holds all the pretrained
+        words, ``[pretrained | value block]``.
         ``client``: a ``dask.distributed.Client``; records ``X`` (a ``dask.dataframe``) are
         tokenised and aggregated on its workers (:mod:`wordspace.distributed`).
         """
@@ -318,7 +324,17 @@ class ValueVec(_ValuesOnlyPart):
         self._validate()
         resume = self._take_resume()
         self.__dict__.pop("value_transform_", None)  # fit chooses afresh ("auto")
+        self.pretrained_size_ = None
         self.value_name_ = value if value is not None else _series_name(y)
+        if vectors is not None:
+            if resume is not None or corpus is not None:
+                raise ParameterError(
+                    "vectors= adds a value block to pretrained vectors from a word-value table "
+                    "alone: drop corpus= and resume"
+                )
+            return self._fit_pretrained(
+                X, y, word=word, value=value, text=text, vectors=vectors, progress=progress
+            )
         if self.semantic_weight is not None:
             return self._fit_joint(
                 X,
@@ -401,6 +417,11 @@ class ValueVec(_ValuesOnlyPart):
             return self.fit(X, y, progress=progress, **fit_kw)
         if self.is_joint:
             return self._partial_fit_joint(X, y, progress=progress, **fit_kw)
+        if getattr(self, "pretrained_size_", None) is not None:
+            raise ParameterError(
+                "partial_fit does not continue a value block on pretrained vectors: call "
+                "fit(table, vectors=wv) again with the whole table"
+            )
         self._end_resume()
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_

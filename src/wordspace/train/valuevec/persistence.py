@@ -60,6 +60,11 @@ class _PersistencePart(_PairsPart):
             state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
         else:
             arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
+            if getattr(self, "pretrained_size_", None) is not None:
+                arrays.update(
+                    value_rows=self.value_rows_, pair_values=np.asarray(p.values, np.float64)
+                )
+                state.update(pretrained_size=int(self.pretrained_size_), pair_words=list(p.words))
         return arrays, state
 
     def _set_state(
@@ -89,6 +94,12 @@ class _PersistencePart(_PairsPart):
             self.context_vectors_ = np.asarray(arrays["context_vectors"])
             pair_words = list(wv.index_to_key)
             pair_values = np.asarray(wv.extras["values"])
+            self.pretrained_size_ = None
+            if state.get("pretrained_size") is not None:  # a value block on pretrained vectors
+                self.pretrained_size_ = int(state["pretrained_size"])
+                self.value_rows_ = np.asarray(arrays["value_rows"], dtype=np.int64)
+                pair_words = list(state["pair_words"])
+                pair_values = np.asarray(arrays["pair_values"])
         self.loss_history_ = np.asarray(arrays["loss_history"])
         self.pairs_ = ValuePairs(
             words=pair_words,

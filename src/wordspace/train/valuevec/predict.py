@@ -26,7 +26,7 @@ class _PredictPart(_PersistencePart):
         from wordspace.analysis.alignment import value_alignment
 
         self._check_fitted("compute the alignment")
-        if self.is_joint:
+        if self.is_joint or getattr(self, "pretrained_size_", None) is not None:
             vals = dict(zip(self.pairs_.words, self.pairs_.values.tolist(), strict=True))
             if full:
                 return value_alignment(self.wv, vals, k=k, **kw)
@@ -38,9 +38,11 @@ class _PredictPart(_PersistencePart):
         value loss acts on (the value space; ``wv`` holds meaning and value together).
         Value-only models: ``wv``."""
         self._check_fitted("give the value vectors")
-        if not self.is_joint:
+        pre = getattr(self, "pretrained_size_", None)
+        if not self.is_joint and pre is None:
             return self.wv
-        part = np.ascontiguousarray(self.wv.vectors[:, self._value_slice()])
+        cut = slice(pre, None) if pre is not None else self._value_slice()
+        part = np.ascontiguousarray(self.wv.vectors[:, cut])
         return WordVectors(
             self.wv.index_to_key,
             part,
@@ -50,7 +52,7 @@ class _PredictPart(_PersistencePart):
 
     def _valued(self) -> tuple[np.ndarray, np.ndarray]:
         """(row of each valued word in ``wv``, its value)."""
-        if self.is_joint:
+        if self.is_joint or getattr(self, "pretrained_size_", None) is not None:
             return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
         return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
 
