@@ -10,9 +10,10 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
 * ``joint``: IMDB (all 100,000 reviews lend their text; the 50,000 rated ones their rating)
   and wine (description → price, log) for each ``semantic_weight`` λ of the sweep:
   ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0; ``--seeds``: one
-  run per hold-out draw ``s``, model seed 42 + ``s``) — held-out Spearman/MAE, the plain
-  word2vec baseline (the same engine and settings, λ = 1) with the same predictor,
-  predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
+  run per hold-out draw ``s``, which seeds the split and every model) — held-out
+  Spearman/MAE of the joint model with both probes, every plain baseline (skip-gram and CBOW
+  at the joint dimension and at 100, each with k-NN and ridge), the strongest and the gain
+  against it, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
 * ``defaults``: every table in ``values/`` fitted with ``ValueVec()`` at defaults (records:
   text → value; IMDB's unrated reviews, rating 0, left out) — the transform
@@ -68,15 +69,15 @@ def load(name: str, data: Path, limit: int | None, *, joint: bool = False):
     v = data / "values"
     if name == "airbnb":
         df = pd.read_csv(v / "airbnb_barcelona.csv")
-        text, value, tr = "name", "price", "log"
+        text, value, tr = "name", "price", "auto"
     elif name == "wine":
         df = pd.read_csv(v / "wine_reviews.csv")
-        text, value, tr = "description", "price", "log"
+        text, value, tr = "description", "price", "auto"
         if not joint:
             df = df.dropna(subset=[value])
     elif name == "imdb":
         df = pd.read_csv(v / "imdb_reviews.tsv.gz", sep="\t")
-        text, value, tr = "text", "rating", None
+        text, value, tr = "text", "rating", "auto"
         df["rating"] = df["rating"].where(df["rating"] > 0)  # 0 = unlabelled
         if not joint:
             df = df.dropna(subset=["rating"])
@@ -287,7 +288,6 @@ def joint(
                 workers=args.workers,
                 predictor=args.predictor,
                 objective=args.objective,
-                seed=42 + seed,
                 **extra,
             )
             r = ws.evaluate.value_holdout(
@@ -304,6 +304,8 @@ def joint(
                 plain = models[1]
                 base = {
                     "word2vec": r["word2vec"],
+                    "baselines": r["baselines"],
+                    "strongest": r["strongest"],
                     "mean": r["mean"],
                     "word2vec_similarity": similarity(plain.wv, data),
                     "word2vec_alignment": plain.alignment()["spearman"],
@@ -326,6 +328,9 @@ def joint(
                 **base,
                 "similarity": similarity(models[0].wv, data),
                 "gain_over_word2vec": r["spearman"] - base["word2vec"]["spearman"],
+                "gain": r["spearman"] - base["strongest"]["spearman"],
+                "gain_best_probe": max(p["spearman"] for p in r["probes"].values())
+                - base["strongest"]["spearman"],
             }
             emit(rec, out)
             lines.append(rec)
@@ -397,7 +402,7 @@ def main() -> None:
     ap.add_argument(
         "--seeds",
         default="0",
-        help="joint: hold-out draws (seed s: value_holdout seed s, model seed 42+s)",
+        help="joint, pretrained: hold-out draws (joint: value_holdout seed s, split and models)",
     )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
