@@ -10,10 +10,18 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
 * ``joint``: IMDB (all 100,000 reviews lend their text; the 50,000 rated ones their rating)
   and wine (description → price, log) for each ``semantic_weight`` λ of the sweep:
   ``ws.evaluate.value_holdout`` (20 % of the valued words hidden, seed 0; ``--seeds``: one
-  run per hold-out draw ``s``, model seed 42 + ``s``) — held-out Spearman/MAE, the plain
-  word2vec baseline (the same engine and settings, λ = 1) with the same predictor,
-  predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
+  run per hold-out draw ``s``, which seeds the split and every model) — held-out
+  Spearman/MAE of the joint model with both probes, every plain baseline (skip-gram and CBOW
+  at the joint dimension and at 100, each with k-NN and ridge), the strongest and the gain
+  against it, predict-the-mean — plus training-word alignment, WordSim353 / SimLex-999
   Spearman of the joint and the plain vectors, and seconds;
+* ``defaults``: every table in ``values/`` fitted with ``ValueVec()`` at defaults (records:
+  text → value; IMDB's unrated reviews, rating 0, left out) — the transform
+  ``value_transform="auto"`` chose, and the alignment (``vv.alignment()``);
+* ``pretrained``: a value block on GloVe (``glove-wiki-gigaword-50``, the ``glove50`` extra)
+  from each value table's word values alone (records → shrunk means at defaults): 20 % of
+  the valued words that GloVe holds are hidden (``--seeds`` draws), ``ValueVec().fit(train,
+  vectors=glove)`` predicts them (k-NN and ridge), against k-NN and ridge on GloVe alone;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
   joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
@@ -61,15 +69,15 @@ def load(name: str, data: Path, limit: int | None, *, joint: bool = False):
     v = data / "values"
     if name == "airbnb":
         df = pd.read_csv(v / "airbnb_barcelona.csv")
-        text, value, tr = "name", "price", "log"
+        text, value, tr = "name", "price", "auto"
     elif name == "wine":
         df = pd.read_csv(v / "wine_reviews.csv")
-        text, value, tr = "description", "price", "log"
+        text, value, tr = "description", "price", "auto"
         if not joint:
             df = df.dropna(subset=[value])
     elif name == "imdb":
         df = pd.read_csv(v / "imdb_reviews.tsv.gz", sep="\t")
-        text, value, tr = "text", "rating", None
+        text, value, tr = "text", "rating", "auto"
         df["rating"] = df["rating"].where(df["rating"] > 0)  # 0 = unlabelled
         if not joint:
             df = df.dropna(subset=["rating"])
@@ -147,6 +155,102 @@ def records(names: list[str], data: Path, limit: int | None, out: Path | None) -
             )
 
 
+DEFAULT_TABLES = (
+    ("airbnb_barcelona.csv", "name", "price"),
+    ("airbnb_dc.csv", "name", "price"),
+    ("car_prices.csv", "name", "selling_price"),
+    ("salaries.csv", "Job Title", "Salary"),
+    ("wine_reviews.csv", "description", "points"),
+    ("wine_reviews.csv", "description", "price"),
+    ("imdb_reviews.tsv.gz", "text", "rating"),
+)
+
+
+def defaults(data: Path, out: Path | None) -> None:
+    """Records at defaults on every value table: ``ValueVec().fit(df, text=, value=)``."""
+    import pandas as pd
+
+    import wordspace as ws
+
+    for fname, text, value in DEFAULT_TABLES:
+        df = pd.read_csv(data / "values" / fname, sep="\t" if ".tsv" in fname else ",")
+        if fname.startswith("imdb"):
+            df = df[df["rating"] > 0]  # 0 = unlabelled
+        df = df.dropna(subset=[value])
+        t = time.perf_counter()
+        vv = ws.ValueVec().fit(df, text=text, value=value)
+        emit(
+            {
+                "section": "defaults",
+                "table": fname,
+                "text": text,
+                "value": value,
+                "records": len(df),
+                "words": len(vv.wv),
+                "value_transform": vv.value_transform_,
+                "alignment": vv.alignment()["spearman"],
+                "epochs": vv.epochs_trained_,
+                "fit_seconds": time.perf_counter() - t,
+            },
+            out,
+        )
+
+
+def pretrained(data: Path, seeds: list[int], out: Path | None) -> None:
+    """A value block on GloVe-50 from word values alone, against probes on GloVe alone."""
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    import wordspace as ws
+    from wordspace.train.valuevec.probe import predict_from_vectors
+    from wordspace.train.valuevec.values import records_to_word_values
+
+    glove = ws.load("glove-wiki-gigaword-50")
+    unit = glove.get_normed_vectors()
+    for fname, text, value in DEFAULT_TABLES:
+        df = pd.read_csv(data / "values" / fname, sep="\t" if ".tsv" in fname else ",")
+        if fname.startswith("imdb"):
+            df = df[df["rating"] > 0]
+        df = df.dropna(subset=[value])
+        wvals = records_to_word_values(
+            df[text].tolist(), df[value], value_transform="auto", column=value
+        )
+        wvals = wvals[wvals["word"].isin(glove.key_to_index)].reset_index(drop=True)
+        words = wvals["word"].to_numpy(object)
+        vals = wvals["value"].to_numpy(np.float64)
+        for seed in seeds:
+            perm = np.random.default_rng(seed).permutation(len(words))
+            n_test = int(round(0.2 * len(words)))
+            test, train = perm[:n_test], perm[n_test:]
+            t = time.perf_counter()
+            vv = ws.ValueVec(value_transform=None, seed=42 + seed).fit(
+                dict(zip(words[train], vals[train], strict=True)), vectors=glove
+            )
+            fit_s = time.perf_counter() - t
+            rec = {
+                "section": "pretrained",
+                "table": fname,
+                "value": value,
+                "value_transform": wvals.attrs.get("value_transform"),
+                "seed": seed,
+                "words": len(words),
+                "n_test": n_test,
+                "alignment": vv.alignment()["spearman"],
+                "fit_seconds": fit_s,
+            }
+            for how in ("knn", "ridge"):
+                pred = vv.predict_value(list(words[test]), predictor=how)
+                rec[f"valuevec_{how}"] = float(spearmanr(pred, vals[test]).statistic)
+                rows = np.array([glove.key_to_index[w] for w in words[train]])
+                idx = np.array([glove.key_to_index[w] for w in words[test]])
+                base = predict_from_vectors(unit, rows, vals[train], idx, how, 10, 1.0)
+                rec[f"glove_{how}"] = float(spearmanr(base, vals[test]).statistic)
+            rec["gain"] = max(rec["valuevec_knn"], rec["valuevec_ridge"]) - max(
+                rec["glove_knn"], rec["glove_ridge"]
+            )
+            emit(rec, out)
+
+
 def similarity(wv, data: Path) -> dict:
     import wordspace as ws
 
@@ -184,7 +288,6 @@ def joint(
                 workers=args.workers,
                 predictor=args.predictor,
                 objective=args.objective,
-                seed=42 + seed,
                 **extra,
             )
             r = ws.evaluate.value_holdout(
@@ -201,6 +304,8 @@ def joint(
                 plain = models[1]
                 base = {
                     "word2vec": r["word2vec"],
+                    "baselines": r["baselines"],
+                    "strongest": r["strongest"],
                     "mean": r["mean"],
                     "word2vec_similarity": similarity(plain.wv, data),
                     "word2vec_alignment": plain.alignment()["spearman"],
@@ -223,6 +328,9 @@ def joint(
                 **base,
                 "similarity": similarity(models[0].wv, data),
                 "gain_over_word2vec": r["spearman"] - base["word2vec"]["spearman"],
+                "gain": r["spearman"] - base["strongest"]["spearman"],
+                "gain_best_probe": max(p["spearman"] for p in r["probes"].values())
+                - base["strongest"]["spearman"],
             }
             emit(rec, out)
             lines.append(rec)
@@ -283,7 +391,7 @@ def main() -> None:
         "--sections",
         nargs="+",
         default=["colors", "records", "joint"],
-        choices=["colors", "records", "joint"],
+        choices=["colors", "records", "joint", "defaults", "pretrained"],
     )
     ap.add_argument(
         "--datasets", nargs="+", default=None, help="records: airbnb imdb wine; joint: imdb wine"
@@ -294,7 +402,7 @@ def main() -> None:
     ap.add_argument(
         "--seeds",
         default="0",
-        help="joint: hold-out draws (seed s: value_holdout seed s, model seed 42+s)",
+        help="joint, pretrained: hold-out draws (joint: value_holdout seed s, split and models)",
     )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
@@ -323,6 +431,10 @@ def main() -> None:
     args.seeds = [int(x) for x in args.seeds.split(",") if x]
     if "colors" in args.sections:
         colors(args.out)
+    if "defaults" in args.sections:
+        defaults(args.data, args.out)
+    if "pretrained" in args.sections:
+        pretrained(args.data, args.seeds, args.out)
     if "records" in args.sections:
         records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
     if "joint" in args.sections:

@@ -320,7 +320,8 @@ def test_adam_on_a_large_vocabulary_uses_block_shuffling_and_learns():
 def test_values_that_overflow_or_transforms_that_give_nan_are_named():
     big = {f"w{i}": v for i, v in enumerate([1e308, -1e308, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0])}
     with pytest.raises(ws.ValueDataError, match="range overflows float64"):
-        ws.ValueVec(epochs=5).fit(big)
+        ws.ValueVec(epochs=5, value_transform=None).fit(big)
+    assert ws.ValueVec(epochs=5).fit(big).value_transform_ == "rank"  # "auto" ranks them
     plain = {f"w{i}": float(i) for i in range(8)}
     with pytest.raises(ws.ValueDataError, match="value_transform returned 8 NaN"):
         ws.ValueVec(epochs=5, value_transform=lambda v: v * np.nan).fit(plain)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
@@ -508,6 +508,10 @@ def evaluate_word_pairs(
 
 
 # --------------------------------------------------------------------- value hold-out
+#: word2vec's default dimension: value_holdout's baselines are trained at it as well
+BASELINE_SIZE = 100
+
+
 def value_holdout(
     estimator: Any,
     data: Any,
@@ -515,36 +519,51 @@ def value_holdout(
     text: str,
     value: str,
     test_size: float = 0.2,
-    seed: int = 0,
+    seed: int | None = None,
     predictor: str | None = None,
     baselines: bool = True,
+    baseline_sizes: Sequence[int] | None = None,
     return_models: bool = False,
 ) -> dict[str, Any]:
-    """How well a joint :class:`~wordspace.ValueVec` predicts values it was never given.
+    """How well a joint :class:`~wordspace.ValueVec` predicts values it was never given, and
+    how well plain vectors of the same text do.
 
     The words' values are derived from the records (``data``: a DataFrame or table path with
     a ``text`` and a ``value`` column) as ``ValueVec`` does (shrunk means, the estimator's
     ``min_count``, ``prior_weight``, ``value_transform``, ``tokenizer``); a random
-    ``test_size`` share of those words (drawn with ``seed``) has its value hidden. A copy of
-    ``estimator`` (which must have ``semantic_weight`` set) is fitted on the other words'
-    values and *all* the records' text (``corpus=``), then predicts the hidden words' values
-    with :meth:`~wordspace.ValueVec.predict_value` (``predictor``: the estimator's unless
-    given). Records with a missing value lend their text only.
+    ``test_size`` share of those words has its value hidden. ``seed`` draws the split and
+    seeds every model (default: the estimator's ``seed``, as ``wordspace value-holdout``,
+    whose ``--seed`` defaults to ValueVec's). A copy of ``estimator`` (which must have
+    ``semantic_weight`` set) is fitted on the other words' values and *all* the records'
+    text (``corpus=``), then predicts the hidden words' values with
+    :meth:`~wordspace.ValueVec.predict_value` (``predictor``: the estimator's unless given).
+    Records with a missing value lend their text only.
 
     Returns a dict: ``spearman`` and ``mae`` against the hidden values (on the transformed
-    scale), ``n_train``/``n_test`` words, ``alignment`` (cosine/value Spearman over the
-    training words, in the value dimensions: :meth:`~wordspace.ValueVec.alignment`) and
-    ``alignment_full`` (the same in the whole vectors), ``seconds``; with ``baselines``:
-    ``word2vec`` — the same estimator with ``semantic_weight=1`` (plain skip-gram on the same text, same settings and seed;
-    the values are not trained) and the same predictor — and ``mean``, predicting the mean
-    training value (its Spearman is undefined: None). ``return_models``: also ``models``,
-    the fitted joint model and (with baselines) the word2vec one.
+    scale), ``n_train``/``n_test`` words, ``probes`` (the joint vectors with each predictor,
+    ``knn`` and ``ridge``), ``alignment`` (cosine/value Spearman over the training words, in
+    the value dimensions: :meth:`~wordspace.ValueVec.alignment`) and ``alignment_full`` (the
+    same in the whole vectors), ``value_transform`` (the one applied), ``seconds``.
+
+    With ``baselines`` (the default), in the same call, the plain alternatives a user would
+    try on the same text: skip-gram (``ValueVec(semantic_weight=1)``: the same engine and
+    text settings, values not trained) and CBOW (:class:`~wordspace.Word2Vec` with ``sg=0``,
+    the same window, negatives, subsampling, passes and ``min_count``), each at the joint
+    model's dimension and at word2vec's default 100 (``baseline_sizes``), each probed with
+    k-NN and ridge (the same code as ``predict_value``): ``baselines`` is the list of them
+    (``model``, ``vector_size``, ``predictor``, ``spearman``, ``mae``, ``n_test``);
+    ``strongest`` is the best of them by Spearman and ``gain`` the joint model's Spearman
+    minus the strongest's — the figure to quote. Also ``word2vec`` (skip-gram of the same
+    dimension with the same predictor, as before) and ``mean`` (predicting the mean training
+    value; its Spearman is undefined: None). ``return_models``: also ``models``, the fitted
+    joint model and (with baselines) the same-dimension skip-gram one.
     """
     import time
 
     from scipy.stats import spearmanr
 
     from wordspace.text.tokenizer import Tokenizer
+    from wordspace.train.valuevec.probe import predict_from_vectors
     from wordspace.train.valuevec.values import as_frame, records_to_word_values
 
     if getattr(estimator, "semantic_weight", None) is None:
@@ -555,6 +574,13 @@ def value_holdout(
         )
     if not (isinstance(test_size, float) and 0 < test_size < 1):
         raise ParameterError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    if seed is None:
+        seed = estimator.seed if estimator.seed is not None else 0
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed must be an int >= 0 or None, got {seed!r}")
+    sizes = (BASELINE_SIZE,) if baseline_sizes is None else tuple(baseline_sizes)
+    if any(isinstance(d, bool) or not isinstance(d, int | np.integer) or d < 1 for d in sizes):
+        raise ParameterError(f"baseline_sizes must be whole numbers >= 1, got {baseline_sizes!r}")
     t0 = time.perf_counter()
     df, key, val = as_frame(data, text=text, value=value)
     tok = estimator.tokenizer or Tokenizer(normalize=True)
@@ -583,35 +609,81 @@ def value_holdout(
     test, train = perm[:n_test], perm[n_test:]
     train_values = dict(zip(words[train].tolist(), vals[train].tolist(), strict=True))
     params = estimator.get_params(deep=False)
+    method = estimator.predictor if predictor is None else predictor
 
-    def fit(weight: float | None) -> Any:
+    def fit(weight: float | None, size: int | None = None) -> Any:
         est = type(estimator)(
-            **{**params, "semantic_weight": weight, "value_transform": None}
-        )  # values are transformed already
+            **{
+                **params,
+                "semantic_weight": weight,
+                "value_transform": None,  # the values are transformed already
+                "seed": int(seed),
+                **({} if size is None else {"vector_size": int(size)}),
+            }
+        )
         return est.fit(train_values, corpus=tokens)
 
-    def score(model: Any) -> dict[str, Any]:
+    def probe(wv: Any, how: str) -> dict[str, Any]:
+        """The hidden words' values from the training words' on plain vectors ``wv``."""
+        rows = np.array([wv.key_to_index.get(w, -1) for w in words[train]], dtype=np.int64)
+        keep = rows >= 0
+        known = np.array([w in wv.key_to_index for w in words[test]], dtype=bool)
+        idx = np.array([wv.key_to_index[w] for w in words[test][known]], dtype=np.int64)
+        pred = predict_from_vectors(
+            wv.get_normed_vectors(),
+            rows[keep],
+            vals[train][keep],
+            idx,
+            how,
+            int(estimator.n_neighbors),
+            float(estimator.ridge_alpha),
+        )
+        return scored(pred, vals[test][known])
+
+    def scored(pred: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
+        rho = float(spearmanr(pred, truth).statistic) if len(truth) > 2 else math.nan
+        mae = float(np.mean(np.abs(pred - truth))) if len(truth) else math.nan
+        return {"spearman": rho, "mae": mae, "n_test": int(len(truth))}
+
+    def score(model: Any, how: str | None) -> dict[str, Any]:
         known = [w in model.wv.key_to_index for w in words[test]]
         tw = words[test][known].tolist()
-        truth = vals[test][known]
-        pred = model.predict_value(tw, predictor=predictor)
-        rho = float(spearmanr(pred, truth).statistic) if len(tw) > 2 else math.nan
-        return {"spearman": rho, "mae": float(np.mean(np.abs(pred - truth))), "n_test": len(tw)}
+        return scored(model.predict_value(tw, predictor=how), vals[test][known])
 
     joint = fit(params["semantic_weight"])
-    out: dict[str, Any] = score(joint)
+    out: dict[str, Any] = score(joint, method)
+    out["predictor"] = method
+    out["vector_size"] = int(joint.vector_size)
+    out["probes"] = {how: score(joint, how) for how in ("knn", "ridge")}
     out["n_train"] = len(train)
     out["alignment"] = float(joint.alignment()["spearman"])  # the value dimensions
     out["alignment_full"] = float(joint.alignment(full=True)["spearman"])  # the whole vectors
+    out["value_transform"] = wvals.attrs.get("value_transform")
+    out["seed"] = int(seed)
     models = [joint]
     if baselines:
-        plain = fit(1.0)
-        out["word2vec"] = score(plain)
+        rows: list[dict[str, Any]] = []
+        same = int(joint.vector_size)
+        for d in dict.fromkeys((same, *map(int, sizes))):
+            sg = fit(1.0, d)
+            if d == same:
+                models.append(sg)
+                out["word2vec"] = score(sg, method)
+            cbow = joint.plain_vectors(tokens, sg=0, vector_size=d)
+            for name, wv in (("skip-gram", sg.wv), ("cbow", cbow)):
+                for how in ("knn", "ridge"):
+                    rows.append(
+                        {"model": name, "vector_size": d, "predictor": how, **probe(wv, how)}
+                    )
+        out["baselines"] = rows
+        finite = [r for r in rows if math.isfinite(r["spearman"])]
+        best = max(finite, key=lambda r: r["spearman"]) if finite else None
+        out["strongest"] = best
+        out["gain"] = out["spearman"] - best["spearman"] if best is not None else math.nan
         out["mean"] = {
             "spearman": None,
             "mae": float(np.mean(np.abs(vals[test] - vals[train].mean()))),
         }
-        models.append(plain)
     out["seconds"] = time.perf_counter() - t0
     if return_models:
         out["models"] = tuple(models)

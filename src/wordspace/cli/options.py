@@ -93,6 +93,7 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--objective": "objective",
         "--cosent-scale": "cosent_scale",
         "--semantic-weight": "semantic_weight",
+        "--value-size": "value_size",
         "--text-window": "text_window",
         "--text-negatives": "text_negatives",
         "--sample": "sample",

@@ -34,6 +34,12 @@ from wordspace.cli._common import (
     write_vectors,
 )
 from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.values import (
+    TRANSFORM_HELP,
+    VALUE_SIZE_HELP,
+    value_size_option,
+    value_transform_option,
+)
 from wordspace.errors import ParameterError
 from wordspace.train.valuevec.model import ValueVec
 
@@ -65,7 +71,7 @@ def train_valuevec(
     where: Annotated[
         str | None, typer.Option(help="Keep rows matching a pandas query, e.g. 'rating > 0'.")
     ] = None,
-    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")] = signature_default(
+    value_transform: Annotated[str | None, typer.Option(help=TRANSFORM_HELP)] = signature_default(
         D, "value_transform"
     ),
     duplicates: Annotated[str, typer.Option(help="mean, median or error.")] = signature_default(
@@ -99,6 +105,9 @@ def train_valuevec(
             "needs --text or --corpus."
         ),
     ] = signature_default(D, "semantic_weight"),
+    value_size: Annotated[str, typer.Option(help=VALUE_SIZE_HELP)] = signature_default(
+        D, "value_size"
+    ),
     corpus: Annotated[
         str | None,
         typer.Option(
@@ -218,10 +227,11 @@ def train_valuevec(
         negative_scale=negative_scale,
         unique_negatives=unique_negatives,
         duplicates=duplicates,
-        value_transform=value_transform,
+        value_transform=value_transform_option(value_transform),
         min_count=min_count,
         prior_weight=prior_weight,
         semantic_weight=semantic_weight,
+        value_size=value_size_option(value_size),
         text_window=text_window,
         text_negatives=text_negatives,
         sample=sample,
@@ -322,6 +332,7 @@ def train_valuevec(
         "seconds": seconds,
         "final_error": float(vv.loss_history_[-1]),
         "alignment": al,
+        "value_transform": vv.value_transform_,
         "highest": wvals.head(10)[["word", "value"]].to_dict(orient="records"),
         "lowest": wvals.tail(10)[["word", "value"]].iloc[::-1].to_dict(orient="records"),
     }
@@ -340,6 +351,7 @@ def train_valuevec(
         )
     t.add_row("epochs", f"{vv.epochs_trained_:,}" + (" (early stop)" if vv.stopped_early_ else ""))
     t.add_row("seconds", f"{seconds:.2f}")
+    t.add_row("value transform", str(vv.value_transform_ or "none"))
     t.add_row("mean |mapped cos − label|", fmt_num(result["final_error"]))
     t.add_row("Spearman(cos, −|Δvalue|)", fmt_num(al["spearman"]))
     t.add_row("|Spearman(PC1, value)|", fmt_num(al["pc1_spearman"]))

@@ -28,6 +28,31 @@ from wordspace.train.valuevec.model import ValueVec
 PREDICTORS = ("knn", "ridge")
 
 
+TRANSFORM_HELP = (
+    "auto (default: chosen from the values, see the model's metadata), none, log, log1p or rank."
+)
+VALUE_SIZE_HELP = "Joint training: dimensions the value loss acts on (auto: a third, rounded up)."
+
+
+def value_transform_option(v: str | None) -> str | None:
+    """``--value-transform``: ``none`` is no transform (the library's None)."""
+    if v is None or v.strip().lower() == "none":
+        return None
+    return v
+
+
+def value_size_option(v: str) -> int | str:
+    """``--value-size``: ``auto`` or a whole number."""
+    if v.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(v)
+    except ValueError:
+        raise ParameterError(
+            f"--value-size must be auto or a whole number of dimensions, got {v!r}"
+        ) from None
+
+
 def _back(value: float, transform: Any) -> float | None:
     """A value on the training scale back on the table's scale (None if unknown)."""
     if transform is None:
@@ -78,7 +103,7 @@ def predict_value(
         vv.predict_value(list(words), predictor=predictor, n_neighbors=n_neighbors)
     )
     given = dict(zip(vv.pairs_.words, map(float, vv.pairs_.values), strict=True))
-    transform = vv.value_transform
+    transform = getattr(vv, "value_transform_", None)
     rows: list[dict[str, Any]] = []
     for w, p in zip(words, pred, strict=True):
         g = given.get(w)
@@ -141,8 +166,11 @@ def value_holdout(
     semantic_weight: Annotated[
         float, typer.Option(help="Weight of skip-gram on the text (0..1) against the value pairs.")
     ] = 0.8,
-    value_transform: Annotated[str | None, typer.Option(help="log or log1p.")] = signature_default(
+    value_transform: Annotated[str | None, typer.Option(help=TRANSFORM_HELP)] = signature_default(
         D, "value_transform"
+    ),
+    value_size: Annotated[str, typer.Option(help=VALUE_SIZE_HELP)] = signature_default(
+        D, "value_size"
     ),
     min_count: Annotated[int, typer.Option(help="Keep words in >= N records.")] = signature_default(
         D, "min_count"
@@ -166,7 +194,8 @@ def value_holdout(
         bool,
         typer.Option(
             "--baselines/--no-baselines",
-            help="Also score plain word2vec + the same predictor, and predict-the-mean.",
+            help="Also score plain skip-gram and CBOW (at --vector-size and 100) with k-NN "
+            "and ridge, and predict-the-mean.",
         ),
     ] = True,
     where: Annotated[
@@ -175,7 +204,9 @@ def value_holdout(
     workers: Annotated[
         int | None, typer.Option(*WORKERS, help="Threads (default: all).")
     ] = signature_default(D, "workers"),
-    seed: Annotated[int, typer.Option(help="Random seed (split and training).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (split and every model), as value_holdout's.")
+    ] = signature_default(D, "seed"),
     as_json: JsonOpt = False,
 ) -> None:
     """Hide a share of the words' values, train meaning + value on the rest, score the
@@ -188,7 +219,8 @@ def value_holdout(
         raise ParameterError(f"--test-size must be between 0 and 1 (exclusive), got {test_size}")
     vv = ValueVec(
         semantic_weight=semantic_weight,
-        value_transform=value_transform,
+        value_transform=value_transform_option(value_transform),
+        value_size=value_size_option(value_size),
         min_count=min_count,
         vector_size=vector_size,
         epochs=epochs,
@@ -221,16 +253,28 @@ def value_holdout(
     t.add_column("Spearman", justify="right")
     t.add_column("MAE", justify="right")
     t.add_row(
-        f"joint (semantic_weight={semantic_weight:g})",
+        f"joint (semantic_weight={semantic_weight:g}, dim {res['vector_size']}, "
+        f"{res['predictor']})",
         fmt_num(res["spearman"]),
         fmt_num(res["mae"]),
     )
-    for name, label in (
-        ("word2vec", "plain word2vec + same predictor"),
-        ("mean", "predict the mean"),
-    ):
-        b = res.get(name)
-        if isinstance(b, dict):
-            t.add_row(label, fmt_num(b.get("spearman")), fmt_num(b.get("mae")))
-    t.caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
+    for how, r in res["probes"].items():
+        if how != res["predictor"]:
+            t.add_row(f"joint, {how} probe", fmt_num(r["spearman"]), fmt_num(r["mae"]))
+    for b in res.get("baselines", []):
+        t.add_row(
+            f"plain {b['model']}, dim {b['vector_size']}, {b['predictor']}",
+            fmt_num(b["spearman"]),
+            fmt_num(b["mae"]),
+        )
+    if isinstance(res.get("mean"), dict):
+        t.add_row("predict the mean", "-", fmt_num(res["mean"]["mae"]))
+    caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
+    best = res.get("strongest")
+    if best:
+        caption = (
+            f"gain over the strongest baseline (plain {best['model']}, dim "
+            f"{best['vector_size']}, {best['predictor']}): {res['gain']:+.3f}; " + caption
+        )
+    t.caption = caption
     io.out.print(t)

@@ -67,6 +67,12 @@ def add_tables(a, b):
     return pd.concat([a, b]).groupby(level=0).sum()
 
 
+def _resolve_name(values: np.ndarray, transform: Any) -> Any:
+    from wordspace.train.valuevec.values import _resolve
+
+    return _resolve(values, transform)
+
+
 def record_word_values(
     ddf,
     *,
@@ -104,6 +110,16 @@ def record_word_values(
     if prior_weight < 0 or not np.isfinite(prior_weight):
         raise ParameterError(f"prior_weight must be >= 0, got {prior_weight!r}")
     client = engine.client
+    from wordspace.train.valuevec.values import _transform_name
+
+    chosen = value_transform
+    if isinstance(value_transform, str) and value_transform in ("auto", "rank"):
+        # chosen on (ranked among) all the values, not per partition
+        from wordspace.train.valuevec.values import global_transform
+
+        allv = dd.to_numeric(ddf[value], errors="coerce").dropna().compute().to_numpy(np.float64)
+        chosen = _resolve_name(allv, value_transform)
+        value_transform = global_transform(allv, value_transform)
     frames = client.compute(ddf.to_delayed())  # the partitions, on the workers
     stats = [
         engine.submit(partition_stats, f, text, value, tokenizer, value_transform) for f in frames
@@ -156,6 +172,7 @@ def record_word_values(
         min_count,
         m,
     )
+    out.attrs["value_transform"] = _transform_name(chosen)
     return out
 
 
@@ -193,6 +210,7 @@ def fit_valuevec(
         value_transform=model.value_transform,
     )
     model.word_values_ = wvals
+    model.value_transform_ = wvals.attrs.get("value_transform")
     pairs = ValuePairs.from_table(
         wvals["word"].tolist(),
         wvals["value"].to_numpy(np.float64),

@@ -208,7 +208,7 @@ class _ValueVecBase(Trainer):
     """What the parts of :class:`~wordspace.train.valuevec.model.ValueVec` share: the learned
     state's declarations and the values derived from the parameters. The parts, one module
     each, stack on it: ``pairs`` → ``persistence`` → ``predict`` → ``joint`` →
-    ``values_only`` → ``model``."""
+    ``values_only`` → ``pretrained`` → ``model``."""
 
     # the parameters (ValueVec.__init__ stores them; declared for type checkers)
     vector_size: int
@@ -258,12 +258,21 @@ class _ValueVecBase(Trainer):
     syn1neg_: np.ndarray
     value_rows_: np.ndarray
     value_epochs_: int
+    value_transform_: str | None
     train_seconds_: float
     _resume_position: dict[str, Any] | None
 
     def _auto_alpha_text(self, n_words: int) -> str:
         auto = _auto_alpha(str(self.method), n_words)
         return f"{auto:.3g} for method={self.method!r} and {n_words:,} words"
+
+    def _data_transform(self) -> Any:
+        """The transform for the data: the parameter, except that ``"auto"`` in
+        ``partial_fit`` keeps the transform chosen by ``fit`` (``value_transform_``), so old and
+        new values stay on one scale."""
+        if isinstance(self.value_transform, str) and self.value_transform == "auto":
+            return self.__dict__.get("value_transform_", "auto")
+        return self.value_transform
 
     def _objective(self) -> str:
         return "mse" if self.objective == "auto" else str(self.objective)

@@ -82,7 +82,7 @@ class _JointPart(_PredictPart):
                 tokenizer=tok,
                 prior_weight=float(self.prior_weight),
                 min_count=int(self.min_count),
-                value_transform=self.value_transform,
+                value_transform=self._data_transform(),
                 column=val,
                 tokens=[t for t, h in zip(rec_tokens, has, strict=True) if h],
             )
@@ -93,8 +93,10 @@ class _JointPart(_PredictPart):
                 word=word,
                 value=value,
                 duplicates=self.duplicates,
-                value_transform=self.value_transform,
+                value_transform=self._data_transform(),
             )
+        if wvals is not None:
+            self.value_transform_ = wvals.attrs.get("value_transform")
         if corpus is not None:
             if isinstance(corpus, str | os.PathLike):
                 corp = as_corpus(corpus, normalize=self.tokenizer is None)
@@ -111,6 +113,32 @@ class _JointPart(_PredictPart):
                 "or set semantic_weight=None for values only"
             )
         return wvals, corp
+
+    def plain_vectors(
+        self, corpus: Any, *, sg: int = 0, vector_size: int | None = None
+    ) -> WordVectors:
+        """Plain word2vec vectors of ``corpus`` (token lists) with this model's text settings
+        (``text_window``, ``text_negatives``, ``sample``, ``text_epochs``, ``min_count``,
+        ``seed``; ``vector_size`` unless given): CBOW (``sg=0``, :class:`~wordspace.Word2Vec`)
+        or skip-gram (``sg=1``). The baselines a value model is measured against
+        (:func:`~wordspace.analysis.evaluate.value_holdout`)."""
+        from wordspace.train.word2vec import Word2Vec
+
+        return (
+            Word2Vec(
+                vector_size=int(self.vector_size if vector_size is None else vector_size),
+                sg=int(sg),
+                window=int(self.text_window),
+                negative=int(self.text_negatives),
+                sample=float(self.sample),
+                epochs=int(self.text_epochs),
+                min_count=int(self.min_count),
+                workers=int(self.workers or 1),
+                seed=int(self.seed or 0),
+            )
+            .fit(corpus)
+            .wv
+        )
 
     def _set_joint_pairs(self, wvals: pd.DataFrame, vocab: Vocabulary) -> None:
         """``word_values_``, ``pairs_`` (the valued words of the vocabulary) and
@@ -173,6 +201,15 @@ class _JointPart(_PredictPart):
         self._set_joint_pairs(wvals, vocab)
         pairs = self.pairs_
         self.vocab_ = vocab
+        if self.semantic_weight == 0 and len(vocab) > pairs.n_words:
+            warnings.warn(
+                f"semantic_weight=0 trains the value pairs only: {len(vocab) - pairs.n_words:,} "
+                f"of the text's {len(vocab):,} words have no value and keep their random "
+                "initial vectors, so predict_value on them is noise; use semantic_weight > 0 "
+                "(e.g. 0.8) to place them by their contexts",
+                UserWarning,
+                stacklevel=3,
+            )
         logger.info(
             "ValueVec (joint): %d words in the text, %d with values, %d pairs, %d tokens (%.2fs)",
             len(vocab),

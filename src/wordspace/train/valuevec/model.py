@@ -31,14 +31,14 @@ from wordspace.errors import ParameterError
 from wordspace.train._common import vocab_fingerprint
 from wordspace.train.valuevec._core import _CONSTRAINTS, _series_name
 from wordspace.train.valuevec.pairs import _pairs_fingerprint
-from wordspace.train.valuevec.values_only import _ValuesOnlyPart
+from wordspace.train.valuevec.pretrained import _PretrainedPart
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["ValueVec"]
 
 
-class ValueVec(_ValuesOnlyPart):
+class ValueVec(_PretrainedPart):
     """Train value-driven word embeddings (scikit-learn style: parameters here, data in fit).
 
     The defaults aim at a cosine that follows the value over the *whole* range: labels
@@ -94,10 +94,16 @@ class ValueVec(_ValuesOnlyPart):
         ``patience`` checks without improvement. None: never.
     duplicates, value_transform:
         For word-value tables: how to combine repeated words (``"mean"``, ``"median"``,
-        ``"error"``), and an optional transform of the values (``"log"``, ``"log1p"``, a
-        function) applied before anything else. Records whose value the transform cannot
-        take (``<= 0`` for ``"log"``) are dropped with a warning naming how many; a word
-        table with such a value is an error.
+        ``"error"``), and the transform of the values applied before anything else:
+        ``"auto"`` (default), ``None``, ``"log"``, ``"log1p"``, ``"rank"`` (mid-rank
+        quantiles in (0, 1)) or a function. ``"auto"`` picks from the values themselves
+        (:func:`~wordspace.train.valuevec.values.choose_transform`): identity when the middle
+        90 % of the values fill at least a fifth of their range, else ``"log"`` (all values
+        > 0) or ``"log1p"`` (values ≥ 0, median ≥ 1) when that restores the fifth, else
+        ``"rank"``; the one applied is ``value_transform_`` and the saved model's
+        ``meta["value_transform"]`` (``partial_fit`` keeps it). Records whose value the
+        transform cannot take (``<= 0`` for ``"log"``) are dropped with a warning naming how
+        many; a word table with such a value is an error.
     min_count, prior_weight, tokenizer:
         For records (``fit(df, text=..., value=...)``): keep words in at least ``min_count``
         records; a word's value is ``(Σ v + k·mean) / (n + k)`` with ``k = prior_weight``;
@@ -196,7 +202,7 @@ class ValueVec(_ValuesOnlyPart):
         negative_penalty: str | Callable = "arc",
         unique_negatives: bool = False,
         duplicates: str = "mean",
-        value_transform: str | Callable | None = None,
+        value_transform: str | Callable | None = "auto",
         min_count: int = 5,
         prior_weight: float = 10.0,
         tokenizer: Callable[[str], list[str]] | None = None,
@@ -288,6 +294,7 @@ class ValueVec(_ValuesOnlyPart):
         value: str | None = None,
         text: str | None = None,
         corpus: Any = None,
+        vectors: Any = None,
         progress: Callable[..., None] | None = None,
         client: Any = None,
     ) -> ValueVec:
@@ -302,6 +309,11 @@ class ValueVec(_ValuesOnlyPart):
         like the default tokenizer when ``tokenizer`` is None).
         ``progress(epoch, total=epochs, loss=..., alpha=...)`` is called after each epoch
         (joint training: after each pass over the text).
+        ``vectors``: pretrained :class:`WordVectors` (e.g. ``ws.load("glove-wiki-gigaword-50")``)
+        to add a value block to, from the table alone (no text): every pretrained word gets a
+        place in the value space through its pretrained vector (see
+        :mod:`~wordspace.train.valuevec.pretrained`); ``wv`` then holds all the pretrained
+        words, ``[pretrained | value block]``.
         ``client``: a ``dask.distributed.Client``; records ``X`` (a ``dask.dataframe``) are
         tokenised and aggregated on its workers (:mod:`wordspace.distributed`).
         """
@@ -313,7 +325,18 @@ class ValueVec(_ValuesOnlyPart):
             )
         self._validate()
         resume = self._take_resume()
+        self.__dict__.pop("value_transform_", None)  # fit chooses afresh ("auto")
+        self.pretrained_size_ = None
         self.value_name_ = value if value is not None else _series_name(y)
+        if vectors is not None:
+            if resume is not None or corpus is not None:
+                raise ParameterError(
+                    "vectors= adds a value block to pretrained vectors from a word-value table "
+                    "alone: drop corpus= and resume"
+                )
+            return self._fit_pretrained(
+                X, y, word=word, value=value, text=text, vectors=vectors, progress=progress
+            )
         if self.semantic_weight is not None:
             return self._fit_joint(
                 X,
@@ -396,6 +419,11 @@ class ValueVec(_ValuesOnlyPart):
             return self.fit(X, y, progress=progress, **fit_kw)
         if self.is_joint:
             return self._partial_fit_joint(X, y, progress=progress, **fit_kw)
+        if getattr(self, "pretrained_size_", None) is not None:
+            raise ParameterError(
+                "partial_fit does not continue a value block on pretrained vectors: call "
+                "fit(table, vectors=wv) again with the whole table"
+            )
         self._end_resume()
         old = {w: i for i, w in enumerate(self.pairs_.words)}
         main, ctx = self.main_vectors_, self.context_vectors_

@@ -44,6 +44,7 @@ class _PairsPart(_ValueVecBase):
                     "count": np.ones(pairs.n_words, dtype=np.int64),
                 }
             )
+            self.value_transform_ = None  # prebuilt pairs: their values are used as given
         else:
             if text is not None:
                 if word is not None:
@@ -57,7 +58,7 @@ class _PairsPart(_ValueVecBase):
                     tokenizer=self.tokenizer,
                     prior_weight=float(self.prior_weight),
                     min_count=int(self.min_count),
-                    value_transform=self.value_transform,
+                    value_transform=self._data_transform(),
                     column=val,
                 )
             else:
@@ -67,9 +68,10 @@ class _PairsPart(_ValueVecBase):
                     word=word,
                     value=value,
                     duplicates=self.duplicates,
-                    value_transform=self.value_transform,
+                    value_transform=self._data_transform(),
                 )
             self.word_values_ = wvals
+            self.value_transform_ = wvals.attrs.get("value_transform")
             pairs = ValuePairs.from_table(
                 wvals["word"].tolist(),
                 wvals["value"].to_numpy(np.float64),

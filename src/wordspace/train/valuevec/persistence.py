@@ -21,7 +21,7 @@ class _PersistencePart(_PairsPart):
 
     def _meta_extra(self) -> dict[str, Any]:
         """The loss history, and the values' name and transform for plots ("price (log)")."""
-        tr = self.value_transform
+        tr = self.__dict__.get("value_transform_", self.value_transform)
         return {
             "loss_history": [float(x) for x in getattr(self, "loss_history_", [])],
             "value_name": getattr(self, "value_name_", None),
@@ -60,6 +60,11 @@ class _PersistencePart(_PairsPart):
             state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
         else:
             arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
+            if getattr(self, "pretrained_size_", None) is not None:
+                arrays.update(
+                    value_rows=self.value_rows_, pair_values=np.asarray(p.values, np.float64)
+                )
+                state.update(pretrained_size=int(self.pretrained_size_), pair_words=list(p.words))
         return arrays, state
 
     def _set_state(
@@ -71,6 +76,8 @@ class _PersistencePart(_PairsPart):
     ) -> None:
         self.wv = wv
         self.value_name_ = wv.meta.get("value_name")
+        tr = wv.meta.get("value_transform", self.value_transform)
+        self.value_transform_ = None if tr == "auto" else tr
         joint = bool(state.get("joint", False))
         if joint:
             from wordspace.train._common import restore_vocab
@@ -87,6 +94,12 @@ class _PersistencePart(_PairsPart):
             self.context_vectors_ = np.asarray(arrays["context_vectors"])
             pair_words = list(wv.index_to_key)
             pair_values = np.asarray(wv.extras["values"])
+            self.pretrained_size_ = None
+            if state.get("pretrained_size") is not None:  # a value block on pretrained vectors
+                self.pretrained_size_ = int(state["pretrained_size"])
+                self.value_rows_ = np.asarray(arrays["value_rows"], dtype=np.int64)
+                pair_words = list(state["pair_words"])
+                pair_values = np.asarray(arrays["pair_values"])
         self.loss_history_ = np.asarray(arrays["loss_history"])
         self.pairs_ = ValuePairs(
             words=pair_words,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from wordspace.errors import OutOfVocabularyError, ParameterError
 from wordspace.train.valuevec._core import _PREDICTORS
 from wordspace.train.valuevec.persistence import _PersistencePart
+from wordspace.train.valuevec.probe import predict_from_vectors
 from wordspace.vectors.keyed import WordVectors
 
 
@@ -24,7 +26,7 @@ class _PredictPart(_PersistencePart):
         from wordspace.analysis.alignment import value_alignment
 
         self._check_fitted("compute the alignment")
-        if self.is_joint:
+        if self.is_joint or getattr(self, "pretrained_size_", None) is not None:
             vals = dict(zip(self.pairs_.words, self.pairs_.values.tolist(), strict=True))
             if full:
                 return value_alignment(self.wv, vals, k=k, **kw)
@@ -36,9 +38,11 @@ class _PredictPart(_PersistencePart):
         value loss acts on (the value space; ``wv`` holds meaning and value together).
         Value-only models: ``wv``."""
         self._check_fitted("give the value vectors")
-        if not self.is_joint:
+        pre = getattr(self, "pretrained_size_", None)
+        if not self.is_joint and pre is None:
             return self.wv
-        part = np.ascontiguousarray(self.wv.vectors[:, self._value_slice()])
+        cut = slice(pre, None) if pre is not None else self._value_slice()
+        part = np.ascontiguousarray(self.wv.vectors[:, cut])
         return WordVectors(
             self.wv.index_to_key,
             part,
@@ -48,7 +52,7 @@ class _PredictPart(_PersistencePart):
 
     def _valued(self) -> tuple[np.ndarray, np.ndarray]:
         """(row of each valued word in ``wv``, its value)."""
-        if self.is_joint:
+        if self.is_joint or getattr(self, "pretrained_size_", None) is not None:
             return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
         return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
 
@@ -82,37 +86,21 @@ class _PredictPart(_PersistencePart):
                 raise OutOfVocabularyError(str(w), len(wv))
             idx[t] = i
         rows, vals = self._valued()
-        unit = wv.get_normed_vectors()
-        q = unit[idx].astype(np.float64)
-        ref = unit[rows].astype(np.float64)
-        sims = q @ ref.T  # (queries, valued words)
-        self_hit = idx[:, None] == rows[None, :]
-        if method == "knn":
-            sims[self_hit] = -np.inf
-            kk = min(k, max(len(rows) - 1, 1))
-            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-            s_top = np.take_along_axis(sims, top, axis=1)
-            wts = np.clip(s_top, 0.0, None)
-            wts[~np.isfinite(s_top)] = 0.0
-            plain = vals[top].mean(axis=1)
-            tot = wts.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                pred = np.where(tot > 0, (wts * vals[top]).sum(axis=1) / tot, plain)
-        else:
-            pred = _ridge_predict(ref, vals, q, float(self.ridge_alpha))
-            for t in np.flatnonzero(self_hit.any(axis=1)).tolist():  # valued: leave one out
-                keep = ~self_hit[t]
-                pred[t] = _ridge_predict(
-                    ref[keep], vals[keep], q[t : t + 1], float(self.ridge_alpha)
-                )[0]
+        if self.is_joint and self.semantic_weight == 0:
+            valued = np.zeros(len(wv), dtype=bool)
+            valued[rows] = True
+            blind = [w for w, i in zip(words, idx.tolist(), strict=True) if not valued[i]]
+            if blind:
+                warnings.warn(
+                    f"semantic_weight=0: {len(blind):,} of the words asked for "
+                    f"({', '.join(map(repr, blind[:3]))}{', ...' if len(blind) > 3 else ''}) "
+                    "have no value, and with no skip-gram their vectors are still the random "
+                    "initial ones: their predicted values are noise; train with "
+                    "semantic_weight > 0 (e.g. 0.8) to place them by their contexts",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        pred = predict_from_vectors(
+            wv.get_normed_vectors(), rows, vals, idx, method, k, float(self.ridge_alpha)
+        )
         return float(pred[0]) if single else pred
-
-
-def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
-    """Ridge regression of ``y`` on ``x`` (centred, intercept unpenalised), applied to ``q``."""
-    mx = x.mean(axis=0)
-    my = float(y.mean())
-    xc = x - mx
-    a = xc.T @ xc + alpha * np.eye(x.shape[1])
-    coef = np.linalg.solve(a, xc.T @ (y - my))
-    return (q - mx) @ coef + my
