@@ -179,29 +179,20 @@ def test_simulated_workers_separate_topics(topic_shards, merge):
 
 
 def test_merges_of_two_parts():
-    """Two parts change rows 0 (a rare word) and 1 (a frequent one) of the same weights."""
-    from wordspace.distributed._word2vec import _merge
+    """Two parts change rows 0 (a rare word) and 1 (a frequent one); part 2 also row 2."""
+    from wordspace.distributed._word2vec import _merge_rows
 
-    def results(W):
-        rows = np.array([0, 1])
-        e = (np.zeros(0, np.int64), np.zeros((0, 2), np.float32))
-        return [
-            (rows, W[0][rows] + d, *e, *e, 1, 1, 0.0, 0.1)
-            for d in (np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3]]))
-        ]
+    rows = [np.array([0, 1], np.int32), np.array([0, 1, 2], np.int32)]
+    deltas = [np.float32([[1, 0], [1, 1]]), np.float32([[3, 0], [3, 3], [5, 5]])]
 
     def merged(merge):
-        W = [
-            np.zeros((2, 2), np.float32),
-            np.zeros((1, 2), np.float32),
-            np.zeros((1, 2), np.float32),
-        ]
-        _merge(W, results(W), merge, {"bytes_gathered": 0}, np.array([0.5, 40.0]))
-        return W[0]
+        r, step = _merge_rows(rows, deltas, merge, np.array([0.5, 40.0, 0.1]))
+        assert r.tolist() == [0, 1, 2] and r.dtype == np.int32  # only the changed rows travel
+        return step
 
-    np.testing.assert_allclose(merged("average"), [[2, 0], [2, 2]])
-    # expected occurrences per part: 0.5 (divisor 1: summed), 40 (divisor K=2: averaged)
-    np.testing.assert_allclose(merged("frequency"), [[4, 0], [2, 2]])
+    np.testing.assert_allclose(merged("average"), [[2, 0], [2, 2], [2.5, 2.5]])
+    # expected occurrences per part: 0.5 and 0.1 (divisor 1: summed), 40 (divisor K=2: averaged)
+    np.testing.assert_allclose(merged("frequency"), [[4, 0], [2, 2], [5, 5]])
 
 
 def test_exact_weights_do_not_depend_on_order():

@@ -8,12 +8,15 @@ is how the benchmark simulates 2, 4 or 8 workers on one machine with the very sa
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from wordspace._optional import require
 from wordspace.errors import ParameterError
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "DaskEngine",
@@ -72,6 +75,9 @@ class LocalEngine:
     def release(self, futures: list) -> None:
         pass
 
+    def run_everywhere(self, fn, *args: Any) -> None:
+        fn(*args)
+
 
 class DaskEngine:
     """A ``distributed.Client`` seen as an engine (tasks are impure: never cached).
@@ -124,6 +130,13 @@ class DaskEngine:
     def release(self, futures: list) -> None:
         for f in futures:
             f.release()
+
+    def run_everywhere(self, fn, *args: Any) -> None:
+        """``fn(*args)`` in every worker process (best effort: a dead worker is skipped)."""
+        try:
+            self.client.run(fn, *args)
+        except Exception as exc:  # cleanup only: never fail a finished fit
+            logger.debug("run_everywhere(%s) failed: %s", getattr(fn, "__name__", fn), exc)
 
 
 def _identity(x: Any) -> Any:

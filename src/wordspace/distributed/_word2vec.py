@@ -1,59 +1,80 @@
-"""Data-parallel word2vec on a Dask cluster (or simulated in this process).
+"""Data-parallel word2vec and fastText on a Dask cluster (or simulated in this process).
 
 The corpus (files) is cut into ``n_parts`` parts of about equal size, one per worker, each
 read once into vocabulary ids on its worker and kept there. Training runs in *rounds*: in
 round ``r`` of an epoch every part trains its sentences starting in words
-``[r * sync_words, (r + 1) * sync_words)`` of the part, starting from the current weights,
-with the usual kernels (``kernels.word2vec.train_job``, ``model.workers`` threads,
-Hogwild-style, jobs of ``batch_words``). Each worker returns only the rows it changed, as
-deltas; the driver merges them into its copy of the weights and broadcasts the result for
-the next round. Every epoch trains the whole corpus once.
+``[r * sync_words, (r + 1) * sync_words)`` of the part with the usual kernels
+(``kernels.word2vec.train_job``, or ``kernels.fasttext.train_job`` for a
+:class:`~wordspace.FastText` model, ``model.workers`` threads, Hogwild-style, jobs of
+``batch_words``). Every epoch trains the whole corpus once.
+
+Communication proportional to what changed (issue 33):
+
+* Every worker keeps the synchronised weights of the run in its process (``_STATES``, one
+  entry per run) and trains on a working copy of them. A round's task returns only the
+  rows its training changed, with their *deltas* (``float32``, or ``float16`` with
+  ``delta_dtype="float16"``; rows as ``int32``). The input rows it may change are known from
+  the words of its sentences (their subword rows for fastText) and only those are compared;
+  the output rows (negative samples reach any row) are compared in full.
+* One *merge task* per round, on a worker, adds the deltas by the ``merge`` rule below and
+  returns the merged step (only the rows some part changed). The next round's tasks take
+  that step as an input, so Dask moves it from the worker that merged to every worker,
+  peer to peer; nothing large goes through the driver. The driver receives one copy of the
+  step (it keeps the last synchronised weights, for recovery and the fitted model) and the
+  counters; the whole weights travel once per worker at the start of a run.
+* The driver submits rounds ahead (``2 + staleness``), so scheduling and transfers of round
+  ``t + 1`` overlap the computation of round ``t``. With ``staleness=0`` (default) nothing
+  is stale: round ``t`` starts from the weights merged through round ``t - 1``, exactly as
+  before. With ``staleness=1`` round ``t`` starts from the weights merged through round
+  ``t - 2``: a worker no longer waits for the merge of the round just finished (it runs
+  while the next round trains), at the price of gradients one round older
+  (docs/scaling.md measures it).
+
+Everybody (workers and driver) applies the same float32 (or float16-rounded) step to the
+same float32 weights, so all copies stay equal bit for bit.
 
 Merging (``merge``):
 
 * ``"frequency"`` (default): add, for every row of a word, the sum of the deltas divided by
-  the word's expected occurrences in one part's round (from the vocabulary counts), clipped
-  to ``[1, K]``: summed for words a part sees about once per round or less, averaged for
-  words it sees K times or more (negative samples, which touch frequent output rows
-  everywhere, do not count, as they would for a mean over the parts that touched a row).
+  the word's expected occurrences in one part's round (from the vocabulary counts; for a
+  fastText n-gram row, the counts of the words that contain it), clipped to ``[1, K]``:
+  summed for words a part sees about once per round or less, averaged for words it sees K
+  times or more (negative samples, which touch frequent output rows everywhere, do not
+  count, as they would for a mean over the parts that touched a row).
 * ``"average"``: add the mean of the deltas over the parts of the round, which is
   averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
-  Updates of a word seen by one worker only shrink by the number of parts, so training
-  slows down as parts are added.
 
 Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
 analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
 round, 0.324 at 50k, 0.338-0.341 at 20k, the default), ``"average"`` 0.280 (100k),
-Spark-style averaging once per epoch 0.131. The other merges measured there (``"sum"``,
-which diverges at 4 and 8 parts; ``"touched"``, ``"scaled"``, block momentum and ``"bmuf"``,
-the ``sync_start`` ramp) were no better and were removed in 0.3.
-
-With ``sync_words`` at least the part size there is one round per epoch: Spark-style
-averaging once per epoch (``merge="average"``).
+Spark-style averaging once per epoch 0.131.
 
 Learning rate: it decays linearly with the *global* corpus position, as on one machine. At
 the start of round ``r`` of epoch ``e`` the corpus has advanced by ``G = e N + Σ_k min(n_k,
 r S)`` words (``N`` words in all, ``n_k`` in part ``k``, ``S = sync_words``); with ``K``
 parts training in the round, a word at offset ``i`` of its round stands at ``G + K i``
 (computed as ``K (G // K + i)``). Job seeds come from ``(seed, epoch, round, part, job)``.
-With one part and one round per epoch this is exactly the single-machine schedule and seeds:
-``n_parts=1, workers=1`` trains bit for bit the model ``Word2Vec.fit`` trains.
+With one part and one round per epoch this is exactly the single-machine schedule and seeds
+(a round with one part sends its new rows, not deltas): ``n_parts=1, workers=1`` trains bit
+for bit the model ``Word2Vec.fit`` trains.
 
-Fault tolerance: nothing lives only on the workers. A part is the result of a task that reads
-it from the files; the vocabulary, the tables and each round's weights are sent by the driver
-inside a task that returns them (``engine.put``), so the scheduler holds them too. When a
-worker dies (even SIGKILLed mid-round), the scheduler runs the lost tasks again on the
-workers left, and the round's ``gather`` simply takes longer. Should a round still fail,
-the driver, which holds the last synchronised weights, sends them again and re-runs the
-round, up to ``max_retries`` times. (A ``scatter(broadcast=True)`` of the weights used to
-hang here: the scheduler kept replicating to the dead worker's address, 30 s connection
-timeouts at a time.)
+Fault tolerance: a part is the result of a task that reads it from the files; the initial
+weights and the tables are sent by the driver inside a task that returns them
+(``engine.put``), so the scheduler can make them again; the last ``KEEP_STEPS`` merged steps
+stay referenced. When a worker dies, Dask runs its lost tasks again on the workers left: a
+worker whose copy of the weights is current (or a fresh one within ``KEEP_STEPS`` rounds of
+the run's start) trains the lost part as the dead one would have. A task whose worker cannot
+rebuild the weights it needs raises :class:`StateLost`; the driver then starts a new run
+from its own copy of the last synchronised weights at the round that failed (same seeds
+and schedule, so the model is the undisturbed one), up to ``max_retries`` times in a row.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -67,7 +88,9 @@ __all__ = ["fit_word2vec", "plan_parts"]
 logger = logging.getLogger(__name__)
 
 MERGES = ("frequency", "average")
+DELTA_DTYPES = ("float32", "float16")
 SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
+KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
 
 
 # ------------------------------------------------------------------------------- parts
@@ -119,96 +142,234 @@ def part_size(part: tuple[np.ndarray, np.ndarray]) -> int:
     return int(part[0].shape[0])
 
 
-# ------------------------------------------------------------------------------ rounds
-def train_part(
+# ------------------------------------------------------------------------ worker state
+class StateLost(RuntimeError):
+    """A worker cannot rebuild the synchronised weights a task needs (it joined late or
+    fell more than ``KEEP_STEPS`` rounds behind): the driver restarts from its copy."""
+
+
+_STATES: dict[str, dict[str, Any]] = {}  # run id -> this process's copy of the run's weights
+_STATES_LOCK = threading.Lock()
+_MAX_STATES = 4  # runs kept per process (an abandoned run's copy goes after 4 newer ones)
+
+
+def _state(run: str) -> dict[str, Any]:
+    with _STATES_LOCK:
+        st = _STATES.get(run)
+        if st is None:
+            while len(_STATES) >= _MAX_STATES:
+                _STATES.pop(next(iter(_STATES)))
+            st = _STATES[run] = {"lock": threading.Lock(), "sync": None, "work": None, "v": 0}
+        return st
+
+
+def drop_state(run: str) -> None:
+    """Free this process's copy of run ``run`` (end of a fit, or a restart)."""
+    with _STATES_LOCK:
+        _STATES.pop(run, None)
+
+
+def apply_step(W: list[np.ndarray], step: tuple) -> None:
+    """Add a merged step ``(rows0, s0, rows1, s1, rows2, s2, absolute, ...)`` to ``W`` in
+    place (``absolute``: the rows' new values, from a round of one part)."""
+    absolute = bool(step[6])
+    for a in range(3):
+        rows, val = step[2 * a], step[2 * a + 1]
+        if len(rows) == 0:
+            continue
+        if absolute:
+            W[a][rows] = val
+        else:
+            W[a][rows] += val.astype(np.float32, copy=False)
+
+
+def _sync_to(st: dict[str, Any], init: tuple, steps: list, first: int, need: int) -> None:
+    """Bring this process's copy to version ``need`` (merged rounds since the run's start);
+    ``steps[i]`` turns version ``first + i`` into ``first + i + 1``."""
+    if st["sync"] is None:
+        st["sync"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
+        st["work"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
+        st["v"] = 0
+    v = int(st["v"])
+    if v > need or v < first:
+        raise StateLost(f"weights at version {v}, a task needs {need} (steps from {first})")
+    for step in steps[v - first :]:
+        apply_step(st["sync"], step)
+        apply_step(st["work"], step)
+    st["v"] = need
+
+
+def _changed(work: np.ndarray, sync: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
+    """Rows of ``work`` that differ from ``sync`` (only ``candidates`` are compared)."""
+    if candidates is None:
+        return np.flatnonzero(np.any(work != sync, axis=1)).astype(np.int32)
+    diff = np.any(work[candidates] != sync[candidates], axis=1)
+    return candidates[diff].astype(np.int32)
+
+
+def train_round(
     part: tuple[np.ndarray, np.ndarray],
-    weights: tuple,
+    run: str,
+    init: tuple,
+    steps: list,
+    first: int,
+    need: int,
     tables: tuple,
     w0: int,
     w1: int,
+    k_round: int,
     schedule: tuple,
     seed: tuple[int, int, int],
     workers: int,
     batch_words: int,
     compute_loss: bool,
     shared: bool,
+    dtype: str,
 ) -> tuple:
-    """Train the sentences of ``part`` starting in words ``[w0, w1)`` from ``weights``
-    (copied) and return the changed rows with their new values: ``(rows0, syn0[rows0],
-    rows1, syn1neg[rows1], rows2, syn1[rows2], words_seen, words_trained, loss,
-    last_alpha)`` (runs on a worker)."""
+    """Train the sentences of ``part`` starting in words ``[w0, w1)`` from the run's weights
+    at version ``need`` and return the changed rows with their deltas: ``(rows0, d0, rows1,
+    d1, rows2, d2, absolute, words_seen, words_trained, loss, last_alpha)`` (runs on a
+    worker; ``absolute``: a round of one part in float32 returns the new values instead)."""
     from wordspace._base import mix_seed
-    from wordspace.kernels.word2vec import train_job
 
     ids, starts = part
-    base = tuple(weights)
-    negative, hs = int(tables[8]), bool(tables[7])
-    syn0 = base[0].copy()
-    syn1neg = base[1].copy() if negative > 0 else base[1]
-    syn1 = base[2].copy() if hs else base[2]
+    kernel, sub = tables[-2], tables[-1]
+    ktables = tables[:-2]
+    negative, hs = int(ktables[8]), bool(ktables[7])
     heads = starts[:-1]
     s0 = int(np.searchsorted(heads, w0, side="left"))
     s1 = int(np.searchsorted(heads, w1, side="left"))
     alpha0, span, gpos, denom = schedule
-    first = int(starts[s0])
+    first_word = int(starts[s0])
     bounds = np.unique(
         np.concatenate(
             [
                 [s0],
                 np.searchsorted(
-                    heads, np.arange(first + batch_words, int(starts[s1]), batch_words)
+                    heads, np.arange(first_word + batch_words, int(starts[s1]), batch_words)
                 ),
                 [s1],
             ]
         )
     ).astype(np.int64)
     jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    st = _state(run)
+    with st["lock"]:  # one task at a time trains on this process's working copy
+        _sync_to(st, init, steps, first, need)
+        sync, work = st["sync"], st["work"]
+        if kernel == "fasttext":
+            from wordspace.kernels.fasttext import train_job as ft_job
 
-    def run(j: int):
-        a, b = jobs[j]
-        args = (
-            ids,
-            starts,
-            a,
-            b,
-            syn0,
-            syn1neg,
-            syn1,
-            *tables,
-            alpha0,
-            span,
-            gpos + int(starts[a]) - first,
-            denom,
-            np.uint64(mix_seed(seed[0], seed[1], seed[2] + j)),
-            compute_loss,
-            shared,
-        )
-        return train_job(*args)
+            def call(a, b, sd):
+                return ft_job(
+                    ids, starts, a, b, work[0], work[1], work[2], sub[0], sub[1], *ktables,
+                    alpha0, span, gpos + int(starts[a]) - first_word, denom, sd, compute_loss,
+                )  # fmt: skip
+        else:
+            from wordspace.kernels.word2vec import train_job
 
-    if workers > 1 and len(jobs) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(run, range(len(jobs))))
-    else:
-        results = [run(j) for j in range(len(jobs))]
+            def call(a, b, sd):
+                return train_job(
+                    ids, starts, a, b, work[0], work[1], work[2], *ktables,
+                    alpha0, span, gpos + int(starts[a]) - first_word, denom, sd,
+                    compute_loss, shared,
+                )  # fmt: skip
+
+        def run_job(j: int):
+            a, b = jobs[j]
+            return call(a, b, np.uint64(mix_seed(seed[0], seed[1], seed[2] + j)))
+
+        if workers > 1 and len(jobs) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                results = list(pool.map(run_job, range(len(jobs))))
+        else:
+            results = [run_job(j) for j in range(len(jobs))]
+        words = np.unique(ids[first_word : int(starts[s1])]).astype(np.int64)
+        if kernel == "fasttext" and sub is not None:
+            lo, hi = sub[0][words], sub[0][words + 1]
+            cand = np.unique(
+                np.concatenate([sub[1][x:y] for x, y in zip(lo.tolist(), hi.tolist(), strict=True)])
+                if len(words)
+                else np.zeros(0, np.int64)
+            ).astype(np.int64)
+        else:
+            cand = words
+        absolute = k_round == 1 and dtype == "float32"
+        out: list[Any] = []
+        for a, used, c in ((0, True, cand), (1, negative > 0, None), (2, hs, None)):
+            if not used:
+                out += [np.zeros(0, np.int32), np.zeros((0, work[a].shape[1]), dtype)]
+                continue
+            rows = _changed(work[a], sync[a], c)
+            if absolute:
+                val = work[a][rows]
+            else:
+                val = (work[a][rows] - sync[a][rows]).astype(dtype)
+            work[a][rows] = sync[a][rows]  # the working copy is the synchronised one again
+            out += [rows, val]
     seen = sum(int(r[0]) for r in results)
     trained = sum(int(r[1]) for r in results)
     loss = float(sum(float(r[2]) for r in results))
     last = float(results[-1][3]) if results else float(alpha0)
+    return (*out, absolute, seen, trained, loss, last)
+
+
+def merge_round(expected: np.ndarray | None, merge: str, dtype: str, *results: tuple) -> tuple:
+    """The merged step of a round's results (runs on a worker): ``(rows0, s0, rows1, s1,
+    rows2, s2, absolute, words_seen, words_trained, loss, last_alpha, bytes_in)``. Deltas are
+    added as :func:`_merge_rows` says; a round of one part passes its rows through."""
+    bytes_in = sum(r[2 * a].nbytes + r[2 * a + 1].nbytes for r in results for a in range(3))
+    seen = sum(r[7] for r in results)
+    trained = sum(r[8] for r in results)
+    loss = float(sum(r[9] for r in results))
+    last = min(float(r[10]) for r in results)
+    if len(results) == 1:
+        r = results[0]
+        return (*r[:7], seen, trained, loss, last, bytes_in)
     out: list[Any] = []
-    for new, old, used in (
-        (syn0, base[0], True),
-        (syn1neg, base[1], negative > 0),
-        (syn1, base[2], hs),
-    ):
-        if not used:
-            out += [np.zeros(0, np.int64), np.zeros((0, old.shape[1]), np.float32)]
-            continue
-        rows = np.flatnonzero(np.any(new != old, axis=1))
-        out += [rows, np.ascontiguousarray(new[rows])]
-    return (*out, seen, trained, loss, last)
+    for a in range(3):
+        rows, step = _merge_rows(
+            [r[2 * a] for r in results],
+            [r[2 * a + 1] for r in results],
+            merge,
+            expected if a < 2 else None,
+        )
+        out += [rows, step.astype(dtype)]
+    return (*out, False, seen, trained, loss, last, bytes_in)
 
 
-def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any) -> None:
+def _merge_rows(
+    rows_list: list[np.ndarray],
+    deltas: list[np.ndarray],
+    merge: str,
+    expected: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows some part changed and their step: the mean of the deltas over the ``K``
+    parts of the round (``"average"``), or their sum divided by each row's expected
+    occurrences in one part's round clipped to ``[1, K]`` (``"frequency"``; without
+    ``expected``, e.g. hierarchical-softmax nodes, by the parts that changed the row)."""
+    K = len(rows_list)
+    d = deltas[0].shape[1]
+    if not any(len(r) for r in rows_list):
+        return np.zeros(0, np.int32), np.zeros((0, d), np.float32)
+    rows = np.unique(np.concatenate(rows_list))
+    acc = np.zeros((len(rows), d), np.float32)
+    cnt = np.zeros(len(rows), np.int32)
+    for r, dl in zip(rows_list, deltas, strict=True):  # rows are unique within a part
+        pos = np.searchsorted(rows, r)
+        acc[pos] += dl.astype(np.float32, copy=False)
+        cnt[pos] += 1
+    if merge == "average":
+        acc *= np.float32(1.0 / K)
+    else:  # "frequency": sum for rare words, mean for frequent ones
+        div = np.clip(expected[rows], 1.0, K) if expected is not None else cnt
+        acc /= div.astype(np.float32)[:, None]
+    return rows.astype(np.int32), acc
+
+
+def _check(
+    sync_words: Any, merge: Any, n_parts: Any, max_retries: Any, staleness: Any, delta_dtype: Any
+) -> None:
     from wordspace._base import is_int
 
     if not is_int(sync_words) or sync_words < 1:
@@ -222,6 +383,45 @@ def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any) -> None:
         raise ParameterError(f"n_parts must be a positive integer or None, got {n_parts!r}")
     if not is_int(max_retries) or max_retries < 0:
         raise ParameterError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    if not is_int(staleness) or not 0 <= staleness <= 2:
+        raise ParameterError(
+            f"staleness must be 0, 1 or 2 (rounds a worker may start before the last merges "
+            f"arrived), got {staleness!r}"
+        )
+    if delta_dtype not in DELTA_DTYPES:
+        raise ParameterError(
+            f"delta_dtype must be one of {', '.join(DELTA_DTYPES)}; got {delta_dtype!r}"
+        )
+
+
+def _setup_model(model: Any, vocab: Any) -> tuple[list[np.ndarray], Any, str]:
+    """Fresh weights for ``model`` (word2vec or fastText): ``(W, subword CSR or None,
+    kernel)`` with ``W`` the model's own arrays (input, syn1neg, syn1)."""
+    model._init_weights(vocab)
+    if hasattr(model, "_subword_csr"):  # fastText: words + n-gram buckets share the kernels
+        from wordspace.train.word2vec import _init_vectors
+
+        rng = np.random.default_rng(model.seed)
+        model.wi_ = _init_vectors(rng, len(vocab) + model._buckets(), int(model.vector_size))
+        model._trained_ngrams = (int(model.minn), int(model.maxn))
+        if int(model.maxn) == 0:
+            return [model.wi_, model.syn1neg_, model.syn1_], None, "word2vec"
+        ptr, idx = model._subword_csr()
+        return [model.wi_, model.syn1neg_, model.syn1_], (ptr, idx), "fasttext"
+    return [model.syn0_, model.syn1neg_, model.syn1_], None, "word2vec"
+
+
+def _expected_rows(counts: np.ndarray, n_rows: int, sub: Any, per_round: float) -> np.ndarray:
+    """Each input row's expected occurrences in one part's round (``merge="frequency"``'s
+    divisor): a word's count, or for a fastText row the counts of the words using it."""
+    c = np.asarray(counts, np.float64)
+    if sub is None:
+        out = c
+    else:
+        ptr, idx = sub
+        owner = np.repeat(np.arange(len(c)), np.diff(ptr))
+        out = np.bincount(idx, weights=c[owner], minlength=n_rows)
+    return out * per_round
 
 
 def fit_word2vec(
@@ -234,9 +434,12 @@ def fit_word2vec(
     n_parts: int | None = None,
     max_retries: int = 3,
     lr_scale: float | str = "auto",
+    staleness: int = 0,
+    delta_dtype: str = "float32",
     progress: Any = None,
 ) -> Any:
-    """Train ``model`` (a :class:`~wordspace.Word2Vec`) data-parallel on ``corpus`` (files).
+    """Train ``model`` (a :class:`~wordspace.Word2Vec` or :class:`~wordspace.FastText`)
+    data-parallel on ``corpus`` (files).
 
     ``client``: a ``dask.distributed.Client`` (one part per worker by default), or ``None``
     to simulate ``n_parts`` workers in this process with the same rounds and merges.
@@ -248,9 +451,12 @@ def fit_word2vec(
     times this factor, making up for averaging dividing each part's progress by the number of
     parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"``, ``max(1, n_parts / 2)``
     with ``"average"`` (on wiki100m with 8 parts and ``"frequency"``, 3 beat 4 and 6
-    diverged). Sets the usual
-    fitted attributes plus ``sync_stats_`` (rounds, bytes and seconds of the
-    synchronisations, retries).
+    diverged).
+    ``staleness``: 0 (default) every round starts from all merged rounds before it; 1 or 2: a
+    round starts without the last 1 or 2 merges, so the exchange overlaps the training.
+    ``delta_dtype``: ``"float16"`` halves the bytes of the deltas and steps (rounded).
+    Sets the usual fitted attributes plus ``sync_stats_`` (rounds, bytes per round and in
+    total, seconds, retries).
     """
     from wordspace._base import check_finite
     from wordspace.distributed._engine import as_files_corpus
@@ -259,7 +465,7 @@ def fit_word2vec(
     model._validate()
     if sync_words is None:
         sync_words = 2**62
-    _check(sync_words, merge, n_parts, max_retries)
+    _check(sync_words, merge, n_parts, max_retries, staleness, delta_dtype)
     if not (
         lr_scale == "auto"
         or (isinstance(lr_scale, int | float) and not isinstance(lr_scale, bool) and lr_scale > 0)
@@ -277,7 +483,7 @@ def fit_word2vec(
         max_vocab_size=model.max_vocab_size,
         max_final_vocab=model.max_final_vocab,
     )
-    model._init_weights(vocab)
+    W, sub, kernel = _setup_model(model, vocab)
     model.tokenizer_ = corpus.tokenizer
     specs = partition_specs(corpus)
     K = int(n_parts or engine.n_workers)
@@ -289,219 +495,232 @@ def fit_word2vec(
     N = int(sizes.sum())
     if N == 0:
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
-    tables = engine.put(model._tables())
+    tables = engine.put((*model._tables(), kernel, sub))
+    P = len(parts)
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = max(1.0, len(parts) ** 0.5) if merge == "frequency" else max(1.0, len(parts) / 2)
+        lr_scale = max(1.0, P**0.5) if merge == "frequency" else max(1.0, P / 2)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
-    S = int(sync_words)
+    S = int(min(sync_words, int(sizes.max())))
     denom = float(max(N * epochs - 1, 1))
     alpha0 = float(model.alpha)
-    span = float(model.alpha - model.min_alpha)
+    span_a = float(model.alpha - model.min_alpha)
     neg = int(model.negative) > 0
-    W = [model.syn0_, model.syn1neg_, model.syn1_]
-    # merge="frequency": a row's expected occurrences in one part's round (its divisor)
-    expected = np.asarray(vocab.counts, np.float64) * (min(S, int(sizes.max())) / max(N, 1))
-    stats = {
-        "parts": len(parts),
-        "part_words": sizes.tolist(),
-        "sync_words": int(min(S, sizes.max())),
-        "merge": merge,
-        "lr_scale": lr_scale,
-        "rounds": 0,
-        "bytes_broadcast": 0,
-        "bytes_gathered": 0,
-        "sync_seconds": 0.0,
-        "retries": 0,
-    }
-    check = {
-        "the vectors": model.syn0_,
-        "the output weights": model.syn1neg_ if neg else model.syn1_,
-    }
-    model._call_callbacks("on_train_begin")
-    logger.info(
-        "data-parallel word2vec: %d words in %d parts, sync every %d words, merge=%s, %d epochs",
-        N,
-        len(parts),
-        min(S, N),
-        merge,
-        epochs,
+    expected = engine.put(
+        _expected_rows(vocab.counts, W[0].shape[0], sub, S / max(N, 1))
+        if merge == "frequency"
+        else None
     )
-    done_total = 0
-    t_train = time.perf_counter()
+    # every round of the fit, in order: (epoch, round, active parts, w0, w1, schedule, epoch#)
+    rounds: list[tuple] = []
+    e_first = int(model.epochs_trained_)
     for e in range(epochs):
-        model._call_callbacks("on_epoch_begin")
-        te = time.perf_counter()
-        seen = trained = 0
-        loss = 0.0
-        last_alpha = alpha0
         r = 0
         while True:
-            w0, w1 = r * S, (r + 1) * S
-            active = [k for k in range(len(parts)) if sizes[k] > w0]
+            w0 = r * S
+            active = [k for k in range(P) if sizes[k] > w0]
             if not active:
                 break
             G = e * N + int(np.minimum(sizes, w0).sum())
             # a word at offset i of its round stands near G + K i: alpha0 - K span (G/K + i)
             K_r = len(active)
-            sched = (alpha0 * lr_scale, span * K_r * lr_scale, G // K_r, denom)
-            results = _round(
-                engine,
-                parts,
-                active,
-                W,
-                tables,
-                r,
-                (w0, w1),
-                sched,
-                (int(model.seed), int(model.epochs_trained_)),
-                model,
-                stats,
-                max_retries,
-                lambda k: engine.submit(load_part, plan[k], words),
-            )
-            ts = time.perf_counter()
-            _merge(W, results, merge, stats, expected)
-            for res in results:
-                seen += res[6]
-                trained += res[7]
-                loss += res[8]
-                done_total += res[6]
-            last_alpha = min(float(res[9]) for res in results)
-            stats["sync_seconds"] += time.perf_counter() - ts
-            stats["rounds"] += 1
+            sched = (alpha0 * lr_scale, span_a * K_r * lr_scale, G // K_r, denom)
+            rounds.append((e, r, active, w0, w0 + S, sched, e_first + e))
             r += 1
-            if progress is not None:
-                el = time.perf_counter() - t_train
-                info = {
-                    "epoch": f"{e + 1}/{epochs}",
-                    "alpha": last_alpha,
-                    "round": r,
-                    "words_per_sec": int(done_total / el) if el > 0 else 0,
-                }
-                if model.compute_loss:
-                    info["loss"] = loss / max(trained, 1)
-                progress(done_total, N * epochs, **info)
-        secs = time.perf_counter() - te
-        model.epochs_trained_ += 1
-        st = {
-            "epoch": model.epochs_trained_,
-            "words": seen,
-            "trained_words": trained,
-            "seconds": secs,
-            "words_per_sec": seen / secs if secs > 0 else 0.0,
-            "alpha_end": last_alpha,
-            "rounds": r,
-        }
-        if model.compute_loss:
-            st["loss"] = loss
-            model.loss_history_.append(loss)
-        model.epoch_stats_.append(st)
-        check_finite(
-            check,
-            where=f"epoch {model.epochs_trained_}",
-            loss=loss if model.compute_loss else None,
-            fix=f"lower alpha (now {model.alpha}) or sync_words (now {S})",
+    n_receivers = min(P, engine.n_workers)
+    w_bytes = sum(a.nbytes for a in W)
+    stats: dict[str, Any] = {
+        "parts": P,
+        "part_words": sizes.tolist(),
+        "sync_words": S,
+        "merge": merge,
+        "lr_scale": lr_scale,
+        "staleness": int(staleness),
+        "delta_dtype": delta_dtype,
+        "rounds": 0,
+        "bytes_initial": 0,  # the whole weights, once per worker and run
+        "bytes_gathered": 0,  # the workers' deltas, to the merge task
+        "bytes_broadcast": 0,  # the merged steps, to every worker (peer to peer)
+        "bytes_to_driver": 0,  # the driver's copy of the steps
+        "sync_seconds": 0.0,
+        "wait_seconds": 0.0,
+        "retries": 0,
+        "restarts": 0,
+    }
+    check = {
+        "the vectors" if kernel == "word2vec" else "the input vectors": W[0],
+        "the output weights": W[1] if neg else W[2],
+    }
+    model._call_callbacks("on_train_begin")
+    logger.info(
+        "data-parallel %s: %d words in %d parts, sync every %d words, merge=%s, %d epochs",
+        kernel,
+        N,
+        P,
+        S,
+        merge,
+        epochs,
+    )
+    depth = 2 + int(staleness)
+    T = len(rounds)
+    train_futs: dict[int, list] = {}
+    step_futs: dict[int, Any] = {}
+
+    def start_run(t: int) -> tuple[str, Any]:
+        run = uuid.uuid4().hex
+        d = W[0].shape[1]
+        sent = (
+            W[0],
+            W[1] if neg else np.zeros((1, d), np.float32),
+            W[2] if model.hs else np.zeros((1, d), np.float32),
         )
-        model._make_wv()
-        model._call_callbacks("on_epoch_end", epoch=model.epochs_trained_)
+        stats["bytes_initial"] += sum(a.nbytes for a in sent) * n_receivers
+        return run, engine.put(sent)
+
+    def submit(t: int) -> None:
+        e, r, active, w0, w1, sched, ep = rounds[t]
+        need = max(0, t - base - int(staleness))
+        first = max(0, need - KEEP_STEPS)
+        steps = [step_futs[base + v] for v in range(first, need)]
+        train_futs[t] = [
+            engine.submit(
+                train_round,
+                parts[k],
+                run,
+                init,
+                steps,
+                first,
+                need,
+                tables,
+                w0,
+                w1,
+                len(active),
+                sched,
+                (int(model.seed), ep, (r * P + k) << 24),
+                int(model.workers),
+                int(model.batch_words),
+                bool(model.compute_loss),
+                bool(model.shared_negatives),
+                delta_dtype,
+            )
+            for k in active
+        ]
+        step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
+
+    base = 0
+    run, init = start_run(0)
+    runs = [run]
+    nxt = 0
+    failures = 0
+    t = 0
+    done_total = 0
+    seen = trained = 0
+    loss = 0.0
+    last_alpha = alpha0
+    t_train = te = time.perf_counter()
+    while t < T:
+        e, r = rounds[t][0], rounds[t][1]
+        if r == 0:
+            model._call_callbacks("on_epoch_begin")
+            te = time.perf_counter()
+            seen = trained = 0
+            loss = 0.0
+        while nxt < T and nxt < t + depth:
+            submit(nxt)
+            nxt += 1
+        tw = time.perf_counter()
+        try:
+            res = engine.gather([step_futs[t]])[0]
+        except WordspaceError:
+            raise
+        except Exception as exc:  # a lost worker or lost weights: restart from the driver's
+            failures += 1
+            if failures > max_retries:
+                raise
+            stats["retries"] += 1
+            stats["restarts"] += 1
+            engine.release([f for u in range(t, nxt) for f in (*train_futs[u], step_futs[u])])
+            engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
+            logger.warning(
+                "round %d failed (%s: %s); restarting from the last synchronised weights (%d/%d)",
+                t,
+                type(exc).__name__,
+                exc,
+                failures,
+                max_retries,
+            )
+            base = nxt = t
+            run, init = start_run(t)
+            runs.append(run)
+            continue
+        stats["wait_seconds"] += time.perf_counter() - tw
+        failures = 0
+        ts = time.perf_counter()
+        apply_step(W, res)
+        step_bytes = sum(res[2 * a].nbytes + res[2 * a + 1].nbytes for a in range(3))
+        stats["bytes_gathered"] += int(res[11])
+        stats["bytes_broadcast"] += step_bytes * n_receivers
+        stats["bytes_to_driver"] += step_bytes
+        seen += res[7]
+        trained += res[8]
+        loss += res[9]
+        done_total += res[7]
+        last_alpha = float(res[10])
+        engine.release(train_futs.pop(t))
+        old = t - KEEP_STEPS - depth
+        if old in step_futs and old >= 0:
+            engine.release([step_futs.pop(old)])
+        stats["sync_seconds"] += time.perf_counter() - ts
+        stats["rounds"] += 1
+        t += 1
+        if progress is not None:
+            el = time.perf_counter() - t_train
+            info = {
+                "epoch": f"{e + 1}/{epochs}",
+                "alpha": last_alpha,
+                "round": r + 1,
+                "words_per_sec": int(done_total / el) if el > 0 else 0,
+            }
+            if model.compute_loss:
+                info["loss"] = loss / max(trained, 1)
+            progress(done_total, N * epochs, **info)
+        if t == T or rounds[t][0] != e:  # the epoch's last round
+            secs = time.perf_counter() - te
+            model.epochs_trained_ += 1
+            st = {
+                "epoch": model.epochs_trained_,
+                "words": seen,
+                "trained_words": trained,
+                "seconds": secs,
+                "words_per_sec": seen / secs if secs > 0 else 0.0,
+                "alpha_end": last_alpha,
+                "rounds": r + 1,
+            }
+            if model.compute_loss:
+                st["loss"] = loss
+                model.loss_history_.append(loss)
+            model.epoch_stats_.append(st)
+            check_finite(
+                check,
+                where=f"epoch {model.epochs_trained_}",
+                loss=loss if model.compute_loss else None,
+                fix=f"lower alpha (now {model.alpha}) or sync_words (now {S})",
+            )
+            model._make_wv()
+            model._call_callbacks("on_epoch_end", epoch=model.epochs_trained_)
     model.train_seconds_ = time.perf_counter() - t_train
+    total = sum(stats[k] for k in ("bytes_initial", "bytes_gathered", "bytes_broadcast"))
+    stats["bytes_total"] = int(total + stats["bytes_to_driver"])
+    stats["bytes_per_round"] = int(
+        (stats["bytes_gathered"] + stats["bytes_broadcast"] + stats["bytes_to_driver"])
+        / max(stats["rounds"], 1)
+    )
+    stats["bytes_weights"] = int(w_bytes)
     model.sync_stats_ = stats
+    engine.release([f for fs in train_futs.values() for f in fs] + list(step_futs.values()))
     engine.release(parts)
+    for run in runs:
+        engine.run_everywhere(drop_state, run)
     model._make_wv()
     model._call_callbacks("on_train_end")
     return model
-
-
-def _merge(
-    W: list[np.ndarray],
-    results: list[tuple],
-    merge: str,
-    stats: dict,
-    expected: np.ndarray | None = None,
-) -> None:
-    """Add the workers' changes to ``W`` (in place): their mean over the parts of the round
-    (``"average"``), or their sum divided by each word's expected occurrences in one part's
-    round clipped to ``[1, K]`` (``"frequency"``). With one part the new rows are taken as
-    they are (bit for bit)."""
-    if len(results) == 1:
-        for a in range(3):
-            rows, new = results[0][2 * a], results[0][2 * a + 1]
-            W[a][rows] = new
-            stats["bytes_gathered"] += rows.nbytes + new.nbytes
-        return
-    K = len(results)
-    for a in range(3):
-        if not any(len(res[2 * a]) for res in results):
-            continue
-        acc = np.zeros_like(W[a])
-        cnt = np.zeros(W[a].shape[0], dtype=np.int32)
-        for res in results:  # every delta against the same synchronised W
-            rows, new = res[2 * a], res[2 * a + 1]
-            acc[rows] += new - W[a][rows]
-            cnt[rows] += 1
-            stats["bytes_gathered"] += rows.nbytes + new.nbytes
-        rows = np.flatnonzero(cnt)
-        if merge == "average":
-            step = acc[rows] * np.float32(1.0 / K)
-        else:  # "frequency": sum for rare words, mean for frequent ones
-            if a < 2 and expected is not None:
-                div = np.clip(expected[rows], 1.0, K)
-            else:  # hs inner nodes: the parts that touched them
-                div = cnt[rows]
-            step = acc[rows] / div.astype(np.float32)[:, None]
-        W[a][rows] += step
-
-
-def _round(
-    engine, parts, active, W, tables, r, span, sched, seed, model, stats, max_retries, reload
-):
-    """One synchronisation round: broadcast ``W``, train every active part, gather deltas.
-    A failure that Dask did not absorb re-runs the round from ``W`` (the last synchronised
-    weights), up to ``max_retries`` times."""
-    for attempt in range(max_retries + 1):
-        try:
-            ts = time.perf_counter()
-            d = W[0].shape[1]
-            sent = (
-                W[0],
-                W[1] if model.negative > 0 else np.zeros((1, d), np.float32),
-                W[2] if model.hs else np.zeros((1, d), np.float32),
-            )
-            wf = engine.put(sent)  # from the driver's copy; Dask can make it again
-            stats["bytes_broadcast"] += sum(a.nbytes for a in sent) * engine.n_workers
-            stats["sync_seconds"] += time.perf_counter() - ts
-            futs = [
-                engine.submit(
-                    train_part,
-                    parts[k],
-                    wf,
-                    tables,
-                    span[0],
-                    span[1],
-                    sched,
-                    (*seed, (r * len(parts) + k) << 24),
-                    int(model.workers),
-                    int(model.batch_words),
-                    bool(model.compute_loss),
-                    bool(model.shared_negatives),
-                )
-                for k in active
-            ]
-            return engine.gather(futs)
-        except WordspaceError:
-            raise
-        except Exception as exc:  # a lost worker or lost data: start the round again
-            if attempt == max_retries:
-                raise
-            stats["retries"] += 1
-            engine.refresh(parts, reload)  # parts whose data Dask could not recover
-            logger.warning(
-                "round %d failed (%s: %s); retrying from the last synchronised weights (%d/%d)",
-                r,
-                type(exc).__name__,
-                exc,
-                attempt + 1,
-                max_retries,
-            )
-    raise AssertionError("unreachable")  # pragma: no cover
