@@ -6,8 +6,8 @@ loaders."""
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 import os
 import zipfile
 from pathlib import Path

@@ -646,10 +646,11 @@ EMBED_METHODS = ("mean", "sif", "tfidf")
 
 
 def _tfidf_vectorizer(analyzer: Callable[[Any], list[str]]):
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-    except ImportError:
-        raise MissingDependencyError("scikit-learn", "plot", "TF-IDF") from None
+    from wordspace._optional import require
+
+    TfidfVectorizer = require(
+        "sklearn.feature_extraction.text", extra="plot", purpose="TF-IDF", package="scikit-learn"
+    ).TfidfVectorizer
     # the analyzer is wordspace's tokenizer, so TF-IDF sees the tokens the embeddings see;
     # scikit-learn's defaults otherwise: smooth idf, sublinear tf off, rows l2-normalised
     return TfidfVectorizer(analyzer=analyzer)

@@ -368,10 +368,10 @@ class _JointPart(_PredictPart):
             spent = f.num("seconds", lo=0.0)
             try:
                 vgen.bit_generator.state = f.obj("vgen").doc
-            except (TypeError, ValueError, KeyError) as e:
+            except (TypeError, ValueError, KeyError) as err:
                 raise CheckpointError(
                     f"{resume['path']}: checkpoint.position.vgen is not a random generator "
-                    f"state ({e}); {CHECKPOINT_FIX}"
+                    f"state ({err}); {CHECKPOINT_FIX}"
                 ) from None
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)

@@ -26,7 +26,7 @@ import numpy as np
 
 from wordspace.errors import ParameterError, ValueDataError
 from wordspace.train.valuevec._core import _unit_rows
-from wordspace.train.valuevec.values import ValuePairs, _as_random
+from wordspace.train.valuevec.values import ValuePairs, as_random
 from wordspace.train.valuevec.values_only import _ValuesOnlyPart
 from wordspace.vectors.keyed import WordVectors
 
@@ -101,7 +101,7 @@ class _PretrainedPart(_ValuesOnlyPart):
         pairs = ValuePairs.from_table(
             kept["word"].tolist(),
             kept["value"].to_numpy(np.float64),
-            _as_random(self.seed),
+            as_random(self.seed),
             **self._pair_kwargs(),
         )
         self.pairs_ = pairs

@@ -110,10 +110,10 @@ class _ValuesOnlyPart(_JointPart):
         if pos is not None:
             try:
                 gen.bit_generator.state = pos["gen"]
-            except (TypeError, ValueError, KeyError) as e:
+            except (TypeError, ValueError, KeyError) as err:
                 raise CheckpointError(
                     f"{resume['path']}: checkpoint.position.gen is not a random generator "
-                    f"state ({e}); {CHECKPOINT_FIX}"
+                    f"state ({err}); {CHECKPOINT_FIX}"
                 ) from None
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
