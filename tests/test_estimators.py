@@ -88,7 +88,7 @@ def test_clone_round_trip_and_contract(cls):
         (ws.Word2Vec, {"vector_size": 0}, "vector_size must be a positive integer"),
         (ws.Word2Vec, {"min_alpha": 1.0}, r"min_alpha must be a number in \[0, alpha=0.025\]"),
         (ws.Word2Vec, {"negative": 0, "hs": 0}, "leaves nothing to train"),
-        (ws.GloVe, {"alpha": 2.0}, r"alpha must be in \(0, 1\]"),
+        (ws.GloVe, {"weight_exponent": 2.0}, r"weight_exponent must be in \(0, 1\]"),
         (ws.GloVe, {"output": "both"}, "output must be one of sum, word, concat"),
         (ws.ValueVec, {"method": "sgd"}, "method must be one of"),
         (ws.ValueVec, {"duplicates": "first"}, "duplicates must be 'mean', 'median', 'error'"),

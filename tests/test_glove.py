@@ -157,9 +157,10 @@ def test_save_load_and_text_export(tmp_path, fitted):
     [
         ({"x_max": 0}, "x_max"),
         ({"x_max": -1.0}, "x_max"),
+        ({"weight_exponent": 0}, "weight_exponent"),
+        ({"weight_exponent": 1.5}, "weight_exponent"),
         ({"alpha": 0}, "alpha"),
-        ({"alpha": 1.5}, "alpha"),
-        ({"learning_rate": 0}, "learning_rate"),
+        ({"alpha": float("inf")}, "alpha"),
         ({"vector_size": 0}, "vector_size"),
         ({"window": 0}, "window"),
         ({"epochs": 0}, "epochs"),
@@ -227,11 +228,9 @@ def test_matrix_counts_vocabulary_words_only_as_cooccur_does():
 
 def test_diverging_learning_rate_raises():
     sents, _ = planted_corpus(60)
-    with pytest.raises(TrainingDivergedError, match=r"epoch 1: .*lower learning_rate \(now"):
-        GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, learning_rate=1e30).fit(
-            sents
-        )
-    m = GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, learning_rate=10.0)
+    with pytest.raises(TrainingDivergedError, match=r"epoch 1: .*lower alpha \(now"):
+        GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, alpha=1e30).fit(sents)
+    m = GloVe(vector_size=8, window=3, min_count=1, epochs=3, workers=1, alpha=10.0)
     with pytest.raises(TrainingDivergedError):
         m.fit(sents)
     assert not m.is_fitted  # nothing left to save

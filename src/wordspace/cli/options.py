@@ -3,9 +3,9 @@ the estimator parameter it sets.
 
 An option is named after the library's parameter (``--vector-size``, ``--epochs``,
 ``--workers``), with the word2vec C tool's and fastText's spellings as aliases
-(``--dim/--size``, ``--iter``, ``--threads``). The learning rate is ``--lr`` everywhere,
-whatever the estimator calls it (Word2Vec ``alpha``, GloVe ``learning_rate``, ValueVec
-``alpha``); GloVe's weighting exponent, which GloVe calls ``alpha``, is ``--weight-exponent``.
+(``--dim/--size``, ``--iter``, ``--threads``). The learning rate is ``--lr`` everywhere and
+``alpha`` in every estimator (docs/glossary.md); GloVe's weighting exponent is
+``--weight-exponent`` (``weight_exponent``).
 
 :data:`TRAIN_OPTIONS` is checked against ``inspect.signature`` of each estimator by the tests,
 and used to turn a parameter's name in an error message into the option the user typed.
@@ -71,8 +71,8 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--min-count": "min_count",
         "--epochs": "epochs",
         "--x-max": "x_max",
-        "--weight-exponent": "alpha",
-        "--lr": "learning_rate",
+        "--weight-exponent": "weight_exponent",
+        "--lr": "alpha",
         "--symmetric": "symmetric",
         "--vectors": "output",
         "--workers": "workers",

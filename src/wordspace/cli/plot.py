@@ -129,7 +129,7 @@ def plot_map(
             help="Map N words: the most frequent, or for value models without counts N spread "
             "over the values (the title says which)."
         ),
-    ] = 300,
+    ] = 500,  # ws.plot.map's default
     clusters: Annotated[int, typer.Option(help="KMeans clusters for --color-by cluster.")] = 8,
     cmap: Annotated[
         str | None, typer.Option(help="matplotlib colour map (e.g. viridis, rainbow, tab10).")

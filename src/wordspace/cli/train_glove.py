@@ -85,11 +85,11 @@ def train_glove(
         typer.Option(
             "--weight-exponent", help="Exponent of the weighting function (the paper's alpha)."
         ),
-    ] = signature_default(D, "alpha"),
+    ] = signature_default(D, "weight_exponent"),
     lr: Annotated[
         float,
         typer.Option(*LR, "--eta", "--learning-rate", help="AdaGrad's initial learning rate."),
-    ] = signature_default(D, "learning_rate"),
+    ] = signature_default(D, "alpha"),
     symmetric: Annotated[
         bool, typer.Option("--symmetric/--left-only", help="Context on both sides or left only.")
     ] = signature_default(D, "symmetric"),
@@ -137,8 +137,8 @@ def train_glove(
         min_count=min_count,
         epochs=epochs,
         x_max=x_max,
-        alpha=weight_exponent,
-        learning_rate=lr,
+        weight_exponent=weight_exponent,
+        alpha=lr,
         symmetric=symmetric,
         memory=memory,
         workers=workers,

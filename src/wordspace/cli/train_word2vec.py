@@ -88,13 +88,14 @@ def train_word2vec(
         D, "workers"
     ),
     lr: Annotated[
-        float | None,
+        float,
         typer.Option(
             *LR,
             "--alpha",
-            help="Initial learning rate (default 0.025 skip-gram, 0.05 CBOW, as the C tool).",
+            help="Initial learning rate (the library's and gensim's default for skip-gram "
+            "and CBOW; the C tool starts CBOW at 0.05).",
         ),
-    ] = None,
+    ] = signature_default(D, "alpha"),
     min_lr: Annotated[
         float, typer.Option("--min-lr", "--min-alpha", help="Final learning rate.")
     ] = signature_default(D, "min_alpha"),
@@ -139,7 +140,7 @@ def train_word2vec(
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
     from wordspace.distributed._engine import connect
 
-    alpha = lr if lr is not None else (0.025 if sg else 0.05)
+    alpha = lr
     model = Word2Vec(
         vector_size=vector_size,
         window=window,

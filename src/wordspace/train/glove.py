@@ -21,13 +21,15 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from wordspace._base import is_finite_num
 from wordspace.errors import (
     CheckpointError,
     CorpusError,
@@ -50,6 +52,7 @@ from wordspace.train._common import (
     phrases_meta,
     phrases_record,
     restore_vocab,
+    rule,
     vocab_fingerprint,
     vocab_state,
 )
@@ -61,14 +64,30 @@ __all__ = ["GloVe"]
 logger = logging.getLogger(__name__)
 
 _OUTPUTS = ("sum", "word", "concat")
+_ALPHA = 0.05  # the default learning rate (the C tool's -eta)
 _CONSTRAINTS = (
     integer("vector_size", "window", "min_count", "epochs", "workers"),
     integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
     number("x_max", low=0, message="x_max must be a number > 0, got {value!r}"),
     number(
-        "alpha", low=0, high=1, high_open=False, message="alpha must be in (0, 1], got {value!r}"
+        "weight_exponent",
+        low=0,
+        high=1,
+        high_open=False,
+        message="weight_exponent must be in (0, 1], got {value!r}",
     ),
-    number("learning_rate", low=0, message="learning_rate must be a number > 0, got {value!r}"),
+    number("alpha", low=0, message="alpha must be a number > 0, got {value!r} (0.05 is usual)"),
+    rule(
+        "learning_rate",
+        ok=lambda v, p: v is None or (is_finite_num(v) and v > 0),
+        message="learning_rate (deprecated: alpha) must be a number > 0, got {value!r}",
+    ),
+    rule(
+        "learning_rate",
+        ok=lambda v, p: v is None or p["alpha"] == _ALPHA,
+        message="give the learning rate once: alpha (learning_rate={value!r} is its deprecated "
+        "name; alpha is {alpha!r})",
+    ),
     number("grad_clip", low=0, message="grad_clip must be a number > 0, got {value!r}"),
     number("memory", low=0, message="memory must be a number of GiB > 0, got {value!r}"),
     choice(
@@ -105,7 +124,7 @@ def _fill(
     from wordspace.kernels import glove as k
 
     k.fill_records(
-        indptr, indices, data, float(model.x_max), float(model.alpha), rec_i, rec_f, row0
+        indptr, indices, data, float(model.x_max), float(model.weight_exponent), rec_i, rec_f, row0
     )
 
 
@@ -196,9 +215,13 @@ class GloVe(Trainer):
     window: context words on each side (left only when ``symmetric=False``).
     min_count: ignore words seen fewer times.
     epochs: passes over the non-zeros of the co-occurrence matrix (the C tool's ``-iter``).
-    x_max, alpha: the weighting function ``f(x) = min(1, (x / x_max) ** alpha)``;
-        ``x_max > 0``, ``0 < alpha <= 1``.
-    learning_rate: AdaGrad's initial learning rate (the C tool's ``-eta``).
+    x_max, weight_exponent: the weighting function ``f(x) = min(1, (x / x_max) **
+        weight_exponent)`` (the paper's α); ``x_max > 0``, ``0 < weight_exponent <= 1``.
+    alpha: AdaGrad's initial learning rate (the C tool's ``-eta``; ``alpha``, the learning
+        rate, as in every wordspace trainer). Before 0.3 it was ``learning_rate`` and
+        ``alpha`` was the weighting exponent: ``learning_rate=`` still sets the learning rate,
+        with a ``DeprecationWarning``, until 0.4; models saved before 0.3 load with their
+        parameters renamed.
     symmetric: count context words on both sides (the C tool's ``-symmetric 1``).
     distance_weighting: weight a pair by ``1 / distance`` (else 1).
     memory: GiB budget for counting co-occurrences (like the C tool's ``-memory``). While
@@ -252,8 +275,8 @@ class GloVe(Trainer):
         min_count: int = 5,
         epochs: int = 15,
         x_max: float = 100.0,
-        alpha: float = 0.75,
-        learning_rate: float = 0.05,
+        weight_exponent: float = 0.75,
+        alpha: float = _ALPHA,
         symmetric: bool = True,
         distance_weighting: bool = True,
         memory: float = 4.0,
@@ -268,12 +291,22 @@ class GloVe(Trainer):
         callbacks: Sequence[Any] = (),
         checkpoint_every: float | None = None,
         checkpoint_path: str | os.PathLike | None = None,
+        learning_rate: float | None = None,
     ):
+        if learning_rate is not None:
+            warnings.warn(
+                "GloVe's learning_rate is now called alpha, as in every wordspace trainer "
+                "(learning_rate goes away in 0.4); the weighting exponent, alpha before 0.3, "
+                "is weight_exponent",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
         self.epochs = epochs
         self.x_max = x_max
+        self.weight_exponent = weight_exponent
         self.alpha = alpha
         self.learning_rate = learning_rate
         self.symmetric = symmetric
@@ -290,6 +323,20 @@ class GloVe(Trainer):
         self.callbacks = callbacks
         self.checkpoint_every = checkpoint_every
         self.checkpoint_path = checkpoint_path
+
+    def _learning_rate(self) -> float:
+        """The learning rate: ``alpha``, or the deprecated ``learning_rate`` when given."""
+        return float(self.alpha if self.learning_rate is None else self.learning_rate)
+
+    @classmethod
+    def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Saved parameters back to constructor arguments; a model saved before 0.3
+        (``alpha`` the weighting exponent, ``learning_rate`` the learning rate) is renamed."""
+        config = dict(config)
+        if "weight_exponent" not in config and "learning_rate" in config:
+            config["weight_exponent"] = config.pop("alpha", 0.75)
+            config["alpha"] = config.pop("learning_rate")
+        return super()._params_from_config(config)
 
     # ------------------------------------------------------------------ fitting
     @property
@@ -654,7 +701,7 @@ class GloVe(Trainer):
             workers = len(pos["threads"])  # each thread's share and stream are fixed
         bounds = [nnz * t // workers for t in range(workers + 1)]
         d = int(self.vector_size)
-        eta = np.float32(self.learning_rate)
+        eta = np.float32(self._learning_rate())
         clip = np.float32(self.grad_clip)
         W, C, GW, GC = self._W, self._C, self._GW, self._GC
         assert GW is not None and GC is not None  # set by every caller before training
@@ -772,8 +819,7 @@ class GloVe(Trainer):
                     loss=last_loss,
                     max_loss=_MAX_LOSS,
                     where=f"epoch {first + e + 1}",
-                    fix=f"lower learning_rate (now {self.learning_rate}; 0.05 is "
-                    "usual) or grad_clip",
+                    fix=f"lower alpha (now {self._learning_rate()}; 0.05 is usual) or grad_clip",
                 )
                 self.epoch_stats_.append(
                     {

@@ -39,7 +39,7 @@ Default search spaces (:data:`DEFAULT_SPACES`)
 ========== ==================================================================================
 Word2Vec   ``sg`` [0, 1], ``window`` 2–10, ``negative`` 2–20, ``sample`` 1e-5–1e-2 (log),
 FastText   ``alpha`` 0.005–0.1 (log), ``epochs`` 1–10
-GloVe      ``window`` 2–15, ``x_max`` 10–200 (log), ``alpha`` 0.5–1, ``learning_rate``
+GloVe      ``window`` 2–15, ``x_max`` 10–200 (log), ``weight_exponent`` 0.5–1, ``alpha``
            0.01–0.2 (log), ``epochs`` 5–30
 ValueVec   ``vector_size`` 4–64, ``alpha`` 1e-3–0.5 (log), ``epochs`` 20–2000 (log),
            ``window`` 1–5, ``negatives`` 2–30

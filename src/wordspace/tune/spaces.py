@@ -28,8 +28,8 @@ DEFAULT_SPACES: dict[str, dict[str, Any]] = {
     "GloVe": {
         "window": (2, 15),
         "x_max": (10.0, 200.0, "log"),
-        "alpha": (0.5, 1.0),
-        "learning_rate": (0.01, 0.2, "log"),
+        "weight_exponent": (0.5, 1.0),
+        "alpha": (0.01, 0.2, "log"),
         "epochs": (5, 30),
     },
     "ValueVec": {
