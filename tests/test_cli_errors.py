@@ -117,7 +117,7 @@ BAD = [
     ("phrases", ["corpus.txt", "--threshold", "0"], "--threshold"),
     ("phrases", ["corpus.txt", "--scoring", "pmi"], "--scoring"),
     ("phrases", ["corpus.txt", "-o", "mine"], "mine"),
-    ("phrases", ["corpus.txt", "-o", "corpus.txt"], "replace the corpus"),
+    ("phrases", ["corpus.txt", "-o", "corpus.txt"], "never overwrites an input"),
     ("datasets color-spectrum", ["-o", "c.xml", "--format", "xml"], "--format"),
     ("tune word2vec", ["missing.txt"], "CORPUS 'missing.txt' does not exist"),
     ("tune word2vec", ["corpus.txt", "--space", "window=5:2"], "low must be below high"),

@@ -921,3 +921,59 @@ def test_c10_a_trickling_download_has_an_overall_deadline(hostile_server, tmp_pa
     monkeypatch.setenv("WORDSPACE_DOWNLOAD_DEADLINE", "soon")
     with pytest.raises(ws.errors.DownloadError, match="must be a number of seconds"):
         fetch(f"{hostile_server}/trickle", tmp_path / "t.gz", md5=None, size=None)
+
+
+# ---------------------------------------------------------------- 10. bounded reads
+def _gz(path, data: bytes):
+    import gzip
+
+    path.write_bytes(gzip.compress(data, compresslevel=1))
+    return path
+
+
+def test_c10_a_gz_bomb_is_refused_with_the_option_to_raise_the_limit(tmp_path, monkeypatch):
+    import wordspace._files as files
+
+    monkeypatch.setattr(files, "DECOMPRESSION_FLOOR", 1 << 20)
+    bomb = _gz(tmp_path / "bomb.txt.gz", b"2 3\nw " + b"1" * (8 << 20) + b"\n")
+    assert bomb.stat().st_size < (8 << 20) // files.DECOMPRESSION_RATIO
+    with pytest.raises(FormatError, match="decompression bomb") as e:
+        ws.load(bomb, cache=False)
+    assert "bomb.txt.gz" in str(e.value) and "WORDSPACE_MAX_DECOMPRESSED" in str(e.value)
+    monkeypatch.setenv("WORDSPACE_MAX_DECOMPRESSED", "0")  # no limit: read, then refused as text
+    with pytest.raises(FormatError, match="bomb.txt.gz") as e:
+        ws.load(bomb, cache=False)
+    assert "decompression bomb" not in str(e.value)
+    monkeypatch.setenv("WORDSPACE_MAX_DECOMPRESSED", "lots")
+    with pytest.raises(ParameterError, match="WORDSPACE_MAX_DECOMPRESSED must be"):
+        ws.load(bomb, cache=False)
+
+
+def test_c10_a_genuine_gz_within_the_ratio_still_loads(work):
+    data = (work / "x.txt").read_bytes()
+    _gz(work / "x2.txt.gz", data)
+    assert ws.load(work / "x2.txt.gz", cache=False).index_to_key == ws.load("x.txt").index_to_key
+
+
+def test_c10_an_endless_first_line_is_a_clear_error(tmp_path, monkeypatch):
+    import wordspace.io.formats as formats
+
+    monkeypatch.setattr(formats, "MAX_LINE_BYTES", 1 << 20)
+    one_line = _gz(tmp_path / "line.txt.gz", b"w " + b"0.5 " * (1 << 19))
+    with pytest.raises(FormatError, match="first line is longer than 1,048,576 bytes") as e:
+        ws.load(one_line, cache=False)
+    assert "line.txt.gz:1" in str(e.value)
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_c10_special_files_are_refused_before_opening(tmp_path, capsys, special):
+    if special == "fifo":
+        special = tmp_path / "fifo"
+        os.mkfifo(special)  # opening it for reading would block for ever
+    for loader in (ws.load, ws.WordVectors.load):
+        with pytest.raises(FormatError, match="not a regular file"):
+            loader(special)
+    code, _, err = run(capsys, "info", special)
+    assert code == 2 and "not a regular file" in err
+    code, _, err = run(capsys, "train", "word2vec", special, "-o", tmp_path / "m.wsv")
+    assert code == 2 and "not a regular file" in err

@@ -70,8 +70,10 @@ _NATIVE_FORMAT = "wordspace"
 
 # ---------------------------------------------------------------------------- reading
 def compression_of(path: str | os.PathLike[str]) -> str | None:
-    """``"gz"``, ``"bz2"``, ``"xz"`` from the file's first bytes, or None."""
+    """``"gz"``, ``"bz2"``, ``"xz"`` from the file's first bytes, or None. A special file
+    (a FIFO, a device) is refused (:func:`check_regular`) before it is opened."""
     try:
+        check_regular(path)
         with open(path, "rb") as f:
             head = f.read(6)
     except IsADirectoryError:
@@ -84,23 +86,95 @@ def compression_of(path: str | os.PathLike[str]) -> str | None:
 
 _DECOMPRESSION_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
 
+#: environment variable: the most bytes a compressed input may decompress to (0: no limit)
+MAX_DECOMPRESSED_ENV = "WORDSPACE_MAX_DECOMPRESSED"
+#: a compressed input may decompress to this many times its size ...
+DECOMPRESSION_RATIO = 100
+#: ... but always to this much (small files of repetitive text compress very well) ...
+DECOMPRESSION_FLOOR = 256 << 20
+#: ... and never to more than this without WORDSPACE_MAX_DECOMPRESSED
+DECOMPRESSION_CAP = 64 << 30
+
+
+def decompression_limit(compressed_size: int) -> int | None:
+    """The most bytes a compressed file of ``compressed_size`` bytes may decompress to:
+    ``WORDSPACE_MAX_DECOMPRESSED`` (bytes; 0 for no limit) when set, else
+    ``DECOMPRESSION_RATIO`` times its size, at least ``DECOMPRESSION_FLOOR`` and at most
+    ``DECOMPRESSION_CAP``. None: no limit."""
+    text = os.environ.get(MAX_DECOMPRESSED_ENV, "").strip()
+    if text:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise ParameterError(
+                f"{MAX_DECOMPRESSED_ENV} must be a number of bytes >= 0 (0: no limit), got {text!r}"
+            )
+        return value or None
+    return min(max(DECOMPRESSION_RATIO * compressed_size, DECOMPRESSION_FLOOR), DECOMPRESSION_CAP)
+
+
+def check_regular(
+    path: str | os.PathLike[str], *, error: type[WordspaceError] = FormatError
+) -> os.stat_result:
+    """Refuse, before opening it, an input that is neither a regular file nor a folder (a
+    FIFO would block the reader for ever, ``/dev/zero`` never ends). A missing path raises
+    :class:`FileNotFoundError`. Returns the file's status (symbolic links followed)."""
+    st = os.stat(path)
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a regular file"
+        )
+        raise error(
+            f"{os.fspath(path)} is {kind}, not a regular file; wordspace reads files: save the "
+            "data to a file first"
+        )
+    return st
+
 
 class _Guarded(io.RawIOBase):
     """A decompressing stream whose errors become the caller's typed error with the path."""
 
-    def __init__(self, raw: io.BufferedIOBase, path: Path, kind: str, error: type[WordspaceError]):
+    def __init__(
+        self,
+        raw: io.BufferedIOBase,
+        path: Path,
+        kind: str,
+        error: type[WordspaceError],
+        limit: int | None = None,
+        size: int = 0,
+    ):
         super().__init__()
         self._raw = raw
         self._path = path
         self._kind = kind
         self._error = error
+        self._limit = limit
+        self._size = size
+        self._out = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b: Any) -> int:
         try:
-            return self._raw.readinto(b)
+            n = self._raw.readinto(b)
+            self._out += n
+            if self._limit is not None and self._out > self._limit:
+                raise self._error(
+                    f"{self._path} decompresses to more than {self._limit:,} bytes (over "
+                    f"{self._limit // max(self._size, 1):,} times its {self._size:,} "
+                    "compressed bytes); refusing a possible decompression bomb: if the file "
+                    f"is genuine, set {MAX_DECOMPRESSED_ENV}=BYTES (0: no limit) to read it"
+                )
+            return n
         except _DECOMPRESSION_ERRORS as e:
             if isinstance(e, EOFError):
                 why = "the compressed data ends before its end marker"
@@ -133,6 +207,7 @@ def open_binary(
         raise FileNotFoundError(f"{p}: no such file")
     if p.is_dir():
         raise error(f"{p} is a folder; give a file")
+    st = check_regular(p, error=error)
     kind = compression_of(p)
     named = _SUFFIX.get(p.suffix.lower())
     if named is not None and kind != named:
@@ -150,7 +225,8 @@ def open_binary(
         raw = bz2.open(p, "rb")
     else:
         raw = lzma.open(p, "rb")
-    return io.BufferedReader(_Guarded(raw, p, kind, error), buffer_size=1 << 16)
+    limit = decompression_limit(st.st_size)
+    return io.BufferedReader(_Guarded(raw, p, kind, error, limit, st.st_size), buffer_size=1 << 16)
 
 
 def open_write(path: str | os.PathLike[str], named: str | os.PathLike[str]) -> io.BufferedIOBase:

@@ -219,6 +219,10 @@ def need_file(path: str | None, what: str) -> None:
         raise ParameterError(f"{what} {path!r} does not exist")
     if path is not None and Path(path).is_dir():
         raise ParameterError(f"{what} {path!r} is a folder; give a file")
+    if path is not None:
+        from wordspace._files import check_regular
+
+        check_regular(path, error=ParameterError)
 
 
 def check_topn(n: int, option: str = "--topn") -> None:

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from wordspace._files import check_regular
 from wordspace._schema import check_int
 from wordspace.errors import FormatError, ParameterError
 from wordspace.io.formats import _warn_nonfinite
@@ -124,6 +125,7 @@ def _read(path: str | os.PathLike, *, want_output: bool):
         raise FileNotFoundError(f"{p}: no such file")
     if p.is_dir():
         raise FormatError(f"{p} is a directory, not a fastText .bin file")
+    check_regular(p)  # a FIFO would block the open
     with open(p, "rb") as f:
         if os.fstat(f.fileno()).st_size == 0:
             raise FormatError(f"{p} is empty, not a fastText .bin file")

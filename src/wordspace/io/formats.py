@@ -32,7 +32,7 @@ from typing import IO
 
 import numpy as np
 
-from wordspace._files import COMMIT_DIR, atomic_path, open_binary, open_write
+from wordspace._files import COMMIT_DIR, atomic_path, check_regular, open_binary, open_write
 from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
 
@@ -181,6 +181,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         raise FormatError(f"{p} is a directory without meta.json: not a wordspace model")
     if not p.exists():
         raise FileNotFoundError(f"{p}: no such file")
+    check_regular(p)  # a FIFO or a device is refused before it is opened
     with open(p, "rb") as raw:
         magic = raw.read(4)
     if magic == b"\xba\x16\x4f\x2f":  # fastText's 793712314, little-endian
@@ -316,6 +317,10 @@ def load_word2vec_format(
     return WordVectors(keys, vecs, meta={"source": str(p), "source_format": fmt_name})
 
 
+#: the longest line a text vector file may have (a million dimensions at 60 bytes each)
+MAX_LINE_BYTES = 64 << 20
+
+
 def _decode(word: bytes, unicode_errors: str, where: str) -> str:
     try:
         return word.decode("utf-8", errors=unicode_errors)
@@ -329,7 +334,12 @@ def _decode(word: bytes, unicode_errors: str, where: str) -> str:
 def _read_text(
     f: IO[bytes], path: Path, limit: int | None, unicode_errors: str, *, no_header: bool
 ) -> tuple[list[str], np.ndarray]:
-    first = f.readline()
+    first = f.readline(MAX_LINE_BYTES + 1)
+    if len(first) > MAX_LINE_BYTES:
+        raise FormatError(
+            f"{path}:1: the first line is longer than {MAX_LINE_BYTES:,} bytes; a vector file's "
+            "lines are a word and its numbers: this is not one (or it has no line breaks)"
+        )
     if not first.strip():
         raise FormatError(f"{path}:1: the first line is empty (expected a header or a vector)")
     lineno0 = 1

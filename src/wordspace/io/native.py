@@ -27,7 +27,13 @@ from typing import IO, Any, cast
 
 import numpy as np
 
-from wordspace._files import COMMIT_DIR, atomic_model_dir, atomic_path, check_output
+from wordspace._files import (
+    COMMIT_DIR,
+    atomic_model_dir,
+    atomic_path,
+    check_output,
+    check_regular,
+)
 from wordspace.errors import FormatError, ParameterError
 from wordspace.io.formats import _warn_nonfinite
 from wordspace.vectors.keyed import WordVectors
@@ -265,6 +271,7 @@ def read_native(
         raise FileNotFoundError(f"{p}: no such file or directory")
     if p.is_dir():
         return _read_dir(p, mmap)
+    check_regular(p)  # a FIFO would block, a device never ends
     if not zipfile.is_zipfile(p):
         raise FormatError(
             f"{p} is neither a zip archive nor a directory (or it is a truncated .wsv): not a "
