@@ -104,7 +104,6 @@ def _old_layout(new: bytes) -> bytes:
 
 def test_fasttext_bin_before_the_magic_number_and_other_encodings(tmp_path):
     words = ["který", "jen", "ještě", "a"]
-    rng = np.random.default_rng(2)
     m = FastText(vector_size=4, min_count=1, bucket=50, minn=2, maxn=3, epochs=1, workers=1)
     m.fit([words * 3])
     new = tmp_path / "new.bin"
@@ -125,7 +124,6 @@ def test_fasttext_bin_before_the_magic_number_and_other_encodings(tmp_path):
     assert c.index_to_key == a.index_to_key
     with pytest.raises(ParameterError, match="encoding"):
         load_facebook_vectors(cp, encoding="no-such-codec")
-    del rng
 
 
 def test_linesentence_reads_bz2_and_open_files(tmp_path):
