@@ -3,7 +3,8 @@
 gensim reads ``corpus_file=`` with this compiled line reader; wordspace's ``corpus_file=`` goes
 through its own compiled corpus reader (:class:`wordspace.text.corpus.Corpus`). The class is
 kept for code that iterates it directly: one line = one sentence of whitespace-separated
-UTF-8 tokens, from byte ``offset``, lines longer than ``max_sentence_length`` cut in pieces.
+tokens as ``bytes`` (as gensim's), from byte ``offset``, lines longer than
+``max_sentence_length`` cut in pieces.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 from collections.abc import Iterator
 
 from wordspace.compat.gensim.utils import open as gensim_open
-from wordspace.compat.gensim.utils import to_unicode
 
 __all__ = ["CythonLineSentence", "MAX_WORDS_IN_BATCH"]
 
@@ -35,10 +35,10 @@ class CythonLineSentence:
     def is_eof(self) -> bool:
         return self.offset >= os.path.getsize(self.source)
 
-    def __iter__(self) -> Iterator[list[str]]:
+    def __iter__(self) -> Iterator[list[bytes]]:
         with gensim_open(self.source, "rb") as fh:
             fh.seek(self.offset)
             for line in fh:
-                words = to_unicode(line).split()
+                words = line.split()
                 for i in range(0, max(len(words), 1), self.max_sentence_length):
                     yield words[i : i + self.max_sentence_length]
