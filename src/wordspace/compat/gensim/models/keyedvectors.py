@@ -717,15 +717,8 @@ class _GensimKV(_KVBase):
         unicode_errors: str = "strict",
     ) -> None:
         """Replace the vectors of keys that also appear in ``fname`` by the file's vectors.
-        No new keys are added. ``lockf`` (freezing imported vectors during training) is not
-        supported: they keep training (a warning says so when ``lockf != 1``)."""
-        if lockf != 1.0:
-            warnings.warn(
-                "lockf is not supported: imported vectors are not frozen and keep "
-                "training like the others",
-                CompatWarning,
-                stacklevel=2,
-            )
+        No new keys are added. ``lockf`` is stored in ``vectors_lockf`` for the imported keys:
+        a model's ``train()`` then keeps them (0.0) or trains them (1.0), as in gensim."""
         other = type(self).load_word2vec_format(
             fname, binary=binary, encoding=encoding, unicode_errors=unicode_errors
         )
@@ -737,11 +730,21 @@ class _GensimKV(_KVBase):
         if not self.vectors.flags.writeable:
             self.vectors = np.array(self.vectors)
         hits = 0
+        lock = None
+        if lockf != 1.0:
+            lock = np.ones(len(self), dtype=np.float32)
+            old = np.asarray(getattr(self, "vectors_lockf", np.ones(1)), dtype=np.float32)
+            if old.shape == lock.shape:
+                lock[:] = old
         for w, i in other.key_to_index.items():
             j = self.key_to_index.get(w)
             if j is not None:
                 self.vectors[j] = other.vectors[i]
+                if lock is not None:
+                    lock[j] = lockf
                 hits += 1
+        if lock is not None:
+            self.vectors_lockf = lock
         logger.info("merged %d vectors into %s matrix from %s", hits, self.vectors.shape, fname)
         self._reset_norms()
 
