@@ -88,7 +88,7 @@ class CorrelationResult(NamedTuple):
         return self.statistic
 
 
-def refuse_pickle(path: str | os.PathLike, what: str) -> None:
+def refuse_pickle(path: str | os.PathLike, what: str, hint: str | None = None) -> None:
     """Raise :class:`UnsupportedError` when ``path`` is a pickle (a file gensim saved)."""
     try:
         with open(path, "rb") as fh:
@@ -98,9 +98,13 @@ def refuse_pickle(path: str | os.PathLike, what: str) -> None:
     if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         raise UnsupportedError(
             f"{path} is a Python pickle (a {what} saved by gensim); wordspace never unpickles "
-            "files, as loading a pickle can run arbitrary code. In gensim, export the vectors "
-            "with model.wv.save_word2vec_format('vectors.bin', binary=True) and load that "
-            "with KeyedVectors.load_word2vec_format('vectors.bin', binary=True)"
+            "files, as loading a pickle can run arbitrary code. "
+            + (
+                hint
+                or "In gensim, export the vectors with model.wv.save_word2vec_format("
+                "'vectors.bin', binary=True) and load that with "
+                "KeyedVectors.load_word2vec_format('vectors.bin', binary=True)"
+            )
         )
 
 
