@@ -399,10 +399,26 @@ def test_intersect_word2vec_format(tmp_path, model):
     path = tmp_path / "o.txt"
     other.save_word2vec_format(path)
     kv = KeyedVectors._from_vectors(ws.WordVectors(model.wv.index_to_key, model.wv.vectors.copy()))
-    with pytest.warns(CompatWarning, match="lockf"):
-        kv.intersect_word2vec_format(str(path))
+    kv.intersect_word2vec_format(str(path))  # lockf=0.0: the imported vectors are locked
     np.testing.assert_array_equal(kv["cat"], np.ones(16))
     assert "zebra" not in kv and len(kv) == 16
+    assert kv.vectors_lockf[kv.get_index("cat")] == 0.0 and kv.vectors_lockf.sum() == 15
+
+
+def test_locked_vectors_do_not_train(tmp_path, corpus):
+    other = ws.WordVectors(["cat"], np.ones((1, 8), np.float32))
+    path = tmp_path / "o.txt"
+    other.save_word2vec_format(path)
+    m = Word2Vec(vector_size=8, min_count=1, workers=1, seed=3)
+    m.build_vocab(corpus)
+    m.wv.intersect_word2vec_format(str(path), lockf=0.0)
+    dog = m.wv["dog"].copy()
+    m.train(corpus, total_examples=m.corpus_count, epochs=2)
+    np.testing.assert_array_equal(m.wv["cat"], np.ones(8))  # locked
+    assert not np.array_equal(m.wv["dog"], dog)  # trained
+    m.wv.vectors_lockf = np.ones(3, np.float32)
+    with pytest.raises(ParameterError, match="vectors_lockf"):
+        m.train(corpus, total_examples=m.corpus_count, epochs=1)
 
 
 def test_keyedvectors_save_load(tmp_path, model):

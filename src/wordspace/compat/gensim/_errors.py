@@ -102,7 +102,7 @@ def gensim_error(exc: BaseException) -> BaseException:
     return exc
 
 
-class ModelStateError(WordspaceError, RuntimeError):
+class ModelStateError(ParameterError, RuntimeError):
     """The model lacks what the call needs (no vocabulary yet, no output weights); the message
     says what to do first. Also a :class:`RuntimeError`, as gensim raises."""
 

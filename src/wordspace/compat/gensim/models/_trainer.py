@@ -304,12 +304,22 @@ class GensimTrainer(_TrainerBase):
         ``update=True`` add the new words to a trained model's vocabulary instead."""
         self._validate()
         self._check_corpus_sanity(corpus_iterable, corpus_file)
-        words, counts, tokenizer, name = self._count(corpus_iterable, corpus_file, trim_rule)
-        self.raw_vocab = dict(zip(words, counts.tolist(), strict=True)) if keep_raw_vocab else None
+        _warn_plain_str_sentences(corpus_iterable)
         try:
+            words, counts, tokenizer, name = self._count(corpus_iterable, corpus_file, trim_rule)
+            self.raw_vocab = (
+                dict(zip(words, counts.tolist(), strict=True)) if keep_raw_vocab else None
+            )
             vocab = self._vocab_from_counts(words, counts, trim_rule, name)
         except CorpusError as e:
-            raise _gensim_corpus_error(e) from None
+            err = _gensim_corpus_error(e)
+            if isinstance(err, EmptyVocabularyError) and not update and not self.is_fitted:
+                # as gensim: an empty vocabulary is not an error until train() needs one
+                self.__dict__["_empty_vocabulary"] = str(err)
+                logger.warning("the vocabulary is empty: %s", err)
+                return
+            raise err from None
+        self.__dict__.pop("_empty_vocabulary", None)
         self._install_vocab(vocab, update, tokenizer)
 
     def _count(
@@ -502,7 +512,12 @@ class GensimTrainer(_TrainerBase):
         ``report_delay`` steer gensim's job queue and logging and have no effect here.
         """
         if not self.is_fitted:
-            raise ParameterError(
+            empty = self.__dict__.get("_empty_vocabulary")
+            if empty:
+                raise EmptyVocabularyError(
+                    f"you must first build vocabulary before training the model: {empty}"
+                )
+            raise ModelStateError(
                 "you must first build vocabulary before training the model "
                 "(call build_vocab(sentences) first)"
             )
@@ -781,3 +796,16 @@ def _gensim_corpus_error(e: CorpusError) -> CorpusError:
     if "no tokens" in msg or "left no words" in msg or "is empty" in msg:
         return EmptyVocabularyError(msg)
     return e
+
+
+def _warn_plain_str_sentences(corpus_iterable: Any) -> None:
+    """gensim's warning when the first sentence is a plain string (a list of strings was
+    probably meant to be a list of token lists)."""
+    if isinstance(corpus_iterable, list | tuple) and corpus_iterable:
+        first = corpus_iterable[0]
+        if isinstance(first, str):
+            gensim_logger.warning(
+                "Each 'sentences' item should be a list of words (usually unicode strings). "
+                "First item here is instead plain %s.",
+                type(first),
+            )

@@ -88,7 +88,7 @@ class CorrelationResult(NamedTuple):
         return self.statistic
 
 
-def refuse_pickle(path: str | os.PathLike, what: str) -> None:
+def refuse_pickle(path: str | os.PathLike, what: str, hint: str | None = None) -> None:
     """Raise :class:`UnsupportedError` when ``path`` is a pickle (a file gensim saved)."""
     try:
         with open(path, "rb") as fh:
@@ -98,9 +98,13 @@ def refuse_pickle(path: str | os.PathLike, what: str) -> None:
     if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         raise UnsupportedError(
             f"{path} is a Python pickle (a {what} saved by gensim); wordspace never unpickles "
-            "files, as loading a pickle can run arbitrary code. In gensim, export the vectors "
-            "with model.wv.save_word2vec_format('vectors.bin', binary=True) and load that "
-            "with KeyedVectors.load_word2vec_format('vectors.bin', binary=True)"
+            "files, as loading a pickle can run arbitrary code. "
+            + (
+                hint
+                or "In gensim, export the vectors with model.wv.save_word2vec_format("
+                "'vectors.bin', binary=True) and load that with "
+                "KeyedVectors.load_word2vec_format('vectors.bin', binary=True)"
+            )
         )
 
 
@@ -726,15 +730,8 @@ class _GensimKV(_KVBase):
         unicode_errors: str = "strict",
     ) -> None:
         """Replace the vectors of keys that also appear in ``fname`` by the file's vectors.
-        No new keys are added. ``lockf`` (freezing imported vectors during training) is not
-        supported: they keep training (a warning says so when ``lockf != 1``)."""
-        if lockf != 1.0:
-            warnings.warn(
-                "lockf is not supported: imported vectors are not frozen and keep "
-                "training like the others",
-                CompatWarning,
-                stacklevel=2,
-            )
+        No new keys are added. ``lockf`` is stored in ``vectors_lockf`` for the imported keys:
+        a model's ``train()`` then keeps them (0.0) or trains them (1.0), as in gensim."""
         other = type(self).load_word2vec_format(
             fname, binary=binary, encoding=encoding, unicode_errors=unicode_errors
         )
@@ -746,11 +743,21 @@ class _GensimKV(_KVBase):
         if not self.vectors.flags.writeable:
             self.vectors = np.array(self.vectors)
         hits = 0
+        lock = None
+        if lockf != 1.0:
+            lock = np.ones(len(self), dtype=np.float32)
+            old = np.asarray(getattr(self, "vectors_lockf", np.ones(1)), dtype=np.float32)
+            if old.shape == lock.shape:
+                lock[:] = old
         for w, i in other.key_to_index.items():
             j = self.key_to_index.get(w)
             if j is not None:
                 self.vectors[j] = other.vectors[i]
+                if lock is not None:
+                    lock[j] = lockf
                 hits += 1
+        if lock is not None:
+            self.vectors_lockf = lock
         logger.info("merged %d vectors into %s matrix from %s", hits, self.vectors.shape, fname)
         self._reset_norms()
 

@@ -173,7 +173,12 @@ class _PhrasesTransformation:
     @classmethod
     def load(cls, fname: str | os.PathLike, *args: Any, **kwargs: Any) -> Any:
         """Load what :meth:`save` wrote; a gensim pickle raises UnsupportedError."""
-        refuse_pickle(fname, f"{cls.__name__} model")
+        refuse_pickle(
+            fname,
+            f"{cls.__name__} model",
+            "In gensim, export the phrase table with json.dump(model.export_phrases(), f) (or "
+            "retrain here: Phrases(sentences, ...) gives the same phrases)",
+        )
         try:
             with open(fname, encoding="utf-8") as f:
                 doc = json.load(f)
