@@ -57,8 +57,8 @@ def test_write_report_writes_only_its_own_files(tmp_path, colours):
     (out / "notes.txt").write_text("mine")
     wv = _small_wv()
     written = d._write_report(out, wv, colours)
-    assert [p.name for p in written] == list(d.REPORT_FILES)
-    assert sorted(p.name for p in out.iterdir()) == sorted([*d.REPORT_FILES, "notes.txt"])
+    assert [p.name for p in written] == list(d.REPORT_FILES[:2])  # no pretrained model given
+    assert sorted(p.name for p in out.iterdir()) == sorted([*d.REPORT_FILES[:2], "notes.txt"])
     html = [p.read_text(encoding="utf-8") for p in written]
     assert all(h.lstrip().lower().startswith("<!doctype html") for h in html)
     assert "money" in html[0] and "crimson" in html[1]
@@ -78,15 +78,21 @@ def test_demo_end_to_end(tmp_path, monkeypatch, capsys):
     (out / "mine.txt").write_text("keep me")
     main(["demo", "--out", str(out)])
     text = capsys.readouterr().out
-    for step in ("1. word2vec", "2. queries", "3. ValueVec", "4. report"):
+    for step in ("1. word2vec", "2. GloVe 6B 50d", "3. queries", "4. ValueVec", "5. report"):
         assert step in text
     assert "nearest neighbours" in text and "money" in text
     assert "his − he + she ≈" in text
+    # the pretrained model next to Brown: neighbours and the analogy a reader expects
+    assert "GloVe 6B 50d" in text and "cash" in text
+    assert "king − man + woman ≈ queen" in text
+    # every step's header fits an 80-column terminal
+    heads = [line.rstrip(" ─") for line in text.splitlines() if line.endswith("───")]
+    assert len(heads) >= 6 and all(len(h) <= 80 for h in heads), heads
     assert "Word Mover's Distance" in text and "WMD skipped" not in text
     assert "nearest to crimson (730 nm)" in text and "nm" in text
     assert "wordspace explore" in text and str(out) in text
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["mine.txt", "brown.wsv", "colours.wsv", *d.REPORT_FILES]
+        ["mine.txt", "brown.wsv", "colours.wsv", *d.REPORT_FILES]  # glove_report.html too
     )
     assert (out / "mine.txt").read_text() == "keep me"
     import wordspace as ws
@@ -111,10 +117,13 @@ def test_demo_without_the_extras_says_so_in_one_line(tmp_path, monkeypatch, caps
     monkeypatch.setenv("WORDSPACE_DEMO_FAST", "1")
     monkeypatch.setattr(d, "wmd_available", lambda: False)
     monkeypatch.setattr(d, "plot_available", lambda: False)
+    monkeypatch.setattr(d, "pretrained_available", lambda: False)
     main(["demo", "--out", str(tmp_path / "o")])
     text = capsys.readouterr().out
     assert "WMD skipped: it needs the [wmd] extra" in text
     assert "the reports have no pictures: maps need the [plot] extra" in text
+    assert "skipped: GloVe 6B 50d needs the [glove50] extra" in text
+    assert not (tmp_path / "o" / "glove_report.html").exists()
 
 
 def test_readme_runs_the_demo():

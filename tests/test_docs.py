@@ -252,3 +252,19 @@ def test_changelog_follows_keep_a_changelog():
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
         heads = re.findall(r"^### (\w+)", block, re.M)
         assert set(heads) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def test_walkthrough_shows_outputs_made_at_build_time(built_site):
+    """The walkthrough's outputs are printed and drawn by its own code while the site builds
+    (tools/docs_hooks.py), not pasted: no static picture, every block followed by its output."""
+    r, site = built_site
+    assert r.returncode == 0, r.stdout + r.stderr
+    page = (site / "walkthrough" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "204 pairs" in text  # the article's pairs, printed by step 2
+    assert "article   Spearman(cosine, -|Δ wavelength|) = 0.8" in text  # step 3
+    assert re.search(r"red\s+cos 0\.\d{3}\s+680 nm", text)  # step 4's neighbours
+    assert page.count("data:image/png;base64,") == 1  # step 4's map, drawn at build time
+    assert "map_valuevec.png" not in page
+    source = (DOCS / "walkthrough.md").read_text(encoding="utf-8")
+    assert source.count("<!-- show-output -->") == source.count("```python")

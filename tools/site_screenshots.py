@@ -1,8 +1,11 @@
-"""Build the documentation site and screenshot two of its pages in headless Chromium:
-the home page (``docs/site_home.png``) and the ValueVec walkthrough
-(``docs/site_walkthrough.png``).
+"""Build the documentation site and screenshot three of its pages in headless Chromium:
+the home page (``docs/site_home.png``), the ValueVec walkthrough
+(``docs/site_walkthrough.png``) and the API reference at ``Word2Vec`` (``docs/site_api.png``);
+with ``--report FILE`` also the first screens of an HTML report's analogies section
+(``docs/report_demo.png``, e.g. of ``wordspace demo``'s ``word2vec_report.html``).
 
-    python tools/site_screenshots.py                 # writes both PNGs into docs/
+    python tools/site_screenshots.py                 # writes the PNGs into docs/
+    python tools/site_screenshots.py --report wordspace-demo/word2vec_report.html
     python tools/site_screenshots.py --out /tmp/shots --keep-site /tmp/site
 
 Needs the ``docs`` extra (MkDocs Material, mkdocstrings), selenium and Pillow (``dev`` extra),
@@ -132,7 +135,8 @@ def shoot(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", default=str(ROOT / "docs"), help="folder for the two PNGs")
+    ap.add_argument("--out", default=str(ROOT / "docs"), help="folder for the PNGs")
+    ap.add_argument("--report", default=None, help="an HTML report to capture too")
     ap.add_argument("--keep-site", default=None, help="build the site here and keep it")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=900)
@@ -160,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, path, full in (
                 ("site_home.png", "/", False),
                 ("site_walkthrough.png", "/walkthrough/", True),
+                ("site_api.png", "/api/#wordspace.Word2Vec", False),
             ):
                 w, h = shoot(
                     base + path,
@@ -172,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{out / name}: {w}x{h}")
         finally:
             httpd.shutdown()
+    if args.report:
+        url = Path(args.report).resolve().as_uri() + "#analogies"
+        w, h = shoot(url, out / "report_demo.png", width=args.width, height=args.height)
+        print(f"{out / 'report_demo.png'}: {w}x{h}")
     return 0
 
 

@@ -63,9 +63,10 @@ def vectors_html(wv: WordVectors) -> str:
         )
         first = ", ".join(_e(w) for w in wv.index_to_key[:8])
         rows.append(("first words", first + (" …" if len(wv) > 8 else "")))
-    if hasattr(wv, "bucket") and hasattr(wv, "minn"):  # SubwordVectors: any string has a vector
-        grams = f"character {wv.minn}–{wv.maxn}-grams" if wv.maxn else "none (words only)"
-        rows.append(("subwords", f"{grams} in {int(wv.bucket):,} buckets"))
+    minn, maxn, bucket = (getattr(wv, k, None) for k in ("minn", "maxn", "bucket"))
+    if bucket is not None and minn is not None:  # SubwordVectors: any string has a vector
+        grams = f"character {minn}–{maxn}-grams" if maxn else "none (words only)"
+        rows.append(("subwords", f"{grams} in {int(bucket):,} buckets"))
     if wv.counts is not None and len(wv):
         rows.append(("word counts", f"{int(np.sum(wv.counts)):,} tokens"))
     if wv.extras:

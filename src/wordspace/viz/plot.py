@@ -645,7 +645,7 @@ def similarity_heatmap(
     n = len(words)
     given = _check_figsize(figsize) if figsize is not None else None
     own = ax is None
-    if own:  # laid out below from the measured labels
+    if ax is None:  # laid out below from the measured labels
         fig = _new_figure(given or (6.0, 6.0), dpi)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     else:

@@ -289,7 +289,7 @@ def _adopt(model: _FastText) -> FastText:
         epochs=model.epochs,
         min_n=model.minn,
         max_n=model.maxn,
-        bucket=model.bucket,
+        bucket=model.bucket if model.bucket is not None else max(1, model.bucket_),
         seed=model.seed,
     )
     for k, v in vars(model).items():
