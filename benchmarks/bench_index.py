@@ -2,7 +2,8 @@
 
 Data (``--data``):
 
-- ``glove50``: GloVe 6B 50d, 400,000 x 50 (extra ``[glove50]``, ``ws.load("glove-wiki-gigaword-50")``).
+- ``glove50``: GloVe 6B 50d, 400,000 x 50 (extra ``[glove50]``, ``ws.load("glove-wiki-gigaword-50")``;
+  ``--limit N``: its N most frequent words).
 - ``synthetic``: ``--n`` x ``--dim`` float32 (the issue's size is 3,000,000 x 300) with the
   clustered structure of real embeddings: ``--clusters`` centres drawn from a standard normal,
   each row a centre (chosen with Zipf-like weights, so some clusters are dense) plus Gaussian
@@ -79,7 +80,7 @@ def load_data(args):
     from wordspace.vectors.keyed import WordVectors
 
     if args.data == "glove50":
-        return ws.load("glove-wiki-gigaword-50")
+        return ws.load("glove-wiki-gigaword-50", limit=args.limit)
     x = synthetic(args.n, args.dim, args.clusters)
     return WordVectors([f"w{i}" for i in range(len(x))], x)
 
@@ -271,6 +272,7 @@ def run_one(args) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", choices=("glove50", "synthetic"), default="glove50")
+    ap.add_argument("--limit", type=int, default=None, help="glove50: the first N words only")
     ap.add_argument("--n", type=int, default=3_000_000)
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--clusters", type=int, default=2000)
@@ -303,6 +305,7 @@ def main() -> None:
         backends.append("gensim-annoy")
     passthrough = [
         "--data", args.data, "--n", str(args.n), "--dim", str(args.dim),
+        *(["--limit", str(args.limit)] if args.limit else []),
         "--clusters", str(args.clusters), "--exact-single", str(args.exact_single),
         "--annoy-trees", str(args.annoy_trees), "--annoy-search-k", str(args.annoy_search_k),
         "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
