@@ -107,12 +107,12 @@ def test_partial_fit_keeps_the_transform_fit_chose():
 def test_cli_applies_the_same_rule_and_reports_it(tmp_path, capsys):
     csv = tmp_path / "l.csv"
     listings().to_csv(csv, index=False)
-    args = ["--dim", "6", "--epochs", "40", "--seed", "0", "--min-count", "3", "--json"]
+    args = ["--dim", "6", "--epochs", "10", "--seed", "0", "--min-count", "3", "--json"]
     main(["train", "valuevec", str(csv), "--text", "title", "--value", "price", *args])
     res = json.loads(capsys.readouterr().out)
     assert res["value_transform"] == "log"
     model = ws.ValueVec.load(res["output"])
-    py = ws.ValueVec(vector_size=6, epochs=40, seed=0, min_count=3).fit(
+    py = ws.ValueVec(vector_size=6, epochs=10, seed=0, min_count=3).fit(
         pd.read_csv(csv), text="title", value="price"
     )
     np.testing.assert_array_equal(model.wv.vectors, py.wv.vectors)
