@@ -255,3 +255,14 @@ def test_pretrained_vectors_bad_input_is_named():
         vv = ws.ValueVec(epochs=5).fit({**given, "nowhere": 1.0}, vectors=wv)
     with pytest.raises(ws.ParameterError, match="partial_fit does not continue"):
         vv.partial_fit()
+
+
+def test_distributed_parts_are_ranked_among_all_the_values():
+    from wordspace.train.valuevec.values import global_transform
+
+    v = np.random.default_rng(4).standard_cauchy(999)
+    whole = transform_values(v, "rank")
+    per_part = global_transform(v, "auto")  # "auto" picks "rank" here, on all the values
+    parts = np.concatenate([transform_values(p, per_part) for p in np.array_split(v, 3)])
+    np.testing.assert_allclose(parts, whole)
+    assert global_transform(np.random.default_rng(5).lognormal(3, 1.5, 500), "auto") == "log"
