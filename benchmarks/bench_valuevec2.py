@@ -22,6 +22,9 @@ Prints one JSON line per measurement (``--out FILE`` also appends them there):
   from each value table's word values alone (records → shrunk means at defaults): 20 % of
   the valued words that GloVe holds are hidden (``--seeds`` draws), ``ValueVec().fit(train,
   vectors=glove)`` predicts them (k-NN and ridge), against k-NN and ridge on GloVe alone;
+* ``propagation``: label propagation over the k-NN graph of the joint vectors (Zhu and
+  Ghahramani 2002: unvalued words take the cosine-weighted mean of their 10 nearest words,
+  valued words clamped, 30 rounds) against k-NN and ridge on the same vectors, per draw;
 * ``--figure PATH``: held-out Spearman against WS353 over λ (the trade-off), one curve per
   data set whose vocabulary covers at least 100 WS353 pairs (wine covers 27), from the
   joint lines of this run (or of an earlier ``--out`` file with ``--replot FILE``).
@@ -251,6 +254,68 @@ def pretrained(data: Path, seeds: list[int], out: Path | None) -> None:
             emit(rec, out)
 
 
+def _propagate(unit: np.ndarray, rows: np.ndarray, vals: np.ndarray, k: int = 10, rounds: int = 30):
+    n = len(unit)
+    nb = np.empty((n, k), np.int64)
+    wt = np.empty((n, k))
+    for s in range(0, n, 2048):
+        sims = unit[s : s + 2048] @ unit.T
+        sims[np.arange(sims.shape[0]), np.arange(s, s + sims.shape[0])] = -np.inf
+        top = np.argpartition(-sims, k, axis=1)[:, :k]
+        nb[s : s + 2048] = top
+        wt[s : s + 2048] = np.clip(np.take_along_axis(sims, top, 1), 0, None)
+    f = np.full(n, vals.mean())
+    f[rows] = vals
+    clamp = np.zeros(n, bool)
+    clamp[rows] = True
+    tot = np.where(wt.sum(1) > 0, wt.sum(1), 1.0)
+    for _ in range(rounds):
+        f = np.where(clamp, f, (wt * f[nb]).sum(1) / tot)
+    return f
+
+
+def propagation(names: list[str], data: Path, seeds: list[int], out: Path | None) -> None:
+    """Label propagation on the joint vectors vs their k-NN and ridge probes."""
+    from scipy.stats import spearmanr
+
+    import wordspace as ws
+    from wordspace.train.valuevec.values import records_to_word_values
+
+    for name in names:
+        df, text, value, tr = load(name, data, None, joint=True)
+        tok = CachedTokenizer()
+        has = df[value].notna().to_numpy()
+        wvals = records_to_word_values(
+            df[text][has].tolist(), df[value][has], tokenizer=tok, value_transform=tr
+        )
+        truth = dict(zip(wvals["word"], wvals["value"], strict=True))
+        for seed in seeds:
+            est = ws.ValueVec(semantic_weight=0.8, tokenizer=tok, workers=1)
+            r = ws.evaluate.value_holdout(
+                est, df, text=text, value=value, seed=seed, baselines=False, return_models=True
+            )
+            joint = r["models"][0]
+            rows, vals = joint._valued()
+            f = _propagate(joint.wv.get_normed_vectors().astype(np.float64), rows, vals)
+            valued = set(joint.pairs_.words)
+            test = [w for w in joint.wv.index_to_key if w in truth and w not in valued]
+            idx = np.array([joint.wv.key_to_index[w] for w in test])
+            emit(
+                {
+                    "section": "propagation",
+                    "dataset": name,
+                    "seed": seed,
+                    "n_test": len(test),
+                    "joint_knn": r["probes"]["knn"]["spearman"],
+                    "joint_ridge": r["probes"]["ridge"]["spearman"],
+                    "joint_propagation": float(
+                        spearmanr(f[idx], [truth[w] for w in test]).statistic
+                    ),
+                },
+                out,
+            )
+
+
 def similarity(wv, data: Path) -> dict:
     import wordspace as ws
 
@@ -391,7 +456,7 @@ def main() -> None:
         "--sections",
         nargs="+",
         default=["colors", "records", "joint"],
-        choices=["colors", "records", "joint", "defaults", "pretrained"],
+        choices=["colors", "records", "joint", "defaults", "pretrained", "propagation"],
     )
     ap.add_argument(
         "--datasets", nargs="+", default=None, help="records: airbnb imdb wine; joint: imdb wine"
@@ -435,6 +500,8 @@ def main() -> None:
         defaults(args.data, args.out)
     if "pretrained" in args.sections:
         pretrained(args.data, args.seeds, args.out)
+    if "propagation" in args.sections:
+        propagation(args.datasets or ["wine", "airbnb"], args.data, args.seeds, args.out)
     if "records" in args.sections:
         records(args.datasets or ["airbnb", "imdb", "wine"], args.data, args.limit, args.out)
     if "joint" in args.sections:

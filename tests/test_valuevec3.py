@@ -107,12 +107,12 @@ def test_partial_fit_keeps_the_transform_fit_chose():
 def test_cli_applies_the_same_rule_and_reports_it(tmp_path, capsys):
     csv = tmp_path / "l.csv"
     listings().to_csv(csv, index=False)
-    args = ["--dim", "6", "--epochs", "40", "--seed", "0", "--min-count", "3", "--json"]
+    args = ["--dim", "6", "--epochs", "10", "--seed", "0", "--min-count", "3", "--json"]
     main(["train", "valuevec", str(csv), "--text", "title", "--value", "price", *args])
     res = json.loads(capsys.readouterr().out)
     assert res["value_transform"] == "log"
     model = ws.ValueVec.load(res["output"])
-    py = ws.ValueVec(vector_size=6, epochs=40, seed=0, min_count=3).fit(
+    py = ws.ValueVec(vector_size=6, epochs=10, seed=0, min_count=3).fit(
         pd.read_csv(csv), text="title", value="price"
     )
     np.testing.assert_array_equal(model.wv.vectors, py.wv.vectors)
@@ -255,3 +255,14 @@ def test_pretrained_vectors_bad_input_is_named():
         vv = ws.ValueVec(epochs=5).fit({**given, "nowhere": 1.0}, vectors=wv)
     with pytest.raises(ws.ParameterError, match="partial_fit does not continue"):
         vv.partial_fit()
+
+
+def test_distributed_parts_are_ranked_among_all_the_values():
+    from wordspace.train.valuevec.values import global_transform
+
+    v = np.random.default_rng(4).standard_cauchy(999)
+    whole = transform_values(v, "rank")
+    per_part = global_transform(v, "auto")  # "auto" picks "rank" here, on all the values
+    parts = np.concatenate([transform_values(p, per_part) for p in np.array_split(v, 3)])
+    np.testing.assert_allclose(parts, whole)
+    assert global_transform(np.random.default_rng(5).lognormal(3, 1.5, 500), "auto") == "log"

@@ -259,6 +259,7 @@ class _ValueVecBase(Trainer):
     value_rows_: np.ndarray
     value_epochs_: int
     value_transform_: str | None
+    pretrained_size_: int | None
     train_seconds_: float
     _resume_position: dict[str, Any] | None
 

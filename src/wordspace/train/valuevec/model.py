@@ -82,8 +82,10 @@ class ValueVec(_PretrainedPart):
         the cosines is fitted to the order of the labels (needs ``method="adam"`` unless
         training jointly). ``"auto"`` (default): ``"mse"``, with or without text (it fits
         the labels' arc, the best alignment; jointly, in its own value block, it also transfers
-        values to unvalued words better than CoSENT: wine +0.06 over word2vec where CoSENT
-        gave none). The one used is ``objective_``.
+        values to unvalued words better than CoSENT: on wine +0.06 over skip-gram of the same
+        dimension with k-NN where CoSENT gave none; against the strongest plain baseline,
+        skip-gram-100 with ridge, neither gains, see ``docs/valuevec.md``). The one used is
+        ``objective_``.
     cosent_scale:
         CoSENT's scale λ. 5 rather than sentence-transformers' 20: labels derived from values
         have many near-ties, and a large λ spends the whole gradient on ordering them.
@@ -118,7 +120,8 @@ class ValueVec(_PretrainedPart):
         the value pairs of the valued words (step ``(1 − w)·alpha``), interleaved batch by
         batch. ``w = 1`` is plain word2vec; ``w → 0`` is value pairs only on those vectors.
         Records whose value is missing (NaN) still lend their text to the meaning half.
-        Measured (``benchmarks/bench_valuevec2.py``), 0.8 is the recommended weight.
+        Measured (``benchmarks/bench_valuevec2.py``), 0.8 is the recommended weight; its
+        held-out gain over the strongest plain baseline is about 0 (``docs/valuevec.md``).
     value_size:
         Joint training: the value loss acts on the last ``value_size`` dimensions only, while
         skip-gram trains all of them. The value geometry then lives in its own block (see

@@ -60,11 +60,12 @@ class _PersistencePart(_PairsPart):
             state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
         else:
             arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
-            if getattr(self, "pretrained_size_", None) is not None:
+            pre = getattr(self, "pretrained_size_", None)
+            if pre is not None:
                 arrays.update(
                     value_rows=self.value_rows_, pair_values=np.asarray(p.values, np.float64)
                 )
-                state.update(pretrained_size=int(self.pretrained_size_), pair_words=list(p.words))
+                state.update(pretrained_size=int(pre), pair_words=list(p.words))
         return arrays, state
 
     def _set_state(
