@@ -399,10 +399,7 @@ def _setup_model(model: Any, vocab: Any) -> tuple[list[np.ndarray], Any, str]:
     kernel)`` with ``W`` the model's own arrays (input, syn1neg, syn1)."""
     model._init_weights(vocab)
     if hasattr(model, "_subword_csr"):  # fastText: words + n-gram buckets share the kernels
-        from wordspace.train.word2vec import _init_vectors
-
-        rng = np.random.default_rng(model.seed)
-        model.wi_ = _init_vectors(rng, len(vocab) + model._buckets(), int(model.vector_size))
+        model._ensure_input()
         model._trained_ngrams = (int(model.minn), int(model.maxn))
         if int(model.maxn) == 0:
             return [model.wi_, model.syn1neg_, model.syn1_], None, "word2vec"
@@ -600,7 +597,7 @@ def fit_word2vec(
                 int(model.workers),
                 int(model.batch_words),
                 bool(model.compute_loss),
-                bool(model.shared_negatives),
+                bool(getattr(model, "shared_negatives", False)),
                 delta_dtype,
             )
             for k in active
