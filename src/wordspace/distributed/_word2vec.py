@@ -187,6 +187,8 @@ def _sync_to(st: dict[str, Any], init: tuple, steps: list, first: int, need: int
     """Bring this process's copy to version ``need`` (merged rounds since the run's start);
     ``steps[i]`` turns version ``first + i`` into ``first + i + 1``."""
     if st["sync"] is None:
+        if init is None:  # the run's start is too far back to replay its steps
+            raise StateLost(f"no copy of the weights here, and version {need} is past the start")
         st["sync"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
         st["work"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
         st["v"] = 0
@@ -210,7 +212,7 @@ def _changed(work: np.ndarray, sync: np.ndarray, candidates: np.ndarray | None) 
 def train_round(
     part: tuple[np.ndarray, np.ndarray],
     run: str,
-    init: tuple,
+    init: tuple | None,
     steps: list,
     first: int,
     need: int,
@@ -584,7 +586,7 @@ def fit_word2vec(
                 train_round,
                 parts[k],
                 run,
-                init,
+                init if need <= KEEP_STEPS else None,  # later tasks cannot replay from it
                 steps,
                 first,
                 need,
@@ -664,6 +666,9 @@ def fit_word2vec(
         done_total += res[7]
         last_alpha = float(res[10])
         engine.release(train_futs.pop(t))
+        if init is not None and t > base + KEEP_STEPS + depth:
+            engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
+            init = None
         old = t - KEEP_STEPS - depth
         if old in step_futs and old >= 0:
             engine.release([step_futs.pop(old)])
