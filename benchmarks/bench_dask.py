@@ -76,8 +76,18 @@ def cut_shards(corpus: Path, mb: float | None, n: int, folder: Path) -> list[Pat
 
 
 # ----------------------------------------------------------------------- one stage, one run
-def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> dict:
-    """Runs in a fresh subprocess: one stage on one process or on a 2-worker LocalCluster."""
+def run_stage(
+    stage: str,
+    mode: str,
+    folder: str,
+    epochs: int,
+    workers: int,
+    w2v: dict | None = None,
+    dist: dict | None = None,
+) -> dict:
+    """Runs in a fresh subprocess: one stage on one process, on a 2-worker LocalCluster
+    (``cluster``) or on ``dask scheduler`` + 2 ``dask worker`` processes over TCP (``tcp``).
+    ``w2v``: word2vec parameters over ``W2V``; ``dist``: options of ``fit_word2vec``."""
     import numpy as np
 
     import wordspace as ws
@@ -87,6 +97,7 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
     corpus = ws.Corpus.from_files(os.path.join(folder, "*.txt"))
     out: dict = {"stage": stage, "mode": mode}
     client = cluster = None
+    procs: list = []
     if mode == "cluster":
         from distributed import Client, LocalCluster
 
@@ -94,6 +105,8 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
             n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
         )
         client = Client(cluster)
+    elif mode == "tcp":
+        client, procs = tcp_cluster(Path(folder) / "tcp", 2)
     t0 = time.perf_counter()
     if stage == "vocab":
         v = ws.Vocabulary.build(corpus, min_count=5, client=client)
@@ -112,34 +125,94 @@ def run_stage(stage: str, mode: str, folder: str, epochs: int, workers: int) -> 
         out["nnz"] = int(X.nnz)
         out["digest"] = _digest(X.indptr.astype(np.int64), X.indices, X.data)
     elif stage == "w2v":
-        m = ws.Word2Vec(**W2V, epochs=epochs, workers=workers)
-        m.fit(corpus, client=client)
+        m = ws.Word2Vec(**{**W2V, **(w2v or {})}, epochs=epochs, workers=workers)
+        if client is None:
+            m.fit(corpus)
+        else:
+            from wordspace.distributed import fit_word2vec
+
+            fit_word2vec(m, corpus, client, **(dist or {}))
         out["seconds"] = time.perf_counter() - t0
         out["train_seconds"] = m.train_seconds_
         out["words_per_sec"] = sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_
         out.update(_quality(m.wv))
         if client is not None:
             st = m.sync_stats_
-            out["sync"] = {
-                k: st[k]
-                for k in (
-                    "parts",
-                    "sync_words",
-                    "rounds",
-                    "bytes_broadcast",
-                    "bytes_gathered",
-                    "sync_seconds",
-                    "retries",
-                )
-            }
+            out["sync"] = _sync_summary(st)
     out["driver_peak_mb"] = round(_rss_mb(), 1)
-    if client is not None and cluster is not None:
+    if client is not None:
         peaks = client.run(_rss_mb)
         out["worker_peak_mb"] = [round(x, 1) for x in peaks.values()]
         client.close()
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
+        stop(procs)
     out["seconds"] = round(out["seconds"], 2)
     return out
+
+
+def _sync_summary(st: dict) -> dict:
+    """The synchronisation counters of ``sync_stats_`` (bytes per round and in total)."""
+    keys = (
+        "parts", "sync_words", "rounds", "staleness", "delta_dtype", "bytes_initial",
+        "bytes_gathered", "bytes_broadcast", "bytes_to_driver", "bytes_per_round",
+        "bytes_total", "sync_seconds", "wait_seconds", "retries", "restarts",
+    )  # fmt: skip
+    out = {k: st[k] for k in keys if k in st}
+    for k in ("sync_seconds", "wait_seconds"):
+        if k in out:
+            out[k] = round(out[k], 2)
+    return out
+
+
+def tcp_cluster(folder: Path, n_workers: int):
+    """``dask scheduler`` + ``n_workers`` x ``dask worker --nthreads 1`` over TCP on 127.0.0.1
+    (subprocesses); returns ``(client, processes)``; :func:`stop` ends them."""
+    from distributed import Client
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sched_file = folder / "scheduler.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(os.path.abspath(p) for p in sys.path if p))
+    log = open(folder / "cluster.log", "wb")  # noqa: SIM115 - lives with the processes
+
+    def start(*args):
+        return subprocess.Popen(
+            [sys.executable, "-m", "dask", *args],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+        )  # fmt: skip
+
+    procs = [
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+              "--scheduler-file", str(sched_file))
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not sched_file.exists() or not sched_file.read_text().strip():
+            if time.monotonic() > deadline:
+                raise TimeoutError("dask scheduler did not start in 120 s")
+            time.sleep(0.2)
+        addr = json.loads(sched_file.read_text())["address"]
+        procs += [
+            start("worker", addr, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
+                  "--memory-limit", "0", "--local-directory", str(folder / f"w{i}"))
+            for i in range(n_workers)
+        ]  # fmt: skip
+        client = Client(addr, timeout=120)
+        client.wait_for_workers(n_workers, timeout=120)
+    except BaseException:
+        stop(procs)
+        raise
+    return client, procs
+
+
+def stop(procs: list) -> None:
+    """Kill the processes :func:`tcp_cluster` started (by their process group id)."""
+    import signal
+
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait(timeout=30)
 
 
 def _digest(*arrays) -> str:
@@ -172,13 +245,15 @@ def run_config(
     epochs: int,
     workers: int,
     lr_scale: str = "auto",
+    w2v: dict | None = None,
+    dist: dict | None = None,
 ) -> dict:
     """One simulated configuration ``K:sync_words`` / ``K:spark`` / ``single``."""
     import wordspace as ws
     from wordspace.distributed import fit_word2vec
 
     corpus = ws.Corpus.from_files(os.path.join(folder, "*.txt"))
-    m = ws.Word2Vec(**W2V, epochs=epochs, workers=workers)
+    m = ws.Word2Vec(**{**W2V, **(w2v or {})}, epochs=epochs, workers=workers)
     t0 = time.perf_counter()
     out: dict = {"config": cfg}
     if cfg == "single":
@@ -196,6 +271,7 @@ def run_config(
             sync_words=None if spark else int(s),
             merge=merge,
             lr_scale=1.0 if spark else ls,
+            **(dist or {}),
         )
         st = m.sync_stats_
         out.update(
@@ -204,9 +280,7 @@ def run_config(
             lr_scale=st["lr_scale"],
             sync_words=st["sync_words"],
             rounds=st["rounds"],
-            mb_per_sync=round(
-                (st["bytes_broadcast"] + st["bytes_gathered"]) / max(st["rounds"], 1) / 1e6, 2
-            ),
+            **_sync_summary(st),
         )
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out.update(_quality(m.wv))
@@ -256,7 +330,22 @@ def main() -> None:
         "Spark-style runs always use 1)",
     )
     ap.add_argument("--merges", default="frequency", help="any of frequency,average")
+    ap.add_argument(
+        "--modes",
+        default="single,cluster,tcp",
+        help="where the stages run: single (one process), cluster (LocalCluster, 2 x 1 "
+        "thread), tcp (dask scheduler + 2 dask worker processes over TCP)",
+    )
+    ap.add_argument("--dim", type=int, default=100, help="vector_size of word2vec")
+    ap.add_argument("--staleness", type=int, default=0, help="fit_word2vec's staleness")
+    ap.add_argument("--delta-dtype", default="float32", help="float32 or float16")
+    ap.add_argument("--sync-words", type=int, default=None, help="sync_words of the cluster")
     a = ap.parse_args()
+    w2v = {"vector_size": a.dim}
+    dist = {"staleness": a.staleness, "delta_dtype": a.delta_dtype}
+    if a.sync_words is not None:
+        dist["sync_words"] = a.sync_words
+    modes = [m for m in a.modes.split(",") if m]
     stages = [s for s in a.stages.split(",") if s]
     if a.configs == "default":
         configs = ["single"] + [f"{k}:{s}" for k in (2, 4, 8) for s in (*SYNCS, "spark")]
@@ -279,12 +368,14 @@ def main() -> None:
         )
         for stage in stages:
             rows = {
-                mode: _child("run_stage", stage, mode, tmp, a.epochs, a.workers)
-                for mode in ("single", "cluster")
+                mode: _child("run_stage", stage, mode, tmp, a.epochs, a.workers, w2v, dist)
+                for mode in modes
             }
             line = {"stage": stage, **{m: r for m, r in rows.items()}}
-            if stage in ("vocab", "cooc") and "digest" in rows["single"]:
-                line["exact"] = rows["single"]["digest"] == rows["cluster"].get("digest")
+            if stage in ("vocab", "cooc") and "digest" in rows.get("single", {}):
+                line["exact"] = all(
+                    rows["single"]["digest"] == r.get("digest") for r in rows.values()
+                )
             print(json.dumps(line), flush=True)
         for cfg in configs:
             merges = (
@@ -301,6 +392,8 @@ def main() -> None:
                             a.epochs,
                             a.workers,
                             a.lr_scale,
+                            w2v,
+                            {k: v for k, v in dist.items() if k != "sync_words"},
                         )
                     ),
                     flush=True,

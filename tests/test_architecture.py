@@ -113,6 +113,13 @@ ALLOWED_CYCLES = [
     {"wordspace.text.corpus", "wordspace.text.phrases"},
     # Vocabulary.build(client=): the cluster counts and builds a Vocabulary
     {"wordspace.text.vocab", "wordspace.distributed._vocab"},
+    # Phrases.fit(client=): the cluster counts each file (a Corpus) with the Phrases kernels
+    {
+        "wordspace.text.phrases",
+        "wordspace.text.corpus",
+        "wordspace.distributed._phrases",
+        "wordspace.distributed._engine",
+    },
 ]
 
 

@@ -17,6 +17,7 @@ from wordspace.cli import main
 from wordspace.distributed import _cooccurrence, fit_word2vec
 from wordspace.errors import CorpusError, ParameterError
 from wordspace.text.cooccurrence import cooccurrence_matrix
+from wordspace.text.phrases import ENGLISH_CONNECTOR_WORDS
 
 distributed = pytest.importorskip("distributed")  # the dev extra installs it
 
@@ -444,3 +445,110 @@ def test_killed_worker_does_not_fail_the_fit(topic_shards, tmp_path):
         timeout=180,
     )
     assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout + r.stderr[-3000:]
+
+
+# ------------------------------------------------------------- fastText and Phrases
+@pytest.fixture(scope="module")
+def phrase_shards(tmp_path_factory):
+    """Three files (the last gzipped) with planted phrases, connector runs and a token that
+    holds the delimiter, so ties, sequences and merged keys all occur."""
+    root = tmp_path_factory.mktemp("phrases")
+    rng = np.random.default_rng(5)
+    words = ["new", "york", "bank", "of", "the", "america", "city", "a", "and", "x_y"]
+    words += [f"w{i}" for i in range(40)]
+    p = 1 / np.arange(1, len(words) + 1)
+    p /= p.sum()
+    texts = []
+    for _ in range(3):
+        lines = []
+        for _ in range(300):
+            toks = [str(w) for w in rng.choice(words, size=int(rng.integers(1, 15)), p=p)]
+            if rng.random() < 0.3:
+                toks[0:0] = ["new", "york", "city"]
+            if rng.random() < 0.2:
+                toks += ["bank", "of", "the", "america"]
+            lines.append(" ".join(toks))
+        texts.append("\n".join(lines) + "\n")
+    _write_shards(root, texts)
+    return root
+
+
+PHRASE_SETTINGS = [
+    dict(min_count=3, threshold=0.5),
+    dict(min_count=2, threshold=0.1, scoring="npmi"),
+    dict(min_count=2, threshold=0.1, connector_words=ENGLISH_CONNECTOR_WORDS),
+]
+
+
+def _same_phrases(a, b):
+    assert len(a) > 0 and a.phrases_.equals(b.phrases_)
+    assert (a.len_vocab_, a.corpus_word_count_) == (b.len_vocab_, b.corpus_word_count_)
+
+
+@pytest.mark.parametrize("kw", PHRASE_SETTINGS)
+def test_phrases_counted_per_file_are_exact(phrase_shards, kw):
+    """Partial counts merged in file order give the single machine's table exactly."""
+    from wordspace.distributed._phrases import fit_phrases
+
+    c = ws.Corpus.from_files(str(phrase_shards / "*"))
+    _same_phrases(fit_phrases(ws.Phrases(**kw), c, None), ws.Phrases(**kw).fit(c))
+
+
+def test_phrases_pruning_cannot_be_distributed(phrase_shards):
+    from wordspace.distributed._engine import LocalEngine
+
+    with pytest.raises(ParameterError, match="more than max_vocab_size=20"):
+        ws.Phrases(max_vocab_size=20).fit(str(phrase_shards / "*"), client=LocalEngine(1))
+
+
+def test_fasttext_trains_on_the_same_engine(topic_shards):
+    """One part, one round an epoch: bit for bit FastText.fit; four parts: the topics."""
+    c = ws.Corpus.from_files(str(topic_shards / "*"))
+    kw = dict(vector_size=12, window=3, min_count=1, epochs=2, workers=1, batch_words=500)
+    kw.update(bucket=2000, minn=3, maxn=4, seed=3)
+    a = fit_word2vec(ws.FastText(**kw), c, None, n_parts=1, sync_words=None)
+    b = ws.FastText(**kw).fit(c)
+    np.testing.assert_array_equal(a.wi_, b.wi_)
+    np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
+    kw.update(epochs=3, sample=0, alpha=0.05, vector_size=16)
+    m = fit_word2vec(ws.FastText(**kw), c, None, n_parts=4, sync_words=1000)
+    assert isinstance(m.wv, ws.SubwordVectors) and m.sync_stats_["rounds"] >= 3 * 6
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
+    assert m.wv["sea1x"].shape == (16,)  # any string still has a vector
+
+
+def test_delta_options_float16_and_staleness(topic_shards):
+    """float16 deltas halve the bytes of a round; staleness 1 still learns the topics."""
+    c = ws.Corpus.from_files(str(topic_shards / "*"))
+    kw = dict(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1, seed=3)
+    runs = {
+        o: fit_word2vec(
+            ws.Word2Vec(alpha=0.05, **kw), c, None, n_parts=4, sync_words=1000, **dict(o)
+        )  # fmt: skip
+        for o in ((), (("delta_dtype", "float16"),), (("staleness", 1),))
+    }
+    full, half, stale = runs.values()
+    g32, g16 = full.sync_stats_["bytes_gathered"], half.sync_stats_["bytes_gathered"]
+    assert g16 < 0.6 * g32, (g16, g32)
+    for m in runs.values():
+        within, across = _topic_gap(m.wv)
+        assert within > across + 0.4, (within, across)
+    assert not np.array_equal(stale.syn0_, full.syn0_)
+    with pytest.raises(ParameterError, match="staleness must be"):
+        fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=2, staleness=5)
+    with pytest.raises(ParameterError, match="delta_dtype must be"):
+        fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=2, delta_dtype="int8")
+
+
+def test_fasttext_and_phrases_on_cluster(client, topic_shards, phrase_shards):
+    m = ws.FastText(vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1,
+                    alpha=0.05, seed=3, bucket=2000, minn=3, maxn=4)  # fmt: skip
+    m.fit(ws.Corpus.from_files(str(topic_shards / "*")), client=client, sync_words=3000)
+    assert m.sync_stats_["parts"] == 2
+    within, across = _topic_gap(m.wv)
+    assert within > across + 0.4, (within, across)
+    kw = PHRASE_SETTINGS[2]
+    pattern = str(phrase_shards / "*")
+    one = ws.Phrases(**kw).fit(ws.Corpus.from_files(pattern))
+    _same_phrases(ws.Phrases(**kw).fit(pattern, client=client), one)  # a pattern is a corpus

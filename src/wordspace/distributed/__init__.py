@@ -14,12 +14,17 @@ never does. The entry points are the ``client=`` arguments of the public API:
   only its rows); the client then assembles the row ranges and trains there, as on one
   machine. Distance weights are summed as exact integers, so the matrix equals the
   single-machine one bit for bit (:mod:`._cooccurrence`).
-* :meth:`Word2Vec.fit(corpus, client=..., sync_words=...) <wordspace.Word2Vec.fit>`:
-  data-parallel training. The corpus is cut into one part per worker; in every round each
-  worker trains the next ``sync_words`` words of its part from the current weights with the
-  usual kernels, returns the rows it changed, and the driver merges them and broadcasts the
-  result (:mod:`._word2vec`). A worker that dies is replaced by Dask, which reloads its part;
-  the round restarts from the last synchronised weights, which the driver holds.
+* :meth:`Word2Vec.fit(corpus, client=..., sync_words=...) <wordspace.Word2Vec.fit>` (and
+  :class:`~wordspace.FastText`, which shares the kernels): data-parallel training. The
+  corpus is cut into one part per worker; every worker keeps a copy of the weights, trains
+  the next ``sync_words`` words of its part and returns only the rows it changed, as
+  deltas; a merge task on a worker adds them and the next round's tasks fetch the merged
+  step from it, worker to worker; the driver keeps its own copy for recovery
+  (:mod:`._word2vec`). A worker that dies is replaced by Dask, which reloads its part; a
+  round that cannot be rebuilt restarts from the driver's copy.
+* :meth:`Phrases.fit(corpus, client=...) <wordspace.Phrases.fit>`: each file's unigrams,
+  connector sequences and candidates counted on a worker and merged in file order: the
+  phrase table equals the single-machine one exactly (:mod:`._phrases`).
 * :meth:`ValueVec.fit(ddf, text=..., value=..., client=...) <wordspace.ValueVec.fit>`: word
   statistics of records from a ``dask.dataframe``: tokenised on the workers, aggregated by a
   group-by (:mod:`._values`).

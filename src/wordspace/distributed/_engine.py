@@ -24,6 +24,7 @@ __all__ = [
     "engine_for",
     "require_dask",
     "partition_specs",
+    "tree_reduce",
     "open_partition",
 ]
 
@@ -141,6 +142,16 @@ class DaskEngine:
 
 def _identity(x: Any) -> Any:
     return x
+
+
+def tree_reduce(engine, futures: list, fn) -> Any:
+    """Reduce ``futures`` pairwise, neighbours only (order kept), on the engine."""
+    while len(futures) > 1:
+        nxt = [engine.submit(fn, futures[i], futures[i + 1]) for i in range(0, len(futures) - 1, 2)]
+        if len(futures) % 2:
+            nxt.append(futures[-1])
+        futures = nxt
+    return futures[0]
 
 
 def engine_for(client: Any, n_workers: int | None = None):

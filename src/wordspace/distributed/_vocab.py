@@ -21,6 +21,7 @@ from wordspace.distributed._engine import (
     engine_for,
     open_partition,
     partition_specs,
+    tree_reduce,
 )
 
 __all__ = ["build_vocabulary", "count_partition", "merge_counts"]
@@ -71,16 +72,6 @@ def merge_counts(
     counts[:n] = ca
     np.add.at(counts, where, cb)
     return ta + new, counts
-
-
-def tree_reduce(engine, futures: list, fn) -> Any:
-    """Reduce ``futures`` pairwise, neighbours only (order kept), on the engine."""
-    while len(futures) > 1:
-        nxt = [engine.submit(fn, futures[i], futures[i + 1]) for i in range(0, len(futures) - 1, 2)]
-        if len(futures) % 2:
-            nxt.append(futures[-1])
-        futures = nxt
-    return futures[0]
 
 
 def build_vocabulary(

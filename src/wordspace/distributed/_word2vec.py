@@ -187,6 +187,8 @@ def _sync_to(st: dict[str, Any], init: tuple, steps: list, first: int, need: int
     """Bring this process's copy to version ``need`` (merged rounds since the run's start);
     ``steps[i]`` turns version ``first + i`` into ``first + i + 1``."""
     if st["sync"] is None:
+        if init is None:  # the run's start is too far back to replay its steps
+            raise StateLost(f"no copy of the weights here, and version {need} is past the start")
         st["sync"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
         st["work"] = [np.array(a, dtype=np.float32, copy=True) for a in init]
         st["v"] = 0
@@ -210,7 +212,7 @@ def _changed(work: np.ndarray, sync: np.ndarray, candidates: np.ndarray | None) 
 def train_round(
     part: tuple[np.ndarray, np.ndarray],
     run: str,
-    init: tuple,
+    init: tuple | None,
     steps: list,
     first: int,
     need: int,
@@ -399,10 +401,7 @@ def _setup_model(model: Any, vocab: Any) -> tuple[list[np.ndarray], Any, str]:
     kernel)`` with ``W`` the model's own arrays (input, syn1neg, syn1)."""
     model._init_weights(vocab)
     if hasattr(model, "_subword_csr"):  # fastText: words + n-gram buckets share the kernels
-        from wordspace.train.word2vec import _init_vectors
-
-        rng = np.random.default_rng(model.seed)
-        model.wi_ = _init_vectors(rng, len(vocab) + model._buckets(), int(model.vector_size))
+        model._ensure_input()
         model._trained_ngrams = (int(model.minn), int(model.maxn))
         if int(model.maxn) == 0:
             return [model.wi_, model.syn1neg_, model.syn1_], None, "word2vec"
@@ -587,7 +586,7 @@ def fit_word2vec(
                 train_round,
                 parts[k],
                 run,
-                init,
+                init if need <= KEEP_STEPS else None,  # later tasks cannot replay from it
                 steps,
                 first,
                 need,
@@ -600,7 +599,7 @@ def fit_word2vec(
                 int(model.workers),
                 int(model.batch_words),
                 bool(model.compute_loss),
-                bool(model.shared_negatives),
+                bool(getattr(model, "shared_negatives", False)),
                 delta_dtype,
             )
             for k in active
@@ -667,6 +666,9 @@ def fit_word2vec(
         done_total += res[7]
         last_alpha = float(res[10])
         engine.release(train_futs.pop(t))
+        if init is not None and t > base + KEEP_STEPS + depth:
+            engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
+            init = None
         old = t - KEEP_STEPS - depth
         if old in step_futs and old >= 0:
             engine.release([step_futs.pop(old)])

@@ -246,26 +246,34 @@ class Phrases(Estimator):
         self._connectors = frozenset(self.connector_words)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: None = None) -> Phrases:
+    def fit(self, X: Any, y: None = None, *, client: Any = None) -> Phrases:
         """Learn the phrases of ``X``: a path, a :class:`~wordspace.Corpus` (its own
         ``phrases`` are applied first, so a second pass finds trigrams) or a re-iterable of
-        token lists. Returns self."""
+        token lists. Returns self.
+
+        ``client``: a ``dask.distributed.Client``: every file of ``X`` (a corpus of files, a
+        glob pattern or a list of paths) is counted on a worker and the counts are merged in
+        file order, so the phrases equal the single-machine ones exactly (see
+        :mod:`wordspace.distributed`)."""
         from wordspace.text.corpus import as_corpus
 
+        if client is not None:
+            from wordspace.distributed._phrases import fit_phrases
+
+            return fit_phrases(self, X, client)
         self._validate()
         corpus = as_corpus(X)
         sc = corpus._scan if corpus._scan is not None else corpus.scan(cache=False)
         return self._fit_scan(sc, corpus.name)
 
     def _fit_scan(self, sc: CorpusScan, name: str = "the corpus") -> Phrases:
-        from wordspace.kernels.phrases import count_phrases, score_keys
+        from wordspace.kernels.phrases import count_phrases
 
         self._validate()
         if sc.total_words == 0:
             raise CorpusError(f"{name} has no tokens; give a corpus with text")
         types = sc.types
         n_types = len(types)
-        delim = self.delimiter
         conn = frozenset(self.connector_words)
         is_conn = np.zeros(max(n_types, 1), dtype=np.bool_)
         if conn:
@@ -277,8 +285,22 @@ class Phrases(Estimator):
         if counted is None:  # gensim's pruning is needed: count in a hash table, pruning
             counted = count_phrases(sc.raw_ids, sc.sentence_starts, is_conn, n_types, mvs, 1 << 16)
         uni, a, sq, b, cab, seq_parent, seq_last, min_reduce = counted
-        total = sc.total_words
         seqs = _seq_tuples(seq_parent, seq_last)
+        return self._fit_counted(
+            types, sc.total_words, (uni, a, sq, b, cab, seqs, min_reduce), is_conn, name
+        )
+
+    def _fit_counted(
+        self, types: list[str], total: int, counted: tuple, is_conn: np.ndarray, name: str
+    ) -> Phrases:
+        """The phrase table from the counts ``(uni, a, seq, b, count, seqs, min_reduce)``
+        (candidates sorted by ``(a, b, seq)``; ``seqs``: the connector sequences as tuples of
+        type ids), from one scan or merged on a cluster."""
+        from wordspace.kernels.phrases import score_keys
+
+        uni, a, sq, b, cab, seqs, min_reduce = counted
+        n_types = len(types)
+        delim = self.delimiter
 
         # keys whose parts hold the delimiter are merged by their joined string, as gensim's
         # dict of strings does (see the module docstring)

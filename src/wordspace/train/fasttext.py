@@ -273,16 +273,20 @@ class FastText(Word2Vec):
         return subwords
 
     # ------------------------------------------------------------------ training
+    def _ensure_input(self) -> None:
+        """Allocate the input matrix (words + n-gram buckets) if it is not there yet (also
+        used by ``fit(client=)``, which trains with the distributed engine)."""
+        if self.wi_ is None:
+            rng = np.random.default_rng(self.seed)
+            self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+
     def _train(
         self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None
     ) -> None:
         from wordspace.kernels import fasttext as kft
         from wordspace.kernels import word2vec as kw2v
 
-        vocab = self.vocab_
-        if self.wi_ is None:
-            rng = np.random.default_rng(self.seed)
-            self.wi_ = _init_vectors(rng, len(vocab) + self._buckets(), self.vector_size)
+        self._ensure_input()
         if self.wi_.shape[1] != self.vector_size:
             raise ParameterError(
                 f"vector_size={self.vector_size} but the model's vectors have "
