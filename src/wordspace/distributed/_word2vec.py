@@ -59,8 +59,9 @@ from typing import Any
 
 import numpy as np
 
+from wordspace._base import choice, integer, is_finite_num, rule, validate_params
 from wordspace.distributed._engine import engine_for, open_partition, partition_specs
-from wordspace.errors import CorpusError, ParameterError, WordspaceError
+from wordspace.errors import CorpusError, WordspaceError
 
 __all__ = ["fit_word2vec", "plan_parts"]
 
@@ -208,22 +209,30 @@ def train_part(
     return (*out, seen, trained, loss, last)
 
 
-def _check(sync_words: Any, merge: Any, n_parts: Any, max_retries: Any) -> None:
-    from wordspace._base import is_int
-
-    if not is_int(sync_words) or sync_words < 1:
-        raise ParameterError(
-            f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 20_000), got {sync_words!r}"
-        )
-    if merge not in MERGES:
-        raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
-    if n_parts is not None and (not is_int(n_parts) or n_parts < 1):
-        raise ParameterError(f"n_parts must be a positive integer or None, got {n_parts!r}")
-    if not is_int(max_retries) or max_retries < 0:
-        raise ParameterError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-
-
+@validate_params(
+    integer(
+        "sync_words",
+        optional=True,
+        message="sync_words must be a positive integer (words each worker trains between "
+        "synchronisations, e.g. 20_000), got {value!r}",
+    ),
+    choice(
+        "merge",
+        options=MERGES,
+        message=f"merge must be one of {', '.join(MERGES)}; got {{value!r}}",
+    ),
+    integer(
+        "n_parts",
+        optional=True,
+        message="n_parts must be a positive integer or None, got {value!r}",
+    ),
+    integer("max_retries", min=0, message="max_retries must be an integer >= 0, got {value!r}"),
+    rule(
+        "lr_scale",
+        ok=lambda v, p: v == "auto" if isinstance(v, str) else is_finite_num(v) and v > 0,
+        message="lr_scale must be a number > 0 or 'auto', got {value!r}",
+    ),
+)
 def fit_word2vec(
     model: Any,
     corpus: Any,
@@ -259,12 +268,6 @@ def fit_word2vec(
     model._validate()
     if sync_words is None:
         sync_words = 2**62
-    _check(sync_words, merge, n_parts, max_retries)
-    if not (
-        lr_scale == "auto"
-        or (isinstance(lr_scale, int | float) and not isinstance(lr_scale, bool) and lr_scale > 0)
-    ):
-        raise ParameterError(f"lr_scale must be a number > 0 or 'auto', got {lr_scale!r}")
     engine = engine_for(client, n_parts)
     corpus = as_files_corpus(
         corpus, lowercase=bool(model.lowercase), max_sentence_length=int(model.max_sentence_length)
