@@ -325,14 +325,25 @@ def test_matrix_stays_in_memory_when_no_temporary_folder(monkeypatch, tmp_path, 
 
 
 def test_spilled_matrix_goes_to_wordspace_tmp(monkeypatch, tmp_path):
-    """$WORDSPACE_TMP (where the corpus's id files go) holds the spilled matrix too."""
+    """$WORDSPACE_TMP (where the corpus's id files go) holds the spilled matrix too, in
+    spill files whose names are gone at once: nothing is left behind, even after a kill."""
+    import tempfile
+
     import wordspace.train.glove as tg
+
+    made = []
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, **kw):
+        made.append((kw.get("prefix"), kw.get("dir")))
+        return real_mkstemp(*args, **kw)
 
     sents, _ = planted_corpus(40)
     monkeypatch.setattr(tg, "_SPILL_BYTES", 0)
     monkeypatch.setenv("WORDSPACE_TMP", str(tmp_path))
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     seen = []
-    GloVe(
+    m = GloVe(
         vector_size=4,
         window=2,
         min_count=1,
@@ -341,5 +352,6 @@ def test_spilled_matrix_goes_to_wordspace_tmp(monkeypatch, tmp_path):
         seed=1,
         callbacks=[lambda model, epoch: seen.append(sorted(p.name for p in tmp_path.iterdir()))],
     ).fit(sents)
-    assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].startswith("wordspace-glove-")
-    assert list(tmp_path.iterdir()) == []
+    assert made == [("wordspace-glove-", str(tmp_path))] * 2  # indices and data
+    assert seen == [[]] and list(tmp_path.iterdir()) == []  # unlinked while training
+    assert m.cooccurrence_ is not None and m.cooccurrence_.nnz > 0  # read back afterwards

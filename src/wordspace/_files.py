@@ -628,3 +628,83 @@ def file_hash(path: str | os.PathLike[str], algorithm: str = "sha256") -> Any:
 
     with open(path, "rb") as f:
         return hashlib.file_digest(f, algorithm)
+
+
+# ------------------------------------------------------------------------ spill files
+def spill_folder(tmp_dir: str | os.PathLike[str] | None = None) -> str:
+    """Where data spilled to disk goes: ``tmp_dir``, else ``$WORDSPACE_TMP``, else the
+    system's temporary folder (``TMPDIR``)."""
+    if tmp_dir is not None:
+        return os.fspath(tmp_dir)
+    return os.environ.get("WORDSPACE_TMP") or tempfile.gettempdir()
+
+
+def _remove_spill(path: str) -> None:  # pragma: no cover - systems that cannot unlink
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+class SpillFile:
+    """The one spill file: an anonymous temporary file in :func:`spill_folder` that arrays are
+    appended to and then read back in order (:meth:`read`) or mapped whole (:meth:`map`).
+
+    Its name is unlinked as soon as it is made (the data lives while the handle or a mapping
+    does), so nothing is left on disk whatever happens to the process; where the system
+    refuses that, the file is deleted when this object is collected. The corpus's id arrays
+    (out of core) and GloVe's co-occurrence matrix (while its records train) use it.
+    """
+
+    def __init__(
+        self,
+        prefix: str = "wordspace-",
+        suffix: str = "",
+        tmp_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        import weakref
+
+        fd, path = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=spill_folder(tmp_dir))
+        self._fh = os.fdopen(fd, "w+b")
+        self.nbytes = 0
+        try:
+            os.unlink(path)
+        except OSError:  # pragma: no cover - systems that cannot unlink an open file
+            weakref.finalize(self, _remove_spill, path)
+
+    def write(self, a: Any) -> None:
+        """Append the bytes of the contiguous array ``a``."""
+        import numpy as np
+
+        b = np.ascontiguousarray(a)
+        self._fh.write(b.data.cast("B"))
+        self.nbytes += int(b.nbytes)
+
+    def rewind(self) -> None:
+        """Make what was written readable from its start."""
+        self._fh.flush()
+        self._fh.seek(0)
+
+    def read(self, dtype: Any, count: int) -> Any:
+        """The next ``count`` items of ``dtype``: fewer when the file ends first (the caller
+        says what that means: a full disk, a file changed under us)."""
+        import numpy as np
+
+        out = np.empty(int(count), dtype=dtype)
+        got = self._fh.readinto(out.data.cast("B")) or 0
+        return out[: got // out.itemsize]
+
+    def map(self) -> Any:  # an mmap.mmap
+        """The whole file as a copy-on-write mapping (writable, never written back); the file
+        goes with the last reference to it. The handle is closed."""
+        import mmap
+
+        self._fh.flush()
+        mm = mmap.mmap(self._fh.fileno(), self.nbytes, access=mmap.ACCESS_COPY)
+        self.close()
+        return mm
+
+    def seek_end(self) -> None:
+        """Go on appending after reading."""
+        self._fh.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        self._fh.close()

@@ -27,6 +27,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+from wordspace._base import is_int
 from wordspace._files import (
     COMMIT_DIR,
     atomic_model_dir,
@@ -82,10 +83,6 @@ def partial_summary(training: Any) -> str:
     return ", ".join(parts) or "training not finished"
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
 def check_meta(meta: Any, where: str) -> None:
     """Validate a native model's ``meta.json`` document; :class:`FormatError` names the field.
 
@@ -110,7 +107,7 @@ def check_meta(meta: Any, where: str) -> None:
     if "format_version" not in meta:
         raise bad("format_version", "is missing")
     v = meta["format_version"]
-    if not _is_int(v):
+    if not is_int(v):
         raise bad("format_version", f"must be an integer, got {str(v)[:40]!r}")
     if v > NATIVE_VERSION:
         raise FormatError(
@@ -133,7 +130,7 @@ def check_meta(meta: Any, where: str) -> None:
             raise bad(f"arrays[{i}]", f"repeats the array name {a!r}")
         seen_arrays.add(a)
     for field in ("count", "vector_size"):
-        if field in meta and (not _is_int(meta[field]) or meta[field] < 0):
+        if field in meta and (not is_int(meta[field]) or meta[field] < 0):
             raise bad(field, f"must be an integer >= 0, got {str(meta[field])[:40]!r}")
     for field in ("kind", "model"):
         if field in meta and not isinstance(meta[field], str):
@@ -346,7 +343,7 @@ def _read_npy_header(
     shape, fortran = d["shape"], d["fortran_order"]
     if (
         not isinstance(shape, tuple)
-        or not all(_is_int(s) and s >= 0 for s in shape)
+        or not all(is_int(s) and s >= 0 for s in shape)
         or len(shape) > 32
     ):
         raise FormatError(f"{where}: the .npy shape {str(shape)[:60]} is not a tuple of sizes")

@@ -41,7 +41,6 @@ from __future__ import annotations
 import logging
 import mmap
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from wordspace._files import compression_of, open_binary
+from wordspace._files import SpillFile, compression_of, open_binary
 from wordspace.errors import CorpusError, ParameterError
 from wordspace.text.tokenizer import Tokenizer
 
@@ -734,69 +733,40 @@ def _spill(spill: _IdFile, parts: list[np.ndarray], counts: np.ndarray, n_types:
 
 
 class _IdFile:
-    """An ``int32`` file in ``tmp_dir`` that is appended to and then memory-mapped.
-
-    Its name is unlinked as soon as it is made (it lives while the file handle or the mapping
-    does), so nothing is left on disk, whatever happens to the process; where the system
-    refuses that, it is deleted when this object is collected.
-    """
+    """An ``int32`` spill file (:class:`wordspace._files.SpillFile`) in ``tmp_dir`` that is
+    appended to and then memory-mapped; nothing is left on disk whatever happens."""
 
     def __init__(self, tmp_dir: str | os.PathLike | None = None) -> None:
-        import weakref
-
-        folder = (
-            tmp_dir
-            if tmp_dir is not None
-            else (os.environ.get("WORDSPACE_TMP") or tempfile.gettempdir())
-        )
-        fd, path = tempfile.mkstemp(prefix="wordspace-ids-", suffix=".int32", dir=folder)
-        self._fh = os.fdopen(fd, "w+b")
+        self._spill = SpillFile("wordspace-ids-", ".int32", tmp_dir)
         self.n = 0
-        try:
-            os.unlink(path)
-        except OSError:  # pragma: no cover - systems that cannot unlink an open file
-            weakref.finalize(self, _remove, path)
 
     def append(self, ids: np.ndarray) -> None:
-        a = np.ascontiguousarray(ids, dtype=np.int32)
-        self._fh.write(a.data)
-        self.n += int(a.shape[0])
+        self._spill.write(np.ascontiguousarray(ids, dtype=np.int32))
+        self.n += int(np.shape(ids)[0])
 
     def chunks(self) -> Iterator[np.ndarray]:
         """The ids in chunks of ``SPILL_TOKENS`` (read, not mapped)."""
-        self._fh.flush()
-        self._fh.seek(0)
+        self._spill.rewind()
         left = self.n
         while left:
             k = min(left, SPILL_TOKENS)
-            chunk = np.empty(k, dtype=np.int32)
-            got = self._fh.readinto(chunk.data.cast("B"))
-            if got != 4 * k:
+            chunk = self._spill.read(np.int32, k)
+            if chunk.shape[0] != k:
                 raise CorpusError("the temporary id file was cut short (is the disk full?)")
             left -= k
             yield chunk
-        self._fh.seek(0, os.SEEK_END)
+        self._spill.seek_end()
 
     def array(self) -> np.ndarray:
         """The ids as a memory-mapped array (copy-on-write: writable, never written back);
         the file goes with the last reference to it."""
-        self._fh.flush()
         if self.n == 0:
             self.close()
             return np.zeros(0, dtype=np.int32)
-        mm = mmap.mmap(self._fh.fileno(), 4 * self.n, access=mmap.ACCESS_COPY)
-        self.close()
-        return np.frombuffer(mm, dtype=np.int32)
+        return np.frombuffer(self._spill.map(), dtype=np.int32)
 
     def close(self) -> None:
-        self._fh.close()
-
-
-def _remove(path: str) -> None:  # pragma: no cover - see _IdFile
-    try:
-        os.remove(path)
-    except OSError:
-        pass
+        self._spill.close()
 
 
 def _mapped(ids: np.ndarray) -> mmap.mmap | None:

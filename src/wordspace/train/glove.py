@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import time
 import warnings
@@ -57,6 +56,7 @@ from wordspace.train._common import (
     vocab_state,
 )
 from wordspace.train._common import mix_seed as _mix
+from wordspace.train._glove_records import _aligned, _fill, _padded, _SpilledMatrix
 from wordspace.vectors.keyed import WordVectors
 
 __all__ = ["GloVe"]
@@ -110,100 +110,6 @@ _PIECE = 1 << 18  # records per kernel call (progress granularity)
 # keeping both would need 24 bytes a non-zero instead of 16 (the largest share of the peak).
 _SPILL_BYTES = 64 << 20
 _FILL_SLICE = 1 << 22  # non-zeros read back from the spilled matrix at a time
-
-
-def _fill(
-    model: GloVe,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    row0: int,
-    rec_i: np.ndarray,
-    rec_f: np.ndarray,
-) -> None:
-    from wordspace.kernels import glove as k
-
-    k.fill_records(
-        indptr, indices, data, float(model.x_max), float(model.weight_exponent), rec_i, rec_f, row0
-    )
-
-
-class _SpilledMatrix:
-    """A CSR matrix moved to a temporary folder (raw ``indices`` and ``data`` files; the
-    row pointers, ``V + 1`` of them, stay in memory) and read back by slices of rows or
-    whole. The folder is removed by :meth:`close` (or when the object is collected)."""
-
-    def __init__(self, X) -> None:
-        self._dir = tempfile.TemporaryDirectory(  # where the corpus's id files go too
-            prefix="wordspace-glove-", dir=os.environ.get("WORDSPACE_TMP") or None
-        )
-        self.shape = X.shape
-        self.indptr = X.indptr
-        self.sorted = bool(X.has_sorted_indices)
-        self.dtypes = (X.indices.dtype, X.data.dtype)
-        try:
-            X.indices.tofile(self._path("indices"))
-            X.data.tofile(self._path("data"))
-        except BaseException:
-            self._dir.cleanup()
-            raise
-
-    def _path(self, name: str) -> str:
-        return os.path.join(self._dir.name, name)
-
-    def row_slices(self, size: int):
-        """``(row0, first_entry, indptr, indices, data)`` for consecutive slices of rows of
-        about ``size`` entries (a larger row is a slice of its own); ``indptr`` (int64)
-        relative to the slice."""
-        indptr = np.asarray(self.indptr, dtype=np.int64)
-        n = indptr.shape[0] - 1
-        with open(self._path("indices"), "rb") as fi, open(self._path("data"), "rb") as fd:
-            r0 = 0
-            while r0 < n:
-                p0 = int(indptr[r0])
-                r1 = int(np.searchsorted(indptr, p0 + size, side="right")) - 1
-                r1 = min(max(r1, r0 + 1), n)
-                m = int(indptr[r1]) - p0
-                yield (
-                    r0,
-                    p0,
-                    indptr[r0 : r1 + 1] - p0,
-                    np.fromfile(fi, dtype=self.dtypes[0], count=m),
-                    np.fromfile(fd, dtype=self.dtypes[1], count=m),
-                )
-                r0 = r1
-
-    def load(self):
-        import scipy.sparse as sp
-
-        indices = np.fromfile(self._path("indices"), dtype=self.dtypes[0])
-        data = np.fromfile(self._path("data"), dtype=self.dtypes[1])
-        if indices.shape[0] != int(self.indptr[-1]) or data.shape[0] != indices.shape[0]:
-            raise FormatError(
-                f"the co-occurrence matrix kept in {self._dir.name} during "
-                "training was changed or truncated"
-            )
-        X = sp.csr_matrix((data, indices, self.indptr), shape=self.shape, copy=False)
-        X.has_sorted_indices = self.sorted
-        return X
-
-    def close(self) -> None:
-        self._dir.cleanup()
-
-
-def _padded(d: int) -> int:
-    """Row length of the weight arrays: ``d`` vector entries + bias, padded to 16 floats."""
-    return (d + 1 + 15) // 16 * 16
-
-
-def _aligned(shape: tuple[int, int], fill: float) -> np.ndarray:
-    """A float32 array whose rows start on 64-byte cache lines (rows are 16-float multiples)."""
-    n = shape[0] * shape[1]
-    buf = np.empty(n * 4 + 64, dtype=np.uint8)
-    off = (-buf.ctypes.data) % 64
-    a = buf[off : off + n * 4].view(np.float32).reshape(shape)
-    a.fill(fill)
-    return a
 
 
 class GloVe(Trainer):

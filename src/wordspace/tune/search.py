@@ -76,8 +76,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from wordspace._base import integer, is_finite_num, number, rule, validate_params
 from wordspace.errors import ParameterError, TrainingDivergedError, WordspaceError
 from wordspace.tune.result import TuneResult, _Reporter
 from wordspace.tune.spaces import (
@@ -181,6 +180,21 @@ def _create_study(optuna: Any, storage: Any, **kwargs: Any) -> Any:
         ) from None
 
 
+@validate_params(
+    integer(
+        "n_trials",
+        "n_jobs",
+        optional=True,
+        message="{name} must be a positive integer, got {value!r}",
+    ),
+    rule(
+        "timeout",
+        ok=lambda v, p: v is None or (is_finite_num(v) and v > 0),
+        message="timeout must be a positive number of seconds, got {value!r}",
+    ),
+    integer("seed", min=-(2**63), message="seed must be an integer, got {value!r}"),
+    number("holdout", low=0, high=1, message="holdout must be a fraction in (0, 1), got {value!r}"),
+)
 def tune(
     estimator: Any,
     data: Any,
@@ -251,17 +265,6 @@ def tune(
     fit_kwargs = dict(fit_kwargs or {})
     if "progress" in fit_kwargs:
         raise ParameterError("fit_kwargs may not set progress: tune reports its own")
-    for name, v in (("n_trials", n_trials), ("n_jobs", n_jobs)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-            raise ParameterError(f"{name} must be a positive integer, got {v!r}")
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
-    ):
-        raise ParameterError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise ParameterError(f"seed must be an integer, got {seed!r}")
-    if not (isinstance(holdout, float) and 0 < holdout < 1):
-        raise ParameterError(f"holdout must be a fraction in (0, 1), got {holdout!r}")
     if isinstance(sampler, str) and sampler not in _SAMPLERS:
         raise ParameterError(
             f"sampler must be one of {', '.join(_SAMPLERS)} or an optuna sampler, got {sampler!r}"

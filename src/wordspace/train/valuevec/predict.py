@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from wordspace.errors import OutOfVocabularyError, ParameterError
+from wordspace._base import choice, integer, validate_params
+from wordspace.errors import OutOfVocabularyError
 from wordspace.train.valuevec._core import _PREDICTORS
 from wordspace.train.valuevec.persistence import _PersistencePart
 from wordspace.train.valuevec.probe import predict_from_vectors
@@ -56,6 +57,18 @@ class _PredictPart(_PersistencePart):
             return self.value_rows_, np.asarray(self.pairs_.values, np.float64)
         return np.arange(len(self.wv)), np.asarray(self.wv.extras["values"], np.float64)
 
+    @validate_params(
+        choice(
+            "predictor",
+            options=(*_PREDICTORS, None),
+            message=f"predictor must be one of {_PREDICTORS}; got {{value!r}}",
+        ),
+        integer(
+            "n_neighbors",
+            optional=True,
+            message="n_neighbors must be an integer >= 1, got {value!r}",
+        ),
+    )
     def predict_value(
         self, words: str | Any, *, predictor: str | None = None, n_neighbors: int | None = None
     ) -> float | np.ndarray:
@@ -71,11 +84,7 @@ class _PredictPart(_PersistencePart):
         """
         self._check_fitted("predict values")
         method = self.predictor if predictor is None else predictor
-        if method not in _PREDICTORS:
-            raise ParameterError(f"predictor must be one of {_PREDICTORS}; got {method!r}")
         k = int(self.n_neighbors if n_neighbors is None else n_neighbors)
-        if isinstance(n_neighbors, bool) or k < 1:
-            raise ParameterError(f"n_neighbors must be an integer >= 1, got {n_neighbors!r}")
         single = isinstance(words, str)
         words = [words] if single else list(words)
         wv = self.wv
