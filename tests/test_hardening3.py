@@ -977,3 +977,53 @@ def test_c10_special_files_are_refused_before_opening(tmp_path, capsys, special)
     assert code == 2 and "not a regular file" in err
     code, _, err = run(capsys, "train", "word2vec", special, "-o", tmp_path / "m.wsv")
     assert code == 2 and "not a regular file" in err
+
+
+# ---------------------------------------------------------------- extra findings
+def test_extra_short_row_text_file_that_fits_the_binary_layout_is_refused(tmp_path):
+    rows = b"".join(b"w%d 0.1234 0.2345 9\n" % i for i in range(3))  # 3 numbers, not 4
+    path = tmp_path / "short.txt"
+    path.write_bytes(b"3 4\n" + rows)
+    with pytest.raises(FormatError, match=r"short.txt:2: expected a word and 4 numbers"):
+        ws.load(path, cache=False)
+
+
+def test_extra_compat_downloader_takes_catalogue_names_only(tmp_path):
+    from wordspace.compat.gensim import downloader
+
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    for name in (str(secret), "../../etc/passwd", "glove-wiki-gigaword-5O"):
+        with pytest.raises(ParameterError, match="not a model name of the catalogue") as e:
+            downloader.load(name)
+        assert "root:x" not in str(e.value)
+
+
+def test_extra_report_into_a_missing_folder_creates_it(work, capsys):
+    code, _, err = run(capsys, "report", "model.wsv", "-o", "new/sub/r.html")
+    assert code == 0, err
+    assert (work / "new" / "sub" / "r.html").stat().st_size > 1000
+
+
+def test_extra_download_retries_are_warning_lines(capsys, monkeypatch, tmp_path):
+    from wordspace.cli import _warnings_as_lines
+    from wordspace.cli._common import io
+    from wordspace.io.pretrained import _download
+
+    calls = []
+
+    def flaky(url, part, size, progress, timeout, **kw):
+        calls.append(1)
+        if len(calls) < 3:
+            raise _download._Dropped("ConnectionResetError: reset")
+        part.path.write_bytes(b"ok")
+        part.have = 2
+
+    monkeypatch.setattr(_download, "_transfer", flaky)
+    monkeypatch.setattr(_download, "RETRY_BACKOFF_S", 0.0)
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    io.reset()
+    with _warnings_as_lines(io.err), pytest.warns(RuntimeWarning) as seen:
+        _download.fetch("http://127.0.0.1:9/x.gz", tmp_path / "x.gz", md5=None)
+    assert len(seen) == 2
+    assert all("retrying" in str(w.message) and "resuming" not in str(w.message) for w in seen)
