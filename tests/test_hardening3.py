@@ -6,8 +6,8 @@ loaders."""
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -275,16 +275,16 @@ def w2v_checkpoint(tmp_path_factory):
 
 
 BAD_POSITIONS = [
-    ("epoch", 99, "epoch must be in"),
-    ("epoch", -1, "epoch must be in"),
-    ("epoch", "x", "epoch must be an integer"),
-    ("epoch", True, "epoch must be an integer"),
-    ("epoch", 1.5, "epoch must be an integer"),
+    ("epoch", 99, "epoch' must be in"),
+    ("epoch", -1, "epoch' must be in"),
+    ("epoch", "x", "epoch' must be an integer"),
+    ("epoch", True, "epoch' must be an integer"),
+    ("epoch", 1.5, "epoch' must be an integer"),
     ("epoch", 1, "epoch"),
-    ("job", 10**9, "job must be in"),
-    ("done", -5, "done must be in"),
-    ("done", None, "done must be an integer"),
-    ("base_epoch", 7, "base_epoch must be in"),
+    ("job", 10**9, "job' must be in"),
+    ("done", -5, "done' must be in"),
+    ("done", None, "done' must be an integer"),
+    ("base_epoch", 7, "base_epoch' must be in"),
 ]
 
 
@@ -520,10 +520,10 @@ def phrases_doc(tmp_path_factory):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count must be an integer"),
-        (lambda d: d.update(corpus_word_count={}), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count' must be an integer"),
+        (lambda d: d.update(corpus_word_count={}), "corpus_word_count' must be an integer"),
         (lambda d: d.update(corpus_word_count=float("inf")), "corpus_word_count"),
-        (lambda d: d.update(len_vocab=-1), "len_vocab must be in"),
+        (lambda d: d.update(len_vocab=-1), "len_vocab' must be in"),
         (lambda d: d["params"].update(scoring="custom", threshold=float("nan")), "threshold"),
         (lambda d: d["params"].update(scoring="custom", min_count=-5), "min_count"),
         (lambda d: d["params"].update(min_count={"a": 1}), "min_count"),
@@ -1027,3 +1027,53 @@ def test_extra_download_retries_are_warning_lines(capsys, monkeypatch, tmp_path)
         _download.fetch("http://127.0.0.1:9/x.gz", tmp_path / "x.gz", md5=None)
     assert len(seen) == 2
     assert all("retrying" in str(w.message) and "resuming" not in str(w.message) for w in seen)
+
+
+# ---------------------------------------------------------------- one helper, native metadata
+@settings(max_examples=60, deadline=None)
+@given(
+    field=st.sampled_from(
+        [
+            "format_version",
+            "count",
+            "vector_size",
+            "kind",
+            "model",
+            "complete",
+            "training",
+            "provenance",
+            "index_to_key",
+            "arrays",
+        ]
+    ),
+    value=JSON_VALUES,
+)
+def test_native_meta_property_a_model_or_a_format_error(tmp_path_factory, field, value):
+    d = tmp_path_factory.mktemp("n") / "m.wsv"
+    ws.WordVectors(["a", "b"], np.eye(2, dtype=np.float32)).save(d, layout="dir")
+    meta = json.loads((d / "meta.json").read_text())
+    meta[field] = value
+    (d / "meta.json").write_text(json.dumps(meta))
+    try:
+        wv = ws.load(d)
+    except FormatError as e:
+        assert str(d) in str(e)
+    else:
+        assert len(wv) == 2
+
+
+def test_schema_fields_name_the_file_and_the_field():
+    from wordspace._schema import Fields
+
+    f = Fields({"a": {"b": "x"}, "n": 2.0, "t": True}, where="f.json", section="top")
+    with pytest.raises(FormatError, match=r"f.json: field 'top.a.b' must be an integer"):
+        f.obj("a").int("b")
+    with pytest.raises(FormatError, match=r"field 'top.n' must be an integer, got 2.0"):
+        f.int("n")
+    with pytest.raises(FormatError, match=r"field 'top.t' must be a number"):
+        f.num("t")
+    with pytest.raises(CheckpointError, match=r"field 'top.missing' is missing"):
+        Fields({}, where="c.ckpt", section="top", error=CheckpointError).int("missing")
+    assert f.int("absent", default=None) is None
+    with pytest.raises(FormatError, match="must be an integer"):
+        Fields({"x": None}, where="f").int("x", default=None)  # present but null: checked

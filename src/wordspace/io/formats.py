@@ -154,10 +154,14 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     # rows of a word and numbers, of the wrong width: a malformed text file (its reader
     # names the line), never binary read as garbage words and numbers
     numeric_rows = all(_is_numeric_row(r) for r in rows[:64] if r.strip())
-    if not text_rows and not numeric_rows and (
-        _NON_TEXT.search(rest)
-        or not _is_utf8_prefix(rest)
-        or _is_binary_prefix(rest, *header, complete)
+    if (
+        not text_rows
+        and not numeric_rows
+        and (
+            _NON_TEXT.search(rest)
+            or not _is_utf8_prefix(rest)
+            or _is_binary_prefix(rest, *header, complete)
+        )
     ):
         return "word2vec-binary"
     name = p.name.lower()

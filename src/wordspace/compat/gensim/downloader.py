@@ -20,7 +20,6 @@ def load(name: str, return_path: bool = False) -> Any:
     """The pretrained vectors called ``name`` (e.g. ``"glove-wiki-gigaword-50"``)."""
     import wordspace
     from wordspace.compat.gensim.models.keyedvectors import as_keyed_vectors
-
     from wordspace.errors import ParameterError, close_matches
     from wordspace.io.pretrained import KNOWN_MODELS
 
