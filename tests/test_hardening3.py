@@ -1077,3 +1077,68 @@ def test_schema_fields_name_the_file_and_the_field():
     assert f.int("absent", default=None) is None
     with pytest.raises(FormatError, match="must be an integer"):
         Fields({"x": None}, where="f").int("x", default=None)  # present but null: checked
+
+
+@pytest.fixture(scope="module")
+def glove_checkpoint(tmp_path_factory):
+    ck = tmp_path_factory.mktemp("g") / "g.ckpt"
+    sents = _sentences()
+    m = ws.GloVe(
+        vector_size=6,
+        min_count=1,
+        epochs=3,
+        workers=1,
+        seed=2,
+        checkpoint_path=str(ck),
+        checkpoint_every=1e-9,
+    )
+    def stop(*a, **info):
+        if getattr(m, "checkpoints_written_", 0) >= 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(sents, progress=stop)
+    return ck, sents
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.update(epoch=99), "epoch' must be in"),
+        (lambda p: p.update(first=-1), "first' must be in"),
+        (lambda p: p.update(threads=[]), "threads"),
+        (lambda p: p["threads"][0].update(p=-7), r"threads\[0\].p' must be in"),
+        (lambda p: p["threads"][0].update(state="x"), r"threads\[0\].state' must be an integer"),
+        (lambda p: p["threads"][0].update(out=[1.0]), "must hold 2 numbers"),
+    ],
+)
+def test_c2_glove_checkpoint_position_is_validated(glove_checkpoint, tmp_path, change, message):
+    src, sents = glove_checkpoint
+    ck = tmp_path / "g.ckpt"
+    ck.write_bytes(src.read_bytes())
+    _rewrite(ck, lambda meta: change(meta["checkpoint"]["position"]))
+    with pytest.raises(CheckpointError, match=message) as e:
+        ws.GloVe.resume(ck).fit(sents)
+    assert str(ck) in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.update(epoch=99), "epoch' must be in"),
+        (lambda p: p.update(first="0"), "first' must be an integer"),
+        (lambda p: p.update(gen={"bit_generator": "nope"}), "not a random generator state"),
+    ],
+)
+def test_c2_valuevec_checkpoint_position_is_validated(tmp_path, change, message):
+    rng = np.random.default_rng(0)
+    vals = {f"w{i}": float(x) for i, x in enumerate(rng.random(60))}
+    p = dict(vector_size=4, epochs=6, seed=3, patience=1, workers=1)
+    ck = tmp_path / "v.ckpt"
+    m = ws.ValueVec(**p, checkpoint_path=str(ck), checkpoint_every=1e-9)
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(vals, progress=StopAfter(3))
+    _rewrite(ck, lambda meta: change(meta["checkpoint"]["position"]))
+    with pytest.raises(CheckpointError, match=message) as e:
+        ws.ValueVec.resume(ck).fit(vals)
+    assert str(ck) in str(e.value)
