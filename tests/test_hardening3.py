@@ -275,16 +275,16 @@ def w2v_checkpoint(tmp_path_factory):
 
 
 BAD_POSITIONS = [
-    ("epoch", 99, "epoch must be in"),
-    ("epoch", -1, "epoch must be in"),
-    ("epoch", "x", "epoch must be an integer"),
-    ("epoch", True, "epoch must be an integer"),
-    ("epoch", 1.5, "epoch must be an integer"),
+    ("epoch", 99, "epoch' must be in"),
+    ("epoch", -1, "epoch' must be in"),
+    ("epoch", "x", "epoch' must be an integer"),
+    ("epoch", True, "epoch' must be an integer"),
+    ("epoch", 1.5, "epoch' must be an integer"),
     ("epoch", 1, "epoch"),
-    ("job", 10**9, "job must be in"),
-    ("done", -5, "done must be in"),
-    ("done", None, "done must be an integer"),
-    ("base_epoch", 7, "base_epoch must be in"),
+    ("job", 10**9, "job' must be in"),
+    ("done", -5, "done' must be in"),
+    ("done", None, "done' must be an integer"),
+    ("base_epoch", 7, "base_epoch' must be in"),
 ]
 
 
@@ -520,10 +520,10 @@ def phrases_doc(tmp_path_factory):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count must be an integer"),
-        (lambda d: d.update(corpus_word_count={}), "corpus_word_count must be an integer"),
+        (lambda d: d.update(corpus_word_count="abc"), "corpus_word_count' must be an integer"),
+        (lambda d: d.update(corpus_word_count={}), "corpus_word_count' must be an integer"),
         (lambda d: d.update(corpus_word_count=float("inf")), "corpus_word_count"),
-        (lambda d: d.update(len_vocab=-1), "len_vocab must be in"),
+        (lambda d: d.update(len_vocab=-1), "len_vocab' must be in"),
         (lambda d: d["params"].update(scoring="custom", threshold=float("nan")), "threshold"),
         (lambda d: d["params"].update(scoring="custom", min_count=-5), "min_count"),
         (lambda d: d["params"].update(min_count={"a": 1}), "min_count"),
@@ -977,3 +977,168 @@ def test_c10_special_files_are_refused_before_opening(tmp_path, capsys, special)
     assert code == 2 and "not a regular file" in err
     code, _, err = run(capsys, "train", "word2vec", special, "-o", tmp_path / "m.wsv")
     assert code == 2 and "not a regular file" in err
+
+
+# ---------------------------------------------------------------- extra findings
+def test_extra_short_row_text_file_that_fits_the_binary_layout_is_refused(tmp_path):
+    rows = b"".join(b"w%d 0.1234 0.2345 9\n" % i for i in range(3))  # 3 numbers, not 4
+    path = tmp_path / "short.txt"
+    path.write_bytes(b"3 4\n" + rows)
+    with pytest.raises(FormatError, match=r"short.txt:2: expected a word and 4 numbers"):
+        ws.load(path, cache=False)
+
+
+def test_extra_compat_downloader_takes_catalogue_names_only(tmp_path):
+    from wordspace.compat.gensim import downloader
+
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    for name in (str(secret), "../../etc/passwd", "glove-wiki-gigaword-5O"):
+        with pytest.raises(ParameterError, match="not a model name of the catalogue") as e:
+            downloader.load(name)
+        assert "root:x" not in str(e.value)
+
+
+def test_extra_report_into_a_missing_folder_creates_it(work, capsys):
+    code, _, err = run(capsys, "report", "model.wsv", "-o", "new/sub/r.html")
+    assert code == 0, err
+    assert (work / "new" / "sub" / "r.html").stat().st_size > 1000
+
+
+def test_extra_download_retries_are_warning_lines(capsys, monkeypatch, tmp_path):
+    from wordspace.cli import _warnings_as_lines
+    from wordspace.cli._common import io
+    from wordspace.io.pretrained import _download
+
+    calls = []
+
+    def flaky(url, part, size, progress, timeout, **kw):
+        calls.append(1)
+        if len(calls) < 3:
+            raise _download._Dropped("ConnectionResetError: reset")
+        part.path.write_bytes(b"ok")
+        part.have = 2
+
+    monkeypatch.setattr(_download, "_transfer", flaky)
+    monkeypatch.setattr(_download, "RETRY_BACKOFF_S", 0.0)
+    monkeypatch.delenv("WORDSPACE_OFFLINE", raising=False)
+    io.reset()
+    with _warnings_as_lines(io.err), pytest.warns(RuntimeWarning) as seen:
+        _download.fetch("http://127.0.0.1:9/x.gz", tmp_path / "x.gz", md5=None)
+    assert len(seen) == 2
+    assert all("retrying" in str(w.message) and "resuming" not in str(w.message) for w in seen)
+
+
+# ---------------------------------------------------------------- one helper, native metadata
+@settings(max_examples=60, deadline=None)
+@given(
+    field=st.sampled_from(
+        [
+            "format_version",
+            "count",
+            "vector_size",
+            "kind",
+            "model",
+            "complete",
+            "training",
+            "provenance",
+            "index_to_key",
+            "arrays",
+        ]
+    ),
+    value=JSON_VALUES,
+)
+def test_native_meta_property_a_model_or_a_format_error(tmp_path_factory, field, value):
+    d = tmp_path_factory.mktemp("n") / "m.wsv"
+    ws.WordVectors(["a", "b"], np.eye(2, dtype=np.float32)).save(d, layout="dir")
+    meta = json.loads((d / "meta.json").read_text())
+    meta[field] = value
+    (d / "meta.json").write_text(json.dumps(meta))
+    try:
+        wv = ws.load(d)
+    except FormatError as e:
+        assert str(d) in str(e)
+    else:
+        assert len(wv) == 2
+
+
+def test_schema_fields_name_the_file_and_the_field():
+    from wordspace._schema import Fields
+
+    f = Fields({"a": {"b": "x"}, "n": 2.0, "t": True}, where="f.json", section="top")
+    with pytest.raises(FormatError, match=r"f.json: field 'top.a.b' must be an integer"):
+        f.obj("a").int("b")
+    with pytest.raises(FormatError, match=r"field 'top.n' must be an integer, got 2.0"):
+        f.int("n")
+    with pytest.raises(FormatError, match=r"field 'top.t' must be a number"):
+        f.num("t")
+    with pytest.raises(CheckpointError, match=r"field 'top.missing' is missing"):
+        Fields({}, where="c.ckpt", section="top", error=CheckpointError).int("missing")
+    assert f.int("absent", default=None) is None
+    with pytest.raises(FormatError, match="must be an integer"):
+        Fields({"x": None}, where="f").int("x", default=None)  # present but null: checked
+
+
+@pytest.fixture(scope="module")
+def glove_checkpoint(tmp_path_factory):
+    ck = tmp_path_factory.mktemp("g") / "g.ckpt"
+    sents = _sentences()
+    m = ws.GloVe(
+        vector_size=6,
+        min_count=1,
+        epochs=3,
+        workers=1,
+        seed=2,
+        checkpoint_path=str(ck),
+        checkpoint_every=1e-9,
+    )
+    def stop(*a, **info):
+        if getattr(m, "checkpoints_written_", 0) >= 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(sents, progress=stop)
+    return ck, sents
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.update(epoch=99), "epoch' must be in"),
+        (lambda p: p.update(first=-1), "first' must be in"),
+        (lambda p: p.update(threads=[]), "threads"),
+        (lambda p: p["threads"][0].update(p=-7), r"threads\[0\].p' must be in"),
+        (lambda p: p["threads"][0].update(state="x"), r"threads\[0\].state' must be an integer"),
+        (lambda p: p["threads"][0].update(out=[1.0]), "must hold 2 numbers"),
+    ],
+)
+def test_c2_glove_checkpoint_position_is_validated(glove_checkpoint, tmp_path, change, message):
+    src, sents = glove_checkpoint
+    ck = tmp_path / "g.ckpt"
+    ck.write_bytes(src.read_bytes())
+    _rewrite(ck, lambda meta: change(meta["checkpoint"]["position"]))
+    with pytest.raises(CheckpointError, match=message) as e:
+        ws.GloVe.resume(ck).fit(sents)
+    assert str(ck) in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.update(epoch=99), "epoch' must be in"),
+        (lambda p: p.update(first="0"), "first' must be an integer"),
+        (lambda p: p.update(gen={"bit_generator": "nope"}), "not a random generator state"),
+    ],
+)
+def test_c2_valuevec_checkpoint_position_is_validated(tmp_path, change, message):
+    rng = np.random.default_rng(0)
+    vals = {f"w{i}": float(x) for i, x in enumerate(rng.random(60))}
+    p = dict(vector_size=4, epochs=6, seed=3, patience=1, workers=1)
+    ck = tmp_path / "v.ckpt"
+    m = ws.ValueVec(**p, checkpoint_path=str(ck), checkpoint_every=1e-9)
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(vals, progress=StopAfter(3))
+    _rewrite(ck, lambda meta: change(meta["checkpoint"]["position"]))
+    with pytest.raises(CheckpointError, match=message) as e:
+        ws.ValueVec.resume(ck).fit(vals)
+    assert str(ck) in str(e.value)

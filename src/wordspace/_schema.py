@@ -125,13 +125,14 @@ class Fields:
         self.fix = fix
         if not isinstance(doc, Mapping):
             raise error(
-                f"{_where(where)}{section or 'the document'} must be a JSON object, "
+                f"{_where(where)}{f'field {section!r}' if section else 'the document'} must be "
+                "a JSON object, "
                 f"got {_short(doc)}; {fix}"
             )
         self.doc = doc
 
     def _name(self, key: str) -> str:
-        return f"{self.section}.{key}" if self.section else key
+        return "field " + repr(f"{self.section}.{key}" if self.section else key)
 
     def _get(self, key: str, default: Any) -> Any:
         value = self.doc.get(key, _MISSING)
@@ -144,9 +145,9 @@ class Fields:
     def int(
         self, key: str, *, lo: int | None = None, hi: int | None = None, default: Any = _MISSING
     ) -> Any:
-        value = self._get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+        if key not in self.doc and default is not _MISSING:
+            return default
+        value = self._get(key, _MISSING)
         return check_int(
             value, self._name(key), where=self.where, lo=lo, hi=hi, error=self.error, fix=self.fix
         )
@@ -160,9 +161,9 @@ class Fields:
         finite: bool = True,
         default: Any = _MISSING,
     ) -> Any:
-        value = self._get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+        if key not in self.doc and default is not _MISSING:
+            return default
+        value = self._get(key, _MISSING)
         return check_num(
             value,
             self._name(key),
@@ -175,9 +176,9 @@ class Fields:
         )
 
     def bool(self, key: str, *, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+        if key not in self.doc and default is not _MISSING:
+            return default
+        value = self._get(key, _MISSING)
         if not isinstance(value, bool):
             raise self.error(
                 f"{_where(self.where)}{self._name(key)} must be true or false, got "
@@ -188,9 +189,9 @@ class Fields:
     def str(
         self, key: str, *, options: tuple[str, ...] | None = None, default: Any = _MISSING
     ) -> Any:
-        value = self._get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+        if key not in self.doc and default is not _MISSING:
+            return default
+        value = self._get(key, _MISSING)
         if not isinstance(value, str):
             raise self.error(
                 f"{_where(self.where)}{self._name(key)} must be a string, got {_short(value)}; "
@@ -207,15 +208,15 @@ class Fields:
         return Fields(
             self._get(key, _MISSING),
             where=self.where,
-            section=self._name(key),
+            section=f"{self.section}.{key}" if self.section else key,
             error=self.error,
             fix=self.fix,
         )
 
     def list(self, key: str, *, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+        if key not in self.doc and default is not _MISSING:
+            return default
+        value = self._get(key, _MISSING)
         if not isinstance(value, list):
             raise self.error(
                 f"{_where(self.where)}{self._name(key)} must be a list, got {_short(value)}; "

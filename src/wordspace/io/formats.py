@@ -208,10 +208,17 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if len(rows) > 1 and not complete:
         rows = rows[:-1]  # the last may be cut off by the sample
     text_rows = all(_is_text_row(r, header[1]) for r in rows[:64] if r.strip())
-    if not text_rows and (
-        _NON_TEXT.search(rest)
-        or not _is_utf8_prefix(rest)
-        or _is_binary_prefix(rest, *header, complete)
+    # rows of a word and numbers, of the wrong width: a malformed text file (its reader
+    # names the line), never binary read as garbage words and numbers
+    numeric_rows = all(_is_numeric_row(r) for r in rows[:64] if r.strip())
+    if (
+        not text_rows
+        and not numeric_rows
+        and (
+            _NON_TEXT.search(rest)
+            or not _is_utf8_prefix(rest)
+            or _is_binary_prefix(rest, *header, complete)
+        )
     ):
         return "word2vec-binary"
     return "fasttext-vec" if _bare_name(p).endswith(".vec") else "word2vec-text"
@@ -247,6 +254,11 @@ def _is_binary_prefix(data: bytes, count: int, dim: int, complete: bool) -> bool
 def _is_text_row(row: bytes, dim: int) -> bool:
     fields = row.rsplit(None, min(dim, len(row) + 1))
     return len(fields) == dim + 1 and _all_numbers(fields[1:])
+
+
+def _is_numeric_row(row: bytes) -> bool:
+    fields = row.split()
+    return len(fields) >= 2 and _all_numbers(fields[1:])
 
 
 def _is_utf8_prefix(b: bytes) -> bool:

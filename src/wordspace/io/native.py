@@ -35,6 +35,7 @@ from wordspace._files import (
     check_output,
     check_regular,
 )
+from wordspace._schema import Fields
 from wordspace.errors import FormatError, ParameterError
 from wordspace.io.formats import _warn_nonfinite
 from wordspace.vectors.keyed import WordVectors
@@ -83,6 +84,9 @@ def partial_summary(training: Any) -> str:
     return ", ".join(parts) or "training not finished"
 
 
+_META_FIX = "the model is damaged or was not written by wordspace: save it again"
+
+
 def check_meta(meta: Any, where: str) -> None:
     """Validate a native model's ``meta.json`` document; :class:`FormatError` names the field.
 
@@ -104,11 +108,8 @@ def check_meta(meta: Any, where: str) -> None:
             f"{where}: meta.json does not describe a wordspace model (its 'format' is "
             f"{str(meta.get('format'))[:40]!r}, not {NATIVE_FORMAT!r})"
         )
-    if "format_version" not in meta:
-        raise bad("format_version", "is missing")
-    v = meta["format_version"]
-    if not is_int(v):
-        raise bad("format_version", f"must be an integer, got {str(v)[:40]!r}")
+    f = Fields(meta, where=f"{where}: meta.json", fix=_META_FIX)
+    v = f.int("format_version")
     if v > NATIVE_VERSION:
         raise FormatError(
             f"{where} was written by a newer wordspace (format version {v}); upgrade wordspace "
@@ -130,15 +131,12 @@ def check_meta(meta: Any, where: str) -> None:
             raise bad(f"arrays[{i}]", f"repeats the array name {a!r}")
         seen_arrays.add(a)
     for field in ("count", "vector_size"):
-        if field in meta and (not is_int(meta[field]) or meta[field] < 0):
-            raise bad(field, f"must be an integer >= 0, got {str(meta[field])[:40]!r}")
+        f.int(field, lo=0, default=None)
     for field in ("kind", "model"):
-        if field in meta and not isinstance(meta[field], str):
-            raise bad(field, f"must be a string, got {str(meta[field])[:40]!r}")
-    if "complete" in meta and not isinstance(meta["complete"], bool):
-        raise bad("complete", f"must be true or false, got {str(meta['complete'])[:40]!r}")
-    if "training" in meta and not isinstance(meta["training"], dict):
-        raise bad("training", f"must be an object, got a {type(meta['training']).__name__}")
+        f.str(field, default=None)
+    f.bool("complete", default=None)
+    if "training" in meta:
+        f.obj("training")
     if "index_to_key" in meta:
         keys = meta["index_to_key"]
         if not isinstance(keys, list):
@@ -158,25 +156,17 @@ def check_meta(meta: Any, where: str) -> None:
         if "count" in meta and meta["count"] != len(keys):
             raise bad("count", f"is {meta['count']:,} but index_to_key lists {len(keys):,} words")
     if "provenance" in meta:
-        prov = meta["provenance"]
-        if not isinstance(prov, dict):
-            raise bad("provenance", f"must be an object, got a {type(prov).__name__}")
-        if "tokenizer" in prov:
-            tok = prov["tokenizer"]
-            if not isinstance(tok, dict):
-                raise bad("provenance.tokenizer", f"must be an object, got a {type(tok).__name__}")
-            unknown = sorted(set(tok) - {"lowercase", "normalize"})
+        prov = f.obj("provenance")
+        if "tokenizer" in prov.doc:
+            tok = prov.obj("tokenizer")
+            unknown = sorted(set(tok.doc) - {"lowercase", "normalize"})
             if unknown:
                 raise bad(
                     "provenance.tokenizer",
                     f"has unknown settings {unknown}; known: 'lowercase', 'normalize'",
                 )
             for key in ("lowercase", "normalize"):
-                if not isinstance(tok.get(key), bool):
-                    raise bad(
-                        f"provenance.tokenizer.{key}",
-                        f"must be true or false, got {str(tok.get(key))[:40]!r}",
-                    )
+                tok.bool(key)
 
 
 def _check_array_for_write(name: str, arr: Any) -> np.ndarray:

@@ -190,10 +190,7 @@ class Report:
         from wordspace._files import atomic_path, check_output
 
         path = os.fspath(path)
-        parent = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(parent):
-            raise ParameterError(f"the folder {parent!r} does not exist; create it first")
-        check_output(path, layout="file")
+        check_output(path, layout="file")  # a missing folder is created, as model saves do
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                 f.write(self.to_html())

@@ -20,11 +20,22 @@ def load(name: str, return_path: bool = False) -> Any:
     """The pretrained vectors called ``name`` (e.g. ``"glove-wiki-gigaword-50"``)."""
     import wordspace
     from wordspace.compat.gensim.models.keyedvectors import as_keyed_vectors
+    from wordspace.errors import ParameterError, close_matches
+    from wordspace.io.pretrained import KNOWN_MODELS
 
     if return_path:
         raise UnsupportedError(
             "return_path=True is not supported: wordspace keeps models in "
             "its own cache format; load them by name"
+        )
+    if not isinstance(name, str) or name not in KNOWN_MODELS:
+        # gensim's downloader takes catalogue names only, never a path
+        near = close_matches(name, sorted(KNOWN_MODELS)) if isinstance(name, str) else []
+        hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+        raise ParameterError(
+            f"{str(name)[:80]!r} is not a model name of the catalogue{hint} (known: "
+            f"{', '.join(sorted(KNOWN_MODELS))}); to read a file use "
+            "KeyedVectors.load_word2vec_format(path) or wordspace.load(path)"
         )
     return as_keyed_vectors(wordspace.load(name))
 
