@@ -210,13 +210,13 @@ class RepeatCorpus:
 def check_output(stdout: Any = subprocess.PIPE, *popenargs: Any, **kwargs: Any) -> bytes:
     """Run a command and return its output; a non-zero exit raises
     :class:`subprocess.CalledProcessError` (gensim's signature: ``check_output(args=[...])``)."""
-    process = subprocess.Popen(*popenargs, stdout=stdout, **kwargs)
+    process: subprocess.Popen[Any] = subprocess.Popen(*popenargs, stdout=stdout, **kwargs)  # type: ignore[call-overload]  # gensim passes args= among kwargs
     output, _ = process.communicate()
     retcode = process.poll()
     if retcode:
-        cmd = kwargs.get("args", popenargs[0] if popenargs else None)
+        cmd: Any = kwargs.get("args", popenargs[0] if popenargs else "")
         raise subprocess.CalledProcessError(retcode, cmd, output=output)
-    return output
+    return bytes(output) if output is not None else b""
 
 
 def is_corpus(obj: Any) -> tuple[bool, Any]:

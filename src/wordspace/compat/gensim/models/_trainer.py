@@ -578,7 +578,7 @@ class GensimTrainer(_TrainerBase):
         return (int(sum(s["trained_words"] for s in new)), int(sum(s["words"] for s in new)))
 
     # ------------------------------------------------------------------ vectors_lockf
-    _LOCK_ATTRS = ("vectors_lockf",)
+    _LOCK_ATTRS: tuple[str, ...] = ("vectors_lockf",)
 
     def _locks(self) -> dict[str, np.ndarray]:
         """The lock factors set on ``wv`` (gensim's ``vectors_lockf``: 1 trains, 0 freezes)."""
@@ -595,7 +595,7 @@ class GensimTrainer(_TrainerBase):
 
     def _freeze(
         self, locks: dict[str, np.ndarray]
-    ) -> list[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """Copies of the rows whose lock factor is not 1, to put back after training."""
         frozen = []
         for attr, lockf in locks.items():
@@ -639,12 +639,12 @@ class GensimTrainer(_TrainerBase):
         return np.round(cum / cum[-1] * (2**31 - 1)).astype(np.uint32)
 
     @property
-    def syn1(self) -> np.ndarray | None:
+    def syn1(self) -> np.ndarray:  # gensim's shape, a copy
         """Hierarchical-softmax output weights with gensim's shape: one row per word (the
         Huffman tree's V-1 inner nodes, then gensim's unused last row of zeros). A copy."""
         syn1 = getattr(self, "syn1_", None)
-        if syn1 is None or not self.hs:
-            return None
+        if syn1 is None or not self.is_fitted:
+            raise ModelStateError("no hierarchical-softmax weights: build the vocabulary first")
         n = len(self.vocab_)
         out = np.zeros((n, syn1.shape[1]), dtype=np.float32)
         out[: min(n, syn1.shape[0])] = syn1[:n]
@@ -668,7 +668,7 @@ class GensimTrainer(_TrainerBase):
         for attr in self._LOCK_ATTRS:  # gensim's default: one factor 1 for every vector
             setattr(self.wv, attr, np.ones(1, dtype=np.float32))
         if self.hs:  # Huffman code/point through get_vecattr, computed on first use
-            self.wv._huffman_source = self.vocab_
+            self.wv.__dict__["_huffman_source"] = self.vocab_
 
     # ------------------------------------------------------------------ other gensim methods
     def predict_output_word(
@@ -759,7 +759,7 @@ class GensimTrainer(_TrainerBase):
         super().save(fname_or_handle, layout=layout)
 
     @classonly
-    def load(  # type: ignore[override]  # gensim's signature
+    def load(  # gensim's signature
         cls,
         fname: str | os.PathLike,
         *args: Any,

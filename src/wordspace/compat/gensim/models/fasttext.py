@@ -215,7 +215,7 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
     def _wordspace_aliases(self) -> dict[str, Any]:
         return {"minn": self.min_n, "maxn": self.max_n}
 
-    _LOCK_ATTRS = ("vectors_vocab_lockf", "vectors_ngrams_lockf")
+    _LOCK_ATTRS: tuple[str, ...] = ("vectors_vocab_lockf", "vectors_ngrams_lockf")
 
     def _input_rows(self, attr: str) -> tuple[np.ndarray, int]:
         # wi_ holds the word rows, then the n-gram buckets

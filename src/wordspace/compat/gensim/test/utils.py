@@ -91,9 +91,9 @@ def datapath(fname: str) -> str:
     env = os.environ.get("WORDSPACE_GENSIM_TEST_DATA")
     if env and os.path.isdir(os.path.dirname(os.path.join(env, fname))):
         # as gensim's: a name pattern ('old_w2v_models/w2v_{}.mdl') is filled in by the caller
-        path = os.path.join(env, fname)
-        if os.path.exists(path) or fname not in _BUNDLED | _GENERATED:
-            return path
+        found = os.path.join(env, fname)
+        if os.path.exists(found) or fname not in _BUNDLED | _GENERATED:
+            return found
     if fname in _BUNDLED:
         from wordspace.analysis.evaluate import datapath as bundled
 
