@@ -376,7 +376,7 @@ class WordIndex:
 
         blobs: list[tuple[str, bytes | np.ndarray]] = []
         if self.method == "hnsw":
-            blobs.append(("usearch", np.frombuffer(bytes(self._backend.save()), np.uint8)))
+            blobs.append(("usearch", np.frombuffer(self._backend.save(), np.uint8)))
         else:
             blobs.extend(self.arrays.items())
         head: dict[str, Any] = {
