@@ -265,7 +265,8 @@ class WordIndex:
                 f"this {self.method} index was built for other vectors ({self.shape[0]:,} x "
                 f"{self.shape[1]}, fingerprint {self.fingerprint[:12]}) than the model's "
                 f"({shape[0]:,} x {shape[1]}): the model changed after indexing; rebuild it "
-                "with wv.build_index(...) or `wordspace index MODEL`, or query with exact=True"
+                "with wv.build_index(...) or `wordspace index MODEL`, or query with exact=True "
+                "(--exact)"
             )
 
     def ensure(self, wv: WordVectors) -> None:
@@ -293,6 +294,7 @@ class WordIndex:
         out_s = np.full((m, k), -np.inf, dtype=np.float32)
         if k == 0 or m == 0:
             return out_i, out_s
+        self.ensure(wv)  # an identity check once the vectors were fingerprinted
         unit = wv.get_normed_vectors()
         if self.method == "hnsw":
             ef = int(self.params.get("ef", HNSW_DEFAULTS["ef"]))
@@ -376,7 +378,7 @@ class WordIndex:
 
         blobs: list[tuple[str, bytes | np.ndarray]] = []
         if self.method == "hnsw":
-            blobs.append(("usearch", np.frombuffer(bytes(self._backend.save()), np.uint8)))
+            blobs.append(("usearch", np.frombuffer(self._backend.save(), np.uint8)))
         else:
             blobs.extend(self.arrays.items())
         head: dict[str, Any] = {
