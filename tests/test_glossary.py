@@ -66,6 +66,8 @@ def _library():
 EXCEPTIONS = {
     ("phrases", "--connector-words"): "the library keeps gensim's signature (no connector "
     "words, the drop-in's default); the CLI names the English list it uses, 'none' for gensim's",
+    ("value-holdout", "--seed"): "the library's None means the estimator's seed (ValueVec's "
+    "default 42), which the CLI shows as 42",
     ("value-holdout", "--predictor"): "the library's None means the estimator's predictor, "
     "whose default is the CLI's 'knn'",
 }
@@ -160,3 +162,12 @@ def test_the_glossary_names_every_shared_parameter_and_its_option():
     assert not missing, "docs/glossary.md lacks: " + "; ".join(missing)
     for old in ("learning_rate", "negatives", "seed", "workers", "source_format"):
         assert re.search(rf"`{old}`", GLOSSARY), old
+
+
+def test_glove_alpha_in_the_old_exponent_range_warns_about_the_rename():
+    with pytest.warns(FutureWarning, match="weight_exponent"):
+        ws.GloVe(alpha=0.75)._validate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ws.GloVe(alpha=0.05)._validate()
+        ws.GloVe(weight_exponent=0.75)._validate()

@@ -230,6 +230,18 @@ class GloVe(Trainer):
         self.checkpoint_every = checkpoint_every
         self.checkpoint_path = checkpoint_path
 
+    def _validate(self) -> None:
+        super()._validate()
+        if self.learning_rate is None and 0.5 <= float(self.alpha) <= 1.0:
+            # before 0.3, GloVe's alpha was the weighting exponent (0.75 in the paper)
+            warnings.warn(
+                f"GloVe(alpha={self.alpha!r}): alpha is the learning rate since 0.3 (0.05 is "
+                "usual); the weighting exponent (the paper's alpha, which this parameter was "
+                "before 0.3) is now weight_exponent",
+                FutureWarning,
+                stacklevel=3,
+            )
+
     def _learning_rate(self) -> float:
         """The learning rate: ``alpha``, or the deprecated ``learning_rate`` when given."""
         return float(self.alpha if self.learning_rate is None else self.learning_rate)
