@@ -899,10 +899,10 @@ class ValueVec(Trainer):
             spent = f.num("seconds", lo=0.0)
             try:
                 vgen.bit_generator.state = f.obj("vgen").doc
-            except (TypeError, ValueError, KeyError) as e:
+            except (TypeError, ValueError, KeyError) as why:
                 raise CheckpointError(
                     f"{resume['path']}: checkpoint.position.vgen is not a random generator "
-                    f"state ({e}); {CHECKPOINT_FIX}"
+                    f"state ({why}); {CHECKPOINT_FIX}"
                 ) from None
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)
@@ -1365,10 +1365,11 @@ class ValueVec(Trainer):
         if pos is not None:
             try:
                 gen.bit_generator.state = pos["gen"]
-            except (TypeError, ValueError, KeyError) as e:
+            except (TypeError, ValueError, KeyError) as why:
+                ck_path = resume["path"] if resume is not None else "the checkpoint"
                 raise CheckpointError(
-                    f"{resume['path']}: checkpoint.position.gen is not a random generator "
-                    f"state ({e}); {CHECKPOINT_FIX}"
+                    f"{ck_path}: checkpoint.position.gen is not a random generator "
+                    f"state ({why}); {CHECKPOINT_FIX}"
                 ) from None
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
