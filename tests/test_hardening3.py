@@ -1092,6 +1092,7 @@ def glove_checkpoint(tmp_path_factory):
         checkpoint_path=str(ck),
         checkpoint_every=1e-9,
     )
+
     def stop(*a, **info):
         if getattr(m, "checkpoints_written_", 0) >= 1:
             raise KeyboardInterrupt

@@ -11,6 +11,7 @@ here, nor is a float (not even 2.0), NaN and infinities are refused unless asked
 
 from __future__ import annotations
 
+import builtins
 import math
 import os
 from collections.abc import Mapping
@@ -204,7 +205,7 @@ class Fields:
             )
         return value
 
-    def obj(self, key: str) -> Fields:
+    def obj(self, key: builtins.str) -> Fields:
         return Fields(
             self._get(key, _MISSING),
             where=self.where,
@@ -213,7 +214,7 @@ class Fields:
             fix=self.fix,
         )
 
-    def list(self, key: str, *, default: Any = _MISSING) -> Any:
+    def list(self, key: builtins.str, *, default: Any = _MISSING) -> Any:
         if key not in self.doc and default is not _MISSING:
             return default
         value = self._get(key, _MISSING)
