@@ -274,14 +274,7 @@ def run_config(
             **(dist or {}),
         )
         st = m.sync_stats_
-        out.update(
-            parts=int(k),
-            merge=merge,
-            lr_scale=st["lr_scale"],
-            sync_words=st["sync_words"],
-            rounds=st["rounds"],
-            **_sync_summary(st),
-        )
+        out.update(merge=merge, lr_scale=st["lr_scale"], **_sync_summary(st))
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out.update(_quality(m.wv))
     return out
