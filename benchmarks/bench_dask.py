@@ -1,17 +1,21 @@
-"""Benchmark: wordspace.distributed on a Dask LocalCluster vs one process (issue 17).
+"""Benchmark: wordspace.distributed on Dask clusters vs one process (issues 17 and 33).
 
 The corpus (default wiki100m.txt; ``--mb`` keeps its first N MB) is cut at whitespace into
 ``--shards`` files (16) in a temporary folder; the single-process runs read the same files
 (``Corpus.from_files``), so both sides see the same sentences.
 
-Part 1 -- cost (``--stages vocab,cooc,w2v``): every stage runs in a fresh subprocess, once on
-one process and once through a ``LocalCluster(n_workers=2, threads_per_worker=1)`` started by
-that subprocess. Printed per stage: seconds, peak RSS (MB) of the driver and of every worker
-process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc whether the
-result equals the single-process one exactly. word2vec: CBOW, dim 100, window 5, negative 5,
-sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the cluster with the library's
-defaults (``sync_words``, merge "frequency", ``lr_scale`` auto), plus the bytes and seconds
-of synchronisation.
+Part 1 -- cost (``--stages vocab,cooc,w2v``): every stage runs in a fresh subprocess, once
+per ``--modes``: ``single`` (one process), ``cluster`` (a ``LocalCluster(n_workers=2,
+threads_per_worker=1)`` started by that subprocess) and ``tcp`` (``dask scheduler`` and two
+``dask worker --nthreads 1`` processes over TCP on 127.0.0.1, started as separate programs
+and killed afterwards). Printed per stage: seconds, peak RSS (MB) of the driver and of every
+worker process (``ru_maxrss``, so each stage gets fresh processes), and for vocab/cooc
+whether the result equals the single-process one exactly. word2vec: CBOW, dim ``--dim``
+(100), window 5, negative 5, sample 1e-3, alpha 0.05, min_count 5, ``--epochs`` (5); on the
+clusters with the library's defaults (``sync_words``, merge "frequency", ``lr_scale`` auto)
+unless ``--sync-words``, ``--staleness`` or ``--delta-dtype`` say otherwise, plus the
+synchronisation counters: rounds, bytes per round and in total (initial weights, deltas to
+the merge, merged steps to the workers and to the driver), seconds.
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
@@ -25,8 +29,10 @@ Spearman, seconds, rounds, bytes per synchronisation.
 Usage:
     python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
         [--stages vocab,cooc,w2v] [--configs 2:100000,8:1000000,8:spark,...|default|none]
-        [--merges frequency,average] [--lr-scale auto]
-        [--workers 2]
+        [--merges frequency,average] [--lr-scale auto] [--modes single,cluster,tcp]
+        [--dim 100] [--staleness 0] [--delta-dtype float32] [--sync-words N] [--workers 2]
+Issue 33's before -> after (docs/scaling.md): --mb 20 --shards 4 --epochs 3 --stages w2v
+--configs none
 Quick check (~2 min on 2 idle cores): --mb 5 --epochs 1 --configs 8:200000,8:spark
 Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
 The merges compared (~4 min): --mb 10 --stages '' --configs 8:20000 --merges
@@ -274,14 +280,7 @@ def run_config(
             **(dist or {}),
         )
         st = m.sync_stats_
-        out.update(
-            parts=int(k),
-            merge=merge,
-            lr_scale=st["lr_scale"],
-            sync_words=st["sync_words"],
-            rounds=st["rounds"],
-            **_sync_summary(st),
-        )
+        out.update(merge=merge, lr_scale=st["lr_scale"], **_sync_summary(st))
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out.update(_quality(m.wv))
     return out
