@@ -368,10 +368,10 @@ class _JointPart(_PredictPart):
             spent = f.num("seconds", lo=0.0)
             try:
                 vgen.bit_generator.state = f.obj("vgen").doc
-            except (TypeError, ValueError, KeyError) as err:
+            except (TypeError, ValueError, KeyError) as why:
                 raise CheckpointError(
                     f"{resume['path']}: checkpoint.position.vgen is not a random generator "
-                    f"state ({err}); {CHECKPOINT_FIX}"
+                    f"state ({why}); {CHECKPOINT_FIX}"
                 ) from None
             if cur >= 0:
                 order = np.ascontiguousarray(resume["arrays"]["value_order"], dtype=np.int64)

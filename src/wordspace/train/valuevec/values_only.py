@@ -110,10 +110,11 @@ class _ValuesOnlyPart(_JointPart):
         if pos is not None:
             try:
                 gen.bit_generator.state = pos["gen"]
-            except (TypeError, ValueError, KeyError) as err:
+            except (TypeError, ValueError, KeyError) as why:
+                ck_path = resume["path"] if resume is not None else "the checkpoint"
                 raise CheckpointError(
-                    f"{resume['path']}: checkpoint.position.gen is not a random generator "
-                    f"state ({err}); {CHECKPOINT_FIX}"
+                    f"{ck_path}: checkpoint.position.gen is not a random generator "
+                    f"state ({why}); {CHECKPOINT_FIX}"
                 ) from None
         if init is None:
             main = _unit_rows(gen.standard_normal((nw, d), dtype=np.float32))
