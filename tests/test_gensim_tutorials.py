@@ -1,6 +1,7 @@
-"""gensim's "Word2Vec Model" and "FastText Model" tutorials (and the phrases module's docstring example) (``docs/src/auto_examples/tutorials/
-run_word2vec.py`` and ``run_fasttext.py`` in the gensim repository), step by step, with only
-the imports changed to ``wordspace.compat.gensim``.
+"""gensim's "Word2Vec Model" and "FastText Model" tutorials (``docs/src/auto_examples/tutorials/
+run_word2vec.py`` and ``run_fasttext.py`` in the gensim repository) and the docstring example
+of ``gensim.models.phrases``, step by step, with only the imports changed to
+``wordspace.compat.gensim``.
 
 The tutorials train on the Lee corpus; here ``datapath('lee_background.cor')`` is compat's
 stand-in (300 documents from the bundled Brown corpus, see ``compat/gensim/test/utils.py``), so
