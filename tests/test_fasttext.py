@@ -189,7 +189,7 @@ def test_loss_decreases():
         (dict(minn=4, maxn=3), "minn=4 is larger than maxn=3"),
         (dict(minn=-1), "minn"),
         (dict(maxn=2.5), "maxn"),
-        (dict(bucket=0), "bucket"),
+        (dict(bucket=-1), "bucket"),  # 0 is fastText without n-grams
         (dict(bucket=2**31), "bucket"),
         (dict(minn=0, maxn=3), "minn must be at least 1"),
         (dict(window=0), "window"),

@@ -1,6 +1,7 @@
 """gensim's "Word2Vec Model" and "FastText Model" tutorials (``docs/src/auto_examples/tutorials/
-run_word2vec.py`` and ``run_fasttext.py`` in the gensim repository), step by step, with only
-the imports changed to ``wordspace.compat.gensim``.
+run_word2vec.py`` and ``run_fasttext.py`` in the gensim repository) and the docstring example
+of ``gensim.models.phrases``, step by step, with only the imports changed to
+``wordspace.compat.gensim``.
 
 The tutorials train on the Lee corpus; here ``datapath('lee_background.cor')`` is compat's
 stand-in (300 documents from the bundled Brown corpus, see ``compat/gensim/test/utils.py``), so
@@ -203,3 +204,47 @@ def test_fasttext_tutorial_word_movers_distance(ft_model):
     distance = wv.wmdistance(sentence_obama, sentence_president)
     assert distance > 0.0
     assert wv.wmdistance(sentence_obama, sentence_obama) == pytest.approx(0.0, abs=1e-6)
+
+
+# ------------------------------------------------- gensim.models.phrases' docstring example
+def test_phrases_module_docstring_example(tmp_path):
+    from wordspace.compat.gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+    from wordspace.compat.gensim.models.word2vec import Text8Corpus
+
+    # Create training corpus. Must be a sequence of sentences (e.g. an iterable or a generator).
+    sentences = Text8Corpus(datapath("testcorpus.txt"))
+    # Each sentence must be a list of string tokens:
+    first_sentence = next(iter(sentences))
+    assert first_sentence[:10] == [
+        "computer",
+        "human",
+        "interface",
+        "computer",
+        "response",
+        "survey",
+        "system",
+        "time",
+        "user",
+        "interface",
+    ]
+    # Train a toy phrase model on our training corpus.
+    phrase_model = Phrases(
+        sentences, min_count=1, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS
+    )
+    # Apply the trained phrases model to a new, unseen sentence.
+    new_sentence = ["trees", "graph", "minors"]
+    assert phrase_model[new_sentence] == ["trees_graph", "minors"]
+    # Apply the trained model to each sentence of a corpus, using the same [] syntax:
+    assert sum(1 for _ in phrase_model[sentences]) == 1  # Text8Corpus: one long sentence
+    # Update the model with two new sentences on the fly.
+    phrase_model.add_vocab([["hello", "world"], ["meow"]])
+    assert phrase_model.vocab["hello_world"] == 1
+    # Export the trained model = use less RAM, faster processing. Model updates no longer possible.
+    frozen_model = phrase_model.freeze()
+    # Apply the frozen model; same results as before:
+    assert frozen_model[new_sentence] == ["trees_graph", "minors"]
+    # Save / load models (JSON here, never pickle; the docstring's path is /tmp/...).
+    frozen_model.save(str(tmp_path / "my_phrase_model.pkl"))
+    model_reloaded = Phrases.load(str(tmp_path / "my_phrase_model.pkl"))
+    assert model_reloaded[["trees", "graph", "minors"]] == ["trees_graph", "minors"]
+    assert type(model_reloaded).__name__ == "FrozenPhrases"  # what was saved, as gensim

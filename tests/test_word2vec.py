@@ -131,7 +131,7 @@ def test_loss_decreases_and_callbacks():
         (dict(sg=2), "sg must be 0"),
         (dict(negative=0, hs=0), "negative=0 with hs=0"),
         (dict(vector_size=0), "vector_size"),
-        (dict(min_count=0), "min_count"),
+        (dict(min_count=-1), "min_count"),  # 0 keeps every word, as gensim
         (dict(sample=-1), "sample"),
         (dict(alpha=0), "alpha"),
         (dict(min_alpha=1.0), "min_alpha"),

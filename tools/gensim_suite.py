@@ -339,10 +339,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREACHABLE
     work = args.work or Path(tempfile.mkdtemp(prefix="gensim-suite-"))
     work.mkdir(parents=True, exist_ok=True)
-    extract(archive, work, rewrite=args.target == "compat")
-    summary = run_pytest(
-        work, args.python, args.target, args.timeout, args.pytest_args, tuple(args.files)
-    )
+    try:
+        extract(archive, work, rewrite=args.target == "compat")
+        summary = run_pytest(
+            work, args.python, args.target, args.timeout, args.pytest_args, tuple(args.files)
+        )
+    finally:
+        if args.work is None:  # our own temporary folder; a given --work is kept to inspect
+            shutil.rmtree(work, ignore_errors=True)
     print(table(summary))
     if args.failures:
         for t in summary["tests"]:

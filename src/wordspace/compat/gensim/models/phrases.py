@@ -206,11 +206,7 @@ class _PhrasesTransformation:
             doc["delimiter"],
         )
         obj.scoring = scoring
-        if not isinstance(obj, cls):
-            raise FormatError(
-                f"{fname} holds a {doc['class']}, not a {cls.__name__}; load it with {doc['class']}.load"
-            )
-        return obj
+        return obj  # the class saved, as gensim's load (Phrases.load of a FrozenPhrases file)
 
 
 def _scoring_name(scoring: Callable) -> str:

@@ -24,7 +24,7 @@ from wordspace.compat.gensim.utils import open as gensim_open
 from wordspace.compat.gensim.utils import to_unicode
 from wordspace.train.word2vec import Word2Vec as _Word2Vec
 
-__all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]
+__all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "Text8Corpus", "MAX_WORDS_IN_BATCH"]
 
 
 class Word2Vec(GensimTrainer, _Word2Vec):
@@ -140,6 +140,41 @@ class LineSentence:
             toks = to_unicode(line).split()
             for i in range(0, len(toks), self.max_sentence_length):
                 yield toks[i : i + self.max_sentence_length]
+
+
+class Text8Corpus:
+    """Sentences from a file of whitespace-separated tokens with no sentence marks (such as
+    the "text8" corpus): the token stream cut into sentences of ``max_sentence_length``
+    tokens, read in blocks (the file may be one huge line)."""
+
+    def __init__(self, fname: str | os.PathLike, max_sentence_length: int = MAX_WORDS_IN_BATCH):
+        if not Path(fname).is_file():
+            raise FileNotFoundError(f"{fname}: no such file")
+        self.fname = fname
+        self.max_sentence_length = int(max_sentence_length)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        sentence: list[str] = []
+        tail = b""
+        with gensim_open(self.fname, "rb") as fh:
+            while True:
+                block = fh.read(1 << 16)
+                data = tail + block
+                if not block:
+                    sentence.extend(to_unicode(data).split())
+                    break
+                cut = max(data.rfind(b" "), data.rfind(b"\n"))  # a token may continue
+                if cut < 0:
+                    tail = data
+                    continue
+                sentence.extend(to_unicode(data[:cut]).split())
+                tail = data[cut:]
+                while len(sentence) >= self.max_sentence_length:
+                    yield sentence[: self.max_sentence_length]
+                    sentence = sentence[self.max_sentence_length :]
+        while sentence:
+            yield sentence[: self.max_sentence_length]
+            sentence = sentence[self.max_sentence_length :]
 
 
 class PathLineSentences:

@@ -10,8 +10,9 @@ gensim's own test files are not redistributed here:
 
 - ``lee_background.cor``: a stand-in for the Lee news corpus: 300 "documents" of 4
   consecutive sentences each from the Brown corpus bundled with wordspace;
+- ``testcorpus.txt``: gensim's nine-line toy corpus (the words of ``common_texts``);
 - ``word2vec_pre_kv_c`` (text) and ``euclidean_vectors.bin`` (binary): word2vec-format files
-  with 1,750 and 2,747 of that corpus's most frequent words and seeded random 10-d vectors.
+  with 1,750 and 2,747 of the Lee stand-in's most frequent words and seeded random 10-d vectors.
 """
 
 from __future__ import annotations
@@ -52,8 +53,14 @@ common_texts = [
     ["graph", "minors", "survey"],
 ]
 
+#: gensim's test_data/testcorpus.txt (common_texts' words in the order gensim's file has them)
+_TESTCORPUS = (
+    "computer human interface\ncomputer response survey system time user\n"
+    "interface system user eps\nhuman system system eps\nresponse time user\ntrees\n"
+    "trees graph\ntrees graph minors\nsurvey graph minors\n"
+)
 _BUNDLED = {"questions-words.txt", "wordsim353.tsv"}
-_GENERATED = {"lee_background.cor", "word2vec_pre_kv_c", "euclidean_vectors.bin"}
+_GENERATED = {"lee_background.cor", "word2vec_pre_kv_c", "euclidean_vectors.bin", "testcorpus.txt"}
 _VERSION = "2"
 
 
@@ -127,6 +134,10 @@ def _generate(fname: str, path: Path) -> None:
     from wordspace.vectors.keyed import WordVectors
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    if fname == "testcorpus.txt":  # gensim's: the words of common_texts, one document a line
+        with atomic_path(path) as tmp:
+            tmp.write_text(_TESTCORPUS, encoding="utf-8")
+        return
     if fname == "lee_background.cor":
         with atomic_path(path) as tmp:
             tmp.write_text("".join(d + "\n" for d in _brown_documents()), encoding="utf-8")
