@@ -61,7 +61,7 @@ class LocalEngine:
     def __init__(self, n_workers: int = 1) -> None:
         self.n_workers = int(n_workers)
 
-    def submit(self, fn, *args: Any) -> _Done:
+    def submit(self, fn, *args: Any, **kw: Any) -> _Done:
         return _Done(fn(*[_resolve(a) for a in args]))
 
     def put(self, value: Any) -> _Done:
@@ -78,6 +78,15 @@ class LocalEngine:
 
     def run_everywhere(self, fn, *args: Any) -> None:
         fn(*args)
+
+    def locate(self, futures: list) -> list:
+        return [None] * len(futures)
+
+    def spread(self, n: int) -> list:
+        return [None] * n
+
+    def near(self, where: Any) -> dict:
+        return {}
 
 
 class DaskEngine:
@@ -131,6 +140,21 @@ class DaskEngine:
     def release(self, futures: list) -> None:
         for f in futures:
             f.release()
+
+    def locate(self, futures: list) -> list:
+        """The worker holding each future's result (``None`` where unknown)."""
+        held = self.client.who_has(futures)
+        return [(list(held.get(f.key, ())) or [None])[0] for f in futures]
+
+    def spread(self, n: int) -> list:
+        """``n`` worker addresses, round robin over the workers (one part per worker)."""
+        workers = sorted(self.client.scheduler_info().get("workers", {}))
+        return [workers[k % len(workers)] if workers else None for k in range(n)]
+
+    def near(self, where: Any) -> dict:
+        """``submit`` keywords that run a task on worker ``where`` while it lives (a loose
+        restriction: the scheduler may run it elsewhere, e.g. when that worker died)."""
+        return {} if where is None else {"workers": [where], "allow_other_workers": True}
 
     def run_everywhere(self, fn, *args: Any) -> None:
         """``fn(*args)`` in every worker process (best effort: a dead worker is skipped)."""

@@ -488,7 +488,12 @@ def fit_word2vec(
     K = int(n_parts or engine.n_workers)
     words = engine.put(list(vocab.index_to_key))
     plan = plan_parts(specs, K)
-    parts = [engine.submit(load_part, pieces, words) for pieces in plan]
+    # one part per worker (the scheduler would put them all next to ``words``)
+    homes = engine.spread(len(plan))
+    parts = [
+        engine.submit(load_part, pieces, words, **engine.near(h))
+        for pieces, h in zip(plan, homes, strict=True)
+    ]
     sizes = np.asarray(engine.gather([engine.submit(part_size, p) for p in parts]), np.int64)
     model.vocab_seconds_ = time.perf_counter() - t0
     N = int(sizes.sum())
@@ -601,11 +606,13 @@ def fit_word2vec(
                 bool(model.compute_loss),
                 bool(getattr(model, "shared_negatives", False)),
                 delta_dtype,
+                **engine.near(where[k]),  # where the part lives: both cores busy, no copies
             )
             for k in active
         ]
         step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
 
+    where = engine.locate(parts)
     base = 0
     run, init = start_run(0)
     runs = [run]
@@ -640,6 +647,10 @@ def fit_word2vec(
             stats["restarts"] += 1
             engine.release([f for u in range(t, nxt) for f in (*train_futs[u], step_futs[u])])
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
+            try:
+                where = engine.locate(parts)
+            except Exception:  # the scheduler will place them
+                where = [None] * len(parts)
             logger.warning(
                 "round %d failed (%s: %s); restarting from the last synchronised weights (%d/%d)",
                 t,
