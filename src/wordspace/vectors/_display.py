@@ -31,7 +31,7 @@ def value_label(wv: WordVectors) -> str:
     tr = meta.get("value_transform")
     if tr is None and isinstance(meta.get("params"), Mapping):
         tr = meta["params"].get("value_transform")
-    if isinstance(tr, str) and tr:
+    if isinstance(tr, str) and tr and tr not in ("none", "auto"):  # auto: the choice unknown
         name += " (custom transform)" if tr == "custom" else f" ({tr})"
     return name
 
