@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from wordspace.cli import compare as _compare_cmd  # noqa: F401  (registers `wordspace compare`)
 from wordspace.cli import (  # noqa: F401  (each module registers its commands)
     convert,
     datasets,
@@ -32,7 +33,6 @@ from wordspace.cli import (  # noqa: F401  (each module registers its commands)
     values,
 )
 from wordspace.cli import report as _report_cmd  # noqa: F401  (registers `wordspace report`)
-from wordspace.cli import compare as _compare_cmd  # noqa: F401  (registers `wordspace compare`)
 from wordspace.cli._app import app
 from wordspace.cli._common import io
 from wordspace.cli._errors import invoked_command, option_names, report, translate, usage_hint
