@@ -81,9 +81,8 @@ def _same_file(a: Path, b: Path) -> bool:
 @app.command(
     "index",
     epilog=epilog(
-        "wordspace index model.wsv",
-        "wordspace index model.wsv --method exact-int8",
-        "wordspace index glove-wiki-gigaword-50 -o glove50.index",
+        "wordspace index model.wsv -o model-int8.index --method exact-int8",
+        "wordspace index model.wsv -o model-f16.index --method exact-f16",
     ),
 )
 def index_cmd(
@@ -105,7 +104,8 @@ def index_cmd(
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
 ) -> None:
-    """Build a neighbour index so that queries skip the full scan."""
+    """Build a neighbour index so that queries skip the full scan (default: an hnsw index,
+    MODEL.index next to MODEL, which similar/analogy/explore then use)."""
     import time
 
     from wordspace.vectors.index import METHODS, build_index, index_path
