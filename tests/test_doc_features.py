@@ -11,7 +11,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from wordspace import WordVectors
-from wordspace.analysis.textsim import SIF, DocEmbedder, embed, mean_vector
+from wordspace.analysis.docfeatures import DocEmbedder, embed
+from wordspace.analysis.textsim import SIF, mean_vector
 from wordspace.errors import ParameterError
 
 SPORT = "goal match team ball player score coach league".split()

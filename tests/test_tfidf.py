@@ -10,10 +10,9 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from wordspace import WordVectors
+from wordspace.analysis.docfeatures import DocEmbedder, compare
 from wordspace.analysis.textsim import (
     SIF,
-    DocEmbedder,
-    compare,
     doc_tokens,
     query_tokenizer,
     text_similarity,

@@ -25,7 +25,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import wordspace as ws
-from wordspace.analysis.textsim import DEFAULT_TOKENIZER, DocEmbedder
+from wordspace.analysis.docfeatures import DocEmbedder
+from wordspace.analysis.textsim import DEFAULT_TOKENIZER
 
 
 def load_imdb(path: str, n: int, unsup: int, seed: int):

@@ -22,7 +22,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 
 import wordspace as ws
-from wordspace.analysis.textsim import DEFAULT_TOKENIZER, DocEmbedder
+from wordspace.analysis.docfeatures import DocEmbedder
+from wordspace.analysis.textsim import DEFAULT_TOKENIZER
 
 
 def load_wine(path: str, k: int):

@@ -3,7 +3,7 @@
 Two forms: ``wordspace compare MODEL TEXT1 TEXT2 [--method wmd|mean|sif|tfidf]`` gives one
 score (as before 0.3's side-by-side table), and ``--methods`` or ``--texts pairs.tsv`` gives
 every method on every pair, side by side, with the most and least similar pair per method
-(:func:`wordspace.analysis.textsim.compare`).
+(:func:`wordspace.analysis.docfeatures.compare`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TEXT_METHODS = ("wmd", "mean", "sif", "tfidf")
 
 
 def _methods(spec: str) -> tuple[str, ...]:
-    from wordspace.analysis.textsim import COMPARE_METHODS
+    from wordspace.analysis.docfeatures import COMPARE_METHODS
 
     if spec.strip() == "all":
         return COMPARE_METHODS
@@ -127,7 +127,7 @@ def _one(path, text1, text2, method, corpus, as_json, cache) -> None:
     wv = load(path, cache=cache)
     tok = query_tokenizer(wv)
     if method == "tfidf":
-        from wordspace.analysis.textsim import compare
+        from wordspace.analysis.docfeatures import compare
 
         score = float(
             compare([(text1, text2)], wv, methods=("tfidf",), background=docs).scores["tfidf"][0]
@@ -164,7 +164,7 @@ _LABEL = {"tfidf": "TF-IDF cosine", "mean": "mean cosine", "sif": "SIF cosine", 
 
 
 def _table(path, pairs, method_list, corpus, as_json, cache) -> None:
-    from wordspace.analysis.textsim import COMPARE_METHODS, compare
+    from wordspace.analysis.docfeatures import COMPARE_METHODS, compare
 
     docs = _corpus(corpus)
     wanted = method_list or COMPARE_METHODS

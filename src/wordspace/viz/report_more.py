@@ -44,9 +44,10 @@ _TEXT_LABEL = {"tfidf": "TF-IDF cosine", "mean": "mean cosine", "sif": "SIF cosi
 
 
 def _texts_compare(b: _Builder) -> str | None:
-    """Every text method on the given pairs (:func:`~wordspace.analysis.textsim.compare`), with
+    """Every text method on the given pairs (:func:`~wordspace.analysis.docfeatures.compare`), with
     the most and least similar pair per method."""
-    from wordspace.analysis.textsim import COMPARE_METHODS, _emd2, compare
+    from wordspace.analysis.docfeatures import COMPARE_METHODS, compare
+    from wordspace.analysis.textsim import _emd2
 
     if not b.texts:
         return "no text pairs were given (texts=[(a, b), ...]; CLI --texts pairs.tsv)"
