@@ -9,6 +9,7 @@ import tempfile
 import numpy as np
 import pytest
 
+import wordspace.text._ids as ids_mod
 import wordspace.text.corpus as corpus_mod
 from wordspace import Corpus, Vocabulary, Word2Vec
 from wordspace.errors import ParameterError
@@ -31,7 +32,7 @@ def _same_scan(a, b):
 
 @pytest.fixture
 def small_spill(monkeypatch):
-    monkeypatch.setattr(corpus_mod, "SPILL_TOKENS", 37)  # many chunks, cut mid-sentence
+    monkeypatch.setattr(ids_mod, "SPILL_TOKENS", 37)  # many chunks, cut mid-sentence
     monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", 211)
 
 
@@ -126,7 +127,7 @@ def test_bad_options(tmp_path):
 
 
 def test_word2vec_trains_the_same_model_out_of_core(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_mod, "SPILL_TOKENS", 500)
+    monkeypatch.setattr(ids_mod, "SPILL_TOKENS", 500)
     import wordspace.train.word2vec as w2v
 
     monkeypatch.setattr(w2v, "_RELEASE_WORDS", 300)  # pages are given back during training
