@@ -30,7 +30,6 @@ import numpy as np
 
 from wordspace._base import is_finite_num
 from wordspace.errors import (
-    CheckpointError,
     CorpusError,
     FormatError,
     ParameterError,
@@ -56,6 +55,7 @@ from wordspace.train._common import (
     vocab_state,
 )
 from wordspace.train._common import mix_seed as _mix
+from wordspace.train._glove_count import checked_position as _checked_position
 from wordspace.train._glove_records import _aligned, _fill, _padded, _SpilledMatrix
 from wordspace.vectors.keyed import WordVectors
 
@@ -391,97 +391,11 @@ class GloVe(Trainer):
     def _count(
         self, corpus, cooccurrence, vocab: Vocabulary | None, progress: Callable[..., None] | None
     ) -> tuple[Vocabulary, Any]:
-        """The vocabulary (``vocab`` when given) and co-occurrence matrix to train on."""
-        import scipy.sparse as sp
+        """The vocabulary (``vocab`` when given) and co-occurrence matrix to train on
+        (:func:`wordspace.train._glove_count.count_for`)."""
+        from wordspace.train._glove_count import count_for
 
-        from wordspace.io.cooccurrence import load_cooccurrence
-        from wordspace.text.cooccurrence import cooccurrence_matrix
-        from wordspace.text.corpus import as_corpus
-
-        matrix = None
-        t0 = time.perf_counter()
-        if cooccurrence is not None and not sp.issparse(cooccurrence):
-            if not isinstance(cooccurrence, str | os.PathLike):
-                raise ParameterError(
-                    "cooccurrence must be a scipy.sparse matrix or the path of a file written "
-                    f"by save_cooccurrence, got {type(cooccurrence).__name__}"
-                )
-            matrix, words, counts, meta = load_cooccurrence(cooccurrence)
-            if words is None:
-                if corpus is None and vocab is None:
-                    raise ParameterError(
-                        f"{cooccurrence} holds no vocabulary; pass the corpus it was counted "
-                        "on as well"
-                    )
-            else:
-                if corpus is not None:
-                    raise ParameterError(
-                        f"{cooccurrence} holds its own vocabulary; leave corpus out"
-                    )
-                if vocab is not None:
-                    if list(words) != vocab.index_to_key:
-                        raise ParameterError(
-                            f"{cooccurrence} was counted over another vocabulary than this "
-                            "model's; continue on a corpus or a matrix of the same words"
-                        )
-                else:
-                    if counts is None:
-                        counts = np.zeros(len(words), dtype=np.int64)
-                    vocab = Vocabulary(
-                        words, counts, min_count=int(meta.get("min_count", self.min_count))
-                    )
-        elif cooccurrence is not None:
-            matrix = cooccurrence
-        corpus_obj = None
-        if corpus is not None:
-            corpus_obj = as_corpus(
-                corpus, lowercase=self.lowercase, max_sentence_length=self.max_sentence_length
-            )
-            self.tokenizer_ = corpus_obj.tokenizer
-            self.phrases_meta_ = phrases_record(corpus_obj)
-            if vocab is None:
-                vocab = Vocabulary.build(
-                    corpus_obj, self.min_count, self.max_vocab_size, self.max_final_vocab
-                )
-        elif not hasattr(self, "tokenizer_"):
-            self.tokenizer_ = Tokenizer(lowercase=bool(self.lowercase))
-        assert vocab is not None
-        if matrix is not None:
-            matrix = self._check_matrix(matrix, len(vocab))
-            self.vocab_seconds_ = time.perf_counter() - t0
-            self.cooccurrence_seconds_ = 0.0
-            return vocab, matrix
-        assert corpus_obj is not None
-        ids, starts = corpus_obj.to_ids(vocab)
-        corpus_obj.clear_cache()
-        self.vocab_seconds_ = time.perf_counter() - t0
-        if len(ids) == 0:
-            raise CorpusError(f"{corpus_obj.name} has no words of the vocabulary")
-        t1 = time.perf_counter()
-        cb = None
-        if progress is not None:
-
-            def cb(done: int, total: int, **info: Any) -> None:
-                progress(done, total, stage="counting")
-
-        matrix = cooccurrence_matrix(
-            ids,
-            starts,
-            len(vocab),
-            window=int(self.window),
-            symmetric=bool(self.symmetric),
-            distance_weighting=bool(self.distance_weighting),
-            memory=float(self.memory),
-            progress=cb,
-        )
-        del ids, starts
-        self.cooccurrence_seconds_ = time.perf_counter() - t1
-        if matrix.nnz == 0:
-            raise CorpusError(
-                f"{corpus_obj.name} has no co-occurring words (every sentence has fewer "
-                "than two words of the vocabulary); use longer sentences or lower min_count"
-            )
-        return vocab, matrix
+        return count_for(self, corpus, cooccurrence, vocab, progress)
 
     @staticmethod
     def _check_matrix(matrix, n: int):
@@ -907,60 +821,3 @@ class GloVe(Trainer):
         self._check_fitted("save_word2vec_format()")
         assert self.wv is not None  # _check_fitted raised otherwise
         self.wv.save_word2vec_format(Path(path), binary=binary, write_header=write_header)
-
-
-def _checked_position(resume_pos: Any, nnz: int, epochs: int, trained: int) -> dict[str, Any]:
-    """A GloVe checkpoint's position (``{"path", ...position}``), every field checked
-    against this run (:class:`~wordspace.errors.CheckpointError` names the file and field)."""
-    from wordspace._schema import Fields
-    from wordspace.train._common import CHECKPOINT_FIX
-
-    where = resume_pos.get("path")
-    f = Fields(
-        resume_pos,
-        where=where,
-        section="checkpoint.position",
-        error=CheckpointError,
-        fix=CHECKPOINT_FIX,
-    )
-    first = f.int("first", lo=0, hi=trained)
-    epoch = f.int("epoch", lo=0, hi=epochs - 1)
-    threads = f.list("threads")
-    workers = len(threads)
-    if not 1 <= workers <= max(nnz, 1):
-        raise CheckpointError(
-            f"{where}: checkpoint.position.threads lists {workers} threads for {nnz:,} "
-            f"records; {CHECKPOINT_FIX}"
-        )
-    bounds = [nnz * t // workers for t in range(workers + 1)]
-    out = []
-    for t, th in enumerate(threads):
-        g = Fields(
-            th,
-            where=where,
-            section=f"checkpoint.position.threads[{t}]",
-            error=CheckpointError,
-            fix=CHECKPOINT_FIX,
-        )
-        vals = g.list("out")
-        if len(vals) != 2:
-            raise CheckpointError(
-                f"{where}: checkpoint.position.threads[{t}].out must hold 2 numbers; "
-                f"{CHECKPOINT_FIX}"
-            )
-        for i, v in enumerate(vals):
-            Fields(
-                {"v": v},
-                where=where,
-                section=f"checkpoint.position.threads[{t}].out[{i}]",
-                error=CheckpointError,
-                fix=CHECKPOINT_FIX,
-            ).num("v")
-        out.append(
-            {
-                "p": g.int("p", lo=bounds[t], hi=bounds[t + 1]),
-                "state": g.int("state", lo=0, hi=2**64 - 1),
-                "out": vals,
-            }
-        )
-    return {**dict(resume_pos), "first": first, "epoch": epoch, "threads": out}
