@@ -104,6 +104,7 @@ ALLOWED_CYCLES = [
     # WordVectors facade: wv.save / load_word2vec_format / wmdistance / text_similarity ...
     {
         "wordspace.vectors.keyed",
+        "wordspace.vectors._facade",
         "wordspace.vectors.subword",
         "wordspace.io.native",
         "wordspace.io.formats",

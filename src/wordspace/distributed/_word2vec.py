@@ -183,7 +183,7 @@ def apply_step(W: list[np.ndarray], step: tuple) -> None:
             W[a][rows] += val.astype(np.float32, copy=False)
 
 
-def _sync_to(st: dict[str, Any], init: tuple, steps: list, first: int, need: int) -> None:
+def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, need: int) -> None:
     """Bring this process's copy to version ``need`` (merged rounds since the run's start);
     ``steps[i]`` turns version ``first + i`` into ``first + i + 1``."""
     if st["sync"] is None:
@@ -419,7 +419,7 @@ def _expected_rows(counts: np.ndarray, n_rows: int, sub: Any, per_round: float) 
     else:
         ptr, idx = sub
         owner = np.repeat(np.arange(len(c)), np.diff(ptr))
-        out = np.bincount(idx, weights=c[owner], minlength=n_rows)
+        out = np.bincount(idx, weights=c[owner], minlength=n_rows).astype(np.float64)
     return out * per_round
 
 

@@ -166,7 +166,7 @@ class _PhrasesTransformation:
         """Save as JSON (atomically; never pickle)."""
         doc = {"format": _FORMAT, "version": 1, "class": type(self).__name__, **self._state()}
         doc["connector_words"] = sorted(self.connector_words)
-        doc["scoring"] = _scoring_name(self.scoring)  # type: ignore[attr-defined]
+        doc["scoring"] = _scoring_name(self.scoring)  # type: ignore[attr-defined]  # set by the subclasses' __init__
         with atomic_path(fname_or_handle) as tmp:
             tmp.write_text(json.dumps(doc), encoding="utf-8")
 
@@ -272,7 +272,7 @@ class Phrases(_PhrasesTransformation):
         try:
             params = inspect.signature(scoring).parameters
         except (TypeError, ValueError):
-            params = {}  # type: ignore[assignment]
+            params = {}  # type: ignore[assignment]  # a scorer without a signature: no names
         missing = [p for p in _SCORER_ARGS if p not in params]
         if missing:
             raise ParameterError(f"scoring function missing expected parameters {missing}")
