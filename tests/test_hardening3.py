@@ -642,7 +642,7 @@ def test_c5_compat_fvocab_with_invalid_utf8(work):
     from wordspace.compat.gensim.models import KeyedVectors
 
     (work / "vocab.txt").write_bytes(b"king 5\n\xff\xfe 3\n")
-    with pytest.raises(FormatError, match="vocab.txt, line 2: not UTF-8"):
+    with pytest.raises(FormatError, match="vocab.txt, line 2: .* is not valid UTF-8"):
         KeyedVectors.load_word2vec_format("x.txt", fvocab="vocab.txt")
 
 

@@ -32,6 +32,7 @@ def test_a_missing_module_names_the_package_and_the_extra(monkeypatch):
 
 def test_the_package_defaults_to_the_top_level_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.colors", None)  # imported by earlier tests
     with pytest.raises(MissingDependencyError, match=r"^matplotlib is needed.*wordspace\[plot\]"):
         require("matplotlib.colors", extra="plot")
 

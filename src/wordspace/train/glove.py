@@ -121,8 +121,9 @@ class GloVe(Trainer):
     window: context words on each side (left only when ``symmetric=False``).
     min_count: ignore words seen fewer times.
     epochs: passes over the non-zeros of the co-occurrence matrix (the C tool's ``-iter``).
-    x_max, weight_exponent: the weighting function ``f(x) = min(1, (x / x_max) **
-        weight_exponent)`` (the paper's α); ``x_max > 0``, ``0 < weight_exponent <= 1``.
+    x_max, weight_exponent: the weighting function
+        ``f(x) = min(1, (x / x_max) ** weight_exponent)`` (the paper's α); ``x_max > 0``,
+        ``0 < weight_exponent <= 1``.
     alpha: AdaGrad's initial learning rate (the C tool's ``-eta``; ``alpha``, the learning
         rate, as in every wordspace trainer). Before 0.3 it was ``learning_rate`` and
         ``alpha`` was the weighting exponent: ``learning_rate=`` still sets the learning rate,

@@ -48,7 +48,6 @@ from numba import njit, prange
 
 from wordspace.errors import (
     FormatError,
-    MissingDependencyError,
     ParameterError,
     StaleIndexError,
 )
@@ -416,11 +415,9 @@ class WordIndex:
 
 # ------------------------------------------------------------------------- build
 def _usearch() -> Any:
-    try:
-        from usearch.index import Index
-    except ImportError:
-        raise MissingDependencyError("usearch", "index", "the hnsw neighbour index") from None
-    return Index
+    from wordspace._optional import require
+
+    return require("usearch.index", extra="index", purpose="the hnsw neighbour index").Index
 
 
 def build_index(

@@ -15,7 +15,7 @@ from wordspace._html import kv as _kv
 from wordspace._html import num as _num
 from wordspace._html import short_repr
 from wordspace._html import table as _table
-from wordspace.errors import MissingDependencyError
+from wordspace.errors import MissingDependencyError, ParameterError
 
 if TYPE_CHECKING:
     from wordspace.vectors.keyed import WordVectors
@@ -66,7 +66,17 @@ def _texts_compare(b: _Builder) -> str | None:
             "TF-IDF skipped: scikit-learn is needed but is not installed; "
             "install it with: pip install 'wordspace[plot]'"
         )
-    res = compare(b.texts, b.wv, methods=methods)
+    try:
+        res = compare(b.texts, b.wv, methods=methods)
+    except ParameterError as e:  # SIF cannot estimate its component from these texts
+        if "sif" not in methods:
+            return f"the text pairs cannot be compared: {e}"
+        methods.remove("sif")
+        skipped.append(f"SIF skipped: {e}")
+        try:
+            res = compare(b.texts, b.wv, methods=methods)
+        except ParameterError as e2:
+            return f"the text pairs cannot be compared: {e2}"
     order = res.ranking("mean")
     rank = {m: {i: r + 1 for r, i in enumerate(res.ranking(m))} for m in res.scores}
     rows = []

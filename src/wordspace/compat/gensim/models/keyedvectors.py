@@ -382,11 +382,15 @@ class _GensimKV(_KVBase):
         clip_end: int | None = None,
         restrict_vocab: int | None = None,
         indexer: Any = None,
+        exact: bool = False,
     ):
         """gensim's ``most_similar``: ``[(key, cosine), ...]`` (``topn=None``: every score).
         ``clip_start``/``clip_end`` limit the search to that range of indices. ``indexer``:
         as gensim, ``indexer.most_similar(mean, topn)`` answers (query words included), e.g.
-        :class:`~wordspace.compat.gensim.similarities.annoy.AnnoyIndexer`."""
+        :class:`~wordspace.compat.gensim.similarities.annoy.AnnoyIndexer`. ``exact=True``
+        (wordspace's): brute force, ignoring ``indexer``."""
+        if exact:
+            indexer = None
         if clip_end is None and restrict_vocab is not None:
             clip_end = restrict_vocab
         if indexer is not None and isinstance(topn, int) and not hasattr(indexer, "most_similar"):
@@ -402,7 +406,9 @@ class _GensimKV(_KVBase):
             )
             return indexer.most_similar(mean, topn)
         if not clip_start:
-            return super().most_similar(positive, negative, topn=topn, restrict_vocab=clip_end)
+            return super().most_similar(
+                positive, negative, topn=topn, restrict_vocab=clip_end, exact=exact
+            )
         scores = super().most_similar(positive, negative, topn=None, restrict_vocab=clip_end)
         scores = np.asarray(scores)[int(clip_start) :]
         if topn is None:
