@@ -82,6 +82,7 @@ def folder(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow  # over 10 s: every --help example of every command
 def test_every_example_runs(folder, capsys, monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)  # explore: do not serve
     monkeypatch.setattr(
