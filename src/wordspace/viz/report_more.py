@@ -7,8 +7,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from wordspace._files import atomic_path, check_output, file_hash
 from wordspace._html import escape as _e
 from wordspace._html import kv as _kv
@@ -157,14 +155,12 @@ def _bias(b: _Builder) -> str | None:
 
 
 def fingerprint(wv: WordVectors) -> str:
-    """SHA-256 of the model's words (in order) and vectors (float32, C order): the same
-    fingerprint means the same model."""
-    import hashlib
+    """The model's fingerprint (its words in order and its vectors): the same one a neighbour
+    index records (:func:`wordspace.vectors.index.fingerprint`), so the same fingerprint means
+    the same model."""
+    from wordspace.vectors.index import fingerprint as vectors_fingerprint
 
-    h = hashlib.sha256()
-    h.update("\n".join(wv.index_to_key).encode("utf-8"))
-    h.update(np.ascontiguousarray(wv.vectors, dtype=np.float32).tobytes())
-    return h.hexdigest()
+    return vectors_fingerprint(list(wv.index_to_key), wv.vectors)
 
 
 def versions() -> dict[str, str]:
@@ -195,7 +191,7 @@ def _provenance(b: _Builder) -> str | None:
     import hashlib
     import json
 
-    data = [("model (SHA-256 of words and vectors)", f"<code>{fingerprint(b.wv)}</code>")]
+    data = [("model (fingerprint of words and vectors)", f"<code>{fingerprint(b.wv)}</code>")]
     data.append(("model size", f"{len(b.wv):,} words × {b.wv.vector_size} dimensions"))
     if b.texts:
         digest = hashlib.sha256(json.dumps(b.texts, ensure_ascii=False).encode()).hexdigest()
