@@ -67,7 +67,7 @@ EXCEPTIONS = {
     ("phrases", "--connector-words"): "the library keeps gensim's signature (no connector "
     "words, the drop-in's default); the CLI names the English list it uses, 'none' for gensim's",
     ("value-holdout", "--seed"): "the library's None means the estimator's seed (ValueVec's "
-    "default 42), which the CLI shows as 42",
+    "default 1), which the CLI shows as 1",
     ("value-holdout", "--predictor"): "the library's None means the estimator's predictor, "
     "whose default is the CLI's 'knn'",
 }

@@ -291,7 +291,7 @@ def test_save_load_roundtrip(tmp_path):
         ({"patience": 0}, "patience"),
         ({"duplicates": "first"}, "duplicates"),
         ({"value_transform": "sqrt"}, "value_transform"),
-        ({"window": 0, "negatives": 0}, "no pairs"),
+        ({"window": 0, "negative": 0}, "no pairs"),
         ({"seed": "x"}, "seed"),
         ({"min_distance": 0}, "min_distance"),
     ],

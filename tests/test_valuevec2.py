@@ -59,6 +59,9 @@ def test_article_preset_is_the_article_and_overridable():
     for k, v in ws.ValueVec.ARTICLE.items():
         assert getattr(vv, k) == v
     assert vv.seed == 3 and ws.ValueVec.article(epochs=7).epochs == 7
+    # the article's seed is passed by article(); the default seed is every trainer's 1
+    assert ws.ValueVec.article().seed == ws.ValueVec.ARTICLE_SEED == 42
+    assert ws.ValueVec().seed == ws.Word2Vec().seed == 1
     rng = random.Random(42)
     df = datasets.color_spectrum(30, 42, rng=rng)
     pairs = ValuePairs.from_values(df, **COLOURS, seed=rng)  # the published 204 pairs

@@ -98,9 +98,12 @@ def test_held_out_words_get_their_topic_value_back(topics):
 
 
 def test_semantic_weight_one_is_plain_skipgram_and_zero_is_values_only(topics):
-    a = ws.ValueVec(semantic_weight=1.0, epochs=5).fit(topics, text="text", value="value")
+    # workers=1: one text job at a time, reproducible bit for bit (the default 2 is Hogwild)
+    a = ws.ValueVec(semantic_weight=1.0, epochs=5, workers=1)
+    a.fit(topics, text="text", value="value")
     shifted = topics.assign(value=-topics["value"])
-    b = ws.ValueVec(semantic_weight=1.0, epochs=5).fit(shifted, text="text", value="value")
+    b = ws.ValueVec(semantic_weight=1.0, epochs=5, workers=1)
+    b.fit(shifted, text="text", value="value")
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)  # values do not touch them
     assert a.alpha_ == 0.0 and a.is_joint and len(a.wv) == 130
     c = ws.ValueVec(semantic_weight=0.0, epochs=20).fit(topics, text="text", value="value")
@@ -183,7 +186,7 @@ def test_the_value_loss_moves_only_its_own_dimensions(topics):
     # semantic_weight=0: no skip-gram step, so every change comes from the value loss
     vv = ws.ValueVec(semantic_weight=0.0, vector_size=8, value_size=3, epochs=20)
     vv.fit(topics, text="text", value="value")
-    init = _init_vectors(np.random.default_rng(42), len(vv.vocab_), 8)
+    init = _init_vectors(np.random.default_rng(vv.seed), len(vv.vocab_), 8)
     np.testing.assert_array_equal(vv.syn0_[:, :5], init[:, :5])  # meaning block untouched
     rows = vv.value_rows_
     assert np.abs(vv.syn0_[rows, 5:] - init[rows, 5:]).max() > 0.01

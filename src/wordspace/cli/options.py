@@ -86,7 +86,7 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
     "valuevec": {
         "--vector-size": "vector_size",
         "--window": "window",
-        "--negatives": "negatives",
+        "--negative": "negative",
         "--epochs": "epochs",
         "--lr": "alpha",
         "--method": "method",
@@ -95,7 +95,7 @@ TRAIN_OPTIONS: dict[str, dict[str, str]] = {
         "--semantic-weight": "semantic_weight",
         "--value-size": "value_size",
         "--text-window": "text_window",
-        "--text-negatives": "text_negatives",
+        "--text-negative": "text_negative",
         "--sample": "sample",
         "--text-lr": "text_alpha",
         "--text-epochs": "text_epochs",

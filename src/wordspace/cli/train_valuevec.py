@@ -117,9 +117,10 @@ def train_valuevec(
     text_window: Annotated[
         int, typer.Option(help="Joint training: skip-gram window.")
     ] = signature_default(D, "text_window"),
-    text_negatives: Annotated[
-        int, typer.Option(help="Joint training: skip-gram negatives.")
-    ] = signature_default(D, "text_negatives"),
+    text_negative: Annotated[
+        int, typer.Option(help="Joint training: skip-gram negative samples.")
+    ] = signature_default(D, "text_negative"),
+    text_negatives_old: Annotated[int | None, typer.Option("--text-negatives", hidden=True)] = None,
     sample: Annotated[
         float, typer.Option(help="Joint training: subsampling threshold.")
     ] = signature_default(D, "sample"),
@@ -148,9 +149,10 @@ def train_valuevec(
     window: Annotated[int, typer.Option(help="Positive pairs each side.")] = signature_default(
         D, "window"
     ),
-    negatives: Annotated[int, typer.Option(help="Negative pairs per word.")] = signature_default(
-        D, "negatives"
-    ),
+    negative: Annotated[
+        int, typer.Option(help="Negative (value-distant) pairs per word.")
+    ] = signature_default(D, "negative"),
+    negatives_old: Annotated[int | None, typer.Option("--negatives", hidden=True)] = None,
     method: Annotated[
         str, typer.Option(help="averaged (the article's) or adam.")
     ] = signature_default(D, "method"),
@@ -183,7 +185,8 @@ def train_valuevec(
         ),
     ] = signature_default(D, "unique_negatives"),
     workers: Annotated[
-        int | None, typer.Option(*WORKERS, help="Threads (default: all).")
+        int | None,
+        typer.Option(*WORKERS, help="Threads (joint training: 1 is reproducible bit for bit)."),
     ] = signature_default(D, "workers"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = signature_default(D, "seed"),
     pairs_out: Annotated[
@@ -209,10 +212,27 @@ def train_valuevec(
             alpha = float(lr)
         except ValueError:
             raise ParameterError(f"--lr must be a number or auto, got {lr!r}") from None
+    typed = {  # the options typed on the command line (their function parameter names)
+        name
+        for name in ctx.params
+        if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
+    }
+    # --negatives and --text-negatives: the names before 0.3, hidden aliases until 0.4
+    for new, now in (("negative", negatives_old), ("text_negative", text_negatives_old)):
+        if now is None:
+            continue
+        option, old_option = "--" + new.replace("_", "-"), "--" + new.replace("_", "-") + "s"
+        if new in typed and ctx.params[new] != now:
+            raise ParameterError(f"give it once: {option} ({old_option} is its old name)")
+        typed.add(new)
+        if new == "negative":
+            negative = now
+        else:
+            text_negative = now
     params: dict[str, Any] = dict(
         vector_size=vector_size,
         window=window,
-        negatives=negatives,
+        negative=negative,
         epochs=epochs,
         alpha=alpha,
         method=method,
@@ -233,7 +253,7 @@ def train_valuevec(
         semantic_weight=semantic_weight,
         value_size=value_size_option(value_size),
         text_window=text_window,
-        text_negatives=text_negatives,
+        text_negative=text_negative,
         sample=sample,
         text_alpha=text_lr,
         text_epochs=text_epochs,
@@ -245,11 +265,7 @@ def train_valuevec(
     )
     if article:  # the article's settings, overridden only by options typed on the command line
         cli_name = {"alpha": "lr", "text_alpha": "text_lr"}
-        given = {
-            k: v
-            for k, v in params.items()
-            if getattr(ctx.get_parameter_source(cli_name.get(k, k)), "name", "") == "COMMANDLINE"
-        }
+        given = {k: v for k, v in params.items() if cli_name.get(k, k) in typed}
         vv = ValueVec.article(**given)
     else:
         vv = ValueVec(**params)

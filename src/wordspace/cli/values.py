@@ -202,7 +202,8 @@ def value_holdout(
         str | None, typer.Option(help="Keep rows matching a pandas query, e.g. 'price > 0'.")
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(*WORKERS, help="Threads (default: all).")
+        int | None,
+        typer.Option(*WORKERS, help="Threads (joint training: 1 is reproducible bit for bit)."),
     ] = signature_default(D, "workers"),
     seed: Annotated[
         int, typer.Option(help="Random seed (split and every model), as value_holdout's.")

@@ -42,7 +42,7 @@ FastText   ``alpha`` 0.005–0.1 (log), ``epochs`` 1–10
 GloVe      ``window`` 2–15, ``x_max`` 10–200 (log), ``weight_exponent`` 0.5–1, ``alpha``
            0.01–0.2 (log), ``epochs`` 5–30
 ValueVec   ``vector_size`` 4–64, ``alpha`` 1e-3–0.5 (log), ``epochs`` 20–2000 (log),
-           ``window`` 1–5, ``negatives`` 2–30
+           ``window`` 1–5, ``negative`` 2–30
 joint      ``semantic_weight`` 0.3–0.95, ``text_alpha`` 0.005–0.1 (log), ``alpha`` 0.1–30
 ValueVec   (log), ``text_epochs`` 1–10
 ========== ==================================================================================

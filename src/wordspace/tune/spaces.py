@@ -37,7 +37,7 @@ DEFAULT_SPACES: dict[str, dict[str, Any]] = {
         "alpha": (1e-3, 0.5, "log"),
         "epochs": (20, 2000, "log"),
         "window": (1, 5),
-        "negatives": (2, 30),
+        "negative": (2, 30),
     },
     "ValueVec-joint": {
         "semantic_weight": (0.3, 0.95),

@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from wordspace.text.vocab import Vocabulary
 
 _METHODS = ("averaged", "adam")
+# the defaults of negative and text_negative (their deprecated names may replace them)
+_DEFAULT_NEGATIVE = 10
+_DEFAULT_TEXT_NEGATIVE = 5
 
 
 def _positive(v: Any, p: Any) -> bool:
@@ -68,11 +71,30 @@ def _value_size_ok(v: Any, p: Any) -> bool:
 
 _CONSTRAINTS = (
     integer("vector_size", "epochs", "batch_size", "min_count"),
-    integer("window", "negatives", min=0),
+    integer("window", "negative", min=0),
+    integer(
+        "negatives",
+        "text_negatives",
+        min=0,
+        optional=True,
+        message="{name} (deprecated: {name} without the s) must be an integer >= 0, got {value!r}",
+    ),
+    rule(
+        "negatives",
+        ok=lambda v, p: v is None or p["negative"] == _DEFAULT_NEGATIVE,
+        message="give the value-distant pairs per word once: negative (negatives={value!r} "
+        "is its deprecated name; negative is {negative!r})",
+    ),
+    rule(
+        "text_negatives",
+        ok=lambda v, p: v is None or p["text_negative"] == _DEFAULT_TEXT_NEGATIVE,
+        message="give skip-gram's negative samples once: text_negative (text_negatives="
+        "{value!r} is its deprecated name; text_negative is {text_negative!r})",
+    ),
     rule(
         "window",
-        ok=lambda v, p: v > 0 or p["negatives"] > 0,
-        message="window and negatives are both 0: there would be no pairs",
+        ok=lambda v, p: v > 0 or (p["negative"] if p["negatives"] is None else p["negatives"]) > 0,
+        message="window and negative are both 0: there would be no pairs",
     ),
     rule("alpha", ok=_alpha_ok, message="alpha must be 'auto' or a positive number, got {value!r}"),
     choice(
@@ -151,7 +173,7 @@ _CONSTRAINTS = (
         message="value_size must be 'auto' or an integer in [1, vector_size] "
         "(vector_size is {vector_size!r}), got {value!r}",
     ),
-    integer("text_window", "text_negatives", "text_epochs"),
+    integer("text_window", "text_negative", "text_epochs"),
     number(
         "text_alpha",
         low=0,
@@ -213,7 +235,8 @@ class _ValueVecBase(Trainer):
     # the parameters (ValueVec.__init__ stores them; declared for type checkers)
     vector_size: int
     window: int
-    negatives: int
+    negative: int
+    negatives: int | None  # deprecated name of negative (until 0.4)
     epochs: int
     alpha: float | str
     method: str
@@ -235,7 +258,8 @@ class _ValueVecBase(Trainer):
     semantic_weight: float | None
     value_size: int | str
     text_window: int
-    text_negatives: int
+    text_negative: int
+    text_negatives: int | None  # deprecated name of text_negative (until 0.4)
     sample: float
     text_alpha: float
     text_epochs: int
@@ -275,6 +299,14 @@ class _ValueVecBase(Trainer):
             return self.__dict__.get("value_transform_", "auto")
         return self.value_transform
 
+    def _negative(self) -> int:
+        """Value-distant pairs per word: ``negative``, or its deprecated name when given."""
+        return int(self.negative if self.negatives is None else self.negatives)
+
+    def _text_negative(self) -> int:
+        """Skip-gram's negative samples: ``text_negative``, or its deprecated name."""
+        return int(self.text_negative if self.text_negatives is None else self.text_negatives)
+
     def _objective(self) -> str:
         return "mse" if self.objective == "auto" else str(self.objective)
 
@@ -294,7 +326,7 @@ class _ValueVecBase(Trainer):
     def _pair_kwargs(self) -> dict[str, Any]:
         return {
             "window": int(self.window),
-            "negatives": int(self.negatives),
+            "negatives": self._negative(),
             "min_distance": float(self.min_distance),
             "positive_scale": float(self.positive_scale),
             "negative_scale": float(self.negative_scale),

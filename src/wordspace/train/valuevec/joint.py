@@ -118,7 +118,7 @@ class _JointPart(_PredictPart):
         self, corpus: Any, *, sg: int = 0, vector_size: int | None = None
     ) -> WordVectors:
         """Plain word2vec vectors of ``corpus`` (token lists) with this model's text settings
-        (``text_window``, ``text_negatives``, ``sample``, ``text_epochs``, ``min_count``,
+        (``text_window``, ``text_negative``, ``sample``, ``text_epochs``, ``min_count``,
         ``seed``; ``vector_size`` unless given): CBOW (``sg=0``, :class:`~wordspace.Word2Vec`)
         or skip-gram (``sg=1``). The baselines a value model is measured against
         (:func:`~wordspace.analysis.evaluate.value_holdout`)."""
@@ -129,7 +129,7 @@ class _JointPart(_PredictPart):
                 vector_size=int(self.vector_size if vector_size is None else vector_size),
                 sg=int(sg),
                 window=int(self.text_window),
-                negative=int(self.text_negatives),
+                negative=self._text_negative(),
                 sample=float(self.sample),
                 epochs=int(self.text_epochs),
                 min_count=int(self.min_count),
@@ -317,7 +317,7 @@ class _JointPart(_PredictPart):
             lens,
             1,
             False,
-            int(self.text_negatives),
+            self._text_negative(),
             1,
             int(self.text_window),
             True,

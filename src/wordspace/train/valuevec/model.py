@@ -10,7 +10,7 @@ word of the text gets a place and a predicted value (:meth:`ValueVec.predict_val
 
 >>> vv = ValueVec().fit(df, word="keyword", value="estimated_value")
 >>> vv.wv.most_similar("crimson"); vv.wv.values["crimson"]
->>> ValueVec.article(seed=42).fit(df, word="keyword", value="estimated_value")  # as published
+>>> ValueVec.article().fit(df, word="keyword", value="estimated_value")  # as published (seed 42)
 >>> ValueVec(semantic_weight=0.8).fit(reviews, text="text", value="rating").predict_value("dull")
 
 The class is assembled from its parts, one module each: ``_core`` (parameter rules, the
@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -51,9 +52,11 @@ class ValueVec(_PretrainedPart):
     ----------
     vector_size:
         Dimensions of the vectors.
-    window, negatives, min_distance, positive_scale, negative_scale, positive_penalty,
+    window, negative, min_distance, positive_scale, negative_scale, positive_penalty,
     negative_penalty, unique_negatives:
-        Pair construction, see :meth:`ValuePairs.from_values`; the label of a pair is
+        Pair construction, see :meth:`ValuePairs.from_values` (``negative`` is its
+        ``negatives``: value-distant pairs per word; ``negatives=`` here is the deprecated
+        name before 0.3, still accepted with a ``DeprecationWarning`` until 0.4); the label of a pair is
         ``penalty(scale·Δ)`` of the normalised value difference ``Δ``, with penalties
         ``"arc"`` (``cos²(π/2·min(1, x))``, the default), ``"quadratic"``
         (``max(0, 1 − x²)``), ``"linear"`` (``max(0, 1 − x)``) or a function.
@@ -130,8 +133,9 @@ class ValueVec(_PretrainedPart):
         reaches the words without values through the shared skip-gram. ``"auto"``
         (default): a third of the vector, rounded up (5 of 15; half cost IMDB 0.04 of
         WordSim353); ``vector_size``: the whole vector.
-    text_window, text_negatives, sample, text_alpha, text_epochs:
-        The skip-gram half (window, negative samples, subsampling threshold, starting
+    text_window, text_negative, sample, text_alpha, text_epochs:
+        The skip-gram half (window, negative samples (``text_negatives=``: the deprecated
+        name, until 0.4), subsampling threshold, starting
         learning rate decaying linearly to 0, passes over the text). The value passes are
         spread evenly over the text passes: ``epochs`` of them, or more when the text is
         large — at least one value-pair step per text token trained (tokens × ``text_epochs``),
@@ -141,16 +145,18 @@ class ValueVec(_PretrainedPart):
         nearest valued words, weighted by cosine) or ``"ridge"`` (a ridge regression of the
         value on the vectors, penalty ``ridge_alpha``).
     workers:
-        Threads (None: all numba threads). Value-only results do not depend on it. Joint
-        training runs ``workers`` text jobs at a time, Hogwild-style as :class:`Word2Vec`
-        (None: one, and the result is reproducible).
+        Threads, 2 by default as every trainer's (None: all numba threads). Value-only results
+        do not depend on it. Joint training runs ``workers`` text jobs at a time,
+        Hogwild-style as :class:`Word2Vec` (``workers=1`` or None: one, and the result is
+        reproducible bit for bit).
     callbacks:
         As :class:`Word2Vec`'s: objects with ``on_train_begin/on_epoch_begin/on_epoch_end/
         on_train_end(model)`` or functions ``f(model, epoch)`` called after each epoch (joint
         training: each pass over the text), when ``main_vectors_``/``context_vectors_``
         (``syn0_``) are the current ones and ``epoch_loss_`` is the epoch's training loss.
     seed:
-        Seeds the negative sampling (a ``random.Random(seed)`` stream, as the article's
+        1 by default, as every trainer's (:meth:`article` passes the article's 42). Seeds the
+        negative sampling (a ``random.Random(seed)`` stream, as the article's
         ``random.sample``), the initial vectors and the shuffling.
     checkpoint_every, checkpoint_path:
         Write the whole training state (vectors, Adam's moments and step, the shuffling's
@@ -190,7 +196,7 @@ class ValueVec(_PretrainedPart):
         *,
         vector_size: int = 15,
         window: int = 2,
-        negatives: int = 10,
+        negative: int = 10,
         epochs: int = 50,
         alpha: float | str = "auto",
         method: str = "adam",
@@ -212,22 +218,32 @@ class ValueVec(_PretrainedPart):
         semantic_weight: float | None = None,
         value_size: int | str = "auto",
         text_window: int = 5,
-        text_negatives: int = 5,
+        text_negative: int = 5,
         sample: float = 1e-3,
         text_alpha: float = 0.025,
         text_epochs: int = 5,
         predictor: str = "knn",
         n_neighbors: int = 10,
         ridge_alpha: float = 1.0,
-        workers: int | None = None,
-        seed: int | None = 42,
+        workers: int | None = 2,
+        seed: int | None = 1,
         callbacks: Sequence[Any] = (),
         checkpoint_every: float | None = None,
         checkpoint_path: str | os.PathLike | None = None,
+        negatives: int | None = None,
+        text_negatives: int | None = None,
     ):
+        for old, new in (("negatives", negatives), ("text_negatives", text_negatives)):
+            if new is not None:
+                warnings.warn(
+                    f"ValueVec's {old} is now called {old[:-1]}, as Word2Vec's negative "
+                    f"({old} goes away in 0.4)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
         self.vector_size = vector_size
         self.window = window
-        self.negatives = negatives
+        self.negative = negative
         self.epochs = epochs
         self.alpha = alpha
         self.method = method
@@ -249,7 +265,7 @@ class ValueVec(_PretrainedPart):
         self.semantic_weight = semantic_weight
         self.value_size = value_size
         self.text_window = text_window
-        self.text_negatives = text_negatives
+        self.text_negative = text_negative
         self.sample = sample
         self.text_alpha = text_alpha
         self.text_epochs = text_epochs
@@ -261,12 +277,14 @@ class ValueVec(_PretrainedPart):
         self.callbacks = callbacks
         self.checkpoint_every = checkpoint_every
         self.checkpoint_path = checkpoint_path
+        self.negatives = negatives  # deprecated names, see _negative()
+        self.text_negatives = text_negatives
 
     #: the ValueVec article's construction and update (see :meth:`article`)
     ARTICLE: ClassVar[dict[str, Any]] = {
         "vector_size": 15,
         "window": 2,
-        "negatives": 3,
+        "negative": 3,
         "epochs": 1000,
         "alpha": 0.05,
         "method": "averaged",
@@ -278,15 +296,17 @@ class ValueVec(_PretrainedPart):
         "negative_penalty": "linear",
         "unique_negatives": False,
     }
+    #: the article's seed, which :meth:`article` passes (the default ``seed`` is 1)
+    ARTICLE_SEED: ClassVar[int] = 42
 
     @classmethod
     def article(cls, **params: Any) -> ValueVec:
-        """The ValueVec article's exact settings (dim 15, window 2, 3 negatives at least a
+        """The ValueVec article's exact settings (seed 42, dim 15, window 2, 3 negatives at least a
         quarter of the vocabulary away, labels ``max(0, 1 − (2Δ)²)`` / ``max(0, 1 − 3Δ)``,
         the averaged update with ``alpha=0.05`` for up to 1000 epochs); ``params`` override
         any of them. Fit it on :class:`ValuePairs` built with the article's random stream to
         reproduce its published pairs."""
-        return cls(**{**cls.ARTICLE, **params})
+        return cls(**{**cls.ARTICLE, "seed": cls.ARTICLE_SEED, **params})
 
     def fit(
         self,

@@ -127,6 +127,13 @@ class _PersistencePart(_PairsPart):
 
     @classmethod
     def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Saved parameters back to constructor arguments; a model saved before 0.3
+        (``negatives``, ``text_negatives``) gets today's names (``negative``, ...)."""
+        config = dict(config)
+        for new in ("negative", "text_negative"):
+            old = new + "s"
+            if new not in config and config.get(old) is not None:
+                config[new] = config.pop(old)
         params = super()._params_from_config(config)
         tok = params.get("tokenizer")
         params["tokenizer"] = Tokenizer(**tok) if isinstance(tok, dict) else None
