@@ -75,9 +75,10 @@ def test_reduced_precision_equals_the_exact_top_k(method):
     assert names(wv.similar_by_vector(q, topn=5)) == names(
         wv.similar_by_vector(q, exact=True, topn=5)
     )
-    # the crowd of near-duplicates around w5 overflows the first candidate lists: the scan
-    # widens them (or falls back to float32) rather than return a wrong answer
-    assert ix.stats["widened"] + ix.stats["fallback"] > 0
+    # the crowd of near-duplicates around w5 (within the rounding bound of each other) all
+    # reach the float32 re-ranking rather than be cut by the reduced-precision scores
+    assert ix.stats["max_candidates"] >= 100
+    assert ix.stats["candidates"] < ix.stats["queries"] * 3000 / 4
 
 
 def test_hnsw_recall_on_random_vectors():
@@ -151,7 +152,7 @@ def test_save_load_round_trip(tmp_path, data, method):
     loaded = other.attach_index(p)
     assert loaded.method == method and loaded.fingerprint == wv.index.fingerprint
     if method != "hnsw":
-        assert isinstance(loaded.arrays["codes"], np.memmap)  # mapped, not read
+        assert isinstance(loaded.arrays["blocks"], np.memmap)  # mapped, not read
     assert [other.most_similar(f"w{i}", topn=8) for i in range(0, 1000, 50)] == before
     eager = load_index(p, mmap=False)
     other.attach_index(eager)

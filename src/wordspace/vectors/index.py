@@ -13,12 +13,11 @@ An exact query streams the whole unit matrix once (bound by memory bandwidth: 80
 ``"exact-f16"`` / ``"exact-int8"``
     A reduced-precision copy of the unit vectors (half or a quarter of the bytes) is scanned
     first and the candidates re-ranked in float32. The result *is* the exact top-k, not an
-    approximation: each approximate score is within a proven bound ``e`` of the exact one
-    (float16: ``2**-11 * sum|q_j x_j| <= 2**-11`` for unit vectors; int8 with a scale per row
-    ``s``: ``s / 2 * ||q||_1``), so every row that can be in the exact top-k has an approximate
-    score of at least the k-th best lower bound; each chunk of rows keeps its ``m`` best upper
-    bounds, and the search is certified when every chunk's ``m``-th is below that threshold
-    (otherwise it retries with a larger ``m``, and falls back to the float32 scan).
+    approximation: every approximate score is within a proven bound of the float32 one
+    (float16: ``2**-11 |q| + 2**-25 ||q||_1``; int8 with a scale per row ``s``:
+    ``s / 2 * ||q||_1``; plus float32 summation), so the rows whose upper bound reaches the
+    k-th best lower bound hold the exact top-k, and only those are re-ranked
+    (:mod:`wordspace.kernels.quantized`: the kernels, the proof and the blocked layout).
 
 An index belongs to one set of vectors: it records a fingerprint of the matrix (a checksum of
 every float32 word weighted by an odd per-position multiplier, so any single change alters it,
@@ -38,6 +37,7 @@ import json
 import logging
 import os
 import struct
+import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +71,8 @@ METHODS = ("hnsw", "exact-f16", "exact-int8")
 INDEX_SUFFIX = ".index"
 _MAGIC = b"WSINDEX1"
 _ALIGN = 64
+#: the side file's format: 2 since the exact scans store blocked codes (hnsw files are 1)
+_VERSION = 2
 _HEADER_LIMIT = 1 << 20
 #: the fingerprint's checksum runs over this many chunks whatever the thread count (the
 #: per-chunk sums are hashed, so the result must not depend on how the work was split)
@@ -119,80 +121,17 @@ def index_path(model_path: str | os.PathLike[str]) -> Path:
 
 
 # ------------------------------------------------------------------ reduced precision
-@njit(cache=True, nogil=True, inline="always")
-def _insert(best_s, best_i, s, i, k):  # pragma: no cover - compiled
-    j = k - 1
-    while j > 0 and best_s[j - 1] < s:
-        best_s[j] = best_s[j - 1]
-        best_i[j] = best_i[j - 1]
-        j -= 1
-    best_s[j] = s
-    best_i[j] = i
+_local = threading.local()
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def _f16_bits(src, dst):  # pragma: no cover - compiled
-    # float16 bits -> float32 bits / 2**112: sign to bit 31, exponent and mantissa shifted
-    # into place (a separate function: inlined into the scan, LLVM stops vectorising it)
-    for t in range(src.shape[0]):
-        h = np.uint32(src[t])
-        dst[t] = ((h & np.uint32(0x8000)) << np.uint32(16)) | (
-            (h & np.uint32(0x7FFF)) << np.uint32(13)
-        )
-
-
-@njit(cache=True, nogil=True, parallel=True, fastmath=True)
-def _scan_f16(flat, d, q, m, nchunks, bufs, fbufs):  # pragma: no cover - compiled
-    """Each chunk's ``m`` best approximate scores (codes: the float16 matrix's bits as a flat
-    uint16 array; ``q`` pre-multiplied by 2**112, which turns the shifted bits into the
-    float16 values, subnormals and zero included, without ever making a float32 subnormal).
-    Rows are converted a block at a time into a per-chunk buffer that stays in cache."""
-    n = flat.shape[0] // d if d else 0
-    cs = np.full((nchunks, m), -np.inf, dtype=np.float32)
-    ci = np.full((nchunks, m), -1, dtype=np.int64)
-    step = (n + nchunks - 1) // nchunks
-    blk = bufs.shape[1] // max(d, 1)
-    for c in prange(nchunks):
-        lo = c * step
-        hi = min(n, lo + step)
-        buf = bufs[c]
-        fbuf = fbufs[c]
-        bs = cs[c]
-        bi = ci[c]
-        for b0 in range(lo, hi, blk):
-            b1 = min(hi, b0 + blk)
-            _f16_bits(flat[b0 * d : b1 * d], buf[: (b1 - b0) * d])
-            for r in range(b1 - b0):
-                s = np.float32(0.0)
-                for j in range(d):
-                    s += fbuf[r * d + j] * q[j]
-                if s > bs[m - 1]:
-                    _insert(bs, bi, s, b0 + r, m)
-    return cs, ci
-
-
-@njit(cache=True, nogil=True, parallel=True, fastmath=True)
-def _scan_i8(codes, scale, q, qabs, m, nchunks):  # pragma: no cover - compiled
-    """Each chunk's ``m`` best upper bounds ``scale_i * codes_i @ q + e_i`` (the rounding
-    bound ``e_i = scale_i / 2 * ||q||_1``, 1.0001 times for the float32 arithmetic)."""
-    n, d = codes.shape
-    cs = np.full((nchunks, m), -np.inf, dtype=np.float32)
-    ci = np.full((nchunks, m), -1, dtype=np.int64)
-    step = (n + nchunks - 1) // nchunks
-    for c in prange(nchunks):
-        lo = c * step
-        hi = min(n, lo + step)
-        bs = cs[c]
-        bi = ci[c]
-        for i in range(lo, hi):
-            s = np.float32(0.0)
-            for j in range(d):
-                s += np.float32(codes[i, j]) * q[j]
-            sc = scale[i]
-            up = s * sc + sc * np.float32(0.50005) * qabs
-            if up > bs[m - 1]:
-                _insert(bs, bi, up, i, m)
-    return cs, ci
+def _buffer(name: str, size: int, dtype: Any) -> np.ndarray:
+    """A scratch array reused by the calling thread (a query's upper bounds: one float a
+    row, allocated once rather than page-faulted in on every query)."""
+    buf = getattr(_local, name, None)
+    if buf is None or buf.shape[0] < size or buf.dtype != dtype:
+        buf = np.empty(size, dtype=dtype)
+        setattr(_local, name, buf)
+    return buf[:size]
 
 
 def _nchunks() -> int:
@@ -222,8 +161,8 @@ class WordIndex:
 
     Built by :meth:`WordVectors.build_index <wordspace.vectors.keyed.WordVectors.build_index>`
     or :func:`build_index`; saved with :meth:`save`, loaded with :func:`load_index`.
-    ``stats`` counts, for the exact methods, the queries answered by the reduced-precision
-    scan, those that needed a wider candidate list, and those that fell back to float32.
+    ``stats`` counts the queries and, for the exact methods, the rows re-ranked in float32
+    (``candidates``: their sum; ``max_candidates``: the most for one query).
     """
 
     def __init__(
@@ -243,7 +182,7 @@ class WordIndex:
         self.arrays = arrays
         self._backend = backend
         self._keep = keep  # the memory map a viewed backend reads from
-        self.stats = {"queries": 0, "widened": 0, "fallback": 0}
+        self.stats = {"queries": 0, "candidates": 0, "max_candidates": 0}
         self._checked: tuple[weakref.ref[np.ndarray], ...] | None = None
 
     def __repr__(self) -> str:
@@ -312,63 +251,42 @@ class WordIndex:
                 out_s[r, : len(idx)] = sc
             self.stats["queries"] += m
             return out_i, out_s
-        bad = wv.nonfinite_rows
         for r in range(m):
-            idx, sc = self._exact_one(unit, q[r], k, bad)
+            idx, sc = self._exact_one(unit, q[r], k)
             out_i[r, : len(idx)] = idx
             out_s[r, : len(idx)] = sc
         return out_i, out_s
 
-    def _exact_one(
-        self, unit: np.ndarray, q: np.ndarray, k: int, bad: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        self.stats["queries"] += 1
-        n, d = self.shape
-        # float32 summation of d products of size <= 1 errs by < d * 2**-23 (twice: the scan's
-        # and the re-ranking's), on top of the quantisation bound
-        slack = np.float32(4 * d * 2.0**-24)
-        codes = self.arrays["codes"]
-        m = min(n, k + 16)
-        nch = _nchunks()
-        for _attempt in range(3):
-            if self.method == "exact-f16":
-                bufs = np.empty((nch, 64 * max(d, 1)), dtype=np.uint32)
-                q112 = q * np.float32(2.0**112)
-                ups, ci = _scan_f16(codes.reshape(-1), d, q112, m, nch, bufs, bufs.view(np.float32))
-                # float16 rounding errs by <= 2**-11 |x| (normal) or 2**-25 (subnormal) a
-                # component, and sum |q_j x_j| <= 1 for unit vectors
-                e = np.float32(2.0**-11 * 1.001 + 2.0**-25 * float(np.abs(q).sum())) + slack
-                lows = np.where(ci >= 0, ups - 2 * e, -np.inf)
-                ups_adj = ups
-            else:
-                qabs = np.float32(np.abs(q).sum())
-                ups, ci = _scan_i8(codes, self.arrays["scale"], q, qabs, m, nch)
-                sc = self.arrays["scale"][np.maximum(ci, 0)]
-                lows = np.where(ci >= 0, ups - sc * np.float32(1.0001) * qabs - slack, -np.inf)
-                ups_adj = ups + slack
-            full = ci[:, -1] >= 0
-            if len(bad):  # rows holding NaN/inf (coded as zeros) are no candidates
-                drop = np.isin(ci, bad)
-                ci = np.where(drop, -1, ci)
-                lows = np.where(drop, -np.inf, lows)
-            flat_low = lows.ravel()
-            valid = ci.ravel() >= 0
-            if valid.sum() < k:
-                break  # fewer candidates than k: the float32 scan below decides
-            thr = np.partition(flat_low[valid], valid.sum() - k)[valid.sum() - k]
-            # a chunk whose m-th upper bound reaches the threshold may have dropped a row
-            # that belongs in the top k
-            if not np.any(full & (ups_adj[:, -1] >= thr)):
-                cand = ci.ravel()[valid & (ups_adj.ravel() >= thr)]
-                return _exact_pick(unit, cand, q, k)
-            self.stats["widened"] += 1
-            m = min(n, m * 8)
-        self.stats["fallback"] += 1
-        from wordspace.kernels.topk import topk_dot
+    def _exact_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One query through the reduced-precision scan (:mod:`wordspace.kernels.quantized`):
+        bounds for every row, the rows that may be in the top ``k`` re-ranked in float32."""
+        from wordspace.kernels import quantized as qz
 
-        idx, sc = topk_dot(unit, q, k, n, nch)
-        ok = idx >= 0
-        return idx[ok], sc[ok]
+        n, d = self.shape
+        blocks, scale = self.arrays["blocks"], self.arrays["scale"]
+        qn = float(np.sqrt(np.dot(q, q)))
+        q1 = float(np.abs(q).sum())
+        # float32 summation: the scan's error and the float32 score's, each < (d + 2) 2**-24
+        # |q| for rows of norm <= 1 (unit rows are, to 1e-6)
+        g = np.float32((4 * d + 8) * 2.0**-24 * qn * 1.001)
+        nch = _nchunks()
+        up = _buffer("up", scale.shape[0], np.float32)
+        if self.method == "exact-int8":
+            h = np.float32(0.5 * q1 * 1.0001)
+            cs, ci = qz.scan_int8(blocks, scale, q, h, g, k, nch, up)
+        else:
+            # float16 rounding: relative 2**-11 a component (normal), 2**-25 absolute
+            # (subnormal); sum_j |x_j q_j| <= |x| |q| (Cauchy-Schwarz)
+            h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
+            width = d * qz.BLOCK_F16
+            bufs = _buffer("f16", nch * width, np.uint32).reshape(nch, width)
+            q112 = q * np.float32(2.0**112)
+            cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, bufs, bufs.view(np.float32), up)
+        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k)
+        self.stats["queries"] += 1
+        self.stats["candidates"] += int(cand)
+        self.stats["max_candidates"] = max(self.stats["max_candidates"], int(cand))
+        return idx, sc
 
     # -------------------------------------------------------------------- save
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -382,7 +300,7 @@ class WordIndex:
             blobs.extend(self.arrays.items())
         head: dict[str, Any] = {
             "format": "wordspace-index",
-            "version": 1,
+            "version": _VERSION if self.method != "hnsw" else 1,
             "method": self.method,
             "params": self.params,
             "fingerprint": self.fingerprint,
@@ -472,21 +390,11 @@ def build_index(
         return WordIndex("hnsw", p, fp, (n, d), {}, backend=ix)
     if params:
         raise ParameterError(f"{method} takes no parameters; got {sorted(params)}")
-    arrays: dict[str, np.ndarray] = {}
-    if method == "exact-f16":
-        codes = unit.astype(np.float16)
-        if len(bad):
-            codes[bad] = 0  # never selected: the float32 re-ranking gives them NaN
-        arrays["codes"] = codes.view(np.uint16)
-    else:
-        with np.errstate(invalid="ignore"):
-            amax = np.max(np.abs(unit), axis=1) if d else np.zeros(n, np.float32)
-        amax = np.where(np.isfinite(amax) & (amax > 0), amax, np.float32(1)).astype(np.float32)
-        scale = amax / np.float32(127)
-        with np.errstate(invalid="ignore"):
-            q8 = np.rint(np.nan_to_num(unit) / scale[:, None])
-        arrays["codes"] = np.clip(q8, -127, 127).astype(np.int8)
-        arrays["scale"] = scale.astype(np.float32)
+    from wordspace.kernels import quantized as qz
+
+    pack = qz.pack_f16 if method == "exact-f16" else qz.pack_int8
+    blocks, scale = pack(unit, bad)
+    arrays = {"blocks": blocks, "scale": scale}
     if progress is not None:
         progress(n, n)
     return WordIndex(method, {}, fp, (n, d), arrays)
@@ -553,7 +461,23 @@ def load_index(path: str | os.PathLike[str], *, mmap: bool = True) -> WordIndex:
         if ix is None or ix.ndim != shape[1]:
             raise FormatError(f"{p}: the hnsw graph does not match the header; rebuild the index")
         return WordIndex(method, params, fp, (shape[0], shape[1]), {}, backend=ix, keep=blob)
-    need = {"codes"} | ({"scale"} if method == "exact-int8" else set())
-    if need - set(arrays) or arrays["codes"].shape != shape:
+    if head.get("version") != _VERSION:
+        raise FormatError(
+            f"{p}: this {method} index was written by an older wordspace (format version "
+            f"{head.get('version')}, now {_VERSION}); rebuild it with `wordspace index MODEL`"
+        )
+    from wordspace.kernels import quantized as qz
+
+    blocks, scale = arrays.get("blocks"), arrays.get("scale")
+    if (
+        blocks is None
+        or scale is None
+        or blocks.ndim != 3
+        or blocks.shape[1] != shape[1]
+        or scale.shape != (blocks.shape[0] * blocks.shape[2],)
+        or scale.shape[0] < shape[0]
+        or blocks.dtype != (np.uint16 if method == "exact-f16" else np.int8)
+        or blocks.shape[2] != (qz.BLOCK_F16 if method == "exact-f16" else qz.BLOCK)
+    ):
         raise FormatError(f"{p}: the {method} index lacks its arrays; rebuild the index")
     return WordIndex(method, params, fp, (shape[0], shape[1]), arrays)

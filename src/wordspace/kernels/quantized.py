@@ -1,0 +1,233 @@
+"""Exact top-k from a reduced-precision scan (int8 or float16 codes of the unit vectors).
+
+A query reads the codes instead of the float32 matrix (a quarter or half of the bytes), bounds
+every row's exact score from above and below, and re-ranks in float32 only the rows that may
+belong to the exact top-k. The result is the float32 scan's top-k by proof, not by luck:
+
+- **int8**, one scale per row ``s_i = max_j |x_ij| / 127``: ``|x_ij - s_i c_ij| <= s_i / 2``, so
+  the approximate score ``a_i = s_i (c_i . q)`` is within ``e_i = s_i ||q||_1 / 2`` of ``x_i . q``.
+- **float16**: each component is rounded with a relative error of at most ``2**-11`` (or by
+  ``2**-25`` absolutely where it is subnormal), so for a unit row ``|x_i . q - a_i| <= 2**-11
+  + 2**-25 ||q||_1``; the same formula with ``s_i = 1``.
+
+Both add ``g = 4 d 2**-24`` for float32 summation (the scan's and the float32 scores'). With
+``lo_i = a_i - e_i - g`` and ``up_i = a_i + e_i + g``, let ``T`` be the k-th largest ``lo_i``:
+``k`` rows score at least ``T``, so every row of the exact top-k has ``up_i >= T``. The scan keeps
+the k best lower bounds per chunk (a short sorted list) and writes every upper bound to a
+buffer; the candidates are the rows with ``up_i >= T``, re-ranked with float32 scores. The
+candidate count is not fixed but follows from the bounds: on GloVe 6B 50d it is a few dozen
+for int8 and about ``k`` for float16; a crowd of near-duplicates makes it larger, never wrong.
+There is no retry and no fallback.
+
+Layout: rows in blocks of :data:`BLOCK`, each stored column-major (``(d, BLOCK)``), so the
+inner loop runs over the block's rows with a fixed trip count and vectorises (one SIMD
+accumulator per 16 rows, two dimensions an iteration), where a row-major dot product of
+``d = 50`` would leave most of it to the scalar remainder. The last block is padded; padded
+rows and rows holding NaN/inf have a NaN scale and are never selected (every comparison with
+NaN is false). float16 codes are widened by bit arithmetic (numba has no float16): the bits
+shifted into a float32 are the value divided by ``2**112``, so the query is multiplied by
+``2**112`` instead, which also keeps subnormal float16 values exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from wordspace.kernels.topk import FASTMATH
+
+#: rows per block: the inner loop's trip count (a multiple of the widest SIMD register's lanes)
+BLOCK = 128
+#: rows per block for float16 (its widened block, ``d * 64`` float32, stays in the L1 cache)
+BLOCK_F16 = 64
+
+
+def pack_int8(unit: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blocked int8 codes ``(nblocks, d, BLOCK)`` and the per-row scales (NaN: never selected)
+    of the float32 unit matrix; ``bad``: rows holding NaN/inf."""
+    n, d = unit.shape
+    nb = -(-n // BLOCK)
+    scale = np.full(nb * BLOCK, np.nan, dtype=np.float32)
+    codes = np.zeros((nb * BLOCK, d), dtype=np.int8)
+    step = 65536
+    for lo in range(0, n, step):
+        u = np.asarray(unit[lo : lo + step], dtype=np.float32)
+        with np.errstate(invalid="ignore"):
+            amax = np.max(np.abs(u), axis=1) if d else np.zeros(len(u), np.float32)
+        s = np.where(np.isfinite(amax) & (amax > 0), amax, np.float32(1)) / np.float32(127)
+        with np.errstate(invalid="ignore"):
+            c = np.rint(np.nan_to_num(u) / s[:, None])
+        codes[lo : lo + len(u)] = np.clip(c, -127, 127)
+        scale[lo : lo + len(u)] = s
+    if len(bad):
+        scale[bad] = np.nan
+    blocks = np.ascontiguousarray(codes.reshape(nb, BLOCK, d).transpose(0, 2, 1))
+    return blocks, scale
+
+
+def pack_f16(unit: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blocked float16 codes (their bits, ``(nblocks, d, BLOCK_F16)`` uint16) and the row
+    flags (1, or NaN: never selected) of the float32 unit matrix."""
+    n, d = unit.shape
+    nb = -(-n // BLOCK_F16)
+    scale = np.full(nb * BLOCK_F16, np.nan, dtype=np.float32)
+    scale[:n] = 1
+    if len(bad):
+        scale[bad] = np.nan
+    codes = np.zeros((nb * BLOCK_F16, d), dtype=np.float16)
+    with np.errstate(invalid="ignore", over="ignore"):
+        codes[:n] = np.nan_to_num(np.asarray(unit, dtype=np.float32))
+    blocks = codes.view(np.uint16).reshape(nb, BLOCK_F16, d).transpose(0, 2, 1)
+    return np.ascontiguousarray(blocks), scale
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, inline="always")
+def _bounds(acc, scale, base, h, g, up, low, bs, bi, k):  # pragma: no cover - compiled
+    # upper bounds to the buffer, lower bounds merged into the chunk's k best
+    nb = acc.shape[0]
+    thr = bs[k - 1]
+    hit = np.int32(0)
+    for r in range(nb):
+        s = scale[base + r]
+        a = acc[r] * s
+        e = s * h + g
+        up[base + r] = a + e
+        low[r] = a - e
+        hit += np.int32(low[r] > thr)
+    if hit:
+        for r in range(nb):
+            v = low[r]
+            if v > bs[k - 1]:
+                j = k - 1
+                while j > 0 and bs[j - 1] < v:
+                    bs[j] = bs[j - 1]
+                    bi[j] = bi[j - 1]
+                    j -= 1
+                bs[j] = v
+                bi[j] = base + r
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
+def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - compiled
+    """Upper bounds of every row's score into ``up`` and each chunk's ``k`` best lower bounds
+    (``(nchunks, k)`` scores and rows) for the int8 blocks of :func:`pack_int8`."""
+    nblk, d, bw = blocks.shape
+    cs = np.full((nchunks, k), -np.inf, dtype=np.float32)
+    ci = np.full((nchunks, k), -1, dtype=np.int64)
+    step = (nblk + nchunks - 1) // nchunks
+    dd = d - d % 2
+    for c in prange(nchunks):
+        acc = np.empty(BLOCK, dtype=np.float32)
+        low = np.empty(BLOCK, dtype=np.float32)
+        bs = cs[c]
+        bi = ci[c]
+        for b in range(c * step, min(nblk, c * step + step)):
+            for r in range(BLOCK):
+                acc[r] = 0.0
+            for j in range(0, dd, 2):
+                q0 = q[j]
+                q1 = q[j + 1]
+                for r in range(BLOCK):
+                    acc[r] += np.float32(blocks[b, j, r]) * q0 + np.float32(blocks[b, j + 1, r]) * q1
+            for j in range(dd, d):
+                q0 = q[j]
+                for r in range(BLOCK):
+                    acc[r] += np.float32(blocks[b, j, r]) * q0
+            _bounds(acc, scale, b * BLOCK, h, g, up, low, bs, bi, k)
+    return cs, ci
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _widen(src, dst):  # pragma: no cover - compiled
+    # float16 bits -> float32 bits of the value / 2**112 (a separate loop, which vectorises)
+    for t in range(src.shape[0]):
+        hb = np.uint32(src[t])
+        dst[t] = ((hb & np.uint32(0x8000)) << np.uint32(16)) | (
+            (hb & np.uint32(0x7FFF)) << np.uint32(13)
+        )
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
+def scan_f16(blocks, scale, q112, h, g, k, nchunks, bufs, fbufs, up):  # pragma: no cover
+    """:func:`scan_int8` for the float16 blocks of :func:`pack_f16`; ``q112``: the query times
+    ``2**112``; ``bufs``/``fbufs``: one ``(d * BLOCK_F16)`` uint32 buffer per chunk and its
+    float32 view."""
+    nblk, d, bw = blocks.shape
+    cs = np.full((nchunks, k), -np.inf, dtype=np.float32)
+    ci = np.full((nchunks, k), -1, dtype=np.int64)
+    step = (nblk + nchunks - 1) // nchunks
+    flat = blocks.reshape(nblk, d * BLOCK_F16)
+    dd = d - d % 2
+    for c in prange(nchunks):
+        acc = np.empty(BLOCK_F16, dtype=np.float32)
+        low = np.empty(BLOCK_F16, dtype=np.float32)
+        buf = bufs[c]
+        fb = fbufs[c]
+        bs = cs[c]
+        bi = ci[c]
+        for b in range(c * step, min(nblk, c * step + step)):
+            _widen(flat[b], buf)
+            for r in range(BLOCK_F16):
+                acc[r] = 0.0
+            for j in range(0, dd, 2):
+                q0 = q112[j]
+                q1 = q112[j + 1]
+                o0 = j * BLOCK_F16
+                o1 = o0 + BLOCK_F16
+                for r in range(BLOCK_F16):
+                    acc[r] += fb[o0 + r] * q0 + fb[o1 + r] * q1
+            for j in range(dd, d):
+                q0 = q112[j]
+                o0 = j * BLOCK_F16
+                for r in range(BLOCK_F16):
+                    acc[r] += fb[o0 + r] * q0
+            _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, bs, bi, k)
+    return cs, ci
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
+    """The exact float32 top-k from a scan's bounds: the threshold ``T`` (the k-th best lower
+    bound), the rows with ``up >= T`` re-scored from ``unit`` (``s += unit[i, j] * q[j]``) and
+    the best ``k`` by score, ties by index. Returns ``(rows, scores, candidates)``, best
+    first; rows whose float32 score is NaN are dropped."""
+    # the k-th best lower bound over all chunks
+    best = np.full(k, -np.inf, dtype=np.float32)
+    for c in range(cs.shape[0]):
+        for t in range(k):
+            v = cs[c, t]
+            if ci[c, t] >= 0 and v > best[k - 1]:
+                j = k - 1
+                while j > 0 and best[j - 1] < v:
+                    best[j] = best[j - 1]
+                    j -= 1
+                best[j] = v
+    thr = best[k - 1]
+    cnt = 0
+    for i in range(n):
+        cnt += up[i] >= thr
+    cand = np.empty(cnt, dtype=np.int64)
+    t = 0
+    for i in range(n):
+        if up[i] >= thr:
+            cand[t] = i
+            t += 1
+    d = unit.shape[1]
+    out_s = np.full(k, -np.inf, dtype=np.float32)
+    out_i = np.full(k, -1, dtype=np.int64)
+    for i in cand:  # ascending: a later row enters only with a strictly better score
+        s = np.float32(0.0)
+        for j in range(d):
+            s += unit[i, j] * q[j]
+        if s > out_s[k - 1]:
+            j = k - 1
+            while j > 0 and out_s[j - 1] < s:
+                out_s[j] = out_s[j - 1]
+                out_i[j] = out_i[j - 1]
+                j -= 1
+            out_s[j] = s
+            out_i[j] = i
+    m = 0
+    while m < k and out_i[m] >= 0:
+        m += 1
+    return out_i[:m], out_s[:m], cnt

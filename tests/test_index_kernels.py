@@ -1,0 +1,106 @@
+"""The reduced-precision scan kernels (wordspace.kernels.quantized) against NumPy references:
+the bounds hold every row's float32 score, the selection equals the float32 top-k, padded and
+non-finite rows are never selected, and an index in the old layout is refused."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import numpy as np
+import pytest
+
+import wordspace as ws
+from wordspace.errors import FormatError
+from wordspace.kernels import quantized as qz
+from wordspace.vectors.index import load_index
+
+
+def unit_rows(n, d, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    x[::7] *= np.float32(1e-3)  # tiny components: float16 subnormals after normalising
+    x[3, :] = 0
+    x[3, 0] = 1  # one component only: the int8 scale's extreme
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+
+
+def scan(method, unit, q, k, nchunks=3):
+    d = unit.shape[1]
+    bad = np.flatnonzero(~np.isfinite(unit).all(axis=1))
+    q1, qn = float(np.abs(q).sum()), float(np.linalg.norm(q))
+    g = np.float32((4 * d + 8) * 2.0**-24 * qn * 1.001)
+    if method == "int8":
+        blocks, scale = qz.pack_int8(unit, bad)
+        up = np.empty(len(scale), np.float32)
+        cs, ci = qz.scan_int8(blocks, scale, q, np.float32(0.5 * q1 * 1.0001), g, k, nchunks, up)
+    else:
+        blocks, scale = qz.pack_f16(unit, bad)
+        up = np.empty(len(scale), np.float32)
+        bufs = np.empty((nchunks, d * qz.BLOCK_F16), np.uint32)
+        h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
+        q112 = q * np.float32(2.0**112)
+        cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nchunks, bufs, bufs.view(np.float32), up)
+    return cs, ci, up, scale
+
+
+@pytest.mark.parametrize("method", ["int8", "f16"])
+@pytest.mark.parametrize("n,d", [(1000, 50), (300, 7), (129, 1)])
+def test_bounds_hold_every_score(method, n, d):
+    unit = unit_rows(n, d, seed=n + d)
+    q = unit[5] * np.float32(1.3)  # not a unit query: the bounds scale with |q|
+    cs, ci, up, scale = scan(method, unit, q, k=10)
+    exact = unit.astype(np.float64) @ q.astype(np.float64)
+    assert np.all(up[:n] >= exact)
+    assert np.all(np.isnan(up[n:]))  # padding: never a candidate
+    # the lower bounds kept are below the scores of their rows, and are the chunks' best
+    ok = ci >= 0
+    assert np.all(cs[ok] <= exact[ci[ok]])
+    width = float(np.nanmax(up[:n] - exact))
+    assert width < (0.05 if method == "int8" else 2e-3) * np.linalg.norm(q)
+
+
+@pytest.mark.parametrize("method", ["int8", "f16"])
+def test_selection_equals_float32_top_k(method):
+    unit = unit_rows(5000, 24, seed=1)
+    unit[100:160] = unit[9] + np.float32(1e-5)  # a crowd tied within the rounding bound
+    unit[100:160] /= np.linalg.norm(unit[100:160], axis=1, keepdims=True)
+    unit[200] = np.nan  # a row holding NaN: never returned
+    for qi in (0, 9, 200 - 1, 4999):
+        q = np.ascontiguousarray(unit[qi])
+        for k in (1, 10, 80):
+            cs, ci, up, _ = scan(method, unit, q, k)
+            rows, scores, cand = qz.select_exact(cs, ci, up, len(unit), unit, q, k)
+            ref = unit @ q
+            ref[~np.isfinite(ref)] = -np.inf
+            order = np.lexsort((np.arange(len(ref)), -ref))[:k]
+            np.testing.assert_allclose(scores, ref[order], atol=2e-6)
+            assert 200 not in rows.tolist() and k <= cand < len(unit)
+            # the same rows wherever the float32 scores are not tied within their last bits
+            gaps = np.diff(ref[order])
+            if k == 1 or gaps.max() < -1e-5:
+                assert rows.tolist() == order.tolist()
+
+
+def test_fewer_rows_than_k():
+    unit = unit_rows(5, 8, seed=2)
+    q = np.ascontiguousarray(unit[0])
+    cs, ci, up, _ = scan("int8", unit, q, k=9)
+    rows, scores, cand = qz.select_exact(cs, ci, up, 5, unit, q, 9)
+    assert sorted(rows.tolist()) == list(range(5)) and cand == 5
+    assert rows[0] == 0 and np.all(np.diff(scores) <= 0)
+
+
+def test_an_index_in_the_old_layout_is_refused(tmp_path):
+    wv = ws.WordVectors([f"w{i}" for i in range(300)], unit_rows(300, 8, seed=3))
+    path = tmp_path / "m.index"
+    wv.build_index("exact-int8").save(path)
+    raw = path.read_bytes()
+    (hlen,) = struct.unpack("<Q", raw[8:16])
+    head = json.loads(raw[16 : 16 + hlen])
+    assert head["version"] == 2 and [b["name"] for b in head["blobs"]] == ["blocks", "scale"]
+    head["version"] = 1
+    new = json.dumps(head).encode().ljust(hlen)
+    path.write_bytes(raw[:16] + new + raw[16 + hlen :])
+    with pytest.raises(FormatError, match="older wordspace.*rebuild"):
+        load_index(path)
