@@ -110,7 +110,7 @@ def _unstrip(fs: Any, path: str) -> str:
 
 def _listing_error(url: str, exc: Exception) -> Exception:
     if isinstance(exc, FileNotFoundError):
-        return CorpusError(f"{url}: no such file; check the URL")
+        return CorpusError(f"{url}: no such file, or its server cannot be reached; check the URL")
     return DownloadError(
         f"{url}: could not be read ({type(exc).__name__}: {exc}); check the URL, the network "
         "and the credentials"
@@ -144,11 +144,13 @@ def url_files(spec: str) -> list[URLFile]:
         raise
     except Exception as e:
         raise _listing_error(spec, e) from None
-    files = [
-        URLFile(_unstrip(fs, p), int(info.get("size") or 0))
-        for p, info in sorted(found.items())
-        if info.get("type", "file") == "file"
-    ]
+    files = []
+    for p, info in sorted(found.items()):
+        if info.get("type", "file") != "file":
+            continue
+        url = _unstrip(fs, p)
+        # http listings give no sizes: ask each file (the parts are planned by size)
+        files.append(URLFile(url, info["size"]) if info.get("size") is not None else url_file(url))
     if not files:
         raise CorpusError(f"{spec}: no files match; check the pattern or folder")
     return files
