@@ -552,3 +552,39 @@ def test_fasttext_and_phrases_on_cluster(client, topic_shards, phrase_shards):
     pattern = str(phrase_shards / "*")
     one = ws.Phrases(**kw).fit(ws.Corpus.from_files(pattern))
     _same_phrases(ws.Phrases(**kw).fit(pattern, client=client), one)  # a pattern is a corpus
+
+
+def test_http_urls_read_on_the_workers(client, topic_shards):
+    """Shards named by http:// URLs (a server on 127.0.0.1): the worker processes open them
+    through fsspec with the same code as local files, and the model equals the one trained
+    on the local copies in this process (2 simulated parts) bit for bit."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    pytest.importorskip("aiohttp")  # fsspec's http driver (the dev extra installs it)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=topic_shards))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    kw = dict(vector_size=12, window=3, min_count=1, epochs=2, sample=0, workers=1, seed=5)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/shard*.txt"
+        c = ws.Corpus.from_files(url)
+        assert [str(f).rsplit("/", 1)[1] for f in c.files] == sorted(
+            p.name for p in topic_shards.iterdir()
+        )
+        m = ws.Word2Vec(**kw).fit(c, client=client, sync_words=3000)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    local = ws.Corpus.from_files(str(topic_shards / "*"))
+    sim = fit_word2vec(ws.Word2Vec(**kw), local, None, n_parts=2, sync_words=3000)
+    assert m.sync_stats_["parts"] == 2 and m.sync_stats_["rounds"] == sim.sync_stats_["rounds"]
+    np.testing.assert_array_equal(m.syn0_, sim.syn0_)
+    np.testing.assert_array_equal(m.syn1neg_, sim.syn1neg_)

@@ -145,13 +145,15 @@ class _Guarded(io.RawIOBase):
     def __init__(
         self,
         raw: io.BufferedIOBase,
-        path: Path,
+        path: Path | str,
         kind: str,
         error: type[WordspaceError],
         limit: int | None = None,
         size: int = 0,
+        owner: IO[bytes] | None = None,
     ):
         super().__init__()
+        self._owner = owner  # the compressed stream ``raw`` reads, closed with it
         self._raw = raw
         self._path = path
         self._kind = kind
@@ -188,6 +190,8 @@ class _Guarded(io.RawIOBase):
     def close(self) -> None:
         try:
             self._raw.close()
+            if self._owner is not None:
+                self._owner.close()
         finally:
             super().close()
 
@@ -227,6 +231,31 @@ def open_binary(
         raw = lzma.open(p, "rb")
     limit = decompression_limit(st.st_size)
     return io.BufferedReader(_Guarded(raw, p, kind, error, limit, st.st_size), buffer_size=1 << 16)
+
+
+def open_decompressed(
+    fh: IO[bytes], name: str, kind: str | None, size: int, *, error: type[WordspaceError]
+) -> IO[bytes]:
+    """``fh`` (an open stream of ``size`` compressed bytes of ``kind``: ``"gz"``, ``"bz2"``,
+    ``"xz"``; ``None``: plain) decompressed as :func:`open_binary` does: bounded by
+    :func:`decompression_limit`, errors as ``error`` naming ``name``; closing it closes
+    ``fh``. For streams that are not local files (fsspec URLs)."""
+    if kind is None:
+        return fh
+    raw: io.BufferedIOBase
+    if kind == "gz":
+        raw = gzip.GzipFile(fileobj=fh, mode="rb")
+    elif kind == "bz2":
+        raw = bz2.BZ2File(fh, "rb")
+    else:
+        raw = lzma.LZMAFile(fh, "rb")
+    guarded = _Guarded(raw, name, kind, error, decompression_limit(size), size, owner=fh)
+    return io.BufferedReader(guarded, buffer_size=1 << 16)
+
+
+def kind_of_suffix(name: str) -> str | None:
+    """``"gz"``, ``"bz2"``, ``"xz"`` from a file name's suffix, or None."""
+    return _SUFFIX.get(Path(name).suffix.lower())
 
 
 def open_write(path: str | os.PathLike[str], named: str | os.PathLike[str]) -> io.BufferedIOBase:

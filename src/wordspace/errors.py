@@ -95,12 +95,10 @@ class StaleIndexError(FormatError):
 class MissingDependencyError(WordspaceError, ImportError):
     """An optional dependency is not installed (names the extra to install)."""
 
-    def __init__(self, package: str, extra: str, purpose: str = ""):
+    def __init__(self, package: str, extra: str | None, purpose: str = ""):
         what = f" for {purpose}" if purpose else ""
-        super().__init__(
-            f"{package} is needed{what} but is not installed; "
-            f"install it with: pip install 'wordspace[{extra}]'"
-        )
+        how = f"pip install 'wordspace[{extra}]'" if extra else f"pip install {package}"
+        super().__init__(f"{package} is needed{what} but is not installed; install it with: {how}")
 
 
 class DownloadError(WordspaceError, OSError):

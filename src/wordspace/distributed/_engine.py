@@ -196,14 +196,17 @@ def partition_specs(corpus: Any) -> list[dict[str, Any]]:
             "client= needs a corpus of files that the workers can read (a path, or "
             "Corpus.from_files('shards/*.txt.gz')); an in-memory corpus stays on one machine"
         )
+    from wordspace.text._open import URLFile
+
     return [
         {
-            "path": str(Path(p).absolute()),
+            # a URL (s3://..., read through fsspec on the worker) or an absolute local path
+            "path": str(p) if isinstance(p, URLFile) else str(Path(p).absolute()),
             "lowercase": corpus.lowercase,
             "normalize": corpus.normalize,
             "max_sentence_length": corpus.max_sentence_length,
             "errors": corpus.errors,
-            "size": os.path.getsize(p),
+            "size": p.size if isinstance(p, URLFile) else os.path.getsize(p),
         }
         for p in files
     ]

@@ -46,9 +46,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from wordspace._files import compression_of, open_binary
+from wordspace._files import compression_of
 from wordspace.errors import CorpusError, ParameterError
 from wordspace.text import _ids
+from wordspace.text._open import URLFile, compression, is_url, open_source, url_file, url_files
 from wordspace.text._ids import (  # noqa: F401  (CorpusScan, TokenIndex, release_pages: used from here)
     CorpusScan,
     TokenIndex,
@@ -142,13 +143,15 @@ class Corpus:
             if phrases is None:
                 phrases = source.phrases
             source = source.source
-        if isinstance(source, str | os.PathLike):
+        if is_url(source):  # s3://, http://, ...: read through fsspec (text/_open.py)
+            self.source: Path | URLFile | Iterable = url_file(cast(str, source))
+        elif isinstance(source, str | os.PathLike):
             p = Path(source)
             if not p.exists():
                 raise FileNotFoundError(f"{p}: no such file")
             if p.is_dir():
                 raise CorpusError(f"{p} is a directory; give a text file (one sentence per line)")
-            self.source: Path | Iterable = p
+            self.source = p
         elif isinstance(source, bytes):
             raise ParameterError("give a path as str, not bytes")
         else:
@@ -189,7 +192,7 @@ class Corpus:
     # ------------------------------------------------------------------ descriptions
     @property
     def is_file(self) -> bool:
-        return isinstance(self.source, Path)
+        return isinstance(self.source, Path | URLFile)
 
     @property
     def name(self) -> str:
@@ -215,10 +218,10 @@ class Corpus:
         return cls(_Files(files), **kwargs)
 
     @property
-    def files(self) -> list[Path] | None:
+    def files(self) -> list[Path | URLFile] | None:
         """The files this corpus reads, in order (``None`` for an in-memory corpus)."""
         if self.is_file:
-            return [cast(Path, self.source)]  # is_file: the source is one path
+            return [cast(Path | URLFile, self.source)]  # is_file: the source is one path
         if isinstance(self.source, _Files):
             return list(self.source)
         return None
@@ -262,25 +265,27 @@ class Corpus:
                     toks = [t.lower() for t in toks]
             yield toks, True
 
-    def _blocks(self, path: Path | None = None) -> Iterator[bytes]:
+    def _blocks(self, path: Path | URLFile | None = None) -> Iterator[bytes]:
         """The (decompressed) bytes of the file in blocks of ``BLOCK_SIZE``, then ``b""``.
 
         A decompressor's error (truncated or corrupt data) becomes a :class:`CorpusError`
         naming the path, whenever it happens: at the first block or in the middle of a pass.
         """
         if path is None:
-            assert isinstance(self.source, Path)
+            assert isinstance(self.source, Path | URLFile)
             path = self.source
-        with open_binary(path, error=CorpusError) as fh:
+        with open_source(path, error=CorpusError) as fh:
             while True:
                 block = fh.read(BLOCK_SIZE)
                 yield block
                 if not block:
                     return
 
-    def _file_pieces(self, path: Path | None = None) -> Iterator[tuple[list[str], bool]]:
+    def _file_pieces(
+        self, path: Path | URLFile | None = None
+    ) -> Iterator[tuple[list[str], bool]]:
         if path is None:
-            assert isinstance(self.source, Path)
+            assert isinstance(self.source, Path | URLFile)
             path = self.source
         lines_of = self.tokenizer.lines
         offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
@@ -302,7 +307,7 @@ class Corpus:
                 text = chunk.decode("utf-8", errors=self.errors)
             except UnicodeDecodeError as e:
                 where = offset + e.start
-                comp = "" if compression_of(path) is None else " of the decompressed text"
+                comp = "" if compression(path) is None else " of the decompressed text"
                 raise CorpusError(
                     f"{path} is not valid UTF-8: byte 0x{chunk[e.start]:02x} at byte offset "
                     f"{where:,}{comp}; re-encode the file as UTF-8, or pass "
@@ -667,12 +672,16 @@ class _Files:
         import glob
 
         if isinstance(files, _Files):
-            self.paths: list[Path] = list(files.paths)
+            self.paths: list[Path | URLFile] = list(files.paths)
             self.spec: str = files.spec
             return
         if isinstance(files, bytes):
             raise ParameterError("give paths as str, not bytes")
-        if isinstance(files, str | os.PathLike):
+        paths: list[Path | URLFile]
+        if is_url(files):  # fsspec's glob, folder or file (text/_open.py)
+            spec = str(files)
+            paths = list(url_files(spec))
+        elif isinstance(files, str | os.PathLike):
             spec = str(files)
             p = Path(spec)
             if p.is_dir():
@@ -684,11 +693,13 @@ class _Files:
             else:
                 paths = [p]
         else:
-            paths = [Path(q) for q in files]
+            paths = [url_file(q) if is_url(q) else Path(q) for q in files]
             spec = f"{len(paths)} files"
         if not paths:
             raise CorpusError(f"{spec}: no files match; check the pattern or folder")
         for q in paths:
+            if isinstance(q, URLFile):  # checked when listed
+                continue
             if not q.exists():
                 raise FileNotFoundError(f"{q}: no such file")
             if q.is_dir():
@@ -696,7 +707,7 @@ class _Files:
         self.paths = paths
         self.spec = spec
 
-    def __iter__(self) -> Iterator[Path]:
+    def __iter__(self) -> Iterator[Path | URLFile]:
         return iter(self.paths)
 
     def __len__(self) -> int:
