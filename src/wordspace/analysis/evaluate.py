@@ -482,6 +482,13 @@ def evaluate_word_pairs(
             f"no valid similarity judgements in {name}: no line has the form "
             f"word1{sep}word2{sep}score; check the file or pass delimiter="
         )
+    if len(gold) < 2:
+        name = "the bundled WordSim353" if path is None else str(p)
+        raise FormatError(
+            f"{name}: only 1 valid similarity judgement ({oov:,} more with a word outside the "
+            "vocabulary); a correlation needs at least 2: give a file of more "
+            "word1<TAB>word2<TAB>score lines"
+        )
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)
     n_used = len(gold)
