@@ -5,6 +5,14 @@ and ``.xz`` transparently (detected by magic bytes; a file *named* ``.gz`` that 
 data is an error, not silently read as text). A truncated or corrupt compressed stream raises
 the caller's typed error naming the file, never a bare ``EOFError``/``BadGzipFile``.
 
+Every read is bounded. Decompression: :func:`decompression_limit` (``WORDSPACE_MAX_DECOMPRESSED``).
+Lines: no text reader holds a line (a word2vec binary record's word, a corpus token) longer
+than :data:`MAX_LINE_BYTES`, 64 MiB, or ``WORDSPACE_MAX_LINE`` bytes when set (0: no limit);
+a longer one is the reader's typed error naming the file, the line and the variable
+(:func:`bounded_lines`, :func:`read_bounded`, :func:`check_line_lengths`). A corpus line has
+no such limit: it is cut into sentences of ``max_sentence_length`` tokens (10,000, as gensim's
+``LineSentence``) and read in blocks; only one token is held whole.
+
 Writing follows three rules:
 
 * **Nothing is replaced that wordspace did not write.** :func:`check_output` is called before
@@ -54,6 +62,11 @@ __all__ = [
     "is_model_dir",
     "model_dir_files",
     "COMMIT_DIR",
+    "MAX_LINE_BYTES",
+    "max_line_bytes",
+    "bounded_lines",
+    "read_bounded",
+    "check_line_lengths",
 ]
 
 _MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
@@ -137,6 +150,129 @@ def check_regular(
             "data to a file first"
         )
     return st
+
+
+# ------------------------------------------------------------------------ line bound
+#: environment variable: the longest line (or record, or token) wordspace reads from a text
+#: file, in bytes (0: no limit)
+MAX_LINE_ENV = "WORDSPACE_MAX_LINE"
+#: the default bound on one line of a text file: 64 MiB (a vector of a million dimensions at
+#: 60 bytes a number fits; no word list, pair, analogy or table row comes near it)
+MAX_LINE_BYTES = 64 << 20
+_LINE_BLOCK = 4 << 20
+
+
+def max_line_bytes() -> int | None:
+    """The longest line wordspace reads from a text file: ``WORDSPACE_MAX_LINE`` (bytes; 0
+    for no limit) when set, else :data:`MAX_LINE_BYTES`. None: no limit."""
+    text = os.environ.get(MAX_LINE_ENV, "").strip()
+    if not text:
+        return MAX_LINE_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ParameterError(
+            f"{MAX_LINE_ENV} must be a number of bytes >= 0 (0: no limit), got {text!r}"
+        )
+    return value or None
+
+
+def line_too_long(
+    path: str | os.PathLike[str],
+    where: str,
+    limit: int,
+    *,
+    error: type[WordspaceError] = FormatError,
+    what: str = "line",
+    why: str = "a file without line breaks, or not the kind of file expected",
+) -> WordspaceError:
+    """The error for a line (or record, token) over the bound: names the file, the place
+    (``where``: ``"line 3"``, ``"byte offset 1,024"``) and how to raise the bound."""
+    return error(
+        f"{os.fspath(path)}: {where}: the {what} is longer than {limit:,} bytes, the bound on "
+        f"one {what} read from a text file ({why}); if the file is genuine, set "
+        f"{MAX_LINE_ENV}=BYTES (0: no limit) to read it"
+    )
+
+
+def bounded_lines(
+    f: IO[bytes],
+    path: str | os.PathLike[str],
+    *,
+    error: type[WordspaceError] = FormatError,
+    start: int = 1,
+) -> Iterator[bytes]:
+    """The lines of the binary stream ``f`` (each with its newline), as iterating it gives
+    them, but refusing (``error``, see :func:`line_too_long`) a line longer than
+    :func:`max_line_bytes` before more than that is held in memory. ``start``: the number of
+    the first line, for the message."""
+    limit = max_line_bytes()
+    if limit is None:
+        yield from f
+        return
+    lineno = start
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit:
+            raise line_too_long(path, f"line {lineno:,}", limit, error=error)
+        yield line
+        lineno += 1
+
+
+def read_bounded(
+    f: IO[bytes],
+    path: str | os.PathLike[str],
+    *,
+    error: type[WordspaceError] = FormatError,
+    start: int = 1,
+) -> bytes:
+    """The rest of the binary stream ``f``, as ``f.read()`` gives it, but refusing
+    (``error``) a line longer than :func:`max_line_bytes` as soon as one is read: memory
+    never holds more than the lines before it plus the bound. ``start``: the number of the
+    first line, for the message."""
+    limit = max_line_bytes()
+    if limit is None:
+        return f.read()
+    block_size = min(_LINE_BLOCK, limit)  # a line inside one block is never over the limit
+    blocks: list[bytes] = []
+    run = 0  # bytes of the line now being read
+    while True:
+        block = f.read(block_size)
+        if not block:
+            return b"".join(blocks)
+        nl = block.find(b"\n")
+        if (run + len(block) if nl < 0 else run + nl) > limit:
+            lineno = start + sum(b.count(b"\n") for b in blocks)
+            raise line_too_long(path, f"line {lineno:,}", limit, error=error)
+        run = run + len(block) if nl < 0 else len(block) - block.rfind(b"\n") - 1
+        blocks.append(block)
+
+
+def check_line_lengths(
+    path: str | os.PathLike[str], *, error: type[WordspaceError] = FormatError
+) -> None:
+    """Read the file ``path`` (decompressed, as :func:`open_binary` does) in blocks and refuse
+    (``error``) a line longer than :func:`max_line_bytes`, in bounded memory: for readers that
+    hand the whole file to another library (pandas)."""
+    limit = max_line_bytes()
+    if limit is None:
+        return
+    with open_binary(path, error=error) as f:
+        lines = 0  # newlines before the current block
+        run = 0  # bytes of the line now being read
+        while True:
+            block = f.read(min(_LINE_BLOCK, limit))  # a line inside one block is short enough
+            if not block:
+                return
+            nl = block.find(b"\n")
+            if (run + len(block) if nl < 0 else run + nl) > limit:
+                raise line_too_long(path, f"line {lines + 1:,}", limit, error=error)
+            run = run + len(block) if nl < 0 else len(block) - block.rfind(b"\n") - 1
+            lines += block.count(b"\n")
 
 
 class _Guarded(io.RawIOBase):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wordspace._files import bounded_lines
 from wordspace.analysis.alignment import value_alignment
 from wordspace.errors import FormatError, ParameterError
 
@@ -172,7 +173,7 @@ def _read_analogies(path: Path, case_insensitive: bool) -> tuple[list[str], list
     names: list[str] = []
     questions: list[tuple] = []
     with open(path, "rb") as fin:
-        for line_no, raw in enumerate(fin):
+        for line_no, raw in enumerate(bounded_lines(fin, path)):
             try:
                 line = raw.decode("utf8")
             except UnicodeDecodeError as e:
@@ -402,7 +403,7 @@ def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
 
     def lines() -> Iterator[tuple[int, str]]:
         with open(path, "rb") as fin:
-            for line_no, raw in enumerate(fin):
+            for line_no, raw in enumerate(bounded_lines(fin, path)):
                 try:
                     yield line_no, raw.decode(encoding)
                 except UnicodeDecodeError as e:
@@ -480,6 +481,13 @@ def evaluate_word_pairs(
         raise FormatError(
             f"no valid similarity judgements in {name}: no line has the form "
             f"word1{sep}word2{sep}score; check the file or pass delimiter="
+        )
+    if len(gold) < 2:
+        name = "the bundled WordSim353" if path is None else str(p)
+        raise FormatError(
+            f"{name}: only 1 valid similarity judgement ({oov:,} more with a word outside the "
+            "vocabulary); a correlation needs at least 2: give a file of more "
+            "word1<TAB>word2<TAB>score lines"
         )
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from wordspace._files import bounded_lines
 from wordspace.cli._app import app
 from wordspace.cli._common import (
     CacheOpt,
@@ -160,8 +161,11 @@ def _read_lines(path: str) -> list[str]:
     from wordspace.errors import CorpusError
 
     try:
-        with open(path, encoding="utf-8") as f:
-            return [line.rstrip("\r\n") for line in f]
+        with open(path, "rb") as f:
+            return [
+                line.decode("utf-8").rstrip("\r\n")
+                for line in bounded_lines(f, path, error=CorpusError)
+            ]
     except UnicodeDecodeError as e:
         raise CorpusError(f"{path}: not UTF-8 text (byte {e.start}); convert it to UTF-8") from None
 

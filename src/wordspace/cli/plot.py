@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from wordspace._files import read_bounded
 from wordspace.cli._app import plot_app
 from wordspace.cli._common import (
     CacheOpt,
@@ -71,7 +72,8 @@ def _word_list(spec: str | None) -> list[str] | None:
     if p.is_file():
         words: list[str] = []
         try:
-            text = p.read_text(encoding="utf-8")
+            with open(p, "rb") as f:
+                text = read_bounded(f, p, error=ParameterError).decode("utf-8")
         except UnicodeDecodeError as e:
             raise ParameterError(f"--words {spec!r}: not UTF-8 text (byte {e.start})") from None
         for line in text.splitlines():

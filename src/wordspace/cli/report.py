@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from wordspace._files import read_bounded
 from wordspace.cli._app import app
 from wordspace.cli._common import (
     JsonOpt,
@@ -45,7 +46,8 @@ def read_text_pairs(path: str) -> list[tuple[str, str]]:
     blank lines are skipped."""
     need_file(path, "--texts")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            text = read_bounded(f, path, error=ParameterError).decode("utf-8")
     except UnicodeDecodeError as e:
         raise ParameterError(f"--texts {path!r}: not UTF-8 text (byte {e.start})") from None
     pairs = []

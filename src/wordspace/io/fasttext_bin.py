@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from wordspace._files import check_regular
+from wordspace._files import check_regular, line_too_long, max_line_bytes
 from wordspace._schema import check_int
 from wordspace.errors import FormatError, ParameterError
 from wordspace.io.formats import _warn_nonfinite
@@ -192,8 +192,11 @@ def _parse(r: _Reader, want_output: bool):
     raw: list[bytes] = []
     counts = np.empty(size, dtype=np.int64)
     types = np.empty(size, dtype=np.int8)
+    bound = max_line_bytes()  # a word is bounded as a text line is
     for k in range(size):
-        end = buf.find(b"\0", r.pos)
+        end = buf.find(b"\0", r.pos, len(buf) if bound is None else r.pos + bound + 1)
+        if end < 0 and bound is not None and len(buf) - r.pos > bound:
+            raise line_too_long(p, f"dictionary entry {k:,}", bound, what="word")
         if end < 0:
             raise FormatError(
                 f"{p} is truncated: dictionary entry {k:,} of {size:,} has no terminating NUL byte"

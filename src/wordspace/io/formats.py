@@ -32,7 +32,17 @@ from typing import IO
 
 import numpy as np
 
-from wordspace._files import COMMIT_DIR, atomic_path, check_regular, open_binary, open_write
+from wordspace._files import (
+    COMMIT_DIR,
+    atomic_path,
+    bounded_lines,
+    check_regular,
+    line_too_long,
+    max_line_bytes,
+    open_binary,
+    open_write,
+    read_bounded,
+)
 from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
 
@@ -329,10 +339,6 @@ def load_word2vec_format(
     return WordVectors(keys, vecs, meta={"source": str(p), "source_format": fmt_name})
 
 
-#: the longest line a text vector file may have (a million dimensions at 60 bytes each)
-MAX_LINE_BYTES = 64 << 20
-
-
 def _decode(word: bytes, unicode_errors: str, where: str) -> str:
     try:
         return word.decode("utf-8", errors=unicode_errors)
@@ -346,12 +352,10 @@ def _decode(word: bytes, unicode_errors: str, where: str) -> str:
 def _read_text(
     f: IO[bytes], path: Path, limit: int | None, unicode_errors: str, *, no_header: bool
 ) -> tuple[list[str], np.ndarray]:
-    first = f.readline(MAX_LINE_BYTES + 1)
-    if len(first) > MAX_LINE_BYTES:
-        raise FormatError(
-            f"{path}:1: the first line is longer than {MAX_LINE_BYTES:,} bytes; a vector file's "
-            "lines are a word and its numbers: this is not one (or it has no line breaks)"
-        )
+    bound = max_line_bytes()  # every line is bounded (wordspace._files.MAX_LINE_BYTES)
+    first = f.readline(-1 if bound is None else bound + 1)
+    if bound is not None and len(first) > bound:
+        raise line_too_long(path, "line 1", bound)
     if not first.strip():
         raise FormatError(f"{path}:1: the first line is empty (expected a header or a vector)")
     lineno0 = 1
@@ -373,11 +377,11 @@ def _read_text(
                 "text line is a word followed by its numbers"
             )
         if limit is None:
-            data = first + f.read()
+            data = first + read_bounded(f, path, start=2)
         elif limit == 0:
             data = b""
         else:
-            data = first + b"".join(islice(f, limit - 1))
+            data = first + b"".join(islice(bounded_lines(f, path, start=2), limit - 1))
     else:
         header = _parse_header(first)
         if header is None:
@@ -387,7 +391,11 @@ def _read_text(
             )
         expected_n, dim = header
         lineno0 = 2
-        data = b"".join(islice(f, limit)) if limit is not None else f.read()
+        data = (
+            b"".join(islice(bounded_lines(f, path, start=2), limit))
+            if limit is not None
+            else read_bounded(f, path, start=2)
+        )
         _check_dim(dim, len(data), expected_n if limit is None else min(limit, expected_n), path)
         if 2 * dim + 1 > len(data):  # no row fits: nothing to parse
             if data.strip():
@@ -507,11 +515,14 @@ def _read_binary(
     keys: list[str] = []
     vecs = np.empty((n, dim), dtype=np.float32)
     pos = 0
+    bound = max_line_bytes()  # a record's word is bounded as a text line is
     for i in range(n):
         if i and pos < size and data[pos] == 0x0A:  # the optional newline after a record
             pos += 1
         at = f"{path}: record {i + 1:,} (byte {header_len + pos:,})"
-        sp = data.find(b" ", pos)
+        sp = data.find(b" ", pos, size if bound is None else pos + bound + 1)
+        if sp < 0 and bound is not None and size - pos > bound:
+            raise line_too_long(path, f"record {i + 1:,}", bound, what="word")
         if sp < 0:
             raise FormatError(
                 f"{at}: truncated: the header says {declared:,} words but the data ends "

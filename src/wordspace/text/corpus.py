@@ -10,7 +10,9 @@ tokens) from the start. Sources:
   :class:`wordspace.text.Tokenizer` (split on whitespace unless ``lowercase``/``normalize``).
   Very long lines (text8-style corpora are one 100 MB line) are read in blocks and cut into
   sentences of at most ``max_sentence_length`` tokens, as the C tool and gensim do, without
-  ever holding the whole line in memory as a list.
+  ever holding the whole line in memory as a list. One token (a run of bytes without
+  whitespace) is held whole, so one longer than the line bound (``WORDSPACE_MAX_LINE``,
+  :data:`wordspace._files.MAX_LINE_BYTES`) is a :class:`CorpusError`.
 * any re-iterable of token lists (a list of lists, or an object whose ``__iter__`` restarts).
   One-shot generators are refused, since training reads the corpus more than once.
 
@@ -46,10 +48,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from wordspace._files import compression_of
+from wordspace._files import compression_of, line_too_long, max_line_bytes
 from wordspace.errors import CorpusError, ParameterError
 from wordspace.text import _ids
-from wordspace.text._open import URLFile, compression, is_url, open_source, url_file, url_files
 from wordspace.text._ids import (  # noqa: F401  (CorpusScan, TokenIndex, release_pages: used from here)
     CorpusScan,
     TokenIndex,
@@ -59,6 +60,7 @@ from wordspace.text._ids import (  # noqa: F401  (CorpusScan, TokenIndex, releas
     _to_ids_on_disk,
     release_pages,
 )
+from wordspace.text._open import URLFile, compression, is_url, open_source, url_file, url_files
 from wordspace.text.tokenizer import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -299,7 +301,8 @@ class Corpus:
                 cut = len(data)
             else:
                 cut = max(data.rfind(w) for w in _WS_BYTES) + 1
-                if cut <= 0:  # no whitespace yet: one enormous token; read on
+                if cut <= 0:  # no whitespace yet: one enormous token; read on, within the bound
+                    _check_token(path, data, offset)
                     carry = data
                     continue
             chunk, carry = data[:cut], data[cut:]
@@ -395,7 +398,7 @@ class Corpus:
 
             with ThreadPoolExecutor(len(ranges)) as ex:
                 parts = list(
-                    ex.map(lambda r: self._ascii_part(self._range_blocks(*r), disk), ranges)
+                    ex.map(lambda r: self._ascii_part(self._range_blocks(*r), disk, r[0]), ranges)
                 )
         if any(p is None for p in parts):
             logger.debug("%s is not ASCII: reading it with the Unicode tokenizer", self.name)
@@ -507,7 +510,9 @@ class Corpus:
                 yield block
         yield b""
 
-    def _ascii_part(self, blocks: Iterator[bytes], disk: bool) -> dict[str, Any] | None:
+    def _ascii_part(
+        self, blocks: Iterator[bytes], disk: bool, start: int = 0
+    ) -> dict[str, Any] | None:
         """Tokenise a stream of blocks (the file, or one byte range of it): its own types,
         counts, raw ids (in memory, or appended to an id file when ``disk``) and line ends."""
         from wordspace.kernels.tokenize import WS_BYTES, tokenize_ascii
@@ -523,6 +528,7 @@ class Corpus:
         written = 0  # ids already appended to `spill`
         shifted = 0  # line ends already made absolute
         carry = b""
+        seen = 0  # bytes consumed: where `carry` starts
         try:
             for block in blocks:
                 eof = not block
@@ -552,6 +558,8 @@ class Corpus:
                         spill.close()
                     return None
                 carry = data[used:]
+                seen += used
+                _check_token(self.name, carry, start + seen)
                 if spill is not None:  # every block: the buffer stays one block's size
                     spill.append(ids[:n_ids])
                     ends[shifted:n_ends] += written
@@ -716,6 +724,21 @@ class _Files:
     def __str__(self) -> str:
         n = len(self.paths)
         return f"{self.spec} ({n} file{'s' if n != 1 else ''})"
+
+
+def _check_token(path: Any, data: bytes, offset: int) -> None:
+    """Refuse a token (a run of bytes without whitespace) over the line bound: lines are cut
+    into sentences of ``max_sentence_length`` tokens, but one token is held whole."""
+    bound = max_line_bytes()
+    if bound is not None and len(data) > bound:
+        raise line_too_long(
+            path,
+            f"byte offset {offset:,}",
+            bound,
+            error=CorpusError,
+            what="token",
+            why="a run of bytes without whitespace: a binary file, or not a text corpus",
+        )
 
 
 def as_phrase_list(phrases: Any) -> list:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from wordspace._files import file_hash
+from wordspace._files import check_line_lengths, file_hash
 from wordspace.errors import ParameterError
 from wordspace.tune.spaces import DEFAULT_METRICS, _clone, _kind
 
@@ -195,6 +195,7 @@ def _split_analogies(path: Path, rng: np.random.Generator, stem: Path):
     from wordspace.errors import FormatError
 
     sections: list[tuple[str, list[str]]] = []
+    check_line_lengths(path)
     with open(path, encoding="utf8") as f:
         for line in f:
             if line.startswith(": "):
@@ -222,6 +223,7 @@ def _split_pairs(path: Path, rng: np.random.Generator, stem: Path):
     from wordspace.errors import FormatError
 
     rows = []
+    check_line_lengths(path)
     with open(path, encoding="utf8") as f:
         for line in f:
             if line.startswith("#"):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wordspace._files import check_line_lengths
 from wordspace._optional import require
 from wordspace.errors import ParameterError, ValueDataError
 
@@ -78,6 +79,8 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None) -> pd.DataFra
                 f"{p} is a binary file, not a CSV/TSV table (it holds NUL bytes); give a text "
                 "table whose first row names its columns"
             )
+    if not p.name.lower().endswith((".zip", ".zst")):  # pandas would hold any line whole
+        check_line_lengths(p, error=ValueDataError)
     try:
         return pd.read_csv(p, sep=sep)
     except UnicodeDecodeError as e:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from wordspace._files import bounded_lines
 from wordspace._base import is_int
 from wordspace.compat.gensim._errors import (
     CompatWarning,
@@ -827,7 +828,7 @@ def _load_word2vec_format(
 def _read_fvocab(path: str | os.PathLike, unicode_errors: str = "strict") -> dict[str, int]:
     out: dict[str, int] = {}
     with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
+        for n, raw in enumerate(bounded_lines(fh, path), 1):
             try:
                 line = raw.decode("utf-8", errors=unicode_errors)
             except UnicodeDecodeError as e:
