@@ -52,7 +52,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from bench_word2vec import _rank, _rss_mb, analogy_accuracy  # noqa: E402
+from _common import peak_rss_mb as _rss_mb  # noqa: E402
+from bench_word2vec import _rank, analogy_accuracy  # noqa: E402
 
 DATA = Path(os.environ.get("WORDSPACE_SHARED_DATA", "/work/shared/data"))
 VENVS = Path(os.environ.get("WORDSPACE_BENCH_VENVS", "/work/bench-venvs"))
