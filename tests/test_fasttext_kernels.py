@@ -10,6 +10,7 @@ from wordspace.kernels.fasttext import (
     compose_vectors,
     ft_hash,
     sg_update,
+    subword_gains,
     train_job,
 )
 from wordspace.kernels.word2vec import _SIG_TABLE, EXP_TABLE_SIZE
@@ -171,36 +172,53 @@ def model():
     return ptr, idx, wi, wo, syn1, codes, points, lens
 
 
+def _with_repeats(ptr, idx, word, rows):
+    """The CSR with ``word``'s list replaced by ``rows`` (repeats allowed)."""
+    lists = [list(idx[ptr[w] : ptr[w + 1]]) for w in range(len(ptr) - 1)]
+    lists[word] = list(rows)
+    new_ptr = np.concatenate([[0], np.cumsum([len(x) for x in lists])]).astype(np.int64)
+    return new_ptr, np.array([r for x in lists for r in x], np.int32)
+
+
+@pytest.mark.parametrize("repeats", [False, True])
 @pytest.mark.parametrize("use_neg,use_hs", [(True, False), (False, True), (True, True)])
-def test_skipgram_update_against_numpy(model, use_neg, use_hs):
+def test_skipgram_update_against_numpy(model, use_neg, use_hs, repeats):
     ptr, idx, wi, wo, syn1, codes, points, lens = model
     word, alpha = 1, 0.1
+    if repeats:  # a row twice in the list (an n-gram repeated, or two sharing a bucket)
+        ptr, idx = _with_repeats(ptr, idx, word, [1, 7, 9, 7, 12])
     targets = np.array([0, 2, 4], np.int32)
     negs = np.array([[2, 3], [0, 0], [1, 3]], np.int32)
     n_negs = np.array([2, 1, 2], np.int64)
-    # reference in float64
+    # reference in float64, the official tool's order: for each target, the mean of the
+    # centre word's rows (recomputed), its gradient, then every row of the list updated
     rwi, rwo, rs1 = (a.astype(np.float64) for a in (wi, wo, syn1))
     rows = idx[ptr[word] : ptr[word + 1]]
-    h = rwi[rows].mean(0)
-    work = np.zeros(6)
     loss_ref = 0.0
     for t, ng, k in zip(targets, negs, n_negs, strict=True):
+        h = rwi[rows].mean(0)
+        grad = np.zeros(6)
         if use_hs:
             w, ls = _ref_hs(h, rs1, codes[t][: lens[t]], points[t][: lens[t]], alpha)
-            work += w
+            grad += w
             loss_ref += ls
         if use_neg:
             w, ls = _ref_ns(h, rwo, t, ng[:k], alpha)
-            work += w
+            grad += w
             loss_ref += ls
-    for r in rows:  # repeats get the gradient once per occurrence
-        rwi[r] += work
+        for r in rows:  # repeats get the gradient once per occurrence
+            rwi[r] += grad
+    gains = subword_gains(ptr, idx)
+    if repeats:
+        assert gains[word] == pytest.approx((1 + 4 + 1 + 1) / 5)  # row 7 twice: 2**2
+    assert np.all(np.delete(gains, word) >= 1.0)
     loss = sg_update(
         wi,
         wo,
         syn1,
         ptr,
         idx,
+        gains,
         word,
         targets,
         3,
@@ -210,6 +228,7 @@ def test_skipgram_update_against_numpy(model, use_neg, use_hs):
         points,
         lens,
         np.float32(alpha),
+        np.zeros(6, np.float32),
         np.zeros(6, np.float32),
         np.zeros(6, np.float32),
         use_neg,
@@ -314,12 +333,11 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
                 continue
             if sg:
                 rows = idx[ptr[w] : ptr[w + 1]]
-                h = wi[rows].mean(0)
-                work = np.zeros_like(h)
-                for c in ctx:
-                    work += _ref_ns(h, wo, c, draw(c), alpha)[0]
-                for q in rows:
-                    wi[q] += work
+                for c in ctx:  # the official tool: pair by pair, the mean recomputed
+                    h = wi[rows].mean(0)
+                    grad = _ref_ns(h, wo, c, draw(c), alpha)[0]
+                    for q in rows:
+                        wi[q] += grad
             else:
                 rows = np.concatenate([idx[ptr[c] : ptr[c + 1]] for c in ctx])
                 h = wi[rows].mean(0)
@@ -356,6 +374,7 @@ def test_train_job_against_numpy(sg):
         np.zeros((5, 5), np.float32),
         ptr,
         idx,
+        subword_gains(ptr, idx),
         keep,
         thr,
         alias,

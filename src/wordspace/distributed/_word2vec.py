@@ -264,7 +264,7 @@ def train_round(
 
             def call(a, b, sd):
                 return ft_job(
-                    ids, starts, a, b, work[0], work[1], work[2], sub[0], sub[1], *ktables,
+                    ids, starts, a, b, work[0], work[1], work[2], sub[0], sub[1], sub[2], *ktables,
                     alpha0, span, gpos + int(starts[a]) - first_word, denom, sd, compute_loss,
                 )  # fmt: skip
         else:
@@ -406,7 +406,8 @@ def _setup_model(model: Any, vocab: Any) -> tuple[list[np.ndarray], Any, str]:
         if int(model.maxn) == 0:
             return [model.wi_, model.syn1neg_, model.syn1_], None, "word2vec"
         ptr, idx = model._subword_csr()
-        return [model.wi_, model.syn1neg_, model.syn1_], (ptr, idx), "fasttext"
+        sub = (ptr, idx, model._subword_gains())
+        return [model.wi_, model.syn1neg_, model.syn1_], sub, "fasttext"
     return [model.syn0_, model.syn1neg_, model.syn1_], None, "word2vec"
 
 
@@ -417,7 +418,7 @@ def _expected_rows(counts: np.ndarray, n_rows: int, sub: Any, per_round: float) 
     if sub is None:
         out = c
     else:
-        ptr, idx = sub
+        ptr, idx = sub[0], sub[1]
         owner = np.repeat(np.arange(len(c)), np.diff(ptr))
         out = np.bincount(idx, weights=c[owner], minlength=n_rows).astype(np.float64)
     return out * per_round

@@ -59,6 +59,7 @@ __all__ = [
     "train_job",
     "compose_vectors",
     "mean_rows",
+    "subword_gains",
 ]
 
 _FNV_OFFSET = np.uint64(2166136261)
@@ -146,6 +147,29 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
     return ptr, idx
 
 
+@njit(cache=True)
+def subword_gains(sub_ptr, sub_idx):
+    """For each word, how far the mean of its subword rows moves per unit of a gradient added
+    to every entry of its list: ``sum(m_r**2) / len(list)`` over its distinct rows ``r`` of
+    multiplicity ``m_r`` (1.0 when no row repeats). Lets skip-gram follow the official
+    tool's per-pair updates without re-reading the rows (``sg_update``)."""
+    n = sub_ptr.shape[0] - 1
+    out = np.ones(n, dtype=np.float32)
+    for w in range(n):
+        a = sub_ptr[w]
+        b = sub_ptr[w + 1]
+        if b <= a:
+            continue
+        same = 0
+        for p in range(a, b):
+            r = sub_idx[p]
+            for q in range(a, b):
+                if sub_idx[q] == r:
+                    same += 1
+        out[w] = np.float32(same / (b - a))
+    return out
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def _hidden(wi, sub_ptr, sub_idx, w, h, add):
     """``h`` (+)= sum of word ``w``'s subword rows; returns how many rows were summed."""
@@ -215,6 +239,7 @@ def sg_update(
     syn1,
     sub_ptr,
     sub_idx,
+    gains,
     word,
     targets,
     n_targets,
@@ -226,13 +251,16 @@ def sg_update(
     alpha,
     h,
     work,
+    gt,
     use_neg,
     use_hs,
     compute_loss,
 ):
     """Skip-gram for one centre ``word``: its hidden vector predicts ``targets[:n_targets]``
-    (negatives of target ``t`` in ``negs[t, :n_negs[t]]``); the input gradient is summed over
-    the targets and added to each subword row once. Returns the loss."""
+    (negatives of target ``t`` in ``negs[t, :n_negs[t]]``), pair after pair as the official
+    tool: the hidden vector each target sees includes the updates of the targets before it.
+    The rows themselves are written once, with the gradients' sum (same result: each row
+    receives the same sum). Returns the loss."""
     size = wi.shape[1]
     ns = _hidden(wi, sub_ptr, sub_idx, word, h, False)
     if ns == 0 or n_targets == 0:
@@ -242,14 +270,22 @@ def sg_update(
         h[d] *= inv
         work[d] = np.float32(0.0)
     loss = 0.0
+    gain = gains[word]
     for t in range(n_targets):
         target = targets[t]
+        for d in range(size):
+            gt[d] = np.float32(0.0)
         if use_hs:
             loss += _hs_update(
-                h, syn1, codes[target], points[target], codelens[target], alpha, work, compute_loss
+                h, syn1, codes[target], points[target], codelens[target], alpha, gt, compute_loss
             )
         if use_neg:
-            loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, work, compute_loss)
+            loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, gt, compute_loss)
+        # the official tool adds gt to every subword row now and recomputes the mean for the
+        # next target: the mean moves by exactly gain * gt (gains: see subword_gains)
+        for d in range(size):
+            h[d] += gain * gt[d]
+            work[d] += gt[d]
     _add_rows(wi, sub_ptr, sub_idx, word, work)
     return loss
 
@@ -317,6 +353,7 @@ def train_job(
     syn1,
     sub_ptr,
     sub_idx,
+    gains,
     keep_int,
     noise_thr,
     noise_alias,
@@ -356,6 +393,7 @@ def train_job(
     ctx = np.empty(2 * window + 1, dtype=np.int32)
     work = np.empty(size, dtype=np.float32)
     h = np.empty(size, dtype=np.float32)
+    gt = np.empty(size, dtype=np.float32)
     base = starts[s_begin]
     words_seen = 0
     words_trained = 0
@@ -415,6 +453,7 @@ def train_job(
                     syn1,
                     sub_ptr,
                     sub_idx,
+                    gains,
                     word,
                     ctx,
                     n_ctx,
@@ -426,6 +465,7 @@ def train_job(
                     alpha,
                     h,
                     work,
+                    gt,
                     use_neg,
                     use_hs,
                     compute_loss,

@@ -128,6 +128,7 @@ class FastText(Word2Vec):
     wv: SubwordVectors
     wi_: np.ndarray
     _subwords: tuple[np.ndarray, np.ndarray] | None
+    _gains: tuple[np.ndarray, np.ndarray] | None
     _trained_ngrams: tuple[int, int] | None
     _state_key = "fasttext"
 
@@ -137,13 +138,13 @@ class FastText(Word2Vec):
         vector_size: int = 100,
         window: int = 5,
         min_count: int = 5,
-        sg: int = 0,
+        sg: int = 1,
         hs: int = 0,
         negative: int = 5,
-        ns_exponent: float = 0.75,
+        ns_exponent: float = 0.5,
         cbow_mean: int = 1,
-        sample: float = 1e-3,
-        alpha: float = 0.025,
+        sample: float = 1e-4,
+        alpha: float = 0.05,
         min_alpha: float = 0.0001,
         epochs: int = 5,
         workers: int = 2,
@@ -272,6 +273,17 @@ class FastText(Word2Vec):
             )
         return subwords
 
+    def _subword_gains(self) -> np.ndarray:
+        """Per word, how far the mean of its rows moves per unit of gradient (1.0 unless a row
+        repeats in its list): skip-gram's per-pair updates (``kernels.fasttext.subword_gains``)."""
+        from wordspace.kernels.fasttext import subword_gains
+
+        ptr, idx = self._subword_csr()
+        cached = getattr(self, "_gains", None)
+        if cached is None or cached[0] is not ptr:  # computed for this subword table only
+            cached = self._gains = (ptr, subword_gains(ptr, idx))
+        return cached[1]
+
     # ------------------------------------------------------------------ training
     def _ensure_input(self) -> None:
         """Allocate the input matrix (words + n-gram buckets) if it is not there yet (also
@@ -312,6 +324,7 @@ class FastText(Word2Vec):
                 )
         else:
             sub_ptr, sub_idx = self._subword_csr()
+            gains = self._subword_gains()
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
                 rest = (*common, *schedule, seed, compute_loss)
@@ -325,6 +338,7 @@ class FastText(Word2Vec):
                     self.syn1_,
                     sub_ptr,
                     sub_idx,
+                    gains,
                     *rest,
                 )
 
