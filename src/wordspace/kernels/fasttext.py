@@ -60,6 +60,7 @@ __all__ = [
     "compose_vectors",
     "mean_rows",
     "subword_gains",
+    "uniform_rows",
 ]
 
 _FNV_OFFSET = np.uint64(2166136261)
@@ -145,6 +146,33 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
             for t in range(m):
                 idx[p + t] = scratch[t]
     return ptr, idx
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, nogil=True)
+def uniform_rows(out, r0, r1, seed):
+    """Fill rows ``r0:r1`` of ``out`` (float32) uniformly in ``[-1/d, 1/d)``, ``d`` its
+    columns (the official tool's and gensim's initialisation of the input matrix). Each row
+    has its own stream (an LCG seeded by splitmix64 of ``(seed, row)``), so the result does
+    not depend on how rows are split between threads."""
+    d = out.shape[1]
+    scale = np.float32(2.0) / np.float32(d)
+    lo = np.float32(1.0) / np.float32(d)
+    unit = np.float32(1.0 / 16777216.0)  # 2**-24: the top 24 bits give a float32 in [0, 1)
+    for r in range(r0, r1):
+        z = np.uint64(seed) ^ (np.uint64(r) * _GOLDEN)
+        z = z + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        state = z ^ (z >> np.uint64(31))
+        for k in range(d):
+            state = state * LCG_MUL + LCG_ADD
+            u = np.float32(state >> np.uint64(40)) * unit
+            out[r, k] = u * scale - lo
 
 
 @njit(cache=True)

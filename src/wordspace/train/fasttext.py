@@ -98,6 +98,26 @@ def auto_bucket(n_words: int) -> int:
     return int(min(AUTO_BUCKET_MAX, max(AUTO_BUCKET_MIN, AUTO_BUCKET_PER_WORD * int(n_words))))
 
 
+def _uniform_matrix(n: int, d: int, seed: int, workers: int) -> np.ndarray:
+    """The input matrix, uniform in [-1/d, 1/d) (as fastText and gensim), filled in place by
+    ``workers`` threads (one pass over memory; rows seeded one by one, so the matrix is the
+    same for any number of threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordspace.kernels.fasttext import uniform_rows
+
+    out = np.empty((n, d), dtype=np.float32)
+    s = np.uint64(_mix(seed, 0x1A17))
+    parts = max(1, min(int(workers), n // 65536))
+    bounds = np.linspace(0, n, parts + 1).astype(np.int64).tolist()
+    if parts == 1:
+        uniform_rows(out, 0, n, s)
+    else:
+        with ThreadPoolExecutor(parts) as pool:
+            list(pool.map(lambda i: uniform_rows(out, bounds[i], bounds[i + 1], s), range(parts)))
+    return out
+
+
 class FastText(Word2Vec):
     """fastText embeddings: skip-gram or CBOW whose input vectors are the mean of a word's own
     vector and the vectors of its character n-grams (lengths ``minn``..``maxn``, hashed into
@@ -289,8 +309,9 @@ class FastText(Word2Vec):
         """Allocate the input matrix (words + n-gram buckets) if it is not there yet (also
         used by ``fit(client=)``, which trains with the distributed engine)."""
         if self.wi_ is None:
-            rng = np.random.default_rng(self.seed)
-            self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+            self.wi_ = _uniform_matrix(
+                len(self.vocab_) + self._buckets(), self.vector_size, self.seed, self.workers
+            )
 
     def _train(
         self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None
