@@ -40,6 +40,8 @@ __all__ = ["FastText"]
 logger = logging.getLogger(__name__)
 
 _MAX_ROWS = 2**31 - 1
+#: words per thread at least when the final vectors are composed in parallel
+_COMPOSE_CHUNK = 8192
 
 
 def _drop(rules, name):
@@ -390,7 +392,20 @@ class FastText(Word2Vec):
         else:
             ptr, idx = self._subword_csr()
             vecs = np.empty((n, self.wi_.shape[1]), dtype=np.float32)
-            compose_vectors(self.wi_, ptr, idx, vecs)
+            parts = max(1, min(int(self.workers), n // _COMPOSE_CHUNK))
+            bounds = np.linspace(0, n, parts + 1).astype(np.int64).tolist()
+
+            def part(i: int) -> None:  # ptr holds offsets into idx: a slice of it is a CSR too
+                a, b = bounds[i], bounds[i + 1]
+                compose_vectors(self.wi_, ptr[a : b + 1], idx, vecs[a:b])
+
+            if parts == 1:
+                part(0)
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(parts) as pool:
+                    list(pool.map(part, range(parts)))
         self.wv = SubwordVectors(
             self.vocab_.index_to_key,
             vecs,
