@@ -137,8 +137,12 @@ class FastText(Word2Vec):
     Interrupts, checkpoints and :meth:`resume` work as for :class:`Word2Vec`
     (``checkpoint_every``, ``checkpoint_path``).
 
-    Skip-gram here predicts the context words from the centre word's subwords and applies the
-    input gradient once per window (see ``kernels.fasttext``).
+    The defaults are the official tool's (``fasttext skipgram``), not gensim's: skip-gram
+    (``sg=1``), ``alpha=0.05``, ``sample=1e-4`` and noise words drawn as ``count**0.5``
+    (``ns_exponent=0.5``); they give the official tool's quality without tuning
+    (docs/howto/fasttext.md). ``wordspace.compat.gensim``'s ``FastText`` keeps gensim's.
+    Skip-gram predicts the context words from the centre word's subwords, pair by pair as the
+    official tool (see ``kernels.fasttext``).
 
     Attributes after ``fit``: ``wv`` (:class:`~wordspace.vectors.subword.SubwordVectors`), ``vocab_``,
     ``wi_`` (input matrix: words then buckets), ``syn1neg_``/``syn1_`` (output weights),
