@@ -320,3 +320,14 @@ def test_bucket_default_scales_with_the_vocabulary():
     ft.partial_fit([["alpha", "epsilon"]] * 10)
     assert ft.bucket_ == 100_000
     assert FastText(vector_size=4, min_count=1, epochs=1, bucket=777).fit(sents).bucket_ == 777
+
+
+def test_final_vectors_composed_by_threads_are_the_row_means(monkeypatch):
+    import wordspace.train.fasttext as ft_module
+
+    monkeypatch.setattr(ft_module, "_COMPOSE_CHUNK", 5)  # 32 words: 3 threads of >= 5 words
+    sents, _, _ = _stems(200)
+    m = FastText(**{**SMALL, "workers": 3}).fit(sents)
+    ptr, idx = m._subword_csr()
+    expect = np.vstack([m.wi_[idx[ptr[k] : ptr[k + 1]]].mean(0) for k in range(len(m.wv))])
+    np.testing.assert_allclose(m.wv.vectors, expect, rtol=1e-5, atol=1e-7)

@@ -395,3 +395,25 @@ def test_train_job_against_numpy(sg):
     assert seen == trained == 40
     np.testing.assert_allclose(wi, ref_wi, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(wo, ref_wo, rtol=1e-4, atol=1e-5)
+
+
+def test_uniform_rows_range_moments_and_thread_split():
+    from wordspace.kernels.fasttext import uniform_rows
+    from wordspace.train.fasttext import _uniform_matrix
+
+    a = _uniform_matrix(140_000, 50, 7, 1)
+    b = _uniform_matrix(140_000, 50, 7, 3)  # three threads: the same matrix
+    np.testing.assert_array_equal(a, b)
+    assert a.min() >= -1 / 50 and a.max() < 1 / 50
+    # uniform on [-1/d, 1/d): mean 0, std 1/(d sqrt 3); 7M draws
+    assert abs(a.mean()) < 1e-5
+    assert a.std() * 50 * np.sqrt(3) == pytest.approx(1.0, abs=1e-3)
+    assert not np.array_equal(a, _uniform_matrix(140_000, 50, 8, 1))  # the seed matters
+    # rows filled one range at a time give the same rows as one call
+    out = np.zeros((10, 50), np.float32)
+    uniform_rows(out, 0, 4, np.uint64(99))
+    uniform_rows(out, 4, 10, np.uint64(99))
+    ref = np.zeros((10, 50), np.float32)
+    uniform_rows(ref, 0, 10, np.uint64(99))
+    np.testing.assert_array_equal(out, ref)
+    assert len({tuple(r) for r in ref}) == 10  # rows differ

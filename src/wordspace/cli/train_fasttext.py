@@ -58,7 +58,9 @@ def train_fasttext(
     ] = None,
     output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
-    sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram or CBOW.")] = False,
+    sg: Annotated[
+        bool, typer.Option("--sg/--cbow", help="Skip-gram (the default, as fastText) or CBOW.")
+    ] = bool(signature_default(D, "sg")),
     hs: Annotated[bool, typer.Option("--hs/--no-hs", help="Hierarchical softmax.")] = False,
     negative: Annotated[
         int, typer.Option("--negative", "--neg", help="Negative samples (0: none, needs --hs).")

@@ -15,17 +15,19 @@ The subword lists of the whole vocabulary are computed once, before training, as
 (``sub_ptr`` int64, ``sub_idx`` int32): the hot loops only read them.
 
 **Training.** The hidden vector of a word is the mean of its subword rows. Skip-gram: the
-centre word's hidden vector predicts each context word (as fastText and gensim do); the output
-rows are updated pair by pair, while the gradient for the input rows is accumulated over the
-centre word's window and added to each of its subword rows once at the end of the window (the
-hidden vector is computed once per centre word instead of once per pair: several times less
-work per pair when words have ~20 subword rows; within one window the input rows are a few
-updates stale, which Hogwild training tolerates anyway). CBOW: the mean of all subword rows of
-all context words predicts the centre word, and the gradient is added to every one of those
-rows (fastText's unsupervised update: not divided by their number). Negative sampling, the
-sigmoid table, the random number generator, subsampling and the dynamic window are those of
-``kernels.word2vec`` (imported, not copied), so a run with one worker is bit-for-bit
-reproducible.
+centre word's hidden vector predicts each context word (as fastText and gensim do), pair by
+pair as the official tool (``FastText::skipgram``, ``Model::update``): after each context word
+the gradient is added to every entry of the centre word's list, and the next context word sees
+the updated mean. Instead of re-reading ~20 rows per pair, the kernel moves the hidden vector
+by ``gain * gradient`` (exactly what re-reading would give: ``gain = sum(m_r**2) / n``, 1 when
+no row repeats, see :func:`subword_gains`) and writes the rows once per centre word with the
+gradients' sum (the same sum the official tool adds one by one). CBOW: the mean of all subword
+rows of all context words predicts the centre word, and the gradient is added to every one of
+those rows (fastText's unsupervised update: not divided by their number). Negative sampling,
+the sigmoid table, the random number generator, subsampling and the dynamic window are those
+of ``kernels.word2vec`` (imported, not copied), so a run with one worker is bit-for-bit
+reproducible. The input matrix is initialised by :func:`uniform_rows` (uniform in
+``[-1/d, 1/d)``, as the official tool; the output matrix starts at zero).
 
 **Memory latency.** The n-gram rows are random rows of a matrix far larger than the caches
 (2M x 100 float32 = 800 MB), and so, to a lesser degree, are the negative samples' output rows.
@@ -60,6 +62,7 @@ __all__ = [
     "compose_vectors",
     "mean_rows",
     "subword_gains",
+    "uniform_rows",
 ]
 
 _FNV_OFFSET = np.uint64(2166136261)
@@ -145,6 +148,33 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
             for t in range(m):
                 idx[p + t] = scratch[t]
     return ptr, idx
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, nogil=True)
+def uniform_rows(out, r0, r1, seed):
+    """Fill rows ``r0:r1`` of ``out`` (float32) uniformly in ``[-1/d, 1/d)``, ``d`` its
+    columns (the official tool's and gensim's initialisation of the input matrix). Each row
+    has its own stream (an LCG seeded by splitmix64 of ``(seed, row)``), so the result does
+    not depend on how rows are split between threads."""
+    d = out.shape[1]
+    scale = np.float32(2.0) / np.float32(d)
+    lo = np.float32(1.0) / np.float32(d)
+    unit = np.float32(1.0 / 16777216.0)  # 2**-24: the top 24 bits give a float32 in [0, 1)
+    for r in range(r0, r1):
+        z = np.uint64(seed) ^ (np.uint64(r) * _GOLDEN)
+        z = z + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        state = z ^ (z >> np.uint64(31))
+        for k in range(d):
+            state = state * LCG_MUL + LCG_ADD
+            u = np.float32(state >> np.uint64(40)) * unit
+            out[r, k] = u * scale - lo
 
 
 @njit(cache=True)

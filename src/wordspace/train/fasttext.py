@@ -40,6 +40,8 @@ __all__ = ["FastText"]
 logger = logging.getLogger(__name__)
 
 _MAX_ROWS = 2**31 - 1
+#: words per thread at least when the final vectors are composed in parallel
+_COMPOSE_CHUNK = 8192
 
 
 def _drop(rules, name):
@@ -98,6 +100,26 @@ def auto_bucket(n_words: int) -> int:
     return int(min(AUTO_BUCKET_MAX, max(AUTO_BUCKET_MIN, AUTO_BUCKET_PER_WORD * int(n_words))))
 
 
+def _uniform_matrix(n: int, d: int, seed: int, workers: int) -> np.ndarray:
+    """The input matrix, uniform in [-1/d, 1/d) (as fastText and gensim), filled in place by
+    ``workers`` threads (one pass over memory; rows seeded one by one, so the matrix is the
+    same for any number of threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordspace.kernels.fasttext import uniform_rows
+
+    out = np.empty((n, d), dtype=np.float32)
+    s = np.uint64(_mix(seed, 0x1A17))
+    parts = max(1, min(int(workers), n // 65536))
+    bounds = np.linspace(0, n, parts + 1).astype(np.int64).tolist()
+    if parts == 1:
+        uniform_rows(out, 0, n, s)
+    else:
+        with ThreadPoolExecutor(parts) as pool:
+            list(pool.map(lambda i: uniform_rows(out, bounds[i], bounds[i + 1], s), range(parts)))
+    return out
+
+
 class FastText(Word2Vec):
     """fastText embeddings: skip-gram or CBOW whose input vectors are the mean of a word's own
     vector and the vectors of its character n-grams (lengths ``minn``..``maxn``, hashed into
@@ -115,8 +137,12 @@ class FastText(Word2Vec):
     Interrupts, checkpoints and :meth:`resume` work as for :class:`Word2Vec`
     (``checkpoint_every``, ``checkpoint_path``).
 
-    Skip-gram here predicts the context words from the centre word's subwords and applies the
-    input gradient once per window (see ``kernels.fasttext``).
+    The defaults are the official tool's (``fasttext skipgram``), not gensim's: skip-gram
+    (``sg=1``), ``alpha=0.05``, ``sample=1e-4`` and noise words drawn as ``count**0.5``
+    (``ns_exponent=0.5``); they give the official tool's quality without tuning
+    (docs/howto/fasttext.md). ``wordspace.compat.gensim``'s ``FastText`` keeps gensim's.
+    Skip-gram predicts the context words from the centre word's subwords, pair by pair as the
+    official tool (see ``kernels.fasttext``).
 
     Attributes after ``fit``: ``wv`` (:class:`~wordspace.vectors.subword.SubwordVectors`), ``vocab_``,
     ``wi_`` (input matrix: words then buckets), ``syn1neg_``/``syn1_`` (output weights),
@@ -289,8 +315,9 @@ class FastText(Word2Vec):
         """Allocate the input matrix (words + n-gram buckets) if it is not there yet (also
         used by ``fit(client=)``, which trains with the distributed engine)."""
         if self.wi_ is None:
-            rng = np.random.default_rng(self.seed)
-            self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+            self.wi_ = _uniform_matrix(
+                len(self.vocab_) + self._buckets(), self.vector_size, self.seed, self.workers
+            )
 
     def _train(
         self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None
@@ -369,7 +396,20 @@ class FastText(Word2Vec):
         else:
             ptr, idx = self._subword_csr()
             vecs = np.empty((n, self.wi_.shape[1]), dtype=np.float32)
-            compose_vectors(self.wi_, ptr, idx, vecs)
+            parts = max(1, min(int(self.workers), n // _COMPOSE_CHUNK))
+            bounds = np.linspace(0, n, parts + 1).astype(np.int64).tolist()
+
+            def part(i: int) -> None:  # ptr holds offsets into idx: a slice of it is a CSR too
+                a, b = bounds[i], bounds[i + 1]
+                compose_vectors(self.wi_, ptr[a : b + 1], idx, vecs[a:b])
+
+            if parts == 1:
+                part(0)
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(parts) as pool:
+                    list(pool.map(part, range(parts)))
         self.wv = SubwordVectors(
             self.vocab_.index_to_key,
             vecs,
