@@ -265,6 +265,10 @@ def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_cli
     cost = 0.0
     skipped = 0
     ncol = W.shape[1]
+    # float32 scalars: a Python float would make the update loop float64 (half the vector
+    # width, and double-precision divides), where every operand it stores is float32
+    eta32 = np.float32(eta)
+    clip32 = np.float32(grad_clip)
     # Fisher-Yates run AHEAD steps ahead of training: at step t, record t + AHEAD is placed
     # (its slot was drawn and prefetched one step earlier) and its rows are prefetched, and
     # the slot of t + AHEAD + 1 is drawn and prefetched; then record t is trained. Draws are
@@ -304,8 +308,8 @@ def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_cli
         for k in range(dim):
             a = W[i, k]
             b = C[c, k]
-            t1 = min(max(fdiff * b, -grad_clip), grad_clip) * eta
-            t2 = min(max(fdiff * a, -grad_clip), grad_clip) * eta
+            t1 = min(max(fdiff * b, -clip32), clip32) * eta32
+            t2 = min(max(fdiff * a, -clip32), clip32) * eta32
             W[i, k] = a - t1 / np.sqrt(GW[i, k])
             C[c, k] = b - t2 / np.sqrt(GC[c, k])
             GW[i, k] += t1 * t1
