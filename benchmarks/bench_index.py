@@ -269,6 +269,66 @@ def run_one(args) -> dict:
     return rec
 
 
+def alternate(args) -> None:
+    """Single-query latency of several wordspace paths taken in turn, query by query (A B C A
+    B C ...), so a load that changes during the run weighs on each alike; three rounds, the
+    median latency of each round and the median of the three. One process; the ws paths are
+    ``most_similar`` (the user's path) on one WordVectors each, sharing the matrix."""
+    from wordspace.vectors.keyed import WordVectors
+    from wordspace.vectors.index import load_index
+
+    base = load_data(args)
+    n = len(base)
+    rng = np.random.default_rng(7)
+    q_idx = rng.choice(n, size=min(args.queries, n), replace=False)
+    words = [base.index_to_key[i] for i in q_idx]
+    truth = base.most_similar_many(words, topn=10, exact=True)
+    paths: dict[str, tuple] = {}
+    for b in args.alternate.split(","):
+        if b == "exact":
+            paths[b] = (base, {"exact": True})
+            continue
+        method = b[3:]
+        wv = WordVectors(base.index_to_key, base.vectors)
+        t = time.perf_counter()
+        if method == "hnsw" and args.hnsw_index:
+            wv.attach_index(load_index(args.hnsw_index))
+        else:
+            wv.build_index(method)
+        print(json.dumps({"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}), flush=True)
+        efs = [int(e) for e in args.ef.split(",")] if method == "hnsw" and args.ef else [None]
+        for ef in efs:
+            paths[b if ef is None else f"{b}@ef{ef}"] = (wv, {}, ef)
+    for name, (wv, kw, *ef) in paths.items():  # compile, warm
+        if ef and ef[0]:
+            wv.index.params["ef"] = ef[0]
+        wv.most_similar(words[0], topn=10, **kw)
+    lat: dict[str, list[list[float]]] = {p: [] for p in paths}
+    found: dict[str, list] = {p: [None] * len(words) for p in paths}
+    for _round in range(3):
+        cur = {p: [] for p in paths}
+        for i, w in enumerate(words):
+            for name, (wv, kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                t = time.perf_counter()
+                r = wv.most_similar(w, topn=10, **kw)
+                cur[name].append(time.perf_counter() - t)
+                found[name][i] = [x for x, _ in r]
+        for p in paths:
+            lat[p].append(1e3 * statistics.median(cur[p]))
+    for name in paths:
+        rec = sum(len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True))
+        med = statistics.median(lat[name])
+        print(json.dumps({
+            "bench": "index-alternate", "backend": name, "n": n, "queries": len(words),
+            "recall10": round(rec / len(words), 4),
+            "p50_ms_rounds": [round(x, 3) for x in lat[name]], "p50_ms": round(med, 3),
+            "speedup_vs_exact": round(statistics.median(lat["exact"]) / med, 2) if "exact" in lat else None,
+            **({"stats": dict(paths[name][0].index.stats)} if name != "exact" else {}),
+        }), flush=True)  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", choices=("glove50", "synthetic"), default="glove50")
@@ -282,10 +342,16 @@ def main() -> None:
     ap.add_argument("--annoy-trees", type=int, default=100)
     ap.add_argument("--annoy-search-k", type=int, default=-1)
     ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
+    ap.add_argument("--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8")
+    ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
+    ap.add_argument("--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64")
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.alternate:
+        alternate(args)
+        return
     if args.one:
         print(json.dumps(run_one(args)), flush=True)
         return
