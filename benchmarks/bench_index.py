@@ -4,6 +4,11 @@ Data (``--data``):
 
 - ``glove50``: GloVe 6B 50d, 400,000 x 50 (extra ``[glove50]``, ``ws.load("glove-wiki-gigaword-50")``;
   ``--limit N``: its N most frequent words).
+- ``glove-noise``: ``--rows`` x ``--dim`` float32 (the issue's size is 3,000,000 x 300): GloVe
+  vectors mapped into ``--dim`` dimensions plus noise (``glove_noise``: each row a GloVe word's
+  vector times a fixed random ``50 x dim`` matrix, plus Gaussian noise of ``--noise`` (0.5)
+  times its norm), so the neighbourhoods are those of real embeddings, each word's copies
+  included. Reproducible (seeded).
 - ``synthetic``: ``--n`` x ``--dim`` float32 (the issue's size is 3,000,000 x 300) with the
   clustered structure of real embeddings: ``--clusters`` centres drawn from a standard normal,
   each row a centre (chosen with Zipf-like weights, so some clusters are dense) plus Gaussian
@@ -29,7 +34,9 @@ with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backen
 ``M=32, ef_construction=128, ef=128``.
 
     python benchmarks/bench_index.py --data glove50 [--backends exact,ws-hnsw,...]
-    python benchmarks/bench_index.py --data synthetic --n 3000000 --dim 300
+    python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
+        --backends exact,ws-exact-int8,ws-hnsw --gensim-python /work/bench-venvs/gensim/bin/python
+    python benchmarks/bench_index.py --alternate exact,ws-exact-int8,ws-hnsw --ef 16,32,64
 """
 
 from __future__ import annotations
@@ -75,13 +82,41 @@ def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
     return out
 
 
+def glove_noise(n: int, dim: int, noise: float = 0.5, seed: int = 0) -> np.ndarray:
+    """``n`` x ``dim`` float32 rows with the neighbourhoods of real embeddings: each row is a
+    GloVe 6B 50d vector (a word drawn uniformly, with replacement) mapped into ``dim``
+    dimensions by one fixed random matrix (``R``: ``50 x dim``, standard normal over
+    ``sqrt(50)``, which keeps the GloVe geometry up to a near-isometry), plus Gaussian noise
+    of ``noise`` times the row's norm in total (``noise / sqrt(dim)`` a component), which
+    fills the other ``dim - 50`` directions and makes the copies of one word differ. Built in
+    blocks of 200,000 rows, so memory is the result plus one block."""
+    import wordspace as ws
+
+    base = np.asarray(ws.load("glove-wiki-gigaword-50").vectors, dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    r = (rng.standard_normal((base.shape[1], dim)) / np.sqrt(base.shape[1])).astype(np.float32)
+    which = rng.integers(0, len(base), size=n)
+    out = np.empty((n, dim), dtype=np.float32)
+    step = 200_000
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        x = base[which[lo:hi]] @ r
+        nrm = np.linalg.norm(x, axis=1, keepdims=True)
+        z = rng.standard_normal((hi - lo, dim), dtype=np.float32)
+        out[lo:hi] = x + z * (nrm * np.float32(noise / np.sqrt(dim)))
+    return out
+
+
 def load_data(args):
     import wordspace as ws
     from wordspace.vectors.keyed import WordVectors
 
     if args.data == "glove50":
         return ws.load("glove-wiki-gigaword-50", limit=args.limit)
-    x = synthetic(args.n, args.dim, args.clusters)
+    if args.data == "glove-noise":
+        x = glove_noise(args.n, args.dim, args.noise)
+    else:
+        x = synthetic(args.n, args.dim, args.clusters)
     return WordVectors([f"w{i}" for i in range(len(x))], x)
 
 
@@ -269,11 +304,72 @@ def run_one(args) -> dict:
     return rec
 
 
+def alternate(args) -> None:
+    """Single-query latency of several wordspace paths taken in turn, query by query (A B C A
+    B C ...), so a load that changes during the run weighs on each alike; three rounds, the
+    median latency of each round and the median of the three. One process; the ws paths are
+    ``most_similar`` (the user's path) on one WordVectors each, sharing the matrix."""
+    from wordspace.vectors.keyed import WordVectors
+    from wordspace.vectors.index import load_index
+
+    base = load_data(args)
+    n = len(base)
+    rng = np.random.default_rng(7)
+    q_idx = rng.choice(n, size=min(args.queries, n), replace=False)
+    words = [base.index_to_key[i] for i in q_idx]
+    truth = base.most_similar_many(words, topn=10, exact=True)
+    paths: dict[str, tuple] = {}
+    for b in args.alternate.split(","):
+        if b == "exact":
+            paths[b] = (base, {"exact": True})
+            continue
+        method = b[3:]
+        wv = WordVectors(base.index_to_key, base.vectors)
+        t = time.perf_counter()
+        if method == "hnsw" and args.hnsw_index:
+            wv.attach_index(load_index(args.hnsw_index))
+        else:
+            wv.build_index(method)
+        print(json.dumps({"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}), flush=True)
+        efs = [int(e) for e in args.ef.split(",")] if method == "hnsw" and args.ef else [None]
+        for ef in efs:
+            paths[b if ef is None else f"{b}@ef{ef}"] = (wv, {}, ef)
+    for name, (wv, kw, *ef) in paths.items():  # compile, warm
+        if ef and ef[0]:
+            wv.index.params["ef"] = ef[0]
+        wv.most_similar(words[0], topn=10, **kw)
+    lat: dict[str, list[list[float]]] = {p: [] for p in paths}
+    found: dict[str, list] = {p: [None] * len(words) for p in paths}
+    for _round in range(3):
+        cur = {p: [] for p in paths}
+        for i, w in enumerate(words):
+            for name, (wv, kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                t = time.perf_counter()
+                r = wv.most_similar(w, topn=10, **kw)
+                cur[name].append(time.perf_counter() - t)
+                found[name][i] = [x for x, _ in r]
+        for p in paths:
+            lat[p].append(1e3 * statistics.median(cur[p]))
+    for name in paths:
+        rec = sum(len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True))
+        med = statistics.median(lat[name])
+        print(json.dumps({
+            "bench": "index-alternate", "backend": name, "n": n, "queries": len(words),
+            "recall10": round(rec / len(words), 4),
+            "p50_ms_rounds": [round(x, 3) for x in lat[name]], "p50_ms": round(med, 3),
+            "speedup_vs_exact": round(statistics.median(lat["exact"]) / med, 2) if "exact" in lat else None,
+            **({"stats": dict(paths[name][0].index.stats)} if name != "exact" else {}),
+        }), flush=True)  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", choices=("glove50", "synthetic"), default="glove50")
+    ap.add_argument("--data", choices=("glove50", "glove-noise", "synthetic"), default="glove50")
     ap.add_argument("--limit", type=int, default=None, help="glove50: the first N words only")
-    ap.add_argument("--n", type=int, default=3_000_000)
+    ap.add_argument("--n", "--rows", dest="n", type=int, default=3_000_000)
+    ap.add_argument("--noise", type=float, default=0.5, help="glove-noise: noise / row norm")
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--clusters", type=int, default=2000)
     ap.add_argument("--queries", type=int, default=1000)
@@ -282,10 +378,16 @@ def main() -> None:
     ap.add_argument("--annoy-trees", type=int, default=100)
     ap.add_argument("--annoy-search-k", type=int, default=-1)
     ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
+    ap.add_argument("--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8")
+    ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
+    ap.add_argument("--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64")
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.alternate:
+        alternate(args)
+        return
     if args.one:
         print(json.dumps(run_one(args)), flush=True)
         return
@@ -304,7 +406,7 @@ def main() -> None:
     if args.gensim_python:
         backends.append("gensim-annoy")
     passthrough = [
-        "--data", args.data, "--n", str(args.n), "--dim", str(args.dim),
+        "--data", args.data, "--n", str(args.n), "--dim", str(args.dim), "--noise", str(args.noise),
         *(["--limit", str(args.limit)] if args.limit else []),
         "--clusters", str(args.clusters), "--exact-single", str(args.exact_single),
         "--annoy-trees", str(args.annoy_trees), "--annoy-search-k", str(args.annoy_search_k),

@@ -37,10 +37,9 @@ def scan(method, unit, q, k, nchunks=3):
     else:
         blocks, scale = qz.pack_f16(unit, bad)
         up = np.empty(len(scale), np.float32)
-        bufs = np.empty((nchunks, d * qz.BLOCK_F16), np.uint32)
         h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
         q112 = q * np.float32(2.0**112)
-        cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nchunks, bufs, bufs.view(np.float32), up)
+        cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nchunks, up)
     return cs, ci, up, scale
 
 

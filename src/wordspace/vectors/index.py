@@ -278,10 +278,8 @@ class WordIndex:
             # float16 rounding: relative 2**-11 a component (normal), 2**-25 absolute
             # (subnormal); sum_j |x_j q_j| <= |x| |q| (Cauchy-Schwarz)
             h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
-            width = d * qz.BLOCK_F16
-            bufs = _buffer("f16", nch * width, np.uint32).reshape(nch, width)
             q112 = q * np.float32(2.0**112)
-            cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, bufs, bufs.view(np.float32), up)
+            cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, up)
         idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k)
         self.stats["queries"] += 1
         self.stats["candidates"] += int(cand)
