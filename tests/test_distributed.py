@@ -231,9 +231,30 @@ def test_cli_unreachable_scheduler(shards, tmp_path, capsys, monkeypatch):
     assert "could not reach the Dask scheduler" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--staleness", "1"], "--staleness need(s) --scheduler"),
+        (["--sync-words", "9", "--delta-dtype", "float16"], "--sync-words, --delta-dtype need(s)"),
+        (["--staleness", "3"], "--staleness must be 0, 1 or 2, got 3"),
+        (["--delta-dtype", "int8"], "--delta-dtype must be float32 or float16, got 'int8'"),
+    ],
+)
+def test_cli_cluster_options_need_a_scheduler(shards, tmp_path, capsys, args, message):
+    out = tmp_path / "m.wsv"
+    with pytest.raises(SystemExit) as e:
+        main(["train", "word2vec", str(shards / "shard00.txt"), "-o", str(out), *args])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert message in " ".join(err.split()) and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_bad_arguments(shards):
     with pytest.raises(ParameterError, match="sync_words needs client"):
         ws.Word2Vec().fit(str(shards / "shard00.txt"), sync_words=100)
+    with pytest.raises(ParameterError, match="staleness, delta_dtype need client"):
+        ws.FastText().fit(str(shards / "shard00.txt"), staleness=1, delta_dtype="float16")
     c = ws.Corpus.from_files(str(shards / "*"))
     with pytest.raises(ParameterError, match="sync_words must be a positive integer"):
         fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words=0)
@@ -335,6 +356,10 @@ def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
             addr,
             "--sync-words",
             "4000",
+            "--staleness",
+            "1",
+            "--delta-dtype",
+            "float16",
             "-o",
             str(out),
             "--dim",
@@ -350,6 +375,9 @@ def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
     )
     data = json.loads(capsys.readouterr().out)
     assert data["vocabulary"] == 20 and data["corpus_words"] == 4 * 500 * 12
+    cluster = data["cluster"]
+    assert cluster["parts"] == 2 and cluster["staleness"] == 1
+    assert cluster["delta_dtype"] == "float16" and cluster["sync_words"] == 4000
     assert ws.Word2Vec.load(out).epochs_trained_ == 1
     g = tmp_path / "g.txt"
     main(

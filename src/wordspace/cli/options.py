@@ -140,7 +140,7 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 # fit() arguments, not estimator parameters: where the work runs (wordspace.distributed)
-TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words")
+TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words", "--staleness", "--delta-dtype")
 TRAIN_IO_OPTIONS["glove"] += ("--scheduler",)
 
 

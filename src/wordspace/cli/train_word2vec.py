@@ -34,6 +34,7 @@ from wordspace.cli._common import (
 )
 from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
 from wordspace.cli.phrases import PhrasesOpt, phrased_source
+from wordspace.errors import ParameterError
 from wordspace.train.word2vec import Word2Vec
 
 D = Word2Vec  # defaults come from the estimator's signature
@@ -131,6 +132,20 @@ def train_word2vec(
             "(default 20,000)."
         ),
     ] = None,
+    staleness: Annotated[
+        int | None,
+        typer.Option(
+            help="With --scheduler: rounds a worker may start before the last merges arrived "
+            "(0, default; 1 or 2 overlap the exchange with training)."
+        ),
+    ] = None,
+    delta_dtype: Annotated[
+        str | None,
+        typer.Option(
+            help="With --scheduler: precision of the rows sent each round: float32 (default) "
+            "or float16 (half the bytes)."
+        ),
+    ] = None,
     phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -164,8 +179,17 @@ def train_word2vec(
     out, fmt = vector_output(corpus, output, fmt, "brown")
     inputs = {"CORPUS": corpus, "--resume": resume}
     check_output(out, layout=output_layout(out, fmt), inputs=inputs)
+    if staleness is not None and staleness not in (0, 1, 2):
+        raise ParameterError(f"--staleness must be 0, 1 or 2, got {staleness}")
+    if delta_dtype is not None and delta_dtype not in ("float32", "float16"):
+        raise ParameterError(f"--delta-dtype must be float32 or float16, got {delta_dtype!r}")
     if scheduler is None:
         need_file(corpus, "CORPUS")
+        cluster_only = {"--sync-words": sync_words, "--staleness": staleness,
+                        "--delta-dtype": delta_dtype}  # fmt: skip
+        given = [name for name, value in cluster_only.items() if value is not None]
+        if given:
+            raise ParameterError(f"{', '.join(given)} need(s) --scheduler (a Dask cluster)")
     model.set_params(
         **long_run_params(
             every=checkpoint_every,
@@ -188,7 +212,12 @@ def train_word2vec(
                 connect(scheduler) as client,
             ):
                 model.fit(
-                    source, progress=signals["watch"](update), client=client, sync_words=sync_words
+                    source,
+                    progress=signals["watch"](update),
+                    client=client,
+                    sync_words=sync_words,
+                    staleness=staleness,
+                    delta_dtype=delta_dtype,
                 )
         except KeyboardInterrupt:
             stop_interrupted(
@@ -258,6 +287,11 @@ def report_run(
     }
     if loss:
         data["loss_per_epoch"] = model.loss_history_[-epochs:]
+    sync = getattr(model, "sync_stats_", None)  # trained on a cluster (--scheduler)
+    if sync is not None:
+        keys = ("parts", "rounds", "sync_words", "staleness", "delta_dtype", "bytes_per_round",
+                "bytes_total")  # fmt: skip
+        data["cluster"] = {k: sync[k] for k in keys}
     if as_json:
         emit_json(data)
         return
@@ -280,5 +314,13 @@ def report_run(
     t.add_row("learning rate", f"{alpha:g} -> {data['final_alpha']:.6f}")
     if loss:
         t.add_row("loss per epoch", " ".join(f"{x:.4g}" for x in data["loss_per_epoch"]))
+    if sync is not None:
+        c = data["cluster"]
+        t.add_row(
+            "cluster",
+            f"{c['parts']} parts, {c['rounds']} rounds of {c['sync_words']:,} words, "
+            f"{c['bytes_per_round'] / 1e6:.1f} MB a round ({c['delta_dtype']}, "
+            f"staleness {c['staleness']})",
+        )
     t.add_row("saved", escape(f"{out} ({fmt})"))
     io.out.print(t)

@@ -273,6 +273,8 @@ class Word2Vec(Trainer):
         progress: Callable[..., None] | None = None,
         client=None,
         sync_words: int | None = None,
+        staleness: int | None = None,
+        delta_dtype: str | None = None,
     ) -> Word2Vec:
         """Train a fresh model on ``corpus`` (a path, a :class:`Corpus` or a re-iterable of
         token lists): build the vocabulary, initialise the vectors, train ``epochs`` passes.
@@ -282,21 +284,31 @@ class Word2Vec(Trainer):
         every job (info: epoch, words_per_sec, alpha, loss when computed). ``y`` is ignored.
 
         ``client``: a ``dask.distributed.Client``: data-parallel training on its workers, each
-        training its part of ``corpus`` (files) and synchronising every ``sync_words`` words
-        (default 20,000; docs/scaling.md); see :mod:`wordspace.distributed`.
+        training its part of ``corpus`` (files, local or fsspec URLs such as
+        ``"s3://bucket/shard-*.txt.gz"``) and synchronising every ``sync_words`` words
+        (default 20,000). ``staleness`` (0, default; 1 or 2): rounds a worker may start before
+        the last merges arrived, overlapping the exchange with training. ``delta_dtype``
+        (``"float32"``, default, or ``"float16"``): the precision of the rows sent each round
+        (float16 halves the bytes). See :mod:`wordspace.distributed` and docs/scaling.md.
         """
+        given = {
+            k: v
+            for k, v in (
+                ("sync_words", sync_words),
+                ("staleness", staleness),
+                ("delta_dtype", delta_dtype),
+            )
+            if v is not None
+        }
         if client is not None:
             from wordspace.distributed import fit_word2vec
 
-            return fit_word2vec(
-                self,
-                corpus,
-                client,
-                progress=progress,
-                **({} if sync_words is None else {"sync_words": sync_words}),
+            return fit_word2vec(self, corpus, client, progress=progress, **given)
+        if given:
+            raise ParameterError(
+                f"{', '.join(given)} need{'s' if len(given) == 1 else ''} client= "
+                "(a dask.distributed.Client)"
             )
-        if sync_words is not None:
-            raise ParameterError("sync_words needs client= (a dask.distributed.Client)")
         self._validate()
         resume = self._take_resume()
         corpus = self._as_corpus(corpus)
