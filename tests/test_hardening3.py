@@ -957,13 +957,11 @@ def test_c10_a_genuine_gz_within_the_ratio_still_loads(work):
 
 
 def test_c10_an_endless_first_line_is_a_clear_error(tmp_path, monkeypatch):
-    import wordspace.io.formats as formats
-
-    monkeypatch.setattr(formats, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setenv("WORDSPACE_MAX_LINE", str(1 << 20))
     one_line = _gz(tmp_path / "line.txt.gz", b"w " + b"0.5 " * (1 << 19))
-    with pytest.raises(FormatError, match="first line is longer than 1,048,576 bytes") as e:
+    with pytest.raises(FormatError, match="line is longer than 1,048,576 bytes") as e:
         ws.load(one_line, cache=False)
-    assert "line.txt.gz:1" in str(e.value)
+    assert "line.txt.gz: line 1:" in str(e.value) and "WORDSPACE_MAX_LINE" in str(e.value)
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])

@@ -237,7 +237,6 @@ def test_a_100_mb_line_is_refused_in_bounded_memory(tmp_path):
     by far less than the line (measured in a fresh process by tools/hostile_rss.py)."""
     cases = [
         "text-long-line",
-        "glove-long-first-line",
         "pairs-long-line",
         "table-long-line",
         "corpus-long-token",
