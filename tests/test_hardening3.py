@@ -1004,6 +1004,23 @@ def test_extra_report_into_a_missing_folder_creates_it(work, capsys):
     assert (work / "new" / "sub" / "r.html").stat().st_size > 1000
 
 
+def test_extra_plot_into_a_missing_folder_creates_it_as_other_writers_do(work, capsys):
+    from wordspace.viz import plot
+
+    code, _, err = run(capsys, "plot", "map", "model.wsv", "-o", "figs/new/map.png")
+    assert code == 0, err
+    assert (work / "figs" / "new" / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    fig = plot.map(ws.load("model.wsv"), words=["king", "queen", "man"])
+    out = plot.save(fig, work / "more" / "deep" / "m.svg")
+    assert Path(out).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    (work / "afile").write_text("keep")  # under a file: refused, and the file is kept
+    with pytest.raises(OutputPathError, match="is a file, not a folder"):
+        plot.save(fig, work / "afile" / "m.png")
+    assert (work / "afile").read_text() == "keep"
+    code, _, err = run(capsys, "plot", "map", "model.wsv", "-o", "afile/m.png")
+    assert code == 2 and "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
+
+
 def test_extra_download_retries_are_warning_lines(capsys, monkeypatch, tmp_path):
     from wordspace.cli import _warnings_as_lines
     from wordspace.cli._common import io
