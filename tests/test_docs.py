@@ -134,31 +134,20 @@ def test_every_page_is_in_the_nav():
     assert pages - listed == set(), "pages missing from mkdocs.yml's nav"
 
 
+def _hooks():
+    """tools/docs_hooks.py, the build's hooks (not a package: loaded from its file)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "tools" / "docs_hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _workdir(tmp: Path) -> None:
-    """The small files the examples name."""
-    import lzma
-
-    import numpy as np
-
-    import wordspace as ws
-    from wordspace.text.corpus import embedded_corpus
-
-    with lzma.open(embedded_corpus("brown").source, "rt", encoding="utf-8") as f:
-        lines = [next(f).lower() for _ in range(4000)]
-    (tmp / "corpus.txt").write_text("".join(lines), encoding="utf-8")
-    ws.datasets.color_spectrum(30, seed=42).to_csv(tmp / "colors.csv", index=False)
-    rec = ws.datasets.topic_records(n_topics=5, words_per_topic=12, n_records=600, seed=1)
-    rec.assign(name=rec["text"], price=np.exp(1 + rec["value"] / 10).round(2)).to_csv(
-        tmp / "listings.csv", index=False
-    )
-    (tmp / "my-analogies.txt").write_text(
-        ": capitals\nathens greece berlin germany\nparis france rome italy\n"
-        ": family\nboy girl brother sister\nking queen man woman\n",
-        encoding="utf-8",
-    )
-    # a small GloVe-format text file of real vectors (analogies need real geometry)
-    wv = ws.load("glove-wiki-gigaword-50", limit=20000)
-    wv.save_word2vec_format(tmp / "glove.6B.50d.txt", write_header=False)
+    """The small files the examples name: the ones the build runs them with."""
+    _hooks().prepare_workdir(tmp)
 
 
 def _page_params() -> list:
