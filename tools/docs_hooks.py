@@ -6,8 +6,9 @@ command, read from the Typer application at build time.
 ``<!-- show-output -->`` just before a ``python`` block makes the build run the page's Python
 blocks in order (one namespace, a temporary working folder holding the small files the
 examples name, :func:`prepare_workdir`) and insert, after each marked block, its outputs as a
-notebook shows them: what it printed, the value of each expression statement (``>>> expr``
-then its repr, shortened) and every figure it made or returned (inline PNG). The outputs on
+notebook shows them: what it printed, the warnings it raised, the value of each expression
+statement (``>>> expr`` then its repr, shortened) and every figure it made or returned
+(inline PNG). The outputs on
 the page are those of the code above them, produced when the site is built, so they cannot
 disagree.
 """
@@ -19,10 +20,12 @@ import atexit
 import base64
 import contextlib
 import io
+import logging
 import os
 import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import click
@@ -108,12 +111,17 @@ def _workdir_files() -> str:
     return _WORKDIR[0]
 
 
-#: an expression's value is shown shortened to this many lines and characters
-SHOW_LINES, SHOW_CHARS = 16, 1600
+#: an expression's value is shown shortened to this many lines and characters; warnings too
+SHOW_LINES, SHOW_CHARS, SHOW_WARNINGS = 16, 1600, 4
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    import pprint
+
+    if isinstance(value, list | tuple | dict):
+        text = pprint.pformat(value, width=100, compact=True)
+    else:
+        text = repr(value)
     lines = text.splitlines()
     if len(lines) > SHOW_LINES:
         text = "\n".join([*lines[:SHOW_LINES], "..."])
@@ -143,6 +151,29 @@ def _is_figure(value: object) -> bool:
     return isinstance(value, Figure)
 
 
+class _Records(logging.Handler):
+    """wordspace's log records of WARNING and above while a statement runs, kept for the
+    page (a notebook shows them) instead of going to the build's log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+        self._logger = logging.getLogger("wordspace")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+    def __enter__(self) -> _Records:
+        self._propagate = self._logger.propagate
+        self._logger.addHandler(self)
+        self._logger.propagate = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
+
+
 def run_block(code: str, name: str, ns: dict) -> list[tuple[str, str]]:
     """Run ``code`` in ``ns`` statement by statement, as a notebook would show it: returns
     ``("text", ...)`` and ``("png", base64)`` outputs in order."""
@@ -167,13 +198,24 @@ def run_block(code: str, name: str, ns: dict) -> list[tuple[str, str]]:
         before = {k: id(v) for k, v in ns.items()}
         buf = io.StringIO()
         value = None
-        with contextlib.redirect_stdout(buf):
+        logged = _Records()
+        with (
+            contextlib.redirect_stdout(buf),
+            warnings.catch_warnings(record=True) as caught,
+            logged,
+        ):
+            warnings.simplefilter("always")
             if isinstance(stmt, ast.Expr):
                 expr = ast.Expression(stmt.value)
                 value = eval(compile(expr, name, "eval"), ns)  # noqa: S307 (our own docs)
             else:
                 exec(compile(ast.Module([stmt], []), name, "exec"), ns)  # noqa: S102
         text(buf.getvalue())
+        said = [f"warning: {w.message}" for w in caught] + logged.lines  # as a notebook
+        said = list(dict.fromkeys(said))
+        if len(said) > SHOW_WARNINGS:
+            said = [*said[:SHOW_WARNINGS], f"... and {len(said) - SHOW_WARNINGS} more warnings"]
+        text("\n".join(said))
         if value is not None:
             if _is_figure(value):
                 png(value)
