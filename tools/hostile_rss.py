@@ -130,8 +130,14 @@ def read_case(case: str, path: Path) -> str:
     """Read ``path`` as ``case`` needs; what was read (the caller catches the error)."""
     import wordspace as ws
 
-    if case in ("text-long-line", "glove-long-first-line", "text-huge-header-count",
-                "binary-huge-header-count", "bomb-text-gz", "bomb-wsv-zip"):
+    if case in (
+        "text-long-line",
+        "glove-long-first-line",
+        "text-huge-header-count",
+        "binary-huge-header-count",
+        "bomb-text-gz",
+        "bomb-wsv-zip",
+    ):
         wv = ws.load(path, cache=False)
         return f"read {len(wv):,} words"
     if case == "fasttext-bin-huge-sizes":
@@ -163,7 +169,6 @@ def _peak_mb() -> float:
 def child(pairs: list[tuple[str, str]]) -> None:
     """Warm up, then read each (case, path) and print its JSON line."""
     import wordspace as ws
-
     from wordspace.train.valuevec.values import read_table
 
     with tempfile.TemporaryDirectory() as tmp:  # every reader (numba, scipy, pandas) loaded
