@@ -957,13 +957,11 @@ def test_c10_a_genuine_gz_within_the_ratio_still_loads(work):
 
 
 def test_c10_an_endless_first_line_is_a_clear_error(tmp_path, monkeypatch):
-    import wordspace.io.formats as formats
-
-    monkeypatch.setattr(formats, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setenv("WORDSPACE_MAX_LINE", str(1 << 20))
     one_line = _gz(tmp_path / "line.txt.gz", b"w " + b"0.5 " * (1 << 19))
-    with pytest.raises(FormatError, match="first line is longer than 1,048,576 bytes") as e:
+    with pytest.raises(FormatError, match="line is longer than 1,048,576 bytes") as e:
         ws.load(one_line, cache=False)
-    assert "line.txt.gz:1" in str(e.value)
+    assert "line.txt.gz: line 1:" in str(e.value) and "WORDSPACE_MAX_LINE" in str(e.value)
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
@@ -1004,6 +1002,23 @@ def test_extra_report_into_a_missing_folder_creates_it(work, capsys):
     code, _, err = run(capsys, "report", "model.wsv", "-o", "new/sub/r.html")
     assert code == 0, err
     assert (work / "new" / "sub" / "r.html").stat().st_size > 1000
+
+
+def test_extra_plot_into_a_missing_folder_creates_it_as_other_writers_do(work, capsys):
+    from wordspace.viz import plot
+
+    code, _, err = run(capsys, "plot", "map", "model.wsv", "-o", "figs/new/map.png")
+    assert code == 0, err
+    assert (work / "figs" / "new" / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    fig = plot.map(ws.load("model.wsv"), words=["king", "queen", "man"])
+    out = plot.save(fig, work / "more" / "deep" / "m.svg")
+    assert Path(out).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    (work / "afile").write_text("keep")  # under a file: refused, and the file is kept
+    with pytest.raises(OutputPathError, match="is a file, not a folder"):
+        plot.save(fig, work / "afile" / "m.png")
+    assert (work / "afile").read_text() == "keep"
+    code, _, err = run(capsys, "plot", "map", "model.wsv", "-o", "afile/m.png")
+    assert code == 2 and "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
 
 
 def test_extra_download_retries_are_warning_lines(capsys, monkeypatch, tmp_path):

@@ -4,8 +4,8 @@ Each case builds one hostile file (a huge line, a huge header count, a decompres
 fastText ``.bin`` declaring huge sizes), reads it in a fresh Python process and prints one
 JSON line: the case, the input's size on disk, the outcome (the typed error, or what was
 read), the seconds taken, and the process's peak resident memory (``ru_maxrss``) before the
-read (after importing wordspace and reading a tiny valid file, so numba and the parsers are
-loaded) and after it; ``growth_mb`` is what the hostile read added to the peak.
+read (after reading tiny valid files, so numba, scipy, pandas and the parsers are loaded) and
+after it; ``growth_mb`` is what the hostile read added to the peak.
 
     python tools/hostile_rss.py                     # every case, 100 MB lines
     python tools/hostile_rss.py --case text-long-line --case corpus-long-token
@@ -130,8 +130,14 @@ def read_case(case: str, path: Path) -> str:
     """Read ``path`` as ``case`` needs; what was read (the caller catches the error)."""
     import wordspace as ws
 
-    if case in ("text-long-line", "glove-long-first-line", "text-huge-header-count",
-                "binary-huge-header-count", "bomb-text-gz", "bomb-wsv-zip"):
+    if case in (
+        "text-long-line",
+        "glove-long-first-line",
+        "text-huge-header-count",
+        "binary-huge-header-count",
+        "bomb-text-gz",
+        "bomb-wsv-zip",
+    ):
         wv = ws.load(path, cache=False)
         return f"read {len(wv):,} words"
     if case == "fasttext-bin-huge-sizes":
@@ -163,12 +169,19 @@ def _peak_mb() -> float:
 def child(pairs: list[tuple[str, str]]) -> None:
     """Warm up, then read each (case, path) and print its JSON line."""
     import wordspace as ws
+    from wordspace.train.valuevec.values import read_table
 
-    with tempfile.TemporaryDirectory() as tmp:  # numba's parser and wordspace's readers loaded
+    with tempfile.TemporaryDirectory() as tmp:  # every reader (numba, scipy, pandas) loaded
         warm = Path(tmp) / "warm.txt"
         warm.write_text("2 3\na 1 2 3\nb 4 5 6\n")
         ws.load(warm, cache=False)
         ws.Corpus(warm).scan()
+        judged = Path(tmp) / "pairs.tsv"
+        judged.write_text("a\tb\t1\na\ta\t2\nb\tb\t3\n")
+        ws.load(warm, cache=False).evaluate_word_pairs(judged)
+        table = Path(tmp) / "table.csv"
+        table.write_text("word,value\na,1\n")
+        read_table(table)
     base = _peak_mb()
     for case, path in pairs:
         t0 = time.perf_counter()

@@ -354,7 +354,7 @@ def _read_text(
 ) -> tuple[list[str], np.ndarray]:
     bound = max_line_bytes()  # every line is bounded (wordspace._files.MAX_LINE_BYTES)
     first = f.readline(-1 if bound is None else bound + 1)
-    if bound is not None and len(first) > bound:
+    if bound is not None and len(first) > bound and not first.endswith(b"\n"):
         raise line_too_long(path, "line 1", bound)
     if not first.strip():
         raise FormatError(f"{path}:1: the first line is empty (expected a header or a vector)")

@@ -293,6 +293,7 @@ class Corpus:
         offset = 0  # byte offset (in the decompressed stream) of the start of `carry`
         carry = b""
         for block in self._blocks(path):
+            _check_token(path, carry, block, offset)
             eof = not block
             data = carry + block
             if not data:
@@ -301,8 +302,7 @@ class Corpus:
                 cut = len(data)
             else:
                 cut = max(data.rfind(w) for w in _WS_BYTES) + 1
-                if cut <= 0:  # no whitespace yet: one enormous token; read on, within the bound
-                    _check_token(path, data, offset)
+                if cut <= 0:  # no whitespace yet: one enormous token; read on
                     carry = data
                     continue
             chunk, carry = data[:cut], data[cut:]
@@ -531,6 +531,7 @@ class Corpus:
         seen = 0  # bytes consumed: where `carry` starts
         try:
             for block in blocks:
+                _check_token(self.name, carry, block, start + seen)
                 eof = not block
                 data = carry + block
                 if not data:
@@ -559,7 +560,6 @@ class Corpus:
                     return None
                 carry = data[used:]
                 seen += used
-                _check_token(self.name, carry, start + seen)
                 if spill is not None:  # every block: the buffer stays one block's size
                     spill.append(ids[:n_ids])
                     ends[shifted:n_ends] += written
@@ -726,11 +726,17 @@ class _Files:
         return f"{self.spec} ({n} file{'s' if n != 1 else ''})"
 
 
-def _check_token(path: Any, data: bytes, offset: int) -> None:
-    """Refuse a token (a run of bytes without whitespace) over the line bound: lines are cut
-    into sentences of ``max_sentence_length`` tokens, but one token is held whole."""
+def _check_token(path: Any, carry: bytes, block: bytes, offset: int) -> None:
+    """Refuse a token over the line bound before holding more of it: ``carry`` is the token
+    left unfinished by the blocks before (it starts at byte ``offset``), ``block`` the next
+    one. Lines are cut into sentences of ``max_sentence_length`` tokens, but one token is
+    held whole (a token inside one block is held with the block: only one longer than
+    ``BLOCK_SIZE`` can reach a bound below it)."""
     bound = max_line_bytes()
-    if bound is not None and len(data) > bound:
+    if bound is None or not carry or len(carry) + len(block) <= bound:
+        return
+    ends = [i for i in (block.find(w) for w in _WS_BYTES) if i >= 0]
+    if len(carry) + (min(ends) if ends else len(block)) > bound:
         raise line_too_long(
             path,
             f"byte offset {offset:,}",

@@ -116,6 +116,8 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> s
     """Write a figure as PNG, SVG or PDF, chosen by the file's extension; returns the path.
 
     The figure keeps its size (no tight cropping), so ``figsize * dpi`` is the PNG's size.
+    A missing folder is created, as every wordspace writer does (models, reports); the save
+    is atomic and never replaces a folder or a special file.
     """
     from wordspace._files import atomic_path
 
@@ -128,18 +130,15 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> s
 
 def image_format(path: str | os.PathLike) -> str:
     """``"png"``, ``"svg"`` or ``"pdf"`` from the file name; raises :class:`ParameterError`
-    for other extensions or a folder that does not exist, and
-    :class:`~wordspace.errors.OutputPathError` when the path is a folder or a special file
-    (check before long work)."""
+    for other extensions, and :class:`~wordspace.errors.OutputPathError` when the path is a
+    folder or a special file, or lies under a file or a folder that cannot be written (check
+    before long work). A missing folder is not an error: :func:`save` creates it."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in SAVE_FORMATS:
         raise ParameterError(
             f"cannot tell the image format of {path!r}: use a .png, .svg or .pdf file name"
         )
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise ParameterError(f"the folder {parent!r} does not exist; create it first")
     from wordspace._files import check_output
 
     check_output(path, layout="file")

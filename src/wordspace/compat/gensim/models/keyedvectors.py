@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from wordspace._files import bounded_lines
 from wordspace._base import is_int
+from wordspace._files import bounded_lines
 from wordspace.compat.gensim._errors import (
     CompatWarning,
     DecodingError,
