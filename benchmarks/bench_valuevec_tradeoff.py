@@ -122,7 +122,7 @@ def plot(lines: list[dict], path: Path) -> None:
         ax.set_xlabel("WordSim353 Spearman (meaning kept)")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("held-out value Spearman (20 % of valued words hidden)")
-    axes[1].legend(fontsize=7, loc="lower left")
+    axes[1].legend(fontsize=7, loc="best")
     first = lines[0]
     fig.suptitle(
         f"ValueVec joint training, {first['dataset']}"
