@@ -14,7 +14,7 @@ Run from the repository root (data in ../shared/data)::
     PYTHONPATH=src python benchmarks/bench_valuevec_tradeoff.py --limit 10000 \\
         --dims 15,50,100 --lambdas 0.6,0.8,0.9,0.95,1 --out tradeoff.jsonl
     PYTHONPATH=src python benchmarks/bench_valuevec_tradeoff.py --plot tradeoff.jsonl \\
-        --figure docs/valuevec_tradeoff.svg
+        --figure docs/valuevec_tradeoff_dim.svg
 
 Only data sets whose vocabulary covers at least 100 WordSim353 pairs make sense here (IMDB;
 wine covers 27, Airbnb 12).
@@ -116,11 +116,13 @@ def plot(lines: list[dict], path: Path) -> None:
                     color=ln.get_color(),
                     label=f"dim {d}: plain skip-gram (λ = 1)",
                 )
-        ax.set_title(f"held-out values, {'k-NN (the default)' if probe == 'knn' else 'ridge'} probe")
+        ax.set_title(
+            f"held-out values, {'k-NN (the default)' if probe == 'knn' else 'ridge'} probe"
+        )
         ax.set_xlabel("WordSim353 Spearman (meaning kept)")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("held-out value Spearman (20 % of valued words hidden)")
-    axes[1].legend(fontsize=7, loc="lower left")
+    axes[1].legend(fontsize=7, loc="best")
     first = lines[0]
     fig.suptitle(
         f"ValueVec joint training, {first['dataset']}"
@@ -145,7 +147,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=None, help="append the JSON lines here")
     ap.add_argument("--plot", type=Path, default=None, help="draw --figure from these lines only")
-    ap.add_argument("--figure", type=Path, default=Path("docs/valuevec_tradeoff.svg"))
+    ap.add_argument("--figure", type=Path, default=Path("docs/valuevec_tradeoff_dim.svg"))
     args = ap.parse_args()
     if args.plot is not None:
         plot([json.loads(x) for x in args.plot.read_text().splitlines() if x.strip()], args.figure)
