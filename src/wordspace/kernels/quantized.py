@@ -209,10 +209,22 @@ def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
         if up[i] >= thr:
             cand[t] = i
             t += 1
+    rows, scores = rerank(unit, cand, q, k)
+    return rows, scores, cnt
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def rerank(unit, cand, q, k):  # pragma: no cover - compiled
+    """The best ``k`` of the rows ``cand`` (ascending; -1 and repeats skipped) by float32 score
+    ``s += unit[i, j] * q[j]``, ties by index, best first; NaN scores dropped."""
     d = unit.shape[1]
     out_s = np.full(k, -np.inf, dtype=np.float32)
     out_i = np.full(k, -1, dtype=np.int64)
+    prev = -1
     for i in cand:  # ascending: a later row enters only with a strictly better score
+        if i <= prev:
+            continue
+        prev = i
         s = np.float32(0.0)
         for j in range(d):
             s += unit[i, j] * q[j]
@@ -227,4 +239,4 @@ def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
     m = 0
     while m < k and out_i[m] >= 0:
         m += 1
-    return out_i[:m], out_s[:m], cnt
+    return out_i[:m], out_s[:m]
