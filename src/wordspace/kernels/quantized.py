@@ -183,10 +183,10 @@ def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - c
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
+def select_exact(cs, ci, up, n, unit, q, k, cand):  # pragma: no cover - compiled
     """The exact float32 top-k from a scan's bounds: the threshold ``T`` (the k-th best lower
     bound), the rows with ``up >= T`` re-scored from ``unit`` (``s += unit[i, j] * q[j]``) and
-    the best ``k`` by score, ties by index. Returns ``(rows, scores, candidates)``, best
+    the best ``k`` by score, ties by index (``cand``: scratch room for ``n`` row numbers). Returns ``(rows, scores, candidates)``, best
     first; rows whose float32 score is NaN are dropped."""
     # the k-th best lower bound over all chunks
     best = np.full(k, -np.inf, dtype=np.float32)
@@ -201,15 +201,11 @@ def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
                 best[j] = v
     thr = best[k - 1]
     cnt = 0
-    for i in range(n):
-        cnt += up[i] >= thr
-    cand = np.empty(cnt, dtype=np.int64)
-    t = 0
-    for i in range(n):
+    for i in range(n):  # one pass; ``cand`` has room for every row
         if up[i] >= thr:
-            cand[t] = i
-            t += 1
-    rows, scores = rerank(unit, cand, q, k)
+            cand[cnt] = i
+            cnt += 1
+    rows, scores = rerank(unit, cand[:cnt], q, k)
     return rows, scores, cnt
 
 

@@ -268,7 +268,8 @@ class WordIndex:
             h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
             q112 = q * np.float32(2.0**112)
             cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, up)
-        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k)
+        room = _buffer("cand", n, np.int64)
+        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k, room)
         self.stats["queries"] += 1
         self.stats["candidates"] += int(cand)
         self.stats["max_candidates"] = max(self.stats["max_candidates"], int(cand))
