@@ -304,6 +304,48 @@ def run_one(args) -> dict:
     return rec
 
 
+def kernels(args) -> None:
+    """The scan kernels alone on ``--rows`` x ``--dim`` random unit vectors, taken in turn, the
+    fastest of ten each: the float32 scan (``topk_dot``), the int8 and float16 scans, and the
+    int8 scan with the candidate selection and float32 re-ranking (a whole query)."""
+    import numba
+
+    from wordspace.kernels import quantized as qz
+    from wordspace.kernels.topk import topk_dot
+
+    rng = np.random.default_rng(0)
+    n, d = args.n, args.dim
+    u = rng.standard_normal((n, d), dtype=np.float32)
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    none = np.zeros(0, np.int64)
+    b8, s8 = qz.pack_int8(u, none)
+    b16, s16 = qz.pack_f16(u, none)
+    q = u[0].copy()
+    nch = max(1, numba.get_num_threads()) * 4
+    up8, up16 = np.empty(len(s8), np.float32), np.empty(len(s16), np.float32)
+    room = np.empty(n, np.int64)
+    h8, h16, g = np.float32(0.5 * np.abs(q).sum()), np.float32(2.0**-11), np.float32(1e-5)
+    q112 = q * np.float32(2.0**112)
+    fs = {
+        "float32": lambda: topk_dot(u, q, 11, n, nch),
+        "int8": lambda: qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8),
+        "float16": lambda: qz.scan_f16(b16, s16, q112, h16, g, 11, nch, up16),
+        "int8+select": lambda: qz.select_exact(
+            *qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8), up8, n, u, q, 11, room
+        ),
+    }
+    for f in fs.values():
+        f()
+    best = dict.fromkeys(fs, float("inf"))
+    for _ in range(10):
+        for name, f in fs.items():
+            t = time.perf_counter()
+            f()
+            best[name] = min(best[name], time.perf_counter() - t)
+    print(json.dumps({"bench": "index-kernels", "n": n, "dim": d, "threads": numba.get_num_threads(),
+                      **{f"{k}_ms": round(1e3 * v, 3) for k, v in best.items()}}))  # fmt: skip
+
+
 def alternate(args) -> None:
     """Single-query latency of several wordspace paths taken in turn, query by query (A B C A
     B C ...), so a load that changes during the run weighs on each alike; three rounds, the
@@ -378,6 +420,7 @@ def main() -> None:
     ap.add_argument("--annoy-trees", type=int, default=100)
     ap.add_argument("--annoy-search-k", type=int, default=-1)
     ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
+    ap.add_argument("--kernels", action="store_true", help="the scan kernels alone (random data)")
     ap.add_argument("--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8")
     ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
     ap.add_argument("--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64")
@@ -385,6 +428,9 @@ def main() -> None:
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.kernels:
+        kernels(args)
+        return
     if args.alternate:
         alternate(args)
         return

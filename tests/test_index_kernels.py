@@ -69,7 +69,7 @@ def test_selection_equals_float32_top_k(method):
         q = np.ascontiguousarray(unit[qi])
         for k in (1, 10, 80):
             cs, ci, up, _ = scan(method, unit, q, k)
-            rows, scores, cand = qz.select_exact(cs, ci, up, len(unit), unit, q, k)
+            rows, scores, cand = qz.select_exact(cs, ci, up, len(unit), unit, q, k, np.empty(len(unit), np.int64))
             ref = unit @ q
             ref[~np.isfinite(ref)] = -np.inf
             order = np.lexsort((np.arange(len(ref)), -ref))[:k]
@@ -85,7 +85,7 @@ def test_fewer_rows_than_k():
     unit = unit_rows(5, 8, seed=2)
     q = np.ascontiguousarray(unit[0])
     cs, ci, up, _ = scan("int8", unit, q, k=9)
-    rows, scores, cand = qz.select_exact(cs, ci, up, 5, unit, q, 9)
+    rows, scores, cand = qz.select_exact(cs, ci, up, 5, unit, q, 9, np.empty(5, np.int64))
     assert sorted(rows.tolist()) == list(range(5)) and cand == 5
     assert rows[0] == 0 and np.all(np.diff(scores) <= 0)
 

@@ -183,10 +183,10 @@ def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - c
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
+def select_exact(cs, ci, up, n, unit, q, k, cand):  # pragma: no cover - compiled
     """The exact float32 top-k from a scan's bounds: the threshold ``T`` (the k-th best lower
     bound), the rows with ``up >= T`` re-scored from ``unit`` (``s += unit[i, j] * q[j]``) and
-    the best ``k`` by score, ties by index. Returns ``(rows, scores, candidates)``, best
+    the best ``k`` by score, ties by index (``cand``: scratch room for ``n`` row numbers). Returns ``(rows, scores, candidates)``, best
     first; rows whose float32 score is NaN are dropped."""
     # the k-th best lower bound over all chunks
     best = np.full(k, -np.inf, dtype=np.float32)
@@ -201,18 +201,26 @@ def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
                 best[j] = v
     thr = best[k - 1]
     cnt = 0
-    for i in range(n):
-        cnt += up[i] >= thr
-    cand = np.empty(cnt, dtype=np.int64)
-    t = 0
-    for i in range(n):
+    for i in range(n):  # one pass; ``cand`` has room for every row
         if up[i] >= thr:
-            cand[t] = i
-            t += 1
+            cand[cnt] = i
+            cnt += 1
+    rows, scores = rerank(unit, cand[:cnt], q, k)
+    return rows, scores, cnt
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def rerank(unit, cand, q, k):  # pragma: no cover - compiled
+    """The best ``k`` of the rows ``cand`` (ascending; -1 and repeats skipped) by float32 score
+    ``s += unit[i, j] * q[j]``, ties by index, best first; NaN scores dropped."""
     d = unit.shape[1]
     out_s = np.full(k, -np.inf, dtype=np.float32)
     out_i = np.full(k, -1, dtype=np.int64)
+    prev = -1
     for i in cand:  # ascending: a later row enters only with a strictly better score
+        if i <= prev:
+            continue
+        prev = i
         s = np.float32(0.0)
         for j in range(d):
             s += unit[i, j] * q[j]
@@ -227,4 +235,4 @@ def select_exact(cs, ci, up, n, unit, q, k):  # pragma: no cover - compiled
     m = 0
     while m < k and out_i[m] >= 0:
         m += 1
-    return out_i[:m], out_s[:m], cnt
+    return out_i[:m], out_s[:m]

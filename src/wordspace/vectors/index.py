@@ -140,22 +140,6 @@ def _nchunks() -> int:
     return max(1, int(numba.get_num_threads())) * 4
 
 
-def _unit_scores(unit: np.ndarray, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
-    return np.asarray(unit[rows], dtype=np.float32) @ q
-
-
-def _exact_pick(
-    unit: np.ndarray, cand: np.ndarray, q: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The best ``k`` of the candidate rows by their float32 score, ties by index."""
-    cand = np.unique(cand[cand >= 0])
-    sc = _unit_scores(unit, cand, q)
-    ok = ~np.isnan(sc)
-    cand, sc = cand[ok], sc[ok]
-    order = np.lexsort((cand, -sc))[:k]
-    return cand[order], sc[order]
-
-
 class WordIndex:
     """A neighbour index over a model's unit vectors (see the module docstring).
 
@@ -235,9 +219,13 @@ class WordIndex:
         self.ensure(wv)  # an identity check once the vectors were fingerprinted
         unit = wv.get_normed_vectors()
         if self.method == "hnsw":
-            ef = int(self.params.get("ef", HNSW_DEFAULTS["ef"]))
-            self._backend.expansion_search = max(ef, k)
-            res = self._backend.search(q, k, threads=0)
+            from wordspace.kernels.quantized import rerank
+
+            ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
+            if self._backend.expansion_search != ef:
+                self._backend.expansion_search = ef
+            # one query on the calling thread: a pool for one graph walk costs more than it
+            res = self._backend.search(q if m > 1 else q[0], k, threads=0 if m > 1 else 1)
             if hasattr(res, "counts"):  # BatchMatches
                 keys = np.asarray(res.keys).astype(np.int64).reshape(m, -1)
                 counts = np.asarray(res.counts).reshape(m)
@@ -245,8 +233,8 @@ class WordIndex:
                 keys = np.asarray(res.keys).astype(np.int64).reshape(1, -1)
                 counts = np.array([keys.shape[1]])
             for r in range(m):
-                cand = keys[r, : int(counts[r])]
-                idx, sc = _exact_pick(unit, cand, q[r], k)
+                cand = np.sort(keys[r, : int(counts[r])])
+                idx, sc = rerank(unit, cand, q[r], k)
                 out_i[r, : len(idx)] = idx
                 out_s[r, : len(idx)] = sc
             self.stats["queries"] += m
@@ -280,7 +268,8 @@ class WordIndex:
             h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
             q112 = q * np.float32(2.0**112)
             cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, up)
-        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k)
+        room = _buffer("cand", n, np.int64)
+        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k, room)
         self.stats["queries"] += 1
         self.stats["candidates"] += int(cand)
         self.stats["max_candidates"] = max(self.stats["max_candidates"], int(cand))
