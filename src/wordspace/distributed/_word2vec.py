@@ -91,6 +91,7 @@ MERGES = ("frequency", "average")
 DELTA_DTYPES = ("float32", "float16")
 SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
+_EMPTY = np.zeros(0, np.int64)  # "no candidates": take_changed compares every row
 
 
 # ------------------------------------------------------------------------------- parts
@@ -172,15 +173,14 @@ def drop_state(run: str) -> None:
 def apply_step(W: list[np.ndarray], step: tuple) -> None:
     """Add a merged step ``(rows0, s0, rows1, s1, rows2, s2, absolute, ...)`` to ``W`` in
     place (``absolute``: the rows' new values, from a round of one part)."""
+    from wordspace.kernels.deltas import add_rows
+
     absolute = bool(step[6])
     for a in range(3):
         rows, val = step[2 * a], step[2 * a + 1]
         if len(rows) == 0:
             continue
-        if absolute:
-            W[a][rows] = val
-        else:
-            W[a][rows] += val.astype(np.float32, copy=False)
+        add_rows(W[a], rows, val.astype(np.float32, copy=False), absolute)  # one pass
 
 
 def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, need: int) -> None:
@@ -199,14 +199,6 @@ def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, ne
         apply_step(st["sync"], step)
         apply_step(st["work"], step)
     st["v"] = need
-
-
-def _changed(work: np.ndarray, sync: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
-    """Rows of ``work`` that differ from ``sync`` (only ``candidates`` are compared)."""
-    if candidates is None:
-        return np.flatnonzero(np.any(work != sync, axis=1)).astype(np.int32)
-    diff = np.any(work[candidates] != sync[candidates], axis=1)
-    return candidates[diff].astype(np.int32)
 
 
 def train_round(
@@ -233,6 +225,7 @@ def train_round(
     d1, rows2, d2, absolute, words_seen, words_trained, loss, last_alpha)`` (runs on a
     worker; ``absolute``: a round of one part in float32 returns the new values instead)."""
     from wordspace._base import mix_seed
+    from wordspace.kernels.deltas import take_changed
 
     ids, starts = part
     kernel, sub = tables[-2], tables[-1]
@@ -302,13 +295,12 @@ def train_round(
             if not used:
                 out += [np.zeros(0, np.int32), np.zeros((0, work[a].shape[1]), dtype)]
                 continue
-            rows = _changed(work[a], sync[a], c)
-            if absolute:
-                val = work[a][rows]
-            else:
-                val = (work[a][rows] - sync[a][rows]).astype(dtype)
-            work[a][rows] = sync[a][rows]  # the working copy is the synchronised one again
-            out += [rows, val]
+            # the changed rows and their deltas; the working copy is the synchronised one
+            # again (one compiled pass: kernels/deltas.py)
+            rows, val = take_changed(
+                work[a], sync[a], _EMPTY if c is None else c, c is None, absolute
+            )
+            out += [rows, val if absolute or dtype == "float32" else val.astype(dtype)]
     seen = sum(int(r[0]) for r in results)
     trained = sum(int(r[1]) for r in results)
     loss = float(sum(float(r[2]) for r in results))
