@@ -201,6 +201,17 @@ def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, ne
     st["v"] = need
 
 
+def _distinct(values: np.ndarray, n: int = 0) -> np.ndarray:
+    """The distinct values of ``values`` (ints in ``[0, n)``; ``n`` 0: unknown), sorted, as
+    ``int64``: ``np.unique`` by a mask over ``[0, n)``, a pass instead of a sort."""
+    if len(values) == 0:
+        return np.zeros(0, np.int64)
+    n = max(int(n), int(values.max()) + 1)
+    mask = np.zeros(n, dtype=bool)
+    mask[values] = True
+    return np.flatnonzero(mask)
+
+
 def train_round(
     part: tuple[np.ndarray, np.ndarray],
     run: str,
@@ -279,14 +290,15 @@ def train_round(
                 results = list(pool.map(run_job, range(len(jobs))))
         else:
             results = [run_job(j) for j in range(len(jobs))]
-        words = np.unique(ids[first_word : int(starts[s1])]).astype(np.int64)
+        words = _distinct(ids[first_word : int(starts[s1])], work[0].shape[0])
         if kernel == "fasttext" and sub is not None:
             lo, hi = sub[0][words], sub[0][words + 1]
-            cand = np.unique(
+            cand = _distinct(
                 np.concatenate([sub[1][x:y] for x, y in zip(lo.tolist(), hi.tolist(), strict=True)])
                 if len(words)
-                else np.zeros(0, np.int64)
-            ).astype(np.int64)
+                else np.zeros(0, np.int64),
+                work[0].shape[0],
+            )
         else:
             cand = words
         absolute = k_round == 1 and dtype == "float32"
@@ -346,12 +358,18 @@ def _merge_rows(
     d = deltas[0].shape[1]
     if not any(len(r) for r in rows_list):
         return np.zeros(0, np.int32), np.zeros((0, d), np.float32)
-    rows = np.unique(np.concatenate(rows_list))
+    from wordspace.kernels.deltas import add_rows
+
+    cat = np.concatenate(rows_list)
+    mask = np.zeros(int(cat.max()) + 1, dtype=bool)
+    mask[cat] = True
+    rows = np.flatnonzero(mask)  # sorted, distinct: np.unique without the sort
+    where = np.cumsum(mask) - 1  # row -> its position in rows
     acc = np.zeros((len(rows), d), np.float32)
     cnt = np.zeros(len(rows), np.int32)
     for r, dl in zip(rows_list, deltas, strict=True):  # rows are unique within a part
-        pos = np.searchsorted(rows, r)
-        acc[pos] += dl.astype(np.float32, copy=False)
+        pos = where[r]
+        add_rows(acc, pos, dl.astype(np.float32, copy=False), False)  # in part order
         cnt[pos] += 1
     if merge == "average":
         acc *= np.float32(1.0 / K)
