@@ -616,3 +616,43 @@ def test_http_urls_read_on_the_workers(client, topic_shards):
     assert m.sync_stats_["parts"] == 2 and m.sync_stats_["rounds"] == sim.sync_stats_["rounds"]
     np.testing.assert_array_equal(m.syn0_, sim.syn0_)
     np.testing.assert_array_equal(m.syn1neg_, sim.syn1neg_)
+
+
+def test_restart_from_the_drivers_copy_replays_the_epoch(topic_shards):
+    """The driver keeps the weights of the last epoch's end only (fetched once an epoch, not
+    every step): a round lost mid-epoch is trained again from there, with the same seeds,
+    and the model, the rounds and the epoch statistics are the undisturbed run's."""
+    from wordspace.distributed._engine import LocalEngine
+
+    class Flaky(LocalEngine):
+        """Loses the result of one gather (a worker died with it)."""
+
+        def __init__(self, n, fail_at):
+            super().__init__(n)
+            self.calls, self.fail_at = 0, fail_at
+
+        def gather(self, futures):
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise OSError("worker lost (simulated)")
+            return super().gather(futures)
+
+    c = ws.Corpus.from_files(str(topic_shards / "*"))
+    kw = dict(vector_size=12, window=3, min_count=1, epochs=3, sample=0, workers=1, seed=4)
+    ref = fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=2, sync_words=2000)
+    per_epoch = ref.epoch_stats_[0]["rounds"]
+    assert per_epoch >= 3
+    # gathers: part sizes, then per epoch one per round plus the weights at its end
+    flaky = Flaky(2, fail_at=1 + (per_epoch + 1) + 3)  # round 3 of epoch 2
+    begins = []
+
+    class Count:
+        def on_epoch_begin(self, model):
+            begins.append(model.epochs_trained_)
+
+    m = fit_word2vec(ws.Word2Vec(**kw, callbacks=[Count()]), c, flaky, sync_words=2000)
+    assert m.sync_stats_["restarts"] == 1 and begins == [0, 1, 2]
+    assert m.sync_stats_["rounds"] == ref.sync_stats_["rounds"]
+    assert [s["words"] for s in m.epoch_stats_] == [s["words"] for s in ref.epoch_stats_]
+    np.testing.assert_array_equal(m.syn0_, ref.syn0_)
+    np.testing.assert_array_equal(m.syn1neg_, ref.syn1neg_)

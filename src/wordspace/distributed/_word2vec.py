@@ -91,6 +91,7 @@ MERGES = ("frequency", "average")
 DELTA_DTYPES = ("float32", "float16")
 SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
+_EMPTY = np.zeros(0, np.int64)  # "no candidates": take_changed compares every row
 
 
 # ------------------------------------------------------------------------------- parts
@@ -172,15 +173,14 @@ def drop_state(run: str) -> None:
 def apply_step(W: list[np.ndarray], step: tuple) -> None:
     """Add a merged step ``(rows0, s0, rows1, s1, rows2, s2, absolute, ...)`` to ``W`` in
     place (``absolute``: the rows' new values, from a round of one part)."""
+    from wordspace.kernels.deltas import add_rows
+
     absolute = bool(step[6])
     for a in range(3):
         rows, val = step[2 * a], step[2 * a + 1]
         if len(rows) == 0:
             continue
-        if absolute:
-            W[a][rows] = val
-        else:
-            W[a][rows] += val.astype(np.float32, copy=False)
+        add_rows(W[a], rows, val.astype(np.float32, copy=False), absolute)  # one pass
 
 
 def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, need: int) -> None:
@@ -201,12 +201,15 @@ def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, ne
     st["v"] = need
 
 
-def _changed(work: np.ndarray, sync: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
-    """Rows of ``work`` that differ from ``sync`` (only ``candidates`` are compared)."""
-    if candidates is None:
-        return np.flatnonzero(np.any(work != sync, axis=1)).astype(np.int32)
-    diff = np.any(work[candidates] != sync[candidates], axis=1)
-    return candidates[diff].astype(np.int32)
+def _distinct(values: np.ndarray, n: int = 0) -> np.ndarray:
+    """The distinct values of ``values`` (ints in ``[0, n)``; ``n`` 0: unknown), sorted, as
+    ``int64``: ``np.unique`` by a mask over ``[0, n)``, a pass instead of a sort."""
+    if len(values) == 0:
+        return np.zeros(0, np.int64)
+    n = max(int(n), int(values.max()) + 1)
+    mask = np.zeros(n, dtype=bool)
+    mask[values] = True
+    return np.flatnonzero(mask)
 
 
 def train_round(
@@ -233,6 +236,7 @@ def train_round(
     d1, rows2, d2, absolute, words_seen, words_trained, loss, last_alpha)`` (runs on a
     worker; ``absolute``: a round of one part in float32 returns the new values instead)."""
     from wordspace._base import mix_seed
+    from wordspace.kernels.deltas import take_changed
 
     ids, starts = part
     kernel, sub = tables[-2], tables[-1]
@@ -286,14 +290,15 @@ def train_round(
                 results = list(pool.map(run_job, range(len(jobs))))
         else:
             results = [run_job(j) for j in range(len(jobs))]
-        words = np.unique(ids[first_word : int(starts[s1])]).astype(np.int64)
+        words = _distinct(ids[first_word : int(starts[s1])], work[0].shape[0])
         if kernel == "fasttext" and sub is not None:
             lo, hi = sub[0][words], sub[0][words + 1]
-            cand = np.unique(
+            cand = _distinct(
                 np.concatenate([sub[1][x:y] for x, y in zip(lo.tolist(), hi.tolist(), strict=True)])
                 if len(words)
-                else np.zeros(0, np.int64)
-            ).astype(np.int64)
+                else np.zeros(0, np.int64),
+                work[0].shape[0],
+            )
         else:
             cand = words
         absolute = k_round == 1 and dtype == "float32"
@@ -302,13 +307,12 @@ def train_round(
             if not used:
                 out += [np.zeros(0, np.int32), np.zeros((0, work[a].shape[1]), dtype)]
                 continue
-            rows = _changed(work[a], sync[a], c)
-            if absolute:
-                val = work[a][rows]
-            else:
-                val = (work[a][rows] - sync[a][rows]).astype(dtype)
-            work[a][rows] = sync[a][rows]  # the working copy is the synchronised one again
-            out += [rows, val]
+            # the changed rows and their deltas; the working copy is the synchronised one
+            # again (one compiled pass: kernels/deltas.py)
+            rows, val = take_changed(
+                work[a], sync[a], _EMPTY if c is None else c, c is None, absolute
+            )
+            out += [rows, val if absolute or dtype == "float32" else val.astype(dtype)]
     seen = sum(int(r[0]) for r in results)
     trained = sum(int(r[1]) for r in results)
     loss = float(sum(float(r[2]) for r in results))
@@ -340,6 +344,23 @@ def merge_round(expected: np.ndarray | None, merge: str, dtype: str, *results: t
     return (*out, False, seen, trained, loss, last, bytes_in)
 
 
+def step_summary(step: tuple) -> tuple:
+    """What the driver needs of a merged step every round (runs where the step is): the
+    counters and the bytes, not the rows: ``(words_seen, words_trained, loss, last_alpha,
+    bytes_in, step_bytes)``."""
+    step_bytes = sum(step[2 * a].nbytes + step[2 * a + 1].nbytes for a in range(3))
+    return (*step[7:12], step_bytes)
+
+
+def snapshot(run: str, init: tuple | None, steps: list, first: int, need: int) -> tuple:
+    """This worker's synchronised weights of run ``run`` at version ``need`` (copies): the
+    driver's copy, fetched once an epoch instead of every merged step."""
+    st = _state(run)
+    with st["lock"]:
+        _sync_to(st, init, steps, first, need)
+        return tuple(np.array(a, copy=True) for a in st["sync"])
+
+
 def _merge_rows(
     rows_list: list[np.ndarray],
     deltas: list[np.ndarray],
@@ -354,12 +375,18 @@ def _merge_rows(
     d = deltas[0].shape[1]
     if not any(len(r) for r in rows_list):
         return np.zeros(0, np.int32), np.zeros((0, d), np.float32)
-    rows = np.unique(np.concatenate(rows_list))
+    from wordspace.kernels.deltas import add_rows
+
+    cat = np.concatenate(rows_list)
+    mask = np.zeros(int(cat.max()) + 1, dtype=bool)
+    mask[cat] = True
+    rows = np.flatnonzero(mask)  # sorted, distinct: np.unique without the sort
+    where = np.cumsum(mask) - 1  # row -> its position in rows
     acc = np.zeros((len(rows), d), np.float32)
     cnt = np.zeros(len(rows), np.int32)
     for r, dl in zip(rows_list, deltas, strict=True):  # rows are unique within a part
-        pos = np.searchsorted(rows, r)
-        acc[pos] += dl.astype(np.float32, copy=False)
+        pos = where[r]
+        add_rows(acc, pos, dl.astype(np.float32, copy=False), False)  # in part order
         cnt[pos] += 1
     if merge == "average":
         acc *= np.float32(1.0 / K)
@@ -570,6 +597,7 @@ def fit_word2vec(
     T = len(rounds)
     train_futs: dict[int, list] = {}
     step_futs: dict[int, Any] = {}
+    sum_futs: dict[int, Any] = {}
 
     def start_run(t: int) -> tuple[str, Any]:
         run = uuid.uuid4().hex
@@ -612,6 +640,24 @@ def fit_word2vec(
             for k in active
         ]
         step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
+        sum_futs[t] = engine.submit(step_summary, step_futs[t])
+
+    def fetch_weights(t: int) -> None:
+        """The driver's copy: the weights after round ``t``, from the worker of part 0 (a
+        worker's copy is never past them here: no round after ``t + 1`` is submitted yet)."""
+        need = t + 1 - base
+        first = max(0, need - KEEP_STEPS)
+        steps = [step_futs[base + v] for v in range(first, need)]
+        fut = engine.submit(
+            snapshot, run, init if need <= KEEP_STEPS else None, steps, first, need,
+            **engine.near(where[0]),
+        )  # fmt: skip
+        got = engine.gather([fut])[0]
+        engine.release([fut])
+        for a, used in ((0, True), (1, neg), (2, bool(model.hs))):
+            if used:
+                np.copyto(W[a], got[a])
+                stats["bytes_to_driver"] += int(got[a].nbytes)
 
     where = engine.locate(parts)
     base = 0
@@ -620,24 +666,33 @@ def fit_word2vec(
     nxt = 0
     failures = 0
     t = 0
-    done_total = 0
+    t_kept = 0  # the driver's W holds the weights at the start of this round
+    done_total = done_kept = 0
     seen = trained = 0
     loss = 0.0
     last_alpha = alpha0
+    begun = -1  # the last epoch whose on_epoch_begin ran (a restart does not repeat it)
     t_train = te = time.perf_counter()
     while t < T:
         e, r = rounds[t][0], rounds[t][1]
         if r == 0:
-            model._call_callbacks("on_epoch_begin")
-            te = time.perf_counter()
+            if begun != e:
+                model._call_callbacks("on_epoch_begin")
+                begun = e
+                te = time.perf_counter()
             seen = trained = 0
             loss = 0.0
         while nxt < T and nxt < t + depth:
             submit(nxt)
             nxt += 1
         tw = time.perf_counter()
+        last_of_epoch = t + 1 == T or rounds[t + 1][0] != e
         try:
-            res = engine.gather([step_futs[t]])[0]
+            res = engine.gather([sum_futs[t]])[0]
+            if last_of_epoch:  # the driver's copy: once an epoch, not every step
+                ts = time.perf_counter()
+                fetch_weights(t)
+                stats["sync_seconds"] += time.perf_counter() - ts
         except WordspaceError:
             raise
         except Exception as exc:  # a lost worker or lost weights: restart from the driver's
@@ -646,7 +701,11 @@ def fit_word2vec(
                 raise
             stats["retries"] += 1
             stats["restarts"] += 1
-            engine.release([f for u in range(t, nxt) for f in (*train_futs[u], step_futs[u])])
+            stats["rounds"] -= t - t_kept  # trained again from the driver's copy
+            engine.release(
+                [f for u in range(t_kept, nxt) for f in train_futs.pop(u, ())]
+                + [d.pop(u) for d in (step_futs, sum_futs) for u in range(t_kept, nxt) if u in d]
+            )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
             try:
                 where = engine.locate(parts)
@@ -660,24 +719,23 @@ def fit_word2vec(
                 failures,
                 max_retries,
             )
-            base = nxt = t
+            base = nxt = t = t_kept
+            done_total = done_kept
             run, init = start_run(t)
             runs.append(run)
             continue
         stats["wait_seconds"] += time.perf_counter() - tw
         failures = 0
         ts = time.perf_counter()
-        apply_step(W, res)
-        step_bytes = sum(res[2 * a].nbytes + res[2 * a + 1].nbytes for a in range(3))
-        stats["bytes_gathered"] += int(res[11])
-        stats["bytes_broadcast"] += step_bytes * n_receivers
-        stats["bytes_to_driver"] += step_bytes
-        seen += res[7]
-        trained += res[8]
-        loss += res[9]
-        done_total += res[7]
-        last_alpha = float(res[10])
-        engine.release(train_futs.pop(t))
+        r_seen, r_trained, r_loss, r_last, bytes_in, step_bytes = res
+        stats["bytes_gathered"] += int(bytes_in)
+        stats["bytes_broadcast"] += int(step_bytes) * n_receivers
+        seen += r_seen
+        trained += r_trained
+        loss += r_loss
+        done_total += r_seen
+        last_alpha = float(r_last)
+        engine.release(train_futs.pop(t) + [sum_futs.pop(t)])
         if init is not None and t > base + KEEP_STEPS + depth:
             engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
             init = None
@@ -698,7 +756,8 @@ def fit_word2vec(
             if model.compute_loss:
                 info["loss"] = loss / max(trained, 1)
             progress(done_total, N * epochs, **info)
-        if t == T or rounds[t][0] != e:  # the epoch's last round
+        if last_of_epoch:  # W holds the weights after this round
+            t_kept, done_kept = t, done_total
             secs = time.perf_counter() - te
             model.epochs_trained_ += 1
             st = {
@@ -731,7 +790,11 @@ def fit_word2vec(
     )
     stats["bytes_weights"] = int(w_bytes)
     model.sync_stats_ = stats
-    engine.release([f for fs in train_futs.values() for f in fs] + list(step_futs.values()))
+    engine.release(
+        [f for fs in train_futs.values() for f in fs]
+        + list(step_futs.values())
+        + list(sum_futs.values())
+    )
     engine.release(parts)
     for run in runs:
         engine.run_everywhere(drop_state, run)
