@@ -279,8 +279,11 @@ def test_howto_pages_show_outputs_made_at_build_time(built_site):
         if page.name in NOT_SHOWN or not run:
             continue
         assert source.count("<!-- show-output -->") == len(run), page.name
-        built = (site / "howto" / page.stem / "index.html").read_text(encoding="utf-8")
-        outputs = built.count("language-text") + built.count("data:image/png;base64,")
+        folder = site / "howto" if page.stem == "index" else site / "howto" / page.stem
+        built = (folder / "index.html").read_text(encoding="utf-8")
+        # every code block is a highlight div: the page's own, then the outputs and figures
+        outputs = built.count('<div class="highlight">') - len(blocks)
+        outputs += built.count("data:image/png;base64,")
         assert outputs >= len(run), f"{page.name}: {outputs} outputs for {len(run)} blocks"
         shown += 1
     assert shown >= 15
@@ -296,3 +299,43 @@ def test_howto_pages_show_outputs_made_at_build_time(built_site):
     pictures = (site / "howto" / "pictures" / "index.html").read_text(encoding="utf-8")
     assert pictures.count("data:image/png;base64,") == 5  # two maps, heatmap, analogy, curve
     assert "('math-arts', " in text("bias") and "warning: WEAT" in text("bias")
+
+
+def test_the_hook_shows_what_a_notebook_would(tmp_path, monkeypatch):
+    """tools/docs_hooks.run_block: prints, warnings, wordspace's log warnings, expression
+    values (not None) and figures, in the order they happen."""
+    pytest.importorskip("matplotlib")
+    hooks = _hooks()
+    monkeypatch.chdir(tmp_path)
+    code = (
+        "import logging, warnings\n"
+        "import wordspace as ws\n"
+        "print('printed')\n"
+        "warnings.warn('careful')\n"
+        "logging.getLogger('wordspace.x').warning('logged')\n"
+        "1 + 1\n"
+        "None\n"
+        "wv = ws.WordVectors(['a', 'b', 'c'], [[1, 0], [0, 1], [1, 1]])\n"
+        "wv.most_similar('a', topn=1)\n"
+        "ws.plot.similarity_heatmap(wv, ['a', 'b', 'c'])\n"
+        "fig = ws.plot.similarity_heatmap(wv, ['a', 'b'])\n"
+    )
+    out = hooks.run_block(code, "page.md", {"__name__": "__docs__"})
+    assert [kind for kind, _ in out] == ["text", "png", "png"]
+    assert out[0][1].splitlines() == [
+        "printed",
+        "warning: careful",
+        "warning: logged",
+        ">>> 1 + 1",
+        "2",
+        ">>> wv.most_similar('a', topn=1)",
+        "[('c', 0.7071067690849304)]",
+    ]
+    import base64
+
+    assert base64.b64decode(out[1][1])[:4] == b"\x89PNG"
+    with pytest.raises(ZeroDivisionError):
+        hooks.run_block("1 / 0\n", "page.md", {})
+    page = "<!-- show-output -->\n```python\nprint(sorted(__import__('os').listdir()))\n```\n"
+    built = hooks.run_page(page, "page.md")  # run among the examples' working files
+    assert "'corpus.txt'" in built and "'colors.csv'" in built and "'glove.6B.50d.txt'" in built

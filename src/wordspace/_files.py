@@ -197,6 +197,29 @@ def line_too_long(
     )
 
 
+def read_line(f: IO[bytes], limit: int | None) -> bytes | None:
+    """The next line of ``f`` (with its newline; ``b""`` at the end), or None when it is
+    longer than ``limit`` bytes before its newline: then at most about ``limit`` bytes were
+    held (read in pieces into one growing buffer, not joined at the end)."""
+    if limit is None:
+        return f.readline()
+    piece = min(limit + 1, _LINE_BLOCK)
+    line = f.readline(piece)
+    if len(line) < piece or line.endswith(b"\n"):
+        return line if len(line) <= limit or line.endswith(b"\n") else None
+    buf = bytearray(line)
+    while not buf.endswith(b"\n"):
+        more = f.readline(min(piece, limit + 2 - len(buf)))
+        if not more:
+            break
+        buf += more
+        if len(buf) > limit and not buf.endswith(b"\n"):
+            return None
+    if len(buf) > limit + 1 or (len(buf) > limit and not buf.endswith(b"\n")):
+        return None
+    return bytes(buf)
+
+
 def bounded_lines(
     f: IO[bytes],
     path: str | os.PathLike[str],
@@ -214,11 +237,11 @@ def bounded_lines(
         return
     lineno = start
     while True:
-        line = f.readline(limit + 1)
+        line = read_line(f, limit)  # the bound is on what precedes "\n"
+        if line is None:
+            raise line_too_long(path, f"line {lineno:,}", limit, error=error)
         if not line:
             return
-        if len(line) > limit and not line.endswith(b"\n"):  # the bound is on what precedes "\n"
-            raise line_too_long(path, f"line {lineno:,}", limit, error=error)
         yield line
         lineno += 1
 

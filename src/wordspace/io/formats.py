@@ -42,6 +42,7 @@ from wordspace._files import (
     open_binary,
     open_write,
     read_bounded,
+    read_line,
 )
 from wordspace.errors import FormatError, ParameterError
 from wordspace.vectors.keyed import WordVectors
@@ -353,9 +354,9 @@ def _read_text(
     f: IO[bytes], path: Path, limit: int | None, unicode_errors: str, *, no_header: bool
 ) -> tuple[list[str], np.ndarray]:
     bound = max_line_bytes()  # every line is bounded (wordspace._files.MAX_LINE_BYTES)
-    first = f.readline(-1 if bound is None else bound + 1)
-    if bound is not None and len(first) > bound and not first.endswith(b"\n"):
-        raise line_too_long(path, "line 1", bound)
+    first = read_line(f, bound)
+    if first is None:
+        raise line_too_long(path, "line 1", bound or 0)
     if not first.strip():
         raise FormatError(f"{path}:1: the first line is empty (expected a header or a vector)")
     lineno0 = 1
