@@ -97,6 +97,28 @@ def test_train_records_matches_reference_in_order(clip):
     assert (W[:, dim + 1 :] == 0).all() and (GW[:, dim + 1 :] == 1).all()  # padding untouched
 
 
+@pytest.mark.parametrize("clip", [100.0, 0.01])
+def test_update_is_float32_whatever_the_scalars_type(clip):
+    """The trainer passes the learning rate and clip as Python floats: the AdaGrad loop must
+    still run in float32 (a float64 loop is half as wide and divides in double precision),
+    so it gives exactly the results of float32 scalars."""
+    dim, eta = 5, 0.05
+    rows, cols, vals, W, C, GW, GC = _setup(dim=dim, nnz=60, big=True)
+    rec_i, rec_f = _records(rows, cols, vals, 100.0, 0.75)
+    got = []
+    for e, c in ((eta, clip), (np.float32(eta), np.float32(clip))):
+        Wx, Cx, GWx, GCx = W.copy(), C.copy(), GW.copy(), GC.copy()
+        out = np.zeros(2)
+        k.train_records(
+            rec_i, rec_f, 0, len(rec_i), 0, Wx, Cx, GWx, GCx, dim, e, c,
+            np.array([3], np.uint64), out,
+        )  # fmt: skip
+        got.append((Wx, Cx, GWx, GCx))
+    assert not np.array_equal(got[0][0], W)  # it trained
+    for a, b in zip(got[0], got[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_clipping_is_active():
     dim = 5
     rows, cols, vals, W, C, GW, GC = _setup(dim=dim, nnz=1)
