@@ -210,7 +210,9 @@ class Corpus:
         """A corpus of many files read one after the other (each file ends a sentence).
 
         ``files``: a glob pattern (``"shards/*.txt.gz"``, sorted by name; ``**`` recurses), a
-        folder (all its files, sorted), or a list of paths (kept in the given order). The
+        folder (all its files, sorted), or a list of paths (kept in the given order); any of
+        them may be an fsspec URL (``"s3://bucket/shard-*.txt.gz"``, ``https://``, ...: see
+        :mod:`wordspace.text._open`; the ``dask`` extra brings fsspec). The
         keyword arguments are :class:`Corpus`'s. The files are what the distributed code
         (``client=`` of ``Vocabulary.build`` and the trainers) hands out to the workers, one
         partition per file; on one machine the corpus reads exactly like their concatenation.
