@@ -49,7 +49,6 @@ import numpy as np
 from wordspace._files import compression_of
 from wordspace.errors import CorpusError, ParameterError
 from wordspace.text import _ids
-from wordspace.text._open import URLFile, compression, is_url, open_source, url_file, url_files
 from wordspace.text._ids import (  # noqa: F401  (CorpusScan, TokenIndex, release_pages: used from here)
     CorpusScan,
     TokenIndex,
@@ -59,6 +58,7 @@ from wordspace.text._ids import (  # noqa: F401  (CorpusScan, TokenIndex, releas
     _to_ids_on_disk,
     release_pages,
 )
+from wordspace.text._open import URLFile, compression, is_url, open_source, url_file, url_files
 from wordspace.text.tokenizer import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -283,9 +283,7 @@ class Corpus:
                 if not block:
                     return
 
-    def _file_pieces(
-        self, path: Path | URLFile | None = None
-    ) -> Iterator[tuple[list[str], bool]]:
+    def _file_pieces(self, path: Path | URLFile | None = None) -> Iterator[tuple[list[str], bool]]:
         if path is None:
             assert isinstance(self.source, Path | URLFile)
             path = self.source
