@@ -142,9 +142,11 @@ class Corpus:
         if isinstance(source, Corpus):
             if phrases is None:
                 phrases = source.phrases
-            source = source.source
-        if is_url(source):  # s3://, http://, ...: read through fsspec (text/_open.py)
-            self.source: Path | URLFile | Iterable = url_file(cast(str, source))
+            source = cast(Any, source.source)
+        if isinstance(source, URLFile):  # another corpus's (listed already)
+            self.source: Path | URLFile | Iterable = source
+        elif is_url(source):  # s3://, http://, ...: read through fsspec (text/_open.py)
+            self.source = url_file(cast(str, source))
         elif isinstance(source, str | os.PathLike):
             p = Path(source)
             if not p.exists():
@@ -241,7 +243,7 @@ class Corpus:
         tok = self.tokenizer
         low = self.lowercase
         norm = self.normalize
-        assert not isinstance(self.source, Path)
+        assert not isinstance(self.source, Path | URLFile)
         for i, sent in enumerate(self.source):
             if isinstance(sent, str):
                 toks = tok(sent)
@@ -685,7 +687,7 @@ class _Files:
             spec = str(files)
             p = Path(spec)
             if p.is_dir():
-                paths = sorted(q for q in p.iterdir() if q.is_file())
+                paths = [q for q in sorted(p.iterdir()) if q.is_file()]
             elif glob.has_magic(spec):
                 paths = [
                     Path(q) for q in sorted(glob.glob(spec, recursive=True)) if Path(q).is_file()
