@@ -13,13 +13,12 @@ import threading
 import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+import fsspec  # the dask extra (and dev) installs it
 import numpy as np
 import pytest
 
 import wordspace as ws
 from wordspace.errors import CorpusError, MissingDependencyError, ParameterError
-
-fsspec = pytest.importorskip("fsspec")  # the dask extra (and dev) installs it
 
 TEXTS = [
     "the cat sat on the mat\nthe dog ran\n",
