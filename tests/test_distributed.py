@@ -240,10 +240,11 @@ def test_cli_unreachable_scheduler(shards, tmp_path, capsys, monkeypatch):
         (["--delta-dtype", "int8"], "--delta-dtype must be float32 or float16, got 'int8'"),
     ],
 )
-def test_cli_cluster_options_need_a_scheduler(shards, tmp_path, capsys, args, message):
+@pytest.mark.parametrize("command", ["word2vec", "fasttext"])
+def test_cli_cluster_options_need_a_scheduler(shards, tmp_path, capsys, args, message, command):
     out = tmp_path / "m.wsv"
     with pytest.raises(SystemExit) as e:
-        main(["train", "word2vec", str(shards / "shard00.txt"), "-o", str(out), *args])
+        main(["train", command, str(shards / "shard00.txt"), "-o", str(out), *args])
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert message in " ".join(err.split()) and "Traceback" not in err
@@ -401,6 +402,13 @@ def test_cli_scheduler(client, topic_shards, tmp_path, capsys):
         ]
     )
     assert json.loads(capsys.readouterr().out)["vocabulary"] == 20
+    ft = tmp_path / "ft.wsv"
+    args = ["train", "fasttext", pattern, "--scheduler", addr, "--sync-words", "6000"]
+    args += ["--delta-dtype", "float16", "-o", str(ft), "--dim", "8", "--min-count", "1"]
+    main([*args, "--epochs", "1", "--workers", "1", "--bucket", "500", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["cluster"]["parts"] == 2 and data["cluster"]["delta_dtype"] == "float16"
+    assert data["cluster"]["sync_words"] == 6000 and ft.exists()
 
 
 _KILLED_WORKER = r"""
@@ -590,7 +598,7 @@ def test_http_urls_read_on_the_workers(client, topic_shards):
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    pytest.importorskip("aiohttp")  # fsspec's http driver (the dev extra installs it)
+    import aiohttp  # noqa: F401  (fsspec's http driver: the dev extra installs it; no skip)
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):

@@ -13,13 +13,12 @@ import threading
 import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+import fsspec  # the dask extra (and dev) installs it
 import numpy as np
 import pytest
 
 import wordspace as ws
 from wordspace.errors import CorpusError, MissingDependencyError, ParameterError
-
-fsspec = pytest.importorskip("fsspec")  # the dask extra (and dev) installs it
 
 TEXTS = [
     "the cat sat on the mat\nthe dog ran\n",
@@ -106,6 +105,8 @@ def test_memory_glob_reads_like_local_files(memory_root, local_copy):
     assert [str(f) for f in ws.Corpus.from_files(rev).files] == rev
     one = ws.Corpus(f"memory://{memory_root}/shard-0.txt.gz")
     assert one.is_file and list(one) == list(ws.Corpus(local_copy / "shard-0.txt.gz"))
+    again = ws.Corpus(one, lowercase=True)  # a corpus of a corpus keeps the URL
+    assert again.files == one.files and list(again) == [[t.lower() for t in s] for s in one]
 
 
 def test_memory_vocabulary_and_word2vec_through_the_distributed_path(memory_root, local_copy):

@@ -20,11 +20,13 @@ __all__ = ["require"]
 
 
 def require(
-    module: str, *, extra: str, purpose: str = "", package: str | None = None
+    module: str, *, extra: str | None, purpose: str = "", package: str | None = None
 ) -> ModuleType:
     """Import ``module`` and return it, or raise :class:`MissingDependencyError` saying that
     ``package`` (the pip name, by default the module's top-level name) is needed for
-    ``purpose`` and is installed by ``pip install 'wordspace[extra]'``."""
+    ``purpose`` and is installed by ``pip install 'wordspace[extra]'`` (``extra`` None: by
+    ``pip install package``, for what no extra of wordspace installs, e.g. an fsspec
+    driver)."""
     try:
         return importlib.import_module(module)
     except ImportError:

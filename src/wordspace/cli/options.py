@@ -140,7 +140,8 @@ TRAIN_IO_OPTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 # fit() arguments, not estimator parameters: where the work runs (wordspace.distributed)
-TRAIN_IO_OPTIONS["word2vec"] += ("--scheduler", "--sync-words", "--staleness", "--delta-dtype")
+for _command in ("word2vec", "fasttext"):
+    TRAIN_IO_OPTIONS[_command] += ("--scheduler", "--sync-words", "--staleness", "--delta-dtype")
 TRAIN_IO_OPTIONS["glove"] += ("--scheduler",)
 
 

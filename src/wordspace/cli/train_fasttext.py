@@ -30,7 +30,14 @@ from wordspace.cli._common import (
 )
 from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
 from wordspace.cli.phrases import PhrasesOpt, phrased_source
-from wordspace.cli.train_word2vec import report_run
+from wordspace.cli.train_word2vec import (
+    DeltaDtypeOpt,
+    SchedulerOpt,
+    StalenessOpt,
+    SyncWordsOpt,
+    check_cluster_options,
+    report_run,
+)
 from wordspace.train.fasttext import FastText
 
 D = FastText  # defaults come from the estimator's signature
@@ -113,6 +120,10 @@ def train_fasttext(
     checkpoint_path: CheckpointPathOpt = None,
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
+    scheduler: SchedulerOpt = None,
+    sync_words: SyncWordsOpt = None,
+    staleness: StalenessOpt = None,
+    delta_dtype: DeltaDtypeOpt = None,
     phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -120,6 +131,8 @@ def train_fasttext(
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
+    from wordspace.distributed._engine import connect
+
     model = FastText(
         vector_size=vector_size,
         window=window,
@@ -150,7 +163,9 @@ def train_fasttext(
     else:
         out, fmt = vector_output(corpus, output, fmt, "brown")
         check_output(out, layout=output_layout(out, fmt), inputs=inputs)
-    need_file(corpus, "CORPUS")
+    check_cluster_options(scheduler, sync_words, staleness, delta_dtype)
+    if scheduler is None:
+        need_file(corpus, "CORPUS")
     model.set_params(
         **long_run_params(
             every=checkpoint_every,
@@ -168,8 +183,18 @@ def train_fasttext(
     source = phrased_source(corpus, phrases, lowercase=lowercase)
     with interruptible() as signals:
         try:
-            with progress_bar(f"fasttext {'sg' if sg else 'cbow'}", enabled=not as_json) as update:
-                model.fit(source, progress=signals["watch"](update))
+            with (
+                progress_bar(f"fasttext {'sg' if sg else 'cbow'}", enabled=not as_json) as update,
+                connect(scheduler) as client,
+            ):
+                model.fit(
+                    source,
+                    progress=signals["watch"](update),
+                    client=client,
+                    sync_words=sync_words,
+                    staleness=staleness,
+                    delta_dtype=delta_dtype,
+                )
         except KeyboardInterrupt:
             stop_interrupted(
                 model,

@@ -45,6 +45,57 @@ OUTPUT_HELP = (
 FORMAT_HELP = "native | word2vec | word2vec-binary | glove | fasttext; default: by extension."
 
 
+# the options of training on a Dask cluster (train word2vec and train fasttext)
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Train on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
+        "of many files, or an fsspec URL (s3://bucket/shard-*.txt.gz)."
+    ),
+]
+SyncWordsOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="With --scheduler: words each worker trains between synchronisations (default 20,000)."
+    ),
+]
+StalenessOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="With --scheduler: rounds a worker may start before the last merges arrived "
+        "(0, default; 1 or 2 overlap the exchange with training)."
+    ),
+]
+DeltaDtypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="With --scheduler: precision of the rows sent each round: float32 (default) "
+        "or float16 (half the bytes)."
+    ),
+]
+
+
+def check_cluster_options(
+    scheduler: str | None, sync_words: int | None, staleness: int | None, delta_dtype: str | None
+) -> None:
+    """The cluster options, checked before anything is read (errors name the options)."""
+    if staleness is not None and staleness not in (0, 1, 2):
+        raise ParameterError(f"--staleness must be 0, 1 or 2, got {staleness}")
+    if delta_dtype is not None and delta_dtype not in ("float32", "float16"):
+        raise ParameterError(f"--delta-dtype must be float32 or float16, got {delta_dtype!r}")
+    given = [
+        name
+        for name, value in (
+            ("--sync-words", sync_words),
+            ("--staleness", staleness),
+            ("--delta-dtype", delta_dtype),
+        )
+        if value is not None
+    ]
+    if scheduler is None and given:
+        raise ParameterError(f"{', '.join(given)} need(s) --scheduler (a Dask cluster)")
+
+
 @train_app.command(
     "word2vec",
     epilog=epilog(
@@ -118,34 +169,10 @@ def train_word2vec(
     checkpoint_path: CheckpointPathOpt = None,
     resume: ResumeOpt = None,
     on_interrupt: OnInterruptOpt = "discard",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Train on a Dask cluster (tcp://host:8786); CORPUS may then be a glob pattern "
-            "of many files."
-        ),
-    ] = None,
-    sync_words: Annotated[
-        int | None,
-        typer.Option(
-            help="With --scheduler: words each worker trains between synchronisations "
-            "(default 20,000)."
-        ),
-    ] = None,
-    staleness: Annotated[
-        int | None,
-        typer.Option(
-            help="With --scheduler: rounds a worker may start before the last merges arrived "
-            "(0, default; 1 or 2 overlap the exchange with training)."
-        ),
-    ] = None,
-    delta_dtype: Annotated[
-        str | None,
-        typer.Option(
-            help="With --scheduler: precision of the rows sent each round: float32 (default) "
-            "or float16 (half the bytes)."
-        ),
-    ] = None,
+    scheduler: SchedulerOpt = None,
+    sync_words: SyncWordsOpt = None,
+    staleness: StalenessOpt = None,
+    delta_dtype: DeltaDtypeOpt = None,
     phrases: PhrasesOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -179,17 +206,9 @@ def train_word2vec(
     out, fmt = vector_output(corpus, output, fmt, "brown")
     inputs = {"CORPUS": corpus, "--resume": resume}
     check_output(out, layout=output_layout(out, fmt), inputs=inputs)
-    if staleness is not None and staleness not in (0, 1, 2):
-        raise ParameterError(f"--staleness must be 0, 1 or 2, got {staleness}")
-    if delta_dtype is not None and delta_dtype not in ("float32", "float16"):
-        raise ParameterError(f"--delta-dtype must be float32 or float16, got {delta_dtype!r}")
+    check_cluster_options(scheduler, sync_words, staleness, delta_dtype)
     if scheduler is None:
         need_file(corpus, "CORPUS")
-        cluster_only = {"--sync-words": sync_words, "--staleness": staleness,
-                        "--delta-dtype": delta_dtype}  # fmt: skip
-        given = [name for name, value in cluster_only.items() if value is not None]
-        if given:
-            raise ParameterError(f"{', '.join(given)} need(s) --scheduler (a Dask cluster)")
     model.set_params(
         **long_run_params(
             every=checkpoint_every,

@@ -19,9 +19,12 @@ Communication proportional to what changed (issue 33):
 * One *merge task* per round, on a worker, adds the deltas by the ``merge`` rule below and
   returns the merged step (only the rows some part changed). The next round's tasks take
   that step as an input, so Dask moves it from the worker that merged to every worker,
-  peer to peer; nothing large goes through the driver. The driver receives one copy of the
-  step (it keeps the last synchronised weights, for recovery and the fitted model) and the
-  counters; the whole weights travel once per worker at the start of a run.
+  peer to peer; nothing large goes through the driver. Every round the driver receives
+  only the counters (a small task next to the step); at the end of every epoch it fetches
+  the synchronised weights from a worker (its copy, for recovery, the epoch's callbacks and
+  the fitted model). The whole weights travel once per worker at the start of a run.
+* The per-row work of a round (which rows changed, their deltas, the working copy set back,
+  the steps added) is one compiled pass each (:mod:`wordspace.kernels.deltas`).
 * The driver submits rounds ahead (``2 + staleness``), so scheduling and transfers of round
   ``t + 1`` overlap the computation of round ``t``. With ``staleness=0`` (default) nothing
   is stale: round ``t`` starts from the weights merged through round ``t - 1``, exactly as
@@ -65,8 +68,9 @@ stay referenced. When a worker dies, Dask runs its lost tasks again on the worke
 worker whose copy of the weights is current (or a fresh one within ``KEEP_STEPS`` rounds of
 the run's start) trains the lost part as the dead one would have. A task whose worker cannot
 rebuild the weights it needs raises :class:`StateLost`; the driver then starts a new run
-from its own copy of the last synchronised weights at the round that failed (same seeds
-and schedule, so the model is the undisturbed one), up to ``max_retries`` times in a row.
+from its own copy, the weights at the end of the last finished epoch, and trains the
+rounds since then again (same seeds and schedule, so the model is the undisturbed one), up
+to ``max_retries`` times in a row.
 """
 
 from __future__ import annotations

@@ -71,18 +71,23 @@ def _filesystem(url: str) -> tuple[Any, str]:
     """``(fsspec file system, path on it)`` for ``url``; typed errors for an unknown
     protocol or a missing driver."""
     fsspec = require("fsspec", extra="dask", purpose=f"reading {url}")
-    from fsspec.registry import known_implementations
+    from fsspec.registry import known_implementations, registry
 
+    # the drivers of the URL's protocols (``simplecache::s3://``: two), imported here so
+    # that a missing one names its package
+    for protocol in url.split("://", 1)[0].split("::"):
+        impl = known_implementations.get(protocol)
+        if impl is not None and protocol not in registry:
+            require(
+                str(impl["class"]).rsplit(".", 1)[0],
+                extra=None,
+                purpose=f"reading {protocol}:// URLs ({url}; on the driver and on every worker)",
+                package=_package(impl, protocol),
+            )
     try:
         return fsspec.core.url_to_fs(url)
-    except ImportError:
-        protocol = _URL.match(url).group(1)  # type: ignore[union-attr]  # is_url(url)
-        impl = known_implementations.get(protocol, {})
-        raise MissingDependencyError(
-            _package(impl, protocol),
-            None,
-            f"reading {protocol}:// URLs ({url}; on the driver and on every worker)",
-        ) from None
+    except ImportError as e:  # a dependency of a driver that did import
+        raise ParameterError(f"{url}: fsspec cannot open this URL here ({e})") from None
     except ValueError as e:
         if "Protocol not known" not in str(e):
             raise ParameterError(f"{url}: not a URL fsspec can read ({e})") from None

@@ -144,9 +144,11 @@ class Corpus:
         if isinstance(source, Corpus):
             if phrases is None:
                 phrases = source.phrases
-            source = source.source
-        if is_url(source):  # s3://, http://, ...: read through fsspec (text/_open.py)
-            self.source: Path | URLFile | Iterable = url_file(cast(str, source))
+            source = cast(Any, source.source)
+        if isinstance(source, URLFile):  # another corpus's (listed already)
+            self.source: Path | URLFile | Iterable = source
+        elif is_url(source):  # s3://, http://, ...: read through fsspec (text/_open.py)
+            self.source = url_file(cast(str, source))
         elif isinstance(source, str | os.PathLike):
             p = Path(source)
             if not p.exists():
@@ -212,7 +214,9 @@ class Corpus:
         """A corpus of many files read one after the other (each file ends a sentence).
 
         ``files``: a glob pattern (``"shards/*.txt.gz"``, sorted by name; ``**`` recurses), a
-        folder (all its files, sorted), or a list of paths (kept in the given order). The
+        folder (all its files, sorted), or a list of paths (kept in the given order); any of
+        them may be an fsspec URL (``"s3://bucket/shard-*.txt.gz"``, ``https://``, ...: see
+        :mod:`wordspace.text._open`; the ``dask`` extra brings fsspec). The
         keyword arguments are :class:`Corpus`'s. The files are what the distributed code
         (``client=`` of ``Vocabulary.build`` and the trainers) hands out to the workers, one
         partition per file; on one machine the corpus reads exactly like their concatenation.
@@ -241,7 +245,7 @@ class Corpus:
         tok = self.tokenizer
         low = self.lowercase
         norm = self.normalize
-        assert not isinstance(self.source, Path)
+        assert not isinstance(self.source, Path | URLFile)
         for i, sent in enumerate(self.source):
             if isinstance(sent, str):
                 toks = tok(sent)
@@ -283,9 +287,7 @@ class Corpus:
                 if not block:
                     return
 
-    def _file_pieces(
-        self, path: Path | URLFile | None = None
-    ) -> Iterator[tuple[list[str], bool]]:
+    def _file_pieces(self, path: Path | URLFile | None = None) -> Iterator[tuple[list[str], bool]]:
         if path is None:
             assert isinstance(self.source, Path | URLFile)
             path = self.source
@@ -693,7 +695,7 @@ class _Files:
             spec = str(files)
             p = Path(spec)
             if p.is_dir():
-                paths = sorted(q for q in p.iterdir() if q.is_file())
+                paths = [q for q in sorted(p.iterdir()) if q.is_file()]
             elif glob.has_magic(spec):
                 paths = [
                     Path(q) for q in sorted(glob.glob(spec, recursive=True)) if Path(q).is_file()
