@@ -80,7 +80,13 @@ def plot(lines: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    lines = [x for x in lines if x.get("section") == "tradeoff"]
+    # one point per (data, sample, draw, dimension, λ): a rerun replaces the earlier line
+    keyed = {
+        (x["dataset"], x.get("limit"), x["seed"], x["vector_size"], x["semantic_weight"]): x
+        for x in lines
+        if x.get("section") == "tradeoff"
+    }
+    lines = list(keyed.values())
     if not lines:
         raise SystemExit("no tradeoff lines to draw")
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
