@@ -351,8 +351,8 @@ def alternate(args) -> None:
     A B C ...), so a load that changes during the run weighs on each alike; three rounds, the
     median latency of each round and the median of the three. One process; the ws paths are
     ``most_similar`` (the user's path) on one WordVectors each, sharing the matrix."""
-    from wordspace.vectors.keyed import WordVectors
     from wordspace.vectors.index import load_index
+    from wordspace.vectors.keyed import WordVectors
 
     base = load_data(args)
     n = len(base)
@@ -372,11 +372,16 @@ def alternate(args) -> None:
             wv.attach_index(load_index(args.hnsw_index))
         else:
             wv.build_index(method)
-        print(json.dumps({"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}), flush=True)
+        print(
+            json.dumps(
+                {"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}
+            ),
+            flush=True,
+        )
         efs = [int(e) for e in args.ef.split(",")] if method == "hnsw" and args.ef else [None]
         for ef in efs:
             paths[b if ef is None else f"{b}@ef{ef}"] = (wv, {}, ef)
-    for name, (wv, kw, *ef) in paths.items():  # compile, warm
+    for wv, kw, *ef in paths.values():  # compile, warm
         if ef and ef[0]:
             wv.index.params["ef"] = ef[0]
         wv.most_similar(words[0], topn=10, **kw)
@@ -398,7 +403,9 @@ def alternate(args) -> None:
         for p in paths:
             lat[p].append(1e3 * statistics.median(cur[p]))
     for name in paths:
-        rec = sum(len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True))
+        rec = sum(
+            len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True)
+        )
         med = statistics.median(lat[name])
         print(json.dumps({
             "bench": "index-alternate", "backend": name, "n": n, "queries": len(words),
@@ -424,9 +431,13 @@ def main() -> None:
     ap.add_argument("--annoy-search-k", type=int, default=-1)
     ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
     ap.add_argument("--kernels", action="store_true", help="the scan kernels alone (random data)")
-    ap.add_argument("--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8")
+    ap.add_argument(
+        "--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8"
+    )
     ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
-    ap.add_argument("--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64")
+    ap.add_argument(
+        "--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64"
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)

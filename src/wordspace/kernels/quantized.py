@@ -128,7 +128,9 @@ def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - com
                 q0 = q[j]
                 q1 = q[j + 1]
                 for r in range(BLOCK):
-                    acc[r] += np.float32(blocks[b, j, r]) * q0 + np.float32(blocks[b, j + 1, r]) * q1
+                    acc[r] += (
+                        np.float32(blocks[b, j, r]) * q0 + np.float32(blocks[b, j + 1, r]) * q1
+                    )
             for j in range(dd, d):
                 q0 = q[j]
                 for r in range(BLOCK):
