@@ -31,7 +31,7 @@ Backends: ``exact`` (wordspace's fused float32 scan; ``most_similar_many`` for b
 the user's path), and the libraries through their own APIs: ``usearch-hnsw``, ``faiss-hnsw``,
 ``faiss-ivfpq``, ``hnswlib``, ``annoy``; ``gensim-annoy`` runs gensim 4.4's ``AnnoyIndexer``
 with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backends share
-``M=32, ef_construction=128, ef=128``.
+``M=16, ef_construction=96, ef=128`` (wordspace's defaults).
 
     python benchmarks/bench_index.py --data glove50 [--backends exact,ws-hnsw,...]
     python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
@@ -64,7 +64,7 @@ ALL = [
     "hnswlib",
     "annoy",
 ]
-M, EFC, EF = 32, 128, 128
+M, EFC, EF = 16, 96, 128  # wordspace's defaults (vectors/index.py HNSW_DEFAULTS)
 
 
 def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
@@ -347,12 +347,12 @@ def kernels(args) -> None:
 
 
 def alternate(args) -> None:
-    """Single-query latency of several wordspace paths taken in turn, query by query (A B C A
-    B C ...), so a load that changes during the run weighs on each alike; three rounds, the
+    """Single-query latency of several wordspace paths taken in turn, 25 queries each (A B C
+    A B C ...), so a load that changes during the run weighs on each alike; three rounds, the
     median latency of each round and the median of the three. One process; the ws paths are
     ``most_similar`` (the user's path) on one WordVectors each, sharing the matrix."""
-    from wordspace.vectors.keyed import WordVectors
     from wordspace.vectors.index import load_index
+    from wordspace.vectors.keyed import WordVectors
 
     base = load_data(args)
     n = len(base)
@@ -372,30 +372,40 @@ def alternate(args) -> None:
             wv.attach_index(load_index(args.hnsw_index))
         else:
             wv.build_index(method)
-        print(json.dumps({"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}), flush=True)
+        print(
+            json.dumps(
+                {"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}
+            ),
+            flush=True,
+        )
         efs = [int(e) for e in args.ef.split(",")] if method == "hnsw" and args.ef else [None]
         for ef in efs:
             paths[b if ef is None else f"{b}@ef{ef}"] = (wv, {}, ef)
-    for name, (wv, kw, *ef) in paths.items():  # compile, warm
+    for wv, kw, *ef in paths.values():  # compile, warm
         if ef and ef[0]:
             wv.index.params["ef"] = ef[0]
         wv.most_similar(words[0], topn=10, **kw)
     lat: dict[str, list[list[float]]] = {p: [] for p in paths}
     found: dict[str, list] = {p: [None] * len(words) for p in paths}
     for _round in range(3):
-        cur = {p: [] for p in paths}
-        for i, w in enumerate(words):
+        cur: dict[str, list[float]] = {p: [] for p in paths}
+        # in turn by groups of 25 queries: a path's first query after another path pays for
+        # the caches that path evicted (the exact scan streams the whole matrix)
+        for g0 in range(0, len(words), 25):
             for name, (wv, kw, *ef) in paths.items():
                 if ef and ef[0]:
                     wv.index.params["ef"] = ef[0]
-                t = time.perf_counter()
-                r = wv.most_similar(w, topn=10, **kw)
-                cur[name].append(time.perf_counter() - t)
-                found[name][i] = [x for x, _ in r]
+                for i in range(g0, min(len(words), g0 + 25)):
+                    t = time.perf_counter()
+                    r = wv.most_similar(words[i], topn=10, **kw)
+                    cur[name].append(time.perf_counter() - t)
+                    found[name][i] = [x for x, _ in r]
         for p in paths:
             lat[p].append(1e3 * statistics.median(cur[p]))
     for name in paths:
-        rec = sum(len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True))
+        rec = sum(
+            len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True)
+        )
         med = statistics.median(lat[name])
         print(json.dumps({
             "bench": "index-alternate", "backend": name, "n": n, "queries": len(words),
@@ -421,9 +431,13 @@ def main() -> None:
     ap.add_argument("--annoy-search-k", type=int, default=-1)
     ap.add_argument("--gensim-python", default=None, help="python of a venv with gensim 4.4")
     ap.add_argument("--kernels", action="store_true", help="the scan kernels alone (random data)")
-    ap.add_argument("--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8")
+    ap.add_argument(
+        "--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8"
+    )
     ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
-    ap.add_argument("--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64")
+    ap.add_argument(
+        "--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64"
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)

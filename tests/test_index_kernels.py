@@ -69,7 +69,9 @@ def test_selection_equals_float32_top_k(method):
         q = np.ascontiguousarray(unit[qi])
         for k in (1, 10, 80):
             cs, ci, up, _ = scan(method, unit, q, k)
-            rows, scores, cand = qz.select_exact(cs, ci, up, len(unit), unit, q, k, np.empty(len(unit), np.int64))
+            rows, scores, cand = qz.select_exact(
+                cs, ci, up, len(unit), unit, q, k, np.empty(len(unit), np.int64)
+            )
             ref = unit @ q
             ref[~np.isfinite(ref)] = -np.inf
             order = np.lexsort((np.arange(len(ref)), -ref))[:k]

@@ -93,10 +93,10 @@ def index_cmd(
     ] = None,
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "hnsw",
     m: Annotated[
-        int | None, typer.Option("-M", "--m", help="hnsw: links per node (default 32).")
+        int | None, typer.Option("-M", "--m", help="hnsw: links per node (default 16).")
     ] = None,
     ef_construction: Annotated[
-        int | None, typer.Option(help="hnsw: search depth while building (default 128).")
+        int | None, typer.Option(help="hnsw: search depth while building (default 96).")
     ] = None,
     ef: Annotated[
         int | None, typer.Option(help="hnsw: search depth per query (default 128).")

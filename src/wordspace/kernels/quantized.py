@@ -128,7 +128,9 @@ def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - com
                 q0 = q[j]
                 q1 = q[j + 1]
                 for r in range(BLOCK):
-                    acc[r] += np.float32(blocks[b, j, r]) * q0 + np.float32(blocks[b, j + 1, r]) * q1
+                    acc[r] += (
+                        np.float32(blocks[b, j, r]) * q0 + np.float32(blocks[b, j + 1, r]) * q1
+                    )
             for j in range(dd, d):
                 q0 = q[j]
                 for r in range(BLOCK):
@@ -138,13 +140,12 @@ def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - com
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _f16_chunk(flat, b0, b1, d, scale, q112, h, g, up, bs, bi, k, buf, fb):  # pragma: no cover
-    # one chunk of blocks, in a function of its own with the accumulator allocated here:
-    # written inside the parallel loop's body, or with the accumulator passed in, the loops
-    # did not vectorise (15 times slower)
-    width = d * BLOCK_F16
+def _f16_scores(flat, b0, b1, d, q112, buf, fb, out):  # pragma: no cover - compiled
+    # the approximate scores of blocks b0..b1 into ``out`` (a function of its own, with the
+    # buffers passed in: the form in which LLVM vectorised both loops; written inside the
+    # parallel loop's body, or with the bounds in the same function, it did not)
     acc = np.empty(BLOCK_F16, dtype=np.float32)
-    low = np.empty(BLOCK_F16, dtype=np.float32)
+    width = d * BLOCK_F16
     for b in range(b0, b1):
         base = b * width
         # float16 bits -> float32 bits of the value / 2**112 (sign, then exponent and
@@ -161,7 +162,8 @@ def _f16_chunk(flat, b0, b1, d, scale, q112, h, g, up, bs, bi, k, buf, fb):  # p
             o0 = j * BLOCK_F16
             for r in range(BLOCK_F16):
                 acc[r] += fb[o0 + r] * q0
-        _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, bs, bi, k)
+        for r in range(BLOCK_F16):
+            out[b * BLOCK_F16 + r] = acc[r]
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
@@ -178,7 +180,13 @@ def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - c
     for c in prange(nchunks):
         b0 = c * step
         e = min(nblk, b0 + step)
-        _f16_chunk(flat, b0, e, d, scale, q112, h, g, up, cs[c], ci[c], k, bufs[c], fbufs[c])
+        _f16_scores(flat, b0, e, d, q112, bufs[c], fbufs[c], up)
+        low = np.empty(BLOCK_F16, dtype=np.float32)
+        acc = np.empty(BLOCK_F16, dtype=np.float32)
+        for b in range(b0, e):
+            for r in range(BLOCK_F16):
+                acc[r] = up[b * BLOCK_F16 + r]
+            _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, cs[c], ci[c], k)
     return cs, ci
 
 
