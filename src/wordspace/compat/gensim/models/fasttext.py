@@ -21,7 +21,6 @@ from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTr
 from wordspace.compat.gensim.models.keyedvectors import REAL, _GensimKV
 from wordspace.errors import FormatError, ParameterError
 from wordspace.train.fasttext import FastText as _FastText
-from wordspace.train.fasttext import _uniform_matrix
 from wordspace.vectors.subword import SubwordVectors
 
 logger = logging.getLogger(__name__)
@@ -247,10 +246,7 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
         return report
 
     def _allocate_weights(self) -> None:
-        if self.wi_ is None:  # the same draw the trainer makes, so results do not change
-            self.wi_ = _uniform_matrix(
-                len(self.vocab_) + self._buckets(), self.vector_size, self.seed, self.workers
-            )
+        self._ensure_input()  # the same draw the trainer makes, so results do not change
 
     @classmethod
     def load_fasttext_format(
