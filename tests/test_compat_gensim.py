@@ -447,9 +447,11 @@ def test_fasttext_compat(tmp_path, corpus):
     assert isinstance(kv, FastTextKeyedVectors)
     with pytest.raises(UnsupportedError, match="word_ngrams"):
         FastText(word_ngrams=2)
+    gensim_defaults = dict(sg=0, alpha=0.025, sample=1e-3, ns_exponent=0.75)  # not ws.FastText's
     native = ws.FastText(
-        vector_size=8, min_count=1, minn=2, maxn=4, bucket=500, workers=1, epochs=2
-    ).fit(corpus)
+        vector_size=8, min_count=1, minn=2, maxn=4, bucket=500, workers=1, epochs=2,
+        **gensim_defaults,
+    ).fit(corpus)  # fmt: skip
     np.testing.assert_array_equal(native.wv.vectors, m.wv.vectors)
 
 

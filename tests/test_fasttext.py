@@ -331,3 +331,14 @@ def test_final_vectors_composed_by_threads_are_the_row_means(monkeypatch):
     ptr, idx = m._subword_csr()
     expect = np.vstack([m.wi_[idx[ptr[k] : ptr[k + 1]]].mean(0) for k in range(len(m.wv))])
     np.testing.assert_allclose(m.wv.vectors, expect, rtol=1e-5, atol=1e-7)
+
+
+def test_defaults_are_the_official_tools_and_compat_keeps_gensims():
+    from wordspace.compat.gensim.models import FastText as GensimFastText
+
+    official = {"sg": 1, "alpha": 0.05, "sample": 1e-4, "ns_exponent": 0.5, "window": 5}
+    official |= {"negative": 5, "minn": 3, "maxn": 6, "min_count": 5, "epochs": 5}
+    got = FastText().get_params()
+    assert {k: got[k] for k in official} == official
+    g = GensimFastText()
+    assert (g.sg, g.alpha, g.sample, g.ns_exponent) == (0, 0.025, 1e-3, 0.75)

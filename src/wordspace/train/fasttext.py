@@ -315,9 +315,13 @@ class FastText(Word2Vec):
         """Allocate the input matrix (words + n-gram buckets) if it is not there yet (also
         used by ``fit(client=)``, which trains with the distributed engine)."""
         if self.wi_ is None:
-            self.wi_ = _uniform_matrix(
-                len(self.vocab_) + self._buckets(), self.vector_size, self.seed, self.workers
-            )
+            if self._no_ngrams():  # word2vec's draw: the same vectors as Word2Vec
+                rng = np.random.default_rng(self.seed)
+                self.wi_ = _init_vectors(rng, len(self.vocab_), self.vector_size)
+            else:
+                self.wi_ = _uniform_matrix(
+                    len(self.vocab_) + self._buckets(), self.vector_size, self.seed, self.workers
+                )
 
     def _train(
         self, ids: np.ndarray, starts: np.ndarray, progress: Callable[..., None] | None

@@ -21,7 +21,6 @@ from wordspace.compat.gensim.models._trainer import MAX_WORDS_IN_BATCH, GensimTr
 from wordspace.compat.gensim.models.keyedvectors import REAL, _GensimKV
 from wordspace.errors import FormatError, ParameterError
 from wordspace.train.fasttext import FastText as _FastText
-from wordspace.train.word2vec import _init_vectors
 from wordspace.vectors.subword import SubwordVectors
 
 logger = logging.getLogger(__name__)
@@ -247,9 +246,7 @@ class FastText(GensimTrainer, _FastText):  # type: ignore[misc]  # gensim's save
         return report
 
     def _allocate_weights(self) -> None:
-        if self.wi_ is None:  # the same draw the trainer makes, so results do not change
-            rng = np.random.default_rng(self.seed)
-            self.wi_ = _init_vectors(rng, len(self.vocab_) + self._buckets(), self.vector_size)
+        self._ensure_input()  # the same draw the trainer makes, so results do not change
 
     @classmethod
     def load_fasttext_format(
