@@ -167,8 +167,9 @@ def test_no_ngrams_is_word2vec(arch):
     sents, _, _ = _stems(200)
     p = {k: v for k, v in SMALL.items() if k not in ("minn", "maxn", "bucket")}
     ft = FastText(**p, **arch, minn=0, maxn=0).fit(sents)
-    # FastText's defaults are the official tool's (lr 0.05, noise count**0.5), not word2vec's
-    same = {"alpha": ft.alpha, "ns_exponent": ft.ns_exponent}
+    # FastText's defaults are the official tool's (lr 0.05, noise count**0.5), not word2vec's;
+    # it draws noise words for every pair (Word2Vec shares one draw per window by default)
+    same = {"alpha": ft.alpha, "ns_exponent": ft.ns_exponent, "shared_negatives": False}
     w2v = Word2Vec(**p, **arch, **same).fit(sents)
     assert ft.wi_.shape == (32, 16) and ft.wv.bucket == 0  # as fastText: no buckets
     assert ft.wv.index_to_key == w2v.wv.index_to_key
