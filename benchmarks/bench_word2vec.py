@@ -19,9 +19,11 @@ on-disk cache exists: the timed runs load the kernels from it, as a user's secon
 
 Settings (issue 3):
   a: skip-gram, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.025, 1 epoch
+     (wordspace at its default shared_negatives=True: one noise draw per window)
   b: CBOW, negative 5, window 5, dim 100, sample 1e-3, min_count 5, alpha 0.05, 5 epochs
   c, d: as a and b with hierarchical softmax instead of negative sampling (extra)
-  e: as a, with wordspace's shared_negatives=True (extra)
+  e: as a, with wordspace's shared_negatives=False: noise drawn for every pair, as gensim and
+     the C tool (extra; before 2026-12-07 this was wordspace's default and setting a)
 
 gensim lives in its own venv, never a project dependency:
     python3 -m venv /work/bench-venvs/gensim && /work/bench-venvs/gensim/bin/pip install gensim
@@ -94,7 +96,7 @@ SETTINGS = {
         "alpha": 0.05,
         "epochs": 5,
     },
-    # a with wordspace's shared_negatives=True (gensim trains plain a)
+    # a with wordspace's shared_negatives=False (gensim trains plain a: per-pair draws)
     "e": {
         "sg": 1,
         "negative": 5,
@@ -104,7 +106,7 @@ SETTINGS = {
         "min_count": 5,
         "alpha": 0.025,
         "epochs": 1,
-        "shared_negatives": True,
+        "shared_negatives": False,
     },
 }
 
