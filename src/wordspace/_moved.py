@@ -9,7 +9,6 @@ move. The table is the one place that lists what moved; ``CHANGELOG.md`` repeats
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import warnings
@@ -47,7 +46,7 @@ def new_path(old: str) -> str | None:
     return None
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:  # the loader protocol; not importlib.abc's class (a 5-10 ms import)
     def __init__(self, target: str) -> None:
         self.target = target
 
@@ -67,7 +66,7 @@ class _AliasLoader(importlib.abc.Loader):
         module.__spec__ = self._spec
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:  # the meta path finder protocol
     def find_spec(
         self, fullname: str, path: object = None, target: object = None
     ) -> importlib.machinery.ModuleSpec | None:

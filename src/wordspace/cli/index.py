@@ -55,7 +55,7 @@ def load_indexed(
 ) -> Any:
     """The model at ``path`` with its index attached: ``index``, else ``PATH.index`` when it
     exists (none with ``exact``). A stale index raises :class:`StaleIndexError`."""
-    from wordspace.vectors.index import index_path
+    from wordspace.vectors._index_path import index_path  # not .index: it imports numba
 
     wv = load(path, cache=cache)
     if exact:

@@ -51,6 +51,7 @@ from wordspace.errors import (
     ParameterError,
     StaleIndexError,
 )
+from wordspace.vectors._index_path import INDEX_SUFFIX, index_path  # noqa: F401  (public here)
 
 if TYPE_CHECKING:  # pragma: no cover
     from wordspace.vectors.keyed import WordVectors
@@ -68,7 +69,6 @@ logger = logging.getLogger(__name__)
 
 #: the index methods: one approximate (HNSW over usearch), two exact reduced-precision scans
 METHODS = ("hnsw", "exact-f16", "exact-int8")
-INDEX_SUFFIX = ".index"
 _MAGIC = b"WSINDEX1"
 _ALIGN = 64
 #: the side file's format: 2 since the exact scans store blocked codes (hnsw files are 1)
@@ -114,11 +114,6 @@ def fingerprint(keys: list[str], vectors: np.ndarray) -> str:
     h.update(sums.tobytes())
     h.update("\n".join(keys).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
-
-
-def index_path(model_path: str | os.PathLike[str]) -> Path:
-    """Where the index of the model at ``model_path`` is saved: ``model.wsv.index``."""
-    return Path(os.fspath(model_path) + INDEX_SUFFIX)
 
 
 # ------------------------------------------------------------------ reduced precision
