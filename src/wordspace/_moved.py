@@ -13,6 +13,10 @@ import importlib.machinery
 import sys
 import warnings
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 #: old path -> new path
 MOVED: dict[str, str] = {
@@ -73,7 +77,8 @@ class _AliasFinder:  # the meta path finder protocol
         new = new_path(fullname) if fullname.startswith("wordspace.") else None
         if new is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(new))
+        loader = cast("importlib.abc.Loader", _AliasLoader(new))  # the protocol, not the ABC
+        return importlib.machinery.ModuleSpec(fullname, loader)
 
 
 def install() -> None:
