@@ -295,7 +295,9 @@ def test_kill9_and_resume_word2vec(tmp_path):
 
 def test_kill9_and_resume_glove(tmp_path):
     data = _write_corpus(tmp_path / "c.txt", _sentences(n=2000, vocab=400, length=30))
-    params = dict(vector_size=32, min_count=1, epochs=150, workers=1, seed=5, window=5)
+    # long enough that an idle machine is still training 0.4 s after the first checkpoint
+    # (150 epochs finished within it on a fresh clone)
+    params = dict(vector_size=32, min_count=1, epochs=600, workers=1, seed=5, window=5)
     r, ref = _kill9_then_resume(tmp_path, "glove", GloVe, params, data, {})
     assert np.array_equal(r._W, ref._W) and np.array_equal(r._GW, ref._GW)
     assert r.loss_history_ == ref.loss_history_
