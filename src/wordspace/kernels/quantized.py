@@ -244,3 +244,14 @@ def rerank(unit, cand, q, k):  # pragma: no cover - compiled
     while m < k and out_i[m] >= 0:
         m += 1
     return out_i[:m], out_s[:m]
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def rerank_keys(unit, keys, count, q, k):  # pragma: no cover - compiled
+    """:func:`rerank` of the first ``count`` of an index's ``keys`` (unsigned, any order): the
+    best ``k`` by float32 score, ties by index, best first."""
+    cand = np.empty(count, dtype=np.int64)
+    for t in range(count):
+        cand[t] = np.int64(keys[t])
+    cand.sort()
+    return rerank(unit, cand, q, k)

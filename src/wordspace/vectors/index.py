@@ -241,6 +241,34 @@ class WordIndex:
             out_s[r, : len(idx)] = sc
         return out_i, out_s
 
+    def search_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One unit query ``q`` (``(d,)`` float32, contiguous), ``0 < k <= n``: the rows and
+        float32 cosines of its ``k`` best, best first (fewer where fewer rows qualify). The lean
+        path of a single ``most_similar``: the caller has checked the index (:meth:`ensure`)
+        and the query; for hnsw, usearch's compiled search is called directly (its Python
+        wrapper builds match objects a single query does not need) and the candidates are
+        re-scored in float32 by one compiled call."""
+        if self.method != "hnsw":
+            return self._exact_one(unit, q, k)
+        from wordspace.kernels.quantized import rerank_keys
+
+        ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
+        compiled = self._compiled
+        if compiled.expansion_search != ef:
+            compiled.expansion_search = ef
+        keys, _, counts, *_ = compiled.search_many(q.reshape(1, -1), k, False, 1)
+        self.stats["queries"] += 1
+        return rerank_keys(unit, keys[0], int(counts[0]), q, k)
+
+    @property
+    def _compiled(self) -> Any:
+        """usearch's compiled index (``Index._compiled``), or the public wrapper, whose
+        ``search`` is then adapted to the compiled signature."""
+        c = getattr(self._backend, "_compiled", None)
+        if c is not None and hasattr(c, "search_many") and hasattr(c, "expansion_search"):
+            return c
+        return _PublicSearch(self._backend)
+
     def _exact_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """One query through the reduced-precision scan (:mod:`wordspace.kernels.quantized`):
         bounds for every row, the rows that may be in the top ``k`` re-ranked in float32."""
@@ -312,6 +340,27 @@ class WordIndex:
                 f.seek(start + rec["offset"])
                 np.ascontiguousarray(arr).tofile(f)
             f.truncate(start + offset)
+
+
+class _PublicSearch:
+    """usearch's public ``Index`` seen through the compiled ``search_many`` signature (the
+    fallback should a usearch release no longer expose ``Index._compiled``)."""
+
+    def __init__(self, ix: Any):
+        self._ix = ix
+
+    @property
+    def expansion_search(self) -> int:
+        return int(self._ix.expansion_search)
+
+    @expansion_search.setter
+    def expansion_search(self, ef: int) -> None:
+        self._ix.expansion_search = ef
+
+    def search_many(self, q: np.ndarray, k: int, exact: bool, threads: int) -> tuple:
+        res = self._ix.search(q, k, exact=exact, threads=threads)
+        keys = np.asarray(res.keys).reshape(1, -1)
+        return keys, None, np.array([keys.shape[1]])
 
 
 # ------------------------------------------------------------------------- build
