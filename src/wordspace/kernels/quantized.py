@@ -32,7 +32,9 @@ shifted into a float32 are the value divided by ``2**112``, so the query is mult
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.extending import intrinsic
 
 from wordspace.kernels.topk import FASTMATH
 
@@ -139,54 +141,50 @@ def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - com
     return cs, ci
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _f16_scores(flat, b0, b1, d, q112, buf, fb, out):  # pragma: no cover - compiled
-    # the approximate scores of blocks b0..b1 into ``out`` (a function of its own, with the
-    # buffers passed in: the form in which LLVM vectorised both loops; written inside the
-    # parallel loop's body, or with the bounds in the same function, it did not)
-    acc = np.empty(BLOCK_F16, dtype=np.float32)
-    width = d * BLOCK_F16
-    for b in range(b0, b1):
-        base = b * width
-        # float16 bits -> float32 bits of the value / 2**112 (sign, then exponent and
-        # mantissa shifted into place), the whole block at once
-        for t in range(width):
-            hb = np.uint32(flat[base + t])
-            buf[t] = ((hb & np.uint32(0x8000)) << np.uint32(16)) | (
-                (hb & np.uint32(0x7FFF)) << np.uint32(13)
-            )
-        for r in range(BLOCK_F16):
-            acc[r] = 0.0
-        for j in range(d):
-            q0 = q112[j]
-            o0 = j * BLOCK_F16
-            for r in range(BLOCK_F16):
-                acc[r] += fb[o0 + r] * q0
-        for r in range(BLOCK_F16):
-            out[b * BLOCK_F16 + r] = acc[r]
+@intrinsic
+def _as_float32(typingctx, bits):  # pragma: no cover - compiled
+    """The float32 whose bits are the low 32 of the unsigned integer ``bits`` (LLVM's
+    ``trunc`` and ``bitcast``: no memory, no instruction once vectorised), so a float16 code
+    widens inside the multiply-add loop (numba types ``uint32 << uint32`` as uint64)."""
+    if not isinstance(bits, types.Integer) or bits.signed or bits.bitwidth < 32:
+        return None
+
+    def codegen(context, builder, signature, args):
+        v = args[0]
+        if bits.bitwidth > 32:
+            v = builder.trunc(v, ir.IntType(32))
+        return builder.bitcast(v, ir.FloatType())
+
+    return types.float32(bits), codegen
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
 def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - compiled
     """:func:`scan_int8` for the float16 blocks of :func:`pack_f16`; ``q112``: the query times
-    ``2**112``."""
+    ``2**112``. Each code widens in registers: its bits shifted into a float32 are the value
+    divided by ``2**112`` (sign, then exponent and mantissa moved into place)."""
     nblk, d, bw = blocks.shape
     cs = np.full((nchunks, k), -np.inf, dtype=np.float32)
     ci = np.full((nchunks, k), -1, dtype=np.int64)
     step = (nblk + nchunks - 1) // nchunks
-    flat = blocks.reshape(-1)
-    bufs = np.empty((nchunks, d * BLOCK_F16), dtype=np.uint32)
-    fbufs = bufs.view(np.float32)
     for c in prange(nchunks):
-        b0 = c * step
-        e = min(nblk, b0 + step)
-        _f16_scores(flat, b0, e, d, q112, bufs[c], fbufs[c], up)
-        low = np.empty(BLOCK_F16, dtype=np.float32)
         acc = np.empty(BLOCK_F16, dtype=np.float32)
-        for b in range(b0, e):
+        low = np.empty(BLOCK_F16, dtype=np.float32)
+        bs = cs[c]
+        bi = ci[c]
+        for b in range(c * step, min(nblk, c * step + step)):
             for r in range(BLOCK_F16):
-                acc[r] = up[b * BLOCK_F16 + r]
-            _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, cs[c], ci[c], k)
+                acc[r] = 0.0
+            for j in range(d):
+                q0 = q112[j]
+                for r in range(BLOCK_F16):
+                    hb = np.uint32(blocks[b, j, r])
+                    x = _as_float32(
+                        ((hb & np.uint32(0x8000)) << np.uint32(16))
+                        | ((hb & np.uint32(0x7FFF)) << np.uint32(13))
+                    )
+                    acc[r] += x * q0
+            _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, bs, bi, k)
     return cs, ci
 
 
