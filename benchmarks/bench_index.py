@@ -322,16 +322,16 @@ def kernels(args) -> None:
     b16, s16 = qz.pack_f16(u, none)
     q = u[0].copy()
     nch = max(1, numba.get_num_threads()) * 4
-    up8, up16 = np.empty(len(s8), np.float32), np.empty(len(s16), np.float32)
-    room = np.empty(n, np.int64)
+    cu, ci = np.empty(len(s16), np.float32), np.empty(len(s16), np.int64)
+    room = np.empty(len(s16), np.int64)
     h8, h16, g = np.float32(0.5 * np.abs(q).sum()), np.float32(2.0**-11), np.float32(1e-5)
     q112 = q * np.float32(2.0**112)
     fs = {
         "float32": lambda: topk_dot(u, q, 11, n, nch),
-        "int8": lambda: qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8),
-        "float16": lambda: qz.scan_f16(b16, s16, q112, h16, g, 11, nch, up16),
+        "int8": lambda: qz.scan_int8(b8, s8, q, h8, g, 11, nch, cu, ci),
+        "float16": lambda: qz.scan_f16(b16, s16, q112, h16, g, 11, nch, cu, ci),
         "int8+select": lambda: qz.select_exact(
-            *qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8), up8, n, u, q, 11, room
+            *qz.scan_int8(b8, s8, q, h8, g, 11, nch, cu, ci), cu, ci, u, q, 11, room
         ),
     }
     for f in fs.values():

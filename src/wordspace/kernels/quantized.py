@@ -84,18 +84,29 @@ def pack_f16(unit: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, inline="always")
-def _bounds(acc, scale, base, h, g, up, low, bs, bi, k):  # pragma: no cover - compiled
-    # upper bounds to the buffer, lower bounds merged into the chunk's k best
+def _bounds(acc, scale, base, h, g, upb, low, bs, bi, k, cu, cidx, cnt):  # pragma: no cover
+    # a block's bounds: the rows whose upper bound reaches the chunk's k-th best lower bound
+    # so far join the chunk's candidates (that threshold only grows and never exceeds the
+    # final one, so every row of the exact top-k joins), the lower bounds merge into the
+    # chunk's k best; returns the chunk's candidate count
     nb = acc.shape[0]
     thr = bs[k - 1]
     hit = np.int32(0)
+    join = np.int32(0)
     for r in range(nb):
         s = scale[base + r]
         a = acc[r] * s
         e = s * h + g
-        up[base + r] = a + e
+        upb[r] = a + e
         low[r] = a - e
         hit += np.int32(low[r] > thr)
+        join += np.int32(upb[r] >= thr)
+    if join:
+        for r in range(nb):
+            if upb[r] >= thr:
+                cu[cnt] = upb[r]
+                cidx[cnt] = base + r
+                cnt += 1
     if hit:
         for r in range(nb):
             v = low[r]
@@ -107,22 +118,29 @@ def _bounds(acc, scale, base, h, g, up, low, bs, bi, k):  # pragma: no cover - c
                     j -= 1
                 bs[j] = v
                 bi[j] = base + r
+    return cnt
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
-def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - compiled
-    """Upper bounds of every row's score into ``up`` and each chunk's ``k`` best lower bounds
-    (``(nchunks, k)`` scores and rows) for the int8 blocks of :func:`pack_int8`."""
+def scan_int8(blocks, scale, q, h, g, k, nchunks, cu, cidx):  # pragma: no cover - compiled
+    """Each chunk's ``k`` best lower bounds (``(nchunks, k)`` scores and rows) and candidates
+    for the int8 blocks of :func:`pack_int8`: chunk ``c`` writes the upper bounds and rows of
+    its candidates to ``cu``/``cidx`` (room for every row) from ``starts[c]``, ``counts[c]``
+    of them. Returns ``(cs, ci, starts, counts)``."""
     nblk, d, bw = blocks.shape
     cs = np.full((nchunks, k), -np.inf, dtype=np.float32)
     ci = np.full((nchunks, k), -1, dtype=np.int64)
     step = (nblk + nchunks - 1) // nchunks
+    starts = np.arange(nchunks) * (step * BLOCK)
+    counts = np.zeros(nchunks, dtype=np.int64)
     dd = d - d % 2
     for c in prange(nchunks):
         acc = np.empty(BLOCK, dtype=np.float32)
         low = np.empty(BLOCK, dtype=np.float32)
+        upb = np.empty(BLOCK, dtype=np.float32)
         bs = cs[c]
         bi = ci[c]
+        cnt = starts[c]
         for b in range(c * step, min(nblk, c * step + step)):
             for r in range(BLOCK):
                 acc[r] = 0.0
@@ -137,8 +155,9 @@ def scan_int8(blocks, scale, q, h, g, k, nchunks, up):  # pragma: no cover - com
                 q0 = q[j]
                 for r in range(BLOCK):
                     acc[r] += np.float32(blocks[b, j, r]) * q0
-            _bounds(acc, scale, b * BLOCK, h, g, up, low, bs, bi, k)
-    return cs, ci
+            cnt = _bounds(acc, scale, b * BLOCK, h, g, upb, low, bs, bi, k, cu, cidx, cnt)
+        counts[c] = cnt - starts[c]
+    return cs, ci, starts, counts
 
 
 @intrinsic
@@ -159,7 +178,7 @@ def _as_float32(typingctx, bits):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
-def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - compiled
+def scan_f16(blocks, scale, q112, h, g, k, nchunks, cu, cidx):  # pragma: no cover - compiled
     """:func:`scan_int8` for the float16 blocks of :func:`pack_f16`; ``q112``: the query times
     ``2**112``. Each code widens in registers: its bits shifted into a float32 are the value
     divided by ``2**112`` (sign, then exponent and mantissa moved into place)."""
@@ -167,11 +186,15 @@ def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - c
     cs = np.full((nchunks, k), -np.inf, dtype=np.float32)
     ci = np.full((nchunks, k), -1, dtype=np.int64)
     step = (nblk + nchunks - 1) // nchunks
+    starts = np.arange(nchunks) * (step * BLOCK_F16)
+    counts = np.zeros(nchunks, dtype=np.int64)
     for c in prange(nchunks):
         acc = np.empty(BLOCK_F16, dtype=np.float32)
         low = np.empty(BLOCK_F16, dtype=np.float32)
+        upb = np.empty(BLOCK_F16, dtype=np.float32)
         bs = cs[c]
         bi = ci[c]
+        cnt = starts[c]
         for b in range(c * step, min(nblk, c * step + step)):
             for r in range(BLOCK_F16):
                 acc[r] = 0.0
@@ -184,16 +207,18 @@ def scan_f16(blocks, scale, q112, h, g, k, nchunks, up):  # pragma: no cover - c
                         | ((hb & np.uint32(0x7FFF)) << np.uint32(13))
                     )
                     acc[r] += x * q0
-            _bounds(acc, scale, b * BLOCK_F16, h, g, up, low, bs, bi, k)
-    return cs, ci
+            cnt = _bounds(acc, scale, b * BLOCK_F16, h, g, upb, low, bs, bi, k, cu, cidx, cnt)
+        counts[c] = cnt - starts[c]
+    return cs, ci, starts, counts
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def select_exact(cs, ci, up, n, unit, q, k, cand):  # pragma: no cover - compiled
-    """The exact float32 top-k from a scan's bounds: the threshold ``T`` (the k-th best lower
-    bound), the rows with ``up >= T`` re-scored from ``unit`` (``s += unit[i, j] * q[j]``) and
-    the best ``k`` by score, ties by index (``cand``: scratch room for ``n`` row numbers). Returns ``(rows, scores, candidates)``, best
-    first; rows whose float32 score is NaN are dropped."""
+def select_exact(cs, ci, starts, counts, cu, cidx, unit, q, k, cand):  # pragma: no cover
+    """The exact float32 top-k from a scan's output: the threshold ``T`` (the k-th best lower
+    bound), the chunks' candidates with ``up >= T`` re-scored from ``unit``
+    (``s += unit[i, j] * q[j]``) and the best ``k`` by score, ties by index (``cand``: scratch
+    room for the candidates). Returns ``(rows, scores, candidates)``, best first; rows whose
+    float32 score is NaN are dropped."""
     # the k-th best lower bound over all chunks
     best = np.full(k, -np.inf, dtype=np.float32)
     for c in range(cs.shape[0]):
@@ -207,10 +232,11 @@ def select_exact(cs, ci, up, n, unit, q, k, cand):  # pragma: no cover - compile
                 best[j] = v
     thr = best[k - 1]
     cnt = 0
-    for i in range(n):  # one pass; ``cand`` has room for every row
-        if up[i] >= thr:
-            cand[cnt] = i
-            cnt += 1
+    for c in range(starts.shape[0]):  # chunks in row order, each ascending: rows ascend
+        for t in range(starts[c], starts[c] + counts[c]):
+            if cu[t] >= thr:
+                cand[cnt] = cidx[t]
+                cnt += 1
     rows, scores = rerank(unit, cand[:cnt], q, k)
     return rows, scores, cnt
 

@@ -121,7 +121,7 @@ _local = threading.local()
 
 
 def _buffer(name: str, size: int, dtype: Any) -> np.ndarray:
-    """A scratch array reused by the calling thread (a query's upper bounds: one float a
+    """A scratch array reused by the calling thread (a query's candidates: room for every
     row, allocated once rather than page-faulted in on every query)."""
     buf = getattr(_local, name, None)
     if buf is None or buf.shape[0] < size or buf.dtype != dtype:
@@ -282,18 +282,20 @@ class WordIndex:
         # |q| for rows of norm <= 1 (unit rows are, to 1e-6)
         g = np.float32((4 * d + 8) * 2.0**-24 * qn * 1.001)
         nch = _nchunks()
-        up = _buffer("up", scale.shape[0], np.float32)
+        # the chunks' candidates (upper bound, row): room for every row, reused by the thread
+        cu = _buffer("cu", scale.shape[0], np.float32)
+        cidx = _buffer("cidx", scale.shape[0], np.int64)
         if self.method == "exact-int8":
             h = np.float32(0.5 * q1 * 1.0001)
-            cs, ci = qz.scan_int8(blocks, scale, q, h, g, k, nch, up)
+            cs, ci, starts, counts = qz.scan_int8(blocks, scale, q, h, g, k, nch, cu, cidx)
         else:
             # float16 rounding: relative 2**-11 a component (normal), 2**-25 absolute
             # (subnormal); sum_j |x_j q_j| <= |x| |q| (Cauchy-Schwarz)
             h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
             q112 = q * np.float32(2.0**112)
-            cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, up)
-        room = _buffer("cand", n, np.int64)
-        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k, room)
+            cs, ci, starts, counts = qz.scan_f16(blocks, scale, q112, h, g, k, nch, cu, cidx)
+        room = _buffer("cand", scale.shape[0], np.int64)
+        idx, sc, cand = qz.select_exact(cs, ci, starts, counts, cu, cidx, unit, q, k, room)
         self.stats["queries"] += 1
         self.stats["candidates"] += int(cand)
         self.stats["max_candidates"] = max(self.stats["max_candidates"], int(cand))
