@@ -346,6 +346,12 @@ def kernels(args) -> None:
                       **{f"{k}_ms": round(1e3 * v, 3) for k, v in best.items()}}))  # fmt: skip
 
 
+def _threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
+
+
 def alternate(args) -> None:
     """Single-query latency of several wordspace paths taken in turn, 25 queries each (A B C
     A B C ...), so a load that changes during the run weighs on each alike; three rounds, the
@@ -386,6 +392,8 @@ def alternate(args) -> None:
             wv.index.params["ef"] = ef[0]
         wv.most_similar(words[0], topn=10, **kw)
     lat: dict[str, list[list[float]]] = {p: [] for p in paths}
+    cpu: dict[str, list[float]] = {p: [] for p in paths}
+    allw: dict[str, list[float]] = {p: [] for p in paths}
     found: dict[str, list] = {p: [None] * len(words) for p in paths}
     for _round in range(3):
         cur: dict[str, list[float]] = {p: [] for p in paths}
@@ -396,12 +404,53 @@ def alternate(args) -> None:
                 if ef and ef[0]:
                     wv.index.params["ef"] = ef[0]
                 for i in range(g0, min(len(words), g0 + 25)):
+                    c = time.process_time()
                     t = time.perf_counter()
                     r = wv.most_similar(words[i], topn=10, **kw)
                     cur[name].append(time.perf_counter() - t)
+                    cpu[name].append(time.process_time() - c)
                     found[name][i] = [x for x, _ in r]
         for p in paths:
             lat[p].append(1e3 * statistics.median(cur[p]))
+            allw[p].extend(cur[p])
+    more: dict[str, dict] = {p: {} for p in paths}
+    if args.latency:
+        # batches (most_similar_many, all queries in one call, three times, the median) and
+        # the explorer (its /api/neighbors request in process through the ASGI app: routing,
+        # the query, JSON), p50/p95 over the queries; the paths in turn again
+        from starlette.testclient import TestClient
+
+        from wordspace.viz.explore.app import create_app
+
+        clients = {p: TestClient(create_app(v[0])) for p, v in paths.items()}
+        bt: dict[str, list[float]] = {p: [] for p in paths}
+        ex: dict[str, list[float]] = {p: [] for p in paths}
+        for name, (wv, kw, *ef) in paths.items():  # warm
+            if ef and ef[0]:
+                wv.index.params["ef"] = ef[0]
+            wv.most_similar_many(words[:2], topn=10, **kw)
+        for _round in range(3):
+            for name, (wv, kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                t = time.perf_counter()
+                wv.most_similar_many(words, topn=10, **kw)
+                bt[name].append(time.perf_counter() - t)
+        for g0 in range(0, len(words), 25):
+            for name, (wv, kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                for w in words[g0 : g0 + 25]:
+                    t = time.perf_counter()
+                    resp = clients[name].get("/api/neighbors", params={"word": w, "n": 10})
+                    ex[name].append(time.perf_counter() - t)
+                    assert resp.status_code == 200, resp.text
+        for p in paths:
+            more[p] = {
+                "batch_qps": round(len(words) / statistics.median(bt[p]), 1),
+                "explore_p50_ms": round(1e3 * statistics.median(ex[p]), 3),
+                "explore_p95_ms": round(1e3 * float(np.percentile(ex[p], 95)), 3),
+            }
     for name in paths:
         rec = sum(
             len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True)
@@ -412,6 +461,11 @@ def alternate(args) -> None:
             "recall10": round(rec / len(words), 4),
             "p50_ms_rounds": [round(x, 3) for x in lat[name]], "p50_ms": round(med, 3),
             "speedup_vs_exact": round(statistics.median(lat["exact"]) / med, 2) if "exact" in lat else None,
+            "p95_ms": round(1e3 * float(np.percentile(allw[name], 95)), 3),
+            "cpu_p50_ms": round(1e3 * statistics.median(cpu[name]), 3),
+            "cpu_speedup_vs_exact": round(statistics.median(cpu["exact"]) / statistics.median(cpu[name]), 2) if "exact" in cpu else None,
+            "threads": _threads(),
+            **more[name],
             **({"stats": dict(paths[name][0].index.stats)} if name != "exact" else {}),
         }), flush=True)  # fmt: skip
 
@@ -433,6 +487,11 @@ def main() -> None:
     ap.add_argument("--kernels", action="store_true", help="the scan kernels alone (random data)")
     ap.add_argument(
         "--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8"
+    )
+    ap.add_argument(
+        "--latency",
+        action="store_true",
+        help="--alternate: also batches (most_similar_many) and the explorer's request latency",
     )
     ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
     ap.add_argument(
