@@ -81,3 +81,41 @@ def test_public_usearch_api_fallback(monkeypatch):
         type(ix), "_compiled", property(lambda self: index_mod._PublicSearch(self._backend))
     )
     assert [wv.most_similar(f"w{i}", topn=6) for i in range(0, 3000, 211)] == before
+
+
+@pytest.mark.parametrize("dtype", ["f16", "i8"])
+def test_hnsw_reduced_precision_vectors(dtype, tmp_path):
+    """The graph over float16/int8 copies: every candidate is re-scored in float32, so the
+    scores equal the exact ones, and recall stays high on clustered data."""
+    rng = np.random.default_rng(5)
+    centres = rng.standard_normal((60, 24)).astype(np.float32)
+    x = np.repeat(centres, 50, axis=0) + 0.3 * rng.standard_normal((3000, 24)).astype(np.float32)
+    wv = ws.WordVectors([f"w{i}" for i in range(len(x))], x)
+    queries = [f"w{i}" for i in range(0, 3000, 30)]
+    exact = [wv.most_similar(q, topn=10, exact=True) for q in queries]
+    ix = wv.build_index("hnsw", dtype=dtype)
+    assert ix.params["dtype"] == dtype
+    got = [wv.most_similar(q, topn=10) for q in queries]
+    recall = np.mean([len({w for w, _ in a} & {w for w, _ in b}) / 10 for a, b in zip(got, exact)])
+    assert recall >= 0.95
+    exact_scores = {(q, w): s for q, e in zip(queries, exact) for w, s in e}
+    unit = wv.get_normed_vectors()
+    for q, res in zip(queries, got):
+        for w, s in res:
+            if (q, w) in exact_scores:
+                assert s == exact_scores[(q, w)]
+            else:  # a word the exact top-10 lacks scores no higher than its 10th
+                assert s <= exact_scores[(q, exact[queries.index(q)][-1][0])] + 1e-7
+                assert abs(s - float(unit[wv.key_to_index[w]] @ unit[wv.key_to_index[q]])) < 1e-5
+    path = tmp_path / "m.index"
+    ix.save(path)
+    other = ws.WordVectors(wv.index_to_key, x)
+    other.attach_index(path)
+    assert other.index.params["dtype"] == dtype
+    assert [other.most_similar(q, topn=10) for q in queries] == got
+
+
+def test_hnsw_bad_dtype_is_refused():
+    wv = model(n=200)
+    with pytest.raises(ws.errors.ParameterError, match="dtype must be one of f32, f16, i8"):
+        wv.build_index("hnsw", dtype="f64")

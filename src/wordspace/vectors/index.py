@@ -81,6 +81,11 @@ _FP_CHUNKS = 64
 #: [expansion_add], ``ef`` [expansion_search]; chosen by measurement on GloVe 6B 50d, all
 #: 400,000 words (docs/howto/index.md): recall@10 0.96 at ef=128 (0.953 at 96, 0.967 at 160)
 HNSW_DEFAULTS = {"M": 16, "ef_construction": 96, "ef": 128}
+#: the precisions usearch can store the graph's vectors in (``dtype=``): a smaller copy is
+#: read faster by the walk; every candidate is re-scored from the float32 unit matrix, and
+#: below float32 the query asks for all ``ef`` candidates it kept, so a rounding at the cut
+#: does not drop a neighbour
+HNSW_DTYPES = ("f32", "f16", "i8")
 
 Progress = Callable[[int, int], Any]
 
@@ -221,7 +226,8 @@ class WordIndex:
             if self._backend.expansion_search != ef:
                 self._backend.expansion_search = ef
             # one query on the calling thread: a pool for one graph walk costs more than it
-            res = self._backend.search(q if m > 1 else q[0], k, threads=0 if m > 1 else 1)
+            count = k if self.params.get("dtype", "f32") == "f32" else ef
+            res = self._backend.search(q if m > 1 else q[0], count, threads=0 if m > 1 else 1)
             if hasattr(res, "counts"):  # BatchMatches
                 keys = np.asarray(res.keys).astype(np.int64).reshape(m, -1)
                 counts = np.asarray(res.counts).reshape(m)
@@ -256,7 +262,8 @@ class WordIndex:
         compiled = self._compiled
         if compiled.expansion_search != ef:
             compiled.expansion_search = ef
-        keys, _, counts, *_ = compiled.search_many(q.reshape(1, -1), k, False, 1)
+        count = k if self.params.get("dtype", "f32") == "f32" else ef
+        keys, _, counts, *_ = compiled.search_many(q.reshape(1, -1), count, False, 1)
         self.stats["queries"] += 1
         return rerank_keys(unit, keys[0], int(counts[0]), q, k)
 
@@ -389,21 +396,29 @@ def build_index(
     fp = fingerprint(wv.index_to_key, wv.vectors)
     bad = wv.nonfinite_rows
     if method == "hnsw":
-        unknown = set(params) - {*HNSW_DEFAULTS, "threads"}
+        unknown = set(params) - {*HNSW_DEFAULTS, "threads", "dtype"}
         if unknown:
             raise ParameterError(
-                f"unknown hnsw parameter(s) {sorted(unknown)}; give M, ef_construction, ef "
-                "or threads"
+                f"unknown hnsw parameter(s) {sorted(unknown)}; give M, ef_construction, ef, "
+                "dtype or threads"
             )
-        p = {**HNSW_DEFAULTS, **{k: v for k, v in params.items() if k != "threads"}}
+        dtype = params.get("dtype", "f32")
+        if dtype not in HNSW_DTYPES:
+            raise ParameterError(
+                f"hnsw dtype must be one of {', '.join(HNSW_DTYPES)} (the stored vectors' "
+                f"precision), got {dtype!r}"
+            )
+        p = {**HNSW_DEFAULTS, **{k: v for k, v in params.items() if k not in ("threads", "dtype")}}
         for name, v in p.items():
             if not isinstance(v, int) or isinstance(v, bool) or v < 2:
                 raise ParameterError(f"hnsw parameter {name} must be an integer >= 2, got {v!r}")
+        if dtype != "f32":
+            p["dtype"] = dtype  # recorded (older files, without it, hold float32 vectors)
         Index = _usearch()
         ix = Index(
             ndim=d,
             metric="ip",
-            dtype="f32",
+            dtype=dtype,
             connectivity=p["M"],
             expansion_add=p["ef_construction"],
             expansion_search=p["ef"],
