@@ -37,6 +37,12 @@ with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backen
     python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
         --backends exact,ws-exact-int8,ws-hnsw --gensim-python /work/bench-venvs/gensim/bin/python
     python benchmarks/bench_index.py --alternate exact,ws-exact-int8,ws-hnsw --ef 16,32,64
+    python benchmarks/bench_index.py --data glove-noise --rows 200000 --dim 300 \
+        --backends "ws-hnsw:dtype=f16,ef_construction=64,ef=192,annoy:trees=400,search_k=40000"
+
+A backend may carry parameters after a colon, ``name:key=value,...`` (``ws-hnsw``: ``M``,
+``ef_construction``, ``ef``, ``dtype``, ``threads``; ``annoy``: ``trees``, ``search_k``;
+``gensim-annoy``: ``trees``); ``annoy`` runs in ``--gensim-python`` too, where annoy is.
 """
 
 from __future__ import annotations
@@ -120,6 +126,29 @@ def load_data(args):
     return WordVectors([f"w{i}" for i in range(len(x))], x)
 
 
+def _variant(b: str) -> tuple[str, dict]:
+    """``"ws-hnsw:M=32,dtype=f16"`` -> ``("ws-hnsw", {"M": 32, "dtype": "f16"})``: a backend
+    with its parameters (integers where they parse)."""
+    name, _, rest = b.partition(":")
+    params: dict = {}
+    for item in filter(None, rest.split(",")):
+        key, _, val = item.partition("=")
+        params[key] = int(val) if val.lstrip("-").isdigit() else val
+    return name, params
+
+
+def _split_backends(spec: str) -> list[str]:
+    """Backends separated by commas; a ``key=value`` item without a colon belongs to the
+    backend before it (``"exact,ws-hnsw:M=32,dtype=f16"`` is two backends)."""
+    out: list[str] = []
+    for tok in filter(None, spec.split(",")):
+        if "=" in tok and ":" not in tok and out:
+            out[-1] += "," + tok
+        else:
+            out.append(tok)
+    return out
+
+
 def _rss() -> float:
     sys.path.insert(0, str(Path(__file__).parent))
     from _common import peak_rss_mb
@@ -143,7 +172,9 @@ def run_one(args) -> dict:
     search_one = None
     search_batch = None
     t0 = time.perf_counter()
-    b = args.one
+    b, bparams = _variant(args.one)
+    if bparams:
+        rec["params"] = bparams
     if b == "exact":
         wv.most_similar(words[0], topn=k)  # compile the kernel
         t0 = time.perf_counter()
@@ -156,7 +187,7 @@ def run_one(args) -> dict:
 
     elif b.startswith("ws-"):
         method = b[3:]
-        ix = wv.build_index(method)
+        ix = wv.build_index(method, **bparams)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
         ix.save(path)
         wv.most_similar(words[0], topn=k)  # compile
@@ -233,17 +264,18 @@ def run_one(args) -> dict:
     elif b == "annoy":
         from annoy import AnnoyIndex
 
-        trees = args.annoy_trees
+        trees = int(bparams.get("trees", args.annoy_trees))
+        search_k = int(bparams.get("search_k", args.annoy_search_k))
         ix = AnnoyIndex(d, "angular")
         for i in range(n):
             ix.add_item(i, unit[i])
         ix.build(trees, n_jobs=-1)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
-        rec["params"] = {"n_trees": trees, "search_k": args.annoy_search_k}
+        rec["params"] = {"n_trees": trees, "search_k": search_k}
         ix.save(str(path))
 
         def search_one(i):  # noqa: F811
-            return ix.get_nns_by_vector(qv[i], k + 1, search_k=args.annoy_search_k)
+            return ix.get_nns_by_vector(qv[i], k + 1, search_k=search_k)
 
         def search_batch():
             return [search_one(i) for i in range(len(qv))]
@@ -255,9 +287,10 @@ def run_one(args) -> dict:
         kv = KeyedVectors(d)
         kv.add_vectors(wv.index_to_key, np.asarray(wv.vectors))
         t0 = time.perf_counter()
-        ix = AnnoyIndexer(kv, args.annoy_trees)
+        trees = int(bparams.get("trees", args.annoy_trees))
+        ix = AnnoyIndexer(kv, trees)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
-        rec["params"] = {"num_trees": args.annoy_trees}
+        rec["params"] = {"num_trees": trees}
         ix.save(str(path))
 
         def search_one(i):  # noqa: F811
@@ -367,17 +400,18 @@ def alternate(args) -> None:
     words = [base.index_to_key[i] for i in q_idx]
     truth = base.most_similar_many(words, topn=10, exact=True)
     paths: dict[str, tuple] = {}
-    for b in args.alternate.split(","):
+    for b in _split_backends(args.alternate):
         if b == "exact":
             paths[b] = (base, {"exact": True})
             continue
-        method = b[3:]
+        name, bparams = _variant(b)
+        method = name[3:]
         wv = WordVectors(base.index_to_key, base.vectors)
         t = time.perf_counter()
         if method == "hnsw" and args.hnsw_index:
             wv.attach_index(load_index(args.hnsw_index))
         else:
-            wv.build_index(method)
+            wv.build_index(method, **bparams)
         print(
             json.dumps(
                 {"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}
@@ -521,7 +555,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-index-q-"))
     np.save(tmp / "q.npy", q_idx)
     np.save(tmp / "t.npy", truth)
-    backends = args.backends.split(",")
+    backends = _split_backends(args.backends)
     if args.gensim_python:
         backends.append("gensim-annoy")
     passthrough = [
@@ -532,7 +566,9 @@ def main() -> None:
         "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
     ]  # fmt: skip
     for b in backends:
-        exe = args.gensim_python if b == "gensim-annoy" else sys.executable
+        # annoy is installed in the gensim venv: both annoy backends run there when given
+        annoyish = _variant(b)[0] in ("gensim-annoy", "annoy") and args.gensim_python
+        exe = args.gensim_python if annoyish else sys.executable
         out = subprocess.run(
             [exe, __file__, "--one", b, *passthrough], capture_output=True, text=True
         )
