@@ -135,10 +135,18 @@ def _buffer(name: str, size: int, dtype: Any) -> np.ndarray:
     return buf[:size]
 
 
-def _nchunks() -> int:
-    import numba
+_CHUNKS: list[int] = []
 
-    return max(1, int(numba.get_num_threads())) * 4
+
+def _nchunks() -> int:
+    """Chunks a scan is split into: four per numba thread, read once a process
+    (``numba.get_num_threads()`` costs about 6 us a call; the chunk count changes the speed
+    of a scan, never its result)."""
+    if not _CHUNKS:
+        import numba
+
+        _CHUNKS.append(max(1, int(numba.get_num_threads())) * 4)
+    return _CHUNKS[0]
 
 
 class WordIndex:
