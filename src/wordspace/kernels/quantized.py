@@ -12,9 +12,13 @@ belong to the exact top-k. The result is the float32 scan's top-k by proof, not 
 
 Both add ``g = 4 d 2**-24`` for float32 summation (the scan's and the float32 scores'). With
 ``lo_i = a_i - e_i - g`` and ``up_i = a_i + e_i + g``, let ``T`` be the k-th largest ``lo_i``:
-``k`` rows score at least ``T``, so every row of the exact top-k has ``up_i >= T``. The scan keeps
-the k best lower bounds per chunk (a short sorted list) and writes every upper bound to a
-buffer; the candidates are the rows with ``up_i >= T``, re-ranked with float32 scores. The
+``k`` rows score at least ``T``, so every row of the exact top-k has ``up_i >= T``. Each chunk of
+the parallel scan keeps its k best lower bounds so far (a short sorted list) and records, with
+its upper bound, every row whose upper bound reaches the chunk's k-th best lower bound at that
+moment: that running threshold only grows and never exceeds ``T``, so every row with
+``up_i >= T`` is recorded, and after the first block few others are (no n-sized array of upper
+bounds is written, and no serial pass reads one). The candidates are the recorded rows with
+``up_i >= T``, re-ranked with float32 scores. The
 candidate count is not fixed but follows from the bounds: on GloVe 6B 50d it is a few dozen
 for int8 and about ``k`` for float16; a crowd of near-duplicates makes it larger, never wrong.
 There is no retry and no fallback.
@@ -26,7 +30,10 @@ accumulator per 16 rows, two dimensions an iteration), where a row-major dot pro
 rows and rows holding NaN/inf have a NaN scale and are never selected (every comparison with
 NaN is false). float16 codes are widened by bit arithmetic (numba has no float16): the bits
 shifted into a float32 are the value divided by ``2**112``, so the query is multiplied by
-``2**112`` instead, which also keeps subnormal float16 values exact.
+``2**112`` instead, which also keeps subnormal float16 values exact. The shifted bits become a
+float32 through an LLVM ``bitcast`` (:func:`_as_float32`) inside the multiply-add loop, which
+then vectorises as the int8 one does (through a buffer of widened codes it did not: 27 to 77 ms
+against 3.4 ms a scan of 400,000 x 50).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from wordspace.kernels.topk import FASTMATH
 
 #: rows per block: the inner loop's trip count (a multiple of the widest SIMD register's lanes)
 BLOCK = 128
-#: rows per block for float16 (its widened block, ``d * 64`` float32, stays in the L1 cache)
+#: rows per block for float16 (the layout of format version 2; a multiple of the SIMD lanes)
 BLOCK_F16 = 64
 
 
