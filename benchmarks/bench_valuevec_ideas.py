@@ -20,7 +20,9 @@ words are also pulled to their ridge prediction (weight 1 against the neighbours
 cosines), i.e. ridge smoothed over the graph; ``retro_knn``/``retro_ridge``: the probes after
 retrofitting (each training word pulled towards its 10 nearest training words *in value*,
 each word towards its 10 nearest words in the text space, α = 1 to the original vector, 10
-rounds; Faruqui et al.'s update); ``wridge``/``wknn``: ridge with sample weights and k-NN
+rounds; Faruqui et al.'s update); ``sgc_ridge``/``sgc_knn``: the probes on vectors smoothed
+once over the graph (half own vector, half the cosine-weighted mean of the 10 neighbours:
+Wu et al. 2019's simple graph convolution); ``wridge``/``wknn``: ridge with sample weights and k-NN
 with cosine × weight, the weight of a word the shrinkage factor n/(n + 10) of its n records.
 
     PYTHONPATH=src python benchmarks/bench_valuevec_ideas.py fit wine --seeds 0
@@ -306,12 +308,17 @@ def predictors(unit, rows, vals, counts, idx) -> dict[str, np.ndarray]:
         p[f"ridge{a:g}"] = predict_from_vectors(unit, rows, vals, idx, "ridge", K, a)
     nb, wt = _graph(unit)
     p["prop"] = _propagate(nb, wt, rows, vals)[idx]
-    allrows = np.arange(len(unit))
-    ridge_all = predict_from_vectors(unit, rows, vals, allrows, "ridge", K, 1.0)
+    ridge_all = _wridge(unit[rows], vals, np.ones(len(rows)), unit, 1.0)  # clamped: no LOO
     p["stack"] = _propagate(nb, wt, rows, vals, prior=ridge_all, mu=1.0)[idx]
     q = _retrofit(unit, nb, wt, rows, vals)
     p["retro_knn"] = predict_from_vectors(q, rows, vals, idx, "knn", K, 1.0)
     p["retro_ridge"] = predict_from_vectors(q, rows, vals, idx, "ridge", K, 1.0)
+    smooth = 0.5 * unit + 0.5 * (wt[:, :, None] * unit[nb]).sum(1) / np.maximum(
+        wt.sum(1), 1e-12
+    )[:, None]  # one step of feature smoothing over the graph (SGC, Wu et al. 2019)
+    smooth /= np.maximum(np.linalg.norm(smooth, axis=1, keepdims=True), 1e-12)
+    p["sgc_ridge"] = predict_from_vectors(smooth, rows, vals, idx, "ridge", K, 1.0)
+    p["sgc_knn"] = predict_from_vectors(smooth, rows, vals, idx, "knn", K, 1.0)
     w = counts / (counts + 10.0)
     p["wridge"] = _wridge(unit[rows], vals, w, unit[idx], 1.0)
     p["wknn"] = _wknn(unit, rows, vals, w, idx)
