@@ -313,9 +313,10 @@ def predictors(unit, rows, vals, counts, idx) -> dict[str, np.ndarray]:
     q = _retrofit(unit, nb, wt, rows, vals)
     p["retro_knn"] = predict_from_vectors(q, rows, vals, idx, "knn", K, 1.0)
     p["retro_ridge"] = predict_from_vectors(q, rows, vals, idx, "ridge", K, 1.0)
-    smooth = 0.5 * unit + 0.5 * (wt[:, :, None] * unit[nb]).sum(1) / np.maximum(
-        wt.sum(1), 1e-12
-    )[:, None]  # one step of feature smoothing over the graph (SGC, Wu et al. 2019)
+    smooth = (
+        0.5 * unit
+        + 0.5 * (wt[:, :, None] * unit[nb]).sum(1) / np.maximum(wt.sum(1), 1e-12)[:, None]
+    )  # one step of feature smoothing over the graph (SGC, Wu et al. 2019)
     smooth /= np.maximum(np.linalg.norm(smooth, axis=1, keepdims=True), 1e-12)
     p["sgc_ridge"] = predict_from_vectors(smooth, rows, vals, idx, "ridge", K, 1.0)
     p["sgc_knn"] = predict_from_vectors(smooth, rows, vals, idx, "knn", K, 1.0)
@@ -379,6 +380,17 @@ def summary(path: Path) -> None:
             s = [x[f"sg_{p}"] for x in g]
             gain = [a - b for a, b in zip(j, best_plain, strict=True)]
             print(f"  {p:12s} joint {ms(j)}  sg {ms(s)}  joint − strongest {np.mean(gain):+.3f}")
+        std = ["knn", "ridge0.1", "ridge1", "ridge10"]
+        for name, ps in (("k-NN and ridge", std), ("every predictor", preds)):
+            g2 = [
+                max(x[f"joint_{p}"] for p in ps)
+                - max([x[f"sg_{p}"] for p in ps] + [x["strongest_value_holdout"]])
+                for x in g
+            ]
+            print(
+                f"  best joint − best plain per draw ({name}): {ms(g2)}  "
+                + " ".join(f"{v:+.3f}" for v in g2)
+            )
         print(
             f"  WS353 joint {ms([x['joint_ws353'] for x in g])} sg "
             f"{ms([x['sg_ws353'] for x in g])} ({g[0]['ws353_pairs']} pairs); "
