@@ -49,9 +49,7 @@ from wordspace.kernels.word2vec import (
     LCG_MUL,
     _draw_negatives,
     _hs_update,
-    _log1pexp,
     _neg_update,
-    _sigmoid,
 )
 
 __all__ = [
@@ -265,34 +263,6 @@ def compose_vectors(wi, sub_ptr, sub_idx, out):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _neg_update_shared(h, wo, target, negs, n_negs, alpha, gt, compute_loss):
-    """Negative sampling for one (hidden vector ``h``, ``target``) pair with noise words
-    shared by the window: the ones equal to ``target`` are skipped. Output rows are updated
-    in place; the hidden vector's gradient is added to ``gt``. Returns the loss."""
-    size = h.shape[0]
-    loss = 0.0
-    for k in range(n_negs + 1):
-        if k == 0:
-            row = target
-            label = np.float32(1.0)
-        else:
-            row = negs[k - 1]
-            if row == target:
-                continue
-            label = np.float32(0.0)
-        f = np.float32(0.0)
-        for d in range(size):
-            f += h[d] * wo[row, d]
-        g = (label - _sigmoid(f)) * alpha
-        if compute_loss:
-            loss += _log1pexp(-f) if k == 0 else _log1pexp(f)
-        for d in range(size):
-            gt[d] += g * wo[row, d]
-            wo[row, d] += g * h[d]
-    return loss
-
-
-@njit(cache=True, nogil=True, fastmath=True)
 def sg_update(
     wi,
     wo,
@@ -315,7 +285,6 @@ def sg_update(
     use_neg,
     use_hs,
     compute_loss,
-    shared=False,
 ):
     """Skip-gram for one centre ``word``: its hidden vector predicts ``targets[:n_targets]``
     (negatives of target ``t`` in ``negs[t, :n_negs[t]]``), pair after pair as the official
@@ -341,10 +310,7 @@ def sg_update(
                 h, syn1, codes[target], points[target], codelens[target], alpha, gt, compute_loss
             )
         if use_neg:
-            if shared:
-                loss += _neg_update_shared(h, wo, target, negs[0], n_negs[0], alpha, gt, compute_loss)
-            else:
-                loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, gt, compute_loss)
+            loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, gt, compute_loss)
         # the official tool adds gt to every subword row now and recomputes the mean for the
         # next target: the mean moves by exactly gain * gt (gains: see subword_gains)
         for d in range(size):
@@ -436,7 +402,6 @@ def train_job(
     denom,
     seed,
     compute_loss,
-    shared_negatives=False,
 ):
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each), as
     ``kernels.word2vec.train_job`` (same subsampling, window, schedule and random numbers).
@@ -505,14 +470,9 @@ def train_job(
                 continue
             if sg:
                 if use_neg:
-                    for t in range(1 if shared_negatives else n_ctx):
+                    for t in range(n_ctx):
                         k, next_random = _draw_negatives(
-                            noise_thr,
-                            noise_alias,
-                            negative,
-                            -1 if shared_negatives else ctx[t],
-                            negs[t],
-                            next_random,
+                            noise_thr, noise_alias, negative, ctx[t], negs[t], next_random
                         )
                         n_negs[t] = k
                         for q in range(k):
@@ -539,7 +499,6 @@ def train_job(
                     use_neg,
                     use_hs,
                     compute_loss,
-                    shared_negatives,
                 )
             else:
                 if use_hs:

@@ -94,9 +94,6 @@ _CONSTRAINTS = _drop(_W2V_CONSTRAINTS, "shared_negatives") + (
 AUTO_BUCKET_PER_WORD, AUTO_BUCKET_MIN, AUTO_BUCKET_MAX = 10, 100_000, 2_000_000
 
 
-_SHARED = os.environ.get("WS_FT_SHARED", "0") == "1"
-
-
 def auto_bucket(n_words: int) -> int:
     """The number of n-gram hash rows ``bucket=None`` gives a vocabulary of ``n_words``:
     ``min(2,000,000, max(100,000, 10 * n_words))``."""
@@ -361,7 +358,7 @@ class FastText(Word2Vec):
             gains = self._subword_gains()
 
             def job(s0: int, s1: int, schedule: tuple, seed: np.uint64):
-                rest = (*common, *schedule, seed, compute_loss, _SHARED)
+                rest = (*common, *schedule, seed, compute_loss)
                 return kft.train_job(
                     ids,
                     starts,
