@@ -372,6 +372,55 @@ def cbow_update(
     return loss
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _sg_window(
+    wo,
+    sent,
+    n,
+    i,
+    window,
+    shrink,
+    use_neg,
+    negative,
+    noise_thr,
+    noise_alias,
+    ctx,
+    negs,
+    n_negs,
+    next_random,
+):
+    """Skip-gram's draws for centre ``i`` of ``sent[:n]``: its window (the shrink draw), its
+    context words into ``ctx`` and, for each of them, the noise words into ``negs[t]``
+    (``n_negs[t]`` kept), in the order a pair-by-pair loop draws them; every output row they
+    name is prefetched. Returns ``(n_ctx, next_random)``."""
+    if shrink:
+        next_random = next_random * LCG_MUL + LCG_ADD
+        red = np.int64((next_random >> _SH16) % np.uint64(window))
+    else:
+        red = 0
+    lo = i - window + red
+    if lo < 0:
+        lo = 0
+    hi = i + window + 1 - red
+    if hi > n:
+        hi = n
+    n_ctx = 0
+    for j in range(lo, hi):
+        if j != i:
+            ctx[n_ctx] = sent[j]
+            n_ctx += 1
+    if n_ctx > 0 and use_neg:
+        for t in range(n_ctx):
+            prefetch_row(wo, ctx[t])
+            k, next_random = _draw_negatives(
+                noise_thr, noise_alias, negative, ctx[t], negs[t], next_random
+            )
+            n_negs[t] = k
+            for q in range(k):
+                prefetch_row(wo, negs[t, q])
+    return n_ctx, next_random
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def train_job(
     ids,
@@ -406,6 +455,12 @@ def train_job(
     """Train on sentences ``s_begin:s_end`` (``ids[starts[s]:starts[s+1]]`` each), as
     ``kernels.word2vec.train_job`` (same subsampling, window, schedule and random numbers).
 
+    Skip-gram draws one centre word ahead: the window and noise words of centre ``i + 1``
+    are drawn (and their output rows, like its subword rows, prefetched) before centre ``i``
+    is trained. Nothing else draws in between, so the random sequence, and the result, are
+    those of drawing each centre's numbers just before its updates; the loads of the next
+    centre's rows overlap this centre's arithmetic.
+
     Returns ``(words_seen, words_trained, loss, alpha at the job's last word)``.
     """
     size = wi.shape[1]
@@ -418,9 +473,11 @@ def train_job(
             maxlen = n
     sent = np.empty(maxlen, dtype=np.int32)
     spos = np.empty(maxlen, dtype=np.int64)
-    negs = np.empty((2 * window + 1, max(negative, 1)), dtype=np.int32)
-    n_negs = np.zeros(2 * window + 1, dtype=np.int64)
-    ctx = np.empty(2 * window + 1, dtype=np.int32)
+    # two sets of window buffers: the centre being trained and the next one (skip-gram)
+    negs2 = np.empty((2, 2 * window + 1, max(negative, 1)), dtype=np.int32)
+    n_negs2 = np.zeros((2, 2 * window + 1), dtype=np.int64)
+    ctx2 = np.empty((2, 2 * window + 1), dtype=np.int32)
+    n_ctx2 = np.zeros(2, dtype=np.int64)
     work = np.empty(size, dtype=np.float32)
     h = np.empty(size, dtype=np.float32)
     gt = np.empty(size, dtype=np.float32)
@@ -443,6 +500,51 @@ def train_job(
             spos[n] = p - base
             n += 1
         words_trained += n
+        if sg:
+            if n > 0:
+                n_ctx2[0], next_random = _sg_window(
+                    wo, sent, n, 0, window, shrink, use_neg, negative, noise_thr,
+                    noise_alias, ctx2[0], negs2[0], n_negs2[0], next_random,
+                )  # fmt: skip
+            for i in range(n):
+                cur = i & 1
+                if i + 1 < n:  # the next centre's draws and rows, fetched meanwhile
+                    nx = 1 - cur
+                    _prefetch_rows(wi, sub_ptr, sub_idx, sent[i + 1])
+                    n_ctx2[nx], next_random = _sg_window(
+                        wo, sent, n, i + 1, window, shrink, use_neg, negative, noise_thr,
+                        noise_alias, ctx2[nx], negs2[nx], n_negs2[nx], next_random,
+                    )  # fmt: skip
+                n_ctx = n_ctx2[cur]
+                if n_ctx == 0:
+                    continue
+                alpha = np.float32(alpha0 - alpha_span * (gpos0 + spos[i]) / denom)
+                loss += sg_update(
+                    wi,
+                    wo,
+                    syn1,
+                    sub_ptr,
+                    sub_idx,
+                    gains,
+                    sent[i],
+                    ctx2[cur],
+                    n_ctx,
+                    negs2[cur],
+                    n_negs2[cur],
+                    codes,
+                    points,
+                    codelens,
+                    alpha,
+                    h,
+                    work,
+                    gt,
+                    use_neg,
+                    use_hs,
+                    compute_loss,
+                )
+            continue
+        ctx = ctx2[0]
+        negs = negs2[0]
         for i in range(n):
             word = sent[i]
             alpha = np.float32(alpha0 - alpha_span * (gpos0 + spos[i]) / denom)
@@ -458,7 +560,7 @@ def train_job(
             if hi > n:
                 hi = n
             # the rows the next step will read, fetched while this one computes
-            nxt = i + 1 if sg else i + window + 1
+            nxt = i + window + 1
             if nxt < n:
                 _prefetch_rows(wi, sub_ptr, sub_idx, sent[nxt])
             n_ctx = 0
@@ -468,76 +570,43 @@ def train_job(
                     n_ctx += 1
             if n_ctx == 0:
                 continue
-            if sg:
-                if use_neg:
-                    for t in range(n_ctx):
-                        k, next_random = _draw_negatives(
-                            noise_thr, noise_alias, negative, ctx[t], negs[t], next_random
-                        )
-                        n_negs[t] = k
-                        for q in range(k):
-                            prefetch_row(wo, negs[t, q])
-                loss += sg_update(
-                    wi,
-                    wo,
-                    syn1,
-                    sub_ptr,
-                    sub_idx,
-                    gains,
-                    word,
-                    ctx,
-                    n_ctx,
-                    negs,
-                    n_negs,
-                    codes,
-                    points,
-                    codelens,
-                    alpha,
-                    h,
-                    work,
-                    gt,
-                    use_neg,
-                    use_hs,
-                    compute_loss,
-                )
+            if use_hs:
+                code = codes[word]
+                point = points[word]
+                length = codelens[word]
             else:
-                if use_hs:
-                    code = codes[word]
-                    point = points[word]
-                    length = codelens[word]
-                else:
-                    code = codes[0]
-                    point = points[0]
-                    length = 0
-                k = 0
-                if use_neg:
-                    k, next_random = _draw_negatives(
-                        noise_thr, noise_alias, negative, word, negs[0], next_random
-                    )
-                    for q in range(k):
-                        prefetch_row(wo, negs[0, q])
-                loss += cbow_update(
-                    wi,
-                    wo,
-                    syn1,
-                    sub_ptr,
-                    sub_idx,
-                    ctx,
-                    n_ctx,
-                    word,
-                    negs[0],
-                    k,
-                    code,
-                    point,
-                    length,
-                    alpha,
-                    h,
-                    work,
-                    cbow_mean,
-                    use_neg,
-                    use_hs,
-                    compute_loss,
+                code = codes[0]
+                point = points[0]
+                length = 0
+            k = 0
+            if use_neg:
+                k, next_random = _draw_negatives(
+                    noise_thr, noise_alias, negative, word, negs[0], next_random
                 )
+                for q in range(k):
+                    prefetch_row(wo, negs[0, q])
+            loss += cbow_update(
+                wi,
+                wo,
+                syn1,
+                sub_ptr,
+                sub_idx,
+                ctx,
+                n_ctx,
+                word,
+                negs[0],
+                k,
+                code,
+                point,
+                length,
+                alpha,
+                h,
+                work,
+                cbow_mean,
+                use_neg,
+                use_hs,
+                compute_loss,
+            )
     last = starts[s_end] - 1 - base
     if last < 0:
         last = 0
