@@ -15,8 +15,10 @@ AdaGrad with squared-gradient accumulators initialised to 1, element-wise gradie
 ``f * diff * w`` at ``grad_clip`` before the learning rate is applied, and -- as in the C tool
 -- bias steps ``f * diff / sqrt(G_b)`` without the learning rate. Records are processed in a
 fused Fisher-Yates order: at step ``t`` a random record of ``[t, seg_hi)`` is swapped into
-place ``t`` and trained on, so every epoch visits a fresh uniform permutation of a thread's
-segment without any extra memory.
+place ``t`` and trained on, so every epoch visits a fresh uniform permutation of a segment
+without any extra memory. The trainer's segments are tiles (:func:`tile_records`: the
+records of one slice of rows and one slice of columns), so the rows a segment touches stay in
+the caches.
 
 All functions are pure numba: arrays in, only the given arrays mutated, randomness from seeds.
 """
