@@ -588,7 +588,7 @@ def fit_word2vec(
     tables = engine.put((*model._tables(), kernel, sub))
     P = len(parts)
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = max(1.0, P**0.5) if merge == "frequency" else max(1.0, P / 2)
+        lr_scale = (float(P) if P <= 2 else P**0.5) if merge == "frequency" else max(1.0, P / 2)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     if sync_words == "auto":
