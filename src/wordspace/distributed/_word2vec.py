@@ -774,7 +774,12 @@ def fit_word2vec(
             stats["rounds"] -= t - t_kept  # trained again from the driver's copy
             engine.release(
                 [f for u in range(t_kept, nxt) for f in train_futs.pop(u, ())]
-                + [f for u in range(t_kept, nxt) if u in step_futs for f in _futures(step_futs.pop(u))]
+                + [
+                    f
+                    for u in range(t_kept, nxt)
+                    if u in step_futs
+                    for f in _futures(step_futs.pop(u))
+                ]
                 + [f for u in range(t_kept, nxt) for f in sum_futs.pop(u, ())]
             )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
