@@ -40,7 +40,7 @@ The merges compared (~4 min): --mb 10 --stages '' --configs 8:20000 --merges
 frequency,average
 The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:20000,8:spark
 Issue 33's target, one process / the 2-worker TCP cluster / 8 simulated workers, all with
-the defaults (~5 min on 2 idle cores): --stages w2v --modes single,tcp --configs 8:auto
+the defaults (~8 min on 2 idle cores, most of it the 8 simulated parts' 530 rounds): --stages w2v --modes single,tcp --configs 8:auto
 Prints JSON lines.
 """
 
