@@ -156,7 +156,7 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
-def test_auto_sync_words_rule():
+def test_auto_sync_words_rule(shards):
     """sync_words="auto": a whole part at one part, 25 words per vocabulary word at two
     (at least 20,000, at most the part), 20,000 from three parts on (docs/scaling.md)."""
     from wordspace.distributed._word2vec import SYNC_ROWS, SYNC_WORDS, auto_sync_words
@@ -168,6 +168,9 @@ def test_auto_sync_words_rule():
     assert auto_sync_words(100, 2, 8_500_000) == 20_000  # a small vocabulary: the floor
     assert auto_sync_words(67_873, 3, 8_500_000) == 20_000
     assert auto_sync_words(67_873, 8, 10_000) == 10_000
+    c = ws.Corpus.from_files(str(shards / "*"))
+    with pytest.raises(ParameterError, match="or 'auto'"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words="Auto")
 
 
 def test_one_part_by_default_is_the_single_machine_model(shards):
