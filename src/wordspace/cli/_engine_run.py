@@ -23,7 +23,8 @@ SchedulerOpt = Annotated[
 SyncWordsOpt = Annotated[
     int | None,
     typer.Option(
-        help="With --scheduler: words each worker trains between synchronisations (default 20,000)."
+        help="With --scheduler: words each worker trains between synchronisations "
+        "(default: from the vocabulary and the workers)."
     ),
 ]
 StalenessOpt = Annotated[

@@ -16,10 +16,15 @@ Communication proportional to what changed (issue 33):
   ``delta_dtype="float16"``; rows as ``int32``). The input rows it may change are known from
   the words of its sentences (their subword rows for fastText) and only those are compared;
   the output rows (negative samples reach any row) are compared in full.
-* One *merge task* per round, on a worker, adds the deltas by the ``merge`` rule below and
-  returns the merged step (only the rows some part changed). The next round's tasks take
-  that step as an input, so Dask moves it from the worker that merged to every worker,
-  peer to peer; nothing large goes through the driver. Every round the driver receives
+* Up to ``LOCAL_MERGE_PARTS`` (3) parts, the next round's task on every worker takes the
+  round's results of all parts as inputs (Dask fetches the others' deltas peer to peer)
+  and merges them itself by the ``merge`` rule below: one task hop a round, no merge task
+  and no step to broadcast. With more parts (each worker would receive ``P - 1`` parts'
+  deltas) one *merge task* per round, on a worker, adds the deltas and returns the merged
+  step (only the rows some part changed); the next round's tasks take that step as an
+  input, so Dask moves it from the worker that merged to every worker, peer to peer. Both
+  add the same deltas in the same order: the same model bit for bit. Nothing large goes
+  through the driver. Every round the driver receives
   only the counters (a small task next to the step); at the end of every epoch it fetches
   the synchronised weights from a worker (its copy, for recovery, the epoch's callbacks and
   the fitted model). The whole weights travel once per worker at the start of a run.
@@ -46,6 +51,11 @@ Merging (``merge``):
   count, as they would for a mean over the parts that touched a row).
 * ``"average"``: add the mean of the deltas over the parts of the round, which is
   averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
+
+How long a round is (``sync_words="auto"``, :func:`auto_sync_words`): a round's exchange
+costs about the same whatever its length (its rows approach the whole vocabulary), so
+fewer, longer rounds are cheaper; at 2 parts long rounds keep the single machine's accuracy
+(with ``lr_scale`` 2), at 8 parts only short ones do (docs/scaling.md).
 
 Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
 analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
@@ -534,9 +544,10 @@ def fit_word2vec(
     docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"``, ``max(1, n_parts / 2)``
-    with ``"average"`` (on wiki100m with 8 parts and ``"frequency"``, 3 beat 4 and 6
-    diverged).
+    parts; ``"auto"``: with ``"frequency"`` ``n_parts`` up to 2 parts and ``sqrt(n_parts)``
+    from 3 on, ``max(1, n_parts / 2)`` with ``"average"`` (on wiki100m with 8 parts and
+    ``"frequency"``, 3 beat 4 and 6 diverged; with 2 parts, 2 beat sqrt(2) by 1-2 points of
+    analogy at 300k-4M words a round).
     ``staleness``: 0 (default) every round starts from all merged rounds before it; 1 or 2: a
     round starts without the last 1 or 2 merges, so the exchange overlaps the training.
     ``delta_dtype``: ``"float16"`` halves the bytes of the deltas and steps (rounded).
@@ -588,7 +599,7 @@ def fit_word2vec(
     tables = engine.put((*model._tables(), kernel, sub))
     P = len(parts)
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = max(1.0, P**0.5) if merge == "frequency" else max(1.0, P / 2)
+        lr_scale = (float(P) if P <= 2 else P**0.5) if merge == "frequency" else max(1.0, P / 2)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
     if sync_words == "auto":
@@ -774,7 +785,12 @@ def fit_word2vec(
             stats["rounds"] -= t - t_kept  # trained again from the driver's copy
             engine.release(
                 [f for u in range(t_kept, nxt) for f in train_futs.pop(u, ())]
-                + [f for u in range(t_kept, nxt) if u in step_futs for f in _futures(step_futs.pop(u))]
+                + [
+                    f
+                    for u in range(t_kept, nxt)
+                    if u in step_futs
+                    for f in _futures(step_futs.pop(u))
+                ]
                 + [f for u in range(t_kept, nxt) for f in sum_futs.pop(u, ())]
             )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
