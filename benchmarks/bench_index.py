@@ -459,7 +459,7 @@ def alternate(args) -> None:
         clients = {p: TestClient(create_app(v[0])) for p, v in paths.items()}
         bt: dict[str, list[float]] = {p: [] for p in paths}
         ex: dict[str, list[float]] = {p: [] for p in paths}
-        for name, (wv, kw, *ef) in paths.items():  # warm
+        for _name, (wv, kw, *ef) in paths.items():  # warm
             if ef and ef[0]:
                 wv.index.params["ef"] = ef[0]
             wv.most_similar_many(words[:2], topn=10, **kw)
@@ -471,7 +471,7 @@ def alternate(args) -> None:
                 wv.most_similar_many(words, topn=10, **kw)
                 bt[name].append(time.perf_counter() - t)
         for g0 in range(0, len(words), 25):
-            for name, (wv, kw, *ef) in paths.items():
+            for name, (wv, _kw, *ef) in paths.items():
                 if ef and ef[0]:
                     wv.index.params["ef"] = ef[0]
                 for w in words[g0 : g0 + 25]:

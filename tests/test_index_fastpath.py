@@ -96,11 +96,13 @@ def test_hnsw_reduced_precision_vectors(dtype, tmp_path):
     ix = wv.build_index("hnsw", dtype=dtype)
     assert ix.params["dtype"] == dtype
     got = [wv.most_similar(q, topn=10) for q in queries]
-    recall = np.mean([len({w for w, _ in a} & {w for w, _ in b}) / 10 for a, b in zip(got, exact)])
+    recall = np.mean(
+        [len({w for w, _ in a} & {w for w, _ in b}) / 10 for a, b in zip(got, exact, strict=True)]
+    )
     assert recall >= 0.95
-    exact_scores = {(q, w): s for q, e in zip(queries, exact) for w, s in e}
+    exact_scores = {(q, w): s for q, e in zip(queries, exact, strict=True) for w, s in e}
     unit = wv.get_normed_vectors()
-    for q, res in zip(queries, got):
+    for q, res in zip(queries, got, strict=True):
         for w, s in res:
             if (q, w) in exact_scores:
                 assert s == exact_scores[(q, w)]
