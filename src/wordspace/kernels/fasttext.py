@@ -275,11 +275,13 @@ def _distinct5(negs):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _neg_update6(h, wo, target, negs, alpha, gt, compute_loss):
-    """``_neg_update`` for a target and five *distinct* noise words, the six output rows in
-    one pass each: their six dot products in one loop over the dimensions, then one loop that
-    adds every row's share to ``gt`` and updates the rows. With distinct rows this is the
-    row-by-row computation reordered (no row's update is read by another row's dot)."""
+def _sg_pair6(h, wo, target, negs, alpha, gain, work, compute_loss):
+    """One skip-gram pair by negative sampling alone, for a target and five *distinct* noise
+    words (the default ``negative=5``), the six output rows in one pass each: their six dot
+    products in one loop over the dimensions, then one loop that updates the rows, moves the
+    hidden vector by ``gain`` times the pair's gradient and adds that gradient to ``work``.
+    With distinct rows this is ``_neg_update`` and ``sg_update``'s per-pair step reordered (no
+    row's update is read by another row's dot). Returns the loss."""
     size = h.shape[0]
     r0 = wo[target]
     r1 = wo[negs[0]]
@@ -322,7 +324,9 @@ def _neg_update6(h, wo, target, negs, alpha, gt, compute_loss):
         a3 = r3[d]
         a4 = r4[d]
         a5 = r5[d]
-        gt[d] += g0 * a0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4 + g5 * a5
+        gd = g0 * a0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4 + g5 * a5
+        h[d] = x + gain * gd
+        work[d] += gd
         r0[d] = a0 + g0 * x
         r1[d] = a1 + g1 * x
         r2[d] = a2 + g2 * x
@@ -373,6 +377,9 @@ def sg_update(
     gain = gains[word]
     for t in range(n_targets):
         target = targets[t]
+        if use_neg and not use_hs and n_negs[t] == 5 and _distinct5(negs[t]):
+            loss += _sg_pair6(h, wo, target, negs[t], alpha, gain, work, compute_loss)
+            continue
         for d in range(size):
             gt[d] = np.float32(0.0)
         if use_hs:
@@ -380,10 +387,7 @@ def sg_update(
                 h, syn1, codes[target], points[target], codelens[target], alpha, gt, compute_loss
             )
         if use_neg:
-            if n_negs[t] == 5 and _distinct5(negs[t]):  # the default negative=5
-                loss += _neg_update6(h, wo, target, negs[t], alpha, gt, compute_loss)
-            else:
-                loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, gt, compute_loss)
+            loss += _neg_update(h, wo, target, negs[t], n_negs[t], alpha, gt, compute_loss)
         # the official tool adds gt to every subword row now and recomputes the mean for the
         # next target: the mean moves by exactly gain * gt (gains: see subword_gains)
         for d in range(size):
