@@ -294,6 +294,59 @@ def test_cbow_update_against_numpy(model, cbow_mean, use_neg, use_hs):
     assert loss == pytest.approx(loss_ref, rel=1e-5)
 
 
+@pytest.mark.parametrize("compute_loss", [True, False])
+def test_skipgram_update_with_five_noise_words_against_numpy(compute_loss):
+    """negative=5 (the default) takes a six-row path when the five are distinct; a repeat
+    among them falls back to row by row, where the second copy sees the first's update."""
+    rng = np.random.default_rng(11)
+    words = ["cat", "cats", "dog", "dogs", "bird", "fish", "cow", "ant", "</s>"]
+    ptr, idx = subword_table(words, 2, 4, 29)
+    V, D = len(words), 37  # 37: the vector loops' remainder is exercised too
+    wi = rng.normal(0, 0.4, (V + 29, D)).astype(np.float32)
+    wo = rng.normal(0, 0.4, (V, D)).astype(np.float32)
+    word, alpha = 3, 0.1
+    targets = np.array([0, 5, 2], np.int32)
+    negs = np.array([[1, 2, 3, 4, 6], [7, 7, 1, 0, 8], [8, 6, 4, 1, 0]], np.int32)
+    n_negs = np.full(3, 5, np.int64)
+    rwi, rwo = wi.astype(np.float64), wo.astype(np.float64)
+    rows = idx[ptr[word] : ptr[word + 1]]
+    loss_ref = 0.0
+    for t, ng in zip(targets, negs, strict=True):
+        h = rwi[rows].mean(0)
+        grad, ls = _ref_ns(h, rwo, t, ng, alpha)
+        loss_ref += ls
+        for r in rows:
+            rwi[r] += grad
+    dummy = np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32)
+    loss = sg_update(
+        wi,
+        wo,
+        np.zeros((1, D), np.float32),
+        ptr,
+        idx,
+        subword_gains(ptr, idx),
+        word,
+        targets,
+        3,
+        negs,
+        n_negs,
+        *dummy,
+        np.float32(alpha),
+        np.zeros(D, np.float32),
+        np.zeros(D, np.float32),
+        np.zeros(D, np.float32),
+        True,
+        False,
+        compute_loss,
+    )
+    np.testing.assert_allclose(wi, rwi, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(wo, rwo, rtol=1e-5, atol=1e-6)
+    if compute_loss:
+        assert loss == pytest.approx(loss_ref, rel=1e-5)
+    else:
+        assert loss == 0.0
+
+
 # ------------------------------------------------------------------ a whole job
 _M64 = (1 << 64) - 1
 
@@ -302,8 +355,9 @@ def _lcg(x):
     return (x * 25214903917 + 11) & _M64
 
 
-def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, alpha, seed):
-    """Reference job: sample=0, fixed windows, constant alpha; the kernel's random stream."""
+def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, alpha, seed, drawn):
+    """Reference job: sample=0, fixed windows, constant alpha; the kernel's random stream.
+    Every draw of noise words is appended to ``drawn``."""
     wi, wo = wi.astype(np.float64), wo.astype(np.float64)
     r = seed
     n_noise = len(thr)
@@ -319,6 +373,7 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
             t = i if u < thr[i] else int(alias[i])
             if t != avoid:
                 out.append(t)
+        drawn.append(out)
         return out
 
     for s in range(len(starts) - 1):
@@ -347,22 +402,30 @@ def _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, window, al
     return wi, wo
 
 
+@pytest.mark.parametrize("negative", [3, 5])
 @pytest.mark.parametrize("sg", [1, 0])
-def test_train_job_against_numpy(sg):
+def test_train_job_against_numpy(sg, negative):
     from wordspace.text.vocab import Vocabulary
 
     rng = np.random.default_rng(3)
-    words = ["aa", "ab", "ba", "bb", "abc", "</s>"]
-    vocab = Vocabulary(words, [9, 7, 5, 4, 3, 2])
+    words = ["aa", "ab", "ba", "bb", "abc", "ca", "cb", "cc", "bcd", "dd", "</s>"]
+    V = len(words)
+    vocab = Vocabulary(words, [9, 7, 5, 4, 3, 3, 3, 2, 2, 2, 2])
     ptr, idx = subword_table(words, 2, 3, 17)
-    wi = rng.uniform(-0.2, 0.2, (6 + 17, 5)).astype(np.float32)
-    wo = rng.uniform(-0.2, 0.2, (6, 5)).astype(np.float32)
-    ids = rng.integers(0, 6, 40).astype(np.int32)
+    wi = rng.uniform(-0.2, 0.2, (V + 17, 5)).astype(np.float32)
+    wo = rng.uniform(-0.2, 0.2, (V, 5)).astype(np.float32)
+    ids = rng.integers(0, V, 40).astype(np.int32)
     starts = np.array([0, 7, 19, 20, 40], np.int64)
     thr, alias = vocab.noise_alias(0.75)
-    keep = np.full(6, 2**32 - 1, np.int64)
+    keep = np.full(V, 2**32 - 1, np.int64)
     alpha, seed = 0.05, 12345
-    ref_wi, ref_wo = _ref_job(ids, starts, wi, wo, ptr, idx, thr, alias, sg, 3, 2, alpha, seed)
+    drawn: list[list[int]] = []
+    ref_wi, ref_wo = _ref_job(
+        ids, starts, wi, wo, ptr, idx, thr, alias, sg, negative, 2, alpha, seed, drawn
+    )
+    if sg and negative == 5:  # both of skip-gram's paths ran: five distinct, and a repeat
+        assert any(len(set(d)) == 5 for d in drawn)
+        assert any(len(set(d)) < len(d) for d in drawn)
     dummy = np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32)
     seen, trained, _, _ = train_job(
         ids,
@@ -381,7 +444,7 @@ def test_train_job_against_numpy(sg):
         *dummy,
         sg,
         False,
-        3,
+        negative,
         1,
         2,
         False,

@@ -49,7 +49,9 @@ from wordspace.kernels.word2vec import (
     LCG_MUL,
     _draw_negatives,
     _hs_update,
+    _log1pexp,
     _neg_update,
+    _sigmoid,
 )
 
 __all__ = [
@@ -262,6 +264,78 @@ def compose_vectors(wi, sub_ptr, sub_idx, out):
                 out[k, d] *= inv
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _distinct5(negs):
+    """Whether the five noise words ``negs[:5]`` are all different."""
+    for a in range(4):
+        for b in range(a + 1, 5):
+            if negs[a] == negs[b]:
+                return False
+    return True
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _sg_pair6(h, wo, target, negs, alpha, gain, work, compute_loss):
+    """One skip-gram pair by negative sampling alone, for a target and five *distinct* noise
+    words (the default ``negative=5``), the six output rows in one pass each: their six dot
+    products in one loop over the dimensions, then one loop that updates the rows, moves the
+    hidden vector by ``gain`` times the pair's gradient and adds that gradient to ``work``.
+    With distinct rows this is ``_neg_update`` and ``sg_update``'s per-pair step reordered (no
+    row's update is read by another row's dot). Returns the loss."""
+    size = h.shape[0]
+    r0 = wo[target]
+    r1 = wo[negs[0]]
+    r2 = wo[negs[1]]
+    r3 = wo[negs[2]]
+    r4 = wo[negs[3]]
+    r5 = wo[negs[4]]
+    f0 = np.float32(0.0)
+    f1 = np.float32(0.0)
+    f2 = np.float32(0.0)
+    f3 = np.float32(0.0)
+    f4 = np.float32(0.0)
+    f5 = np.float32(0.0)
+    for d in range(size):
+        x = h[d]
+        f0 += x * r0[d]
+        f1 += x * r1[d]
+        f2 += x * r2[d]
+        f3 += x * r3[d]
+        f4 += x * r4[d]
+        f5 += x * r5[d]
+    one = np.float32(1.0)
+    g0 = (one - _sigmoid(f0)) * alpha
+    g1 = -_sigmoid(f1) * alpha
+    g2 = -_sigmoid(f2) * alpha
+    g3 = -_sigmoid(f3) * alpha
+    g4 = -_sigmoid(f4) * alpha
+    g5 = -_sigmoid(f5) * alpha
+    loss = 0.0
+    if compute_loss:
+        loss = (
+            _log1pexp(-f0) + _log1pexp(f1) + _log1pexp(f2) + _log1pexp(f3) + _log1pexp(f4)
+            + _log1pexp(f5)
+        )  # fmt: skip
+    for d in range(size):
+        x = h[d]
+        a0 = r0[d]
+        a1 = r1[d]
+        a2 = r2[d]
+        a3 = r3[d]
+        a4 = r4[d]
+        a5 = r5[d]
+        gd = g0 * a0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4 + g5 * a5
+        h[d] = x + gain * gd
+        work[d] += gd
+        r0[d] = a0 + g0 * x
+        r1[d] = a1 + g1 * x
+        r2[d] = a2 + g2 * x
+        r3[d] = a3 + g3 * x
+        r4[d] = a4 + g4 * x
+        r5[d] = a5 + g5 * x
+    return loss
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def sg_update(
     wi,
@@ -303,6 +377,9 @@ def sg_update(
     gain = gains[word]
     for t in range(n_targets):
         target = targets[t]
+        if use_neg and not use_hs and n_negs[t] == 5 and _distinct5(negs[t]):
+            loss += _sg_pair6(h, wo, target, negs[t], alpha, gain, work, compute_loss)
+            continue
         for d in range(size):
             gt[d] = np.float32(0.0)
         if use_hs:
