@@ -125,9 +125,7 @@ def test_tiled_order_visits_every_record_and_recovers_the_topics(monkeypatch, wo
     seen = []
     for e in range(3):
         plans = g._plan(tiles, e, [g.nonzeros_ * t // workers for t in range(workers + 1)])
-        got = np.concatenate(
-            [np.arange(lo, lo + v1 - v0) for plan in plans for v0, v1, lo in plan]
-        )
+        got = np.concatenate([np.arange(lo, lo + v1 - v0) for plan in plans for v0, v1, lo in plan])
         assert np.array_equal(np.sort(got), np.arange(g.nonzeros_))
         for plan in plans:  # a segment never leaves its tile
             for v0, v1, lo in plan:
