@@ -168,6 +168,13 @@ def test_auto_sync_words_rule(shards):
     assert auto_sync_words(100, 2, 8_500_000) == 20_000  # a small vocabulary: the floor
     assert auto_sync_words(67_873, 3, 8_500_000) == 20_000
     assert auto_sync_words(67_873, 8, 10_000) == 10_000
+    # lr_scale="auto" (frequency): sqrt(parts), but 2 at 2 parts with rounds of >= 4 V words
+    from wordspace.distributed._word2vec import auto_lr_scale
+
+    assert auto_lr_scale(1, 10**6, 100) == 1.0
+    assert auto_lr_scale(2, 1_696_825, 67_873) == 2.0
+    assert auto_lr_scale(2, 50_000, 67_873) == pytest.approx(2**0.5)
+    assert auto_lr_scale(8, 20_000, 67_873) == pytest.approx(8**0.5)
     c = ws.Corpus.from_files(str(shards / "*"))
     with pytest.raises(ParameterError, match="or 'auto'"):
         fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words="Auto")

@@ -105,6 +105,7 @@ MERGES = ("frequency", "average")
 DELTA_DTYPES = ("float32", "float16")
 SYNC_WORDS = 20_000  # sync_words="auto" at 3 or more parts (docs/scaling.md: measured)
 SYNC_ROWS = 25  # sync_words="auto" at 2 parts: words a part trains per round per vocabulary word
+LONG_ROUND_ROWS = 4  # lr_scale="auto" is 2 at 2 parts from rounds of this many words per word
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
 LOCAL_MERGE_PARTS = 3  # up to this many parts, every worker merges a round's deltas itself
 _EMPTY = np.zeros(0, np.int64)  # "no candidates": take_changed compares every row
@@ -157,6 +158,17 @@ def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.nda
 
 def part_size(part: tuple[np.ndarray, np.ndarray]) -> int:
     return int(part[0].shape[0])
+
+
+def auto_lr_scale(n_parts: int, sync_words: int, n_vocab: int) -> float:
+    """``lr_scale="auto"`` with ``merge="frequency"``: ``sqrt(n_parts)``, except 2 at 2 parts
+    with rounds of ``4 V`` words or more (``V``: vocabulary size). The longer a round, the
+    more words a part sees often enough to be averaged rather than summed, and at 2 parts
+    long rounds lost 1-1.3 points of analogy at sqrt(2) and none at 2, while rounds of
+    0.7 V words were 0.8 points better at sqrt(2) (wiki100m, docs/scaling.md)."""
+    if n_parts == 2 and sync_words >= LONG_ROUND_ROWS * n_vocab:
+        return 2.0
+    return max(1.0, float(n_parts) ** 0.5)
 
 
 def auto_sync_words(n_vocab: int, n_parts: int, part_words: int) -> int:
@@ -544,10 +556,9 @@ def fit_word2vec(
     docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: with ``"frequency"`` ``n_parts`` up to 2 parts and ``sqrt(n_parts)``
-    from 3 on, ``max(1, n_parts / 2)`` with ``"average"`` (on wiki100m with 8 parts and
-    ``"frequency"``, 3 beat 4 and 6 diverged; with 2 parts, 2 beat sqrt(2) by 1-2 points of
-    analogy at 300k-4M words a round).
+    parts; ``"auto"``: with ``"frequency"`` :func:`auto_lr_scale` (``sqrt(n_parts)``, or 2 at
+    2 parts with long rounds), ``max(1, n_parts / 2)`` with ``"average"`` (on wiki100m with
+    8 parts and ``"frequency"``, 3 beat 4 and 6 diverged).
     ``staleness``: 0 (default) every round starts from all merged rounds before it; 1 or 2: a
     round starts without the last 1 or 2 merges, so the exchange overlaps the training.
     ``delta_dtype``: ``"float16"`` halves the bytes of the deltas and steps (rounded).
@@ -598,14 +609,14 @@ def fit_word2vec(
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
     tables = engine.put((*model._tables(), kernel, sub))
     P = len(parts)
-    if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = (float(P) if P <= 2 else P**0.5) if merge == "frequency" else max(1.0, P / 2)
-    lr_scale = float(lr_scale)
-    epochs = int(model.epochs)
     if sync_words == "auto":
         S = auto_sync_words(len(vocab), P, int(sizes.max()))
     else:
         S = int(min(sync_words, int(sizes.max())))
+    epochs = int(model.epochs)
+    if lr_scale == "auto":  # measured: docs/scaling.md
+        lr_scale = auto_lr_scale(P, S, len(vocab)) if merge == "frequency" else max(1.0, P / 2)
+    lr_scale = float(lr_scale)
     denom = float(max(N * epochs - 1, 1))
     alpha0 = float(model.alpha)
     span_a = float(model.alpha - model.min_alpha)
