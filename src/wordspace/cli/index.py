@@ -101,6 +101,13 @@ def index_cmd(
     ef: Annotated[
         int | None, typer.Option(help="hnsw: search depth per query (default 128).")
     ] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            help="hnsw: precision of the graph's stored vectors, f32 (default), f16 or i8 "
+            "(smaller and faster; results re-scored in float32)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
 ) -> None:
@@ -114,11 +121,13 @@ def index_cmd(
         raise ParameterError(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
     params = {
         k: v
-        for k, v in (("M", m), ("ef_construction", ef_construction), ("ef", ef))
+        for k, v in (("M", m), ("ef_construction", ef_construction), ("ef", ef), ("dtype", dtype))
         if v is not None
     }
     if params and method != "hnsw":
-        raise ParameterError(f"-M, --ef-construction and --ef are for --method hnsw, not {method}")
+        raise ParameterError(
+            f"-M, --ef-construction, --ef and --dtype are for --method hnsw, not {method}"
+        )
     if output is None:
         if not Path(path).exists():
             raise ParameterError(
