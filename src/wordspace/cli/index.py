@@ -96,16 +96,16 @@ def index_cmd(
         int | None, typer.Option("-M", "--m", help="hnsw: links per node (default 16).")
     ] = None,
     ef_construction: Annotated[
-        int | None, typer.Option(help="hnsw: search depth while building (default 96).")
+        int | None, typer.Option(help="hnsw: search depth while building (default 200).")
     ] = None,
     ef: Annotated[
-        int | None, typer.Option(help="hnsw: search depth per query (default 128).")
+        int | None, typer.Option(help="hnsw: search depth per query (default 64).")
     ] = None,
     dtype: Annotated[
         str | None,
         typer.Option(
-            help="hnsw: precision of the graph's stored vectors, f32 (default), f16 or i8 "
-            "(smaller and faster; results re-scored in float32)."
+            help="hnsw: precision of the graph's stored vectors, f16 (default), i8 or f32 "
+            "(results are re-scored in float32)."
         ),
     ] = None,
     as_json: JsonOpt = False,
