@@ -31,7 +31,7 @@ Backends: ``exact`` (wordspace's fused float32 scan; ``most_similar_many`` for b
 the user's path), and the libraries through their own APIs: ``usearch-hnsw``, ``faiss-hnsw``,
 ``faiss-ivfpq``, ``hnswlib``, ``annoy``; ``gensim-annoy`` runs gensim 4.4's ``AnnoyIndexer``
 with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backends share
-``M=16, ef_construction=96, ef=128`` (wordspace's defaults).
+``M=16, ef_construction=200, ef=64`` (wordspace's defaults; wordspace's graph stores float16).
 
     python benchmarks/bench_index.py --data glove50 [--backends exact,ws-hnsw,...]
     python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
@@ -70,7 +70,7 @@ ALL = [
     "hnswlib",
     "annoy",
 ]
-M, EFC, EF = 16, 96, 128  # wordspace's defaults (vectors/index.py HNSW_DEFAULTS)
+M, EFC, EF = 16, 200, 64  # wordspace's defaults (vectors/index.py HNSW_DEFAULTS)
 
 
 def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:

@@ -121,3 +121,33 @@ def test_hnsw_bad_dtype_is_refused():
     wv = model(n=200)
     with pytest.raises(ws.errors.ParameterError, match="dtype must be one of f32, f16, i8"):
         wv.build_index("hnsw", dtype="f64")
+
+
+def test_cli_index_dtype(tmp_path, capsys):
+    import json
+
+    from wordspace.cli import main
+    from wordspace.vectors.index import index_path, load_index
+
+    wv = model(n=800)
+    path = tmp_path / "m.wsv"
+    wv.save(path)
+
+    def run(*args):
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as e:
+            code = e.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = run("index", path, "--dtype", "i8", "--json")
+    assert code == 0, err
+    assert load_index(index_path(path)).params["dtype"] == "i8"
+    code, out, _ = run("similar", path, "w3", "-n", "4", "--json")
+    assert code == 0 and len(json.loads(out)["w3"]) == 4
+    code, _, err = run("index", path, "--dtype", "f64")
+    assert code == 2 and "dtype must be one of f32, f16, i8" in err
+    code, _, err = run("index", path, "--method", "exact-int8", "--dtype", "f16")
+    assert code == 2 and "--method hnsw" in err

@@ -96,10 +96,17 @@ def index_cmd(
         int | None, typer.Option("-M", "--m", help="hnsw: links per node (default 16).")
     ] = None,
     ef_construction: Annotated[
-        int | None, typer.Option(help="hnsw: search depth while building (default 96).")
+        int | None, typer.Option(help="hnsw: search depth while building (default 200).")
     ] = None,
     ef: Annotated[
-        int | None, typer.Option(help="hnsw: search depth per query (default 128).")
+        int | None, typer.Option(help="hnsw: search depth per query (default 64).")
+    ] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            help="hnsw: precision of the graph's stored vectors, f16 (default), i8 or f32 "
+            "(results are re-scored in float32)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     cache: CacheOpt = True,
@@ -114,11 +121,13 @@ def index_cmd(
         raise ParameterError(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
     params = {
         k: v
-        for k, v in (("M", m), ("ef_construction", ef_construction), ("ef", ef))
+        for k, v in (("M", m), ("ef_construction", ef_construction), ("ef", ef), ("dtype", dtype))
         if v is not None
     }
     if params and method != "hnsw":
-        raise ParameterError(f"-M, --ef-construction and --ef are for --method hnsw, not {method}")
+        raise ParameterError(
+            f"-M, --ef-construction, --ef and --dtype are for --method hnsw, not {method}"
+        )
     if output is None:
         if not Path(path).exists():
             raise ParameterError(
