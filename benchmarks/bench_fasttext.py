@@ -383,14 +383,14 @@ def kernel_ab(corpus: str, old_path: str, tokens: int, rounds: int, seed: int) -
         spec.loader.exec_module(old)
         got: dict = {}
         run_epochs = w2v.Word2Vec._run_epochs
-        w2v.Word2Vec._run_epochs = lambda self, ids, starts, job, *a, **k: got.update(  # type: ignore[method-assign]
+        w2v.Word2Vec._run_epochs = lambda self, ids, starts, job, *a, **k: got.update(
             ids=ids, starts=starts, job=job
         )
         try:
             params = {k: v for k, v in PARAMS.items() if k != "epochs"}
             model = FastText(**params, epochs=1, workers=1, seed=seed).fit(corpus)
         finally:
-            w2v.Word2Vec._run_epochs = run_epochs  # type: ignore[method-assign]
+            w2v.Word2Vec._run_epochs = run_epochs
         ids, starts, job = got["ids"], got["starts"], got["job"]
         s1 = max(1, int(np.searchsorted(starts, min(tokens, len(ids)))))
         wi0, wo0 = model.wi_.copy(), model.syn1neg_.copy()
