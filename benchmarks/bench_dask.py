@@ -140,7 +140,7 @@ def run_stage(
             fit_word2vec(m, corpus, client, **(dist or {}))
         out["seconds"] = time.perf_counter() - t0
         out["train_seconds"] = m.train_seconds_
-        out["words_per_sec"] = round(sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_)
+        out["words_per_sec"] = sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_
         out.update(_quality(m.wv))
         if client is not None:
             st = m.sync_stats_
@@ -160,7 +160,7 @@ def run_stage(
 def _sync_summary(st: dict) -> dict:
     """The synchronisation counters of ``sync_stats_`` (bytes per round and in total)."""
     keys = (
-        "parts", "sync_words", "sync_auto", "rounds", "staleness", "delta_dtype", "bytes_initial",
+        "parts", "sync_words", "rounds", "staleness", "delta_dtype", "bytes_initial",
         "bytes_gathered", "bytes_broadcast", "bytes_to_driver", "bytes_per_round",
         "bytes_total", "sync_seconds", "wait_seconds", "retries", "restarts",
     )  # fmt: skip
@@ -274,7 +274,7 @@ def run_config(
             corpus,
             None,
             n_parts=int(k),
-            sync_words=None if spark else (s if s == "auto" else int(s)),
+            sync_words=None if spark else int(s),
             merge=merge,
             lr_scale=1.0 if spark else ls,
             **(dist or {}),
@@ -282,8 +282,6 @@ def run_config(
         st = m.sync_stats_
         out.update(merge=merge, lr_scale=st["lr_scale"], **_sync_summary(st))
     out["seconds"] = round(time.perf_counter() - t0, 1)
-    out["train_seconds"] = round(m.train_seconds_, 2)
-    out["words_per_sec"] = round(sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_)
     out.update(_quality(m.wv))
     return out
 
