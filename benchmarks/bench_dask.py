@@ -19,12 +19,13 @@ the merge, merged steps to the workers and to the driver), seconds.
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in
-2, 4, 8 and three ``sync_words`` settings, next to Spark-style averaging once per epoch
+2, 4, 8 and three ``sync_words`` settings (``K:auto``: the library's default, ``sync_words=
+"auto"``), next to Spark-style averaging once per epoch
 (``spark``: sync_words = the part size, merge "average", learning rate unscaled) and the
 single-machine model; ``--merges`` (default frequency) and ``--lr-scale`` (default auto)
 set the other options of ``fit_word2vec``.
 Printed per config: analogy (questions-words.txt, restrict_vocab=30000) and WordSim353
-Spearman, seconds, rounds, bytes per synchronisation.
+Spearman, seconds (training and in all), words/s, rounds, bytes per round and in total.
 
 Usage:
     python benchmarks/bench_dask.py [--corpus PATH] [--mb N] [--shards 16] [--epochs 5]
@@ -38,6 +39,8 @@ Run for the docs (~15 min, 2 idle cores): --mb 30 --configs default
 The merges compared (~4 min): --mb 10 --stages '' --configs 8:20000 --merges
 frequency,average
 The target (docs/scaling.md, ~6 min a run): --stages '' --configs single,8:20000,8:spark
+Issue 33's target, one process / the 2-worker TCP cluster / 8 simulated workers, all with
+the defaults (~8 min on 2 idle cores, most of it the 8 simulated parts' 530 rounds): --stages w2v --modes single,tcp --configs 8:auto
 Prints JSON lines.
 """
 
@@ -140,7 +143,7 @@ def run_stage(
             fit_word2vec(m, corpus, client, **(dist or {}))
         out["seconds"] = time.perf_counter() - t0
         out["train_seconds"] = m.train_seconds_
-        out["words_per_sec"] = sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_
+        out["words_per_sec"] = round(sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_)
         out.update(_quality(m.wv))
         if client is not None:
             st = m.sync_stats_
@@ -160,7 +163,7 @@ def run_stage(
 def _sync_summary(st: dict) -> dict:
     """The synchronisation counters of ``sync_stats_`` (bytes per round and in total)."""
     keys = (
-        "parts", "sync_words", "rounds", "staleness", "delta_dtype", "bytes_initial",
+        "parts", "sync_words", "sync_auto", "rounds", "staleness", "delta_dtype", "bytes_initial",
         "bytes_gathered", "bytes_broadcast", "bytes_to_driver", "bytes_per_round",
         "bytes_total", "sync_seconds", "wait_seconds", "retries", "restarts",
     )  # fmt: skip
@@ -274,7 +277,7 @@ def run_config(
             corpus,
             None,
             n_parts=int(k),
-            sync_words=None if spark else int(s),
+            sync_words=None if spark else (s if s == "auto" else int(s)),
             merge=merge,
             lr_scale=1.0 if spark else ls,
             **(dist or {}),
@@ -282,6 +285,8 @@ def run_config(
         st = m.sync_stats_
         out.update(merge=merge, lr_scale=st["lr_scale"], **_sync_summary(st))
     out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["train_seconds"] = round(m.train_seconds_, 2)
+    out["words_per_sec"] = round(sum(e["words"] for e in m.epoch_stats_) / m.train_seconds_)
     out.update(_quality(m.wv))
     return out
 
@@ -338,7 +343,12 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=100, help="vector_size of word2vec")
     ap.add_argument("--staleness", type=int, default=0, help="fit_word2vec's staleness")
     ap.add_argument("--delta-dtype", default="float32", help="float32 or float16")
-    ap.add_argument("--sync-words", type=int, default=None, help="sync_words of the cluster")
+    ap.add_argument(
+        "--sync-words",
+        type=lambda x: x if x == "auto" else int(x),
+        default=None,
+        help="sync_words of the cluster (default: the library's, auto)",
+    )
     a = ap.parse_args()
     w2v = {"vector_size": a.dim}
     dist = {"staleness": a.staleness, "delta_dtype": a.delta_dtype}

@@ -37,6 +37,12 @@ with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backen
     python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
         --backends exact,ws-exact-int8,ws-hnsw --gensim-python /work/bench-venvs/gensim/bin/python
     python benchmarks/bench_index.py --alternate exact,ws-exact-int8,ws-hnsw --ef 16,32,64
+    python benchmarks/bench_index.py --data glove-noise --rows 200000 --dim 300 \
+        --backends "ws-hnsw:dtype=f16,ef_construction=64,ef=192,annoy:trees=400,search_k=40000"
+
+A backend may carry parameters after a colon, ``name:key=value,...`` (``ws-hnsw``: ``M``,
+``ef_construction``, ``ef``, ``dtype``, ``threads``; ``annoy``: ``trees``, ``search_k``;
+``gensim-annoy``: ``trees``); ``annoy`` runs in ``--gensim-python`` too, where annoy is.
 """
 
 from __future__ import annotations
@@ -120,6 +126,29 @@ def load_data(args):
     return WordVectors([f"w{i}" for i in range(len(x))], x)
 
 
+def _variant(b: str) -> tuple[str, dict]:
+    """``"ws-hnsw:M=32,dtype=f16"`` -> ``("ws-hnsw", {"M": 32, "dtype": "f16"})``: a backend
+    with its parameters (integers where they parse)."""
+    name, _, rest = b.partition(":")
+    params: dict = {}
+    for item in filter(None, rest.split(",")):
+        key, _, val = item.partition("=")
+        params[key] = int(val) if val.lstrip("-").isdigit() else val
+    return name, params
+
+
+def _split_backends(spec: str) -> list[str]:
+    """Backends separated by commas; a ``key=value`` item without a colon belongs to the
+    backend before it (``"exact,ws-hnsw:M=32,dtype=f16"`` is two backends)."""
+    out: list[str] = []
+    for tok in filter(None, spec.split(",")):
+        if "=" in tok and ":" not in tok and out:
+            out[-1] += "," + tok
+        else:
+            out.append(tok)
+    return out
+
+
 def _rss() -> float:
     sys.path.insert(0, str(Path(__file__).parent))
     from _common import peak_rss_mb
@@ -143,7 +172,9 @@ def run_one(args) -> dict:
     search_one = None
     search_batch = None
     t0 = time.perf_counter()
-    b = args.one
+    b, bparams = _variant(args.one)
+    if bparams:
+        rec["params"] = bparams
     if b == "exact":
         wv.most_similar(words[0], topn=k)  # compile the kernel
         t0 = time.perf_counter()
@@ -156,7 +187,7 @@ def run_one(args) -> dict:
 
     elif b.startswith("ws-"):
         method = b[3:]
-        ix = wv.build_index(method)
+        ix = wv.build_index(method, **bparams)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
         ix.save(path)
         wv.most_similar(words[0], topn=k)  # compile
@@ -233,17 +264,18 @@ def run_one(args) -> dict:
     elif b == "annoy":
         from annoy import AnnoyIndex
 
-        trees = args.annoy_trees
+        trees = int(bparams.get("trees", args.annoy_trees))
+        search_k = int(bparams.get("search_k", args.annoy_search_k))
         ix = AnnoyIndex(d, "angular")
         for i in range(n):
             ix.add_item(i, unit[i])
         ix.build(trees, n_jobs=-1)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
-        rec["params"] = {"n_trees": trees, "search_k": args.annoy_search_k}
+        rec["params"] = {"n_trees": trees, "search_k": search_k}
         ix.save(str(path))
 
         def search_one(i):  # noqa: F811
-            return ix.get_nns_by_vector(qv[i], k + 1, search_k=args.annoy_search_k)
+            return ix.get_nns_by_vector(qv[i], k + 1, search_k=search_k)
 
         def search_batch():
             return [search_one(i) for i in range(len(qv))]
@@ -255,9 +287,10 @@ def run_one(args) -> dict:
         kv = KeyedVectors(d)
         kv.add_vectors(wv.index_to_key, np.asarray(wv.vectors))
         t0 = time.perf_counter()
-        ix = AnnoyIndexer(kv, args.annoy_trees)
+        trees = int(bparams.get("trees", args.annoy_trees))
+        ix = AnnoyIndexer(kv, trees)
         rec["build_s"] = round(time.perf_counter() - t0, 2)
-        rec["params"] = {"num_trees": args.annoy_trees}
+        rec["params"] = {"num_trees": trees}
         ix.save(str(path))
 
         def search_one(i):  # noqa: F811
@@ -322,16 +355,16 @@ def kernels(args) -> None:
     b16, s16 = qz.pack_f16(u, none)
     q = u[0].copy()
     nch = max(1, numba.get_num_threads()) * 4
-    up8, up16 = np.empty(len(s8), np.float32), np.empty(len(s16), np.float32)
-    room = np.empty(n, np.int64)
+    cu, ci = np.empty(len(s16), np.float32), np.empty(len(s16), np.int64)
+    room = np.empty(len(s16), np.int64)
     h8, h16, g = np.float32(0.5 * np.abs(q).sum()), np.float32(2.0**-11), np.float32(1e-5)
     q112 = q * np.float32(2.0**112)
     fs = {
         "float32": lambda: topk_dot(u, q, 11, n, nch),
-        "int8": lambda: qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8),
-        "float16": lambda: qz.scan_f16(b16, s16, q112, h16, g, 11, nch, up16),
+        "int8": lambda: qz.scan_int8(b8, s8, q, h8, g, 11, nch, cu, ci),
+        "float16": lambda: qz.scan_f16(b16, s16, q112, h16, g, 11, nch, cu, ci),
         "int8+select": lambda: qz.select_exact(
-            *qz.scan_int8(b8, s8, q, h8, g, 11, nch, up8), up8, n, u, q, 11, room
+            *qz.scan_int8(b8, s8, q, h8, g, 11, nch, cu, ci), cu, ci, u, q, 11, room
         ),
     }
     for f in fs.values():
@@ -344,6 +377,12 @@ def kernels(args) -> None:
             best[name] = min(best[name], time.perf_counter() - t)
     print(json.dumps({"bench": "index-kernels", "n": n, "dim": d, "threads": numba.get_num_threads(),
                       **{f"{k}_ms": round(1e3 * v, 3) for k, v in best.items()}}))  # fmt: skip
+
+
+def _threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 def alternate(args) -> None:
@@ -361,17 +400,18 @@ def alternate(args) -> None:
     words = [base.index_to_key[i] for i in q_idx]
     truth = base.most_similar_many(words, topn=10, exact=True)
     paths: dict[str, tuple] = {}
-    for b in args.alternate.split(","):
+    for b in _split_backends(args.alternate):
         if b == "exact":
             paths[b] = (base, {"exact": True})
             continue
-        method = b[3:]
+        name, bparams = _variant(b)
+        method = name[3:]
         wv = WordVectors(base.index_to_key, base.vectors)
         t = time.perf_counter()
         if method == "hnsw" and args.hnsw_index:
             wv.attach_index(load_index(args.hnsw_index))
         else:
-            wv.build_index(method)
+            wv.build_index(method, **bparams)
         print(
             json.dumps(
                 {"bench": "index-build", "backend": b, "seconds": round(time.perf_counter() - t, 2)}
@@ -386,6 +426,8 @@ def alternate(args) -> None:
             wv.index.params["ef"] = ef[0]
         wv.most_similar(words[0], topn=10, **kw)
     lat: dict[str, list[list[float]]] = {p: [] for p in paths}
+    cpu: dict[str, list[float]] = {p: [] for p in paths}
+    allw: dict[str, list[float]] = {p: [] for p in paths}
     found: dict[str, list] = {p: [None] * len(words) for p in paths}
     for _round in range(3):
         cur: dict[str, list[float]] = {p: [] for p in paths}
@@ -396,12 +438,53 @@ def alternate(args) -> None:
                 if ef and ef[0]:
                     wv.index.params["ef"] = ef[0]
                 for i in range(g0, min(len(words), g0 + 25)):
+                    c = time.process_time()
                     t = time.perf_counter()
                     r = wv.most_similar(words[i], topn=10, **kw)
                     cur[name].append(time.perf_counter() - t)
+                    cpu[name].append(time.process_time() - c)
                     found[name][i] = [x for x, _ in r]
         for p in paths:
             lat[p].append(1e3 * statistics.median(cur[p]))
+            allw[p].extend(cur[p])
+    more: dict[str, dict] = {p: {} for p in paths}
+    if args.latency:
+        # batches (most_similar_many, all queries in one call, three times, the median) and
+        # the explorer (its /api/neighbors request in process through the ASGI app: routing,
+        # the query, JSON), p50/p95 over the queries; the paths in turn again
+        from starlette.testclient import TestClient
+
+        from wordspace.viz.explore.app import create_app
+
+        clients = {p: TestClient(create_app(v[0])) for p, v in paths.items()}
+        bt: dict[str, list[float]] = {p: [] for p in paths}
+        ex: dict[str, list[float]] = {p: [] for p in paths}
+        for _name, (wv, kw, *ef) in paths.items():  # warm
+            if ef and ef[0]:
+                wv.index.params["ef"] = ef[0]
+            wv.most_similar_many(words[:2], topn=10, **kw)
+        for _round in range(3):
+            for name, (wv, kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                t = time.perf_counter()
+                wv.most_similar_many(words, topn=10, **kw)
+                bt[name].append(time.perf_counter() - t)
+        for g0 in range(0, len(words), 25):
+            for name, (wv, _kw, *ef) in paths.items():
+                if ef and ef[0]:
+                    wv.index.params["ef"] = ef[0]
+                for w in words[g0 : g0 + 25]:
+                    t = time.perf_counter()
+                    resp = clients[name].get("/api/neighbors", params={"word": w, "n": 10})
+                    ex[name].append(time.perf_counter() - t)
+                    assert resp.status_code == 200, resp.text
+        for p in paths:
+            more[p] = {
+                "batch_qps": round(len(words) / statistics.median(bt[p]), 1),
+                "explore_p50_ms": round(1e3 * statistics.median(ex[p]), 3),
+                "explore_p95_ms": round(1e3 * float(np.percentile(ex[p], 95)), 3),
+            }
     for name in paths:
         rec = sum(
             len(set(f) & {x for x, _ in t}) / 10 for f, t in zip(found[name], truth, strict=True)
@@ -412,6 +495,11 @@ def alternate(args) -> None:
             "recall10": round(rec / len(words), 4),
             "p50_ms_rounds": [round(x, 3) for x in lat[name]], "p50_ms": round(med, 3),
             "speedup_vs_exact": round(statistics.median(lat["exact"]) / med, 2) if "exact" in lat else None,
+            "p95_ms": round(1e3 * float(np.percentile(allw[name], 95)), 3),
+            "cpu_p50_ms": round(1e3 * statistics.median(cpu[name]), 3),
+            "cpu_speedup_vs_exact": round(statistics.median(cpu["exact"]) / statistics.median(cpu[name]), 2) if "exact" in cpu else None,
+            "threads": _threads(),
+            **more[name],
             **({"stats": dict(paths[name][0].index.stats)} if name != "exact" else {}),
         }), flush=True)  # fmt: skip
 
@@ -433,6 +521,11 @@ def main() -> None:
     ap.add_argument("--kernels", action="store_true", help="the scan kernels alone (random data)")
     ap.add_argument(
         "--alternate", default=None, help="paths timed in turn, e.g. exact,ws-exact-int8"
+    )
+    ap.add_argument(
+        "--latency",
+        action="store_true",
+        help="--alternate: also batches (most_similar_many) and the explorer's request latency",
     )
     ap.add_argument("--hnsw-index", default=None, help="--alternate: a saved hnsw index to attach")
     ap.add_argument(
@@ -462,7 +555,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-index-q-"))
     np.save(tmp / "q.npy", q_idx)
     np.save(tmp / "t.npy", truth)
-    backends = args.backends.split(",")
+    backends = _split_backends(args.backends)
     if args.gensim_python:
         backends.append("gensim-annoy")
     passthrough = [
@@ -473,7 +566,9 @@ def main() -> None:
         "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
     ]  # fmt: skip
     for b in backends:
-        exe = args.gensim_python if b == "gensim-annoy" else sys.executable
+        # annoy is installed in the gensim venv: both annoy backends run there when given
+        annoyish = _variant(b)[0] in ("gensim-annoy", "annoy") and args.gensim_python
+        exe = args.gensim_python if annoyish else sys.executable
         out = subprocess.run(
             [exe, __file__, "--one", b, *passthrough], capture_output=True, text=True
         )

@@ -192,9 +192,12 @@ def test_partial_model_saves_marked_and_loads_marked(tmp_path):
 GLOVE = dict(vector_size=8, min_count=1, epochs=4, workers=1, seed=3, window=3)
 
 
-def test_glove_mid_epoch_resume_is_bit_for_bit(tmp_path, monkeypatch):
+@pytest.mark.parametrize("tile_bytes", [None, 640])
+def test_glove_mid_epoch_resume_is_bit_for_bit(tmp_path, monkeypatch, tile_bytes):
     sents = _sentences(n=500)
     monkeypatch.setattr(glove_mod, "_PIECE", 64)  # the loss is summed per piece
+    if tile_bytes is not None:  # 5 words a group: many tiles, some cut between pieces
+        monkeypatch.setattr(glove_mod, "_TILE_BYTES", tile_bytes)
     ref = GloVe(**GLOVE).fit(sents)
     # small, slowed-down pieces and a fast polling loop: checkpoints fall inside epochs
     import wordspace.kernels.glove as kernels

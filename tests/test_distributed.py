@@ -156,6 +156,68 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
+def test_auto_sync_words_rule(shards):
+    """sync_words="auto": a whole part at one part, 25 words per vocabulary word at two
+    (at least 20,000, at most the part), 20,000 from three parts on (docs/scaling.md)."""
+    from wordspace.distributed._word2vec import SYNC_ROWS, SYNC_WORDS, auto_sync_words
+
+    assert (SYNC_ROWS, SYNC_WORDS) == (25, 20_000)
+    assert auto_sync_words(67_873, 1, 8_500_000) == 8_500_000
+    assert auto_sync_words(67_873, 2, 8_500_000) == 25 * 67_873
+    assert auto_sync_words(67_873, 2, 1_000_000) == 1_000_000  # never past the part
+    assert auto_sync_words(100, 2, 8_500_000) == 20_000  # a small vocabulary: the floor
+    assert auto_sync_words(67_873, 3, 8_500_000) == 20_000
+    assert auto_sync_words(67_873, 8, 10_000) == 10_000
+    c = ws.Corpus.from_files(str(shards / "*"))
+    with pytest.raises(ParameterError, match="or 'auto'"):
+        fit_word2vec(ws.Word2Vec(min_count=1), c, None, sync_words="Auto")
+
+
+def test_one_part_by_default_is_the_single_machine_model(shards):
+    """At one part the default (auto) trains the whole part in one round per epoch: the
+    single machine's schedule and seeds, so the model is Word2Vec.fit's bit for bit."""
+    c = ws.Corpus.from_files(str(shards / "*"))
+    kw = dict(vector_size=12, window=3, min_count=2, epochs=2, workers=1, batch_words=500)
+    a = fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=1)
+    b = ws.Word2Vec(**kw).fit(c)
+    assert a.sync_stats_["sync_auto"] and a.sync_stats_["rounds"] == 2
+    assert a.sync_stats_["lr_scale"] == 1.0
+    np.testing.assert_array_equal(a.syn0_, b.syn0_)
+    np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
+
+
+@pytest.mark.parametrize(("n_parts", "options"), [(2, {}), (3, {"staleness": 1}),
+                                                  (2, {"delta_dtype": "float16", "hs": 1})])  # fmt: skip
+def test_workers_merging_themselves_train_the_merge_tasks_model(topic_shards, monkeypatch, n_parts,
+                                                                options):  # fmt: skip
+    """Up to LOCAL_MERGE_PARTS parts every worker merges a round's deltas itself instead of
+    fetching a merge task's step: the same model bit for bit, and no step is broadcast
+    (each worker receives the other parts' deltas instead)."""
+    from wordspace.distributed import _word2vec
+
+    c = ws.Corpus.from_files(str(topic_shards / "*"))
+    options = dict(options)
+    hs = options.pop("hs", 0)
+    kw = dict(vector_size=16, window=3, min_count=1, epochs=2, sample=0, workers=1, seed=5,
+              hs=hs, negative=0 if hs else 5)  # fmt: skip
+
+    def fit():
+        return fit_word2vec(ws.Word2Vec(**kw), c, None, n_parts=n_parts, sync_words=1000,
+                            **options)  # fmt: skip
+
+    assert _word2vec.LOCAL_MERGE_PARTS >= n_parts
+    local = fit()
+    monkeypatch.setattr(_word2vec, "LOCAL_MERGE_PARTS", 0)
+    merged = fit()
+    for name in ("syn0_", "syn1neg_", "syn1_"):
+        np.testing.assert_array_equal(getattr(local, name), getattr(merged, name))
+    a, b = local.sync_stats_, merged.sync_stats_
+    assert a["rounds"] == b["rounds"] >= 2 * 4
+    assert a["bytes_broadcast"] == 0 < b["bytes_broadcast"]
+    # every part's deltas go to the n_parts - 1 others, instead of once to the merge task
+    assert a["bytes_gathered"] == (n_parts - 1) * b["bytes_gathered"]
+
+
 @pytest.mark.parametrize("merge", ["average", "frequency"])
 def test_simulated_workers_separate_topics(topic_shards, merge):
     # "sum" adds K parts' deltas, so a hot row moves about K times too far: the module documents

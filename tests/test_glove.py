@@ -106,6 +106,43 @@ def test_two_workers_train_everything():
     )
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tiled_order_visits_every_record_and_recovers_the_topics(monkeypatch, workers):
+    import wordspace.train.glove as glove_mod
+
+    # 16-float rows: 2 words a group, so the 16 words make 8 x 8 tiles of very unequal sizes
+    monkeypatch.setattr(glove_mod, "_TILE_BYTES", 256)
+    sents, topics = planted_corpus(300)
+    kw = dict(vector_size=10, window=3, min_count=1, epochs=25, x_max=10, seed=3)
+    g = GloVe(**kw, workers=workers).fit(sents)
+    assert glove_mod._tile_groups(len(g.vocab_), g._W.shape[1]) == (2, 8)
+    # every record trained once an epoch: the records are those of the matrix, grouped by tile
+    rec = np.empty((g.nonzeros_, 4), np.int32)
+    X = g.cooccurrence_.tocoo()
+    rec[:, 0], rec[:, 1] = X.row, X.col
+    tiles = g._tiles(rec)
+    assert tiles[-1] == g.nonzeros_ and (np.diff(tiles) > 0).sum() > 20
+    seen = []
+    for e in range(3):
+        plans = g._plan(tiles, e, [g.nonzeros_ * t // workers for t in range(workers + 1)])
+        got = np.concatenate([np.arange(lo, lo + v1 - v0) for plan in plans for v0, v1, lo in plan])
+        assert np.array_equal(np.sort(got), np.arange(g.nonzeros_))
+        for plan in plans:  # a segment never leaves its tile
+            for v0, v1, lo in plan:
+                t = np.searchsorted(tiles, lo, side="right") - 1
+                assert lo + v1 - v0 <= tiles[t + 1]
+        seen.append(plans[0][0].tolist())
+    assert seen[0] != seen[1]  # a fresh tile order every epoch
+    assert g.loss_history_[-1] < 0.5 * g.loss_history_[0]
+    assert (
+        np.mean([g.wv.similarity("a0", f"a{i}") for i in range(1, 8)])
+        > np.mean([g.wv.similarity("a0", f"b{i}") for i in range(8)]) + 0.5
+    )
+    if workers == 1:
+        again = GloVe(**kw, workers=1).fit(sents)
+        assert np.array_equal(again.wv.vectors, g.wv.vectors)
+
+
 def test_reuse_cooccurrence_matrix_and_file(tmp_path):
     sents, _ = planted_corpus(80)
     kw = dict(vector_size=8, window=3, min_count=1, epochs=3, workers=1, seed=2)

@@ -257,3 +257,29 @@ def test_fill_records_from_csr():
         1,
     )
     assert (part == rec_i[1:]).all()
+
+
+def test_tile_records_groups_in_place_and_keeps_grouped_records():
+    rng = np.random.default_rng(4)
+    n, words, rows = 5000, 37, 5
+    groups = -(-words // rows)
+    rec = np.empty((n, 4), np.int32)
+    rec[:, 0] = rng.integers(0, words, n)
+    rec[:, 1] = rng.integers(0, words, n)
+    rec[:, 2] = np.arange(n)  # a record's identity: records must move whole
+    rec[:, 3] = rec[:, 0] * 1000 + rec[:, 1]
+    before = sorted(map(tuple, rec.tolist()))
+    bounds = np.empty(groups * groups + 1, np.int64)
+    k.tile_records(rec, rows, groups, bounds)
+    assert sorted(map(tuple, rec.tolist())) == before
+    assert (rec[:, 3] == rec[:, 0] * 1000 + rec[:, 1]).all()
+    tile = (rec[:, 0] // rows) * groups + rec[:, 1] // rows
+    expected = np.bincount(tile, minlength=groups * groups)
+    assert bounds[0] == 0 and (np.diff(bounds) == expected).all()
+    for b in range(groups * groups):
+        assert (tile[bounds[b] : bounds[b + 1]] == b).all()
+    # records already grouped (a checkpoint's, shuffled within their tiles) stay put
+    k.shuffle_records(rec, int(bounds[3]), int(bounds[4]), np.array([5], np.uint64))
+    again = rec.copy()
+    k.tile_records(again, rows, groups, bounds)
+    assert (again == rec).all()

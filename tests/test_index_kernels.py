@@ -26,21 +26,31 @@ def unit_rows(n, d, seed):
 
 
 def scan(method, unit, q, k, nchunks=3):
+    """The scan's output and, from its candidates, each row's upper bound (NaN: not a
+    candidate) and the threshold ``T`` (the k-th best lower bound over the chunks)."""
     d = unit.shape[1]
     bad = np.flatnonzero(~np.isfinite(unit).all(axis=1))
     q1, qn = float(np.abs(q).sum()), float(np.linalg.norm(q))
     g = np.float32((4 * d + 8) * 2.0**-24 * qn * 1.001)
     if method == "int8":
         blocks, scale = qz.pack_int8(unit, bad)
-        up = np.empty(len(scale), np.float32)
-        cs, ci = qz.scan_int8(blocks, scale, q, np.float32(0.5 * q1 * 1.0001), g, k, nchunks, up)
+        h = np.float32(0.5 * q1 * 1.0001)
+        cu, cidx = np.empty(len(scale), np.float32), np.empty(len(scale), np.int64)
+        out = qz.scan_int8(blocks, scale, q, h, g, k, nchunks, cu, cidx)
     else:
         blocks, scale = qz.pack_f16(unit, bad)
-        up = np.empty(len(scale), np.float32)
+        cu, cidx = np.empty(len(scale), np.float32), np.empty(len(scale), np.int64)
         h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
         q112 = q * np.float32(2.0**112)
-        cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nchunks, up)
-    return cs, ci, up, scale
+        out = qz.scan_f16(blocks, scale, q112, h, g, k, nchunks, cu, cidx)
+    cs, ci, starts, counts = out
+    up = np.full(len(scale), np.nan, np.float32)
+    for c0, m in zip(starts, counts, strict=True):
+        assert np.all(np.diff(cidx[c0 : c0 + m]) > 0)  # each chunk's rows ascend
+        up[cidx[c0 : c0 + m]] = cu[c0 : c0 + m]
+    ok = ci >= 0
+    thr = np.sort(cs[ok])[::-1][k - 1] if ok.sum() >= k else -np.inf
+    return out, cu, cidx, up, thr
 
 
 @pytest.mark.parametrize("method", ["int8", "f16"])
@@ -48,10 +58,15 @@ def scan(method, unit, q, k, nchunks=3):
 def test_bounds_hold_every_score(method, n, d):
     unit = unit_rows(n, d, seed=n + d)
     q = unit[5] * np.float32(1.3)  # not a unit query: the bounds scale with |q|
-    cs, ci, up, scale = scan(method, unit, q, k=10)
+    (cs, ci, _, _), _, _, up, thr = scan(method, unit, q, k=10)
     exact = unit.astype(np.float64) @ q.astype(np.float64)
-    assert np.all(up[:n] >= exact)
+    cand = ~np.isnan(up[:n])
+    assert np.all(up[:n][cand] >= exact[cand])
     assert np.all(np.isnan(up[n:]))  # padding: never a candidate
+    # every row that can reach the threshold is a candidate (what makes the result exact),
+    # and the scan did not keep every row
+    assert np.all(cand[exact >= thr]) and np.isfinite(thr)
+    assert cand.sum() < n or n <= 3 * 128
     # the lower bounds kept are below the scores of their rows, and are the chunks' best
     ok = ci >= 0
     assert np.all(cs[ok] <= exact[ci[ok]])
@@ -68,9 +83,9 @@ def test_selection_equals_float32_top_k(method):
     for qi in (0, 9, 200 - 1, 4999):
         q = np.ascontiguousarray(unit[qi])
         for k in (1, 10, 80):
-            cs, ci, up, _ = scan(method, unit, q, k)
+            (cs, ci, starts, counts), cu, cidx, _, _ = scan(method, unit, q, k)
             rows, scores, cand = qz.select_exact(
-                cs, ci, up, len(unit), unit, q, k, np.empty(len(unit), np.int64)
+                cs, ci, starts, counts, cu, cidx, unit, q, k, np.empty(len(cu), np.int64)
             )
             ref = unit @ q
             ref[~np.isfinite(ref)] = -np.inf
@@ -86,8 +101,8 @@ def test_selection_equals_float32_top_k(method):
 def test_fewer_rows_than_k():
     unit = unit_rows(5, 8, seed=2)
     q = np.ascontiguousarray(unit[0])
-    cs, ci, up, _ = scan("int8", unit, q, k=9)
-    rows, scores, cand = qz.select_exact(cs, ci, up, 5, unit, q, 9, np.empty(5, np.int64))
+    out, cu, cidx, _, _ = scan("int8", unit, q, k=9)
+    rows, scores, cand = qz.select_exact(*out, cu, cidx, unit, q, 9, np.empty(len(cu), np.int64))
     assert sorted(rows.tolist()) == list(range(5)) and cand == 5
     assert rows[0] == 0 and np.all(np.diff(scores) <= 0)
 

@@ -429,6 +429,69 @@ def resumed(model: Any, resume: str | None) -> Any:
     return type(model).resume(resume, **model.get_params(deep=False))
 
 
+def start_long_run(
+    model: Any,
+    *,
+    every: str | None,
+    path: str | None,
+    resume: str | None,
+    on_interrupt: str,
+    output: str,
+    fmt: str,
+    inputs: Mapping[str, str | None] | None = None,
+) -> Any:
+    """The model a ``train`` command fits: the checkpoint options checked and set
+    (:func:`long_run_params`), then, with ``--resume``, the checkpoint's model
+    (:func:`resumed`)."""
+    model.set_params(
+        **long_run_params(
+            every=every,
+            path=path,
+            resume=resume,
+            on_interrupt=on_interrupt,
+            output=output,
+            fmt=fmt,
+            inputs=inputs,
+        )
+    )
+    return resumed(model, resume)
+
+
+def fit_interruptibly(
+    model: Any,
+    source: Any,
+    label: str,
+    *,
+    as_json: bool,
+    scheduler: str | None,
+    on_interrupt: str,
+    out: str,
+    fmt: str,
+    show: Callable[[Callable[..., None]], Callable[..., None]] | None = None,
+    **fit_kwargs: Any,
+) -> None:
+    """``model.fit(source, ...)`` under a progress bar (none with ``--json``), on the Dask
+    cluster at ``scheduler`` when one is given; a signal stops training through
+    :func:`stop_interrupted` (one line, exit 130/143). ``show`` adapts the bar's update
+    function to the trainer's progress callback."""
+    from wordspace.distributed._engine import connect
+
+    with interruptible() as signals:
+        try:
+            with progress_bar(label, enabled=not as_json) as update, connect(scheduler) as client:
+                callback = show(update) if show is not None else update
+                model.fit(source, progress=signals["watch"](callback), client=client, **fit_kwargs)
+        except KeyboardInterrupt:
+            stop_interrupted(
+                model,
+                signals["signum"],
+                out=out,
+                fmt=fmt,
+                on_interrupt=on_interrupt,
+                checkpoint=model.checkpoint_path,
+            )
+
+
 @contextmanager
 def interruptible() -> Iterator[dict[str, Any]]:
     """SIGINT and SIGTERM alike raise ``KeyboardInterrupt`` once, so that the trainer stops

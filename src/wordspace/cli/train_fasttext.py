@@ -17,20 +17,15 @@ from wordspace.cli._common import (
     check_output,
     epilog,
     finish_checkpoints,
-    interruptible,
-    long_run_params,
+    fit_interruptibly,
     need_file,
     output_layout,
-    progress_bar,
-    resumed,
     signature_default,
-    stop_interrupted,
+    start_long_run,
     vector_output,
     write_vectors,
 )
-from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
-from wordspace.cli.phrases import PhrasesOpt, phrased_source
-from wordspace.cli.train_word2vec import (
+from wordspace.cli._engine_run import (
     DeltaDtypeOpt,
     SchedulerOpt,
     StalenessOpt,
@@ -38,6 +33,8 @@ from wordspace.cli.train_word2vec import (
     check_cluster_options,
     report_run,
 )
+from wordspace.cli.options import EPOCHS, LR, VECTOR_SIZE, WORKERS
+from wordspace.cli.phrases import PhrasesOpt, phrased_source
 from wordspace.train.fasttext import FastText
 
 D = FastText  # defaults come from the estimator's signature
@@ -131,8 +128,6 @@ def train_fasttext(
 
     Ctrl-C (or SIGTERM) stops training and exits 130 (143) without writing anything, unless
     --on-interrupt save; --checkpoint-every writes checkpoints that --resume continues."""
-    from wordspace.distributed._engine import connect
-
     model = FastText(
         vector_size=vector_size,
         window=window,
@@ -166,44 +161,32 @@ def train_fasttext(
     check_cluster_options(scheduler, sync_words, staleness, delta_dtype)
     if scheduler is None:
         need_file(corpus, "CORPUS")
-    model.set_params(
-        **long_run_params(
-            every=checkpoint_every,
-            path=checkpoint_path,
-            resume=resume,
-            on_interrupt=on_interrupt,
-            output=out,
-            fmt=fmt,
-            inputs={"CORPUS": corpus},
-        )
+    model = start_long_run(
+        model,
+        every=checkpoint_every,
+        path=checkpoint_path,
+        resume=resume,
+        on_interrupt=on_interrupt,
+        output=out,
+        fmt=fmt,
+        inputs={"CORPUS": corpus},
     )
-    model = resumed(model, resume)
     name = corpus if corpus is not None else "embedded Brown corpus"
     t0 = time.perf_counter()
     source = phrased_source(corpus, phrases, lowercase=lowercase)
-    with interruptible() as signals:
-        try:
-            with (
-                progress_bar(f"fasttext {'sg' if sg else 'cbow'}", enabled=not as_json) as update,
-                connect(scheduler) as client,
-            ):
-                model.fit(
-                    source,
-                    progress=signals["watch"](update),
-                    client=client,
-                    sync_words=sync_words,
-                    staleness=staleness,
-                    delta_dtype=delta_dtype,
-                )
-        except KeyboardInterrupt:
-            stop_interrupted(
-                model,
-                signals["signum"],
-                out=out,
-                fmt=fmt,
-                on_interrupt=on_interrupt,
-                checkpoint=model.checkpoint_path,
-            )
+    fit_interruptibly(
+        model,
+        source,
+        f"fasttext {'sg' if sg else 'cbow'}",
+        as_json=as_json,
+        scheduler=scheduler,
+        on_interrupt=on_interrupt,
+        out=out,
+        fmt=fmt,
+        sync_words=sync_words,
+        staleness=staleness,
+        delta_dtype=delta_dtype,
+    )
     total_s = time.perf_counter() - t0
     if facebook:
         model.save_facebook_model(out)

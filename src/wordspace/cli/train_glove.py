@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -20,15 +21,12 @@ from wordspace.cli._common import (
     emit_json,
     epilog,
     finish_checkpoints,
-    interruptible,
+    fit_interruptibly,
     io,
-    long_run_params,
     need_file,
     output_layout,
-    progress_bar,
-    resumed,
     signature_default,
-    stop_interrupted,
+    start_long_run,
     vector_output,
     write_vectors,
 )
@@ -173,54 +171,47 @@ def train_glove(
             "--save-cooccurrence needs a counting run; a --resume run does "
             "not count again (save the matrix without --resume)"
         )
-    model.set_params(
-        **long_run_params(
-            every=checkpoint_every,
-            path=checkpoint_path,
-            resume=resume,
-            on_interrupt=on_interrupt,
-            output=out,
-            fmt=fmt,
-            inputs={
-                "CORPUS": corpus,
-                "--cooccurrence": cooccurrence,
-                "--save-cooccurrence": save_cooccurrence,
-            },
-        )
+    model = start_long_run(
+        model,
+        every=checkpoint_every,
+        path=checkpoint_path,
+        resume=resume,
+        on_interrupt=on_interrupt,
+        output=out,
+        fmt=fmt,
+        inputs={
+            "CORPUS": corpus,
+            "--cooccurrence": cooccurrence,
+            "--save-cooccurrence": save_cooccurrence,
+        },
     )
-    model = resumed(model, resume)
     t0 = time.perf_counter()
     source = phrased_source(corpus, phrases, lowercase=lowercase) if phrases else corpus
 
-    from wordspace.distributed._engine import connect
+    def show(update: Callable[..., None]) -> Callable[..., None]:
+        def stage(done: int, total: int, **info: Any) -> None:
+            if info.get("stage") == "training":
+                short = {"epoch": info["epoch"]}
+                if "loss" in info:
+                    short["loss"] = info["loss"]
+                update(done, total, **short)
+            else:
+                update(done, total, stage="counting")
 
-    def show(done: int, total: int, **info: Any) -> None:
-        if info.get("stage") == "training":
-            short = {"epoch": info["epoch"]}
-            if "loss" in info:
-                short["loss"] = info["loss"]
-            update(done, total, **short)
-        else:
-            update(done, total, stage="counting")
+        return stage
 
-    with interruptible() as signals:
-        try:
-            with progress_bar("glove", enabled=not as_json) as update, connect(scheduler) as client:
-                model.fit(
-                    source,
-                    cooccurrence=cooccurrence,
-                    progress=signals["watch"](show),
-                    client=client,
-                )
-        except KeyboardInterrupt:
-            stop_interrupted(
-                model,
-                signals["signum"],
-                out=out,
-                fmt=fmt,
-                on_interrupt=on_interrupt,
-                checkpoint=model.checkpoint_path,
-            )
+    fit_interruptibly(
+        model,
+        source,
+        "glove",
+        as_json=as_json,
+        scheduler=scheduler,
+        on_interrupt=on_interrupt,
+        out=out,
+        fmt=fmt,
+        show=show,
+        cooccurrence=cooccurrence,
+    )
     total_s = time.perf_counter() - t0
     if save_cooccurrence:
         model.save_cooccurrence(save_cooccurrence)

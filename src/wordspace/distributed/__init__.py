@@ -18,8 +18,9 @@ never does. The entry points are the ``client=`` arguments of the public API:
   :class:`~wordspace.FastText`, which shares the kernels): data-parallel training. The
   corpus is cut into one part per worker; every worker keeps a copy of the weights, trains
   the next ``sync_words`` words of its part and returns only the rows it changed, as
-  deltas; a merge task on a worker adds them and the next round's tasks fetch the merged
-  step from it, worker to worker; the driver keeps its own copy for recovery
+  deltas; up to 3 parts every worker fetches the others' deltas and merges them itself,
+  beyond that a merge task on a worker adds them and the next round's tasks fetch the merged
+  step from it, worker to worker (``sync_words="auto"``: long rounds at 1-2 parts); the driver keeps its own copy for recovery
   (:mod:`._word2vec`). A worker that dies is replaced by Dask, which reloads its part; a
   round that cannot be rebuilt restarts from the driver's copy.
 * :meth:`Phrases.fit(corpus, client=...) <wordspace.Phrases.fit>`: each file's unigrams,

@@ -16,10 +16,15 @@ Communication proportional to what changed (issue 33):
   ``delta_dtype="float16"``; rows as ``int32``). The input rows it may change are known from
   the words of its sentences (their subword rows for fastText) and only those are compared;
   the output rows (negative samples reach any row) are compared in full.
-* One *merge task* per round, on a worker, adds the deltas by the ``merge`` rule below and
-  returns the merged step (only the rows some part changed). The next round's tasks take
-  that step as an input, so Dask moves it from the worker that merged to every worker,
-  peer to peer; nothing large goes through the driver. Every round the driver receives
+* Up to ``LOCAL_MERGE_PARTS`` (3) parts, the next round's task on every worker takes the
+  round's results of all parts as inputs (Dask fetches the others' deltas peer to peer)
+  and merges them itself by the ``merge`` rule below: one task hop a round, no merge task
+  and no step to broadcast. With more parts (each worker would receive ``P - 1`` parts'
+  deltas) one *merge task* per round, on a worker, adds the deltas and returns the merged
+  step (only the rows some part changed); the next round's tasks take that step as an
+  input, so Dask moves it from the worker that merged to every worker, peer to peer. Both
+  add the same deltas in the same order: the same model bit for bit. Nothing large goes
+  through the driver. Every round the driver receives
   only the counters (a small task next to the step); at the end of every epoch it fetches
   the synchronised weights from a worker (its copy, for recovery, the epoch's callbacks and
   the fitted model). The whole weights travel once per worker at the start of a run.
@@ -46,6 +51,11 @@ Merging (``merge``):
   count, as they would for a mean over the parts that touched a row).
 * ``"average"``: add the mean of the deltas over the parts of the round, which is
   averaging the workers' models (Spark MLlib's rule, here every ``sync_words`` words).
+
+How long a round is (``sync_words="auto"``, :func:`auto_sync_words`): a round's exchange
+costs about the same whatever its length (its rows approach the whole vocabulary), so
+fewer, longer rounds are cheaper; at 2 parts long rounds keep the single machine's accuracy
+(with ``lr_scale`` 2), at 8 parts only short ones do (docs/scaling.md).
 
 Measured (docs/scaling.md, wiki100m, 8 parts, CBOW, 5 epochs; single machine 0.339
 analogy): ``"frequency"`` with ``lr_scale`` about 3 is the best (0.317 at 100k words a
@@ -93,8 +103,10 @@ logger = logging.getLogger(__name__)
 
 MERGES = ("frequency", "average")
 DELTA_DTYPES = ("float32", "float16")
-SYNC_WORDS = 20_000  # the default sync_words (docs/scaling.md: measured defaults)
+SYNC_WORDS = 20_000  # sync_words="auto" at 3 or more parts (docs/scaling.md: measured)
+SYNC_ROWS = 25  # sync_words="auto" at 2 parts: words a part trains per round per vocabulary word
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
+LOCAL_MERGE_PARTS = 3  # up to this many parts, every worker merges a round's deltas itself
 _EMPTY = np.zeros(0, np.int64)  # "no candidates": take_changed compares every row
 
 
@@ -145,6 +157,26 @@ def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.nda
 
 def part_size(part: tuple[np.ndarray, np.ndarray]) -> int:
     return int(part[0].shape[0])
+
+
+def auto_sync_words(n_vocab: int, n_parts: int, part_words: int) -> int:
+    """``sync_words="auto"``: the words each part trains between synchronisations.
+
+    A round costs, beyond its training, a fixed latency plus work and bytes in proportion to
+    the rows it changes, which approach all ``2 V`` rows of the input and output matrices
+    (the negative samples reach nearly every output row); its training costs in proportion
+    to its words. ``S = SYNC_ROWS * V`` words keep that exchange a small share of a round
+    (docs/scaling.md measures both). Accuracy sets the other bound: with ``P`` parts a part
+    misses ``(P - 1) S`` words of the others' progress per round; at 2 parts long rounds
+    keep the single machine's accuracy, at 8 parts only rounds of about 20,000 words do
+    (docs/scaling.md), so 3 parts and more keep ``SYNC_WORDS``. One part trains its whole
+    part in one round per epoch: exactly the single-machine schedule and seeds."""
+    part_words = max(int(part_words), 1)
+    if n_parts <= 1:
+        return part_words
+    if n_parts == 2:
+        return min(max(SYNC_WORDS, SYNC_ROWS * int(n_vocab)), part_words)
+    return min(SYNC_WORDS, part_words)
 
 
 # ------------------------------------------------------------------------ worker state
@@ -200,6 +232,8 @@ def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, ne
     if v > need or v < first:
         raise StateLost(f"weights at version {v}, a task needs {need} (steps from {first})")
     for step in steps[v - first :]:
+        if isinstance(step, list):  # a round's results, merged here (LOCAL_MERGE_PARTS)
+            step = merge_round(*step[1:])
         apply_step(st["sync"], step)
         apply_step(st["work"], step)
     st["v"] = need
@@ -356,6 +390,35 @@ def step_summary(step: tuple) -> tuple:
     return (*step[7:12], step_bytes)
 
 
+def part_summary(res: tuple) -> tuple:
+    """What the driver needs of one part's round when the workers merge themselves (runs
+    where the result is): ``(words_seen, words_trained, loss, last_alpha, bytes, 0)``."""
+    nbytes = sum(res[2 * a].nbytes + res[2 * a + 1].nbytes for a in range(3))
+    return (*res[7:11], nbytes, 0)
+
+
+def _combine(summaries: list, local: bool) -> tuple:
+    """A round's counters from its summaries (one merged step's, or every part's)."""
+    if not local:
+        return summaries[0]
+    return (
+        sum(x[0] for x in summaries),
+        sum(x[1] for x in summaries),
+        float(sum(x[2] for x in summaries)),
+        min(float(x[3]) for x in summaries),
+        sum(x[4] for x in summaries),
+        0,
+    )
+
+
+def _futures(step: Any) -> list:
+    """The futures a step entry holds: a merge task's, or (local merging) the round's train
+    tasks' (the list's other items are the merge's arguments)."""
+    if isinstance(step, list):
+        return list(step[4:])
+    return [step]
+
+
 def snapshot(run: str, init: tuple | None, steps: list, first: int, need: int) -> tuple:
     """This worker's synchronised weights of run ``run`` at version ``need`` (copies): the
     driver's copy, fetched once an epoch instead of every merged step."""
@@ -405,10 +468,10 @@ def _check(
 ) -> None:
     from wordspace._base import is_int
 
-    if not is_int(sync_words) or sync_words < 1:
+    if sync_words != "auto" and (not is_int(sync_words) or sync_words < 1):
         raise ParameterError(
             f"sync_words must be a positive integer (words each worker trains between "
-            f"synchronisations, e.g. 20_000), got {sync_words!r}"
+            f"synchronisations, e.g. 20_000, or 'auto'), got {sync_words!r}"
         )
     if merge not in MERGES:
         raise ParameterError(f"merge must be one of {', '.join(MERGES)}; got {merge!r}")
@@ -460,7 +523,7 @@ def fit_word2vec(
     corpus: Any,
     client: Any = None,
     *,
-    sync_words: int | None = SYNC_WORDS,
+    sync_words: int | str | None = "auto",
     merge: str = "frequency",
     n_parts: int | None = None,
     max_retries: int = 3,
@@ -475,14 +538,16 @@ def fit_word2vec(
     ``client``: a ``dask.distributed.Client`` (one part per worker by default), or ``None``
     to simulate ``n_parts`` workers in this process with the same rounds and merges.
     ``sync_words``: words each worker trains between synchronisations (``None``: a whole
-    part, i.e. once per epoch). ``merge``: ``"frequency"`` (rare words' changes summed,
+    part, i.e. once per epoch; ``"auto"``, the default: :func:`auto_sync_words`, from the
+    vocabulary size and the number of parts). ``merge``: ``"frequency"`` (rare words' changes summed,
     frequent words' averaged) or the ``"average"`` of the workers' changes (see the module
     docs and docs/scaling.md for the measurements).
     ``lr_scale``: every part trains with the learning rate (``alpha`` down to ``min_alpha``)
     times this factor, making up for averaging dividing each part's progress by the number of
-    parts; ``"auto"``: ``max(1, sqrt(n_parts))`` with ``"frequency"``, ``max(1, n_parts / 2)``
-    with ``"average"`` (on wiki100m with 8 parts and ``"frequency"``, 3 beat 4 and 6
-    diverged).
+    parts; ``"auto"``: with ``"frequency"`` ``n_parts`` up to 2 parts and ``sqrt(n_parts)``
+    from 3 on, ``max(1, n_parts / 2)`` with ``"average"`` (on wiki100m with 8 parts and
+    ``"frequency"``, 3 beat 4 and 6 diverged; with 2 parts, 2 beat sqrt(2) by 1-2 points of
+    analogy at 300k-4M words a round).
     ``staleness``: 0 (default) every round starts from all merged rounds before it; 1 or 2: a
     round starts without the last 1 or 2 merges, so the exchange overlaps the training.
     ``delta_dtype``: ``"float16"`` halves the bytes of the deltas and steps (rounded).
@@ -534,10 +599,13 @@ def fit_word2vec(
     tables = engine.put((*model._tables(), kernel, sub))
     P = len(parts)
     if lr_scale == "auto":  # measured: docs/scaling.md
-        lr_scale = max(1.0, P**0.5) if merge == "frequency" else max(1.0, P / 2)
+        lr_scale = (float(P) if P <= 2 else P**0.5) if merge == "frequency" else max(1.0, P / 2)
     lr_scale = float(lr_scale)
     epochs = int(model.epochs)
-    S = int(min(sync_words, int(sizes.max())))
+    if sync_words == "auto":
+        S = auto_sync_words(len(vocab), P, int(sizes.max()))
+    else:
+        S = int(min(sync_words, int(sizes.max())))
     denom = float(max(N * epochs - 1, 1))
     alpha0 = float(model.alpha)
     span_a = float(model.alpha - model.min_alpha)
@@ -569,6 +637,7 @@ def fit_word2vec(
         "parts": P,
         "part_words": sizes.tolist(),
         "sync_words": S,
+        "sync_auto": sync_words == "auto",
         "merge": merge,
         "lr_scale": lr_scale,
         "staleness": int(staleness),
@@ -599,6 +668,10 @@ def fit_word2vec(
     )
     depth = 2 + int(staleness)
     T = len(rounds)
+    # up to LOCAL_MERGE_PARTS parts, a round's step is its train tasks' results, which every
+    # worker fetches from the others and merges itself (each receives P - 1 parts' deltas);
+    # beyond, one merge task adds them and every worker fetches the merged step from it
+    local = P <= LOCAL_MERGE_PARTS
     train_futs: dict[int, list] = {}
     step_futs: dict[int, Any] = {}
     sum_futs: dict[int, Any] = {}
@@ -643,8 +716,12 @@ def fit_word2vec(
             )
             for k in active
         ]
-        step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
-        sum_futs[t] = engine.submit(step_summary, step_futs[t])
+        if local:  # the next round's tasks merge the deltas themselves: one hop, no merge task
+            step_futs[t] = ["local", expected, merge, delta_dtype, *train_futs[t]]
+            sum_futs[t] = [engine.submit(part_summary, f) for f in train_futs[t]]
+        else:
+            step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
+            sum_futs[t] = [engine.submit(step_summary, step_futs[t])]
 
     def fetch_weights(t: int) -> None:
         """The driver's copy: the weights after round ``t``, from the worker of part 0 (a
@@ -692,7 +769,7 @@ def fit_word2vec(
         tw = time.perf_counter()
         last_of_epoch = t + 1 == T or rounds[t + 1][0] != e
         try:
-            res = engine.gather([sum_futs[t]])[0]
+            res = _combine(engine.gather(sum_futs[t]), local)
             if last_of_epoch:  # the driver's copy: once an epoch, not every step
                 ts = time.perf_counter()
                 fetch_weights(t)
@@ -708,7 +785,13 @@ def fit_word2vec(
             stats["rounds"] -= t - t_kept  # trained again from the driver's copy
             engine.release(
                 [f for u in range(t_kept, nxt) for f in train_futs.pop(u, ())]
-                + [d.pop(u) for d in (step_futs, sum_futs) for u in range(t_kept, nxt) if u in d]
+                + [
+                    f
+                    for u in range(t_kept, nxt)
+                    if u in step_futs
+                    for f in _futures(step_futs.pop(u))
+                ]
+                + [f for u in range(t_kept, nxt) for f in sum_futs.pop(u, ())]
             )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
             try:
@@ -732,20 +815,21 @@ def fit_word2vec(
         failures = 0
         ts = time.perf_counter()
         r_seen, r_trained, r_loss, r_last, bytes_in, step_bytes = res
-        stats["bytes_gathered"] += int(bytes_in)
+        stats["bytes_gathered"] += int(bytes_in) * (n_receivers - 1 if local else 1)
         stats["bytes_broadcast"] += int(step_bytes) * n_receivers
         seen += r_seen
         trained += r_trained
         loss += r_loss
         done_total += r_seen
         last_alpha = float(r_last)
-        engine.release(train_futs.pop(t) + [sum_futs.pop(t)])
+        done_futs = train_futs.pop(t)
+        engine.release(sum_futs.pop(t) + ([] if local else done_futs))
         if init is not None and t > base + KEEP_STEPS + depth:
             engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
             init = None
         old = t - KEEP_STEPS - depth
         if old in step_futs and old >= 0:
-            engine.release([step_futs.pop(old)])
+            engine.release(_futures(step_futs.pop(old)))
         stats["sync_seconds"] += time.perf_counter() - ts
         stats["rounds"] += 1
         t += 1
@@ -796,8 +880,8 @@ def fit_word2vec(
     model.sync_stats_ = stats
     engine.release(
         [f for fs in train_futs.values() for f in fs]
-        + list(step_futs.values())
-        + list(sum_futs.values())
+        + [f for x in step_futs.values() for f in _futures(x)]
+        + [f for fs in sum_futs.values() for f in fs]
     )
     engine.release(parts)
     for run in runs:

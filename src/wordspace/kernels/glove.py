@@ -15,8 +15,10 @@ AdaGrad with squared-gradient accumulators initialised to 1, element-wise gradie
 ``f * diff * w`` at ``grad_clip`` before the learning rate is applied, and -- as in the C tool
 -- bias steps ``f * diff / sqrt(G_b)`` without the learning rate. Records are processed in a
 fused Fisher-Yates order: at step ``t`` a random record of ``[t, seg_hi)`` is swapped into
-place ``t`` and trained on, so every epoch visits a fresh uniform permutation of a thread's
-segment without any extra memory.
+place ``t`` and trained on, so every epoch visits a fresh uniform permutation of a segment
+without any extra memory. The trainer's segments are tiles (:func:`tile_records`: the
+records of one slice of rows and one slice of columns), so the rows a segment touches stay in
+the caches.
 
 All functions are pure numba: arrays in, only the given arrays mutated, randomness from seeds.
 """
@@ -249,6 +251,43 @@ def shuffle_records(rec_i, lo, hi, state):
             j = _draw(q, hi, state)
             ring[q % K] = j
             _prefetch(rec_i, j, 0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _tile_of(rec_i, p, rows_per_group, n_groups):
+    return (rec_i[p, 0] // rows_per_group) * n_groups + rec_i[p, 1] // rows_per_group
+
+
+@njit(cache=True, nogil=True)
+def tile_records(rec_i, rows_per_group, n_groups, bounds):
+    """Group the records by tile in place: tile ``(row // rows_per_group, col //
+    rows_per_group)`` (row-major over ``n_groups`` x ``n_groups`` tiles) takes the records
+    ``bounds[tile]:bounds[tile + 1]`` (``bounds``: int64, length ``n_groups**2 + 1``, written).
+
+    An in-place bucket sort (American flag sort): no memory beyond ``bounds``, every record
+    moved at most once, and records already grouped are left where they are (so a
+    checkpoint's records come back unchanged). A tile's rows and columns are two slices of
+    ``rows_per_group`` words, so training a tile at a time keeps the rows it touches in the
+    caches.
+    """
+    nb = n_groups * n_groups
+    n = rec_i.shape[0]
+    bounds[:] = 0
+    for p in range(n):
+        bounds[_tile_of(rec_i, p, rows_per_group, n_groups) + 1] += 1
+    for b in range(nb):
+        bounds[b + 1] += bounds[b]
+    nxt = bounds[:nb].copy()
+    for b in range(nb):
+        end = bounds[b + 1]
+        while nxt[b] < end:
+            p = nxt[b]
+            kk = _tile_of(rec_i, p, rows_per_group, n_groups)
+            if kk == b:
+                nxt[b] = p + 1
+            else:
+                _swap_records(rec_i, p, nxt[kk])
+                nxt[kk] += 1
 
 
 @njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")

@@ -290,7 +290,7 @@ class Word2Vec(Trainer):
         ``client``: a ``dask.distributed.Client``: data-parallel training on its workers, each
         training its part of ``corpus`` (files, local or fsspec URLs such as
         ``"s3://bucket/shard-*.txt.gz"``) and synchronising every ``sync_words`` words
-        (default 20,000). ``staleness`` (0, default; 1 or 2): rounds a worker may start before
+        (default ``"auto"``: from the vocabulary and the number of workers). ``staleness`` (0, default; 1 or 2): rounds a worker may start before
         the last merges arrived, overlapping the exchange with training. ``delta_dtype``
         (``"float32"``, default, or ``"float16"``): the precision of the rows sent each round
         (float16 halves the bytes). See :mod:`wordspace.distributed` and docs/scaling.md.

@@ -81,6 +81,11 @@ _FP_CHUNKS = 64
 #: [expansion_add], ``ef`` [expansion_search]; chosen by measurement on GloVe 6B 50d, all
 #: 400,000 words (docs/howto/index.md): recall@10 0.96 at ef=128 (0.953 at 96, 0.967 at 160)
 HNSW_DEFAULTS = {"M": 16, "ef_construction": 96, "ef": 128}
+#: the precisions usearch can store the graph's vectors in (``dtype=``): a smaller copy is
+#: read faster by the walk; every candidate is re-scored from the float32 unit matrix, and
+#: below float32 the query asks for all ``ef`` candidates it kept, so a rounding at the cut
+#: does not drop a neighbour
+HNSW_DTYPES = ("f32", "f16", "i8")
 
 Progress = Callable[[int, int], Any]
 
@@ -121,7 +126,7 @@ _local = threading.local()
 
 
 def _buffer(name: str, size: int, dtype: Any) -> np.ndarray:
-    """A scratch array reused by the calling thread (a query's upper bounds: one float a
+    """A scratch array reused by the calling thread (a query's candidates: room for every
     row, allocated once rather than page-faulted in on every query)."""
     buf = getattr(_local, name, None)
     if buf is None or buf.shape[0] < size or buf.dtype != dtype:
@@ -130,10 +135,18 @@ def _buffer(name: str, size: int, dtype: Any) -> np.ndarray:
     return buf[:size]
 
 
-def _nchunks() -> int:
-    import numba
+_CHUNKS: list[int] = []
 
-    return max(1, int(numba.get_num_threads())) * 4
+
+def _nchunks() -> int:
+    """Chunks a scan is split into: four per numba thread, read once a process
+    (``numba.get_num_threads()`` costs about 6 us a call; the chunk count changes the speed
+    of a scan, never its result)."""
+    if not _CHUNKS:
+        import numba
+
+        _CHUNKS.append(max(1, int(numba.get_num_threads())) * 4)
+    return _CHUNKS[0]
 
 
 class WordIndex:
@@ -221,7 +234,8 @@ class WordIndex:
             if self._backend.expansion_search != ef:
                 self._backend.expansion_search = ef
             # one query on the calling thread: a pool for one graph walk costs more than it
-            res = self._backend.search(q if m > 1 else q[0], k, threads=0 if m > 1 else 1)
+            count = k if self.params.get("dtype", "f32") == "f32" else ef
+            res = self._backend.search(q if m > 1 else q[0], count, threads=0 if m > 1 else 1)
             if hasattr(res, "counts"):  # BatchMatches
                 keys = np.asarray(res.keys).astype(np.int64).reshape(m, -1)
                 counts = np.asarray(res.counts).reshape(m)
@@ -241,6 +255,35 @@ class WordIndex:
             out_s[r, : len(idx)] = sc
         return out_i, out_s
 
+    def search_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One unit query ``q`` (``(d,)`` float32, contiguous), ``0 < k <= n``: the rows and
+        float32 cosines of its ``k`` best, best first (fewer where fewer rows qualify). The lean
+        path of a single ``most_similar``: the caller has checked the index (:meth:`ensure`)
+        and the query; for hnsw, usearch's compiled search is called directly (its Python
+        wrapper builds match objects a single query does not need) and the candidates are
+        re-scored in float32 by one compiled call."""
+        if self.method != "hnsw":
+            return self._exact_one(unit, q, k)
+        from wordspace.kernels.quantized import rerank_keys
+
+        ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
+        compiled = self._compiled
+        if compiled.expansion_search != ef:
+            compiled.expansion_search = ef
+        count = k if self.params.get("dtype", "f32") == "f32" else ef
+        keys, _, counts, *_ = compiled.search_many(q.reshape(1, -1), count, False, 1)
+        self.stats["queries"] += 1
+        return rerank_keys(unit, keys[0], int(counts[0]), q, k)
+
+    @property
+    def _compiled(self) -> Any:
+        """usearch's compiled index (``Index._compiled``), or the public wrapper, whose
+        ``search`` is then adapted to the compiled signature."""
+        c = getattr(self._backend, "_compiled", None)
+        if c is not None and hasattr(c, "search_many") and hasattr(c, "expansion_search"):
+            return c
+        return _PublicSearch(self._backend)
+
     def _exact_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """One query through the reduced-precision scan (:mod:`wordspace.kernels.quantized`):
         bounds for every row, the rows that may be in the top ``k`` re-ranked in float32."""
@@ -254,18 +297,20 @@ class WordIndex:
         # |q| for rows of norm <= 1 (unit rows are, to 1e-6)
         g = np.float32((4 * d + 8) * 2.0**-24 * qn * 1.001)
         nch = _nchunks()
-        up = _buffer("up", scale.shape[0], np.float32)
+        # the chunks' candidates (upper bound, row): room for every row, reused by the thread
+        cu = _buffer("cu", scale.shape[0], np.float32)
+        cidx = _buffer("cidx", scale.shape[0], np.int64)
         if self.method == "exact-int8":
             h = np.float32(0.5 * q1 * 1.0001)
-            cs, ci = qz.scan_int8(blocks, scale, q, h, g, k, nch, up)
+            cs, ci, starts, counts = qz.scan_int8(blocks, scale, q, h, g, k, nch, cu, cidx)
         else:
             # float16 rounding: relative 2**-11 a component (normal), 2**-25 absolute
             # (subnormal); sum_j |x_j q_j| <= |x| |q| (Cauchy-Schwarz)
             h = np.float32(2.0**-11 * qn * 1.0001 + 2.0**-25 * q1)
             q112 = q * np.float32(2.0**112)
-            cs, ci = qz.scan_f16(blocks, scale, q112, h, g, k, nch, up)
-        room = _buffer("cand", n, np.int64)
-        idx, sc, cand = qz.select_exact(cs, ci, up, n, unit, q, k, room)
+            cs, ci, starts, counts = qz.scan_f16(blocks, scale, q112, h, g, k, nch, cu, cidx)
+        room = _buffer("cand", scale.shape[0], np.int64)
+        idx, sc, cand = qz.select_exact(cs, ci, starts, counts, cu, cidx, unit, q, k, room)
         self.stats["queries"] += 1
         self.stats["candidates"] += int(cand)
         self.stats["max_candidates"] = max(self.stats["max_candidates"], int(cand))
@@ -314,6 +359,27 @@ class WordIndex:
             f.truncate(start + offset)
 
 
+class _PublicSearch:
+    """usearch's public ``Index`` seen through the compiled ``search_many`` signature (the
+    fallback should a usearch release no longer expose ``Index._compiled``)."""
+
+    def __init__(self, ix: Any):
+        self._ix = ix
+
+    @property
+    def expansion_search(self) -> int:
+        return int(self._ix.expansion_search)
+
+    @expansion_search.setter
+    def expansion_search(self, ef: int) -> None:
+        self._ix.expansion_search = ef
+
+    def search_many(self, q: np.ndarray, k: int, exact: bool, threads: int) -> tuple:
+        res = self._ix.search(q, k, exact=exact, threads=threads)
+        keys = np.asarray(res.keys).reshape(1, -1)
+        return keys, None, np.array([keys.shape[1]])
+
+
 # ------------------------------------------------------------------------- build
 def _usearch() -> Any:
     from wordspace._optional import require
@@ -338,21 +404,29 @@ def build_index(
     fp = fingerprint(wv.index_to_key, wv.vectors)
     bad = wv.nonfinite_rows
     if method == "hnsw":
-        unknown = set(params) - {*HNSW_DEFAULTS, "threads"}
+        unknown = set(params) - {*HNSW_DEFAULTS, "threads", "dtype"}
         if unknown:
             raise ParameterError(
-                f"unknown hnsw parameter(s) {sorted(unknown)}; give M, ef_construction, ef "
-                "or threads"
+                f"unknown hnsw parameter(s) {sorted(unknown)}; give M, ef_construction, ef, "
+                "dtype or threads"
             )
-        p = {**HNSW_DEFAULTS, **{k: v for k, v in params.items() if k != "threads"}}
+        dtype = params.get("dtype", "f32")
+        if dtype not in HNSW_DTYPES:
+            raise ParameterError(
+                f"hnsw dtype must be one of {', '.join(HNSW_DTYPES)} (the stored vectors' "
+                f"precision), got {dtype!r}"
+            )
+        p = {**HNSW_DEFAULTS, **{k: v for k, v in params.items() if k not in ("threads", "dtype")}}
         for name, v in p.items():
             if not isinstance(v, int) or isinstance(v, bool) or v < 2:
                 raise ParameterError(f"hnsw parameter {name} must be an integer >= 2, got {v!r}")
+        if dtype != "f32":
+            p["dtype"] = dtype  # recorded (older files, without it, hold float32 vectors)
         Index = _usearch()
         ix = Index(
             ndim=d,
             metric="ip",
-            dtype="f32",
+            dtype=dtype,
             connectivity=p["M"],
             expansion_add=p["ef_construction"],
             expansion_search=p["ef"],

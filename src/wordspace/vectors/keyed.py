@@ -13,6 +13,7 @@ at their positions.
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -541,6 +542,18 @@ class WordVectors(FacadeMethods):
         returned as is, as gensim does); ``exact=True``, ``restrict_vocab`` and ``topn=None``
         scan every vector instead.
         """
+        if (
+            self.index is not None
+            and indexer is None
+            and not exact
+            and restrict_vocab is None
+            and not negative
+            and type(topn) is int
+            and topn > 0
+        ):
+            fast = self._indexed_word_query(positive, topn)
+            if fast is not None:
+                return fast
         keys, weights, exclude = self._split_terms(positive, negative)
         mean = self.get_mean_vector(
             keys, weights, pre_normalize=True, post_normalize=True, ignore_missing=False
@@ -566,6 +579,31 @@ class WordVectors(FacadeMethods):
             for i, s in zip(idx, sc, strict=True)
             if i >= 0 and int(i) not in exclude
         ]
+        return out[:topn]
+
+    def _indexed_word_query(self, positive: Any, topn: int) -> list[tuple[str, float]] | None:
+        """The attached index's answer to one vocabulary word (the explorer's and the CLI's
+        query, ``most_similar("word")``) with nothing around the search that it does not need:
+        the same query vector as the general path (a unit row over its float64 norm), the
+        index called once for ``topn + 1`` rows, the word dropped. None where the general path
+        must answer (phrases, unknown words, NaN rows, weights, several terms)."""
+        word = positive[0] if type(positive) is list and len(positive) == 1 else positive
+        if type(word) is not str:
+            return None
+        i = self.key_to_index.get(word)
+        index = self.index
+        if i is None or not hasattr(index, "search_one"):
+            return None
+        index.ensure(self)
+        unit = self.get_normed_vectors()
+        row = unit[i]
+        n2 = float(row.astype(np.float64) @ row.astype(np.float64))  # np.linalg.norm's sum
+        if not (0.0 < n2 < np.inf):
+            return None  # a zero or non-finite row: the general path says what is wrong
+        q = (row / math.sqrt(n2)).astype(np.float32)
+        idx, sc = index.search_one(unit, q, min(topn + 1, len(self)))
+        keys = self.index_to_key
+        out = [(keys[j], s) for j, s in zip(idx.tolist(), sc.tolist(), strict=True) if j != i]
         return out[:topn]
 
     def most_similar_cosmul(
