@@ -30,7 +30,7 @@ reproducible. With the default five noise words, when the five are distinct, a s
 touches its six output rows in two loops over the dimensions (the six dot products together,
 then every update: the rows, the hidden vector, the window's gradient sum) instead of two per
 row plus the per-pair passes: the same arithmetic reordered (with the draws one centre word
-ahead, below: 0.69x the CPU time of the row-by-row kernel, one thread, 1M tokens of
+ahead, below: 0.69-0.78x the CPU time of the row-by-row kernel, one thread, 1M tokens of
 wiki100m, loaded machine); a repeat among the five keeps the row-by-row order, where the
 second copy sees the first's update. The input matrix is initialised by :func:`uniform_rows`
 (uniform in ``[-1/d, 1/d)``, as the official tool; the output matrix starts at zero).
