@@ -34,6 +34,14 @@ Usage:
     python benchmarks/bench_fasttext.py [--corpus PATH] [--workers 2] [--tools ws,gensim,official]
         [--bucket 2000000] [--epochs 1] [--runs N]
     python benchmarks/bench_fasttext.py --interop [--corpus PATH]
+    python benchmarks/bench_fasttext.py --kernel-ab OLD.py [--tokens 1000000] [--runs 5]
+
+``--kernel-ab OLD.py`` compares the training kernel alone, in one process: ``OLD.py`` is an
+older ``kernels/fasttext.py`` (``git show REV:src/wordspace/kernels/fasttext.py > OLD.py``)
+against the current one, on the first ``--tokens`` words of the corpus (the official tool's
+defaults, one thread, the same starting matrices each time), alternating old and new; one
+untimed round first (it compiles the old file), then ``--runs`` rounds; CPU seconds of the
+training call (``time.process_time``, less sensitive to the machine's load than wall time).
 Quick check: head -c 2000000 wiki100m.txt > /tmp/wiki2m.txt; --corpus /tmp/wiki2m.txt
 """
 
@@ -355,6 +363,63 @@ def run_child(python, tool, corpus, params, workers, seed):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def kernel_ab(corpus: str, old_path: str, tokens: int, rounds: int, seed: int) -> dict:
+    """One-thread CPU time of skip-gram training: an old ``kernels/fasttext.py`` against the
+    current one, alternating, on the same ids and starting matrices (see ``--kernel-ab``)."""
+    import importlib.util
+    import shutil
+
+    import numpy as np
+
+    import wordspace.kernels.fasttext as kft
+    from wordspace.train import word2vec as w2v
+    from wordspace.train.fasttext import FastText
+
+    with tempfile.TemporaryDirectory() as tmp:  # a fresh path: numba compiles it anew
+        path = shutil.copy(old_path, os.path.join(tmp, "old_fasttext_kernel.py"))
+        spec = importlib.util.spec_from_file_location("old_fasttext_kernel", path)
+        assert spec is not None and spec.loader is not None
+        old = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(old)
+        got: dict = {}
+        run_epochs = w2v.Word2Vec._run_epochs
+        w2v.Word2Vec._run_epochs = lambda self, ids, starts, job, *a, **k: got.update(
+            ids=ids, starts=starts, job=job
+        )
+        try:
+            params = {k: v for k, v in PARAMS.items() if k != "epochs"}
+            model = FastText(**params, epochs=1, workers=1, seed=seed).fit(corpus)
+        finally:
+            w2v.Word2Vec._run_epochs = run_epochs
+        ids, starts, job = got["ids"], got["starts"], got["job"]
+        s1 = max(1, int(np.searchsorted(starts, min(tokens, len(ids)))))
+        wi0, wo0 = model.wi_.copy(), model.syn1neg_.copy()
+        new = kft.train_job
+        schedule = (PARAMS["alpha"], PARAMS["alpha"] - 0.0001, 0, float(len(ids)))
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
+        try:
+            for r in range(rounds + 1):
+                for name, fn in (("old", old.train_job), ("new", new)):
+                    model.wi_[:] = wi0
+                    model.syn1neg_[:] = wo0
+                    kft.train_job = fn  # the trainer's job looks the kernel up at each call
+                    c0 = time.process_time()
+                    job(0, s1, schedule, np.uint64(seed))
+                    if r > 0:
+                        cpu[name].append(round(time.process_time() - c0, 3))
+        finally:
+            kft.train_job = new
+    med = {k: statistics.median(v) for k, v in cpu.items()}
+    return {
+        "kernel_ab": {"old": old_path, "tokens": int(starts[s1]), "rounds": rounds},
+        "cpu_s_old": cpu["old"],
+        "cpu_s_new": cpu["new"],
+        "median_old": med["old"],
+        "median_new": med["new"],
+        "new_over_old": round(med["new"] / med["old"], 3),
+    }
+
+
 def _rounded(d):
     return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
 
@@ -369,11 +434,17 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=PARAMS["epochs"])
     ap.add_argument("--runs", type=int, default=1, help="runs per tool (alternating); medians")
     ap.add_argument("--interop", action="store_true")
+    ap.add_argument("--kernel-ab", default=None, metavar="OLD.py")
+    ap.add_argument("--tokens", type=int, default=1_000_000, help="--kernel-ab's corpus prefix")
     ap.add_argument("--params", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
         print(json.dumps(CHILDREN[a._child](a.corpus, json.loads(a.params), a.workers, a.seed)))
+        return
+    if a.kernel_ab:
+        rounds = a.runs if a.runs > 1 else 5
+        print(json.dumps(kernel_ab(a.corpus, a.kernel_ab, a.tokens, rounds, a.seed)), flush=True)
         return
     if a.interop:
         print(json.dumps({"interop": interop(a.corpus), "corpus": a.corpus}), flush=True)
