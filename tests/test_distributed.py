@@ -157,14 +157,14 @@ def test_local_engine_is_exact(shards):
 
 
 def test_auto_sync_words_rule(shards):
-    """sync_words="auto": a whole part at one part, 25 words per vocabulary word at two
+    """sync_words="auto": a whole part at one part, 12 words per vocabulary word at two
     (at least 20,000, at most the part), 20,000 from three parts on (docs/scaling.md)."""
     from wordspace.distributed._word2vec import SYNC_ROWS, SYNC_WORDS, auto_sync_words
 
-    assert (SYNC_ROWS, SYNC_WORDS) == (25, 20_000)
+    assert (SYNC_ROWS, SYNC_WORDS) == (12, 20_000)
     assert auto_sync_words(67_873, 1, 8_500_000) == 8_500_000
-    assert auto_sync_words(67_873, 2, 8_500_000) == 25 * 67_873
-    assert auto_sync_words(67_873, 2, 1_000_000) == 1_000_000  # never past the part
+    assert auto_sync_words(67_873, 2, 8_500_000) == 12 * 67_873
+    assert auto_sync_words(67_873, 2, 500_000) == 500_000  # never past the part
     assert auto_sync_words(100, 2, 8_500_000) == 20_000  # a small vocabulary: the floor
     assert auto_sync_words(67_873, 3, 8_500_000) == 20_000
     assert auto_sync_words(67_873, 8, 10_000) == 10_000
@@ -172,7 +172,7 @@ def test_auto_sync_words_rule(shards):
     from wordspace.distributed._word2vec import auto_lr_scale
 
     assert auto_lr_scale(1, 10**6, 100) == 1.0
-    assert auto_lr_scale(2, 1_696_825, 67_873) == 2.0
+    assert auto_lr_scale(2, 814_476, 67_873) == 2.0
     assert auto_lr_scale(2, 50_000, 67_873) == pytest.approx(2**0.5)
     assert auto_lr_scale(8, 20_000, 67_873) == pytest.approx(8**0.5)
     c = ws.Corpus.from_files(str(shards / "*"))

@@ -104,7 +104,7 @@ logger = logging.getLogger(__name__)
 MERGES = ("frequency", "average")
 DELTA_DTYPES = ("float32", "float16")
 SYNC_WORDS = 20_000  # sync_words="auto" at 3 or more parts (docs/scaling.md: measured)
-SYNC_ROWS = 25  # sync_words="auto" at 2 parts: words a part trains per round per vocabulary word
+SYNC_ROWS = 12  # sync_words="auto" at 2 parts: words a part trains per round per vocabulary word
 LONG_ROUND_ROWS = 4  # lr_scale="auto" is 2 at 2 parts from rounds of this many words per word
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
 LOCAL_MERGE_PARTS = 3  # up to this many parts, every worker merges a round's deltas itself
