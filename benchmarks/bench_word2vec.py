@@ -34,6 +34,16 @@ Usage:
     python benchmarks/bench_word2vec.py [--corpus PATH] [--runs N] [--settings a,b]
         [--workers 2] [--gensim-python /work/bench-venvs/gensim/bin/python] [--no-gensim]
 Quick check: head -c 10000000 wiki100m.txt > /tmp/wiki10m.txt; --corpus /tmp/wiki10m.txt
+
+Kernel A/B (the training kernel alone, in one process):
+    python benchmarks/bench_word2vec.py --kernel-ab OLD.py [--settings a] [--tokens 2000000]
+        [--runs 5]
+``OLD.py`` is an older ``kernels/word2vec.py`` (``git show REV:src/wordspace/kernels/word2vec.py
+> OLD.py``), compared with the current one on the first ``--tokens`` words of the corpus (the
+setting's parameters, one thread, the same starting matrices each time), alternating old and
+new; one untimed round first (it compiles the old file), then ``--runs`` rounds (5 when not
+given); CPU seconds of the training call (``time.process_time``, less sensitive to the
+machine's load than wall time). Run it with ``NUMBA_NUM_THREADS=1``.
 """
 
 from __future__ import annotations
@@ -273,6 +283,81 @@ def child_gensim(corpus, setting, workers, seed):
     return out
 
 
+def kernel_ab(corpus, old_path, setting, tokens, rounds, seed):
+    """One-thread CPU time of ``train_job``: an old ``kernels/word2vec.py`` against the current
+    one, alternating, on the same ids and starting matrices (see ``--kernel-ab``)."""
+    import importlib.util
+    import shutil
+
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import wordspace.kernels.word2vec as kw2v
+    from wordspace import Word2Vec
+    from wordspace.train import word2vec as w2v
+
+    with tempfile.TemporaryDirectory() as tmp:  # a fresh path: numba compiles it anew
+        path = shutil.copy(old_path, os.path.join(tmp, "old_word2vec_kernel.py"))
+        spec = importlib.util.spec_from_file_location("old_word2vec_kernel", path)
+        assert spec is not None and spec.loader is not None
+        old = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(old)
+        got: dict = {}
+        run_epochs = w2v.Word2Vec._run_epochs
+        w2v.Word2Vec._run_epochs = lambda self, ids, starts, *a, **k: got.update(
+            ids=ids, starts=starts
+        )
+        try:
+            params = {k: v for k, v in SETTINGS[setting].items() if k != "epochs"}
+            model = Word2Vec(**params, epochs=1, workers=1, seed=seed).fit(corpus)
+        finally:
+            w2v.Word2Vec._run_epochs = run_epochs
+        ids, starts = got["ids"], got["starts"]
+        s1 = max(1, int(np.searchsorted(starts, min(tokens, len(ids)))))
+        m0, m1, m2 = model.syn0_.copy(), model.syn1neg_.copy(), model.syn1_.copy()
+        tables = model._tables()
+        a0 = float(model.alpha)
+        schedule = (a0, a0 - float(model.min_alpha), 0, float(max(int(starts[s1]) - 1, 1)))
+        shared = bool(model.shared_negatives)
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
+        for r in range(rounds + 1):
+            for name, fn in (("old", old.train_job), ("new", kw2v.train_job)):
+                model.syn0_[:] = m0
+                model.syn1neg_[:] = m1
+                model.syn1_[:] = m2
+                c0 = time.process_time()
+                fn(
+                    ids,
+                    starts,
+                    0,
+                    s1,
+                    model.syn0_,
+                    model.syn1neg_,
+                    model.syn1_,
+                    *tables,
+                    *schedule,
+                    np.uint64(seed),
+                    False,
+                    shared,
+                )
+                if r > 0:
+                    cpu[name].append(round(time.process_time() - c0, 3))
+    med = {k: statistics.median(v) for k, v in cpu.items()}
+    return {
+        "kernel_ab": {
+            "old": old_path,
+            "setting": setting,
+            "tokens": int(starts[s1]),
+            "rounds": rounds,
+        },
+        "cpu_s_old": cpu["old"],
+        "cpu_s_new": cpu["new"],
+        "median_old": med["old"],
+        "median_new": med["new"],
+        "new_over_old": round(med["new"] / med["old"], 3),
+    }
+
+
 def run_child(python, tool, corpus, setting, workers, seed):
     cmd = [
         python,
@@ -315,6 +400,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--gensim-python", default="/work/bench-venvs/gensim/bin/python")
     ap.add_argument("--no-gensim", action="store_true")
+    ap.add_argument("--kernel-ab", default=None, metavar="OLD.py")
+    ap.add_argument("--tokens", type=int, default=2_000_000, help="--kernel-ab's corpus prefix")
     ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
@@ -324,6 +411,12 @@ def main() -> None:
             "warm-up": child_warm_up,
         }[a._child]
         print(json.dumps(fn(a.corpus, a.settings, a.workers, a.seed)))
+        return
+    if a.kernel_ab:
+        rounds = a.runs if a.runs > 1 else 5
+        for s in a.settings.split(","):
+            res = kernel_ab(a.corpus, a.kernel_ab, s.strip(), a.tokens, rounds, a.seed)
+            print(json.dumps(res), flush=True)
         return
     for s in a.settings.split(","):
         s = s.strip()
