@@ -211,6 +211,74 @@ def _sg_pair(
 
 
 @njit(cache=True, nogil=True, fastmath=True)
+def _sg_shared_window(syn0, syn1neg, ctx, n_ctx, word, negs, n_negs, alpha, work, compute_loss):
+    """Skip-gram with negative sampling over one window whose context words share the noise
+    words ``negs[:n_negs]``: for each context word in turn, exactly ``_sg_pair`` (the same
+    updates in the same order), with the passes over the vectors fused. Returns the loss.
+
+    A pair's targets are the centre ``word`` and the noise words; for each target one pass
+    over the dimensions applies its update and, in the same pass, takes the next target's
+    dot product (with the row as just written: a target may repeat). The first target's pass
+    starts ``work`` (no zeroing pass), the last one adds ``work`` into the context word's
+    input row and takes the next context word's first dot product (no copy of the input row:
+    ``syn0[c]`` does not change until its pair ends). Against the unfused order: about half
+    the passes over the vectors per pair."""
+    size = syn0.shape[1]
+    nt = n_negs + 1
+    loss = 0.0
+    c = ctx[0]
+    f = np.float32(0.0)
+    for d in range(size):
+        f += syn0[c, d] * syn1neg[word, d]
+    for m in range(n_ctx):
+        c = ctx[m]
+        for k in range(nt):
+            if k == 0:
+                t = word
+                g = (np.float32(1.0) - _sigmoid(f)) * alpha
+                if compute_loss:
+                    loss += _log1pexp(-f)
+            else:
+                t = negs[k - 1]
+                g = -_sigmoid(f) * alpha
+                if compute_loss:
+                    loss += _log1pexp(f)
+            fn = np.float32(0.0)
+            if k + 1 < nt:
+                tn = negs[k]
+                if k == 0:
+                    for d in range(size):
+                        sv = syn1neg[t, d]
+                        work[d] = g * sv
+                        syn1neg[t, d] = sv + g * syn0[c, d]
+                        fn += syn0[c, d] * syn1neg[tn, d]
+                else:
+                    for d in range(size):
+                        sv = syn1neg[t, d]
+                        work[d] += g * sv
+                        syn1neg[t, d] = sv + g * syn0[c, d]
+                        fn += syn0[c, d] * syn1neg[tn, d]
+            else:
+                cn = ctx[m + 1] if m + 1 < n_ctx else c
+                if k == 0:
+                    for d in range(size):
+                        sv = syn1neg[t, d]
+                        x = syn0[c, d]
+                        syn1neg[t, d] = sv + g * x
+                        syn0[c, d] = x + g * sv
+                        fn += syn0[cn, d] * syn1neg[word, d]
+                else:
+                    for d in range(size):
+                        sv = syn1neg[t, d]
+                        x = syn0[c, d]
+                        syn1neg[t, d] = sv + g * x
+                        syn0[c, d] = x + (work[d] + g * sv)
+                        fn += syn0[cn, d] * syn1neg[word, d]
+            f = fn
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
 def cbow_update(
     syn0,
     syn1neg,
@@ -494,7 +562,16 @@ def train_job(
                     _prefetch_row(syn0, sent[i + window])
                 if use_neg and i + 1 < n:
                     _prefetch_row(syn1neg, sent[i + 1])
-            if sg:
+            if sg and shared_negatives and use_neg and not use_hs:
+                cnt, next_random = _draw_negatives_at(
+                    noise_thr, noise_alias, negative, word, negs, 0, next_random
+                )
+                for k in range(cnt):
+                    _prefetch_row(syn1neg, negs[k])
+                loss += _sg_shared_window(
+                    syn0, syn1neg, ctx, n_ctx, word, negs, cnt, alpha, work, compute_loss
+                )
+            elif sg:
                 # all draws of the window first (the same RNG sequence as drawing pair by
                 # pair: nothing else draws in between), so their rows can be prefetched
                 n_draws = 1 if shared_negatives else n_ctx
