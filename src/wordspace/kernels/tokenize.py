@@ -275,6 +275,32 @@ def remap_ids(out, ids, remap):
 
 
 @njit(cache=True, nogil=True)
+def vocab_ids(raw, remap, bounds):
+    """Raw ids to vocabulary ids in one pass: ``(ids, starts)`` where ``ids`` holds
+    ``remap[raw[p]]`` for every token whose value is ``>= 0`` (the others are dropped) and
+    ``starts`` each non-empty sentence's start in ``ids`` (sentence ``s`` is
+    ``raw[bounds[s]:bounds[s + 1]]``; sentences left empty are dropped), then ``len(ids)``.
+    ``ids`` may be a view of a buffer of ``len(raw)`` ids."""
+    n_sent = bounds.shape[0] - 1
+    out = np.empty(raw.shape[0], np.int32)
+    starts = np.empty(max(n_sent, 0) + 1, np.int64)
+    k = 0
+    m = 0
+    for s in range(n_sent):
+        k0 = k
+        for p in range(bounds[s], bounds[s + 1]):
+            v = remap[raw[p]]
+            if v >= 0:
+                out[k] = v
+                k += 1
+        if k > k0:
+            starts[m] = k0
+            m += 1
+    starts[m] = k
+    return out[:k], starts[: m + 1].copy()
+
+
+@njit(cache=True, nogil=True)
 def line_sentences(ends, total, cap):
     """Sentence offsets from the token counts at each line end: a line of ``L`` tokens gives
     pieces of ``cap`` tokens while more than ``cap`` remain, then the rest (empty lines give

@@ -43,6 +43,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -657,22 +658,19 @@ class Corpus:
         """
         sc = self.scan()
         k2i = vocab.key_to_index
-        remap = np.fromiter((k2i.get(t, -1) for t in sc.types), dtype=np.int32, count=len(sc.types))
+        remap = np.fromiter(map(k2i.get, sc.types, repeat(-1)), dtype=np.int32, count=len(sc.types))
         if _mapped(sc.raw_ids) is not None or self._on_disk():
             return _to_ids_on_disk(sc, remap, self.tmp_dir)
-        mapped = remap[sc.raw_ids] if len(sc.types) else sc.raw_ids.copy()
-        keep = mapped >= 0
-        ids = np.ascontiguousarray(mapped[keep])
-        del mapped
-        bounds = sc.sentence_starts
-        if len(bounds) > 1:
-            per_sentence = np.add.reduceat(keep, bounds[:-1], dtype=np.int64)
-            per_sentence = per_sentence[per_sentence > 0]  # sentences left empty are dropped
-        else:
-            per_sentence = np.zeros(0, dtype=np.int64)
-        starts = np.zeros(len(per_sentence) + 1, dtype=np.int64)
-        np.cumsum(per_sentence, out=starts[1:])
-        return ids, starts
+        if not len(sc.types):
+            return np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64)
+        from wordspace.kernels.tokenize import vocab_ids
+
+        # one compiled pass: map, drop the out-of-vocabulary tokens, count per sentence
+        # (sentences left empty are dropped)
+        bounds = np.ascontiguousarray(sc.sentence_starts, dtype=np.int64)
+        if len(bounds) < 2:
+            bounds = np.array([0, len(sc.raw_ids)], dtype=np.int64)
+        return vocab_ids(np.ascontiguousarray(sc.raw_ids, dtype=np.int32), remap, bounds)
 
 
 class _Files:
