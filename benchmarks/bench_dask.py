@@ -66,6 +66,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """This process's CPU seconds (user + system, all threads) since it started."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return round(r.ru_utime + r.ru_stime, 2)
+
+
 def cut_shards(corpus: Path, mb: float | None, n: int, folder: Path) -> list[Path]:
     """The first ``mb`` MB of ``corpus`` cut at whitespace into ``n`` files."""
     data = corpus.read_bytes() if mb is None else corpus.open("rb").read(int(mb * 1e6))
@@ -115,7 +121,9 @@ def run_stage(
         )
         client = Client(cluster)
     elif mode == "tcp":
+        ts = time.perf_counter()
         client, procs = tcp_cluster(Path(folder) / "tcp", 2)
+        out["cluster_start_seconds"] = round(time.perf_counter() - ts, 2)
     t0 = time.perf_counter()
     if stage == "vocab":
         v = ws.Vocabulary.build(corpus, min_count=5, client=client)
@@ -148,10 +156,21 @@ def run_stage(
         if client is not None:
             st = m.sync_stats_
             out["sync"] = _sync_summary(st)
+            out["phases"] = st["phases"]  # the driver's seconds: vocab, load, train, finish
+            out["worker_seconds"] = st["worker_seconds"]  # per part, inside the round tasks
+            out["load_part_seconds"] = st["load_part_seconds"]
+        else:
+            out["phases"] = {
+                "vocab_and_ids": round(m.vocab_seconds_, 3),
+                "train": round(m.train_seconds_, 3),
+            }
     out["driver_peak_mb"] = round(_rss_mb(), 1)
+    out["driver_cpu_s"] = _cpu_s()  # the process in all (imports and evaluation included)
     if client is not None:
         peaks = client.run(_rss_mb)
         out["worker_peak_mb"] = [round(x, 1) for x in peaks.values()]
+        out["worker_cpu_s"] = list(client.run(_cpu_s).values())
+        out["scheduler_cpu_s"] = client.run_on_scheduler(_cpu_s)
         client.close()
         if cluster is not None:
             cluster.close()

@@ -194,6 +194,7 @@ def test_one_part_by_default_is_the_single_machine_model(shards):
 
 
 @pytest.mark.parametrize(("n_parts", "options"), [(2, {}), (3, {"staleness": 1}),
+                                                  (2, {"merge": "average"}),
                                                   (2, {"delta_dtype": "float16", "hs": 1})])  # fmt: skip
 def test_workers_merging_themselves_train_the_merge_tasks_model(topic_shards, monkeypatch, n_parts,
                                                                 options):  # fmt: skip

@@ -86,3 +86,33 @@ def test_merge_rows_is_the_plain_definition(merge):
         else:
             want = acc[int(r)] / np.float32(div)
         np.testing.assert_array_equal(step[i], want)
+
+
+@pytest.mark.parametrize("merge", ["average", "frequency", "by_parts"])
+@pytest.mark.parametrize("K", [2, 3])
+def test_merge_add_is_merge_then_add_bit_for_bit(merge, K):
+    """The fused merge (workers merging a round themselves) adds to both copies exactly what
+    the merged step of _merge_rows adds with add_rows: rows some part changed only, a row
+    in one part, in several, a -0.0 delta, a NaN."""
+    from wordspace.kernels.deltas import merge_add
+
+    rng = np.random.default_rng(4 + K)
+    n, d = 30, 5
+    rows_list = [np.sort(rng.choice(n, size=9, replace=False)).astype(np.int32) for _ in range(K)]
+    deltas = [rng.standard_normal((9, d)).astype(np.float32) * 1e-2 for _ in range(K)]
+    deltas[0][0, 0] = -0.0
+    deltas[-1][1, 2] = np.nan
+    expected = rng.uniform(0, 5, size=n) if merge == "frequency" else None
+    sync = rng.standard_normal((n, d)).astype(np.float32)
+    work = sync.copy()
+    want = sync.copy()
+    rows, step = _merge_rows(
+        rows_list, deltas, "average" if merge == "average" else "frequency", expected
+    )
+    add_rows(want, rows, step, False)
+    exp = expected if expected is not None else np.zeros(0, np.float64)
+    merge_add(sync, work, tuple(rows_list), tuple(deltas), exp, merge == "average")
+    np.testing.assert_array_equal(sync.view(np.int32), want.view(np.int32))
+    np.testing.assert_array_equal(work.view(np.int32), want.view(np.int32))
+    untouched = np.setdiff1d(np.arange(n), rows)
+    assert untouched.size > 0 and not np.isnan(want[rows]).all()

@@ -7,11 +7,17 @@ the counts; merging neighbours pairwise, level by level, therefore yields the ty
 whole corpus in first-occurrence order with their total counts -- exactly what one
 ``Corpus.scan`` of the concatenation gives, so ``Vocabulary.from_counts`` sorts and breaks
 ties identically.
+
+A file is read with :meth:`Corpus.scan` (compiled for ASCII text, the same result as the
+Python tokenizer). Data-parallel training (:mod:`._word2vec`) counts every file on the worker
+that will train it and asks (``keep``) for the scan to be kept there: the worker's part is
+then made from it (:func:`kept_scan`) instead of reading and tokenising the file again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import numpy as np
@@ -24,32 +30,40 @@ from wordspace.distributed._engine import (
     tree_reduce,
 )
 
-__all__ = ["build_vocabulary", "count_partition", "merge_counts"]
+__all__ = ["build_vocabulary", "count_partition", "drop_scans", "kept_scan", "merge_counts"]
 
 logger = logging.getLogger(__name__)
 
+# (keep, path) -> this process's scan of a file counted for a fit (see ``count_partition``)
+_SCANS: dict[tuple[str, str], Any] = {}
+_SCANS_LOCK = threading.Lock()
 
-def count_partition(spec: dict[str, Any]) -> tuple[list[str], np.ndarray]:
-    """``(types, counts)`` of one file (runs on a worker). Tokens become ids through a C-level
-    ``map`` over a dict and are counted with ``np.bincount``; Python runs per line and per new
-    type only, as in :meth:`Corpus.scan` (but without keeping the ids)."""
-    from wordspace.text.corpus import TokenIndex
 
-    corpus = open_partition(spec)
-    idx = TokenIndex()
-    get = idx.__getitem__
-    counts = np.zeros(1024, dtype=np.int64)
-    for toks, _ in corpus._pieces():
-        if not toks:
-            continue
-        ids = np.fromiter(map(get, toks), dtype=np.int32, count=len(toks))
-        n = len(idx)
-        if n > counts.shape[0]:
-            counts = np.concatenate(
-                [counts, np.zeros(max(n, 2 * counts.shape[0]) - counts.shape[0], np.int64)]
-            )
-        counts[:n] += np.bincount(ids, minlength=n)
-    return list(idx), counts[: len(idx)].copy()
+def count_partition(spec: dict[str, Any], keep: str | None = None) -> tuple[list[str], np.ndarray]:
+    """``(types, counts)`` of one file (runs on a worker), from :meth:`Corpus.scan`: types in
+    order of first occurrence. ``keep``: a fit's key under which this worker keeps the scan
+    (raw ids and sentences) for :func:`kept_scan`, until :func:`drop_scans`."""
+    sc = open_partition(spec).scan(cache=False)
+    if keep is not None:
+        with _SCANS_LOCK:
+            _SCANS[(keep, spec["path"])] = sc
+    return sc.types, sc.counts
+
+
+def kept_scan(keep: str | None, spec: dict[str, Any]) -> Any:
+    """The scan of ``spec``'s file that :func:`count_partition` kept in this process under
+    ``keep`` (``None`` when it ran elsewhere: the caller reads the file)."""
+    if keep is None:
+        return None
+    with _SCANS_LOCK:
+        return _SCANS.get((keep, spec["path"]))
+
+
+def drop_scans(keep: str) -> None:
+    """Forget the scans kept under ``keep`` in this process."""
+    with _SCANS_LOCK:
+        for k in [k for k in _SCANS if k[0] == keep]:
+            del _SCANS[k]
 
 
 def merge_counts(
@@ -82,15 +96,24 @@ def build_vocabulary(
     max_vocab_size: int | None = None,
     max_final_vocab: int | None = None,
     lowercase: bool = False,
+    homes: list | None = None,
+    keep: str | None = None,
 ):
     """:meth:`Vocabulary.build` on a Dask cluster (``client``; ``None``: in this process).
-    ``corpus``: a :class:`~wordspace.Corpus`, a glob pattern, a folder or a list of paths."""
+    ``corpus``: a :class:`~wordspace.Corpus`, a glob pattern, a folder or a list of paths.
+    ``homes``: the worker to count each file on (training puts a file where its part will
+    be); ``keep``: the key under which the workers keep their scans (:func:`kept_scan`)."""
     from wordspace.text.vocab import Vocabulary
 
     corpus = as_files_corpus(corpus, lowercase=lowercase)
     engine = engine_for(client)
     specs = partition_specs(corpus)
-    parts = [engine.submit(count_partition, s) for s in specs]
+    if homes is None:
+        homes = [None] * len(specs)
+    parts = [
+        engine.submit(count_partition, s, keep, **engine.near(h))
+        for s, h in zip(specs, homes, strict=True)
+    ]
     types, counts = engine.gather([tree_reduce(engine, parts, merge_counts)])[0]
     logger.info("distributed vocabulary: %d files, %d types", len(specs), len(types))
     return Vocabulary.from_counts(

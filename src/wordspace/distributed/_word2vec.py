@@ -109,6 +109,7 @@ LONG_ROUND_ROWS = 4  # lr_scale="auto" is 2 at 2 parts from rounds of this many 
 KEEP_STEPS = 4  # merged steps kept referenced, for workers a few rounds behind
 LOCAL_MERGE_PARTS = 3  # up to this many parts, every worker merges a round's deltas itself
 _EMPTY = np.zeros(0, np.int64)  # "no candidates": take_changed compares every row
+_NO_EXP = np.zeros(0, np.float64)  # merge_add: no expected occurrences (divide by the parts)
 
 
 # ------------------------------------------------------------------------------- parts
@@ -134,14 +135,24 @@ def plan_parts(specs: list[dict[str, Any]], n_parts: int) -> list[list[tuple]]:
     return parts
 
 
-def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """A part as vocabulary ids ``(ids, sentence_starts)`` (runs on a worker)."""
+def load_part(
+    pieces: list[tuple], words: list[str], keep: str | None = None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A part as vocabulary ids ``(ids, sentence_starts, seconds)`` (runs on a worker;
+    ``seconds``: reading and tokenising it, for the breakdown of ``sync_stats_``). A file
+    whose scan the vocabulary count kept here under ``keep`` is not read again."""
+    from wordspace.distributed._vocab import kept_scan
     from wordspace.text.vocab import Vocabulary
 
+    t0 = time.perf_counter()
     vocab = Vocabulary(words, np.ones(len(words), dtype=np.int64))
     all_ids, all_lens = [], []
     for spec, lo, hi, size in pieces:
-        ids, starts = open_partition(spec).to_ids(vocab)
+        corpus = open_partition(spec)
+        sc = kept_scan(keep, spec)
+        if sc is not None:  # counted here: its ids are known (what corpus.scan() would cache)
+            corpus._scan = sc
+        ids, starts = corpus.to_ids(vocab)
         n = len(ids)
         a, b = n * lo // size, (n if hi == size else n * hi // size)
         heads = starts[:-1]
@@ -153,11 +164,22 @@ def load_part(pieces: list[tuple], words: list[str]) -> tuple[np.ndarray, np.nda
     lens = np.concatenate(all_lens) if all_lens else np.zeros(0, np.int64)
     starts = np.zeros(len(lens) + 1, dtype=np.int64)
     np.cumsum(lens, out=starts[1:])
-    return ids, starts
+    return ids, starts, time.perf_counter() - t0
 
 
-def part_size(part: tuple[np.ndarray, np.ndarray]) -> int:
-    return int(part[0].shape[0])
+def _file_homes(specs: list[dict[str, Any]], plan: list[list[tuple]], homes: list) -> list:
+    """The worker of each file: the home of the part that holds most of its bytes."""
+    where: dict[str, tuple[int, Any]] = {}
+    for pieces, h in zip(plan, homes, strict=True):
+        for spec, lo, hi, _ in pieces:
+            if hi - lo > where.get(spec["path"], (-1, None))[0]:
+                where[spec["path"]] = (hi - lo, h)
+    return [where.get(s["path"], (0, None))[1] for s in specs]
+
+
+def part_size(part: tuple) -> tuple[int, float]:
+    """A part's words and the seconds its worker took to read it (runs where it is)."""
+    return int(part[0].shape[0]), float(part[2])
 
 
 def auto_lr_scale(n_parts: int, sync_words: int, n_vocab: int) -> float:
@@ -245,10 +267,45 @@ def _sync_to(st: dict[str, Any], init: tuple | None, steps: list, first: int, ne
         raise StateLost(f"weights at version {v}, a task needs {need} (steps from {first})")
     for step in steps[v - first :]:
         if isinstance(step, list):  # a round's results, merged here (LOCAL_MERGE_PARTS)
+            if _merge_into(st["sync"], st["work"], *step[1:]):
+                continue
             step = merge_round(*step[1:])
         apply_step(st["sync"], step)
         apply_step(st["work"], step)
     st["v"] = need
+
+
+def _merge_into(
+    sync: list[np.ndarray],
+    work: list[np.ndarray],
+    expected: np.ndarray | None,
+    merge: str,
+    dtype: str,
+    *results: tuple,
+) -> bool:
+    """Merge a round's float32 deltas of several parts straight into ``sync`` and ``work``
+    (:func:`~wordspace.kernels.deltas.merge_add`: one pass, bit for bit :func:`merge_round`
+    then :func:`apply_step` twice); ``False`` where that path does not apply (one part,
+    float16, rows out of order): the caller merges the plain way."""
+    from wordspace.kernels.deltas import merge_add
+
+    if len(results) < 2 or dtype != "float32" or any(bool(r[6]) for r in results):
+        return False
+    args = []
+    for a in range(3):
+        rows = tuple(np.ascontiguousarray(r[2 * a], dtype=np.int32) for r in results)
+        vals = tuple(r[2 * a + 1] for r in results)
+        if any(v.dtype != np.float32 for v in vals) or any(
+            len(x) > 1 and not bool(np.all(x[1:] > x[:-1])) for x in rows
+        ):
+            return False
+        args.append((rows, tuple(np.ascontiguousarray(v) for v in vals)))
+    for a, (rows, vals) in enumerate(args):
+        if not any(len(x) for x in rows):
+            continue
+        exp = expected if a < 2 and merge == "frequency" and expected is not None else _NO_EXP
+        merge_add(sync[a], work[a], rows, vals, exp, merge == "average")
+    return True
 
 
 def _distinct(values: np.ndarray, n: int = 0) -> np.ndarray:
@@ -263,7 +320,7 @@ def _distinct(values: np.ndarray, n: int = 0) -> np.ndarray:
 
 
 def train_round(
-    part: tuple[np.ndarray, np.ndarray],
+    part: tuple,
     run: str,
     init: tuple | None,
     steps: list,
@@ -280,15 +337,20 @@ def train_round(
     compute_loss: bool,
     shared: bool,
     dtype: str,
+    snap: bool = False,
 ) -> tuple:
     """Train the sentences of ``part`` starting in words ``[w0, w1)`` from the run's weights
     at version ``need`` and return the changed rows with their deltas: ``(rows0, d0, rows1,
-    d1, rows2, d2, absolute, words_seen, words_trained, loss, last_alpha)`` (runs on a
-    worker; ``absolute``: a round of one part in float32 returns the new values instead)."""
+    d1, rows2, d2, absolute, words_seen, words_trained, loss, last_alpha, seconds)`` (runs
+    on a worker; ``absolute``: a round of one part in float32 returns the new values instead;
+    ``seconds``: ``(apply, train, changed, task)``, the time spent bringing the weights up
+    to date, training, finding the changed rows, and in all). ``snap``: keep a copy of the
+    weights at version ``need`` (an epoch's end) for :func:`snapshot`."""
     from wordspace._base import mix_seed
     from wordspace.kernels.deltas import take_changed
 
-    ids, starts = part
+    t_task = time.perf_counter()
+    ids, starts = part[0], part[1]
     kernel, sub = tables[-2], tables[-1]
     ktables = tables[:-2]
     negative, hs = int(ktables[8]), bool(ktables[7])
@@ -311,7 +373,12 @@ def train_round(
     jobs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
     st = _state(run)
     with st["lock"]:  # one task at a time trains on this process's working copy
+        t_apply = time.perf_counter()
         _sync_to(st, init, steps, first, need)
+        if snap:  # the end of an epoch: the driver's copy, fetched while this round trains
+            st["snap"] = (need, tuple(np.array(a, copy=True) for a in st["sync"]))
+        t_train = time.perf_counter()
+        t_apply = t_train - t_apply
         sync, work = st["sync"], st["work"]
         if kernel == "fasttext":
             from wordspace.kernels.fasttext import train_job as ft_job
@@ -340,6 +407,8 @@ def train_round(
                 results = list(pool.map(run_job, range(len(jobs))))
         else:
             results = [run_job(j) for j in range(len(jobs))]
+        t_changed = time.perf_counter()
+        t_train = t_changed - t_train
         words = _distinct(ids[first_word : int(starts[s1])], work[0].shape[0])
         if kernel == "fasttext" and sub is not None:
             lo, hi = sub[0][words], sub[0][words + 1]
@@ -367,13 +436,17 @@ def train_round(
     trained = sum(int(r[1]) for r in results)
     loss = float(sum(float(r[2]) for r in results))
     last = float(results[-1][3]) if results else float(alpha0)
-    return (*out, absolute, seen, trained, loss, last)
+    t_end = time.perf_counter()
+    secs = (t_apply, t_train, t_end - t_changed, t_end - t_task)
+    return (*out, absolute, seen, trained, loss, last, secs)
 
 
 def merge_round(expected: np.ndarray | None, merge: str, dtype: str, *results: tuple) -> tuple:
     """The merged step of a round's results (runs on a worker): ``(rows0, s0, rows1, s1,
-    rows2, s2, absolute, words_seen, words_trained, loss, last_alpha, bytes_in)``. Deltas are
-    added as :func:`_merge_rows` says; a round of one part passes its rows through."""
+    rows2, s2, absolute, words_seen, words_trained, loss, last_alpha, bytes_in, seconds)``
+    (``seconds``: the parts' ``train_round`` seconds). Deltas are added as
+    :func:`_merge_rows` says; a round of one part passes its rows through."""
+    secs = [r[11] for r in results]
     bytes_in = sum(r[2 * a].nbytes + r[2 * a + 1].nbytes for r in results for a in range(3))
     seen = sum(r[7] for r in results)
     trained = sum(r[8] for r in results)
@@ -381,7 +454,7 @@ def merge_round(expected: np.ndarray | None, merge: str, dtype: str, *results: t
     last = min(float(r[10]) for r in results)
     if len(results) == 1:
         r = results[0]
-        return (*r[:7], seen, trained, loss, last, bytes_in)
+        return (*r[:7], seen, trained, loss, last, bytes_in, secs)
     out: list[Any] = []
     for a in range(3):
         rows, step = _merge_rows(
@@ -391,22 +464,23 @@ def merge_round(expected: np.ndarray | None, merge: str, dtype: str, *results: t
             expected if a < 2 else None,
         )
         out += [rows, step.astype(dtype)]
-    return (*out, False, seen, trained, loss, last, bytes_in)
+    return (*out, False, seen, trained, loss, last, bytes_in, secs)
 
 
 def step_summary(step: tuple) -> tuple:
     """What the driver needs of a merged step every round (runs where the step is): the
     counters and the bytes, not the rows: ``(words_seen, words_trained, loss, last_alpha,
-    bytes_in, step_bytes)``."""
+    bytes_in, step_bytes, seconds)`` (``seconds``: every part's, as :func:`train_round`'s)."""
     step_bytes = sum(step[2 * a].nbytes + step[2 * a + 1].nbytes for a in range(3))
-    return (*step[7:12], step_bytes)
+    return (*step[7:12], step_bytes, step[12])
 
 
 def part_summary(res: tuple) -> tuple:
     """What the driver needs of one part's round when the workers merge themselves (runs
-    where the result is): ``(words_seen, words_trained, loss, last_alpha, bytes, 0)``."""
+    where the result is): ``(words_seen, words_trained, loss, last_alpha, bytes, 0,
+    [seconds])``."""
     nbytes = sum(res[2 * a].nbytes + res[2 * a + 1].nbytes for a in range(3))
-    return (*res[7:11], nbytes, 0)
+    return (*res[7:11], nbytes, 0, [res[11]])
 
 
 def _combine(summaries: list, local: bool) -> tuple:
@@ -420,6 +494,7 @@ def _combine(summaries: list, local: bool) -> tuple:
         min(float(x[3]) for x in summaries),
         sum(x[4] for x in summaries),
         0,
+        [s for x in summaries for s in x[6]],
     )
 
 
@@ -433,9 +508,14 @@ def _futures(step: Any) -> list:
 
 def snapshot(run: str, init: tuple | None, steps: list, first: int, need: int) -> tuple:
     """This worker's synchronised weights of run ``run`` at version ``need`` (copies): the
-    driver's copy, fetched once an epoch instead of every merged step."""
+    driver's copy, fetched once an epoch instead of every merged step. The copy a round task
+    kept (``snap``) serves when this worker has trained past ``need`` meanwhile."""
     st = _state(run)
     with st["lock"]:
+        kept = st.get("snap")
+        if kept is not None and kept[0] == need:
+            st["snap"] = None
+            return kept[1]
         _sync_to(st, init, steps, first, need)
         return tuple(np.array(a, copy=True) for a in st["sync"])
 
@@ -567,7 +647,7 @@ def fit_word2vec(
     """
     from wordspace._base import check_finite
     from wordspace.distributed._engine import as_files_corpus
-    from wordspace.distributed._vocab import build_vocabulary
+    from wordspace.distributed._vocab import build_vocabulary, drop_scans
 
     model._validate()
     if sync_words is None:
@@ -583,27 +663,37 @@ def fit_word2vec(
         corpus, lowercase=bool(model.lowercase), max_sentence_length=int(model.max_sentence_length)
     )
     t0 = time.perf_counter()
+    phases: dict[str, float] = {}  # the driver's seconds per phase (sync_stats_["phases"])
+    specs = partition_specs(corpus)
+    K = int(n_parts or engine.n_workers)
+    plan = plan_parts(specs, K)
+    # one part per worker (the scheduler would put them all next to ``words``); every file
+    # is counted where most of it will be trained, and its scan kept there (no second read)
+    homes = engine.spread(len(plan))
+    keep = uuid.uuid4().hex
     vocab = build_vocabulary(
         corpus,
         engine,
         min_count=model.min_count,
         max_vocab_size=model.max_vocab_size,
         max_final_vocab=model.max_final_vocab,
+        homes=_file_homes(specs, plan, homes),
+        keep=keep,
     )
+    phases["vocab"] = time.perf_counter() - t0
     W, sub, kernel = _setup_model(model, vocab)
     model.tokenizer_ = corpus.tokenizer
-    specs = partition_specs(corpus)
-    K = int(n_parts or engine.n_workers)
+    phases["setup"] = time.perf_counter() - t0 - phases["vocab"]
     words = engine.put(list(vocab.index_to_key))
-    plan = plan_parts(specs, K)
-    # one part per worker (the scheduler would put them all next to ``words``)
-    homes = engine.spread(len(plan))
     parts = [
-        engine.submit(load_part, pieces, words, **engine.near(h))
+        engine.submit(load_part, pieces, words, keep, **engine.near(h))
         for pieces, h in zip(plan, homes, strict=True)
     ]
-    sizes = np.asarray(engine.gather([engine.submit(part_size, p) for p in parts]), np.int64)
+    got = engine.gather([engine.submit(part_size, p) for p in parts])
+    engine.run_everywhere(drop_scans, keep)
+    sizes = np.asarray([g[0] for g in got], np.int64)
     model.vocab_seconds_ = time.perf_counter() - t0
+    phases["load_parts"] = model.vocab_seconds_ - phases["vocab"] - phases["setup"]
     N = int(sizes.sum())
     if N == 0:
         raise CorpusError(f"{corpus.name} has no words of the vocabulary to train on")
@@ -662,7 +752,13 @@ def fit_word2vec(
         "wait_seconds": 0.0,
         "retries": 0,
         "restarts": 0,
+        "phases": phases,
+        "load_part_seconds": [round(float(g[1]), 3) for g in got],
     }
+    # every part's seconds inside its round tasks: bringing the weights up to date (merging
+    # the others' deltas included), training, finding the changed rows, the task in all
+    busy = np.zeros((P, 4))
+    first_task = [0.0] * P
     check = {
         "the vectors" if kernel == "word2vec" else "the input vectors": W[0],
         "the output weights": W[1] if neg else W[2],
@@ -723,6 +819,7 @@ def fit_word2vec(
                 bool(model.compute_loss),
                 bool(getattr(model, "shared_negatives", False)),
                 delta_dtype,
+                k == 0 and need > 0 and epoch_end(base + need - 1),  # snap: see fetch_weights
                 **engine.near(where[k]),  # where the part lives: both cores busy, no copies
             )
             for k in active
@@ -734,9 +831,13 @@ def fit_word2vec(
             step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
             sum_futs[t] = [engine.submit(step_summary, step_futs[t])]
 
+    def epoch_end(u: int) -> bool:
+        return u + 1 == T or rounds[u + 1][0] != rounds[u][0]
+
     def fetch_weights(t: int) -> None:
-        """The driver's copy: the weights after round ``t``, from the worker of part 0 (a
-        worker's copy is never past them here: no round after ``t + 1`` is submitted yet)."""
+        """The driver's copy: the weights after round ``t``, from the worker of part 0. The
+        round after ``t`` (``+ staleness``) kept a copy of them there (``snap``), so the
+        worker may train on meanwhile (the driver submits one round more before waiting)."""
         need = t + 1 - base
         first = max(0, need - KEEP_STEPS)
         steps = [step_futs[base + v] for v in range(first, need)]
@@ -774,11 +875,12 @@ def fit_word2vec(
                 te = time.perf_counter()
             seen = trained = 0
             loss = 0.0
-        while nxt < T and nxt < t + depth:
+        last_of_epoch = epoch_end(t)
+        # at an epoch's end one round more: the workers train on while the driver fetches
+        while nxt < T and nxt < t + depth + int(last_of_epoch):
             submit(nxt)
             nxt += 1
         tw = time.perf_counter()
-        last_of_epoch = t + 1 == T or rounds[t + 1][0] != e
         try:
             res = _combine(engine.gather(sum_futs[t]), local)
             if last_of_epoch:  # the driver's copy: once an epoch, not every step
@@ -825,7 +927,11 @@ def fit_word2vec(
         stats["wait_seconds"] += time.perf_counter() - tw
         failures = 0
         ts = time.perf_counter()
-        r_seen, r_trained, r_loss, r_last, bytes_in, step_bytes = res
+        r_seen, r_trained, r_loss, r_last, bytes_in, step_bytes, r_secs = res
+        for k, sec in zip(rounds[t][2], r_secs, strict=True):
+            busy[k] += sec
+            if t == base:
+                first_task[k] = float(sec[3])
         stats["bytes_gathered"] += int(bytes_in) * (n_receivers - 1 if local else 1)
         stats["bytes_broadcast"] += int(step_bytes) * n_receivers
         seen += r_seen
@@ -881,6 +987,16 @@ def fit_word2vec(
             model._make_wv()
             model._call_callbacks("on_epoch_end", epoch=model.epochs_trained_)
     model.train_seconds_ = time.perf_counter() - t_train
+    t_end = time.perf_counter()
+    phases["train"] = model.train_seconds_
+    stats["worker_seconds"] = {
+        name: [round(float(x), 3) for x in busy[:, i]]
+        for i, name in enumerate(("apply", "train", "changed", "task"))
+    }
+    stats["worker_seconds"]["first_task"] = [round(x, 3) for x in first_task]
+    stats["worker_seconds"]["idle"] = [
+        round(model.train_seconds_ - float(x), 3) for x in busy[:, 3]
+    ]
     total = sum(stats[k] for k in ("bytes_initial", "bytes_gathered", "bytes_broadcast"))
     stats["bytes_total"] = int(total + stats["bytes_to_driver"])
     stats["bytes_per_round"] = int(
@@ -898,5 +1014,8 @@ def fit_word2vec(
     for run in runs:
         engine.run_everywhere(drop_state, run)
     model._make_wv()
+    phases["finish"] = time.perf_counter() - t_end
+    for k in phases:
+        phases[k] = round(phases[k], 3)
     model._call_callbacks("on_train_end")
     return model
