@@ -443,6 +443,33 @@ def kernels(args) -> None:
                       **{f"{k}_ms": round(1e3 * v, 3) for k, v in best.items()}}))  # fmt: skip
 
 
+def build_rate(args) -> None:
+    """The hnsw build over the first N rows of the (cached) data for each N of
+    ``--build-rate``, with the parameters of ``--backends`` (one ``ws-hnsw:...``): wall and
+    CPU seconds (all threads), rows a second, and the index size, one JSON line each, to
+    extrapolate a build too long to run (a 3,000,000-row one)."""
+    from wordspace.vectors.keyed import WordVectors
+
+    x, unit, norms = cached_data(args)
+    name, bparams = _variant(_split_backends(args.backends)[0])
+    if name != "ws-hnsw":
+        raise SystemExit("--build-rate builds ws-hnsw: give --backends ws-hnsw:dtype=i8,...")
+    for n in (int(v) for v in args.build_rate.split(",")):
+        wv = WordVectors([f"w{i}" for i in range(n)], x[:n])
+        wv._norms, wv._unit = norms[:n], unit[:n]
+        wv._nonfinite = np.zeros(0, dtype=np.int64)
+        c, t = time.process_time(), time.perf_counter()
+        ix = wv.build_index("hnsw", **bparams)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        size = len(ix._backend.save())
+        print(json.dumps({"bench": "index-build-rate", "n": n, "dim": x.shape[1],
+                          "params": ix.params, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                          "rows_per_cpu_s": round(n / cpu, 1), "index_mb": round(size / 2**20, 1),
+                          "threads": _threads(), "load": os.getloadavg()[0],
+                          "peak_rss_mb": round(_rss(), 1)}), flush=True)  # fmt: skip
+        del ix, wv
+
+
 def _threads() -> int:
     import numba
 
@@ -601,6 +628,12 @@ def main() -> None:
         help="glove-noise/synthetic: where the generated matrix and its unit matrix are kept "
         "(memory-mapped .npy, made once and reused; default $TMPDIR/wordspace-bench-index)",
     )
+    ap.add_argument(
+        "--build-rate",
+        default=None,
+        help="glove-noise/synthetic: build ws-hnsw (--backends ws-hnsw:...) over the first N "
+        "rows for each N, e.g. 100000,200000,300000 (with --rows >= the largest)",
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
@@ -610,6 +643,9 @@ def main() -> None:
         return
     if args.alternate:
         alternate(args)
+        return
+    if args.build_rate:
+        build_rate(args)
         return
     if args.one:
         print(json.dumps(run_one(args)), flush=True)
