@@ -73,13 +73,17 @@ ALL = [
 M, EFC, EF = 16, 200, 64  # wordspace's defaults (vectors/index.py HNSW_DEFAULTS)
 
 
-def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
+def synthetic(
+    n: int, dim: int, clusters: int, seed: int = 0, out: np.ndarray | None = None
+) -> np.ndarray:
+    """The clustered matrix (see the module docstring), written into ``out`` when given (a
+    memory map: the rows are made in blocks of 200,000)."""
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((clusters, dim)).astype(np.float32)
     w = 1.0 / np.arange(1, clusters + 1) ** 0.8
     which = rng.choice(clusters, size=n, p=w / w.sum())
     offset = rng.standard_normal(dim).astype(np.float32) * 0.5
-    out = np.empty((n, dim), dtype=np.float32)
+    out = np.empty((n, dim), dtype=np.float32) if out is None else out
     step = 200_000
     for lo in range(0, n, step):
         hi = min(n, lo + step)
@@ -88,21 +92,23 @@ def synthetic(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
     return out
 
 
-def glove_noise(n: int, dim: int, noise: float = 0.5, seed: int = 0) -> np.ndarray:
+def glove_noise(
+    n: int, dim: int, noise: float = 0.5, seed: int = 0, out: np.ndarray | None = None
+) -> np.ndarray:
     """``n`` x ``dim`` float32 rows with the neighbourhoods of real embeddings: each row is a
     GloVe 6B 50d vector (a word drawn uniformly, with replacement) mapped into ``dim``
     dimensions by one fixed random matrix (``R``: ``50 x dim``, standard normal over
     ``sqrt(50)``, which keeps the GloVe geometry up to a near-isometry), plus Gaussian noise
     of ``noise`` times the row's norm in total (``noise / sqrt(dim)`` a component), which
     fills the other ``dim - 50`` directions and makes the copies of one word differ. Built in
-    blocks of 200,000 rows, so memory is the result plus one block."""
+    blocks of 200,000 rows into ``out`` (a memory map) when given, so memory is one block."""
     import wordspace as ws
 
     base = np.asarray(ws.load("glove-wiki-gigaword-50").vectors, dtype=np.float32)
     rng = np.random.default_rng(seed)
     r = (rng.standard_normal((base.shape[1], dim)) / np.sqrt(base.shape[1])).astype(np.float32)
     which = rng.integers(0, len(base), size=n)
-    out = np.empty((n, dim), dtype=np.float32)
+    out = np.empty((n, dim), dtype=np.float32) if out is None else out
     step = 200_000
     for lo in range(0, n, step):
         hi = min(n, lo + step)
@@ -113,17 +119,75 @@ def glove_noise(n: int, dim: int, noise: float = 0.5, seed: int = 0) -> np.ndarr
     return out
 
 
+def _cache_dir(args) -> Path:
+    return Path(args.cache or Path(tempfile.gettempdir()) / "wordspace-bench-index")
+
+
+def cached_data(args) -> tuple[np.ndarray, ...]:
+    """The generated matrix and its unit matrix, made once into two ``.npy`` files under
+    ``--cache`` (default: ``$TMPDIR/wordspace-bench-index``) and memory-mapped read-only by
+    every process: the per-backend processes share the pages (one copy in the page cache,
+    not two private 3.6 GB copies each at 3,000,000 x 300). Both are written in blocks of
+    200,000 rows (memory: one block) under temporary names and renamed into place, so an
+    interrupted run leaves no half file that a later one would take for whole."""
+    from numpy.lib.format import open_memmap
+
+    from wordspace.vectors.keyed import WordVectors
+
+    if args.data == "glove-noise":
+        name = f"glove-noise-{args.n}x{args.dim}-noise{args.noise:g}-seed0"
+    else:
+        name = f"synthetic-{args.n}x{args.dim}-c{args.clusters}-seed0"
+    d = _cache_dir(args)
+    data, unit, norms = d / f"{name}.npy", d / f"{name}.unit.npy", d / f"{name}.norms.npy"
+    if not (data.is_file() and unit.is_file() and norms.is_file()):
+        d.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        tmp = d / f".{name}.{os.getpid()}.npy"
+        x = open_memmap(tmp, mode="w+", dtype=np.float32, shape=(args.n, args.dim))
+        if args.data == "glove-noise":
+            glove_noise(args.n, args.dim, args.noise, out=x)
+        else:
+            synthetic(args.n, args.dim, args.clusters, out=x)
+        x.flush()
+        tmpu = d / f".{name}.unit.{os.getpid()}.npy"
+        u = open_memmap(tmpu, mode="w+", dtype=np.float32, shape=(args.n, args.dim))
+        nrm = np.empty(args.n, dtype=np.float32)
+        step = 200_000
+        for lo in range(0, args.n, step):
+            # wordspace's own normalisation, block by block (row-wise: the same bits as one
+            # fill_norms over the whole matrix)
+            block = WordVectors([str(i) for i in range(min(step, args.n - lo))], x[lo : lo + step])
+            u[lo : lo + step] = block.get_normed_vectors()
+            nrm[lo : lo + step] = block.norms
+            if len(block.nonfinite_rows):
+                raise SystemExit("generated data holds NaN/inf rows")
+        u.flush()
+        del x, u
+        tmpn = d / f".{name}.norms.{os.getpid()}.npy"
+        np.save(tmpn, nrm)
+        os.replace(tmp, data)
+        os.replace(tmpu, unit)
+        os.replace(tmpn, norms)
+        print(json.dumps({"bench": "index-data", "cache": str(data),
+                          "seconds": round(time.perf_counter() - t, 1)}), file=sys.stderr)  # fmt: skip
+    # plain arrays over the maps (a np.memmap subclass would wrap every row taken from it)
+    return tuple(np.asarray(np.load(f, mmap_mode="r")) for f in (data, unit, norms))
+
+
 def load_data(args):
     import wordspace as ws
     from wordspace.vectors.keyed import WordVectors
 
     if args.data == "glove50":
         return ws.load("glove-wiki-gigaword-50", limit=args.limit)
-    if args.data == "glove-noise":
-        x = glove_noise(args.n, args.dim, args.noise)
-    else:
-        x = synthetic(args.n, args.dim, args.clusters)
-    return WordVectors([f"w{i}" for i in range(len(x))], x)
+    x, unit, norms = cached_data(args)
+    wv = WordVectors([f"w{i}" for i in range(len(x))], x)
+    # the norms and unit matrix made once with the data (wordspace's normalisation, checked
+    # finite): attached as the model's cache instead of a private copy in every process
+    wv._norms, wv._unit = norms, unit
+    wv._nonfinite = np.zeros(0, dtype=np.int64)
+    return wv
 
 
 def _variant(b: str) -> tuple[str, dict]:
@@ -379,6 +443,33 @@ def kernels(args) -> None:
                       **{f"{k}_ms": round(1e3 * v, 3) for k, v in best.items()}}))  # fmt: skip
 
 
+def build_rate(args) -> None:
+    """The hnsw build over the first N rows of the (cached) data for each N of
+    ``--build-rate``, with the parameters of ``--backends`` (one ``ws-hnsw:...``): wall and
+    CPU seconds (all threads), rows a second, and the index size, one JSON line each, to
+    extrapolate a build too long to run (a 3,000,000-row one)."""
+    from wordspace.vectors.keyed import WordVectors
+
+    x, unit, norms = cached_data(args)
+    name, bparams = _variant(_split_backends(args.backends)[0])
+    if name != "ws-hnsw":
+        raise SystemExit("--build-rate builds ws-hnsw: give --backends ws-hnsw:dtype=i8,...")
+    for n in (int(v) for v in args.build_rate.split(",")):
+        wv = WordVectors([f"w{i}" for i in range(n)], x[:n])
+        wv._norms, wv._unit = norms[:n], unit[:n]
+        wv._nonfinite = np.zeros(0, dtype=np.int64)
+        c, t = time.process_time(), time.perf_counter()
+        ix = wv.build_index("hnsw", **bparams)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        size = len(ix._backend.save())
+        print(json.dumps({"bench": "index-build-rate", "n": n, "dim": x.shape[1],
+                          "params": ix.params, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                          "rows_per_cpu_s": round(n / cpu, 1), "index_mb": round(size / 2**20, 1),
+                          "threads": _threads(), "load": os.getloadavg()[0],
+                          "peak_rss_mb": round(_rss(), 1)}), flush=True)  # fmt: skip
+        del ix, wv
+
+
 def _threads() -> int:
     import numba
 
@@ -531,6 +622,18 @@ def main() -> None:
     ap.add_argument(
         "--ef", default=None, help="--alternate: hnsw ef values to sweep, e.g. 16,32,64"
     )
+    ap.add_argument(
+        "--cache",
+        default=None,
+        help="glove-noise/synthetic: where the generated matrix and its unit matrix are kept "
+        "(memory-mapped .npy, made once and reused; default $TMPDIR/wordspace-bench-index)",
+    )
+    ap.add_argument(
+        "--build-rate",
+        default=None,
+        help="glove-noise/synthetic: build ws-hnsw (--backends ws-hnsw:...) over the first N "
+        "rows for each N, e.g. 100000,200000,300000 (with --rows >= the largest)",
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
@@ -540,6 +643,9 @@ def main() -> None:
         return
     if args.alternate:
         alternate(args)
+        return
+    if args.build_rate:
+        build_rate(args)
         return
     if args.one:
         print(json.dumps(run_one(args)), flush=True)
@@ -564,6 +670,7 @@ def main() -> None:
         "--clusters", str(args.clusters), "--exact-single", str(args.exact_single),
         "--annoy-trees", str(args.annoy_trees), "--annoy-search-k", str(args.annoy_search_k),
         "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
+        "--cache", str(_cache_dir(args)),
     ]  # fmt: skip
     for b in backends:
         # annoy is installed in the gensim venv: both annoy backends run there when given

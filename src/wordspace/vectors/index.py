@@ -8,8 +8,10 @@ An exact query streams the whole unit matrix once (bound by memory bandwidth: 80
     inner-product metric, built by `usearch <https://github.com/unum-cloud/usearch>`_ (extra
     ``wordspace[index]``; chosen by measurement among faiss, usearch, hnswlib and annoy, see
     ``docs/howto/index.md``). A query visits a few thousand vectors instead of all of them;
-    recall is below 1 and grows with ``ef`` (``expansion_search``). The candidates it returns
-    are re-scored from the float32 unit matrix, so the cosines reported are exact.
+    recall is below 1 and grows with ``ef`` (``expansion_search``). usearch builds and saves
+    the graph; queries walk it in :mod:`wordspace.kernels.index_hnsw` (the graph read once
+    into arrays keyed by model row, scored with the float32 unit matrix, one compiled call a
+    query), so the cosines reported are exact.
 ``"exact-f16"`` / ``"exact-int8"``
     A reduced-precision copy of the unit vectors (half or a quarter of the bytes) is scanned
     first and the candidates re-ranked in float32. The result *is* the exact top-k, not an
@@ -51,6 +53,7 @@ from wordspace.errors import (
     ParameterError,
     StaleIndexError,
 )
+from wordspace.kernels.index_hnsw import search_one as _hnsw_one
 from wordspace.vectors._index_path import INDEX_SUFFIX, index_path  # noqa: F401  (public here)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -183,6 +186,9 @@ class WordIndex:
         self._keep = keep  # the memory map a viewed backend reads from
         self.stats = {"queries": 0, "candidates": 0, "max_candidates": 0}
         self._checked: tuple[weakref.ref[np.ndarray], ...] | None = None
+        # hnsw: the walk's arrays, read on the first query (False: usearch's layout unknown)
+        self._graph: Any = None
+        self._tls = threading.local()
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v}" for k, v in self.params.items())
@@ -234,45 +240,109 @@ class WordIndex:
         self.ensure(wv)  # an identity check once the vectors were fingerprinted
         unit = wv.get_normed_vectors()
         if self.method == "hnsw":
-            from wordspace.kernels.quantized import rerank
-
             ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
-            if self._backend.expansion_search != ef:
-                self._backend.expansion_search = ef
-            # one query on the calling thread: a pool for one graph walk costs more than it
-            count = k if self.params.get("dtype", "f32") == "f32" else ef
-            res = self._backend.search(q if m > 1 else q[0], count, threads=0 if m > 1 else 1)
-            if hasattr(res, "counts"):  # BatchMatches
-                keys = np.asarray(res.keys).astype(np.int64).reshape(m, -1)
-                counts = np.asarray(res.counts).reshape(m)
-            else:  # one query gives a Matches
-                keys = np.asarray(res.keys).astype(np.int64).reshape(1, -1)
-                counts = np.array([keys.shape[1]])
-            for r in range(m):
-                cand = np.sort(keys[r, : int(counts[r])])
-                idx, sc = rerank(unit, cand, q[r], k)
-                out_i[r, : len(idx)] = idx
-                out_s[r, : len(idx)] = sc
-            self.stats["queries"] += m
-            return out_i, out_s
+            g = self._walk_graph(n)
+            if g is not None:
+                from wordspace.kernels import index_hnsw
+
+                links0, up_row, upper, entry, top = g
+                bi, bs = index_hnsw.search_many(
+                    unit, links0, up_row, upper, entry, top, q, ef, k, min(_nchunks(), m)
+                )
+                self.stats["queries"] += m
+                return bi, bs
+            return self._usearch_search(unit, q, k, ef, out_i, out_s)
         for r in range(m):
             idx, sc = self._exact_one(unit, q[r], k)
             out_i[r, : len(idx)] = idx
             out_s[r, : len(idx)] = sc
         return out_i, out_s
 
+    def _usearch_search(
+        self, unit: np.ndarray, q: np.ndarray, k: int, ef: int, out_i: np.ndarray, out_s: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`search` through usearch's own walk (where its graph cannot be read)."""
+        from wordspace.kernels.quantized import rerank
+
+        m = q.shape[0]
+        if self._backend.expansion_search != ef:
+            self._backend.expansion_search = ef
+        # one query on the calling thread: a pool for one graph walk costs more than it
+        count = k if self.params.get("dtype", "f32") == "f32" else ef
+        res = self._backend.search(q if m > 1 else q[0], count, threads=0 if m > 1 else 1)
+        if hasattr(res, "counts"):  # BatchMatches
+            keys = np.asarray(res.keys).astype(np.int64).reshape(m, -1)
+            counts = np.asarray(res.counts).reshape(m)
+        else:  # one query gives a Matches
+            keys = np.asarray(res.keys).astype(np.int64).reshape(1, -1)
+            counts = np.array([keys.shape[1]])
+        for r in range(m):
+            cand = np.sort(keys[r, : int(counts[r])])
+            idx, sc = rerank(unit, cand, q[r], k)
+            out_i[r, : len(idx)] = idx
+            out_s[r, : len(idx)] = sc
+        self.stats["queries"] += m
+        return out_i, out_s
+
+    def _walk_graph(self, n: int) -> tuple | None:
+        """The usearch graph as the arrays :mod:`wordspace.kernels.index_hnsw` walks (read
+        from the serialized graph once, on the first query), or None where usearch's layout is
+        not the one the parser knows (the queries then go through usearch's own walk)."""
+        g = self._graph
+        if g is None:
+            from wordspace.kernels import index_hnsw
+
+            blob = self._keep if self._keep is not None else self._backend.save()
+            try:
+                g = index_hnsw.parse_usearch(np.frombuffer(blob, np.uint8), n)
+            except index_hnsw.GraphFormatError as e:
+                logger.warning("usearch's graph layout is not the one expected (%s): "
+                               "queries go through usearch's own walk", e)  # fmt: skip
+                g = False
+            self._graph = g
+        return g if g is not False else None
+
+    def _scratch(self, n: int, ef: int) -> tuple[np.ndarray, ...]:
+        """The calling thread's visited marks and epoch (its own, for this index: a mark is
+        only meaningful with the epoch counter it was written under) and the walk's heaps."""
+        tls = self._tls
+        vis = getattr(tls, "visited", None)
+        if vis is None or vis.shape[0] != n:
+            vis = tls.visited = np.zeros(n, dtype=np.uint32)
+            tls.epoch = np.zeros(1, dtype=np.uint32)
+        rs = getattr(tls, "rs", None)
+        if rs is None or rs.shape[0] < ef + 1:
+            rs = tls.rs = np.empty(ef + 1, dtype=np.float32)
+            tls.ri = np.empty(ef + 1, dtype=np.int32)
+        return (
+            vis,
+            tls.epoch,
+            _buffer("hs", n + 1, np.float32),
+            _buffer("hi", n + 1, np.int32),
+            rs,
+            tls.ri,
+        )
+
     def search_one(self, unit: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """One unit query ``q`` (``(d,)`` float32, contiguous), ``0 < k <= n``: the rows and
         float32 cosines of its ``k`` best, best first (fewer where fewer rows qualify). The lean
         path of a single ``most_similar``: the caller has checked the index (:meth:`ensure`)
-        and the query; for hnsw, usearch's compiled search is called directly (its Python
-        wrapper builds match objects a single query does not need) and the candidates are
-        re-scored in float32 by one compiled call."""
+        and the query; for hnsw, one compiled call walks the graph and re-scores the ``ef``
+        rows found in float32 (:mod:`wordspace.kernels.index_hnsw`), with this thread's
+        scratch arrays."""
         if self.method != "hnsw":
             return self._exact_one(unit, q, k)
+        ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
+        g = self._graph if self._graph is not None else self._walk_graph(self.shape[0])
+        if g:
+            vis, epoch, cs, ci, rs, ri = self._scratch(self.shape[0], ef)
+            self.stats["queries"] += 1
+            links0, up_row, upper, entry, top = g
+            return _hnsw_one(
+                unit, links0, up_row, upper, entry, top, q, ef, k, vis, epoch, cs, ci, rs, ri
+            )
         from wordspace.kernels.quantized import rerank_keys
 
-        ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
         compiled = self._compiled
         if compiled.expansion_search != ef:
             compiled.expansion_search = ef
