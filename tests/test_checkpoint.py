@@ -209,6 +209,7 @@ def test_glove_mid_epoch_resume_is_bit_for_bit(tmp_path, monkeypatch, tile_bytes
         return train_records(*a)
 
     monkeypatch.setattr(kernels, "train_records", slow)
+    wait_before = glove_mod.wait
     monkeypatch.setattr(glove_mod, "wait", lambda f, timeout: _wait(f, timeout=1e-4))
     ck = tmp_path / "g.ckpt"
     m = GloVe(**GLOVE, checkpoint_path=str(ck), checkpoint_every=1e-9)
@@ -223,6 +224,9 @@ def test_glove_mid_epoch_resume_is_bit_for_bit(tmp_path, monkeypatch, tile_bytes
     r = GloVe.resume(ck)
     threads = r._resume_from["position"]["threads"]
     assert any(t["p"] > 0 for t in threads), "expected a checkpoint inside an epoch"
+    # the rest trains at full speed: the slowed kernel and fast polling were for the stop
+    monkeypatch.setattr(kernels, "train_records", train_records)
+    monkeypatch.setattr(glove_mod, "wait", wait_before)
     r.fit(sents)
     assert np.array_equal(r._W, ref._W) and np.array_equal(r._C, ref._C)
     assert np.array_equal(r._GW, ref._GW) and np.array_equal(r._GC, ref._GC)
@@ -258,14 +262,25 @@ _CHILD = textwrap.dedent("""
     from wordspace import GloVe, ValueVec, Word2Vec
     kind, data, ck = sys.argv[1], sys.argv[2], sys.argv[3]
     cls = {{"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}}[kind]
+    if {slow_glove!r}:
+        # a floor under the child's time (5 ms a kernel call, one call an epoch here) however
+        # fast the machine, so that it is still training when it is killed; the arithmetic
+        # is unchanged
+        import time
+        import wordspace.kernels.glove as kernels
+        train_records = kernels.train_records
+        def slow(*a):
+            time.sleep(0.005)
+            return train_records(*a)
+        kernels.train_records = slow
     cls(**{params!r}, checkpoint_path=ck, checkpoint_every=0.05).fit(data, **{fit_kw!r})
 """)
 
 
-def _kill9_then_resume(tmp_path, kind, cls, params, data, fit_kw, settle=0.4):
+def _kill9_then_resume(tmp_path, kind, cls, params, data, fit_kw, settle=0.4, slow_glove=False):
     ck = tmp_path / f"{kind}.ckpt"
     script = tmp_path / "child.py"
-    script.write_text(_CHILD.format(src=SRC, params=params, fit_kw=fit_kw))
+    script.write_text(_CHILD.format(src=SRC, params=params, fit_kw=fit_kw, slow_glove=slow_glove))
     proc = subprocess.Popen([sys.executable, str(script), kind, data, str(ck)])
     try:
         deadline = time.monotonic() + 120
@@ -298,10 +313,11 @@ def test_kill9_and_resume_word2vec(tmp_path):
 
 def test_kill9_and_resume_glove(tmp_path):
     data = _write_corpus(tmp_path / "c.txt", _sentences(n=2000, vocab=400, length=30))
-    # long enough that an idle machine is still training 0.4 s after the first checkpoint
-    # (150 epochs finished within it on a fresh clone)
-    params = dict(vector_size=32, min_count=1, epochs=600, workers=1, seed=5, window=5)
-    r, ref = _kill9_then_resume(tmp_path, "glove", GloVe, params, data, {})
+    # the child sleeps 5 ms an epoch (slow_glove): 150 epochs take it at least 0.75 s, so it is
+    # still training 0.4 s after its first checkpoint however fast the machine (600 epochs
+    # without the sleep made the resumed and the reference fits four times longer)
+    params = dict(vector_size=32, min_count=1, epochs=150, workers=1, seed=5, window=5)
+    r, ref = _kill9_then_resume(tmp_path, "glove", GloVe, params, data, {}, slow_glove=True)
     assert np.array_equal(r._W, ref._W) and np.array_equal(r._GW, ref._GW)
     assert r.loss_history_ == ref.loss_history_
 

@@ -392,3 +392,30 @@ def test_spilled_matrix_goes_to_wordspace_tmp(monkeypatch, tmp_path):
     assert made == [("wordspace-glove-", str(tmp_path))] * 2  # indices and data
     assert seen == [[]] and list(tmp_path.iterdir()) == []  # unlinked while training
     assert m.cooccurrence_ is not None and m.cooccurrence_.nnz > 0  # read back afterwards
+
+
+def test_checkpoint_records_of_four_columns_still_resume(tmp_path):
+    """Records lost their fourth column (f(x), now computed from log x while training): a
+    checkpoint written with four columns resumes to the same vectors as one with three, and
+    the same as training straight through."""
+    from wordspace.kernels import glove as k
+
+    sents, _ = planted_corpus(80)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=3, workers=1, seed=5, x_max=4.0)
+    ref = GloVe(**kw).fit(sents)
+    ck = tmp_path / "g.ckpt"
+    GloVe(**kw, checkpoint_path=str(ck), checkpoint_every=1e-9).fit(sents)
+    three = GloVe.resume(ck)
+    assert three._resume_from["arrays"]["records"].shape[1] == k.RECORD_WIDTH == 3
+    assert three._resume_from["position"]["epoch"] > 0  # a checkpoint between epochs
+    three.fit(sents)
+    four = GloVe.resume(ck)
+    rec = np.asarray(four._resume_from["arrays"]["records"])
+    old = np.empty((rec.shape[0], 4), np.int32)
+    old[:, :3] = rec
+    old.view(np.float32)[:, 3] = 0.5  # the old f(x) column: ignored now
+    four._resume_from["arrays"]["records"] = old
+    four.fit(sents)
+    for m in (three, four):
+        assert np.array_equal(m._W, ref._W) and np.array_equal(m._C, ref._C)
+        assert m.loss_history_ == ref.loss_history_

@@ -35,7 +35,10 @@ from numba.extending import intrinsic
 # error_model="numpy" (no ZeroDivisionError check) lets the AdaGrad loop vectorise
 _FM = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
-RECORD_WIDTH = 4  # int32 words per training record: row, col, log(x) bits, f(x) bits
+# int32 words per training record: row, col, log(x) bits. The weight f(x) is not stored: the
+# training step computes it from log(x) (one exp), so a record takes 12 bytes instead of 16
+# (the records are the largest share of the trainer's peak memory).
+RECORD_WIDTH = 3
 
 
 @intrinsic
@@ -178,22 +181,30 @@ def reduce_rows(
 
 # ------------------------------------------------------------------------------ records
 @njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")
-def fill_records(indptr, indices, data, x_max, alpha, rec_i, rec_f, row0):
-    """Training records from CSR rows: ``row, col, log(x), f(x)`` per non-zero.
+def fill_records(indptr, indices, data, rec_i, rec_f, row0):
+    """Training records from CSR rows: ``row, col, log(x)`` per non-zero.
 
     ``indptr`` (relative to ``indices``/``data``) describes rows ``row0, row0 + 1, ...``, so
     a matrix can be turned into records a slice of rows at a time. ``rec_i`` is an
-    ``(nnz, 4)`` int32 array (one record per entry of ``indices``) and ``rec_f`` the float32
-    view of the same memory; zeros and negative values must have been removed by the caller.
+    ``(nnz, RECORD_WIDTH)`` int32 array (one record per entry of ``indices``) and ``rec_f``
+    the float32 view of the same memory; zeros and negative values must have been removed by
+    the caller.
     """
     n_rows = indptr.shape[0] - 1
     for r in range(n_rows):
         for p in range(indptr[r], indptr[r + 1]):
-            x = np.float64(data[p])
             rec_i[p, 0] = row0 + r
             rec_i[p, 1] = indices[p]
-            rec_f[p, 2] = np.float32(np.log(x))
-            rec_f[p, 3] = np.float32(1.0 if x > x_max else (x / x_max) ** alpha)
+            rec_f[p, 2] = np.float32(np.log(np.float64(data[p])))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def weight_of_log(logx, log_x_max, alpha):
+    """GloVe's weight ``f(x) = min(1, (x / x_max) ** alpha)`` from ``log(x)`` (float32):
+    ``exp(alpha * (log x - log x_max))`` below ``x_max``, 1 from it on."""
+    if logx >= log_x_max:
+        return np.float32(1.0)
+    return np.float32(np.exp(alpha * (logx - log_x_max)))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -291,14 +302,18 @@ def tile_records(rec_i, rows_per_group, n_groups, bounds):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")
-def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_clip, state, out):
+def train_records(
+    rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_clip, log_x_max, alpha, state, out
+):
     """One AdaGrad step per record ``t`` in ``[lo, hi)``, in fused Fisher-Yates order.
 
     Before record ``t`` is trained, a uniformly chosen record of ``[t, seg_hi)`` is swapped
     into place ``t`` (``state`` is the thread's xorshift64* state; a thread owns its segment
     ``[.., seg_hi)``, so concurrent calls on disjoint segments never touch the same records).
     ``W``/``C`` hold word/context vectors with the bias in column ``dim``; ``GW``/``GC`` the
-    AdaGrad accumulators of the same shape. ``out[0]`` += cost ``sum 0.5 f diff^2`` (float64),
+    AdaGrad accumulators of the same shape. A record's weight ``f(x)`` comes from its
+    ``log(x)`` (:func:`weight_of_log` with ``log_x_max = log(x_max)`` and ``alpha``, the
+    weighting exponent). ``out[0]`` += cost ``sum 0.5 f diff^2`` (float64),
     ``out[1]`` += records skipped because their error was not finite.
     """
     cost = 0.0
@@ -308,6 +323,8 @@ def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_cli
     # width, and double-precision divides), where every operand it stores is float32
     eta32 = np.float32(eta)
     clip32 = np.float32(grad_clip)
+    lxm32 = np.float32(log_x_max)
+    alpha32 = np.float32(alpha)
     # Fisher-Yates run AHEAD steps ahead of training: at step t, record t + AHEAD is placed
     # (its slot was drawn and prefetched one step earlier) and its rows are prefetched, and
     # the slot of t + AHEAD + 1 is drawn and prefetched; then record t is trained. Draws are
@@ -333,7 +350,7 @@ def train_records(rec_i, rec_f, lo, hi, seg_hi, W, C, GW, GC, dim, eta, grad_cli
         i = rec_i[t, 0]
         c = rec_i[t, 1]
         logx = rec_f[t, 2]
-        fx = rec_f[t, 3]
+        fx = weight_of_log(logx, lxm32, alpha32)
         # no row views here: a view costs reference counting on the shared arrays
         dot = np.float32(0.0)
         for k in range(dim):

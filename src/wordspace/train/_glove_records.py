@@ -1,5 +1,5 @@
 """GloVe's training records and the memory they need: records filled from the co-occurrence
-matrix (the weighting function applied), the matrix spilled to disk while its records train,
+matrix (row, column, log x: the weighting function is applied while training), the matrix spilled to disk while its records train,
 weight arrays whose rows start on cache lines."""
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ def _fill(
 ) -> None:
     from wordspace.kernels import glove as k
 
-    k.fill_records(
-        indptr, indices, data, float(model.x_max), float(model.weight_exponent), rec_i, rec_f, row0
-    )
+    k.fill_records(indptr, indices, data, rec_i, rec_f, row0)
 
 
 class _SpilledMatrix:

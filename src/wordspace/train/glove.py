@@ -4,7 +4,8 @@ Orchestration around :mod:`wordspace.kernels.glove`: the corpus is read into an 
 :class:`~wordspace.text.vocab.Vocabulary` (the same tokenizer and vocabulary as word2vec), the
 co-occurrence matrix is counted in memory-bounded blocks
 (:func:`~wordspace.text.cooccurrence.cooccurrence_matrix`), and its non-zeros are trained with
-AdaGrad exactly as Stanford's ``glove.c`` does. The non-zeros become 16-byte training records;
+AdaGrad exactly as Stanford's ``glove.c`` does. The non-zeros become 12-byte training records
+(row, column, log x; the weight f(x) is computed from log x while training);
 for a large matrix they are filled from a copy on disk, a slice of rows at a time, and the
 matrix is read back after training, so that the peak holds the records but not the matrix
 too (which would be 50 % more).
@@ -114,10 +115,12 @@ _CONSTRAINTS = (
 _MAX_LOSS = 1e4
 _PIECE = 1 << 18  # records per kernel call (progress granularity)
 # While the records train, a co-occurrence matrix whose arrays take more than this many bytes
-# waits on disk (a temporary folder): the records hold the same entries at 16 bytes each, so
-# keeping both would need 24 bytes a non-zero instead of 16 (the largest share of the peak).
+# waits on disk (a temporary folder): the records hold the same entries at 12 bytes each, so
+# keeping both would need 20 bytes a non-zero instead of 12 (the largest share of the peak).
 _SPILL_BYTES = 64 << 20
-_FILL_SLICE = 1 << 22  # non-zeros read back from the spilled matrix at a time
+# non-zeros read back from the spilled matrix at a time (8 bytes each, held beside the
+# records at the peak)
+_FILL_SLICE = 1 << 20
 # Records train a tile at a time: a tile's word rows (W, GW) and context rows (C, GC) take
 # about this many bytes each, so that a thread's tile stays in its core's L2 cache (2 MiB here).
 _TILE_BYTES = 1 << 20
@@ -506,7 +509,12 @@ class GloVe(Trainer):
 
         t_train = time.perf_counter()
         if resume is not None:
-            rec_i = np.ascontiguousarray(resume["arrays"]["records"], dtype=np.int32)
+            rec_i = np.asarray(resume["arrays"]["records"])
+            if rec_i.ndim == 2 and rec_i.shape[1] == 4:
+                # a checkpoint of wordspace 0.2.0 (records with f(x) as a fourth column):
+                # f(x) is computed from log x now
+                rec_i = rec_i[:, : k.RECORD_WIDTH]
+            rec_i = np.ascontiguousarray(rec_i, dtype=np.int32)
             if rec_i.ndim != 2 or rec_i.shape[1] != k.RECORD_WIDTH:
                 raise FormatError(
                     f"{resume['path']}: ckpt_records.npy has shape "
@@ -587,6 +595,8 @@ class GloVe(Trainer):
         d = int(self.vector_size)
         eta = np.float32(self._learning_rate())
         clip = np.float32(self.grad_clip)
+        log_x_max = np.float32(np.log(float(self.x_max)))
+        f_exp = np.float32(self.weight_exponent)
         W, C, GW, GC = self._W, self._C, self._GW, self._GC
         assert GW is not None and GC is not None  # set by every caller before training
         epochs = int(self.epochs)
@@ -620,7 +630,22 @@ class GloVe(Trainer):
                 q = min(p + _PIECE, v1)
                 off = lo - v0
                 k.train_records(
-                    rec_i, rec_f, p + off, q + off, v1 + off, W, C, GW, GC, d, eta, clip, state, out
+                    rec_i,
+                    rec_f,
+                    p + off,
+                    q + off,
+                    v1 + off,
+                    W,
+                    C,
+                    GW,
+                    GC,
+                    d,
+                    eta,
+                    clip,
+                    log_x_max,
+                    f_exp,
+                    state,
+                    out,
                 )
                 with done_lock:
                     done[0] += q - p
