@@ -211,9 +211,11 @@ def _sg_pair(
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _sg_shared_window(syn0, syn1neg, ctx, n_ctx, word, negs, n_negs, alpha, work, compute_loss):
+def _sg_shared_window(
+    syn0, syn1neg, ctx, n_ctx, word, negs, off, n_negs, alpha, work, compute_loss
+):
     """Skip-gram with negative sampling over one window whose context words share the noise
-    words ``negs[:n_negs]``: for each context word in turn, exactly ``_sg_pair`` (the same
+    words ``negs[off:off + n_negs]``: for each context word in turn, exactly ``_sg_pair`` (the same
     updates in the same order), with the passes over the vectors fused. Returns the loss.
 
     A pair's targets are the centre ``word`` and the noise words; for each target one pass
@@ -239,13 +241,13 @@ def _sg_shared_window(syn0, syn1neg, ctx, n_ctx, word, negs, n_negs, alpha, work
                 if compute_loss:
                     loss += _log1pexp(-f)
             else:
-                t = negs[k - 1]
+                t = negs[off + k - 1]
                 g = -_sigmoid(f) * alpha
                 if compute_loss:
                     loss += _log1pexp(f)
             fn = np.float32(0.0)
             if k + 1 < nt:
-                tn = negs[k]
+                tn = negs[off + k]
                 if k == 0:
                     for d in range(size):
                         sv = syn1neg[t, d]
@@ -488,7 +490,9 @@ def train_job(
         words_trained += n
         # CBOW: the next word's draws (its window, then its noise words: the same sequence)
         # are made one word ahead, so that its noise rows are fetched while this word trains
-        ahead = (not sg) and use_neg
+        # so is skip-gram's with shared noise words (one draw per centre word, after its
+        # window: the same sequence as CBOW's)
+        ahead = use_neg and ((not sg) or (shared_negatives and not use_hs))
         red_nx = 0
         nn_nx = 0
         off_nx = 0
@@ -544,7 +548,19 @@ def train_job(
                     n_ctx += 1
             if n_ctx == 0:
                 continue
-            if sg:
+            if sg and ahead:
+                # the window's rows were fetched for the words before it, except at the start
+                # of a sentence; a later window adds the word ``window`` ahead; the next
+                # centre's output row is fetched one word ahead
+                if i == 0:
+                    for j in range(min(n, window + 1)):
+                        _prefetch_row(syn0, sent[j])
+                    _prefetch_row(syn1neg, word)
+                elif i + window < n:
+                    _prefetch_row(syn0, sent[i + window])
+                if i + 1 < n:
+                    _prefetch_row(syn1neg, sent[i + 1])
+            elif sg:
                 for m in range(n_ctx):
                     _prefetch_row(syn0, ctx[m])
                 if use_neg:
@@ -562,14 +578,9 @@ def train_job(
                     _prefetch_row(syn0, sent[i + window])
                 if use_neg and i + 1 < n:
                     _prefetch_row(syn1neg, sent[i + 1])
-            if sg and shared_negatives and use_neg and not use_hs:
-                cnt, next_random = _draw_negatives_at(
-                    noise_thr, noise_alias, negative, word, negs, 0, next_random
-                )
-                for k in range(cnt):
-                    _prefetch_row(syn1neg, negs[k])
+            if sg and ahead:
                 loss += _sg_shared_window(
-                    syn0, syn1neg, ctx, n_ctx, word, negs, cnt, alpha, work, compute_loss
+                    syn0, syn1neg, ctx, n_ctx, word, negs, off, n_negs, alpha, work, compute_loss
                 )
             elif sg:
                 # all draws of the window first (the same RNG sequence as drawing pair by
