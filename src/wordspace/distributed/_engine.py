@@ -64,7 +64,7 @@ class LocalEngine:
     def submit(self, fn, *args: Any, **kw: Any) -> _Done:
         return _Done(fn(*[_resolve(a) for a in args]))
 
-    def put(self, value: Any) -> _Done:
+    def put(self, value: Any, where: Any = None) -> _Done:
         return _Done(value)
 
     def refresh(self, futures: list, remake) -> None:
@@ -118,15 +118,16 @@ class DaskEngine:
         kw.setdefault("retries", self.RETRIES)
         return self.client.submit(fn, *args, pure=False, **kw)
 
-    def put(self, value: Any):
+    def put(self, value: Any, where: Any = None):
         """``value`` as the result of a task that returns it: the scheduler keeps the task
         (and so the value) and runs it again elsewhere if its worker dies, so the value is
         never lost with a worker. Large values (the weights) are embedded on purpose, so
-        Dask's large-graph warning is silenced here."""
+        Dask's large-graph warning is silenced here. ``where``: the worker that will use it
+        (:meth:`near`), so that it need not be fetched from another one."""
         import dask
 
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"}):
-            return self.client.submit(_identity, value, pure=False)
+            return self.client.submit(_identity, value, pure=False, **self.near(where))
 
     def refresh(self, futures: list, remake) -> None:
         """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""

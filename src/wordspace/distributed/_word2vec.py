@@ -684,9 +684,13 @@ def fit_word2vec(
     W, sub, kernel = _setup_model(model, vocab)
     model.tokenizer_ = corpus.tokenizer
     phases["setup"] = time.perf_counter() - t0 - phases["vocab"]
-    words = engine.put(list(vocab.index_to_key))
+    # the vocabulary sent to every home (fetching it from another worker, busy loading its
+    # own part, took seconds over TCP: the task that serves it holds the GIL)
+    index_to_key = list(vocab.index_to_key)
+    words_at = {h: engine.put(index_to_key, where=h) for h in dict.fromkeys(homes)}
+    words = words_at[homes[0]]
     parts = [
-        engine.submit(load_part, pieces, words, keep, **engine.near(h))
+        engine.submit(load_part, pieces, words_at[h], keep, **engine.near(h))
         for pieces, h in zip(plan, homes, strict=True)
     ]
     got = engine.gather([engine.submit(part_size, p) for p in parts])
