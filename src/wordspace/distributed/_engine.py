@@ -70,6 +70,9 @@ class LocalEngine:
     def refresh(self, futures: list, remake) -> None:
         pass
 
+    def prefetch(self, future: Any, where: Any) -> None:
+        return None
+
     def gather(self, futures: list) -> list:
         return [f.value for f in futures]
 
@@ -129,6 +132,14 @@ class DaskEngine:
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"}):
             return self.client.submit(_identity, value, pure=False, **self.near(where))
 
+    def prefetch(self, future: Any, where: Any):
+        """A tiny task on worker ``where`` that needs ``future``: Dask moves the value there as
+        soon as it exists, while ``where`` is still computing, instead of when the task that
+        needs it becomes ready (keep the returned future until that task has run)."""
+        if where is None:
+            return None
+        return self.client.submit(_touch, future, pure=False, **self.near(where))
+
     def refresh(self, futures: list, remake) -> None:
         """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""
         for i, f in enumerate(futures):
@@ -167,6 +178,10 @@ class DaskEngine:
 
 def _identity(x: Any) -> Any:
     return x
+
+
+def _touch(x: Any) -> None:
+    return None
 
 
 def tree_reduce(engine, futures: list, fn) -> Any:

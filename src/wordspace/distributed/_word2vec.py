@@ -786,6 +786,7 @@ def fit_word2vec(
     train_futs: dict[int, list] = {}
     step_futs: dict[int, Any] = {}
     sum_futs: dict[int, Any] = {}
+    pre_futs: dict[int, list] = {}  # prefetches of the others' deltas (local merging)
 
     def start_run(t: int) -> tuple[str, Any]:
         run = uuid.uuid4().hex
@@ -831,6 +832,15 @@ def fit_word2vec(
         if local:  # the next round's tasks merge the deltas themselves: one hop, no merge task
             step_futs[t] = ["local", expected, merge, delta_dtype, *train_futs[t]]
             sum_futs[t] = [engine.submit(part_summary, f) for f in train_futs[t]]
+            # every worker fetches the others' deltas as soon as they exist, while it still
+            # trains its own part of the round: the next round finds them there
+            pre = [
+                engine.prefetch(f, where[k])
+                for j, f in zip(active, train_futs[t], strict=True)
+                for k in active
+                if k != j and where[k] != where[j]
+            ]
+            pre_futs[t] = [f for f in pre if f is not None]
         else:
             step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
             sum_futs[t] = [engine.submit(step_summary, step_futs[t])]
@@ -909,6 +919,7 @@ def fit_word2vec(
                     for f in _futures(step_futs.pop(u))
                 ]
                 + [f for u in range(t_kept, nxt) for f in sum_futs.pop(u, ())]
+                + [f for u in range(t_kept, nxt) for f in pre_futs.pop(u, ())]
             )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
             try:
@@ -944,7 +955,7 @@ def fit_word2vec(
         done_total += r_seen
         last_alpha = float(r_last)
         done_futs = train_futs.pop(t)
-        engine.release(sum_futs.pop(t) + ([] if local else done_futs))
+        engine.release(sum_futs.pop(t) + pre_futs.pop(t, []) + ([] if local else done_futs))
         if init is not None and t > base + KEEP_STEPS + depth:
             engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
             init = None
@@ -1013,6 +1024,7 @@ def fit_word2vec(
         [f for fs in train_futs.values() for f in fs]
         + [f for x in step_futs.values() for f in _futures(x)]
         + [f for fs in sum_futs.values() for f in fs]
+        + [f for fs in pre_futs.values() for f in fs]
     )
     engine.release(parts)
     for run in runs:
