@@ -27,9 +27,18 @@ Communication proportional to what changed (issue 33):
   through the driver. Every round the driver receives
   only the counters (a small task next to the step); at the end of every epoch it fetches
   the synchronised weights from a worker (its copy, for recovery, the epoch's callbacks and
-  the fitted model). The whole weights travel once per worker at the start of a run.
+  the fitted model; the round after an epoch's end keeps a copy of the weights for it,
+  so the workers train on while the driver fetches them). The whole weights travel once
+  per worker at the start of a run.
 * The per-row work of a round (which rows changed, their deltas, the working copy set back,
-  the steps added) is one compiled pass each (:mod:`wordspace.kernels.deltas`).
+  the steps added) is one compiled pass each (:mod:`wordspace.kernels.deltas`); a worker
+  merging a round itself adds the merged rows to both its copies in the same pass
+  (``merge_add``: no merged step in memory, bit for bit the merge task's model).
+* A worker fetches the other parts' deltas of a round as soon as they exist, while it still
+  trains its own part (a tiny prefetch task that needs them): the next round finds them
+  there instead of waiting for the transfer.
+* Reading: every file is counted (the vocabulary) on the worker that will train most of it,
+  which keeps the scan (raw ids) until its part is made: a part is read and tokenised once.
 * The driver submits rounds ahead (``2 + staleness``), so scheduling and transfers of round
   ``t + 1`` overlap the computation of round ``t``. With ``staleness=0`` (default) nothing
   is stale: round ``t`` starts from the weights merged through round ``t - 1``, exactly as
