@@ -16,6 +16,17 @@ clusters with the library's defaults (``sync_words``, merge "frequency", ``lr_sc
 unless ``--sync-words``, ``--staleness`` or ``--delta-dtype`` say otherwise, plus the
 synchronisation counters: rounds, bytes per round and in total (initial weights, deltas to
 the merge, merged steps to the workers and to the driver), seconds.
+The time breakdown (issue 33): ``cluster_start_seconds`` (tcp: scheduler and workers up, not
+in ``seconds``); ``phases``, the driver's seconds (clusters: ``vocab`` -- the distributed
+count, every file scanned on the worker that trains it --, ``setup``, ``load_parts``,
+``train``, ``finish``; one process: ``vocab_and_ids``, ``train``); ``worker_seconds``, per
+part, summed over its round tasks: ``apply`` (merging the other parts' deltas into the
+copies), ``train`` (the kernels), ``changed`` (finding the changed rows and their deltas),
+``task`` (the three and the rest), ``first_task`` (the first round: numba's cache, the
+initial weights), ``idle`` (training seconds outside the part's tasks: waiting for the
+other part, transfers, scheduling); ``load_part_seconds`` (making each part's ids from the
+kept scans); ``driver_cpu_s``, ``worker_cpu_s``, ``scheduler_cpu_s`` (CPU seconds of each
+process since it started: on a loaded machine these, not the wall seconds, compare runs).
 
 Part 2 -- accuracy (``--configs``): the distributed algorithm with K simulated workers in one
 process (the same rounds and merges as on a cluster, run one part after the other), for K in

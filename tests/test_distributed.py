@@ -156,6 +156,36 @@ def test_local_engine_is_exact(shards):
     np.testing.assert_array_equal(a.syn1neg_, b.syn1neg_)
 
 
+def test_parts_made_from_kept_scans_are_the_files_read_again(shards, tmp_path):
+    """A file counted with keep= leaves its scan on the worker; load_part makes its part from
+    it without reading the file again (here: overwritten meanwhile), the same ids and sentences
+    as reading the files afresh, and drop_scans forgets it."""
+    import shutil
+
+    from wordspace.distributed import _vocab, _word2vec
+    from wordspace.distributed._engine import partition_specs
+
+    copy = tmp_path / "copy"
+    shutil.copytree(shards, copy)
+    specs = partition_specs(ws.Corpus.from_files(str(copy / "*")))
+    words = list(ws.Vocabulary.build(ws.Corpus.from_files(str(shards / "*")), 2).index_to_key)
+    for spec in specs:
+        _vocab.count_partition(spec, keep="fit1")
+    for f in copy.iterdir():  # a second read would see other words
+        f.write_bytes(b"other words\n")
+    assert _vocab.kept_scan("fit1", specs[0]) is not None
+    assert _vocab.kept_scan("other", specs[0]) is None
+    kept = [_word2vec.load_part(p, words, "fit1") for p in _word2vec.plan_parts(specs, 3)]
+    _vocab.drop_scans("fit1")
+    assert all(_vocab.kept_scan("fit1", s) is None for s in specs)
+    orig = partition_specs(ws.Corpus.from_files(str(shards / "*")))
+    fresh = [_word2vec.load_part(p, words) for p in _word2vec.plan_parts(orig, 3)]
+    assert sum(len(k[0]) for k in kept) > 100
+    for k, f in zip(kept, fresh, strict=True):
+        np.testing.assert_array_equal(k[0], f[0])
+        np.testing.assert_array_equal(k[1], f[1])
+
+
 def test_auto_sync_words_rule(shards):
     """sync_words="auto": a whole part at one part, 12 words per vocabulary word at two
     (at least 20,000, at most the part), 20,000 from three parts on (docs/scaling.md)."""

@@ -64,11 +64,14 @@ class LocalEngine:
     def submit(self, fn, *args: Any, **kw: Any) -> _Done:
         return _Done(fn(*[_resolve(a) for a in args]))
 
-    def put(self, value: Any) -> _Done:
+    def put(self, value: Any, where: Any = None) -> _Done:
         return _Done(value)
 
     def refresh(self, futures: list, remake) -> None:
         pass
+
+    def prefetch(self, future: Any, where: Any) -> None:
+        return None
 
     def gather(self, futures: list) -> list:
         return [f.value for f in futures]
@@ -118,15 +121,24 @@ class DaskEngine:
         kw.setdefault("retries", self.RETRIES)
         return self.client.submit(fn, *args, pure=False, **kw)
 
-    def put(self, value: Any):
+    def put(self, value: Any, where: Any = None):
         """``value`` as the result of a task that returns it: the scheduler keeps the task
         (and so the value) and runs it again elsewhere if its worker dies, so the value is
         never lost with a worker. Large values (the weights) are embedded on purpose, so
-        Dask's large-graph warning is silenced here."""
+        Dask's large-graph warning is silenced here. ``where``: the worker that will use it
+        (:meth:`near`), so that it need not be fetched from another one."""
         import dask
 
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"}):
-            return self.client.submit(_identity, value, pure=False)
+            return self.client.submit(_identity, value, pure=False, **self.near(where))
+
+    def prefetch(self, future: Any, where: Any):
+        """A tiny task on worker ``where`` that needs ``future``: Dask moves the value there as
+        soon as it exists, while ``where`` is still computing, instead of when the task that
+        needs it becomes ready (keep the returned future until that task has run)."""
+        if where is None:
+            return None
+        return self.client.submit(_touch, future, pure=False, **self.near(where))
 
     def refresh(self, futures: list, remake) -> None:
         """Replace the futures Dask gave up on (``remake(i)`` makes future ``i`` again)."""
@@ -166,6 +178,10 @@ class DaskEngine:
 
 def _identity(x: Any) -> Any:
     return x
+
+
+def _touch(x: Any) -> None:
+    return None
 
 
 def tree_reduce(engine, futures: list, fn) -> Any:

@@ -27,9 +27,18 @@ Communication proportional to what changed (issue 33):
   through the driver. Every round the driver receives
   only the counters (a small task next to the step); at the end of every epoch it fetches
   the synchronised weights from a worker (its copy, for recovery, the epoch's callbacks and
-  the fitted model). The whole weights travel once per worker at the start of a run.
+  the fitted model; the round after an epoch's end keeps a copy of the weights for it,
+  so the workers train on while the driver fetches them). The whole weights travel once
+  per worker at the start of a run.
 * The per-row work of a round (which rows changed, their deltas, the working copy set back,
-  the steps added) is one compiled pass each (:mod:`wordspace.kernels.deltas`).
+  the steps added) is one compiled pass each (:mod:`wordspace.kernels.deltas`); a worker
+  merging a round itself adds the merged rows to both its copies in the same pass
+  (``merge_add``: no merged step in memory, bit for bit the merge task's model).
+* A worker fetches the other parts' deltas of a round as soon as they exist, while it still
+  trains its own part (a tiny prefetch task that needs them): the next round finds them
+  there instead of waiting for the transfer.
+* Reading: every file is counted (the vocabulary) on the worker that will train most of it,
+  which keeps the scan (raw ids) until its part is made: a part is read and tokenised once.
 * The driver submits rounds ahead (``2 + staleness``), so scheduling and transfers of round
   ``t + 1`` overlap the computation of round ``t``. With ``staleness=0`` (default) nothing
   is stale: round ``t`` starts from the weights merged through round ``t - 1``, exactly as
@@ -684,9 +693,13 @@ def fit_word2vec(
     W, sub, kernel = _setup_model(model, vocab)
     model.tokenizer_ = corpus.tokenizer
     phases["setup"] = time.perf_counter() - t0 - phases["vocab"]
-    words = engine.put(list(vocab.index_to_key))
+    # the vocabulary sent to every home (fetching it from another worker, busy loading its
+    # own part, took seconds over TCP: the task that serves it holds the GIL)
+    index_to_key = list(vocab.index_to_key)
+    words_at = {h: engine.put(index_to_key, where=h) for h in dict.fromkeys(homes)}
+    words = words_at[homes[0]]
     parts = [
-        engine.submit(load_part, pieces, words, keep, **engine.near(h))
+        engine.submit(load_part, pieces, words_at[h], keep, **engine.near(h))
         for pieces, h in zip(plan, homes, strict=True)
     ]
     got = engine.gather([engine.submit(part_size, p) for p in parts])
@@ -782,6 +795,7 @@ def fit_word2vec(
     train_futs: dict[int, list] = {}
     step_futs: dict[int, Any] = {}
     sum_futs: dict[int, Any] = {}
+    pre_futs: dict[int, list] = {}  # prefetches of the others' deltas (local merging)
 
     def start_run(t: int) -> tuple[str, Any]:
         run = uuid.uuid4().hex
@@ -827,6 +841,15 @@ def fit_word2vec(
         if local:  # the next round's tasks merge the deltas themselves: one hop, no merge task
             step_futs[t] = ["local", expected, merge, delta_dtype, *train_futs[t]]
             sum_futs[t] = [engine.submit(part_summary, f) for f in train_futs[t]]
+            # every worker fetches the others' deltas as soon as they exist, while it still
+            # trains its own part of the round: the next round finds them there
+            pre = [
+                engine.prefetch(f, where[k])
+                for j, f in zip(active, train_futs[t], strict=True)
+                for k in active
+                if k != j and where[k] != where[j]
+            ]
+            pre_futs[t] = [f for f in pre if f is not None]
         else:
             step_futs[t] = engine.submit(merge_round, expected, merge, delta_dtype, *train_futs[t])
             sum_futs[t] = [engine.submit(step_summary, step_futs[t])]
@@ -905,6 +928,7 @@ def fit_word2vec(
                     for f in _futures(step_futs.pop(u))
                 ]
                 + [f for u in range(t_kept, nxt) for f in sum_futs.pop(u, ())]
+                + [f for u in range(t_kept, nxt) for f in pre_futs.pop(u, ())]
             )
             engine.refresh(parts, lambda k: engine.submit(load_part, plan[k], words))
             try:
@@ -940,7 +964,7 @@ def fit_word2vec(
         done_total += r_seen
         last_alpha = float(r_last)
         done_futs = train_futs.pop(t)
-        engine.release(sum_futs.pop(t) + ([] if local else done_futs))
+        engine.release(sum_futs.pop(t) + pre_futs.pop(t, []) + ([] if local else done_futs))
         if init is not None and t > base + KEEP_STEPS + depth:
             engine.release([init])  # no task left takes it: workers hold 2 copies, not 3
             init = None
@@ -1009,6 +1033,7 @@ def fit_word2vec(
         [f for fs in train_futs.values() for f in fs]
         + [f for x in step_futs.values() for f in _futures(x)]
         + [f for fs in sum_futs.values() for f in fs]
+        + [f for fs in pre_futs.values() for f in fs]
     )
     engine.release(parts)
     for run in runs:
