@@ -218,9 +218,8 @@ class WordIndex:
         that queries can see replaces one or the other: in-place edits must refresh the unit
         cache, ``wv.fill_norms(force=True)``, which makes a new one)."""
         unit = wv.get_normed_vectors()
-        if self._checked is not None and all(
-            r() is a for r, a in zip(self._checked, (wv.vectors, unit), strict=True)
-        ):
+        c = self._checked  # every query passes here: two identity checks, nothing more
+        if c is not None and c[0]() is wv.vectors and c[1]() is unit:
             return
         self.check(wv)
         self._checked = (weakref.ref(wv.vectors), weakref.ref(unit))

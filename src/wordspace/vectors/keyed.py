@@ -597,10 +597,11 @@ class WordVectors(FacadeMethods):
         index.ensure(self)
         unit = self.get_normed_vectors()
         row = unit[i]
-        n2 = float(row.astype(np.float64) @ row.astype(np.float64))  # np.linalg.norm's sum
+        r64 = row.astype(np.float64)
+        n2 = float(r64 @ r64)  # np.linalg.norm's sum
         if not (0.0 < n2 < np.inf):
             return None  # a zero or non-finite row: the general path says what is wrong
-        q = (row / math.sqrt(n2)).astype(np.float32)
+        q = row / math.sqrt(n2)  # float32: the Python float is taken as a float32 (NEP 50)
         idx, sc = index.search_one(unit, q, min(topn + 1, len(self)))
         keys = self.index_to_key
         out = [(keys[j], s) for j, s in zip(idx.tolist(), sc.tolist(), strict=True) if j != i]
