@@ -98,11 +98,19 @@ def _ref_job(
 
 @pytest.mark.parametrize(
     "sg,shared,cbow_mean,V",
-    [(1, False, 1, 12), (1, True, 1, 12), (0, False, 1, 12), (0, False, 0, 12), (1, True, 1, 300)],
+    [
+        (1, False, 1, 12),
+        (1, True, 1, 12),
+        (0, False, 1, 12),
+        (0, False, 0, 12),
+        (1, True, 1, 300),
+        (0, False, 1, 300),
+        (0, False, 0, 300),
+    ],
 )
 def test_train_job_matches_reference(sg, shared, cbow_mean, V):
-    # V=300 with shared noise words: most windows draw five distinct noise words (the
-    # one-pass path); V=12: repeats (the target-by-target path)
+    # V=300: most words draw five distinct noise words (skip-gram with shared noise words:
+    # one pass per context word; CBOW: two passes); V=12: repeats (target by target)
     rng = np.random.default_rng(3)
     D, window, negative = 8, 3, 5
     ids = rng.integers(0, V, 90).astype(np.int32)
