@@ -97,11 +97,22 @@ def _ref_job(
 
 
 @pytest.mark.parametrize(
-    "sg,shared,cbow_mean", [(1, False, 1), (1, True, 1), (0, False, 1), (0, False, 0)]
+    "sg,shared,cbow_mean,V",
+    [
+        (1, False, 1, 12),
+        (1, True, 1, 12),
+        (0, False, 1, 12),
+        (0, False, 0, 12),
+        (1, True, 1, 300),
+        (0, False, 1, 300),
+        (0, False, 0, 300),
+    ],
 )
-def test_train_job_matches_reference(sg, shared, cbow_mean):
+def test_train_job_matches_reference(sg, shared, cbow_mean, V):
+    # V=300: most words draw five distinct noise words (skip-gram with shared noise words:
+    # one pass per context word; CBOW: two passes); V=12: repeats (target by target)
     rng = np.random.default_rng(3)
-    V, D, window, negative = 12, 8, 3, 5
+    D, window, negative = 8, 3, 5
     ids = rng.integers(0, V, 90).astype(np.int32)
     starts = np.array([0, 25, 26, 60, 90], dtype=np.int64)
     syn0 = rng.normal(0, 0.3, (V, D)).astype(np.float32)

@@ -225,6 +225,21 @@ def _sg_shared_window(
     input row and takes the next context word's first dot product (no copy of the input row:
     ``syn0[c]`` does not change until its pair ends). Against the unfused order: about half
     the passes over the vectors per pair."""
+    if n_negs == 5 and not compute_loss and _five_distinct(negs, off):
+        _sg_window6(
+            syn0,
+            syn1neg,
+            ctx,
+            n_ctx,
+            word,
+            negs[off],
+            negs[off + 1],
+            negs[off + 2],
+            negs[off + 3],
+            negs[off + 4],
+            alpha,
+        )
+        return 0.0
     size = syn0.shape[1]
     nt = n_negs + 1
     loss = 0.0
@@ -278,6 +293,169 @@ def _sg_shared_window(
                         fn += syn0[cn, d] * syn1neg[word, d]
             f = fn
     return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _sg_window6(syn0, syn1neg, ctx, n_ctx, t0, t1, t2, t3, t4, t5, alpha):
+    """``_sg_shared_window`` for six distinct targets (the centre ``t0`` and five noise
+    words, ``negative=5``'s usual case): one pass over the dimensions per context word.
+
+    With distinct targets a pair's six dot products do not depend on each other's updates
+    (a target's row changes only with its own update), so they are all known before the pair
+    updates anything; one pass then applies the six output updates and the input update and
+    takes the next context word's six dot products from the rows just written: the same
+    numbers as target by target, with one pass instead of six."""
+    size = syn0.shape[1]
+    one = np.float32(1.0)
+    c = ctx[0]
+    f0 = f1 = f2 = f3 = f4 = f5 = np.float32(0.0)
+    for d in range(size):
+        x = syn0[c, d]
+        f0 += x * syn1neg[t0, d]
+        f1 += x * syn1neg[t1, d]
+        f2 += x * syn1neg[t2, d]
+        f3 += x * syn1neg[t3, d]
+        f4 += x * syn1neg[t4, d]
+        f5 += x * syn1neg[t5, d]
+    for m in range(n_ctx):
+        c = ctx[m]
+        g0 = (one - _sigmoid(f0)) * alpha
+        g1 = -_sigmoid(f1) * alpha
+        g2 = -_sigmoid(f2) * alpha
+        g3 = -_sigmoid(f3) * alpha
+        g4 = -_sigmoid(f4) * alpha
+        g5 = -_sigmoid(f5) * alpha
+        f0 = f1 = f2 = f3 = f4 = f5 = np.float32(0.0)
+        if m + 1 < n_ctx:
+            cn = ctx[m + 1]
+            for d in range(size):
+                x = syn0[c, d]
+                s0 = syn1neg[t0, d]
+                s1 = syn1neg[t1, d]
+                s2 = syn1neg[t2, d]
+                s3 = syn1neg[t3, d]
+                s4 = syn1neg[t4, d]
+                s5 = syn1neg[t5, d]
+                syn0[c, d] = x + (g0 * s0 + g1 * s1 + g2 * s2 + g3 * s3 + g4 * s4 + g5 * s5)
+                s0 += g0 * x
+                s1 += g1 * x
+                s2 += g2 * x
+                s3 += g3 * x
+                s4 += g4 * x
+                s5 += g5 * x
+                syn1neg[t0, d] = s0
+                syn1neg[t1, d] = s1
+                syn1neg[t2, d] = s2
+                syn1neg[t3, d] = s3
+                syn1neg[t4, d] = s4
+                syn1neg[t5, d] = s5
+                y = syn0[cn, d]  # after the write above: the next context may be ``c`` again
+                f0 += y * s0
+                f1 += y * s1
+                f2 += y * s2
+                f3 += y * s3
+                f4 += y * s4
+                f5 += y * s5
+        else:
+            for d in range(size):
+                x = syn0[c, d]
+                s0 = syn1neg[t0, d]
+                s1 = syn1neg[t1, d]
+                s2 = syn1neg[t2, d]
+                s3 = syn1neg[t3, d]
+                s4 = syn1neg[t4, d]
+                s5 = syn1neg[t5, d]
+                syn0[c, d] = x + (g0 * s0 + g1 * s1 + g2 * s2 + g3 * s3 + g4 * s4 + g5 * s5)
+                syn1neg[t0, d] = s0 + g0 * x
+                syn1neg[t1, d] = s1 + g1 * x
+                syn1neg[t2, d] = s2 + g2 * x
+                syn1neg[t3, d] = s3 + g3 * x
+                syn1neg[t4, d] = s4 + g4 * x
+                syn1neg[t5, d] = s5 + g5 * x
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _five_distinct(negs, off):
+    """Whether ``negs[off:off + 5]`` are five different words."""
+    t1 = negs[off]
+    t2 = negs[off + 1]
+    t3 = negs[off + 2]
+    t4 = negs[off + 3]
+    t5 = negs[off + 4]
+    return (
+        t1 != t2
+        and t1 != t3
+        and t1 != t4
+        and t1 != t5
+        and t2 != t3
+        and t2 != t4
+        and t2 != t5
+        and t3 != t4
+        and t3 != t5
+        and t4 != t5
+    )
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _cbow6(syn0, syn1neg, ctx_ids, n_ctx, word, negs, off, alpha, neu1, work, cbow_mean):
+    """``_cbow_at`` with negative sampling only and six distinct targets (the centre and five
+    noise words): the six dot products in one pass (a target's row changes only with its
+    own update, so none depends on another's), then one pass for the six output updates and
+    the input gradient: the same numbers as target by target, with two passes instead of
+    twelve."""
+    size = syn0.shape[1]
+    one = np.float32(1.0)
+    t0 = word
+    t1 = negs[off]
+    t2 = negs[off + 1]
+    t3 = negs[off + 2]
+    t4 = negs[off + 3]
+    t5 = negs[off + 4]
+    for d in range(size):
+        neu1[d] = np.float32(0.0)
+    for m in range(n_ctx):
+        c = ctx_ids[m]
+        for d in range(size):
+            neu1[d] += syn0[c, d]
+    if cbow_mean:
+        inv = one / np.float32(n_ctx)
+        for d in range(size):
+            neu1[d] *= inv
+    f0 = f1 = f2 = f3 = f4 = f5 = np.float32(0.0)
+    for d in range(size):
+        x = neu1[d]
+        f0 += x * syn1neg[t0, d]
+        f1 += x * syn1neg[t1, d]
+        f2 += x * syn1neg[t2, d]
+        f3 += x * syn1neg[t3, d]
+        f4 += x * syn1neg[t4, d]
+        f5 += x * syn1neg[t5, d]
+    g0 = (one - _sigmoid(f0)) * alpha
+    g1 = -_sigmoid(f1) * alpha
+    g2 = -_sigmoid(f2) * alpha
+    g3 = -_sigmoid(f3) * alpha
+    g4 = -_sigmoid(f4) * alpha
+    g5 = -_sigmoid(f5) * alpha
+    scale = one if cbow_mean else one / np.float32(n_ctx)
+    for d in range(size):
+        x = neu1[d]
+        s0 = syn1neg[t0, d]
+        s1 = syn1neg[t1, d]
+        s2 = syn1neg[t2, d]
+        s3 = syn1neg[t3, d]
+        s4 = syn1neg[t4, d]
+        s5 = syn1neg[t5, d]
+        work[d] = (g0 * s0 + g1 * s1 + g2 * s2 + g3 * s3 + g4 * s4 + g5 * s5) * scale
+        syn1neg[t0, d] = s0 + g0 * x
+        syn1neg[t1, d] = s1 + g1 * x
+        syn1neg[t2, d] = s2 + g2 * x
+        syn1neg[t3, d] = s3 + g3 * x
+        syn1neg[t4, d] = s4 + g4 * x
+        syn1neg[t5, d] = s5 + g5 * x
+    for m in range(n_ctx):
+        c = ctx_ids[m]
+        for d in range(size):
+            syn0[c, d] += work[d]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -622,6 +800,9 @@ def train_job(
                     )
                     for k in range(n_negs):
                         _prefetch_row(syn1neg, negs[k])
+                if n_negs == 5 and not use_hs and not compute_loss and _five_distinct(negs, off):
+                    _cbow6(syn0, syn1neg, ctx, n_ctx, word, negs, off, alpha, neu1, work, cbow_mean)
+                    continue
                 loss += _cbow_at(
                     syn0,
                     syn1neg,
