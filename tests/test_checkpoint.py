@@ -263,14 +263,14 @@ _CHILD = textwrap.dedent("""
     kind, data, ck = sys.argv[1], sys.argv[2], sys.argv[3]
     cls = {{"word2vec": Word2Vec, "glove": GloVe, "valuevec": ValueVec}}[kind]
     if {slow_glove!r}:
-        # a floor under the child's time (5 ms a kernel call, one call an epoch here) however
+        # a floor under the child's time (6 ms a kernel call, one call an epoch here) however
         # fast the machine, so that it is still training when it is killed; the arithmetic
         # is unchanged
         import time
         import wordspace.kernels.glove as kernels
         train_records = kernels.train_records
         def slow(*a):
-            time.sleep(0.005)
+            time.sleep(0.006)
             return train_records(*a)
         kernels.train_records = slow
     cls(**{params!r}, checkpoint_path=ck, checkpoint_every=0.05).fit(data, **{fit_kw!r})
@@ -313,10 +313,10 @@ def test_kill9_and_resume_word2vec(tmp_path):
 
 def test_kill9_and_resume_glove(tmp_path):
     data = _write_corpus(tmp_path / "c.txt", _sentences(n=2000, vocab=400, length=30))
-    # the child sleeps 5 ms an epoch (slow_glove): 150 epochs take it at least 0.75 s, so it is
-    # still training 0.4 s after its first checkpoint however fast the machine (600 epochs
-    # without the sleep made the resumed and the reference fits four times longer)
-    params = dict(vector_size=32, min_count=1, epochs=150, workers=1, seed=5, window=5)
+    # the child sleeps 6 ms an epoch (slow_glove): 100 epochs take it at least 0.6 s, so it is
+    # still training 0.4 s after its first checkpoint (0.05 s in) however fast the machine
+    # (600 epochs without the sleep made the resumed and the reference fits 4-6x longer)
+    params = dict(vector_size=32, min_count=1, epochs=100, workers=1, seed=5, window=5)
     r, ref = _kill9_then_resume(tmp_path, "glove", GloVe, params, data, {}, slow_glove=True)
     assert np.array_equal(r._W, ref._W) and np.array_equal(r._GW, ref._GW)
     assert r.loss_history_ == ref.loss_history_
