@@ -252,6 +252,11 @@ class WordIndex:
         if self.method == "hnsw":
             ef = max(int(self.params.get("ef", HNSW_DEFAULTS["ef"])), k)
             g = self._walk_graph(unit)
+            if g is not None and m == 1:  # the thread's scratch, not a batch's fresh arrays
+                idx, sc = self.search_one(unit, q[0], k)
+                out_i[0, : len(idx)] = idx
+                out_s[0, : len(idx)] = sc
+                return out_i, out_s
             if g is not None:
                 from wordspace.kernels import index_hnsw
 
