@@ -8,7 +8,8 @@ Data (``--data``):
   vectors mapped into ``--dim`` dimensions plus noise (``glove_noise``: each row a GloVe word's
   vector times a fixed random ``50 x dim`` matrix, plus Gaussian noise of ``--noise`` (0.5)
   times its norm), so the neighbourhoods are those of real embeddings, each word's copies
-  included. Reproducible (seeded).
+  included. Reproducible (seeded). Generated once into memory-mapped ``.npy`` files under
+  ``--cache`` (the matrix, its unit matrix, the norms), which every process maps read-only.
 - ``synthetic``: ``--n`` x ``--dim`` float32 (the issue's size is 3,000,000 x 300) with the
   clustered structure of real embeddings: ``--clusters`` centres drawn from a standard normal,
   each row a centre (chosen with Zipf-like weights, so some clusters are dense) plus Gaussian
@@ -37,6 +38,8 @@ with ``--gensim-python`` (a separate venv holding gensim and annoy). HNSW backen
     python benchmarks/bench_index.py --data glove-noise --rows 3000000 --dim 300 \
         --backends exact,ws-exact-int8,ws-hnsw --gensim-python /work/bench-venvs/gensim/bin/python
     python benchmarks/bench_index.py --alternate exact,ws-exact-int8,ws-hnsw --ef 16,32,64
+    python benchmarks/bench_index.py --data glove-noise --rows 300000 --dim 300 \
+        --backends "ws-hnsw:dtype=i8" --build-rate 100000,200000,300000
     python benchmarks/bench_index.py --data glove-noise --rows 200000 --dim 300 \
         --backends "ws-hnsw:dtype=f16,ef_construction=64,ef=192,annoy:trees=400,search_k=40000"
 

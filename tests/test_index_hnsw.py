@@ -58,12 +58,14 @@ def test_the_parsed_graph_is_usearchs():
     assert upper.shape[1] == max(top, 1)
 
 
+@pytest.mark.parametrize("codes", ["f32", "i8"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_a_walk_as_wide_as_the_model_is_exact(seed):
+def test_a_walk_as_wide_as_the_model_is_exact(seed, codes):
     wv = model(n=600, d=8, seed=seed)
     ix = wv.build_index("hnsw", threads=1)  # one thread: the same graph every run
+    ix._walk_codes = codes  # what the walk scores with (the top k is re-scored in float32)
     unit = wv.get_normed_vectors()
-    links0 = ix._walk_graph(600)[0]
+    links0 = ix._walk_graph(unit)[2]
     assert (links0 >= 0).sum(axis=1).min() >= 4  # a well connected graph: every row reachable
     ix.params["ef"] = 600  # the walk visits every node reachable from the entry
     rng = np.random.default_rng(seed)
@@ -77,6 +79,40 @@ def test_a_walk_as_wide_as_the_model_is_exact(seed):
         ref = [np.float32(np.dot(unit[j].astype(np.float64), q)) for j in idx]
         np.testing.assert_allclose(sc, ref, rtol=0, atol=1e-6)
         assert list(sc) == sorted(sc, reverse=True)
+
+
+def test_int8_rows_against_numpy():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((300, 37)).astype(np.float32)
+    x[4] = 0
+    x[5, 3] = np.nan
+    x[6, 0] = np.inf
+    x[7] = 0
+    x[7, 2] = -1e-30  # a tiny row: the scale stays finite
+    codes, scale = H.pack_rows_int8(x)
+    assert codes.dtype == np.int8 and codes.shape == x.shape and np.abs(codes).max() <= 127
+    for i in (4, 5, 6):
+        assert not codes[i].any() and scale[i] == 1
+    ok = np.r_[0:4, 7:300]
+    ref_scale = np.abs(x[ok]).max(axis=1) / np.float32(127)
+    np.testing.assert_array_equal(scale[ok], ref_scale)
+    err = np.abs(codes[ok] * scale[ok, None] - x[ok])
+    assert (err <= scale[ok, None] * 0.5001).all()
+    assert (np.abs(codes[ok]).max(axis=1) == 127).all()
+
+
+@pytest.mark.parametrize("dim", [16, 80])
+def test_auto_walks_float32_rows_when_short_and_int8_codes_when_long(dim):
+    wv = model(n=400, d=dim)
+    ix = wv.build_index("hnsw")
+    wv.most_similar("w1")
+    vec = ix._graph[0]
+    assert vec.dtype == (np.float32 if dim * 4 <= 256 else np.int8)
+    # either way the scores are the float32 cosines and the rows the exact ones where the walk
+    # is as wide as the model
+    ix.params["ef"] = 400
+    got = wv.most_similar("w1", topn=5)
+    assert [w for w, _ in got] == [w for w, _ in wv.most_similar("w1", topn=5, exact=True)]
 
 
 def test_batches_equal_single_queries_and_scratch_is_per_index():
