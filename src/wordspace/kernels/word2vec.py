@@ -21,6 +21,22 @@ while this word trains (the same random sequence, so the same results) and their
 are prefetched, and only the rows a later window adds are prefetched (the word ``window``
 ahead and the next centre), since the rest of a window was fetched for the words before it.
 
+Skip-gram with shared noise words (``shared_negatives``: one draw per centre word) draws one
+word ahead as CBOW does (its sequence is the same: window, then noise words). Its pairs are
+fused (``_sg_shared_window``): a target's update and the next target's dot product share one
+pass over the dimensions, so a pair costs one pass per target instead of two plus a copy and
+a final add. When the five noise words (``negative=5``) are distinct and differ from the centre,
+as they mostly are, a target's row changes only with its own update, so a pair's six dot
+products do not depend on each other: ``_sg_window6`` trains a context word in ONE pass (six
+output updates, the input update, and the next context word's six dot products from the rows
+just written). CBOW's ``_cbow6`` does the same in two passes (dot products, then updates). Both
+give the numbers of the target-by-target order up to float rounding (the order of the sums);
+repeated targets, other ``negative`` values, hierarchical softmax and ``compute_loss`` take
+the target-by-target path. One-thread CPU time of ``train_job`` (``bench_word2vec.py
+--kernel-ab``, medians of 5 alternating rounds, loaded machine): skip-gram fused and drawing
+ahead 0.61x of the pair-by-pair kernel (wiki100m's first 3M words), then six targets in one
+pass 0.66x of that (together 0.40x); CBOW 0.84x (first 2M words).
+
 The single-update functions (``sg_update``, ``cbow_update``) take their negative samples as
 an argument; the tests compare them with a NumPy reference.
 """
