@@ -416,6 +416,15 @@ def test_word2vec_separates_planted_topics_on_cluster(client, topic_shards):
     assert within > across + 0.4, (within, across)
 
 
+def test_a_part_trains_with_the_dask_workers_threads(client):
+    """model.workers is capped by the worker's --nthreads (1 here); simulated parts keep it."""
+    from wordspace.distributed._word2vec import part_threads
+
+    assert client.submit(part_threads, 4, pure=False).result() == 1
+    assert client.submit(part_threads, 1, pure=False).result() == 1
+    assert part_threads(4) == 4  # this process is no Dask worker
+
+
 def test_valuevec_records_from_dask_dataframe(client):
     import dask.dataframe as dd
     import pandas as pd
