@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import wordspace as ws
+from planted_topics import TOPICS, small_model, topic_gap
 from wordspace.distributed import fit_word2vec
 
-TOPICS = ([f"sea{i}" for i in range(8)], [f"sky{i}" for i in range(8)])
 START_TIMEOUT = 120.0  # seconds for the jobs' workers to come up (loaded machine)
 
 SBATCH = r"""#!/usr/bin/env bash
@@ -54,20 +54,6 @@ def corpus_dir(tmp_path):
             lines.append(" ".join(str(w) for w in rng.choice(topic + filler, size=12)))
         (root / f"shard{s:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
-
-
-def _model():
-    return ws.Word2Vec(
-        vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1, alpha=0.05, seed=3
-    )
-
-
-def _topic_gap(wv) -> tuple[float, float]:
-    def mean_cos(xs, ys):
-        return float(np.mean([wv.similarity(x, y) for x in xs for y in ys if x != y]))
-
-    within = (mean_cos(TOPICS[0], TOPICS[0]) + mean_cos(TOPICS[1], TOPICS[1])) / 2
-    return within, mean_cos(TOPICS[0], TOPICS[1])
 
 
 @pytest.mark.slow
@@ -109,7 +95,7 @@ def test_slurm_recipe_trains_through_dask_jobqueue(corpus_dir, tmp_path, monkeyp
         with Client(cluster) as client:
             client.wait_for_workers(2, timeout=START_TIMEOUT)
             corpus = ws.Corpus.from_files(str(corpus_dir / "*"))
-            m = _model().fit(corpus, client=client, sync_words=2000)
+            m = small_model().fit(corpus, client=client, sync_words=2000)
     finally:
         cluster.close()
         for pid_file in jobs.glob("job-*.pid"):  # whatever scancel left running
@@ -126,11 +112,11 @@ def test_slurm_recipe_trains_through_dask_jobqueue(corpus_dir, tmp_path, monkeyp
     st = m.sync_stats_
     assert st["parts"] == 2 and st["rounds"] > 3 and st["restarts"] == 0
     assert m.epochs_trained_ == 3 and sum(e["words"] for e in m.epoch_stats_) == 3 * 4 * 400 * 12
-    within, across = _topic_gap(m.wv)
+    within, across = topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
     # the same rounds simulated in this process: the cluster's model bit for bit
     sim = fit_word2vec(
-        _model(), ws.Corpus.from_files(str(corpus_dir / "*")), None, n_parts=2, sync_words=2000
+        small_model(), ws.Corpus.from_files(str(corpus_dir / "*")), None, n_parts=2, sync_words=2000
     )
     np.testing.assert_array_equal(m.syn0_, sim.syn0_)
     np.testing.assert_array_equal(m.syn1neg_, sim.syn1neg_)

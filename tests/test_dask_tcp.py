@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 import wordspace as ws
+from planted_topics import TOPICS, small_model, topic_gap
 from wordspace.distributed import fit_word2vec
 
 distributed = pytest.importorskip("distributed")  # the dev extra installs it
 
-TOPICS = ([f"sea{i}" for i in range(8)], [f"sky{i}" for i in range(8)])
 START_TIMEOUT = 90.0  # seconds for the scheduler and workers to come up (loaded machine)
 
 
@@ -115,22 +115,8 @@ def tcp_cluster(folder, n_workers=2):
         log.close()
 
 
-def _model():
-    return ws.Word2Vec(
-        vector_size=16, window=3, min_count=1, epochs=3, sample=0, workers=1, alpha=0.05, seed=3
-    )
-
-
-def _topic_gap(wv) -> tuple[float, float]:
-    def mean_cos(xs, ys):
-        return float(np.mean([wv.similarity(x, y) for x in xs for y in ys if x != y]))
-
-    within = (mean_cos(TOPICS[0], TOPICS[0]) + mean_cos(TOPICS[1], TOPICS[1])) / 2
-    return within, mean_cos(TOPICS[0], TOPICS[1])
-
-
 def _simulated(corpus_dir, **kw):
-    m = _model()
+    m = small_model()
     return fit_word2vec(m, ws.Corpus.from_files(str(corpus_dir / "*")), None, n_parts=2, **kw)
 
 
@@ -140,7 +126,7 @@ def test_trains_on_scheduler_and_worker_processes(corpus_dir, tmp_path):
     the planted topics, and a round sends fewer bytes than the weights (only changed rows)."""
     with tcp_cluster(tmp_path) as (client, workers):
         assert all(a.startswith("tcp://127.0.0.1:") for a in workers) and len(workers) == 2
-        m = _model().fit(ws.Corpus.from_files(str(corpus_dir / "*")), client=client,
+        m = small_model().fit(ws.Corpus.from_files(str(corpus_dir / "*")), client=client,
                          sync_words=3000)  # fmt: skip
     st = m.sync_stats_
     assert st["parts"] == 2 and st["rounds"] >= 3 * 4 and st["restarts"] == 0
@@ -155,7 +141,7 @@ def test_trains_on_scheduler_and_worker_processes(corpus_dir, tmp_path):
     assert st["bytes_total"] == sum(
         st[k] for k in ("bytes_initial", "bytes_gathered", "bytes_broadcast", "bytes_to_driver")
     )
-    within, across = _topic_gap(m.wv)
+    within, across = topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
     sim = _simulated(corpus_dir, sync_words=3000)
     assert sim.sync_stats_["rounds"] == st["rounds"]
@@ -183,12 +169,12 @@ def test_worker_process_killed_mid_run(corpus_dir, tmp_path):
 
                 threading.Thread(target=kill, daemon=True).start()
 
-        m = _model().fit(ws.Corpus.from_files(str(corpus_dir / "*")), client=client,
+        m = small_model().fit(ws.Corpus.from_files(str(corpus_dir / "*")), client=client,
                          sync_words=1500, progress=progress)  # fmt: skip
         assert killed.is_set() and victim.wait(timeout=30) == -signal.SIGKILL
         assert victim_addr not in client.scheduler_info()["workers"]
     assert m.epochs_trained_ == 3 and sum(e["words"] for e in m.epoch_stats_) == 3 * 4 * 500 * 12
-    within, across = _topic_gap(m.wv)
+    within, across = topic_gap(m.wv)
     assert within > across + 0.4, (within, across)
     sim = _simulated(corpus_dir, sync_words=1500)
     assert m.sync_stats_["rounds"] == sim.sync_stats_["rounds"]
