@@ -375,20 +375,50 @@ def run_one(args) -> dict:
     def clean(row, i):
         return [int(x) for x in row if int(x) >= 0 and int(x) != int(q_idx[i])][:k]
 
+    def measure(search_one, nsingle) -> dict:
+        found, times = [], []
+        for i in range(len(words)):
+            t = time.perf_counter()
+            r = search_one(i)
+            if i < nsingle:
+                times.append(time.perf_counter() - t)
+            found.append(clean(r, i))
+        r1 = np.mean([bool(f) and f[0] == truth[i, 0] for i, f in enumerate(found)])
+        r10 = np.mean([len(set(f) & set(truth[i].tolist())) / k for i, f in enumerate(found)])
+        return {
+            "recall1": round(float(r1), 4),
+            "recall10": round(float(r10), 4),
+            "single_qps": round(len(times) / sum(times), 1),
+            "single_p50_ms": round(1e3 * statistics.median(times), 3),
+            "single_p95_ms": round(1e3 * float(np.percentile(times, 95)), 3),
+        }
+
     nsingle = len(words) if b not in ("exact",) else min(len(words), args.exact_single)
-    found, times = [], []
-    for i in range(len(words)):
-        t = time.perf_counter()
-        r = search_one(i)
-        if i < nsingle:
-            times.append(time.perf_counter() - t)
-        found.append(clean(r, i))
-    r1 = np.mean([bool(f) and f[0] == truth[i, 0] for i, f in enumerate(found)])
-    r10 = np.mean([len(set(f) & set(truth[i].tolist())) / k for i, f in enumerate(found)])
-    rec["recall1"], rec["recall10"] = round(float(r1), 4), round(float(r10), 4)
-    rec["single_qps"] = round(len(times) / sum(times), 1)
-    rec["single_p50_ms"] = round(1e3 * statistics.median(times), 3)
-    rec["single_p95_ms"] = round(1e3 * float(np.percentile(times, 95)), 3)
+    rec.update(measure(search_one, nsingle))
+    # query-time settings swept over the same build: one line each (bench "index-sweep")
+    sweeps = []
+    default_ef = wv.index.params["ef"] if b == "ws-hnsw" else None
+    if b == "ws-hnsw" and args.sweep_ef:
+        for ef in [int(x) for x in args.sweep_ef.split(",")]:
+            wv.index.params["ef"] = ef
+            sweeps.append(({"ef": ef}, search_one))
+    if b == "gensim-annoy" and args.sweep_search_k:
+        # gensim's most_similar(indexer=) has no search_k: annoy's own call on the index
+        # AnnoyIndexer built (gensim's default is search_k = trees * topn)
+        for sk in [int(x) for x in args.sweep_search_k.split(",")]:
+
+            def annoy_one(i, sk=sk):
+                return ix.index.get_nns_by_vector(qv[i], k + 1, search_k=sk)
+
+            sweeps.append(({"search_k": sk}, annoy_one))
+    for params, fn in sweeps:
+        if b == "ws-hnsw":
+            wv.index.params["ef"] = params["ef"]
+        line = {"bench": "index-sweep", "n": n, "dim": d, "backend": args.one, **params}
+        line.update(measure(fn, nsingle))
+        print(json.dumps(line), flush=True)
+    if b == "ws-hnsw" and sweeps:
+        wv.index.params["ef"] = default_ef
     bt = []
     for _ in range(3):
         t = time.perf_counter()
@@ -637,6 +667,14 @@ def main() -> None:
         help="glove-noise/synthetic: build ws-hnsw (--backends ws-hnsw:...) over the first N "
         "rows for each N, e.g. 100000,200000,300000 (with --rows >= the largest)",
     )
+    ap.add_argument(
+        "--sweep-ef", default=None, help="ws-hnsw: also recall and latency at these ef values"
+    )
+    ap.add_argument(
+        "--sweep-search-k",
+        default=None,
+        help="gensim-annoy: also recall and latency at these annoy search_k values",
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--queries-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--truth-file", default=None, help=argparse.SUPPRESS)
@@ -674,6 +712,8 @@ def main() -> None:
         "--annoy-trees", str(args.annoy_trees), "--annoy-search-k", str(args.annoy_search_k),
         "--queries-file", str(tmp / "q.npy"), "--truth-file", str(tmp / "t.npy"),
         "--cache", str(_cache_dir(args)),
+        *(["--sweep-ef", args.sweep_ef] if args.sweep_ef else []),
+        *(["--sweep-search-k", args.sweep_search_k] if args.sweep_search_k else []),
     ]  # fmt: skip
     for b in backends:
         # annoy is installed in the gensim venv: both annoy backends run there when given
@@ -682,9 +722,10 @@ def main() -> None:
         out = subprocess.run(
             [exe, __file__, "--one", b, *passthrough], capture_output=True, text=True
         )
-        line = out.stdout.strip().splitlines()[-1:] if out.returncode == 0 else []
-        if line:
-            print(line[0], flush=True)
+        lines = [x for x in out.stdout.splitlines() if x.startswith("{")]
+        if out.returncode == 0 and lines:
+            for x in lines:
+                print(x, flush=True)
         else:
             err = (out.stderr.strip().splitlines() or ["?"])[-1]
             print(json.dumps({"bench": "index", "backend": b, "error": err}), flush=True)
