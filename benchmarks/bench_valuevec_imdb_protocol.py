@@ -8,6 +8,15 @@ in sorted order, hidden (``numpy.random.default_rng(seed).permutation``); the jo
 every review's text and only the training words' values. ``--limit N``: a sample of N reviews
 (``random_state=0``) instead of all 100,000. One JSON line per draw, with seconds per model.
 
+Text values (ValueVec III): every ValueVec fit on text computes each word's value propagated
+through the reviews (``text_values_``); the rows ``text`` (propagation alone, no vectors),
+``<model>_text+ridge`` and ``<model>_text+blend`` (the text value combined with the joint
+or the plain skip-gram vectors, :func:`~wordspace.train.valuevec.probe.predict_with_text`)
+come from the same fitted models. ``gain``: the joint vectors' best probe against the best
+plain probe (the issue's definition); ``gain_text``: the joint model's best predictor with
+text values against the same; ``gain_vs_all``: that against every other row (propagation
+alone and skip-gram + text values included).
+
     PYTHONPATH=src python benchmarks/bench_valuevec_imdb_protocol.py --limit 20000 --seeds 0
     PYTHONPATH=src python benchmarks/bench_valuevec_imdb_protocol.py --seeds 0   # all reviews
 """
@@ -38,7 +47,11 @@ def run(args: argparse.Namespace) -> None:
     from scipy.stats import spearmanr
 
     import wordspace as ws
-    from wordspace.train.valuevec.probe import predict_from_vectors
+    from wordspace.train.valuevec.probe import (
+        TEXT_PREDICTORS,
+        predict_from_vectors,
+        predict_with_text,
+    )
 
     df = pd.read_csv(args.data / "values" / "imdb_reviews.tsv.gz", sep="\t")
     if args.limit and len(df) > args.limit:
@@ -65,6 +78,7 @@ def run(args: argparse.Namespace) -> None:
         rec: dict = {"protocol": "issue36-imdb", "reviews": len(df), "seed": seed}
         rec.update(valued=len(words), hidden=n_test, vector_size=args.dim)
         models = {}
+        fitted = {}
         fits = () if args.cbow_only else (("joint", args.semantic_weight), ("sg", 1.0))
         joint = ws.ValueVec(vector_size=args.dim, workers=args.workers, seed=seed)
         for tag, weight in fits:
@@ -78,6 +92,7 @@ def run(args: argparse.Namespace) -> None:
             ).fit(train_values, corpus=tokens)
             rec[f"{tag}_seconds"] = time.perf_counter() - t
             models[tag] = m.wv
+            fitted[tag] = m
             if tag == "joint":
                 rec["alignment"] = float(m.alignment()["spearman"])
                 joint = m
@@ -96,12 +111,42 @@ def run(args: argparse.Namespace) -> None:
             for how in ("knn", "ridge"):
                 pred = predict_from_vectors(unit, rows, value[tr], idx, how, 10, 1.0)
                 rec[f"{tag}_{how}"] = float(spearmanr(pred, value[te]).statistic)
+            if tag in fitted:  # a ValueVec: its text values, alone and with the vectors
+                text = fitted[tag].text_values_
+                rec["text_shrinkage"] = fitted[tag].text_shrinkage_
+                for how in TEXT_PREDICTORS:
+                    if how == "text" and "text" in rec:
+                        continue  # the same for every model of the same text and values
+                    pred = predict_with_text(unit, text, rows, value[tr], idx, how, 1.0)
+                    key = "text" if how == "text" else f"{tag}_{how}"
+                    rec[key] = float(spearmanr(pred, value[te]).statistic)
+                rec["text_missing"] = int((~np.isfinite(text[idx])).sum())
+                if tag == "joint":  # the meaning dimensions only: the value block has seen
+                    # the training words' values, so a probe fitted on them overrates it
+                    cut = fitted[tag]._value_slice().start
+                    mean = wv.vectors[:, :cut].astype(np.float64)
+                    mean /= np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+                    for how in ("ridge", "text+ridge"):
+                        pred = (
+                            predict_from_vectors(mean, rows, value[tr], idx, how, 10, 1.0)
+                            if how == "ridge"
+                            else predict_with_text(mean, text, rows, value[tr], idx, how, 1.0)
+                        )
+                        rec[f"joint_meaning_{how}"] = float(spearmanr(pred, value[te]).statistic)
             ev = ws.evaluate_word_pairs(wv, args.data / "eval" / "wordsim353.tsv")
             rec[f"{tag}_ws353"] = ev.spearman[0]
             rec[f"{tag}_n_test"] = len(te)
         if "joint" in models:
             plain = [rec[f"{m}_{h}"] for m in models if m != "joint" for h in ("knn", "ridge")]
             rec["gain"] = max(rec["joint_knn"], rec["joint_ridge"]) - max(plain)
+            with_text = [rec[f"joint_{h}"] for h in TEXT_PREDICTORS[1:] if f"joint_{h}" in rec]
+            with_text += [rec.get("joint_meaning_text+ridge", -1.0)]
+            if with_text:
+                rec["gain_text"] = max(with_text) - max(plain)
+                others = plain + [rec["text"]] + [
+                    rec[f"sg_{h}"] for h in TEXT_PREDICTORS[1:] if f"sg_{h}" in rec
+                ]
+                rec["gain_vs_all"] = max(with_text) - max(others)
         emit(rec, args.out)
 
 

@@ -160,6 +160,27 @@ class _JointPart(_PredictPart):
         self.pairs_ = pairs
         self.value_rows_ = np.array([vocab.key_to_index[w] for w in pairs.words], np.int64)
 
+    def _set_text_values(self, ids: np.ndarray, starts: np.ndarray) -> None:
+        """``text_values_`` (each vocabulary word's value propagated through the documents of
+        the text, the sentences of ``ids``/``starts``; leave-one-out for the valued words; NaN
+        where no document holds a valued word) and ``text_shrinkage_`` (the ``k`` chosen),
+        from the ids of the corpus pass that training uses (the text is not read again)."""
+        from wordspace.train.valuevec.propagation import incidence, text_values
+
+        t0 = time.perf_counter()
+        docs = incidence(ids, starts, len(self.vocab_))
+        self.text_values_, self.text_shrinkage_ = text_values(
+            docs, self.value_rows_, np.asarray(self.pairs_.values, np.float64)
+        )
+        logger.info(
+            "ValueVec (joint): text values of %d of %d words from %d documents (k=%g, %.2fs)",
+            int(np.isfinite(self.text_values_).sum()),
+            len(self.text_values_),
+            docs.shape[0],
+            self.text_shrinkage_,
+            time.perf_counter() - t0,
+        )
+
     def _fit_joint(
         self,
         X: Any,
@@ -201,6 +222,7 @@ class _JointPart(_PredictPart):
         self._set_joint_pairs(wvals, vocab)
         pairs = self.pairs_
         self.vocab_ = vocab
+        self._set_text_values(ids, starts)
         if self.semantic_weight == 0 and len(vocab) > pairs.n_words:
             warnings.warn(
                 f"semantic_weight=0 trains the value pairs only: {len(vocab) - pairs.n_words:,} "
@@ -614,6 +636,7 @@ class _JointPart(_PredictPart):
             self._set_fingerprints(**found)
             if wvals is not None:
                 self._set_joint_pairs(_merge_values(self.word_values_, wvals), vocab)
+        self._set_text_values(ids, starts)  # the new text's documents
         if X is not None:
             self.value_name_ = value if value is not None else _series_name(y)
         self.syn0_ = np.ascontiguousarray(self.syn0_, dtype=np.float32)
