@@ -143,9 +143,11 @@ def run(args: argparse.Namespace) -> None:
             with_text += [rec.get("joint_meaning_text+ridge", -1.0)]
             if with_text:
                 rec["gain_text"] = max(with_text) - max(plain)
-                others = plain + [rec["text"]] + [
-                    rec[f"sg_{h}"] for h in TEXT_PREDICTORS[1:] if f"sg_{h}" in rec
-                ]
+                others = (
+                    plain
+                    + [rec["text"]]
+                    + [rec[f"sg_{h}"] for h in TEXT_PREDICTORS[1:] if f"sg_{h}" in rec]
+                )
                 rec["gain_vs_all"] = max(with_text) - max(others)
         emit(rec, args.out)
 

@@ -158,15 +158,17 @@ def test_value_holdout_lists_every_plain_baseline_and_the_gain_against_the_stron
     best = max(r["baselines"], key=lambda b: b["spearman"])
     assert r["strongest"] == best
     assert r["gain"] == pytest.approx(r["spearman"] - best["spearman"])
-    assert set(r["probes"]) == {"knn", "ridge"}
+    assert set(r["probes"]) == {"knn", "ridge", "text", "text+ridge"}
+    assert r["predictor"] == "text+ridge"  # "auto" on a joint model with text values
     assert r["probes"][r["predictor"]] == {k: r[k] for k in ("spearman", "mae", "n_test")}
     assert r["seed"] == est.seed == 1  # the estimator's seed by default
     assert r["value_transform"] is None  # topic values are spread evenly
-    # the old same-predictor skip-gram entry is the matching baseline row
+    # the old same-predictor skip-gram entry: the matching baseline row (k-NN, the vector
+    # predictor, when the joint model's predictor is a text one)
     sg = [
         b
         for b in r["baselines"]
-        if (b["model"], b["vector_size"], b["predictor"]) == ("skip-gram", 8, r["predictor"])
+        if (b["model"], b["vector_size"], b["predictor"]) == ("skip-gram", 8, "knn")
     ]
     assert r["word2vec"]["spearman"] == pytest.approx(sg[0]["spearman"])
 

@@ -548,10 +548,14 @@ def value_holdout(
     Records with a missing value lend their text only.
 
     Returns a dict: ``spearman`` and ``mae`` against the hidden values (on the transformed
-    scale), ``n_train``/``n_test`` words, ``probes`` (the joint vectors with each predictor,
-    ``knn`` and ``ridge``), ``alignment`` (cosine/value Spearman over the training words, in
-    the value dimensions: :meth:`~wordspace.ValueVec.alignment`) and ``alignment_full`` (the
-    same in the whole vectors), ``value_transform`` (the one applied), ``seconds``.
+    scale), ``predictor`` (the one used, ``"auto"`` resolved), ``n_train``/``n_test`` words,
+    ``probes`` (the joint model with each predictor: ``knn``, ``ridge``, and with text values
+    ``text`` and ``text+ridge``), ``alignment`` (cosine/value Spearman over the training words,
+    in the value dimensions: :meth:`~wordspace.ValueVec.alignment`) and ``alignment_full``
+    (the same in the whole vectors), ``value_transform`` (the one applied), ``seconds``.
+    With text values (joint models): ``text_propagation``, the baseline of propagation alone,
+    no vectors (the hidden words' text values on the values' scale, ``missing``: words without
+    one, given the mean), and ``text_shrinkage`` (the ``k`` chosen).
 
     With ``baselines`` (the default), in the same call, the plain alternatives a user would
     try on the same text: skip-gram (``ValueVec(semantic_weight=1)``: the same engine and
@@ -561,9 +565,14 @@ def value_holdout(
     k-NN and ridge (the same code as ``predict_value``): ``baselines`` is the list of them
     (``model``, ``vector_size``, ``predictor``, ``spearman``, ``mae``, ``n_test``);
     ``strongest`` is the best of them by Spearman and ``gain`` the joint model's Spearman
-    minus the strongest's — the figure to quote. Also ``word2vec`` (skip-gram of the same
-    dimension with the same predictor, as before) and ``mean`` (predicting the mean training
-    value; its Spearman is undefined: None). ``return_models``: also ``models``, the fitted
+    minus the strongest's — the figure to quote (against embeddings). With text values also
+    ``baselines_text`` (each plain model's vectors with the same text values, ``text+ridge``),
+    ``strongest_all`` (the best of every baseline: embeddings, ``text_propagation`` and
+    ``baselines_text``) and ``gain_vs_all`` (the joint model against it: what the joint
+    training adds over propagation and over plain vectors combined with it). Also
+    ``word2vec`` (skip-gram of the same dimension with the same vector predictor, k-NN when the
+    joint model's is a text predictor) and ``mean`` (predicting the mean training value; its
+    Spearman is undefined: None). ``return_models``: also ``models``, the fitted
     joint model and (with baselines) the same-dimension skip-gram one.
     """
     import time
@@ -571,7 +580,8 @@ def value_holdout(
     from scipy.stats import spearmanr
 
     from wordspace.text.tokenizer import Tokenizer
-    from wordspace.train.valuevec.probe import predict_from_vectors
+    from wordspace.train.valuevec.probe import predict_from_vectors, predict_with_text
+    from wordspace.train.valuevec.propagation import calibrate
     from wordspace.train.valuevec.values import as_frame, records_to_word_values
 
     if getattr(estimator, "semantic_weight", None) is None:
@@ -631,22 +641,41 @@ def value_holdout(
         )
         return est.fit(train_values, corpus=tokens)
 
-    def probe(wv: Any, how: str) -> dict[str, Any]:
-        """The hidden words' values from the training words' on plain vectors ``wv``."""
+    def probe(wv: Any, how: str, text_of: dict[str, float] | None = None) -> dict[str, Any]:
+        """The hidden words' values from the training words' on plain vectors ``wv``; with
+        ``text_of`` (the words' text values) by a text predictor ``how``, falling back to
+        k-NN on the vectors for a word without a text value."""
         rows = np.array([wv.key_to_index.get(w, -1) for w in words[train]], dtype=np.int64)
         keep = rows >= 0
         known = np.array([w in wv.key_to_index for w in words[test]], dtype=bool)
         idx = np.array([wv.key_to_index[w] for w in words[test][known]], dtype=np.int64)
-        pred = predict_from_vectors(
-            wv.get_normed_vectors(),
-            rows[keep],
-            vals[train][keep],
-            idx,
-            how,
-            int(estimator.n_neighbors),
-            float(estimator.ridge_alpha),
-        )
+        unit = wv.get_normed_vectors()
+        k, alpha = int(estimator.n_neighbors), float(estimator.ridge_alpha)
+        if text_of is None:
+            pred = predict_from_vectors(unit, rows[keep], vals[train][keep], idx, how, k, alpha)
+            return scored(pred, vals[test][known])
+        tv = np.array([text_of.get(w, np.nan) for w in wv.index_to_key], dtype=np.float64)
+        pred = predict_with_text(unit, tv, rows[keep], vals[train][keep], idx, how, alpha)
+        lost = ~np.isfinite(tv[idx])
+        if lost.any():
+            pred[lost] = predict_from_vectors(
+                unit, rows[keep], vals[train][keep], idx[lost], "knn", k, alpha
+            )
         return scored(pred, vals[test][known])
+
+    def propagation(model: Any) -> dict[str, Any]:
+        """Propagation alone (no vectors): the hidden words' text values on the values'
+        scale; a word without one gets the mean training value."""
+        kti = model.wv.key_to_index
+        rows = np.array([kti.get(w, -1) for w in words[train]], dtype=np.int64)
+        keep = rows >= 0
+        known = np.array([w in kti for w in words[test]], dtype=bool)
+        idx = np.array([kti[w] for w in words[test][known]], dtype=np.int64)
+        tv = np.asarray(model.text_values_, dtype=np.float64)
+        a, b = calibrate(tv, rows[keep], vals[train][keep])
+        t = tv[idx]
+        pred = np.where(np.isfinite(t), a + b * np.nan_to_num(t), float(vals[train].mean()))
+        return {**scored(pred, vals[test][known]), "missing": int((~np.isfinite(t)).sum())}
 
     def scored(pred: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
         rho = float(spearmanr(pred, truth).statistic) if len(truth) > 2 else math.nan
@@ -660,9 +689,19 @@ def value_holdout(
 
     joint = fit(params["semantic_weight"])
     out: dict[str, Any] = score(joint, method)
-    out["predictor"] = method
+    out["predictor"] = joint._predictor(method)  # "auto" resolved
     out["vector_size"] = int(joint.vector_size)
-    out["probes"] = {how: score(joint, how) for how in ("knn", "ridge")}
+    has_text = getattr(joint, "text_values_", None) is not None
+    hows = ("knn", "ridge", "text", "text+ridge") if has_text else ("knn", "ridge")
+    out["probes"] = {how: score(joint, how) for how in hows}
+    text_of = (
+        dict(zip(joint.wv.index_to_key, joint.text_values_.tolist(), strict=True))
+        if has_text
+        else None
+    )
+    if has_text:
+        out["text_propagation"] = propagation(joint)
+        out["text_shrinkage"] = float(joint.text_shrinkage_)
     out["n_train"] = len(train)
     out["alignment"] = float(joint.alignment()["spearman"])  # the value dimensions
     out["alignment_full"] = float(joint.alignment(full=True)["spearman"])  # the whole vectors
@@ -671,23 +710,42 @@ def value_holdout(
     models = [joint]
     if baselines:
         rows: list[dict[str, Any]] = []
+        with_text: list[dict[str, Any]] = []
         same = int(joint.vector_size)
         for d in dict.fromkeys((same, *map(int, sizes))):
             sg = fit(1.0, d)
             if d == same:
                 models.append(sg)
-                out["word2vec"] = score(sg, method)
+                plain_how = out["predictor"] if out["predictor"] in ("knn", "ridge") else "knn"
+                out["word2vec"] = score(sg, plain_how)
             cbow = joint.plain_vectors(tokens, sg=0, vector_size=d)
             for name, wv in (("skip-gram", sg.wv), ("cbow", cbow)):
                 for how in ("knn", "ridge"):
                     rows.append(
                         {"model": name, "vector_size": d, "predictor": how, **probe(wv, how)}
                     )
+                if text_of is not None:  # the same text values, with plain vectors
+                    with_text.append(
+                        {
+                            "model": name,
+                            "vector_size": d,
+                            "predictor": "text+ridge",
+                            **probe(wv, "text+ridge", text_of),
+                        }
+                    )
         out["baselines"] = rows
         finite = [r for r in rows if math.isfinite(r["spearman"])]
         best = max(finite, key=lambda r: r["spearman"]) if finite else None
         out["strongest"] = best
         out["gain"] = out["spearman"] - best["spearman"] if best is not None else math.nan
+        if text_of is not None:
+            out["baselines_text"] = with_text
+            prop = {"model": "text propagation", "vector_size": 0, "predictor": "text"}
+            every = [*finite, {**prop, **out["text_propagation"]}]
+            every += [r for r in with_text if math.isfinite(r["spearman"])]
+            top = max(every, key=lambda r: r["spearman"] if math.isfinite(r["spearman"]) else -2)
+            out["strongest_all"] = top
+            out["gain_vs_all"] = out["spearman"] - top["spearman"]
         out["mean"] = {
             "spearman": None,
             "mae": float(np.mean(np.abs(vals[test] - vals[train].mean()))),

@@ -131,7 +131,11 @@ def train_valuevec(
         int, typer.Option(help="Joint training: passes over the text.")
     ] = signature_default(D, "text_epochs"),
     predictor: Annotated[
-        str, typer.Option(help="predict_value: knn or ridge.")
+        str,
+        typer.Option(
+            help="predict_value: auto (text+ridge for joint models, else knn), knn, ridge, "
+            "text or text+ridge."
+        ),
     ] = signature_default(D, "predictor"),
     n_neighbors: Annotated[
         int, typer.Option(help="predict_value: neighbours for knn.")

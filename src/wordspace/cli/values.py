@@ -23,9 +23,13 @@ from wordspace.cli._common import (
 )
 from wordspace.cli.options import EPOCHS, VECTOR_SIZE, WORKERS
 from wordspace.errors import ParameterError
+from wordspace.train.valuevec._core import _PREDICTORS as PREDICTORS
 from wordspace.train.valuevec.model import ValueVec
 
-PREDICTORS = ("knn", "ridge")
+PREDICTOR_HELP = (
+    "auto (text+ridge for a joint model with text values, else knn), knn, ridge, "
+    "text or text+ridge (joint models)."
+)
 
 
 TRANSFORM_HELP = (
@@ -82,7 +86,7 @@ def predict_value(
     model: Annotated[str, typer.Argument(help="A saved ValueVec model (.wsv).")],
     words: Annotated[list[str], typer.Argument(help="Words whose value to predict.")],
     predictor: Annotated[
-        str | None, typer.Option(help="knn or ridge (default: the model's).")
+        str | None, typer.Option(help=PREDICTOR_HELP + " Default: the model's.")
     ] = None,
     n_neighbors: Annotated[
         int | None, typer.Option(help="knn: valued neighbours to average (default: the model's).")
@@ -120,7 +124,7 @@ def predict_value(
         emit_json(
             {
                 "model": model,
-                "predictor": predictor or vv.predictor,
+                "predictor": vv._predictor(predictor),
                 "value_transform": transform if isinstance(transform, str | None) else "custom",
                 "predictions": rows,
             }
@@ -129,7 +133,7 @@ def predict_value(
     scale = f" ({transform})" if isinstance(transform, str) else ""
     t = Table(
         title=escape(
-            f"predicted values: {model}  ({predictor or vv.predictor}, training scale{scale})"
+            f"predicted values: {model}  ({vv._predictor(predictor)}, training scale{scale})"
         )
     )
     t.add_column("word")
@@ -184,7 +188,7 @@ def value_holdout(
     text_epochs: Annotated[int, typer.Option(help="Passes over the text.")] = signature_default(
         D, "text_epochs"
     ),
-    predictor: Annotated[str, typer.Option(help="knn or ridge.")] = signature_default(
+    predictor: Annotated[str, typer.Option(help=PREDICTOR_HELP)] = signature_default(
         D, "predictor"
     ),
     test_size: Annotated[
@@ -268,6 +272,19 @@ def value_holdout(
             fmt_num(b["spearman"]),
             fmt_num(b["mae"]),
         )
+    if isinstance(res.get("text_propagation"), dict):
+        r = res["text_propagation"]
+        t.add_row(
+            f"text propagation alone, no vectors (k={res['text_shrinkage']:g})",
+            fmt_num(r["spearman"]),
+            fmt_num(r["mae"]),
+        )
+    for b in res.get("baselines_text", []):
+        t.add_row(
+            f"plain {b['model']}, dim {b['vector_size']}, {b['predictor']} (with text values)",
+            fmt_num(b["spearman"]),
+            fmt_num(b["mae"]),
+        )
     if isinstance(res.get("mean"), dict):
         t.add_row("predict the mean", "-", fmt_num(res["mean"]["mae"]))
     caption = f"training-word alignment {fmt_num(res.get('alignment'))}; {res['seconds']:.1f} s"
@@ -276,6 +293,14 @@ def value_holdout(
         caption = (
             f"gain over the strongest baseline (plain {best['model']}, dim "
             f"{best['vector_size']}, {best['predictor']}): {res['gain']:+.3f}; " + caption
+        )
+    top = res.get("strongest_all")
+    if top:
+        caption = (
+            f"gain over the strongest of all baselines ({top['model']}"
+            + (f", dim {top['vector_size']}" if top["vector_size"] else "")
+            + f", {top['predictor']}): {res['gain_vs_all']:+.3f}; "
+            + caption
         )
     t.caption = caption
     io.out.print(t)

@@ -42,7 +42,12 @@ def _positive(v: Any, p: Any) -> bool:
 
 
 _OBJECTIVES = ("auto", "mse", "cosent")
-_PREDICTORS = ("knn", "ridge")
+_PREDICTORS = ("auto", "knn", "ridge", "text", "text+ridge")
+#: the predictors that need text values (joint models fitted since ValueVec III)
+_TEXT_PREDICTORS = ("text", "text+ridge")
+#: what ``predictor="auto"`` means for a joint model with text values (measured:
+#: docs/valuevec.md, "Text values"); ``"knn"`` otherwise
+_AUTO_TEXT_PREDICTOR = "text+ridge"
 
 
 def _alpha_ok(v: Any, p: Any) -> bool:
@@ -284,6 +289,8 @@ class _ValueVecBase(Trainer):
     value_epochs_: int
     value_transform_: str | None
     pretrained_size_: int | None
+    text_values_: np.ndarray | None
+    text_shrinkage_: float | None
     train_seconds_: float
     _resume_position: dict[str, Any] | None
 

@@ -167,17 +167,17 @@ class _JointPart(_PredictPart):
         from the ids of the corpus pass that training uses (the text is not read again)."""
         from wordspace.train.valuevec.propagation import incidence, text_values
 
+        assert self.vocab_ is not None  # joint models only
         t0 = time.perf_counter()
         docs = incidence(ids, starts, len(self.vocab_))
-        self.text_values_, self.text_shrinkage_ = text_values(
-            docs, self.value_rows_, np.asarray(self.pairs_.values, np.float64)
-        )
+        tv, k = text_values(docs, self.value_rows_, np.asarray(self.pairs_.values, np.float64))
+        self.text_values_, self.text_shrinkage_ = tv, k
         logger.info(
             "ValueVec (joint): text values of %d of %d words from %d documents (k=%g, %.2fs)",
-            int(np.isfinite(self.text_values_).sum()),
-            len(self.text_values_),
+            int(np.isfinite(tv).sum()),
+            len(tv),
             docs.shape[0],
-            self.text_shrinkage_,
+            k,
             time.perf_counter() - t0,
         )
 

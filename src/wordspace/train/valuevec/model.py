@@ -142,8 +142,12 @@ class ValueVec(_PretrainedPart):
         so the value loss keeps pace with skip-gram (``value_epochs_``: the number used).
     predictor, n_neighbors, ridge_alpha:
         :meth:`predict_value`'s default: ``"knn"`` (mean value of the ``n_neighbors``
-        nearest valued words, weighted by cosine) or ``"ridge"`` (a ridge regression of the
-        value on the vectors, penalty ``ridge_alpha``).
+        nearest valued words, weighted by cosine), ``"ridge"`` (a ridge regression of the
+        value on the vectors, penalty ``ridge_alpha``), and for joint models ``"text"`` (the
+        word's text value: the values propagated through the documents of the text) or
+        ``"text+ridge"`` (ridge on the meaning dimensions and the text value). ``"auto"``
+        (default): ``"text+ridge"`` for a joint model (measured best, ``docs/valuevec.md``),
+        ``"knn"`` otherwise.
     workers:
         Threads, 2 by default as every trainer's (None: all numba threads). Value-only results
         do not depend on it. Joint training runs ``workers`` text jobs at a time,
@@ -184,7 +188,13 @@ class ValueVec(_PretrainedPart):
     (word, value, count); loss_history_: the training loss after each epoch;
     alpha_: the learning rate used; epochs_trained_, stopped_early_, train_seconds_;
     main_vectors_, context_vectors_ (value-only); vocab_, syn1neg_, value_epochs_ (joint: the
-    value passes run; not saved with the model).
+    value passes run; not saved with the model); text_values_, text_shrinkage_ (joint: each
+    vocabulary word's text value, leave-one-out for the valued words, NaN for a word in no
+    document with a valued word, and the shrinkage ``k`` chosen, see
+    :mod:`~wordspace.train.valuevec.propagation`; saved with the model; None otherwise and
+    for models saved before them). The documents are the sentences of the text: the
+    records' texts, or the lines of a corpus file (cut at ``max_sentence_length``).
+    ``partial_fit`` computes them again from the new text and the merged values.
     """
 
     _constraints = _CONSTRAINTS
@@ -222,7 +232,7 @@ class ValueVec(_PretrainedPart):
         sample: float = 1e-3,
         text_alpha: float = 0.025,
         text_epochs: int = 5,
-        predictor: str = "knn",
+        predictor: str = "auto",
         n_neighbors: int = 10,
         ridge_alpha: float = 1.0,
         workers: int | None = 2,
@@ -350,6 +360,7 @@ class ValueVec(_PretrainedPart):
         resume = self._take_resume()
         self.__dict__.pop("value_transform_", None)  # fit chooses afresh ("auto")
         self.pretrained_size_ = None
+        self.text_values_ = self.text_shrinkage_ = None  # joint fits set them
         self.value_name_ = value if value is not None else _series_name(y)
         if vectors is not None:
             if resume is not None or corpus is not None:

@@ -58,6 +58,10 @@ class _PersistencePart(_PairsPart):
                 pair_values=np.asarray(p.values, np.float64),
             )
             state.update(joint=True, pair_words=list(p.words), **vocab_state(self.vocab_))
+            tv, k = getattr(self, "text_values_", None), getattr(self, "text_shrinkage_", None)
+            if tv is not None and k is not None:
+                arrays["text_values"] = np.asarray(tv, np.float64)
+                state["text_shrinkage"] = float(k)
         else:
             arrays.update(main_vectors=self.main_vectors_, context_vectors=self.context_vectors_)
             pre = getattr(self, "pretrained_size_", None)
@@ -89,8 +93,10 @@ class _PersistencePart(_PairsPart):
             self.value_rows_ = np.asarray(arrays["value_rows"], dtype=np.int64)
             pair_words = list(state["pair_words"])
             pair_values = np.asarray(arrays["pair_values"])
+            self._restore_text_values(arrays, state, len(wv), path)
         else:
             self.vocab_ = None
+            self.text_values_ = self.text_shrinkage_ = None
             self.main_vectors_ = np.asarray(arrays["main_vectors"])
             self.context_vectors_ = np.asarray(arrays["context_vectors"])
             pair_words = list(wv.index_to_key)
@@ -124,6 +130,30 @@ class _PersistencePart(_PairsPart):
         self.alpha_ = float(state.get("alpha", self._alpha(len(wv))))
         self.objective_ = str(state.get("objective", self._objective()))
         self.train_seconds_ = float(state.get("train_seconds", 0.0))
+
+    def _restore_text_values(
+        self,
+        arrays: dict[str, np.ndarray],
+        state: dict[str, Any],
+        n_words: int,
+        path: str | os.PathLike,
+    ) -> None:
+        """``text_values_``/``text_shrinkage_`` of a joint model; None for a model saved
+        before they existed (its predictors are the vectors' only)."""
+        from wordspace.errors import FormatError
+
+        tv = arrays.get("text_values")
+        if tv is None:
+            self.text_values_ = self.text_shrinkage_ = None
+            return
+        if np.shape(tv) != (n_words,) or state.get("text_shrinkage") is None:
+            raise FormatError(
+                f"{path}: text_values.npy has shape {np.shape(tv)}, not ({n_words},), or "
+                "meta.json lacks text_shrinkage; the model was damaged: save it again or "
+                "fit it again"
+            )
+        self.text_values_ = np.asarray(tv, dtype=np.float64)
+        self.text_shrinkage_ = float(state["text_shrinkage"])
 
     @classmethod
     def _params_from_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,8 @@ def predict_from_vectors(
 
 def _ridge_predict(x: np.ndarray, y: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
     """Ridge regression of ``y`` on ``x`` (centred, intercept unpenalised), applied to ``q``."""
+    if x.shape[1] == 0:  # no features: the mean
+        return np.full(len(q), float(y.mean()))
     mx = x.mean(axis=0)
     my = float(y.mean())
     xc = x - mx

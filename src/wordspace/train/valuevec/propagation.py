@@ -26,7 +26,7 @@ __all__ = ["SHRINKAGES", "calibrate", "incidence", "text_values"]
 
 #: the shrinkages ``k`` tried by ``shrinkage="auto"`` (the best one by the leave-one-out
 #: Spearman of the valued words; measured: docs/valuevec.md, "Text values")
-SHRINKAGES = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0)
+SHRINKAGES = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
 #: tokens per chunk when the incidence is built (bounds the temporary arrays)
 _CHUNK_TOKENS = 1 << 22
 
@@ -58,9 +58,7 @@ def incidence(ids: np.ndarray, starts: np.ndarray, n_words: int, *, chunk: int =
         s0 = s1
     ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
     ptr = np.concatenate(indptr)
-    return sp.csr_matrix(
-        (np.ones(len(ind), dtype=np.float32), ind, ptr), shape=(n_docs, n_words)
-    )
+    return sp.csr_matrix((np.ones(len(ind), dtype=np.float32), ind, ptr), shape=(n_docs, n_words))
 
 
 def text_values(
