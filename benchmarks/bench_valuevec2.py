@@ -470,7 +470,9 @@ def main() -> None:
         help="joint, pretrained: hold-out draws (joint: value_holdout seed s, split and models)",
     )
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--predictor", default="knn", choices=["knn", "ridge"])
+    ap.add_argument(
+        "--predictor", default="auto", choices=["auto", "knn", "ridge", "text", "text+ridge"]
+    )
     ap.add_argument("--objective", default="auto", choices=["auto", "mse", "cosent"])
     ap.add_argument(
         "--vector-size", type=int, default=None, help="joint: vector size (default: ValueVec's)"
