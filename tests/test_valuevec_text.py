@@ -274,3 +274,19 @@ def test_a_damaged_text_values_array_is_a_format_error(records, tmp_path):
     vv.save(tmp_path / "bad.wsv")
     with pytest.raises(FormatError, match="text_values.npy has shape"):
         ws.ValueVec.load(tmp_path / "bad.wsv")
+
+
+def test_partial_fit_computes_the_text_values_of_the_new_text(records):
+    first, second = records.iloc[:150], records.iloc[150:]
+    vv = small().fit(first, text="text", value="value")
+    before = vv.text_values_.copy()
+    vv.partial_fit(second, text="text", value="value")
+    tok = ws.Tokenizer(normalize=True)
+    k2i = vv.wv.key_to_index
+    docs = [[k2i[w] for w in tok(t) if w in k2i] for t in second["text"]]
+    want, k = text_values(
+        incidence(*as_ids([d for d in docs if d]), len(vv.wv)), vv.value_rows_, vv.pairs_.values
+    )
+    assert k == vv.text_shrinkage_
+    np.testing.assert_allclose(vv.text_values_, want, rtol=1e-10)
+    assert not np.allclose(before, vv.text_values_, equal_nan=True)
