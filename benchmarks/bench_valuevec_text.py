@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_valuevec2 import DATA, CachedTokenizer, emit, load  # noqa: E402
 
-GRID = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
+GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
 
 
 def split_words(name: str, limit: int | None):
