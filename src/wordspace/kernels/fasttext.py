@@ -143,7 +143,7 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
         c = 1 if with_word else 0
         if not no_ngrams[k]:
             c += word_ngrams(
-                buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, 0
+                buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, np.int64(0)
             )
         ptr[k + 1] = ptr[k] + c
     idx = np.empty(ptr[n], dtype=np.int32)
@@ -153,7 +153,9 @@ def build_subwords(buf, offsets, no_ngrams, with_word, minn, maxn, bucket, nword
             idx[p] = k
             p += 1
         if not no_ngrams[k]:
-            m = word_ngrams(buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, 0)
+            m = word_ngrams(
+                buf, offsets[k], offsets[k + 1], minn, maxn, bucket, nwords, scratch, np.int64(0)
+            )
             for t in range(m):
                 idx[p + t] = scratch[t]
     return ptr, idx
@@ -647,7 +649,7 @@ def train_job(
             nxt = i + window + 1
             if nxt < n:
                 _prefetch_rows(wi, sub_ptr, sub_idx, sent[nxt])
-            n_ctx = 0
+            n_ctx = np.int64(0)  # typed, not Literal[int](0): cbow_update compiles once
             for j in range(lo, hi):
                 if j != i:
                     ctx[n_ctx] = sent[j]
@@ -662,7 +664,7 @@ def train_job(
                 code = codes[0]
                 point = points[0]
                 length = 0
-            k = 0
+            k = np.int64(0)
             if use_neg:
                 k, next_random = _draw_negatives(
                     noise_thr, noise_alias, negative, word, negs[0], next_random

@@ -192,7 +192,7 @@ def tokenize_ascii(
     for k in range(n):
         lines += buf[k] == 10
     ends = _grow1(ends, n_ends + lines + 1)
-    i = 0
+    i = np.int64(0)  # not a literal: one compiled _run, not one more for Literal[int](0)
     while True:
         status, i, n_types, n_ids, n_ends = _run(
             buf, i, eof, lower, is_ws, tab, store, offs, counts, n_types, ids, n_ids, ends, n_ends

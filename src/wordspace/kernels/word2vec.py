@@ -97,7 +97,7 @@ def _neg_update(l1, syn1neg, word, negs, n_negs, alpha, work, compute_loss):
 
     Output vectors are updated in place; the input's gradient is added to ``work``.
     Returns the loss (float64; 0 unless ``compute_loss``)."""
-    return _neg_update_at(l1, syn1neg, word, negs, 0, n_negs, alpha, work, compute_loss)
+    return _neg_update_at(l1, syn1neg, word, negs, np.int64(0), n_negs, alpha, work, compute_loss)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
