@@ -115,7 +115,7 @@ def predictors(args: argparse.Namespace) -> None:
             idx = np.array([kti[words[i]] for i in te])
             feats = {"full": m.wv.get_normed_vectors()}
             if tag == "joint":
-                feats["meaning"] = m._meaning_vectors()
+                feats["meaning"] = m._meaning_vectors(np.arange(len(m.wv)))
                 rec["alignment"] = float(m.alignment()["spearman"])
                 rec["k"] = m.text_shrinkage_
             for part, unit in feats.items():

@@ -130,8 +130,17 @@ class _PredictPart(_PersistencePart):
             pred = predict_from_vectors(unit, rows, vals, idx, method, k, float(self.ridge_alpha))
             return float(pred[0]) if single else pred
         text = np.asarray(self.text_values_, dtype=np.float64)
+        # only the rows the predictor reads: the valued words and the asked ones, so a call
+        # costs what it asks, not a normalised copy of the whole vocabulary
+        sel = np.unique(np.concatenate([rows, idx]))
         pred = predict_with_text(
-            self._meaning_vectors(), text, rows, vals, idx, method, float(self.ridge_alpha)
+            self._meaning_vectors(sel),
+            text[sel],
+            np.searchsorted(sel, rows),
+            vals,
+            np.searchsorted(sel, idx),
+            method,
+            float(self.ridge_alpha),
         )
         lost = ~np.isfinite(text[idx])
         if lost.any():  # no document with a valued word: the vectors' k-NN
@@ -155,10 +164,11 @@ class _PredictPart(_PersistencePart):
             )
         return str(method)
 
-    def _meaning_vectors(self) -> np.ndarray:
-        """Unit vectors of the meaning dimensions (the vectors without their value block),
-        the vector part of ``"text+ridge"``; no columns when the block is the whole vector."""
+    def _meaning_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Unit vectors of the meaning dimensions (the vectors without their value block) of
+        ``rows``, the vector part of ``"text+ridge"``; no columns when the block is the whole
+        vector."""
         cut = self._value_slice().start if self.is_joint else self.wv.vectors.shape[1]
-        part = np.asarray(self.wv.vectors[:, :cut], dtype=np.float64)
+        part = np.asarray(self.wv.vectors[rows, :cut], dtype=np.float64)
         norm = np.linalg.norm(part, axis=1, keepdims=True)
         return part / np.where(norm > 0, norm, 1.0)
